@@ -1,0 +1,224 @@
+package ese
+
+import (
+	"encoding/binary"
+	"math/bits"
+)
+
+// headerSeed is the seed of the 32-bit header checksum and of the legacy
+// page checksum (ulDAEMagic).
+const headerSeed = 0x89ABCDEF
+
+// HeaderChecksum computes the 32-bit header checksum (HEADERS.md §8.1) of b:
+// 0x89ABCDEF XOR every little-endian u32 of b except the first, which holds
+// the stored checksum. It is used for database, checkpoint, log, patch and
+// flush-map headers. len(b) must be a multiple of 8.
+func HeaderChecksum(b []byte) uint32 {
+	var acc uint64
+	for i := 8; i+8 <= len(b); i += 8 {
+		acc ^= binary.LittleEndian.Uint64(b[i:])
+	}
+	sum := uint32(acc) ^ uint32(acc>>32) ^ binary.LittleEndian.Uint32(b[4:])
+	return sum ^ headerSeed
+}
+
+// LegacyPageChecksum computes the pre-ECC page checksum (§8.2) of a small
+// page: the low 32 bits are 0x89ABCDEF XOR every u32 but the first (the page
+// number in bytes 4..7 is included), the high 32 bits are pgno.
+func LegacyPageChecksum(page []byte, pgno uint32) uint64 {
+	return uint64(pgno)<<32 | uint64(HeaderChecksum(page))
+}
+
+// XEChecksum computes the 64-bit XOR+ECC checksum (§8.3) of one block of
+// 1024..8192 bytes (a power of two). first says the block starts a page or
+// log segment, so its first 8 bytes hold the stored checksum and count as
+// zero. The result is stored little-endian: bytes 0..3 the XOR part (which
+// includes pgno), bytes 4..7 the ECC part.
+func XEChecksum(block []byte, pgno uint32, first bool) uint64 {
+	n := uint32(len(block) / 4)
+	var col, p, odd uint32
+	i := uint32(0)
+	if first {
+		i = 2
+	}
+	for ; i+1 < n; i += 2 {
+		x := binary.LittleEndian.Uint64(block[4*i:])
+		lo, hi := uint32(x), uint32(x>>32)
+		col ^= lo ^ hi
+		pl := uint32(bits.OnesCount32(lo) & 1)
+		ph := uint32(bits.OnesCount32(hi) & 1)
+		p ^= (i & -pl) ^ ((i + 1) & -ph)
+		odd ^= pl ^ ph
+	}
+	for ; i < n; i++ {
+		w := binary.LittleEndian.Uint32(block[4*i:])
+		col ^= w
+		pw := uint32(bits.OnesCount32(w) & 1)
+		p ^= i & -pw
+		odd ^= pw
+	}
+	q := p ^ -odd // XOR of ^i over the odd rows
+	var r uint32
+	for c := col; c != 0; c &= c - 1 {
+		r ^= uint32(bits.TrailingZeros32(c))
+	}
+	s := r ^ -uint32(bits.OnesCount32(col)&1)
+	ecc := (q&(n-1))<<21 | (s&31)<<16 | (p&(n-1))<<5 | r&31
+	return uint64(ecc)<<32 | uint64(col^pgno)
+}
+
+// Page checksum layout constants.
+const (
+	smallPageMax       = 8192 // pages up to this size have one checksum block
+	largePageHeaderOff = 40   // offset of BlockChecksum1 in a PGHDR2
+)
+
+// PageChecksumBlocks returns how many checksum blocks a page of pageSize
+// bytes has: 1 for pages of 8 KiB or less, 4 for 16 and 32 KiB pages.
+func PageChecksumBlocks(pageSize int) int {
+	if pageSize <= smallPageMax {
+		return 1
+	}
+	return 4
+}
+
+// PageChecksums holds the stored and the computed checksum of each block of
+// one page.
+type PageChecksums struct {
+	// Blocks is the number of checksum blocks (1 or 4).
+	Blocks int
+	// Legacy is true when the page uses the pre-ECC format (flag 0x2000
+	// clear on a small page).
+	Legacy bool
+	// Stored and Computed are the checksums of blocks 0..Blocks-1.
+	Stored, Computed [4]uint64
+}
+
+// OK reports whether every block matches.
+func (c PageChecksums) OK() bool {
+	for i := 0; i < c.Blocks; i++ {
+		if c.Stored[i] != c.Computed[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// newChecksumFormat reports whether the page flags at offset 36 carry
+// PageNewChecksumFormat.
+func newChecksumFormat(page []byte) bool {
+	return binary.LittleEndian.Uint32(page[36:])&uint32(PageNewChecksumFormat) != 0
+}
+
+// ComputePageChecksums returns the stored and computed checksums of page,
+// a whole database page (or a 4 KiB log segment) whose logical number is
+// pgno. Large pages (16/32 KiB) always use the ECC format with four blocks;
+// small pages use it when flag 0x2000 is set and the legacy format otherwise.
+func ComputePageChecksums(page []byte, pgno uint32) PageChecksums {
+	var c PageChecksums
+	if len(page) <= smallPageMax {
+		c.Blocks = 1
+		c.Stored[0] = binary.LittleEndian.Uint64(page)
+		if newChecksumFormat(page) {
+			c.Computed[0] = XEChecksum(page, pgno, true)
+		} else {
+			c.Legacy = true
+			c.Computed[0] = LegacyPageChecksum(page, pgno)
+		}
+		return c
+	}
+	c.Blocks = 4
+	bs := len(page) / 4
+	for k := 0; k < 4; k++ {
+		if k == 0 {
+			c.Stored[0] = binary.LittleEndian.Uint64(page)
+		} else {
+			c.Stored[k] = binary.LittleEndian.Uint64(page[largePageHeaderOff+8*(k-1):])
+		}
+		c.Computed[k] = XEChecksum(page[k*bs:(k+1)*bs], pgno, k == 0)
+	}
+	return c
+}
+
+// SetPageChecksum computes and stores the checksum(s) of page for pgno,
+// in the format the page's flags select (large pages always ECC): blocks
+// 1..3 first, then block 0, which covers their stored values.
+func SetPageChecksum(page []byte, pgno uint32) {
+	if len(page) <= smallPageMax {
+		if newChecksumFormat(page) {
+			binary.LittleEndian.PutUint64(page, XEChecksum(page, pgno, true))
+		} else {
+			binary.LittleEndian.PutUint32(page[4:], pgno)
+			binary.LittleEndian.PutUint32(page, HeaderChecksum(page))
+		}
+		return
+	}
+	bs := len(page) / 4
+	for k := 1; k < 4; k++ {
+		binary.LittleEndian.PutUint64(page[largePageHeaderOff+8*(k-1):], XEChecksum(page[k*bs:(k+1)*bs], pgno, false))
+	}
+	binary.LittleEndian.PutUint64(page, XEChecksum(page[:bs], pgno, true))
+}
+
+// formatFlagBit is the bit index of PageNewChecksumFormat inside a page
+// (byte 37, bit 5), which correction must never flip.
+const formatFlagBit = 37*8 + 5
+
+// CorrectableBit locates a single flipped bit from a block's stored and
+// computed ECC checksums (§8.5). blockSize is the block length in bytes. It
+// returns the bit index inside the block (byte idx/8, bit idx%8, LSB first)
+// and true when the difference is exactly one correctable data bit.
+func CorrectableBit(stored, computed uint64, blockSize int) (int, bool) {
+	e := uint32(stored>>32) ^ uint32(computed>>32)
+	x := uint32(stored) ^ uint32(computed)
+	mask := uint32(8*blockSize - 1)
+	if ((e>>16)^e)&mask != mask || bits.OnesCount32(x) != 1 {
+		return 0, false
+	}
+	idx := int(e & 0xFFFF)
+	if idx >= 8*blockSize {
+		return 0, false
+	}
+	return idx, true
+}
+
+// CorrectPage tries to repair one flipped bit in page (ECC format only). It
+// returns the bit index inside the page that it flipped and true, or false
+// when the page is intact, legacy, or has more damage than one bit. The
+// page is modified only when it returns true and the result verifies.
+func CorrectPage(page []byte, pgno uint32) (int, bool) {
+	c := ComputePageChecksums(page, pgno)
+	if c.Legacy || c.OK() {
+		return 0, false
+	}
+	bs := len(page) / c.Blocks
+	bad := -1
+	for k := 0; k < c.Blocks; k++ {
+		if c.Stored[k] != c.Computed[k] {
+			if bad >= 0 {
+				// Two blocks differ. One case is still one bit: a flip inside
+				// a stored block checksum (bytes 40..63 of block 0) makes
+				// block 0 and that block both disagree; try block 0 first.
+				if bad != 0 {
+					return 0, false
+				}
+				continue
+			}
+			bad = k
+		}
+	}
+	idx, ok := CorrectableBit(c.Stored[bad], c.Computed[bad], bs)
+	if !ok {
+		return 0, false
+	}
+	pos := bad*bs*8 + idx
+	if pos == formatFlagBit || (bad == 0 && idx < 64) {
+		return 0, false
+	}
+	page[pos/8] ^= 1 << (pos % 8)
+	if ComputePageChecksums(page, pgno).OK() {
+		return pos, true
+	}
+	page[pos/8] ^= 1 << (pos % 8)
+	return 0, false
+}

@@ -1,0 +1,3 @@
+module github.com/esekit/esekit
+
+go 1.26

@@ -1,0 +1,91 @@
+// Package testcorpus finds the shared corpus of real ESE files for tests.
+// The corpus lives at ../shared/corpus relative to the module root; tests
+// skip, with a message saying so, when it is absent.
+package testcorpus
+
+import (
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+)
+
+var (
+	once sync.Once
+	dir  string
+)
+
+// Dir returns the corpus directory, or "" when it cannot be found. It walks
+// up from the working directory to the module root (the folder holding
+// go.mod) and looks for ../shared/corpus beside it. ESEKIT_CORPUS overrides.
+func Dir() string {
+	once.Do(func() {
+		if d := os.Getenv("ESEKIT_CORPUS"); d != "" {
+			dir = d
+			return
+		}
+		wd, err := os.Getwd()
+		if err != nil {
+			return
+		}
+		for d := wd; ; {
+			if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
+				c := filepath.Join(d, "..", "shared", "corpus")
+				if st, err := os.Stat(c); err == nil && st.IsDir() {
+					dir = filepath.Clean(c)
+				}
+				return
+			}
+			up := filepath.Dir(d)
+			if up == d {
+				return
+			}
+			d = up
+		}
+	})
+	return dir
+}
+
+// Path returns the path of rel inside the corpus, skipping the test when the
+// corpus or the file is missing.
+func Path(tb testing.TB, rel string) string {
+	tb.Helper()
+	d := Dir()
+	if d == "" {
+		tb.Skipf("corpus not found (expected ../shared/corpus beside the module root); skipping test that needs %s", rel)
+	}
+	p := filepath.Join(d, filepath.FromSlash(rel))
+	if _, err := os.Stat(p); err != nil {
+		tb.Skipf("corpus file %s not available: %v", rel, err)
+	}
+	return p
+}
+
+// Read returns the bytes of corpus file rel, skipping the test when absent.
+func Read(tb testing.TB, rel string) []byte {
+	tb.Helper()
+	b, err := os.ReadFile(Path(tb, rel))
+	if err != nil {
+		tb.Fatalf("read %s: %v", rel, err)
+	}
+	return b
+}
+
+// Files returns every regular file of the corpus as slash paths relative to
+// its root (e.g. "appdata/edb.log"), skipping the test when it is absent.
+func Files(tb testing.TB) []string {
+	tb.Helper()
+	d := Dir()
+	if d == "" {
+		tb.Skip("corpus not found (expected ../shared/corpus beside the module root)")
+	}
+	var out []string
+	filepath.WalkDir(d, func(p string, e os.DirEntry, err error) error {
+		if err == nil && e.Type().IsRegular() && filepath.Ext(p) != ".md" {
+			rel, _ := filepath.Rel(d, p)
+			out = append(out, filepath.ToSlash(rel))
+		}
+		return nil
+	})
+	return out
+}
