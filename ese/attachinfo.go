@@ -2,7 +2,6 @@ package ese
 
 import (
 	"fmt"
-	"unicode/utf16"
 
 	"github.com/esekit/esekit/internal/bin"
 )
@@ -150,6 +149,3 @@ func EncodeAttachList(area []byte, list []AttachInfo) (int, error) {
 	area[off] = 0
 	return off + 1, nil
 }
-
-// utf16Units is used by tests to check name lengths.
-func utf16Units(s string) int { return len(utf16.Encode([]rune(s))) }

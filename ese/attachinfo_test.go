@@ -2,7 +2,10 @@ package ese
 
 import (
 	"testing"
+	"unicode/utf16"
 )
+
+func utf16Units(s string) int { return len(utf16.Encode([]rune(s))) }
 
 // HEADERS.md §14.4: the attach list of appdata/edb0000D.log at offset 671.
 func TestAttachListEdb0000D(t *testing.T) {
