@@ -1,0 +1,57 @@
+// Package esekit is a pure-Go library for the on-disk formats of Microsoft's
+// Extensible Storage Engine (ESE, "JET Blue": Exchange, Active Directory,
+// Windows Search, SRUM, WebCache, Windows Update) and for recovery:
+// replaying transaction logs into databases the way the engine's own soft
+// and hard recovery does, on any OS, with no Windows DLL and no cgo.
+//
+// This root package holds no code; it is the map of the library.
+//
+// # Packages
+//
+//   - [github.com/esekit/esekit/ese]: what every format shares. Log
+//     positions, log times, signatures, backup info, the JET error codes
+//     (with every printed form: -528, 4294966768, 0xFFFFFDF0, 0xC8000210),
+//     the database header and its shadow copy, page headers, tags and
+//     checksums (legacy XOR and XOR+ECC with single-bit correction), the
+//     attach list, a parallel page scan, identification of any ESE file by
+//     its bytes, and log file names.
+//   - [github.com/esekit/esekit/eselog]: transaction logs. The file
+//     header, the modern segment format (8.4000) and the legacy LRCHECKSUM
+//     format (7.3704), every record type as a typed value, and log-set
+//     checks (generations, signatures, chaining, the current log, what a
+//     database needs).
+//   - [github.com/esekit/esekit/esechk]: checkpoint files (.chk, .jcp)
+//     and which logs are safe to delete.
+//   - [github.com/esekit/esekit/esepatch]: patch files (.pat) and the
+//     backup trailer page.
+//   - [github.com/esekit/esekit/rip]: the Restore in Progress registry key:
+//     model, .reg files, validation, re-creation.
+//   - [github.com/esekit/esekit/recovery]: planning and replaying soft and
+//     hard recovery, with path remapping that cannot escape its targets.
+//   - examples/esekit: the command-line face of the library.
+//   - fuzz: native fuzz targets over every decoder.
+//
+// # How they compose
+//
+// Every decoder takes bytes or an [io.ReaderAt] and returns plain structs
+// whose fields are documented with their on-disk offsets; every structure
+// has an encoder that gives back identical bytes. Errors wrap the engine's
+// codes, so a caller can write
+//
+//	if errors.Is(err, ese.ErrMissingLogFile) { ... }
+//
+// and print the code the way the engine's event log would
+// (ese.ErrMissingLogFile.HardRecovery() is 0xC8000210).
+//
+// A short session with a database, its checkpoint and its logs:
+//
+//	f, _ := os.Open("SRUDB.dat")
+//	hdr, _ := ese.ReadDBHeader(f)          // both header copies, checksums
+//	fmt.Println(hdr.State, hdr.GenMinRequired, hdr.GenMaxRequired)
+//	chk, _ := esechk.ReadFile("SRU.chk")   // where replay starts
+//	set, _ := eselog.ScanDir("logs")       // generations, gaps, signatures
+//	plan, _ := recovery.PlanSoft(...)      // the engine's decisions, explained
+//
+// See the README for the command-line tool and the package examples for
+// runnable programs.
+package esekit
