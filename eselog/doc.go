@@ -1,0 +1,34 @@
+// Package eselog reads and writes the transaction logs of Microsoft's
+// Extensible Storage Engine (ESE): the log file header (LGFILEHDR), both
+// body formats, the records they carry, and log-set checks.
+//
+// # Files
+//
+// Every log file starts with a 4096-byte FileHeader (DecodeFileHeader,
+// ReadFileHeader, FileHeader.Encode). The body that follows comes in two
+// formats, chosen by the header's major version:
+//
+//   - modern (8.4000.x, Windows 8 and later): 4 KiB segments, each with a
+//     40-byte segment header and an XOR+ECC checksum; a partially written
+//     segment is also written to the next segment as a shadow copy.
+//     Records are packed from offset 40 of each segment, and records that
+//     do not fit are split into FragmentBegin/Fragment pieces.
+//   - legacy (7.3704.x, Windows XP..7, Exchange 2003..2010): after the
+//     header the file is one byte stream of records over 512- or 4096-byte
+//     sectors, protected by in-line LRCHECKSUM records (type 42) with range
+//     and short checksums and shadow sectors.
+//
+// Open validates the header and the file's geometry and finds the end of
+// valid data exactly as the engine's tail scan does; Log.Records (or
+// Log.NewReader and Reader.Next) then yields the records in order, each
+// with the log position the engine gives it: the positions stored in
+// checkpoints and database headers (lgposConsistent, lgposAttach) match the
+// positions reported here. Log.Walk verifies a whole file and accounts for
+// every byte of its used part.
+//
+// Memory is bounded by one segment (or one sector run) plus the one record
+// being reassembled, whose size is bounded by the bytes left in the file.
+// Every error that comes from the bytes is an *ese.FormatError wrapping the
+// JET error the engine would report, so errors.Is(err, ese.ErrLogFileCorrupt)
+// works.
+package eselog
