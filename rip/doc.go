@@ -1,0 +1,27 @@
+// Package rip models the "Restore in Progress" registry key that controls
+// hard recovery after an online restore of an Exchange database (seed 002,
+// KB Q200941), reads and writes it as a registry export (.reg) file, finds
+// every malformation the seed warns about, re-creates the key from the
+// seed's worksheet, and says what the engine will do at startup given the
+// key (or its absence) and the files on disk.
+//
+// The key lives at
+//
+//	HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Services\<service>\Restore in Progress
+//
+// where <service> is MSExchangeDS (directory) or MSExchangeIS (information
+// store). Its values, with the types the seed gives:
+//
+//	BackupLogPath           REG_SZ        UNC path of the current log folder
+//	CheckpointFilePath      REG_SZ        UNC path of the current working path
+//	EDB Database recovered  REG_BINARY    00 after restore, 01 once replayed
+//	EDB_RstMap              REG_MULTI_SZ  before/after UNC database paths
+//	EDB_RstMap Size         REG_DWORD     number of databases (1 or 2)
+//	HighLog Number          REG_DWORD     highest log restored from tape
+//	LogPath                 REG_SZ        UNC path of the current log folder
+//	LowLog Number           REG_DWORD     the patch file's low generation
+//
+// The package depends only on the standard library and ese (for error
+// codes); evidence from patch files and log folders is passed in as plain
+// numbers so callers can fill it from esepatch and eselog.
+package rip
