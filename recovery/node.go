@@ -1,0 +1,174 @@
+package recovery
+
+import (
+	"github.com/esekit/esekit/ese"
+	"github.com/esekit/esekit/internal/bin"
+)
+
+// Node flags (src/inc/node.hxx), kept with each tag.
+const (
+	// NodeVersioned marks a node with a version-store entry.
+	NodeVersioned uint8 = 0x1
+	// NodeDeleted marks a node flagged for deletion.
+	NodeDeleted uint8 = 0x2
+	// NodeCompressed marks a node whose key starts with a count of bytes
+	// shared with the page's key prefix (the external header).
+	NodeCompressed uint8 = 0x4
+)
+
+// nodeKeyLenMask masks the key-length words of a node (usNDCbKeyMask); on
+// large pages the top 3 bits of the node's first word are the flags.
+const nodeKeyLenMask = 0x1FFF
+
+// Node is one decoded line of a page (a B-tree node).
+type Node struct {
+	// Flags are NodeVersioned, NodeDeleted and NodeCompressed.
+	Flags uint8
+	// PrefixLen is the number of leading key bytes taken from the page's
+	// key prefix; it is stored (as a u16) only when NodeCompressed is set.
+	PrefixLen int
+	// Suffix is the rest of the key, stored in the node.
+	Suffix []byte
+	// Data is the node's data.
+	Data []byte
+}
+
+// decodeNode splits node bytes (flag bits included) into a Node. The
+// slices alias b.
+func decodeNode(b []byte, flags uint8) (Node, error) {
+	n := Node{Flags: flags}
+	off := 0
+	if flags&NodeCompressed != 0 {
+		if len(b) < 2 {
+			return Node{}, ese.NewFormatError("database node", -1, ese.ErrDatabaseCorrupted, "compressed node of %d bytes has no prefix count", len(b))
+		}
+		n.PrefixLen = int(bin.U16(b, 0) & nodeKeyLenMask)
+		off = 2
+	}
+	if len(b) < off+2 {
+		return Node{}, ese.NewFormatError("database node", -1, ese.ErrDatabaseCorrupted, "node of %d bytes has no key length", len(b))
+	}
+	cbSuffix := int(bin.U16(b, off) & nodeKeyLenMask)
+	off += 2
+	if off+cbSuffix > len(b) {
+		return Node{}, ese.NewFormatError("database node", -1, ese.ErrDatabaseCorrupted, "key suffix of %d bytes runs past the %d-byte node", cbSuffix, len(b))
+	}
+	n.Suffix = b[off : off+cbSuffix : off+cbSuffix]
+	n.Data = b[off+cbSuffix : len(b) : len(b)]
+	return n, nil
+}
+
+// nodeParts builds the stored form of a node: [prefix count u16] key-suffix
+// length u16, suffix, data (CdataNDIKeydataflagsToDataflags). The
+// compressed flag is set exactly when prefixLen > 0.
+func nodeParts(prefixLen int, suffix, data []byte, flags uint8) ([][]byte, uint8) {
+	var lens []byte
+	if prefixLen > 0 {
+		lens = bin16(lens, uint16(prefixLen))
+		flags |= NodeCompressed
+	} else {
+		flags &^= NodeCompressed
+	}
+	lens = bin16(lens, uint16(len(suffix)))
+	return [][]byte{lens, suffix, data}, flags
+}
+
+func bin16(b []byte, v uint16) []byte { return append(b, byte(v), byte(v>>8)) }
+
+// EncodeNode returns the stored bytes of n (flag bits not included) and the
+// flags to store with its tag.
+func EncodeNode(n Node) ([]byte, uint8) {
+	parts, f := nodeParts(n.PrefixLen, n.Suffix, n.Data, n.Flags)
+	var out []byte
+	for _, p := range parts {
+		out = append(out, p...)
+	}
+	return out, f
+}
+
+// Node decodes line iline. The returned slices alias the page.
+func (p *Page) Node(iline int) (Node, error) {
+	it, err := p.lineTag(iline)
+	if err != nil {
+		return Node{}, err
+	}
+	b, err := p.TagBytes(it)
+	if err != nil {
+		return Node{}, err
+	}
+	return decodeNode(b, p.tagFlags(it))
+}
+
+// KeyPrefix returns the key bytes that the compressed nodes of this page
+// share: the external header on non-root pages, the external header after
+// its 16-byte split buffer on space-tree roots, and nothing on other root
+// pages (NDIGetKeydataflags).
+func (p *Page) KeyPrefix() ([]byte, error) {
+	h, err := p.ExternalHeader()
+	if err != nil {
+		return nil, err
+	}
+	f := p.Flags()
+	if f&ese.PageRoot == 0 {
+		return h, nil
+	}
+	if f&ese.PageSpaceTree != 0 && len(h) >= 16 {
+		return h[16:], nil
+	}
+	return nil, nil
+}
+
+// Key returns the full key of line iline: the shared prefix bytes followed
+// by the node's suffix.
+func (p *Page) Key(iline int) ([]byte, error) {
+	n, err := p.Node(iline)
+	if err != nil {
+		return nil, err
+	}
+	var key []byte
+	if n.PrefixLen > 0 {
+		pre, err := p.KeyPrefix()
+		if err != nil {
+			return nil, err
+		}
+		if n.PrefixLen > len(pre) {
+			return nil, p.corrupt("line %d uses %d prefix bytes, the page prefix has %d", iline, n.PrefixLen, len(pre))
+		}
+		key = append(key, pre[:n.PrefixLen]...)
+	}
+	return append(key, n.Suffix...), nil
+}
+
+// InsertNode inserts n as line iline (NDInsert). The compressed flag is
+// derived from n.PrefixLen.
+func (p *Page) InsertNode(iline int, n Node) error {
+	if err := p.ensure(); err != nil {
+		return err
+	}
+	if iline < 0 || iline > p.Lines() {
+		return p.corrupt("insert at line %d, page has %d lines", iline, p.Lines())
+	}
+	parts, f := nodeParts(n.PrefixLen, n.Suffix, n.Data, n.Flags&7)
+	return p.insertTag(iline+p.ReservedTags(), parts, f)
+}
+
+// ReplaceNodeData replaces the data of line iline, keeping its key, and
+// stores flags (the compressed flag follows the node's prefix count)
+// (NDReplace / ErrNDReplace).
+func (p *Page) ReplaceNodeData(iline int, data []byte, flags uint8) error {
+	it, err := p.lineTag(iline)
+	if err != nil {
+		return err
+	}
+	b, err := p.TagBytes(it)
+	if err != nil {
+		return err
+	}
+	n, err := decodeNode(b, p.tagFlags(it))
+	if err != nil {
+		return err
+	}
+	suffix := append([]byte{}, n.Suffix...)
+	parts, f := nodeParts(n.PrefixLen, suffix, data, flags&7)
+	return p.replaceTag(it, parts, f)
+}
