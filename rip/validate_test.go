@@ -94,7 +94,11 @@ func TestValidateRules(t *testing.T) {
 		{"misnamed case", withValue(ValueRstMapSize, ptr(DWordValue("EDB_RstMap size", 2))), nil, CodeMisnamedValue, "EDB_RstMap size", SeverityError, "match the case"},
 		{"unknown value", func() *Key { k := seedKey(); k.Raw = append(k.RegValues(), StringValue("Comment", "x")); return k }(), nil, CodeUnknownValue, "Comment", SeverityWarning, "no value of this name"},
 		{"duplicate", func() *Key { k := seedKey(); k.Raw = append(k.RegValues(), DWordValue(ValueLowLog, 0x36)); return k }(), nil, CodeDuplicateValue, ValueLowLog, SeverityError, "more than once"},
-		{"key name case", func() *Key { k := seedKey(); k.Path = strings.Replace(k.Path, KeyName, "Restore In Progress", 1); return k }(), nil, CodeKeyName, "", SeverityWarning, "case-sensitive"},
+		{"key name case", func() *Key {
+			k := seedKey()
+			k.Path = strings.Replace(k.Path, KeyName, "Restore In Progress", 1)
+			return k
+		}(), nil, CodeKeyName, "", SeverityWarning, "case-sensitive"},
 		{"service", func() *Key { k := seedKey(); k.Service = "MSExchangeMTA"; return k }(), nil, CodeService, "", SeverityError, "MSExchangeMTA"},
 		{"directory service size", func() *Key { k := seedKey(); k.Service = ServiceDS; return k }(), nil, CodeRstMapSizeDS, ValueRstMapSize, SeverityError, "directory service"},
 	}
