@@ -1,0 +1,275 @@
+package recovery
+
+import (
+	"fmt"
+
+	"github.com/esekit/esekit/ese"
+	"github.com/esekit/esekit/internal/bin"
+)
+
+// DbTimeNil is the all-ones dbtime a record carries where a "before" dbtime
+// is not meaningful (new pages, node operations inside a split macro,
+// UndoInfo). dbTimeInvalid is its neighbour, also never checked.
+const (
+	DbTimeNil     = ^uint64(0)
+	dbTimeInvalid = ^uint64(1)
+)
+
+// RedoOp holds the fields of a page record's header (LRPAGE_/LRNODE_,
+// LOGSTREAM.md §3.1) that the redo of a node operation needs.
+type RedoOp struct {
+	// Pgno is the page the record changes (used in error messages).
+	Pgno uint32
+	// DbTime is the page dbtime after the operation.
+	DbTime uint64
+	// DbTimeBefore is the page dbtime the record expects before the
+	// operation, or DbTimeNil.
+	DbTimeBefore uint64
+	// ILine is the line (node) index, reserved tags excluded.
+	ILine int
+	// Versioned is the record's 0x01 flag: the node gets NodeVersioned.
+	Versioned bool
+}
+
+// DbTimeMismatchError reports a page whose dbtime is neither the record's
+// "before" dbtime nor already at or past its "after" dbtime
+// (ErrLGRIReportDbtimeMismatch). Err is ese.ErrDbTimeTooOld (a lost
+// flush: the page is older than expected) or ese.ErrDbTimeTooNew.
+type DbTimeMismatchError struct {
+	Pgno                  uint32
+	Before, OnPage, After uint64
+	Err                   ese.Error
+}
+
+func (e *DbTimeMismatchError) Error() string {
+	return fmt.Sprintf("page %d: dbtime %#x on the page, the log record expects %#x before and %#x after [%v]",
+		e.Pgno, e.OnPage, e.Before, e.After, e.Err)
+}
+
+// Unwrap returns the engine error.
+func (e *DbTimeMismatchError) Unwrap() error { return e.Err }
+
+// NeedRedo applies the page dbtime test of LOGSTREAM.md §3.2 step 4: a
+// record is redone only when its dbtime is newer than the page's, and then
+// the page must carry exactly the record's "before" dbtime (unless that is
+// DbTimeNil). A page older than expected gives ese.ErrDbTimeTooOld, one
+// between before and after ese.ErrDbTimeTooNew.
+func NeedRedo(p *Page, pgno uint32, dbtime, before uint64) (bool, error) {
+	onPage := p.DbTime()
+	if dbtime <= onPage {
+		return false, nil
+	}
+	if before == DbTimeNil || before == dbTimeInvalid || onPage == before {
+		return true, nil
+	}
+	code := ese.ErrDbTimeTooNew
+	if onPage < before {
+		code = ese.ErrDbTimeTooOld
+	}
+	return false, &DbTimeMismatchError{Pgno: pgno, Before: before, OnPage: onPage, After: dbtime, Err: code}
+}
+
+func (op RedoOp) gate(p *Page) (bool, error) {
+	return NeedRedo(p, op.Pgno, op.DbTime, op.DbTimeBefore)
+}
+
+func (op RedoOp) versionFlag() uint8 {
+	if op.Versioned {
+		return NodeVersioned
+	}
+	return 0
+}
+
+// finish stamps the record's dbtime on a redone page (§3.2 step 6).
+func (op RedoOp) finish(p *Page) (bool, error) {
+	p.SetDbTime(op.DbTime)
+	return true, nil
+}
+
+func (op RedoOp) wrap(what string, err error) error {
+	return fmt.Errorf("recovery: redo %s on page %d line %d: %w", what, op.Pgno, op.ILine, err)
+}
+
+// RedoInsert redoes an Insert (type 29): a node with prefixLen shared key
+// bytes (stored as a count; compressed when > 0), the key suffix and the
+// data is inserted at op.ILine, versioned when the record is. It reports
+// whether the page was changed.
+func RedoInsert(p *Page, op RedoOp, prefixLen int, suffix, data []byte) (bool, error) {
+	if redo, err := op.gate(p); !redo || err != nil {
+		return false, err
+	}
+	if prefixLen < 0 || prefixLen > nodeKeyLenMask || len(suffix) > nodeKeyLenMask {
+		return false, op.wrap("Insert", ese.NewFormatError("Insert record", -1, ese.ErrLogCorrupted, "key prefix %d / suffix %d out of range", prefixLen, len(suffix)))
+	}
+	if err := p.InsertNode(op.ILine, Node{Flags: op.versionFlag(), PrefixLen: prefixLen, Suffix: suffix, Data: data}); err != nil {
+		return false, op.wrap("Insert", err)
+	}
+	return op.finish(p)
+}
+
+// RedoFlagInsert redoes a FlagInsert (type 30): the node's deleted flag is
+// cleared and the version flag set when the record is versioned.
+func RedoFlagInsert(p *Page, op RedoOp) (bool, error) {
+	if redo, err := op.gate(p); !redo || err != nil {
+		return false, err
+	}
+	f, err := p.LineFlags(op.ILine)
+	if err != nil {
+		return false, op.wrap("FlagInsert", err)
+	}
+	if err := p.SetLineFlags(op.ILine, f&^NodeDeleted|op.versionFlag()); err != nil {
+		return false, op.wrap("FlagInsert", err)
+	}
+	return op.finish(p)
+}
+
+// RedoFlagInsertAndReplaceData redoes a FlagInsertAndReplaceData (type
+// 31): the node keeps its key, takes data, and loses its deleted flag.
+func RedoFlagInsertAndReplaceData(p *Page, op RedoOp, data []byte) (bool, error) {
+	if redo, err := op.gate(p); !redo || err != nil {
+		return false, err
+	}
+	f, err := p.LineFlags(op.ILine)
+	if err != nil {
+		return false, op.wrap("FlagInsertAndReplaceData", err)
+	}
+	if err := p.ReplaceNodeData(op.ILine, data, f|op.versionFlag()); err != nil {
+		return false, op.wrap("FlagInsertAndReplaceData", err)
+	}
+	f, _ = p.LineFlags(op.ILine)
+	if err := p.SetLineFlags(op.ILine, f&^NodeDeleted); err != nil {
+		return false, op.wrap("FlagInsertAndReplaceData", err)
+	}
+	return op.finish(p)
+}
+
+// RedoReplace redoes a Replace (type 33): the node's data becomes data;
+// its key and flags stay (plus the version flag when versioned).
+func RedoReplace(p *Page, op RedoOp, data []byte) (bool, error) {
+	if redo, err := op.gate(p); !redo || err != nil {
+		return false, err
+	}
+	if err := replaceData(p, op, data); err != nil {
+		return false, op.wrap("Replace", err)
+	}
+	return op.finish(p)
+}
+
+func replaceData(p *Page, op RedoOp, data []byte) error {
+	f, err := p.LineFlags(op.ILine)
+	if err != nil {
+		return err
+	}
+	return p.ReplaceNodeData(op.ILine, data, f|op.versionFlag())
+}
+
+// RedoReplaceD redoes a ReplaceD (type 34): afterImage computes the new
+// data from the node's current data (the record's diff applied, e.g. with
+// eselog.ApplyDiff, which also checks the announced length).
+func RedoReplaceD(p *Page, op RedoOp, afterImage func(old []byte) ([]byte, error)) (bool, error) {
+	if redo, err := op.gate(p); !redo || err != nil {
+		return false, err
+	}
+	n, err := p.Node(op.ILine)
+	if err != nil {
+		return false, op.wrap("ReplaceD", err)
+	}
+	data, err := afterImage(append([]byte{}, n.Data...))
+	if err != nil {
+		return false, op.wrap("ReplaceD", err)
+	}
+	if err := replaceData(p, op, data); err != nil {
+		return false, op.wrap("ReplaceD", err)
+	}
+	return op.finish(p)
+}
+
+// RedoFlagDelete redoes a FlagDelete (type 32): the node gets the deleted
+// flag (and the version flag when versioned).
+func RedoFlagDelete(p *Page, op RedoOp) (bool, error) {
+	if redo, err := op.gate(p); !redo || err != nil {
+		return false, err
+	}
+	f, err := p.LineFlags(op.ILine)
+	if err != nil {
+		return false, op.wrap("FlagDelete", err)
+	}
+	if err := p.SetLineFlags(op.ILine, f|NodeDeleted|op.versionFlag()); err != nil {
+		return false, op.wrap("FlagDelete", err)
+	}
+	return op.finish(p)
+}
+
+// RedoDelete redoes a Delete (type 35): the line and its tag are removed.
+func RedoDelete(p *Page, op RedoOp) (bool, error) {
+	if redo, err := op.gate(p); !redo || err != nil {
+		return false, err
+	}
+	if err := p.DeleteLine(op.ILine); err != nil {
+		return false, op.wrap("Delete", err)
+	}
+	return op.finish(p)
+}
+
+// RedoDelta redoes a Delta (type 37): delta is added to the little-endian
+// 32-bit integer at offset in the node's data.
+func RedoDelta(p *Page, op RedoOp, offset int, delta int32) (bool, error) {
+	return redoDelta(p, op, offset, 4, uint64(int64(delta)))
+}
+
+// RedoDelta64 redoes a Delta64 (type 93) on a 64-bit counter.
+func RedoDelta64(p *Page, op RedoOp, offset int, delta int64) (bool, error) {
+	return redoDelta(p, op, offset, 8, uint64(delta))
+}
+
+func redoDelta(p *Page, op RedoOp, offset, size int, delta uint64) (bool, error) {
+	if redo, err := op.gate(p); !redo || err != nil {
+		return false, err
+	}
+	n, err := p.Node(op.ILine)
+	if err != nil {
+		return false, op.wrap("Delta", err)
+	}
+	if offset < 0 || offset+size > len(n.Data) {
+		return false, op.wrap("Delta", ese.NewFormatError("Delta record", -1, ese.ErrLogCorrupted,
+			"counter at %d (%d bytes) is outside the node's %d data bytes", offset, size, len(n.Data)))
+	}
+	// n.Data aliases the page: change the counter in place.
+	if size == 4 {
+		bin.PutU32(n.Data, offset, bin.U32(n.Data, offset)+uint32(delta))
+	} else {
+		bin.PutU64(n.Data, offset, bin.U64(n.Data, offset)+delta)
+	}
+	if op.Versioned {
+		if err := p.SetLineFlags(op.ILine, n.Flags|NodeVersioned); err != nil {
+			return false, op.wrap("Delta", err)
+		}
+	}
+	return op.finish(p)
+}
+
+// RedoSetExternalHeader redoes a SetExternalHeader (type 38): tag 0
+// becomes data. On pages that are neither roots nor space-tree pages the
+// new header is the key prefix, so it must be at least as long as every
+// node's prefix count (ErrNDValidateSetExternalHeader).
+func RedoSetExternalHeader(p *Page, op RedoOp, data []byte) (bool, error) {
+	if redo, err := op.gate(p); !redo || err != nil {
+		return false, err
+	}
+	if p.Flags()&(ese.PageRoot|ese.PageSpaceTree) == 0 {
+		for i := 0; i < p.Lines(); i++ {
+			n, err := p.Node(i)
+			if err != nil {
+				return false, op.wrap("SetExternalHeader", err)
+			}
+			if n.PrefixLen > len(data) {
+				return false, op.wrap("SetExternalHeader", ese.NewFormatError("SetExternalHeader record", -1, ese.ErrDatabaseCorrupted,
+					"line %d uses %d prefix bytes, the new header has %d", i, n.PrefixLen, len(data)))
+			}
+		}
+	}
+	if err := p.SetExternalHeaderBytes(data); err != nil {
+		return false, op.wrap("SetExternalHeader", err)
+	}
+	return op.finish(p)
+}
