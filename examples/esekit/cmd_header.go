@@ -1,0 +1,63 @@
+package main
+
+import "fmt"
+
+func cmdHeader() command {
+	return command{
+		name:    "header",
+		args:    "FILE...",
+		summary: "every header field of a database, checkpoint, log, patch or flush-map file (eseutil /mh, /mk, /ml)",
+		run:     runHeader,
+	}
+}
+
+// otherHeaderJSON is the header report of a file whose header decoder has
+// not landed yet, or that has no header (reserve logs, unknown files).
+type otherHeaderJSON struct {
+	identity
+	Header string `json:"header,omitempty"`
+}
+
+// headerObject reads the header of one file, chosen by its identified type.
+// ok is false when the header could not be read.
+func headerObject(in input) (any, bool) {
+	id := identifyInput(in)
+	var o any
+	switch id.Type {
+	case typeDatabase, typeTempDatabase:
+		o = dbHeaderObject(in, id.Type)
+	case typeCheckpoint:
+		o = checkpointObject(in)
+	case typeLog:
+		o = logHeaderObject(in)
+	case typePatch:
+		o = patchHeaderObject(in, id)
+	case typeFlushMap:
+		o = otherHeaderJSON{identity: id, Header: notDecoded}
+	default:
+		return otherHeaderJSON{identity: id}, id.Type != typeUnknown
+	}
+	_, bad := o.(fileError)
+	return o, !bad
+}
+
+func runHeader(e *env, _ any, args []string) int {
+	if len(args) == 0 {
+		fmt.Fprintln(e.stderr, "usage: esekit header [-json] FILE...")
+		return exitUsage
+	}
+	status := exitOK
+	var out []any
+	forEachFile(args, func(in input) {
+		o, ok := headerObject(in)
+		if !ok {
+			status = exitBad
+		}
+		out = append(out, o)
+	}, func(name string, err error) {
+		status = exitBad
+		out = append(out, errorObject(name, typeUnknown, err))
+	})
+	e.emit(out)
+	return status
+}

@@ -1,0 +1,58 @@
+package main
+
+import "fmt"
+
+func cmdIdentify() command {
+	return command{
+		name:    "identify",
+		args:    "FILE...",
+		summary: "type, page/sector size and format version of each file, judged by its bytes, never its name",
+		run:     runIdentify,
+	}
+}
+
+func runIdentify(e *env, _ any, args []string) int {
+	if len(args) == 0 {
+		fmt.Fprintln(e.stderr, "usage: esekit identify [-json] FILE...")
+		return exitUsage
+	}
+	status := exitOK
+	var out []any
+	forEachFile(args, func(in input) {
+		out = append(out, identifyInput(in))
+	}, func(name string, err error) {
+		status = exitBad
+		out = append(out, errorObject(name, typeUnknown, err))
+	})
+	if e.json {
+		e.emit(out)
+		return status
+	}
+	for _, o := range out {
+		switch v := o.(type) {
+		case identity:
+			fmt.Fprintf(e.stdout, "%s: %s\n", v.File, describeIdentity(v))
+		case fileError:
+			fmt.Fprintf(e.stdout, "%s: error: %s\n", v.File, v.Error)
+		}
+	}
+	return status
+}
+
+// describeIdentity is the one-line readable form of an identity.
+func describeIdentity(v identity) string {
+	s := v.Type
+	if v.Format != "" {
+		s += ", format " + v.Format
+	}
+	if v.PageSize != 0 {
+		s += fmt.Sprintf(", %d-byte pages", v.PageSize)
+	}
+	if v.SectorSize != 0 {
+		s += fmt.Sprintf(", %d-byte sectors", v.SectorSize)
+	}
+	if v.Detail != "" {
+		s += " (" + v.Detail + ")"
+	}
+	return s
+}

@@ -1,0 +1,61 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/esekit/esekit/internal/bin"
+)
+
+// input is one file a verb reads: from disk, or from the embedded sample.
+type input struct {
+	name string
+	r    io.ReaderAt
+	size int64
+}
+
+// openInput opens a file on disk. The caller closes the returned closer.
+func openInput(name string) (input, io.Closer, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return input{}, nil, err
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return input{}, nil, err
+	}
+	if st.IsDir() {
+		f.Close()
+		return input{}, nil, fmt.Errorf("%s is a directory", name)
+	}
+	return input{name: name, r: f, size: st.Size()}, f, nil
+}
+
+// memInput wraps bytes already in memory.
+func memInput(name string, b []byte) input {
+	return input{name: name, r: bytes.NewReader(b), size: int64(len(b))}
+}
+
+// readHead returns up to n bytes from the start of in.
+func (in input) readHead(n int) []byte {
+	n = int(min(int64(n), in.size))
+	b, _ := bin.ReadAt(in.r, 0, n)
+	return b
+}
+
+// forEachFile opens each named file and calls fn with it; files that
+// cannot be opened are reported through onErr.
+func forEachFile(names []string, fn func(in input), onErr func(name string, err error)) {
+	for _, name := range names {
+		in, c, err := openInput(name)
+		if err != nil {
+			onErr(name, err)
+			continue
+		}
+		fn(in)
+		c.Close()
+	}
+}

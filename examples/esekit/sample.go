@@ -1,0 +1,3 @@
+package main
+
+func runSample(e *env, js bool) int { return 0 }
