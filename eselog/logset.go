@@ -1,0 +1,674 @@
+package eselog
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/esekit/esekit/ese"
+)
+
+// FileStatus says what the set scanner made of one file.
+type FileStatus string
+
+// File statuses.
+const (
+	StatusMember     FileStatus = "member"     // a generation of the set, found by the engine under its name
+	StatusForeign    FileStatus = "foreign"    // a log of another log stream (another signature)
+	StatusMisnamed   FileStatus = "misnamed"   // a log of the set whose name is not its generation's name
+	StatusDuplicate  FileStatus = "duplicate"  // a second file holding a generation already in the set
+	StatusStale      FileStatus = "stale"      // a temp or reserve log carrying a recycled header; not part of the set
+	StatusUnused     FileStatus = "unused"     // a pre-formatted reserve/temp log without a header (zero or pattern filled)
+	StatusCeiling    FileStatus = "ceiling"    // an archived log above the current log: never replayed, blocks new logs
+	StatusNotALog    FileStatus = "not-a-log"  // no valid log header (corrupt, or another file type)
+	StatusIgnored    FileStatus = "ignored"    // a log-named file of another base name
+	StatusUnreadable FileStatus = "unreadable" // the file could not be read
+)
+
+// SetFile is one file of a scanned log folder.
+type SetFile struct {
+	// File is the file name inside the folder.
+	File string `json:"file"`
+	// Role is what the name says (current, archived, temp, reserve, other).
+	Role FileRole `json:"role"`
+	// NameGeneration is the generation an archived name carries.
+	NameGeneration int32 `json:"name_generation,omitempty"`
+	// Generation is the generation in the header (lGeneration, offset 4);
+	// 0 when the file has no valid log header.
+	Generation int32 `json:"generation"`
+	// Size is the file size in bytes.
+	Size int64 `json:"size"`
+	// Format is the log version, e.g. "8.4000.60.140"; "" without header.
+	Format string `json:"format,omitempty"`
+	// Signature is the log stream signature (offset 44).
+	Signature ese.Signature `json:"-"`
+	// Created and PrevCreated are tmCreate and tmPrevGen (offsets 16, 24).
+	Created     ese.LogTime `json:"-"`
+	PrevCreated ese.LogTime `json:"-"`
+	// Flags is fLGFlags (offset 639).
+	Flags uint8 `json:"flags"`
+	// PrevAccumulated is the previous generation's accumulated segment
+	// checksum (offset 653).
+	PrevAccumulated uint64 `json:"-"`
+	// SectorSize and FileSectors give the expected file size.
+	SectorSize  uint16 `json:"sector_size,omitempty"`
+	FileSectors uint16 `json:"file_sectors,omitempty"`
+	// Attached is the header's list of attached databases.
+	Attached []ese.AttachInfo `json:"-"`
+	// Status is the scanner's verdict on the file.
+	Status FileStatus `json:"status"`
+	// Note explains Status in words.
+	Note string `json:"note,omitempty"`
+	// Err is why the header did not decode, when it did not.
+	Err error `json:"-"`
+}
+
+// HasHeader reports whether the file carries a valid log header.
+func (f *SetFile) HasHeader() bool { return f.Generation > 0 }
+
+// CircularLogging reports whether the header says circular logging is on.
+func (f *SetFile) CircularLogging() bool { return f.Flags&logFlagCircularNow != 0 }
+
+// GenRange is an inclusive range of log generations.
+type GenRange struct {
+	Low  int32 `json:"low"`
+	High int32 `json:"high"`
+}
+
+// Count returns the number of generations in r (0 when High < Low).
+func (r GenRange) Count() int64 {
+	if r.High < r.Low {
+		return 0
+	}
+	return int64(r.High) - int64(r.Low) + 1
+}
+
+func (r GenRange) String() string {
+	if r.Low == r.High {
+		return fmt.Sprintf("0x%X", r.Low)
+	}
+	return fmt.Sprintf("0x%X-0x%X", r.Low, r.High)
+}
+
+// CurrentLog names the current log (edb.log, SRU.log, USS.jtx...).
+type CurrentLog struct {
+	File       string `json:"file"`
+	Generation int32  `json:"generation"`
+}
+
+// Problem kinds, stable for programs.
+const (
+	ProblemGap             = "gap"
+	ProblemDuplicate       = "duplicate"
+	ProblemForeign         = "foreign"
+	ProblemNameMismatch    = "name-mismatch"
+	ProblemChain           = "chain"
+	ProblemChecksumChain   = "checksum-chain"
+	ProblemCurrentMissing  = "current-missing"
+	ProblemCurrentMismatch = "current-generation"
+	ProblemCeiling         = "ceiling"
+	ProblemCircular        = "circular"
+	ProblemCorrupt         = "corrupt"
+	ProblemSizeMismatch    = "size-mismatch"
+	ProblemStaleTemp       = "stale-temp"
+	ProblemMixedFormat     = "mixed-format"
+	ProblemNoLogs          = "no-logs"
+)
+
+// Problem is one finding about a log set.
+type Problem struct {
+	// Kind is one of the Problem* constants.
+	Kind string `json:"kind"`
+	// Code is the JET error the engine would raise for it, or 0 when the
+	// finding does not stop recovery.
+	Code ese.Error `json:"error"`
+	// Files are the files involved.
+	Files []string `json:"files,omitempty"`
+	// Generations are the generations involved.
+	Generations []int32 `json:"generations,omitempty"`
+	// Message says what is wrong.
+	Message string `json:"message"`
+	// Remedy says what seed 003's procedure does about it, when it says.
+	Remedy string `json:"remedy,omitempty"`
+}
+
+// Set is a scanned folder of log files: the generations of one log stream,
+// identified by the bytes of their headers, and what stands in the way of
+// replaying them. Field names map to the JSON of `esekit check`.
+type Set struct {
+	// Base is the three-character base name ("edb", "SRU", "USS").
+	Base string `json:"base"`
+	// Ext is the log extension in use, ".log" or ".jtx".
+	Ext string `json:"ext"`
+	// Signature is the log stream signature the set was built around.
+	Signature ese.Signature `json:"-"`
+	// SignatureText is Signature in the engine's print form.
+	SignatureText string `json:"signature"`
+	// Files lists every file looked at, sorted by name.
+	Files []*SetFile `json:"files"`
+	// Generations is the sorted list of generations present as members
+	// (the current log included).
+	Generations []int32 `json:"generations"`
+	// Gaps are the ranges of generations missing between the lowest member
+	// and the current log (or the highest member).
+	Gaps []GenRange `json:"gaps"`
+	// Foreign lists files that are logs of another log stream.
+	Foreign []string `json:"foreign"`
+	// Current is the current log, nil when there is none.
+	Current *CurrentLog `json:"current"`
+	// TempLog names a <base>tmp file, present or not a member.
+	TempLog string `json:"temp_log,omitempty"`
+	// Circular reports that circular logging is on in the set: logs are
+	// deleted as the checkpoint passes them, so an offline roll-forward
+	// from an older backup is impossible (seed 003).
+	Circular bool `json:"circular"`
+	// Problems are the findings, in the order the engine would meet them.
+	Problems []Problem `json:"problems"`
+
+	byGen map[int32]*SetFile
+	// byNameGen maps the generation in an archived name to its file, as
+	// the engine finds files.
+	byNameGen map[int32]*SetFile
+}
+
+// ScanOptions tune ScanFS.
+type ScanOptions struct {
+	// Base selects the base name when the folder holds logs of several
+	// (case-insensitive). Empty: the base of the current log, else the one
+	// with the most logs.
+	Base string
+	// Signature, when non-nil, is the log stream the set is built around
+	// (for example a database's log signature). Otherwise the current
+	// log's signature is used, else the most common one.
+	Signature *ese.Signature
+}
+
+// ScanDir scans the log folder at dir on the operating system's file system.
+func ScanDir(dir string, opts *ScanOptions) (*Set, error) {
+	return ScanFS(os.DirFS(dir), ".", opts)
+}
+
+// ScanFS scans the folder dir of fsys (not its subfolders). Every regular
+// file is identified by its bytes: only a valid log header makes a file a
+// log, whatever its name. It returns an error only when the folder cannot
+// be listed; everything wrong with the files is in Set.Problems.
+func ScanFS(fsys fs.FS, dir string, opts *ScanOptions) (*Set, error) {
+	if opts == nil {
+		opts = &ScanOptions{}
+	}
+	ents, err := fs.ReadDir(fsys, dir)
+	if err != nil {
+		return nil, err
+	}
+	var files []*SetFile
+	for _, e := range ents {
+		if !e.Type().IsRegular() {
+			continue
+		}
+		files = append(files, readSetFile(fsys, path.Join(dir, e.Name()), e.Name()))
+	}
+	return buildSet(files, opts), nil
+}
+
+// readSetFile reads the header of one file. Only the first 4096 bytes are
+// read, whatever the file's size.
+func readSetFile(fsys fs.FS, full, name string) *SetFile {
+	f := &SetFile{File: name}
+	ln := parseLogName(name)
+	f.Role = ln.Role
+	f.NameGeneration = ln.Gen
+	fh, err := fsys.Open(full)
+	if err != nil {
+		f.Status, f.Err, f.Note = StatusUnreadable, err, err.Error()
+		return f
+	}
+	defer fh.Close()
+	if st, err := fh.Stat(); err == nil {
+		f.Size = st.Size()
+	}
+	buf := make([]byte, logHeaderSize)
+	n, err := io.ReadFull(fh, buf)
+	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
+		f.Status, f.Err, f.Note = StatusUnreadable, err, err.Error()
+		return f
+	}
+	h, herr := decodeSetHeader(buf[:n])
+	if herr != nil {
+		f.Err = herr
+		return f
+	}
+	f.applyHeader(h)
+	return f
+}
+
+func (f *SetFile) applyHeader(h *setHeader) {
+	f.Generation = h.Generation
+	f.Format = h.format()
+	f.Signature = h.Signature
+	f.Created = h.Created
+	f.PrevCreated = h.PrevCreated
+	f.Flags = h.Flags
+	f.PrevAccumulated = h.PrevAccumulated
+	f.SectorSize = h.SectorSize
+	f.FileSectors = h.FileSectors
+	f.Attached = h.Attached
+}
+
+// BuildSet builds a set from files whose headers have already been read
+// (for callers that do not read from an fs.FS). Status fields are
+// recomputed.
+func BuildSet(files []*SetFile, opts *ScanOptions) *Set {
+	if opts == nil {
+		opts = &ScanOptions{}
+	}
+	return buildSet(files, opts)
+}
+
+func buildSet(files []*SetFile, opts *ScanOptions) *Set {
+	sort.Slice(files, func(i, j int) bool { return files[i].File < files[j].File })
+	s := &Set{Files: files, byGen: map[int32]*SetFile{}, byNameGen: map[int32]*SetFile{}}
+	s.Generations, s.Gaps, s.Foreign, s.Problems = []int32{}, []GenRange{}, []string{}, []Problem{}
+
+	// 1. The base name: asked for, else the current log's, else the most
+	// common among files that are logs by their bytes.
+	s.Base, s.Ext = chooseBase(files, opts.Base)
+
+	// 2. The reference signature.
+	var cur *SetFile
+	for _, f := range files {
+		ln := parseLogName(f.File)
+		if ln.Role == RoleCurrent && strings.EqualFold(ln.Base, s.Base) && strings.EqualFold(ln.Ext, s.Ext) {
+			cur = f
+		}
+	}
+	switch {
+	case opts.Signature != nil:
+		s.Signature = *opts.Signature
+	case cur != nil && cur.HasHeader():
+		s.Signature = cur.Signature
+	default:
+		s.Signature = commonSignature(files, s.Base)
+	}
+	s.SignatureText = s.Signature.String()
+
+	// 3. Classify every file.
+	for _, f := range files {
+		s.classify(f)
+	}
+	s.pickMembers(cur)
+	s.checkChain()
+	return s
+}
+
+func chooseBase(files []*SetFile, want string) (string, string) {
+	type cnt struct {
+		base, ext string
+		n         int
+		cur       bool
+	}
+	var order []string
+	counts := map[string]*cnt{}
+	for _, f := range files {
+		ln := parseLogName(f.File)
+		if ln.Base == "" || ln.Ext == ".jrs" {
+			continue
+		}
+		k := strings.ToLower(ln.Base + ln.Ext)
+		c := counts[k]
+		if c == nil {
+			c = &cnt{base: ln.Base, ext: ln.Ext}
+			counts[k] = c
+			order = append(order, k)
+		}
+		if f.HasHeader() {
+			c.n++
+		}
+		if ln.Role == RoleCurrent {
+			c.cur = true
+			c.base = ln.Base // prefer the spelling of the current log
+		}
+	}
+	if want != "" {
+		for _, k := range order {
+			if strings.EqualFold(counts[k].base, want) {
+				return counts[k].base, counts[k].ext
+			}
+		}
+		return want, ".log"
+	}
+	var best *cnt
+	for _, k := range order {
+		c := counts[k]
+		if best == nil || (c.cur && !best.cur) || (c.cur == best.cur && c.n > best.n) {
+			best = c
+		}
+	}
+	if best == nil {
+		return "edb", ".log"
+	}
+	return best.base, best.ext
+}
+
+// commonSignature is the signature most logs of base carry; ties go to the
+// stream holding the highest generation.
+func commonSignature(files []*SetFile, base string) ese.Signature {
+	type cnt struct {
+		n   int
+		max int32
+	}
+	m := map[ese.Signature]*cnt{}
+	var best ese.Signature
+	var bc *cnt
+	for _, f := range files {
+		ln := parseLogName(f.File)
+		if !f.HasHeader() || !strings.EqualFold(ln.Base, base) || (ln.Role != RoleArchived && ln.Role != RoleCurrent) {
+			continue
+		}
+		c := m[f.Signature]
+		if c == nil {
+			c = &cnt{}
+			m[f.Signature] = c
+		}
+		c.n++
+		c.max = max(c.max, f.Generation)
+		if bc == nil || c.n > bc.n || (c.n == bc.n && c.max > bc.max) {
+			best, bc = f.Signature, c
+		}
+	}
+	return best
+}
+
+func (s *Set) inBase(ln logName) bool {
+	if ln.Role == RoleReserve && ln.Base == "" {
+		return true // res1.log, res2.log
+	}
+	if !strings.EqualFold(ln.Base, s.Base) {
+		return false
+	}
+	return ln.Ext == ".jrs" || strings.EqualFold(ln.Ext, s.Ext)
+}
+
+// classify gives every file a first status; members are chosen afterwards.
+func (s *Set) classify(f *SetFile) {
+	ln := parseLogName(f.File)
+	if f.Status == StatusUnreadable {
+		return
+	}
+	if ln.Role != RoleOther && !s.inBase(ln) {
+		f.Status = StatusIgnored
+		f.Note = "log-folder name of another base name or extension"
+		return
+	}
+	switch ln.Role {
+	case RoleTemp, RoleReserve:
+		if ln.Role == RoleTemp {
+			s.TempLog = f.File
+		}
+		if !f.HasHeader() {
+			f.Status = StatusUnused
+			f.Note = "pre-formatted log without a header (zero or pattern filled)"
+			return
+		}
+		f.Status = StatusStale
+		f.Note = fmt.Sprintf("carries a recycled header of generation 0x%X; a %s log is not part of the set", f.Generation, ln.Role)
+		return
+	}
+	if !f.HasHeader() {
+		f.Status = StatusNotALog
+		if f.Err != nil {
+			f.Note = f.Err.Error()
+		}
+		if ln.Role == RoleArchived || ln.Role == RoleCurrent {
+			code := ese.ErrLogFileCorrupt
+			if errors.Is(f.Err, ese.ErrBadLogVersion) {
+				code = ese.ErrBadLogVersion
+			}
+			s.add(Problem{Kind: ProblemCorrupt, Code: code, Files: []string{f.File},
+				Message: fmt.Sprintf("%s has a log name but no valid log header: %s", f.File, f.Note),
+				Remedy:  "move it aside; restore that generation from a backup"})
+		}
+		return
+	}
+	if !f.Signature.Equal(s.Signature) {
+		f.Status = StatusForeign
+		f.Note = "log of another log stream: " + f.Signature.String()
+		s.Foreign = append(s.Foreign, f.File)
+		return
+	}
+	switch ln.Role {
+	case RoleArchived:
+		if ln.Gen != f.Generation {
+			f.Status = StatusMisnamed
+			f.Note = fmt.Sprintf("name says generation 0x%X, header says 0x%X", ln.Gen, f.Generation)
+			return
+		}
+		f.Status = StatusMember
+	case RoleCurrent:
+		f.Status = StatusMember
+	default:
+		f.Status = StatusMisnamed
+		f.Note = fmt.Sprintf("a log of generation 0x%X under a name the engine does not look for", f.Generation)
+	}
+}
+
+func (s *Set) add(p Problem) { s.Problems = append(s.Problems, p) }
+
+// pickMembers settles duplicates, the current-log rule and the ceiling,
+// then lists generations and gaps.
+func (s *Set) pickMembers(cur *SetFile) {
+	// Archived members by generation; duplicates are reported.
+	for _, f := range s.Files {
+		ln := parseLogName(f.File)
+		if ln.Role == RoleArchived && s.inBase(ln) {
+			if o, ok := s.byNameGen[ln.Gen]; !ok || (o.Status != StatusMember && f.Status == StatusMember) {
+				s.byNameGen[ln.Gen] = f
+			}
+		}
+		if f.Status != StatusMember || ln.Role != RoleArchived {
+			continue
+		}
+		if o := s.byGen[f.Generation]; o != nil {
+			f.Status = StatusDuplicate
+			f.Note = "generation already held by " + o.File
+			s.add(Problem{Kind: ProblemDuplicate, Code: 0, Files: []string{o.File, f.File}, Generations: []int32{f.Generation},
+				Message: fmt.Sprintf("generation 0x%X is held by two files", f.Generation), Remedy: "keep one, move the other aside"})
+			continue
+		}
+		s.byGen[f.Generation] = f
+	}
+	// Logs named for another generation.
+	for _, f := range s.Files {
+		if f.Status != StatusMisnamed {
+			continue
+		}
+		want := archivedName(s.Base, s.Ext, f.Generation, 5)
+		rem := fmt.Sprintf("rename %s to %s", f.File, want)
+		if s.byGen[f.Generation] != nil {
+			rem = fmt.Sprintf("generation 0x%X is already present as %s: move %s aside", f.Generation, s.byGen[f.Generation].File, f.File)
+		}
+		code := ese.ErrLogGenerationMismatch
+		s.add(Problem{Kind: ProblemNameMismatch, Code: code, Files: []string{f.File}, Generations: []int32{f.Generation},
+			Message: fmt.Sprintf("%s holds generation 0x%X (%s)", f.File, f.Generation, f.Note), Remedy: rem})
+	}
+
+	highest := int32(0)
+	for g := range s.byGen {
+		highest = max(highest, g)
+	}
+	// The current log (seed 003 steps 6 and 7).
+	switch {
+	case cur == nil:
+		if highest > 0 {
+			code := ese.ErrMissingLogFile
+			msg := fmt.Sprintf("the current log %s%s is missing", s.Base, s.Ext)
+			if s.TempLog != "" {
+				code = 0
+				msg += fmt.Sprintf("; %s exists, so the engine assumes a crash during log rollover and ends replay at generation 0x%X", s.TempLog, highest)
+			}
+			s.add(Problem{Kind: ProblemCurrentMissing, Code: code, Generations: []int32{highest}, Message: msg,
+				Remedy: fmt.Sprintf("for an offline roll-forward, rename the highest numbered log %s to %s%s (seed 003 step 7)",
+					s.byGen[highest].File, s.Base, s.Ext)})
+		}
+	case cur.Status == StatusMember:
+		if o := s.byGen[cur.Generation]; o != nil {
+			s.add(Problem{Kind: ProblemCurrentMismatch, Code: ese.ErrInvalidLogSequence, Files: []string{cur.File, o.File}, Generations: []int32{cur.Generation},
+				Message: fmt.Sprintf("%s has generation 0x%X, the same as %s; it must be one above the highest numbered log", cur.File, cur.Generation, o.File),
+				Remedy:  fmt.Sprintf("remove (move aside) %s, then rename the highest numbered log to %s (seed 003 steps 6-7)", cur.File, cur.File)})
+			cur.Status = StatusDuplicate
+			cur.Note = "same generation as " + o.File
+		} else {
+			s.byGen[cur.Generation] = cur
+			s.Current = &CurrentLog{File: cur.File, Generation: cur.Generation}
+			if highest > 0 && cur.Generation != highest+1 {
+				if cur.Generation < highest {
+					var above []string
+					var ag []int32
+					for g, f := range s.byGen {
+						if g > cur.Generation {
+							above = append(above, f.File)
+							ag = append(ag, g)
+						}
+					}
+					sort.Strings(above)
+					sortGens(ag)
+					for _, g := range ag {
+						s.byGen[g].Status = StatusCeiling
+						s.byGen[g].Note = fmt.Sprintf("above the current log %s (0x%X): never replayed", cur.File, cur.Generation)
+						delete(s.byGen, g)
+					}
+					s.add(Problem{Kind: ProblemCeiling, Code: 0, Files: above, Generations: ag,
+						Message: fmt.Sprintf("%s is generation 0x%X but higher numbered logs exist; the engine stops at the current log and the higher logs become a ceiling that blocks new log files", cur.File, cur.Generation),
+						Remedy:  fmt.Sprintf("either remove (move aside) %s and rename the highest numbered log to %s, or move the logs above 0x%X out of the way (seed 003 steps 6-7)", cur.File, cur.File, cur.Generation)})
+				} else {
+					s.add(Problem{Kind: ProblemCurrentMismatch, Code: 0, Files: []string{cur.File}, Generations: []int32{cur.Generation},
+						Message: fmt.Sprintf("%s is generation 0x%X, not one above the highest numbered log 0x%X", cur.File, cur.Generation, highest),
+						Remedy:  fmt.Sprintf("if the logs between are lost, remove (move aside) %s and rename the highest numbered log to %s (seed 003 steps 6-7)", cur.File, cur.File)})
+				}
+			}
+		}
+	case cur.Status == StatusForeign:
+		rem := fmt.Sprintf("remove (move aside) %s (seed 003 step 6)", cur.File)
+		if highest > 0 {
+			rem += fmt.Sprintf(", then rename the highest numbered log %s to %s (step 7)", s.byGen[highest].File, cur.File)
+		}
+		s.add(Problem{Kind: ProblemForeign, Code: ese.ErrBadLogSignature, Files: []string{cur.File},
+			Message: fmt.Sprintf("the current log %s belongs to another log stream (%s)", cur.File, cur.Signature), Remedy: rem})
+	}
+	if len(s.Foreign) > 0 {
+		var fs []string
+		for _, f := range s.Foreign {
+			if cur == nil || f != cur.File {
+				fs = append(fs, f)
+			}
+		}
+		if len(fs) > 0 {
+			s.add(Problem{Kind: ProblemForeign, Code: ese.ErrBadLogSignature, Files: fs,
+				Message: fmt.Sprintf("%d log file(s) carry another log signature than %s", len(fs), s.Signature),
+				Remedy:  "remove (move aside) every log that does not match the anchor log's signature before replay (seed 003 step 8)"})
+		}
+	}
+	// Generations and gaps.
+	for g := range s.byGen {
+		s.Generations = append(s.Generations, g)
+	}
+	sortGens(s.Generations)
+	for i := 1; i < len(s.Generations); i++ {
+		if a, b := s.Generations[i-1], s.Generations[i]; b > a+1 {
+			r := GenRange{a + 1, b - 1}
+			s.Gaps = append(s.Gaps, r)
+			s.add(Problem{Kind: ProblemGap, Code: ese.ErrMissingLogFile, Generations: []int32{r.Low, r.High},
+				Message: fmt.Sprintf("generation(s) %s missing between %s and %s", r, s.byGen[a].File, s.byGen[b].File),
+				Remedy:  "restore the missing logs from backup; replay cannot cross a gap"})
+		}
+	}
+	for _, f := range s.byGen {
+		if f.CircularLogging() {
+			s.Circular = true
+		}
+	}
+	if s.Circular {
+		s.add(Problem{Kind: ProblemCircular, Code: 0,
+			Message: "circular logging is on: the engine deletes logs once the checkpoint passes them, so only soft recovery is possible; an offline backup can only be restored point in time, not rolled forward (seed 003)"})
+	}
+	if len(s.byGen) == 0 && cur == nil {
+		s.add(Problem{Kind: ProblemNoLogs, Code: 0, Message: "no log files of this stream in the folder"})
+	}
+	// Unnamed copies of a missing generation.
+	for _, f := range s.Files {
+		if f.Status == StatusMisnamed && s.byGen[f.Generation] == nil {
+			f.Note += "; it could fill the missing generation if renamed"
+		}
+	}
+}
+
+// checkChain checks that each member chains to the one below it:
+// tmPrevGen must equal the previous generation's tmCreate (-515), and the
+// logs of a recovery must share one size (-541).
+func (s *Set) checkChain() {
+	for i := 1; i < len(s.Generations); i++ {
+		a, b := s.byGen[s.Generations[i-1]], s.byGen[s.Generations[i]]
+		if b.Generation != a.Generation+1 {
+			continue
+		}
+		if b.PrevCreated != a.Created {
+			s.add(Problem{Kind: ProblemChain, Code: ese.ErrInvalidLogSequence, Files: []string{a.File, b.File}, Generations: []int32{a.Generation, b.Generation},
+				Message: fmt.Sprintf("%s (0x%X) says its previous generation was created %s, but %s was created %s", b.File, b.Generation, b.PrevCreated, a.File, a.Created),
+				Remedy:  fmt.Sprintf("%s is not the log that came before %s: find the right generation 0x%X", a.File, b.File, a.Generation)})
+		}
+	}
+	for _, g := range s.Generations {
+		f := s.byGen[g]
+		if want := int64(f.FileSectors) * int64(f.SectorSize); f.Size > 0 && want > 0 && f.Size != want {
+			s.add(Problem{Kind: ProblemSizeMismatch, Code: ese.ErrLogFileSizeMismatch, Files: []string{f.File}, Generations: []int32{g},
+				Message: fmt.Sprintf("%s is %d bytes, its header says %d sectors of %d bytes", f.File, f.Size, f.FileSectors, f.SectorSize)})
+		}
+	}
+}
+
+// Log returns the member file holding generation g, or nil.
+func (s *Set) Log(g int32) *SetFile { return s.byGen[g] }
+
+// Lowest returns the lowest member generation, 0 when there is none.
+func (s *Set) Lowest() int32 {
+	if len(s.Generations) == 0 {
+		return 0
+	}
+	return s.Generations[0]
+}
+
+// Highest returns the highest member generation (the current log's when
+// there is one), 0 when there is none.
+func (s *Set) Highest() int32 {
+	if len(s.Generations) == 0 {
+		return 0
+	}
+	return s.Generations[len(s.Generations)-1]
+}
+
+// File returns the scanned file named name (exact name), or nil.
+func (s *Set) File(name string) *SetFile {
+	for _, f := range s.Files {
+		if f.File == name {
+			return f
+		}
+	}
+	return nil
+}
+
+// FirstError returns the first problem that carries an engine error, or
+// nil.
+func (s *Set) FirstError() *Problem {
+	for i := range s.Problems {
+		if s.Problems[i].Code != 0 {
+			return &s.Problems[i]
+		}
+	}
+	return nil
+}
+
+func sortGens(g []int32) { sort.Slice(g, func(i, j int) bool { return g[i] < g[j] }) }

@@ -1,0 +1,288 @@
+package eselog
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/esekit/esekit/ese"
+)
+
+// CheckpointInfo is what the set check needs from a checkpoint file.
+type CheckpointInfo struct {
+	// File names the checkpoint (for messages).
+	File string
+	// Pos is lgposCheckpoint: where soft recovery starts.
+	Pos ese.LogPos
+	// Signature is the checkpoint's log signature.
+	Signature ese.Signature
+}
+
+// Replay is the engine's walk over a log folder in soft recovery
+// (LOGSTREAM.md §4.1-4.4): which generation it starts at, which it ends at,
+// and the error it stops with. Files are found by NAME, as the engine finds
+// them, and checked by their bytes.
+type Replay struct {
+	// Start is the first generation replayed, 0 when nothing is.
+	Start int32 `json:"start"`
+	// End is the last generation replayed (the current log's when it is
+	// reached).
+	End int32 `json:"end"`
+	// FromCheckpoint reports that Start came from the checkpoint rather
+	// than from the lowest numbered log.
+	FromCheckpoint bool `json:"from_checkpoint"`
+	// NewStream reports a folder without any log: the engine would start
+	// a new log stream at generation 1 and delete the checkpoint.
+	NewStream bool `json:"new_stream"`
+	// Files are the files replayed, in order.
+	Files []string `json:"files"`
+	// Error is the engine error recovery stops with, 0 when it reaches
+	// the end.
+	Error ese.Error `json:"error"`
+	// FailedAt is the generation being opened when Error was raised.
+	FailedAt int32 `json:"failed_at,omitempty"`
+	// Message explains Error.
+	Message string `json:"message,omitempty"`
+	// Signature is the log stream signature the walk established.
+	Signature ese.Signature `json:"-"`
+}
+
+// maxWalk bounds the replay walk; every step needs a distinct file, so it
+// never needs more steps than there are files.
+func (s *Set) maxWalk() int { return len(s.Files) + 2 }
+
+func (s *Set) currentFile() *SetFile {
+	for _, f := range s.Files {
+		ln := parseLogName(f.File)
+		if ln.Role == RoleCurrent && s.inBase(ln) {
+			return f
+		}
+	}
+	return nil
+}
+
+// Replay walks the folder as the engine's soft recovery would, starting at
+// ckpt when it is non-nil (a readable checkpoint), else at the lowest
+// numbered log.
+func (s *Set) Replay(ckpt *CheckpointInfo) Replay {
+	var r Replay
+	cur := s.currentFile()
+	highName := int32(0)
+	lowName := int32(0)
+	for g := range s.byNameGen {
+		highName = max(highName, g)
+		if lowName == 0 || g < lowName {
+			lowName = g
+		}
+	}
+	end := int32(0)
+	haveSig := false
+	fail := func(code ese.Error, g int32, format string, args ...any) Replay {
+		r.Error, r.FailedAt, r.Message = code, g, fmt.Sprintf(format, args...)
+		return r
+	}
+	if cur != nil {
+		if !cur.HasHeader() {
+			return fail(ese.ErrLogFileCorrupt, 0, "the current log %s has no valid header: %v", cur.File, cur.Err)
+		}
+		r.Signature, haveSig = cur.Signature, true
+		end = cur.Generation
+	} else if len(s.byNameGen) > 0 {
+		if s.TempLog == "" {
+			return fail(ese.ErrMissingLogFile, highName+1, "the current log %s%s is missing and no %stmp%s shows a crash during rollover", s.Base, s.Ext, s.Base, s.Ext)
+		}
+		end = highName
+	} else {
+		r.NewStream = true
+		r.Message = "no log files: the engine would start a new log stream at generation 1 and delete the checkpoint"
+		return r
+	}
+
+	start := lowName
+	if start == 0 {
+		start = end
+	}
+	if ckpt != nil {
+		if haveSig && !ckpt.Signature.Equal(r.Signature) {
+			return fail(ese.ErrBadCheckpointSignature, ckpt.Pos.Generation, "the checkpoint %s belongs to log stream %s, the current log to %s", ckpt.File, ckpt.Signature, r.Signature)
+		}
+		start = ckpt.Pos.Generation
+		r.FromCheckpoint = true
+	}
+	r.Start = start
+	var prev *SetFile
+	g := start
+	for step := 0; step < s.maxWalk(); step++ {
+		// The engine opens the archived name first, then the current log
+		// (whatever generation it holds: the header check follows).
+		f := s.byNameGen[g]
+		if f == nil && cur != nil && (prev != nil || cur.Generation == g) {
+			f = cur
+		}
+		if f == nil {
+			switch {
+			case prev == nil && r.FromCheckpoint:
+				return fail(ese.ErrMissingLogFile, g, "the checkpoint points into generation 0x%X, whose log %s is missing", g, archivedName(s.Base, s.Ext, g, 5))
+			case prev == nil:
+				return fail(ese.ErrMissingPreviousLogFile, g, "the first log to replay, generation 0x%X, is missing", g)
+			case cur == nil && g > highName:
+				r.End = g - 1
+				return r // the end of the logs, with a temp log present
+			default:
+				return fail(ese.ErrMissingLogFile, g, "generation 0x%X (%s) is missing: replay cannot cross the gap", g, archivedName(s.Base, s.Ext, g, 5))
+			}
+		}
+		if !f.HasHeader() {
+			return fail(ese.ErrLogFileCorrupt, g, "%s has no valid log header: %v", f.File, f.Err)
+		}
+		if f.Generation != g {
+			if prev == nil {
+				return fail(ese.ErrMissingPreviousLogFile, g, "%s should hold generation 0x%X but holds 0x%X", f.File, g, f.Generation)
+			}
+			return fail(ese.ErrInvalidLogSequence, g, "%s should hold generation 0x%X but holds 0x%X", f.File, g, f.Generation)
+		}
+		if !haveSig {
+			r.Signature, haveSig = f.Signature, true
+		}
+		if !f.Signature.Equal(r.Signature) {
+			return fail(ese.ErrBadLogSignature, g, "%s belongs to log stream %s, not %s", f.File, f.Signature, r.Signature)
+		}
+		if want := int64(f.FileSectors) * int64(f.SectorSize); f.Size > 0 && want > 0 && f.Size != want {
+			return fail(ese.ErrLogFileSizeMismatch, g, "%s is %d bytes, its header says %d", f.File, f.Size, want)
+		}
+		if prev != nil && f.PrevCreated != prev.Created {
+			return fail(ese.ErrInvalidLogSequence, g, "%s does not chain to %s: its previous-generation time is %s, %s was created %s", f.File, prev.File, f.PrevCreated, prev.File, prev.Created)
+		}
+		r.Files = append(r.Files, f.File)
+		r.End = g
+		prev = f
+		if f == cur || (cur == nil && g == highName) {
+			return r
+		}
+		g++
+	}
+	return fail(ese.ErrMissingLogFile, g, "replay walk did not reach the current log")
+}
+
+// Verdict is the answer for one database: which generations it needs,
+// which are missing, and whether soft recovery in this folder brings it
+// clean. Field names map to the per-database JSON of `esekit check`.
+type Verdict struct {
+	// File names the database.
+	File string `json:"file"`
+	// State is the database state.
+	State string `json:"state"`
+	// Anchor is the anchor log generation (Database.Anchor).
+	Anchor int32 `json:"anchor"`
+	// Required is the range of generations the database needs; zero for a
+	// clean database.
+	Required GenRange `json:"required"`
+	// Missing lists required generations not present as members of the
+	// set (at most maxMissingList of them; MissingCount has the total).
+	Missing      []int32 `json:"missing"`
+	MissingCount int64   `json:"missing_count"`
+	// Replayable reports that the engine would bring the database clean.
+	Replayable bool `json:"replayable"`
+	// Error is the engine error the engine would stop with, 0 if none.
+	Error ese.Error `json:"error"`
+	// Message explains the verdict in words a person can act on.
+	Message string `json:"message"`
+	// Replay is the engine's walk over the folder.
+	Replay Replay `json:"replay"`
+}
+
+// maxMissingList bounds Verdict.Missing: a hostile header can claim two
+// billion required generations.
+const maxMissingList = 1024
+
+// Check gives the verdict for db against the set, with the checkpoint ckpt
+// when one is present and readable (nil otherwise).
+func (s *Set) Check(db *Database, ckpt *CheckpointInfo) Verdict {
+	v := Verdict{File: db.File, State: db.State.String(), Anchor: db.Anchor(), Missing: []int32{}}
+	v.Replay = s.Replay(ckpt)
+	rp := &v.Replay
+	set := func(code ese.Error, format string, args ...any) Verdict {
+		v.Error, v.Message = code, fmt.Sprintf(format, args...)
+		v.Replayable = code == 0
+		return v
+	}
+	switch db.State {
+	case ese.DBStateCleanShutdown:
+		if rp.Error != 0 {
+			return set(rp.Error, "the database is clean, but the engine would not start in this log folder: %s", rp.Message)
+		}
+		return set(0, "the database is clean (Last Consistent %s): nothing to replay", db.ConsistentPos.Decimal())
+	case ese.DBStateDirtyShutdown, ese.DBStateDirtyAndPatchedShutdown:
+	case ese.DBStateJustCreated:
+		return set(ese.ErrDatabaseCorrupted, "the database's creation never finished (JustCreated); recovery defers it and it cannot be attached")
+	case ese.DBStateIncrementalReseedInProgress:
+		return set(ese.Error(-1226), "an incremental reseed of the database did not finish (JET_errDatabaseIncompleteIncrementalReseed)")
+	case ese.DBStateRevertInProgress:
+		return set(ese.Error(-1935), "a revert of the database did not finish (JET_errDatabaseIncompleteRevert)")
+	default:
+		return set(ese.ErrDatabaseCorrupted, "database state %s is not one recovery accepts", db.State)
+	}
+
+	low, high := db.GenMinRequired, db.GenMaxRequired
+	if low <= 0 {
+		low = max(db.AttachPos.Generation, 1)
+	}
+	high = max(high, low)
+	top := max(high, db.GenMaxCommitted)
+	v.Required = GenRange{low, high}
+	// Count what is present, then list what is not; the listing stops
+	// after maxMissingList entries, so a hostile range costs nothing.
+	present := func(g int32) bool {
+		f := s.byGen[g]
+		return f != nil && f.Signature.Equal(db.LogSignature)
+	}
+	v.MissingCount = GenRange{low, top}.Count()
+	for g := range s.byGen {
+		if g >= low && g <= top && present(g) {
+			v.MissingCount--
+		}
+	}
+	for g := int64(low); g <= int64(top) && int64(len(v.Missing)) < min(v.MissingCount, maxMissingList); g++ {
+		if !present(int32(g)) {
+			v.Missing = append(v.Missing, int32(g))
+		}
+	}
+	need := fmt.Sprintf("generations %s of log stream %s", v.Required, db.LogSignature)
+	backup := ""
+	if db.IsBackupCopy() {
+		backup = fmt.Sprintf("the database is a copy from an online backup (backup generations from 0x%X): it needs hard recovery (restore) with its patch file and backup logs, not soft recovery", db.CurFullBackup.GenLow)
+	}
+	if rp.Error != 0 && backup != "" {
+		return set(rp.Error, "%s; besides, %s", rp.Message, backup)
+	}
+	if backup != "" {
+		return set(ese.ErrSoftRecoveryOnBackupDatabase, "%s", backup)
+	}
+	if rp.NewStream {
+		return set(ese.ErrDatabaseDirtyShutdown, "the database is dirty and needs %s, but the folder holds no log files: the engine would start a new log stream and refuse to attach the database; find those logs (or repair it, losing data)", need)
+	}
+	if rp.Error != 0 {
+		return set(rp.Error, "%s (the database needs %s)", rp.Message, need)
+	}
+	if !db.LogSignature.Equal(rp.Signature) {
+		return set(ese.ErrBadLogSignature, "the database belongs to log stream %s but these logs are stream %s: replay would not touch it and it stays dirty; it needs %s", db.LogSignature, rp.Signature, need)
+	}
+	if rp.Start > low {
+		msg := fmt.Sprintf("replay would begin at generation 0x%X, after the first log the database needs (0x%X)", rp.Start, low)
+		if rp.FromCheckpoint && s.byGen[low] != nil {
+			msg += "; the checkpoint points past it: move the checkpoint aside so replay starts at the lowest log (seed 003 step 9)"
+		} else {
+			msg += "; restore the missing logs"
+		}
+		return set(ese.ErrRequiredLogFilesMissing, "%s", msg)
+	}
+	if rp.End < high {
+		return set(ese.ErrRequiredLogFilesMissing, "the logs end at generation 0x%X but the database needs %s", rp.End, need)
+	}
+	if rp.End < db.GenMaxCommitted {
+		return set(ese.ErrCommittedLogFilesMissing, "the logs end at generation 0x%X but the database holds committed data up to generation 0x%X", rp.End, db.GenMaxCommitted)
+	}
+	if f := s.byGen[high]; f != nil && !db.GenMaxRequiredTime.IsZero() && f.Created != db.GenMaxRequiredTime {
+		return set(ese.ErrRequiredLogFilesMissing, "%s has the right generation (0x%X) but was created %s, not %s as the database expects: it is a different log", f.File, high, f.Created, db.GenMaxRequiredTime)
+	}
+	return set(0, "replayable: soft recovery replays generations 0x%X-0x%X (%s) and the database needs %s", rp.Start, rp.End, strings.Join(rp.Files, ", "), v.Required)
+}

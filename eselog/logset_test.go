@@ -1,0 +1,396 @@
+package eselog
+
+import (
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/esekit/esekit/ese"
+	"github.com/esekit/esekit/internal/bin"
+	"github.com/esekit/esekit/internal/testcorpus"
+)
+
+const dirtySRUM = "museum-srum-win10-belkasoftctf-insiderthreat-dirty"
+
+// copySet copies the corpus set into a fresh temporary folder, leaving out
+// the files named in skip.
+func copySet(t *testing.T, set string, skip ...string) string {
+	t.Helper()
+	src := testcorpus.Path(t, set)
+	dst := t.TempDir()
+	ents, err := os.ReadDir(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range ents {
+		if slices.Contains(skip, e.Name()) {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(src, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dst, e.Name()), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dst
+}
+
+// editHeader changes a log file's header with fn and fixes its checksum.
+func editHeader(t *testing.T, file string, fn func(h []byte)) {
+	t.Helper()
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fn(b[:4096])
+	bin.PutU32(b, 0, ese.HeaderChecksum(b[:4096]))
+	if err := os.WriteFile(file, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func scan(t *testing.T, dir string) *Set {
+	t.Helper()
+	s, err := ScanDir(dir, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func readDB(t *testing.T, path string) *Database {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	db, err := ReadDatabase(f, filepath.Base(path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+// checkpointAt builds the checkpoint facts of the real SRU.chk: (0x51,9,0).
+func srumCheckpoint(s *Set) *CheckpointInfo {
+	return &CheckpointInfo{File: "SRU.chk", Pos: ese.LogPos{Generation: 0x51, Sector: 9}, Signature: s.Signature}
+}
+
+func hasProblem(s *Set, kind string, code ese.Error) bool {
+	for _, p := range s.Problems {
+		if p.Kind == kind && p.Code == code {
+			return true
+		}
+	}
+	return false
+}
+
+func TestScanAppdata(t *testing.T) {
+	s := scan(t, testcorpus.Path(t, "appdata"))
+	if !slices.Equal(s.Generations, []int32{1}) {
+		t.Errorf("generations = %v, want [1]", s.Generations)
+	}
+	if !slices.Equal(s.Foreign, []string{"edb0000D.log"}) {
+		t.Errorf("foreign = %v, want [edb0000D.log]", s.Foreign)
+	}
+	if s.Current == nil || s.Current.File != "edb.log" || s.Current.Generation != 1 {
+		t.Errorf("current = %+v", s.Current)
+	}
+	if got := s.File("edbtmp.log").Status; got != StatusUnused {
+		t.Errorf("edbtmp.log status %s", got)
+	}
+	if got := s.File("edb0000D.log"); got.Generation != 0xD || got.Status != StatusForeign {
+		t.Errorf("edb0000D.log: gen 0x%X status %s", got.Generation, got.Status)
+	}
+	if s.Signature.Random != 0x5e1755e7 {
+		t.Errorf("signature random 0x%x", s.Signature.Random)
+	}
+	if !hasProblem(s, ProblemForeign, ese.ErrBadLogSignature) {
+		t.Errorf("no -530 foreign problem: %+v", s.Problems)
+	}
+	db := readDB(t, testcorpus.Path(t, "appdata/IndexedDB.edb"))
+	// With the real checkpoint (1,0x22,0) the engine starts and ends in
+	// edb.log; the database is clean.
+	v := s.Check(db, &CheckpointInfo{Pos: ese.LogPos{Generation: 1, Sector: 0x22}, Signature: s.Signature})
+	if !v.Replayable || v.Error != 0 || v.Replay.Start != 1 || v.Replay.End != 1 {
+		t.Errorf("verdict with checkpoint: %+v", v)
+	}
+	// Without it the engine opens the lowest numbered log, edb0000D.log,
+	// of another stream (LOGSTREAM.md §4.4 step 8): -530.
+	v = s.Check(db, nil)
+	if v.Error != ese.ErrBadLogSignature || v.Replay.FailedAt != 0xD {
+		t.Errorf("verdict without checkpoint: error %d at 0x%X", v.Error, v.Replay.FailedAt)
+	}
+}
+
+func TestScanDirtySRUM(t *testing.T) {
+	dir := testcorpus.Path(t, dirtySRUM)
+	s := scan(t, dir)
+	if !slices.Equal(s.Generations, []int32{0x4e, 0x4f, 0x50, 0x51, 0x52}) {
+		t.Errorf("generations = %x", s.Generations)
+	}
+	if s.Current == nil || s.Current.File != "SRU.log" || s.Current.Generation != 0x52 {
+		t.Errorf("current = %+v", s.Current)
+	}
+	if len(s.Gaps) != 0 || len(s.Foreign) != 0 || !s.Circular {
+		t.Errorf("gaps %v foreign %v circular %v", s.Gaps, s.Foreign, s.Circular)
+	}
+	if p := s.FirstError(); p != nil {
+		t.Errorf("unexpected error problem %+v", p)
+	}
+	db := readDB(t, filepath.Join(dir, "SRUDB.dat"))
+	v := s.Check(db, srumCheckpoint(s))
+	if !v.Replayable || v.Error != 0 {
+		t.Fatalf("dirty SRUM not replayable: %+v", v)
+	}
+	if v.Required != (GenRange{0x51, 0x51}) || v.Anchor != 0x51 || len(v.Missing) != 0 {
+		t.Errorf("required %v anchor 0x%X missing %v", v.Required, v.Anchor, v.Missing)
+	}
+	if v.Replay.Start != 0x51 || v.Replay.End != 0x52 || !slices.Equal(v.Replay.Files, []string{"SRU00051.log", "SRU.log"}) {
+		t.Errorf("replay %+v", v.Replay)
+	}
+	v = s.Check(db, nil)
+	if !v.Replayable || v.Replay.Start != 0x4e || v.Replay.End != 0x52 {
+		t.Errorf("without checkpoint: %+v", v)
+	}
+	b, _ := json.Marshal(v)
+	for _, key := range []string{`"required":{"low":81,"high":81}`, `"missing":[]`, `"replayable":true`, `"error":0`} {
+		if !json.Valid(b) || !contains(string(b), key) {
+			t.Errorf("JSON lacks %s: %s", key, b)
+		}
+	}
+}
+
+func contains(s, sub string) bool {
+	return len(sub) == 0 || (len(s) >= len(sub) && indexOf(s, sub) >= 0)
+}
+func indexOf(s, sub string) int {
+	for i := 0; i+len(sub) <= len(s); i++ {
+		if s[i:i+len(sub)] == sub {
+			return i
+		}
+	}
+	return -1
+}
+
+func TestScanStaleTempLogs(t *testing.T) {
+	s := scan(t, testcorpus.Path(t, "museum-srum-server2022-apt-1daylater"))
+	if !slices.Equal(s.Generations, []int32{3, 4, 5}) {
+		t.Errorf("generations = %v", s.Generations)
+	}
+	if f := s.File("SRUtmp.log"); f.Status != StatusStale || f.Generation != 2 {
+		t.Errorf("SRUtmp.log: %+v", f)
+	}
+	if p := s.FirstError(); p != nil {
+		t.Errorf("unexpected problem %+v", p)
+	}
+	u := scan(t, testcorpus.Path(t, "appdata-uss-jtx"))
+	if !slices.Equal(u.Generations, []int32{0x40, 0x41}) || u.Ext != ".jtx" || u.Base != "USS" {
+		t.Errorf("USS set: gens %x base %s ext %s", u.Generations, u.Base, u.Ext)
+	}
+	if f := u.File("USStmp.jtx"); f.Status != StatusStale || f.Generation != 0x3f {
+		t.Errorf("USStmp.jtx: %+v", f)
+	}
+	// USS.jtx is missing but USStmp.jtx exists: a crash during rollover,
+	// not an error (LOGSTREAM.md §4.1).
+	if !hasProblem(u, ProblemCurrentMissing, 0) || u.Current != nil {
+		t.Errorf("USS current: %+v %+v", u.Current, u.Problems)
+	}
+	r := u.Replay(nil)
+	if r.Error != 0 || r.Start != 0x40 || r.End != 0x41 {
+		t.Errorf("USS replay %+v", r)
+	}
+}
+
+func TestCheckLogsAbsent(t *testing.T) {
+	dir := testcorpus.Path(t, "goese-qmgr")
+	s := scan(t, dir)
+	db := readDB(t, filepath.Join(dir, "qmgr.db"))
+	v := s.Check(db, nil)
+	if v.Replayable || v.Error != ese.ErrDatabaseDirtyShutdown || !slices.Equal(v.Missing, []int32{0x17}) || v.Required != (GenRange{0x17, 0x17}) {
+		t.Errorf("qmgr verdict %+v", v)
+	}
+	if !v.Replay.NewStream {
+		t.Errorf("qmgr: expected a new stream, got %+v", v.Replay)
+	}
+}
+
+func TestCheckBackupCopy(t *testing.T) {
+	dir := testcorpus.Path(t, "wlm-danyquenneville-backup")
+	s := scan(t, dir)
+	if !slices.Equal(s.Generations, []int32{1}) || !hasProblem(s, ProblemCurrentMissing, ese.ErrMissingLogFile) {
+		t.Errorf("wlm backup set: %v %+v", s.Generations, s.Problems)
+	}
+	if f := s.File("edb00001.log"); f.Format != "7.3704.15" {
+		t.Errorf("legacy format %q", f.Format)
+	}
+	db := readDB(t, filepath.Join(dir, "WindowsMail.MSMessageStore"))
+	if !db.IsBackupCopy() {
+		t.Fatal("not a backup copy")
+	}
+	// With edb.log in place, soft recovery refuses a backup copy: -544.
+	d2 := copySet(t, "wlm-danyquenneville-backup")
+	os.Rename(filepath.Join(d2, "edb00001.log"), filepath.Join(d2, "edb.log"))
+	v := scan(t, d2).Check(db, nil)
+	if v.Error != ese.ErrSoftRecoveryOnBackupDatabase {
+		t.Errorf("backup copy soft recovery: %+v", v)
+	}
+}
+
+// Scenario folders built from the real dirty SRUM set.
+func TestScanScenarios(t *testing.T) {
+	type scen struct {
+		name    string
+		skip    []string
+		edit    func(t *testing.T, dir string)
+		ckpt    bool
+		problem string
+		pcode   ese.Error
+		code    ese.Error // verdict for SRUDB.dat
+		gens    []int32
+	}
+	foreignize := func(name string) func(*testing.T, string) {
+		return func(t *testing.T, dir string) {
+			editHeader(t, filepath.Join(dir, name), func(h []byte) { h[44] ^= 0x55 })
+		}
+	}
+	rename := func(from, to string) func(*testing.T, string) {
+		return func(t *testing.T, dir string) {
+			if err := os.Rename(filepath.Join(dir, from), filepath.Join(dir, to)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	copyAs := func(from, to string) func(*testing.T, string) {
+		return func(t *testing.T, dir string) {
+			b, _ := os.ReadFile(filepath.Join(dir, from))
+			os.WriteFile(filepath.Join(dir, to), b, 0o644)
+		}
+	}
+	for _, sc := range []scen{
+		{name: "as collected", code: 0, gens: []int32{0x4e, 0x4f, 0x50, 0x51, 0x52}},
+		{name: "log removed in the middle", skip: []string{"SRU00050.log"}, problem: ProblemGap, pcode: ese.ErrMissingLogFile, code: ese.ErrInvalidLogSequence, gens: []int32{0x4e, 0x4f, 0x51, 0x52}},
+		{name: "required log removed, checkpoint points at it", skip: []string{"SRU00051.log"}, ckpt: true, problem: ProblemGap, pcode: ese.ErrMissingLogFile, code: ese.ErrMissingLogFile},
+		{name: "older logs removed", skip: []string{"SRU0004E.log", "SRU0004F.log", "SRU00050.log"}, problem: "", code: 0, gens: []int32{0x51, 0x52}},
+		{name: "current log missing, temp log present", skip: []string{"SRU.log"}, problem: ProblemCurrentMissing, pcode: 0, code: 0},
+		{name: "current log and temp log missing", skip: []string{"SRU.log", "SRUtmp.log"}, problem: ProblemCurrentMissing, pcode: ese.ErrMissingLogFile, code: ese.ErrMissingLogFile},
+		{name: "foreign log of a needed generation", edit: foreignize("SRU00050.log"), problem: ProblemForeign, pcode: ese.ErrBadLogSignature, code: ese.ErrBadLogSignature},
+		{name: "foreign log added", edit: func(t *testing.T, dir string) {
+			b := testcorpus.Read(t, "appdata/edb0000D.log")
+			os.WriteFile(filepath.Join(dir, "SRU0000D.log"), b, 0o644)
+		}, problem: ProblemForeign, pcode: ese.ErrBadLogSignature, code: ese.ErrBadLogSignature},
+		{name: "foreign current log", edit: foreignize("SRU.log"), problem: ProblemForeign, pcode: ese.ErrBadLogSignature, code: ese.ErrBadLogSignature},
+		{name: "renamed log", edit: rename("SRU00051.log", "SRU00061.log"), problem: ProblemNameMismatch, pcode: ese.ErrLogGenerationMismatch, code: ese.ErrInvalidLogSequence},
+		{name: "swapped names", edit: func(t *testing.T, dir string) {
+			rename("SRU00050.log", "x")(t, dir)
+			rename("SRU00051.log", "SRU00050.log")(t, dir)
+			rename("x", "SRU00051.log")(t, dir)
+		}, problem: ProblemNameMismatch, pcode: ese.ErrLogGenerationMismatch, code: ese.ErrInvalidLogSequence},
+		{name: "log removed in the middle, no current log", skip: []string{"SRU00050.log", "SRU.log"}, problem: ProblemGap, pcode: ese.ErrMissingLogFile, code: ese.ErrMissingLogFile},
+		{name: "current log is a copy of the highest numbered", edit: copyAs("SRU00051.log", "SRU.log"), problem: ProblemCurrentMismatch, pcode: ese.ErrInvalidLogSequence, code: ese.ErrInvalidLogSequence},
+		{name: "current log below numbered logs (ceiling)", skip: []string{"SRU.log"}, edit: func(t *testing.T, dir string) {
+			rename("SRU00050.log", "SRU.log")(t, dir)
+		}, problem: ProblemCeiling, pcode: 0, code: ese.ErrRequiredLogFilesMissing},
+		{name: "broken previous-time chain", edit: func(t *testing.T, dir string) {
+			editHeader(t, filepath.Join(dir, "SRU00050.log"), func(h []byte) { h[24] ^= 1 })
+		}, problem: ProblemChain, pcode: ese.ErrInvalidLogSequence, code: ese.ErrInvalidLogSequence},
+		{name: "truncated log", edit: func(t *testing.T, dir string) {
+			os.Truncate(filepath.Join(dir, "SRU0004F.log"), 32768)
+		}, problem: ProblemSizeMismatch, pcode: ese.ErrLogFileSizeMismatch, code: ese.ErrLogFileSizeMismatch},
+		{name: "corrupt header", edit: func(t *testing.T, dir string) {
+			b, _ := os.ReadFile(filepath.Join(dir, "SRU0004F.log"))
+			b[100] ^= 0xFF
+			os.WriteFile(filepath.Join(dir, "SRU0004F.log"), b, 0o644)
+		}, problem: ProblemCorrupt, pcode: ese.ErrLogFileCorrupt, code: ese.ErrLogFileCorrupt},
+	} {
+		t.Run(sc.name, func(t *testing.T) {
+			dir := copySet(t, dirtySRUM, sc.skip...)
+			if sc.edit != nil {
+				sc.edit(t, dir)
+			}
+			db := readDB(t, filepath.Join(dir, "SRUDB.dat"))
+			s, err := ScanDir(dir, &ScanOptions{Signature: &db.LogSignature})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if sc.problem != "" && !hasProblem(s, sc.problem, sc.pcode) {
+				t.Errorf("no %s problem with code %d: %+v", sc.problem, sc.pcode, s.Problems)
+			}
+			if sc.gens != nil && !slices.Equal(s.Generations, sc.gens) {
+				t.Errorf("generations %x, want %x", s.Generations, sc.gens)
+			}
+			var ck *CheckpointInfo
+			if sc.ckpt {
+				ck = srumCheckpoint(s)
+			}
+			v := s.Check(db, ck)
+			if v.Error != sc.code || v.Replayable != (sc.code == 0) {
+				t.Errorf("verdict error %d replayable %v, want %d: %s", v.Error, v.Replayable, sc.code, v.Message)
+			}
+			if v.Error != 0 && v.Message == "" {
+				t.Error("error without a message")
+			}
+		})
+	}
+}
+
+func TestCheckCheckpointPastAnchor(t *testing.T) {
+	dir := testcorpus.Path(t, dirtySRUM)
+	s := scan(t, dir)
+	db := readDB(t, filepath.Join(dir, "SRUDB.dat"))
+	v := s.Check(db, &CheckpointInfo{Pos: ese.LogPos{Generation: 0x52}, Signature: s.Signature})
+	if v.Error != ese.ErrRequiredLogFilesMissing {
+		t.Errorf("checkpoint past the anchor: %+v", v)
+	}
+	other := s.Signature
+	other.Random++
+	v = s.Check(db, &CheckpointInfo{Pos: ese.LogPos{Generation: 0x51}, Signature: other})
+	if v.Error != ese.ErrBadCheckpointSignature {
+		t.Errorf("checkpoint of another stream: %+v", v)
+	}
+	// The database of another stream against these logs.
+	db2 := *db
+	db2.LogSignature.Random++
+	if v := s.Check(&db2, nil); v.Error != ese.ErrBadLogSignature {
+		t.Errorf("database of another stream: %+v", v)
+	}
+	// Committed data beyond the logs.
+	db3 := *db
+	db3.GenMaxCommitted = 0x53
+	if v := s.Check(&db3, nil); v.Error != ese.ErrCommittedLogFilesMissing {
+		t.Errorf("committed beyond the logs: %+v", v)
+	}
+	// A hostile required range does not allocate two billion entries.
+	db4 := *db
+	db4.GenMinRequired, db4.GenMaxRequired = 1, 0x7FFFFFFF
+	v = s.Check(&db4, nil)
+	if len(v.Missing) != maxMissingList || v.MissingCount != 0x7FFFFFFF-5 || v.Error != ese.ErrRequiredLogFilesMissing {
+		t.Errorf("hostile range: %d listed, %d counted, error %d", len(v.Missing), v.MissingCount, v.Error)
+	}
+}
+
+func TestParseLogName(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		role FileRole
+		gen  int32
+	}{
+		{"edb.log", RoleCurrent, 0}, {"SRU.log", RoleCurrent, 0}, {"USS.jtx", RoleCurrent, 0},
+		{"edb0000D.log", RoleArchived, 0xD}, {"edb0000000D.log", RoleArchived, 0xD}, {"EDB012CF.LOG", RoleArchived, 0x12CF},
+		{"edbtmp.log", RoleTemp, 0}, {"USStmp.jtx", RoleTemp, 0}, {"edbres00001.jrs", RoleReserve, 0}, {"res1.log", RoleReserve, 0},
+		{"edb000D.log", RoleOther, 0}, {"edb0000G.log", RoleOther, 0}, {"edb00000.log", RoleOther, 0}, {"ed.log", RoleOther, 0}, {"edb.chk", RoleOther, 0},
+	} {
+		ln := parseLogName(c.name)
+		if ln.Role != c.role || ln.Gen != c.gen {
+			t.Errorf("%s: role %s gen 0x%X, want %s 0x%X", c.name, ln.Role, ln.Gen, c.role, c.gen)
+		}
+	}
+	if got := archivedName("edb", ".log", 0x12CF, 5); got != "edb012CF.log" {
+		t.Errorf("archivedName = %s", got)
+	}
+}
