@@ -19,7 +19,11 @@ func runIdentify(e *env, _ any, args []string) int {
 	status := exitOK
 	var out []any
 	forEachFile(args, func(in input) {
-		out = append(out, identifyInput(in))
+		id := identifyInput(in)
+		if id.Error != "" {
+			status = exitBad
+		}
+		out = append(out, id)
 	}, func(name string, err error) {
 		status = exitBad
 		out = append(out, errorObject(name, typeUnknown, err))
@@ -51,8 +55,14 @@ func describeIdentity(v identity) string {
 	if v.SectorSize != 0 {
 		s += fmt.Sprintf(", %d-byte sectors", v.SectorSize)
 	}
-	if v.Detail != "" {
-		s += " (" + v.Detail + ")"
+	if v.Generation != 0 {
+		s += fmt.Sprintf(", generation 0x%X", v.Generation)
+	}
+	if v.Note != "" {
+		s += " (" + v.Note + ")"
+	}
+	if v.Error != "" {
+		s += " (error: " + v.Error + ")"
 	}
 	return s
 }

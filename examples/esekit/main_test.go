@@ -230,7 +230,7 @@ func TestHeaderOtherTypes(t *testing.T) {
 		"appdata/IndexedDB.jfm":                      "flush_map",
 		"appdata/edbres00001.jrs":                    "reserve_log",
 		"wlm-kimberli13/edbres00001.jrs":             "reserve_log",
-		"museum-ntds-win2012r2/temp.edb":             "temp_database",
+		"museum-ntds-win2012r2/temp.edb":             "database",
 		"wlm-danyquenneville-backup/WindowsMail.pat": "patch",
 	}
 	for rel, typ := range cases {
