@@ -67,9 +67,11 @@ const (
 	ErrLogReadVerifyFailure                Error = -612
 	ErrRestoreOfNonBackupDatabase          Error = -615
 	ErrDbTimeBeyondMaxRequired             Error = -625
+	ErrInvalidParameter                    Error = -1003
 	ErrReadVerifyFailure                   Error = -1018
 	ErrPageNotInitialized                  Error = -1019
 	ErrDiskReadVerificationFailure         Error = -1021
+	ErrInvalidPath                         Error = -1023
 	ErrReadPgnoVerifyFailure               Error = -1118
 	ErrReadLostFlushVerifyFailure          Error = -1119
 	ErrRecoveryVerifyFailure               Error = -1123
@@ -144,9 +146,11 @@ var errTable = map[Error]errInfo{
 	-612:  {"JET_errLogReadVerifyFailure", "log checksum error"},
 	-615:  {"JET_errRestoreOfNonBackupDatabase", "hard recovery on a database that is not a backup copy"},
 	-625:  {"JET_errDbTimeBeyondMaxRequired", "a page is newer than any log in the required range"},
+	-1003: {"JET_errInvalidParameter", "invalid API parameter"},
 	-1018: {"JET_errReadVerifyFailure", "page or header checksum error"},
 	-1019: {"JET_errPageNotInitialized", "the page is not initialized (all zero)"},
 	-1021: {"JET_errDiskReadVerificationFailure", "the operating system reported a CRC error"},
+	-1023: {"JET_errInvalidPath", "invalid file path or name"},
 	-1118: {"JET_errReadPgnoVerifyFailure", "the page carries the wrong page number"},
 	-1119: {"JET_errReadLostFlushVerifyFailure", "lost flush detected"},
 	-1123: {"JET_errRecoveryVerifyFailure", "recovery found a shrunk or reverted page"},
