@@ -1,6 +1,7 @@
 package eselog
 
 import (
+	"encoding/binary"
 	"fmt"
 	"slices"
 
@@ -52,3 +53,6 @@ func clip32(b []byte) []byte {
 	}
 	return b
 }
+
+// le is the byte order of every on-disk integer.
+var le = binary.LittleEndian

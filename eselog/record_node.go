@@ -1,0 +1,485 @@
+package eselog
+
+import (
+	"encoding/binary"
+
+	"github.com/esekit/esekit/internal/bin"
+)
+
+// Insert (29) inserts a node at Line: LRNODE_ + u16 cbSuffix@44, u16
+// cbPrefix@46, u16 cbData@48, then the key prefix, key suffix and data.
+type Insert struct {
+	NodeHeader
+	// KeyPrefix is the part of the key shared with the page's prefix
+	// (cbPrefix@46 bytes, first in the payload @50). The node stores only
+	// its length.
+	KeyPrefix []byte
+	// KeySuffix is the rest of the key (cbSuffix@44 bytes).
+	KeySuffix []byte
+	// Data is the node's data (cbData@48 bytes).
+	Data []byte
+}
+
+// Key returns the whole key: prefix then suffix.
+func (r *Insert) Key() []byte {
+	k := make([]byte, 0, len(r.KeyPrefix)+len(r.KeySuffix))
+	return append(append(k, r.KeyPrefix...), r.KeySuffix...)
+}
+
+func decodeInsert(b []byte, base RecordBase) Record {
+	r := &Insert{NodeHeader: decodeNodeHeader(b, base)}
+	c := cursor{b, 50}
+	r.KeyPrefix = c.take(int(bin.U16(b, 46)))
+	r.KeySuffix = c.take(int(bin.U16(b, 44)))
+	r.Data = c.take(int(bin.U16(b, 48)))
+	return r
+}
+
+// AppendEncode appends the record's bytes to dst.
+func (r *Insert) AppendEncode(dst []byte) []byte {
+	p, s, d := clip16(r.KeyPrefix), clip16(r.KeySuffix), clip16(r.Data)
+	dst, w := extend(dst, 50+len(p)+len(s)+len(d))
+	r.NodeHeader.put(w)
+	putU16(w, 44, uint16(len(s)))
+	putU16(w, 46, uint16(len(p)))
+	putU16(w, 48, uint16(len(d)))
+	copy(w[50+len(p)+len(s):], d)
+	copy(w[50+len(p):], s)
+	copy(w[50:], p)
+	return dst
+}
+
+// FlagInsert (30) clears the deleted flag of the node at Line: LRNODE_ +
+// u16 cbKey@44, u16 cbData@46, then key and data (the after-image).
+type FlagInsert struct {
+	NodeHeader
+	// Key is the node's key (cbKey@44 bytes, @48).
+	Key []byte
+	// Data is the node's data (cbData@46 bytes).
+	Data []byte
+}
+
+func decodeFlagInsert(b []byte, base RecordBase) Record {
+	r := &FlagInsert{NodeHeader: decodeNodeHeader(b, base)}
+	c := cursor{b, 48}
+	r.Key = c.take(int(bin.U16(b, 44)))
+	r.Data = c.take(int(bin.U16(b, 46)))
+	return r
+}
+
+// AppendEncode appends the record's bytes to dst.
+func (r *FlagInsert) AppendEncode(dst []byte) []byte {
+	k, d := clip16(r.Key), clip16(r.Data)
+	dst, w := extend(dst, 48+len(k)+len(d))
+	r.NodeHeader.put(w)
+	putU16(w, 44, uint16(len(k)))
+	putU16(w, 46, uint16(len(d)))
+	copy(w[48+len(k):], d)
+	copy(w[48:], k)
+	return dst
+}
+
+// FlagInsertAndReplaceData (31) un-deletes the node at Line and replaces
+// its data: LRNODE_ + u16 cbKey@44, u16 cbData@46, u32 rceidReplace@48,
+// then key and data @52. The key on the page is kept.
+type FlagInsertAndReplaceData struct {
+	NodeHeader
+	// RCEIDReplace is the version-store id of the replace (+48).
+	RCEIDReplace uint32
+	// Key is the node's key (cbKey@44 bytes, @52).
+	Key []byte
+	// Data is the new data (cbData@46 bytes).
+	Data []byte
+}
+
+func decodeFlagInsertAndReplaceData(b []byte, base RecordBase) Record {
+	r := &FlagInsertAndReplaceData{NodeHeader: decodeNodeHeader(b, base), RCEIDReplace: bin.U32(b, 48)}
+	c := cursor{b, 52}
+	r.Key = c.take(int(bin.U16(b, 44)))
+	r.Data = c.take(int(bin.U16(b, 46)))
+	return r
+}
+
+// AppendEncode appends the record's bytes to dst.
+func (r *FlagInsertAndReplaceData) AppendEncode(dst []byte) []byte {
+	k, d := clip16(r.Key), clip16(r.Data)
+	dst, w := extend(dst, 52+len(k)+len(d))
+	r.NodeHeader.put(w)
+	putU16(w, 44, uint16(len(k)))
+	putU16(w, 46, uint16(len(d)))
+	putU32(w, 48, r.RCEIDReplace)
+	copy(w[52+len(k):], d)
+	copy(w[52:], k)
+	return dst
+}
+
+// FlagDelete (32) sets the deleted flag of the node at Line. It is LRNODE_
+// alone (44 bytes).
+type FlagDelete struct{ NodeHeader }
+
+// AppendEncode appends the record's bytes to dst.
+func (r *FlagDelete) AppendEncode(dst []byte) []byte {
+	dst, w := extend(dst, NodeHeaderSize)
+	r.NodeHeader.put(w)
+	return dst
+}
+
+// Delete (35) physically removes the node at Line (written by version
+// cleanup). It is LRNODE_ alone (44 bytes).
+type Delete struct{ NodeHeader }
+
+// AppendEncode appends the record's bytes to dst.
+func (r *Delete) AppendEncode(dst []byte) []byte {
+	dst, w := extend(dst, NodeHeaderSize)
+	r.NodeHeader.put(w)
+	return dst
+}
+
+// Replace is Replace (33) and ReplaceD (34): LRNODE_ + u16 cb@44 (bits
+// 0-14 the payload length, bit 15 set when ReplaceD's diff uses DIFFHDR2),
+// u16 cbOldData@46, u16 cbNewData@48, payload@50. For Replace the payload
+// is the new data; for ReplaceD it is a diff against the node's current
+// data (see ApplyDiff and AfterImage).
+type Replace struct {
+	NodeHeader
+	// Diff2 is bit 15 of cb (+44): the diff's entries use DIFFHDR2.
+	Diff2 bool
+	// CbOldData is the size of the data before the change (+46); may be 0.
+	CbOldData uint16
+	// CbNewData is the size of the data after the change (+48).
+	CbNewData uint16
+	// Payload is the after-image (Replace) or the diff (ReplaceD), @50.
+	// Its length is cb&0x7FFF.
+	Payload []byte
+}
+
+func decodeReplace(b []byte, base RecordBase) Record {
+	cb := bin.U16(b, 44)
+	return &Replace{
+		NodeHeader: decodeNodeHeader(b, base),
+		Diff2:      cb&^replaceCbMask != 0,
+		CbOldData:  bin.U16(b, 46),
+		CbNewData:  bin.U16(b, 48),
+		Payload:    b[50 : 50+int(cb&replaceCbMask)],
+	}
+}
+
+// AppendEncode appends the record's bytes to dst. A payload longer than
+// 0x7FFF bytes is cut to that length.
+func (r *Replace) AppendEncode(dst []byte) []byte {
+	p := r.Payload
+	if len(p) > replaceCbMask {
+		p = p[:replaceCbMask]
+	}
+	dst, w := extend(dst, 50+len(p))
+	r.NodeHeader.put(w)
+	cb := uint16(len(p))
+	if r.Diff2 {
+		cb |= 0x8000
+	}
+	putU16(w, 44, cb)
+	putU16(w, 46, r.CbOldData)
+	putU16(w, 48, r.CbNewData)
+	copy(w[50:], p)
+	return dst
+}
+
+// IsDiff reports whether the payload is a diff (ReplaceD).
+func (r *Replace) IsDiff() bool { return r.Lrtyp == RecReplaceD }
+
+// AfterImage returns the node's data after the change, given its data
+// before: the payload itself for Replace, the diff applied for ReplaceD.
+// The result's length must equal CbNewData, as the engine checks; otherwise
+// the error wraps ese.ErrLogCorrupted.
+func (r *Replace) AfterImage(old []byte) ([]byte, error) {
+	if !r.IsDiff() {
+		return append([]byte(nil), r.Payload...), nil
+	}
+	return ApplyDiff(old, r.Payload, r.Diff2, int(r.CbNewData))
+}
+
+// UndoInfo (36) is a deferred before-image: LRNODE_ (dbtimes nil) + u16
+// cbBmKey@44, u16 cbBmData@46, u16 oper@48, i16 cbMaxSize@50, i16
+// cbDelta@52, u16 cbData@54, then bookmark key, bookmark data and cbData
+// bytes of before-image.
+type UndoInfo struct {
+	NodeHeader
+	// Oper is the operation to undo (+48): 2 Replace, 3 FlagDelete.
+	Oper uint16
+	// CbMaxSize is the replace's maximum size (+50).
+	CbMaxSize int16
+	// CbDelta is the replace's size change (+52).
+	CbDelta int16
+	// BookmarkKey is the node's key (cbBmKey@44 bytes, @56).
+	BookmarkKey []byte
+	// BookmarkData is the bookmark data (cbBmData@46 bytes; non-unique
+	// trees only).
+	BookmarkData []byte
+	// Data is the before-image (cbData@54 bytes).
+	Data []byte
+}
+
+// UndoInfo operations (the version store's oper values).
+const (
+	OperReplace    = 2
+	OperFlagDelete = 3
+)
+
+func decodeUndoInfo(b []byte, base RecordBase) Record {
+	r := &UndoInfo{
+		NodeHeader: decodeNodeHeader(b, base),
+		Oper:       bin.U16(b, 48),
+		CbMaxSize:  int16(bin.U16(b, 50)),
+		CbDelta:    int16(bin.U16(b, 52)),
+	}
+	c := cursor{b, 56}
+	r.BookmarkKey = c.take(int(bin.U16(b, 44)))
+	r.BookmarkData = c.take(int(bin.U16(b, 46)))
+	r.Data = c.take(int(bin.U16(b, 54)))
+	return r
+}
+
+// AppendEncode appends the record's bytes to dst.
+func (r *UndoInfo) AppendEncode(dst []byte) []byte {
+	k, bd, d := clip16(r.BookmarkKey), clip16(r.BookmarkData), clip16(r.Data)
+	dst, w := extend(dst, 56+len(k)+len(bd)+len(d))
+	r.NodeHeader.put(w)
+	putU16(w, 44, uint16(len(k)))
+	putU16(w, 46, uint16(len(bd)))
+	putU16(w, 48, r.Oper)
+	putU16(w, 50, uint16(r.CbMaxSize))
+	putU16(w, 52, uint16(r.CbDelta))
+	putU16(w, 54, uint16(len(d)))
+	n := copy(w[56:], k)
+	n += copy(w[56+n:], bd)
+	copy(w[56+n:], d)
+	return dst
+}
+
+// Delta is Delta (37) and Delta64 (93): add Delta to the little-endian
+// integer at Offset inside the node's data. LRNODE_ + u16 cbBmKey@44, u16
+// cbBmData@46, delta@48 (i32 for Delta, i64 for Delta64), u16 cbOffset
+// (@52, or @56 for Delta64), then bookmark key and data.
+type Delta struct {
+	NodeHeader
+	// Delta is the signed amount to add (+48; 4 or 8 bytes).
+	Delta int64
+	// Offset is the counter's offset in the node's data (cbOffset).
+	Offset uint16
+	// BookmarkKey is the node's key (cbBmKey@44 bytes).
+	BookmarkKey []byte
+	// BookmarkData is the bookmark data (cbBmData@46 bytes).
+	BookmarkData []byte
+}
+
+// Is64 reports whether this is a Delta64 record.
+func (r *Delta) Is64() bool { return r.Lrtyp == RecDelta64 }
+
+func decodeDelta(b []byte, base RecordBase) Record {
+	r := &Delta{NodeHeader: decodeNodeHeader(b, base)}
+	fixed := 54
+	if base.Lrtyp == RecDelta64 {
+		r.Delta = bin.I64(b, 48)
+		r.Offset = bin.U16(b, 56)
+		fixed = 58
+	} else {
+		r.Delta = int64(bin.I32(b, 48))
+		r.Offset = bin.U16(b, 52)
+	}
+	c := cursor{b, fixed}
+	r.BookmarkKey = c.take(int(bin.U16(b, 44)))
+	r.BookmarkData = c.take(int(bin.U16(b, 46)))
+	return r
+}
+
+// AppendEncode appends the record's bytes to dst. For Delta (32-bit) only
+// the low 32 bits of Delta are stored.
+func (r *Delta) AppendEncode(dst []byte) []byte {
+	k, d := clip16(r.BookmarkKey), clip16(r.BookmarkData)
+	fixed := 54
+	if r.Is64() {
+		fixed = 58
+	}
+	dst, w := extend(dst, fixed+len(k)+len(d))
+	r.NodeHeader.put(w)
+	putU16(w, 44, uint16(len(k)))
+	putU16(w, 46, uint16(len(d)))
+	if r.Is64() {
+		putU64(w, 48, uint64(r.Delta))
+	} else {
+		putU32(w, 48, uint32(r.Delta))
+	}
+	putU16(w, fixed-2, r.Offset)
+	n := copy(w[fixed:], k)
+	copy(w[fixed+n:], d)
+	return dst
+}
+
+// Apply adds the delta to the counter at Offset in data, in place, as the
+// engine's redo does (wrapping). It reports false when data is too short.
+func (r *Delta) Apply(data []byte) bool {
+	off := int(r.Offset)
+	if r.Is64() {
+		if off+8 > len(data) {
+			return false
+		}
+		binary.LittleEndian.PutUint64(data[off:], binary.LittleEndian.Uint64(data[off:])+uint64(r.Delta))
+		return true
+	}
+	if off+4 > len(data) {
+		return false
+	}
+	binary.LittleEndian.PutUint32(data[off:], binary.LittleEndian.Uint32(data[off:])+uint32(r.Delta))
+	return true
+}
+
+// SetExternalHeader (38) replaces the page's external header (tag 0):
+// LRNODE_ + u16 cbData@44, data@46.
+type SetExternalHeader struct {
+	NodeHeader
+	// Data is the new external header (cbData@44 bytes, @46).
+	Data []byte
+}
+
+func decodeSetExternalHeader(b []byte, base RecordBase) Record {
+	return &SetExternalHeader{NodeHeader: decodeNodeHeader(b, base), Data: b[46:]}
+}
+
+// AppendEncode appends the record's bytes to dst.
+func (r *SetExternalHeader) AppendEncode(dst []byte) []byte {
+	d := clip16(r.Data)
+	dst, w := extend(dst, 46+len(d))
+	r.NodeHeader.put(w)
+	putU16(w, 44, uint16(len(d)))
+	copy(w[46:], d)
+	return dst
+}
+
+// Undo (39) is the physical undo of one versioned operation during a
+// rollback: LRNODE_ + u16 cbBmKey@44, u16 cbBmData@46, u16 oper@48, u8
+// level@50, then bookmark key and data. The before-image is not in the
+// record: it comes from the version store.
+type Undo struct {
+	NodeHeader
+	// Oper is the operation undone (+48).
+	Oper uint16
+	// UndoLevel is the transaction level undone (+50).
+	UndoLevel uint8
+	// BookmarkKey is the node's key (cbBmKey@44 bytes, @51).
+	BookmarkKey []byte
+	// BookmarkData is the bookmark data (cbBmData@46 bytes).
+	BookmarkData []byte
+}
+
+func decodeUndo(b []byte, base RecordBase) Record {
+	r := &Undo{NodeHeader: decodeNodeHeader(b, base), Oper: bin.U16(b, 48), UndoLevel: b[50]}
+	c := cursor{b, 51}
+	r.BookmarkKey = c.take(int(bin.U16(b, 44)))
+	r.BookmarkData = c.take(int(bin.U16(b, 46)))
+	return r
+}
+
+// AppendEncode appends the record's bytes to dst.
+func (r *Undo) AppendEncode(dst []byte) []byte {
+	k, d := clip16(r.BookmarkKey), clip16(r.BookmarkData)
+	dst, w := extend(dst, 51+len(k)+len(d))
+	r.NodeHeader.put(w)
+	putU16(w, 44, uint16(len(k)))
+	putU16(w, 46, uint16(len(d)))
+	putU16(w, 48, r.Oper)
+	w[50] = r.UndoLevel
+	n := copy(w[51:], k)
+	copy(w[51+n:], d)
+	return dst
+}
+
+// Scrub (64) zeroes deleted or unused data on a page: LRNODE_ + u32
+// flags@44 (0x1 unused page), u32 cScrubOper@48, u16 cbData@52, then cbData
+// bytes (one operation byte per line: 0 none, 1 scrub data, 2 scrub LV).
+type Scrub struct {
+	NodeHeader
+	// ScrubFlags (+44): ScrubUnusedPage.
+	ScrubFlags uint32
+	// ScrubOpers is the count of scrub operations (+48).
+	ScrubOpers uint32
+	// Data holds the per-line operations (cbData@52 bytes, @54).
+	Data []byte
+}
+
+// ScrubUnusedPage is the Scrub flag for a page that is unused as a whole.
+const ScrubUnusedPage = 0x1
+
+func decodeScrub(b []byte, base RecordBase) Record {
+	return &Scrub{NodeHeader: decodeNodeHeader(b, base), ScrubFlags: bin.U32(b, 44),
+		ScrubOpers: bin.U32(b, 48), Data: b[54:]}
+}
+
+// AppendEncode appends the record's bytes to dst.
+func (r *Scrub) AppendEncode(dst []byte) []byte {
+	d := clip16(r.Data)
+	dst, w := extend(dst, 54+len(d))
+	r.NodeHeader.put(w)
+	putU32(w, 44, r.ScrubFlags)
+	putU32(w, 48, r.ScrubOpers)
+	putU16(w, 52, uint16(len(d)))
+	copy(w[54:], d)
+	return dst
+}
+
+// EmptyPage is one EMPTYPAGE entry of an EmptyTree record (16 bytes).
+type EmptyPage struct {
+	// Before is the page's dbtime expected before (+0).
+	Before uint64
+	// Pgno is the page (+8).
+	Pgno uint32
+	// Flags are the page's flags (+12).
+	Flags uint32
+}
+
+// EmptyTree (48) empties a B-tree: LRNODE_ + u16 cbEmptyPageList@44, then
+// 16-byte EMPTYPAGE entries. The root (the header's page and dbtimes)
+// becomes an empty tree and each listed page is emptied.
+type EmptyTree struct {
+	NodeHeader
+	// Pages are the listed pages.
+	Pages []EmptyPage
+	// Tail holds bytes of the list past its last whole 16-byte entry
+	// (never written by the engine; kept for an exact round trip).
+	Tail []byte
+}
+
+func decodeEmptyTree(b []byte, base RecordBase) Record {
+	r := &EmptyTree{NodeHeader: decodeNodeHeader(b, base)}
+	list := b[46:]
+	r.Pages = make([]EmptyPage, len(list)/16)
+	for i := range r.Pages {
+		e := list[16*i:]
+		r.Pages[i] = EmptyPage{Before: bin.U64(e, 0), Pgno: bin.U32(e, 8), Flags: bin.U32(e, 12)}
+	}
+	r.Tail = list[16*len(r.Pages):]
+	return r
+}
+
+// AppendEncode appends the record's bytes to dst. Entries that would take
+// the list past 0xFFFF bytes are dropped.
+func (r *EmptyTree) AppendEncode(dst []byte) []byte {
+	pages, tail := r.Pages, r.Tail
+	if len(pages) > 0xFFFF/16 {
+		pages = pages[:0xFFFF/16]
+	}
+	if n := 0xFFFF - 16*len(pages); len(tail) > n {
+		tail = tail[:n]
+	}
+	cb := 16*len(pages) + len(tail)
+	dst, w := extend(dst, 46+cb)
+	r.NodeHeader.put(w)
+	putU16(w, 44, uint16(cb))
+	for i, p := range pages {
+		e := w[46+16*i:]
+		putU64(e, 0, p.Before)
+		putU32(e, 8, p.Pgno)
+		putU32(e, 12, p.Flags)
+	}
+	copy(w[46+16*len(pages):], tail)
+	return dst
+}

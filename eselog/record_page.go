@@ -1,0 +1,191 @@
+package eselog
+
+import "github.com/esekit/esekit/internal/bin"
+
+// DBTime values with a special meaning (DBTIME is a signed 64-bit counter
+// on disk; this package keeps it as the raw uint64).
+const (
+	// DBTimeNil (dbtimeNil, all ones) marks a dbtime that is not
+	// meaningful, e.g. the dbtimeBefore of a new page or of UndoInfo.
+	DBTimeNil uint64 = 0xFFFF_FFFF_FFFF_FFFF
+	// DBTimeInvalid is dbtimeInvalid.
+	DBTimeInvalid uint64 = 0xFFFF_FFFF_FFFF_FFFE
+	// DBTimeShrunk is dbtimeShrunk: a page released by a shrink.
+	DBTimeShrunk uint64 = 0xFFFF_FFFF_FFFF_FFFD
+)
+
+// PageFlagsSize etc. are the sizes of the shared record headers.
+const (
+	// PageHeaderSize is the size of LRPAGE_.
+	PageHeaderSize = 32
+	// NodeHeaderSize is the size of LRNODE_.
+	NodeHeaderSize = 44
+)
+
+// NodeFlags is the flags byte of LRPAGE_ (+31).
+type NodeFlags uint8
+
+// NodeFlags bits.
+const (
+	NodeVersioned  NodeFlags = 0x01 // the operation is versioned (undo possible)
+	NodeDeleted    NodeFlags = 0x02 // node deleted (no longer logged)
+	NodeUnique     NodeFlags = 0x04 // the B-tree has unique keys
+	NodeSpace      NodeFlags = 0x08 // a space-tree operation
+	NodeConcCI     NodeFlags = 0x10 // caused by a concurrent create-index
+	NodeSystemTask NodeFlags = 0x20 // done by a background system task
+)
+
+// DatabaseRecord is implemented by every record that names a database:
+// page records, file-level records, attach/detach/create...
+type DatabaseRecord interface {
+	Record
+	// DBID returns the database's attachment slot (0 = temp database).
+	DBID() uint8
+}
+
+// SessionRecord is implemented by records that carry the logging
+// session's id (procid).
+type SessionRecord interface {
+	Record
+	// ProcID returns the session id (0xFFFF = none).
+	ProcID() uint16
+}
+
+// PageRecord is implemented by records built on LRPAGE_: they change one
+// page (or, for structural records, a main page named here plus others)
+// and carry the page's dbtime after the change and the one expected before.
+type PageRecord interface {
+	DatabaseRecord
+	// Pgno returns the page the record changes (the FDP for the
+	// Create*FDP/ConvertFDP records, the source page for PageMove).
+	Pgno() uint32
+	// DbTime returns the page's dbtime after the operation.
+	DbTime() uint64
+	// DbTimeBefore returns the dbtime the page must have before the
+	// operation, or DBTimeNil when not meaningful.
+	DbTimeBefore() uint64
+}
+
+// PageHeader is LRPAGE_, the 32-byte header of every page-touching record.
+type PageHeader struct {
+	RecordBase
+	// Procid is the logging session (+1).
+	Procid uint16
+	// Dbid is the database's attachment slot (+3).
+	Dbid uint8
+	// PageNumber is the page changed (+4).
+	PageNumber uint32
+	// After is the page's dbtime after the operation (le_dbtime, +8).
+	After uint64
+	// Before is the page's dbtime expected before the operation
+	// (le_dbtimeBefore, +16); DBTimeNil when not meaningful.
+	Before uint64
+	// TrxBegin0 is the transaction's begin timestamp (+24).
+	TrxBegin0 uint32
+	// Level is the transaction level at logging time (+28).
+	Level uint8
+	// Line is the node's line index on the page, 0-based (iline, +29).
+	Line uint16
+	// Flags are the operation's flags (+31).
+	Flags NodeFlags
+}
+
+func decodePageHeader(b []byte, base RecordBase) PageHeader {
+	return PageHeader{
+		RecordBase: base,
+		Procid:     bin.U16(b, 1),
+		Dbid:       b[3],
+		PageNumber: bin.U32(b, 4),
+		After:      bin.U64(b, 8),
+		Before:     bin.U64(b, 16),
+		TrxBegin0:  bin.U32(b, 24),
+		Level:      b[28],
+		Line:       bin.U16(b, 29),
+		Flags:      NodeFlags(b[31]),
+	}
+}
+
+func (h *PageHeader) put(w []byte) {
+	w[0] = byte(h.Lrtyp)
+	putU16(w, 1, h.Procid)
+	w[3] = h.Dbid
+	putU32(w, 4, h.PageNumber)
+	putU64(w, 8, h.After)
+	putU64(w, 16, h.Before)
+	putU32(w, 24, h.TrxBegin0)
+	w[28] = h.Level
+	putU16(w, 29, h.Line)
+	w[31] = byte(h.Flags)
+}
+
+// ProcID returns the session id.
+func (h *PageHeader) ProcID() uint16 { return h.Procid }
+
+// DBID returns the database's attachment slot.
+func (h *PageHeader) DBID() uint8 { return h.Dbid }
+
+// Pgno returns the page number.
+func (h *PageHeader) Pgno() uint32 { return h.PageNumber }
+
+// DbTime returns the dbtime after the operation.
+func (h *PageHeader) DbTime() uint64 { return h.After }
+
+// DbTimeBefore returns the dbtime expected before the operation.
+func (h *PageHeader) DbTimeBefore() uint64 { return h.Before }
+
+// ILine returns the node's line index.
+func (h *PageHeader) ILine() int { return int(h.Line) }
+
+// IsVersioned reports whether the operation is versioned.
+func (h *PageHeader) IsVersioned() bool { return h.Flags&NodeVersioned != 0 }
+
+// IsUnique reports whether the B-tree has unique keys.
+func (h *PageHeader) IsUnique() bool { return h.Flags&NodeUnique != 0 }
+
+// IsSpace reports whether the operation is on a space tree.
+func (h *PageHeader) IsSpace() bool { return h.Flags&NodeSpace != 0 }
+
+// NodeHeader is LRNODE_: LRPAGE_ plus the version-store id and the B-tree
+// the node belongs to (44 bytes).
+type NodeHeader struct {
+	PageHeader
+	// RCEID is the version-store entry id used for undo (+32).
+	RCEID uint32
+	// PgnoFDP is the root page of the node's B-tree (+36).
+	PgnoFDP uint32
+	// ObjidFDP is the B-tree's object id (+40).
+	ObjidFDP uint32
+}
+
+func decodeNodeHeader(b []byte, base RecordBase) NodeHeader {
+	return NodeHeader{
+		PageHeader: decodePageHeader(b, base),
+		RCEID:      bin.U32(b, 32),
+		PgnoFDP:    bin.U32(b, 36),
+		ObjidFDP:   bin.U32(b, 40),
+	}
+}
+
+func (h *NodeHeader) put(w []byte) {
+	h.PageHeader.put(w)
+	putU32(w, 32, h.RCEID)
+	putU32(w, 36, h.PgnoFDP)
+	putU32(w, 40, h.ObjidFDP)
+}
+
+// cursor hands out consecutive slices of a record's variable part. The
+// decoders only use it after RecordSize has shown that the length fields
+// add up to len(b), so it never runs past the buffer; it still clamps.
+type cursor struct {
+	b []byte
+	p int
+}
+
+func (c *cursor) take(n int) []byte {
+	end := min(c.p+n, len(c.b))
+	s := c.b[c.p:end:end]
+	c.p = end
+	return s
+}
+
+func (c *cursor) rest() []byte { return c.take(len(c.b) - c.p) }
