@@ -1,0 +1,183 @@
+package eselog
+
+import (
+	"github.com/esekit/esekit/ese"
+	"github.com/esekit/esekit/internal/bin"
+)
+
+// scanChunkSegments is how many segments the scanners read per ReadAt.
+const scanChunkSegments = 16
+
+// scanModern finds the end of valid data of a modern log exactly as the
+// engine's ErrLGCheckReadLastLogRecordFF does (LOGSTREAM.md §1.3.5), filling
+// l.States, l.End, l.AccumulatedChecksum, l.ClosedNormally and l.LastTerm.
+// It reads the file in fixed-size chunks. A corrupt tail gives an error
+// wrapping ese.ErrLogFileCorrupt; l.End then still marks the end of the
+// valid segments before it.
+func (l *Log) scanModern() error {
+	h := l.Header
+	gen := h.Generation
+	first := h.DataSectors() // csecHeader as the engine computes it
+	last := int(h.FileSectors) - 1
+	l.States = make([]SegmentState, h.FileSectors)
+	for i := 0; i < first && i < len(l.States); i++ {
+		l.States[i] = SegHeader
+	}
+	if last >= first {
+		l.States[last] = SegReserved
+	}
+	l.End = ese.LogPos{Generation: gen, Sector: uint16(first)}
+	zeroFilled := h.VersionMajor > 8 || (h.VersionMajor == 8 && (h.VersionMinor > 4000 || (h.VersionMinor == 4000 && h.VersionUpdateMajor >= 2)))
+
+	buf := make([]byte, scanChunkSegments*SegmentSize)
+	var spare [SegmentSize]byte
+	chunkStart, chunkN := -1, 0
+	get := func(isec int) ([]byte, error) {
+		if isec < chunkStart || isec >= chunkStart+chunkN {
+			n := min(scanChunkSegments, int(h.FileSectors)-isec)
+			if n <= 0 {
+				return nil, l.corrupt(isec, "sector is past the end of the file")
+			}
+			chunkStart, chunkN = -1, 0
+			if err := l.readFull(int64(isec)*SegmentSize, buf[:n*SegmentSize]); err != nil {
+				return nil, err
+			}
+			chunkStart, chunkN = isec, n
+		}
+		return buf[(isec-chunkStart)*SegmentSize : (isec-chunkStart+1)*SegmentSize], nil
+	}
+
+	emptySeen := false
+	lastValid := first - 1
+	var acc uint64
+	for isec := first; isec < last; isec++ {
+		seg, err := get(isec)
+		if err != nil {
+			l.setEnd(lastValid)
+			return err
+		}
+		want := ese.LogPos{Generation: gen, Sector: uint16(isec)}
+		ok, corrected := checkSegment(seg, uint32(isec))
+		if ok {
+			pos := ese.DecodeLogPos(seg[8:])
+			switch c := pos.Compare(want); {
+			case c < 0:
+				l.States[isec] = SegStale
+				emptySeen = true
+				continue
+			case c > 0:
+				l.setEnd(lastValid)
+				return l.corrupt(isec, "bad segment position %v, expected %v", pos, want)
+			}
+			if emptySeen {
+				l.setEnd(lastValid)
+				return l.corrupt(isec, "valid segment after an empty one")
+			}
+			l.States[isec] = SegValid
+			if corrected {
+				l.States[isec] = SegCorrected
+			}
+			acc ^= bin.U64(seg, 0)
+			lastValid = isec
+			continue
+		}
+		if isec != first {
+			copy(spare[:], seg)
+			if ok, _ := checkSegment(spare[:], uint32(isec-1)); ok {
+				l.States[isec] = SegShadow
+				emptySeen = true
+				continue
+			}
+		}
+		if zeroFilled && bin.IsZero(seg) {
+			l.States[isec] = SegZero
+			emptySeen = true
+			continue
+		}
+		if emptySeen {
+			l.setEnd(lastValid)
+			return l.corrupt(isec, "corrupt segment after an empty one")
+		}
+		// A torn write: repair from the shadow in the next sector, which
+		// must checksum as this sector and carry this sector's position.
+		shadow, err := get(isec + 1)
+		if err != nil {
+			l.setEnd(lastValid)
+			return err
+		}
+		copy(spare[:], shadow)
+		ok, _ = checkSegment(spare[:], uint32(isec))
+		if !ok || ese.DecodeLogPos(spare[8:]) != want {
+			l.setEnd(lastValid)
+			return l.corrupt(isec, "segment checksum mismatch and no usable shadow copy")
+		}
+		l.States[isec] = SegRepaired
+		l.TornWrite = true
+		acc ^= bin.U64(spare[:], 0)
+		lastValid = isec
+	}
+	l.AccumulatedChecksum = acc
+	l.setEnd(lastValid)
+	if lastValid >= first {
+		seg, err := l.readSegment(lastValid, make([]byte, SegmentSize))
+		if err != nil {
+			return err
+		}
+		l.closedNormallyModern(seg, lastValid)
+	}
+	return nil
+}
+
+// setEnd sets l.End to the engine's m_lgposLastRec: the start of the sector
+// after the last valid one.
+func (l *Log) setEnd(lastValid int) {
+	l.End = ese.LogPos{Generation: l.Header.Generation, Sector: uint16(lastValid + 1)}
+}
+
+// closedNormallyModern applies the engine's clean-close test to the last
+// valid segment: walking its records from offset 40, the last one that is
+// neither NOP nor NOP2 must be Term, Term2 or a RecoveryQuit.
+func (l *Log) closedNormallyModern(seg []byte, isec int) {
+	got := false
+	var ib uint16
+	for off := SegmentHeaderSize; off < len(seg) && RecordType(seg[off]) < RecTypeMax; {
+		t := RecordType(seg[off])
+		switch t {
+		case RecTerm, RecTerm2, RecRecoveryQuit, RecRecoveryQuit2, RecRecoveryQuitKeepAttachments:
+			got = true
+			ib = uint16(off)
+			if off == SegmentHeaderSize {
+				ib = 0
+			}
+		case RecNOP, RecNOP2:
+		default:
+			got = false
+		}
+		n, err := RecordSize(seg[off:])
+		if err != nil || n <= 0 {
+			break
+		}
+		off += n
+	}
+	l.ClosedNormally = got
+	if got {
+		l.LastTerm = ese.LogPos{Generation: l.Header.Generation, Sector: uint16(isec), Offset: ib}
+	}
+}
+
+// readSegment reads segment isec of a modern log into buf (4096 bytes),
+// taking it from the shadow sector when the scan repaired it, and verifies
+// its checksum (repairing a single flipped bit as the scan did).
+func (l *Log) readSegment(isec int, buf []byte) ([]byte, error) {
+	src := isec
+	if l.States[isec] == SegRepaired {
+		src = isec + 1
+	}
+	if err := l.readFull(int64(src)*SegmentSize, buf[:SegmentSize]); err != nil {
+		return nil, err
+	}
+	if ok, _ := checkSegment(buf[:SegmentSize], uint32(isec)); !ok {
+		return nil, l.corrupt(isec, "segment checksum no longer matches (file changed since Open?)")
+	}
+	return buf[:SegmentSize], nil
+}
