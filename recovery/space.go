@@ -123,7 +123,7 @@ func RedoCreateSingleExtentFDP(p *Page, fp FDPParams) error {
 	p.FormatPreInit(fp.PgnoFDP, fp.Objid, fp.DbTime)
 	p.ConsumePreInit(fp.PageFlags | ese.PageRoot | ese.PageLeaf)
 	h := singleExtentHeader(fp.PgnoParent, fp.CpgPrimary, fp.Unique)
-	if err := p.SetExternalHeaderBytes(h.Bytes()); err != nil {
+	if err := p.SetSpaceHeader(h); err != nil {
 		return err
 	}
 	p.SetDbTime(fp.DbTime)
@@ -140,7 +140,7 @@ func RedoCreateMultipleExtentFDPRoot(p *Page, fp FDPParams) error {
 	if !fp.Unique {
 		h.Flags |= SpaceNonUnique
 	}
-	if err := p.SetExternalHeaderBytes(h.Bytes()); err != nil {
+	if err := p.SetSpaceHeader(h); err != nil {
 		return err
 	}
 	p.SetDbTime(fp.DbTime)
@@ -183,4 +183,38 @@ func ExtentNode(pgnoLast, cpg uint32) Node {
 	k := binary.BigEndian.AppendUint32(nil, pgnoLast)
 	d := binary.LittleEndian.AppendUint32(nil, cpg)
 	return Node{Suffix: k, Data: d}
+}
+
+// rootFieldSpaceHeader is the flag of the space header in the first byte
+// of an extended external header (NodeRootField noderfSpaceHeader = 1,
+// flag 1<<(1-1)).
+const rootFieldSpaceHeader = 0x01
+
+// SetSpaceHeader stores h as the space header of a root page, as
+// NDSetExternalHeader(noderfSpaceHeader) does: an empty or 16-byte external
+// header is replaced whole; an extended one (a field-flags byte followed
+// by the fields it names, space header first, e.g. the 8-byte
+// auto-increment value) keeps its other fields and gets the space header
+// in front of them.
+func (p *Page) SetSpaceHeader(h SpaceHeader) error {
+	old, err := p.ExternalHeader()
+	if err != nil {
+		return err
+	}
+	if len(old) == 0 || len(old) == SpaceHeaderSize {
+		return p.SetExternalHeaderBytes(h.Bytes())
+	}
+	flags := old[0]
+	rest := old[1:]
+	if flags&rootFieldSpaceHeader != 0 {
+		if len(rest) < SpaceHeaderSize {
+			return p.corrupt("extended external header of %d bytes is too short for its space header", len(old))
+		}
+		rest = rest[SpaceHeaderSize:]
+	}
+	nb := make([]byte, 0, 1+SpaceHeaderSize+len(rest))
+	nb = append(nb, flags|rootFieldSpaceHeader)
+	nb = append(nb, h.Bytes()...)
+	nb = append(nb, rest...)
+	return p.SetExternalHeaderBytes(nb)
 }

@@ -1,0 +1,211 @@
+package recovery
+
+import (
+	"fmt"
+
+	"github.com/esekit/esekit/ese"
+	"github.com/esekit/esekit/eselog"
+)
+
+// RedoOptions tunes RedoRecord.
+type RedoOptions struct {
+	// MayContainFutureData is the engine's "database may contain data from
+	// future logs" state (LOGSTREAM.md §3.2 step 5): when set, pages that a
+	// record formats anew are left alone if they already carry a dbtime at
+	// or past the record's.
+	MayContainFutureData bool
+}
+
+// RedoResult says what RedoRecord did.
+type RedoResult struct {
+	// Pages are the pages changed, in the order they were changed.
+	Pages []uint32
+	// Skipped are the pages the record touches that were already newer.
+	Skipped []uint32
+}
+
+// ErrRedoNotImplemented is wrapped by RedoRecord's error for a
+// page-touching record type this package cannot redo yet.
+var ErrRedoNotImplemented = fmt.Errorf("recovery: redo of this record type is not implemented")
+
+func redoOpOf(h *eselog.NodeHeader) RedoOp {
+	return RedoOp{Pgno: h.Pgno(), DbTime: h.DbTime(), DbTimeBefore: h.DbTimeBefore(), ILine: h.ILine(), Versioned: h.IsVersioned()}
+}
+
+// IsPageRedoRecord reports whether RedoRecord knows r's type.
+func IsPageRedoRecord(r eselog.Record) bool {
+	switch r := r.(type) {
+	case *eselog.Insert, *eselog.FlagInsert, *eselog.FlagInsertAndReplaceData, *eselog.Replace,
+		*eselog.FlagDelete, *eselog.Delete, *eselog.Delta, *eselog.SetExternalHeader,
+		*eselog.NewPage, *eselog.CreateSingleExtentFDP, *eselog.CreateMultipleExtentFDP, *eselog.ExtendDB,
+		*eselog.UndoInfo:
+		return true
+	case *eselog.ConvertFDP:
+		return r.Type() == eselog.RecConvertFDP2
+	}
+	return false
+}
+
+// RedoRecord redoes one page-touching log record against the pages of s:
+// the node operations (Insert, FlagInsert, FlagInsertAndReplaceData,
+// Replace, ReplaceD, FlagDelete, Delete, Delta, Delta64,
+// SetExternalHeader), NewPage, CreateSingleExtentFDP,
+// CreateMultipleExtentFDP, ConvertFDP2 and ExtendDB; UndoInfo is accepted
+// and changes nothing. It applies only the page dbtime
+// gates; the session, macro and database gates of LOGSTREAM.md §3.2 are
+// the caller's. Changed pages are marked dirty in s. Other page-touching
+// types give an error wrapping ErrRedoNotImplemented; records that touch no
+// page give an empty result.
+func RedoRecord(s *PageStore, r eselog.Record, opt RedoOptions) (RedoResult, error) {
+	var res RedoResult
+	node := func(h *eselog.NodeHeader, apply func(p *Page, op RedoOp) (bool, error)) error {
+		p, err := s.Get(h.Pgno())
+		if err != nil {
+			return err
+		}
+		ok, err := apply(p, redoOpOf(h))
+		if err != nil {
+			return err
+		}
+		if !ok {
+			res.Skipped = append(res.Skipped, h.Pgno())
+			return nil
+		}
+		res.Pages = append(res.Pages, h.Pgno())
+		return s.MarkDirty(h.Pgno(), p)
+	}
+	newPage := func(pgno uint32, dbtime uint64, build func(p *Page) error) error {
+		p, err := s.GetNew(pgno)
+		if err != nil {
+			return err
+		}
+		if !NeedNewPage(p, dbtime, opt.MayContainFutureData) {
+			res.Skipped = append(res.Skipped, pgno)
+			return nil
+		}
+		if err := build(p); err != nil {
+			return err
+		}
+		res.Pages = append(res.Pages, pgno)
+		return s.MarkDirty(pgno, p)
+	}
+	var err error
+	switch r := r.(type) {
+	case *eselog.Insert:
+		err = node(&r.NodeHeader, func(p *Page, op RedoOp) (bool, error) {
+			return RedoInsert(p, op, len(r.KeyPrefix), r.KeySuffix, r.Data)
+		})
+	case *eselog.FlagInsert:
+		err = node(&r.NodeHeader, RedoFlagInsert)
+	case *eselog.FlagInsertAndReplaceData:
+		err = node(&r.NodeHeader, func(p *Page, op RedoOp) (bool, error) {
+			return RedoFlagInsertAndReplaceData(p, op, r.Data)
+		})
+	case *eselog.Replace:
+		err = node(&r.NodeHeader, func(p *Page, op RedoOp) (bool, error) {
+			if r.IsDiff() {
+				return RedoReplaceD(p, op, r.AfterImage)
+			}
+			if len(r.Payload) != int(r.CbNewData) {
+				return false, ese.NewFormatError("Replace record", -1, ese.ErrLogCorrupted, "payload of %d bytes, cbNewData %d", len(r.Payload), r.CbNewData)
+			}
+			return RedoReplace(p, op, r.Payload)
+		})
+	case *eselog.FlagDelete:
+		err = node(&r.NodeHeader, RedoFlagDelete)
+	case *eselog.Delete:
+		err = node(&r.NodeHeader, RedoDelete)
+	case *eselog.Delta:
+		err = node(&r.NodeHeader, func(p *Page, op RedoOp) (bool, error) {
+			if r.Is64() {
+				return RedoDelta64(p, op, int(r.Offset), r.Delta)
+			}
+			return RedoDelta(p, op, int(r.Offset), int32(r.Delta))
+		})
+	case *eselog.SetExternalHeader:
+		err = node(&r.NodeHeader, func(p *Page, op RedoOp) (bool, error) {
+			return RedoSetExternalHeader(p, op, r.Data)
+		})
+	case *eselog.NewPage:
+		err = newPage(r.PageNumber, r.After, func(p *Page) error {
+			RedoNewPage(p, r.PageNumber, r.Objid, r.After)
+			return nil
+		})
+	case *eselog.CreateSingleExtentFDP:
+		fp := FDPParams{PgnoFDP: r.Pgno(), Objid: r.ObjidFDP, DbTime: r.DbTime(), PgnoParent: r.PgnoFDPParent,
+			CpgPrimary: uint32(r.CpgPrimary), Unique: r.IsUnique(), PageFlags: ese.PageFlags(r.PageFlags)}
+		err = newPage(fp.PgnoFDP, fp.DbTime, func(p *Page) error { return RedoCreateSingleExtentFDP(p, fp) })
+	case *eselog.CreateMultipleExtentFDP:
+		fp := FDPParams{PgnoFDP: r.Pgno(), Objid: r.ObjidFDP, DbTime: r.DbTime(), PgnoParent: r.PgnoFDPParent,
+			CpgPrimary: uint32(r.CpgPrimary), Unique: r.IsUnique(), PageFlags: ese.PageFlags(r.PageFlags),
+			PgnoOE: r.PgnoOE, PgnoAE: r.PgnoAE}
+		err = newPage(fp.PgnoFDP, fp.DbTime, func(p *Page) error { return RedoCreateMultipleExtentFDPRoot(p, fp) })
+		if err == nil {
+			err = newPage(fp.PgnoOE, fp.DbTime, func(p *Page) error { return RedoCreateSpaceTreeRoot(p, fp, false) })
+		}
+		if err == nil {
+			err = newPage(fp.PgnoAE, fp.DbTime, func(p *Page) error { return RedoCreateSpaceTreeRoot(p, fp, true) })
+		}
+	case *eselog.ConvertFDP:
+		err = redoConvert(s, r, opt, &res)
+	case *eselog.ExtendDB:
+		err = s.Extend(r.PgnoLast)
+	case *eselog.UndoInfo:
+		// Redo never changes a page for UndoInfo: it only feeds the
+		// version store used by undo (LOGSTREAM.md §3.9).
+	case eselog.PageRecord:
+		err = fmt.Errorf("%w: %v at %v", ErrRedoNotImplemented, r.Type(), r.Pos())
+	}
+	if err != nil {
+		return res, fmt.Errorf("recovery: redo %v at %v: %w", r.Type(), r.Pos(), err)
+	}
+	return res, nil
+}
+
+// redoConvert gates and applies a ConvertFDP2 record: the root under the
+// dbtimeBefore test, the two space-tree roots under the new-page test.
+func redoConvert(s *PageStore, r *eselog.ConvertFDP, opt RedoOptions, res *RedoResult) error {
+	if r.Type() != eselog.RecConvertFDP2 {
+		return fmt.Errorf("%w: the old ConvertFDP form carries no availability bitmap", ErrRedoNotImplemented)
+	}
+	cp := ConvertParams{PgnoFDP: r.Pgno(), Objid: r.ObjidFDP, DbTime: r.DbTime(), PgnoParent: r.PgnoFDPParent,
+		PgnoOE: r.PgnoOE, PgnoAE: r.PgnoAE, PgnoSecondaryFirst: r.PgnoSecondaryFirst,
+		CpgSecondary: uint32(r.CpgSecondary), CpgPrimary: uint32(r.CpgPrimary), AvailBitmap: r.AvailBitmap,
+		Unique: r.IsUnique(), PageFlags: ese.PageFlags(r.CpageFlags)}
+	root, err := s.Get(cp.PgnoFDP)
+	if err != nil {
+		return err
+	}
+	redoRoot, err := NeedRedo(root, cp.PgnoFDP, cp.DbTime, r.DbTimeBefore())
+	if err != nil {
+		return err
+	}
+	pages := []*Page{nil, nil, nil}
+	pgnos := []uint32{cp.PgnoFDP, cp.PgnoOE, cp.PgnoAE}
+	if redoRoot {
+		pages[0] = root
+	}
+	for i := 1; i < 3; i++ {
+		p, err := s.GetNew(pgnos[i])
+		if err != nil {
+			return err
+		}
+		if NeedNewPage(p, cp.DbTime, opt.MayContainFutureData) {
+			pages[i] = p
+		}
+	}
+	if err := RedoConvertFDP(pages[0], pages[1], pages[2], cp); err != nil {
+		return err
+	}
+	for i, p := range pages {
+		if p == nil {
+			res.Skipped = append(res.Skipped, pgnos[i])
+			continue
+		}
+		res.Pages = append(res.Pages, pgnos[i])
+		if err := s.MarkDirty(pgnos[i], p); err != nil {
+			return err
+		}
+	}
+	return nil
+}
