@@ -60,6 +60,7 @@ func commands() []command {
 		cmdIdentify(),
 		cmdHeader(),
 		cmdVerify(),
+		cmdCheck(),
 		cmdErrcode(),
 	}
 }

@@ -1,0 +1,390 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/esekit/esekit/ese"
+	"github.com/esekit/esekit/esechk"
+	"github.com/esekit/esekit/eselog"
+)
+
+func cmdCheck() command {
+	return command{
+		name:    "check",
+		args:    "DIR [DB...]",
+		summary: "check a log folder (gaps, foreign logs, current log, circular logging) and whether each database can be brought clean by soft recovery",
+		setup: func(fs *flag.FlagSet) any {
+			o := &checkOpts{}
+			fs.StringVar(&o.checkpoint, "checkpoint", "", "checkpoint file (default: the checkpoint found in DIR, if any)")
+			fs.BoolVar(&o.noCheckpoint, "no-checkpoint", false, "ignore any checkpoint: replay starts at the lowest log")
+			return o
+		},
+		run: runCheck,
+	}
+}
+
+type checkOpts struct {
+	checkpoint   string
+	noCheckpoint bool
+}
+
+// rangeJSON is an inclusive generation range.
+type rangeJSON struct {
+	Low  int32 `json:"low"`
+	High int32 `json:"high"`
+}
+
+// currentJSON names the current log.
+type currentJSON struct {
+	File       string `json:"file"`
+	Generation int32  `json:"generation"`
+}
+
+// setFileJSON is one file of the folder as the set scanner saw it.
+type setFileJSON struct {
+	File       string `json:"file"`
+	Role       string `json:"role"`
+	Generation int32  `json:"generation"`
+	Format     string `json:"format,omitempty"`
+	Status     string `json:"status"`
+	Note       string `json:"note,omitempty"`
+}
+
+// problemJSON is one finding about the set.
+type problemJSON struct {
+	Kind        string   `json:"kind"`
+	Error       int32    `json:"error"`
+	Files       []string `json:"files,omitempty"`
+	Generations []int32  `json:"generations,omitempty"`
+	Message     string   `json:"message"`
+	Remedy      string   `json:"remedy,omitempty"`
+}
+
+// replayJSON is the engine's walk over the folder.
+type replayJSON struct {
+	Start          int32    `json:"start"`
+	End            int32    `json:"end"`
+	FromCheckpoint bool     `json:"from_checkpoint"`
+	NewStream      bool     `json:"new_stream"`
+	Files          []string `json:"files"`
+	Error          int32    `json:"error"`
+	FailedAt       int32    `json:"failed_at,omitempty"`
+	Message        string   `json:"message,omitempty"`
+}
+
+// checkpointRefJSON is the checkpoint used.
+type checkpointRefJSON struct {
+	File         string  `json:"file"`
+	Checkpoint   posJSON `json:"checkpoint"`
+	LogSignature sigJSON `json:"log_signature"`
+	Error        string  `json:"error,omitempty"`
+}
+
+// verdictJSON is the answer for one database.
+type verdictJSON struct {
+	File         string    `json:"file"`
+	Type         string    `json:"type"`
+	State        string    `json:"state"`
+	Anchor       int32     `json:"anchor"`
+	AnchorLog    string    `json:"anchor_log,omitempty"`
+	Required     rangeJSON `json:"required"`
+	Missing      []int32   `json:"missing"`
+	MissingCount int64     `json:"missing_count"`
+	Replayable   bool      `json:"replayable"`
+	Error        int32     `json:"error"`
+	Message      string    `json:"message"`
+}
+
+// checkJSON is the log-set verdict of a folder (issue 3).
+type checkJSON struct {
+	File        string             `json:"file"`
+	Type        string             `json:"type"`
+	Base        string             `json:"base"`
+	Ext         string             `json:"ext"`
+	Signature   sigJSON            `json:"signature"`
+	Generations []int32            `json:"generations"`
+	Gaps        []rangeJSON        `json:"gaps"`
+	Foreign     []string           `json:"foreign"`
+	Current     *currentJSON       `json:"current"`
+	Circular    bool               `json:"circular"`
+	Checkpoint  *checkpointRefJSON `json:"checkpoint"`
+	Replay      replayJSON         `json:"replay"`
+	Databases   []verdictJSON      `json:"databases"`
+	Problems    []problemJSON      `json:"problems"`
+	Files       []setFileJSON      `json:"files"`
+	// Error is the first engine error: of the first database that is not
+	// replayable, else of the first problem that stops recovery; 0 if none.
+	Error int32 `json:"error"`
+}
+
+// typeLogSet is the "type" of a check report: a folder, not a file.
+const typeLogSet = "log_set"
+
+// checkFolder builds the verdict for the folder dir of fsys. dbs are the
+// databases to judge (when nil, every database found in the folder);
+// ckpt is the checkpoint (when nil and useFolderCkpt, the one found in
+// the folder).
+func checkFolder(fsys fs.FS, dir, label string, labelOf func(string) string, dbs []input, ckpt *input, useFolderCkpt bool) (checkJSON, error) {
+	out := checkJSON{File: label, Type: typeLogSet, Generations: []int32{}, Gaps: []rangeJSON{},
+		Foreign: []string{}, Databases: []verdictJSON{}, Problems: []problemJSON{}, Files: []setFileJSON{}}
+	files, closers, err := identifyFolder(fsys, dir, labelOf)
+	defer closeAll(closers)
+	if err != nil {
+		return out, err
+	}
+	if dbs == nil {
+		for _, f := range files {
+			if f.id.Type == typeDatabase || f.id.Type == typeTempDatabase {
+				dbs = append(dbs, f.input)
+			}
+		}
+	}
+	if ckpt == nil && useFolderCkpt {
+		for _, f := range files {
+			if f.id.Type == typeCheckpoint {
+				in := f.input
+				ckpt = &in
+				break
+			}
+		}
+	}
+	// Build the set around the databases' log stream when they agree on
+	// one, so a foreign current log is reported as foreign.
+	opts := &eselog.ScanOptions{}
+	var dbInfos []*eselog.Database
+	var dbErrs []error
+	for _, d := range dbs {
+		info, err := eselog.ReadDatabase(d.r, d.name)
+		dbInfos = append(dbInfos, info)
+		dbErrs = append(dbErrs, err)
+	}
+	var ckInfo *eselog.CheckpointInfo
+	if ckpt != nil {
+		ref := &checkpointRefJSON{File: ckpt.name}
+		c, err := esechk.Read(ckpt.r)
+		if err != nil {
+			ref.Error = err.Error()
+		} else {
+			ref.Checkpoint = pos(c.Checkpoint)
+			ref.LogSignature = sig(c.LogSignature)
+			ckInfo = &eselog.CheckpointInfo{File: ckpt.name, Pos: c.Checkpoint, Signature: c.LogSignature}
+		}
+		out.Checkpoint = ref
+	}
+	if sig := commonLogSignature(dbInfos); sig != nil {
+		opts.Signature = sig
+	}
+	set, err := eselog.ScanFS(fsys, dir, opts)
+	if err != nil {
+		return out, err
+	}
+	out.Base, out.Ext = set.Base, set.Ext
+	out.Signature = sig(set.Signature)
+	out.Generations = append(out.Generations, set.Generations...)
+	for _, g := range set.Gaps {
+		out.Gaps = append(out.Gaps, rangeJSON{g.Low, g.High})
+	}
+	out.Foreign = append(out.Foreign, set.Foreign...)
+	if set.Current != nil {
+		out.Current = &currentJSON{File: set.Current.File, Generation: set.Current.Generation}
+	}
+	out.Circular = set.Circular
+	for _, f := range set.Files {
+		out.Files = append(out.Files, setFileJSON{File: f.File, Role: string(f.Role), Generation: f.Generation,
+			Format: f.Format, Status: string(f.Status), Note: f.Note})
+	}
+	for _, p := range set.Problems {
+		out.Problems = append(out.Problems, problemJSON{Kind: p.Kind, Error: int32(p.Code), Files: p.Files,
+			Generations: p.Generations, Message: p.Message, Remedy: p.Remedy})
+	}
+	rp := set.Replay(ckInfo)
+	out.Replay = replayJSON{Start: rp.Start, End: rp.End, FromCheckpoint: rp.FromCheckpoint,
+		NewStream: rp.NewStream, Files: append([]string{}, rp.Files...), Error: int32(rp.Error),
+		FailedAt: rp.FailedAt, Message: rp.Message}
+	for i, d := range dbs {
+		if dbErrs[i] != nil {
+			v := verdictJSON{File: d.name, Type: typeDatabase, Missing: []int32{}, Message: dbErrs[i].Error()}
+			if c, ok := engineCode(dbErrs[i]); ok {
+				v.Error = c
+			} else {
+				v.Error = int32(ese.ErrDatabaseCorrupted)
+			}
+			out.Databases = append(out.Databases, v)
+			continue
+		}
+		vd := set.Check(dbInfos[i], ckInfo)
+		v := verdictJSON{File: d.name, Type: typeDatabase, State: vd.State, Anchor: vd.Anchor,
+			Required: rangeJSON{vd.Required.Low, vd.Required.High}, Missing: append([]int32{}, vd.Missing...),
+			MissingCount: vd.MissingCount, Replayable: vd.Replayable, Error: int32(vd.Error), Message: vd.Message}
+		if vd.Anchor > 0 && set.Base != "" {
+			v.AnchorLog = ese.LogFileName(set.Base, vd.Anchor, set.Ext, 0)
+		}
+		out.Databases = append(out.Databases, v)
+	}
+	for _, v := range out.Databases {
+		if !v.Replayable && v.Error != 0 {
+			out.Error = v.Error
+			break
+		}
+	}
+	if out.Error == 0 && len(out.Databases) == 0 {
+		if p := set.FirstError(); p != nil {
+			out.Error = int32(p.Code)
+		}
+	}
+	return out, nil
+}
+
+// commonLogSignature returns the log signature every readable database
+// shares, or nil.
+func commonLogSignature(dbs []*eselog.Database) *ese.Signature {
+	var s *ese.Signature
+	for _, d := range dbs {
+		if d == nil || d.LogSignature.IsZero() {
+			continue
+		}
+		if s == nil {
+			sg := d.LogSignature
+			s = &sg
+		} else if !s.Equal(d.LogSignature) {
+			return nil
+		}
+	}
+	return s
+}
+
+func runCheck(e *env, opts any, args []string) int {
+	o := opts.(*checkOpts)
+	if len(args) == 0 {
+		fmt.Fprintln(e.stderr, "usage: esekit check [-json] DIR [DB...]")
+		return exitUsage
+	}
+	dir := args[0]
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		fmt.Fprintf(e.stderr, "esekit check: %s is not a folder\n", dir)
+		return exitUsage
+	}
+	var dbs []input
+	var closers []io.Closer
+	defer closeAll(closers)
+	for _, name := range args[1:] {
+		in, c, err := openInput(name)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "esekit check: %v\n", err)
+			return exitBad
+		}
+		closers = append(closers, c)
+		dbs = append(dbs, in)
+	}
+	var ckpt *input
+	if o.checkpoint != "" {
+		in, c, err := openInput(o.checkpoint)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "esekit check: %v\n", err)
+			return exitBad
+		}
+		closers = append(closers, c)
+		ckpt = &in
+	}
+	labelOf := func(n string) string { return filepath.Join(dir, n) }
+	out, err := checkFolder(os.DirFS(dir), ".", dir, labelOf, dbs, ckpt, !o.noCheckpoint)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "esekit check: %v\n", err)
+		return exitBad
+	}
+	if e.json {
+		e.emit(out)
+	} else {
+		printCheck(e.stdout, out)
+	}
+	if out.Error != 0 {
+		return exitBad
+	}
+	return exitOK
+}
+
+// printCheck prints the verdict for people.
+func printCheck(w io.Writer, c checkJSON) {
+	fmt.Fprintf(w, "log folder %s\n", c.File)
+	if c.Base != "" {
+		fmt.Fprintf(w, "  log base name:  %s (%s)\n", c.Base, c.Ext)
+	}
+	if len(c.Generations) > 0 {
+		fmt.Fprintf(w, "  generations:    %s (%d logs)\n", genRange(c.Generations[0], c.Generations[len(c.Generations)-1]), len(c.Generations))
+	} else {
+		fmt.Fprintln(w, "  generations:    none")
+	}
+	if c.Signature.Random != 0 || c.Signature.Created != "" {
+		fmt.Fprintf(w, "  log signature:  Rand:0x%08X Created:%s\n", c.Signature.Random, c.Signature.Created)
+	}
+	if c.Current != nil {
+		fmt.Fprintf(w, "  current log:    %s (generation 0x%X)\n", filepath.Base(c.Current.File), c.Current.Generation)
+	} else {
+		fmt.Fprintln(w, "  current log:    missing")
+	}
+	for _, g := range c.Gaps {
+		fmt.Fprintf(w, "  gap:            0x%X-0x%X\n", g.Low, g.High)
+	}
+	for _, f := range c.Foreign {
+		fmt.Fprintf(w, "  foreign log:    %s (another log stream)\n", filepath.Base(f))
+	}
+	if c.Circular {
+		fmt.Fprintln(w, "  circular logging is on: roll-forward from an older backup is impossible")
+	}
+	if c.Checkpoint != nil {
+		if c.Checkpoint.Error != "" {
+			fmt.Fprintf(w, "  checkpoint:     %s: %s\n", filepath.Base(c.Checkpoint.File), c.Checkpoint.Error)
+		} else {
+			p := c.Checkpoint.Checkpoint
+			fmt.Fprintf(w, "  checkpoint:     %s at (0x%X,%X,%X)\n", filepath.Base(c.Checkpoint.File), p.Generation, p.Sector, p.Offset)
+		}
+	}
+	for _, p := range c.Problems {
+		code := ""
+		if p.Error != 0 {
+			code = fmt.Sprintf(" [%d]", p.Error)
+		}
+		fmt.Fprintf(w, "  problem (%s)%s: %s\n", p.Kind, code, p.Message)
+		if p.Remedy != "" {
+			fmt.Fprintf(w, "      remedy: %s\n", p.Remedy)
+		}
+	}
+	r := c.Replay
+	if r.Error != 0 {
+		fmt.Fprintf(w, "  soft recovery would stop with %d (%s): %s\n", r.Error, ese.Error(r.Error).Name(), r.Message)
+	} else if len(r.Files) > 0 {
+		fmt.Fprintf(w, "  soft recovery would replay generations 0x%X-0x%X\n", r.Start, r.End)
+	}
+	for _, d := range c.Databases {
+		fmt.Fprintf(w, "  database %s (%s)\n", d.File, d.State)
+		if d.Required.Low != 0 {
+			fmt.Fprintf(w, "      requires generations %s", genRange(d.Required.Low, d.Required.High))
+			if d.AnchorLog != "" {
+				fmt.Fprintf(w, ", anchor log %s", d.AnchorLog)
+			}
+			fmt.Fprintln(w)
+		}
+		if len(d.Missing) > 0 {
+			fmt.Fprintf(w, "      missing generations: %d, first 0x%X\n", d.MissingCount, d.Missing[0])
+		}
+		if d.Replayable {
+			fmt.Fprintf(w, "      verdict: %s\n", strings.TrimPrefix(d.Message, "replayable: "))
+		} else {
+			fmt.Fprintf(w, "      verdict: NOT replayable, error %d (%s): %s\n", d.Error, ese.Error(d.Error).Name(), d.Message)
+		}
+	}
+}
+
+// genRange prints an inclusive generation range: "0x51" or "0x4E-0x52".
+func genRange(lo, hi int32) string {
+	if lo == hi {
+		return fmt.Sprintf("0x%X", lo)
+	}
+	return fmt.Sprintf("0x%X-0x%X", lo, hi)
+}
