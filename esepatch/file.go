@@ -73,8 +73,8 @@ func headerCopyOK(b []byte) bool {
 // DetectPageSize finds the page size of a patch file from its first bytes
 // (at least two pages) and the file size: the smallest size at which both
 // header copies verify and are identical; failing that (a damaged copy),
-// the largest size at which the first copy verifies and the file is a
-// whole number of at least two pages. Because the header page is mostly
+// the largest size at which one copy verifies, the second page is not all
+// zero, and the file is a whole number of at least two pages. Because the header page is mostly
 // zero, a first copy can verify at several sizes; the second copy decides.
 func DetectPageSize(head []byte, size int64) (int, bool) {
 	for c := ese.MinPageSize; c <= ese.MaxPageSize; c *= 2 {
@@ -90,7 +90,13 @@ func DetectPageSize(head []byte, size int64) (int, bool) {
 		if len(head) < c || size < int64(2*c) || size%int64(c) != 0 {
 			continue
 		}
-		if headerCopyOK(head[:c]) || (len(head) >= 2*c && headerCopyOK(head[c:2*c])) {
+		if len(head) < 2*c || bin.IsZero(head[c:2*c]) {
+			// An all-zero second page is no header copy at all: a first
+			// page whose tail is zero verifies at every smaller size too,
+			// so this size cannot be told from a smaller page size.
+			continue
+		}
+		if headerCopyOK(head[:c]) || headerCopyOK(head[c:2*c]) {
 			return c, true
 		}
 	}

@@ -153,9 +153,9 @@ const maxRangeScan = 1 << 20
 // whose consistent position is at or after GenHigh, or a dirty one whose
 // GenMinRequired is above GenHigh, has every backup log in it. Otherwise
 // the list of replayed generations is checked one by one.
-func HardRecoveryFinished(p *Header, images int, ev Replay) Progress {
+func HardRecoveryFinished(p *Header, images int, ev Replay) (pr Progress) {
 	low, high := p.Backup.GenLow, p.Backup.GenHigh
-	pr := Progress{LogGen: p.LogGen()}
+	pr.LogGen = p.LogGen()
 	defer func() { pr.PatchDataNeeded = images != 0 && !pr.Finished }()
 	if low == 0 || high < low {
 		pr.Reason = fmt.Sprintf("the patch header has no usable full-backup log range (%s)", pr.LogGen)
