@@ -176,3 +176,11 @@ func TestScanErrors(t *testing.T) {
 		t.Errorf("partial page: %+v", res)
 	}
 }
+
+func scanBytesB(b *testing.B, db []byte) *ScanResult {
+	res, err := ScanDatabase(context.Background(), bytes.NewReader(db), nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return res
+}
