@@ -1,0 +1,576 @@
+package recovery
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/esekit/esekit/ese"
+	"github.com/esekit/esekit/esechk"
+	"github.com/esekit/esekit/eselog"
+	"github.com/esekit/esekit/esepatch"
+)
+
+// Mode is soft or hard recovery.
+type Mode string
+
+// Recovery modes.
+const (
+	ModeSoft Mode = "soft"
+	ModeHard Mode = "hard"
+)
+
+// Database actions in a plan.
+const (
+	ActionReplay   = "replay"   // logs are replayed into the database
+	ActionNone     = "none"     // the database is consistent: nothing to replay
+	ActionTruncate = "truncate" // replay stops early for this database (signature or path change)
+	ActionSkip     = "skip"     // the logs do not touch this database
+	ActionFail     = "fail"     // the engine would stop with Error
+)
+
+// Options tune planning.
+type Options struct {
+	// OnEvent, when set, receives every decision as it is made.
+	OnEvent func(Event)
+	// Logger, when set, receives every decision as a log record.
+	Logger *slog.Logger
+	// RestoreMap renames logged database paths (optional in soft recovery).
+	RestoreMap *RestoreMap
+}
+
+// DatabaseFile is a database to plan for.
+type DatabaseFile struct {
+	// Name is the file's name or path, used in the plan and messages.
+	Name string
+	// R reads the file.
+	R io.ReaderAt
+}
+
+// PlanLog is one log of a plan, in replay order.
+type PlanLog struct {
+	File       string `json:"file"`
+	Generation int32  `json:"generation"`
+	FromBackup bool   `json:"from_backup"`
+	NeedsPatch bool   `json:"needs_patch"`
+}
+
+// PlanDatabase is what a plan does to one database.
+type PlanDatabase struct {
+	File       string `json:"file"`
+	ReplayFrom int32  `json:"replay_from"`
+	ReplayTo   int32  `json:"replay_to"`
+	Action     string `json:"action"`
+	// LoggedPath is the path the logs know the database by, when found in
+	// a log header's attach list.
+	LoggedPath string `json:"logged_path,omitempty"`
+	// Patch names the patch file matched to the database (hard recovery).
+	Patch string `json:"patch,omitempty"`
+	// Error and Message give the verdict for this database.
+	Error   ese.Error `json:"error"`
+	Message string    `json:"message,omitempty"`
+}
+
+// Plan is the outcome of planning: the ordered logs and per-database
+// ranges, or the exact engine error. Field names map to the JSON of
+// `esekit plan`.
+type Plan struct {
+	Mode Mode `json:"mode"`
+	// Start is where replay starts: the checkpoint, or the beginning of
+	// the first log (sector = its header sectors, offset 0).
+	Start ese.LogPos `json:"start"`
+	// End is the start of the last generation replayed; the exact end
+	// position needs the log body reader.
+	End       ese.LogPos     `json:"end"`
+	Logs      []PlanLog      `json:"logs"`
+	Databases []PlanDatabase `json:"databases"`
+	// Error is the engine error recovery stops with (0 when it succeeds).
+	Error   ese.Error `json:"error"`
+	Message string    `json:"message"`
+	// Events are the decisions, in order.
+	Events []Event `json:"events"`
+	// Set is the scanned log folder (soft) or backup folder (hard).
+	Set *eselog.Set `json:"-"`
+}
+
+// SoftInput is the input of PlanSoft.
+type SoftInput struct {
+	// Logs is the log folder; LogDir the folder inside it ("." default).
+	Logs   fs.FS
+	LogDir string
+	// Databases are the database files.
+	Databases []DatabaseFile
+	// Checkpoint reads the checkpoint, nil when there is none.
+	Checkpoint     io.ReaderAt
+	CheckpointName string
+}
+
+func (p *Plan) fail(em *emitter, code ese.Error, format string, args ...any) *Plan {
+	p.Error, p.Message = code, fmt.Sprintf(format, args...)
+	em.emit(Event{Kind: EventError, Message: p.Message, Code: code})
+	return p
+}
+
+func logStart(s *eselog.Set, gen int32) ese.LogPos {
+	return ese.LogPos{Generation: gen, Sector: headerSectors(s, gen)}
+}
+
+func headerSectors(s *eselog.Set, gen int32) uint16 {
+	if f := s.Log(gen); f != nil && f.SectorSize > 0 && f.SectorSize <= 4096 {
+		return uint16(4096 / int(f.SectorSize))
+	}
+	return 1
+}
+
+// PlanSoft decides a soft recovery (crash recovery) of the databases from
+// the logs in a folder, as the engine would: where it starts (the
+// checkpoint, or the lowest log), where it ends (the current log), what
+// each database gets, or the engine error that stops it.
+func PlanSoft(in *SoftInput, opts *Options) (*Plan, error) {
+	if in == nil || in.Logs == nil {
+		return nil, errors.New("recovery: PlanSoft needs a log folder")
+	}
+	em := &emitter{opts: opts}
+	dir := in.LogDir
+	if dir == "" {
+		dir = "."
+	}
+	p := &Plan{Mode: ModeSoft, Logs: []PlanLog{}, Databases: []PlanDatabase{}}
+	defer func() { p.Events = em.events }()
+
+	dbs, err := readDatabases(in.Databases)
+	if err != nil {
+		return nil, err
+	}
+	// The set is built around the current log (the engine reads it first).
+	set, err := eselog.ScanFS(in.Logs, dir, nil)
+	if err != nil {
+		return nil, err
+	}
+	p.Set = set
+	for _, pr := range set.Problems {
+		em.emit(Event{Kind: EventLogProblem, Message: pr.Message, Files: pr.Files, Code: pr.Code})
+	}
+
+	var ck *eselog.CheckpointInfo
+	if in.Checkpoint != nil {
+		c, err := esechk.Read(in.Checkpoint)
+		if err != nil {
+			em.emit(Event{Kind: EventCheckpointIgnored, Files: []string{in.CheckpointName}, Code: ese.ErrCheckpointCorrupt,
+				Message: fmt.Sprintf("the checkpoint %s cannot be read (%v): the engine scans the logs and starts at the lowest one", in.CheckpointName, err)})
+		} else {
+			ck = &eselog.CheckpointInfo{File: in.CheckpointName, Pos: c.Checkpoint, Signature: c.LogSignature}
+		}
+	}
+	rp := set.Replay(ck)
+	if rp.Start != 0 {
+		if rp.FromCheckpoint {
+			p.Start = ck.Pos
+			if f := set.Log(rp.Start); f != nil && !strings.HasPrefix(f.Format, "8.") {
+				p.Start = logStart(set, rp.Start) // legacy logs start at their beginning
+			}
+			em.emit(Event{Kind: EventStart, Generation: rp.Start, Files: []string{in.CheckpointName},
+				Message: fmt.Sprintf("replay starts at the checkpoint %s", ck.Pos)})
+		} else {
+			p.Start = logStart(set, rp.Start)
+			em.emit(Event{Kind: EventStart, Generation: rp.Start,
+				Message: fmt.Sprintf("no usable checkpoint: replay starts at the beginning of the lowest log, generation 0x%X", rp.Start)})
+		}
+	}
+	for _, name := range rp.Files {
+		f := set.File(name)
+		p.Logs = append(p.Logs, PlanLog{File: name, Generation: f.Generation})
+		em.emit(Event{Kind: EventReplayLog, Files: []string{name}, Generation: f.Generation,
+			Message: fmt.Sprintf("the database engine is replaying log file %s", name)})
+	}
+	if rp.End != 0 {
+		p.End = ese.LogPos{Generation: rp.End}
+		em.emit(Event{Kind: EventEnd, Generation: rp.End, Message: fmt.Sprintf("replay ends with generation 0x%X", rp.End)})
+	}
+
+	for _, d := range dbs {
+		pd := planSoftDatabase(set, d, ck, opts, em)
+		p.Databases = append(p.Databases, pd)
+		if pd.Error != 0 && p.Error == 0 {
+			p.Error, p.Message = pd.Error, pd.Message
+		}
+	}
+	if rp.Error != 0 && p.Error == 0 {
+		p.Error, p.Message = rp.Error, rp.Message
+	}
+	if p.Error != 0 {
+		em.emit(Event{Kind: EventError, Code: p.Error, Message: p.Message})
+	} else if p.Message == "" {
+		switch {
+		case rp.NewStream:
+			p.Message = "no log files: nothing to replay"
+		default:
+			p.Message = fmt.Sprintf("soft recovery replays generations 0x%X-0x%X", rp.Start, rp.End)
+		}
+	}
+	return p, nil
+}
+
+type dbInfo struct {
+	name string
+	hdr  *ese.DBHeader
+	db   *eselog.Database
+}
+
+func readDatabases(files []DatabaseFile) ([]dbInfo, error) {
+	var out []dbInfo
+	for _, f := range files {
+		c, err := ese.ReadDBHeader(f.R)
+		if err != nil {
+			return nil, fmt.Errorf("recovery: database %s: %w", f.Name, err)
+		}
+		out = append(out, dbInfo{name: f.Name, hdr: c.Header, db: eselog.DatabaseFromHeader(c.Header, f.Name)})
+	}
+	return out, nil
+}
+
+// loggedAttachment finds the database in the attach lists of the log
+// headers from gen lo to hi: by database signature first, then by file
+// name. It returns the path, the generation whose header lists it, and
+// whether the signature matched.
+func loggedAttachment(set *eselog.Set, d dbInfo, lo, hi int32) (string, int32, bool) {
+	var name string
+	var at int32
+	for g := lo; g <= hi && g-lo < 1<<16; g++ {
+		f := set.Log(g)
+		if f == nil {
+			continue
+		}
+		for _, a := range f.Attached {
+			if a.DbSignature.Equal(d.db.DbSignature) {
+				return a.Path(), g, true
+			}
+			if name == "" && strings.EqualFold(winBase(a.Path()), filepath.Base(d.name)) {
+				name, at = a.Path(), g
+			}
+		}
+	}
+	return name, at, false
+}
+
+func winBase(p string) string {
+	c := winComponents(p)
+	if len(c) == 0 {
+		return ""
+	}
+	return c[len(c)-1]
+}
+
+func planSoftDatabase(set *eselog.Set, d dbInfo, ck *eselog.CheckpointInfo, opts *Options, em *emitter) PlanDatabase {
+	v := set.Check(d.db, ck)
+	pd := PlanDatabase{File: d.name, Error: v.Error, Message: v.Message}
+	switch {
+	case v.Error != 0:
+		pd.Action = ActionFail
+	case !d.db.Dirty():
+		pd.Action = ActionNone
+	default:
+		pd.Action = ActionReplay
+		pd.ReplayFrom, pd.ReplayTo = v.Replay.Start, v.Replay.End
+	}
+	if pd.Action == ActionReplay {
+		// The truncation rule of seed 003: replay into a database stops at
+		// the first log whose header lists it under another signature or
+		// another path.
+		logged, at, sigOK := loggedAttachment(set, d, v.Replay.Start, v.Replay.End)
+		pd.LoggedPath = logged
+		if logged != "" && !sigOK {
+			pd.Action = ActionTruncate
+			pd.ReplayTo = at - 1
+			em.emit(Event{Kind: EventTruncated, Files: []string{d.name}, Generation: at,
+				Message: fmt.Sprintf("generation 0x%X lists %s with another database signature: replay into %s stops before it (seed 003: a signature change truncates replay)", at, logged, d.name)})
+		}
+		if logged != "" && opts != nil && opts.RestoreMap != nil && pd.Action == ActionReplay {
+			local, err := opts.RestoreMap.Resolve(logged)
+			switch {
+			case errors.Is(err, ErrNotMapped):
+				pd.Action = ActionSkip
+				em.emit(Event{Kind: EventSkipped, Files: []string{d.name}, Message: fmt.Sprintf("%s is not in the restore map: the engine skips its attachment", logged)})
+			case err != nil:
+				pd.Action, pd.Error, pd.Message = ActionFail, ese.ErrAttachedDatabaseMismatch, fmt.Sprintf("the logged path %q is refused: %v", logged, err)
+			case !sameFile(local, d.name):
+				pd.Action = ActionTruncate
+				pd.ReplayTo = at - 1
+				em.emit(Event{Kind: EventTruncated, Files: []string{d.name, local}, Generation: at,
+					Message: fmt.Sprintf("the logs attach %s, which resolves to %s, not %s: replay into %s is truncated (seed 003: a path change truncates replay)", logged, local, d.name, d.name)})
+			default:
+				em.emit(Event{Kind: EventRemap, Files: []string{logged, local}, Message: fmt.Sprintf("%s resolves to %s", logged, local)})
+			}
+		}
+	}
+	em.emit(Event{Kind: EventDatabase, Files: []string{d.name}, Code: pd.Error,
+		Message: fmt.Sprintf("%s: %s (%s)", d.name, pd.Action, v.Message)})
+	return pd
+}
+
+func sameFile(a, b string) bool {
+	if strings.EqualFold(filepath.Clean(a), filepath.Clean(b)) {
+		return true
+	}
+	sa, err1 := os.Stat(a)
+	sb, err2 := os.Stat(b)
+	return err1 == nil && err2 == nil && os.SameFile(sa, sb)
+}
+
+// PlanSoftDir is PlanSoft over paths on the operating system's file
+// system: the log folder, the database files and the checkpoint ("" for
+// none; "auto" to look for <base>.chk/.jcp in the log folder).
+func PlanSoftDir(logDir string, databases []string, checkpoint string, opts *Options) (*Plan, error) {
+	in := &SoftInput{Logs: os.DirFS(logDir), LogDir: "."}
+	var closers []io.Closer
+	defer func() {
+		for _, c := range closers {
+			c.Close()
+		}
+	}()
+	for _, d := range databases {
+		f, err := os.Open(d)
+		if err != nil {
+			return nil, err
+		}
+		closers = append(closers, f)
+		in.Databases = append(in.Databases, DatabaseFile{Name: d, R: f})
+	}
+	if checkpoint == "auto" {
+		checkpoint = ""
+		ents, _ := os.ReadDir(logDir)
+		for _, e := range ents {
+			if ext := strings.ToLower(filepath.Ext(e.Name())); (ext == ".chk" || ext == ".jcp") && len(e.Name()) == 7 {
+				checkpoint = filepath.Join(logDir, e.Name())
+			}
+		}
+	}
+	if checkpoint != "" {
+		f, err := os.Open(checkpoint)
+		if err != nil {
+			return nil, err
+		}
+		closers = append(closers, f)
+		in.Checkpoint, in.CheckpointName = f, filepath.Base(checkpoint)
+	}
+	return PlanSoft(in, opts)
+}
+
+// HardInput is the input of PlanHard.
+type HardInput struct {
+	// LowLog and HighLog are the Restore in Progress key's "LowLog Number"
+	// and "HighLog Number". Zero: taken from the patch files' backup range.
+	LowLog, HighLog int32
+	// Restore is the restore (backup) folder: logs from the backup and the
+	// .pat files. RestoreDir is the folder inside it ("." default).
+	Restore    fs.FS
+	RestoreDir string
+	// Target is the folder of logs already on disk (optional).
+	Target    fs.FS
+	TargetDir string
+	// Databases are the restored databases.
+	Databases []DatabaseFile
+}
+
+// PlanHard decides a hard recovery (restore from an online backup, seed
+// 002 and LOGSTREAM.md §4.8): the checkpoint is ignored and LowLog acts as
+// the checkpoint; LowLog..HighLog must all be in the restore folder with
+// one signature (-557, -530); each database needs a matching patch file
+// (-538, -552) and must be a backup copy (-615). Patch data applies only
+// to the logs of the full backup.
+func PlanHard(in *HardInput, opts *Options) (*Plan, error) {
+	if in == nil || in.Restore == nil {
+		return nil, errors.New("recovery: PlanHard needs a restore folder")
+	}
+	em := &emitter{opts: opts}
+	p := &Plan{Mode: ModeHard, Logs: []PlanLog{}, Databases: []PlanDatabase{}}
+	defer func() { p.Events = em.events }()
+	rdir := in.RestoreDir
+	if rdir == "" {
+		rdir = "."
+	}
+	dbs, err := readDatabases(in.Databases)
+	if err != nil {
+		return nil, err
+	}
+	em.emit(Event{Kind: EventCheckpointIgnored, Message: "hard recovery ignores the checkpoint: LowLog acts as the checkpoint (seed 002)"})
+
+	// Patch files in the restore folder.
+	ents, err := fs.ReadDir(in.Restore, rdir)
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, e := range ents {
+		names = append(names, e.Name())
+	}
+	patNames, perr := esepatch.FindPatchFiles(names)
+	type pat struct {
+		name string
+		f    *esepatch.File
+	}
+	var pats []pat
+	for _, n := range patNames {
+		b, err := fs.ReadFile(in.Restore, path.Join(rdir, n))
+		if err != nil {
+			continue
+		}
+		pf, err := esepatch.Open(bytes.NewReader(b))
+		if err != nil {
+			em.emit(Event{Kind: EventPatch, Files: []string{n}, Code: ese.ErrBadPatchPage, Message: fmt.Sprintf("patch file %s does not decode: %v", n, err)})
+			continue
+		}
+		pats = append(pats, pat{n, pf})
+	}
+	if perr != nil || len(pats) == 0 {
+		return p.fail(em, ese.ErrPatchFileMissing, "no patch (.pat) file in the restore folder: a restore from an online backup always brings one per database (seed 002)"), nil
+	}
+
+	// The full backup's range, from the first patch header.
+	full := pats[0].f.Header.Backup
+	low, high := in.LowLog, in.HighLog
+	if low == 0 {
+		low = int32(full.GenLow)
+	}
+	if high == 0 {
+		high = int32(max(full.GenHigh, full.GenLow))
+	}
+	if low <= 0 || high < low {
+		return p.fail(em, ese.ErrMissingRestoreLogFiles, "the restore log range 0x%X-0x%X is empty", low, high), nil
+	}
+
+	set, err := eselog.ScanFS(in.Restore, rdir, nil)
+	if err != nil {
+		return nil, err
+	}
+	p.Set = set
+	// Every log LowLog..HighLog, with one signature and chained.
+	var prev *eselog.SetFile
+	for g := low; g <= high; g++ {
+		f := set.Log(g)
+		if f == nil {
+			for _, sf := range set.Files {
+				if sf.Generation == g && sf.Status != eselog.StatusMember {
+					f = sf // a backup log under a current-log or other name
+				}
+			}
+		}
+		if f == nil {
+			return p.fail(em, ese.ErrMissingRestoreLogFiles, "log generation 0x%X of the backup set (0x%X-0x%X) is missing from the restore folder", g, low, high), nil
+		}
+		if !f.Signature.Equal(pats[0].f.Header.LogSignature) {
+			return p.fail(em, ese.ErrBadLogSignature, "%s belongs to log stream %s, the backup to %s", f.File, f.Signature, pats[0].f.Header.LogSignature), nil
+		}
+		if prev != nil && f.PrevCreated != prev.Created {
+			return p.fail(em, ese.ErrGivenLogFileIsNotContiguous, "%s does not chain to %s", f.File, prev.File), nil
+		}
+		needsPatch := uint32(g) >= full.GenLow && uint32(g) <= max(full.GenHigh, full.GenLow)
+		p.Logs = append(p.Logs, PlanLog{File: f.File, Generation: g, FromBackup: true, NeedsPatch: needsPatch})
+		em.emit(Event{Kind: EventReplayLog, Files: []string{f.File}, Generation: g,
+			Message: fmt.Sprintf("the database engine is replaying log file %s (from the backup%s)", f.File, map[bool]string{true: ", with patch data", false: ""}[needsPatch])})
+		prev = f
+	}
+	p.Start = logStart(set, low)
+	end := high
+	// Logs already on disk that continue the backup set.
+	if in.Target != nil {
+		tdir := in.TargetDir
+		if tdir == "" {
+			tdir = "."
+		}
+		tset, err := eselog.ScanFS(in.Target, tdir, &eselog.ScanOptions{Signature: &prev.Signature})
+		if err != nil {
+			return nil, err
+		}
+		if tset.Highest() > high {
+			for g := high + 1; g <= tset.Highest(); g++ {
+				f := tset.Log(g)
+				if f == nil {
+					return p.fail(em, ese.ErrMissingCurrentLogFiles, "log generation 0x%X is missing from the log folder: the logs on disk do not continue the backup set", g), nil
+				}
+				if f.PrevCreated != prev.Created {
+					return p.fail(em, ese.ErrInvalidLogSequence, "%s does not chain to %s", f.File, prev.File), nil
+				}
+				p.Logs = append(p.Logs, PlanLog{File: f.File, Generation: g})
+				em.emit(Event{Kind: EventReplayLog, Files: []string{f.File}, Generation: g, Message: fmt.Sprintf("the database engine is replaying log file %s (already on disk; no patch data)", f.File)})
+				prev, end = f, g
+			}
+		}
+	}
+	p.End = ese.LogPos{Generation: end}
+	em.emit(Event{Kind: EventEnd, Generation: end, Message: fmt.Sprintf("replay ends with generation 0x%X", end)})
+
+	// Databases: each a backup copy with its patch file.
+	for _, d := range dbs {
+		pd := PlanDatabase{File: d.name, ReplayFrom: low, ReplayTo: end, Action: ActionReplay}
+		want := strings.TrimSuffix(filepath.Base(d.name), filepath.Ext(d.name)) + ".pat"
+		var match *pat
+		for i := range pats {
+			if strings.EqualFold(pats[i].name, want) {
+				match = &pats[i]
+			}
+		}
+		if match == nil {
+			for i := range pats {
+				if pats[i].f.Header.DBSignature.Equal(d.hdr.DbSignature) {
+					match = &pats[i]
+				}
+			}
+		}
+		switch {
+		case !d.hdr.IsBackupCopy():
+			pd.Action, pd.Error, pd.Message = ActionFail, ese.ErrRestoreOfNonBackupDatabase, fmt.Sprintf("%s is not a copy from an online backup (no current full backup in its header): hard recovery refuses it", d.name)
+		case match == nil:
+			pd.Action, pd.Error, pd.Message = ActionFail, ese.ErrPatchFileMissing, fmt.Sprintf("no patch file %s for %s in the restore folder", want, d.name)
+		default:
+			pd.Patch = match.name
+			if err := esepatch.Match(d.hdr, match.f.Header); err != nil {
+				pd.Action, pd.Error, pd.Message = ActionFail, ese.ErrDatabasePatchFileMismatch, fmt.Sprintf("%s does not belong to %s: %v", match.name, d.name, err)
+				var je ese.Error
+				if errors.As(err, &je) {
+					pd.Error = je
+				}
+			} else {
+				pd.Message = fmt.Sprintf("restore %s with patch file %s, replaying 0x%X-0x%X", d.name, match.name, low, end)
+				em.emit(Event{Kind: EventPatch, Files: []string{d.name, match.name}, Message: pd.Message})
+			}
+		}
+		if pd.Error == 0 && d.hdr.LogSignature != prev.Signature {
+			pd.Action, pd.Error, pd.Message = ActionFail, ese.ErrBadLogSignature, fmt.Sprintf("%s belongs to log stream %s, the backup logs to %s", d.name, d.hdr.LogSignature, prev.Signature)
+		}
+		if opts != nil && opts.RestoreMap != nil && pd.Error == 0 {
+			if logged, _, _ := loggedAttachment(set, d, low, high); logged != "" {
+				pd.LoggedPath = logged
+				local, err := opts.RestoreMap.Resolve(logged)
+				if errors.Is(err, ErrNotMapped) {
+					pd.Action = ActionSkip
+					em.emit(Event{Kind: EventSkipped, Files: []string{d.name}, Message: fmt.Sprintf("%s is not in the restore map: hard recovery skips it", logged)})
+				} else if err != nil {
+					pd.Action, pd.Error, pd.Message = ActionFail, ese.ErrAttachedDatabaseMismatch, fmt.Sprintf("the logged path %q is refused: %v", logged, err)
+				} else {
+					em.emit(Event{Kind: EventRemap, Files: []string{logged, local}, Message: fmt.Sprintf("%s resolves to %s", logged, local)})
+				}
+			}
+		}
+		em.emit(Event{Kind: EventDatabase, Files: []string{d.name}, Code: pd.Error, Message: fmt.Sprintf("%s: %s", d.name, pd.Action)})
+		p.Databases = append(p.Databases, pd)
+		if pd.Error != 0 && p.Error == 0 {
+			p.Error, p.Message = pd.Error, pd.Message
+		}
+	}
+	if p.Error != 0 {
+		em.emit(Event{Kind: EventError, Code: p.Error, Message: p.Message})
+	} else {
+		p.Message = fmt.Sprintf("hard recovery replays generations 0x%X-0x%X; patch data for 0x%X-0x%X", low, end, full.GenLow, max(full.GenHigh, full.GenLow))
+	}
+	sort.SliceStable(p.Logs, func(i, j int) bool { return p.Logs[i].Generation < p.Logs[j].Generation })
+	return p, nil
+}

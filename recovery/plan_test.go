@@ -1,0 +1,144 @@
+package recovery
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/esekit/esekit/ese"
+	"github.com/esekit/esekit/internal/testcorpus"
+)
+
+const dirtySRUM = "museum-srum-win10-belkasoftctf-insiderthreat-dirty"
+
+// copySet copies a corpus set into a temporary folder, leaving out skip.
+func copySet(t *testing.T, set string, skip ...string) string {
+	t.Helper()
+	src := testcorpus.Path(t, set)
+	dst := t.TempDir()
+	ents, err := os.ReadDir(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range ents {
+		if slices.Contains(skip, e.Name()) {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(src, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dst, e.Name()), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dst
+}
+
+func TestPlanSoftDirtySRUM(t *testing.T) {
+	dir := testcorpus.Path(t, dirtySRUM)
+	var kinds []EventKind
+	p, err := PlanSoftDir(dir, []string{filepath.Join(dir, "SRUDB.dat")}, filepath.Join(dir, "SRU.chk"),
+		&Options{OnEvent: func(e Event) { kinds = append(kinds, e.Kind) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Error != 0 || p.Mode != ModeSoft {
+		t.Fatalf("plan error %d: %s", p.Error, p.Message)
+	}
+	// The real SRU.chk: checkpoint (0x51,9,0).
+	if p.Start != (ese.LogPos{Generation: 0x51, Sector: 9}) || p.End.Generation != 0x52 {
+		t.Errorf("start %s end %s", p.Start, p.End)
+	}
+	want := []PlanLog{{File: "SRU00051.log", Generation: 0x51}, {File: "SRU.log", Generation: 0x52}}
+	if !slices.Equal(p.Logs, want) {
+		t.Errorf("logs %+v", p.Logs)
+	}
+	if len(p.Databases) != 1 || p.Databases[0].Action != ActionReplay || p.Databases[0].ReplayFrom != 0x51 || p.Databases[0].ReplayTo != 0x52 {
+		t.Errorf("databases %+v", p.Databases)
+	}
+	if !slices.Contains(kinds, EventReplayLog) || !slices.Contains(kinds, EventStart) {
+		t.Errorf("events %v", kinds)
+	}
+	// Without the checkpoint the engine starts at the lowest log, 0x4E.
+	p, _ = PlanSoftDir(dir, []string{filepath.Join(dir, "SRUDB.dat")}, "", nil)
+	if p.Error != 0 || p.Start != (ese.LogPos{Generation: 0x4e, Sector: 1}) || len(p.Logs) != 5 {
+		t.Errorf("no checkpoint: start %s logs %d error %d", p.Start, len(p.Logs), p.Error)
+	}
+}
+
+func TestPlanHardWLMBackup(t *testing.T) {
+	dir := testcorpus.Path(t, "wlm-danyquenneville-backup")
+	db := filepath.Join(dir, "WindowsMail.MSMessageStore")
+	f, err := os.Open(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	p, err := PlanHard(&HardInput{Restore: os.DirFS(dir), Databases: []DatabaseFile{{Name: "WindowsMail.MSMessageStore", R: f}}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Error != 0 || p.Mode != ModeHard {
+		t.Fatalf("hard plan error %d: %s", p.Error, p.Message)
+	}
+	if !slices.Equal(p.Logs, []PlanLog{{File: "edb00001.log", Generation: 1, FromBackup: true, NeedsPatch: true}}) {
+		t.Errorf("logs %+v", p.Logs)
+	}
+	if len(p.Databases) != 1 || p.Databases[0].Patch != "WindowsMail.pat" || p.Databases[0].Action != ActionReplay {
+		t.Errorf("databases %+v", p.Databases)
+	}
+	// The same set in soft recovery: edb.log is missing (-528); with it,
+	// a backup copy is refused (-544).
+	p, _ = PlanSoftDir(dir, []string{db}, "", nil)
+	if p.Error != ese.ErrMissingLogFile {
+		t.Errorf("soft plan of a backup set: %d %s", p.Error, p.Message)
+	}
+}
+
+func TestRemapRefusesEscapes(t *testing.T) {
+	tgt := t.TempDir()
+	m, err := NewRestoreMap([]string{tgt})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []string{`..\..\etc\passwd`, `C:\data\..\..\x.edb`, `\\.\PhysicalDrive0`, `\\?\C:\x.edb`, "x\x00.edb",
+		`C:\data\CON`, `C:\data\nul.edb`, `C:\data\x.edb:stream`, `\\server\share\x.edb`, `C:\`, ``, `..`, `C:\data\x.edb.`} {
+		if p, err := m.Resolve(bad); err == nil {
+			t.Errorf("%q resolved to %s", bad, p)
+		} else if !errors.Is(err, ErrUnsafePath) {
+			t.Errorf("%q: %v does not wrap ErrUnsafePath", bad, err)
+		}
+	}
+	p, err := m.Resolve(`C:\Windows\System32\sru\SRUDB.dat`)
+	if err != nil || p != filepath.Join(tgt, "SRUDB.dat") {
+		t.Errorf("plain path: %s %v", p, err)
+	}
+	// Hostile restore maps are refused when built.
+	for _, to := range []string{`..\x.edb`, "a/../../x.edb", "x\x00", `\\.\pipe\x`, `sub\CON`} {
+		if _, err := NewRestoreMap([]string{tgt}, MapEntry{From: `C:\x.edb`, To: to}); !errors.Is(err, ErrUnsafePath) {
+			t.Errorf("map to %q accepted (%v)", to, err)
+		}
+	}
+	// Case-insensitive matching, longest trailing match, UNC map pairs.
+	m, err = RestoreMapFromRstMap([]string{`\\OLDSERVER\c$\exchsrvr\MDBDATA\PRIV.EDB`, `\\NEWSERVER\d$\exchsrvr\MDBDATA\PRIV.EDB`,
+		`\\OLDSERVER\c$\exchsrvr\MDBDATA\PUB.EDB`, `sub/pub.edb`}, []string{tgt})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p, err := m.Resolve(`\\oldserver\C$\EXCHSRVR\mdbdata\priv.edb`); err != nil || p != filepath.Join(tgt, "PRIV.EDB") {
+		t.Errorf("priv: %s %v", p, err)
+	}
+	if p, err := m.Resolve(`E:\exchsrvr\MDBDATA\PUB.EDB`); err != nil || p != filepath.Join(tgt, "sub", "pub.edb") {
+		t.Errorf("pub by trailing match: %s %v", p, err)
+	}
+	if _, err := m.Resolve(`E:\other\dir.edb`); !errors.Is(err, ErrNotMapped) {
+		t.Errorf("unmapped: %v", err)
+	}
+	if _, err := RestoreMapFromRstMap([]string{"a"}, []string{tgt}); err == nil || !strings.Contains(err.Error(), "pairs") {
+		t.Errorf("odd RstMap: %v", err)
+	}
+}
