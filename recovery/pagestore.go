@@ -18,9 +18,9 @@ const DefaultCacheBytes = 256 << 20
 // at most a handful of pages at once.
 const minCachedPages = 16
 
-// DatabaseFile is what a PageStore reads and writes: *os.File, or an
+// PageFile is what a PageStore reads and writes: *os.File, or an
 // in-memory file such as github.com/dsnet/golib/memfile.
-type DatabaseFile interface {
+type PageFile interface {
 	io.ReaderAt
 	io.WriterAt
 }
@@ -54,7 +54,7 @@ type cachedPage struct {
 // pages are marked with MarkDirty and written back, with fresh checksums,
 // when evicted or by Flush. A PageStore is not safe for concurrent use.
 type PageStore struct {
-	f        DatabaseFile
+	f        PageFile
 	pageSize int
 	size     int64
 	limit    int
@@ -65,7 +65,7 @@ type PageStore struct {
 }
 
 // NewPageStore opens a page store over f for pages of pageSize bytes.
-func NewPageStore(f DatabaseFile, pageSize int, opt *PageStoreOptions) (*PageStore, error) {
+func NewPageStore(f PageFile, pageSize int, opt *PageStoreOptions) (*PageStore, error) {
 	switch pageSize {
 	case 2048, 4096, 8192, 16384, 32768:
 	default:
