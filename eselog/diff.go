@@ -160,11 +160,11 @@ func ApplyDiff(old []byte, diff []byte, diffHdr2 bool, cbNew int) ([]byte, error
 			return nil, err
 		}
 		cur = e.Offset
-		if err := grow(e.New, p); err != nil {
-			return nil, err
-		}
 		if cur+e.OldLen > len(old) {
 			return nil, diffCorrupt(p, "diff replaces %d bytes at %d, past the %d-byte old image", e.OldLen, cur, len(old))
+		}
+		if err := grow(e.New, p); err != nil {
+			return nil, err
 		}
 		cur += e.OldLen
 		p = next

@@ -147,23 +147,20 @@ func (r *CommitCtx) ContextWithFlags() (flags uint8, ctx []byte, ok bool) {
 	return r.Rest[0], r.Rest[1:], true
 }
 
-// CommitCtxHasFlags reports whether CommitCtx records of a log of the given
-// version (major.minor.updateMajor.updateMinor, as in the log header) carry
-// the flags byte: 8.4000.4.8 and later in the 4.x line, 8.4000.5.2 and
-// later otherwise.
-func CommitCtxHasFlags(major, minor, updateMajor, updateMinor uint32) bool {
-	if major != 8 || minor != 4000 {
-		return major > 8
-	}
+// CommitCtxHasFlags reports whether CommitCtx records of a log carry the
+// flags byte, from the log header's updateMajor and updateMinor, as the
+// engine decides (FLGVersionNewCommitCtx): 8.4000.4.8 and later in the 4.x
+// line, 8.4000.5.2 and later in the 5.x line, every later update major.
+func CommitCtxHasFlags(updateMajor, updateMinor uint32) bool {
 	switch {
-	case updateMajor < 4:
-		return false
-	case updateMajor == 4:
-		return updateMinor >= 8
+	case updateMajor > 5:
+		return true
 	case updateMajor == 5:
 		return updateMinor >= 2
+	case updateMajor == 4:
+		return updateMinor >= 8
 	}
-	return true
+	return false
 }
 
 func decodeCommitCtx(b []byte, base RecordBase) Record {
