@@ -690,4 +690,3 @@ func (c *legacyCursor) record(off, n int64) (RawRecord, error) {
 	}
 	return RawRecord{Type: RecordType(b[0]), Pos: c.l.PosAt(off), Offset: off, Bytes: b}, nil
 }
-
