@@ -10,6 +10,7 @@
 //	esekit header   [-json] FILE...
 //	esekit verify   [-json] FILE...
 //	esekit errcode  [-json] CODE...
+//	esekit logs     [-json] [-records] [-type T,...] FILE|DIR...
 //	esekit check    [-json] [-checkpoint FILE] DIR [DB...]
 //
 // Every verb prints a readable report by default and one JSON document on
@@ -61,6 +62,7 @@ func commands() []command {
 		cmdIdentify(),
 		cmdHeader(),
 		cmdVerify(),
+		cmdLogs(),
 		cmdCheck(),
 		cmdErrcode(),
 	}
