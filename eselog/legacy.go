@@ -82,6 +82,9 @@ func xorWords(b []byte, seed uint32) uint32 {
 	return s
 }
 
+// rangeChunk is the read size for checksumming long LRCHECKSUM ranges.
+const rangeChunk = 64 << 10
+
 // legacyScanner verifies LRCHECKSUM records of one file during Open.
 type legacyScanner struct {
 	l     *Log
@@ -130,12 +133,16 @@ func (s *legacyScanner) rangeSum(c lrck, at int64) (uint32, error) {
 		}
 		sum = xorWords(b, sum)
 	}
-	if c.fwd > 0 {
-		b, err := s.read(at+LRChecksumSize, int64(c.fwd))
+	// The forward range can span many sectors: XOR it in chunks whose
+	// size is a multiple of 4, which keeps the word alignment of the range.
+	for off, left := at+LRChecksumSize, int64(c.fwd); left > 0; {
+		n := min(left, rangeChunk)
+		b, err := s.read(off, n)
 		if err != nil {
 			return 0, err
 		}
 		sum = xorWords(b, sum)
+		off, left = off+n, left-n
 	}
 	return sum ^ c.fields(s.l.Header.Generation), nil
 }
@@ -661,6 +668,9 @@ func (c *legacyCursor) step(a *accounting) (RawRecord, error) {
 				return RawRecord{}, c.l.corruptAt(c.pbNext, "record runs past the last LRCHECKSUM range")
 			}
 			nextCk := c.ck.off + LRChecksumSize + int64(c.ck.next)
+			if nextCk < c.pbNext {
+				return RawRecord{}, c.l.corruptAt(c.pbNext, "record overlaps the next LRCHECKSUM at offset %d", nextCk)
+			}
 			if nextCk+LRChecksumSize > c.end {
 				return RawRecord{}, io.EOF
 			}
