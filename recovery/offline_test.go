@@ -1,0 +1,191 @@
+package recovery
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/esekit/esekit/ese"
+	"github.com/esekit/esekit/internal/testcorpus"
+)
+
+func actionFiles(p *Procedure) []string {
+	var out []string
+	for _, a := range p.Actions {
+		out = append(out, a.Op+":"+a.File+">"+a.To)
+	}
+	return out
+}
+
+func countFiles(t *testing.T, dir string) int {
+	n := 0
+	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && d.Type().IsRegular() {
+			n++
+		}
+		return nil
+	})
+	return n
+}
+
+func TestRollForwardScenarios(t *testing.T) {
+	const wlm = "wlm-kimberli13"
+	db := "WindowsMail.MSMessageStore"
+	cp := func(from, to string) func(*testing.T, string) {
+		return func(t *testing.T, dir string) {
+			b, err := os.ReadFile(filepath.Join(dir, from))
+			if err != nil {
+				t.Fatal(err)
+			}
+			os.WriteFile(filepath.Join(dir, to), b, 0o644)
+		}
+	}
+	for _, sc := range []struct {
+		name     string
+		set      string
+		skip     []string
+		edit     func(*testing.T, string)
+		possible bool
+		code     ese.Error
+		actions  []string
+	}{
+		{name: "anchor is the current log", set: wlm, possible: true,
+			actions: []string{"move-aside:edb00001.log>esekit-aside/edb00001.log"}},
+		{name: "anchor log missing", set: wlm, skip: []string{"edb.log"}, code: ese.ErrMissingLogFile},
+		{name: "current log renamed: highest becomes edb.log", set: wlm, edit: func(t *testing.T, d string) {
+			os.Rename(filepath.Join(d, "edb.log"), filepath.Join(d, "edb00002.log"))
+		}, possible: true, actions: []string{"move-aside:edb00001.log>esekit-aside/edb00001.log", "rename:edb00002.log>edb.log"}},
+		{name: "foreign log moved aside", set: wlm, edit: func(t *testing.T, d string) {
+			os.WriteFile(filepath.Join(d, "edb0000D.log"), testcorpus.Read(t, "appdata/edb0000D.log"), 0o644)
+		}, possible: true, actions: []string{"move-aside:edb00001.log>esekit-aside/edb00001.log", "move-aside:edb0000D.log>esekit-aside/edb0000D.log"}},
+		{name: "current log duplicates the highest numbered", set: wlm, edit: cp("edb.log", "edb00002.log"), possible: true,
+			actions: []string{"move-aside:edb00001.log>esekit-aside/edb00001.log", "move-aside:edb.log>esekit-aside/edb.log", "rename:edb00002.log>edb.log"}},
+		{name: "misnamed log moved aside", set: wlm, edit: cp("edb00001.log", "edb00007.log"), possible: true,
+			actions: []string{"move-aside:edb00001.log>esekit-aside/edb00001.log", "move-aside:edb00007.log>esekit-aside/edb00007.log"}},
+		{name: "circular logging: roll forward impossible", set: dirtySRUM, possible: false, code: 0},
+		{name: "anchor log of another stream", set: wlm, skip: []string{"edb.log"}, edit: func(t *testing.T, d string) {
+			b := testcorpus.Read(t, "appdata/edb0000D.log")
+			editHeaderBytes(b, func(h []byte) { h[4] = 2; h[5], h[6], h[7] = 0, 0, 0 })
+			os.WriteFile(filepath.Join(d, "edb00002.log"), b, 0o644)
+		}, code: ese.ErrBadLogSignature},
+	} {
+		t.Run(sc.name, func(t *testing.T) {
+			dir := copySet(t, sc.set, sc.skip...)
+			if sc.edit != nil {
+				sc.edit(t, dir)
+			}
+			dbName := db
+			if sc.set == dirtySRUM {
+				dbName = "SRUDB.dat"
+			}
+			p, err := PlanRollForward(dir, []string{filepath.Join(dir, dbName)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.Possible != sc.possible || p.Error != sc.code {
+				t.Fatalf("possible %v error %d: %s", p.Possible, p.Error, p.Message)
+			}
+			if sc.actions != nil && !slices.Equal(actionFiles(p), sc.actions) {
+				t.Errorf("actions %q, want %q", actionFiles(p), sc.actions)
+			}
+			if !p.Possible {
+				if _, err := p.Apply(nil); err == nil {
+					t.Error("an impossible procedure applied")
+				}
+				return
+			}
+			before := countFiles(t, dir)
+			if _, err := p.Apply(nil); err != nil {
+				t.Fatal(err)
+			}
+			if after := countFiles(t, dir); after != before {
+				t.Errorf("%d files before, %d after: something was deleted", before, after)
+			}
+			// After the procedure the folder is a replayable series named
+			// as seed 003 step 10 wants: the highest log is edb.log.
+			if _, err := os.Stat(filepath.Join(dir, "edb.log")); err != nil {
+				t.Errorf("no edb.log after the procedure")
+			}
+		})
+	}
+}
+
+func editHeaderBytes(b []byte, fn func([]byte)) {
+	fn(b[:4096])
+	sum := ese.HeaderChecksum(b[:4096])
+	b[0], b[1], b[2], b[3] = byte(sum), byte(sum>>8), byte(sum>>16), byte(sum>>24)
+}
+
+func TestApplyResumesAndRefuses(t *testing.T) {
+	dir := copySet(t, "wlm-kimberli13")
+	os.Rename(filepath.Join(dir, "edb.log"), filepath.Join(dir, "edb00002.log"))
+	p, err := PlanRollForward(dir, []string{filepath.Join(dir, "WindowsMail.MSMessageStore")})
+	if err != nil || !p.Possible || len(p.Actions) != 2 {
+		t.Fatalf("%v %+v", err, p)
+	}
+	// Half-applied: the first step was done by hand (or by a run that was
+	// interrupted).
+	os.MkdirAll(filepath.Join(dir, AsideDir), 0o755)
+	if err := os.Rename(filepath.Join(dir, "edb00001.log"), filepath.Join(dir, AsideDir, "edb00001.log")); err != nil {
+		t.Fatal(err)
+	}
+	res, err := p.Apply(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Already) != 1 || len(res.Done) != 1 || res.Done[0].Op != OpRename {
+		t.Errorf("resume: already %d done %d", len(res.Already), len(res.Done))
+	}
+	// Running it again finds everything done and changes nothing.
+	res, err = p.Apply(nil)
+	if err != nil || len(res.Already) != 2 || len(res.Done) != 0 {
+		t.Errorf("second run: %v %+v", err, res)
+	}
+
+	// A file changed after planning: the list is refused, nothing moves.
+	dir = copySet(t, "wlm-kimberli13")
+	p, _ = PlanRollForward(dir, []string{filepath.Join(dir, "WindowsMail.MSMessageStore")})
+	f, _ := os.OpenFile(filepath.Join(dir, "edb00001.log"), os.O_WRONLY, 0)
+	f.WriteAt([]byte{1}, 100)
+	f.Close()
+	if _, err := p.Apply(nil); !errors.Is(err, ErrPrecondition) {
+		t.Errorf("changed file: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "edb00001.log")); err != nil {
+		t.Error("a refused list moved a file")
+	}
+	// A hostile action list is refused before anything runs.
+	p.Actions = []Action{{Op: OpMoveAside, File: "edb.log", To: "../escape.log"}}
+	if _, err := p.Apply(nil); !errors.Is(err, ErrUnsafePath) {
+		t.Errorf("escaping action: %v", err)
+	}
+}
+
+func TestPointInTime(t *testing.T) {
+	dir := copySet(t, "appdata")
+	p, err := PlanPointInTime(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var moved []string
+	for _, a := range p.Actions {
+		moved = append(moved, a.File)
+	}
+	slices.Sort(moved)
+	want := []string{"edb.chk", "edb.log", "edb0000D.log", "edbres00001.jrs", "edbres00002.jrs", "edbtmp.log"}
+	if !slices.Equal(moved, want) {
+		t.Errorf("moved %q, want %q", moved, want)
+	}
+	before := countFiles(t, dir)
+	if _, err := p.Apply(nil); err != nil {
+		t.Fatal(err)
+	}
+	if countFiles(t, dir) != before {
+		t.Error("files deleted")
+	}
+	if _, err := os.Stat(filepath.Join(dir, "IndexedDB.edb")); err != nil {
+		t.Error("database moved")
+	}
+}
