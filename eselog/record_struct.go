@@ -320,6 +320,7 @@ const (
 	MergeDeleteNode = 0x02
 	MergeEmptyPage  = 0x04
 
+	MergeTypeNone         = 0 // an ancestor level that only updates a separator
 	MergeTypeEmptyPage    = 1
 	MergeTypeFullRight    = 2
 	MergeTypePartialRight = 3
@@ -361,7 +362,7 @@ type Merge struct {
 	ILineMerge uint16
 	// MergeFlags (+84): MergeKeyChange, MergeDeleteNode, MergeEmptyPage.
 	MergeFlags uint8
-	// MergeType (+85): MergeType* values.
+	// MergeType (+85): MergeType* values (0 for the ancestor levels).
 	MergeType uint8
 	// PreimageFlags (+88, Merge2 only).
 	PreimageFlags uint32

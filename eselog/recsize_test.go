@@ -179,6 +179,8 @@ func TestRecordSizeTable(t *testing.T) {
 	}
 }
 
+func newRand() *rand.Rand { return rand.New(rand.NewPCG(1, 2)) }
+
 // synth builds a random record of type ty whose length fields are small
 // and returns it with the size computed from the sheet's layout.
 func synth(rng *rand.Rand, ty RecordType) []byte {
@@ -227,7 +229,7 @@ func (f lenField) maskOr(d uint64) uint64 {
 }
 
 func TestSyntheticRoundTripEveryType(t *testing.T) {
-	rng := rand.New(rand.NewPCG(1, 2))
+	rng := newRand()
 	pos := ese.LogPos{Offset: 0x28, Sector: 3, Generation: 9}
 	counts := map[RecordType]int{}
 	for ty := RecordType(0); ty < RecTypeMax; ty++ {
