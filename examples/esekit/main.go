@@ -12,6 +12,7 @@
 //	esekit errcode  [-json] CODE...
 //	esekit logs     [-json] [-records] [-type T,...] FILE|DIR...
 //	esekit check    [-json] [-checkpoint FILE] DIR [DB...]
+//	esekit rip      parse|validate|recreate [-json] ...
 //
 // Every verb prints a readable report by default and one JSON document on
 // stdout with -json. Exit status: 0 when all is well, 1 when a file is bad
@@ -52,6 +53,9 @@ type command struct {
 	summary string
 	// setup registers the verb's own flags (besides -json); may be nil.
 	setup func(fs *flag.FlagSet) any
+	// raw verbs parse their own arguments (sub-verbs with their own
+	// flags); run gets them untouched.
+	raw bool
 	// run carries out the verb; opts is what setup returned.
 	run func(e *env, opts any, args []string) int
 }
@@ -64,6 +68,7 @@ func commands() []command {
 		cmdVerify(),
 		cmdLogs(),
 		cmdCheck(),
+		cmdRip(),
 		cmdErrcode(),
 	}
 }
@@ -98,6 +103,9 @@ func run(args []string, stdout, stderr io.Writer) int {
 			continue
 		}
 		e := &env{stdout: stdout, stderr: stderr}
+		if c.raw {
+			return c.run(e, nil, args[1:])
+		}
 		fs := flag.NewFlagSet("esekit "+c.name, flag.ContinueOnError)
 		fs.SetOutput(stderr)
 		fs.BoolVar(&e.json, "json", false, "print one JSON document on stdout")

@@ -1,0 +1,90 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/esekit/esekit/internal/testcorpus"
+)
+
+// seed002Args re-creates seed 002's key: OLDSERVER backed up, NEWSERVER
+// restored to, Log Gen 36-3f.
+var seed002Args = []string{"-logs", `F:\exchsrvr\mdbdata`, "-working", `C:\exchsrvr\mdbdata`,
+	"-from", "OLDSERVER", "-to", "NEWSERVER", "-lowlog", "36", "-highlog", "3f",
+	"-original", `C:\exchsrvr\MDBDATA\PRIV.EDB`, "-original", `C:\exchsrvr\MDBDATA\PUB.EDB`}
+
+func TestRipRecreateParseValidate(t *testing.T) {
+	dir := t.TempDir()
+	reg := filepath.Join(dir, "rip.reg")
+	var rec struct {
+		File string
+		Type string
+		Key  struct {
+			LowLog     uint32   `json:"lowlog_number"`
+			HighLog    uint32   `json:"highlog_number"`
+			RstMap     []string `json:"edb_rstmap"`
+			RstMapSize uint32   `json:"edb_rstmap_size"`
+			LogPath    string   `json:"logpath"`
+		}
+	}
+	code, errs := runJSON(t, &rec, append([]string{"rip", "recreate", "-json", "-o", reg}, seed002Args...)...)
+	if code != exitOK {
+		t.Fatalf("recreate: status %d: %s", code, errs)
+	}
+	if rec.Key.LowLog != 0x36 || rec.Key.HighLog != 0x3F || rec.Key.RstMapSize != 2 || len(rec.Key.RstMap) != 4 ||
+		rec.Key.RstMap[0] != `\\OLDSERVER\C$\exchsrvr\MDBDATA\PRIV.EDB` || rec.Key.RstMap[1] != `\\NEWSERVER\C$\exchsrvr\MDBDATA\PRIV.EDB` ||
+		rec.Key.LogPath != `\\NEWSERVER\F$\exchsrvr\mdbdata` {
+		t.Errorf("recreated key %+v", rec.Key)
+	}
+	var parsed []map[string]any
+	code, _ = runJSON(t, &parsed, "rip", "parse", "-json", reg)
+	if code != exitOK || parsed[0]["type"] != "rip_key" || parsed[0]["lowlog_number"] != 54.0 || parsed[0]["highlog_number"] != 63.0 {
+		t.Errorf("parse: %d %v", code, parsed)
+	}
+	var v struct {
+		Problems []struct{ Code, Value, Message string }
+	}
+	code, _ = runJSON(t, &v, "rip", "validate", "-json", reg)
+	if code != exitOK || len(v.Problems) != 0 {
+		t.Errorf("validate clean key: %d %v", code, v.Problems)
+	}
+
+	// A malformed key: before and after differ only in case, and the
+	// patch file's low generation is not LowLog.
+	reg4 := filepath.Join(dir, "rip4.reg")
+	if code, _, errs := runText(append([]string{"rip", "recreate", "-regedit4", "-o", reg4}, seed002Args...)...); code != exitOK {
+		t.Fatalf("recreate -regedit4: %d %s", code, errs)
+	}
+	b, err := os.ReadFile(reg4)
+	if err != nil || !strings.HasPrefix(string(b), "REGEDIT4") {
+		t.Fatalf("REGEDIT4 file: %v %q", err, b[:min(len(b), 20)])
+	}
+	// NEWSERVER becomes OLDSERVER in the plain strings (LogPath...): the
+	// restore paths then name the backup server.
+	bad := strings.ReplaceAll(string(b), "NEWSERVER", "OLDSERVER")
+	badReg := filepath.Join(dir, "bad.reg")
+	os.WriteFile(badReg, []byte(bad), 0o644)
+	code, _ = runJSON(t, &v, "rip", "validate", "-json", "-pat", testcorpus.Path(t, "wlm-kimberli13/WindowsMail.pat"), badReg)
+	if code != exitBad || len(v.Problems) == 0 {
+		t.Fatalf("validate bad key: %d %v", code, v.Problems)
+	}
+	codes := map[string]bool{}
+	for _, p := range v.Problems {
+		codes[p.Code] = true
+		if p.Message == "" {
+			t.Errorf("problem without message: %+v", p)
+		}
+	}
+	if !codes["lowlog-mismatch"] {
+		t.Errorf("no lowlog-mismatch among %v", codes)
+	}
+	code, out, _ := runText("rip", "validate", "-pat", testcorpus.Path(t, "wlm-kimberli13/WindowsMail.pat"), badReg)
+	if code != exitBad || len(strings.Split(strings.TrimSpace(out), "\n")) != len(v.Problems) {
+		t.Errorf("readable validate: %d, %q", code, out)
+	}
+	if code, _, _ := runText("rip", "frobnicate"); code != exitUsage {
+		t.Errorf("unknown sub-verb: %d", code)
+	}
+}
