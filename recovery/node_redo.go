@@ -273,3 +273,43 @@ func RedoSetExternalHeader(p *Page, op RedoOp, data []byte) (bool, error) {
 	}
 	return op.finish(p)
 }
+
+// EmptyPage removes every line of p and marks it Empty (NDEmptyPage): the
+// key prefix (external header) of a non-root page is cleared, the lines are
+// deleted from the last one down, and the page gets the Empty flag.
+func EmptyPage(p *Page) error {
+	if err := p.ensure(); err != nil {
+		return err
+	}
+	if p.Flags()&ese.PageRoot == 0 && p.TagCount() > 0 {
+		if err := p.SetExternalHeaderBytes(nil); err != nil {
+			return err
+		}
+	}
+	for i := p.Lines() - 1; i >= 0; i-- {
+		if err := p.DeleteLine(i); err != nil {
+			return err
+		}
+	}
+	p.SetFlags(p.Flags() | ese.PageEmpty)
+	return nil
+}
+
+// RedoEmptyTreeRoot redoes the root part of an EmptyTree record (type 48,
+// NDSetEmptyTree): the root's one remaining line (the pointer to the
+// emptied level below) is deleted and the root becomes a leaf. The listed
+// pages are emptied separately, each under its own dbtime test, with
+// EmptyPage.
+func RedoEmptyTreeRoot(p *Page, op RedoOp) (bool, error) {
+	if redo, err := op.gate(p); !redo || err != nil {
+		return false, err
+	}
+	if p.Lines() != 1 {
+		return false, op.wrap("EmptyTree", p.corrupt("root has %d lines, want 1", p.Lines()))
+	}
+	if err := p.DeleteLine(0); err != nil {
+		return false, op.wrap("EmptyTree", err)
+	}
+	p.SetFlags(p.Flags()&^ese.PageParentOfLeaf | ese.PageLeaf)
+	return op.finish(p)
+}

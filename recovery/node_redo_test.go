@@ -190,3 +190,54 @@ func TestSpaceRoots(t *testing.T) {
 		t.Error("new-page test")
 	}
 }
+
+func TestEmptyTree(t *testing.T) {
+	root := newEmptyTestPage(t, 8192)
+	root.SetFlags(ese.PageRoot | ese.PageParentOfLeaf | ese.PageNewRecordFormat)
+	if err := root.SetSpaceHeader(SpaceHeader{CpgPrimary: 4, PgnoParent: 1}); err != nil {
+		t.Fatal(err)
+	}
+	if err := root.InsertNode(0, Node{Data: []byte{9, 0, 0, 0}}); err != nil {
+		t.Fatal(err)
+	}
+	leaf := newEmptyTestPage(t, 8192)
+	leaf.SetExternalHeaderBytes([]byte("pfx"))
+	for i := 0; i < 5; i++ {
+		leaf.InsertNode(i, Node{PrefixLen: 3, Suffix: []byte{byte(i)}, Data: []byte("row")})
+	}
+	if err := EmptyPage(leaf); err != nil {
+		t.Fatal(err)
+	}
+	if leaf.Lines() != 0 || leaf.TagCount() != 1 || leaf.Flags()&ese.PageEmpty == 0 || leaf.FreeBytes() != 8192-40-4 || leaf.FirstFreeByte() != 0 {
+		t.Errorf("emptied leaf: lines %d tags %d flags %v free %d mic %d", leaf.Lines(), leaf.TagCount(), leaf.Flags(), leaf.FreeBytes(), leaf.FirstFreeByte())
+	}
+	ok, err := RedoEmptyTreeRoot(root, RedoOp{DbTime: 6, DbTimeBefore: 5})
+	if !ok || err != nil {
+		t.Fatal(ok, err)
+	}
+	if root.Lines() != 0 || root.Flags() != ese.PageRoot|ese.PageLeaf|ese.PageNewRecordFormat || root.DbTime() != 6 {
+		t.Errorf("root after EmptyTree: lines %d flags %v dbtime %d", root.Lines(), root.Flags(), root.DbTime())
+	}
+	if h, _ := root.ExternalHeader(); len(h) != SpaceHeaderSize {
+		t.Errorf("root lost its space header: %x", h)
+	}
+	if _, err := RedoEmptyTreeRoot(root, RedoOp{DbTime: 7, DbTimeBefore: 6}); !errors.Is(err, ese.ErrDatabaseCorrupted) {
+		t.Errorf("EmptyTree on an empty root: %v", err)
+	}
+}
+
+func TestConvertExtents(t *testing.T) {
+	// Pages FDP+1..FDP+3 free, FDP+5 free: two extents, highest first.
+	got := convertExtents(100, 8, 0b10111)
+	want := []extent{{105, 1}, {103, 3}}
+	if len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
+		t.Errorf("convertExtents = %v, want %v", got, want)
+	}
+	// A 40-page primary extent: pages past the bitmap form one extent that
+	// the bitmap's top page continues.
+	got = convertExtents(100, 40, 0x80000001)
+	want = []extent{{139, 8}, {101, 1}}
+	if len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
+		t.Errorf("convertExtents(40) = %v, want %v", got, want)
+	}
+}

@@ -32,13 +32,14 @@ func redoOpOf(h *eselog.NodeHeader) RedoOp {
 	return RedoOp{Pgno: h.Pgno(), DbTime: h.DbTime(), DbTimeBefore: h.DbTimeBefore(), ILine: h.ILine(), Versioned: h.IsVersioned()}
 }
 
-// IsPageRedoRecord reports whether RedoRecord knows r's type.
+// IsPageRedoRecord reports whether RedoRecord accepts r's type (for Split,
+// Merge and PageMove only while no page needs them).
 func IsPageRedoRecord(r eselog.Record) bool {
 	switch r := r.(type) {
 	case *eselog.Insert, *eselog.FlagInsert, *eselog.FlagInsertAndReplaceData, *eselog.Replace,
 		*eselog.FlagDelete, *eselog.Delete, *eselog.Delta, *eselog.SetExternalHeader,
 		*eselog.NewPage, *eselog.CreateSingleExtentFDP, *eselog.CreateMultipleExtentFDP, *eselog.ExtendDB,
-		*eselog.UndoInfo:
+		*eselog.UndoInfo, *eselog.EmptyTree, *eselog.Split, *eselog.Merge, *eselog.PageMove:
 		return true
 	case *eselog.ConvertFDP:
 		return r.Type() == eselog.RecConvertFDP2
@@ -50,8 +51,11 @@ func IsPageRedoRecord(r eselog.Record) bool {
 // the node operations (Insert, FlagInsert, FlagInsertAndReplaceData,
 // Replace, ReplaceD, FlagDelete, Delete, Delta, Delta64,
 // SetExternalHeader), NewPage, CreateSingleExtentFDP,
-// CreateMultipleExtentFDP, ConvertFDP2 and ExtendDB; UndoInfo is accepted
-// and changes nothing. It applies only the page dbtime
+// CreateMultipleExtentFDP, ConvertFDP2, EmptyTree and ExtendDB; UndoInfo
+// is accepted and changes nothing. Split, Merge and PageMove are checked
+// against every page they name and skipped when all are already newer
+// (otherwise ErrRedoNotImplemented). Records inside a macro must go
+// through RedoMacro. It applies only the page dbtime
 // gates; the session, macro and database gates of LOGSTREAM.md §3.2 are
 // the caller's. Changed pages are marked dirty in s. Other page-touching
 // types give an error wrapping ErrRedoNotImplemented; records that touch no
@@ -150,6 +154,10 @@ func RedoRecord(s *PageStore, r eselog.Record, opt RedoOptions) (RedoResult, err
 		err = redoConvert(s, r, opt, &res)
 	case *eselog.ExtendDB:
 		err = s.Extend(r.PgnoLast)
+	case *eselog.EmptyTree:
+		err = redoEmptyTree(s, r, &res)
+	case *eselog.Split, *eselog.Merge, *eselog.PageMove:
+		err = gateStructural(s, r, opt, &res)
 	case *eselog.UndoInfo:
 		// Redo never changes a page for UndoInfo: it only feeds the
 		// version store used by undo (LOGSTREAM.md §3.9).
@@ -208,4 +216,142 @@ func redoConvert(s *PageStore, r *eselog.ConvertFDP, opt RedoOptions, res *RedoR
 		}
 	}
 	return nil
+}
+
+// redoEmptyTree empties each listed page under its own dbtime test, then
+// turns the root into an empty leaf.
+func redoEmptyTree(s *PageStore, r *eselog.EmptyTree, res *RedoResult) error {
+	for _, ep := range r.Pages {
+		p, err := s.Get(ep.Pgno)
+		if err != nil {
+			return err
+		}
+		redo, err := NeedRedo(p, ep.Pgno, r.DbTime(), ep.Before)
+		if err != nil {
+			return err
+		}
+		if !redo {
+			res.Skipped = append(res.Skipped, ep.Pgno)
+			continue
+		}
+		if err := EmptyPage(p); err != nil {
+			return err
+		}
+		p.SetDbTime(r.DbTime())
+		res.Pages = append(res.Pages, ep.Pgno)
+		if err := s.MarkDirty(ep.Pgno, p); err != nil {
+			return err
+		}
+	}
+	p, err := s.Get(r.Pgno())
+	if err != nil {
+		return err
+	}
+	ok, err := RedoEmptyTreeRoot(p, redoOpOf(&r.NodeHeader))
+	if err != nil {
+		return err
+	}
+	if !ok {
+		res.Skipped = append(res.Skipped, r.Pgno())
+		return nil
+	}
+	res.Pages = append(res.Pages, r.Pgno())
+	return s.MarkDirty(r.Pgno(), p)
+}
+
+// gateStructural applies the dbtime tests of a Split, Merge or PageMove
+// record to each page it names. When every page is already at or past the
+// record (the normal case for a database that holds data from later logs)
+// the record is skipped; when any page needs the change, the error wraps
+// ErrRedoNotImplemented, since the B-tree split/merge algorithms are not
+// ported yet.
+func gateStructural(s *PageStore, r eselog.Record, opt RedoOptions, res *RedoResult) error {
+	type chk struct {
+		pgno   uint32
+		before uint64
+		isNew  bool
+	}
+	var pages []chk
+	var after uint64
+	switch r := r.(type) {
+	case *eselog.Split:
+		after = r.DbTime()
+		pages = append(pages, chk{r.Pgno(), r.DbTimeBefore(), false})
+		if r.PgnoNew != 0 {
+			pages = append(pages, chk{r.PgnoNew, 0, true})
+		}
+		if r.PgnoRight != 0 {
+			pages = append(pages, chk{r.PgnoRight, r.DbtimeRightBefore, false})
+		}
+		if r.PgnoParent != 0 {
+			pages = append(pages, chk{r.PgnoParent, r.DbtimeParentBefore, false})
+		}
+	case *eselog.Merge:
+		after = r.DbTime()
+		pages = append(pages, chk{r.Pgno(), r.DbTimeBefore(), false})
+		for _, c := range []chk{{r.PgnoRight, r.DbtimeRightBefore, false}, {r.PgnoLeft, r.DbtimeLeftBefore, false}, {r.PgnoParent, r.DbtimeParentBefore, false}} {
+			if c.pgno != 0 {
+				pages = append(pages, c)
+			}
+		}
+	case *eselog.PageMove:
+		after = r.DbTime()
+		pages = append(pages, chk{r.Pgno(), r.DbTimeBefore(), false}, chk{r.PgnoDest, 0, true})
+		for _, c := range []chk{{r.PgnoRight, r.DbtimeRightBefore, false}, {r.PgnoLeft, r.DbtimeLeftBefore, false}, {r.PgnoParent, r.DbtimeParentBefore, false}} {
+			if c.pgno != 0 {
+				pages = append(pages, c)
+			}
+		}
+	}
+	var need []uint32
+	for _, c := range pages {
+		if c.isNew {
+			p, err := s.GetNew(c.pgno)
+			if err != nil {
+				return err
+			}
+			if NeedNewPage(p, after, opt.MayContainFutureData) {
+				need = append(need, c.pgno)
+			}
+			continue
+		}
+		p, err := s.Get(c.pgno)
+		if err != nil {
+			return err
+		}
+		redo, err := NeedRedo(p, c.pgno, after, c.before)
+		if err != nil {
+			return err
+		}
+		if redo {
+			need = append(need, c.pgno)
+		}
+	}
+	if len(need) > 0 {
+		return fmt.Errorf("%w: %v would change pages %v", ErrRedoNotImplemented, r.Type(), need)
+	}
+	for _, c := range pages {
+		res.Skipped = append(res.Skipped, c.pgno)
+	}
+	return nil
+}
+
+// RedoMacro redoes the records of one macro (the records of a session
+// between MacroBegin and MacroCommit that share the macro's dbtime, in
+// log order): a split or merge with the node operation that caused it.
+// When every page the macro touches is already at or past the macro's
+// dbtime it is skipped; otherwise its records are applied in order, and a
+// Split, Merge or PageMove that must change a page gives an error wrapping
+// ErrRedoNotImplemented.
+func RedoMacro(s *PageStore, recs []eselog.Record, opt RedoOptions) (RedoResult, error) {
+	var all RedoResult
+	for _, r := range recs {
+		res, err := RedoRecord(s, r, opt)
+		all.Pages = append(all.Pages, res.Pages...)
+		all.Skipped = append(all.Skipped, res.Skipped...)
+		if err != nil {
+			return all, err
+		}
+	}
+	return all, nil
 }
