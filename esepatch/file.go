@@ -48,7 +48,8 @@ type File struct {
 	Primary []byte `json:"-"`
 	Shadow  []byte `json:"-"`
 
-	r io.ReaderAt
+	r     io.ReaderAt
+	index map[uint32]int // pgno -> last image with it
 }
 
 // Image is one page image of a patch file.
@@ -191,6 +192,7 @@ func open(r io.ReaderAt, size int64, ps int, head []byte) (*File, error) {
 		pgno, ok := ImagePgno(page)
 		f.Images = append(f.Images, Image{Offset: off, Pgno: pgno, ChecksumOK: ok})
 	}
+	f.buildIndex()
 	return f, nil
 }
 
@@ -262,32 +264,48 @@ func (f *File) ReadImage(i int) ([]byte, error) {
 // checksum does not verify → a FormatError wrapping ese.ErrBadPatchPage
 // (-535), with the bytes.
 func (f *File) Page(pgno uint32) ([]byte, error) {
-	for i := len(f.Images) - 1; i >= 0; i-- {
-		im := f.Images[i]
-		if im.Pgno != pgno {
-			continue
-		}
-		b, err := f.ReadImage(i)
-		if err != nil {
-			return nil, err
-		}
-		if !im.ChecksumOK {
-			return b, ese.NewFormatError("patch page image", im.Offset, ese.ErrBadPatchPage,
-				"image of page %d does not verify", pgno)
-		}
-		return b, nil
+	i, ok := f.lookup(pgno)
+	if !ok {
+		return nil, fmt.Errorf("esepatch: no image of page %d in the patch file: %w", pgno, ese.ErrMissingPatchPage)
 	}
-	return nil, fmt.Errorf("esepatch: no image of page %d in the patch file: %w", pgno, ese.ErrMissingPatchPage)
+	im := f.Images[i]
+	b, err := f.ReadImage(i)
+	if err != nil {
+		return nil, err
+	}
+	if !im.ChecksumOK {
+		return b, ese.NewFormatError("patch page image", im.Offset, ese.ErrBadPatchPage,
+			"image of page %d does not verify", pgno)
+	}
+	return b, nil
+}
+
+// buildIndex maps each page number to its last image.
+func (f *File) buildIndex() {
+	f.index = make(map[uint32]int, len(f.Images))
+	for i, im := range f.Images {
+		f.index[im.Pgno] = i
+	}
+}
+
+// lookup finds the last image of pgno (rebuilding the index when Images
+// was changed by the caller).
+func (f *File) lookup(pgno uint32) (int, bool) {
+	if f.index == nil || len(f.index) > len(f.Images) {
+		f.buildIndex()
+	}
+	i, ok := f.index[pgno]
+	if !ok || i >= len(f.Images) || f.Images[i].Pgno != pgno {
+		f.buildIndex()
+		i, ok = f.index[pgno]
+	}
+	return i, ok
 }
 
 // Has reports whether the file holds an image of page pgno.
 func (f *File) Has(pgno uint32) bool {
-	for _, im := range f.Images {
-		if im.Pgno == pgno {
-			return true
-		}
-	}
-	return false
+	_, ok := f.lookup(pgno)
+	return ok
 }
 
 // Pgnos returns the distinct page numbers with images, in file order.
