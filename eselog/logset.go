@@ -60,19 +60,33 @@ type SetFile struct {
 	FileSectors uint16 `json:"file_sectors,omitempty"`
 	// Attached is the header's list of attached databases.
 	Attached []ese.AttachInfo `json:"-"`
+	// Header is the decoded log header, nil when the file has none.
+	Header *FileHeader `json:"-"`
 	// Status is the scanner's verdict on the file.
 	Status FileStatus `json:"status"`
 	// Note explains Status in words.
 	Note string `json:"note,omitempty"`
 	// Err is why the header did not decode, when it did not.
 	Err error `json:"-"`
+
+	// open reopens the file for body checks; nil when the set was built
+	// from headers alone.
+	open func() (io.ReaderAt, io.Closer, error)
+	body *bodyInfo
+}
+
+// bodyInfo caches what the body scan of a log found.
+type bodyInfo struct {
+	acc     uint64 // accumulated segment checksum (modern logs)
+	tailErr error  // corruption found by the tail scan
+	err     error  // the file could not be opened or scanned at all
 }
 
 // HasHeader reports whether the file carries a valid log header.
 func (f *SetFile) HasHeader() bool { return f.Generation > 0 }
 
 // CircularLogging reports whether the header says circular logging is on.
-func (f *SetFile) CircularLogging() bool { return f.Flags&logFlagCircularNow != 0 }
+func (f *SetFile) CircularLogging() bool { return f.Flags&LogFlagCircularLogging != 0 }
 
 // GenRange is an inclusive range of log generations.
 type GenRange struct {
@@ -195,8 +209,12 @@ func ScanDir(dir string, opts *ScanOptions) (*Set, error) {
 
 // ScanFS scans the folder dir of fsys (not its subfolders). Every regular
 // file is identified by its bytes: only a valid log header makes a file a
-// log, whatever its name. It returns an error only when the folder cannot
-// be listed; everything wrong with the files is in Set.Problems.
+// log, whatever its name. Headers are read first (4096 bytes a file); the
+// bodies of member logs are scanned only when a check needs them (the
+// accumulated-checksum chain, -590; tail corruption, -501), and only when
+// fsys files implement io.ReaderAt (os.DirFS and fstest.MapFS do). It
+// returns an error only when the folder cannot be listed; everything wrong
+// with the files is in Set.Problems.
 func ScanFS(fsys fs.FS, dir string, opts *ScanOptions) (*Set, error) {
 	if opts == nil {
 		opts = &ScanOptions{}
@@ -231,7 +249,7 @@ func readSetFile(fsys fs.FS, full, name string) *SetFile {
 	if st, err := fh.Stat(); err == nil {
 		f.Size = st.Size()
 	}
-	buf := make([]byte, logHeaderSize)
+	buf := make([]byte, HeaderSize)
 	n, err := io.ReadFull(fh, buf)
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
 		f.Status, f.Err, f.Note = StatusUnreadable, err, err.Error()
@@ -243,20 +261,75 @@ func readSetFile(fsys fs.FS, full, name string) *SetFile {
 		return f
 	}
 	f.applyHeader(h)
+	f.open = func() (io.ReaderAt, io.Closer, error) {
+		fh, err := fsys.Open(full)
+		if err != nil {
+			return nil, nil, err
+		}
+		ra, ok := fh.(io.ReaderAt)
+		if !ok {
+			fh.Close()
+			return nil, nil, errors.New("eselog: file system does not give random access")
+		}
+		return ra, fh, nil
+	}
 	return f
 }
 
-func (f *SetFile) applyHeader(h *setHeader) {
+// NewSetFile describes a file from its name, size and first 4096 bytes,
+// for BuildSet callers that do not read from an fs.FS.
+func NewSetFile(name string, size int64, head []byte) *SetFile {
+	f := &SetFile{File: name, Size: size}
+	ln := parseLogName(name)
+	f.Role, f.NameGeneration = ln.Role, ln.Gen
+	h, err := decodeSetHeader(head)
+	if err != nil {
+		f.Err = err
+		return f
+	}
+	f.applyHeader(h)
+	return f
+}
+
+func (f *SetFile) applyHeader(h *FileHeader) {
+	f.Header = h
 	f.Generation = h.Generation
-	f.Format = h.format()
-	f.Signature = h.Signature
-	f.Created = h.Created
-	f.PrevCreated = h.PrevCreated
-	f.Flags = h.Flags
-	f.PrevAccumulated = h.PrevAccumulated
+	f.Format = h.Version()
+	f.Signature = h.LogSignature
+	f.Created = h.CreateTime
+	f.PrevCreated = h.PrevGenCreateTime
+	f.Flags = h.LogFlags
+	f.PrevAccumulated = h.PrevLogAccumulatedChecksum
 	f.SectorSize = h.SectorSize
 	f.FileSectors = h.FileSectors
 	f.Attached = h.Attached
+}
+
+// scanBody opens the log body once (tail scan, accumulated checksum) and
+// caches the outcome. current says the file is the current log, whose torn
+// legacy tail the engine repairs.
+func (f *SetFile) scanBody(current bool) *bodyInfo {
+	if f.body != nil {
+		return f.body
+	}
+	f.body = &bodyInfo{}
+	if f.open == nil {
+		f.body.err = errors.New("eselog: no access to the file body")
+		return f.body
+	}
+	r, c, err := f.open()
+	if err != nil {
+		f.body.err = err
+		return f.body
+	}
+	defer c.Close()
+	l, err := OpenOptions(r, f.Size, Options{AllowCorruptTail: true, RepairLegacyTail: current})
+	if err != nil {
+		f.body.err = err
+		return f.body
+	}
+	f.body.acc, f.body.tailErr = l.AccumulatedChecksum, l.TailErr
+	return f.body
 }
 
 // BuildSet builds a set from files whose headers have already been read
@@ -621,8 +694,23 @@ func (s *Set) checkChain() {
 				Remedy:  fmt.Sprintf("%s is not the log that came before %s: find the right generation 0x%X", a.File, b.File, a.Generation)})
 		}
 	}
+	for i := 1; i < len(s.Generations); i++ {
+		a, b := s.byGen[s.Generations[i-1]], s.byGen[s.Generations[i]]
+		if b.Generation != a.Generation+1 || !accumulatedChecked(b.Header) || b.PrevCreated != a.Created {
+			continue
+		}
+		if bi := a.scanBody(false); bi.err == nil && bi.tailErr == nil && bi.acc != b.PrevAccumulated {
+			s.add(Problem{Kind: ProblemChecksumChain, Code: ese.ErrLogSequenceChecksumMismatch, Files: []string{a.File, b.File}, Generations: []int32{a.Generation, b.Generation},
+				Message: fmt.Sprintf("%s expects the segments of generation 0x%X to XOR to 0x%016X, %s gives 0x%016X", b.File, a.Generation, b.PrevAccumulated, a.File, bi.acc),
+				Remedy:  fmt.Sprintf("%s is not the complete log that came before %s", a.File, b.File)})
+		}
+	}
 	for _, g := range s.Generations {
 		f := s.byGen[g]
+		if bi := f.scanBody(s.Current != nil && f.File == s.Current.File); bi.err == nil && bi.tailErr != nil {
+			s.add(Problem{Kind: ProblemCorrupt, Code: ese.ErrLogFileCorrupt, Files: []string{f.File}, Generations: []int32{g},
+				Message: fmt.Sprintf("%s is corrupt: %v", f.File, bi.tailErr), Remedy: "records before the damage replay; restore this generation from a backup"})
+		}
 		if want := int64(f.FileSectors) * int64(f.SectorSize); f.Size > 0 && want > 0 && f.Size != want {
 			s.add(Problem{Kind: ProblemSizeMismatch, Code: ese.ErrLogFileSizeMismatch, Files: []string{f.File}, Generations: []int32{g},
 				Message: fmt.Sprintf("%s is %d bytes, its header says %d sectors of %d bytes", f.File, f.Size, f.FileSectors, f.SectorSize)})

@@ -152,6 +152,16 @@ func (s *Set) Replay(ckpt *CheckpointInfo) Replay {
 		if prev != nil && f.PrevCreated != prev.Created {
 			return fail(ese.ErrInvalidLogSequence, g, "%s does not chain to %s: its previous-generation time is %s, %s was created %s", f.File, prev.File, f.PrevCreated, prev.File, prev.Created)
 		}
+		if prev != nil && accumulatedChecked(f.Header) {
+			if bi := prev.scanBody(false); bi.err == nil && bi.tailErr == nil && bi.acc != f.PrevAccumulated {
+				return fail(ese.ErrLogSequenceChecksumMismatch, g, "%s expects the segments of %s to XOR to 0x%016X, they give 0x%016X", f.File, prev.File, f.PrevAccumulated, bi.acc)
+			}
+		}
+		if bi := f.scanBody(f == cur); bi.err == nil && bi.tailErr != nil {
+			r.Files = append(r.Files, f.File)
+			r.End = g
+			return fail(ese.ErrLogFileCorrupt, g, "%s is corrupt; records before the damage are replayed: %v", f.File, bi.tailErr)
+		}
 		r.Files = append(r.Files, f.File)
 		r.End = g
 		prev = f

@@ -1,8 +1,7 @@
 package eselog
 
 import (
-	"fmt"
-	"strings"
+	"github.com/esekit/esekit/ese"
 )
 
 // FileRole is what a file's NAME says it is in a log folder (HEADERS.md
@@ -15,7 +14,7 @@ const (
 	RoleArchived FileRole = "archived" // <base> + 5 or 8 hex digits + extension
 	RoleTemp     FileRole = "temp"     // <base>tmp.log / <base>tmp.jtx
 	RoleReserve  FileRole = "reserve"  // <base>res00001.jrs ...; res1.log, res2.log
-	RoleOther    FileRole = "other"    // any other name
+	RoleOther    FileRole = "other"    // any other name (checkpoints included)
 )
 
 // logName is a parsed log-folder file name.
@@ -28,69 +27,36 @@ type logName struct {
 	Digits int
 }
 
-// parseLogName parses name (no directory part) as a log-folder name,
-// case-insensitively as Windows compares names. The base name is exactly
-// three characters (JET_paramBaseName). A name that fits no pattern gets
-// RoleOther.
+// parseLogName parses name (no directory part) with ese.ParseLogName,
+// case-insensitively as Windows compares names. A name that fits no log
+// pattern gets RoleOther.
 func parseLogName(name string) logName {
-	low := strings.ToLower(name)
-	if low == "res1.log" || low == "res2.log" {
-		return logName{Ext: ".log", Role: RoleReserve}
-	}
-	dot := strings.LastIndexByte(low, '.')
-	if dot < 3 || len(name) != len(low) {
+	n, err := ese.ParseLogName(name)
+	if err != nil {
 		return logName{Role: RoleOther}
 	}
-	ext := low[dot:]
-	base, mid := name[:3], low[3:dot]
-	switch ext {
-	case ".log", ".jtx":
-		switch {
-		case mid == "":
-			return logName{Base: base, Ext: ext, Role: RoleCurrent}
-		case mid == "tmp":
-			return logName{Base: base, Ext: ext, Role: RoleTemp}
-		case len(mid) == 5 || len(mid) == 8:
-			if g, ok := parseHexGen(mid); ok {
-				return logName{Base: base, Ext: ext, Role: RoleArchived, Gen: g, Digits: len(mid)}
-			}
-		}
-	case ".jrs":
-		if len(mid) == 8 && strings.HasPrefix(mid, "res") {
-			if _, ok := parseHexGen(mid[3:]); ok {
-				return logName{Base: base, Ext: ext, Role: RoleReserve}
-			}
-		}
+	ln := logName{Base: n.Base, Ext: n.Ext, Gen: n.Generation, Digits: n.Digits}
+	switch n.Kind {
+	case ese.LogNameCurrent:
+		ln.Role = RoleCurrent
+	case ese.LogNameNumbered:
+		ln.Role = RoleArchived
+	case ese.LogNameTemp:
+		ln.Role = RoleTemp
+	case ese.LogNameReserve, ese.LogNameLegacyReserve:
+		ln.Role = RoleReserve
+	default:
+		return logName{Role: RoleOther}
 	}
-	return logName{Role: RoleOther}
-}
-
-func parseHexGen(s string) (int32, bool) {
-	var v uint64
-	for _, c := range s {
-		var d uint64
-		switch {
-		case c >= '0' && c <= '9':
-			d = uint64(c - '0')
-		case c >= 'a' && c <= 'f':
-			d = uint64(c-'a') + 10
-		default:
-			return 0, false
-		}
-		v = v<<4 | d
-	}
-	if v == 0 || v > 0x7FFFFFFF {
-		return 0, false
-	}
-	return int32(v), true
+	return ln
 }
 
 // archivedName returns the name the engine gives generation gen in a set
 // with this base and extension: five uppercase hex digits while gen fits
 // (the Windows default, 8.3 soft compatibility) unless digits is 8.
 func archivedName(base, ext string, gen int32, digits int) string {
-	if digits != 8 && gen <= 0xFFFFF {
-		return fmt.Sprintf("%s%05X%s", base, gen, ext)
+	if digits != 8 {
+		digits = 0
 	}
-	return fmt.Sprintf("%s%08X%s", base, gen, ext)
+	return ese.LogFileName(base, gen, ext, digits)
 }

@@ -302,6 +302,16 @@ func TestScanScenarios(t *testing.T) {
 		{name: "truncated log", edit: func(t *testing.T, dir string) {
 			os.Truncate(filepath.Join(dir, "SRU0004F.log"), 32768)
 		}, problem: ProblemSizeMismatch, pcode: ese.ErrLogFileSizeMismatch, code: ese.ErrLogFileSizeMismatch},
+		{name: "previous-checksum chain broken", edit: func(t *testing.T, dir string) {
+			editHeader(t, filepath.Join(dir, "SRU.log"), func(h []byte) { h[653] ^= 0x40 })
+		}, problem: ProblemChecksumChain, pcode: ese.ErrLogSequenceChecksumMismatch, code: ese.ErrLogSequenceChecksumMismatch},
+		{name: "corrupt segment in a needed log", edit: func(t *testing.T, dir string) {
+			b, _ := os.ReadFile(filepath.Join(dir, "SRU00051.log"))
+			for i := 4096 + 200; i < 4096+260; i++ {
+				b[i] ^= 0xA5
+			}
+			os.WriteFile(filepath.Join(dir, "SRU00051.log"), b, 0o644)
+		}, problem: ProblemCorrupt, pcode: ese.ErrLogFileCorrupt, code: ese.ErrLogFileCorrupt},
 		{name: "corrupt header", edit: func(t *testing.T, dir string) {
 			b, _ := os.ReadFile(filepath.Join(dir, "SRU0004F.log"))
 			b[100] ^= 0xFF
@@ -392,5 +402,31 @@ func TestParseLogName(t *testing.T) {
 	}
 	if got := archivedName("edb", ".log", 0x12CF, 5); got != "edb012CF.log" {
 		t.Errorf("archivedName = %s", got)
+	}
+}
+
+// The accumulated segment checksums chain on the real sets: each header's
+// PrevLogAccumulatedChecksum is the XOR of the previous log's segments.
+func TestAccumulatedChecksumChainCorpus(t *testing.T) {
+	for _, set := range []string{dirtySRUM, "museum-srum-server2022-apt-1daylater", "appdata-uss-jtx"} {
+		s := scan(t, testcorpus.Path(t, set))
+		checked := 0
+		for i := 1; i < len(s.Generations); i++ {
+			a, b := s.Log(s.Generations[i-1]), s.Log(s.Generations[i])
+			if !accumulatedChecked(b.Header) {
+				continue
+			}
+			bi := a.scanBody(false)
+			if bi.err != nil || bi.tailErr != nil || bi.acc != b.PrevAccumulated {
+				t.Errorf("%s: %s -> %s: acc 0x%016X want 0x%016X (%v %v)", set, a.File, b.File, bi.acc, b.PrevAccumulated, bi.err, bi.tailErr)
+			}
+			checked++
+		}
+		if checked == 0 {
+			t.Errorf("%s: no pair checked", set)
+		}
+		if hasProblem(s, ProblemChecksumChain, ese.ErrLogSequenceChecksumMismatch) {
+			t.Errorf("%s: spurious -590", set)
+		}
 	}
 }
