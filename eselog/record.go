@@ -4,6 +4,7 @@ import (
 	"bytes"
 
 	"github.com/esekit/esekit/ese"
+	"github.com/esekit/esekit/internal/bin"
 )
 
 // Record is one decoded log record. The concrete types are pointers to the
@@ -50,6 +51,9 @@ func DecodeRecord(b []byte, pos ese.LogPos) (Record, error) {
 	}
 	t := RecordType(b[0])
 	base := RecordBase{Lrtyp: t, At: pos}
+	if t == RecNOP2 && bin.IsZero(b[5:]) {
+		return &NOP2{RecordBase: base, Len: uint32(n - 5)}, nil // no copy of the zeros
+	}
 	if n > int(fixedSizes[t]) {
 		b = bytes.Clone(b) // the variable parts below alias this copy
 	}

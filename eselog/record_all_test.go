@@ -193,3 +193,30 @@ func TestCorpusRecordSemantics(t *testing.T) {
 		t.Errorf("splits %d merges %d ReplaceD %d Replace %d EmptyTree %d", nSplit, nMerge, nDiff, nReplace, nEmpty)
 	}
 }
+
+// BenchmarkDecodeRecord decodes and re-encodes every record of the appdata
+// logs.
+func BenchmarkDecodeRecord(b *testing.B) {
+	var recs []walkedRecord
+	size := 0
+	for _, rel := range []string{"appdata/edb0000D.log", "appdata/edb.log"} {
+		w, _ := walkModern(b, testcorpus.Read(b, rel))
+		recs = append(recs, w...)
+	}
+	for _, r := range recs {
+		size += len(r.bytes)
+	}
+	b.SetBytes(int64(size))
+	b.ReportAllocs()
+	var buf []byte
+	for b.Loop() {
+		for _, w := range recs {
+			r, err := DecodeRecord(w.bytes, w.pos)
+			if err != nil {
+				b.Fatal(err)
+			}
+			buf = r.AppendEncode(buf[:0])
+		}
+	}
+	b.ReportMetric(float64(len(recs))*float64(b.N)/b.Elapsed().Seconds(), "records/s")
+}

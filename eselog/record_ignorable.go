@@ -234,16 +234,30 @@ func (r *ScanCheck) AppendEncode(dst []byte) []byte {
 // engine). Redo skips it.
 type NOP2 struct {
 	RecordBase
-	// Pad is the padding (cb bytes @5).
+	// Len is cb (+1), the number of padding bytes.
+	Len uint32
+	// Pad holds the padding bytes when they are not all zero, and is nil
+	// when they are (as the engine writes them). When Pad is non-nil it
+	// wins over Len on encoding.
 	Pad []byte
 }
 
-func decodeNOP2(b []byte, base RecordBase) Record { return &NOP2{base, b[5:]} }
+func decodeNOP2(b []byte, base RecordBase) Record {
+	r := &NOP2{RecordBase: base, Len: bin.U32(b, 1)}
+	if !bin.IsZero(b[5:]) {
+		r.Pad = b[5:]
+	}
+	return r
+}
 
 // AppendEncode appends the record's bytes to dst.
 func (r *NOP2) AppendEncode(dst []byte) []byte {
-	dst, w := appendIgnorable(dst, r.Lrtyp, len(r.Pad))
-	copy(w, r.Pad)
+	if r.Pad != nil {
+		dst, w := appendIgnorable(dst, r.Lrtyp, len(r.Pad))
+		copy(w, r.Pad)
+		return dst
+	}
+	dst, _ = appendIgnorable(dst, r.Lrtyp, int(r.Len))
 	return dst
 }
 

@@ -118,6 +118,10 @@ func (h *PageHeader) put(w []byte) {
 	w[31] = byte(h.Flags)
 }
 
+// Page returns the header itself, so that code holding any record built on
+// LRPAGE_ can reach the header through interface{ Page() *PageHeader }.
+func (h *PageHeader) Page() *PageHeader { return h }
+
 // ProcID returns the session id.
 func (h *PageHeader) ProcID() uint16 { return h.Procid }
 
@@ -155,6 +159,19 @@ type NodeHeader struct {
 	PgnoFDP uint32
 	// ObjidFDP is the B-tree's object id (+40).
 	ObjidFDP uint32
+}
+
+// Node returns the header itself, so that code holding any record built on
+// LRNODE_ can reach it through NodeRecord.
+func (h *NodeHeader) Node() *NodeHeader { return h }
+
+// NodeRecord is implemented by the records built on LRNODE_ (Insert,
+// FlagInsert, FlagInsertAndReplaceData, FlagDelete, Delete, Replace,
+// UndoInfo, Delta, SetExternalHeader, Undo, Scrub, EmptyTree).
+type NodeRecord interface {
+	PageRecord
+	// Node returns the record's LRNODE_ header.
+	Node() *NodeHeader
 }
 
 func decodeNodeHeader(b []byte, base RecordBase) NodeHeader {

@@ -323,6 +323,17 @@ func TestHandMadeLayouts(t *testing.T) {
 		CommitCtxHasFlags(5, 1) || !CommitCtxHasFlags(5, 2) || !CommitCtxHasFlags(60, 140) || CommitCtxHasFlags(3, 99) {
 		t.Error("CommitCtxHasFlags")
 	}
+	// NOP2: zero padding is not copied; other padding is kept.
+	z := append([]byte{byte(RecNOP2), 100, 0, 0, 0}, make([]byte, 100)...)
+	r, _ = DecodeRecord(z, ese.LogPos{})
+	if x := r.(*NOP2); x.Len != 100 || x.Pad != nil || !bytes.Equal(x.AppendEncode(nil), z) {
+		t.Errorf("zero NOP2: len %d pad %d", x.Len, len(x.Pad))
+	}
+	z[50] = 1
+	r, _ = DecodeRecord(z, ese.LogPos{})
+	if x := r.(*NOP2); len(x.Pad) != 100 || !bytes.Equal(x.AppendEncode(nil), z) {
+		t.Errorf("non-zero NOP2: pad %d", len(x.Pad))
+	}
 	// Interfaces.
 	var _ PageRecord = (*Insert)(nil)
 	var _ PageRecord = (*NewPage)(nil)
@@ -331,4 +342,32 @@ func TestHandMadeLayouts(t *testing.T) {
 	var _ DatabaseRecord = (*MacroInfo2)(nil)
 	var _ SessionRecord = (*Commit0)(nil)
 	var _ SessionRecord = (*Begin0)(nil)
+}
+
+func TestRecordTypeText(t *testing.T) {
+	for _, ty := range []RecordType{RecNOP, RecInsert, RecNOP2, RecExtentFreed2, 102, 255} {
+		b, _ := ty.MarshalText()
+		var back RecordType
+		if err := back.UnmarshalText(b); err != nil || back != ty {
+			t.Errorf("%s: %v %v", b, back, err)
+		}
+	}
+	var x RecordType
+	for _, bad := range []string{"", "Insertx", "Unknown(3)", "Unknown(256)", "Unknown(x)"} {
+		if err := x.UnmarshalText([]byte(bad)); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+	// Node records reach their header through NodeRecord.
+	r, _ := DecodeRecord(synth(newRand(), RecDelete), ese.LogPos{})
+	if nr, ok := r.(NodeRecord); !ok || nr.Node().Page().Lrtyp != RecDelete {
+		t.Error("Delete is not a NodeRecord")
+	}
+	r, _ = DecodeRecord(synth(newRand(), RecSplit2), ese.LogPos{})
+	if _, ok := r.(NodeRecord); ok {
+		t.Error("Split2 is a NodeRecord")
+	}
+	if _, ok := r.(interface{ Page() *PageHeader }); !ok {
+		t.Error("Split2 has no Page()")
+	}
 }

@@ -1,6 +1,9 @@
 package eselog
 
-import "strconv"
+import (
+	"fmt"
+	"strconv"
+)
 
 // RecordType is a log record's type: the lrtyp byte at offset 0 of every
 // record. Values 0-101 are defined by the engine (lrtypMax is 102); larger
@@ -181,3 +184,24 @@ func (t RecordType) IsPadding() bool { return t == RecNOP || t == RecNOP2 }
 // IsFragment reports whether t is one of the physical fragment containers
 // (FragmentBegin, Fragment) of the modern format.
 func (t RecordType) IsFragment() bool { return t == RecFragmentBegin || t == RecFragment }
+
+// MarshalText returns the type's name, so that JSON shows "Insert"
+// rather than 29.
+func (t RecordType) MarshalText() ([]byte, error) { return []byte(t.String()), nil }
+
+// UnmarshalText accepts a name as String returns it, including
+// "Unknown(N)".
+func (t *RecordType) UnmarshalText(b []byte) error {
+	s := string(b)
+	if v, ok := ParseRecordType(s); ok {
+		*t = v
+		return nil
+	}
+	if len(s) > 9 && s[:8] == "Unknown(" && s[len(s)-1] == ')' {
+		if n, err := strconv.Atoi(s[8 : len(s)-1]); err == nil && n >= int(RecTypeMax) && n <= 255 {
+			*t = RecordType(n)
+			return nil
+		}
+	}
+	return fmt.Errorf("eselog: unknown record type name %q", s)
+}
