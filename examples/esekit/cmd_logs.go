@@ -269,7 +269,7 @@ func printLogs(w io.Writer, v logsJSON) {
 		if v.Legacy {
 			unit = "sectors"
 		}
-		fmt.Fprintf(w, "  valid %s:  %d of %d (%d-byte sectors, %d in the file)\n", unit, v.ValidSegments, v.DataSectors, v.SectorSize, v.Sectors)
+		fmt.Fprintf(w, "  %-16s %d of %d (%d-byte sectors, %d in the file)\n", "valid "+unit+":", v.ValidSegments, v.DataSectors, v.SectorSize, v.Sectors)
 		fmt.Fprintf(w, "  end of data:     %s, last record at %s\n", posText(v.End), posText(v.LastRecord))
 		fmt.Fprintf(w, "  closed normally: %v, torn write repaired: %v\n", v.ClosedNormally, v.TornWrite)
 		fmt.Fprintf(w, "  records:         %d (%d fragmented), unaccounted bytes %d\n", v.Records, v.Fragmented, v.Unaccounted)

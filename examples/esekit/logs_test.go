@@ -114,3 +114,34 @@ func TestLogsFolderAndRecords(t *testing.T) {
 		t.Errorf("bad -type: status %d", code)
 	}
 }
+
+// TestLogsLegacy walks the Windows Live Mail logs: legacy 7.3704.15
+// format, 512-byte sectors (kimberli13) and 4096-byte sectors (the backup
+// set), every byte accounted for.
+func TestLogsLegacy(t *testing.T) {
+	cases := []struct {
+		rel    string
+		gen    int32
+		sector int
+	}{
+		{"wlm-kimberli13/edb00001.log", 1, 512},
+		{"wlm-kimberli13/edb.log", 2, 512},
+		{"wlm-danyquenneville-backup/edb00001.log", 1, 4096},
+	}
+	for _, tc := range cases {
+		var got []struct {
+			logsOut
+			Legacy     bool
+			SectorSize int `json:"sector_size"`
+		}
+		code, _ := runJSON(t, &got, "logs", "-json", testcorpus.Path(t, tc.rel))
+		if code != exitOK || len(got) != 1 {
+			t.Fatalf("%s: status %d", tc.rel, code)
+		}
+		o := got[0]
+		if o.Generation != tc.gen || o.Format != "7.3704.15" || !o.Legacy || o.SectorSize != tc.sector ||
+			o.Unaccounted != 0 || o.Error != "" || o.Records == 0 || o.ValidSegments == 0 || o.End.Generation != int(tc.gen) {
+			t.Errorf("%s: %+v", tc.rel, o)
+		}
+	}
+}

@@ -12,6 +12,7 @@
 //	esekit errcode  [-json] CODE...
 //	esekit logs     [-json] [-records] [-type T,...] FILE|DIR...
 //	esekit check    [-json] [-checkpoint FILE] DIR [DB...]
+//	esekit plan     [-json] [-hard] [-rip FILE.reg] [-map OLD=NEW] DIR|DB...
 //	esekit rip      parse|validate|recreate [-json] ...
 //
 // Every verb prints a readable report by default and one JSON document on
@@ -68,6 +69,7 @@ func commands() []command {
 		cmdVerify(),
 		cmdLogs(),
 		cmdCheck(),
+		cmdPlan(),
 		cmdRip(),
 		cmdErrcode(),
 	}

@@ -14,6 +14,7 @@ import (
 	"testing/fstest"
 
 	"github.com/esekit/esekit/esechk"
+	"github.com/esekit/esekit/recovery"
 )
 
 // The sample set: museum-srum-server2022-apt-1daylater from the corpus
@@ -74,6 +75,7 @@ type sampleJSON struct {
 	Verify    []verifyJSON `json:"verify"`
 	Check     *checkJSON   `json:"check"`
 	Deletable []int32      `json:"deletable_logs"`
+	Plan      *planJSON    `json:"plan"`
 }
 
 // runSample inspects the embedded sample: what `esekit` with no arguments
@@ -87,6 +89,8 @@ func runSample(e *env, js bool) int {
 	label := func(n string) string { return sampleName + "/" + n }
 	rep := sampleJSON{Sample: sampleName, Deletable: []int32{}}
 	var ckpt *esechk.Checkpoint
+	var ckptIn *input
+	var dbs []recovery.DatabaseFile
 	status := exitOK
 	for _, n := range names {
 		in := memInput(label(n), m[n].Data)
@@ -103,9 +107,11 @@ func runSample(e *env, js bool) int {
 				status = exitBad
 			}
 			rep.Verify = append(rep.Verify, v)
+			dbs = append(dbs, recovery.DatabaseFile{Name: in.name, R: in.r})
 		}
 		if id.Type == typeCheckpoint && ckpt == nil {
 			ckpt, _ = esechk.Read(in.r)
+			ckptIn = &in
 		}
 	}
 	c, err := checkFolder(m, ".", sampleName, label, nil, nil, true)
@@ -119,6 +125,20 @@ func runSample(e *env, js bool) int {
 		}
 		if ckpt != nil {
 			rep.Deletable = append(rep.Deletable, esechk.DeletableLogs(c.Generations, ckpt.DeletableBelow())...)
+		}
+	}
+	in := &recovery.SoftInput{Logs: m, LogDir: ".", Databases: dbs}
+	if ckptIn != nil {
+		in.Checkpoint, in.CheckpointName = ckptIn.r, path.Base(ckptIn.name)
+	}
+	if p, err := recovery.PlanSoft(in, nil); err != nil {
+		fmt.Fprintf(e.stderr, "esekit: planning the sample: %v\n", err)
+		status = exitBad
+	} else {
+		pj := planToJSON(sampleName, p)
+		rep.Plan = &pj
+		if pj.Error != 0 {
+			status = exitBad
 		}
 	}
 	if js {
@@ -163,6 +183,10 @@ func printSample(w io.Writer, rep sampleJSON) {
 			fmt.Fprintf(w, " 0x%X", g)
 		}
 		fmt.Fprintln(w)
+	}
+	section(w, "5. Soft recovery, decided before any page is written   [esekit plan]")
+	if rep.Plan != nil {
+		printPlan(w, *rep.Plan)
 	}
 }
 

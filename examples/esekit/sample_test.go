@@ -46,6 +46,11 @@ func TestSample(t *testing.T) {
 			}
 		}
 		Deletable []int32 `json:"deletable_logs"`
+		Plan      struct {
+			Mode      string
+			Error     int32
+			Databases []struct{ Action string }
+		}
 	}
 	code, _ = runJSON(t, &rep, "-json")
 	if code != exitOK || len(rep.Files) != 5 {
@@ -66,6 +71,9 @@ func TestSample(t *testing.T) {
 	}
 	if len(rep.Check.Databases) != 1 || rep.Check.Databases[0].State != "CleanShutdown" || !rep.Check.Databases[0].Replayable {
 		t.Errorf("databases %+v", rep.Check.Databases)
+	}
+	if rep.Plan.Mode != "soft" || rep.Plan.Error != 0 || len(rep.Plan.Databases) != 1 || rep.Plan.Databases[0].Action != "none" {
+		t.Errorf("plan %+v", rep.Plan)
 	}
 	if len(rep.Deletable) != 2 || rep.Deletable[0] != 3 || rep.Deletable[1] != 4 {
 		t.Errorf("deletable %v", rep.Deletable)

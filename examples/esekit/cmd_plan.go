@@ -1,0 +1,328 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/esekit/esekit/ese"
+	"github.com/esekit/esekit/recovery"
+)
+
+func cmdPlan() command {
+	return command{
+		name:    "plan",
+		args:    "DIR|DB...",
+		summary: "decide soft recovery (or hard recovery with -hard) as the engine would, before any page is written: logs, per-database ranges, or the exact engine error",
+		setup: func(fs *flag.FlagSet) any {
+			o := &planOpts{}
+			fs.BoolVar(&o.hard, "hard", false, "hard recovery (restore from an online backup): the first DIR is the restore folder with the backup's logs and .pat files, a second DIR the logs already on disk")
+			fs.StringVar(&o.ripFile, "rip", "", "Restore in Progress key (.reg): LowLog/HighLog and EDB_RstMap")
+			fs.Var(&o.maps, "map", "restore map entry OLD=NEW: a logged database path and where the file is now (repeatable)")
+			fs.StringVar(&o.checkpoint, "checkpoint", "", "soft recovery: checkpoint file (default: the checkpoint found in the log folder)")
+			fs.BoolVar(&o.noCheckpoint, "no-checkpoint", false, "soft recovery: ignore any checkpoint")
+			return o
+		},
+		run: runPlan,
+	}
+}
+
+type planOpts struct {
+	hard         bool
+	ripFile      string
+	maps         multiFlag
+	checkpoint   string
+	noCheckpoint bool
+}
+
+// planLogJSON is one log of a plan, in replay order.
+type planLogJSON struct {
+	File       string `json:"file"`
+	Generation int32  `json:"generation"`
+	FromBackup bool   `json:"from_backup"`
+	NeedsPatch bool   `json:"needs_patch"`
+}
+
+// planDBJSON is what the plan does to one database.
+type planDBJSON struct {
+	File       string `json:"file"`
+	ReplayFrom int32  `json:"replay_from"`
+	ReplayTo   int32  `json:"replay_to"`
+	Action     string `json:"action"`
+	LoggedPath string `json:"logged_path,omitempty"`
+	Patch      string `json:"patch,omitempty"`
+	Error      int32  `json:"error"`
+	Message    string `json:"message,omitempty"`
+}
+
+// planEventJSON is one decision.
+type planEventJSON struct {
+	Kind       string   `json:"kind"`
+	Message    string   `json:"message"`
+	Files      []string `json:"files,omitempty"`
+	Generation int32    `json:"generation,omitempty"`
+	Error      int32    `json:"error,omitempty"`
+}
+
+// planJSON is a recovery plan (issue 5).
+type planJSON struct {
+	File      string          `json:"file"`
+	Type      string          `json:"type"`
+	Mode      string          `json:"mode"`
+	Start     posJSON         `json:"start"`
+	End       posJSON         `json:"end"`
+	Logs      []planLogJSON   `json:"logs"`
+	Databases []planDBJSON    `json:"databases"`
+	Error     int32           `json:"error"`
+	Message   string          `json:"message"`
+	Events    []planEventJSON `json:"events"`
+}
+
+// typePlan is the "type" of a plan report.
+const typePlan = "recovery_plan"
+
+func planToJSON(label string, p *recovery.Plan) planJSON {
+	out := planJSON{File: label, Type: typePlan, Mode: string(p.Mode), Start: pos(p.Start), End: pos(p.End),
+		Logs: []planLogJSON{}, Databases: []planDBJSON{}, Error: int32(p.Error), Message: p.Message,
+		Events: []planEventJSON{}}
+	for _, l := range p.Logs {
+		out.Logs = append(out.Logs, planLogJSON{File: l.File, Generation: l.Generation, FromBackup: l.FromBackup, NeedsPatch: l.NeedsPatch})
+	}
+	for _, d := range p.Databases {
+		out.Databases = append(out.Databases, planDBJSON{File: d.File, ReplayFrom: d.ReplayFrom, ReplayTo: d.ReplayTo,
+			Action: d.Action, LoggedPath: d.LoggedPath, Patch: d.Patch, Error: int32(d.Error), Message: d.Message})
+	}
+	for _, e := range p.Events {
+		out.Events = append(out.Events, planEventJSON{Kind: string(e.Kind), Message: e.Message, Files: e.Files,
+			Generation: e.Generation, Error: int32(e.Code)})
+	}
+	return out
+}
+
+// recoveryInputs are the folders and files named on the command line of
+// plan, recover and restore.
+type recoveryInputs struct {
+	dirs       []string
+	databases  []recovery.DatabaseFile
+	dbNames    []string
+	checkpoint *input
+	closers    []io.Closer
+}
+
+func (ri *recoveryInputs) close() { closeAll(ri.closers) }
+
+// gatherInputs sorts args into folders and database files, and finds the
+// databases (and, when wantCkpt, the checkpoint) inside the folders by
+// their bytes.
+func gatherInputs(args []string, wantCkpt bool) (*recoveryInputs, error) {
+	ri := &recoveryInputs{}
+	var dbFiles []string
+	for _, a := range args {
+		st, err := os.Stat(a)
+		if err != nil {
+			ri.close()
+			return nil, err
+		}
+		if st.IsDir() {
+			ri.dirs = append(ri.dirs, a)
+		} else {
+			dbFiles = append(dbFiles, a)
+		}
+	}
+	if len(ri.dirs) == 0 {
+		ri.close()
+		return nil, fmt.Errorf("no folder given: name the log folder first")
+	}
+	seen := map[string]bool{}
+	add := func(in input, c io.Closer) {
+		abs, _ := filepath.Abs(in.name)
+		if seen[abs] {
+			c.Close()
+			return
+		}
+		seen[abs] = true
+		ri.closers = append(ri.closers, c)
+		ri.databases = append(ri.databases, recovery.DatabaseFile{Name: in.name, R: in.r})
+		ri.dbNames = append(ri.dbNames, in.name)
+	}
+	for _, name := range dbFiles {
+		in, c, err := openInput(name)
+		if err != nil {
+			ri.close()
+			return nil, err
+		}
+		add(in, c)
+	}
+	for i, d := range ri.dirs {
+		ents, err := os.ReadDir(d)
+		if err != nil {
+			ri.close()
+			return nil, err
+		}
+		for _, e := range ents {
+			if !e.Type().IsRegular() {
+				continue
+			}
+			p := filepath.Join(d, e.Name())
+			in, c, err := openInput(p)
+			if err != nil {
+				continue
+			}
+			switch identifyInput(in).Type {
+			case typeDatabase, typeTempDatabase:
+				if len(dbFiles) == 0 {
+					add(in, c)
+					continue
+				}
+			case typeCheckpoint:
+				if wantCkpt && i == 0 && ri.checkpoint == nil {
+					ri.checkpoint = &in
+					ri.closers = append(ri.closers, c)
+					continue
+				}
+			}
+			c.Close()
+		}
+	}
+	return ri, nil
+}
+
+// restoreMapOf builds the restore map from -rip and -map over the target
+// folders; nil when neither names a pair.
+func restoreMapOf(lines []string, maps []string, targets []string) (*recovery.RestoreMap, error) {
+	var pairs []recovery.MapEntry
+	for i := 0; i+1 < len(lines); i += 2 {
+		pairs = append(pairs, recovery.MapEntry{From: lines[i], To: lines[i+1]})
+	}
+	if len(lines)%2 != 0 {
+		return nil, fmt.Errorf("EDB_RstMap has %d lines; it needs before/after pairs", len(lines))
+	}
+	for _, m := range maps {
+		from, to, ok := strings.Cut(m, "=")
+		if !ok || from == "" || to == "" {
+			return nil, fmt.Errorf("-map %q: want OLD=NEW", m)
+		}
+		pairs = append(pairs, recovery.MapEntry{From: from, To: to})
+	}
+	if len(pairs) == 0 {
+		return nil, nil
+	}
+	abs := make([]string, 0, len(targets))
+	for _, t := range targets {
+		a, err := filepath.Abs(t)
+		if err != nil {
+			return nil, err
+		}
+		abs = append(abs, a)
+	}
+	return recovery.NewRestoreMap(abs, pairs...)
+}
+
+// makePlan plans soft or hard recovery from the command line's inputs.
+func makePlan(o *planOpts, ri *recoveryInputs) (*recovery.Plan, error) {
+	var ripLow, ripHigh int32
+	var rstMap []string
+	if o.ripFile != "" {
+		k, _, err := readKey(o.ripFile)
+		if err != nil {
+			return nil, fmt.Errorf("-rip: %w", err)
+		}
+		ripLow, ripHigh = int32(k.LowLog), int32(k.HighLog)
+		rstMap = k.RstMap
+	}
+	rm, err := restoreMapOf(rstMap, o.maps, ri.dirs)
+	if err != nil {
+		return nil, err
+	}
+	opts := &recovery.Options{RestoreMap: rm}
+	if o.hard {
+		in := &recovery.HardInput{LowLog: ripLow, HighLog: ripHigh, Restore: os.DirFS(ri.dirs[0]), RestoreDir: ".",
+			Databases: ri.databases}
+		if len(ri.dirs) > 1 {
+			in.Target, in.TargetDir = os.DirFS(ri.dirs[1]), "."
+		}
+		return recovery.PlanHard(in, opts)
+	}
+	in := &recovery.SoftInput{Logs: os.DirFS(ri.dirs[0]), LogDir: ".", Databases: ri.databases}
+	switch {
+	case o.noCheckpoint:
+	case o.checkpoint != "":
+		cin, c, err := openInput(o.checkpoint)
+		if err != nil {
+			return nil, err
+		}
+		ri.closers = append(ri.closers, c)
+		in.Checkpoint, in.CheckpointName = cin.r, filepath.Base(o.checkpoint)
+	case ri.checkpoint != nil:
+		in.Checkpoint, in.CheckpointName = ri.checkpoint.r, filepath.Base(ri.checkpoint.name)
+	}
+	return recovery.PlanSoft(in, opts)
+}
+
+func runPlan(e *env, opts any, args []string) int {
+	o := opts.(*planOpts)
+	if len(args) == 0 {
+		fmt.Fprintln(e.stderr, "usage: esekit plan [-hard] [-rip FILE.reg] [-map OLD=NEW] [-json] DIR...")
+		return exitUsage
+	}
+	ri, err := gatherInputs(args, !o.hard)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "esekit plan: %v\n", err)
+		return exitUsage
+	}
+	defer ri.close()
+	p, err := makePlan(o, ri)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "esekit plan: %v\n", err)
+		return exitBad
+	}
+	out := planToJSON(ri.dirs[0], p)
+	if e.json {
+		e.emit(out)
+	} else {
+		printPlan(e.stdout, out)
+	}
+	if out.Error != 0 {
+		return exitBad
+	}
+	return exitOK
+}
+
+func printPlan(w io.Writer, p planJSON) {
+	fmt.Fprintf(w, "%s recovery plan for %s\n", p.Mode, p.File)
+	if len(p.Logs) > 0 {
+		fmt.Fprintf(w, "  start: %s   end: %s\n", posText(p.Start), posText(p.End))
+		fmt.Fprintln(w, "  logs, in replay order:")
+		for _, l := range p.Logs {
+			extra := ""
+			if l.FromBackup {
+				extra += " (from the backup)"
+			}
+			if l.NeedsPatch {
+				extra += " (needs patch data)"
+			}
+			fmt.Fprintf(w, "    0x%-8X %s%s\n", l.Generation, filepath.Base(l.File), extra)
+		}
+	}
+	for _, d := range p.Databases {
+		fmt.Fprintf(w, "  database %s: %s", d.File, d.Action)
+		if d.ReplayFrom != 0 {
+			fmt.Fprintf(w, ", generations %s", genRange(d.ReplayFrom, d.ReplayTo))
+		}
+		if d.Patch != "" {
+			fmt.Fprintf(w, ", patch file %s", d.Patch)
+		}
+		fmt.Fprintln(w)
+		if d.Message != "" {
+			fmt.Fprintf(w, "      %s\n", d.Message)
+		}
+	}
+	if p.Error != 0 {
+		fmt.Fprintf(w, "  verdict: the engine would stop with %d (%s): %s\n", p.Error, ese.Error(p.Error).Name(), p.Message)
+	} else {
+		fmt.Fprintf(w, "  verdict: %s\n", orNone(p.Message))
+	}
+}
