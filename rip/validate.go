@@ -45,6 +45,8 @@ const (
 	CodeServerMismatch     = "server-mismatch"         // paths that should name the same server do not
 	CodeNotUNC             = "not-unc"                 // a path is not \\server\share\...
 	CodeBackupLogPath      = "backuplogpath-differs"   // BackupLogPath is not LogPath
+	CodeNotDriveShare      = "not-drive-share"         // a UNC path whose share is not a drive's X$ share
+	CodeKeyLocation        = "key-location"            // key not under HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Services
 	CodeRecoveredValue     = "recovered-value"         // EDB Database recovered is not 00 or 01
 )
 
@@ -115,12 +117,17 @@ func (v *validator) check(k *Key, ev *Evidence) {
 	if k.Path != "" {
 		i := strings.LastIndexByte(k.Path, '\\')
 		if name := k.Path[i+1:]; name != KeyName {
-			v.add(CodeKeyName, "", SeverityWarning, "key is named %q; seed 002 says to type the key name exactly (case-sensitive): %q", name, KeyName)
+			v.add(CodeKeyName, "", SeverityWarning, "key is named \"%s\"; seed 002 says to type the key name exactly (case-sensitive): \"%s\"", name, KeyName)
+		}
+	}
+	if k.Path != "" {
+		if want := ServicesPath + `\` + k.Service + `\`; !strings.HasPrefix(strings.ToUpper(k.Path), strings.ToUpper(want)) || strings.Count(k.Path, `\`) != strings.Count(want, `\`) {
+			v.add(CodeKeyLocation, "", SeverityError, "key path \"%s\" is not %s", k.Path, KeyPath("<service>"))
 		}
 	}
 	svc := k.Service
 	if svc != "" && !strings.EqualFold(svc, ServiceDS) && !strings.EqualFold(svc, ServiceIS) {
-		v.add(CodeService, "", SeverityError, "key is under %q; it must be under %s or %s", svc, ServiceDS, ServiceIS)
+		v.add(CodeService, "", SeverityError, "key is under \"%s\"; it must be under %s or %s", svc, ServiceDS, ServiceIS)
 	}
 
 	// Which values are there, with what types.
@@ -145,7 +152,7 @@ func (v *validator) check(k *Key, ev *Evidence) {
 		misnamed := false
 		for _, s := range Values {
 			if normName(s.Name) == normName(rv.Name) {
-				v.add(CodeMisnamedValue, rv.Name, SeverityError, "value name must be typed exactly %q (seed 002: type the value names exactly, and match the case); the engine ignores %q", s.Name, rv.Name)
+				v.add(CodeMisnamedValue, rv.Name, SeverityError, "value name must be typed exactly \"%s\" (seed 002: type the value names exactly, and match the case); the engine ignores \"%s\"", s.Name, rv.Name)
 				misnamed = true
 				break
 			}
@@ -230,13 +237,13 @@ func (v *validator) check(k *Key, ev *Evidence) {
 			}
 			v.checkUNC(ValueRstMap, fmt.Sprintf("line %d ", i+1), l)
 			if !strings.Contains(lastComponent(l), ".") {
-				v.add(CodeRstMapNotFile, ValueRstMap, SeverityWarning, "line %d %q does not end in a database file name (dbpath\\dbname.EDB)", i+1, l)
+				v.add(CodeRstMapNotFile, ValueRstMap, SeverityWarning, "line %d \"%s\" does not end in a database file name (dbpath\\dbname.EDB)", i+1, l)
 			}
 		}
 		for i := 0; i+1 < len(lines); i += 2 {
 			b, a := lines[i], lines[i+1]
 			if b != a && strings.EqualFold(b, a) {
-				v.add(CodeRstMapCaseOnly, ValueRstMap, SeverityWarning, "lines %d and %d differ only in letter case (%q, %q); the lines of a pair only differ if servers or paths changed: check them for typing errors", i+1, i+2, b, a)
+				v.add(CodeRstMapCaseOnly, ValueRstMap, SeverityWarning, "lines %d and %d differ only in letter case (\"%s\", \"%s\"); the lines of a pair only differ if servers or paths changed: check them for typing errors", i+1, i+2, b, a)
 			}
 			if fb, fa := lastComponent(b), lastComponent(a); fb != "" && fa != "" && !strings.EqualFold(fb, fa) {
 				v.add(CodeRstMapFileDiffers, ValueRstMap, SeverityWarning, "lines %d and %d name different database files (%s, %s)", i+1, i+2, fb, fa)
@@ -253,7 +260,7 @@ func (v *validator) check(k *Key, ev *Evidence) {
 	if ok[ValueLogPath] && ok[ValueBackupLogPath] {
 		lp, bp := found[ValueLogPath].String(), found[ValueBackupLogPath].String()
 		if !strings.EqualFold(strings.TrimRight(lp, `\`), strings.TrimRight(bp, `\`)) {
-			v.add(CodeBackupLogPath, ValueBackupLogPath, SeverityWarning, "BackupLogPath %q is not LogPath %q; both point to the current Transaction Logs folder (not the \"before\" log path)", bp, lp)
+			v.add(CodeBackupLogPath, ValueBackupLogPath, SeverityWarning, "BackupLogPath \"%s\" is not LogPath \"%s\"; both point to the current Transaction Logs folder (not the \"before\" log path)", bp, lp)
 		}
 	}
 	v.checkServers(found, ok, lines)
@@ -287,13 +294,17 @@ func uncServer(p string) (string, bool) {
 
 func (v *validator) checkUNC(name, where, p string) {
 	if _, ok := uncServer(p); ok {
+		share := strings.SplitN(p[2:], `\`, 3)[1]
+		if len(share) != 2 || share[1] != '$' || !isLetter(share[0]) {
+			v.add(CodeNotDriveShare, name, SeverityWarning, "%s\"%s\" uses share \"%s\"; seed 002 gives the form \\\\SERVERNAME\\D$\\path (the drive's administrative share)", where, p, share)
+		}
 		return
 	}
 	hint := `\\SERVERNAME\D$\path`
 	if len(p) >= 2 && p[1] == ':' {
 		hint = `\\SERVERNAME\` + p[:1] + `$` + p[2:]
 	}
-	v.add(CodeNotUNC, name, SeverityError, "%s%q is not a UNC path; seed 002 gives the form \\\\SERVERNAME\\D$\\path, e.g. %s", where, p, hint)
+	v.add(CodeNotUNC, name, SeverityError, "%s\"%s\" is not a UNC path; seed 002 gives the form \\\\SERVERNAME\\D$\\path, e.g. %s", where, p, hint)
 }
 
 // checkServers looks at the server names of every path: the "before"
@@ -351,7 +362,7 @@ func (v *validator) checkServers(found map[string]RegValue, ok map[string]bool, 
 			typo[odd] = true
 			for _, u := range uses {
 				if strings.ToUpper(u.server) == odd {
-					v.add(CodeServerTypo, u.value, SeverityError, "%s names server %q, %d letter(s) away from %q used elsewhere in the key: a single typing error makes the restoration fail", u.where, u.server, d, good)
+					v.add(CodeServerTypo, u.value, SeverityError, "%s names server \"%s\", %d letter(s) away from \"%s\" used elsewhere in the key: a single typing error makes the restoration fail", u.where, u.server, d, good)
 					break
 				}
 			}
@@ -371,7 +382,7 @@ func (v *validator) checkServers(found map[string]RegValue, ok map[string]bool, 
 				continue
 			}
 			if n != first {
-				v.add(CodeServerMismatch, u.value, SeverityWarning, "%s names server %q but other %s paths name %q", u.where, u.server, what, first)
+				v.add(CodeServerMismatch, u.value, SeverityWarning, "%s names server \"%s\" but other %s paths name \"%s\"", u.where, u.server, what, first)
 			}
 		}
 	}

@@ -78,6 +78,18 @@ func TestValidateRules(t *testing.T) {
 		{"rstmap not UNC", rstmap(`E:\EXCHSRVR\MDBDATA\PRIV.EDB`, newPriv, oldPub, newPub), nil, CodeNotUNC, ValueRstMap, SeverityError, `\\SERVERNAME\E$\EXCHSRVR\MDBDATA\PRIV.EDB`},
 		{"logpath not UNC", withValue(ValueLogPath, ptr(StringValue(ValueLogPath, `f:\exchsrvr\mdbdata`))), nil, CodeNotUNC, ValueLogPath, SeverityError, "not a UNC path"},
 		{"checkpoint not UNC", withValue(ValueCheckpointFilePath, ptr(StringValue(ValueCheckpointFilePath, `\\NEWSERVER`))), nil, CodeNotUNC, ValueCheckpointFilePath, SeverityError, "not a UNC path"},
+		{"not a drive share", withValue(ValueLogPath, ptr(StringValue(ValueLogPath, `\\NEWSERVER\exchange\mdbdata`))), nil, CodeNotDriveShare, ValueLogPath, SeverityWarning, `share "exchange"`},
+		{"key location", func() *Key {
+			k := seedKey()
+			k.Path = `HKEY_CURRENT_USER\Software\MSExchangeIS\Restore in Progress`
+			return k
+		}(), nil, CodeKeyLocation, "", SeverityError, "is not HKEY_LOCAL_MACHINE"},
+		{"key location, nested", func() *Key {
+			k := seedKey()
+			k.Path = KeyPath(ServiceIS + `\ParametersSystem`)
+			k.Service = ServiceIS
+			return k
+		}(), nil, CodeKeyLocation, "", SeverityError, "ParametersSystem"},
 		{"backup log path", withValue(ValueBackupLogPath, ptr(StringValue(ValueBackupLogPath, `\\NEWSERVER\c$\oldlogs`))), nil, CodeBackupLogPath, ValueBackupLogPath, SeverityWarning, "not LogPath"},
 		{"lowlog mismatch", withValue(ValueLowLog, ptr(DWordValue(ValueLowLog, 0x37))), seedEvidence, CodeLowLogMismatch, ValueLowLog, SeverityError, "Do not put any other number here"},
 		{"lowlog zero", withValue(ValueLowLog, ptr(DWordValue(ValueLowLog, 0))), nil, CodeLowLogZero, ValueLowLog, SeverityError, "is 0"},
