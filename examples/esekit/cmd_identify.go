@@ -50,7 +50,11 @@ func describeIdentity(v identity) string {
 		s += ", format " + v.Format
 	}
 	if v.PageSize != 0 {
-		s += fmt.Sprintf(", %d-byte pages", v.PageSize)
+		if v.Type == typeLog {
+			s += fmt.Sprintf(", for %d-byte database pages", v.PageSize)
+		} else {
+			s += fmt.Sprintf(", %d-byte pages", v.PageSize)
+		}
 	}
 	if v.SectorSize != 0 {
 		s += fmt.Sprintf(", %d-byte sectors", v.SectorSize)
