@@ -452,7 +452,12 @@ func PlanHard(in *HardInput, opts *Options) (*Plan, error) {
 		return nil, err
 	}
 	p.Set = set
-	// Every log LowLog..HighLog, with one signature and chained.
+	// Every log LowLog..HighLog, with one signature (the databases', else
+	// the patch file's) and chained.
+	ref := pats[0].f.Header.LogSignature
+	if len(dbs) > 0 {
+		ref = dbs[0].hdr.LogSignature
+	}
 	var prev *eselog.SetFile
 	for g := low; g <= high; g++ {
 		f := set.Log(g)
@@ -466,8 +471,8 @@ func PlanHard(in *HardInput, opts *Options) (*Plan, error) {
 		if f == nil {
 			return p.fail(em, ese.ErrMissingRestoreLogFiles, "log generation 0x%X of the backup set (0x%X-0x%X) is missing from the restore folder", g, low, high), nil
 		}
-		if !f.Signature.Equal(pats[0].f.Header.LogSignature) {
-			return p.fail(em, ese.ErrBadLogSignature, "%s belongs to log stream %s, the backup to %s", f.File, f.Signature, pats[0].f.Header.LogSignature), nil
+		if !f.Signature.Equal(ref) {
+			return p.fail(em, ese.ErrBadLogSignature, "%s belongs to log stream %s, the restored databases to %s", f.File, f.Signature, ref), nil
 		}
 		if prev != nil && f.PrevCreated != prev.Created {
 			return p.fail(em, ese.ErrGivenLogFileIsNotContiguous, "%s does not chain to %s", f.File, prev.File), nil
