@@ -3,6 +3,7 @@ package eselog
 import (
 	"bytes"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/esekit/esekit/ese"
@@ -454,5 +455,103 @@ func TestLegacyRecords(t *testing.T) {
 			t.Errorf("%s: no LRCHECKSUM first", rel)
 		}
 		t.Logf("%s: %d records %v", rel, len(recs), h)
+	}
+}
+
+func TestAttachDBGenD(t *testing.T) {
+	data := testcorpus.Read(t, "appdata/edb0000D.log")
+	signLog := ese.DecodeSignature(data[44:])
+	// The header's ATTACHINFO list (@671) names dbid 1 first; its signDb
+	// sits at +36 of the entry.
+	if data[671] != 1 {
+		t.Fatalf("first ATTACHINFO dbid %d", data[671])
+	}
+	sign1 := ese.DecodeSignature(data[671+36:])
+	n, n1 := 0, 0
+	for _, r := range decodeAll(t, "appdata/edb0000D.log") {
+		at, ok := r.(*AttachDB)
+		if !ok {
+			continue
+		}
+		n++
+		if at.Flags != DBUnicodeNames|DBSparseFile || !at.IsUnicode() {
+			t.Errorf("%v: flags %#x", at.Pos(), at.Flags)
+		}
+		if !at.SignLog.Equal(signLog) {
+			t.Errorf("%v: AttachDB signLog differs from the file's", at.Pos())
+		}
+		if !at.Consistent.Less(at.Pos()) {
+			t.Errorf("%v: lgposConsistent %v not before the attach", at.Pos(), at.Consistent)
+		}
+		if !strings.HasSuffix(at.Path(), `\CacheStorage.edb`) {
+			t.Errorf("%v: path does not end with CacheStorage.edb", at.Pos())
+		}
+		if at.DBID() == 1 {
+			n1++
+			if !at.SignDb.Equal(sign1) || at.SignDb.Random != 0x832091FC {
+				t.Errorf("%v: dbid 1 signDb %#x, header list %#x", at.Pos(), at.SignDb.Random, sign1.Random)
+			}
+		}
+	}
+	if n != 28 || n1 != 27 {
+		t.Errorf("%d AttachDB, %d of dbid 1; want 28 and 27", n, n1)
+	}
+}
+
+func TestLegacyRecordValues(t *testing.T) {
+	k1 := testcorpus.Read(t, "wlm-kimberli13/edb00001.log")
+	recs := roundTrip(t, "k1", walkLegacy(t, k1))
+	if len(recs) != 247 {
+		t.Errorf("kimberli13 edb00001.log: %d records, want 247", len(recs))
+	}
+	var cr *CreateDB
+	var in *Init
+	for _, r := range recs {
+		switch v := r.(type) {
+		case *CreateDB:
+			cr = v
+		case *Init:
+			in = v
+		}
+	}
+	// The legacy CreateDB carries the implicit create version 1.0
+	// (LOGSTREAM.md §1.4.4) and a Unicode path.
+	if cr == nil || cr.Pos() != (ese.LogPos{Offset: 0x6C, Sector: 9, Generation: 1}) || cr.Flags != CreateDBVersionInfo|DBUnicodeNames ||
+		cr.Version != 1 || cr.UpdateMajor != 0 || cr.DBID() != 1 {
+		t.Fatalf("legacy CreateDB not as expected")
+	}
+	if !strings.HasSuffix(cr.Path(), `\WindowsMail.MSMessageStore`) {
+		t.Errorf("legacy CreateDB path does not end with WindowsMail.MSMessageStore")
+	}
+	db := testcorpus.Read(t, "wlm-kimberli13/WindowsMail.MSMessageStore")
+	if sig := ese.DecodeSignature(db[24:]); !sig.Equal(cr.SignDb) {
+		t.Errorf("legacy CreateDB signDb %#x, database header %#x", cr.SignDb.Random, sig.Random)
+	}
+	// Init2's DBMS_PARAM has the same 567-byte layout in 7.3704 logs: its
+	// log file size in sectors is the header's csecLGFile.
+	if in == nil || in.Pos() != (ese.LogPos{Offset: 0x16, Sector: 8, Generation: 1}) ||
+		in.Params.LogFileSectors != uint32(bin.U16(k1, 12)) || in.Params.LogFileSectors != 4096 {
+		t.Errorf("legacy Init2 not as expected")
+	}
+	// The first LRCHECKSUM of a 512-byte-sector log: at (1,8,0), covering
+	// 490 bytes forward, the next one 576 bytes after its end.
+	ck, ok := recs[0].(*Checksum)
+	if !ok || ck.Pos() != (ese.LogPos{Sector: 8, Generation: 1}) || ck.CbBackwards != 0 || ck.CbForwards != 490 ||
+		ck.CbNext != 576 || ck.UseShortChecksum != ShortChecksumOff {
+		t.Errorf("first LRCHECKSUM not as expected")
+	}
+	// kimberli13's edb.log records the backup of generation 1 in the
+	// header-update phase (4) of a Backup2.
+	k2 := roundTrip(t, "k2", walkLegacy(t, testcorpus.Read(t, "wlm-kimberli13/edb.log")))
+	var upd *Backup2
+	for _, r := range k2 {
+		if b, ok := r.(*Backup2); ok && b.Phase == 4 {
+			upd = b
+		}
+	}
+	if len(k2) != 404 || upd == nil || upd.Pos() != (ese.LogPos{Offset: 0xB9, Sector: 8, Generation: 2}) || upd.DBID() != 1 ||
+		upd.Info.Mark != (ese.LogPos{Offset: 0x4E, Sector: 0x16, Generation: 1}) || upd.Info.GenLow != 1 || upd.Info.GenHigh != 1 ||
+		upd.Scope != 1 || !upd.Info.MarkTime.Valid() {
+		t.Errorf("kimberli13 edb.log: %d records; Backup2 update phase not as expected", len(k2))
 	}
 }
