@@ -288,18 +288,21 @@ func (f *File) buildIndex() {
 	}
 }
 
-// lookup finds the last image of pgno (rebuilding the index when Images
-// was changed by the caller).
+// Reindex rebuilds the page-number index after a caller changed Images.
+// Open builds it; Page and Has only read it, so a File may be shared by
+// goroutines as long as nobody changes Images.
+func (f *File) Reindex() { f.buildIndex() }
+
+// lookup finds the last image of pgno.
 func (f *File) lookup(pgno uint32) (int, bool) {
-	if f.index == nil || len(f.index) > len(f.Images) {
+	if f.index == nil {
 		f.buildIndex()
 	}
 	i, ok := f.index[pgno]
 	if !ok || i >= len(f.Images) || f.Images[i].Pgno != pgno {
-		f.buildIndex()
-		i, ok = f.index[pgno]
+		return 0, false
 	}
-	return i, ok
+	return i, true
 }
 
 // Has reports whether the file holds an image of page pgno.
