@@ -589,11 +589,11 @@ func (c *legacyCursor) readCk(off int64) error {
 	return nil
 }
 
-func (c *legacyCursor) next(a *accounting) (RawRecord, error) {
+func (c *legacyCursor) next(a *accounting, out *RawRecord) error {
 	for {
 		r, err := c.step(a)
 		if err != nil {
-			return r, err
+			return err
 		}
 		if r.Type == RecNOP {
 			a.nop++
@@ -605,7 +605,8 @@ func (c *legacyCursor) next(a *accounting) (RawRecord, error) {
 		}
 		c.prevNOP = false
 		a.records += int64(len(r.Bytes))
-		return r, nil
+		*out = r
+		return nil
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"iter"
+	"math/bits"
 
 	"github.com/esekit/esekit/ese"
 	"github.com/esekit/esekit/internal/bin"
@@ -74,6 +75,7 @@ type Log struct {
 	// legacy scan results
 	legacyLastCk   int64 // offset of the last LRCHECKSUM of the chain
 	legacyShadowAt int   // sector replaced by its shadow (repair), or -1
+	secShift       uint  // log2 of the sector size (a power of two, checked by DecodeFileHeader)
 }
 
 // Open reads the header of the log file in r (size bytes), checks the file's
@@ -96,7 +98,7 @@ func OpenOptions(r io.ReaderAt, size int64, opts Options) (*Log, error) {
 	if int(h.FileSectors) <= h.DataSectors() {
 		return nil, ese.NewFormatError("log header", 12, ese.ErrLogFileCorrupt, "file of %d sectors has no room for data after a %d-sector header", h.FileSectors, h.DataSectors())
 	}
-	l := &Log{Header: h, Size: size, r: r, opts: opts, legacyShadowAt: -1}
+	l := &Log{Header: h, Size: size, r: r, opts: opts, legacyShadowAt: -1, secShift: uint(bits.TrailingZeros16(h.SectorSize))}
 	if h.Legacy() {
 		err = l.scanLegacy()
 	} else {
@@ -121,8 +123,7 @@ func (l *Log) SectorSize() int { return int(l.Header.SectorSize) }
 
 // PosAt converts a byte offset in this file to a log position.
 func (l *Log) PosAt(off int64) ese.LogPos {
-	s := int64(l.Header.SectorSize)
-	return ese.LogPos{Generation: l.Header.Generation, Sector: uint16(off / s), Offset: uint16(off % s)}
+	return ese.LogPos{Generation: l.Header.Generation, Sector: uint16(off >> l.secShift), Offset: uint16(off & (1<<l.secShift - 1))}
 }
 
 // OffsetOf converts a log position of this generation to a byte offset in
@@ -199,6 +200,7 @@ type filterSet struct {
 	dbids [4]uint64
 	anyT  bool
 	anyD  bool
+	all   bool
 }
 
 func (f Filter) compile() filterSet {
@@ -211,6 +213,7 @@ func (f Filter) compile() filterSet {
 	for _, d := range f.DBIDs {
 		s.dbids[d>>6] |= 1 << (d & 63)
 	}
+	s.all = s.anyT && s.anyD
 	return s
 }
 
@@ -260,7 +263,7 @@ func RecordDBID(b []byte) (uint8, bool) {
 
 // bodyCursor yields the raw records of one body format in order.
 type bodyCursor interface {
-	next(acct *accounting) (RawRecord, error) // io.EOF after the last
+	next(acct *accounting, r *RawRecord) error // io.EOF after the last
 }
 
 // accounting counts where the bytes of the used part of a file went.
@@ -307,28 +310,35 @@ func (l *Log) NewReader(ctx context.Context, f Filter) *Reader {
 // NextRaw returns the next selected record without decoding it. At the end
 // of the valid data it returns io.EOF (or the Log's TailErr).
 func (rd *Reader) NextRaw() (RawRecord, error) {
+	var r RawRecord
+	err := rd.nextRaw(&r)
+	return r, err
+}
+
+// nextRaw fills r with the next selected record.
+func (rd *Reader) nextRaw(r *RawRecord) error {
 	if rd.err != nil {
-		return RawRecord{}, rd.err
+		return rd.err
 	}
 	for {
 		if rd.n&63 == 0 {
 			if err := rd.ctx.Err(); err != nil {
 				rd.err = err
-				return RawRecord{}, err
+				return err
 			}
 		}
 		rd.n++
-		r, err := rd.c.next(&rd.acct)
-		if err != nil {
+		if err := rd.c.next(&rd.acct, r); err != nil {
 			if err == io.EOF && rd.l.TailErr != nil {
 				err = rd.l.TailErr
 			}
 			rd.err = err
-			return RawRecord{}, err
+			*r = RawRecord{}
+			return err
 		}
 		rd.last = r.Pos
-		if rd.filter.keep(&r) {
-			return r, nil
+		if rd.filter.all || rd.filter.keep(r) {
+			return nil
 		}
 	}
 }
@@ -416,7 +426,7 @@ func (c *modernCursor) load(isec int) ([]byte, error) {
 	return c.seg, nil
 }
 
-func (c *modernCursor) next(a *accounting) (RawRecord, error) {
+func (c *modernCursor) next(a *accounting, out *RawRecord) error {
 	cur := c.pbNext
 	inFrag := false
 	var total int64
@@ -433,12 +443,12 @@ func (c *modernCursor) next(a *accounting) (RawRecord, error) {
 		if cur >= c.end {
 			drop()
 			c.pbNext = cur
-			return RawRecord{}, io.EOF
+			return io.EOF
 		}
 		isec := int(cur / SegmentSize)
 		seg, err := c.load(isec)
 		if err != nil {
-			return RawRecord{}, err
+			return err
 		}
 		ib := int(cur % SegmentSize)
 		if ib == 0 {
@@ -450,16 +460,16 @@ func (c *modernCursor) next(a *accounting) (RawRecord, error) {
 		switch RecordType(b[0]) {
 		case RecFragmentBegin:
 			if len(b) < 8 {
-				return RawRecord{}, c.l.corruptAt(cur, "FragmentBegin header runs past its segment")
+				return c.l.corruptAt(cur, "FragmentBegin header runs past its segment")
 			}
 			if inFrag && (ib != SegmentHeaderSize || RecordType(b[7]) != RecUndoInfo) {
-				return RawRecord{}, c.l.corruptAt(cur, "FragmentBegin inside an open fragmented record")
+				return c.l.corruptAt(cur, "FragmentBegin inside an open fragmented record")
 			}
 			drop()
 			t := bin.U32(b, 1)
 			piece := int(bin.U16(b, 5))
 			if uint32(piece) >= t || piece > len(b)-7 {
-				return RawRecord{}, c.l.corruptAt(cur, "FragmentBegin piece of %d bytes of a %d-byte record does not fit", piece, t)
+				return c.l.corruptAt(cur, "FragmentBegin piece of %d bytes of a %d-byte record does not fit", piece, t)
 			}
 			// The declared total is not trusted for allocation: the buffer
 			// grows with the pieces actually read, which the end of data
@@ -471,11 +481,11 @@ func (c *modernCursor) next(a *accounting) (RawRecord, error) {
 			cur += int64(7 + piece)
 		case RecFragment:
 			if len(b) < 3 {
-				return RawRecord{}, c.l.corruptAt(cur, "Fragment header runs past its segment")
+				return c.l.corruptAt(cur, "Fragment header runs past its segment")
 			}
 			piece := int(bin.U16(b, 1))
 			if piece > len(b)-3 {
-				return RawRecord{}, c.l.corruptAt(cur, "Fragment piece of %d bytes runs past its segment", piece)
+				return c.l.corruptAt(cur, "Fragment piece of %d bytes runs past its segment", piece)
 			}
 			if c.skipPart {
 				// A continuation of a record that began before the start
@@ -486,10 +496,10 @@ func (c *modernCursor) next(a *accounting) (RawRecord, error) {
 				continue
 			}
 			if !inFrag {
-				return RawRecord{}, c.l.corruptAt(cur, "Fragment outside a fragmented record")
+				return c.l.corruptAt(cur, "Fragment outside a fragmented record")
 			}
 			if int64(piece) > total-int64(len(c.asm)) {
-				return RawRecord{}, c.l.corruptAt(cur, "Fragment piece of %d bytes overflows the %d-byte record", piece, total)
+				return c.l.corruptAt(cur, "Fragment piece of %d bytes overflows the %d-byte record", piece, total)
 			}
 			c.asm = append(c.asm, b[3:3+piece]...)
 			pieces++
@@ -497,13 +507,13 @@ func (c *modernCursor) next(a *accounting) (RawRecord, error) {
 			cur += int64(3 + piece)
 			if int64(len(c.asm)) == total {
 				if err := checkAssembled(c.asm); err != nil {
-					return RawRecord{}, c.l.corruptAt(fragStart, "reassembled record: %v", err)
+					return c.l.corruptAt(fragStart, "reassembled record: %v", err)
 				}
 				a.records += total
 				a.fragHeader += pieceBytes - total
-				r := RawRecord{Type: RecordType(c.asm[0]), Pos: c.l.PosAt(c.pbNext), Offset: fragStart, Bytes: c.asm, Fragments: pieces}
+				*out = RawRecord{Type: RecordType(c.asm[0]), Pos: c.l.PosAt(c.pbNext), Offset: fragStart, Bytes: c.asm, Fragments: pieces}
 				c.pbNext = cur
-				return r, nil
+				return nil
 			}
 		case RecNOP:
 			n := 1
@@ -523,26 +533,26 @@ func (c *modernCursor) next(a *accounting) (RawRecord, error) {
 					drop()
 					c.pbNext = int64(isec) * SegmentSize
 				} else {
-					return RawRecord{}, c.l.corruptAt(cur, "%v record inside an open fragmented record", t)
+					return c.l.corruptAt(cur, "%v record inside an open fragmented record", t)
 				}
 			}
 			if RecordType(b[0]) >= RecTypeMax {
-				return RawRecord{}, c.l.corruptAt(cur, "invalid record type %d", b[0])
+				return c.l.corruptAt(cur, "invalid record type %d", b[0])
 			}
 			n, err := RecordSize(b)
 			if err != nil {
 				if errors.Is(err, ErrShortRecord) {
-					return RawRecord{}, c.l.corruptAt(cur, "%v record header runs past its segment", RecordType(b[0]))
+					return c.l.corruptAt(cur, "%v record header runs past its segment", RecordType(b[0]))
 				}
-				return RawRecord{}, c.l.corruptAt(cur, "%v", err)
+				return c.l.corruptAt(cur, "%v", err)
 			}
 			if n > len(b) || n <= 0 {
-				return RawRecord{}, c.l.corruptAt(cur, "%v record of %d bytes runs past its segment (%d bytes left)", RecordType(b[0]), n, len(b))
+				return c.l.corruptAt(cur, "%v record of %d bytes runs past its segment (%d bytes left)", RecordType(b[0]), n, len(b))
 			}
 			a.records += int64(n)
-			r := RawRecord{Type: RecordType(b[0]), Pos: c.l.PosAt(c.pbNext), Offset: cur, Bytes: b[:n]}
+			*out = RawRecord{Type: RecordType(b[0]), Pos: c.l.PosAt(c.pbNext), Offset: cur, Bytes: b[:n]}
 			c.pbNext = cur + int64(n)
-			return r, nil
+			return nil
 		}
 	}
 }

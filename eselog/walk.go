@@ -134,10 +134,9 @@ func (l *Log) Walk(ctx context.Context) (*Stats, error) {
 	var counts [256]int
 	rd := l.NewReader(ctx, Filter{})
 	var err error
+	var r RawRecord
 	for {
-		var r RawRecord
-		r, err = rd.NextRaw()
-		if err != nil {
+		if err = rd.nextRaw(&r); err != nil {
 			break
 		}
 		counts[r.Type]++
