@@ -220,3 +220,58 @@ func TestDetectPageSize(t *testing.T) {
 		}
 	}
 }
+
+func TestConcurrentLookups(t *testing.T) {
+	var images [][]byte
+	for i := uint32(1); i <= 20; i++ {
+		images = append(images, dbPage(4096, i*3, true, byte(i)))
+	}
+	b, _ := Encode(seedHeader(), 4096, images)
+	f, err := Decode(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error)
+	for g := 0; g < 4; g++ {
+		go func() {
+			var err error
+			for pgno := uint32(0); pgno < 70; pgno++ {
+				p, e := f.Page(pgno)
+				switch {
+				case pgno%3 == 0 && pgno >= 3 && pgno <= 60:
+					if e != nil || !bytes.Equal(p, images[pgno/3-1]) {
+						err = e
+					}
+				case !errors.Is(e, ese.ErrMissingPatchPage):
+					err = e
+				}
+			}
+			done <- err
+		}()
+	}
+	for g := 0; g < 4; g++ {
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}
+	// Images changed by hand: Reindex.
+	f.Images = f.Images[:1]
+	f.Reindex()
+	if f.Has(6) || !f.Has(3) {
+		t.Error("Reindex")
+	}
+}
+
+func BenchmarkDecodePatchFile(b *testing.B) {
+	var images [][]byte
+	for i := uint32(1); i <= 64; i++ {
+		images = append(images, dbPage(8192, i, true, byte(i)))
+	}
+	data, _ := Encode(seedHeader(), 8192, images)
+	b.SetBytes(int64(len(data)))
+	for b.Loop() {
+		if _, err := Decode(data); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
