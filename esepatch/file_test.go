@@ -3,6 +3,7 @@ package esepatch
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -240,10 +241,10 @@ func TestConcurrentLookups(t *testing.T) {
 				switch {
 				case pgno%3 == 0 && pgno >= 3 && pgno <= 60:
 					if e != nil || !bytes.Equal(p, images[pgno/3-1]) {
-						err = e
+						err = fmt.Errorf("page %d: %v, bytes equal %v", pgno, e, bytes.Equal(p, images[pgno/3-1]))
 					}
 				case !errors.Is(e, ese.ErrMissingPatchPage):
-					err = e
+					err = fmt.Errorf("page %d: %v, want -534", pgno, e)
 				}
 			}
 			done <- err
