@@ -139,6 +139,19 @@ func FromRegFile(f *RegFile) (*Key, error) {
 	return nil, ErrNoKey
 }
 
+// AllFromRegFile decodes every Restore in Progress key section of f (an
+// export of the whole Services key can hold one for MSExchangeDS and one
+// for MSExchangeIS), in file order.
+func AllFromRegFile(f *RegFile) []*Key {
+	var out []*Key
+	for _, k := range f.Keys {
+		if !k.Delete && IsKeyPath(k.Path) {
+			out = append(out, FromRegKey(k))
+		}
+	}
+	return out
+}
+
 // ParseKey parses a .reg file and decodes its Restore in Progress key.
 func ParseKey(b []byte) (*Key, error) {
 	f, err := ParseRegFile(b)

@@ -224,3 +224,22 @@ func TestQuotedStringEscapes(t *testing.T) {
 		}
 	}
 }
+
+func TestAllFromRegFile(t *testing.T) {
+	ds := seedKey()
+	ds.Path, ds.Service = KeyPath(ServiceDS), ServiceDS
+	f := &RegFile{Format: Regedit5, Keys: []RegKey{
+		{Path: ServicesPath + `\MSExchangeDS`},
+		ds.RegFile(Regedit5).Keys[0],
+		{Path: KeyPath(ServiceIS), Delete: true},
+		seedKey().RegFile(Regedit5).Keys[0],
+	}}
+	g, err := ParseRegFile(f.Marshal())
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := AllFromRegFile(g)
+	if len(keys) != 2 || keys[0].Service != ServiceDS || keys[1].Service != ServiceIS || keys[1].HighLog != 0x3f {
+		t.Errorf("keys: %+v", keys)
+	}
+}
