@@ -161,6 +161,7 @@ func PlanSoft(in *SoftInput, opts *Options) (*Plan, error) {
 	}
 
 	var ck *eselog.CheckpointInfo
+	attachInCheckpoint := false
 	if in.Checkpoint != nil {
 		c, err := esechk.Read(in.Checkpoint)
 		if err != nil {
@@ -168,17 +169,24 @@ func PlanSoft(in *SoftInput, opts *Options) (*Plan, error) {
 				Message: fmt.Sprintf("the checkpoint %s cannot be read (%v): the engine scans the logs and starts at the lowest one", in.CheckpointName, err)})
 		} else {
 			ck = &eselog.CheckpointInfo{File: in.CheckpointName, Pos: c.Checkpoint, Signature: c.LogSignature}
+			attachInCheckpoint = c.AttachInfoPresent()
 		}
 	}
 	rp := set.Replay(ck)
 	if rp.Start != 0 {
 		if rp.FromCheckpoint {
+			// The engine trusts the checkpoint's own position only with its
+			// attach list present and a log of 8.4000.4.3 or later;
+			// otherwise it moves the start to the beginning of that
+			// generation (LGFakeCheckpointToLogFile), as for legacy logs.
 			p.Start = ck.Pos
-			if f := set.Log(rp.Start); f != nil && !strings.HasPrefix(f.Format, "8.") {
-				p.Start = logStart(set, rp.Start) // legacy logs start at their beginning
+			why := "its attach list is present"
+			if f := set.File(firstOr(rp.Files)); f == nil || !attachInCheckpoint || !attachInfoInCheckpointVersion(f.Header) {
+				p.Start = logStart(set, rp.Start)
+				why = "moved to the beginning of that generation: the checkpoint carries no attach list, or the log predates 8.4000.4.3"
 			}
 			em.emit(Event{Kind: EventStart, Generation: rp.Start, Files: []string{in.CheckpointName},
-				Message: fmt.Sprintf("replay starts at the checkpoint %s", ck.Pos)})
+				Message: fmt.Sprintf("replay starts at %s from the checkpoint %s (%s)", p.Start, ck.Pos, why)})
 		} else {
 			p.Start = logStart(set, rp.Start)
 			em.emit(Event{Kind: EventStart, Generation: rp.Start,
@@ -578,4 +586,23 @@ func PlanHard(in *HardInput, opts *Options) (*Plan, error) {
 	}
 	sort.SliceStable(p.Logs, func(i, j int) bool { return p.Logs[i].Generation < p.Logs[j].Generation })
 	return p, nil
+}
+
+func firstOr(s []string) string {
+	if len(s) == 0 {
+		return ""
+	}
+	return s[0]
+}
+
+// attachInfoInCheckpointVersion reports a log version whose checkpoints
+// may carry the attach list: 8.4000.4.3 or later (FLGVersionAttachInfoInCheckpoint).
+func attachInfoInCheckpointVersion(h *eselog.FileHeader) bool {
+	if h == nil || h.Legacy() {
+		return false
+	}
+	if h.VersionUpdateMajor != 4 {
+		return h.VersionUpdateMajor > 4
+	}
+	return h.VersionUpdateMinor >= 3
 }

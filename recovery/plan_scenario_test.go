@@ -109,7 +109,7 @@ type planScenario struct {
 }
 
 var (
-	srumStart = &ese.LogPos{Generation: 0x51, Sector: 9}
+	srumStart = &ese.LogPos{Generation: 0x51, Sector: 1} // SRU.chk (0x51,9,0) has no attach list
 	srumLow   = &ese.LogPos{Generation: 0x4e, Sector: 1}
 )
 
@@ -196,7 +196,7 @@ func TestPlanScenarios(t *testing.T) {
 			setAttached(t, filepath.Join(d, "SRU00051.log"), func(a *ese.AttachInfo) { a.SetPath(`..\..\..\etc\SRUDB.dat`) })
 		}, rmap: func(d string) *RestoreMap { m, _ := NewRestoreMap([]string{d}); return m }, code: ese.ErrAttachedDatabaseMismatch},
 		{name: "soft: clean database needs nothing", set: "museum-srum-server2022-apt-1daylater", code: 0, action: ActionNone,
-			start: &ese.LogPos{Generation: 5, Sector: 6}},
+			start: &ese.LogPos{Generation: 5, Sector: 1}},
 		{name: "soft: logs absent (goese-qmgr)", set: "goese-qmgr", db: "qmgr.db", ckpt: "-", code: ese.ErrDatabaseDirtyShutdown},
 		{name: "soft: logs absent, checkpoint present (RavenDB)", set: "ravendb-ssdug", db: "Data", ckpt: "RVN.chk", code: ese.ErrDatabaseDirtyShutdown},
 		{name: "soft: database never finished being created", set: "museum-ntds-win2012r2", db: "temp.edb", ckpt: "-", code: ese.ErrDatabaseCorrupted},

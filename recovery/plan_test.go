@@ -49,8 +49,9 @@ func TestPlanSoftDirtySRUM(t *testing.T) {
 	if p.Error != 0 || p.Mode != ModeSoft {
 		t.Fatalf("plan error %d: %s", p.Error, p.Message)
 	}
-	// The real SRU.chk: checkpoint (0x51,9,0).
-	if p.Start != (ese.LogPos{Generation: 0x51, Sector: 9}) || p.End.Generation != 0x52 {
+	// The real SRU.chk: checkpoint (0x51,9,0) without attach list, so the
+	// engine starts at the beginning of generation 0x51.
+	if p.Start != (ese.LogPos{Generation: 0x51, Sector: 1}) || p.End.Generation != 0x52 {
 		t.Errorf("start %s end %s", p.Start, p.End)
 	}
 	want := []PlanLog{{File: "SRU00051.log", Generation: 0x51}, {File: "SRU.log", Generation: 0x52}}

@@ -1,0 +1,31 @@
+// Planning and offline procedures.
+//
+// Before any page is written, this package makes every decision the engine
+// makes before and during replay, and explains it:
+//
+//   - PlanSoft decides a soft (crash) recovery from a log folder, the
+//     databases and an optional checkpoint: where replay starts (the
+//     checkpoint, moved to the beginning of its generation when it carries
+//     no attach list; or the lowest log when there is no usable
+//     checkpoint), where it ends (the current log), what each database gets
+//     (replay, nothing, a truncated replay after a signature or path
+//     change, skip), or the exact engine error that stops it (-528, -509,
+//     -530, -501, -515, -541, -543, -544, -550, -551, -582, -590...).
+//   - PlanHard decides a hard recovery from an online backup (seed 002):
+//     the checkpoint is ignored, LowLog..HighLog must all be present with
+//     the databases' log signature, each database needs its matching patch
+//     file, and patch data applies only to the logs of the full backup.
+//   - RestoreMap renames logged database paths to files inside the
+//     caller's target folders, comparing paths as Windows does, and refuses
+//     anything that could resolve elsewhere (ErrUnsafePath).
+//   - PlanRollForward and PlanPointInTime turn seed 003's offline restore
+//     procedures into checked action lists; Procedure.Apply carries one out
+//     by moving files aside (never deleting), refuses a folder that no
+//     longer matches, and resumes a half-applied list.
+//   - IncrementalBackup and TruncatableLogs answer the backup side: what
+//     an incremental backup must copy, why it would fail (seed 004), which
+//     logs may be removed.
+//
+// Every decision is an Event with a stable EventKind, delivered to
+// Options.OnEvent and, with Options.Logger, as log/slog records.
+package recovery
