@@ -220,3 +220,77 @@ func BenchmarkDecodeRecord(b *testing.B) {
 	}
 	b.ReportMetric(float64(len(recs))*float64(b.N)/b.Elapsed().Seconds(), "records/s")
 }
+
+// TestMacroInfoListsMacroPages checks that each MacroInfo/MacroInfo2 lists
+// exactly the pages touched by the records of the macro committed just
+// before it: the records of that session carrying the macro's dbtime
+// (Split2/Merge2/PageMove/EmptyTree... and the node operation).
+func TestMacroInfoListsMacroPages(t *testing.T) {
+	checked := 0
+	for rel, recs := range corpusRecords(t) {
+		open := map[uint16]map[uint32]bool{} // procid → pages of its open macro
+		dbt := map[uint16]uint64{}
+		var committed map[uint32]bool
+		for _, r := range recs {
+			switch v := r.(type) {
+			case *Macro:
+				switch v.Type() {
+				case RecMacroBegin:
+					open[v.Procid], dbt[v.Procid] = map[uint32]bool{}, v.DBTime
+				case RecMacroCommit:
+					committed = open[v.Procid] // nil when the begin is in an earlier file
+					delete(open, v.Procid)
+				default:
+					delete(open, v.Procid)
+				}
+				continue
+			case *MacroInfo, *MacroInfo2:
+				var list []uint32
+				if mi, ok := v.(*MacroInfo); ok {
+					list = mi.Pgnos
+				} else {
+					list = v.(*MacroInfo2).Pgnos
+				}
+				if committed != nil {
+					got := map[uint32]bool{}
+					for _, p := range list {
+						got[p] = true
+					}
+					if len(got) != len(committed) {
+						t.Errorf("%s %v: %s lists %v, the macro touched %d pages", rel, r.Pos(), r.Type(), list, len(committed))
+					}
+					for p := range committed {
+						if !got[p] {
+							t.Errorf("%s %v: %s misses page %d", rel, r.Pos(), r.Type(), p)
+						}
+					}
+					checked++
+				}
+				committed = nil
+				continue
+			}
+			pr, ok := r.(PageRecord)
+			if !ok {
+				continue
+			}
+			sr, ok := r.(SessionRecord)
+			if !ok {
+				continue
+			}
+			pages := open[sr.ProcID()]
+			if pages == nil || pr.DbTime() != dbt[sr.ProcID()] {
+				continue
+			}
+			if pt, ok := r.(interface{ PagesTouched() []PageTouch }); ok {
+				for _, p := range pt.PagesTouched() {
+					pages[p.Pgno] = true
+				}
+			} else {
+				pages[pr.Pgno()] = true
+			}
+		}
+	}
+	if checked < 500 {
+		t.Errorf("only %d macro page lists checked", checked)
+	}
+}

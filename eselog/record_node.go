@@ -483,3 +483,14 @@ func (r *EmptyTree) AppendEncode(dst []byte) []byte {
 	copy(w[46+16*len(pages):], tail)
 	return dst
 }
+
+// PagesTouched returns the root (under the header's dbtimeBefore) and each
+// listed page (under its own).
+func (r *EmptyTree) PagesTouched() []PageTouch {
+	t := make([]PageTouch, 0, 1+len(r.Pages))
+	t = append(t, PageTouch{r.PageNumber, r.Before, false})
+	for _, p := range r.Pages {
+		t = append(t, PageTouch{p.Pgno, p.Before, false})
+	}
+	return t
+}
