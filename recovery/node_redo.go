@@ -29,12 +29,18 @@ type RedoOp struct {
 	ILine int
 	// Versioned is the record's 0x01 flag: the node gets NodeVersioned.
 	Versioned bool
+	// MayContainFutureData is the database's "may contain data from
+	// future logs" state: only then is a page already past the record
+	// skipped rather than an error (see NeedRedo).
+	MayContainFutureData bool
 }
 
 // DbTimeMismatchError reports a page whose dbtime is neither the record's
 // "before" dbtime nor already at or past its "after" dbtime
 // (ErrLGRIReportDbtimeMismatch). Err is ese.ErrDbTimeTooOld (a lost
-// flush: the page is older than expected) or ese.ErrDbTimeTooNew.
+// flush: the page is older than expected), ese.ErrDbTimeTooNew, or
+// ese.ErrDbTimeBeyondMaxRequired (the page is newer than the record while
+// the database may not hold data from later logs).
 type DbTimeMismatchError struct {
 	Pgno                  uint32
 	Before, OnPage, After uint64
@@ -49,28 +55,44 @@ func (e *DbTimeMismatchError) Error() string {
 // Unwrap returns the engine error.
 func (e *DbTimeMismatchError) Unwrap() error { return e.Err }
 
-// NeedRedo applies the page dbtime test of LOGSTREAM.md §3.2 step 4: a
-// record is redone only when its dbtime is newer than the page's, and then
-// the page must carry exactly the record's "before" dbtime (unless that is
-// DbTimeNil). A page older than expected gives ese.ErrDbTimeTooOld, one
-// between before and after ese.ErrDbTimeTooNew.
-func NeedRedo(p *Page, pgno uint32, dbtime, before uint64) (bool, error) {
+// NeedRedo applies the page dbtime test of LOGSTREAM.md §3.2 step 4
+// (FLGNeedRedoCheckDbtimeBefore): a record is redone only when its dbtime
+// is newer than the page's, and then the page must carry exactly the
+// record's "before" dbtime (unless that is DbTimeNil): a page older than
+// expected gives ese.ErrDbTimeTooOld (a lost flush), one between before
+// and after ese.ErrDbTimeTooNew. A page already at or past the record is
+// skipped only while the database may contain data from later logs
+// (mayContainFutureData); otherwise it is the engine's
+// ese.ErrDbTimeBeyondMaxRequired.
+func NeedRedo(p *Page, pgno uint32, dbtime, before uint64, mayContainFutureData bool) (bool, error) {
 	onPage := p.DbTime()
 	if dbtime <= onPage {
-		return false, nil
+		if mayContainFutureData {
+			return false, nil
+		}
+		return false, mismatch(pgno, before, onPage, dbtime)
 	}
 	if before == DbTimeNil || before == dbTimeInvalid || onPage == before {
 		return true, nil
 	}
-	code := ese.ErrDbTimeTooNew
-	if onPage < before {
+	return false, mismatch(pgno, before, onPage, dbtime)
+}
+
+// mismatch classifies a dbtime mismatch as ErrLGRIReportDbtimeMismatch
+// does.
+func mismatch(pgno uint32, before, onPage, after uint64) error {
+	code := ese.ErrDbTimeBeyondMaxRequired
+	switch {
+	case onPage < before:
 		code = ese.ErrDbTimeTooOld
+	case onPage < after:
+		code = ese.ErrDbTimeTooNew
 	}
-	return false, &DbTimeMismatchError{Pgno: pgno, Before: before, OnPage: onPage, After: dbtime, Err: code}
+	return &DbTimeMismatchError{Pgno: pgno, Before: before, OnPage: onPage, After: after, Err: code}
 }
 
 func (op RedoOp) gate(p *Page) (bool, error) {
-	return NeedRedo(p, op.Pgno, op.DbTime, op.DbTimeBefore)
+	return NeedRedo(p, op.Pgno, op.DbTime, op.DbTimeBefore, op.MayContainFutureData)
 }
 
 func (op RedoOp) versionFlag() uint8 {

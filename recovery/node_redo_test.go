@@ -13,18 +13,20 @@ func TestNeedRedoGate(t *testing.T) {
 	p := newEmptyTestPage(t, 8192) // dbtime 5
 	cases := []struct {
 		after, before uint64
+		future        bool
 		redo          bool
 		err           error
 	}{
-		{6, 5, true, nil},
-		{5, 4, false, nil}, // page already has this change
-		{4, 3, false, nil},
-		{9, 7, false, ese.ErrDbTimeTooOld}, // page 5 < before 7: a lost flush
-		{9, 3, false, ese.ErrDbTimeTooNew}, // before 3 < page 5 < after 9
-		{9, DbTimeNil, true, nil},
+		{6, 5, false, true, nil},
+		{5, 4, true, false, nil}, // page already has this change
+		{4, 3, true, false, nil},
+		{5, 4, false, false, ese.ErrDbTimeBeyondMaxRequired}, // newer page outside the required range
+		{9, 7, false, false, ese.ErrDbTimeTooOld},            // page 5 < before 7: a lost flush
+		{9, 3, true, false, ese.ErrDbTimeTooNew},             // before 3 < page 5 < after 9
+		{9, DbTimeNil, false, true, nil},
 	}
 	for _, c := range cases {
-		redo, err := NeedRedo(p, 7, c.after, c.before)
+		redo, err := NeedRedo(p, 7, c.after, c.before, c.future)
 		if redo != c.redo || !errors.Is(err, c.err) || (c.err == nil && err != nil) {
 			t.Errorf("after %d before %d: redo %v err %v, want %v %v", c.after, c.before, redo, err, c.redo, c.err)
 		}
@@ -107,9 +109,13 @@ func TestRedoNodeOps(t *testing.T) {
 		if err := p.Check(); err != nil {
 			t.Error(err)
 		}
-		// Replaying an old record changes nothing.
-		if ok, err := RedoInsert(p, RedoOp{DbTime: 6, DbTimeBefore: 5}, 0, []byte("z"), nil); ok || err != nil {
+		// Replaying an old record changes nothing while the database may
+		// hold data from later logs, and is an error otherwise.
+		if ok, err := RedoInsert(p, RedoOp{DbTime: 6, DbTimeBefore: 5, MayContainFutureData: true}, 0, []byte("z"), nil); ok || err != nil {
 			t.Errorf("size %d: old record redone: %v %v", size, ok, err)
+		}
+		if _, err := RedoInsert(p, RedoOp{DbTime: 6, DbTimeBefore: 5}, 0, []byte("z"), nil); !errors.Is(err, ese.ErrDbTimeBeyondMaxRequired) {
+			t.Errorf("size %d: old record outside the required range: %v", size, err)
 		}
 		// A prefix longer than the new external header is refused.
 		mustRedo(RedoInsert(p, op(0, false), 6, nil, []byte("d")))

@@ -10,9 +10,11 @@ import (
 // RedoOptions tunes RedoRecord.
 type RedoOptions struct {
 	// MayContainFutureData is the engine's "database may contain data from
-	// future logs" state (LOGSTREAM.md §3.2 step 5): when set, pages that a
-	// record formats anew are left alone if they already carry a dbtime at
-	// or past the record's.
+	// future logs" state (LOGSTREAM.md §3.2 steps 4-5), true while the
+	// generation replayed is at most the header's lGenMaxRequired. When
+	// set, pages already at or past a record are skipped (new pages
+	// included); when clear, such a page is an error wrapping
+	// ese.ErrDbTimeBeyondMaxRequired and new pages are always rebuilt.
 	MayContainFutureData bool
 }
 
@@ -28,8 +30,9 @@ type RedoResult struct {
 // page-touching record type this package cannot redo yet.
 var ErrRedoNotImplemented = fmt.Errorf("recovery: redo of this record type is not implemented")
 
-func redoOpOf(h *eselog.NodeHeader) RedoOp {
-	return RedoOp{Pgno: h.Pgno(), DbTime: h.DbTime(), DbTimeBefore: h.DbTimeBefore(), ILine: h.ILine(), Versioned: h.IsVersioned()}
+func redoOpOf(h *eselog.NodeHeader, opt RedoOptions) RedoOp {
+	return RedoOp{Pgno: h.Pgno(), DbTime: h.DbTime(), DbTimeBefore: h.DbTimeBefore(), ILine: h.ILine(),
+		Versioned: h.IsVersioned(), MayContainFutureData: opt.MayContainFutureData}
 }
 
 // IsPageRedoRecord reports whether RedoRecord accepts r's type (for Split,
@@ -67,7 +70,7 @@ func RedoRecord(s *PageStore, r eselog.Record, opt RedoOptions) (RedoResult, err
 		if err != nil {
 			return err
 		}
-		ok, err := apply(p, redoOpOf(h))
+		ok, err := apply(p, redoOpOf(h, opt))
 		if err != nil {
 			return err
 		}
@@ -155,7 +158,7 @@ func RedoRecord(s *PageStore, r eselog.Record, opt RedoOptions) (RedoResult, err
 	case *eselog.ExtendDB:
 		err = s.Extend(r.PgnoLast)
 	case *eselog.EmptyTree:
-		err = redoEmptyTree(s, r, &res)
+		err = redoEmptyTree(s, r, opt, &res)
 	case *eselog.Split, *eselog.Merge, *eselog.PageMove:
 		err = gateStructural(s, r, opt, &res)
 	case *eselog.UndoInfo:
@@ -184,7 +187,7 @@ func redoConvert(s *PageStore, r *eselog.ConvertFDP, opt RedoOptions, res *RedoR
 	if err != nil {
 		return err
 	}
-	redoRoot, err := NeedRedo(root, cp.PgnoFDP, cp.DbTime, r.DbTimeBefore())
+	redoRoot, err := NeedRedo(root, cp.PgnoFDP, cp.DbTime, r.DbTimeBefore(), opt.MayContainFutureData)
 	if err != nil {
 		return err
 	}
@@ -220,13 +223,13 @@ func redoConvert(s *PageStore, r *eselog.ConvertFDP, opt RedoOptions, res *RedoR
 
 // redoEmptyTree empties each listed page under its own dbtime test, then
 // turns the root into an empty leaf.
-func redoEmptyTree(s *PageStore, r *eselog.EmptyTree, res *RedoResult) error {
+func redoEmptyTree(s *PageStore, r *eselog.EmptyTree, opt RedoOptions, res *RedoResult) error {
 	for _, ep := range r.Pages {
 		p, err := s.Get(ep.Pgno)
 		if err != nil {
 			return err
 		}
-		redo, err := NeedRedo(p, ep.Pgno, r.DbTime(), ep.Before)
+		redo, err := NeedRedo(p, ep.Pgno, r.DbTime(), ep.Before, opt.MayContainFutureData)
 		if err != nil {
 			return err
 		}
@@ -247,7 +250,7 @@ func redoEmptyTree(s *PageStore, r *eselog.EmptyTree, res *RedoResult) error {
 	if err != nil {
 		return err
 	}
-	ok, err := RedoEmptyTreeRoot(p, redoOpOf(&r.NodeHeader))
+	ok, err := RedoEmptyTreeRoot(p, redoOpOf(&r.NodeHeader, opt))
 	if err != nil {
 		return err
 	}
@@ -319,7 +322,7 @@ func gateStructural(s *PageStore, r eselog.Record, opt RedoOptions, res *RedoRes
 		if err != nil {
 			return err
 		}
-		redo, err := NeedRedo(p, c.pgno, after, c.before)
+		redo, err := NeedRedo(p, c.pgno, after, c.before, opt.MayContainFutureData)
 		if err != nil {
 			return err
 		}
