@@ -26,9 +26,25 @@
 // positions reported here. Log.Walk verifies a whole file and accounts for
 // every byte of its used part.
 //
-// Memory is bounded by one segment (or one sector run) plus the one record
-// being reassembled, whose size is bounded by the bytes left in the file.
+// A Log keeps only the header and one state byte per sector; a Reader keeps
+// one 4 KiB segment (legacy: a 64 KiB window) plus the one record being
+// reassembled, which grows only with the pieces actually read, so memory is
+// bounded by the reader's buffers and never by a length read from the file.
+// Modern segments are checksummed by the tail scan and again when the
+// reader loads them; legacy LRCHECKSUM ranges are verified by the tail scan.
 // Every error that comes from the bytes is an *ese.FormatError wrapping the
 // JET error the engine would report, so errors.Is(err, ese.ErrLogFileCorrupt)
 // works.
+//
+// A typical use:
+//
+//	f, _ := os.Open("edb.log")
+//	st, _ := f.Stat()
+//	l, err := eselog.Open(f, st.Size())
+//	if err != nil { ... }                  // -501, -514, -541, -1812...
+//	for rec, err := range l.Records(ctx, eselog.Filter{DBIDs: []uint8{1}}) {
+//		if err != nil { ... }
+//		fmt.Println(rec.Pos(), rec.Type())  // (0x1,1,268) CreateDB
+//	}
+//	stats, err := l.Walk(ctx)              // counts, histogram, byte accounting
 package eselog

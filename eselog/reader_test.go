@@ -436,3 +436,40 @@ func TestFragmentCutByEnd(t *testing.T) {
 	}
 	_ = io.EOF
 }
+
+// TestAccumulatedChecksumChain checks LOGSTREAM.md §1.3.7 on the real log
+// sets: the XOR of the valid segments' checksums of generation N, as the
+// tail scan computes it, is what generation N+1's header carries.
+func TestAccumulatedChecksumChain(t *testing.T) {
+	sets := [][]string{
+		{"museum-srum-server2022-apt-1daylater/SRUtmp.log", "museum-srum-server2022-apt-1daylater/SRU00003.log",
+			"museum-srum-server2022-apt-1daylater/SRU00004.log", "museum-srum-server2022-apt-1daylater/SRU.log"},
+		{"museum-srum-win10-belkasoftctf-insiderthreat-dirty/SRU0004E.log", "museum-srum-win10-belkasoftctf-insiderthreat-dirty/SRU0004F.log",
+			"museum-srum-win10-belkasoftctf-insiderthreat-dirty/SRU00050.log", "museum-srum-win10-belkasoftctf-insiderthreat-dirty/SRU00051.log",
+			"museum-srum-win10-belkasoftctf-insiderthreat-dirty/SRU.log"},
+		{"appdata-uss-jtx/USStmp.jtx", "appdata-uss-jtx/USS00040.jtx", "appdata-uss-jtx/USS00041.jtx"},
+	}
+	for _, set := range sets {
+		var prev *Log
+		for _, p := range set {
+			l, _ := openCorpus(t, p)
+			if prev != nil {
+				if l.Header.Generation != prev.Header.Generation+1 {
+					t.Fatalf("%s: generation %#x after %#x", p, l.Header.Generation, prev.Header.Generation)
+				}
+				if l.Header.PrevLogAccumulatedChecksum != prev.AccumulatedChecksum {
+					t.Errorf("%s: header expects %#x, previous generation's segments XOR to %#x", p, l.Header.PrevLogAccumulatedChecksum, prev.AccumulatedChecksum)
+				}
+				if l.Header.PrevGenCreateTime != prev.Header.CreateTime {
+					t.Errorf("%s: previous-generation time %v, previous file created %v", p, l.Header.PrevGenCreateTime, prev.Header.CreateTime)
+				}
+			}
+			prev = l
+		}
+	}
+	// SRU.log (gen 0x52) of the dirty set holds no data yet: nothing to XOR.
+	l, _ := openCorpus(t, "museum-srum-win10-belkasoftctf-insiderthreat-dirty/SRU.log")
+	if l.AccumulatedChecksum != 0 {
+		t.Errorf("empty SRU.log accumulated %#x", l.AccumulatedChecksum)
+	}
+}
