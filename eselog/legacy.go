@@ -331,7 +331,8 @@ var errNotPattern = errors.New("not pattern")
 // shadow copy in the next sector, or a torn last write followed only by
 // the log-extend pattern. Both are repairs the engine makes only when it
 // owns the log (soft recovery of edb.log); in read-only use, and here
-// without Options.RepairLegacyTail, they are ese.ErrLogFileCorrupt.
+// without Options.RepairLegacyTail, they are ese.ErrLogFileCorrupt. In a
+// hard restore (Options.HardRestore) the engine's rules decide.
 func (l *Log) legacyBadTail(s *legacyScanner, cur, last int64, c lrck, recordOK bool) error {
 	cbSec := s.cbSec
 	cursec := cur / cbSec
@@ -348,8 +349,8 @@ func (l *Log) legacyBadTail(s *legacyScanner, cur, last int64, c lrck, recordOK 
 			}
 			return err
 		}
-		if !l.opts.RepairLegacyTail {
-			return l.corrupt(int(cursec), "torn multi-sector write (LRCHECKSUM range checksum mismatch)")
+		if err := l.legacyRepair(int(cursec), "torn multi-sector write (LRCHECKSUM range checksum mismatch)"); err != nil {
+			return err
 		}
 		l.TornWrite = true
 		// Data end within the record's own (verified) sector.
@@ -364,8 +365,8 @@ func (l *Log) legacyBadTail(s *legacyScanner, cur, last int64, c lrck, recordOK 
 			return err
 		}
 		if ok {
-			if !l.opts.RepairLegacyTail {
-				return l.corrupt(int(cursec), "torn write: LRCHECKSUM invalid, its shadow sector is valid")
+			if err := l.legacyRepair(int(cursec), "torn write: LRCHECKSUM invalid, its shadow sector is valid"); err != nil {
+				return err
 			}
 			l.TornWrite = true
 			l.legacyShadowAt = int(cursec)
@@ -386,14 +387,27 @@ func (l *Log) legacyBadTail(s *legacyScanner, cur, last int64, c lrck, recordOK 
 		}
 		return err
 	}
-	if !l.opts.RepairLegacyTail {
-		return l.corrupt(int(cursec), "torn write: invalid LRCHECKSUM followed by the log-extend pattern")
+	if err := l.legacyRepair(int(cursec), "torn write: invalid LRCHECKSUM followed by the log-extend pattern"); err != nil {
+		return err
 	}
 	l.TornWrite = true
 	if last < 0 {
 		return nil // nothing before the tear
 	}
 	return l.legacyFinish(s, last, cursec*cbSec)
+}
+
+// legacyRepair decides whether a torn legacy tail may be repaired: in a
+// hard restore as the engine decides (tornRefused), otherwise only with
+// Options.RepairLegacyTail.
+func (l *Log) legacyRepair(isec int, what string) error {
+	if l.opts.HardRestore != nil {
+		return l.tornRefused(isec)
+	}
+	if !l.opts.RepairLegacyTail {
+		return l.corrupt(isec, "%s", what)
+	}
+	return nil
 }
 
 // markData marks the sectors [first data sector, end) as holding data and

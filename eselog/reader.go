@@ -29,6 +29,24 @@ type Options struct {
 	// read-only mode. Modern logs are always repaired from their shadow
 	// segment, as the engine does in every mode.
 	RepairLegacyTail bool
+	// HardRestore, when set, makes damage get the codes of a hard restore
+	// (restoring a backup set) instead of ese.ErrLogFileCorrupt, and
+	// decides the torn-write repairs the way the engine does then.
+	HardRestore *HardRestore
+}
+
+// HardRestore describes the hard restore a log is read for.
+type HardRestore struct {
+	// GenHigh is the highest generation of the backup set being restored.
+	// Damage in a generation ≤ GenHigh is ese.ErrLogCorruptDuringHardRestore
+	// (-573), a torn write there ese.ErrLogTornWriteDuringHardRestore
+	// (-570); later generations get ese.ErrLogCorruptDuringHardRecovery
+	// (-574), and a torn write ese.ErrLogTornWriteDuringHardRecovery (-571)
+	// unless the file is the current log.
+	GenHigh int32
+	// CurrentLog says the file is the current log (edb.log, edb.jtx...),
+	// the only one whose torn tail the engine repairs after the backup set.
+	CurrentLog bool
 }
 
 // Log is one opened log file: its header and where its valid data ends,
@@ -106,7 +124,7 @@ func OpenOptions(r io.ReaderAt, size int64, opts Options) (*Log, error) {
 	}
 	if err != nil {
 		var fe *ese.FormatError
-		if opts.AllowCorruptTail && errors.As(err, &fe) && errors.Is(err, ese.ErrLogFileCorrupt) {
+		if opts.AllowCorruptTail && errors.As(err, &fe) {
 			l.TailErr = err
 			return l, nil
 		}
@@ -150,13 +168,46 @@ func (l *Log) readFull(off int64, b []byte) error {
 // corrupt builds the error for a corrupt sector.
 func (l *Log) corrupt(isec int, format string, args ...any) error {
 	e := ese.NewFormatError(fmt.Sprintf("log generation %d sector %d", l.Header.Generation, isec),
-		int64(isec)*int64(l.Header.SectorSize), ese.ErrLogFileCorrupt, format, args...)
+		int64(isec)*int64(l.Header.SectorSize), l.corruptCode(), format, args...)
 	return e
 }
 
 // corruptAt builds the error for corrupt record data at file offset off.
 func (l *Log) corruptAt(off int64, format string, args ...any) error {
-	return ese.NewFormatError(fmt.Sprintf("log record at %v", l.PosAt(off)), off, ese.ErrLogFileCorrupt, format, args...)
+	return ese.NewFormatError(fmt.Sprintf("log record at %v", l.PosAt(off)), off, l.corruptCode(), format, args...)
+}
+
+// corruptCode is the engine's error for damaged log data in this mode.
+func (l *Log) corruptCode() ese.Error {
+	hr := l.opts.HardRestore
+	switch {
+	case hr == nil:
+		return ese.ErrLogFileCorrupt
+	case l.Header.Generation <= hr.GenHigh:
+		return ese.ErrLogCorruptDuringHardRestore
+	}
+	return ese.ErrLogCorruptDuringHardRecovery
+}
+
+// tornRefused returns the engine's error when it would refuse to repair a
+// torn write in sector isec (hard restore inside the backup set, or after
+// it in a file other than the current log), else nil.
+func (l *Log) tornRefused(isec int) error {
+	hr := l.opts.HardRestore
+	if hr == nil {
+		return nil
+	}
+	code := ese.Error(0)
+	switch {
+	case l.Header.Generation <= hr.GenHigh:
+		code = ese.ErrLogTornWriteDuringHardRestore
+	case !hr.CurrentLog:
+		code = ese.ErrLogTornWriteDuringHardRecovery
+	default:
+		return nil
+	}
+	return ese.NewFormatError(fmt.Sprintf("log generation %d sector %d", l.Header.Generation, isec),
+		int64(isec)*int64(l.Header.SectorSize), code, "torn write; the engine does not patch it during a hard restore")
 }
 
 // RawRecord is one record as the reader found it, before decoding.
@@ -303,6 +354,56 @@ func (l *Log) NewReader(ctx context.Context, f Filter) *Reader {
 		rd.c = newLegacyCursor(l)
 	} else {
 		rd.c = newModernCursor(l)
+	}
+	return rd
+}
+
+// NewReaderAt is NewReader starting where the engine starts redo for a
+// checkpoint or other start position (ErrLGLocateFirstRedoLogRecFF). In a
+// modern log of start's generation it starts at the beginning of start's
+// segment (clamped to the valid data), skips the records before start's
+// offset, and skips Fragment pieces that continue a record begun earlier;
+// the first record can therefore have a position before start (one that
+// follows a NOP run of the previous segment), exactly as in the engine.
+// In other generations, and in legacy logs (where the engine always starts
+// at the beginning of the file), it is NewReader. A start offset that does
+// not fall on a record boundary moves to the next record; damage found on
+// the way is returned by the first Next.
+func (l *Log) NewReaderAt(ctx context.Context, f Filter, start ese.LogPos) *Reader {
+	rd := l.NewReader(ctx, f)
+	mc, ok := rd.c.(*modernCursor)
+	if !ok || start.Generation != l.Header.Generation {
+		return rd
+	}
+	first := l.Header.DataSectors()
+	sec := max(int(start.Sector), first)
+	sec = min(sec, int(l.End.Sector))
+	mc.pbNext = int64(sec) * SegmentSize
+	mc.skipPart = sec == int(start.Sector)
+	if sec == int(start.Sector) && sec < int(l.End.Sector) {
+		seg, err := mc.load(sec)
+		if err != nil {
+			rd.err = err
+			return rd
+		}
+		segStart := int64(sec) * SegmentSize
+		redo := segStart + int64(min(int(start.Offset), SegmentSize))
+		for mc.pbNext < redo {
+			if mc.pbNext == segStart {
+				mc.pbNext += SegmentHeaderSize
+				continue
+			}
+			ib := mc.pbNext - segStart
+			if ib >= SegmentSize {
+				break
+			}
+			n, err := RecordSize(seg[ib:])
+			if err != nil || n <= 0 {
+				rd.err = l.corruptAt(mc.pbNext, "no record boundary before the start position %v", start)
+				return rd
+			}
+			mc.pbNext += int64(n)
+		}
 	}
 	return rd
 }

@@ -473,3 +473,114 @@ func TestAccumulatedChecksumChain(t *testing.T) {
 		t.Errorf("empty SRU.log accumulated %#x", l.AccumulatedChecksum)
 	}
 }
+
+// TestNewReaderAt starts reading at the checkpoint as redo does: at
+// appdata's checkpoint (1,0x22,0) the first record is the Term2; at the
+// DB's attach position (1,1,0x268) the CreateDB.
+func TestNewReaderAt(t *testing.T) {
+	l, _ := openCorpus(t, "appdata/edb.log")
+	first := func(p ese.LogPos) RawRecord {
+		rd := l.NewReaderAt(context.Background(), Filter{}, p)
+		r, err := rd.NextRaw()
+		if err != nil {
+			t.Fatalf("%v: %v", p, err)
+		}
+		return r
+	}
+	if r := first(ese.LogPos{Generation: 1, Sector: 0x22}); r.Type != RecTerm2 || r.Pos != (ese.LogPos{Generation: 1, Sector: 0x22}) {
+		t.Errorf("at the checkpoint: %v at %v", r.Type, r.Pos)
+	}
+	if r := first(ese.LogPos{Generation: 1, Sector: 1, Offset: 0x268}); r.Type != RecCreateDB || r.Pos != (ese.LogPos{Generation: 1, Sector: 1, Offset: 0x268}) {
+		t.Errorf("at the attach position: %v at %v", r.Type, r.Pos)
+	}
+	// From the start of every segment, the records read are exactly the
+	// tail of the full sequence (fragments begun earlier are skipped).
+	var all []RawRecord
+	for r, err := range l.RawRecords(context.Background(), Filter{}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.Bytes = nil
+		all = append(all, r)
+	}
+	for sec := uint16(1); sec <= 0x23; sec++ {
+		rd := l.NewReaderAt(context.Background(), Filter{}, ese.LogPos{Generation: 1, Sector: sec})
+		n := 0
+		var firstRec RawRecord
+		for {
+			r, err := rd.NextRaw()
+			if err != nil {
+				break
+			}
+			if n == 0 {
+				firstRec = r
+			}
+			n++
+		}
+		// The records whose bytes start in or after segment sec.
+		want := 0
+		for _, r := range all {
+			if r.Offset >= int64(sec)*4096 {
+				want++
+			}
+		}
+		if n != want {
+			t.Errorf("from segment %#x: %d records, want %d", sec, n, want)
+		}
+		if n > 0 && firstRec.Offset < int64(sec)*4096 {
+			t.Errorf("from segment %#x: first record at offset %d", sec, firstRec.Offset)
+		}
+	}
+	// Another generation: from the beginning.
+	if r := first(ese.LogPos{Generation: 7, Sector: 0x30}); r.Pos != (ese.LogPos{Generation: 1, Sector: 1}) {
+		t.Errorf("other generation starts at %v", r.Pos)
+	}
+}
+
+// TestHardRestoreCodes: the same damage gets the hard-restore codes.
+func TestHardRestoreCodes(t *testing.T) {
+	_, data := openCorpus(t, "appdata/edb.log")
+	torn := corruptCopy(data, func(b []byte) {
+		for i := 34*4096 + 2000; i < 34*4096+2100; i++ {
+			b[i] ^= 0xFF
+		}
+	})
+	bad := corruptCopy(data, func(b []byte) {
+		for i := 10*4096 + 2000; i < 10*4096+2100; i++ {
+			b[i] ^= 0xFF
+		}
+	})
+	cases := []struct {
+		b    []byte
+		hr   HardRestore
+		want ese.Error
+	}{
+		{torn, HardRestore{GenHigh: 1}, ese.ErrLogTornWriteDuringHardRestore},
+		{torn, HardRestore{GenHigh: 0}, ese.ErrLogTornWriteDuringHardRecovery},
+		{torn, HardRestore{GenHigh: 0, CurrentLog: true}, 0},
+		{bad, HardRestore{GenHigh: 1}, ese.ErrLogCorruptDuringHardRestore},
+		{bad, HardRestore{GenHigh: 0}, ese.ErrLogCorruptDuringHardRecovery},
+	}
+	for i, c := range cases {
+		hr := c.hr
+		_, err := OpenOptions(bytes.NewReader(c.b), int64(len(c.b)), Options{HardRestore: &hr})
+		if c.want == 0 {
+			if err != nil {
+				t.Errorf("case %d: %v", i, err)
+			}
+			continue
+		}
+		if !errors.Is(err, c.want) {
+			t.Errorf("case %d: %v, want %v", i, err, c.want)
+		}
+	}
+	// Legacy: the torn last flush of kimberli's edb00001.log.
+	_, ld := openCorpus(t, "wlm-kimberli13/edb00001.log")
+	lt := corruptCopy(ld, func(b []byte) { b[22*512+300] ^= 0x55 })
+	if _, err := OpenOptions(bytes.NewReader(lt), int64(len(lt)), Options{HardRestore: &HardRestore{GenHigh: 1}}); !errors.Is(err, ese.ErrLogTornWriteDuringHardRestore) {
+		t.Errorf("legacy torn in backup set: %v", err)
+	}
+	if l, err := OpenOptions(bytes.NewReader(lt), int64(len(lt)), Options{HardRestore: &HardRestore{GenHigh: 0, CurrentLog: true}}); err != nil || !l.TornWrite {
+		t.Errorf("legacy torn current log after the set: %v", err)
+	}
+}

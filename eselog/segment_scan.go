@@ -111,6 +111,10 @@ func (l *Log) scanModern() error {
 			l.setEnd(lastValid)
 			return l.corrupt(isec, "segment checksum mismatch and no usable shadow copy")
 		}
+		if err := l.tornRefused(isec); err != nil {
+			l.setEnd(lastValid)
+			return err
+		}
 		l.States[isec] = SegRepaired
 		l.TornWrite = true
 		acc ^= bin.U64(spare[:], 0)
