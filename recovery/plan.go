@@ -2,6 +2,7 @@ package recovery
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -72,6 +73,9 @@ type PlanDatabase struct {
 	// LoggedPath is the path the logs know the database by, when found in
 	// a log header's attach list.
 	LoggedPath string `json:"logged_path,omitempty"`
+	// TruncateAt is where replay into the database stops, when it stops
+	// early (the attachment that changed its signature or path).
+	TruncateAt *ese.LogPos `json:"truncate_at,omitempty"`
 	// Patch names the patch file matched to the database (hard recovery).
 	Patch string `json:"patch,omitempty"`
 	// Error and Message give the verdict for this database.
@@ -204,8 +208,9 @@ func PlanSoft(in *SoftInput, opts *Options) (*Plan, error) {
 		em.emit(Event{Kind: EventEnd, Generation: rp.End, Message: fmt.Sprintf("replay ends with generation 0x%X", rp.End)})
 	}
 
+	atts, _ := collectAttachments(context.Background(), in.Logs, dir, set, rp.Files)
 	for _, d := range dbs {
-		pd := planSoftDatabase(set, d, ck, opts, em)
+		pd := planSoftDatabase(set, d, ck, atts, opts, em)
 		p.Databases = append(p.Databases, pd)
 		if pd.Error != 0 && p.Error == 0 {
 			p.Error, p.Message = pd.Error, pd.Message
@@ -277,7 +282,7 @@ func winBase(p string) string {
 	return c[len(c)-1]
 }
 
-func planSoftDatabase(set *eselog.Set, d dbInfo, ck *eselog.CheckpointInfo, opts *Options, em *emitter) PlanDatabase {
+func planSoftDatabase(set *eselog.Set, d dbInfo, ck *eselog.CheckpointInfo, atts []attachment, opts *Options, em *emitter) PlanDatabase {
 	v := set.Check(d.db, ck)
 	pd := PlanDatabase{File: d.name, Error: v.Error, Message: v.Message}
 	switch {
@@ -290,31 +295,35 @@ func planSoftDatabase(set *eselog.Set, d dbInfo, ck *eselog.CheckpointInfo, opts
 		pd.ReplayFrom, pd.ReplayTo = v.Replay.Start, v.Replay.End
 	}
 	if pd.Action == ActionReplay {
-		// The truncation rule of seed 003: replay into a database stops at
-		// the first log whose header lists it under another signature or
-		// another path.
-		logged, at, sigOK := loggedAttachment(set, d, v.Replay.Start, v.Replay.End)
-		pd.LoggedPath = logged
-		if logged != "" && !sigOK {
-			pd.Action = ActionTruncate
-			pd.ReplayTo = at - 1
-			em.emit(Event{Kind: EventTruncated, Files: []string{d.name}, Generation: at,
-				Message: fmt.Sprintf("generation 0x%X lists %s with another database signature: replay into %s stops before it (seed 003: a signature change truncates replay)", at, logged, d.name)})
+		// The truncation rule of seed 003 and the attach checks of
+		// LOGSTREAM.md §3.18, over the attachments the replayed logs hold.
+		var rmap *RestoreMap
+		if opts != nil {
+			rmap = opts.RestoreMap
 		}
-		if logged != "" && opts != nil && opts.RestoreMap != nil && pd.Action == ActionReplay {
-			local, err := opts.RestoreMap.Resolve(logged)
+		logged, stop := attachDecision(atts, d, rmap)
+		pd.LoggedPath = logged
+		if stop != nil {
+			pd.Action, pd.Error, pd.Message = stop.action, stop.code, stop.msg
+			pos := stop.at.Pos
+			pd.TruncateAt = &pos
 			switch {
-			case errors.Is(err, ErrNotMapped):
-				pd.Action = ActionSkip
-				em.emit(Event{Kind: EventSkipped, Files: []string{d.name}, Message: fmt.Sprintf("%s is not in the restore map: the engine skips its attachment", logged)})
-			case err != nil:
-				pd.Action, pd.Error, pd.Message = ActionFail, ese.ErrAttachedDatabaseMismatch, fmt.Sprintf("the logged path %q is refused: %v", logged, err)
-			case !sameFile(local, d.name):
-				pd.Action = ActionTruncate
-				pd.ReplayTo = at - 1
-				em.emit(Event{Kind: EventTruncated, Files: []string{d.name, local}, Generation: at,
-					Message: fmt.Sprintf("the logs attach %s, which resolves to %s, not %s: replay into %s is truncated (seed 003: a path change truncates replay)", logged, local, d.name, d.name)})
-			default:
+			case stop.action == ActionTruncate && stop.at.Source == "header":
+				pd.ReplayTo = stop.at.Gen - 1
+			case stop.action == ActionTruncate:
+				pd.ReplayTo = stop.at.Gen
+			case stop.action == ActionSkip:
+				pd.ReplayFrom, pd.ReplayTo, pd.TruncateAt = 0, 0, nil
+			}
+			kind := EventTruncated
+			if stop.action == ActionSkip {
+				kind = EventSkipped
+			} else if stop.code != 0 {
+				kind = EventDatabase
+			}
+			em.emit(Event{Kind: kind, Files: []string{d.name}, Generation: stop.at.Gen, Code: stop.code, Message: stop.msg})
+		} else if logged != "" && rmap != nil {
+			if local, err := rmap.Resolve(logged); err == nil {
 				em.emit(Event{Kind: EventRemap, Files: []string{logged, local}, Message: fmt.Sprintf("%s resolves to %s", logged, local)})
 			}
 		}

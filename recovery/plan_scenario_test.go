@@ -170,12 +170,21 @@ func TestPlanScenarios(t *testing.T) {
 			editShadowed(t, filepath.Join(d, "SRUDB.dat"), 4096, func(h []byte) { h[108] ^= 1 })
 		}, code: ese.ErrBadLogSignature},
 		{name: "soft: signature change truncates replay", edit: func(t *testing.T, d string) {
-			setAttached(t, filepath.Join(d, "SRU00051.log"), func(a *ese.AttachInfo) { a.DbSignature.Random ^= 1 })
+			editShadowed(t, filepath.Join(d, "SRUDB.dat"), 4096, func(h []byte) { h[24] ^= 1 })
 		}, code: 0, action: ActionTruncate, check: func(t *testing.T, p *Plan) {
-			if p.Databases[0].ReplayTo != 0x50 || !hasEvent(p, EventTruncated) {
-				t.Errorf("truncation: %+v", p.Databases[0])
+			// The AttachDB record at the database's AttachPos (0x51,A,268)
+			// carries the old signature.
+			pd := p.Databases[0]
+			if pd.ReplayTo != 0x51 || pd.TruncateAt == nil || *pd.TruncateAt != (ese.LogPos{Generation: 0x51, Sector: 10, Offset: 616}) || !hasEvent(p, EventTruncated) {
+				t.Errorf("truncation: %+v at %v", pd, pd.TruncateAt)
 			}
 		}},
+		{name: "soft: attach-list entry of an earlier life is deferred", edit: func(t *testing.T, d string) {
+			setAttached(t, filepath.Join(d, "SRU00051.log"), func(a *ese.AttachInfo) { a.DbSignature.Random ^= 1 })
+		}, code: 0, action: ActionReplay},
+		{name: "soft: consistent time differs from the AttachDB record", edit: func(t *testing.T, d string) {
+			editShadowed(t, filepath.Join(d, "SRUDB.dat"), 4096, func(h []byte) { bin.PutU16(h, 58, 5); bin.PutI32(h, 60, 0x50) })
+		}, code: ese.ErrConsistentTimeMismatch},
 		{name: "soft: restore map renames the database", rmap: func(d string) *RestoreMap {
 			m, _ := NewRestoreMap([]string{d}, MapEntry{From: `C:\Windows\System32\sru\SRUDB.dat`, To: "SRUDB.dat"})
 			return m

@@ -1,0 +1,158 @@
+package recovery
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"path"
+	"path/filepath"
+	"strings"
+
+	"github.com/esekit/esekit/ese"
+	"github.com/esekit/esekit/eselog"
+)
+
+// attachment is one place the logs name a database: an entry of a log
+// header's attach list (taken when the generation begins) or a CreateDB /
+// AttachDB record.
+type attachment struct {
+	Gen     int32
+	Pos     ese.LogPos // the record's position; (gen,0,0) for a header entry
+	Source  string     // "header", "CreateDB", "AttachDB"
+	Path    string
+	SignDb  ese.Signature
+	SignLog ese.Signature // AttachDB only: the database header's signLog at attach
+	// Consistent is the logged lgposConsistent (AttachDB and header
+	// entries).
+	Consistent ese.LogPos
+}
+
+// maxAttachments bounds what one plan collects from hostile logs.
+const maxAttachments = 1 << 16
+
+// collectAttachments lists, in log order, every attachment in the replayed
+// logs: each generation's header list, then its CreateDB and AttachDB
+// records. A log whose body cannot be read contributes its header list
+// only; ok is false when any body could not be read.
+func collectAttachments(ctx context.Context, fsys fs.FS, dir string, set *eselog.Set, files []string) (out []attachment, ok bool) {
+	ok = true
+	for _, name := range files {
+		f := set.File(name)
+		if f == nil {
+			continue
+		}
+		for _, a := range f.Attached {
+			out = append(out, attachment{Gen: f.Generation, Pos: ese.LogPos{Generation: f.Generation}, Source: "header",
+				Path: a.Path(), SignDb: a.DbSignature, Consistent: a.ConsistentPos})
+		}
+		if !readAttachRecords(ctx, fsys, path.Join(dir, name), f, &out) {
+			ok = false
+		}
+		if len(out) > maxAttachments {
+			return out[:maxAttachments], false
+		}
+	}
+	return out, ok
+}
+
+func readAttachRecords(ctx context.Context, fsys fs.FS, full string, f *eselog.SetFile, out *[]attachment) bool {
+	if fsys == nil {
+		return false
+	}
+	fh, err := fsys.Open(full)
+	if err != nil {
+		return false
+	}
+	defer fh.Close()
+	ra, isRA := fh.(io.ReaderAt)
+	if !isRA {
+		return false
+	}
+	l, err := eselog.OpenOptions(ra, f.Size, eselog.Options{AllowCorruptTail: true, RepairLegacyTail: true})
+	if err != nil {
+		return false
+	}
+	for rec, err := range l.Records(ctx, eselog.Filter{Types: []eselog.RecordType{eselog.RecCreateDB, eselog.RecAttachDB}}) {
+		if err != nil {
+			return false
+		}
+		switch r := rec.(type) {
+		case *eselog.AttachDB:
+			*out = append(*out, attachment{Gen: f.Generation, Pos: r.At, Source: "AttachDB", Path: r.Path(), SignDb: r.SignDb, SignLog: r.SignLog, Consistent: r.Consistent})
+		case *eselog.CreateDB:
+			*out = append(*out, attachment{Gen: f.Generation, Pos: r.At, Source: "CreateDB", Path: r.Path(), SignDb: r.SignDb})
+		}
+		if len(*out) > maxAttachments {
+			return false
+		}
+	}
+	return true
+}
+
+// attachDecision applies seed 003's truncation rule and the engine's
+// attach checks (LOGSTREAM.md §3.18) to one database over the attachments
+// of the replayed logs. It returns the first attachment that stops replay
+// into the database, with the action and error it causes, or nil.
+type attachStop struct {
+	at     attachment
+	action string
+	code   ese.Error
+	msg    string
+}
+
+func attachDecision(atts []attachment, d dbInfo, rmap *RestoreMap) (logged string, stop *attachStop) {
+	name := filepath.Base(d.name)
+	h := d.hdr
+	for _, a := range atts {
+		bySig := a.SignDb.Equal(h.DbSignature)
+		var byPath bool
+		var perr error
+		if rmap != nil {
+			local, err := rmap.Resolve(a.Path)
+			perr = err
+			byPath = err == nil && sameFile(local, d.name)
+		} else {
+			perr = checkLogged(a.Path)
+			byPath = perr == nil && strings.EqualFold(winBase(a.Path), name)
+		}
+		if !byPath && !bySig {
+			continue
+		}
+		if logged == "" {
+			logged = a.Path
+		}
+		// Attachments before the database's own last attach are of an
+		// earlier life of the file: the engine defers them ("attached in
+		// the future"). A hostile path is refused wherever it is.
+		current := a.Pos.Compare(h.AttachPos) >= 0 || (a.Source == "header" && a.Gen > h.AttachPos.Generation)
+		switch {
+		case perr != nil && errors.Is(perr, ErrNotMapped):
+			if current {
+				return logged, &attachStop{at: a, action: ActionSkip,
+					msg: fmt.Sprintf("%s is not in the restore map: the engine skips its attachment and every record of it", a.Path)}
+			}
+			continue
+		case perr != nil:
+			return logged, &attachStop{at: a, action: ActionFail, code: ese.ErrAttachedDatabaseMismatch,
+				msg: fmt.Sprintf("the logs name %s as %q, which is refused: %v", name, a.Path, perr)}
+		case !current:
+			continue
+		case byPath && !bySig:
+			return logged, &attachStop{at: a, action: ActionTruncate,
+				msg: fmt.Sprintf("%s at %s attaches %s with another database signature: replay into %s stops there (seed 003: a signature change truncates replay)", a.Source, a.Pos, a.Path, name)}
+		case bySig && !byPath:
+			return logged, &attachStop{at: a, action: ActionTruncate,
+				msg: fmt.Sprintf("%s at %s attaches this database under another path, %s: replay into %s stops there (seed 003: a path change truncates replay)", a.Source, a.Pos, a.Path, name)}
+		}
+		// Same database, same path: the engine's consistent-time check for
+		// an AttachDB of the current stream (§3.18 step 3).
+		if a.Source == "AttachDB" && a.SignLog.Equal(h.LogSignature) && !h.ConsistentPos.IsZero() &&
+			a.Consistent != h.ConsistentPos && h.ConsistentPos.Less(a.Pos) {
+			return logged, &attachStop{at: a, action: ActionFail, code: ese.ErrConsistentTimeMismatch,
+				msg: fmt.Sprintf("the AttachDB at %s says %s was consistent at %s, its header says %s", a.Pos, name, a.Consistent, h.ConsistentPos)}
+		}
+	}
+	return logged, nil
+}
