@@ -1,7 +1,10 @@
 package eselog
 
 import (
+	"bytes"
+	"fmt"
 	"path"
+	"slices"
 	"testing"
 
 	"github.com/esekit/esekit/ese"
@@ -110,7 +113,7 @@ func corpusRecords(t *testing.T) map[string][]Record {
 // Replace sizes, every ReplaceD diff applying to an image of its old size,
 // merge types, FDP ids.
 func TestCorpusRecordSemantics(t *testing.T) {
-	var nSplit, nMerge, nDiff, nReplace, nEmpty int
+	var nSplit, nMerge, nDiff, nDiff2, nReplace, nEmpty int
 	for rel, recs := range corpusRecords(t) {
 		open := map[uint16]uint64{} // procid → open macro dbtime
 		seen := map[uint16]bool{}   // procid had a MacroBegin in this file
@@ -169,6 +172,14 @@ func TestCorpusRecordSemantics(t *testing.T) {
 					continue
 				}
 				nDiff++
+				if v.Diff2 {
+					nDiff2++
+				}
+				if es, err := ParseDiff(v.Payload, v.Diff2); err != nil {
+					t.Errorf("%s %v: %v", rel, v.Pos(), err)
+				} else if enc, err := AppendDiff(nil, es, v.Diff2); err != nil || !bytes.Equal(enc, v.Payload) {
+					t.Errorf("%s %v: diff re-encodes differently", rel, v.Pos())
+				}
 				old := make([]byte, v.CbOldData)
 				got, err := v.AfterImage(old)
 				if err != nil || len(got) != int(v.CbNewData) {
@@ -192,6 +203,12 @@ func TestCorpusRecordSemantics(t *testing.T) {
 	if nSplit < 200 || nMerge < 900 || nDiff < 12000 || nReplace < 400 || nEmpty == 0 {
 		t.Errorf("splits %d merges %d ReplaceD %d Replace %d EmptyTree %d", nSplit, nMerge, nDiff, nReplace, nEmpty)
 	}
+	// Both diff header forms occur: DIFFHDR2 on 32 KiB pages, DIFFHDR on
+	// the 4 KiB-page SRUM and .jtx databases.
+	if nDiff2 < 26 || nDiff-nDiff2 < 1000 {
+		t.Errorf("ReplaceD with DIFFHDR2 %d, with DIFFHDR %d", nDiff2, nDiff-nDiff2)
+	}
+	t.Logf("ReplaceD: %d DIFFHDR2, %d DIFFHDR", nDiff2, nDiff-nDiff2)
 }
 
 // BenchmarkDecodeRecord decodes and re-encodes every record of the appdata
@@ -293,4 +310,64 @@ func TestMacroInfoListsMacroPages(t *testing.T) {
 	if checked < 500 {
 		t.Errorf("only %d macro page lists checked", checked)
 	}
+}
+
+// TestReplaceDChainsOnRealImages checks ApplyDiff's output bytes, not just
+// its length, on real data. An UndoInfo logs the before-image of an
+// uncommitted Replace/ReplaceD (same RCEID); when the same node (same tree,
+// same bookmark) is replaced again later, the after-image computed from the
+// first before-image and diff must be byte-identical to the second
+// before-image, unless a change without UndoInfo came in between.
+func TestReplaceDChainsOnRealImages(t *testing.T) {
+	type pair struct {
+		u *UndoInfo
+		r *Replace
+	}
+	applied, chained := 0, 0
+	for _, recs := range corpusRecords(t) {
+		last := map[uint32]*Replace{} // rceid → latest Replace/ReplaceD
+		byNode := map[string][]pair{}
+		var order []string
+		for _, r := range recs {
+			if v, ok := r.(*Replace); ok && v.RCEID != 0 {
+				last[v.RCEID] = v
+			}
+			u, ok := r.(*UndoInfo)
+			if !ok || u.Oper != OperReplace {
+				continue
+			}
+			rp := last[u.RCEID]
+			if rp == nil || rp.Pgno() != u.Pgno() {
+				continue
+			}
+			if len(u.Data) != int(rp.CbOldData) {
+				t.Errorf("%v: UndoInfo before-image %d bytes, %s at %v says %d", u.Pos(), len(u.Data), rp.Type(), rp.Pos(), rp.CbOldData)
+				continue
+			}
+			if _, err := rp.AfterImage(u.Data); err != nil {
+				t.Errorf("%v: %v", rp.Pos(), err)
+				continue
+			}
+			applied++
+			k := fmt.Sprintf("%d|%x|%x", u.ObjidFDP, u.BookmarkKey, u.BookmarkData)
+			if byNode[k] == nil {
+				order = append(order, k)
+			}
+			byNode[k] = append(byNode[k], pair{u, rp})
+		}
+		for _, k := range order {
+			ps := byNode[k]
+			slices.SortStableFunc(ps, func(a, b pair) int { return a.r.Pos().Compare(b.r.Pos()) })
+			for i := 0; i+1 < len(ps); i++ {
+				after, _ := ps[i].r.AfterImage(ps[i].u.Data)
+				if bytes.Equal(after, ps[i+1].u.Data) {
+					chained++
+				}
+			}
+		}
+	}
+	if applied < 3000 || chained < 1300 {
+		t.Errorf("%d real before-images diffed, %d after-images equal the next before-image", applied, chained)
+	}
+	t.Logf("%d real before-images diffed; %d after-images equal the next logged before-image", applied, chained)
 }
