@@ -494,6 +494,9 @@ func PlanHard(in *HardInput, opts *Options) (*Plan, error) {
 		if prev != nil && f.PrevCreated != prev.Created {
 			return p.fail(em, ese.ErrGivenLogFileIsNotContiguous, "%s does not chain to %s", f.File, prev.File), nil
 		}
+		if code, msg := hardLogBody(in.Restore, rdir, f, true, false); code != 0 {
+			return p.fail(em, code, "%s", msg), nil
+		}
 		needsPatch := uint32(g) >= full.GenLow && uint32(g) <= max(full.GenHigh, full.GenLow)
 		p.Logs = append(p.Logs, PlanLog{File: f.File, Generation: g, FromBackup: true, NeedsPatch: needsPatch})
 		em.emit(Event{Kind: EventReplayLog, Files: []string{f.File}, Generation: g,
@@ -520,6 +523,10 @@ func PlanHard(in *HardInput, opts *Options) (*Plan, error) {
 				}
 				if f.PrevCreated != prev.Created {
 					return p.fail(em, ese.ErrInvalidLogSequence, "%s does not chain to %s", f.File, prev.File), nil
+				}
+				isCur := tset.Current != nil && tset.Current.File == f.File
+				if code, msg := hardLogBody(in.Target, tdir, f, false, isCur); code != 0 {
+					return p.fail(em, code, "%s", msg), nil
 				}
 				p.Logs = append(p.Logs, PlanLog{File: f.File, Generation: g})
 				em.emit(Event{Kind: EventReplayLog, Files: []string{f.File}, Generation: g, Message: fmt.Sprintf("the database engine is replaying log file %s (already on disk; no patch data)", f.File)})

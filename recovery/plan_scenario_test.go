@@ -14,6 +14,7 @@ import (
 	"github.com/esekit/esekit/eselog"
 	"github.com/esekit/esekit/internal/bin"
 	"github.com/esekit/esekit/internal/testcorpus"
+	"github.com/esekit/esekit/rip"
 )
 
 // editFileHeader patches a log header (4096 bytes) and fixes its checksum.
@@ -231,6 +232,7 @@ func TestPlanScenarios(t *testing.T) {
 		{name: "hard: database that is not a backup copy", set: wlmB, hard: true, edit: func(t *testing.T, d string) {
 			editShadowed(t, filepath.Join(d, "WindowsMail.MSMessageStore"), 8192, func(h []byte) { bin.PutU32(h, 184+16, 0) })
 		}, code: ese.ErrRestoreOfNonBackupDatabase},
+		{name: "hard: corrupt log in the backup set", set: wlmB, hard: true, edit: corruptBytes("edb00001.log", 4096+16, 40), code: ese.ErrLogCorruptDuringHardRestore},
 		{name: "hard: patch mark differs", set: wlmB, hard: true, edit: func(t *testing.T, d string) {
 			editShadowed(t, filepath.Join(d, "WindowsMail.MSMessageStore"), 8192, func(h []byte) { h[184] ^= 1 })
 		}, code: ese.ErrDatabasePatchFileMismatch},
@@ -389,5 +391,41 @@ func TestPlanRefusesBadInput(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "x.edb"), make([]byte, 8192), 0o644)
 	if _, err := PlanSoftDir(dir, []string{filepath.Join(dir, "x.edb")}, "", nil); !errors.Is(err, ese.ErrDatabaseCorrupted) {
 		t.Errorf("zero database: %v", err)
+	}
+}
+
+func TestPlanHardKey(t *testing.T) {
+	dir := testcorpus.Path(t, "wlm-danyquenneville-backup")
+	f, err := os.Open(filepath.Join(dir, "WindowsMail.MSMessageStore"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	in := &HardInput{Restore: os.DirFS(dir), Databases: []DatabaseFile{{Name: filepath.Join(dir, "WindowsMail.MSMessageStore"), R: f}}}
+	k := &rip.Key{LowLog: 1, HighLog: 1, RstMap: []string{`C:\Users\x\AppData\Local\Microsoft\Windows Live Mail\Backup\new\WindowsMail.MSMessageStore`, `WindowsMail.MSMessageStore`}, RstMapSize: 1}
+	p, err := PlanHardKey(k, in, []string{dir}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Error != 0 || p.Mode != ModeHard || len(p.Logs) != 1 || !p.Logs[0].NeedsPatch {
+		t.Errorf("key plan: %d %s %+v", p.Error, p.Message, p.Logs)
+	}
+	// LowLog above the logs restored.
+	k2 := *k
+	k2.LowLog, k2.HighLog = 2, 3
+	if p, _ := PlanHardKey(&k2, in, []string{dir}, nil); p.Error != ese.ErrMissingRestoreLogFiles {
+		t.Errorf("LowLog 2: %d %s", p.Error, p.Message)
+	}
+	// A hostile EDB_RstMap is refused before planning.
+	k3 := *k
+	k3.RstMap = []string{`C:\x.edb`, `..\..\x.edb`}
+	if _, err := PlanHardKey(&k3, in, []string{dir}, nil); !errors.Is(err, ErrUnsafePath) {
+		t.Errorf("hostile map: %v", err)
+	}
+	// "EDB Database recovered" = 01: the key is deleted, not obeyed.
+	k4 := *k
+	k4.Recovered = true
+	if p, _ := PlanHardKey(&k4, in, []string{dir}, nil); p.Mode != ModeSoft || len(p.Logs) != 0 {
+		t.Errorf("recovered key: %+v", p)
 	}
 }
