@@ -236,6 +236,22 @@ func (s *legacyScanner) validShadow(c lrck, at int64) (bool, error) {
 	return sum^lrckShadowXor == c.sum, nil
 }
 
+// validShadowAnyNext is FValidLRCKShadowWithoutCheckingCBNext: a valid
+// single-sector record carrying the shadow mark, whatever its cbNext.
+func (s *legacyScanner) validShadowAnyNext(c lrck) (bool, error) {
+	t := c
+	t.next = 0 // the structural check ignores where cbNext points
+	ok, err := s.validRecord(t, c.off)
+	if err != nil || !ok || c.useShort != ShortChecksumOff {
+		return false, err
+	}
+	sum, err := s.rangeSum(c, c.off)
+	if err != nil {
+		return false, err
+	}
+	return sum^lrckShadowXor == c.sum, nil
+}
+
 // scanLegacy finds the end of valid data of a legacy log the way the
 // engine's ErrLGCheckReadLastLogRecordFF_Legacy does (LOGSTREAM.md §1.4.3):
 // it follows the LRCHECKSUM chain from the first data sector, verifying
@@ -356,6 +372,24 @@ func (l *Log) legacyBadTail(s *legacyScanner, cur, last int64, c lrck, recordOK 
 		// Data end within the record's own (verified) sector.
 		return l.legacyFinish(s, cur, (cursec+1)*cbSec)
 	}
+	if recordOK && last >= 0 && last/cbSec == cursec-1 && last%cbSec == cur%cbSec {
+		// The "record" here is the shadow copy of the previous sector's
+		// single-sector flush: the process stopped after rewriting that
+		// sector (now pointing here) and before writing this one. The
+		// data end with the previous sector (fSkipScanAndApplyPatch).
+		ok, err := s.validShadow(c, cur)
+		if err != nil {
+			return err
+		}
+		if ok {
+			if err := l.legacyRepair(int(cursec), "torn write: the next flush's sector still holds the previous shadow"); err != nil {
+				return err
+			}
+			l.TornWrite = true
+			return l.legacyFinish(s, last, cursec*cbSec)
+		}
+	}
+	tookJump := recordOK
 	// Try the shadow of this sector in the next one.
 	if sc, have, err := s.lrckAt(cur + cbSec); err != nil {
 		return err
@@ -378,6 +412,36 @@ func (l *Log) legacyBadTail(s *legacyScanner, cur, last int64, c lrck, recordOK 
 				return err
 			}
 			return l.legacyFinish(s, last, end)
+		}
+	}
+	if !tookJump && last >= 0 && cursec == last/cbSec+1 {
+		// Single-sector torn write: this sector holds the shadow of the
+		// last good LRCHECKSUM's sector, so the next LRCHECKSUM was never
+		// written. The data end with the previous sector; after the shadow
+		// only the pattern may follow.
+		sc, have, err := s.lrckAt(last + cbSec)
+		if err != nil {
+			return err
+		}
+		if have {
+			ok, err := s.validShadowAnyNext(sc)
+			if err != nil {
+				return err
+			}
+			if ok {
+				if err := l.checkPatternFrom(s, cursec+1, false); err != nil {
+					if err == errNotPattern {
+						return l.corrupt(int(cursec), "single-sector torn write followed by data")
+					}
+					return err
+				}
+				if err := l.legacyRepair(int(cursec), "single-sector torn write"); err != nil {
+					return err
+				}
+				l.TornWrite = true
+				l.States[cursec] = SegTail
+				return l.legacyFinish(s, last, cursec*cbSec)
+			}
 		}
 	}
 	// A torn write leaves only the pattern after this sector.

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/esekit/esekit/ese"
+	"github.com/esekit/esekit/internal/bin"
 	"github.com/esekit/esekit/internal/testcorpus"
 )
 
@@ -206,5 +208,54 @@ func TestLegacyCorruption(t *testing.T) {
 	}
 	if s := walk(t, l); s.Records >= 150 || s.Records == 0 || s.Unaccounted != 0 {
 		t.Errorf("torn pattern walk: %d records, %d unaccounted", s.Records, s.Unaccounted)
+	}
+}
+
+// setLRCKNext rewrites cbNext of the LRCHECKSUM at off and recomputes its
+// range checksum (single-sector record, short checksum off).
+func setLRCKNext(b []byte, off int, next uint32) {
+	bin.PutU32(b, off+9, next)
+	back, fwd := int(bin.U32(b, off+1)), int(bin.U32(b, off+5))
+	gen := bin.U32(b, 4)
+	sum := xorWords(b[off-back:off], lrckSeed)
+	sum = xorWords(b[off+22:off+22+fwd], sum)
+	sum ^= uint32(back) ^ uint32(fwd) ^ next ^ uint32(b[off+21]) ^ gen
+	bin.PutU32(b, off+13, sum)
+}
+
+// TestLegacyTornSpecialCases builds the two crash shapes the engine
+// recognises from kimberli's edb00001.log, whose last LRCHECKSUM (11350,
+// sector 22, ib 86) ends the chain and whose sector 23 holds an older
+// shadow of sector 22.
+func TestLegacyTornSpecialCases(t *testing.T) {
+	_, data := openCorpus(t, "wlm-kimberli13/edb00001.log")
+	cases := []struct {
+		name string
+		next uint32
+		msg  string
+	}{
+		// The last LRCHECKSUM now points at the same ib of sector 23,
+		// where the shadow sits: fSkipScanAndApplyPatch.
+		{"next flush never written", 23*512 + 86 - 11372, "still holds the previous shadow"},
+		// It points elsewhere in sector 23, which holds the shadow of
+		// sector 22: the single-sector torn write.
+		{"single-sector torn write", 23*512 + 100 - 11372, "single-sector torn write"},
+	}
+	for _, c := range cases {
+		b := corruptCopy(data, func(b []byte) { setLRCKNext(b, 11350, c.next) })
+		if _, err := OpenOptions(bytes.NewReader(b), int64(len(b)), Options{}); !errors.Is(err, ese.ErrLogFileCorrupt) || !strings.Contains(err.Error(), c.msg) {
+			t.Errorf("%s read-only: %v", c.name, err)
+		}
+		l, err := OpenOptions(bytes.NewReader(b), int64(len(b)), Options{RepairLegacyTail: true})
+		if err != nil {
+			t.Errorf("%s repaired: %v", c.name, err)
+			continue
+		}
+		if !l.TornWrite || l.End != (ese.LogPos{Generation: 1, Sector: 0x17}) {
+			t.Errorf("%s: torn %v end %v", c.name, l.TornWrite, l.End)
+		}
+		if s := walk(t, l); s.Records != 150 || s.Unaccounted != 0 {
+			t.Errorf("%s: %d records, %d unaccounted", c.name, s.Records, s.Unaccounted)
+		}
 	}
 }
