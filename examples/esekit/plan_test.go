@@ -30,7 +30,10 @@ type planOut struct {
 }
 
 // TestPlanDirtySRUM: the dirty SRUM set plans as replayable from the
-// checkpoint (0x51,9,0) through the current log 0x52.
+// checkpoint's generation 0x51 through the current log 0x52. The
+// checkpoint is (0x51,9,0) but its attach list is not marked present
+// (Version 0), so the engine moves the start back to the beginning of that
+// log, (0x51,1,0) (HEADERS.md §5, LGFakeCheckpointToLogFile).
 func TestPlanDirtySRUM(t *testing.T) {
 	dir := filepath.Dir(testcorpus.Path(t, "museum-srum-win10-belkasoftctf-insiderthreat-dirty/SRUDB.dat"))
 	var p planOut
@@ -38,7 +41,7 @@ func TestPlanDirtySRUM(t *testing.T) {
 	if code != exitOK || p.Error != 0 || p.Mode != "soft" {
 		t.Fatalf("status %d error %d mode %q: %s %s", code, p.Error, p.Mode, p.Message, errs)
 	}
-	if p.Start.Generation != 0x51 || p.Start.Sector != 9 || p.Start.Offset != 0 || p.End.Generation != 0x52 {
+	if p.Start.Generation != 0x51 || p.Start.Sector != 1 || p.Start.Offset != 0 || p.End.Generation != 0x52 {
 		t.Errorf("start %+v end %+v", p.Start, p.End)
 	}
 	if len(p.Logs) != 2 || p.Logs[0].Generation != 0x51 || p.Logs[0].File != "SRU00051.log" || p.Logs[1].Generation != 0x52 || p.Logs[1].File != "SRU.log" {
