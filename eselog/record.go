@@ -57,6 +57,7 @@ func DecodeRecord(b []byte, pos ese.LogPos) (Record, error) {
 	if n > int(fixedSizes[t]) {
 		b = bytes.Clone(b) // the variable parts below alias this copy
 	}
+	b = b[:n:n] // no decoded slice may reach past the record, not even by append
 	if dec := decoders[t]; dec != nil {
 		return dec(b, base), nil
 	}

@@ -371,3 +371,19 @@ func TestRecordTypeText(t *testing.T) {
 		t.Error("Split2 has no Page()")
 	}
 }
+
+func TestDecodedSlicesDoNotReachOut(t *testing.T) {
+	// A record with an empty variable part is not copied; its empty slice
+	// must not let an append write into the caller's buffer.
+	buf := make([]byte, 46, 100)
+	buf[0] = byte(RecSetExternalHeader)
+	r, err := DecodeRecord(buf, ese.LogPos{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	se := r.(*SetExternalHeader)
+	_ = append(se.Data, 1, 2, 3)
+	if full := buf[:49]; full[46] != 0 {
+		t.Error("append to a decoded slice wrote into the caller's buffer")
+	}
+}
