@@ -53,7 +53,10 @@ type planDBJSON struct {
 	ReplayTo   int32  `json:"replay_to"`
 	Action     string `json:"action"`
 	LoggedPath string `json:"logged_path,omitempty"`
-	Patch      string `json:"patch,omitempty"`
+	// TruncateAt is where replay into the database stops early (an
+	// attachment that changed its signature or path; seed 003).
+	TruncateAt *posJSON `json:"truncate_at,omitempty"`
+	Patch      string   `json:"patch,omitempty"`
 	Error      int32  `json:"error"`
 	Message    string `json:"message,omitempty"`
 }
@@ -92,8 +95,13 @@ func planToJSON(label string, p *recovery.Plan) planJSON {
 		out.Logs = append(out.Logs, planLogJSON{File: l.File, Generation: l.Generation, FromBackup: l.FromBackup, NeedsPatch: l.NeedsPatch})
 	}
 	for _, d := range p.Databases {
-		out.Databases = append(out.Databases, planDBJSON{File: d.File, ReplayFrom: d.ReplayFrom, ReplayTo: d.ReplayTo,
-			Action: d.Action, LoggedPath: d.LoggedPath, Patch: d.Patch, Error: int32(d.Error), Message: d.Message})
+		dj := planDBJSON{File: d.File, ReplayFrom: d.ReplayFrom, ReplayTo: d.ReplayTo,
+			Action: d.Action, LoggedPath: d.LoggedPath, Patch: d.Patch, Error: int32(d.Error), Message: d.Message}
+		if d.TruncateAt != nil {
+			t := pos(*d.TruncateAt)
+			dj.TruncateAt = &t
+		}
+		out.Databases = append(out.Databases, dj)
 	}
 	for _, e := range p.Events {
 		out.Events = append(out.Events, planEventJSON{Kind: string(e.Kind), Message: e.Message, Files: e.Files,
@@ -311,6 +319,9 @@ func printPlan(w io.Writer, p planJSON) {
 		fmt.Fprintf(w, "  database %s: %s", d.File, d.Action)
 		if d.ReplayFrom != 0 {
 			fmt.Fprintf(w, ", generations %s", genRange(d.ReplayFrom, d.ReplayTo))
+		}
+		if d.TruncateAt != nil {
+			fmt.Fprintf(w, ", stopping at %s", posText(*d.TruncateAt))
 		}
 		if d.Patch != "" {
 			fmt.Fprintf(w, ", patch file %s", d.Patch)
