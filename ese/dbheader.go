@@ -276,45 +276,107 @@ type DBHeader struct {
 	Tail []byte
 }
 
-// dbFields lists every fixed field of the header once, as (offset,
-// pointer) pairs, so decoding and encoding cannot drift apart.
-func (h *DBHeader) fields() []field {
-	return []field{
-		u32f(0x000, &h.Checksum), u32f(0x004, &h.Magic), u32f(0x008, &h.FormatVersion),
-		i32f(0x00C, &h.Attrib), u64f(0x010, &h.DbTimeDirtied), sigf(0x018, &h.DbSignature),
-		u32f(0x034, (*uint32)(&h.State)), posf(0x038, &h.ConsistentPos), timef(0x040, &h.ConsistentTime),
-		timef(0x048, &h.AttachTime), posf(0x050, &h.AttachPos), timef(0x058, &h.DetachTime),
-		posf(0x060, &h.DetachPos), u32f(0x068, &h.DbID), sigf(0x06C, &h.LogSignature),
-		bkf(0x088, &h.PrevFullBackup), bkf(0x0A0, &h.PrevIncBackup), bkf(0x0B8, &h.CurFullBackup),
-		bytesf(0x0D0, h.DbFlags[:]), u32f(0x0D4, &h.LastObjectID), u32f(0x0D8, &h.OSMajorVersion),
-		u32f(0x0DC, &h.OSMinorVersion), u32f(0x0E0, &h.OSBuildNumber), i32f(0x0E4, &h.OSServicePack),
-		u32f(0x0E8, &h.FormatUpdateMajor), u32f(0x0EC, &h.PageSize), u32f(0x0F0, &h.RepairCount),
-		timef(0x0F4, &h.RepairTime), bytesf(0x0FC, h.ReservedSLVSignature[:]), u64f(0x118, &h.ScrubDbTime),
-		timef(0x120, &h.ScrubTime), i32f(0x128, &h.GenMinRequired), i32f(0x12C, &h.GenMaxRequired),
-		i32f(0x130, &h.Upgrade55FormatPages), i32f(0x134, &h.UpgradeFreePages), i32f(0x138, &h.UpgradeSpaceMapPages),
-		bkf(0x13C, &h.CurSnapshotBackup), u32f(0x154, &h.CreateFormatVersion), u32f(0x158, &h.CreateFormatUpdate),
-		timef(0x15C, &h.GenMaxCreateTime), u32f(0x164, (*uint32)(&h.PrevFullBackupType)),
-		u32f(0x168, (*uint32)(&h.PrevIncBackupType)), u32f(0x16C, &h.RepairCountOld),
-		u32f(0x170, &h.ECCFixSuccessCount), timef(0x174, &h.ECCFixSuccessTime), u32f(0x17C, &h.ECCFixSuccessCountOld),
-		u32f(0x180, &h.ECCFixFailCount), timef(0x184, &h.ECCFixFailTime), u32f(0x18C, &h.ECCFixFailCountOld),
-		u32f(0x190, &h.BadChecksumCount), timef(0x194, &h.BadChecksumTime), u32f(0x19C, &h.BadChecksumCountOld),
-		i32f(0x1A0, &h.GenMaxCommitted), bkf(0x1A4, &h.PrevCopyBackup), bkf(0x1BC, &h.PrevDiffBackup),
-		u32f(0x1D4, (*uint32)(&h.PrevCopyBackupType)), u32f(0x1D8, (*uint32)(&h.PrevDiffBackupType)),
-		u32f(0x1DC, &h.IncReseedCount), timef(0x1E0, &h.IncReseedTime), u32f(0x1E8, &h.IncReseedCountOld),
-		u32f(0x1EC, &h.PagePatchCount), timef(0x1F0, &h.PagePatchTime), u32f(0x1F8, &h.PagePatchCountOld),
-		u64f(0x1FC, &h.SortVersion), timef(0x204, &h.DbscanPrevTime), timef(0x20C, &h.DbscanStartTime),
-		u32f(0x214, &h.DbscanHighestContinuousPgno), i32f(0x218, &h.GenRecovering), u32f(0x21C, &h.ExtendCount),
-		timef(0x220, &h.LastExtendTime), u32f(0x228, &h.ShrinkCount), timef(0x22C, &h.LastShrinkTime),
-		timef(0x234, &h.LastReAttachTime), posf(0x23C, &h.LastReAttachPos), u32f(0x244, &h.TrimCount),
-		sigf(0x248, &h.DbHdrFlushSignature), sigf(0x264, &h.FlushMapHdrFlushSignature),
-		i32f(0x280, &h.GenMinConsistent), u32f(0x284, &h.FormatUpdateMinor),
-		u32f(0x288, &h.EfvMaxBinAttachDiagnostic), u32f(0x28C, &h.DbscanHighestPgno),
-		posf(0x290, &h.LastResizePos), bytesf(0x298, h.Reserved1[:]), u32f(0x29B, (*uint32)(&h.FileType)),
-		u8f(0x29F, &h.Reserved2), timef(0x2A0, &h.GenMaxRequiredTime), i32f(0x2A8, &h.GenPreRedoMinConsistent),
-		i32f(0x2AC, &h.GenPreRedoMinRequired), sigf(0x2B0, &h.RBSHdrFlushSignature), u32f(0x2CC, &h.RevertCount),
-		timef(0x2D0, &h.RevertFromTime), timef(0x2D8, &h.RevertToTime), u32f(0x2E0, &h.RevertPageCount),
-		posf(0x2E4, &h.CommitBeforeRevertPos),
-	}
+// dbHeaderLayout lists every fixed field of the header once, as its offset
+// and a pointer into the struct, so that decoding and encoding cannot drift
+// apart. The table is built once; using it allocates nothing.
+var dbHeaderLayout = [...]struct {
+	off int
+	ptr func(h *DBHeader) any
+}{
+	{0x000, func(h *DBHeader) any { return &h.Checksum }},
+	{0x004, func(h *DBHeader) any { return &h.Magic }},
+	{0x008, func(h *DBHeader) any { return &h.FormatVersion }},
+	{0x00C, func(h *DBHeader) any { return &h.Attrib }},
+	{0x010, func(h *DBHeader) any { return &h.DbTimeDirtied }},
+	{0x018, func(h *DBHeader) any { return &h.DbSignature }},
+	{0x034, func(h *DBHeader) any { return (*uint32)(&h.State) }},
+	{0x038, func(h *DBHeader) any { return &h.ConsistentPos }},
+	{0x040, func(h *DBHeader) any { return &h.ConsistentTime }},
+	{0x048, func(h *DBHeader) any { return &h.AttachTime }},
+	{0x050, func(h *DBHeader) any { return &h.AttachPos }},
+	{0x058, func(h *DBHeader) any { return &h.DetachTime }},
+	{0x060, func(h *DBHeader) any { return &h.DetachPos }},
+	{0x068, func(h *DBHeader) any { return &h.DbID }},
+	{0x06C, func(h *DBHeader) any { return &h.LogSignature }},
+	{0x088, func(h *DBHeader) any { return &h.PrevFullBackup }},
+	{0x0A0, func(h *DBHeader) any { return &h.PrevIncBackup }},
+	{0x0B8, func(h *DBHeader) any { return &h.CurFullBackup }},
+	{0x0D0, func(h *DBHeader) any { return &h.DbFlags }},
+	{0x0D4, func(h *DBHeader) any { return &h.LastObjectID }},
+	{0x0D8, func(h *DBHeader) any { return &h.OSMajorVersion }},
+	{0x0DC, func(h *DBHeader) any { return &h.OSMinorVersion }},
+	{0x0E0, func(h *DBHeader) any { return &h.OSBuildNumber }},
+	{0x0E4, func(h *DBHeader) any { return &h.OSServicePack }},
+	{0x0E8, func(h *DBHeader) any { return &h.FormatUpdateMajor }},
+	{0x0EC, func(h *DBHeader) any { return &h.PageSize }},
+	{0x0F0, func(h *DBHeader) any { return &h.RepairCount }},
+	{0x0F4, func(h *DBHeader) any { return &h.RepairTime }},
+	{0x0FC, func(h *DBHeader) any { return &h.ReservedSLVSignature }},
+	{0x118, func(h *DBHeader) any { return &h.ScrubDbTime }},
+	{0x120, func(h *DBHeader) any { return &h.ScrubTime }},
+	{0x128, func(h *DBHeader) any { return &h.GenMinRequired }},
+	{0x12C, func(h *DBHeader) any { return &h.GenMaxRequired }},
+	{0x130, func(h *DBHeader) any { return &h.Upgrade55FormatPages }},
+	{0x134, func(h *DBHeader) any { return &h.UpgradeFreePages }},
+	{0x138, func(h *DBHeader) any { return &h.UpgradeSpaceMapPages }},
+	{0x13C, func(h *DBHeader) any { return &h.CurSnapshotBackup }},
+	{0x154, func(h *DBHeader) any { return &h.CreateFormatVersion }},
+	{0x158, func(h *DBHeader) any { return &h.CreateFormatUpdate }},
+	{0x15C, func(h *DBHeader) any { return &h.GenMaxCreateTime }},
+	{0x164, func(h *DBHeader) any { return (*uint32)(&h.PrevFullBackupType) }},
+	{0x168, func(h *DBHeader) any { return (*uint32)(&h.PrevIncBackupType) }},
+	{0x16C, func(h *DBHeader) any { return &h.RepairCountOld }},
+	{0x170, func(h *DBHeader) any { return &h.ECCFixSuccessCount }},
+	{0x174, func(h *DBHeader) any { return &h.ECCFixSuccessTime }},
+	{0x17C, func(h *DBHeader) any { return &h.ECCFixSuccessCountOld }},
+	{0x180, func(h *DBHeader) any { return &h.ECCFixFailCount }},
+	{0x184, func(h *DBHeader) any { return &h.ECCFixFailTime }},
+	{0x18C, func(h *DBHeader) any { return &h.ECCFixFailCountOld }},
+	{0x190, func(h *DBHeader) any { return &h.BadChecksumCount }},
+	{0x194, func(h *DBHeader) any { return &h.BadChecksumTime }},
+	{0x19C, func(h *DBHeader) any { return &h.BadChecksumCountOld }},
+	{0x1A0, func(h *DBHeader) any { return &h.GenMaxCommitted }},
+	{0x1A4, func(h *DBHeader) any { return &h.PrevCopyBackup }},
+	{0x1BC, func(h *DBHeader) any { return &h.PrevDiffBackup }},
+	{0x1D4, func(h *DBHeader) any { return (*uint32)(&h.PrevCopyBackupType) }},
+	{0x1D8, func(h *DBHeader) any { return (*uint32)(&h.PrevDiffBackupType) }},
+	{0x1DC, func(h *DBHeader) any { return &h.IncReseedCount }},
+	{0x1E0, func(h *DBHeader) any { return &h.IncReseedTime }},
+	{0x1E8, func(h *DBHeader) any { return &h.IncReseedCountOld }},
+	{0x1EC, func(h *DBHeader) any { return &h.PagePatchCount }},
+	{0x1F0, func(h *DBHeader) any { return &h.PagePatchTime }},
+	{0x1F8, func(h *DBHeader) any { return &h.PagePatchCountOld }},
+	{0x1FC, func(h *DBHeader) any { return &h.SortVersion }},
+	{0x204, func(h *DBHeader) any { return &h.DbscanPrevTime }},
+	{0x20C, func(h *DBHeader) any { return &h.DbscanStartTime }},
+	{0x214, func(h *DBHeader) any { return &h.DbscanHighestContinuousPgno }},
+	{0x218, func(h *DBHeader) any { return &h.GenRecovering }},
+	{0x21C, func(h *DBHeader) any { return &h.ExtendCount }},
+	{0x220, func(h *DBHeader) any { return &h.LastExtendTime }},
+	{0x228, func(h *DBHeader) any { return &h.ShrinkCount }},
+	{0x22C, func(h *DBHeader) any { return &h.LastShrinkTime }},
+	{0x234, func(h *DBHeader) any { return &h.LastReAttachTime }},
+	{0x23C, func(h *DBHeader) any { return &h.LastReAttachPos }},
+	{0x244, func(h *DBHeader) any { return &h.TrimCount }},
+	{0x248, func(h *DBHeader) any { return &h.DbHdrFlushSignature }},
+	{0x264, func(h *DBHeader) any { return &h.FlushMapHdrFlushSignature }},
+	{0x280, func(h *DBHeader) any { return &h.GenMinConsistent }},
+	{0x284, func(h *DBHeader) any { return &h.FormatUpdateMinor }},
+	{0x288, func(h *DBHeader) any { return &h.EfvMaxBinAttachDiagnostic }},
+	{0x28C, func(h *DBHeader) any { return &h.DbscanHighestPgno }},
+	{0x290, func(h *DBHeader) any { return &h.LastResizePos }},
+	{0x298, func(h *DBHeader) any { return &h.Reserved1 }},
+	{0x29B, func(h *DBHeader) any { return (*uint32)(&h.FileType) }},
+	{0x29F, func(h *DBHeader) any { return &h.Reserved2 }},
+	{0x2A0, func(h *DBHeader) any { return &h.GenMaxRequiredTime }},
+	{0x2A8, func(h *DBHeader) any { return &h.GenPreRedoMinConsistent }},
+	{0x2AC, func(h *DBHeader) any { return &h.GenPreRedoMinRequired }},
+	{0x2B0, func(h *DBHeader) any { return &h.RBSHdrFlushSignature }},
+	{0x2CC, func(h *DBHeader) any { return &h.RevertCount }},
+	{0x2D0, func(h *DBHeader) any { return &h.RevertFromTime }},
+	{0x2D8, func(h *DBHeader) any { return &h.RevertToTime }},
+	{0x2E0, func(h *DBHeader) any { return &h.RevertPageCount }},
+	{0x2E4, func(h *DBHeader) any { return &h.CommitBeforeRevertPos }},
 }
 
 // DecodeDBHeader decodes a database header from b, which holds at least
@@ -328,8 +390,8 @@ func DecodeDBHeader(b []byte) (*DBHeader, error) {
 			"%d bytes, need %d", len(b), DBHeaderSize)
 	}
 	h := new(DBHeader)
-	for _, f := range h.fields() {
-		f.get(b[f.off:])
+	for _, f := range dbHeaderLayout {
+		getField(f.ptr(h), b[f.off:])
 	}
 	if tail := b[DBHeaderSize:]; !bin.IsZero(tail) {
 		h.Tail = append([]byte(nil), tail...)
@@ -342,8 +404,8 @@ func DecodeDBHeader(b []byte) (*DBHeader, error) {
 // (as much as fits) after them. Bytes of b past the structure and Tail are
 // left unchanged.
 func (h *DBHeader) Put(b []byte) {
-	for _, f := range h.fields() {
-		f.put(b[f.off:])
+	for _, f := range dbHeaderLayout {
+		putField(f.ptr(h), b[f.off:])
 	}
 	if len(b) > DBHeaderSize {
 		copy(b[DBHeaderSize:], h.Tail)
@@ -422,37 +484,62 @@ func (h *DBHeader) IsTemp() bool {
 // IsLargePages reports whether the database uses 16 or 32 KiB pages.
 func (h *DBHeader) IsLargePages() bool { return IsLargePage(h.EffectivePageSize()) }
 
-// field is one fixed header field: its offset and how to move it between
-// bytes and the struct.
-type field struct {
-	off      int
-	get, put func(b []byte)
+// getField decodes the field p points at from b.
+func getField(p any, b []byte) {
+	switch v := p.(type) {
+	case *uint8:
+		*v = b[0]
+	case *uint32:
+		*v = bin.U32(b, 0)
+	case *int32:
+		*v = bin.I32(b, 0)
+	case *uint64:
+		*v = bin.U64(b, 0)
+	case *Signature:
+		*v = DecodeSignature(b)
+	case *LogPos:
+		*v = DecodeLogPos(b)
+	case *LogTime:
+		*v = DecodeLogTime(b)
+	case *BackupInfo:
+		*v = DecodeBackupInfo(b)
+	case *[3]byte:
+		copy(v[:], b)
+	case *[4]byte:
+		copy(v[:], b)
+	case *[28]byte:
+		copy(v[:], b)
+	default:
+		panic(fmt.Sprintf("ese: database header field of type %T", p))
+	}
 }
 
-func u8f(off int, p *uint8) field {
-	return field{off, func(b []byte) { *p = b[0] }, func(b []byte) { b[0] = *p }}
-}
-func u32f(off int, p *uint32) field {
-	return field{off, func(b []byte) { *p = bin.U32(b, 0) }, func(b []byte) { bin.PutU32(b, 0, *p) }}
-}
-func i32f(off int, p *int32) field {
-	return field{off, func(b []byte) { *p = bin.I32(b, 0) }, func(b []byte) { bin.PutI32(b, 0, *p) }}
-}
-func u64f(off int, p *uint64) field {
-	return field{off, func(b []byte) { *p = bin.U64(b, 0) }, func(b []byte) { bin.PutU64(b, 0, *p) }}
-}
-func sigf(off int, p *Signature) field {
-	return field{off, func(b []byte) { *p = DecodeSignature(b) }, func(b []byte) { p.Put(b) }}
-}
-func posf(off int, p *LogPos) field {
-	return field{off, func(b []byte) { *p = DecodeLogPos(b) }, func(b []byte) { p.Put(b) }}
-}
-func timef(off int, p *LogTime) field {
-	return field{off, func(b []byte) { *p = DecodeLogTime(b) }, func(b []byte) { p.Put(b) }}
-}
-func bkf(off int, p *BackupInfo) field {
-	return field{off, func(b []byte) { *p = DecodeBackupInfo(b) }, func(b []byte) { p.Put(b) }}
-}
-func bytesf(off int, p []byte) field {
-	return field{off, func(b []byte) { copy(p, b) }, func(b []byte) { copy(b, p) }}
+// putField encodes the field p points at into b.
+func putField(p any, b []byte) {
+	switch v := p.(type) {
+	case *uint8:
+		b[0] = *v
+	case *uint32:
+		bin.PutU32(b, 0, *v)
+	case *int32:
+		bin.PutI32(b, 0, *v)
+	case *uint64:
+		bin.PutU64(b, 0, *v)
+	case *Signature:
+		v.Put(b)
+	case *LogPos:
+		v.Put(b)
+	case *LogTime:
+		v.Put(b)
+	case *BackupInfo:
+		v.Put(b)
+	case *[3]byte:
+		copy(b, v[:])
+	case *[4]byte:
+		copy(b, v[:])
+	case *[28]byte:
+		copy(b, v[:])
+	default:
+		panic(fmt.Sprintf("ese: database header field of type %T", p))
+	}
 }

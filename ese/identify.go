@@ -304,7 +304,7 @@ func fillPattern(r io.ReaderAt, size int64, head []byte) (Kind, string, error) {
 		}
 		return isLogExtend(b, off)
 	}
-	buf := make([]byte, 1<<20)
+	buf := make([]byte, min(1<<20, size))
 	check := func(from, to int64) (bool, error) {
 		for off := from; off < to; {
 			n := int(min(int64(len(buf)), to-off))

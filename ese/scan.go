@@ -152,7 +152,7 @@ func ScanDatabase(ctx context.Context, r io.ReaderAt, opts *ScanOptions) (*ScanR
 	if sc.chunkPages == 0 {
 		sc.chunkPages = 1 << 20
 	}
-	sc.chunkPages = max(sc.chunkPages/ps, 1)
+	sc.chunkPages = max(min(sc.chunkPages/ps, sc.pages), 1)
 	workers := o.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)

@@ -71,7 +71,11 @@ func headerCopyGood(b []byte, c, pageSizeOff int) bool {
 // gets ErrFileInvalidType. Read errors other than a short file are
 // returned wrapped.
 func ReadDBHeader(r io.ReaderAt) (*DBHeaderCopies, error) {
-	buf := make([]byte, 2*MaxPageSize)
+	want := int64(2 * MaxPageSize)
+	if size, err := bin.Size(r); err == nil && size < want {
+		want = size
+	}
+	buf := make([]byte, want)
 	n, err := r.ReadAt(buf, 0)
 	if err != nil && err != io.EOF && n < len(buf) {
 		if !errors.Is(err, io.ErrUnexpectedEOF) {
