@@ -57,8 +57,8 @@ type planDBJSON struct {
 	// attachment that changed its signature or path; seed 003).
 	TruncateAt *posJSON `json:"truncate_at,omitempty"`
 	Patch      string   `json:"patch,omitempty"`
-	Error      int32  `json:"error"`
-	Message    string `json:"message,omitempty"`
+	Error      int32    `json:"error"`
+	Message    string   `json:"message,omitempty"`
 }
 
 // planEventJSON is one decision.
