@@ -7,81 +7,89 @@ import (
 	"github.com/esekit/esekit/ese"
 )
 
-// Stats is what Walk found in one log file.
+// Stats is what Walk found in one log file. The JSON names follow the
+// esekit CLI's "logs -json" output (valid_segments counts sectors for
+// legacy logs).
 type Stats struct {
 	// Generation is the file's generation.
-	Generation int32
+	Generation int32 `json:"generation"`
 	// Format is the header's version string (FileHeader.Version).
-	Format string
+	Format string `json:"format"`
 	// Legacy is true for the LRCHECKSUM format.
-	Legacy bool
+	Legacy bool `json:"legacy"`
 	// SectorSize is the sector (modern: segment) size in bytes.
-	SectorSize int
+	SectorSize int `json:"sector_size"`
 	// Sectors is the file size in sectors, header included.
-	Sectors int
+	Sectors int `json:"sectors"`
 	// DataSectors is the number of sectors that can hold data: all but
 	// the header and, for modern logs, the reserved last sector.
-	DataSectors int
+	DataSectors int `json:"data_sectors"`
 	// Valid counts the sectors holding data: modern logs, the valid
 	// segments (corrected and repaired ones included); legacy logs, the
 	// sectors the record stream touches up to End.
-	Valid int
+	Valid int `json:"valid_segments"`
 	// Corrected, Repaired, Shadow, Stale and Zero count modern segments in
 	// those states (SegmentState); Pattern counts legacy sectors holding
 	// the log-extend fill pattern and Tail the other legacy sectors after
 	// the end.
-	Corrected, Repaired, Shadow, Stale, Zero, Pattern, Tail int
+	Corrected int `json:"corrected_segments"`
+	Repaired  int `json:"repaired_segments"`
+	Shadow    int `json:"shadow_segments"`
+	Stale     int `json:"stale_segments"`
+	Zero      int `json:"zero_segments"`
+	Pattern   int `json:"pattern_sectors"`
+	Tail      int `json:"tail_sectors"`
 	// End is the engine's end of valid data (Log.End).
-	End ese.LogPos
+	End ese.LogPos `json:"end"`
 	// LastRecord is the position of the last record.
-	LastRecord ese.LogPos
+	LastRecord ese.LogPos `json:"last_record"`
 	// ClosedNormally and LastTerm are the engine's clean-close verdict
 	// (Log.ClosedNormally, Log.LastTerm).
-	ClosedNormally bool
-	LastTerm       ese.LogPos
+	ClosedNormally bool       `json:"closed_normally"`
+	LastTerm       ese.LogPos `json:"last_term"`
 	// TornWrite reports a repaired tail (Log.TornWrite).
-	TornWrite bool
+	TornWrite bool `json:"torn_write"`
 	// AccumulatedChecksum is the XOR of the valid segments' checksums
 	// (modern logs).
-	AccumulatedChecksum uint64
+	AccumulatedChecksum uint64 `json:"accumulated_checksum"`
 	// Records counts the records: NOP2 and (legacy) LRCHECKSUM records
 	// included, a fragmented record once, 0x00 NOP runs not at all.
-	Records int
+	Records int `json:"records"`
 	// Fragmented counts records that were split into fragments.
-	Fragmented int
+	Fragmented int `json:"fragmented"`
 	// Histogram counts records by RecordType.String().
-	Histogram map[string]int
+	Histogram map[string]int `json:"histogram"`
 
 	// Byte accounting of the used part of the file, the bytes from the end
 	// of the header to End. Their sum plus Unaccounted is UsedBytes.
-	UsedBytes int64
+	UsedBytes int64 `json:"used_bytes"`
 	// SegmentHeaderBytes is 40 per data segment (modern).
-	SegmentHeaderBytes int64
+	SegmentHeaderBytes int64 `json:"segment_header_bytes"`
 	// RecordBytes is the size of every record (the reassembled size of
 	// fragmented ones).
-	RecordBytes int64
+	RecordBytes int64 `json:"record_bytes"`
 	// FragmentHeaderBytes is the 7-byte FragmentBegin and 3-byte Fragment
 	// headers.
-	FragmentHeaderBytes int64
+	FragmentHeaderBytes int64 `json:"fragment_header_bytes"`
 	// NOPBytes is the 0x00 filler bytes, in NOPRuns runs.
-	NOPBytes int64
-	NOPRuns  int
+	NOPBytes int64 `json:"nop_bytes"`
+	NOPRuns  int   `json:"nop_runs"`
 	// DroppedBytes is fragment pieces the engine discards: a fragmented
 	// record cut by the end of data or abandoned by a crash.
-	DroppedBytes int64
+	DroppedBytes int64 `json:"dropped_bytes"`
 	// SkippedBytes is Fragment pieces at the start of the file that
 	// continue a record of the previous generation; the engine skips them
 	// (fSkipPartialLR) and so does the reader.
-	SkippedBytes int64
+	SkippedBytes int64 `json:"skipped_bytes"`
 	// GapBytes is, in legacy logs, bytes between the end of an LRCHECKSUM
 	// range and the next LRCHECKSUM that no record covers.
-	GapBytes int64
+	GapBytes int64 `json:"gap_bytes"`
 	// Unaccounted is UsedBytes minus every category above: 0 for a log
 	// the reader fully understood.
-	Unaccounted int64
+	Unaccounted int64 `json:"unaccounted_bytes"`
 	// TailBytes is the bytes after End (shadows, stale, zero or pattern
 	// sectors, the unused rest of the last sector).
-	TailBytes int64
+	TailBytes int64 `json:"tail_bytes"`
 }
 
 // Walk reads every record of l (verifying each segment's checksum again)
