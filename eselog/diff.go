@@ -124,22 +124,37 @@ func parseDiffEntry(diff []byte, p int, diffHdr2 bool) (DiffEntry, int, error) {
 	return e, p + cbNew, nil
 }
 
+// AnyLength, passed as ApplyDiff's cbNew, skips the check of the result's
+// length against the record's cbNewData: the engine itself only asserts
+// that check (logredo.cxx) and, in retail builds, accepts any after-image
+// shorter than a page. The result is then bounded by MaxAfterImage.
+const AnyLength = -1
+
+// MaxAfterImage bounds the after-image ApplyDiff builds when called with
+// AnyLength: the largest node data a 32 KiB page can hold is well below it.
+const MaxAfterImage = 0xFFFF
+
 // ApplyDiff computes a node's data after a ReplaceD from its data before
 // (old) and the record's diff, as the engine's redo does. diffHdr2 selects
 // DIFFHDR2 headers (Replace.Diff2). cbNew is the record's cbNewData: the
 // result never grows past it, and a result of another length is an error
-// wrapping ese.ErrLogCorrupted (the engine's check in redo). A diff that
-// is malformed or reaches outside old gives an error wrapping
-// ese.ErrLogFileCorrupt (the engine's checks in ErrLGGetAfterImage).
+// wrapping ese.ErrLogCorrupted (LOGSTREAM.md §3.5; stricter than a retail
+// engine, see AnyLength). A diff that is malformed or reaches outside old
+// gives an error wrapping ese.ErrLogFileCorrupt (the engine's checks in
+// ErrLGGetAfterImage).
 func ApplyDiff(old []byte, diff []byte, diffHdr2 bool, cbNew int) ([]byte, error) {
-	if cbNew < 0 || cbNew > 0xFFFF {
+	limit := cbNew
+	switch {
+	case cbNew == AnyLength:
+		limit = MaxAfterImage
+	case cbNew < 0 || cbNew > MaxAfterImage:
 		return nil, ese.NewFormatError("ReplaceD diff", -1, ese.ErrLogCorrupted, "new data size %d out of range", cbNew)
 	}
-	out := make([]byte, 0, cbNew)
+	out := make([]byte, 0, min(limit, len(old)+len(diff)))
 	grow := func(b []byte, at int) error {
-		if len(out)+len(b) > cbNew {
+		if len(out)+len(b) > limit {
 			return ese.NewFormatError("ReplaceD diff", int64(at), ese.ErrLogCorrupted,
-				"after-image exceeds the %d bytes the record announces", cbNew)
+				"after-image exceeds %d bytes", limit)
 		}
 		out = append(out, b...)
 		return nil
@@ -172,7 +187,7 @@ func ApplyDiff(old []byte, diff []byte, diffHdr2 bool, cbNew int) ([]byte, error
 	if err := grow(old[cur:], len(diff)); err != nil {
 		return nil, err
 	}
-	if len(out) != cbNew {
+	if cbNew != AnyLength && len(out) != cbNew {
 		return nil, ese.NewFormatError("ReplaceD diff", -1, ese.ErrLogCorrupted,
 			"after-image is %d bytes, the record announces %d", len(out), cbNew)
 	}

@@ -131,8 +131,16 @@ func TestApplyDiffCorrupt(t *testing.T) {
 	if _, err := ApplyDiff(old, huge, false, 20); !errors.Is(err, ese.ErrLogCorrupted) {
 		t.Errorf("oversized insert: %v", err)
 	}
-	if _, err := ApplyDiff(old, nil, false, -1); err == nil {
+	if _, err := ApplyDiff(old, nil, false, -2); err == nil {
 		t.Error("negative cbNew accepted")
+	}
+	// AnyLength skips the length check, as a retail engine does, but still
+	// bounds the result.
+	if got, err := ApplyDiff(old, []byte{0x0A, 0x40, 2, 'a', 'b'}, false, AnyLength); err != nil || string(got) != "0123456789ab" {
+		t.Errorf("AnyLength: %q %v", got, err)
+	}
+	if _, err := ApplyDiff(bytes.Repeat([]byte{1}, MaxAfterImage), []byte{0x00, 0x40, 1, 'a'}, false, AnyLength); !errors.Is(err, ese.ErrLogCorrupted) {
+		t.Errorf("AnyLength past MaxAfterImage: %v", err)
 	}
 }
 

@@ -130,6 +130,9 @@ func FuzzEselogDiff(f *testing.F) {
 		if err != nil && !errors.Is(err, ese.ErrLogFileCorrupt) && !errors.Is(err, ese.ErrLogCorrupted) {
 			t.Fatalf("unexpected error kind: %v", err)
 		}
+		if out, err := eselog.ApplyDiff(old, diff, v2, eselog.AnyLength); err == nil && len(out) > eselog.MaxAfterImage {
+			t.Fatalf("after-image of %d bytes with AnyLength", len(out))
+		}
 		es, err := eselog.ParseDiff(diff, v2)
 		if err != nil {
 			return
