@@ -149,7 +149,20 @@ func (p *Page) InsertNode(iline int, n Node) error {
 		return p.corrupt("insert at line %d, page has %d lines", iline, p.Lines())
 	}
 	parts, f := nodeParts(n.PrefixLen, n.Suffix, n.Data, n.Flags&7)
+	if need := totalLen(parts) + tagBytes; need > p.FreeBytes()-p.UncommittedFreeBytes() {
+		p.reclaimUncommitted(need)
+	}
 	return p.insertTag(iline+p.ReservedTags(), parts, f)
+}
+
+// reclaimUncommitted follows FVERCheckUncommittedFreedSpace during
+// recovery: when an operation needs more than the committed free space and
+// the page's free space covers it, the uncommitted free count is dropped
+// to 0 (no transaction of the crashed instance can still reclaim it).
+func (p *Page) reclaimUncommitted(need int) {
+	if need <= p.FreeBytes() && p.UncommittedFreeBytes() != 0 {
+		bin.PutU16(p.b, pgUncFree, 0)
+	}
 }
 
 // ReplaceNodeData replaces the data of line iline, keeping its key, and
@@ -169,6 +182,9 @@ func (p *Page) ReplaceNodeData(iline int, data []byte, flags uint8) error {
 		return err
 	}
 	suffix := append([]byte{}, n.Suffix...)
+	if grow := len(data) - len(n.Data); grow > 0 {
+		p.reclaimUncommitted(grow)
+	}
 	parts, f := nodeParts(n.PrefixLen, suffix, data, flags&7)
 	return p.replaceTag(it, parts, f)
 }

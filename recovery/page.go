@@ -242,7 +242,7 @@ func (p *Page) corrupt(format string, args ...any) error {
 
 // Check verifies the page structure: the tag array fits after the header,
 // ibMicFree lies inside the data area, every tag's node lies inside
-// [0, ibMicFree) and FreeBytes equals the data area minus the tag array
+// [0, ibMicFree), no two nodes overlap, and FreeBytes equals the data area minus the tag array
 // minus the sum of node sizes (HEADERS.md §7.3). It is run automatically
 // before the first operation.
 func (p *Page) Check() error {
@@ -265,6 +265,21 @@ func (p *Page) Check() error {
 			return p.corrupt("tag %d offset %d is past the data area", i, ib)
 		}
 		sum += cb
+	}
+	// No two nodes may share bytes (the engine enforces this when it
+	// reorganises; an overlap would let one write corrupt another node).
+	order := make([]int, 0, n)
+	for i := 0; i < n; i++ {
+		if p.tagCb(i) > 0 {
+			order = append(order, i)
+		}
+	}
+	slices.SortFunc(order, func(a, b int) int { return cmp.Compare(p.tagIb(a), p.tagIb(b)) })
+	for k := 1; k < len(order); k++ {
+		a, b := order[k-1], order[k]
+		if p.tagIb(a)+p.tagCb(a) > p.tagIb(b) {
+			return p.corrupt("tags %d and %d overlap", a, b)
+		}
 	}
 	if free := end - sum; free != p.FreeBytes() {
 		return p.corrupt("free bytes %d, but the tags leave %d", p.FreeBytes(), free)

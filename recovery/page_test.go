@@ -249,6 +249,9 @@ func TestPageReorganize(t *testing.T) {
 // them with ErrDatabaseCorrupted and never panic.
 func TestPageHostile(t *testing.T) {
 	p := newEmptyTestPage(t, 4096)
+	if err := p.SetExternalHeaderBytes([]byte("prefix")); err != nil {
+		t.Fatal(err)
+	}
 	if err := p.InsertNode(0, Node{Suffix: []byte("k"), Data: []byte("data")}); err != nil {
 		t.Fatal(err)
 	}
@@ -257,6 +260,11 @@ func TestPageHostile(t *testing.T) {
 		"free bytes": func(b []byte) { bin.PutU16(b, pgFree, 9) },
 		"mic":        func(b []byte) { bin.PutU16(b, pgMicFree, 0x1FFF) },
 		"tag size":   func(b []byte) { bin.PutU16(b, len(b)-8, 0x1FFF) },
+		// The external header (6 bytes at 0) made to overlap line 0.
+		"overlap": func(b []byte) {
+			bin.PutU16(b, len(b)-4, 8)
+			bin.PutU16(b, pgFree, bin.U16(b, pgFree)-2)
+		},
 	}
 	for name, mut := range cases {
 		b := append([]byte{}, p.Bytes()...)
