@@ -72,7 +72,8 @@ func (c PageCheck) Err() error {
 // number (large pages: the Pgno field; small ECC pages: the XOR part
 // differs from the computed one by exactly pgno^found while the ECC part
 // matches; legacy pages: the number in bytes 4..7), or an unlocatable bad
-// checksum. page is not modified. len(page) must be a valid page size.
+// checksum. page is not modified. A page whose length is not a page size
+// is reported as PageBadChecksum.
 //
 // maxPgno, when not 0, is the highest page number of the database: a
 // "found" number above it is not believed. This matters on small ECC
@@ -87,6 +88,9 @@ func CheckPage(page []byte, pgno, maxPgno uint32) PageCheck {
 // checkPage is CheckPage; with fix set, a correctable page is left
 // corrected in place.
 func checkPage(page []byte, pgno, maxPgno uint32, fix bool) PageCheck {
+	if !ValidPageSize(len(page)) {
+		return PageCheck{Status: PageBadChecksum}
+	}
 	c := ComputePageChecksums(page, pgno)
 	if c.OK() {
 		return PageCheck{Status: PageGood, Checksums: c}
