@@ -91,8 +91,9 @@ type Plan struct {
 	// Start is where replay starts: the checkpoint, or the beginning of
 	// the first log (sector = its header sectors, offset 0).
 	Start ese.LogPos `json:"start"`
-	// End is the start of the last generation replayed; the exact end
-	// position needs the log body reader.
+	// End is the end of the valid data of the last log replayed (the
+	// engine's lgposLastRec), or the start of that generation when its
+	// body cannot be read.
 	End       ese.LogPos     `json:"end"`
 	Logs      []PlanLog      `json:"logs"`
 	Databases []PlanDatabase `json:"databases"`
@@ -110,6 +111,10 @@ type SoftInput struct {
 	// Logs is the log folder; LogDir the folder inside it ("." default).
 	Logs   fs.FS
 	LogDir string
+	// MoreLogs are further folders whose logs join the log folder's, as
+	// seed 003 step 5 gathers logs from several backup sets. A file name
+	// already present in an earlier folder is ignored (an event says so).
+	MoreLogs []LogFolder
 	// Databases are the database files.
 	Databases []DatabaseFile
 	// Checkpoint reads the checkpoint, nil when there is none.
@@ -155,9 +160,20 @@ func PlanSoft(in *SoftInput, opts *Options) (*Plan, error) {
 		return nil, err
 	}
 	// The set is built around the current log (the engine reads it first).
-	set, err := eselog.ScanFS(in.Logs, dir, nil)
+	logs := in.Logs
+	var union *unionFS
+	if len(in.MoreLogs) > 0 {
+		union = &unionFS{layers: append([]LogFolder{{FS: in.Logs, Dir: dir}}, in.MoreLogs...)}
+		logs, dir = union, "."
+	}
+	set, err := eselog.ScanFS(logs, dir, nil)
 	if err != nil {
 		return nil, err
+	}
+	if union != nil {
+		for _, n := range union.shadowed {
+			em.emit(Event{Kind: EventLogProblem, Files: []string{n}, Message: fmt.Sprintf("%s is in more than one log folder: the first folder's copy is used", n)})
+		}
 	}
 	p.Set = set
 	for _, pr := range set.Problems {
@@ -205,10 +221,15 @@ func PlanSoft(in *SoftInput, opts *Options) (*Plan, error) {
 	}
 	if rp.End != 0 {
 		p.End = ese.LogPos{Generation: rp.End}
-		em.emit(Event{Kind: EventEnd, Generation: rp.End, Message: fmt.Sprintf("replay ends with generation 0x%X", rp.End)})
+		if len(rp.Files) > 0 {
+			if end, ok := logEnd(logs, dir, set.File(rp.Files[len(rp.Files)-1])); ok {
+				p.End = end
+			}
+		}
+		em.emit(Event{Kind: EventEnd, Generation: rp.End, Message: fmt.Sprintf("replay ends at %s, the end of generation 0x%X", p.End, rp.End)})
 	}
 
-	atts, _ := collectAttachments(context.Background(), in.Logs, dir, set, rp.Files)
+	atts, _ := collectAttachments(context.Background(), logs, dir, set, rp.Files)
 	for _, d := range dbs {
 		pd := planSoftDatabase(set, d, ck, atts, opts, em)
 		p.Databases = append(p.Databases, pd)
@@ -535,7 +556,33 @@ func PlanHard(in *HardInput, opts *Options) (*Plan, error) {
 		}
 	}
 	p.End = ese.LogPos{Generation: end}
-	em.emit(Event{Kind: EventEnd, Generation: end, Message: fmt.Sprintf("replay ends with generation 0x%X", end)})
+	if end == high {
+		if e, ok := logEnd(in.Restore, rdir, prev); ok {
+			p.End = e
+		}
+	} else if in.Target != nil {
+		tdir := in.TargetDir
+		if tdir == "" {
+			tdir = "."
+		}
+		if e, ok := logEnd(in.Target, tdir, prev); ok {
+			p.End = e
+		}
+	}
+	em.emit(Event{Kind: EventEnd, Generation: end, Message: fmt.Sprintf("replay ends at %s, the end of generation 0x%X", p.End, end)})
+
+	// The restore range must cover the backup the databases come from
+	// (ErrLGCheckDBFiles): its low end not above the backup's first log,
+	// its high end not below the backup's last.
+	for _, d := range dbs {
+		bk := d.hdr.CurFullBackup
+		switch {
+		case bk.GenLow != 0 && int64(bk.GenLow) < int64(low):
+			return p.fail(em, ese.ErrStartingRestoreLogTooHigh, "LowLog 0x%X is above generation 0x%X, the first log of the backup %s comes from", low, bk.GenLow, d.name), nil
+		case bk.GenHigh != 0 && int64(bk.GenHigh) > int64(high):
+			return p.fail(em, ese.ErrEndingRestoreLogTooLow, "HighLog 0x%X is below generation 0x%X, the last log of the backup %s comes from", high, bk.GenHigh, d.name), nil
+		}
+	}
 
 	// Databases: each a backup copy with its patch file.
 	for _, d := range dbs {
@@ -621,4 +668,26 @@ func attachInfoInCheckpointVersion(h *eselog.FileHeader) bool {
 		return h.VersionUpdateMajor > 4
 	}
 	return h.VersionUpdateMinor >= 3
+}
+
+// logEnd returns the end of valid data of f (lgposLastRec), read from
+// fsys; ok is false when the body cannot be read.
+func logEnd(fsys fs.FS, dir string, f *eselog.SetFile) (ese.LogPos, bool) {
+	if fsys == nil || f == nil {
+		return ese.LogPos{}, false
+	}
+	fh, err := fsys.Open(path.Join(dir, f.File))
+	if err != nil {
+		return ese.LogPos{}, false
+	}
+	defer fh.Close()
+	ra, ok := fh.(io.ReaderAt)
+	if !ok {
+		return ese.LogPos{}, false
+	}
+	l, err := eselog.OpenOptions(ra, f.Size, eselog.Options{AllowCorruptTail: true, RepairLegacyTail: true})
+	if err != nil {
+		return ese.LogPos{}, false
+	}
+	return l.End, true
 }

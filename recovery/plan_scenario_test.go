@@ -233,6 +233,9 @@ func TestPlanScenarios(t *testing.T) {
 			editShadowed(t, filepath.Join(d, "WindowsMail.MSMessageStore"), 8192, func(h []byte) { bin.PutU32(h, 184+16, 0) })
 		}, code: ese.ErrRestoreOfNonBackupDatabase},
 		{name: "hard: corrupt log in the backup set", set: wlmB, hard: true, edit: corruptBytes("edb00001.log", 4096+16, 40), code: ese.ErrLogCorruptDuringHardRestore},
+		{name: "hard: HighLog below the backup's last log", set: wlmB, hard: true, edit: func(t *testing.T, d string) {
+			editShadowed(t, filepath.Join(d, "WindowsMail.MSMessageStore"), 8192, func(h []byte) { bin.PutU32(h, 184+20, 5) })
+		}, code: ese.ErrEndingRestoreLogTooLow},
 		{name: "hard: patch mark differs", set: wlmB, hard: true, edit: func(t *testing.T, d string) {
 			editShadowed(t, filepath.Join(d, "WindowsMail.MSMessageStore"), 8192, func(h []byte) { h[184] ^= 1 })
 		}, code: ese.ErrDatabasePatchFileMismatch},
@@ -427,5 +430,52 @@ func TestPlanHardKey(t *testing.T) {
 	k4.Recovered = true
 	if p, _ := PlanHardKey(&k4, in, []string{dir}, nil); p.Mode != ModeSoft || len(p.Logs) != 0 {
 		t.Errorf("recovered key: %+v", p)
+	}
+}
+
+func TestPlanEndsAndFolders(t *testing.T) {
+	dir := testcorpus.Path(t, dirtySRUM)
+	p, err := PlanSoftDir(dir, []string{filepath.Join(dir, "SRUDB.dat")}, "auto", nil)
+	if err != nil || p.Error != 0 {
+		t.Fatal(err, p.Message)
+	}
+	f, _ := os.Open(filepath.Join(dir, "SRU.log"))
+	defer f.Close()
+	st, _ := f.Stat()
+	l, err := eselog.Open(f, st.Size())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// SRU.log holds no record yet: the engine's end is its first data
+	// segment, (0x52,1,0).
+	if p.End != l.End || p.End != (ese.LogPos{Generation: 0x52, Sector: 1}) {
+		t.Errorf("end %s, SRU.log ends at %s", p.End, l.End)
+	}
+	// The WLM backup's legacy log ends at (0x1,3,0).
+	wdir := testcorpus.Path(t, "wlm-danyquenneville-backup")
+	wf, _ := os.Open(filepath.Join(wdir, "WindowsMail.MSMessageStore"))
+	defer wf.Close()
+	hp, err := PlanHard(&HardInput{Restore: os.DirFS(wdir), Databases: []DatabaseFile{{Name: "WindowsMail.MSMessageStore", R: wf}}}, nil)
+	if err != nil || hp.End != (ese.LogPos{Generation: 1, Sector: 3}) || hp.Start != (ese.LogPos{Generation: 1, Sector: 1}) {
+		t.Errorf("hard start %s end %s (%v)", hp.Start, hp.End, err)
+	}
+
+	// Logs gathered from two folders (seed 003 step 5).
+	a := copySet(t, dirtySRUM, "SRU0004E.log", "SRU0004F.log", "SRU00050.log")
+	b := copySet(t, dirtySRUM, "SRU.log", "SRU00051.log", "SRUDB.dat", "SRU.chk")
+	db, _ := os.Open(filepath.Join(a, "SRUDB.dat"))
+	defer db.Close()
+	var shadowed bool
+	p, err = PlanSoft(&SoftInput{Logs: os.DirFS(a), MoreLogs: []LogFolder{{FS: os.DirFS(b)}}, Databases: []DatabaseFile{{Name: filepath.Join(a, "SRUDB.dat"), R: db}}},
+		&Options{OnEvent: func(e Event) {
+			if e.Kind == EventLogProblem && strings.Contains(e.Message, "more than one log folder") {
+				shadowed = true
+			}
+		}})
+	if err != nil || p.Error != 0 || len(p.Logs) != 5 || p.Logs[0].Generation != 0x4e {
+		t.Fatalf("two folders: %v %d %s %+v", err, p.Error, p.Message, p.Logs)
+	}
+	if !shadowed {
+		t.Error("no event for the names both folders hold (SRUtmp.log, reserve logs)")
 	}
 }
