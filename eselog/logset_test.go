@@ -430,3 +430,67 @@ func TestAccumulatedChecksumChainCorpus(t *testing.T) {
 		}
 	}
 }
+
+// The verdict on every corpus set, for every database in it, with the
+// set's checkpoint when it has one.
+func TestCheckEveryCorpusSet(t *testing.T) {
+	type dbWant struct {
+		file       string
+		replayable bool
+		code       ese.Error
+		required   GenRange
+	}
+	for _, c := range []struct {
+		set     string
+		ckpt    string
+		gens    []int32
+		current string
+		foreign []string
+		dbs     []dbWant
+	}{
+		{set: "appdata", ckpt: "edb.chk", gens: []int32{1}, current: "edb.log", foreign: []string{"edb0000D.log"},
+			dbs: []dbWant{{"IndexedDB.edb", true, 0, GenRange{}}}},
+		{set: "appdata-uss-jtx", gens: []int32{0x40, 0x41}},
+		{set: "dissect-esedb-testdbs", gens: []int32{}, dbs: []dbWant{{"basic.edb", true, 0, GenRange{}}, {"large.edb", true, 0, GenRange{}}}},
+		{set: "eseparser-testdbs", gens: []int32{}, dbs: []dbWant{{"test.v1.edb", true, 0, GenRange{}}}},
+		{set: "goese-qmgr", gens: []int32{}, dbs: []dbWant{{"qmgr.db", false, ese.ErrDatabaseDirtyShutdown, GenRange{0x17, 0x17}}}},
+		{set: "museum-ntds-win2012r2", ckpt: "edb.chk", gens: []int32{}, dbs: []dbWant{{"temp.edb", false, ese.ErrDatabaseCorrupted, GenRange{}}}},
+		{set: "museum-srum-server2022-apt-1daylater", ckpt: "SRU.chk", gens: []int32{3, 4, 5}, current: "SRU.log",
+			dbs: []dbWant{{"SRUDB.dat", true, 0, GenRange{}}}},
+		{set: "museum-srum-win10-belkasoftctf-insiderthreat-clean", ckpt: "SRU.chk", gens: []int32{0x4e, 0x4f, 0x50, 0x51, 0x52}, current: "SRU.log",
+			dbs: []dbWant{{"SRUDB.dat", true, 0, GenRange{}}}},
+		{set: dirtySRUM, ckpt: "SRU.chk", gens: []int32{0x4e, 0x4f, 0x50, 0x51, 0x52}, current: "SRU.log",
+			dbs: []dbWant{{"SRUDB.dat", true, 0, GenRange{0x51, 0x51}}}},
+		{set: "ravendb-ssdug", ckpt: "RVN.chk", gens: []int32{}, dbs: []dbWant{{"Data", false, ese.ErrDatabaseDirtyShutdown, GenRange{1, 1}}}},
+		{set: "secedit-artemk1337-root", gens: []int32{}, dbs: []dbWant{{"secedit.sdb", true, 0, GenRange{}}}},
+		{set: "secedit-horrorandscifi", ckpt: "edb.chk", gens: []int32{1}, current: "edb.log"},
+		{set: "wlm-danyquenneville-backup", gens: []int32{1},
+			dbs: []dbWant{{"WindowsMail.MSMessageStore", false, ese.ErrMissingLogFile, GenRange{1, 1}}}},
+		{set: "wlm-kimberli13", gens: []int32{1, 2}, current: "edb.log", dbs: []dbWant{{"WindowsMail.MSMessageStore", true, 0, GenRange{}}}},
+	} {
+		t.Run(c.set, func(t *testing.T) {
+			dir := testcorpus.Path(t, c.set)
+			s := scan(t, dir)
+			if !slices.Equal(s.Generations, c.gens) {
+				t.Errorf("generations %x, want %x", s.Generations, c.gens)
+			}
+			if (s.Current == nil) != (c.current == "") || (s.Current != nil && s.Current.File != c.current) {
+				t.Errorf("current %+v, want %q", s.Current, c.current)
+			}
+			if !slices.Equal(s.Foreign, append([]string{}, c.foreign...)) {
+				t.Errorf("foreign %v, want %v", s.Foreign, c.foreign)
+			}
+			var ck *CheckpointInfo
+			if c.ckpt != "" {
+				b := testcorpus.Read(t, c.set+"/"+c.ckpt)
+				ck = &CheckpointInfo{File: c.ckpt, Pos: ese.DecodeLogPos(b[12:]), Signature: ese.DecodeSignature(b[20:])}
+			}
+			for _, w := range c.dbs {
+				v := s.Check(readDB(t, filepath.Join(dir, w.file)), ck)
+				if v.Replayable != w.replayable || v.Error != w.code || v.Required != w.required {
+					t.Errorf("%s: replayable %v error %d required %v, want %v %d %v: %s", w.file, v.Replayable, v.Error, v.Required, w.replayable, w.code, w.required, v.Message)
+				}
+			}
+		})
+	}
+}
