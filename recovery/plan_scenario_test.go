@@ -137,6 +137,10 @@ func TestPlanScenarios(t *testing.T) {
 		{name: "soft: checkpoint past the anchor", edit: func(t *testing.T, d string) {
 			editShadowed(t, filepath.Join(d, "SRU.chk"), 4096, func(h []byte) { bin.PutI32(h, 16, 0x52) })
 		}, code: ese.ErrRequiredLogFilesMissing},
+		{name: "soft: lowest numbered log holds another generation", ckpt: "-", edit: func(t *testing.T, d string) {
+			b, _ := os.ReadFile(filepath.Join(d, "SRU0004F.log"))
+			os.WriteFile(filepath.Join(d, "SRU0004D.log"), b, 0o644)
+		}, code: ese.ErrMissingPreviousLogFile},
 		{name: "soft: gap with the current log present", ckpt: "-", skip: []string{"SRU00050.log"}, code: ese.ErrInvalidLogSequence},
 		{name: "soft: gap without a current log", ckpt: "-", skip: []string{"SRU00050.log", "SRU.log"}, code: ese.ErrMissingLogFile},
 		{name: "soft: current log missing, temp log present", skip: []string{"SRU.log"}, code: 0, action: ActionReplay,
