@@ -2,6 +2,7 @@ package eselog
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"math/rand/v2"
 	"testing"
@@ -385,5 +386,26 @@ func TestDecodedSlicesDoNotReachOut(t *testing.T) {
 	_ = append(se.Data, 1, 2, 3)
 	if full := buf[:49]; full[46] != 0 {
 		t.Error("append to a decoded slice wrote into the caller's buffer")
+	}
+}
+
+func TestRecordsMarshalJSON(t *testing.T) {
+	rng := newRand()
+	for ty := RecordType(0); ty < RecTypeMax; ty++ {
+		if !ty.Valid() {
+			continue
+		}
+		b := synth(rng, ty)
+		r, err := DecodeRecord(b, ese.LogPos{Sector: 1, Generation: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		j, err := json.Marshal(r)
+		if err != nil || !bytes.Contains(j, []byte(`"Lrtyp":"`+ty.String()+`"`)) {
+			t.Errorf("%s: %v %.80s", ty, err, j)
+		}
+		if !bytes.Equal(Encode(r), b) {
+			t.Errorf("%s: Encode differs", ty)
+		}
 	}
 }
