@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"testing"
 
 	"github.com/esekit/esekit/internal/bin"
@@ -183,4 +184,46 @@ func scanBytesB(b *testing.B, db []byte) *ScanResult {
 		b.Fatal(err)
 	}
 	return res
+}
+
+// plainReaderAt hides every method but ReadAt (no Size, no Stat).
+type plainReaderAt struct{ r io.ReaderAt }
+
+func (p plainReaderAt) ReadAt(b []byte, off int64) (int, error) { return p.r.ReadAt(b, off) }
+
+// failingReaderAt fails reads at or past failAt.
+type failingReaderAt struct {
+	r      *bytes.Reader
+	failAt int64
+}
+
+var errDisk = errors.New("disk on fire")
+
+func (f failingReaderAt) ReadAt(b []byte, off int64) (int, error) {
+	if off+int64(len(b)) > f.failAt {
+		return 0, errDisk
+	}
+	return f.r.ReadAt(b, off)
+}
+func (f failingReaderAt) Size() int64 { return f.r.Size() }
+
+func TestReadersWithoutSizeAndFailingReads(t *testing.T) {
+	b := corpus(t, "appdata/IndexedDB.edb")
+	// Size found by probing.
+	res, err := ScanDatabase(context.Background(), plainReaderAt{bytes.NewReader(b)}, nil)
+	if err != nil || res.Pages != 94 || res.Good != 47 {
+		t.Fatalf("plain ReaderAt: %+v %v", res, err)
+	}
+	id, err := Identify(plainReaderAt{bytes.NewReader(b)})
+	if err != nil || id.Kind != KindDatabase || id.Size != int64(len(b)) {
+		t.Fatalf("plain ReaderAt identify: %+v %v", id, err)
+	}
+	// A read error is returned, wrapped.
+	_, err = ScanDatabase(context.Background(), failingReaderAt{bytes.NewReader(b), 40 * 32768}, &ScanOptions{Workers: 2, ChunkBytes: 32768})
+	if !errors.Is(err, errDisk) {
+		t.Fatalf("failing read: %v", err)
+	}
+	if _, err := ReadDBHeader(failingReaderAt{bytes.NewReader(b), 1000}); !errors.Is(err, errDisk) {
+		t.Fatalf("failing header read: %v", err)
+	}
 }
