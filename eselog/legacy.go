@@ -171,6 +171,12 @@ func (s *legacyScanner) validRecord(c lrck, at int64) (bool, error) {
 	if ib+LRChecksumSize > cbSec {
 		return false, nil
 	}
+	// The engine tests cbBackwards against the offset after the short
+	// checksum; testing it first gives the same verdict and keeps the
+	// checksum's backward range inside the sector.
+	if c.back != 0 && int64(c.back) != ib {
+		return false, nil
+	}
 	multi := false
 	switch c.useShort {
 	case ShortChecksumOn:
@@ -184,9 +190,6 @@ func (s *legacyScanner) validRecord(c lrck, at int64) (bool, error) {
 			return false, nil
 		}
 	default:
-		return false, nil
-	}
-	if c.back != 0 && int64(c.back) != ib {
 		return false, nil
 	}
 	if at+LRChecksumSize+int64(c.fwd) > s.l.Size {
@@ -688,11 +691,14 @@ func (c *legacyCursor) next(a *accounting, out *RawRecord) error {
 	}
 }
 
-// step returns the next record, NOPs included.
+// step returns the next record, NOPs included. Like the engine it ends
+// quietly (io.EOF) when the next record would run past the end of data;
+// the bytes left are counted in a.unread.
 func (c *legacyCursor) step(a *accounting) (RawRecord, error) {
 	if !c.started {
 		c.started = true
 		if c.end < c.first+LRChecksumSize {
+			a.unread = max(0, c.end-c.first)
 			return RawRecord{}, io.EOF
 		}
 		if err := c.readCk(c.first); err != nil {
@@ -725,6 +731,7 @@ func (c *legacyCursor) step(a *accounting) (RawRecord, error) {
 				need = int64(FixedSize(t))
 			} else {
 				if c.pbNext+need > c.end {
+					a.unread = c.end - c.pbNext
 					return RawRecord{}, io.EOF
 				}
 				b, err := c.bytesAt(c.pbNext, need)
@@ -739,6 +746,7 @@ func (c *legacyCursor) step(a *accounting) (RawRecord, error) {
 			}
 		}
 		if c.pbNext+need > c.end {
+			a.unread = c.end - c.pbNext
 			return RawRecord{}, io.EOF
 		}
 		if avail < uint64(need) {
@@ -751,6 +759,7 @@ func (c *legacyCursor) step(a *accounting) (RawRecord, error) {
 				return RawRecord{}, c.l.corruptAt(c.pbNext, "record overlaps the next LRCHECKSUM at offset %d", nextCk)
 			}
 			if nextCk+LRChecksumSize > c.end {
+				a.unread = c.end - c.pbNext
 				return RawRecord{}, io.EOF
 			}
 			if err := c.readCk(nextCk); err != nil {

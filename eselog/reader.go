@@ -327,6 +327,7 @@ type accounting struct {
 	dropped    int64 // pieces of fragments the engine discards
 	skipped    int64 // continuation pieces at the start of the file
 	gap        int64 // legacy: bytes skipped between an LRCHECKSUM range and the next LRCHECKSUM
+	unread     int64 // legacy: bytes before the end of data after the reader stopped
 }
 
 // Reader reads the records of a Log in order. It holds one segment (or a

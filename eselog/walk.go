@@ -84,6 +84,11 @@ type Stats struct {
 	// GapBytes is, in legacy logs, bytes between the end of an LRCHECKSUM
 	// range and the next LRCHECKSUM that no record covers.
 	GapBytes int64 `json:"gap_bytes"`
+	// UnreadBytes is, in legacy logs, the bytes between the point where
+	// the record stream stopped (the next record would run past the end of
+	// data, where the engine's reader also stops without an error) and the
+	// end of data. Walk reports a non-zero value as corruption.
+	UnreadBytes int64 `json:"unread_bytes"`
 	// Unaccounted is UsedBytes minus every category above: 0 for a log
 	// the reader fully understood.
 	Unaccounted int64 `json:"unaccounted_bytes"`
@@ -168,9 +173,13 @@ func (l *Log) Walk(ctx context.Context) (*Stats, error) {
 	s.DroppedBytes = a.dropped
 	s.SkippedBytes = a.skipped
 	s.GapBytes = a.gap
-	s.Unaccounted = s.UsedBytes - a.segHeader - a.records - a.fragHeader - a.nop - a.dropped - a.skipped - a.gap
+	s.UnreadBytes = a.unread
+	s.Unaccounted = s.UsedBytes - a.segHeader - a.records - a.fragHeader - a.nop - a.dropped - a.skipped - a.gap - a.unread
 	if err == io.EOF {
 		err = nil
+		if a.unread > 0 {
+			err = l.corruptAt(end-a.unread, "the record stream stops %d bytes before the end of data", a.unread)
+		}
 	}
 	return s, err
 }
