@@ -1,0 +1,277 @@
+package recovery
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+
+	"github.com/esekit/esekit/ese"
+	"github.com/esekit/esekit/esepatch"
+	"github.com/esekit/esekit/rip"
+)
+
+// RestoreOptions tunes Restore and RestoreFolder: the RecoverOptions
+// plus what only a hard recovery needs.
+type RestoreOptions struct {
+	RecoverOptions
+	// RIP is the Restore in Progress key. When set, its "EDB Database
+	// recovered" value is set to 01 once every database is recovered
+	// (seed 002), and the key is written to OutDir under RIPName.
+	RIP *rip.Key
+	// RIPFormat is the .reg dialect the key is written in.
+	RIPFormat rip.RegFormat
+	// RIPName is the file name of the written key (default
+	// "restore-in-progress.reg"); it must be a plain file name.
+	RIPName string
+}
+
+// Restore replays a hard-recovery plan (PlanHard, seed 002, LOGSTREAM.md
+// §4.8) into copies of the restored databases: for each database the
+// backup trailer is merged into the header (esepatch.MergeTrailer) and
+// the trailer page zeroed; the page images of its patch file replace the
+// database pages they are newer than; then the logs are replayed as in
+// Recover (patch data only matters for the logs of the full backup, which
+// come first), and each database is left clean with its current-backup
+// information cleared. Finally the Restore in Progress key, when given, is
+// marked recovered (01) and written to the output folder.
+func Restore(ctx context.Context, plan *Plan, opts *RestoreOptions) (*RecoverResult, error) {
+	if plan != nil && plan.Mode != ModeHard {
+		return nil, errors.New("recovery: Restore needs a hard-recovery plan (PlanHard)")
+	}
+	var o RestoreOptions
+	if opts != nil {
+		o = *opts
+	}
+	setup := func(db *dbRun, src io.ReaderAt) error { return hardSetupDB(db, src, &o.RecoverOptions, plan) }
+	res, err := recoverPlan(ctx, plan, &o.RecoverOptions, setup)
+	if err != nil || o.RIP == nil {
+		return res, err
+	}
+	name := o.RIPName
+	if name == "" {
+		name = "restore-in-progress.reg"
+	}
+	if err := checkComponent(name); err != nil {
+		return res, err
+	}
+	dir := o.OutDir
+	if o.InPlace && dir == "" {
+		return res, nil
+	}
+	k := *o.RIP
+	k.SetRecovered()
+	p := filepath.Join(dir, name)
+	if !within(dir, p) {
+		return res, fmt.Errorf("%w: %q", ErrUnsafePath, name)
+	}
+	if err := writeFileAtomic(p, k.Marshal(o.RIPFormat)); err != nil {
+		return res, err
+	}
+	res.RIP = p
+	return res, nil
+}
+
+// writeFileAtomic writes b to p through a temporary file and a rename.
+func writeFileAtomic(p string, b []byte) error {
+	tmp := filepath.Join(filepath.Dir(p), "."+filepath.Base(p)+".esekit-recovering")
+	if err := os.WriteFile(tmp, b, 0o644); err != nil {
+		return err
+	}
+	if f, err := os.Open(tmp); err == nil {
+		f.Sync()
+		f.Close()
+	}
+	if err := os.Rename(tmp, p); err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	syncDir(filepath.Dir(p))
+	return nil
+}
+
+// hardSetupDB does what the engine does to a restored database before
+// replay: merge the backup trailer (ErrDBIUpdateHeaderFromTrailer) and
+// zero it, then put the patch file's page images in place of older pages.
+func hardSetupDB(db *dbRun, src io.ReaderAt, o *RecoverOptions, plan *Plan) error {
+	_, tr, _, err := esepatch.ReadBackupDatabase(src)
+	if err != nil {
+		return fmt.Errorf("recovery: %s: %w", db.name, err)
+	}
+	if tr != nil {
+		if err := esepatch.MergeTrailer(db.hdr, tr.Header); err != nil {
+			return fmt.Errorf("recovery: %s: %w", db.name, err)
+		}
+		if _, err := db.file.WriteAt(make([]byte, tr.PageSize), tr.Offset); err != nil {
+			return err
+		}
+	}
+	if db.pd.Patch == "" || !needsPatch(plan) {
+		return nil
+	}
+	pf, closer, err := openPatch(o, db.pd.Patch, db.pageSize)
+	if err != nil {
+		return fmt.Errorf("recovery: patch file %s: %w", db.pd.Patch, err)
+	}
+	defer closer.Close()
+	if err := esepatch.Match(db.hdr, pf.Header); err != nil && tr == nil {
+		return fmt.Errorf("recovery: patch file %s: %w", db.pd.Patch, err)
+	}
+	for _, pgno := range pf.Pgnos() {
+		img, err := pf.Page(pgno)
+		if err != nil {
+			return fmt.Errorf("recovery: patch file %s, page %d: %w", db.pd.Patch, pgno, err)
+		}
+		if len(img) != db.pageSize {
+			return fmt.Errorf("recovery: patch file %s: %d-byte page image, the database has %d-byte pages: %w", db.pd.Patch, len(img), db.pageSize, ese.ErrPageSizeMismatch)
+		}
+		off := (int64(pgno) + 1) * int64(db.pageSize)
+		cur := make([]byte, db.pageSize)
+		if n, _ := db.file.ReadAt(cur, off); n == db.pageSize {
+			if p, err := NewPage(cur); err == nil {
+				q, _ := NewPage(img)
+				if !bytes.Equal(cur, make([]byte, len(cur))) && p.DbTime() >= q.DbTime() {
+					continue // the database page is as new as the snapshot
+				}
+			}
+		}
+		if _, err := db.file.WriteAt(img, off); err != nil {
+			return err
+		}
+		db.res.PagesWritten++
+	}
+	return nil
+}
+
+func needsPatch(plan *Plan) bool {
+	for _, l := range plan.Logs {
+		if l.NeedsPatch {
+			return true
+		}
+	}
+	return false
+}
+
+func openPatch(o *RecoverOptions, name string, pageSize int) (*esepatch.File, io.Closer, error) {
+	if err := checkComponent(name); err != nil {
+		return nil, nil, err
+	}
+	if o.Logs == nil {
+		return nil, nil, errors.New("no restore folder given")
+	}
+	dir := o.LogDir
+	if dir == "" {
+		dir = "."
+	}
+	f, err := o.Logs.Open(path.Join(dir, name))
+	if err != nil {
+		return nil, nil, err
+	}
+	ra, ok := f.(io.ReaderAt)
+	if !ok {
+		b, err := io.ReadAll(io.LimitReader(f, 1<<30))
+		f.Close()
+		if err != nil {
+			return nil, nil, err
+		}
+		pf, err := esepatch.Decode(b)
+		return pf, io.NopCloser(nil), err
+	}
+	pf, err := esepatch.OpenPageSize(ra, pageSize)
+	if err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	return pf, f, nil
+}
+
+// RestoreFolder is hard recovery in one call, for `esekit restore`:
+// dirs[0] is the restore folder (the backup's logs, the .pat files and
+// the restored databases), dirs[1], when given, the folder of logs already
+// on disk. ripFile, when not empty, is the Restore in Progress key as a
+// .reg export: its LowLog/HighLog bound the backup logs and its EDB_RstMap
+// renames logged paths (joined by maps, "OLD=NEW" pairs resolved inside
+// the restore folder). The key is written back, marked recovered, to
+// opts.OutDir.
+func RestoreFolder(ctx context.Context, dirs []string, ripFile string, maps []MapEntry, opts *RestoreOptions) (*RecoverResult, error) {
+	if len(dirs) == 0 {
+		return nil, errors.New("recovery: RestoreFolder needs the restore folder")
+	}
+	var o RestoreOptions
+	if opts != nil {
+		o = *opts
+	}
+	dbs, _, closers, err := scanFolders(dirs[:1])
+	defer closeAllOf(closers)
+	if err != nil {
+		return nil, err
+	}
+	in := &HardInput{Restore: os.DirFS(dirs[0]), RestoreDir: ".", Databases: dbs}
+	if len(dirs) > 1 {
+		in.Target, in.TargetDir = os.DirFS(dirs[1]), "."
+	}
+	var lines []string
+	if ripFile != "" {
+		b, err := os.ReadFile(ripFile)
+		if err != nil {
+			return nil, err
+		}
+		rf, err := rip.ParseRegFile(b)
+		if err != nil {
+			return nil, err
+		}
+		k, err := rip.FromRegFile(rf)
+		if err != nil {
+			return nil, err
+		}
+		in.LowLog, in.HighLog = int32(k.LowLog), int32(k.HighLog)
+		lines = k.RstMap
+		if o.RIP == nil {
+			o.RIP, o.RIPFormat = k, rf.Format
+		}
+		if o.RIPName == "" {
+			o.RIPName = filepath.Base(ripFile)
+		}
+	}
+	popts := &Options{OnEvent: o.OnEvent, Logger: o.Logger}
+	if len(lines) > 0 || len(maps) > 0 {
+		var pairs []MapEntry
+		for i := 0; i+1 < len(lines); i += 2 {
+			pairs = append(pairs, MapEntry{From: lines[i], To: lines[i+1]})
+		}
+		rm, err := NewRestoreMap([]string{dirs[0]}, append(pairs, maps...)...)
+		if err != nil {
+			return nil, err
+		}
+		popts.RestoreMap = rm
+	}
+	plan, err := PlanHard(in, popts)
+	if err != nil {
+		return nil, err
+	}
+	o.OnEvent, o.Logger = nil, nil
+	if o.Logs == nil {
+		o.Logs, o.LogDir = in.Restore, "."
+	}
+	if o.TargetLogs == nil && in.Target != nil {
+		o.TargetLogs, o.TargetLogDir = in.Target, "."
+	}
+	o.Databases = append(o.Databases, dbs...)
+	res, rerr := Restore(ctx, plan, &o)
+	if res != nil {
+		res.Events = append(plan.Events, res.Events...)
+		if opts != nil && opts.OnEvent != nil {
+			for _, e := range res.Events[len(plan.Events):] {
+				opts.OnEvent(e)
+			}
+		}
+	}
+	return res, rerr
+}
+
+var _ fs.FS = os.DirFS(".")

@@ -1,0 +1,558 @@
+package recovery
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/esekit/esekit/ese"
+	"github.com/esekit/esekit/esechk"
+	"github.com/esekit/esekit/eselog"
+)
+
+// RecoverOptions tunes Recover and Restore.
+type RecoverOptions struct {
+	// OutDir is the folder the recovered databases are written to, under
+	// their own file names. It is required unless InPlace is set. Nothing
+	// is ever written outside it: output names come from the database
+	// files the caller named, never from a log.
+	OutDir string
+	// InPlace recovers each database file where it is. The file is still
+	// rebuilt as a temporary copy beside it and renamed over it only when
+	// recovery has succeeded.
+	InPlace bool
+	// Overwrite allows replacing a file already in OutDir.
+	Overwrite bool
+	// Logs is the folder holding the plan's logs (soft recovery) or the
+	// restore folder with the backup's logs and .pat files (hard
+	// recovery); LogDir is the folder inside it ("." by default).
+	Logs   fs.FS
+	LogDir string
+	// TargetLogs is, in hard recovery, the folder of logs already on disk
+	// (the plan's logs not FromBackup).
+	TargetLogs   fs.FS
+	TargetLogDir string
+	// Databases are the database files the plan names (matched by Name);
+	// a database not listed here is opened by the path in the plan.
+	Databases []DatabaseFile
+	// CacheBytes bounds the page cache of each database (0: 256 MiB).
+	CacheBytes int64
+	// Progress, when set, is called as logs are replayed.
+	Progress func(Progress)
+	// OnEvent and Logger receive every event (see Options).
+	OnEvent func(Event)
+	Logger  *slog.Logger
+	// Now, when set, gives the time stamped on the clean headers
+	// (logtimeConsistent, logtimeDetach). When nil the latest time found
+	// in the replayed logs is used, so that the same inputs always give
+	// the same output bytes.
+	Now func() time.Time
+
+	// stopAfter, for tests, ends replay after that many records as a
+	// killed process would (no cleanup).
+	stopAfter int64
+}
+
+// Progress reports how far a replay has come.
+type Progress struct {
+	// Log and Generation name the log being replayed.
+	Log        string `json:"log"`
+	Generation int32  `json:"generation"`
+	// LogsDone and LogsTotal count the logs of the plan.
+	LogsDone  int `json:"logs_done"`
+	LogsTotal int `json:"logs_total"`
+	// Records and LogBytes count the records read so far and their bytes.
+	Records  int64 `json:"records"`
+	LogBytes int64 `json:"log_bytes"`
+}
+
+// DatabaseResult is what recovery did to one database. The JSON names
+// are those of `esekit recover -json` and `esekit restore -json`.
+type DatabaseResult struct {
+	// File is the input file; Output the file written (empty when none).
+	File   string `json:"file"`
+	Output string `json:"output,omitempty"`
+	// Action is the plan's action for the database.
+	Action string `json:"action"`
+	// StateBefore and StateAfter are the header states ("DirtyShutdown",
+	// "CleanShutdown"...). StateAfter is the state of Output, or the
+	// unchanged StateBefore when nothing was written.
+	StateBefore string `json:"state_before"`
+	StateAfter  string `json:"state_after"`
+	// LogsReplayed counts the logs replayed into the database.
+	LogsReplayed int `json:"logs_replayed"`
+	// RecordsRedone counts the page-touching records that changed a page
+	// (a macro counts each of its records); RecordsSkipped those that did
+	// not (gated by session, attachment or dbtime: already on disk).
+	RecordsRedone  int64 `json:"records_redone"`
+	RecordsSkipped int64 `json:"records_skipped"`
+	// TransactionsRolledBack counts the transactions left open at the end
+	// of the logs that were rolled back in this database.
+	TransactionsRolledBack int `json:"transactions_rolled_back"`
+	// PagesWritten counts the database pages written.
+	PagesWritten int64 `json:"pages_written"`
+	// Consistent is the header's lgposConsistent after recovery.
+	Consistent ese.LogPos `json:"consistent"`
+	// Error is the engine error that stopped recovery of the database, 0
+	// when none; Message explains it or says what was done.
+	Error   ese.Error `json:"error"`
+	Message string    `json:"message,omitempty"`
+}
+
+// RecoverResult is the outcome of Recover or Restore.
+type RecoverResult struct {
+	Mode Mode `json:"mode"`
+	// Databases are the plan's databases, in plan order.
+	Databases []DatabaseResult `json:"databases"`
+	// LogsReplayed are the logs replayed, in order.
+	LogsReplayed []string `json:"logs_replayed"`
+	// Records and LogBytes count the records read and their bytes.
+	Records  int64 `json:"records"`
+	LogBytes int64 `json:"log_bytes"`
+	// RIP is the Restore in Progress key file written (hard recovery),
+	// with "EDB Database recovered" set to 01.
+	RIP string `json:"rip,omitempty"`
+	// Error is the engine error recovery stopped with, 0 on success.
+	Error   ese.Error `json:"error"`
+	Message string    `json:"message"`
+	// Events are the decisions and steps, in order.
+	Events []Event `json:"events"`
+}
+
+// Recover replays the logs of a soft-recovery plan (PlanSoft) into copies
+// of its databases and leaves each one clean, as the engine's soft
+// recovery does (LOGSTREAM.md §3, §4): logs in generation order from the
+// plan's start; sessions, macros and the gates of §3.2; file-level
+// records and their header effects; at the end the open transactions
+// rolled back and each database marked CleanShutdown.
+//
+// The inputs are never written. Each database is rebuilt as a temporary
+// file in the output folder and renamed to its final name only after its
+// pages and, last, its header are written and synced; a process killed
+// at any point leaves at most a temporary file, and running Recover again
+// gives the same final bytes (the run is deterministic: see
+// RecoverOptions.Now).
+//
+// A plan that ends in an engine error is not replayed: the result carries
+// the error. A database the replay cannot bring clean (a record type not
+// implemented, an open transaction that cannot be rolled back safely, a
+// dbtime mismatch) gets the error and no output file; the error is also
+// returned.
+func Recover(ctx context.Context, plan *Plan, opts *RecoverOptions) (*RecoverResult, error) {
+	return recoverPlan(ctx, plan, opts, nil)
+}
+
+// hardSetup prepares a database copy before a hard-recovery replay.
+type hardSetup func(db *dbRun, src io.ReaderAt) error
+
+func recoverPlan(ctx context.Context, plan *Plan, opts *RecoverOptions, hard hardSetup) (*RecoverResult, error) {
+	if plan == nil {
+		return nil, errors.New("recovery: Recover needs a plan")
+	}
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	var o RecoverOptions
+	if opts != nil {
+		o = *opts
+	}
+	em := &emitter{opts: &Options{OnEvent: o.OnEvent, Logger: o.Logger}}
+	res := &RecoverResult{Mode: plan.Mode, Databases: []DatabaseResult{}, LogsReplayed: []string{}}
+	defer func() { res.Events = em.events }()
+	if !o.InPlace {
+		if o.OutDir == "" {
+			return nil, errors.New("recovery: RecoverOptions.OutDir is required (or InPlace)")
+		}
+		if st, err := os.Stat(o.OutDir); err != nil || !st.IsDir() {
+			return nil, fmt.Errorf("recovery: output folder %q: not a folder (%v)", o.OutDir, err)
+		}
+	}
+	for i := range plan.Databases {
+		pd := &plan.Databases[i]
+		res.Databases = append(res.Databases, DatabaseResult{File: pd.File, Action: pd.Action, Error: pd.Error, Message: pd.Message})
+	}
+	if plan.Error != 0 {
+		res.Error, res.Message = plan.Error, plan.Message
+		for i := range res.Databases {
+			res.Databases[i].StateBefore = stateOf(plan.Databases[i].File, o.Databases)
+			res.Databases[i].StateAfter = res.Databases[i].StateBefore
+		}
+		return res, &RecoverError{Code: plan.Error, File: "plan", Msg: plan.Message}
+	}
+
+	rp := &replayer{ctx: ctx, plan: plan, opts: &o, em: em, sessions: map[uint16]*session{}, hard: plan.Mode == ModeHard}
+	defer rp.closeAll()
+	for i := range plan.Databases {
+		db, err := rp.prepare(&plan.Databases[i], &res.Databases[i], hard)
+		if err != nil {
+			res.Error, res.Message = codeOf(err), err.Error()
+			if res.Databases[i].Message == "" || res.Databases[i].Error == 0 {
+				res.Databases[i].Error, res.Databases[i].Message = codeOf(err), err.Error()
+			}
+			rp.removeTemps()
+			return res, err
+		}
+		rp.dbs = append(rp.dbs, db)
+	}
+	err := rp.run()
+	if err == nil {
+		err = rp.finish()
+	}
+	res.Records, res.LogBytes = rp.records, rp.logBytes
+	for _, pl := range plan.Logs[:min(rp.logsDone, len(plan.Logs))] {
+		res.LogsReplayed = append(res.LogsReplayed, pl.File)
+	}
+	if errors.Is(err, errStopped) {
+		return res, err // a simulated kill: temporaries stay as they are
+	}
+	if err == nil {
+		err = rp.commitAll()
+	}
+	for _, db := range rp.dbs {
+		db.res.LogsReplayed = len(db.logs)
+		if db.store != nil {
+			db.res.PagesWritten = db.store.Stats().Writes
+		}
+	}
+	if err != nil {
+		rp.removeTemps()
+		res.Error, res.Message = codeOf(err), err.Error()
+		for _, db := range rp.dbs {
+			db.res.Output = ""
+			db.res.StateAfter = db.res.StateBefore
+			if db.active && db.res.Error == 0 && db.res.Message == "" {
+				db.res.Message = "not recovered: " + err.Error()
+			}
+		}
+		em.emit(Event{Kind: EventError, Code: res.Error, Message: res.Message})
+		return res, err
+	}
+	n := 0
+	for _, db := range rp.dbs {
+		if db.active {
+			n++
+		}
+	}
+	res.Message = fmt.Sprintf("%s recovery replayed %d log(s); %d database(s) recovered", plan.Mode, rp.logsDone, n)
+	return res, nil
+}
+
+func codeOf(err error) ese.Error {
+	var code ese.Error
+	if errors.As(err, &code) {
+		return code
+	}
+	return 0
+}
+
+func stateOf(name string, dbs []DatabaseFile) string {
+	r, c := openSource(name, dbs)
+	if r == nil {
+		return ""
+	}
+	if c != nil {
+		defer c.Close()
+	}
+	h, err := ese.ReadDBHeader(r)
+	if err != nil {
+		return ""
+	}
+	return h.Header.State.String()
+}
+
+// openSource returns the reader of a planned database: the caller's, or
+// the file at its path.
+func openSource(name string, dbs []DatabaseFile) (io.ReaderAt, io.Closer) {
+	for _, d := range dbs {
+		if d.Name == name && d.R != nil {
+			return d.R, nil
+		}
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, nil
+	}
+	return f, f
+}
+
+// outputPaths returns the final and temporary paths of a database's
+// output, inside the output folder (or beside the input in place).
+func outputPaths(name string, o *RecoverOptions) (out, tmp string, err error) {
+	base := filepath.Base(filepath.FromSlash(strings.ReplaceAll(name, `\`, "/")))
+	if err := checkComponent(base); err != nil {
+		return "", "", err
+	}
+	dir := o.OutDir
+	if o.InPlace {
+		dir = filepath.Dir(name)
+	}
+	out = filepath.Join(dir, base)
+	tmp = filepath.Join(dir, "."+base+".esekit-recovering")
+	if !within(dir, out) || !within(dir, tmp) {
+		return "", "", fmt.Errorf("%w: %q leaves %s", ErrUnsafePath, base, dir)
+	}
+	return out, tmp, nil
+}
+
+// prepare copies one database to its temporary output and opens its page
+// store.
+func (rp *replayer) prepare(pd *PlanDatabase, dr *DatabaseResult, hard hardSetup) (*dbRun, error) {
+	o := rp.opts
+	src, closer := openSource(pd.File, o.Databases)
+	if src == nil {
+		return nil, fmt.Errorf("recovery: cannot open database %s", pd.File)
+	}
+	if closer != nil {
+		defer closer.Close()
+	}
+	hc, err := ese.ReadDBHeader(src)
+	if err != nil {
+		return nil, fmt.Errorf("recovery: database %s: %w", pd.File, err)
+	}
+	db := &dbRun{pd: pd, res: dr, name: pd.File, orig: hc.Header, pageSize: hc.PageSize, hard: rp.hard,
+		active: pd.Action == ActionReplay || pd.Action == ActionTruncate, truncateAt: pd.TruncateAt}
+	dr.StateBefore, dr.StateAfter = hc.Header.State.String(), hc.Header.State.String()
+	if pd.Action == ActionFail {
+		return db, nil // the plan's error is reported; nothing is written
+	}
+	if o.InPlace && !db.active {
+		return db, nil
+	}
+	db.out, db.tmp, err = outputPaths(pd.File, o)
+	if err != nil {
+		return nil, err
+	}
+	if !o.InPlace && !o.Overwrite {
+		if _, err := os.Lstat(db.out); err == nil {
+			return nil, fmt.Errorf("recovery: %s already exists (set Overwrite to replace it)", db.out)
+		}
+	}
+	if !o.InPlace && sameFile(db.out, pd.File) {
+		return nil, fmt.Errorf("recovery: the output %s is the input: use InPlace to recover in place", db.out)
+	}
+	f, err := os.OpenFile(db.tmp, os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	db.file = f
+	size, err := sourceSize(src)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := io.Copy(f, io.NewSectionReader(src, 0, size)); err != nil {
+		return nil, fmt.Errorf("recovery: copying %s: %w", pd.File, err)
+	}
+	// The working header is a copy: replay changes it, and it is written
+	// last.
+	h := *hc.Header
+	db.hdr = &h
+	if hard != nil && db.active {
+		if err := hard(db, src); err != nil {
+			return nil, err
+		}
+	}
+	db.genMaxRequired = db.hdr.GenMaxRequired
+	db.maxDbTime, db.maxObjid = db.hdr.DbTimeDirtied, db.hdr.LastObjectID
+	db.logs = map[int32]bool{}
+	st, err := NewPageStore(f, db.pageSize, &PageStoreOptions{CacheBytes: o.CacheBytes})
+	if err != nil {
+		return nil, err
+	}
+	db.store = st
+	return db, nil
+}
+
+func sourceSize(r io.ReaderAt) (int64, error) {
+	if s, ok := r.(interface{ Stat() (os.FileInfo, error) }); ok {
+		st, err := s.Stat()
+		if err == nil {
+			return st.Size(), nil
+		}
+	}
+	if s, ok := r.(interface{ Size() int64 }); ok {
+		return s.Size(), nil
+	}
+	// Find the size by probing (bounded by 2^46 bytes).
+	lo, hi := int64(0), int64(1)<<46
+	b := make([]byte, 1)
+	for lo < hi {
+		mid := lo + (hi-lo)/2
+		if n, _ := r.ReadAt(b, mid); n == 1 {
+			lo = mid + 1
+		} else {
+			hi = mid
+		}
+	}
+	return lo, nil
+}
+
+// commitAll writes each database's pages and header, syncs it and renames
+// it into place: the header goes last, so a file is either the old one
+// or complete.
+func (rp *replayer) commitAll() error {
+	for _, db := range rp.dbs {
+		if db.file == nil {
+			continue
+		}
+		if db.store != nil {
+			if err := db.store.Flush(); err != nil {
+				return err
+			}
+		}
+		if db.active {
+			if err := writeDBHeader(db.file, db.hdr, db.pageSize); err != nil {
+				return err
+			}
+		}
+		if err := db.file.Sync(); err != nil {
+			return err
+		}
+	}
+	for _, db := range rp.dbs {
+		if db.file == nil {
+			continue
+		}
+		if err := db.file.Close(); err != nil {
+			return err
+		}
+		db.file = nil
+		if err := os.Rename(db.tmp, db.out); err != nil {
+			return err
+		}
+		syncDir(filepath.Dir(db.out))
+		db.res.Output = db.out
+		db.res.StateAfter = db.hdr.State.String()
+		if db.active {
+			db.res.Consistent = db.hdr.ConsistentPos
+			db.res.Message = fmt.Sprintf("%s is %v at %v", db.out, db.hdr.State, db.hdr.ConsistentPos)
+			rp.em.emit(Event{Kind: EventDatabase, Files: []string{db.name, db.out}, Message: db.res.Message})
+		}
+	}
+	return nil
+}
+
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
+		d.Close()
+	}
+}
+
+func (rp *replayer) closeAll() {
+	for _, db := range rp.dbs {
+		if db.file != nil {
+			db.file.Close()
+			db.file = nil
+		}
+	}
+}
+
+// removeTemps deletes the temporary outputs after a failure (never an
+// input, never a final output).
+func (rp *replayer) removeTemps() {
+	for _, db := range rp.dbs {
+		if db.file != nil {
+			db.file.Close()
+			db.file = nil
+		}
+		if db.tmp != "" {
+			os.Remove(db.tmp)
+		}
+	}
+}
+
+// RecoverFolder is soft recovery in one call, for `esekit recover`: dirs[0]
+// is the log folder (its checkpoint is used when present); the databases
+// are the database files found in every folder of dirs, identified by
+// their bytes. It plans (PlanSoft) and recovers into opts.OutDir. A plan
+// error is returned in the result and as the error.
+func RecoverFolder(ctx context.Context, dirs []string, opts *RecoverOptions) (*RecoverResult, error) {
+	if len(dirs) == 0 {
+		return nil, errors.New("recovery: RecoverFolder needs the log folder")
+	}
+	dbs, ckpt, closers, err := scanFolders(dirs)
+	defer closeAllOf(closers)
+	if err != nil {
+		return nil, err
+	}
+	in := &SoftInput{Logs: os.DirFS(dirs[0]), LogDir: ".", Databases: dbs}
+	if ckpt != "" {
+		f, err := os.Open(ckpt)
+		if err == nil {
+			closers = append(closers, f)
+			in.Checkpoint, in.CheckpointName = f, filepath.Base(ckpt)
+		}
+	}
+	var o RecoverOptions
+	if opts != nil {
+		o = *opts
+	}
+	plan, err := PlanSoft(in, &Options{OnEvent: o.OnEvent, Logger: o.Logger})
+	if err != nil {
+		return nil, err
+	}
+	o.OnEvent, o.Logger = nil, nil // planning already delivered its events
+	if o.Logs == nil {
+		o.Logs, o.LogDir = in.Logs, "."
+	}
+	o.Databases = append(o.Databases, dbs...)
+	res, rerr := Recover(ctx, plan, &o)
+	if res != nil {
+		res.Events = append(plan.Events, res.Events...)
+		if opts != nil && opts.OnEvent != nil {
+			for _, e := range res.Events[len(plan.Events):] {
+				opts.OnEvent(e)
+			}
+		}
+	}
+	return res, rerr
+}
+
+// scanFolders finds the database files (by their bytes) in dirs and the
+// checkpoint of the first folder.
+func scanFolders(dirs []string) (dbs []DatabaseFile, ckpt string, closers []io.Closer, err error) {
+	for i, d := range dirs {
+		ents, err := os.ReadDir(d)
+		if err != nil {
+			return nil, "", closers, err
+		}
+		for _, e := range ents {
+			if !e.Type().IsRegular() || strings.HasSuffix(e.Name(), ".esekit-recovering") {
+				continue
+			}
+			p := filepath.Join(d, e.Name())
+			f, err := os.Open(p)
+			if err != nil {
+				continue
+			}
+			id, _ := ese.Identify(f)
+			switch {
+			case id.Kind == ese.KindDatabase:
+				dbs = append(dbs, DatabaseFile{Name: p, R: f})
+				closers = append(closers, f)
+				continue
+			case id.Kind == ese.KindCheckpoint && i == 0 && ckpt == "":
+				if _, err := esechk.Read(f); err == nil {
+					ckpt = p
+				}
+			}
+			f.Close()
+		}
+	}
+	return dbs, ckpt, closers, nil
+}
+
+func closeAllOf(cs []io.Closer) {
+	for _, c := range cs {
+		c.Close()
+	}
+}
+
+var _ = eselog.DBTimeNil

@@ -1,0 +1,877 @@
+package recovery
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	"os"
+	"path"
+
+	"github.com/esekit/esekit/ese"
+	"github.com/esekit/esekit/eselog"
+)
+
+// errStopped is returned when the test hook RecoverOptions.stopAfter
+// ends a replay as a killed process would: nothing is cleaned up.
+var errStopped = errors.New("recovery: replay stopped by the test hook")
+
+// dbRun is the replay state of one database of the plan.
+type dbRun struct {
+	pd       *PlanDatabase
+	res      *DatabaseResult
+	name     string
+	out, tmp string
+	file     *os.File
+	store    *PageStore
+	pageSize int
+	// hdr is the working header, written last; orig the header as read.
+	hdr, orig *ese.DBHeader
+	// active: the plan replays logs into this database.
+	active bool
+	// bound: a log dbid is attached to this database now; deferred: the
+	// attachment is an earlier life of the file (its header's lgposAttach
+	// is later), so its records are skipped.
+	bound, deferred bool
+	dbid            uint8
+	// everAttached: replay reached the database's own attachment.
+	everAttached bool
+	// detached: a DetachDB or Term made the header clean during replay.
+	detached   bool
+	truncateAt *ese.LogPos
+	stopped    bool
+	// genMaxRequired is the header's lGenMaxRequired when replay began:
+	// up to that generation the database may contain future data.
+	genMaxRequired int32
+	mayFuture      bool
+	maxDbTime      uint64
+	maxObjid       uint32
+	logs           map[int32]bool
+	hard           bool
+}
+
+// replayer drives one recovery over the plan's logs.
+type replayer struct {
+	ctx      context.Context
+	plan     *Plan
+	opts     *RecoverOptions
+	em       *emitter
+	dbs      []*dbRun
+	byDBID   [256]*dbRun
+	sessions map[uint16]*session
+	hard     bool
+
+	curGen       int32
+	lastShutdown ese.LogPos
+	// lastKind tells how the replayed stream ended: the last record that
+	// is not padding was a shutdown mark, or a Term/RecoveryQuit.
+	lastWasShutdown, lastWasQuit bool
+	lastTime                     ese.LogTime
+	lastLog                      *eselog.Log
+	records, logBytes            int64
+	totalLogBytes                int64
+	logsDone                     int
+	signLog                      ese.Signature
+}
+
+func (rp *replayer) session(procid uint16) *session {
+	s := rp.sessions[procid]
+	if s == nil {
+		s = &session{procid: procid}
+		rp.sessions[procid] = s
+	}
+	return s
+}
+
+func (rp *replayer) noteTime(t ese.LogTime) {
+	if !t.IsZero() && t.Valid() && t.Compare(rp.lastTime) > 0 {
+		rp.lastTime = t
+	}
+}
+
+// openLog opens a log of the plan from the folder it lives in.
+func (rp *replayer) openLog(pl PlanLog) (*eselog.Log, io.Closer, error) {
+	fsys, dir := rp.opts.Logs, rp.opts.LogDir
+	if rp.hard && !pl.FromBackup {
+		fsys, dir = rp.opts.TargetLogs, rp.opts.TargetLogDir
+	}
+	if fsys == nil {
+		return nil, nil, fmt.Errorf("recovery: no folder given for log %s", pl.File)
+	}
+	if dir == "" {
+		dir = "."
+	}
+	if err := checkComponent(pl.File); err != nil {
+		return nil, nil, err
+	}
+	f, err := fsys.Open(path.Join(dir, pl.File))
+	if err != nil {
+		return nil, nil, err
+	}
+	st, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	ra, ok := f.(io.ReaderAt)
+	if !ok {
+		f.Close()
+		return nil, nil, fmt.Errorf("recovery: the file system of %s gives no random access", pl.File)
+	}
+	o := eselog.Options{}
+	current := rp.plan.Set != nil && rp.plan.Set.Current != nil && rp.plan.Set.Current.File == pl.File
+	if !rp.hard && current {
+		o.RepairLegacyTail = true
+	}
+	if rp.hard {
+		o.HardRestore = &eselog.HardRestore{GenHigh: rp.backupHigh(), CurrentLog: current || !pl.FromBackup}
+	}
+	l, err := eselog.OpenOptions(ra, st.Size(), o)
+	if err != nil {
+		f.Close()
+		return nil, nil, fmt.Errorf("recovery: log %s: %w", pl.File, err)
+	}
+	return l, f, nil
+}
+
+func (rp *replayer) backupHigh() int32 {
+	var hi int32
+	for _, l := range rp.plan.Logs {
+		if l.FromBackup && l.Generation > hi {
+			hi = l.Generation
+		}
+	}
+	return hi
+}
+
+// run replays every log of the plan in order.
+func (rp *replayer) run() error {
+	for i, pl := range rp.plan.Logs {
+		if err := rp.ctx.Err(); err != nil {
+			return err
+		}
+		l, c, err := rp.openLog(pl)
+		if err != nil {
+			return err
+		}
+		err = rp.replayLog(i, pl, l)
+		c.Close()
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (rp *replayer) replayLog(i int, pl PlanLog, l *eselog.Log) error {
+	gen := l.Header.Generation
+	if i == 0 {
+		rp.signLog = l.Header.LogSignature
+	}
+	rp.em.emit(Event{Kind: EventReplayLog, Files: []string{pl.File}, Generation: gen,
+		Message: fmt.Sprintf("the database engine is replaying log file %s", pl.File)})
+	if err := rp.enterGeneration(gen, l.Header); err != nil {
+		return err
+	}
+	if i == 0 {
+		rp.attachFromList(l.Header.Attached)
+	}
+	var rd *eselog.Reader
+	if i == 0 && rp.plan.Start.Generation == gen {
+		rd = l.NewReaderAt(rp.ctx, eselog.Filter{}, rp.plan.Start)
+	} else {
+		rd = l.NewReader(rp.ctx, eselog.Filter{})
+	}
+	for {
+		raw, err := rd.NextRaw()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return fmt.Errorf("recovery: log %s: %w", pl.File, err)
+		}
+		rec, err := eselog.DecodeRecord(raw.Bytes, raw.Pos)
+		if err != nil {
+			return fmt.Errorf("recovery: log %s at %v: %w", pl.File, raw.Pos, err)
+		}
+		if err := rp.dispatch(rec); err != nil {
+			return err
+		}
+		rp.records++
+		rp.logBytes += int64(len(raw.Bytes))
+		if rp.opts.stopAfter > 0 && rp.records >= rp.opts.stopAfter {
+			return errStopped
+		}
+		if rp.records&1023 == 0 && rp.opts.Progress != nil {
+			rp.progress(pl, gen)
+		}
+	}
+	rp.lastLog = l
+	rp.logsDone++
+	for _, db := range rp.dbs {
+		if db.active && !db.stopped && db.logs != nil && (db.bound || db.everAttached || db.detached) {
+			db.logs[gen] = true
+		}
+	}
+	if rp.opts.Progress != nil {
+		rp.progress(pl, gen)
+	}
+	return nil
+}
+
+func (rp *replayer) progress(pl PlanLog, gen int32) {
+	rp.opts.Progress(Progress{Log: pl.File, Generation: gen, LogsDone: rp.logsDone, LogsTotal: len(rp.plan.Logs),
+		Records: rp.records, LogBytes: rp.logBytes})
+}
+
+// enterGeneration does what the engine does on entering each generation
+// (LOGSTREAM.md §4.4 steps 5 and 6): the generation that a database names
+// as its lGenMaxRequired must be the very log it saw, and past that
+// generation a database no longer "may contain future data".
+func (rp *replayer) enterGeneration(gen int32, h *eselog.FileHeader) error {
+	rp.curGen = gen
+	rp.noteTime(h.CreateTime)
+	for _, db := range rp.dbs {
+		if !db.active {
+			continue
+		}
+		db.mayFuture = gen <= db.genMaxRequired
+		if gen == db.genMaxRequired {
+			t1, t2 := db.orig.GenMaxRequiredTime, db.orig.GenMaxCreateTime
+			if (!t1.IsZero() || !t2.IsZero()) && t1 != h.CreateTime && t2 != h.CreateTime {
+				return dbError(db, ese.ErrRequiredLogFilesMissing, "generation 0x%X is not the log %s needs: its creation time differs from the one the database header records (a different log with the right number)", gen, db.name)
+			}
+		}
+	}
+	return nil
+}
+
+// dbError records a per-database engine error and returns it.
+func dbError(db *dbRun, code ese.Error, format string, args ...any) error {
+	msg := fmt.Sprintf(format, args...)
+	db.res.Error, db.res.Message = code, msg
+	return &RecoverError{Code: code, File: db.name, Msg: msg}
+}
+
+// RecoverError is an engine error raised during replay for one database.
+type RecoverError struct {
+	Code ese.Error
+	File string
+	Msg  string
+}
+
+func (e *RecoverError) Error() string {
+	return fmt.Sprintf("recovery: %s: %s [%v]", e.File, e.Msg, e.Code)
+}
+
+// Unwrap returns the engine error.
+func (e *RecoverError) Unwrap() error { return e.Code }
+
+// dbBySignature finds the active database a logged attachment names.
+func (rp *replayer) dbBySignature(sig ese.Signature) *dbRun {
+	for _, db := range rp.dbs {
+		if db.active && db.hdr.DbSignature.Equal(sig) {
+			return db
+		}
+	}
+	return nil
+}
+
+// attachFromList takes the attachments of the first replayed log's header
+// (§4.3): a database whose header names the same attachment is attached
+// now; an earlier attachment of it is deferred.
+func (rp *replayer) attachFromList(list []ese.AttachInfo) {
+	for _, a := range list {
+		db := rp.dbBySignature(a.DbSignature)
+		if db == nil || a.DBID == 0 {
+			continue
+		}
+		rp.bind(db, a.DBID, a.AttachPos.Compare(db.hdr.AttachPos) < 0)
+	}
+}
+
+func (rp *replayer) bind(db *dbRun, dbid uint8, deferred bool) {
+	if db.bound && rp.byDBID[db.dbid] == db {
+		rp.byDBID[db.dbid] = nil
+	}
+	if old := rp.byDBID[dbid]; old != nil && old != db {
+		old.bound = false
+	}
+	db.bound, db.deferred, db.dbid = true, deferred, dbid
+	rp.byDBID[dbid] = db
+	if !deferred {
+		db.everAttached = true
+		db.detached = false
+	}
+}
+
+func (rp *replayer) unbind(db *dbRun) {
+	if db.bound && rp.byDBID[db.dbid] == db {
+		rp.byDBID[db.dbid] = nil
+	}
+	db.bound, db.deferred = false, false
+}
+
+// attached returns the database a record's dbid names when replay applies
+// to it: bound, not deferred, past its own attach position and before a
+// planned truncation.
+func (rp *replayer) attached(dbid uint8, at ese.LogPos) (*dbRun, bool) {
+	db := rp.byDBID[dbid]
+	if db == nil || !db.active || db.stopped {
+		return db, false
+	}
+	if db.truncateAt != nil && at.Compare(*db.truncateAt) >= 0 {
+		db.stopped = true
+		rp.em.emit(Event{Kind: EventTruncated, Files: []string{db.name}, Generation: at.Generation,
+			Message: fmt.Sprintf("replay into %s stops at %v, as planned", db.name, at)})
+		return db, false
+	}
+	if db.deferred || at.Compare(db.hdr.AttachPos) <= 0 {
+		return db, false
+	}
+	return db, true
+}
+
+func (db *dbRun) note(dbtime uint64, objid uint32) {
+	if dbtime != eselog.DBTimeNil && dbtime < eselog.DBTimeShrunk && dbtime > db.maxDbTime {
+		db.maxDbTime = dbtime
+	}
+	if objid > db.maxObjid {
+		db.maxObjid = objid
+	}
+}
+
+func recordObjid(r eselog.Record) uint32 {
+	switch r := r.(type) {
+	case eselog.NodeRecord:
+		return r.Node().ObjidFDP
+	case *eselog.CreateSingleExtentFDP:
+		return r.ObjidFDP
+	case *eselog.CreateMultipleExtentFDP:
+		return r.ObjidFDP
+	case *eselog.ConvertFDP:
+		return r.ObjidFDP
+	case *eselog.NewPage:
+		return r.Objid
+	case *eselog.Split:
+		return r.ObjidFDP
+	case *eselog.Merge:
+		return r.ObjidFDP
+	case *eselog.PageMove:
+		return r.ObjidFDP
+	}
+	return 0
+}
+
+// dispatch handles one record (LOGSTREAM.md §4.5).
+func (rp *replayer) dispatch(rec eselog.Record) error {
+	t := rec.Type()
+	switch t {
+	case eselog.RecNOP, eselog.RecNOP2, eselog.RecChecksum, eselog.RecFragment, eselog.RecFragmentBegin:
+		return nil
+	case eselog.RecShutDownMark:
+		rp.lastShutdown = rec.Pos()
+		rp.lastWasShutdown, rp.lastWasQuit = true, false
+		return nil
+	}
+	rp.lastWasShutdown, rp.lastWasQuit = false, false
+	switch r := rec.(type) {
+	case *eselog.Begin0:
+		if t == eselog.RecBeginDT {
+			return ese.NewFormatError("log record", -1, ese.ErrLogCorrupted, "BeginDT at %v: distributed transactions are not replayed", r.At)
+		}
+		return rp.session(r.Procid).begin(&r.Begin, true)
+	case *eselog.Begin:
+		return rp.session(r.Procid).begin(r, false)
+	case *eselog.Commit0:
+		rp.session(r.Procid).commit(0)
+	case *eselog.Commit:
+		rp.session(r.Procid).commit(int(r.LevelCommitTo))
+	case *eselog.Rollback:
+		rp.session(r.Procid).rollback(int(r.LevelRollback))
+	case *eselog.PrepCommit:
+		return ese.NewFormatError("log record", -1, ese.ErrLogCorrupted, "%v at %v: distributed transactions are not replayed", t, r.At)
+	case *eselog.Macro:
+		return rp.macroRecord(r)
+	case *eselog.Init:
+		rp.noteTime(r.Time)
+		return rp.endAllSessions(true)
+	case *eselog.Term:
+		rp.noteTime(r.Time)
+		return rp.term(r)
+	case *eselog.RecoveryUndo2:
+		rp.noteTime(r.Time)
+	case *eselog.CreateDB:
+		rp.attachRecord(r.Dbid, r.SignDb, ese.Signature{}, r.At, true)
+	case *eselog.AttachDB:
+		rp.attachRecord(r.Dbid, r.SignDb, r.SignLog, r.At, false)
+	case *eselog.DetachDB:
+		return rp.detach(r)
+	case *eselog.CreateDBFinish:
+		if db, ok := rp.attached(r.Dbid, r.At); ok && db.hdr.State == ese.DBStateJustCreated {
+			db.hdr.State = ese.DBStateDirtyShutdown
+		}
+	case *eselog.SetDbVersion:
+		if db, ok := rp.attached(r.Dbid, r.At); ok {
+			h := db.hdr
+			if r.Major > h.FormatVersion || (r.Major == h.FormatVersion && (r.UpdateMajor > h.FormatUpdateMajor ||
+				(r.UpdateMajor == h.FormatUpdateMajor && r.UpdateMinor > h.FormatUpdateMinor))) {
+				h.FormatVersion, h.FormatUpdateMajor, h.FormatUpdateMinor = r.Major, r.UpdateMajor, r.UpdateMinor
+			}
+		}
+	case *eselog.ExtendDB:
+		db, ok := rp.attached(r.Dbid, r.At)
+		if !ok {
+			return rp.skip(db)
+		}
+		if err := db.store.Extend(r.PgnoLast); err != nil {
+			return err
+		}
+		if !db.hdr.LastResizePos.IsZero() {
+			db.hdr.LastResizePos = r.At
+		}
+		db.res.RecordsRedone++
+	case *eselog.ShrinkDB:
+		return rp.shrink(r.Dbid, r.At, r.PgnoLast, 0, 0)
+	case *eselog.TrimDB:
+		return rp.shrink(r.Dbid, r.At, 0, r.PgnoStart, r.Cpg)
+	case *eselog.UndoInfo:
+		db, ok := rp.attached(r.Dbid, r.At)
+		if !ok {
+			return rp.skip(db)
+		}
+		if s := rp.session(r.Procid); s.open() {
+			s.applyUndoInfo(db, r)
+		}
+		db.res.RecordsSkipped++
+	case *eselog.Undo:
+		return rp.undoRecord(r)
+	case *eselog.RootPageMove:
+		return rp.pageRecord(r, r.Procid, r.Dbid, r.After)
+	case eselog.PageRecord:
+		var procid uint16 = 0xFFFF
+		if sr, ok := rec.(eselog.SessionRecord); ok {
+			procid = sr.ProcID()
+		}
+		return rp.pageRecord(rec, procid, r.DBID(), r.DbTime())
+	}
+	return nil
+}
+
+func (rp *replayer) skip(db *dbRun) error {
+	if db != nil && db.active {
+		db.res.RecordsSkipped++
+	}
+	return nil
+}
+
+// pageRecord passes a page record through the gates of LOGSTREAM.md §3.2
+// and redoes it.
+func (rp *replayer) pageRecord(rec eselog.Record, procid uint16, dbid uint8, dbtime uint64) error {
+	db, ok := rp.attached(dbid, rec.Pos())
+	if db == nil || !db.active {
+		return nil
+	}
+	if !ok {
+		db.res.RecordsSkipped++
+		return nil
+	}
+	db.note(dbtime, recordObjid(rec))
+	s := rp.session(procid)
+	if !s.afterFirstBegin0 {
+		// Session gate: the checkpoint is never later than the Begin0 of
+		// a transaction whose pages were not flushed, so these changes are
+		// on disk already.
+		db.res.RecordsSkipped++
+		return nil
+	}
+	if s.macro != nil && dbtime == s.macro.dbtime {
+		if len(s.macro.recs) >= maxMacroRecords {
+			return ese.NewFormatError("log record", -1, ese.ErrLogCorrupted, "macro at %v holds more than %d records", s.macro.at, maxMacroRecords)
+		}
+		s.macro.recs = append(s.macro.recs, rec)
+		return nil
+	}
+	if _, isRPM := rec.(*eselog.RootPageMove); isRPM {
+		return fmt.Errorf("recovery: redo %v at %v: %w (outside a macro)", rec.Type(), rec.Pos(), ErrRedoNotImplemented)
+	}
+	var v *version
+	if nr, isNode := rec.(eselog.NodeRecord); isNode && nr.Node().IsVersioned() && s.open() {
+		var err error
+		if v, err = captureVersion(db.store, db, nr, s.level); err != nil {
+			return fmt.Errorf("recovery: %v at %v: %w", rec.Type(), rec.Pos(), err)
+		}
+	}
+	res, err := RedoRecord(db.store, rec, RedoOptions{MayContainFutureData: db.mayFuture})
+	if err != nil {
+		return rp.redoError(db, err)
+	}
+	if v != nil && len(s.versions) < maxVersions {
+		s.versions = append(s.versions, v)
+	}
+	if len(res.Pages) > 0 {
+		db.res.RecordsRedone++
+	} else {
+		db.res.RecordsSkipped++
+	}
+	return nil
+}
+
+func (rp *replayer) redoError(db *dbRun, err error) error {
+	var code ese.Error
+	if errors.As(err, &code) {
+		db.res.Error = code
+	}
+	db.res.Message = err.Error()
+	return err
+}
+
+// macroRecord handles MacroBegin, MacroCommit and MacroAbort (§3.10).
+func (rp *replayer) macroRecord(r *eselog.Macro) error {
+	s := rp.session(r.Procid)
+	switch r.Type() {
+	case eselog.RecMacroBegin:
+		s.macro = &macro{dbtime: r.DBTime, at: r.At}
+	case eselog.RecMacroAbort:
+		s.macro = nil
+	case eselog.RecMacroCommit:
+		m := s.macro
+		s.macro = nil
+		if m == nil || m.dbtime != r.DBTime {
+			return nil
+		}
+		// Group the records by database; each database's part is redone
+		// as one macro under its gates.
+		groups := map[*dbRun][]eselog.Record{}
+		var order []*dbRun
+		for _, rec := range m.recs {
+			dr, ok := rec.(eselog.DatabaseRecord)
+			if !ok {
+				continue
+			}
+			db, ok := rp.attached(dr.DBID(), rec.Pos())
+			if db == nil || !db.active {
+				continue
+			}
+			if !ok {
+				db.res.RecordsSkipped++
+				continue
+			}
+			if _, seen := groups[db]; !seen {
+				order = append(order, db)
+			}
+			groups[db] = append(groups[db], rec)
+		}
+		for _, db := range order {
+			recs := groups[db]
+			var vs []*version
+			for _, rec := range recs {
+				if nr, isNode := rec.(eselog.NodeRecord); isNode && nr.Node().IsVersioned() && s.open() {
+					v, err := captureVersion(db.store, db, nr, s.level)
+					if err != nil {
+						return err
+					}
+					if v != nil {
+						vs = append(vs, v)
+					}
+				}
+			}
+			res, err := RedoMacro(db.store, recs, RedoOptions{MayContainFutureData: db.mayFuture})
+			if err != nil {
+				return rp.redoError(db, err)
+			}
+			if len(s.versions)+len(vs) <= maxVersions {
+				s.versions = append(s.versions, vs...)
+			}
+			if len(res.Pages) > 0 {
+				db.res.RecordsRedone += int64(len(recs))
+			} else {
+				db.res.RecordsSkipped += int64(len(recs))
+			}
+		}
+	}
+	return nil
+}
+
+// undoRecord redoes an Undo record with the session's version store.
+func (rp *replayer) undoRecord(r *eselog.Undo) error {
+	db, ok := rp.attached(r.Dbid, r.At)
+	if db == nil || !db.active {
+		return nil
+	}
+	if !ok {
+		db.res.RecordsSkipped++
+		return nil
+	}
+	db.note(r.DbTime(), r.ObjidFDP)
+	s := rp.session(r.Procid)
+	if !s.afterFirstBegin0 {
+		db.res.RecordsSkipped++
+		return nil
+	}
+	changed, err := s.redoUndo(db.store, db, r, db.mayFuture)
+	if err != nil {
+		return rp.redoError(db, fmt.Errorf("recovery: redo Undo at %v: %w", r.At, err))
+	}
+	if changed {
+		db.res.RecordsRedone++
+	} else {
+		db.res.RecordsSkipped++
+	}
+	return nil
+}
+
+// attachRecord applies an AttachDB or CreateDB record (§3.18).
+func (rp *replayer) attachRecord(dbid uint8, signDb, signLog ese.Signature, at ese.LogPos, create bool) {
+	db := rp.dbBySignature(signDb)
+	if db == nil {
+		if old := rp.byDBID[dbid]; old != nil {
+			rp.unbind(old)
+		}
+		return
+	}
+	if db.truncateAt != nil && at.Compare(*db.truncateAt) >= 0 {
+		db.stopped = true
+		rp.unbind(db)
+		return
+	}
+	switch c := at.Compare(db.hdr.AttachPos); {
+	case c == 0:
+		rp.bind(db, dbid, false)
+	case c < 0:
+		// An earlier life of the file: the header was attached later.
+		rp.bind(db, dbid, true)
+	default:
+		// A later attachment than the header records: the database was
+		// detached (here or before these logs) and attached again, or the
+		// attach was logged and the header never rewritten.
+		if !create && !db.detached && !signLog.Equal(db.hdr.LogSignature) {
+			rp.bind(db, dbid, true)
+			return
+		}
+		h := db.hdr
+		h.AttachPos = at
+		h.AttachTime = rp.lastTime
+		h.State = ese.DBStateDirtyShutdown
+		h.LogSignature = rp.signLog
+		h.ConsistentPos = ese.LogPos{}
+		if h.GenMinRequired == 0 || h.GenMinRequired > rp.curGen {
+			h.GenMinRequired = rp.curGen
+		}
+		h.GenMaxRequired = max(h.GenMaxRequired, rp.curGen)
+		rp.bind(db, dbid, false)
+	}
+}
+
+// detach applies a DetachDB: the header becomes clean at the record
+// (§3.18 step 7).
+func (rp *replayer) detach(r *eselog.DetachDB) error {
+	db, ok := rp.attached(r.Dbid, r.At)
+	if db == nil || !db.active {
+		return nil
+	}
+	if ok {
+		if err := db.store.Flush(); err != nil {
+			return err
+		}
+		markClean(db.hdr, r.At, rp.lastTime, db.maxDbTime, db.maxObjid, db.hard)
+		db.detached = true
+	}
+	rp.unbind(db)
+	return nil
+}
+
+// term handles Term, Term2 and the RecoveryQuit forms: every session
+// ends; attached databases become clean at the last shutdown mark
+// (ErrIOTermUpdateAndWriteDatabaseHeader), except after
+// RecoveryQuitKeepAttachments.
+func (rp *replayer) term(r *eselog.Term) error {
+	if err := rp.endAllSessions(false); err != nil {
+		return err
+	}
+	rp.lastWasQuit = r.Type() != eselog.RecRecoveryQuitKeepAttachments
+	if !rp.lastWasQuit {
+		return nil
+	}
+	at := rp.lastShutdown
+	if at.IsZero() {
+		at = r.At
+	}
+	tm := r.Time
+	if tm.IsZero() {
+		tm = rp.lastTime
+	}
+	for _, db := range rp.dbs {
+		if !db.active || !db.bound {
+			continue
+		}
+		if !db.deferred && !db.stopped {
+			if err := db.store.Flush(); err != nil {
+				return err
+			}
+			markClean(db.hdr, at, tm, db.maxDbTime, db.maxObjid, db.hard)
+			db.detached = true
+		}
+		rp.unbind(db)
+	}
+	return nil
+}
+
+// endAllSessions ends every session (ErrLGRIEndAllSessions). At an Init
+// record (rollback true) open transactions are rolled back, as the
+// engine does before re-initialising; at a Term they were already ended
+// in the log and are simply dropped.
+func (rp *replayer) endAllSessions(rollback bool) error {
+	if rollback {
+		if _, err := rp.rollbackOpen(); err != nil {
+			return err
+		}
+	}
+	clear(rp.sessions)
+	return nil
+}
+
+// rollbackOpen rolls back every open transaction (§4.7 step 3) and counts
+// them per database.
+func (rp *replayer) rollbackOpen() (int, error) {
+	n := 0
+	for _, s := range sortedSessions(rp.sessions) {
+		if !s.open() {
+			continue
+		}
+		n++
+		touched, err := s.rollbackSession()
+		for db := range touched {
+			db.res.TransactionsRolledBack++
+		}
+		if err != nil {
+			for _, db := range rp.dbs {
+				if db.active && db.res.Error == 0 {
+					db.res.Message = err.Error()
+				}
+			}
+			return n, fmt.Errorf("recovery: rolling back %v: %w", s, err)
+		}
+		rp.em.emit(Event{Kind: EventDatabase, Message: fmt.Sprintf("rolled back the open transaction of %v", s)})
+	}
+	return n, nil
+}
+
+func sortedSessions(m map[uint16]*session) []*session {
+	out := make([]*session, 0, len(m))
+	for id := 0; id <= 0xFFFF && len(out) < len(m); id++ {
+		if s := m[uint16(id)]; s != nil {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// shrink applies ShrinkDB (pgnoLast > 0) or TrimDB (cpg > 0).
+func (rp *replayer) shrink(dbid uint8, at ese.LogPos, pgnoLast, pgnoStart, cpg uint32) error {
+	db, ok := rp.attached(dbid, at)
+	if !ok {
+		return rp.skip(db)
+	}
+	if err := db.store.Flush(); err != nil {
+		return err
+	}
+	ps := int64(db.pageSize)
+	if pgnoLast > 0 {
+		want := (int64(pgnoLast) + 2) * ps
+		if want < db.store.FileSize() {
+			if err := db.file.Truncate(want); err != nil {
+				return err
+			}
+		}
+		if !db.hdr.LastResizePos.IsZero() {
+			db.hdr.LastResizePos = at
+		}
+	} else {
+		zero := make([]byte, ps)
+		for i := uint32(0); i < cpg && i < 1<<24; i++ {
+			off := (int64(pgnoStart+i) + 1) * ps
+			if off+ps > db.store.FileSize() {
+				break
+			}
+			if _, err := db.file.WriteAt(zero, off); err != nil {
+				return err
+			}
+		}
+	}
+	st, err := NewPageStore(db.file, db.pageSize, &PageStoreOptions{CacheBytes: rp.opts.CacheBytes})
+	if err != nil {
+		return err
+	}
+	db.store = st
+	db.res.RecordsRedone++
+	return nil
+}
+
+// finish ends recovery (LOGSTREAM.md §4.6, §4.7): the ceiling checks, the
+// rollback of open transactions, and the clean headers.
+func (rp *replayer) finish() error {
+	for _, db := range rp.dbs {
+		if !db.active {
+			continue
+		}
+		if !db.everAttached && !db.detached {
+			return dbError(db, ese.ErrAttachedDatabaseMismatch, "the replayed logs never reach the attachment the header of %s records (%v): its changes are not in these logs", db.name, db.hdr.AttachPos)
+		}
+		if db.stopped {
+			continue
+		}
+		if rp.curGen < db.orig.GenMaxRequired {
+			return dbError(db, ese.ErrRequiredLogFilesMissing, "%s needs logs up to generation 0x%X; replay ended at 0x%X", db.name, db.orig.GenMaxRequired, rp.curGen)
+		}
+		if rp.curGen < db.orig.GenMaxCommitted {
+			return dbError(db, ese.ErrCommittedLogFilesMissing, "%s has committed data up to generation 0x%X; replay ended at 0x%X", db.name, db.orig.GenMaxCommitted, rp.curGen)
+		}
+	}
+	if rp.lastWasQuit {
+		// The stream ended with Term/RecoveryQuit: every database was
+		// made clean during redo, and the engine logs nothing more.
+		clear(rp.sessions)
+	} else {
+		if _, err := rp.rollbackOpen(); err != nil {
+			return err
+		}
+		for _, s := range rp.sessions {
+			s.macro = nil // half-built macros are aborted (§4.7 step 4)
+		}
+		undo, sd := rp.endPositions()
+		tm := rp.lastTime
+		if rp.opts.Now != nil {
+			tm = ese.LogTimeOf(rp.opts.Now())
+		}
+		rp.em.emit(Event{Kind: EventEnd, Generation: sd.Generation,
+			Message: fmt.Sprintf("end of redo: the engine would log RecoveryUndo2 at %v and the shutdown mark at %v; databases become consistent there", undo, sd)})
+		for _, db := range rp.dbs {
+			if !db.active || db.stopped || db.detached || !db.bound || db.deferred {
+				continue
+			}
+			markClean(db.hdr, sd, tm, db.maxDbTime, db.maxObjid, db.hard)
+			db.detached = true
+		}
+	}
+	for _, db := range rp.dbs {
+		if !db.active {
+			continue
+		}
+		if db.hdr.State != ese.DBStateCleanShutdown {
+			return dbError(db, ese.ErrDatabaseDirtyShutdown, "%s is still %v after replay: it is not marked clean", db.name, db.hdr.State)
+		}
+	}
+	return nil
+}
+
+// endPositions returns where the engine would log the RecoveryUndo2 and
+// the shutdown mark after the last log.
+func (rp *replayer) endPositions() (undo, shutdown ese.LogPos) {
+	l := rp.lastLog
+	if l == nil {
+		return rp.plan.Start, rp.plan.Start
+	}
+	return nextLogPositions(l.End, l.Legacy(), l.Header.FileSectors, uint16(l.Header.DataSectors()), !rp.lastWasShutdown)
+}

@@ -1,0 +1,311 @@
+package recovery
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+
+	"github.com/esekit/esekit/ese"
+	"github.com/esekit/esekit/eselog"
+	"github.com/esekit/esekit/internal/bin"
+)
+
+// ErrUndoUnsafe is wrapped by the error recovery stops with when a
+// transaction left open at the end of the logs cannot be rolled back
+// safely: an operation's before-image is unknown (its page was already
+// newer than the record and no UndoInfo record supplied the image), its
+// node cannot be found on its page, or the operation is of a kind this
+// package does not undo. The database is then left dirty, never marked
+// clean.
+var ErrUndoUnsafe = errors.New("recovery: an open transaction cannot be rolled back safely")
+
+// version is one version-store entry (RCE) rebuilt during redo: what is
+// needed to undo one versioned operation of an open transaction
+// (LOGSTREAM.md §3.9, §3.13, §4.7 step 3).
+type version struct {
+	db      *dbRun
+	op      eselog.RecordType // Insert, FlagInsert, FlagInsertAndReplaceData, Replace(D), FlagDelete, Delta(64)
+	at      ese.LogPos
+	pgno    uint32
+	pgnoFDP uint32
+	rceid   uint32
+	level   int
+	iline   int
+	// key is the node's whole key; bmData the bookmark data of a
+	// non-unique tree (the node's data), nil when unknown or unique.
+	key    []byte
+	bmData []byte
+	// keyKnown reports that key identifies the node.
+	keyKnown bool
+	// before is the node's data before a Replace or
+	// FlagInsertAndReplaceData; haveBefore says it is known.
+	before     []byte
+	haveBefore bool
+	// delta and offset undo a Delta; is64 selects Delta64.
+	delta  int64
+	offset int
+	is64   bool
+}
+
+func (v *version) String() string {
+	return fmt.Sprintf("%v at %v (page %d, rceid %d)", v.op, v.at, v.pgno, v.rceid)
+}
+
+// maxVersions bounds the entries one session may hold (hostile logs).
+const maxVersions = 1 << 20
+
+// captureVersion records what undo will need before a versioned node
+// operation is redone: the node's key and, for replaces, its data as it
+// is on the page now. It is called only for records of a session inside
+// a transaction; a page already at or past the record gives an entry
+// without a before-image (an UndoInfo record may supply it later).
+func captureVersion(s *PageStore, db *dbRun, r eselog.NodeRecord, level int) (*version, error) {
+	h := r.Node()
+	v := &version{db: db, op: r.Type(), at: r.Pos(), pgno: h.Pgno(), pgnoFDP: h.PgnoFDP, rceid: h.RCEID,
+		level: level, iline: h.ILine()}
+	switch r := r.(type) {
+	case *eselog.Insert:
+		v.key, v.keyKnown, v.haveBefore = r.Key(), true, true
+		if !h.IsUnique() {
+			v.bmData = bytes.Clone(r.Data)
+		}
+		return v, nil
+	case *eselog.FlagInsert:
+		v.key, v.keyKnown, v.haveBefore = bytes.Clone(r.Key), true, true
+		if !h.IsUnique() {
+			v.bmData = bytes.Clone(r.Data)
+		}
+		return v, nil
+	case *eselog.Delta:
+		v.key, v.keyKnown, v.haveBefore = bytes.Clone(r.BookmarkKey), true, true
+		v.bmData = bytes.Clone(r.BookmarkData)
+		v.delta, v.offset, v.is64 = r.Delta, int(r.Offset), r.Is64()
+		return v, nil
+	case *eselog.FlagInsertAndReplaceData:
+		v.key, v.keyKnown = bytes.Clone(r.Key), true
+	case *eselog.Replace, *eselog.FlagDelete:
+	default:
+		return nil, nil // not a versioned operation undo knows
+	}
+	p, err := s.Get(h.Pgno())
+	if err != nil {
+		return nil, err
+	}
+	if p.DbTime() >= h.DbTime() {
+		// Already applied on disk: the before-image must come from an
+		// UndoInfo record (the engine logs one when it flushes a page
+		// holding uncommitted data).
+		return v, nil
+	}
+	n, err := p.Node(h.ILine())
+	if err != nil {
+		return v, nil // redo will report the damage
+	}
+	if !v.keyKnown {
+		if k, err := p.Key(h.ILine()); err == nil {
+			v.key, v.keyKnown = k, true
+			if !h.IsUnique() {
+				v.bmData = bytes.Clone(n.Data)
+			}
+		}
+	}
+	switch r.Type() {
+	case eselog.RecReplace, eselog.RecReplaceD, eselog.RecFlagInsertAndReplaceData:
+		v.before, v.haveBefore = bytes.Clone(n.Data), true
+	case eselog.RecFlagDelete:
+		v.haveBefore = true
+	}
+	return v, nil
+}
+
+// applyUndoInfo fills the entry of an UndoInfo record's operation with
+// its before-image, or creates the entry (LOGSTREAM.md §3.9).
+func (s *session) applyUndoInfo(db *dbRun, r *eselog.UndoInfo) {
+	var v *version
+	for _, e := range s.versions {
+		if e.db == db && e.rceid == r.RCEID && e.pgnoFDP == r.PgnoFDP {
+			v = e
+		}
+	}
+	if v == nil {
+		if len(s.versions) >= maxVersions {
+			return
+		}
+		op := eselog.RecReplace
+		if r.Oper == eselog.OperFlagDelete {
+			op = eselog.RecFlagDelete
+		}
+		v = &version{db: db, op: op, at: r.At, pgno: r.Pgno(), pgnoFDP: r.PgnoFDP, rceid: r.RCEID, level: int(r.Level), iline: r.ILine()}
+		s.versions = append(s.versions, v)
+	}
+	v.key, v.keyKnown = bytes.Clone(r.BookmarkKey), true
+	v.bmData = bytes.Clone(r.BookmarkData)
+	switch r.Oper {
+	case eselog.OperReplace:
+		v.before, v.haveBefore = bytes.Clone(r.Data), true
+	case eselog.OperFlagDelete:
+		v.haveBefore = true
+	}
+}
+
+// findNode locates the node of a version entry on its page: the logged
+// line when its key (and bookmark data) match, else the only line that
+// matches.
+func findNode(p *Page, v *version) (int, error) {
+	match := func(i int) bool {
+		k, err := p.Key(i)
+		if err != nil || !bytes.Equal(k, v.key) {
+			return false
+		}
+		if len(v.bmData) == 0 {
+			return true
+		}
+		n, err := p.Node(i)
+		return err == nil && bytes.Equal(n.Data, v.bmData)
+	}
+	if !v.keyKnown {
+		return 0, fmt.Errorf("%w: %v: the node's key is unknown", ErrUndoUnsafe, v)
+	}
+	if v.iline >= 0 && v.iline < p.Lines() && match(v.iline) {
+		return v.iline, nil
+	}
+	found := -1
+	for i := 0; i < p.Lines(); i++ {
+		if match(i) {
+			if found >= 0 {
+				return 0, fmt.Errorf("%w: %v: more than one node on page %d carries its key", ErrUndoUnsafe, v, v.pgno)
+			}
+			found = i
+		}
+	}
+	if found < 0 {
+		return 0, fmt.Errorf("%w: %v: its node is no longer on page %d", ErrUndoUnsafe, v, v.pgno)
+	}
+	return found, nil
+}
+
+// undoOn applies the inverse of v to page p (VERRedoPhysicalUndo,
+// ErrVERIUndoInsertPhysical): an insert (or un-delete) becomes a deleted
+// node, a flag-delete is cleared, a replace gets its before-image back, a
+// delta is subtracted.
+func undoOn(p *Page, v *version) error {
+	if !v.haveBefore {
+		return fmt.Errorf("%w: %v: its page was already newer than the record and no UndoInfo record gave the before-image", ErrUndoUnsafe, v)
+	}
+	i, err := findNode(p, v)
+	if err != nil {
+		return err
+	}
+	f, err := p.LineFlags(i)
+	if err != nil {
+		return err
+	}
+	switch v.op {
+	case eselog.RecInsert, eselog.RecFlagInsert:
+		return p.SetLineFlags(i, f|NodeDeleted)
+	case eselog.RecFlagInsertAndReplaceData:
+		if err := p.ReplaceNodeData(i, v.before, f); err != nil {
+			return err
+		}
+		f, _ = p.LineFlags(i)
+		return p.SetLineFlags(i, f|NodeDeleted)
+	case eselog.RecReplace, eselog.RecReplaceD:
+		return p.ReplaceNodeData(i, v.before, f)
+	case eselog.RecFlagDelete:
+		return p.SetLineFlags(i, f&^NodeDeleted)
+	case eselog.RecDelta, eselog.RecDelta64:
+		n, err := p.Node(i)
+		if err != nil {
+			return err
+		}
+		size := 4
+		if v.is64 {
+			size = 8
+		}
+		if v.offset < 0 || v.offset+size > len(n.Data) {
+			return fmt.Errorf("%w: %v: counter at %d is outside the node's %d data bytes", ErrUndoUnsafe, v, v.offset, len(n.Data))
+		}
+		if v.is64 {
+			bin.PutU64(n.Data, v.offset, bin.U64(n.Data, v.offset)-uint64(v.delta))
+		} else {
+			bin.PutU32(n.Data, v.offset, bin.U32(n.Data, v.offset)-uint32(v.delta))
+		}
+		return nil
+	}
+	return fmt.Errorf("%w: %v: undo of this operation is not implemented", ErrUndoUnsafe, v)
+}
+
+// redoUndo redoes an Undo record (type 39, LOGSTREAM.md §3.13): the
+// session's entry with the record's rceid is undone on the page when the
+// page needs it, and the entry leaves the version store either way.
+func (s *session) redoUndo(st *PageStore, db *dbRun, r *eselog.Undo, mayFuture bool) (bool, error) {
+	idx := -1
+	for i, e := range s.versions {
+		if e.db == db && e.rceid == r.RCEID && e.pgnoFDP == r.PgnoFDP {
+			idx = i
+		}
+	}
+	p, err := st.Get(r.Pgno())
+	if err != nil {
+		return false, err
+	}
+	redo, err := NeedRedo(p, r.Pgno(), r.DbTime(), r.DbTimeBefore(), mayFuture)
+	if err != nil {
+		return false, err
+	}
+	var v *version
+	if idx >= 0 {
+		v = s.versions[idx]
+		s.versions = append(s.versions[:idx], s.versions[idx+1:]...)
+	}
+	if !redo {
+		return false, nil
+	}
+	if v == nil {
+		return false, fmt.Errorf("%w: Undo at %v (rceid %d): no version entry holds the before-image", ErrUndoUnsafe, r.At, r.RCEID)
+	}
+	v.iline = r.ILine()
+	if len(r.BookmarkKey) > 0 || !v.keyKnown {
+		v.key, v.keyKnown = bytes.Clone(r.BookmarkKey), true
+		if len(r.BookmarkData) > 0 {
+			v.bmData = bytes.Clone(r.BookmarkData)
+		}
+	}
+	if err := undoOn(p, v); err != nil {
+		return false, err
+	}
+	p.SetDbTime(r.DbTime())
+	return true, st.MarkDirty(r.Pgno(), p)
+}
+
+// rollbackSession rolls back every entry of an open transaction, newest
+// first, as the end of recovery does (ErrLGRIEndAllSessions →
+// ErrVERRollback). Each undone page gets a new dbtime past the database's
+// highest, as the engine's logged Undo would. It returns the databases
+// touched.
+func (s *session) rollbackSession() (map[*dbRun]bool, error) {
+	touched := map[*dbRun]bool{}
+	for i := len(s.versions) - 1; i >= 0; i-- {
+		v := s.versions[i]
+		db := v.db
+		if db == nil || db.store == nil || db.detached {
+			continue
+		}
+		p, err := db.store.Get(v.pgno)
+		if err != nil {
+			return touched, fmt.Errorf("%w: %v: %v", ErrUndoUnsafe, v, err)
+		}
+		if err := undoOn(p, v); err != nil {
+			return touched, err
+		}
+		db.maxDbTime++
+		p.SetDbTime(db.maxDbTime)
+		if err := db.store.MarkDirty(v.pgno, p); err != nil {
+			return touched, err
+		}
+		touched[db] = true
+	}
+	s.versions = nil
+	s.level = 0
+	return touched, nil
+}
