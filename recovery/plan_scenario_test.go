@@ -3,6 +3,7 @@ package recovery
 import (
 	"bytes"
 	"errors"
+	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -483,3 +484,65 @@ func TestPlanEndsAndFolders(t *testing.T) {
 		t.Error("no event for the names both folders hold (SRUtmp.log, reserve logs)")
 	}
 }
+
+// Hard recovery continues into logs already on disk after the backup set
+// (no patch data for them); a gap there is -565.
+func TestPlanHardTargetLogs(t *testing.T) {
+	rdir := testcorpus.Path(t, "wlm-danyquenneville-backup")
+	back := testcorpus.Read(t, "wlm-danyquenneville-backup/edb00001.log")
+	// A generation 2 of the backup's stream, made from a real legacy log
+	// of the same format by giving it the stream's signature and chain.
+	mk := func(gen int32) []byte {
+		b := testcorpus.Read(t, "wlm-kimberli13/edb00001.log")
+		editHeaderBytes(b, func(h []byte) {
+			bin.PutI32(h, 4, gen)
+			copy(h[44:72], back[44:72]) // log signature
+			copy(h[24:32], back[16:24]) // previous generation's creation time
+		})
+		return b
+	}
+	plan := func(target fs.FS) *Plan {
+		f, _ := os.Open(filepath.Join(rdir, "WindowsMail.MSMessageStore"))
+		defer f.Close()
+		p, err := PlanHard(&HardInput{Restore: os.DirFS(rdir), Target: target, Databases: []DatabaseFile{{Name: "WindowsMail.MSMessageStore", R: f}}}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	tgt := t.TempDir()
+	os.WriteFile(filepath.Join(tgt, "edb.log"), mk(2), 0o644)
+	// The body's LRCHECKSUM chain belongs to generation 1 of another
+	// stream, so the engine finds the log corrupt: after the backup set
+	// that is -574.
+	if p := plan(os.DirFS(tgt)); p.Error != ese.ErrLogCorruptDuringHardRecovery {
+		t.Errorf("synthesized log body: %d %s", p.Error, p.Message)
+	}
+	// Headers alone (a file system without random access skips body
+	// checks): the log on disk continues the backup set, without patch data.
+	p := plan(headersOnly{os.DirFS(tgt)})
+	if p.Error != 0 || !slices.Equal(p.Logs, []PlanLog{{File: "edb00001.log", Generation: 1, FromBackup: true, NeedsPatch: true}, {File: "edb.log", Generation: 2}}) {
+		t.Errorf("with a log on disk: %d %s %+v", p.Error, p.Message, p.Logs)
+	}
+	if len(p.Databases) != 1 || p.Databases[0].ReplayTo != 2 {
+		t.Errorf("databases %+v", p.Databases)
+	}
+	tgt2 := t.TempDir()
+	os.WriteFile(filepath.Join(tgt2, "edb.log"), mk(3), 0o644)
+	if p := plan(headersOnly{os.DirFS(tgt2)}); p.Error != ese.ErrMissingCurrentLogFiles {
+		t.Errorf("gap after the backup set: %d %s", p.Error, p.Message)
+	}
+}
+
+// headersOnly hides io.ReaderAt so the planner reads headers only.
+type headersOnly struct{ fsys fs.FS }
+
+func (h headersOnly) Open(name string) (fs.File, error) {
+	f, err := h.fsys.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	return struct{ fs.File }{f}, nil
+}
+
+func (h headersOnly) ReadDir(name string) ([]fs.DirEntry, error) { return fs.ReadDir(h.fsys, name) }
