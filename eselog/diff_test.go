@@ -83,13 +83,32 @@ func TestApplyDiffHandBuilt(t *testing.T) {
 			}
 		}
 	}
+	// All three flags: insert wins, two-byte length.
+	if got, err := ApplyDiff(old, []byte{0x02, 0xE0, 1, 0, '#'}, false, 17); err != nil || string(got) != "AB#CDEFGHIJKLMNOP" {
+		t.Errorf("0xE0 flags: %q %v", got, err)
+	}
+	// A DIFFHDR offset using the high offset bits (0x1234) next to the
+	// flag bits.
+	long := bytes.Repeat([]byte{'.'}, 6000)
+	got, err := ApplyDiff(long, []byte{0x34, 0x32, 2, 'h', 'i'}, false, 6000)
+	if err != nil || string(got[0x1234:0x1236]) != "hi" || got[0x1233] != '.' || got[0x1236] != '.' {
+		t.Errorf("DIFFHDR high offset: %v", err)
+	}
+	if es, _ := ParseDiff([]byte{0x34, 0x32, 2, 'h', 'i'}, false); len(es) != 1 || es[0].Offset != 0x1234 || es[0].Flags != DiffSameLength {
+		t.Errorf("DIFFHDR high offset parses as %+v", es)
+	}
+	// DIFFHDR2 offsets reach 0xFFFF.
+	got, err = ApplyDiff(long, []byte{0x00, 0x17, 0x00, 1, 1, 'z'}, true, 6000)
+	if err != nil || got[0x1700] != 'z' || got[0x1701] != '.' || len(got) != 6000 {
+		t.Errorf("DIFFHDR2 offset 6000-byte image: %v", err)
+	}
 	// Two-byte lengths are chosen automatically for long data.
 	es := []DiffEntry{{Offset: 2, OldLen: 3, New: big}}
 	d, err := AppendDiff(nil, es, true)
 	if err != nil || d[2] != DiffTwoByte || len(d) != 3+2+2+300 {
 		t.Fatalf("AppendDiff long: %x.. %v", d[:8], err)
 	}
-	got, err := ApplyDiff(old, d, true, 16-3+300)
+	got, err = ApplyDiff(old, d, true, 16-3+300)
 	if err != nil || !bytes.Equal(got, append(append([]byte("AB"), big...), old[5:]...)) {
 		t.Errorf("long replace: %v", err)
 	}
