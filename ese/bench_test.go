@@ -78,3 +78,20 @@ func BenchmarkScanLargeEdb(b *testing.B) {
 		}
 	}
 }
+
+// One 8 KiB block: the word-parallel checksum against the row-by-row form.
+func BenchmarkXEChecksumWords8K(b *testing.B) {
+	page, pgno := benchPage(b, 32768)
+	b.SetBytes(8192)
+	for b.Loop() {
+		xorSink ^= xeChecksumWords(page[8192:16384], pgno, false)
+	}
+}
+
+func BenchmarkXEChecksumRows8K(b *testing.B) {
+	page, pgno := benchPage(b, 32768)
+	b.SetBytes(8192)
+	for b.Loop() {
+		xorSink ^= xeChecksumRows(page[8192:16384], pgno, false)
+	}
+}
