@@ -341,14 +341,57 @@ func gateStructural(s *PageStore, r eselog.Record, opt RedoOptions, res *RedoRes
 
 // RedoMacro redoes the records of one macro (the records of a session
 // between MacroBegin and MacroCommit that share the macro's dbtime, in
-// log order): a split or merge with the node operation that caused it.
-// When every page the macro touches is already at or past the macro's
-// dbtime it is skipped; otherwise its records are applied in order, and a
-// Split, Merge or PageMove that must change a page gives an error wrapping
-// ErrRedoNotImplemented.
+// log order). A split macro — its Split/Split2 records, root level first,
+// and the Insert, Replace or FlagInsertAndReplaceData that caused it — is
+// redone with RedoSplit; any other record of the macro with RedoRecord.
+// Merge and PageMove records that must change a page give an error
+// wrapping ErrRedoNotImplemented.
 func RedoMacro(s *PageStore, recs []eselog.Record, opt RedoOptions) (RedoResult, error) {
 	var all RedoResult
+	var levels []SplitLevel
+	var op SplitOperation
+	var dbtime uint64
+	var haveOp bool
+	var rest []eselog.Record
 	for _, r := range recs {
+		if sr, ok := r.(*eselog.Split); ok {
+			levels = append(levels, splitLevelOf(sr))
+			dbtime = sr.DbTime()
+			continue
+		}
+		rest = append(rest, r)
+	}
+	if len(levels) > 0 {
+		var others []eselog.Record
+		for _, r := range rest {
+			pr, ok := r.(eselog.PageRecord)
+			if haveOp || !ok || pr.DbTime() != dbtime {
+				others = append(others, r)
+				continue
+			}
+			switch r := r.(type) {
+			case *eselog.Insert:
+				op, haveOp = SplitOperation{Key: r.Key(), Data: r.Data, Versioned: r.IsVersioned()}, true
+			case *eselog.FlagInsertAndReplaceData:
+				op, haveOp = SplitOperation{Key: r.Key, Data: r.Data, Versioned: r.IsVersioned()}, true
+			case *eselog.Replace:
+				if r.IsDiff() {
+					return all, fmt.Errorf("%w: ReplaceD inside a split macro at %v", ErrRedoNotImplemented, r.Pos())
+				}
+				op, haveOp = SplitOperation{Data: r.Payload, Versioned: r.IsVersioned()}, true
+			default:
+				others = append(others, r)
+			}
+		}
+		res, err := RedoSplit(s, levels, op, dbtime, opt.MayContainFutureData)
+		all.Pages = append(all.Pages, res.Pages...)
+		all.Skipped = append(all.Skipped, res.Skipped...)
+		if err != nil {
+			return all, fmt.Errorf("recovery: redo split macro (dbtime %#x): %w", dbtime, err)
+		}
+		rest = others
+	}
+	for _, r := range rest {
 		res, err := RedoRecord(s, r, opt)
 		all.Pages = append(all.Pages, res.Pages...)
 		all.Skipped = append(all.Skipped, res.Skipped...)
@@ -357,4 +400,17 @@ func RedoMacro(s *PageStore, recs []eselog.Record, opt RedoOptions) (RedoResult,
 		}
 	}
 	return all, nil
+}
+
+// splitLevelOf converts a Split/Split2 record.
+func splitLevelOf(r *eselog.Split) SplitLevel {
+	return SplitLevel{
+		Pgno: r.Pgno(), DbTimeBefore: r.DbTimeBefore(), PgnoNew: r.PgnoNew, PgnoRight: r.PgnoRight,
+		DbTimeRightBefore: r.DbtimeRightBefore, PgnoParent: r.PgnoParent, DbTimeParentBefore: r.DbtimeParentBefore,
+		Objid: r.ObjidFDP, Type: int(r.SplitType), Oper: int(r.SplitOper), ILineOper: int(r.ILineOper),
+		ILineSplit: int(r.ILineSplit), CLines: int(r.CLines), NewPageFlags: ese.PageFlags(r.NewPageFlags),
+		SplitPageFlags: ese.PageFlags(r.SplitPageFlags), CbUncFreeSrc: int(r.CbUncFreeSrc), CbUncFreeDest: int(r.CbUncFreeDest),
+		ILinePrefixSplit: int(r.ILinePrefixSplit), ILinePrefixNew: int(r.ILinePrefixNew), KeyParent: r.KeyParent,
+		PrefixSplitOld: r.PrefixSplitOld, PrefixSplitNew: r.PrefixSplitNew, HasPreImage: len(r.PageBeforeImage) > 0,
+	}
 }
