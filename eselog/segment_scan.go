@@ -50,6 +50,8 @@ func (l *Log) scanModern() error {
 	emptySeen := false
 	lastValid := first - 1
 	var acc uint64
+	// Also on a corrupt tail: the XOR of the valid segments before it.
+	defer func() { l.AccumulatedChecksum = acc }()
 	for isec := first; isec < last; isec++ {
 		seg, err := get(isec)
 		if err != nil {
@@ -120,7 +122,6 @@ func (l *Log) scanModern() error {
 		acc ^= bin.U64(spare[:], 0)
 		lastValid = isec
 	}
-	l.AccumulatedChecksum = acc
 	l.setEnd(lastValid)
 	if lastValid >= first {
 		seg, err := l.readSegment(lastValid, make([]byte, SegmentSize))
