@@ -494,3 +494,25 @@ func TestCheckEveryCorpusSet(t *testing.T) {
 		})
 	}
 }
+
+func BenchmarkScanAndCheckDirtySRUM(b *testing.B) {
+	dir := testcorpus.Path(b, dirtySRUM)
+	f, err := os.Open(filepath.Join(dir, "SRUDB.dat"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	db, err := ReadDatabase(f, "SRUDB.dat")
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		s, err := ScanDir(dir, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if v := s.Check(db, nil); !v.Replayable {
+			b.Fatal(v.Message)
+		}
+	}
+}

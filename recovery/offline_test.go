@@ -64,6 +64,11 @@ func TestRollForwardScenarios(t *testing.T) {
 			actions: []string{"move-aside:edb00001.log>esekit-aside/edb00001.log", "move-aside:edb.log>esekit-aside/edb.log", "rename:edb00002.log>edb.log"}},
 		{name: "misnamed log moved aside", set: wlm, edit: cp("edb00001.log", "edb00007.log"), possible: true,
 			actions: []string{"move-aside:edb00001.log>esekit-aside/edb00001.log", "move-aside:edb00007.log>esekit-aside/edb00007.log"}},
+		{name: "logs above the current log are a ceiling", set: wlm, edit: func(t *testing.T, d string) {
+			b, _ := os.ReadFile(filepath.Join(d, "edb00001.log"))
+			editHeaderBytes(b, func(h []byte) { h[4] = 3 })
+			os.WriteFile(filepath.Join(d, "edb00003.log"), b, 0o644)
+		}, possible: true, actions: []string{"move-aside:edb00001.log>esekit-aside/edb00001.log", "move-aside:edb00003.log>esekit-aside/edb00003.log"}},
 		{name: "circular logging: roll forward impossible", set: dirtySRUM, possible: false, code: 0},
 		{name: "anchor log of another stream", set: wlm, skip: []string{"edb.log"}, edit: func(t *testing.T, d string) {
 			b := testcorpus.Read(t, "appdata/edb0000D.log")
@@ -187,5 +192,15 @@ func TestPointInTime(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "IndexedDB.edb")); err != nil {
 		t.Error("database moved")
+	}
+}
+
+func BenchmarkPlanSoftDirtySRUM(b *testing.B) {
+	dir := testcorpus.Path(b, dirtySRUM)
+	dbs := []string{filepath.Join(dir, "SRUDB.dat")}
+	for b.Loop() {
+		if p, err := PlanSoftDir(dir, dbs, "auto", nil); err != nil || p.Error != 0 {
+			b.Fatal(err, p.Message)
+		}
 	}
 }
