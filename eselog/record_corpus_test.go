@@ -198,6 +198,35 @@ func TestAppdataRecords(t *testing.T) {
 	}
 	rd := roundTrip(t, "edb0000D.log", wd)
 	re := roundTrip(t, "edb.log", we)
+	// LOGSTREAM.md §5.1 splits Insert per file; §6 counts fragments.
+	if hd, he := histogram(rd), histogram(re); hd["Insert"] != 357 || he["Insert"] != 645 {
+		t.Errorf("Insert: %d + %d, want 357 + 645", hd["Insert"], he["Insert"])
+	}
+	frags := func(data []byte) (fb, f int) {
+		for isec := 1; isec < 127; isec++ {
+			s := data[isec*4096:]
+			if bin.U16(s, 10) != uint16(isec) {
+				break
+			}
+			for p := 40; p < 4096 && s[p] != 0; {
+				n, _ := RecordSize(s[p:])
+				switch RecordType(s[p]) {
+				case RecFragmentBegin:
+					fb++
+				case RecFragment:
+					f++
+				}
+				p += n
+			}
+		}
+		return
+	}
+	if fb, f := frags(d); fb != 6 || f != 6 {
+		t.Errorf("edb0000D.log fragments %d + %d, want 6 + 6", fb, f)
+	}
+	if fb, f := frags(e); fb != 13 || f != 13 {
+		t.Errorf("edb.log fragments %d + %d, want 13 + 13", fb, f)
+	}
 	h := histogram(append(append([]Record(nil), rd...), re...))
 	want := map[string]int{
 		"Insert": 1002, "Commit": 833, "Begin": 669, "NOP2": 131, "Begin0": 74, "Commit0": 74,

@@ -14,7 +14,7 @@ const (
 	DBTimeShrunk uint64 = 0xFFFF_FFFF_FFFF_FFFD
 )
 
-// PageFlagsSize etc. are the sizes of the shared record headers.
+// Sizes of the shared record headers.
 const (
 	// PageHeaderSize is the size of LRPAGE_.
 	PageHeaderSize = 32
