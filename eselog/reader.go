@@ -615,6 +615,7 @@ func (c *modernCursor) next(a *accounting, out *RawRecord) error {
 				a.fragHeader += pieceBytes - total
 				*out = RawRecord{Type: RecordType(c.asm[0]), Pos: c.l.PosAt(c.pbNext), Offset: fragStart, Bytes: c.asm, Fragments: pieces}
 				c.pbNext = cur
+				c.skipPart = false
 				return nil
 			}
 		case RecNOP:
@@ -654,6 +655,7 @@ func (c *modernCursor) next(a *accounting, out *RawRecord) error {
 			a.records += int64(n)
 			*out = RawRecord{Type: RecordType(b[0]), Pos: c.l.PosAt(c.pbNext), Offset: cur, Bytes: b[:n]}
 			c.pbNext = cur + int64(n)
+			c.skipPart = false // only the first record search skips pieces
 			return nil
 		}
 	}
