@@ -388,6 +388,19 @@ func TestModernCorruption(t *testing.T) {
 	if _, err := l.Walk(context.Background()); !errors.Is(err, ese.ErrLogFileCorrupt) {
 		t.Errorf("oversized record: %v", err)
 	}
+	// A Fragment piece with no FragmentBegin, after the first record: the
+	// engine skips such pieces only at the start of its search.
+	l, err = open(corruptCopy(data, func(b []byte) {
+		b[3*4096+40] = byte(RecFragment)
+		bin.PutU16(b, 3*4096+41, 4)
+		ese.SetPageChecksum(b[3*4096:4*4096], 3)
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := l.Walk(context.Background()); !errors.Is(err, ese.ErrLogFileCorrupt) {
+		t.Errorf("orphan Fragment: %v", err)
+	}
 	// Garbage.
 	if _, err := open(make([]byte, 8192)); !errors.Is(err, ese.ErrLogFileCorrupt) {
 		t.Errorf("zeros: %v", err)
