@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
 	"path"
 	"path/filepath"
 	"strings"
@@ -112,7 +113,7 @@ func attachDecision(atts []attachment, d dbInfo, rmap *RestoreMap) (logged strin
 		if rmap != nil {
 			local, err := rmap.Resolve(a.Path)
 			perr = err
-			byPath = err == nil && sameFile(local, d.name)
+			byPath = err == nil && resolvesTo(local, d.name)
 		} else {
 			perr = checkLogged(a.Path)
 			byPath = perr == nil && strings.EqualFold(winBase(a.Path), name)
@@ -155,4 +156,18 @@ func attachDecision(atts []attachment, d dbInfo, rmap *RestoreMap) (logged strin
 		}
 	}
 	return logged, nil
+}
+
+// resolvesTo reports whether the resolved local path stands for the
+// database file db: the same file, or, when nothing exists at local (the
+// caller named target folders that do not hold the database), the same
+// file name.
+func resolvesTo(local, db string) bool {
+	if sameFile(local, db) {
+		return true
+	}
+	if _, err := os.Stat(local); err == nil {
+		return false
+	}
+	return strings.EqualFold(filepath.Base(local), filepath.Base(db))
 }

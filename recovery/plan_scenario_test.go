@@ -199,6 +199,10 @@ func TestPlanScenarios(t *testing.T) {
 				t.Errorf("remap: %+v", p.Databases[0])
 			}
 		}},
+		{name: "soft: restore map over a folder without the database", rmap: func(d string) *RestoreMap {
+			m, _ := NewRestoreMap([]string{filepath.Join(d, "elsewhere")})
+			return m
+		}, code: 0, action: ActionReplay},
 		{name: "soft: path change truncates replay", rmap: func(d string) *RestoreMap {
 			m, _ := NewRestoreMap([]string{d}, MapEntry{From: `C:\Windows\System32\sru\SRUDB.dat`, To: "Other.dat"})
 			return m
