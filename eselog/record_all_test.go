@@ -371,3 +371,91 @@ func TestReplaceDChainsOnRealImages(t *testing.T) {
 	}
 	t.Logf("%d real before-images diffed; %d after-images equal the next logged before-image", applied, chained)
 }
+
+// TestTransactionLevels replays the transaction levels of every session:
+// each Begin/Begin0 starts from the session's current level (low nibble)
+// and adds the high nibble; each Commit/Commit0 commits one level; each
+// Rollback drops LevelRollback levels. Any nibble or offset mix-up breaks
+// the chain.
+func TestTransactionLevels(t *testing.T) {
+	checked := 0
+	for rel, recs := range corpusRecords(t) {
+		lvl := map[uint16]int{}
+		known := map[uint16]bool{} // level known (a Begin seen in this file)
+		begin := func(pos ese.LogPos, b *Begin) {
+			if known[b.Procid] {
+				checked++
+				if int(b.LevelBeginFrom) != lvl[b.Procid] {
+					t.Errorf("%s %v: %s from level %d, session at %d", rel, pos, b.Type(), b.LevelBeginFrom, lvl[b.Procid])
+				}
+			}
+			if b.LevelsToBegin == 0 {
+				t.Errorf("%s %v: %s begins no level", rel, pos, b.Type())
+			}
+			lvl[b.Procid] = int(b.LevelBeginFrom) + int(b.LevelsToBegin)
+			known[b.Procid] = true
+		}
+		commit := func(pos ese.LogPos, c *Commit) {
+			if known[c.Procid] {
+				checked++
+				if int(c.LevelCommitTo) != lvl[c.Procid]-1 {
+					t.Errorf("%s %v: %s to level %d, session at %d", rel, pos, c.Type(), c.LevelCommitTo, lvl[c.Procid])
+				}
+			}
+			lvl[c.Procid] = int(c.LevelCommitTo)
+		}
+		for _, r := range recs {
+			switch v := r.(type) {
+			case *Begin:
+				begin(v.Pos(), v)
+			case *Begin0:
+				begin(v.Pos(), &v.Begin)
+				if v.LevelBeginFrom != 0 {
+					t.Errorf("%s %v: Begin0 from level %d", rel, v.Pos(), v.LevelBeginFrom)
+				}
+			case *Commit:
+				commit(v.Pos(), v)
+			case *Commit0:
+				commit(v.Pos(), &v.Commit)
+				if v.LevelCommitTo != 0 {
+					t.Errorf("%s %v: Commit0 to level %d", rel, v.Pos(), v.LevelCommitTo)
+				}
+			case *Rollback:
+				lvl[v.Procid] -= int(v.LevelRollback)
+			case *Init, *Term:
+				lvl, known = map[uint16]int{}, map[uint16]bool{}
+			}
+		}
+	}
+	if checked < 30000 {
+		t.Errorf("only %d transaction records checked", checked)
+	}
+}
+
+// TestRecoveryQuitPointsAtUndo checks the 26 recoveries of edb0000D.log
+// (LOGSTREAM.md §4.7): each RecoveryQuit2 names the RecoveryUndo2 logged
+// just before it, and redo started no later than that.
+func TestRecoveryQuitPointsAtUndo(t *testing.T) {
+	var undo ese.LogPos
+	n := 0
+	for _, r := range decodeAll(t, "appdata/edb0000D.log") {
+		switch v := r.(type) {
+		case *RecoveryUndo2:
+			undo = v.Pos()
+			if !v.Time.Valid() {
+				t.Errorf("%v: RecoveryUndo2 time invalid", v.Pos())
+			}
+		case *Term:
+			if v.Type() != RecRecoveryQuit2 {
+				continue
+			}
+			n++
+			if v.Lgpos != undo || undo.IsZero() || v.RedoFrom.Compare(v.Lgpos) > 0 || v.Hard != 0 {
+				t.Errorf("%v: RecoveryQuit2 lgpos %v (undo at %v) redo from %v hard %d", v.Pos(), v.Lgpos, undo, v.RedoFrom, v.Hard)
+			}
+		}
+	}
+	if n != 26 {
+		t.Errorf("%d RecoveryQuit2, want 26", n)
+	}
+}
