@@ -23,7 +23,7 @@ func TestMutations(t *testing.T) {
 	}
 	srcs := []src{{"appdata/edb.log", 8 * 4096}, {"appdata-uss-jtx/USS00041.jtx", 8 * 4096}, {"wlm-kimberli13/edb00001.log", 4096 + 32*512}, {"wlm-danyquenneville-backup/edb00001.log", 4 * 4096}}
 	rng := rand.New(rand.NewPCG(1, 2))
-	iters := 400
+	iters := 250
 	if testing.Short() {
 		iters = 50
 	}
