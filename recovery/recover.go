@@ -218,7 +218,7 @@ func recoverPlan(ctx context.Context, plan *Plan, opts *RecoverOptions, hard har
 	for _, db := range rp.dbs {
 		db.res.LogsReplayed = len(db.logs)
 		if db.store != nil {
-			db.res.PagesWritten = db.store.Stats().Writes
+			db.res.PagesWritten += db.store.Stats().Writes
 		}
 	}
 	if err != nil {

@@ -287,7 +287,8 @@ func (rp *replayer) attachFromList(list []ese.AttachInfo) {
 		if db == nil || a.DBID == 0 {
 			continue
 		}
-		rp.bind(db, a.DBID, a.AttachPos.Compare(db.hdr.AttachPos) < 0)
+		clean := db.hdr.State == ese.DBStateCleanShutdown && !db.hdr.ConsistentPos.IsZero()
+		rp.bind(db, a.DBID, clean || a.AttachPos.Compare(db.hdr.AttachPos) < 0)
 	}
 }
 
@@ -637,6 +638,11 @@ func (rp *replayer) attachRecord(dbid uint8, signDb, signLog ese.Signature, at e
 		return
 	}
 	switch c := at.Compare(db.hdr.AttachPos); {
+	case c == 0 && db.hdr.State == ese.DBStateCleanShutdown && db.hdr.ConsistentPos.Compare(at) >= 0:
+		// Consistent at or after this attachment: the engine defers it
+		// ("consistent in the future") and every record up to a later
+		// attachment is skipped.
+		rp.bind(db, dbid, true)
 	case c == 0:
 		rp.bind(db, dbid, false)
 	case c < 0:
@@ -804,6 +810,7 @@ func (rp *replayer) shrink(dbid uint8, at ese.LogPos, pgnoLast, pgnoStart, cpg u
 	if err != nil {
 		return err
 	}
+	db.res.PagesWritten += db.store.Stats().Writes
 	db.store = st
 	db.res.RecordsRedone++
 	return nil
@@ -816,7 +823,7 @@ func (rp *replayer) finish() error {
 		if !db.active {
 			continue
 		}
-		if !db.everAttached && !db.detached {
+		if !db.everAttached && !db.detached && db.orig.State != ese.DBStateCleanShutdown {
 			return dbError(db, ese.ErrAttachedDatabaseMismatch, "the replayed logs never reach the attachment the header of %s records (%v): its changes are not in these logs", db.name, db.hdr.AttachPos)
 		}
 		if db.stopped {

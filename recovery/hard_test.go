@@ -1,0 +1,188 @@
+package recovery
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/esekit/esekit/ese"
+	"github.com/esekit/esekit/esepatch"
+	"github.com/esekit/esekit/internal/bin"
+	"github.com/esekit/esekit/internal/testcorpus"
+	"github.com/esekit/esekit/rip"
+)
+
+const wlmBackup = "wlm-danyquenneville-backup"
+
+// copyCorpusSet copies a corpus set into a fresh folder.
+func copyCorpusSet(t *testing.T, set string) string {
+	t.Helper()
+	src := testcorpus.Path(t, set)
+	dst := t.TempDir()
+	ents, err := os.ReadDir(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range ents {
+		b, err := os.ReadFile(filepath.Join(src, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dst, e.Name()), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dst
+}
+
+// TestRestoreWLMBackup is issue 6's hard test. The Windows Live Mail set
+// is a streaming backup: a DirtyShutdown database copy whose header says
+// "backup copy, GenLow 1, GenHigh 0" (trailer pending) with the PATCHHDR
+// trailer as its last page (page 257 of 8 KiB), an empty .pat, and log
+// generation 1 (legacy 7.3704.15), in which the database was created at
+// (1,1,256). Hard recovery merges the trailer (GenHigh 1), zeroes the
+// trailer page, replays the 64 page records after the CreateDB (all
+// already on the pages, which the backup copied after the header: dbtime
+// 204 in the header, 205..272 in the log), and leaves the database clean
+// with its current-backup information cleared.
+func TestRestoreWLMBackup(t *testing.T) {
+	dir := testcorpus.Path(t, wlmBackup)
+	before := hashFolder(t, dir)
+	out := t.TempDir()
+	key := &rip.Key{Path: rip.KeyPath(rip.ServiceIS), Service: rip.ServiceIS, LowLog: 1, HighLog: 1}
+	res, err := RestoreFolder(context.Background(), []string{dir}, "", nil,
+		&RestoreOptions{RecoverOptions: RecoverOptions{OutDir: out}, RIP: key, RIPFormat: rip.Regedit5})
+	sameHashes(t, before, hashFolder(t, dir))
+	if err != nil {
+		t.Fatalf("%v\n%+v", err, res)
+	}
+	if res.Mode != ModeHard || len(res.Databases) != 1 {
+		t.Fatalf("result %+v", res)
+	}
+	d := res.Databases[0]
+	if d.StateBefore != "DirtyShutdown" || d.StateAfter != "CleanShutdown" || d.LogsReplayed != 1 ||
+		d.RecordsRedone != 0 || d.RecordsSkipped != 64 || d.TransactionsRolledBack != 0 {
+		t.Errorf("result %+v", d)
+	}
+	p := filepath.Join(out, "WindowsMail.MSMessageStore")
+	h := readHeader(t, p)
+	// Legacy log: data ends at (1,3,0); a new LRCHECKSUM range would open
+	// there (22 bytes), then RecoveryUndo2 (9 bytes), then the shutdown
+	// mark at (1,3,0x1F).
+	want := ese.LogPos{Generation: 1, Sector: 3, Offset: 0x1F}
+	if h.State != ese.DBStateCleanShutdown || h.ConsistentPos != want || h.DetachPos != want {
+		t.Errorf("state %v consistent %v detach %v", h.State, h.ConsistentPos, h.DetachPos)
+	}
+	if h.CurFullBackup != (ese.BackupInfo{}) || h.GenMinRequired != 0 || h.GenMaxRequired != 0 || h.GenMaxCommitted != 0 {
+		t.Errorf("backup/generations not cleared: %+v %d %d %d", h.CurFullBackup, h.GenMinRequired, h.GenMaxRequired, h.GenMaxCommitted)
+	}
+	// dbtime: the highest in the log (the last SetExternalHeader/FDP work
+	// of the log's second transaction); objid: the last tree created (9).
+	if h.DbTimeDirtied != 272 || h.LastObjectID != 9 {
+		t.Errorf("dbtime %d objid %d, want 272 and 9", h.DbTimeDirtied, h.LastObjectID)
+	}
+	r := scanOK(t, p)
+	if r.TrailerPage != 0 {
+		t.Errorf("trailer page %d still there", r.TrailerPage)
+	}
+	b, _ := os.ReadFile(p)
+	if last := b[len(b)-8192:]; !bin.IsZero(last) {
+		t.Error("trailer page not zeroed")
+	}
+	// The key, written to the output folder, now says recovered (01).
+	if res.RIP != filepath.Join(out, "restore-in-progress.reg") {
+		t.Fatalf("key written to %q", res.RIP)
+	}
+	rb, _ := os.ReadFile(res.RIP)
+	rf, err := rip.ParseRegFile(rb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k, err := rip.FromRegFile(rf)
+	if err != nil || !k.Recovered || k.LowLog != 1 || k.HighLog != 1 {
+		t.Errorf("key %+v, %v", k, err)
+	}
+	if key.Recovered {
+		t.Error("the caller's key was changed")
+	}
+}
+
+// TestRestoreWLMWithRegFileAndPatchImage drives RestoreFolder with a .reg
+// key file and a patch file that carries one page image (as pre-2001
+// engines wrote, seed 002): the image, newer than the database page,
+// replaces it in the output; the .reg is written back to the output
+// folder with "EDB Database recovered" = 01 and the input .reg is left
+// alone.
+func TestRestoreWLMWithRegFileAndPatchImage(t *testing.T) {
+	dir := copyCorpusSet(t, wlmBackup)
+	const ps = 8192
+	db, _ := os.ReadFile(filepath.Join(dir, "WindowsMail.MSMessageStore"))
+	patRaw, _ := os.ReadFile(filepath.Join(dir, "WindowsMail.pat"))
+	pat, err := esepatch.Decode(patRaw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Page 2's image with a later dbtime (and its checksum sealed).
+	const pgno = 2
+	img := append([]byte{}, db[(pgno+1)*ps:(pgno+2)*ps]...)
+	pg, _ := NewPage(img)
+	pg.SetDbTime(pg.DbTime() + 1000)
+	esepatch.SealImage(img, pgno)
+	newPat, err := esepatch.Encode(pat.Header, ps, [][]byte{img})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "WindowsMail.pat"), newPat, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	key := &rip.Key{Path: rip.KeyPath(rip.ServiceIS), LowLog: 1, HighLog: 1}
+	regIn := filepath.Join(t.TempDir(), "rip.reg")
+	regBytes := key.Marshal(rip.Regedit4)
+	if err := os.WriteFile(regIn, regBytes, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	res, err := RestoreFolder(context.Background(), []string{dir}, regIn, nil, &RestoreOptions{RecoverOptions: RecoverOptions{OutDir: out}})
+	if err != nil {
+		t.Fatalf("%v\n%+v", err, res)
+	}
+	got, _ := os.ReadFile(filepath.Join(out, "WindowsMail.MSMessageStore"))
+	if !bytes.Equal(got[(pgno+1)*ps:(pgno+2)*ps], img) {
+		t.Error("the patch image did not replace page 2")
+	}
+	if res.Databases[0].PagesWritten < 1 {
+		t.Errorf("pages written %d", res.Databases[0].PagesWritten)
+	}
+	if b, _ := os.ReadFile(regIn); !bytes.Equal(b, regBytes) {
+		t.Error("input .reg modified")
+	}
+	rb, err := os.ReadFile(filepath.Join(out, "rip.reg"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rf, err := rip.ParseRegFile(rb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if k, err := rip.FromRegFile(rf); err != nil || !k.Recovered || rf.Format != rip.Regedit4 {
+		t.Errorf("written key %+v (%v), format %v", k, err, rf.Format)
+	}
+	scanOK(t, filepath.Join(out, "WindowsMail.MSMessageStore"))
+}
+
+// TestRestoreHostileRestoreMap: a restore map whose destination climbs out
+// of the target folder is refused before anything is written.
+func TestRestoreHostileRestoreMap(t *testing.T) {
+	dir := testcorpus.Path(t, wlmBackup)
+	out := t.TempDir()
+	_, err := RestoreFolder(context.Background(), []string{dir}, "",
+		[]MapEntry{{From: `C:\x\WindowsMail.MSMessageStore`, To: `..\..\evil.edb`}}, &RestoreOptions{RecoverOptions: RecoverOptions{OutDir: out}})
+	if err == nil {
+		t.Fatal("hostile map accepted")
+	}
+	if ents, _ := os.ReadDir(out); len(ents) != 0 {
+		t.Errorf("files written: %v", ents)
+	}
+}
