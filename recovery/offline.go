@@ -2,6 +2,7 @@ package recovery
 
 import (
 	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -31,8 +32,9 @@ const AsideDir = "esekit-aside"
 // Fingerprint identifies a file's content for the preconditions of an
 // action: its size and the SHA-256 of its first 64 KiB (every header).
 type Fingerprint struct {
-	Size int64    `json:"size"`
-	Head [32]byte `json:"-"`
+	Size int64 `json:"size"`
+	// Head is the hex SHA-256 of the first 64 KiB.
+	Head string `json:"sha256_head"`
 }
 
 const fingerprintBytes = 64 << 10
@@ -51,10 +53,7 @@ func fingerprint(path string) (Fingerprint, bool) {
 	if _, err := io.CopyN(h, f, fingerprintBytes); err != nil && err != io.EOF {
 		return Fingerprint{}, false
 	}
-	var fp Fingerprint
-	fp.Size = st.Size()
-	copy(fp.Head[:], h.Sum(nil))
-	return fp, true
+	return Fingerprint{Size: st.Size(), Head: hex.EncodeToString(h.Sum(nil))}, true
 }
 
 // Action is one step of an offline procedure.

@@ -1,6 +1,7 @@
 package recovery
 
 import (
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -202,5 +203,30 @@ func BenchmarkPlanSoftDirtySRUM(b *testing.B) {
 		if p, err := PlanSoftDir(dir, dbs, "auto", nil); err != nil || p.Error != 0 {
 			b.Fatal(err, p.Message)
 		}
+	}
+}
+
+// A procedure survives a trip through JSON (a CLI prints it, a person
+// reviews it, the CLI applies it later).
+func TestProcedureJSON(t *testing.T) {
+	dir := copySet(t, "wlm-kimberli13")
+	p, err := PlanRollForward(dir, []string{filepath.Join(dir, "WindowsMail.MSMessageStore")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var q Procedure
+	if err := json.Unmarshal(b, &q); err != nil {
+		t.Fatal(err)
+	}
+	if q.Actions[0].Want.Head == "" || q.Actions[0].Want != p.Actions[0].Want {
+		t.Fatalf("fingerprint lost: %+v", q.Actions[0].Want)
+	}
+	res, err := q.Apply(nil)
+	if err != nil || len(res.Done) != 1 {
+		t.Errorf("apply from JSON: %v %+v", err, res)
 	}
 }

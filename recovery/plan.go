@@ -525,6 +525,12 @@ func PlanHard(in *HardInput, opts *Options) (*Plan, error) {
 		prev = f
 	}
 	p.Start = logStart(set, low)
+	for _, f := range set.Files {
+		if f.HasHeader() && f.Status == eselog.StatusMember && (f.Generation < low || f.Generation > high) {
+			em.emit(Event{Kind: EventLogProblem, Files: []string{f.File}, Generation: f.Generation,
+				Message: fmt.Sprintf("%s (generation 0x%X) is outside the restore range 0x%X-0x%X: the engine deletes such files from the restore folder", f.File, f.Generation, low, high)})
+		}
+	}
 	end := high
 	// Logs already on disk that continue the backup set.
 	if in.Target != nil {
