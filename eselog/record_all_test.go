@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"path"
 	"slices"
+	"sync"
 	"testing"
 
 	"github.com/esekit/esekit/ese"
@@ -85,6 +86,19 @@ func TestDBIDAgreesWithRaw(t *testing.T) {
 // by file.
 func corpusRecords(t *testing.T) map[string][]Record {
 	t.Helper()
+	corpusOnce.Do(func() { corpusCache = loadCorpusRecords(t) })
+	if corpusCache == nil {
+		t.Skip("corpus records could not be loaded")
+	}
+	return corpusCache
+}
+
+var (
+	corpusOnce  sync.Once
+	corpusCache map[string][]Record
+)
+
+func loadCorpusRecords(t *testing.T) map[string][]Record {
 	out := map[string][]Record{}
 	for _, rel := range testcorpus.Files(t) {
 		if ext := path.Ext(rel); ext != ".log" && ext != ".jtx" {
