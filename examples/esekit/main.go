@@ -13,6 +13,8 @@
 //	esekit logs     [-json] [-records] [-type T,...] FILE|DIR...
 //	esekit check    [-json] [-checkpoint FILE] DIR [DB...]
 //	esekit plan     [-json] [-hard] [-rip FILE.reg] [-map OLD=NEW] DIR|DB...
+//	esekit recover  [-json] -out DIR [-cache MiB] DIR...
+//	esekit restore  [-json] -out DIR [-rip FILE.reg] [-map OLD=NEW] RESTOREDIR [LOGDIR]
 //	esekit rip      parse|validate|recreate [-json] ...
 //
 // Every verb prints a readable report by default and one JSON document on
@@ -70,6 +72,8 @@ func commands() []command {
 		cmdLogs(),
 		cmdCheck(),
 		cmdPlan(),
+		cmdRecover(),
+		cmdRestore(),
 		cmdRip(),
 		cmdErrcode(),
 	}

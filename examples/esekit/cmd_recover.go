@@ -1,0 +1,253 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+
+	"github.com/esekit/esekit/ese"
+	"github.com/esekit/esekit/recovery"
+)
+
+func cmdRecover() command {
+	return command{
+		name:    "recover",
+		args:    "-out DIR DIR...",
+		summary: "soft recovery: replay the logs into copies of the databases written to -out and leave them clean (the inputs are never written)",
+		setup:   func(fs *flag.FlagSet) any { return recoverFlags(fs, false) },
+		run:     runRecover,
+	}
+}
+
+func cmdRestore() command {
+	return command{
+		name:    "restore",
+		args:    "-out DIR [-rip FILE.reg] [-map OLD=NEW] RESTOREDIR [LOGDIR]",
+		summary: "hard recovery of an online backup: patch data, backup logs and logs on disk replayed into copies written to -out; the Restore in Progress key is written back marked recovered",
+		setup:   func(fs *flag.FlagSet) any { return recoverFlags(fs, true) },
+		run:     runRestore,
+	}
+}
+
+type recoverOpts struct {
+	out       string
+	cacheMiB  int64
+	overwrite bool
+	ripFile   string
+	maps      multiFlag
+}
+
+func recoverFlags(fs *flag.FlagSet, hard bool) *recoverOpts {
+	o := &recoverOpts{}
+	fs.StringVar(&o.out, "out", "", "folder the recovered databases are written to (required)")
+	fs.Int64Var(&o.cacheMiB, "cache", 256, "page cache per database, in MiB")
+	fs.BoolVar(&o.overwrite, "overwrite", false, "replace files already in -out")
+	if hard {
+		fs.StringVar(&o.ripFile, "rip", "", "Restore in Progress key (.reg): LowLog/HighLog, EDB_RstMap; written back to -out marked recovered")
+		fs.Var(&o.maps, "map", "restore map entry OLD=NEW (repeatable)")
+	}
+	return o
+}
+
+// recoverDBJSON is what recovery did to one database (issue 6).
+type recoverDBJSON struct {
+	File                   string  `json:"file"`
+	Type                   string  `json:"type"`
+	Output                 string  `json:"output,omitempty"`
+	Action                 string  `json:"action"`
+	StateBefore            string  `json:"state_before"`
+	StateAfter             string  `json:"state_after"`
+	LogsReplayed           int     `json:"logs_replayed"`
+	RecordsRedone          int64   `json:"records_redone"`
+	RecordsSkipped         int64   `json:"records_skipped"`
+	TransactionsRolledBack int     `json:"transactions_rolled_back"`
+	PagesWritten           int64   `json:"pages_written"`
+	Consistent             posJSON `json:"consistent"`
+	Error                  int32   `json:"error"`
+	Message                string  `json:"message,omitempty"`
+}
+
+// recoverJSON is the outcome of recover or restore.
+type recoverJSON struct {
+	File         string          `json:"file"`
+	Type         string          `json:"type"`
+	Mode         string          `json:"mode"`
+	Out          string          `json:"out"`
+	Databases    []recoverDBJSON `json:"databases"`
+	LogsReplayed []string        `json:"logs_replayed"`
+	Records      int64           `json:"records"`
+	LogBytes     int64           `json:"log_bytes"`
+	RIP          string          `json:"rip,omitempty"`
+	Error        int32           `json:"error"`
+	Message      string          `json:"message"`
+	Events       []planEventJSON `json:"events"`
+}
+
+// typeRecovery is the "type" of a recover/restore report.
+const typeRecovery = "recovery"
+
+func recoverToJSON(label, out string, r *recovery.RecoverResult) recoverJSON {
+	o := recoverJSON{File: label, Type: typeRecovery, Mode: string(r.Mode), Out: out,
+		Databases: []recoverDBJSON{}, LogsReplayed: append([]string{}, r.LogsReplayed...),
+		Records: r.Records, LogBytes: r.LogBytes, RIP: r.RIP, Error: int32(r.Error), Message: r.Message,
+		Events: []planEventJSON{}}
+	for _, d := range r.Databases {
+		o.Databases = append(o.Databases, recoverDBJSON{File: d.File, Type: typeDatabase, Output: d.Output,
+			Action: d.Action, StateBefore: d.StateBefore, StateAfter: d.StateAfter, LogsReplayed: d.LogsReplayed,
+			RecordsRedone: d.RecordsRedone, RecordsSkipped: d.RecordsSkipped,
+			TransactionsRolledBack: d.TransactionsRolledBack, PagesWritten: d.PagesWritten,
+			Consistent: pos(d.Consistent), Error: int32(d.Error), Message: d.Message})
+	}
+	for _, e := range r.Events {
+		o.Events = append(o.Events, planEventJSON{Kind: string(e.Kind), Message: e.Message, Files: e.Files,
+			Generation: e.Generation, Error: int32(e.Code)})
+	}
+	return o
+}
+
+// checkRecoverArgs checks what recover and restore need.
+func checkRecoverArgs(e *env, verb string, o *recoverOpts, args []string) bool {
+	if o.out == "" || len(args) == 0 {
+		fmt.Fprintf(e.stderr, "usage: esekit %s -out DIR [flags] DIR...\n", verb)
+		return false
+	}
+	if st, err := os.Stat(o.out); err != nil || !st.IsDir() {
+		fmt.Fprintf(e.stderr, "esekit %s: -out %s is not a folder\n", verb, o.out)
+		return false
+	}
+	for _, d := range args {
+		if st, err := os.Stat(d); err != nil || !st.IsDir() {
+			fmt.Fprintf(e.stderr, "esekit %s: %s is not a folder\n", verb, d)
+			return false
+		}
+		if same(d, o.out) {
+			fmt.Fprintf(e.stderr, "esekit %s: -out must not be an input folder (the inputs are never written)\n", verb)
+			return false
+		}
+	}
+	if o.cacheMiB <= 0 || o.cacheMiB > 1<<20 {
+		fmt.Fprintf(e.stderr, "esekit %s: -cache %d MiB is out of range\n", verb, o.cacheMiB)
+		return false
+	}
+	return true
+}
+
+func same(a, b string) bool {
+	aa, err1 := filepath.Abs(a)
+	bb, err2 := filepath.Abs(b)
+	if err1 == nil && err2 == nil && strings.EqualFold(aa, bb) {
+		return true
+	}
+	sa, err1 := os.Stat(a)
+	sb, err2 := os.Stat(b)
+	return err1 == nil && err2 == nil && os.SameFile(sa, sb)
+}
+
+func recoveryOptions(o *recoverOpts) recovery.RecoverOptions {
+	return recovery.RecoverOptions{OutDir: o.out, Overwrite: o.overwrite, CacheBytes: o.cacheMiB << 20}
+}
+
+func runRecover(e *env, opts any, args []string) int {
+	o := opts.(*recoverOpts)
+	if !checkRecoverArgs(e, "recover", o, args) {
+		return exitUsage
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	ro := recoveryOptions(o)
+	res, err := recovery.RecoverFolder(ctx, args, &ro)
+	return reportRecovery(e, "recover", args[0], o.out, res, err)
+}
+
+func runRestore(e *env, opts any, args []string) int {
+	o := opts.(*recoverOpts)
+	if !checkRecoverArgs(e, "restore", o, args) {
+		return exitUsage
+	}
+	var maps []recovery.MapEntry
+	for _, m := range o.maps {
+		from, to, ok := strings.Cut(m, "=")
+		if !ok || from == "" || to == "" {
+			fmt.Fprintf(e.stderr, "esekit restore: -map %q: want OLD=NEW\n", m)
+			return exitUsage
+		}
+		maps = append(maps, recovery.MapEntry{From: from, To: to})
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	ro := recovery.RestoreOptions{RecoverOptions: recoveryOptions(o)}
+	res, err := recovery.RestoreFolder(ctx, args, o.ripFile, maps, &ro)
+	return reportRecovery(e, "restore", args[0], o.out, res, err)
+}
+
+// reportRecovery prints the outcome; exit status 1 on any error.
+func reportRecovery(e *env, verb, label, out string, res *recovery.RecoverResult, err error) int {
+	if res == nil {
+		if err == nil {
+			err = fmt.Errorf("no result")
+		}
+		if e.json {
+			fe := errorObject(label, typeRecovery, err)
+			e.emit(fe)
+		} else {
+			fmt.Fprintf(e.stderr, "esekit %s: %v\n", verb, err)
+		}
+		return exitBad
+	}
+	rj := recoverToJSON(label, out, res)
+	if err != nil && rj.Error == 0 {
+		if c, ok := engineCode(err); ok {
+			rj.Error = c
+		}
+		if rj.Message == "" {
+			rj.Message = err.Error()
+		}
+	}
+	if e.json {
+		e.emit(rj)
+	} else {
+		printRecovery(e.stdout, rj)
+	}
+	if err != nil || rj.Error != 0 {
+		return exitBad
+	}
+	for _, d := range rj.Databases {
+		if d.Error != 0 {
+			return exitBad
+		}
+	}
+	return exitOK
+}
+
+func printRecovery(w io.Writer, r recoverJSON) {
+	fmt.Fprintf(w, "%s recovery of %s into %s\n", r.Mode, r.File, r.Out)
+	if len(r.LogsReplayed) > 0 {
+		fmt.Fprintf(w, "  logs replayed: %s (%d records, %d bytes)\n", strings.Join(r.LogsReplayed, ", "), r.Records, r.LogBytes)
+	}
+	for _, d := range r.Databases {
+		fmt.Fprintf(w, "  database %s: %s -> %s\n", d.File, d.StateBefore, d.StateAfter)
+		if d.Output != "" {
+			fmt.Fprintf(w, "      written to %s\n", d.Output)
+		}
+		fmt.Fprintf(w, "      %d logs replayed, %d records redone, %d skipped, %d transactions rolled back, %d pages written\n",
+			d.LogsReplayed, d.RecordsRedone, d.RecordsSkipped, d.TransactionsRolledBack, d.PagesWritten)
+		if d.Error != 0 {
+			fmt.Fprintf(w, "      error %d (%s): %s\n", d.Error, ese.Error(d.Error).Name(), d.Message)
+		} else if d.Message != "" {
+			fmt.Fprintf(w, "      %s\n", d.Message)
+		}
+	}
+	if r.RIP != "" {
+		fmt.Fprintf(w, "  Restore in Progress key written, marked recovered: %s\n", r.RIP)
+	}
+	if r.Error != 0 {
+		fmt.Fprintf(w, "  verdict: stopped with %d (%s): %s\n", r.Error, ese.Error(r.Error).Name(), r.Message)
+	} else {
+		fmt.Fprintf(w, "  verdict: %s\n", orNone(r.Message))
+	}
+}

@@ -1,0 +1,107 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/esekit/esekit/internal/testcorpus"
+)
+
+type recoverOut struct {
+	Mode      string
+	Databases []struct {
+		File                   string
+		Output                 string
+		StateBefore            string `json:"state_before"`
+		StateAfter             string `json:"state_after"`
+		LogsReplayed           int    `json:"logs_replayed"`
+		RecordsRedone          int64  `json:"records_redone"`
+		RecordsSkipped         int64  `json:"records_skipped"`
+		TransactionsRolledBack int    `json:"transactions_rolled_back"`
+		Error                  int32
+	}
+	LogsReplayed []string `json:"logs_replayed"`
+	Error        int32
+}
+
+// TestRecoverDirtySRUM: the dirty SRUM set recovers to CleanShutdown in
+// the output folder; the inputs are untouched and the output's pages all
+// verify.
+func TestRecoverDirtySRUM(t *testing.T) {
+	src := testcorpus.Path(t, "museum-srum-win10-belkasoftctf-insiderthreat-dirty/SRUDB.dat")
+	before, err := os.ReadFile(src)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	var r recoverOut
+	code, errs := runJSON(t, &r, "recover", "-json", "-out", out, filepath.Dir(src))
+	if code != exitOK || r.Error != 0 || r.Mode != "soft" {
+		t.Fatalf("status %d error %d: %s", code, r.Error, errs)
+	}
+	if len(r.Databases) != 1 {
+		t.Fatalf("%d databases", len(r.Databases))
+	}
+	d := r.Databases[0]
+	if d.StateBefore != "DirtyShutdown" || d.StateAfter != "CleanShutdown" || d.LogsReplayed != 2 || d.Error != 0 ||
+		d.RecordsRedone+d.RecordsSkipped == 0 || filepath.Dir(d.Output) != out {
+		t.Errorf("database %+v", d)
+	}
+	if len(r.LogsReplayed) != 2 || r.LogsReplayed[0] != "SRU00051.log" || r.LogsReplayed[1] != "SRU.log" {
+		t.Errorf("logs replayed %v", r.LogsReplayed)
+	}
+	after, _ := os.ReadFile(src)
+	if !bytes.Equal(before, after) {
+		t.Fatal("recover wrote its input")
+	}
+	var h []map[string]any
+	if code, _ := runJSON(t, &h, "header", "-json", d.Output); code != exitOK || h[0]["state"] != "CleanShutdown" {
+		t.Errorf("output header: %d %v", code, h[0]["state"])
+	}
+	var v []map[string]any
+	if code, _ := runJSON(t, &v, "verify", "-json", d.Output); code != exitOK || v[0]["ok"] != true {
+		t.Errorf("output verify: %d %v", code, v[0])
+	}
+}
+
+// TestRestoreWLM: the Windows Live Mail backup set restores to a clean
+// database with its patch file.
+func TestRestoreWLM(t *testing.T) {
+	dir := filepath.Dir(testcorpus.Path(t, "wlm-danyquenneville-backup/WindowsMail.pat"))
+	out := t.TempDir()
+	var r recoverOut
+	code, errs := runJSON(t, &r, "restore", "-json", "-out", out, dir)
+	if code != exitOK || r.Error != 0 || r.Mode != "hard" || len(r.Databases) != 1 {
+		t.Fatalf("status %d %+v: %s", code, r, errs)
+	}
+	d := r.Databases[0]
+	if d.StateBefore != "DirtyShutdown" || d.StateAfter != "CleanShutdown" || d.LogsReplayed != 1 {
+		t.Errorf("database %+v", d)
+	}
+	var v []map[string]any
+	if code, _ := runJSON(t, &v, "verify", "-json", d.Output); code != exitOK || v[0]["ok"] != true {
+		t.Errorf("output verify: %d %v", code, v[0])
+	}
+}
+
+func TestRecoverUsage(t *testing.T) {
+	dir := filepath.Dir(testcorpus.Path(t, "goese-qmgr/qmgr.db"))
+	if code, _, _ := runText("recover", dir); code != exitUsage {
+		t.Errorf("without -out: %d", code)
+	}
+	if code, _, _ := runText("recover", "-out", dir, dir); code != exitUsage {
+		t.Errorf("-out equal to the input: %d", code)
+	}
+	// qmgr.db's logs are absent: the plan's error, nothing written.
+	out := t.TempDir()
+	var r recoverOut
+	code, _ := runJSON(t, &r, "recover", "-json", "-out", out, dir)
+	if code != exitBad || r.Error == 0 {
+		t.Errorf("qmgr: %d %+v", code, r)
+	}
+	if ents, _ := os.ReadDir(out); len(ents) != 0 {
+		t.Errorf("files written for a failed plan: %v", ents)
+	}
+}
