@@ -44,6 +44,9 @@ func rebuildPage(t *testing.T, real *Page) *Page {
 		t.Fatal(err)
 	}
 	bin.PutU16(nb, pgTagState, 0)
+	// Pages written by engines with the reserved-tags format keep the
+	// reserved-tag count in TagState; others use the legacy form.
+	np.ReservedTagFormat = bin.U16(real.Bytes(), pgTagState)>>tagResvShift != 0
 	np.setTagCount(1)
 	bin.PutU32(nb, np.tagPos(0), 0)
 	np.setFreeBytes(np.dataArea() - tagBytes)
@@ -175,6 +178,9 @@ func TestPageRoundTripCorpus(t *testing.T) {
 		{"dissect-esedb-testdbs/basic.edb", 4096, 23},
 		{"dissect-esedb-testdbs/large.edb", 32768, 381},
 		{"eseparser-testdbs/decompress_test.edb", 8192, 18},
+		// Format 0x620,300.620 (reserved-tag format since update 270.560),
+		// 16 KiB pages, a mix of legacy and new TagState forms.
+		{"goese-qmgr/qmgr.db", 16384, 43},
 	} {
 		t.Run(c.rel, func(t *testing.T) {
 			n, same, frag := checkRoundTrip(t, c.rel, c.pageSize)
