@@ -42,8 +42,10 @@ type PageCheck struct {
 	// Bit is the index of the flipped bit inside the page (byte Bit/8,
 	// bit Bit%8, least significant first) when Status is PageCorrectable.
 	Bit int
-	// FoundPgno is the page number the page's checksum verifies with when
-	// Status is PageWrongNumber.
+	// FoundPgno is the page number the page belongs to when Status is
+	// PageWrongNumber: the number its checksum verifies with, or, on a
+	// large page whose checksum verifies, the differing number in its Pgno
+	// field.
 	FoundPgno uint32
 	// Checksums are the stored and computed checksums for the expected
 	// page number (zero for an uninitialized page).
@@ -93,6 +95,13 @@ func checkPage(page []byte, pgno, maxPgno uint32, fix bool) PageCheck {
 	}
 	c := ComputePageChecksums(page, pgno)
 	if c.OK() {
+		if IsLargePage(len(page)) {
+			// Large pages also carry their number in the header; the
+			// engine checks it after the checksum.
+			if found := bin.U32(page, pghdr2Pgno); found != pgno {
+				return PageCheck{Status: PageWrongNumber, FoundPgno: found, Checksums: c}
+			}
+		}
 		return PageCheck{Status: PageGood, Checksums: c}
 	}
 	if bin.IsZero(page) {

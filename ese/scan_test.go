@@ -152,6 +152,18 @@ func TestCheckPageLegacy(t *testing.T) {
 	}
 }
 
+// A large page whose checksum verifies but whose Pgno field names another
+// page is a wrong page number (the engine's -1118).
+func TestCheckPageLargePgnoField(t *testing.T) {
+	db := corpus(t, "appdata/IndexedDB.edb")
+	page := bytes.Clone(db[5*32768 : 6*32768]) // page 4
+	bin.PutU32(page, 64, 9)
+	SetPageChecksum(page, 4)
+	if c := CheckPage(page, 4, 0); c.Status != PageWrongNumber || c.FoundPgno != 9 || !errors.Is(c.Err(), ErrReadPgnoVerifyFailure) {
+		t.Errorf("Pgno field 9 in slot 4: %+v", c)
+	}
+}
+
 func TestScanErrors(t *testing.T) {
 	b := corpus(t, "dissect-esedb-testdbs/basic.edb")
 	ctx, cancel := context.WithCancel(context.Background())

@@ -217,6 +217,9 @@ func FuzzEsePage(f *testing.F) {
 			_ = ese.CheckPage(page, pgno, 0)
 			return
 		}
+		if ps > 8192 {
+			binary.LittleEndian.PutUint32(page[64:], pgno) // PGHDR2 Pgno
+		}
 		ese.SetPageChecksum(page, pgno)
 		if c := ese.CheckPage(page, pgno, 0); c.Status != ese.PageGood {
 			t.Fatalf("page with a fresh checksum: %v", c.Status)
