@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/esekit/esekit/ese"
+	"github.com/esekit/esekit/eselog"
 	"github.com/esekit/esekit/internal/bin"
 	"github.com/esekit/esekit/internal/testcorpus"
 )
@@ -219,5 +220,181 @@ func TestRecoverCancelled(t *testing.T) {
 	}
 	if ents, _ := os.ReadDir(out); len(ents) != 0 {
 		t.Errorf("output left: %v", ents)
+	}
+}
+
+// cutLog writes appdata/edb.log with every segment from k on zeroed, as
+// a log whose writer died there: its data ends at segment k.
+func cutLog(t *testing.T, k int) string {
+	t.Helper()
+	b := append([]byte{}, testcorpus.Read(t, "appdata/edb.log")...)
+	clear(b[k*4096:])
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "edb.log"), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// openInserts lists, by an independent walk of the log, the versioned
+// Inserts of the transactions still open at its end (level > 0 after a
+// Begin0; the log holds no Rollback).
+func openInserts(t *testing.T, logDir string) []*eselog.Insert {
+	t.Helper()
+	b, _ := os.ReadFile(filepath.Join(logDir, "edb.log"))
+	l, err := eselog.Open(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	level := map[uint16]int{}
+	ops := map[uint16][]*eselog.Insert{}
+	for r, err := range l.Records(context.Background(), eselog.Filter{}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch r := r.(type) {
+		case *eselog.Begin0:
+			if r.LevelBeginFrom == 0 {
+				ops[r.Procid] = nil
+			}
+			level[r.Procid] = int(r.LevelBeginFrom + r.LevelsToBegin)
+		case *eselog.Begin:
+			level[r.Procid] = int(r.LevelBeginFrom + r.LevelsToBegin)
+		case *eselog.Commit0:
+			level[r.Procid], ops[r.Procid] = 0, nil
+		case *eselog.Commit:
+			level[r.Procid] = int(r.LevelCommitTo)
+		case *eselog.Rollback:
+			t.Fatal("unexpected Rollback")
+		case *eselog.Insert:
+			if r.IsVersioned() {
+				ops[r.Procid] = append(ops[r.Procid], r)
+			}
+		}
+	}
+	var out []*eselog.Insert
+	for id, lv := range level {
+		if lv > 0 {
+			out = append(out, ops[id]...)
+		}
+	}
+	return out
+}
+
+// TestRecoverRollsBackOpenTransactions cuts edb.log where transactions
+// are open (the writer died there) and recovers the database from its
+// creation: each open transaction is rolled back with the before-images
+// captured during redo. Every versioned Insert of an open transaction,
+// found by an independent walk of the log, must be a deleted node in the
+// output; the database is clean at the shutdown mark the engine would log
+// after the cut, and every page verifies.
+func TestRecoverRollsBackOpenTransactions(t *testing.T) {
+	const ps = 32768
+	for _, k := range []int{3, 13, 20, 22, 23, 29} {
+		logs := cutLog(t, k)
+		db := justCreated(t, t.TempDir())
+		out := t.TempDir()
+		res, err := Recover(context.Background(), indexedDBPlan(db), &RecoverOptions{OutDir: out, Logs: os.DirFS(logs)})
+		if err != nil {
+			t.Fatalf("cut at %d: %v", k, err)
+		}
+		d := res.Databases[0]
+		ins := openInserts(t, logs)
+		if len(ins) == 0 || d.TransactionsRolledBack == 0 {
+			t.Fatalf("cut at %d: %d open inserts, %d transactions rolled back", k, len(ins), d.TransactionsRolledBack)
+		}
+		p := filepath.Join(out, "IndexedDB.edb")
+		h := readHeader(t, p)
+		if want := (ese.LogPos{Generation: 1, Sector: uint16(k), Offset: 0x31}); h.State != ese.DBStateCleanShutdown || h.ConsistentPos != want {
+			t.Errorf("cut at %d: %v at %v", k, h.State, h.ConsistentPos)
+		}
+		scanOK(t, p)
+		file, _ := os.ReadFile(p)
+		for _, r := range ins {
+			off := (int(r.Pgno()) + 1) * ps
+			pg, err := NewPage(append([]byte{}, file[off:off+ps]...))
+			if err != nil {
+				t.Fatal(err)
+			}
+			found := false
+			for i := 0; i < pg.Lines(); i++ {
+				key, err := pg.Key(i)
+				if err != nil || !bytes.Equal(key, r.Key()) {
+					continue
+				}
+				f, _ := pg.LineFlags(i)
+				if f&NodeDeleted != 0 {
+					found = true
+				}
+			}
+			if !found {
+				t.Errorf("cut at %d: the Insert at %v (page %d) is not a deleted node", k, r.At, r.Pgno())
+			}
+		}
+		// Each undone operation gets a dbtime past every logged one, as
+		// the engine's logged Undo records would.
+		for _, r := range ins {
+			if h.DbTimeDirtied <= r.DbTime() {
+				t.Errorf("cut at %d: header dbtime %d not past the rolled-back insert's %d", k, h.DbTimeDirtied, r.DbTime())
+			}
+		}
+		t.Logf("cut at segment %d: %d records redone, %d transaction(s) and %d insert(s) rolled back", k, d.RecordsRedone, d.TransactionsRolledBack, len(ins))
+	}
+}
+
+// dirtyFinal writes the real IndexedDB.edb with its header made dirty
+// (attached at the CreateDB, needing generation 1): every page is then
+// newer than every record of edb.log, as in a database that holds data
+// from later logs.
+func dirtyFinal(t *testing.T, dir string) string {
+	t.Helper()
+	b := append([]byte{}, testcorpus.Read(t, "appdata/IndexedDB.edb")...)
+	h, err := ese.DecodeDBHeader(b[:32768])
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.State = ese.DBStateDirtyShutdown
+	h.ConsistentPos, h.DetachPos = ese.LogPos{}, ese.LogPos{}
+	h.GenMinRequired, h.GenMaxRequired = 1, 1
+	hb := h.Encode(32768)
+	copy(b, hb)
+	copy(b[32768:], hb)
+	p := filepath.Join(dir, "IndexedDB.edb")
+	if err := os.WriteFile(p, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// TestRecoverRefusesUnsafeUndo: when a transaction is open at the end of
+// the logs and one of its versioned replaces or flag-deletes was already
+// on its page (so redo captured no before-image) and no UndoInfo record
+// gave one, the rollback cannot be done safely: recovery stops with
+// ErrUndoUnsafe, writes no output and reports the database still dirty.
+func TestRecoverRefusesUnsafeUndo(t *testing.T) {
+	unsafe := 0
+	for _, k := range []int{3, 13, 20, 22, 23, 29} {
+		logs := cutLog(t, k)
+		db := dirtyFinal(t, t.TempDir())
+		out := t.TempDir()
+		res, err := Recover(context.Background(), indexedDBPlan(db), &RecoverOptions{OutDir: out, Logs: os.DirFS(logs)})
+		if err == nil {
+			continue
+		}
+		if !errors.Is(err, ErrUndoUnsafe) {
+			t.Fatalf("cut at %d: %v", k, err)
+		}
+		t.Logf("cut at %d: %v", k, err)
+		unsafe++
+		d := res.Databases[0]
+		if d.StateAfter != "DirtyShutdown" || d.Output != "" || d.Message == "" {
+			t.Errorf("cut at %d: result %+v", k, d)
+		}
+		if ents, _ := os.ReadDir(out); len(ents) != 0 {
+			t.Errorf("cut at %d: output written: %v", k, ents)
+		}
+	}
+	if unsafe == 0 {
+		t.Fatal("no cut produced an unsafe rollback")
 	}
 }
