@@ -18,9 +18,10 @@ type checkOut struct {
 		File       string
 		Generation int32
 	}
-	Circular  bool
-	Error     int32
-	Databases []struct {
+	Circular      bool
+	DeletableLogs []int32 `json:"deletable_logs"`
+	Error         int32
+	Databases     []struct {
 		File       string
 		Type       string
 		State      string
@@ -41,6 +42,9 @@ func TestCheckDirtySRUM(t *testing.T) {
 	}
 	if len(c.Generations) != 5 || c.Generations[0] != 0x4E || c.Generations[4] != 0x52 || len(c.Gaps) != 0 || len(c.Foreign) != 0 {
 		t.Errorf("generations %x gaps %v foreign %v", c.Generations, c.Gaps, c.Foreign)
+	}
+	if len(c.DeletableLogs) != 3 || c.DeletableLogs[0] != 0x4E || c.DeletableLogs[2] != 0x50 {
+		t.Errorf("deletable logs %x, want 4e-50 (checkpoint at 0x51)", c.DeletableLogs)
 	}
 	if c.Current == nil || filepath.Base(c.Current.File) != "SRU.log" || c.Current.Generation != 0x52 || !c.Circular {
 		t.Errorf("current %+v circular %v", c.Current, c.Circular)

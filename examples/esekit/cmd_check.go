@@ -118,6 +118,10 @@ type checkJSON struct {
 	Databases   []verdictJSON      `json:"databases"`
 	Problems    []problemJSON      `json:"problems"`
 	Files       []setFileJSON      `json:"files"`
+	// DeletableLogs are the generations below the checkpoint's: numbered
+	// logs that may be removed once backed up (seed 003); never the
+	// checkpoint's own log.
+	DeletableLogs []int32 `json:"deletable_logs"`
 	// Error is the first engine error: of the first database that is not
 	// replayable, else of the first problem that stops recovery; 0 if none.
 	Error int32 `json:"error"`
@@ -132,7 +136,8 @@ const typeLogSet = "log_set"
 // the folder).
 func checkFolder(fsys fs.FS, dir, label string, labelOf func(string) string, dbs []input, ckpt *input, useFolderCkpt bool) (checkJSON, error) {
 	out := checkJSON{File: label, Type: typeLogSet, Generations: []int32{}, Gaps: []rangeJSON{},
-		Foreign: []string{}, Databases: []verdictJSON{}, Problems: []problemJSON{}, Files: []setFileJSON{}}
+		Foreign: []string{}, Databases: []verdictJSON{}, Problems: []problemJSON{}, Files: []setFileJSON{},
+		DeletableLogs: []int32{}}
 	files, closers, err := identifyFolder(fsys, dir, labelOf)
 	defer closeAll(closers)
 	if err != nil {
@@ -165,6 +170,7 @@ func checkFolder(fsys fs.FS, dir, label string, labelOf func(string) string, dbs
 		dbErrs = append(dbErrs, err)
 	}
 	var ckInfo *eselog.CheckpointInfo
+	var ckGen int32
 	if ckpt != nil {
 		ref := &checkpointRefJSON{File: ckpt.name}
 		c, err := esechk.Read(ckpt.r)
@@ -174,6 +180,7 @@ func checkFolder(fsys fs.FS, dir, label string, labelOf func(string) string, dbs
 			ref.Checkpoint = pos(c.Checkpoint)
 			ref.LogSignature = sig(c.LogSignature)
 			ckInfo = &eselog.CheckpointInfo{File: ckpt.name, Pos: c.Checkpoint, Signature: c.LogSignature}
+			ckGen = c.DeletableBelow()
 		}
 		out.Checkpoint = ref
 	}
@@ -187,6 +194,9 @@ func checkFolder(fsys fs.FS, dir, label string, labelOf func(string) string, dbs
 	out.Base, out.Ext = set.Base, set.Ext
 	out.Signature = sig(set.Signature)
 	out.Generations = append(out.Generations, set.Generations...)
+	if ckInfo != nil && ckInfo.Signature.Equal(set.Signature) {
+		out.DeletableLogs = append(out.DeletableLogs, esechk.DeletableLogs(set.Generations, ckGen)...)
+	}
 	for _, g := range set.Gaps {
 		out.Gaps = append(out.Gaps, rangeJSON{g.Low, g.High})
 	}
@@ -344,6 +354,9 @@ func printCheck(w io.Writer, c checkJSON) {
 			p := c.Checkpoint.Checkpoint
 			fmt.Fprintf(w, "  checkpoint:     %s at (0x%X,%X,%X)\n", filepath.Base(c.Checkpoint.File), p.Generation, p.Sector, p.Offset)
 		}
+	}
+	if len(c.DeletableLogs) > 0 {
+		fmt.Fprintf(w, "  deletable logs: %s (below the checkpoint generation; remove only once backed up, seed 003)\n", genRange(c.DeletableLogs[0], c.DeletableLogs[len(c.DeletableLogs)-1]))
 	}
 	for _, p := range c.Problems {
 		code := ""

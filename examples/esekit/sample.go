@@ -123,9 +123,7 @@ func runSample(e *env, js bool) int {
 		if c.Error != 0 {
 			status = exitBad
 		}
-		if ckpt != nil {
-			rep.Deletable = append(rep.Deletable, esechk.DeletableLogs(c.Generations, ckpt.DeletableBelow())...)
-		}
+		rep.Deletable = append(rep.Deletable, c.DeletableLogs...)
 	}
 	in := &recovery.SoftInput{Logs: m, LogDir: ".", Databases: dbs}
 	if ckptIn != nil {
@@ -176,13 +174,6 @@ func printSample(w io.Writer, rep sampleJSON) {
 	section(w, "4. The log set: can the database be brought clean?   [esekit check]")
 	if rep.Check != nil {
 		printCheck(w, *rep.Check)
-	}
-	if len(rep.Deletable) > 0 {
-		fmt.Fprintf(w, "  logs below the checkpoint generation (deletable once backed up, seed 003):")
-		for _, g := range rep.Deletable {
-			fmt.Fprintf(w, " 0x%X", g)
-		}
-		fmt.Fprintln(w)
 	}
 	section(w, "5. Soft recovery, decided before any page is written   [esekit plan]")
 	if rep.Plan != nil {

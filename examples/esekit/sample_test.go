@@ -21,7 +21,7 @@ func TestSample(t *testing.T) {
 		"Rand:0xED8673F7",
 		"0 bad checksums",
 		"current log:    SRU.log (generation 0x5)",
-		"deletable once backed up, seed 003): 0x3 0x4",
+		"deletable logs: 0x3-0x4 (below the checkpoint generation",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("report lacks %q", want)
