@@ -77,9 +77,12 @@ type SetFile struct {
 
 // bodyInfo caches what the body scan of a log found.
 type bodyInfo struct {
-	acc     uint64 // accumulated segment checksum (modern logs)
-	tailErr error  // corruption found by the tail scan
-	err     error  // the file could not be opened or scanned at all
+	acc      uint64     // accumulated segment checksum (modern logs)
+	closed   bool       // the last record is Term/Term2/RecoveryQuit
+	lastTerm ese.LogPos // that record's position
+	end      ese.LogPos // the end of valid data (lgposLastRec)
+	tailErr  error      // corruption found by the tail scan
+	err      error      // the file could not be opened or scanned at all
 }
 
 // HasHeader reports whether the file carries a valid log header.
@@ -329,6 +332,7 @@ func (f *SetFile) scanBody(current bool) *bodyInfo {
 		return f.body
 	}
 	f.body.acc, f.body.tailErr = l.AccumulatedChecksum, l.TailErr
+	f.body.closed, f.body.lastTerm, f.body.end = l.ClosedNormally, l.LastTerm, l.End
 	return f.body
 }
 

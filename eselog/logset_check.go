@@ -33,6 +33,13 @@ type Replay struct {
 	// NewStream reports a folder without any log: the engine would start
 	// a new log stream at generation 1 and delete the checkpoint.
 	NewStream bool `json:"new_stream"`
+	// NoRecovery reports the engine's fast path (LOGSTREAM.md §4.1 step
+	// 3): the current log was closed normally and the checkpoint is at its
+	// closing record, so no recovery runs at all.
+	NoRecovery bool `json:"no_recovery"`
+	// End position of the valid data of the last log walked (the
+	// engine's lgposLastRec), zero when its body was not read.
+	EndPos ese.LogPos `json:"end_pos"`
 	// Files are the files replayed, in order.
 	Files []string `json:"files"`
 	// Error is the engine error recovery stops with, 0 when it reaches
@@ -105,6 +112,14 @@ func (s *Set) Replay(ckpt *CheckpointInfo) Replay {
 		if haveSig && !ckpt.Signature.Equal(r.Signature) {
 			return fail(ese.ErrBadCheckpointSignature, ckpt.Pos.Generation, "the checkpoint %s belongs to log stream %s, the current log to %s", ckpt.File, ckpt.Signature, r.Signature)
 		}
+		if cur != nil {
+			if bi := cur.scanBody(true); bi.err == nil && bi.tailErr == nil && bi.closed && bi.lastTerm == ckpt.Pos {
+				r.NoRecovery = true
+				r.Start, r.End, r.EndPos = cur.Generation, cur.Generation, bi.end
+				r.Message = fmt.Sprintf("%s was closed normally and the checkpoint is at its closing record %s: no recovery runs", cur.File, ckpt.Pos)
+				return r
+			}
+		}
 		start = ckpt.Pos.Generation
 		r.FromCheckpoint = true
 	}
@@ -164,6 +179,9 @@ func (s *Set) Replay(ckpt *CheckpointInfo) Replay {
 		}
 		r.Files = append(r.Files, f.File)
 		r.End = g
+		if bi := f.scanBody(f == cur); bi.err == nil {
+			r.EndPos = bi.end
+		}
 		prev = f
 		if f == cur || (cur == nil && g == highName) {
 			return r
@@ -217,6 +235,9 @@ func (s *Set) Check(db *Database, ckpt *CheckpointInfo) Verdict {
 	}
 	switch db.State {
 	case ese.DBStateCleanShutdown:
+		if rp.NoRecovery {
+			return set(0, "the database is clean and the logs were closed normally: nothing to replay")
+		}
 		if rp.Error != 0 {
 			return set(rp.Error, "the database is clean, but the engine would not start in this log folder: %s", rp.Message)
 		}
@@ -266,6 +287,9 @@ func (s *Set) Check(db *Database, ckpt *CheckpointInfo) Verdict {
 	}
 	if backup != "" {
 		return set(ese.ErrSoftRecoveryOnBackupDatabase, "%s", backup)
+	}
+	if rp.NoRecovery {
+		return set(ese.ErrDatabaseDirtyShutdown, "the database is dirty, but %s; the engine would refuse to attach it", rp.Message)
 	}
 	if rp.NewStream {
 		return set(ese.ErrDatabaseDirtyShutdown, "the database is dirty and needs %s, but the folder holds no log files: the engine would start a new log stream and refuse to attach the database; find those logs (or repair it, losing data)", need)

@@ -120,6 +120,11 @@ func TestScanAppdata(t *testing.T) {
 	if !v.Replayable || v.Error != 0 || v.Replay.Start != 1 || v.Replay.End != 1 {
 		t.Errorf("verdict with checkpoint: %+v", v)
 	}
+	// edb.log ends with Term2 at (1,0x22,0), where the checkpoint is: the
+	// engine's fast path runs no recovery (LOGSTREAM.md §4.1).
+	if !v.Replay.NoRecovery {
+		t.Errorf("no fast path: %+v", v.Replay)
+	}
 	// Without it the engine opens the lowest numbered log, edb0000D.log,
 	// of another stream (LOGSTREAM.md §4.4 step 8): -530.
 	v = s.Check(db, nil)
@@ -153,6 +158,9 @@ func TestScanDirtySRUM(t *testing.T) {
 	}
 	if v.Replay.Start != 0x51 || v.Replay.End != 0x52 || !slices.Equal(v.Replay.Files, []string{"SRU00051.log", "SRU.log"}) {
 		t.Errorf("replay %+v", v.Replay)
+	}
+	if v.Replay.NoRecovery || v.Replay.EndPos != (ese.LogPos{Generation: 0x52, Sector: 1}) {
+		t.Errorf("dirty set: fast path %v, end %s", v.Replay.NoRecovery, v.Replay.EndPos)
 	}
 	v = s.Check(db, nil)
 	if !v.Replayable || v.Replay.Start != 0x4e || v.Replay.End != 0x52 {

@@ -193,7 +193,10 @@ func PlanSoft(in *SoftInput, opts *Options) (*Plan, error) {
 		}
 	}
 	rp := set.Replay(ck)
-	if rp.Start != 0 {
+	if rp.NoRecovery {
+		p.Start, p.End = ck.Pos, ck.Pos
+		em.emit(Event{Kind: EventStart, Generation: rp.Start, Files: []string{in.CheckpointName}, Message: rp.Message})
+	} else if rp.Start != 0 {
 		if rp.FromCheckpoint {
 			// The engine trusts the checkpoint's own position only with its
 			// attach list present and a log of 8.4000.4.3 or later;
@@ -219,7 +222,7 @@ func PlanSoft(in *SoftInput, opts *Options) (*Plan, error) {
 		em.emit(Event{Kind: EventReplayLog, Files: []string{name}, Generation: f.Generation,
 			Message: fmt.Sprintf("the database engine is replaying log file %s", name)})
 	}
-	if rp.End != 0 {
+	if rp.End != 0 && !rp.NoRecovery {
 		p.End = ese.LogPos{Generation: rp.End}
 		if len(rp.Files) > 0 {
 			if end, ok := logEnd(logs, dir, set.File(rp.Files[len(rp.Files)-1])); ok {
@@ -244,6 +247,8 @@ func PlanSoft(in *SoftInput, opts *Options) (*Plan, error) {
 		em.emit(Event{Kind: EventError, Code: p.Error, Message: p.Message})
 	} else if p.Message == "" {
 		switch {
+		case rp.NoRecovery:
+			p.Message = rp.Message
 		case rp.NewStream:
 			p.Message = "no log files: nothing to replay"
 		default:

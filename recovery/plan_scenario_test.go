@@ -215,13 +215,20 @@ func TestPlanScenarios(t *testing.T) {
 			setAttached(t, filepath.Join(d, "SRU00051.log"), func(a *ese.AttachInfo) { a.SetPath(`..\..\..\etc\SRUDB.dat`) })
 		}, rmap: func(d string) *RestoreMap { m, _ := NewRestoreMap([]string{d}); return m }, code: ese.ErrAttachedDatabaseMismatch},
 		{name: "soft: clean database needs nothing", set: "museum-srum-server2022-apt-1daylater", code: 0, action: ActionNone,
-			start: &ese.LogPos{Generation: 5, Sector: 1}},
+			// SRU.log ends with a Term at (5,6,0), where SRU.chk points:
+			// the engine's fast path, no recovery at all.
+			start: &ese.LogPos{Generation: 5, Sector: 6}, logs: []PlanLog{}},
 		{name: "soft: logs absent (goese-qmgr)", set: "goese-qmgr", db: "qmgr.db", ckpt: "-", code: ese.ErrDatabaseDirtyShutdown},
 		{name: "soft: logs absent, checkpoint present (RavenDB)", set: "ravendb-ssdug", db: "Data", ckpt: "RVN.chk", code: ese.ErrDatabaseDirtyShutdown},
 		{name: "soft: database never finished being created", set: "museum-ntds-win2012r2", db: "temp.edb", ckpt: "-", code: ese.ErrDatabaseCorrupted},
 		{name: "soft: foreign lowest log without checkpoint (appdata)", set: "appdata", db: "IndexedDB.edb", ckpt: "-", code: ese.ErrBadLogSignature},
 		{name: "soft: appdata with its checkpoint", set: "appdata", db: "IndexedDB.edb", ckpt: "edb.chk", code: 0, action: ActionNone,
-			logs: []PlanLog{{File: "edb.log", Generation: 1}}},
+			// Term2 at (1,0x22,0) equals the checkpoint: no recovery runs.
+			logs: []PlanLog{}, start: &ese.LogPos{Generation: 1, Sector: 0x22}, check: func(t *testing.T, p *Plan) {
+				if !strings.Contains(p.Message, "no recovery runs") {
+					t.Errorf("message %q", p.Message)
+				}
+			}},
 		{name: "soft: backup copy refused", set: wlmB, edit: rename("edb00001.log", "edb.log"), ckpt: "-", code: ese.ErrSoftRecoveryOnBackupDatabase},
 		{name: "soft: legacy logs of a clean store", set: wlmK, ckpt: "-", code: 0, action: ActionNone,
 			logs: []PlanLog{{File: "edb00001.log", Generation: 1}, {File: "edb.log", Generation: 2}}},
