@@ -91,8 +91,12 @@ func TestLogNames(t *testing.T) {
 // Every numbered log of the corpus carries in its header the generation its
 // name says, and every log-set name of the corpus parses and rebuilds.
 func TestLogNamesCorpus(t *testing.T) {
+	files := testcorpus.Files(t)
+	if len(files) == 0 {
+		t.Skip("corpus is empty")
+	}
 	numbered := 0
-	for _, rel := range testcorpus.Files(t) {
+	for _, rel := range files {
 		base := path.Base(rel)
 		n, err := ParseLogName(base)
 		if err != nil {
