@@ -70,6 +70,10 @@ func RedoRecord(s *PageStore, r eselog.Record, opt RedoOptions) (RedoResult, err
 		if err != nil {
 			return err
 		}
+		if p.Uninitialized() {
+			// The page-read gate (LOGSTREAM.md §3.2 step 5).
+			return fmt.Errorf("recovery: page %d was never written: %w", h.Pgno(), ese.ErrPageNotInitialized)
+		}
 		ok, err := apply(p, redoOpOf(h, opt))
 		if err != nil {
 			return err

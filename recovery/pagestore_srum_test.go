@@ -8,6 +8,7 @@ import (
 
 	"github.com/dsnet/golib/memfile"
 
+	"github.com/esekit/esekit/ese"
 	"github.com/esekit/esekit/eselog"
 	"github.com/esekit/esekit/internal/testcorpus"
 )
@@ -123,5 +124,24 @@ func TestSplitNeedingRedoIsRefused(t *testing.T) {
 	_, err = RedoRecord(s, r, RedoOptions{})
 	if !errors.Is(err, ErrRedoNotImplemented) {
 		t.Fatalf("got %v, want ErrRedoNotImplemented", err)
+	}
+}
+
+// TestRedoOnUninitializedPage: a node record for a page that was never
+// written is the engine's JET_errPageNotInitialized.
+func TestRedoOnUninitializedPage(t *testing.T) {
+	db := memfile.New(make([]byte, 10*4096))
+	s, err := NewPageStore(db, 4096, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := &eselog.Delete{NodeHeader: eselog.NodeHeader{PageHeader: eselog.PageHeader{
+		RecordBase: eselog.RecordBase{Lrtyp: eselog.RecDelete}, PageNumber: 3, After: 11, Before: 10}}}
+	if _, err := RedoRecord(s, r, RedoOptions{}); !errors.Is(err, ese.ErrPageNotInitialized) {
+		t.Fatalf("got %v, want ErrPageNotInitialized", err)
+	}
+	if _, err := RedoRecord(s, &eselog.Delete{NodeHeader: eselog.NodeHeader{PageHeader: eselog.PageHeader{
+		RecordBase: eselog.RecordBase{Lrtyp: eselog.RecDelete}, PageNumber: 30, After: 11, Before: 10}}}, RedoOptions{}); !errors.Is(err, ese.ErrFileIOBeyondEOF) {
+		t.Fatalf("page past the end: got %v, want ErrFileIOBeyondEOF", err)
 	}
 }
