@@ -17,7 +17,7 @@ import (
 func cmdRip() command {
 	return command{
 		name:    "rip",
-		args:    "parse|validate|recreate ...",
+		args:    "parse|validate|recreate [-json] [flags] ...",
 		summary: "the Restore in Progress key: parse a .reg file to JSON, validate it against seed 002's rules, or re-create it from the worksheet",
 		raw:     true,
 		run:     runRip,

@@ -175,6 +175,10 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, "usage:")
 	fmt.Fprintln(w, "  esekit                      inspect the sample set embedded in the binary")
 	for _, c := range commands() {
+		if c.raw {
+			fmt.Fprintf(w, "  esekit %-8s %s\n      %s\n", c.name, c.args, c.summary)
+			continue
+		}
 		fmt.Fprintf(w, "  esekit %-8s [-json] %s\n      %s\n", c.name, c.args, c.summary)
 	}
 	fmt.Fprintln(w)
