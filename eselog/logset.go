@@ -156,7 +156,8 @@ type Problem struct {
 
 // Set is a scanned folder of log files: the generations of one log stream,
 // identified by the bytes of their headers, and what stands in the way of
-// replaying them. Field names map to the JSON of `esekit check`.
+// replaying them. Field names map to the JSON of `esekit check`. A Set
+// caches what body scans find, so it is not safe for concurrent use.
 type Set struct {
 	// Base is the three-character base name ("edb", "SRU", "USS").
 	Base string `json:"base"`

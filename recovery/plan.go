@@ -62,6 +62,9 @@ type PlanLog struct {
 	Generation int32  `json:"generation"`
 	FromBackup bool   `json:"from_backup"`
 	NeedsPatch bool   `json:"needs_patch"`
+	// Attaches lists the database paths the log names: its header's
+	// attach list and its CreateDB/AttachDB records (soft recovery).
+	Attaches []string `json:"attaches,omitempty"`
 }
 
 // PlanDatabase is what a plan does to one database.
@@ -233,6 +236,16 @@ func PlanSoft(in *SoftInput, opts *Options) (*Plan, error) {
 	}
 
 	atts, _ := collectAttachments(context.Background(), logs, dir, set, rp.Files)
+	for i := range p.Logs {
+		seen := map[string]bool{}
+		for _, a := range atts {
+			if a.Gen == p.Logs[i].Generation && !seen[strings.ToUpper(a.Path)] && len(p.Logs[i].Attaches) < 64 {
+				seen[strings.ToUpper(a.Path)] = true
+				p.Logs[i].Attaches = append(p.Logs[i].Attaches, a.Path)
+			}
+		}
+	}
+	noteUnmatched(atts, dbs, opts, em)
 	for _, d := range dbs {
 		pd := planSoftDatabase(set, d, ck, atts, opts, em)
 		p.Databases = append(p.Databases, pd)
@@ -701,4 +714,46 @@ func logEnd(fsys fs.FS, dir string, f *eselog.SetFile) (ese.LogPos, bool) {
 		return ese.LogPos{}, false
 	}
 	return l.End, true
+}
+
+// noteUnmatched reports the databases the replayed logs attach that are
+// none of the databases given: the engine looks for them at their logged
+// (or remapped) path, and one still missing when replay ends stops
+// recovery with -1216 (LOGSTREAM.md §4.6 step 2).
+func noteUnmatched(atts []attachment, dbs []dbInfo, opts *Options, em *emitter) {
+	seen := map[string]bool{}
+	for _, a := range atts {
+		key := strings.ToUpper(a.Path)
+		if seen[key] || len(seen) > 256 {
+			continue
+		}
+		seen[key] = true
+		matched := false
+		for _, d := range dbs {
+			if a.SignDb.Equal(d.hdr.DbSignature) || strings.EqualFold(winBase(a.Path), filepath.Base(d.name)) {
+				matched = true
+			}
+		}
+		if matched {
+			continue
+		}
+		where := "its logged path"
+		if opts != nil && opts.RestoreMap != nil {
+			local, err := opts.RestoreMap.Resolve(a.Path)
+			switch {
+			case errors.Is(err, ErrNotMapped):
+				em.emit(Event{Kind: EventSkipped, Files: []string{a.Path}, Message: fmt.Sprintf("the logs attach %s, which is not in the restore map: its records are skipped", a.Path)})
+				continue
+			case err != nil:
+				em.emit(Event{Kind: EventSkipped, Files: []string{a.Path}, Code: ese.ErrAttachedDatabaseMismatch, Message: fmt.Sprintf("the logs attach %q, a path that is refused: %v", a.Path, err)})
+				continue
+			}
+			if _, err := os.Stat(local); err == nil {
+				continue
+			}
+			where = local
+		}
+		em.emit(Event{Kind: EventSkipped, Files: []string{a.Path}, Code: ese.ErrAttachedDatabaseMismatch,
+			Message: fmt.Sprintf("the logs attach %s, which is not among the databases planned for: the engine looks for it at %s, and if it is missing when replay ends recovery stops with -1216", a.Path, where)})
+	}
 }

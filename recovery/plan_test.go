@@ -55,7 +55,7 @@ func TestPlanSoftDirtySRUM(t *testing.T) {
 		t.Errorf("start %s end %s", p.Start, p.End)
 	}
 	want := []PlanLog{{File: "SRU00051.log", Generation: 0x51}, {File: "SRU.log", Generation: 0x52}}
-	if !slices.Equal(p.Logs, want) {
+	if !sameLogs(p.Logs, want) {
 		t.Errorf("logs %+v", p.Logs)
 	}
 	if len(p.Databases) != 1 || p.Databases[0].Action != ActionReplay || p.Databases[0].ReplayFrom != 0x51 || p.Databases[0].ReplayTo != 0x52 {
@@ -86,7 +86,7 @@ func TestPlanHardWLMBackup(t *testing.T) {
 	if p.Error != 0 || p.Mode != ModeHard {
 		t.Fatalf("hard plan error %d: %s", p.Error, p.Message)
 	}
-	if !slices.Equal(p.Logs, []PlanLog{{File: "edb00001.log", Generation: 1, FromBackup: true, NeedsPatch: true}}) {
+	if !sameLogs(p.Logs, []PlanLog{{File: "edb00001.log", Generation: 1, FromBackup: true, NeedsPatch: true}}) {
 		t.Errorf("logs %+v", p.Logs)
 	}
 	if len(p.Databases) != 1 || p.Databases[0].Patch != "WindowsMail.pat" || p.Databases[0].Action != ActionReplay {
@@ -141,5 +141,41 @@ func TestRemapRefusesEscapes(t *testing.T) {
 	}
 	if _, err := RestoreMapFromRstMap([]string{"a"}, []string{tgt}); err == nil || !strings.Contains(err.Error(), "pairs") {
 		t.Errorf("odd RstMap: %v", err)
+	}
+}
+
+// sameLogs compares plan logs by file, generation and backup flags.
+func sameLogs(a, b []PlanLog) bool {
+	return slices.EqualFunc(a, b, func(x, y PlanLog) bool {
+		return x.File == y.File && x.Generation == y.Generation && x.FromBackup == y.FromBackup && x.NeedsPatch == y.NeedsPatch
+	})
+}
+
+func TestPlanAttachments(t *testing.T) {
+	dir := testcorpus.Path(t, dirtySRUM)
+	p, err := PlanSoftDir(dir, []string{filepath.Join(dir, "SRUDB.dat")}, "auto", nil)
+	if err != nil || p.Error != 0 {
+		t.Fatal(err, p.Message)
+	}
+	if len(p.Logs) == 0 || len(p.Logs[0].Attaches) == 0 || !strings.EqualFold(winBase(p.Logs[0].Attaches[0]), "SRUDB.dat") {
+		t.Errorf("SRU00051.log attaches %q", p.Logs[0].Attaches)
+	}
+	if !strings.EqualFold(winBase(p.Databases[0].LoggedPath), "SRUDB.dat") {
+		t.Errorf("logged path %q", p.Databases[0].LoggedPath)
+	}
+	// Planned without its database: the logs attach one the plan does
+	// not cover, which the engine would miss at the end (-1216).
+	p, err = PlanSoftDir(dir, nil, "auto", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, e := range p.Events {
+		if e.Kind == EventSkipped && e.Code == ese.ErrAttachedDatabaseMismatch {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no event for the unplanned database: %+v", p.Events)
 	}
 }
