@@ -314,19 +314,9 @@ func ReadFileHeader(r io.ReaderAt) (*FileHeader, error) {
 
 // Encode returns the 4096-byte header with a freshly computed checksum
 // (Checksum is ignored). For a header decoded from a valid file it gives
-// back the file's bytes exactly. It panics only if the attach list cannot
-// fit in its 2048-byte area; use EncodeErr to get an error instead.
-func (h *FileHeader) Encode() []byte {
-	b, err := h.EncodeErr()
-	if err != nil {
-		panic(err)
-	}
-	return b
-}
-
-// EncodeErr is Encode returning an error when the attach list does not fit
+// back the file's bytes exactly. It fails when the attach list does not fit
 // in its area or holds an entry with DBID 0.
-func (h *FileHeader) EncodeErr() ([]byte, error) {
+func (h *FileHeader) Encode() ([]byte, error) {
 	b := make([]byte, HeaderSize)
 	bin.PutI32(b, 4, h.Generation)
 	bin.PutU16(b, 8, h.SectorSize)

@@ -71,7 +71,7 @@ func TestFileHeaderCorpus(t *testing.T) {
 			if int(h.HeaderSectors) != h.DataSectors() {
 				t.Errorf("HeaderSectors %d, computed %d", h.HeaderSectors, h.DataSectors())
 			}
-			if got := h.Encode(); !bytes.Equal(got, data[:HeaderSize]) {
+			if got, err := h.Encode(); err != nil || !bytes.Equal(got, data[:HeaderSize]) {
 				for i := range got {
 					if got[i] != data[i] {
 						t.Fatalf("Encode differs first at byte %d: %#x vs %#x", i, got[i], data[i])
@@ -239,7 +239,10 @@ func TestFileHeaderEncodeEdits(t *testing.T) {
 	}
 	h.Generation = 0xE
 	h.Attached = h.Attached[:1]
-	b := h.Encode()
+	b, err := h.Encode()
+	if err != nil {
+		t.Fatal(err)
+	}
 	h2, err := DecodeFileHeader(b)
 	if err != nil {
 		t.Fatal(err)
@@ -248,8 +251,8 @@ func TestFileHeaderEncodeEdits(t *testing.T) {
 		t.Errorf("edited header decodes as gen %#x, %d attached", h2.Generation, len(h2.Attached))
 	}
 	h.Attached = append(h.Attached, ese.AttachInfo{DBID: 0})
-	if _, err := h.EncodeErr(); err == nil {
-		t.Error("EncodeErr accepted a DBID 0 entry")
+	if _, err := h.Encode(); err == nil {
+		t.Error("Encode accepted a DBID 0 entry")
 	}
 }
 
@@ -273,7 +276,7 @@ func TestFileHeaderEveryCorpusFile(t *testing.T) {
 		if !known[p] {
 			t.Errorf("%s decodes as a log header (gen %d) but is not listed", p, h.Generation)
 		}
-		if !bytes.Equal(h.Encode(), b[:HeaderSize]) {
+		if enc, err := h.Encode(); err != nil || !bytes.Equal(enc, b[:HeaderSize]) {
 			t.Errorf("%s: header does not re-encode", p)
 		}
 	}

@@ -61,7 +61,10 @@ func FuzzEselogHeader(f *testing.F) {
 		if err != nil {
 			return
 		}
-		enc := h.Encode()
+		enc, err := h.Encode()
+		if err != nil {
+			t.Fatalf("decoded header does not encode: %v", err)
+		}
 		if !bytes.Equal(enc, b[:4096]) {
 			t.Fatal("header does not re-encode byte for byte")
 		}
