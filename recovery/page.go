@@ -490,9 +490,9 @@ func (p *Page) replaceTag(itag int, parts [][]byte, flags uint8) error {
 		p.setFreeBytes(p.FreeBytes() - cb)
 	}
 	p.setTagCb(itag, cb)
-	if itag != 0 {
-		p.setTagFlags(itag, flags)
-	}
+	// TAG::SetFlags: on small pages tag 0's flag bits are written too (as
+	// 0 for the external header); on large pages tag 0 is left alone.
+	p.setTagFlags(itag, flags)
 	p.copyIn(itag, [][]byte{buf}, flags)
 	return nil
 }
