@@ -584,3 +584,37 @@ func TestLegacyRecordValues(t *testing.T) {
 		t.Errorf("kimberli13 edb.log: %d records; Backup2 update phase not as expected", len(k2))
 	}
 }
+
+func TestDescribe(t *testing.T) {
+	recs := decodeAll(t, "appdata/edb0000D.log")
+	var got []string
+	for _, r := range recs {
+		if r.Pos().Sector == 6 {
+			switch r.Type() {
+			case RecMacroBegin, RecSplit2, RecMacroInfo2:
+				got = append(got, Describe(r))
+			}
+		}
+	}
+	want := []string{
+		"MacroBegin Procid=11 DBTime=0x1ab9",
+		"MacroInfo2 Dbid=2 Count=3 Pgnos=[123 140 141] Extra[0]",
+	}
+	if len(got) != 4 || got[0] != want[0] || got[3] != want[1] {
+		t.Errorf("Describe:\n%s", strings.Join(got, "\n"))
+	}
+	if !strings.HasPrefix(got[2], "Split2 Procid=11 Dbid=2 PageNumber=140 After=0x1ab9 ") ||
+		!strings.Contains(got[2], " PgnoNew=141 ") || !strings.Contains(got[2], " KeyParent[9] ") {
+		t.Errorf("Describe(Split2) = %s", got[2])
+	}
+	// Every synthetic record describes without panicking, starting with its type.
+	rng := newRand()
+	for ty := RecordType(0); ty < RecTypeMax; ty++ {
+		if ty.Valid() {
+			r, _ := DecodeRecord(synth(rng, ty), ese.LogPos{})
+			if d := Describe(r); !strings.HasPrefix(d, ty.String()) {
+				t.Errorf("%s: %q", ty, d)
+			}
+		}
+	}
+}
