@@ -103,6 +103,11 @@ type Plan struct {
 	// Error is the engine error recovery stops with (0 when it succeeds).
 	Error   ese.Error `json:"error"`
 	Message string    `json:"message"`
+	// PatchRange is the log range of the full backup the patch files
+	// describe (hard recovery): the logs that need patch data.
+	PatchRange *eselog.GenRange `json:"patch_range,omitempty"`
+	// PatchFiles is the number of patch files found (hard recovery).
+	PatchFiles int `json:"patch_files,omitempty"`
 	// Events are the decisions, in order.
 	Events []Event `json:"events"`
 	// Set is the scanned log folder (soft) or backup folder (hard).
@@ -492,7 +497,13 @@ func PlanHard(in *HardInput, opts *Options) (*Plan, error) {
 
 	// The full backup's range, from the first patch header.
 	full := pats[0].f.Header.Backup
+	p.PatchRange = &eselog.GenRange{Low: int32(full.GenLow), High: int32(max(full.GenHigh, full.GenLow))}
+	p.PatchFiles = len(pats)
 	low, high := in.LowLog, in.HighLog
+	if low != 0 && uint32(low) != full.GenLow {
+		em.emit(Event{Kind: EventPatch, Files: []string{pats[0].name}, Generation: low,
+			Message: fmt.Sprintf("LowLog 0x%X is not the patch file's first log 0x%X; seed 002: LowLog must be the low log number from the .pat file", low, full.GenLow)})
+	}
 	if low == 0 {
 		low = int32(full.GenLow)
 	}

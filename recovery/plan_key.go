@@ -23,12 +23,10 @@ func PlanHardKey(k *rip.Key, in *HardInput, targets []string, opts *Options) (*P
 		return nil, fmt.Errorf("recovery: PlanHardKey needs a key and an input")
 	}
 	em := &emitter{opts: opts}
+	// The key's own problems (seed 002), as events: their severity is in
+	// the message; the plan's verdict comes from the files.
 	for _, pr := range rip.Validate(k, nil) {
-		code := ese.Error(0)
-		if pr.Severity == rip.SeverityError {
-			code = ese.ErrMissingRestoreLogFiles
-		}
-		em.emit(Event{Kind: EventLogProblem, Code: code, Message: "Restore in Progress key: " + pr.String()})
+		em.emit(Event{Kind: EventLogProblem, Message: "Restore in Progress key: " + pr.String()})
 	}
 	if k.Recovered {
 		p := &Plan{Mode: ModeSoft, Logs: []PlanLog{}, Databases: []PlanDatabase{},
@@ -55,6 +53,25 @@ func PlanHardKey(k *rip.Key, in *HardInput, targets []string, opts *Options) (*P
 	}
 	p, err := PlanHard(&in2, &o)
 	if p != nil {
+		// Check the key again with what the restore folder shows.
+		if p.PatchRange != nil {
+			ev := &rip.Evidence{PatchGenLow: uint32(p.PatchRange.Low), PatchGenHigh: uint32(p.PatchRange.High), PatchFiles: p.PatchFiles}
+			for _, l := range p.Logs {
+				if l.FromBackup {
+					ev.HighestRestoredLog = max(ev.HighestRestoredLog, uint32(l.Generation))
+				}
+			}
+			seen := map[string]bool{}
+			for _, e := range em.events {
+				seen[e.Message] = true
+			}
+			for _, pr := range rip.Validate(k, ev) {
+				msg := "Restore in Progress key: " + pr.String()
+				if !seen[msg] {
+					em.emit(Event{Kind: EventLogProblem, Message: msg})
+				}
+			}
+		}
 		p.Events = append(em.events, p.Events...)
 	}
 	return p, err

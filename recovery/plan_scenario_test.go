@@ -429,6 +429,9 @@ func TestPlanHardKey(t *testing.T) {
 	if p.Error != 0 || p.Mode != ModeHard || len(p.Logs) != 1 || !p.Logs[0].NeedsPatch {
 		t.Errorf("key plan: %d %s %+v", p.Error, p.Message, p.Logs)
 	}
+	if p.PatchRange == nil || *p.PatchRange != (eselog.GenRange{Low: 1, High: 1}) || p.PatchFiles != 1 {
+		t.Errorf("patch range %v files %d", p.PatchRange, p.PatchFiles)
+	}
 	// LowLog above the logs restored.
 	k2 := *k
 	k2.LowLog, k2.HighLog = 2, 3
