@@ -105,6 +105,9 @@ func FuzzEselogRecord(f *testing.F) {
 		if enc := r.AppendEncode(nil); !bytes.Equal(enc, b[:n]) {
 			t.Fatalf("%s re-encodes differently", r.Type())
 		}
+		if d := eselog.Describe(r); len(d) == 0 {
+			t.Fatal("empty description")
+		}
 		if rep, ok := r.(*eselog.Replace); ok && rep.IsDiff() {
 			old := make([]byte, rep.CbOldData)
 			_, _ = rep.AfterImage(old)
