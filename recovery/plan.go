@@ -335,8 +335,11 @@ func planSoftDatabase(set *eselog.Set, d dbInfo, ck *eselog.CheckpointInfo, atts
 	case !d.db.Dirty():
 		pd.Action = ActionNone
 	default:
+		// The whole walk is replayed, but records before the database's
+		// minimum required generation are already in it (their dbtimes
+		// are older than its pages'): its own replay starts there.
 		pd.Action = ActionReplay
-		pd.ReplayFrom, pd.ReplayTo = v.Replay.Start, v.Replay.End
+		pd.ReplayFrom, pd.ReplayTo = max(v.Replay.Start, d.db.GenMinRequired), v.Replay.End
 	}
 	if pd.Action == ActionReplay {
 		// The truncation rule of seed 003 and the attach checks of

@@ -69,6 +69,10 @@ func TestPlanSoftDirtySRUM(t *testing.T) {
 	if p.Error != 0 || p.Start != (ese.LogPos{Generation: 0x4e, Sector: 1}) || len(p.Logs) != 5 {
 		t.Errorf("no checkpoint: start %s logs %d error %d", p.Start, len(p.Logs), p.Error)
 	}
+	// The database's own replay starts at its minimum required generation.
+	if d := p.Databases[0]; d.ReplayFrom != 0x51 || d.ReplayTo != 0x52 {
+		t.Errorf("no checkpoint: database range 0x%X-0x%X", d.ReplayFrom, d.ReplayTo)
+	}
 }
 
 func TestPlanHardWLMBackup(t *testing.T) {
