@@ -127,7 +127,7 @@ func loadCorpusRecords(t *testing.T) map[string][]Record {
 // Replace sizes, every ReplaceD diff applying to an image of its old size,
 // merge types, FDP ids.
 func TestCorpusRecordSemantics(t *testing.T) {
-	var nSplit, nMerge, nDiff, nDiff2, nReplace, nEmpty int
+	var nSplit, nMerge, nDiff, nDiff2, nReplace, nEmpty, nUndoInfo int
 	for rel, recs := range corpusRecords(t) {
 		open := map[uint16]uint64{} // procid → open macro dbtime
 		seen := map[uint16]bool{}   // procid had a MacroBegin in this file
@@ -207,6 +207,18 @@ func TestCorpusRecordSemantics(t *testing.T) {
 				if !v.Time.Valid() {
 					t.Errorf("%s %v: Init2 time invalid", rel, v.Pos())
 				}
+			case *UndoInfo:
+				nUndoInfo++
+				// LOGSTREAM.md §3.9: UndoInfo's dbtimes are nil.
+				if v.After != DBTimeNil || v.Before != DBTimeNil || v.DbTime() != DBTimeNil {
+					t.Errorf("%s %v: UndoInfo dbtimes %#x/%#x", rel, v.Pos(), v.After, v.Before)
+				}
+				if v.Oper != OperReplace && v.Oper != OperFlagDelete {
+					t.Errorf("%s %v: UndoInfo oper %d", rel, v.Pos(), v.Oper)
+				}
+				if v.Oper == OperFlagDelete && len(v.Data) != 0 {
+					t.Errorf("%s %v: UndoInfo(FlagDelete) carries %d bytes", rel, v.Pos(), len(v.Data))
+				}
 			case *Undo:
 				if v.PgnoFDP == 0 || v.Oper == 0 {
 					t.Errorf("%s %v: Undo oper %d fdp %d", rel, v.Pos(), v.Oper, v.PgnoFDP)
@@ -214,7 +226,7 @@ func TestCorpusRecordSemantics(t *testing.T) {
 			}
 		}
 	}
-	if nSplit < 200 || nMerge < 900 || nDiff < 12000 || nReplace < 400 || nEmpty == 0 {
+	if nSplit < 200 || nMerge < 900 || nDiff < 12000 || nReplace < 400 || nEmpty == 0 || nUndoInfo < 4000 {
 		t.Errorf("splits %d merges %d ReplaceD %d Replace %d EmptyTree %d", nSplit, nMerge, nDiff, nReplace, nEmpty)
 	}
 	// Both diff header forms occur: DIFFHDR2 on 32 KiB pages, DIFFHDR on
