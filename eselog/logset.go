@@ -599,6 +599,7 @@ func (s *Set) pickMembers(cur *SetFile) {
 				Remedy:  fmt.Sprintf("remove (move aside) %s, then rename the highest numbered log to %s (seed 003 steps 6-7)", cur.File, cur.File)})
 			cur.Status = StatusDuplicate
 			cur.Note = "same generation as " + o.File
+			s.Current = &CurrentLog{File: cur.File, Generation: cur.Generation}
 		} else {
 			s.byGen[cur.Generation] = cur
 			s.Current = &CurrentLog{File: cur.File, Generation: cur.Generation}

@@ -339,6 +339,9 @@ func TestScanScenarios(t *testing.T) {
 			if sc.problem != "" && !hasProblem(s, sc.problem, sc.pcode) {
 				t.Errorf("no %s problem with code %d: %+v", sc.problem, sc.pcode, s.Problems)
 			}
+			if sc.name == "current log is a copy of the highest numbered" && (s.Current == nil || s.Current.Generation != 0x51) {
+				t.Errorf("current %+v: the current log is reported even when it repeats a generation", s.Current)
+			}
 			if sc.gens != nil && !slices.Equal(s.Generations, sc.gens) {
 				t.Errorf("generations %x, want %x", s.Generations, sc.gens)
 			}
