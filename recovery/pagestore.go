@@ -262,3 +262,17 @@ func (s *PageStore) Extend(pgnoLast uint32) error {
 
 // Uninitialized reports whether the page is all zero (never written).
 func (p *Page) Uninitialized() bool { return bin.IsZero(p.b) }
+
+// ReservedTagFormat reports whether a database whose header carries this
+// format version and update (DBFILEHDR FormatVersion, FormatUpdateMajor,
+// FormatUpdateMinor) writes pages in the reserved-tags format
+// (JET_efvReservedTags, database version 0x620,270.560 and later:
+// TagState keeps the reserved-tag count in bits 12-14). Pass the result as
+// PageStoreOptions.ReservedTagFormat. Pages written before an upgrade keep
+// the legacy form until they change, which Page handles by itself.
+func ReservedTagFormat(version, updateMajor, updateMinor uint32) bool {
+	if version != 0x620 {
+		return version > 0x620
+	}
+	return updateMajor > 270 || updateMajor == 270 && updateMinor >= 560
+}

@@ -97,3 +97,20 @@ func TestPageStoreCorpus(t *testing.T) {
 		t.Fatalf("bad page size: %v", err)
 	}
 }
+
+func TestReservedTagFormatVersions(t *testing.T) {
+	for _, c := range []struct {
+		major, minor uint32
+		want         bool
+	}{
+		{20, 0, false},    // dissect-esedb-testdbs (0x620,20)
+		{110, 240, false}, // appdata/IndexedDB.edb: TagState has no reserved count
+		{270, 559, false},
+		{270, 560, true},
+		{300, 620, true}, // goese-qmgr/qmgr.db: rewritten pages store 1 reserved tag
+	} {
+		if got := ReservedTagFormat(0x620, c.major, c.minor); got != c.want {
+			t.Errorf("0x620,%d.%d: %v, want %v", c.major, c.minor, got, c.want)
+		}
+	}
+}
