@@ -157,6 +157,9 @@ func (s *Set) Replay(ckpt *CheckpointInfo) Replay {
 		}
 		if !haveSig {
 			r.Signature, haveSig = f.Signature, true
+			if ckpt != nil && !ckpt.Signature.Equal(r.Signature) {
+				return fail(ese.ErrBadCheckpointSignature, g, "the checkpoint %s belongs to log stream %s, the logs to %s", ckpt.File, ckpt.Signature, r.Signature)
+			}
 		}
 		if !f.Signature.Equal(r.Signature) {
 			return fail(ese.ErrBadLogSignature, g, "%s belongs to log stream %s, not %s", f.File, f.Signature, r.Signature)

@@ -374,6 +374,12 @@ func TestCheckCheckpointPastAnchor(t *testing.T) {
 	if v.Error != ese.ErrBadCheckpointSignature {
 		t.Errorf("checkpoint of another stream: %+v", v)
 	}
+	// Without a current log (a temp log present) the checkpoint is
+	// checked against the first log opened.
+	d2 := copySet(t, dirtySRUM, "SRU.log")
+	if v := scan(t, d2).Check(db, &CheckpointInfo{Pos: ese.LogPos{Generation: 0x51}, Signature: other}); v.Error != ese.ErrBadCheckpointSignature {
+		t.Errorf("checkpoint of another stream, no current log: %+v", v)
+	}
 	// The database of another stream against these logs.
 	db2 := *db
 	db2.LogSignature.Random++
