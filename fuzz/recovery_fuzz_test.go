@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"testing/fstest"
 
@@ -88,5 +89,40 @@ func FuzzRecoveryPlan(f *testing.F) {
 		}
 		recovery.PlanSoft(in, nil)
 		recovery.PlanHard(&recovery.HardInput{Restore: fsys, Databases: dbs}, nil)
+	})
+}
+
+// FuzzRecoveryRemap resolves hostile logged paths through hostile restore
+// maps: a result must always lie inside the target folder.
+func FuzzRecoveryRemap(f *testing.F) {
+	for _, s := range [][2]string{
+		{`C:\Windows\System32\sru\SRUDB.dat`, `SRUDB.dat`},
+		{`\\OLDSERVER\c$\exchsrvr\MDBDATA\PRIV.EDB`, `\\NEWSERVER\d$\exchsrvr\MDBDATA\PRIV.EDB`},
+		{`..\..\etc\passwd`, `sub/x.edb`},
+		{`\\.\PhysicalDrive0`, `C:\x.edb`},
+		{"x\x00.edb", `a/../../b`},
+	} {
+		f.Add(s[0], s[1], true)
+	}
+	tgt := filepath.Join(f.TempDir(), "target") // need not exist
+	f.Fuzz(func(t *testing.T, logged, to string, useMap bool) {
+		var m *recovery.RestoreMap
+		var err error
+		if useMap {
+			m, err = recovery.NewRestoreMap([]string{tgt}, recovery.MapEntry{From: logged, To: to})
+			if err != nil {
+				return
+			}
+		} else {
+			m, _ = recovery.NewRestoreMap([]string{tgt})
+		}
+		p, err := m.Resolve(logged)
+		if err != nil {
+			return
+		}
+		rel, rerr := filepath.Rel(tgt, p)
+		if rerr != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) || filepath.IsAbs(rel) || rel == "." {
+			t.Fatalf("%q -> %q resolved to %q, outside %q", logged, to, p, tgt)
+		}
 	})
 }
