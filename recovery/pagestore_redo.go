@@ -347,9 +347,10 @@ func gateStructural(s *PageStore, r eselog.Record, opt RedoOptions, res *RedoRes
 // between MacroBegin and MacroCommit that share the macro's dbtime, in
 // log order). A split macro — its Split/Split2 records, root level first,
 // and the Insert, Replace or FlagInsertAndReplaceData that caused it — is
-// redone with RedoSplit; any other record of the macro with RedoRecord.
-// Merge and PageMove records that must change a page give an error
-// wrapping ErrRedoNotImplemented.
+// redone with RedoSplit, a merge macro (its Merge/Merge2 records) with
+// RedoMerge, any other record of the macro with RedoRecord. PageMove
+// records that must change a page give an error wrapping
+// ErrRedoNotImplemented.
 func RedoMacro(s *PageStore, recs []eselog.Record, opt RedoOptions) (RedoResult, error) {
 	var all RedoResult
 	var levels []SplitLevel
@@ -357,13 +358,28 @@ func RedoMacro(s *PageStore, recs []eselog.Record, opt RedoOptions) (RedoResult,
 	var dbtime uint64
 	var haveOp bool
 	var rest []eselog.Record
+	var merges []MergeLevel
+	var mergeDbtime uint64
 	for _, r := range recs {
 		if sr, ok := r.(*eselog.Split); ok {
 			levels = append(levels, splitLevelOf(sr))
 			dbtime = sr.DbTime()
 			continue
 		}
+		if mr, ok := r.(*eselog.Merge); ok {
+			merges = append(merges, mergeLevelOf(mr))
+			mergeDbtime = mr.DbTime()
+			continue
+		}
 		rest = append(rest, r)
+	}
+	if len(merges) > 0 {
+		res, err := RedoMerge(s, merges, mergeDbtime, opt.MayContainFutureData)
+		all.Pages = append(all.Pages, res.Pages...)
+		all.Skipped = append(all.Skipped, res.Skipped...)
+		if err != nil {
+			return all, fmt.Errorf("recovery: redo merge macro (dbtime %#x): %w", mergeDbtime, err)
+		}
 	}
 	if len(levels) > 0 {
 		var others []eselog.Record
@@ -416,5 +432,16 @@ func splitLevelOf(r *eselog.Split) SplitLevel {
 		SplitPageFlags: ese.PageFlags(r.SplitPageFlags), CbUncFreeSrc: int(r.CbUncFreeSrc), CbUncFreeDest: int(r.CbUncFreeDest),
 		ILinePrefixSplit: int(r.ILinePrefixSplit), ILinePrefixNew: int(r.ILinePrefixNew), KeyParent: r.KeyParent,
 		PrefixSplitOld: r.PrefixSplitOld, PrefixSplitNew: r.PrefixSplitNew, HasPreImage: len(r.PageBeforeImage) > 0,
+	}
+}
+
+// mergeLevelOf converts a Merge/Merge2 record.
+func mergeLevelOf(r *eselog.Merge) MergeLevel {
+	return MergeLevel{
+		Pgno: r.Pgno(), DbTimeBefore: r.DbTimeBefore(), PgnoRight: r.PgnoRight, DbTimeRightBefore: r.DbtimeRightBefore,
+		PgnoLeft: r.PgnoLeft, DbTimeLeftBefore: r.DbtimeLeftBefore, DbTimeParentBefore: r.DbtimeParentBefore,
+		ILine: r.ILine(), Flags: int(r.MergeFlags), Type: int(r.MergeType), ILineMerge: int(r.ILineMerge),
+		CbSizeTotal: int(r.CbSizeTotal), CbSizeMaxTotal: int(r.CbSizeMaxTotal), CbUncFreeDest: int(r.CbUncFreeDest),
+		KeyParentSep: r.KeyParentSep, HasPreImage: len(r.PageBeforeImage) > 0,
 	}
 }

@@ -1,0 +1,117 @@
+package recovery
+
+import (
+	"bytes"
+	"encoding/binary"
+	"testing"
+
+	"github.com/dsnet/golib/memfile"
+
+	"github.com/esekit/esekit/ese"
+	"github.com/esekit/esekit/internal/testcorpus"
+)
+
+// TestRedoFullRightMergeOnRealPages merges a real leaf page of
+// dissect-esedb-testdbs/large.edb into its right sibling the way a
+// Merge2 macro describes a full-right merge (parent level: delete the
+// pointer; leaf level: move the nodes, relink, empty the page), and checks
+// the result: the right sibling holds the merged page's lines followed by
+// its own, keys and data unchanged; the merged page is empty and marked
+// Empty; the left sibling and the right sibling are linked to each other;
+// the parent lost the pointer to the merged page.
+func TestRedoFullRightMergeOnRealPages(t *testing.T) {
+	const ps = 32768
+	raw := testcorpus.Read(t, "dissect-esedb-testdbs/large.edb")
+	db := memfile.New(append([]byte{}, raw...))
+	s, err := NewPageStore(db, ps, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A parent with two adjacent leaf children L and R = L.next where L's
+	// nodes fit in R's free space and L has a left sibling.
+	var parentPg, lPg, rPg uint32
+	var parentLine int
+	for pg := uint32(1); pg <= s.LastPage() && lPg == 0; pg++ {
+		p, _ := s.Get(pg)
+		if p.Flags()&ese.PageParentOfLeaf == 0 || p.Flags()&ese.PageSpaceTree != 0 || p.Check() != nil {
+			continue
+		}
+		for i := 0; i+1 < p.Lines(); i++ {
+			a, _ := p.Node(i)
+			b, _ := p.Node(i + 1)
+			if len(a.Data) != 4 || len(b.Data) != 4 {
+				continue
+			}
+			l, _ := s.Get(binary.LittleEndian.Uint32(a.Data))
+			r, _ := s.Get(binary.LittleEndian.Uint32(b.Data))
+			if l == nil || r == nil || l.Check() != nil || r.Check() != nil || l.PrevPage() == 0 ||
+				l.NextPage() != binary.LittleEndian.Uint32(b.Data) || l.Lines() < 3 {
+				continue
+			}
+			used := (ps - l.HeaderSize()) - l.FreeBytes()
+			if used+64 < r.FreeBytes() {
+				parentPg, parentLine = pg, i
+				lPg, rPg = binary.LittleEndian.Uint32(a.Data), binary.LittleEndian.Uint32(b.Data)
+				break
+			}
+		}
+	}
+	if lPg == 0 {
+		t.Skip("no mergeable sibling pair in large.edb")
+	}
+	parent, _ := s.Get(parentPg)
+	l, _ := s.Get(lPg)
+	r, _ := s.Get(rPg)
+	leftPg := l.PrevPage()
+	left, _ := s.Get(leftPg)
+	lk, ld := keysOf(t, l)
+	rk, rd := keysOf(t, r)
+	pk, _ := keysOf(t, parent)
+	dbt := max(parent.DbTime(), l.DbTime(), r.DbTime(), left.DbTime()) + 5
+	levels := []MergeLevel{
+		{Pgno: parentPg, DbTimeBefore: parent.DbTime(), ILine: parentLine, Flags: MergeFlagDeleteNode},
+		{Pgno: lPg, DbTimeBefore: l.DbTime(), PgnoRight: rPg, DbTimeRightBefore: r.DbTime(), PgnoLeft: leftPg,
+			DbTimeLeftBefore: left.DbTime(), DbTimeParentBefore: parent.DbTime(), Flags: MergeFlagEmptyPage,
+			Type: MergeFullRight, ILineMerge: 0},
+	}
+	res, err := RedoMerge(s, levels, dbt, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Pages) != 4 {
+		t.Errorf("changed pages %v, want parent, merged, left and right", res.Pages)
+	}
+	for _, p := range []*Page{parent, l, r, left} {
+		p.Invalidate()
+		if err := p.Check(); err != nil {
+			t.Fatal(err)
+		}
+		if p.DbTime() != dbt {
+			t.Errorf("dbtime %#x, want %#x", p.DbTime(), dbt)
+		}
+	}
+	gk, gd := keysOf(t, r)
+	wk, wd := append(append([][]byte{}, lk...), rk...), append(append([][]byte{}, ld...), rd...)
+	if len(gk) != len(wk) {
+		t.Fatalf("right sibling has %d lines, want %d", len(gk), len(wk))
+	}
+	for i := range wk {
+		if !bytes.Equal(gk[i], wk[i]) || !bytes.Equal(gd[i], wd[i]) {
+			t.Fatalf("line %d of the merged right sibling differs", i)
+		}
+	}
+	if l.Lines() != 0 || l.Flags()&ese.PageEmpty == 0 {
+		t.Errorf("merged page: %d lines, flags %v", l.Lines(), l.Flags())
+	}
+	if left.NextPage() != rPg || r.PrevPage() != leftPg {
+		t.Errorf("siblings: left→%d, right←%d", left.NextPage(), r.PrevPage())
+	}
+	npk, npd := keysOf(t, parent)
+	if len(npk) != len(pk)-1 || binary.LittleEndian.Uint32(npd[parentLine]) != rPg {
+		t.Errorf("parent: %d lines (was %d), line %d → %x", len(npk), len(pk), parentLine, npd[parentLine])
+	}
+	// A second replay changes nothing.
+	if res, err := RedoMerge(s, levels, dbt, true); err != nil || len(res.Pages) != 0 {
+		t.Errorf("second replay: %v, changed %v", err, res.Pages)
+	}
+}
