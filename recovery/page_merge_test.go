@@ -115,3 +115,89 @@ func TestRedoFullRightMergeOnRealPages(t *testing.T) {
 		t.Errorf("second replay: %v, changed %v", err, res.Pages)
 	}
 }
+
+// TestRedoPartialRightMergeOnRealPages moves the upper lines of a real
+// leaf page to the start of its right sibling (a partial-right merge): the
+// parent's pointer to the page gets the new separator, sibling links stay.
+func TestRedoPartialRightMergeOnRealPages(t *testing.T) {
+	const ps = 32768
+	raw := testcorpus.Read(t, "dissect-esedb-testdbs/large.edb")
+	db := memfile.New(append([]byte{}, raw...))
+	s, _ := NewPageStore(db, ps, nil)
+	var parentPg, lPg, rPg uint32
+	var parentLine int
+	for pg := uint32(1); pg <= s.LastPage() && lPg == 0; pg++ {
+		p, _ := s.Get(pg)
+		if p.Flags()&ese.PageParentOfLeaf == 0 || p.Flags()&ese.PageSpaceTree != 0 || p.Check() != nil {
+			continue
+		}
+		for i := 0; i+1 < p.Lines(); i++ {
+			a, _ := p.Node(i)
+			b, _ := p.Node(i + 1)
+			if len(a.Data) != 4 || len(b.Data) != 4 {
+				continue
+			}
+			l, _ := s.Get(binary.LittleEndian.Uint32(a.Data))
+			r, _ := s.Get(binary.LittleEndian.Uint32(b.Data))
+			if l != nil && r != nil && l.Check() == nil && r.Check() == nil && l.Lines() >= 10 &&
+				l.NextPage() == binary.LittleEndian.Uint32(b.Data) && r.FreeBytes() > 4000 {
+				parentPg, parentLine = pg, i
+				lPg, rPg = binary.LittleEndian.Uint32(a.Data), binary.LittleEndian.Uint32(b.Data)
+				break
+			}
+		}
+	}
+	if lPg == 0 {
+		t.Skip("no sibling pair in large.edb")
+	}
+	parent, _ := s.Get(parentPg)
+	l, _ := s.Get(lPg)
+	r, _ := s.Get(rPg)
+	lk, ld := keysOf(t, l)
+	rk, _ := keysOf(t, r)
+	// Move lines from the last 3 (or fewer, to fit).
+	im := len(lk) - 3
+	for im < len(lk)-1 {
+		sz := 0
+		for i := im; i < len(lk); i++ {
+			sz += len(lk[i]) + len(ld[i]) + 8
+		}
+		if sz < r.FreeBytes()-100 {
+			break
+		}
+		im++
+	}
+	sep := lk[im-1]
+	dbt := max(parent.DbTime(), l.DbTime(), r.DbTime()) + 5
+	levels := []MergeLevel{
+		{Pgno: parentPg, DbTimeBefore: parent.DbTime(), ILine: parentLine, Flags: MergeFlagKeyChange},
+		{Pgno: lPg, DbTimeBefore: l.DbTime(), PgnoRight: rPg, DbTimeRightBefore: r.DbTime(),
+			DbTimeParentBefore: parent.DbTime(), Type: MergePartialRight, ILineMerge: im, KeyParentSep: sep},
+	}
+	if _, err := RedoMerge(s, levels, dbt, false); err != nil {
+		t.Fatal(err)
+	}
+	k1, _ := keysOf(t, l)
+	k2, d2 := keysOf(t, r)
+	if len(k1) != im || len(k2) != len(rk)+len(lk)-im {
+		t.Fatalf("after partial merge: %d and %d lines", len(k1), len(k2))
+	}
+	for i := im; i < len(lk); i++ {
+		if !bytes.Equal(k2[i-im], lk[i]) || !bytes.Equal(d2[i-im], ld[i]) {
+			t.Fatalf("moved line %d differs", i)
+		}
+	}
+	pk, pd := keysOf(t, parent)
+	if !bytes.Equal(pk[parentLine], sep) || binary.LittleEndian.Uint32(pd[parentLine]) != lPg {
+		t.Errorf("parent pointer: key %x → %x", pk[parentLine], pd[parentLine])
+	}
+	if l.NextPage() != rPg || r.PrevPage() != lPg {
+		t.Error("partial merge changed sibling links")
+	}
+	for _, p := range []*Page{parent, l, r} {
+		p.Invalidate()
+		if err := p.Check(); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
