@@ -166,23 +166,17 @@ func destRel(p string, fromMap bool) (string, error) {
 		return "", err
 	}
 	n := strings.ReplaceAll(p, "/", `\`)
+	abs := strings.HasPrefix(n, `\`)
+	if len(n) >= 2 && n[1] == ':' && isDriveLetter(n[0]) {
+		// Drive-relative "C:x.edb" or absolute "C:\x.edb": drop the drive.
+		n, abs = n[2:], true
+	}
 	comps := winComponents(n)
 	if len(comps) == 0 {
-		return "", fmt.Errorf("%w: empty path", ErrUnsafePath)
+		return "", fmt.Errorf("%w: %q names no file", ErrUnsafePath, p)
 	}
-	abs := strings.HasPrefix(n, `\`) || (len(n) >= 2 && n[1] == ':')
 	if strings.HasPrefix(n, `\\`) && len(comps) < 3 {
 		return "", fmt.Errorf("%w: UNC path %q names no file", ErrUnsafePath, p)
-	}
-	if len(n) >= 2 && n[1] == ':' {
-		// Drive-relative "C:x.edb" or absolute "C:\x.edb": drop the drive.
-		comps[0] = comps[0][2:]
-		if comps[0] == "" {
-			comps = comps[1:]
-		}
-		if len(comps) == 0 {
-			return "", fmt.Errorf("%w: %q names no file", ErrUnsafePath, p)
-		}
 	}
 	if abs || !fromMap {
 		comps = comps[len(comps)-1:]
@@ -271,3 +265,5 @@ func within(dir, p string) bool {
 	rel, err := filepath.Rel(filepath.Clean(dir), filepath.Clean(p))
 	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
 }
+
+func isDriveLetter(c byte) bool { return c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' }
