@@ -44,6 +44,11 @@ type RecoverOptions struct {
 	Databases []DatabaseFile
 	// CacheBytes bounds the page cache of each database (0: 256 MiB).
 	CacheBytes int64
+	// MaxFileBytes, when positive, bounds the size a log may grow a
+	// database to (ExtendDB, new pages): a record beyond it stops
+	// recovery with an error wrapping ese.ErrDatabaseCorrupted. Without
+	// it the bound is the engine's, 2^32 pages.
+	MaxFileBytes int64
 	// Progress, when set, is called as logs are replayed.
 	Progress func(Progress)
 	// OnEvent and Logger receive every event (see Options).

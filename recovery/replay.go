@@ -426,6 +426,9 @@ func (rp *replayer) dispatch(rec eselog.Record) error {
 		if !ok {
 			return rp.skip(db)
 		}
+		if err := rp.checkSize(db, r.PgnoLast, rec); err != nil {
+			return err
+		}
 		if err := db.store.Extend(r.PgnoLast); err != nil {
 			return err
 		}
@@ -493,6 +496,11 @@ func (rp *replayer) pageRecord(rec eselog.Record, procid uint16, dbid uint8, dbt
 		}
 		s.macro.recs = append(s.macro.recs, rec)
 		return nil
+	}
+	if pr, isPage := rec.(eselog.PageRecord); isPage {
+		if err := rp.checkSize(db, pr.Pgno(), rec); err != nil {
+			return err
+		}
 	}
 	if _, isRPM := rec.(*eselog.RootPageMove); isRPM {
 		return fmt.Errorf("recovery: redo %v at %v: %w (outside a macro)", rec.Type(), rec.Pos(), ErrRedoNotImplemented)
@@ -881,4 +889,18 @@ func (rp *replayer) endPositions() (undo, shutdown ese.LogPos) {
 		return rp.plan.Start, rp.plan.Start
 	}
 	return nextLogPositions(l.End, l.Legacy(), l.Header.FileSectors, uint16(l.Header.DataSectors()), !rp.lastWasShutdown)
+}
+
+// checkSize refuses a record that would grow a database past
+// RecoverOptions.MaxFileBytes.
+func (rp *replayer) checkSize(db *dbRun, pgno uint32, rec eselog.Record) error {
+	limit := rp.opts.MaxFileBytes
+	if limit <= 0 {
+		return nil
+	}
+	if need := (int64(pgno) + 3) * int64(db.pageSize); need > limit {
+		return rp.redoError(db, ese.NewFormatError("log record", -1, ese.ErrDatabaseCorrupted,
+			"%v at %v names page %d: the database would exceed the %d-byte limit", rec.Type(), rec.Pos(), pgno, limit))
+	}
+	return nil
 }
