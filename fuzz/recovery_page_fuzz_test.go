@@ -5,6 +5,8 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/dsnet/golib/memfile"
+
 	"github.com/esekit/esekit/internal/testcorpus"
 	"github.com/esekit/esekit/recovery"
 )
@@ -113,4 +115,43 @@ func recoveryPageOps(t *testing.T, page, ops []byte) {
 			}
 		}
 	}
+}
+
+// FuzzRecoveryStructural runs split and merge redo with hostile pages and
+// parameters: three copies of the input page (pages 1-3, one mutated by
+// the parameters) in a small store; nothing may panic.
+func FuzzRecoveryStructural(f *testing.F) {
+	for _, b := range recoveryPageSeeds()[:min(2, len(recoveryPageSeeds()))] {
+		f.Add(b, []byte{1, 2, 3, 1, 2, 0, 5, 9})
+	}
+	f.Add(syntheticRecoveryPage(4096), []byte{2, 1, 0, 1, 1, 2, 0, 0})
+	f.Add(syntheticRecoveryPage(4096), []byte{1, 1, 1, 0, 2, 1, 3, 0})
+	f.Fuzz(func(t *testing.T, page, params []byte) {
+		const ps = 4096
+		if len(params) < 8 {
+			return
+		}
+		buf := make([]byte, 6*ps)
+		for pg := 1; pg <= 3; pg++ {
+			copy(buf[(pg+1)*ps:(pg+2)*ps], page)
+		}
+		s, err := recovery.NewPageStore(memfile.New(buf), ps, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := func(i int) uint32 { return uint32(params[i]%4) + 1 }
+		small := func(i int) int { return int(params[i] % 8) }
+		dbt := uint64(1) << 40
+		sl := []recovery.SplitLevel{{Pgno: p(0), DbTimeBefore: recovery.DbTimeNil},
+			{Pgno: p(1), DbTimeBefore: recovery.DbTimeNil, PgnoNew: p(2), PgnoRight: p(3) % 4, PgnoParent: p(0),
+				DbTimeParentBefore: recovery.DbTimeNil, DbTimeRightBefore: recovery.DbTimeNil,
+				Type: small(4) % 3, Oper: small(5) % 4, ILineOper: small(6), ILineSplit: small(7), CLines: small(6) + small(7),
+				ILinePrefixSplit: small(4) - 1, ILinePrefixNew: small(5) - 1, KeyParent: params[:3], PrefixSplitNew: params[1:4]}}
+		recovery.RedoSplit(s, sl, recovery.SplitOperation{Key: params, Data: params[2:]}, dbt, true)
+		ml := []recovery.MergeLevel{{Pgno: p(0), DbTimeBefore: recovery.DbTimeNil, ILine: small(3), Flags: small(4)},
+			{Pgno: p(1), DbTimeBefore: recovery.DbTimeNil, PgnoRight: p(2) % 4, PgnoLeft: p(3) % 4,
+				DbTimeLeftBefore: recovery.DbTimeNil, DbTimeRightBefore: recovery.DbTimeNil, DbTimeParentBefore: recovery.DbTimeNil,
+				Flags: small(5), Type: small(6), ILineMerge: small(7), KeyParentSep: params[:2]}}
+		recovery.RedoMerge(s, ml, dbt+1, true)
+	})
 }
