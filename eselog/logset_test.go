@@ -310,6 +310,10 @@ func TestScanScenarios(t *testing.T) {
 		{name: "truncated log", edit: func(t *testing.T, dir string) {
 			os.Truncate(filepath.Join(dir, "SRU0004F.log"), 32768)
 		}, problem: ProblemSizeMismatch, pcode: ese.ErrLogFileSizeMismatch, code: ese.ErrLogFileSizeMismatch},
+		{name: "duplicate generation under 5- and 8-digit names", edit: copyAs("SRU00050.log", "SRU00000050.log"),
+			problem: ProblemDuplicate, pcode: 0, code: 0, gens: []int32{0x4e, 0x4f, 0x50, 0x51, 0x52}},
+		{name: "copy of a log under another name", edit: copyAs("SRU00050.log", "SRU00050 - Copy.log"),
+			problem: ProblemNameMismatch, pcode: ese.ErrLogGenerationMismatch, code: 0},
 		{name: "previous-checksum chain broken", edit: func(t *testing.T, dir string) {
 			editHeader(t, filepath.Join(dir, "SRU.log"), func(h []byte) { h[653] ^= 0x40 })
 		}, problem: ProblemChecksumChain, pcode: ese.ErrLogSequenceChecksumMismatch, code: ese.ErrLogSequenceChecksumMismatch},
