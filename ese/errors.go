@@ -83,9 +83,11 @@ const (
 	ErrPageSizeMismatch                    Error = -1213
 	ErrAttachedDatabaseMismatch            Error = -1216
 	ErrInvalidCreateDbVersion              Error = -1225
+	ErrDatabaseIncompleteIncrementalReseed Error = -1226
 	ErrFileNotFound                        Error = -1811
 	ErrFileInvalidType                     Error = -1812
 	ErrLogCorrupted                        Error = -1852
+	ErrDatabaseIncompleteRevert            Error = -1935
 	ErrFileIOBeyondEOF                     Error = -4001
 )
 
@@ -162,9 +164,11 @@ var errTable = map[Error]errInfo{
 	-1213: {"JET_errPageSizeMismatch", "page size differs from the one expected"},
 	-1216: {"JET_errAttachedDatabaseMismatch", "the attach information does not match the database header"},
 	-1225: {"JET_errInvalidCreateDbVersion", "cannot replay a database creation of this version"},
+	-1226: {"JET_errDatabaseIncompleteIncrementalReseed", "an incremental reseed of the database did not finish"},
 	-1811: {"JET_errFileNotFound", "file not found"},
 	-1812: {"JET_errFileInvalidType", "wrong file type at header offset 667"},
 	-1852: {"JET_errLogCorrupted", "the log files could not be interpreted"},
+	-1935: {"JET_errDatabaseIncompleteRevert", "a revert of the database to a snapshot did not finish"},
 	-4001: {"JET_errFileIOBeyondEOF", "read beyond the end of the file"},
 }
 

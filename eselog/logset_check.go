@@ -249,9 +249,9 @@ func (s *Set) Check(db *Database, ckpt *CheckpointInfo) Verdict {
 	case ese.DBStateJustCreated:
 		return set(ese.ErrDatabaseCorrupted, "the database's creation never finished (JustCreated); recovery defers it and it cannot be attached")
 	case ese.DBStateIncrementalReseedInProgress:
-		return set(ese.Error(-1226), "an incremental reseed of the database did not finish (JET_errDatabaseIncompleteIncrementalReseed)")
+		return set(ese.ErrDatabaseIncompleteIncrementalReseed, "an incremental reseed of the database did not finish (JET_errDatabaseIncompleteIncrementalReseed)")
 	case ese.DBStateRevertInProgress:
-		return set(ese.Error(-1935), "a revert of the database did not finish (JET_errDatabaseIncompleteRevert)")
+		return set(ese.ErrDatabaseIncompleteRevert, "a revert of the database did not finish (JET_errDatabaseIncompleteRevert)")
 	default:
 		return set(ese.ErrDatabaseCorrupted, "database state %s is not one recovery accepts", db.State)
 	}
