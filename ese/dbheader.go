@@ -415,12 +415,15 @@ func (h *DBHeader) Put(b []byte) {
 // Encode returns a header page of pageSize bytes (0: EffectivePageSize()):
 // the fields, Tail, zeros, and a freshly computed header checksum at offset
 // 0 (h.Checksum is not used or changed). For a decoded header whose
-// checksum was good this gives back the page byte for byte.
+// checksum was good this gives back the page byte for byte. The size is
+// kept between 752 bytes and MaxPageSize and rounded down to a multiple of
+// 8, so a PageSize field taken from a damaged file cannot make Encode
+// allocate more than 32 KiB.
 func (h *DBHeader) Encode(pageSize int) []byte {
 	if pageSize <= 0 {
 		pageSize = h.EffectivePageSize()
 	}
-	pageSize = max(pageSize, DBHeaderSize+4) &^ 7 // HeaderChecksum needs a multiple of 8
+	pageSize = min(max(pageSize, DBHeaderSize+4), MaxPageSize) &^ 7 // HeaderChecksum needs a multiple of 8
 	b := make([]byte, pageSize)
 	h.Put(b)
 	bin.PutU32(b, 0, HeaderChecksum(b))

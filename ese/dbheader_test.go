@@ -245,3 +245,31 @@ func TestReadDBHeaderShadow(t *testing.T) {
 		t.Errorf("garbage: %v", err)
 	}
 }
+
+// A PageSize field from a damaged file must not size Encode's page: the
+// field is a u32, and 0xFFFFFFFF once made Encode(0) allocate 4 GiB.
+func TestDBHeaderEncodeBoundsPageSize(t *testing.T) {
+	for _, tc := range []struct {
+		field uint32
+		arg   int
+		want  int
+	}{
+		{0xFFFFFFFF, 0, MaxPageSize},
+		{1 << 20, 0, MaxPageSize},
+		{0, 0, DefaultPageSize},
+		{8192, 0, 8192},
+		{8192, 1 << 30, MaxPageSize},
+		{8192, 100, DBHeaderSize + 4},
+		{8192, 4099, 4096},
+	} {
+		h := &DBHeader{Magic: DBMagic, PageSize: tc.field}
+		b := h.Encode(tc.arg)
+		if len(b) != tc.want {
+			t.Errorf("PageSize %#x, Encode(%d): %d bytes, want %d", tc.field, tc.arg, len(b), tc.want)
+			continue
+		}
+		if bin.U32(b, 0) != HeaderChecksum(b) || bin.U32(b, 4) != DBMagic {
+			t.Errorf("PageSize %#x, Encode(%d): checksum or magic wrong", tc.field, tc.arg)
+		}
+	}
+}
