@@ -105,11 +105,13 @@ func decodeHeader(page []byte) *Header {
 	return h
 }
 
-// Put stores h in page (a whole page, zeroed first) and sets the stored
-// checksum to the one computed over the page. h.Checksum is not changed.
-// A Tail longer than the page is cut.
+// Put stores h at the start of page, which must hold at least HeaderSize
+// bytes: the fields as they are (Checksum included, not recomputed), then
+// Tail (as much as fits) after them. Bytes of page past the header and
+// Tail are left unchanged. This is ese.DBHeader.Put's contract; Encode
+// gives a whole page with its checksum computed.
 func (h *Header) Put(page []byte) {
-	clear(page)
+	bin.PutU32(page, 0, h.Checksum)
 	copy(page[4:40], h.PageHeaderRest[:])
 	h.Backup.Put(page[offBackup:])
 	h.DBSignature.Put(page[offDBSignature:])
@@ -120,14 +122,21 @@ func (h *Header) Put(page []byte) {
 	h.GenMaxRequiredTime.Put(page[offGenMaxReqTime:])
 	h.GenMaxCommittedTime.Put(page[offGenMaxComTime:])
 	copy(page[HeaderSize:], h.Tail)
-	bin.PutU32(page, 0, ese.HeaderChecksum(page))
 }
 
-// Encode returns the header as a page of pageSize bytes with its checksum
-// computed. For a header decoded from a good page it gives back that page.
+// Encode returns the header as a page of pageSize bytes (0: 4096) with its
+// checksum computed (h.Checksum is not used or changed). For a header
+// decoded from a good page it gives back that page. Like
+// ese.DBHeader.Encode it never fails: the size is kept between 152 bytes
+// and ese.MaxPageSize and rounded down to a multiple of 8.
 func (h *Header) Encode(pageSize int) []byte {
+	if pageSize <= 0 {
+		pageSize = ese.DefaultPageSize
+	}
+	pageSize = min(max(pageSize, HeaderSize+7), ese.MaxPageSize) &^ 7 // HeaderChecksum needs a multiple of 8
 	page := make([]byte, pageSize)
 	h.Put(page)
+	bin.PutU32(page, 0, ese.HeaderChecksum(page))
 	return page
 }
 

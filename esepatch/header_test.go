@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/esekit/esekit/ese"
+	"github.com/esekit/esekit/internal/bin"
 	"github.com/esekit/esekit/internal/testcorpus"
 )
 
@@ -203,5 +204,42 @@ func TestHeaderTailRoundTrip(t *testing.T) {
 	}
 	if !bytes.Equal(h2.Encode(4096), page) {
 		t.Error("not byte-exact")
+	}
+}
+
+// Encode never panics and never sizes its page from a caller's mistake:
+// a size below the 148-byte PATCHHDR once panicked in Put.
+func TestHeaderEncodeSizes(t *testing.T) {
+	h := seedHeader()
+	for _, tc := range []struct{ arg, want int }{
+		{0, 4096}, {-1, 4096}, {1, 152}, {HeaderSize, 152}, {2048, 2048}, {4099, 4096}, {1 << 30, ese.MaxPageSize},
+	} {
+		page := h.Encode(tc.arg)
+		if len(page) != tc.want {
+			t.Errorf("Encode(%d): %d bytes, want %d", tc.arg, len(page), tc.want)
+			continue
+		}
+		if bin.U32(page, 0) != ese.HeaderChecksum(page) || bin.U32(page, offGenMaxRequired) != h.GenMaxRequired {
+			t.Errorf("Encode(%d): checksum or fields wrong", tc.arg)
+		}
+	}
+}
+
+// Put follows ese.DBHeader.Put: the stored checksum as it is, and the
+// caller's bytes past the header untouched.
+func TestHeaderPutKeepsChecksumAndRest(t *testing.T) {
+	h := seedHeader()
+	h.Checksum = 0x01020304
+	page := bytes.Repeat([]byte{0xEE}, 2048)
+	h.Put(page)
+	if bin.U32(page, 0) != 0x01020304 {
+		t.Errorf("Put wrote checksum %#x, want the stored 0x01020304", bin.U32(page, 0))
+	}
+	if page[HeaderSize] != 0xEE || page[2047] != 0xEE {
+		t.Error("Put changed bytes past the header")
+	}
+	got := decodeHeader(page)
+	if got.Backup != h.Backup || got.DBSignature != h.DBSignature || got.GenMaxCommitted != h.GenMaxCommitted {
+		t.Errorf("Put/decode: %+v, want %+v", got, h)
 	}
 }
