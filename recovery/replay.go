@@ -191,6 +191,21 @@ func (rp *replayer) replayLog(i int, pl PlanLog, l *eselog.Log) error {
 		if err != nil {
 			return fmt.Errorf("recovery: log %s: %w", pl.File, err)
 		}
+		if pageRecordTypes[raw.Type] {
+			// Fast path: a page record of a database this recovery does
+			// not replay is not decoded.
+			if dbid, ok := raw.DBID(); ok {
+				if db := rp.byDBID[dbid]; db == nil || !db.active {
+					rp.lastWasShutdown, rp.lastWasQuit = false, false
+					rp.records++
+					rp.logBytes += int64(len(raw.Bytes))
+					if rp.opts.stopAfter > 0 && rp.records >= rp.opts.stopAfter {
+						return errStopped
+					}
+					continue
+				}
+			}
+		}
 		rec, err := eselog.DecodeRecord(raw.Bytes, raw.Pos)
 		if err != nil {
 			return fmt.Errorf("recovery: log %s at %v: %w", pl.File, raw.Pos, err)
@@ -814,7 +829,7 @@ func (rp *replayer) shrink(dbid uint8, at ese.LogPos, pgnoLast, pgnoStart, cpg u
 			}
 		}
 	}
-	st, err := NewPageStore(db.file, db.pageSize, &PageStoreOptions{CacheBytes: rp.opts.CacheBytes})
+	st, err := NewPageStore(db.pageFile(rp.opts), db.pageSize, &PageStoreOptions{CacheBytes: rp.opts.CacheBytes})
 	if err != nil {
 		return err
 	}
@@ -904,3 +919,19 @@ func (rp *replayer) checkSize(db *dbRun, pgno uint32, rec eselog.Record) error {
 	}
 	return nil
 }
+
+// pageRecordTypes are the record types built on LRPAGE_ (and
+// RootPageMove): they change pages of the database their dbid names and
+// nothing else.
+var pageRecordTypes = func() (m [256]bool) {
+	for _, t := range []eselog.RecordType{
+		eselog.RecCreateMultipleExtentFDP, eselog.RecCreateSingleExtentFDP, eselog.RecConvertFDP, eselog.RecSplit, eselog.RecMerge,
+		eselog.RecInsert, eselog.RecFlagInsert, eselog.RecFlagInsertAndReplaceData, eselog.RecFlagDelete, eselog.RecReplace,
+		eselog.RecReplaceD, eselog.RecDelete, eselog.RecUndoInfo, eselog.RecDelta, eselog.RecSetExternalHeader, eselog.RecUndo,
+		eselog.RecEmptyTree, eselog.RecConvertFDP2, eselog.RecSplit2, eselog.RecMerge2, eselog.RecScrub, eselog.RecPageMove,
+		eselog.RecDelta64, eselog.RecNewPage, eselog.RecRootPageMove,
+	} {
+		m[t] = true
+	}
+	return m
+}()
