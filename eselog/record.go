@@ -41,9 +41,9 @@ func (r *RecordBase) Pos() ese.LogPos { return r.At }
 // RecordSize(b) (fragments already reassembled). pos is the record's log
 // position as the engine assigns it. The returned record does not retain b.
 //
-// A buffer too short for the record gives an error wrapping ErrShortRecord;
-// a type the engine cannot size, or trailing bytes, give a *ese.FormatError
-// wrapping ese.ErrLogFileCorrupt.
+// Every error is a *ese.FormatError wrapping ese.ErrLogFileCorrupt: a type
+// the engine cannot size, trailing bytes, or a buffer too short for the
+// record (that error also wraps ErrShortRecord).
 func DecodeRecord(b []byte, pos ese.LogPos) (Record, error) {
 	n, err := checkWhole(b)
 	if err != nil {

@@ -2,7 +2,6 @@ package eselog
 
 import (
 	"encoding/binary"
-	"fmt"
 	"slices"
 
 	"github.com/esekit/esekit/ese"
@@ -16,7 +15,7 @@ func checkWhole(b []byte) (int, error) {
 		return 0, err
 	}
 	if len(b) < n {
-		return 0, fmt.Errorf("eselog: %s record of %d bytes, have %d: %w", RecordType(b[0]), n, len(b), ErrShortRecord)
+		return 0, shortRecord(len(b), "%s record of %d bytes, have %d", RecordType(b[0]), n, len(b))
 	}
 	if len(b) > n {
 		return 0, ese.NewFormatError("log record", int64(n), ese.ErrLogFileCorrupt,

@@ -14,6 +14,18 @@ import (
 // reader that sees it can fetch more bytes and retry.
 var ErrShortRecord = errors.New("eselog: buffer ends inside a log record")
 
+// shortRecordCode is what a short-buffer error wraps: ErrShortRecord, so a
+// reader knows to fetch more bytes, and ese.ErrLogFileCorrupt, because for
+// a decoder the record is truncated (every decoder error wraps an
+// ese.Error).
+var shortRecordCode = fmt.Errorf("%w; %w", ese.ErrLogFileCorrupt, ErrShortRecord)
+
+// shortRecord builds the *ese.FormatError for a buffer of have bytes that
+// ends inside a record.
+func shortRecord(have int, format string, args ...any) error {
+	return &ese.FormatError{What: "log record", Offset: int64(have), Msg: fmt.Sprintf(format, args...), Err: shortRecordCode}
+}
+
 // fixedSizes is the engine's mplrtypn: the size of each type's fixed
 // structure (CbLGFixedSizeOfRec). 0 marks types with no structure.
 var fixedSizes = [RecTypeMax]uint16{
@@ -87,7 +99,8 @@ func (t RecordType) Valid() bool {
 // RecordSize returns the total size in bytes of the record that starts at
 // b[0], exactly as the engine's CbLGSizeOfRec computes it. b may extend past
 // the record. When b is too short to hold the fields the size is computed
-// from, the error wraps ErrShortRecord. A type the engine cannot size
+// from, the error (a *ese.FormatError) wraps ErrShortRecord and
+// ese.ErrLogFileCorrupt. A type the engine cannot size
 // (obsolete types, PrepRollback, DbList, values ≥ RecTypeMax) gives a
 // *ese.FormatError wrapping ese.ErrLogFileCorrupt.
 //
@@ -95,7 +108,7 @@ func (t RecordType) Valid() bool {
 // bound it (a record never exceeds what its segments or sectors hold).
 func RecordSize(b []byte) (int, error) {
 	if len(b) == 0 {
-		return 0, fmt.Errorf("eselog: empty buffer: %w", ErrShortRecord)
+		return 0, shortRecord(0, "empty buffer")
 	}
 	t := RecordType(b[0])
 	if !t.Valid() {
@@ -107,8 +120,7 @@ func RecordSize(b []byte) (int, error) {
 		return fixed, nil
 	}
 	if len(b) < fixed {
-		return 0, fmt.Errorf("eselog: %s record needs %d bytes to be sized, have %d: %w",
-			t, fixed, len(b), ErrShortRecord)
+		return 0, shortRecord(len(b), "%s record needs %d bytes to be sized, have %d", t, fixed, len(b))
 	}
 	n := uint64(fixed) + variablePart(t, b)
 	if n > math.MaxInt32 {

@@ -409,3 +409,31 @@ func TestRecordsMarshalJSON(t *testing.T) {
 		}
 	}
 }
+
+// Every decoder error is a *ese.FormatError wrapping an ese.Error; a short
+// buffer also keeps ErrShortRecord for readers that fetch more.
+func TestRecordErrorsWrapEseError(t *testing.T) {
+	ins := make([]byte, FixedSize(RecInsert))
+	ins[0] = byte(RecInsert)
+	for name, b := range map[string][]byte{
+		"empty":         nil,
+		"short fixed":   ins[:10],
+		"short whole":   append(append([]byte{}, ins...), 0)[:FixedSize(RecInsert)-1],
+		"trailing":      append([]byte{byte(RecBegin), 1, 0, 0}, 0),
+		"no size":       {byte(RecTypeMax)},
+		"prep rollback": {byte(RecPrepRollback), 0, 0},
+	} {
+		_, err := DecodeRecord(b, ese.LogPos{})
+		var fe *ese.FormatError
+		if !errors.As(err, &fe) || !errors.Is(err, ese.ErrLogFileCorrupt) {
+			t.Errorf("%s: %v is not a FormatError wrapping ErrLogFileCorrupt", name, err)
+		}
+		if short := name == "empty" || name[:5] == "short"; errors.Is(err, ErrShortRecord) != short {
+			t.Errorf("%s: errors.Is(ErrShortRecord) = %v, want %v", name, !short, short)
+		}
+	}
+	var code ese.Error
+	if _, err := RecordSize(ins[:3]); !errors.As(err, &code) || code != ese.ErrLogFileCorrupt {
+		t.Errorf("RecordSize short: errors.As gives %v", code)
+	}
+}
