@@ -153,5 +153,9 @@ func FuzzRecoveryStructural(f *testing.F) {
 				DbTimeLeftBefore: recovery.DbTimeNil, DbTimeRightBefore: recovery.DbTimeNil, DbTimeParentBefore: recovery.DbTimeNil,
 				Flags: small(5), Type: small(6), ILineMerge: small(7), KeyParentSep: params[:2]}}
 		recovery.RedoMerge(s, ml, dbt+1, true)
+		recovery.RedoPageMove(s, recovery.PageMoveParams{PgnoSource: p(0), PgnoDest: p(1) + 1, PgnoLeft: p(2) % 4, PgnoRight: p(3) % 4,
+			PgnoParent: p(4), DbTimeSourceBefore: recovery.DbTimeNil, DbTimeLeftBefore: recovery.DbTimeNil,
+			DbTimeRightBefore: recovery.DbTimeNil, DbTimeParentBefore: recovery.DbTimeNil, ILineParent: small(5),
+			Header: page[:min(len(page), small(6)*12)], Trailer: params}, dbt+2, small(7)&1 == 0)
 	})
 }

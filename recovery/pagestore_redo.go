@@ -55,9 +55,10 @@ func IsPageRedoRecord(r eselog.Record) bool {
 // Replace, ReplaceD, FlagDelete, Delete, Delta, Delta64,
 // SetExternalHeader), NewPage, CreateSingleExtentFDP,
 // CreateMultipleExtentFDP, ConvertFDP2, EmptyTree and ExtendDB; UndoInfo
-// is accepted and changes nothing. Split, Merge and PageMove are checked
-// against every page they name and skipped when all are already newer
-// (otherwise ErrRedoNotImplemented). Records inside a macro must go
+// is accepted and changes nothing; PageMove is redone with RedoPageMove.
+// Split and Merge belong in macros (RedoMacro); given alone they are only
+// checked against every page they name and skipped when all are already
+// newer (otherwise ErrRedoNotImplemented). Records inside a macro must go
 // through RedoMacro. It applies only the page dbtime
 // gates; the session, macro and database gates of LOGSTREAM.md §3.2 are
 // the caller's. Changed pages are marked dirty in s. Other page-touching
@@ -163,7 +164,13 @@ func RedoRecord(s *PageStore, r eselog.Record, opt RedoOptions) (RedoResult, err
 		err = s.Extend(r.PgnoLast)
 	case *eselog.EmptyTree:
 		err = redoEmptyTree(s, r, opt, &res)
-	case *eselog.Split, *eselog.Merge, *eselog.PageMove:
+	case *eselog.PageMove:
+		res, err = RedoPageMove(s, PageMoveParams{PgnoSource: r.Pgno(), PgnoDest: r.PgnoDest, PgnoLeft: r.PgnoLeft,
+			PgnoRight: r.PgnoRight, PgnoParent: r.PgnoParent, DbTimeSourceBefore: r.DbTimeBefore(),
+			DbTimeLeftBefore: r.DbtimeLeftBefore, DbTimeRightBefore: r.DbtimeRightBefore,
+			DbTimeParentBefore: r.DbtimeParentBefore, Objid: r.ObjidFDP, ILineParent: int(r.ILineParent),
+			MoveFlags: r.MoveFlags, Header: r.PageHeaderBytes, Trailer: r.PageTrailerBytes}, r.DbTime(), opt.MayContainFutureData)
+	case *eselog.Split, *eselog.Merge:
 		err = gateStructural(s, r, opt, &res)
 	case *eselog.UndoInfo:
 		// Redo never changes a page for UndoInfo: it only feeds the
