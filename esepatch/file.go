@@ -114,7 +114,8 @@ func Decode(b []byte) (*File, error) { return Open(bytes.NewReader(b)) }
 //
 // Errors (FormatError): no header copy verifies → ese.ErrBadPatchPage
 // (-535); the file is shorter than two pages or not a whole number of
-// pages → ese.ErrBadPatchPage; too many images → ese.ErrBadPatchPage.
+// pages, or ends while it is read → ese.ErrBadPatchPage; too many images →
+// ese.ErrBadPatchPage. Other read errors are returned wrapped.
 func Open(r io.ReaderAt) (*File, error) {
 	size, err := bin.Size(r)
 	if err != nil {
@@ -122,7 +123,7 @@ func Open(r io.ReaderAt) (*File, error) {
 	}
 	head, err := bin.ReadAt(r, 0, int(min(size, 2*ese.MaxPageSize)))
 	if err != nil {
-		return nil, fmt.Errorf("esepatch: reading patch header: %w", err)
+		return nil, readError("patch header", 0, err)
 	}
 	ps, ok := DetectPageSize(head, size)
 	if !ok {
@@ -133,10 +134,11 @@ func Open(r io.ReaderAt) (*File, error) {
 }
 
 // OpenPageSize is Open with a known page size (for example the database
-// header's).
+// header's). A page size other than 2, 4, 8, 16 or 32 KiB is an error
+// wrapping ese.ErrInvalidParameter.
 func OpenPageSize(r io.ReaderAt, pageSize int) (*File, error) {
 	if !ValidPageSize(pageSize) {
-		return nil, fmt.Errorf("esepatch: invalid page size %d", pageSize)
+		return nil, badPageSize(pageSize)
 	}
 	size, err := bin.Size(r)
 	if err != nil {
@@ -144,7 +146,7 @@ func OpenPageSize(r io.ReaderAt, pageSize int) (*File, error) {
 	}
 	head, err := bin.ReadAt(r, 0, int(min(size, int64(2*pageSize))))
 	if err != nil && !errors.Is(err, bin.ErrShort) {
-		return nil, fmt.Errorf("esepatch: reading patch header: %w", err)
+		return nil, readError("patch header", 0, err)
 	}
 	return open(r, size, pageSize, head)
 }
@@ -184,10 +186,10 @@ func open(r io.ReaderAt, size int64, ps int, head []byte) (*File, error) {
 		off := (2 + i) * int64(ps)
 		got, err := r.ReadAt(page, off)
 		if got != ps {
-			if err == nil {
-				err = io.ErrUnexpectedEOF
+			if err == nil || err == io.EOF || err == io.ErrUnexpectedEOF {
+				err = bin.ErrShort
 			}
-			return nil, fmt.Errorf("esepatch: reading page image %d at offset %d: %w", i, off, err)
+			return nil, readError(fmt.Sprintf("page image %d", i), off+int64(got), err)
 		}
 		pgno, ok := ImagePgno(page)
 		f.Images = append(f.Images, Image{Offset: off, Pgno: pgno, ChecksumOK: ok})
@@ -243,17 +245,19 @@ func (f *File) Empty() bool { return len(f.Images) == 0 }
 // (one per page image, at this file's page size).
 func (f *File) CorruptPagesIfSkipped() int { return len(f.Images) }
 
-// ReadImage reads image i.
+// ReadImage reads image i. An index out of range wraps
+// ese.ErrInvalidParameter; a file that no longer holds the image (it
+// shrank since Open) is a FormatError wrapping ese.ErrBadPatchPage.
 func (f *File) ReadImage(i int) ([]byte, error) {
 	if i < 0 || i >= len(f.Images) {
-		return nil, fmt.Errorf("esepatch: image %d out of range (%d images)", i, len(f.Images))
+		return nil, fmt.Errorf("esepatch: image %d out of range (%d images): %w", i, len(f.Images), ese.ErrInvalidParameter)
 	}
 	if f.r == nil {
-		return nil, errors.New("esepatch: file has no reader")
+		return nil, fmt.Errorf("esepatch: file has no reader: %w", ese.ErrInvalidParameter)
 	}
 	b, err := bin.ReadAt(f.r, f.Images[i].Offset, f.PageSize)
 	if err != nil {
-		return nil, fmt.Errorf("esepatch: reading page image %d: %w", i, err)
+		return nil, readError(fmt.Sprintf("page image %d", i), f.Images[i].Offset, err)
 	}
 	return b, nil
 }
@@ -335,14 +339,15 @@ func Encode(h *Header, pageSize int, images [][]byte) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// Write writes a patch file to w (see Encode).
+// Write writes a patch file to w (see Encode). An invalid page size or an
+// image of another size is an error wrapping ese.ErrInvalidParameter.
 func Write(w io.Writer, h *Header, pageSize int, images [][]byte) error {
 	if !ValidPageSize(pageSize) {
-		return fmt.Errorf("esepatch: invalid page size %d", pageSize)
+		return badPageSize(pageSize)
 	}
 	for i, im := range images {
 		if len(im) != pageSize {
-			return fmt.Errorf("esepatch: image %d is %d bytes, want %d", i, len(im), pageSize)
+			return fmt.Errorf("esepatch: image %d is %d bytes, want %d: %w", i, len(im), pageSize, ese.ErrInvalidParameter)
 		}
 	}
 	hp := h.Encode(pageSize)
@@ -417,4 +422,20 @@ func (f *File) Summary() Summary {
 		Empty:        f.Empty(),
 		ShadowOK:     f.ShadowOK,
 	}
+}
+
+// badPageSize is the error for a caller's page size that is not 2, 4, 8,
+// 16 or 32 KiB: it wraps ese.ErrInvalidParameter.
+func badPageSize(n int) error {
+	return fmt.Errorf("esepatch: invalid page size %d: %w", n, ese.ErrInvalidParameter)
+}
+
+// readError wraps a failed read of what at file offset off: a file that
+// ends early (bin.ErrShort) is a FormatError wrapping ese.ErrBadPatchPage;
+// other read errors are returned wrapped as they are.
+func readError(what string, off int64, err error) error {
+	if errors.Is(err, bin.ErrShort) {
+		return ese.NewFormatError("patch file", off, ese.ErrBadPatchPage, "file ends inside the %s", what)
+	}
+	return fmt.Errorf("esepatch: reading %s at offset %d: %w", what, off, err)
 }

@@ -172,15 +172,41 @@ func TestPatchFileDamage(t *testing.T) {
 	if _, err := OpenPageSize(bytes.NewReader(b), 8192); err == nil {
 		t.Error("wrong page size accepted")
 	}
-	if _, err := Encode(h, 4096, [][]byte{make([]byte, 100)}); err == nil {
-		t.Error("short image accepted")
+	if _, err := Encode(h, 4096, [][]byte{make([]byte, 100)}); !errors.Is(err, ese.ErrInvalidParameter) {
+		t.Errorf("short image: %v", err)
 	}
-	if _, err := Encode(h, 1000, nil); err == nil {
-		t.Error("bad page size accepted")
+	if _, err := Encode(h, 1000, nil); !errors.Is(err, ese.ErrInvalidParameter) {
+		t.Errorf("bad page size: %v", err)
 	}
-	if _, err := f.ReadImage(5); err == nil {
-		t.Error("ReadImage out of range")
+	if _, err := OpenPageSize(bytes.NewReader(b), 1000); !errors.Is(err, ese.ErrInvalidParameter) {
+		t.Errorf("OpenPageSize(1000): %v", err)
 	}
+	if _, err := ReadTrailer(bytes.NewReader(b), int64(len(b)), 3); !errors.Is(err, ese.ErrInvalidParameter) {
+		t.Errorf("ReadTrailer page size 3: %v", err)
+	}
+	if _, err := f.ReadImage(5); !errors.Is(err, ese.ErrInvalidParameter) {
+		t.Errorf("ReadImage out of range: %v", err)
+	}
+	// The file shrinks after Open: reading the image is a FormatError
+	// wrapping -535, not a bare "short buffer".
+	shrunk := &shrinkingReader{b: b}
+	f, err = Open(shrunk)
+	if err != nil {
+		t.Fatal(err)
+	}
+	shrunk.b = b[:len(b)-100]
+	var fe *ese.FormatError
+	if _, err := f.ReadImage(0); !errors.As(err, &fe) || !errors.Is(err, ese.ErrBadPatchPage) || fe.Offset != 8192 {
+		t.Errorf("truncated image: %v", err)
+	}
+}
+
+// shrinkingReader serves b, which a test may cut after Open, and reports
+// the size it had at Open.
+type shrinkingReader struct{ b []byte }
+
+func (r *shrinkingReader) ReadAt(p []byte, off int64) (int, error) {
+	return bytes.NewReader(r.b).ReadAt(p, off)
 }
 
 func TestOpenFile(t *testing.T) {

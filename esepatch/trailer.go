@@ -56,11 +56,12 @@ type Trailer struct {
 // ReadTrailer reads the last page of a database file of size bytes and
 // pageSize-byte pages as the backup trailer, verifying its checksum (a
 // mismatch, or a page of zeros, is ese.ErrBadPatchPage -535, the engine's
-// "trailer page missing or corrupt"). The header is returned with a
-// checksum error so callers can look at it.
+// "trailer page missing or corrupt"; so is a file that ends early). The
+// header is returned with a checksum error so callers can look at it. A
+// page size other than 2, 4, 8, 16 or 32 KiB wraps ese.ErrInvalidParameter.
 func ReadTrailer(r io.ReaderAt, size int64, pageSize int) (*Trailer, error) {
 	if !ValidPageSize(pageSize) {
-		return nil, fmt.Errorf("esepatch: invalid page size %d", pageSize)
+		return nil, badPageSize(pageSize)
 	}
 	if size < 3*int64(pageSize) || size%int64(pageSize) != 0 {
 		return nil, ese.NewFormatError("backup trailer", size, ese.ErrBadPatchPage,
@@ -69,7 +70,7 @@ func ReadTrailer(r io.ReaderAt, size int64, pageSize int) (*Trailer, error) {
 	off := size - int64(pageSize)
 	raw, err := bin.ReadAt(r, off, pageSize)
 	if err != nil {
-		return nil, fmt.Errorf("esepatch: reading trailer page at %d: %w", off, err)
+		return nil, readError("backup trailer page", off, err)
 	}
 	t := &Trailer{Offset: off, PageSize: pageSize, Raw: raw}
 	if bin.IsZero(raw) {
