@@ -116,20 +116,22 @@ func DecodeAttachList(area []byte) ([]AttachInfo, int, error) {
 
 // EncodeAttachList writes list followed by its terminating zero byte into
 // area, which must be large enough; the rest of area is left unchanged. It
-// returns the number of bytes written.
+// returns the number of bytes written. A list that does not fit, an entry
+// with DBID 0 or a name longer than 65535 bytes is an error wrapping
+// ErrInvalidParameter.
 func EncodeAttachList(area []byte, list []AttachInfo) (int, error) {
 	need := 1
 	for _, a := range list {
 		need += a.encodedSize()
 		if a.DBID == 0 {
-			return 0, fmt.Errorf("ese: attach entry with DBID 0 would end the list")
+			return 0, fmt.Errorf("ese: attach entry with DBID 0 would end the list: %w", ErrInvalidParameter)
 		}
 		if len(a.Names) > 0xFFFF {
-			return 0, fmt.Errorf("ese: attach name of %d bytes is too long", len(a.Names))
+			return 0, fmt.Errorf("ese: attach name of %d bytes is too long: %w", len(a.Names), ErrInvalidParameter)
 		}
 	}
 	if need > len(area) {
-		return 0, fmt.Errorf("ese: attach list needs %d bytes, area has %d", need, len(area))
+		return 0, fmt.Errorf("ese: attach list needs %d bytes, area has %d: %w", need, len(area), ErrInvalidParameter)
 	}
 	off := 0
 	for _, a := range list {

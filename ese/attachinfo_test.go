@@ -1,6 +1,7 @@
 package ese
 
 import (
+	"errors"
 	"testing"
 	"unicode/utf16"
 )
@@ -64,5 +65,29 @@ func TestAttachListHostile(t *testing.T) {
 	list, used, err := DecodeAttachList([]byte{0})
 	if err != nil || len(list) != 0 || used != 1 {
 		t.Fatalf("empty list: %v %d %v", list, used, err)
+	}
+}
+
+// Decoding errors are FormatErrors wrapping ErrLogFileCorrupt; encoding
+// errors (the caller's list) wrap ErrInvalidParameter.
+func TestAttachListErrors(t *testing.T) {
+	area := make([]byte, 100)
+	area[0] = 1
+	area[2], area[3] = 0xFF, 0xFF
+	var fe *FormatError
+	if _, _, err := DecodeAttachList(area); !errors.As(err, &fe) || !errors.Is(err, ErrLogFileCorrupt) || fe.Offset != 0 {
+		t.Errorf("overlong name: %v", err)
+	}
+	if _, _, err := DecodeAttachList(area[:1]); !errors.Is(err, ErrLogFileCorrupt) {
+		t.Errorf("truncated entry: %v", err)
+	}
+	for name, list := range map[string][]AttachInfo{
+		"dbid 0":    {{DBID: 0}},
+		"long name": {{DBID: 1, Names: make([]byte, 0x10000)}},
+		"too big":   {{DBID: 1, Names: make([]byte, 40)}},
+	} {
+		if _, err := EncodeAttachList(make([]byte, 100), list); !errors.Is(err, ErrInvalidParameter) {
+			t.Errorf("%s: %v", name, err)
+		}
 	}
 }

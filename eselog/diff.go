@@ -197,7 +197,8 @@ func ApplyDiff(old []byte, diff []byte, diffHdr2 bool, cbNew int) ([]byte, error
 // AppendDiff appends the encoding of entries to dst, DIFFHDR2 form when
 // diffHdr2 is set. Each entry is written with its Flags; the two-byte flag
 // is added when a length does not fit in one byte. In DIFFHDR form offsets
-// above 0x1FFF cannot be expressed and give an error.
+// above 0x1FFF cannot be expressed; they, and lengths above 0xFFFF, give an
+// error wrapping ese.ErrInvalidParameter.
 func AppendDiff(dst []byte, entries []DiffEntry, diffHdr2 bool) ([]byte, error) {
 	for i, e := range entries {
 		flags := e.Flags
@@ -208,16 +209,16 @@ func AppendDiff(dst []byte, entries []DiffEntry, diffHdr2 bool) ([]byte, error) 
 			flags |= DiffTwoByte
 		}
 		if len(e.New) > 0xFFFF || e.OldLen > 0xFFFF || e.OldLen < 0 || e.Offset < 0 {
-			return dst, fmt.Errorf("eselog: diff entry %d: length out of range", i)
+			return dst, fmt.Errorf("eselog: diff entry %d: length out of range: %w", i, ese.ErrInvalidParameter)
 		}
 		if diffHdr2 {
 			if e.Offset > 0xFFFF {
-				return dst, fmt.Errorf("eselog: diff entry %d: offset %d out of range", i, e.Offset)
+				return dst, fmt.Errorf("eselog: diff entry %d: offset %d out of range: %w", i, e.Offset, ese.ErrInvalidParameter)
 			}
 			dst = append(dst, byte(e.Offset), byte(e.Offset>>8), flags)
 		} else {
 			if e.Offset > diffOffsetMask {
-				return dst, fmt.Errorf("eselog: diff entry %d: offset %d does not fit a DIFFHDR", i, e.Offset)
+				return dst, fmt.Errorf("eselog: diff entry %d: offset %d does not fit a DIFFHDR: %w", i, e.Offset, ese.ErrInvalidParameter)
 			}
 			h := uint16(e.Offset) | uint16(flags)<<8
 			dst = append(dst, byte(h), byte(h>>8))

@@ -116,8 +116,14 @@ func TestApplyDiffHandBuilt(t *testing.T) {
 		t.Errorf("String: %q", got)
 	}
 	// DIFFHDR cannot hold offsets past 13 bits.
-	if _, err := AppendDiff(nil, []DiffEntry{{Offset: 0x2000}}, false); err == nil {
-		t.Error("DIFFHDR offset 0x2000 accepted")
+	if _, err := AppendDiff(nil, []DiffEntry{{Offset: 0x2000}}, false); !errors.Is(err, ese.ErrInvalidParameter) {
+		t.Errorf("DIFFHDR offset 0x2000: %v", err)
+	}
+	if _, err := AppendDiff(nil, []DiffEntry{{Offset: 0x10000}}, true); !errors.Is(err, ese.ErrInvalidParameter) {
+		t.Errorf("DIFFHDR2 offset 0x10000: %v", err)
+	}
+	if _, err := AppendDiff(nil, []DiffEntry{{OldLen: 0x10000}}, true); !errors.Is(err, ese.ErrInvalidParameter) {
+		t.Errorf("old length 0x10000: %v", err)
 	}
 }
 
