@@ -61,14 +61,7 @@ func (a *AttachInfo) SetPath(p string) {
 		a.Names = append(bin.AppendUTF16(nil, p), 0, 0)
 		return
 	}
-	b := make([]byte, 0, len(p)+1)
-	for _, r := range p {
-		if r > 0xFF {
-			r = '?'
-		}
-		b = append(b, byte(r))
-	}
-	a.Names = append(b, 0)
+	a.Names = append(bin.AppendLatin1(make([]byte, 0, len(p)+1), p), 0)
 }
 
 // encodedSize is the entry's size on disk.

@@ -8,8 +8,9 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"unicode/utf16"
 	"unicode/utf8"
+
+	"github.com/esekit/esekit/internal/bin"
 )
 
 // RegFormat is the dialect of a registry export file.
@@ -134,13 +135,13 @@ type RegValue struct {
 
 // String returns the data of a string value without its terminator.
 func (v RegValue) String() string {
-	return decodeUTF16(v.Data)
+	return bin.UTF16String(v.Data)
 }
 
 // Strings returns the lines of a multi-string value: the NUL-separated
 // strings before the terminating empty string.
 func (v RegValue) Strings() []string {
-	s := decodeUTF16Full(v.Data)
+	s := bin.UTF16(v.Data)
 	s = strings.TrimSuffix(s, "\x00")
 	s = strings.TrimSuffix(s, "\x00")
 	if s == "" {
@@ -192,7 +193,7 @@ func (v RegValue) MarshalJSON() ([]byte, error) {
 
 // StringValue builds a REG_SZ value.
 func StringValue(name, s string) RegValue {
-	return RegValue{Name: name, Type: RegSZ, Data: encodeUTF16(s + "\x00")}
+	return RegValue{Name: name, Type: RegSZ, Data: bin.AppendUTF16(nil, s+"\x00")}
 }
 
 // MultiStringValue builds a REG_MULTI_SZ value from its lines.
@@ -201,7 +202,7 @@ func MultiStringValue(name string, lines []string) RegValue {
 	if len(lines) == 0 {
 		s = "\x00"
 	}
-	return RegValue{Name: name, Type: RegMultiSZ, Data: encodeUTF16(s)}
+	return RegValue{Name: name, Type: RegMultiSZ, Data: bin.AppendUTF16(nil, s)}
 }
 
 // DWordValue builds a REG_DWORD value.
@@ -212,32 +213,6 @@ func DWordValue(name string, d uint32) RegValue {
 // BinaryValue builds a REG_BINARY value.
 func BinaryValue(name string, b []byte) RegValue {
 	return RegValue{Name: name, Type: RegBinary, Data: append([]byte{}, b...)}
-}
-
-func encodeUTF16(s string) []byte {
-	var b []byte
-	for _, c := range utf16.Encode([]rune(s)) {
-		b = binary.LittleEndian.AppendUint16(b, c)
-	}
-	return b
-}
-
-// decodeUTF16Full decodes every unit of b (an odd last byte is dropped).
-func decodeUTF16Full(b []byte) string {
-	u := make([]uint16, len(b)/2)
-	for i := range u {
-		u[i] = binary.LittleEndian.Uint16(b[2*i:])
-	}
-	return string(utf16.Decode(u))
-}
-
-// decodeUTF16 decodes b up to its first NUL unit.
-func decodeUTF16(b []byte) string {
-	s := decodeUTF16Full(b)
-	if i := strings.IndexByte(s, 0); i >= 0 {
-		s = s[:i]
-	}
-	return s
 }
 
 // MaxRegFileSize bounds the input ParseRegFile accepts (registry exports
@@ -265,24 +240,16 @@ func (e *ParseError) Unwrap() error { return ErrSyntax }
 func decodeText(b []byte) (string, bool, error) {
 	switch {
 	case len(b) >= 2 && b[0] == 0xFF && b[1] == 0xFE:
-		return decodeUTF16Full(b[2:]), true, nil
+		return bin.UTF16(b[2:]), true, nil
 	case len(b) >= 3 && b[0] == 0xEF && b[1] == 0xBB && b[2] == 0xBF:
 		if !utf8.Valid(b[3:]) {
 			return "", false, &ParseError{Line: 1, Msg: "invalid UTF-8"}
 		}
 		return string(b[3:]), false, nil
 	case len(b) >= 2 && b[0] != 0 && b[1] == 0:
-		return decodeUTF16Full(b), true, nil
+		return bin.UTF16(b), true, nil
 	}
-	return latin1(b), false, nil
-}
-
-func latin1(b []byte) string {
-	r := make([]rune, len(b))
-	for i, c := range b {
-		r[i] = rune(c)
-	}
-	return string(r)
+	return bin.Latin1(b), false, nil
 }
 
 // splitLines splits on CRLF, LF or CR.
@@ -481,7 +448,7 @@ func parseValueLine(line string, format RegFormat) (RegValue, error) {
 			return v, fmt.Errorf("text after the closing quote: %q", trunc(t))
 		}
 		v.Type = RegSZ
-		v.Data = encodeUTF16(s + "\x00")
+		v.Data = bin.AppendUTF16(nil, s+"\x00")
 		return v, nil
 	case len(data) >= 6 && strings.EqualFold(data[:6], "dword:"):
 		h := stripComment(data[6:])
@@ -518,7 +485,7 @@ func parseValueLine(line string, format RegFormat) (RegValue, error) {
 			return v, err
 		}
 		if format == Regedit4 && (v.Type == RegSZ || v.Type == RegExpandSZ || v.Type == RegMultiSZ) {
-			raw = encodeUTF16(latin1(raw))
+			raw = bin.AppendUTF16(nil, bin.Latin1(raw))
 		}
 		v.Data = raw
 		return v, nil
@@ -585,17 +552,9 @@ func (f *RegFile) Marshal() []byte {
 	}
 	s := b.String()
 	if f.Format == Regedit4 {
-		out := make([]byte, 0, len(s))
-		for _, r := range s {
-			if r > 0xFF {
-				r = '?'
-			}
-			out = append(out, byte(r))
-		}
-		return out
+		return bin.AppendLatin1(make([]byte, 0, len(s)), s)
 	}
-	out := []byte{0xFF, 0xFE}
-	return append(out, encodeUTF16(s)...)
+	return bin.AppendUTF16([]byte{0xFF, 0xFE}, s)
 }
 
 func quote(s string) string {
@@ -661,7 +620,7 @@ func quotable(data []byte) (string, bool) {
 	if len(data) < 2 || len(data)%2 != 0 {
 		return "", false
 	}
-	s := decodeUTF16Full(data)
+	s := bin.UTF16(data)
 	if !strings.HasSuffix(s, "\x00") {
 		return "", false
 	}
@@ -674,20 +633,7 @@ func quotable(data []byte) (string, bool) {
 
 // toANSI converts UTF-16LE data to one byte per character ('?' beyond
 // U+00FF), as regedit does for REGEDIT4 exports.
-func toANSI(data []byte) []byte {
-	u := make([]uint16, len(data)/2)
-	for i := range u {
-		u[i] = binary.LittleEndian.Uint16(data[2*i:])
-	}
-	out := make([]byte, 0, len(u))
-	for _, r := range utf16.Decode(u) {
-		if r > 0xFF {
-			r = '?'
-		}
-		out = append(out, byte(r))
-	}
-	return out
-}
+func toANSI(data []byte) []byte { return bin.AppendLatin1(nil, bin.UTF16(data)) }
 
 // Key returns the first key section whose path equals path, compared
 // without regard to case (registry paths are case-insensitive), or nil.

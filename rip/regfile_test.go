@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/esekit/esekit/internal/bin"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -100,7 +101,7 @@ func TestRoundTripBothDialects(t *testing.T) {
 
 func TestRegedit5MultiSZIsUTF16(t *testing.T) {
 	b := seedKey().Marshal(Regedit5)
-	text := decodeUTF16Full(b[2:])
+	text := bin.UTF16(b[2:])
 	// \\O = 5c,00,5c,00,4f,00 in UTF-16LE.
 	if !strings.Contains(text, `"EDB_RstMap"=hex(7):5c,00,5c,00,4f,00,4c,00,44,00,53,00,45,00,52,00,56,00,45,\`+"\r\n  00,52,00,") {
 		t.Errorf("v5 hex(7) is not UTF-16LE or not wrapped like regedit:\n%s", text)
@@ -160,7 +161,7 @@ func TestParseTolerant(t *testing.T) {
 
 func TestParseCRLFRegedit5WithoutBOM(t *testing.T) {
 	text := "Windows Registry Editor Version 5.00\r\n\r\n[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\MSExchangeDS\\Restore in Progress]\r\n\"HighLog Number\"=dword:0000003f\r\n"
-	f, err := ParseRegFile(encodeUTF16(text))
+	f, err := ParseRegFile(bin.AppendUTF16(nil, text))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -205,7 +206,7 @@ func TestQuotedStringEscapes(t *testing.T) {
 	f := &RegFile{Format: Regedit5, Keys: []RegKey{{Path: `HKEY_LOCAL_MACHINE\X`, Values: []RegValue{
 		StringValue(`a "quoted" \ name`, `C:\path with "quotes"`),
 		StringValue("multi", "line1\r\nline2"), // cannot be quoted: hex(1)
-		{Name: "exp", Type: RegExpandSZ, Data: encodeUTF16("%SystemRoot%\x00")},
+		{Name: "exp", Type: RegExpandSZ, Data: bin.AppendUTF16(nil, "%SystemRoot%\x00")},
 		{Name: "dw", Type: RegDWord, Data: []byte{1, 2}}, // short dword: hex(4)
 		{Name: "q", Type: RegQWord, Data: []byte{1, 2, 3, 4, 5, 6, 7, 8}},
 	}}}}
@@ -217,7 +218,7 @@ func TestQuotedStringEscapes(t *testing.T) {
 	if d := cmp.Diff(f, g); d != "" {
 		t.Errorf("round trip: %s", d)
 	}
-	text := decodeUTF16Full(b[2:])
+	text := bin.UTF16(b[2:])
 	for _, want := range []string{`"a \"quoted\" \\ name"="C:\\path with \"quotes\""`, `"multi"=hex(1):`, `"exp"=hex(2):`, `"dw"=hex(4):01,02`, `"q"=hex(b):01,02`} {
 		if !strings.Contains(text, want) {
 			t.Errorf("missing %q in\n%s", want, text)

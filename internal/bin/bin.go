@@ -68,23 +68,49 @@ func CString(b []byte) string {
 	for n < len(b) && b[n] != 0 {
 		n++
 	}
-	r := make([]rune, n)
-	for i := 0; i < n; i++ {
-		r[i] = rune(b[i])
+	return Latin1(b[:n])
+}
+
+// Latin1 returns every byte of b as the code point of the same value (NULs
+// included): the inverse of AppendLatin1 for text without characters above
+// U+00FF.
+func Latin1(b []byte) string {
+	r := make([]rune, len(b))
+	for i, c := range b {
+		r[i] = rune(c)
 	}
 	return string(r)
+}
+
+// AppendLatin1 appends s to b one byte per character, as 8-bit Windows
+// tools write text: characters above U+00FF become '?'.
+func AppendLatin1(b []byte, s string) []byte {
+	for _, r := range s {
+		if r > 0xFF {
+			r = '?'
+		}
+		b = append(b, byte(r))
+	}
+	return b
 }
 
 // UTF16String decodes little-endian UTF-16 from b up to the first NUL unit.
 // An odd trailing byte is ignored.
 func UTF16String(b []byte) string {
-	u := make([]uint16, 0, len(b)/2)
 	for i := 0; i+1 < len(b); i += 2 {
-		c := binary.LittleEndian.Uint16(b[i:])
-		if c == 0 {
-			break
+		if b[i] == 0 && b[i+1] == 0 {
+			return UTF16(b[:i])
 		}
-		u = append(u, c)
+	}
+	return UTF16(b)
+}
+
+// UTF16 decodes every little-endian UTF-16 unit of b, NULs included; an
+// odd trailing byte is ignored and unpaired surrogates become U+FFFD.
+func UTF16(b []byte) string {
+	u := make([]uint16, len(b)/2)
+	for i := range u {
+		u[i] = binary.LittleEndian.Uint16(b[2*i:])
 	}
 	return string(utf16.Decode(u))
 }
