@@ -116,10 +116,6 @@ func checkRecoverArgs(e *env, verb string, o *recoverOpts, args []string) bool {
 		fmt.Fprintf(e.stderr, "usage: esekit %s -out DIR [flags] DIR...\n", verb)
 		return false
 	}
-	if st, err := os.Stat(o.out); err != nil || !st.IsDir() {
-		fmt.Fprintf(e.stderr, "esekit %s: -out %s is not a folder\n", verb, o.out)
-		return false
-	}
 	for _, d := range args {
 		if st, err := os.Stat(d); err != nil || !st.IsDir() {
 			fmt.Fprintf(e.stderr, "esekit %s: %s is not a folder\n", verb, d)
@@ -132,6 +128,16 @@ func checkRecoverArgs(e *env, verb string, o *recoverOpts, args []string) bool {
 	}
 	if o.cacheMiB <= 0 || o.cacheMiB > 1<<20 {
 		fmt.Fprintf(e.stderr, "esekit %s: -cache %d MiB is out of range\n", verb, o.cacheMiB)
+		return false
+	}
+	// The output folder is created when it does not exist yet; an existing
+	// path must be a folder.
+	if err := os.MkdirAll(o.out, 0o755); err != nil {
+		fmt.Fprintf(e.stderr, "esekit %s: -out %s: %v\n", verb, o.out, err)
+		return false
+	}
+	if st, err := os.Stat(o.out); err != nil || !st.IsDir() {
+		fmt.Fprintf(e.stderr, "esekit %s: -out %s is not a folder\n", verb, o.out)
 		return false
 	}
 	return true

@@ -105,3 +105,23 @@ func TestRecoverUsage(t *testing.T) {
 		t.Errorf("files written for a failed plan: %v", ents)
 	}
 }
+
+// The output folder is created when missing, and not when the arguments
+// are wrong.
+func TestRecoverCreatesOut(t *testing.T) {
+	dir := testcorpus.Path(t, "museum-srum-win10-belkasoftctf-insiderthreat-dirty")
+	bad := filepath.Join(t.TempDir(), "never")
+	if code, _, _ := runText("recover", "-out", bad, filepath.Join(dir, "no-such-folder")); code != exitUsage {
+		t.Errorf("bad input: exit %d", code)
+	}
+	if _, err := os.Stat(bad); !os.IsNotExist(err) {
+		t.Errorf("output folder created for a refused run: %v", err)
+	}
+	out := filepath.Join(t.TempDir(), "new", "out")
+	if code, _, stderr := runText("recover", "-out", out, dir); code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if _, err := os.Stat(filepath.Join(out, "SRUDB.dat")); err != nil {
+		t.Fatal(err)
+	}
+}
