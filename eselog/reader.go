@@ -233,15 +233,17 @@ type RawRecord struct {
 
 // DBID returns the database the record is about and true, or false for
 // records that name no database (transaction, session and log-structure
-// records).
-func (r RawRecord) DBID() (uint8, bool) { return RecordDBID(r.Bytes) }
+// records). It reads the dbid byte in place, without decoding, and agrees
+// with DatabaseRecord.DBID of the decoded record.
+func (r RawRecord) DBID() (uint8, bool) { return recordDBID(r.Bytes) }
 
 // Filter selects records. The zero Filter selects every record.
 type Filter struct {
 	// Types, when non-empty, keeps only records of these types.
 	Types []RecordType
 	// DBIDs, when non-empty, keeps only records that name one of these
-	// databases (RecordDBID); records that name no database are dropped.
+	// databases (RawRecord.DBID); records that name no database are
+	// dropped.
 	DBIDs []uint8
 }
 
@@ -281,10 +283,12 @@ func (s *filterSet) keep(r *RawRecord) bool {
 	return true
 }
 
-// RecordDBID returns the dbid a whole record b names and true, or false
+// recordDBID returns the dbid a whole record b names and true, or false
 // when its type carries no dbid or b is too short. Offsets follow
-// LOGSTREAM.md §2 and §3.1 (LRPAGE_ records keep it at +3).
-func RecordDBID(b []byte) (uint8, bool) {
+// LOGSTREAM.md §2 and §3.1 (LRPAGE_ records keep it at +3). It is the
+// raw-bytes form of DatabaseRecord.DBID (TestDBIDAgreesWithRaw checks every
+// type), used to filter records without decoding them.
+func recordDBID(b []byte) (uint8, bool) {
 	if len(b) == 0 {
 		return 0, false
 	}

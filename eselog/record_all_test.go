@@ -56,7 +56,7 @@ func TestEveryCorpusLogRoundTrips(t *testing.T) {
 }
 
 // TestDBIDAgreesWithRaw checks DatabaseRecord.DBID against the reader's
-// raw-bytes RecordDBID on synthetic records of every type.
+// raw-bytes recordDBID (RawRecord.DBID) on synthetic records of every type.
 func TestDBIDAgreesWithRaw(t *testing.T) {
 	rng := newRand()
 	for ty := RecordType(0); ty < RecTypeMax; ty++ {
@@ -69,7 +69,7 @@ func TestDBIDAgreesWithRaw(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			raw, rawOK := RecordDBID(b)
+			raw, rawOK := recordDBID(b)
 			dr, ok := r.(DatabaseRecord)
 			if _, ign := r.(*Ignored); ign {
 				continue // a known ignorable type with a short payload
