@@ -91,6 +91,9 @@ func TestRestoreWLMBackup(t *testing.T) {
 	if last := b[len(b)-8192:]; !bin.IsZero(last) {
 		t.Error("trailer page not zeroed")
 	}
+	if n := structureOK(t, p); n == 0 {
+		t.Error("no page checked")
+	}
 	// The key, written to the output folder, now says recovered (01).
 	if res.RIP != filepath.Join(out, "restore-in-progress.reg") {
 		t.Fatalf("key written to %q", res.RIP)
@@ -185,4 +188,27 @@ func TestRestoreHostileRestoreMap(t *testing.T) {
 	if ents, _ := os.ReadDir(out); len(ents) != 0 {
 		t.Errorf("files written: %v", ents)
 	}
+}
+
+// TestRestoreWLMExport: libesedb's esedbexport reads every table of the
+// restored Windows Live Mail store (only the number of tables and rows is
+// looked at: the store is a personal mailbox). The input copy, with its
+// trailer page and dirty header, is read the same way, table for table.
+func TestRestoreWLMExport(t *testing.T) {
+	dir := testcorpus.Path(t, wlmBackup)
+	out := t.TempDir()
+	if _, err := RestoreFolder(context.Background(), []string{dir}, "", nil, &RestoreOptions{RecoverOptions: RecoverOptions{OutDir: out}}); err != nil {
+		t.Fatal(err)
+	}
+	got := exportCounts(t, filepath.Join(out, "WindowsMail.MSMessageStore"))
+	want := exportCounts(t, filepath.Join(dir, "WindowsMail.MSMessageStore"))
+	if len(got) == 0 || len(got) != len(want) {
+		t.Fatalf("%d tables exported, %d from the backup copy", len(got), len(want))
+	}
+	for name, n := range want {
+		if got[name] != n {
+			t.Errorf("table %s: %d rows, backup copy %d", name, got[name], n)
+		}
+	}
+	t.Logf("%d tables", len(got))
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"testing"
 
@@ -116,6 +117,21 @@ func TestRecoverRebuildsIndexedDB(t *testing.T) {
 	}
 	if equal != 47 {
 		t.Errorf("%d pages logically equal, want 47", equal)
+	}
+
+	structureOK(t, p)
+	// libesedb reads the rebuilt database exactly as the real one: the
+	// same tables with the same row counts.
+	if _, err := exec.LookPath("esedbexport"); err == nil {
+		got, want := exportCounts(t, p), exportCounts(t, testcorpus.Path(t, "appdata/IndexedDB.edb"))
+		if len(got) == 0 || len(got) != len(want) {
+			t.Errorf("%d tables exported, real %d", len(got), len(want))
+		}
+		for name, n := range want {
+			if got[name] != n {
+				t.Errorf("table %s: %d rows, real %d", name, got[name], n)
+			}
+		}
 	}
 
 	// Idempotence: recovering the result again, in place, with the same
