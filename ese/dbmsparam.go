@@ -12,25 +12,34 @@ const DBMSParamCircularLogging = 0x01
 // checkpoint headers (informational; only LogFileSectors is reapplied by
 // recovery). The u32 fields sit at odd offsets.
 type DBMSParam struct {
-	// SystemPath is the ANSI system path, NUL-terminated (+0, 261 bytes).
+	// SystemPath is the ANSI system path (JET_paramSystemPath),
+	// NUL-terminated (+0, 261 bytes). The engine converts it lossily
+	// (non-ASCII characters become '?'); it is for display only.
 	SystemPath [261]byte
-	// LogFilePath is the ANSI log path, NUL-terminated (+261, 261 bytes).
+	// LogFilePath is the ANSI log folder (JET_paramLogFilePath),
+	// NUL-terminated (+261, 261 bytes), converted like SystemPath.
 	LogFilePath [261]byte
-	// Flags (+522): bit 0x01 is circular logging.
+	// Flags (+522, u8): bit DBMSParamCircularLogging (0x01) is circular
+	// logging.
 	Flags uint8
-	// MaxSessions (+523).
+	// MaxSessions is JET_paramMaxSessions, a count of sessions (+523, u32).
 	MaxSessions uint32
-	// MaxOpenTables (+527).
+	// MaxOpenTables is JET_paramMaxOpenTables, a count of open tables
+	// (+527, u32).
 	MaxOpenTables uint32
-	// MaxVerPages (+531).
+	// MaxVerPages is JET_paramMaxVerPages, the version store size in
+	// version-store pages (+531, u32).
 	MaxVerPages uint32
-	// MaxCursors (+535).
+	// MaxCursors is JET_paramMaxCursors, a count of cursors (+535, u32).
 	MaxCursors uint32
-	// LogBuffers (+539).
+	// LogBuffers is JET_paramLogBuffers, the log buffer size in sectors
+	// (+539, u32).
 	LogBuffers uint32
-	// LogFileSectors is the log file size in sectors (+543).
+	// LogFileSectors is the log file size in sectors (+543, u32): the one
+	// field recovery re-applies.
 	LogFileSectors uint32
-	// CacheSizeMax (+547).
+	// CacheSizeMax is JET_paramCacheSizeMax, the database cache size in
+	// pages (+547, u32).
 	CacheSizeMax uint32
 	// Reserved (+551, 16 bytes), zero when written by the engine.
 	Reserved [16]byte

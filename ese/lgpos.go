@@ -14,12 +14,13 @@ const LogPosSize = 8
 // (i32 at +4), so the eight bytes read as one u64 order the same way as
 // (Generation, Sector, Offset).
 type LogPos struct {
-	// Offset is the byte offset inside the sector or 4 KiB segment (ib).
+	// Offset (+0, u16) is the byte offset inside the sector or 4 KiB
+	// segment (ib).
 	Offset uint16
-	// Sector is the sector index inside the log file; sector 0 starts the
-	// file header (isec).
+	// Sector (+2, u16) is the sector index inside the log file; sector 0
+	// starts the file header (isec).
 	Sector uint16
-	// Generation is the log generation number (lGeneration).
+	// Generation (+4, i32) is the log generation number (lGeneration).
 	Generation int32
 }
 

@@ -39,8 +39,11 @@ type ScanOptions struct {
 // PageBit names one correctable bit: a page and the bit index inside it
 // (byte Bit/8, bit Bit%8, least significant first).
 type PageBit struct {
+	// Page is the logical page number (file offset (Page+1)·PageSize).
 	Page uint32 `json:"page"`
-	Bit  int    `json:"bit"`
+	// Bit is the bit index inside the page: byte Bit/8, bit Bit%8, least
+	// significant first.
+	Bit int `json:"bit"`
 }
 
 // WrongPage names a page slot whose contents verify as another page.

@@ -385,6 +385,8 @@ type Summary struct {
 
 // BackupSummary is a BKINFO in printable form.
 type BackupSummary struct {
+	// GenLow and GenHigh are the lowest and highest log generations of
+	// the backup set (BKINFO +16 and +20).
 	GenLow  uint32 `json:"gen_low"`
 	GenHigh uint32 `json:"gen_high"`
 	// LogGen is "36-3f": the range in hexadecimal, as log names are.
