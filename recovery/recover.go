@@ -119,8 +119,11 @@ type DatabaseResult struct {
 	TransactionsRolledBack int `json:"transactions_rolled_back"`
 	// PagesWritten counts the database pages written.
 	PagesWritten int64 `json:"pages_written"`
-	// Consistent is the header's lgposConsistent after recovery.
-	Consistent ese.LogPos `json:"consistent"`
+	// Consistent is the header's lgposConsistent after recovery, in the
+	// engine's form "(0x52,1,31)" ("" when the database was not
+	// recovered); ConsistentPos is the same position.
+	Consistent    string     `json:"consistent,omitempty"`
+	ConsistentPos ese.LogPos `json:"-"`
 	// Error is the engine error that stopped recovery of the database, 0
 	// when none; Message explains it or says what was done.
 	Error   ese.Error `json:"error"`
@@ -133,7 +136,7 @@ type RecoverResult struct {
 	// Databases are the plan's databases, in plan order.
 	Databases []DatabaseResult `json:"databases"`
 	// LogsReplayed are the logs replayed, in order.
-	LogsReplayed []string `json:"logs_replayed"`
+	LogsReplayed []string `json:"replayed_logs"`
 	// Records and LogBytes count the records read and their bytes.
 	Records  int64 `json:"records"`
 	LogBytes int64 `json:"log_bytes"`
@@ -186,7 +189,12 @@ func recoverPlan(ctx context.Context, plan *Plan, opts *RecoverOptions, hard har
 	}
 	em := &emitter{opts: &Options{OnEvent: o.OnEvent, Logger: o.Logger}}
 	res := &RecoverResult{Mode: plan.Mode, Databases: []DatabaseResult{}, LogsReplayed: []string{}}
-	defer func() { res.Events = em.events }()
+	defer func() {
+		res.Events = em.events
+		if res.Events == nil {
+			res.Events = []Event{}
+		}
+	}()
 	if !o.InPlace {
 		if o.OutDir == "" {
 			return nil, errors.New("recovery: RecoverOptions.OutDir is required (or InPlace)")
@@ -453,7 +461,7 @@ func (rp *replayer) commitAll() error {
 		db.res.Output = db.out
 		db.res.StateAfter = db.hdr.State.String()
 		if db.active {
-			db.res.Consistent = db.hdr.ConsistentPos
+			db.res.ConsistentPos, db.res.Consistent = db.hdr.ConsistentPos, db.hdr.ConsistentPos.String()
 			db.res.Message = fmt.Sprintf("%s is %v at %v", db.out, db.hdr.State, db.hdr.ConsistentPos)
 			rp.em.emit(Event{Kind: EventDatabase, Files: []string{db.name, db.out}, Message: db.res.Message})
 		}
