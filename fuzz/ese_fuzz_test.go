@@ -4,9 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
-	"io"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/esekit/esekit/ese"
@@ -14,27 +11,14 @@ import (
 )
 
 // eseCorpusHeads returns the first n bytes of every corpus file whose
-// MANIFEST-independent name matches pattern (filepath.Match on the base
-// name), or nothing when the corpus is absent.
+// base name matches pattern (filepath.Match), or nothing when the corpus is
+// absent.
 func eseCorpusHeads(pattern string, n int) [][]byte {
-	d := testcorpus.Dir()
-	if d == "" {
-		return nil
-	}
-	paths, _ := filepath.Glob(filepath.Join(d, "*", pattern))
 	var out [][]byte
-	for _, p := range paths {
-		if filepath.Ext(p) == ".md" {
-			continue
+	for _, rel := range testcorpus.Glob(pattern) {
+		if b := testcorpus.Head(rel, n); b != nil {
+			out = append(out, b)
 		}
-		f, err := os.Open(p)
-		if err != nil {
-			continue
-		}
-		b := make([]byte, n)
-		k, _ := io.ReadFull(f, b)
-		f.Close()
-		out = append(out, b[:k])
 	}
 	return out
 }
@@ -151,17 +135,15 @@ func pageSeed(sizeIndex, flags, pgno byte, page []byte) []byte {
 // decodes its header and tags, checks every node's bounds, round-trips the
 // header and tags, and verifies the checksum and single-bit correction.
 func FuzzEsePage(f *testing.F) {
-	if d := testcorpus.Dir(); d != "" {
-		for _, rel := range []string{"appdata/IndexedDB.edb", "dissect-esedb-testdbs/basic.edb", "goese-qmgr/qmgr.db", "eseparser-testdbs/decompress_test.edb"} {
-			b, err := os.ReadFile(filepath.Join(d, rel))
-			if err != nil || len(b) < 240 {
-				continue
-			}
-			ps := int(binary.LittleEndian.Uint32(b[236:]))
-			for k, s := range pageSizes {
-				for pg := 1; s == ps && pg <= 6 && (pg+2)*ps <= len(b); pg++ {
-					f.Add(pageSeed(byte(k), 8, byte(pg), b[(pg+1)*ps:(pg+2)*ps]))
-				}
+	for _, rel := range []string{"appdata/IndexedDB.edb", "dissect-esedb-testdbs/basic.edb", "goese-qmgr/qmgr.db", "eseparser-testdbs/decompress_test.edb"} {
+		b := testcorpus.Head(rel, 8*ese.MaxPageSize) // header pages and pages 1..6
+		if len(b) < 240 {
+			continue
+		}
+		ps := int(binary.LittleEndian.Uint32(b[236:]))
+		for k, s := range pageSizes {
+			for pg := 1; s == ps && pg <= 6 && (pg+2)*ps <= len(b); pg++ {
+				f.Add(pageSeed(byte(k), 8, byte(pg), b[(pg+1)*ps:(pg+2)*ps]))
 			}
 		}
 	}

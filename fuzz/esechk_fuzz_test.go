@@ -3,8 +3,6 @@ package fuzz
 import (
 	"bytes"
 	"encoding/binary"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/esekit/esekit/ese"
@@ -15,12 +13,9 @@ import (
 // addCheckpointSeeds adds every corpus checkpoint (by name; the files are
 // known) plus a small synthetic one.
 func addCheckpointSeeds(f *testing.F) {
-	if d := testcorpus.Dir(); d != "" {
-		paths, _ := filepath.Glob(filepath.Join(d, "*", "*.chk"))
-		for _, p := range paths {
-			if b, err := os.ReadFile(p); err == nil {
-				f.Add(b)
-			}
+	for _, rel := range testcorpus.Glob("*.chk") {
+		if b := testcorpus.Head(rel, -1); b != nil {
+			f.Add(b)
 		}
 	}
 	c := &esechk.Checkpoint{FileType: 4}

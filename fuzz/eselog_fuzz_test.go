@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/esekit/esekit/ese"
@@ -14,17 +12,7 @@ import (
 )
 
 // eselogSeed reads the first n bytes of a corpus file, or nil.
-func eselogSeed(rel string, n int) []byte {
-	d := testcorpus.Dir()
-	if d == "" {
-		return nil
-	}
-	b, err := os.ReadFile(filepath.Join(d, filepath.FromSlash(rel)))
-	if err != nil {
-		return nil
-	}
-	return b[:min(n, len(b))]
-}
+func eselogSeed(rel string, n int) []byte { return testcorpus.Head(rel, n) }
 
 // syntheticModernLog builds a small valid modern log: a header and two
 // segments holding a Begin0 and a Commit0.

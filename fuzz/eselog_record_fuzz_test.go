@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/esekit/esekit/ese"
@@ -26,14 +24,9 @@ func recordSeeds() [][]byte {
 		{byte(eselog.RecMacroInfo2), 13, 0, 0, 0, 2, 2, 0, 0, 0, 123, 0, 0, 0, 140, 0, 0, 0},
 		{byte(eselog.RecDetachDB), 1, 0, 1, 2, 0, 0x10, 'a', 0},
 	}
-	d := testcorpus.Dir()
-	if d == "" {
-		return seeds
-	}
-	paths, _ := filepath.Glob(filepath.Join(d, "*", "*.log"))
-	for _, p := range paths {
-		b, err := os.ReadFile(p)
-		if err != nil || len(b) < 8192 {
+	for _, rel := range testcorpus.Glob("*.log") {
+		b := testcorpus.Head(rel, 12*4096) // the header and the first 11 sectors or segments
+		if len(b) < 8192 {
 			continue
 		}
 		if binary.LittleEndian.Uint32(b[32:]) == 7 { // legacy: one stream

@@ -3,8 +3,6 @@ package fuzz
 import (
 	"bytes"
 	"encoding/binary"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/esekit/esekit/ese"
@@ -15,12 +13,9 @@ import (
 // addPatchSeeds adds every corpus .pat file and a small synthetic patch
 // file with two 2 KiB page images.
 func addPatchSeeds(f *testing.F) {
-	if d := testcorpus.Dir(); d != "" {
-		paths, _ := filepath.Glob(filepath.Join(d, "*", "*.pat"))
-		for _, p := range paths {
-			if b, err := os.ReadFile(p); err == nil {
-				f.Add(b)
-			}
+	for _, rel := range testcorpus.Glob("*.pat") {
+		if b := testcorpus.Head(rel, -1); b != nil {
+			f.Add(b)
 		}
 	}
 	h := &esepatch.Header{Backup: ese.BackupInfo{Mark: ese.LogPos{Generation: 58, Sector: 1409, Offset: 199}, GenLow: 0x36, GenHigh: 0x3f}}

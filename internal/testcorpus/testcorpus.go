@@ -4,6 +4,7 @@
 package testcorpus
 
 import (
+	"io"
 	"os"
 	"path/filepath"
 	"sync"
@@ -88,4 +89,60 @@ func Files(tb testing.TB) []string {
 		return nil
 	})
 	return out
+}
+
+// Glob returns the corpus files, as slash paths relative to the corpus root
+// ("appdata/edb.log"), in any set folder whose base name matches pattern
+// (filepath.Match syntax: "*.chk", "edb*.log"), sorted; MANIFEST-style .md
+// files are left out. It returns nil when the corpus is absent and never
+// skips: fuzz targets use it to add seeds, and must still run without the
+// corpus.
+func Glob(pattern string) []string {
+	d := Dir()
+	if d == "" {
+		return nil
+	}
+	paths, _ := filepath.Glob(filepath.Join(d, "*", pattern))
+	var out []string
+	for _, p := range paths {
+		if filepath.Ext(p) == ".md" {
+			continue
+		}
+		if st, err := os.Stat(p); err != nil || !st.Mode().IsRegular() {
+			continue
+		}
+		rel, err := filepath.Rel(d, p)
+		if err == nil {
+			out = append(out, filepath.ToSlash(rel))
+		}
+	}
+	return out
+}
+
+// Head returns the first n bytes of corpus file rel (all of it when n < 0
+// or the file is shorter), or nil when the corpus or the file is absent.
+// Like Glob it never skips; it reads no more than n bytes.
+func Head(rel string, n int) []byte {
+	d := Dir()
+	if d == "" {
+		return nil
+	}
+	f, err := os.Open(filepath.Join(d, filepath.FromSlash(rel)))
+	if err != nil {
+		return nil
+	}
+	defer f.Close()
+	if n < 0 {
+		b, err := io.ReadAll(f)
+		if err != nil {
+			return nil
+		}
+		return b
+	}
+	b := make([]byte, n)
+	k, err := io.ReadFull(f, b)
+	if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
+		return nil
+	}
+	return b[:k]
 }

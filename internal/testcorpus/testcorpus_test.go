@@ -1,0 +1,36 @@
+package testcorpus
+
+import (
+	"bytes"
+	"slices"
+	"testing"
+)
+
+func TestGlobAndHead(t *testing.T) {
+	if Dir() == "" {
+		if Glob("*.log") != nil || Head("appdata/edb.log", 10) != nil {
+			t.Error("Glob/Head return data without a corpus")
+		}
+		t.Skip("corpus not found")
+	}
+	logs := Glob("edb*.log")
+	if !slices.Contains(logs, "appdata/edb.log") || !slices.Contains(logs, "appdata/edb0000D.log") {
+		t.Errorf("Glob(edb*.log) = %v", logs)
+	}
+	if slices.ContainsFunc(Glob("*"), func(p string) bool { return bytes.HasSuffix([]byte(p), []byte(".md")) }) {
+		t.Error("Glob lists .md files")
+	}
+	all := Read(t, "appdata/edb.log")
+	if h := Head("appdata/edb.log", 8); !bytes.Equal(h, all[:8]) {
+		t.Errorf("Head 8 = %x", h)
+	}
+	if h := Head("appdata/edb.log", -1); !bytes.Equal(h, all) {
+		t.Error("Head -1 is not the whole file")
+	}
+	if h := Head("appdata/edb.log", len(all)+100); len(h) != len(all) {
+		t.Errorf("Head past the end: %d bytes, want %d", len(h), len(all))
+	}
+	if Head("appdata/no-such-file", 8) != nil {
+		t.Error("Head of a missing file is not nil")
+	}
+}
