@@ -9,6 +9,7 @@ import (
 	"io"
 	"io/fs"
 	"unicode/utf16"
+	"unicode/utf8"
 )
 
 // ErrShort reports that a buffer or file ends before a structure does.
@@ -73,13 +74,14 @@ func CString(b []byte) string {
 
 // Latin1 returns every byte of b as the code point of the same value (NULs
 // included): the inverse of AppendLatin1 for text without characters above
-// U+00FF.
+// U+00FF. The result is at most twice len(b) bytes and is built without a
+// rune buffer.
 func Latin1(b []byte) string {
-	r := make([]rune, len(b))
-	for i, c := range b {
-		r[i] = rune(c)
+	out := make([]byte, 0, len(b)+len(b)/2)
+	for _, c := range b {
+		out = utf8.AppendRune(out, rune(c))
 	}
-	return string(r)
+	return string(out)
 }
 
 // AppendLatin1 appends s to b one byte per character, as 8-bit Windows
@@ -106,13 +108,26 @@ func UTF16String(b []byte) string {
 }
 
 // UTF16 decodes every little-endian UTF-16 unit of b, NULs included; an
-// odd trailing byte is ignored and unpaired surrogates become U+FFFD.
+// odd trailing byte is ignored and unpaired surrogates become U+FFFD. The
+// result is at most 1.5 × len(b) bytes and is built without unit or rune
+// buffers.
 func UTF16(b []byte) string {
-	u := make([]uint16, len(b)/2)
-	for i := range u {
-		u[i] = binary.LittleEndian.Uint16(b[2*i:])
+	out := make([]byte, 0, len(b))
+	for i := 0; i+1 < len(b); i += 2 {
+		r := rune(binary.LittleEndian.Uint16(b[i:]))
+		if utf16.IsSurrogate(r) {
+			r2 := utf8.RuneError
+			if i+3 < len(b) {
+				r2 = utf16.DecodeRune(r, rune(binary.LittleEndian.Uint16(b[i+2:])))
+			}
+			if r2 != utf8.RuneError {
+				i += 2
+			}
+			r = r2
+		}
+		out = utf8.AppendRune(out, r)
 	}
-	return string(utf16.Decode(u))
+	return string(out)
 }
 
 // AppendUTF16 appends s as little-endian UTF-16 to b, without a terminator.

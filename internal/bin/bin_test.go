@@ -3,6 +3,7 @@ package bin
 import (
 	"bytes"
 	"testing"
+	"unicode/utf16"
 )
 
 func TestStrings(t *testing.T) {
@@ -29,5 +30,37 @@ func TestStrings(t *testing.T) {
 	}
 	if got := AppendLatin1([]byte{9}, "Pé€\x00x"); !bytes.Equal(got, []byte{9, 'P', 0xE9, '?', 0, 'x'}) {
 		t.Errorf("AppendLatin1 = %x", got)
+	}
+}
+
+// UTF16 and Latin1 agree with the standard library's decoders on every
+// unit pair, surrogates included.
+func TestUTF16MatchesStdlib(t *testing.T) {
+	units := []uint16{0, 'a', 0xE9, 0x20AC, 0xD83D, 0xDE00, 0xDC00, 0xD800, 0xD800, 0xDBFF, 0xDFFF, 0xFFFF}
+	for _, a := range units {
+		for _, b := range units {
+			for _, c := range units {
+				u := []uint16{a, b, c}
+				var raw []byte
+				for _, x := range u {
+					raw = append(raw, byte(x), byte(x>>8))
+				}
+				want := string(utf16.Decode(u))
+				if got := UTF16(raw); got != want {
+					t.Fatalf("UTF16(%04x) = %q, want %q", u, got, want)
+				}
+				if got := UTF16(append(raw, 0x41)); got != want {
+					t.Fatalf("UTF16 with an odd byte = %q, want %q", got, want)
+				}
+			}
+		}
+	}
+	all := make([]byte, 256)
+	r := make([]rune, 256)
+	for i := range all {
+		all[i], r[i] = byte(i), rune(i)
+	}
+	if Latin1(all) != string(r) {
+		t.Error("Latin1 differs from the rune conversion")
 	}
 }
