@@ -101,7 +101,7 @@ func recoverToJSON(label, out string, r *recovery.RecoverResult) recoverJSON {
 			Action: d.Action, StateBefore: d.StateBefore, StateAfter: d.StateAfter, LogsReplayed: d.LogsReplayed,
 			RecordsRedone: d.RecordsRedone, RecordsSkipped: d.RecordsSkipped,
 			TransactionsRolledBack: d.TransactionsRolledBack, PagesWritten: d.PagesWritten,
-			Consistent: pos(d.Consistent), Error: int32(d.Error), Message: d.Message})
+			Consistent: pos(d.ConsistentPos), Error: int32(d.Error), Message: d.Message})
 	}
 	for _, e := range r.Events {
 		o.Events = append(o.Events, planEventJSON{Kind: string(e.Kind), Message: e.Message, Files: e.Files,

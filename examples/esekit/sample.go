@@ -8,18 +8,24 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
 	"path"
+	"path/filepath"
 	"sort"
 	"strings"
 	"testing/fstest"
 
+	"github.com/esekit/esekit/ese"
 	"github.com/esekit/esekit/esechk"
 	"github.com/esekit/esekit/recovery"
 )
 
-// The sample set: museum-srum-server2022-apt-1daylater from the corpus
-// (a SRUM folder of Windows Server 2022, cleanly shut down): the database,
-// its checkpoint and three generations of logs, gzip-compressed.
+// The sample set: museum-srum-win10-belkasoftctf-insiderthreat-dirty from
+// the corpus, a SRUM folder of Windows 10 collected while the service ran:
+// the database in DirtyShutdown state (it needs generation 0x51), its
+// checkpoint and logs 0x4E-0x52 (SRU.log is the current one),
+// gzip-compressed. It is what the library is for: the report brings the
+// database clean.
 //
 //go:embed testdata/sample/*.gz
 var sampleFS embed.FS
@@ -76,6 +82,79 @@ type sampleJSON struct {
 	Check     *checkJSON   `json:"check"`
 	Deletable []int32      `json:"deletable_logs"`
 	Plan      *planJSON    `json:"plan"`
+	// Recover is the soft recovery carried out into a temporary folder
+	// (removed before the report is printed); RecoveredHeaders and
+	// RecoveredVerify are the headers and page checksums of its outputs,
+	// named "recovered/<file>".
+	Recover          *recoverJSON `json:"recover"`
+	RecoveredHeaders []any        `json:"recovered_headers"`
+	RecoveredVerify  []verifyJSON `json:"recovered_verify"`
+}
+
+// recoveredName is how the report names a recovered database.
+func recoveredName(output string) string {
+	return "recovered/" + filepath.Base(output)
+}
+
+// recoverSample replays plan p into copies of dbs written to a temporary
+// folder, reads back each output's header and page checksums, and removes
+// the folder. Nothing is written anywhere else: the sample itself lives in
+// memory.
+func recoverSample(ctx context.Context, p *recovery.Plan, logs fs.FS, dbs []recovery.DatabaseFile, rep *sampleJSON) error {
+	dir, err := os.MkdirTemp("", "esekit-sample-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	res, rerr := recovery.Recover(ctx, p, &recovery.RecoverOptions{
+		OutDir: dir, Logs: logs, LogDir: ".", Databases: dbs,
+	})
+	if res == nil {
+		if rerr == nil {
+			rerr = fmt.Errorf("no result")
+		}
+		return rerr
+	}
+	rj := recoverToJSON(sampleName, "a temporary folder, removed afterwards", res)
+	if rerr != nil && rj.Error == 0 {
+		if c, ok := engineCode(rerr); ok {
+			rj.Error = c
+		}
+		if rj.Message == "" {
+			rj.Message = rerr.Error()
+		}
+	}
+	for i, d := range rj.Databases {
+		if d.Output == "" {
+			continue
+		}
+		name := recoveredName(d.Output)
+		in, c, err := openInput(d.Output)
+		if err != nil {
+			return err
+		}
+		in.name = name
+		h, _ := headerObject(in)
+		rep.RecoveredHeaders = append(rep.RecoveredHeaders, h)
+		rep.RecoveredVerify = append(rep.RecoveredVerify, verifyInput(ctx, in, 0))
+		c.Close()
+		rj.Databases[i].Output = name
+	}
+	// The messages name the temporary folder, which is gone by now.
+	rj.Message = strings.ReplaceAll(rj.Message, dir+string(filepath.Separator), "recovered/")
+	for i := range rj.Databases {
+		rj.Databases[i].Message = strings.ReplaceAll(rj.Databases[i].Message, dir+string(filepath.Separator), "recovered/")
+	}
+	for i := range rj.Events {
+		rj.Events[i].Message = strings.ReplaceAll(rj.Events[i].Message, dir+string(filepath.Separator), "recovered/")
+		for j, f := range rj.Events[i].Files {
+			if strings.HasPrefix(f, dir+string(filepath.Separator)) {
+				rj.Events[i].Files[j] = recoveredName(f)
+			}
+		}
+	}
+	rep.Recover = &rj
+	return rerr
 }
 
 // runSample inspects the embedded sample: what `esekit` with no arguments
@@ -87,7 +166,7 @@ func runSample(e *env, js bool) int {
 		return exitBad
 	}
 	label := func(n string) string { return sampleName + "/" + n }
-	rep := sampleJSON{Sample: sampleName, Deletable: []int32{}}
+	rep := sampleJSON{Sample: sampleName, Deletable: []int32{}, RecoveredHeaders: []any{}, RecoveredVerify: []verifyJSON{}}
 	var ckpt *esechk.Checkpoint
 	var ckptIn *input
 	var dbs []recovery.DatabaseFile
@@ -137,6 +216,17 @@ func runSample(e *env, js bool) int {
 		rep.Plan = &pj
 		if pj.Error != 0 {
 			status = exitBad
+		} else if err := recoverSample(context.Background(), p, m, dbs, &rep); err != nil {
+			fmt.Fprintf(e.stderr, "esekit: recovering the sample: %v\n", err)
+			status = exitBad
+		}
+	}
+	if rep.Recover != nil && rep.Recover.Error != 0 {
+		status = exitBad
+	}
+	for _, v := range rep.RecoveredVerify {
+		if !v.OK {
+			status = exitBad
 		}
 	}
 	if js {
@@ -152,7 +242,10 @@ func runSample(e *env, js bool) int {
 func printSample(w io.Writer, rep sampleJSON) {
 	fmt.Fprintln(w, "esekit: ESE (JET Blue) files, read without Windows.")
 	fmt.Fprintln(w, "No arguments given, so this inspects the sample set embedded in the binary:")
-	fmt.Fprintln(w, "a SRUM folder from Windows Server 2022 (database, checkpoint, three logs).")
+	fmt.Fprintln(w, "a SRUM folder from Windows 10, collected while the service ran: the database")
+	fmt.Fprintln(w, "was not shut down cleanly. The report identifies every file, reads the headers,")
+	fmt.Fprintln(w, "verifies the pages, checks the log set, plans soft recovery and then carries")
+	fmt.Fprintln(w, "it out into a temporary folder, as the engine would at its next start.")
 	fmt.Fprintln(w, "Run `esekit help` for the verbs; every verb takes -json.")
 	section(w, "1. What each file is (identified by its bytes, not its name)   [esekit identify]")
 	for _, id := range rep.Files {
@@ -179,6 +272,66 @@ func printSample(w io.Writer, rep sampleJSON) {
 	if rep.Plan != nil {
 		printPlan(w, *rep.Plan)
 	}
+	section(w, "6. Soft recovery, carried out into a temporary folder   [esekit recover -out DIR]")
+	if rep.Recover == nil {
+		fmt.Fprintln(w, "  not run")
+		return
+	}
+	printSampleRecovery(w, rep)
+}
+
+// printSampleRecovery prints what recovery did and what the recovered
+// database looks like.
+func printSampleRecovery(w io.Writer, rep sampleJSON) {
+	r := rep.Recover
+	fmt.Fprintf(w, "  the inputs stay in memory; the outputs went to %s\n", r.Out)
+	if len(r.LogsReplayed) > 0 {
+		fmt.Fprintf(w, "  logs replayed:      %s (%d records, %d bytes)\n", strings.Join(r.LogsReplayed, ", "), r.Records, r.LogBytes)
+	}
+	for _, d := range r.Databases {
+		fmt.Fprintf(w, "  %s -> %s\n", d.File, orNone(d.Output))
+		fmt.Fprintf(w, "    state:            %s -> %s\n", d.StateBefore, d.StateAfter)
+		fmt.Fprintf(w, "    logs replayed:    %d\n", d.LogsReplayed)
+		fmt.Fprintf(w, "    records:          %d redone, %d skipped (already on the page by its dbtime, or gated by session or attachment)\n", d.RecordsRedone, d.RecordsSkipped)
+		fmt.Fprintf(w, "    rolled back:      %d open transaction(s); %d page(s) written\n", d.TransactionsRolledBack, d.PagesWritten)
+		fmt.Fprintf(w, "    consistent at:    %s\n", posText(d.Consistent))
+		if d.Error != 0 {
+			fmt.Fprintf(w, "    error %d (%s): %s\n", d.Error, ese.Error(d.Error).Name(), d.Message)
+		}
+		for _, v := range rep.RecoveredVerify {
+			if v.File != d.Output {
+				continue
+			}
+			verdict := "all good"
+			if !v.OK {
+				verdict = "BAD"
+			}
+			fmt.Fprintf(w, "    page checksums:   %d pages seen, %d good, %d bad, %d uninitialized: %s\n",
+				v.Pages, v.Good, len(v.BadChecksums), v.Uninitialized, verdict)
+		}
+		for _, h := range rep.RecoveredHeaders {
+			if hj, ok := h.(dbHeaderJSON); ok && hj.File == d.Output {
+				fmt.Fprintf(w, "    header:           %s, logs required %s\n", hj.State, requiredText(hj.GenMinRequired, hj.GenMaxRequired))
+			}
+		}
+	}
+	if r.Error != 0 {
+		fmt.Fprintf(w, "  verdict: stopped with %d (%s): %s\n", r.Error, ese.Error(r.Error).Name(), r.Message)
+	} else {
+		fmt.Fprintf(w, "  verdict: %s\n", orNone(r.Message))
+	}
+}
+
+// requiredText prints a required-generation range in the engine's hex
+// form, "none" when the database needs no log.
+func requiredText(lo, hi int32) string {
+	switch {
+	case lo == 0 && hi == 0:
+		return "none"
+	case lo == hi:
+		return fmt.Sprintf("0x%X", uint32(lo))
+	}
+	return fmt.Sprintf("0x%X-0x%X", uint32(lo), uint32(hi))
 }
 
 func section(w io.Writer, title string) {
@@ -196,7 +349,7 @@ func printHeaderSummary(w io.Writer, h any) {
 		fmt.Fprintf(w, "    last consistent:  %s at %s\n", posText(v.Consistent), v.ConsistentTime)
 		fmt.Fprintf(w, "    last attach:      %s at %s\n", posText(v.Attach), v.AttachTime)
 		fmt.Fprintf(w, "    log signature:    Rand:0x%08X Created:%s\n", v.LogSignature.Random, v.LogSignature.Created)
-		fmt.Fprintf(w, "    logs required:    %d-%d (committed up to %d)\n", v.GenMinRequired, v.GenMaxRequired, v.GenMaxCommitted)
+		fmt.Fprintf(w, "    logs required:    %s (committed up to 0x%X)\n", requiredText(v.GenMinRequired, v.GenMaxRequired), uint32(v.GenMaxCommitted))
 		fmt.Fprintf(w, "    header copies:    checksum ok %v, shadow ok %v\n", v.HeaderChecksumOK, v.ShadowOK)
 	case checkpointJSON:
 		fmt.Fprintf(w, "  %s: checkpoint\n", v.File)
