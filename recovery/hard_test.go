@@ -68,10 +68,12 @@ func TestRestoreWLMBackup(t *testing.T) {
 	}
 	p := filepath.Join(out, "WindowsMail.MSMessageStore")
 	h := readHeader(t, p)
-	// Legacy log: data ends at (1,3,0); a new LRCHECKSUM range would open
-	// there (22 bytes), then RecoveryUndo2 (9 bytes), then the shutdown
-	// mark at (1,3,0x1F).
-	want := ese.LogPos{Generation: 1, Sector: 3, Offset: 0x1F}
+	// The backup's log is not a current log (edb.log is never on tape), so
+	// the engine creates generation 2 to log the end of recovery; in the
+	// legacy format its first data sector (1: 4096-byte sectors) opens with
+	// an LRCHECKSUM (22 bytes, as edb00001.log does), then RecoveryUndo2
+	// (9 bytes), then the shutdown mark at (2,1,0x1F).
+	want := ese.LogPos{Generation: 2, Sector: 1, Offset: 0x1F}
 	if h.State != ese.DBStateCleanShutdown || h.ConsistentPos != want || h.DetachPos != want {
 		t.Errorf("state %v consistent %v detach %v", h.State, h.ConsistentPos, h.DetachPos)
 	}

@@ -85,8 +85,16 @@ func flushSignature(h *ese.DBHeader, tm ese.LogTime) ese.Signature {
 // Legacy logs: a new LRCHECKSUM range opens at end (22 bytes), and the
 // records follow it; this placement is derived from the legacy format and
 // not checked against an engine-written sample.
-func nextLogPositions(end ese.LogPos, legacy bool, fileSectors, headerSectors uint16, withUndo bool) (undo, shutdown ese.LogPos) {
+//
+// When the last log replayed is not the current log (an archived
+// generation, or a backup's log in hard recovery: the current log is
+// never on tape), the engine first creates the next generation (§4.7
+// step 1), and the records open its first data sector.
+func nextLogPositions(end ese.LogPos, legacy bool, fileSectors, headerSectors uint16, withUndo, newGen bool) (undo, shutdown ese.LogPos) {
 	const undo2Size = 9
+	if newGen {
+		end = ese.LogPos{Generation: end.Generation + 1, Sector: headerSectors}
+	}
 	if legacy {
 		p := end
 		p.Offset += 22 // LRCHECKSUM opening the new range

@@ -69,6 +69,7 @@ type replayer struct {
 	lastWasShutdown, lastWasQuit bool
 	lastTime                     ese.LogTime
 	lastLog                      *eselog.Log
+	lastLogFile                  string
 	records, logBytes            int64
 	totalLogBytes                int64
 	logsDone                     int
@@ -222,7 +223,7 @@ func (rp *replayer) replayLog(i int, pl PlanLog, l *eselog.Log) error {
 			rp.progress(pl, gen)
 		}
 	}
-	rp.lastLog = l
+	rp.lastLog, rp.lastLogFile = l, pl.File
 	rp.logsDone++
 	for _, db := range rp.dbs {
 		if db.active && !db.stopped && db.logs != nil && (db.bound || db.everAttached || db.detached) {
@@ -903,7 +904,11 @@ func (rp *replayer) endPositions() (undo, shutdown ese.LogPos) {
 	if l == nil {
 		return rp.plan.Start, rp.plan.Start
 	}
-	return nextLogPositions(l.End, l.Legacy(), l.Header.FileSectors, uint16(l.Header.DataSectors()), !rp.lastWasShutdown)
+	newGen := true
+	if n, err := ese.ParseLogName(rp.lastLogFile); err == nil && n.Kind == ese.LogNameCurrent {
+		newGen = false
+	}
+	return nextLogPositions(l.End, l.Legacy(), l.Header.FileSectors, uint16(l.Header.DataSectors()), !rp.lastWasShutdown, newGen)
 }
 
 // checkSize refuses a record that would grow a database past
