@@ -240,11 +240,12 @@ func (e Error) Forms() []string {
 // ParseError reads any printed form of a code: "-530", "4294966766",
 // "0xFFFFFDEE", "3355443730", "0xC8000212", an engine name such as
 // "JET_errBadLogSignature" or its short form "BadLogSignature"
-// (case-insensitive). A number that is none of these forms is an error.
+// (case-insensitive). A number that is none of these forms, or an unknown
+// name, is an error wrapping ErrInvalidParameter.
 func ParseError(s string) (Error, error) {
 	t := strings.TrimSpace(s)
 	if t == "" {
-		return 0, fmt.Errorf("ese: empty error code")
+		return 0, fmt.Errorf("ese: empty error code: %w", ErrInvalidParameter)
 	}
 	if c := t[0]; c == '-' || c == '+' || (c >= '0' && c <= '9') {
 		var v int64
@@ -257,7 +258,7 @@ func ParseError(s string) (Error, error) {
 			v, err = strconv.ParseInt(t, 10, 64)
 		}
 		if err != nil {
-			return 0, fmt.Errorf("ese: bad error code %q", s)
+			return 0, fmt.Errorf("ese: bad error code %q: %w", s, ErrInvalidParameter)
 		}
 		return errorFromNumber(v, s)
 	}
@@ -268,7 +269,7 @@ func ParseError(s string) (Error, error) {
 			return e, nil
 		}
 	}
-	return 0, fmt.Errorf("ese: unknown error name %q", s)
+	return 0, fmt.Errorf("ese: unknown error name %q: %w", s, ErrInvalidParameter)
 }
 
 func errorFromNumber(v int64, s string) (Error, error) {
@@ -282,5 +283,5 @@ func errorFromNumber(v int64, s string) (Error, error) {
 	case v > 0 && v <= 0xFFF: // a magnitude given without its sign
 		return Error(-v), nil
 	}
-	return 0, fmt.Errorf("ese: %q is not a JET error code in any known form", s)
+	return 0, fmt.Errorf("ese: %q is not a JET error code in any known form: %w", s, ErrInvalidParameter)
 }

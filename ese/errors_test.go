@@ -36,8 +36,13 @@ func TestErrorFormsSeed002(t *testing.T) {
 
 func TestErrorParseRejects(t *testing.T) {
 	for _, s := range []string{"", "0x12345678", "12345678", "JET_errNoSuchThing", "0xZZ", "0xC8001000", "-99999999999"} {
-		if e, err := ParseError(s); err == nil {
-			t.Errorf("ParseError(%q) = %v, want an error", s, e)
+		if e, err := ParseError(s); !errors.Is(err, ErrInvalidParameter) {
+			t.Errorf("ParseError(%q) = %v, %v; want an error wrapping ErrInvalidParameter", s, e, err)
+		}
+	}
+	for _, s := range []string{"", "(1,2)", "(0x1,10000,0)", "(4294967296,0,0)", "x"} {
+		if p, err := ParseLogPos(s); !errors.Is(err, ErrInvalidParameter) {
+			t.Errorf("ParseLogPos(%q) = %v, %v; want an error wrapping ErrInvalidParameter", s, p, err)
 		}
 	}
 }

@@ -81,7 +81,8 @@ func (p LogPos) Decimal() string {
 }
 
 // ParseLogPos parses either print form: "(0x12CF,1CA9,190)" (hexadecimal,
-// marked by the 0x on the generation) or "(4815,7337,400)" (decimal).
+// marked by the 0x on the generation) or "(4815,7337,400)" (decimal). Any
+// other text is an error wrapping ErrInvalidParameter.
 func ParseLogPos(s string) (LogPos, error) {
 	var g, sec, off uint64
 	var err error
@@ -91,7 +92,7 @@ func ParseLogPos(s string) (LogPos, error) {
 		_, err = fmt.Sscanf(s, "(%d,%d,%d)", &g, &sec, &off)
 	}
 	if err != nil || g > 0xFFFFFFFF || sec > 0xFFFF || off > 0xFFFF {
-		return LogPos{}, fmt.Errorf("ese: bad log position %q", s)
+		return LogPos{}, fmt.Errorf("ese: bad log position %q: %w", s, ErrInvalidParameter)
 	}
 	return LogPos{Generation: int32(uint32(g)), Sector: uint16(sec), Offset: uint16(off)}, nil
 }

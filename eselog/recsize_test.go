@@ -355,8 +355,8 @@ func TestRecordTypeText(t *testing.T) {
 	}
 	var x RecordType
 	for _, bad := range []string{"", "Insertx", "Unknown(3)", "Unknown(256)", "Unknown(x)"} {
-		if err := x.UnmarshalText([]byte(bad)); err == nil {
-			t.Errorf("%q accepted", bad)
+		if err := x.UnmarshalText([]byte(bad)); !errors.Is(err, ese.ErrInvalidParameter) {
+			t.Errorf("%q: %v, want an error wrapping ErrInvalidParameter", bad, err)
 		}
 	}
 	// Node records reach their header through NodeRecord.

@@ -3,6 +3,8 @@ package eselog
 import (
 	"fmt"
 	"strconv"
+
+	"github.com/esekit/esekit/ese"
 )
 
 // RecordType is a log record's type: the lrtyp byte at offset 0 of every
@@ -203,5 +205,5 @@ func (t *RecordType) UnmarshalText(b []byte) error {
 			return nil
 		}
 	}
-	return fmt.Errorf("eselog: unknown record type name %q", s)
+	return fmt.Errorf("eselog: unknown record type name %q: %w", s, ese.ErrInvalidParameter)
 }
