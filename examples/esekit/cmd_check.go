@@ -331,7 +331,7 @@ func printCheck(w io.Writer, c checkJSON) {
 		fmt.Fprintln(w, "  generations:    none")
 	}
 	if c.Signature.Random != 0 || c.Signature.Created != "" {
-		fmt.Fprintf(w, "  log signature:  Rand:0x%08X Created:%s\n", c.Signature.Random, c.Signature.Created)
+		fmt.Fprintf(w, "  log signature:  %s\n", c.Signature)
 	}
 	if c.Current != nil {
 		fmt.Fprintf(w, "  current log:    %s (generation 0x%X)\n", filepath.Base(c.Current.File), c.Current.Generation)
@@ -352,7 +352,7 @@ func printCheck(w io.Writer, c checkJSON) {
 			fmt.Fprintf(w, "  checkpoint:     %s: %s\n", filepath.Base(c.Checkpoint.File), c.Checkpoint.Error)
 		} else {
 			p := c.Checkpoint.Checkpoint
-			fmt.Fprintf(w, "  checkpoint:     %s at (0x%X,%X,%X)\n", filepath.Base(c.Checkpoint.File), p.Generation, p.Sector, p.Offset)
+			fmt.Fprintf(w, "  checkpoint:     %s at %s\n", filepath.Base(c.Checkpoint.File), posText(p))
 		}
 	}
 	if len(c.DeletableLogs) > 0 {

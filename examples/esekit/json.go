@@ -44,10 +44,37 @@ type sigJSON struct {
 	Random   uint32 `json:"random"`
 	Created  string `json:"created"`
 	Computer string `json:"computer"`
+	// raw is the signature as read, for the engine's print form; it is not
+	// part of the JSON.
+	raw *ese.Signature
 }
 
 func sig(s ese.Signature) sigJSON {
-	return sigJSON{Random: s.Random, Created: logTime(s.Created), Computer: s.ComputerName()}
+	return sigJSON{Random: s.Random, Created: logTime(s.Created), Computer: s.ComputerName(), raw: &s}
+}
+
+// String is the engine's print form of the signature, as eseutil shows it:
+// "Create time:12/29/2000 21:6:38 Rand:24842 Computer:". A sigJSON that
+// came back from JSON (no raw bytes) is rebuilt from its fields.
+func (s sigJSON) String() string {
+	if s.raw != nil {
+		return s.raw.String()
+	}
+	return sigFromFields(s.Random, s.Created, s.Computer).String()
+}
+
+// sigFromFields rebuilds a signature from its JSON fields: the random
+// number, the RFC 3339 creation time ("" or "-" for none) and the computer
+// name.
+func sigFromFields(random uint32, created, computer string) ese.Signature {
+	s := ese.Signature{Random: random}
+	if t, err := time.Parse(time.RFC3339Nano, created); err == nil {
+		s.Created = ese.LogTimeOf(t)
+	}
+	if computer != "-" {
+		copy(s.Computer[:len(s.Computer)-1], computer)
+	}
+	return s
 }
 
 // logTime formats a log time as RFC 3339 UTC with milliseconds, "" when null.

@@ -256,7 +256,10 @@ func TestReadable(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("status %d", code)
 	}
-	for _, want := range []string{"(checkpoint)", "checkpoint:", "(0x1,22,0) = (1,34,0)", "Rand:0x5E1755E7", "attached:", "(none)"} {
+	// Positions and signatures print in the engine's forms (eseutil /mk):
+	// the log signature 0x5E1755E7 created 2022-03-23 14:12:52 UTC.
+	for _, want := range []string{"(checkpoint)", "checkpoint:", "(0x1,22,0) = (1,34,0)",
+		"log signature:               Create time:3/23/2022 14:12:52 Rand:1578587623 Computer:\n", "attached:", "(none)"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("readable header lacks %q:\n%s", want, out)
 		}

@@ -7,6 +7,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/esekit/esekit/ese"
 )
 
 // writeJSON writes v as one indented JSON document.
@@ -122,17 +124,14 @@ func (n *node) hasExactly(keys ...string) bool {
 func (n *node) compact() (string, bool) {
 	switch {
 	case n.hasExactly("generation", "sector", "offset"):
-		g, _ := strconv.ParseInt(n.fields[0].scalar, 10, 64)
-		s, _ := strconv.ParseInt(n.fields[1].scalar, 10, 64)
-		o, _ := strconv.ParseInt(n.fields[2].scalar, 10, 64)
-		return fmt.Sprintf("(0x%X,%X,%X) = (%d,%d,%d)", uint32(g), s, o, g, s, o), true
+		g, _ := strconv.ParseInt(n.fields[0].scalar, 10, 32)
+		s, _ := strconv.ParseUint(n.fields[1].scalar, 10, 16)
+		o, _ := strconv.ParseUint(n.fields[2].scalar, 10, 16)
+		p := ese.LogPos{Generation: int32(g), Sector: uint16(s), Offset: uint16(o)}
+		return p.String() + " = " + p.Decimal(), true
 	case n.hasExactly("random", "created", "computer"):
 		r, _ := strconv.ParseUint(n.fields[0].scalar, 10, 32)
-		s := fmt.Sprintf("Rand:0x%08X (%d) Created:%s", r, r, n.fields[1].scalar)
-		if c := n.fields[2].scalar; c != "-" {
-			s += " Computer:" + c
-		}
-		return s, true
+		return sigFromFields(uint32(r), n.fields[1].scalar, n.fields[2].scalar).String(), true
 	case n.hasExactly("mark", "mark_time", "gen_low", "gen_high"):
 		if m, ok := n.fields[0].compact(); ok && n.fields[2].scalar == "0" && n.fields[3].scalar == "0" &&
 			n.fields[1].scalar == "-" && strings.HasPrefix(m, "(0x0,0,0)") {

@@ -348,19 +348,19 @@ func printHeaderSummary(w io.Writer, h any) {
 		fmt.Fprintf(w, "    state:            %s\n", v.State)
 		fmt.Fprintf(w, "    last consistent:  %s at %s\n", posText(v.Consistent), v.ConsistentTime)
 		fmt.Fprintf(w, "    last attach:      %s at %s\n", posText(v.Attach), v.AttachTime)
-		fmt.Fprintf(w, "    log signature:    Rand:0x%08X Created:%s\n", v.LogSignature.Random, v.LogSignature.Created)
+		fmt.Fprintf(w, "    log signature:    %s\n", v.LogSignature)
 		fmt.Fprintf(w, "    logs required:    %s (committed up to 0x%X)\n", requiredText(v.GenMinRequired, v.GenMaxRequired), uint32(v.GenMaxCommitted))
 		fmt.Fprintf(w, "    header copies:    checksum ok %v, shadow ok %v\n", v.HeaderChecksumOK, v.ShadowOK)
 	case checkpointJSON:
 		fmt.Fprintf(w, "  %s: checkpoint\n", v.File)
 		fmt.Fprintf(w, "    checkpoint:       %s (soft recovery starts here)\n", posText(v.Checkpoint))
-		fmt.Fprintf(w, "    log signature:    Rand:0x%08X Created:%s\n", v.LogSignature.Random, v.LogSignature.Created)
+		fmt.Fprintf(w, "    log signature:    %s\n", v.LogSignature)
 		fmt.Fprintf(w, "    attached:         %d database(s)\n", len(v.Attached))
 		fmt.Fprintf(w, "    copies:           checksum ok %v, shadow ok %v\n", v.HeaderChecksumOK, v.ShadowOK)
 	case logHeaderJSON:
 		fmt.Fprintf(w, "  %s: log generation 0x%X, format %s, %d x %d-byte sectors\n", v.File, v.Generation, v.Format, v.FileSectors, v.SectorSize)
 		fmt.Fprintf(w, "    created:          %s (previous generation %s)\n", v.Created, orNone(v.PreviousGenerationCreated))
-		fmt.Fprintf(w, "    log signature:    Rand:0x%08X Created:%s\n", v.LogSignature.Random, v.LogSignature.Created)
+		fmt.Fprintf(w, "    log signature:    %s\n", v.LogSignature)
 		fmt.Fprintf(w, "    circular logging: %v, attached databases: %d\n", v.CircularLogging, len(v.Attached))
 	case fileError:
 		fmt.Fprintf(w, "  %s: error: %s\n", v.File, v.Error)
@@ -369,8 +369,9 @@ func printHeaderSummary(w io.Writer, h any) {
 	}
 }
 
+// posText is the engine's hex print form of a log position, (0x51,9,0).
 func posText(p posJSON) string {
-	return fmt.Sprintf("(0x%X,%X,%X)", uint32(p.Generation), p.Sector, p.Offset)
+	return ese.LogPos{Generation: p.Generation, Sector: p.Sector, Offset: p.Offset}.String()
 }
 
 func orNone(s string) string {

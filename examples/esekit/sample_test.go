@@ -97,6 +97,11 @@ func TestSample(t *testing.T) {
 		"state:            DirtyShutdown",
 		"logs required:    0x51 (committed up to 0x51)",
 		"last consistent:  (0x51,8,0)",
+		"last attach:      (0x51,A,268)",
+		// The log signature a3dd42de@2020-08-01 21:48:10 in the engine's form.
+		"log signature:    Create time:8/1/2020 21:48:10 Rand:2749186782 Computer:\n",
+		"log signature:  Create time:8/1/2020 21:48:10 Rand:2749186782 Computer:\n",
+		"checkpoint:     SRU.chk at (0x51,9,0)",
 		"checkpoint:       (0x51,9,0)",
 		"782 pages seen (4096-byte pages)",
 		"generations:    0x4E-0x52 (5 logs)",
