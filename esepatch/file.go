@@ -49,7 +49,7 @@ type File struct {
 	Shadow  []byte `json:"-"`
 
 	r     io.ReaderAt
-	index map[uint32]int // pgno -> last image with it
+	index map[uint32]int // pgno -> the image Page returns (buildIndex)
 }
 
 // Image is one page image of a patch file.
@@ -263,10 +263,11 @@ func (f *File) ReadImage(i int) ([]byte, error) {
 }
 
 // Page returns the image of database page pgno. When a page was captured
-// more than once the last image in the file is returned (the latest
-// snapshot). No image → ese.ErrMissingPatchPage (-534); an image whose
-// checksum does not verify → a FormatError wrapping ese.ErrBadPatchPage
-// (-535), with the bytes.
+// more than once the last image whose checksum verifies is returned (the
+// latest good snapshot): a damaged image, whose page number is only a
+// guess, never hides a verified one. No image → ese.ErrMissingPatchPage
+// (-534); only images that do not verify → a FormatError wrapping
+// ese.ErrBadPatchPage (-535), with the bytes of the last of them.
 func (f *File) Page(pgno uint32) ([]byte, error) {
 	i, ok := f.lookup(pgno)
 	if !ok {
@@ -284,10 +285,14 @@ func (f *File) Page(pgno uint32) ([]byte, error) {
 	return b, nil
 }
 
-// buildIndex maps each page number to its last image.
+// buildIndex maps each page number to its last verified image, or to its
+// last image when none verifies.
 func (f *File) buildIndex() {
 	f.index = make(map[uint32]int, len(f.Images))
 	for i, im := range f.Images {
+		if j, ok := f.index[im.Pgno]; ok && f.Images[j].ChecksumOK && !im.ChecksumOK {
+			continue
+		}
 		f.index[im.Pgno] = i
 	}
 }
@@ -297,7 +302,7 @@ func (f *File) buildIndex() {
 // goroutines as long as nobody changes Images.
 func (f *File) Reindex() { f.buildIndex() }
 
-// lookup finds the last image of pgno.
+// lookup finds the image of pgno that Page returns.
 func (f *File) lookup(pgno uint32) (int, bool) {
 	if f.index == nil {
 		f.buildIndex()

@@ -302,3 +302,45 @@ func BenchmarkDecodePatchFile(b *testing.B) {
 		}
 	}
 }
+
+// Found by FuzzEsepatchFile (seed 9b0de8adc832d34d): a page captured twice
+// whose later image is damaged. The damaged image's number is only a guess,
+// so Page returns the last verified image, never a damaged one over it; a
+// page with only damaged images is still -535.
+func TestPageDuplicateImages(t *testing.T) {
+	good, newer := dbPage(4096, 5, true, 1), dbPage(4096, 5, true, 2)
+	// A legacy-format page keeps its number in bytes 4..7, so the damaged
+	// copy still names page 5.
+	damaged := dbPage(4096, 5, false, 3)
+	damaged[1000] ^= 4
+	if pgno, ok := ImagePgno(damaged); pgno != 5 || ok {
+		t.Fatalf("damaged image names page %d (verified %v)", pgno, ok)
+	}
+	for _, tc := range []struct {
+		name   string
+		images [][]byte
+		want   []byte // nil: -535
+	}{
+		{"good then damaged", [][]byte{good, damaged}, good},
+		{"damaged then good", [][]byte{damaged, good}, good},
+		{"good then newer", [][]byte{good, newer}, newer},
+		{"newer, damaged, good", [][]byte{newer, damaged, good}, good},
+		{"damaged only", [][]byte{damaged, damaged}, nil},
+	} {
+		b, err := Encode(seedHeader(), 4096, tc.images)
+		if err != nil {
+			t.Fatal(err)
+		}
+		f, err := Decode(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := f.Page(5)
+		switch {
+		case tc.want == nil && !errors.Is(err, ese.ErrBadPatchPage):
+			t.Errorf("%s: %v, want -535", tc.name, err)
+		case tc.want != nil && (err != nil || !bytes.Equal(got, tc.want)):
+			t.Errorf("%s: wrong image (err %v)", tc.name, err)
+		}
+	}
+}
