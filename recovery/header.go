@@ -23,15 +23,16 @@ func writeDBHeader(w io.WriterAt, h *ese.DBHeader, pageSize int) error {
 // markClean makes h the header the engine leaves at the end of recovery
 // (LOGSTREAM.md §4.7 step 6, §3.18 step 7 for a detach): state
 // CleanShutdown; lgposConsistent = lgposDetach = at, with their times;
-// lgposLastResize = at when the header keeps one; the required and
-// committed generations and their times cleared; lGenRecovering 0;
-// dbtimeDirtied and objidLast raised to the highest seen; the current
-// backup cleared after a hard restore; a new header-flush signature.
+// lgposLastResize = at when the format keeps it; the required and
+// committed generations and their times cleared (DBFILEHDR::SetDbstate);
+// lGenRecovering 0; dbtimeDirtied and objidLast raised to the highest
+// seen; backup information as ErrIOTermUpdateAndWriteDatabaseHeader
+// leaves it; a new header-flush signature.
 func markClean(h *ese.DBHeader, at ese.LogPos, tm ese.LogTime, maxDbTime uint64, maxObjid uint32, hard bool) {
 	h.State = ese.DBStateCleanShutdown
 	h.ConsistentPos, h.ConsistentTime = at, tm
 	h.DetachPos, h.DetachTime = at, tm
-	if !h.LastResizePos.IsZero() {
+	if lastResizeEnabled(h) {
 		h.LastResizePos = at
 	}
 	h.GenMinRequired, h.GenMaxRequired = 0, 0
@@ -41,8 +42,16 @@ func markClean(h *ese.DBHeader, at ese.LogPos, tm ese.LogTime, maxDbTime uint64,
 	h.GenRecovering = 0
 	h.DbTimeDirtied = max(h.DbTimeDirtied, maxDbTime)
 	h.LastObjectID = max(h.LastObjectID, maxObjid)
+	// Backup information as ErrIOTermUpdateAndWriteDatabaseHeader leaves
+	// it after a recovery: a copy's current backup (and snapshot and
+	// previous incremental) cleared; after a hard recovery every previous
+	// backup cleared too, so no incremental backup builds on the restore.
+	if h.CurFullBackup.GenLow != 0 {
+		h.CurFullBackup, h.CurSnapshotBackup, h.PrevIncBackup = ese.BackupInfo{}, ese.BackupInfo{}, ese.BackupInfo{}
+	}
 	if hard {
-		h.CurFullBackup = ese.BackupInfo{}
+		h.PrevFullBackup, h.PrevIncBackup, h.PrevCopyBackup, h.PrevDiffBackup = ese.BackupInfo{}, ese.BackupInfo{}, ese.BackupInfo{}, ese.BackupInfo{}
+		h.PrevFullBackupType, h.PrevIncBackupType = 0, 0
 	}
 	h.DbHdrFlushSignature = flushSignature(h, tm)
 }
@@ -112,4 +121,18 @@ func nextLogPositions(end ese.LogPos, legacy bool, fileSectors, headerSectors ui
 		return undo, undo
 	}
 	return undo, ese.LogPos{Generation: end.Generation, Sector: end.Sector, Offset: 40 + undo2Size}
+}
+
+// lastResizeEnabled reports whether the database format keeps
+// lgposLastResize (JET_efvLgposLastResize: format 0x620,110.240 and
+// later).
+func lastResizeEnabled(h *ese.DBHeader) bool {
+	const v, major, minor = 0x620, 110, 240
+	switch {
+	case h.FormatVersion != v:
+		return h.FormatVersion > v
+	case h.FormatUpdateMajor != major:
+		return h.FormatUpdateMajor > major
+	}
+	return h.FormatUpdateMinor >= minor
 }

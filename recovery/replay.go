@@ -448,7 +448,7 @@ func (rp *replayer) dispatch(rec eselog.Record) error {
 		if err := db.store.Extend(r.PgnoLast); err != nil {
 			return err
 		}
-		if !db.hdr.LastResizePos.IsZero() {
+		if lastResizeEnabled(db.hdr) {
 			db.hdr.LastResizePos = r.At
 		}
 		db.res.RecordsRedone++
@@ -815,7 +815,7 @@ func (rp *replayer) shrink(dbid uint8, at ese.LogPos, pgnoLast, pgnoStart, cpg u
 				return err
 			}
 		}
-		if !db.hdr.LastResizePos.IsZero() {
+		if lastResizeEnabled(db.hdr) {
 			db.hdr.LastResizePos = at
 		}
 	} else {

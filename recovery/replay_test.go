@@ -87,6 +87,11 @@ func TestRecoverRebuildsIndexedDB(t *testing.T) {
 	if h.DbTimeDirtied != real.DbTimeDirtied || h.LastObjectID != real.LastObjectID {
 		t.Errorf("dbtime %d objid %d, real %d %d", h.DbTimeDirtied, h.LastObjectID, real.DbTimeDirtied, real.LastObjectID)
 	}
+	// Format 0x620,110.240 keeps lgposLastResize: the engine sets it to
+	// the consistent position at the detach, as the real header shows.
+	if h.LastResizePos != real.LastResizePos {
+		t.Errorf("last resize %v, real %v", h.LastResizePos, real.LastResizePos)
+	}
 	if h.GenMinRequired != 0 || h.GenMaxRequired != 0 || h.AttachPos != real.AttachPos {
 		t.Errorf("gens %d %d attach %v", h.GenMinRequired, h.GenMaxRequired, h.AttachPos)
 	}
