@@ -307,6 +307,10 @@ func (v *validator) checkUNC(name, where, p string) {
 	v.add(CodeNotUNC, name, SeverityError, "%s\"%s\" is not a UNC path; seed 002 gives the form \\\\SERVERNAME\\D$\\path, e.g. %s", where, p, hint)
 }
 
+// maxServerNames bounds the distinct server names checkServers compares
+// pairwise for typing errors.
+const maxServerNames = 64
+
 // checkServers looks at the server names of every path: the "before"
 // lines name the backup server, the "after" lines and the three paths the
 // server being restored to. A name one or two letters away from another
@@ -338,14 +342,21 @@ func (v *validator) checkServers(found map[string]RegValue, ok map[string]bool, 
 	}
 	// Near misses between distinct names.
 	count := map[string]int{}
+	firstUse := map[string]use{}
 	var names []string
 	for _, u := range uses {
 		n := strings.ToUpper(u.server)
 		if count[n] == 0 {
 			names = append(names, n)
+			firstUse[n] = u
 		}
 		count[n]++
 	}
+	// The comparison is quadratic in the number of names: only the first
+	// maxServerNames take part (a valid key names one or two servers; a key
+	// with thousands of EDB_RstMap lines, already reported, must not make
+	// Validate run for hours).
+	names = names[:min(len(names), maxServerNames)]
 	typo := map[string]bool{}
 	for i := 0; i < len(names); i++ {
 		for j := i + 1; j < len(names); j++ {
@@ -360,12 +371,8 @@ func (v *validator) checkServers(found map[string]RegValue, ok map[string]bool, 
 				odd, good = a, b
 			}
 			typo[odd] = true
-			for _, u := range uses {
-				if strings.ToUpper(u.server) == odd {
-					v.add(CodeServerTypo, u.value, SeverityError, "%s names server \"%s\", %d letter(s) away from \"%s\" used elsewhere in the key: a single typing error makes the restoration fail", u.where, u.server, d, good)
-					break
-				}
-			}
+			u := firstUse[odd]
+			v.add(CodeServerTypo, u.value, SeverityError, "%s names server \"%s\", %d letter(s) away from \"%s\" used elsewhere in the key: a single typing error makes the restoration fail", u.where, u.server, d, good)
 		}
 	}
 	// Consistency inside each side (names already reported as typos are

@@ -166,3 +166,53 @@ func TestEditDistance(t *testing.T) {
 		}
 	}
 }
+
+// manyServerKey is a hostile key: n EDB_RstMap lines, each naming its own
+// server (names far apart from each other), then a typing-error pair.
+func manyServerKey(n int) *Key {
+	k := seedKey()
+	k.RstMap = nil
+	x := uint32(12345)
+	for range n {
+		name := make([]byte, 10)
+		for j := range name {
+			x = x*1664525 + 1013904223
+			name[j] = 'A' + byte(x>>24)%26
+		}
+		k.RstMap = append(k.RstMap, `\\`+string(name)+`\c$\m\PRIV.EDB`)
+	}
+	k.RstMap = append(k.RstMap, `\\OLDSERVER\c$\m\PRIV.EDB`, `\\OLDSERVR\c$\m\PRIV.EDB`)
+	return k
+}
+
+// The server near-miss check is quadratic in the number of distinct
+// servers, so it only compares the first maxServerNames of them: a key with
+// thousands of lines (already wrong) must not make Validate run for hours.
+// A typing-error pair past the bound is not reported; inside it, it is.
+func TestValidateBoundsServerComparison(t *testing.T) {
+	typos := func(k *Key) int {
+		n := 0
+		for _, p := range Validate(k, nil) {
+			if p.Code == CodeServerTypo {
+				n++
+			}
+		}
+		return n
+	}
+	if n := typos(manyServerKey(maxServerNames - 10)); n != 1 {
+		t.Errorf("typo pair among %d servers: %d typo problems, want 1", maxServerNames-8, n)
+	}
+	if n := typos(manyServerKey(2 * maxServerNames)); n != 0 {
+		t.Errorf("typo pair past the first %d servers: %d typo problems, want 0", maxServerNames, n)
+	}
+}
+
+// BenchmarkValidateManyServers validates a key with 20000 EDB_RstMap lines
+// naming as many servers (linear since the comparison is bounded; it took
+// about 30 s for 8000 lines before).
+func BenchmarkValidateManyServers(b *testing.B) {
+	k := manyServerKey(20000)
+	for b.Loop() {
+		Validate(k, nil)
+	}
+}
