@@ -95,6 +95,11 @@ func flushSignature(h *ese.DBHeader, tm ese.LogTime) ese.Signature {
 // records follow it; this placement is derived from the legacy format and
 // not checked against an engine-written sample.
 //
+// When open transactions are rolled back, the engine logs their Undo and
+// Rollback records between the RecoveryUndo2 and the shutdown mark, so
+// its mark lands later than computed here; this package does not write
+// logs and keeps the position computed without them.
+//
 // When the last log replayed is not the current log (an archived
 // generation, or a backup's log in hard recovery: the current log is
 // never on tape), the engine first creates the next generation (§4.7

@@ -392,7 +392,14 @@ func (rp *replayer) dispatch(rec eselog.Record) error {
 		rp.lastWasShutdown, rp.lastWasQuit = true, false
 		return nil
 	}
-	rp.lastWasShutdown, rp.lastWasQuit = false, false
+	switch t {
+	case eselog.RecTrace, eselog.RecJetOp, eselog.RecForceWriteLog, eselog.RecForceLogRollover, eselog.RecFullBackup,
+		eselog.RecIncBackup, eselog.RecBackup, eselog.RecBackup2, eselog.RecRecoveryUndo, eselog.RecRecoveryUndo2:
+		// Records that do nothing material leave "the last record is a
+		// shutdown mark" as it is (ErrLGRIRedoOperations).
+	default:
+		rp.lastWasShutdown, rp.lastWasQuit = false, false
+	}
 	switch r := rec.(type) {
 	case *eselog.Begin0:
 		if t == eselog.RecBeginDT {
@@ -872,6 +879,12 @@ func (rp *replayer) finish() error {
 			s.macro = nil // half-built macros are aborted (§4.7 step 4)
 		}
 		undo, sd := rp.endPositions()
+		if rp.lastWasShutdown {
+			// The log ends with a shutdown mark: the engine logs neither a
+			// RecoveryUndo2 nor a second mark, and the databases become
+			// consistent at that one (ErrIOTermGetShutDownMark).
+			undo, sd = rp.lastShutdown, rp.lastShutdown
+		}
 		tm := rp.lastTime
 		if rp.opts.Now != nil {
 			tm = ese.LogTimeOf(rp.opts.Now())
