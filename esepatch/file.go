@@ -137,7 +137,7 @@ func Open(r io.ReaderAt) (*File, error) {
 // header's). A page size other than 2, 4, 8, 16 or 32 KiB is an error
 // wrapping ese.ErrInvalidParameter.
 func OpenPageSize(r io.ReaderAt, pageSize int) (*File, error) {
-	if !ValidPageSize(pageSize) {
+	if !ese.ValidPageSize(pageSize) {
 		return nil, badPageSize(pageSize)
 	}
 	size, err := bin.Size(r)
@@ -347,7 +347,7 @@ func Encode(h *Header, pageSize int, images [][]byte) ([]byte, error) {
 // Write writes a patch file to w (see Encode). An invalid page size or an
 // image of another size is an error wrapping ese.ErrInvalidParameter.
 func Write(w io.Writer, h *Header, pageSize int, images [][]byte) error {
-	if !ValidPageSize(pageSize) {
+	if !ese.ValidPageSize(pageSize) {
 		return badPageSize(pageSize)
 	}
 	for i, im := range images {

@@ -63,18 +63,12 @@ type Header struct {
 	Tail []byte `json:"-"`
 }
 
-// ValidPageSize reports whether n is a page size a patch page can have:
-// 2, 4, 8, 16 or 32 KiB.
-func ValidPageSize(n int) bool {
-	return ese.ValidPageSize(n)
-}
-
 // DecodeHeader decodes a whole patch header page (len(page) is the page
 // size) and verifies its checksum: a mismatch is a FormatError wrapping
 // ese.ErrBadPatchPage (-535), as the engine raises for a bad trailer. The
 // decoded header is returned with the error so callers can still look.
 func DecodeHeader(page []byte) (*Header, error) {
-	if !ValidPageSize(len(page)) {
+	if !ese.ValidPageSize(len(page)) {
 		return nil, ese.NewFormatError("patch header", -1, ese.ErrBadPatchPage,
 			"page of %d bytes: a patch page is 2, 4, 8, 16 or 32 KiB", len(page))
 	}

@@ -60,7 +60,7 @@ type Trailer struct {
 // header is returned with a checksum error so callers can look at it. A
 // page size other than 2, 4, 8, 16 or 32 KiB wraps ese.ErrInvalidParameter.
 func ReadTrailer(r io.ReaderAt, size int64, pageSize int) (*Trailer, error) {
-	if !ValidPageSize(pageSize) {
+	if !ese.ValidPageSize(pageSize) {
 		return nil, badPageSize(pageSize)
 	}
 	if size < 3*int64(pageSize) || size%int64(pageSize) != 0 {
