@@ -1,0 +1,262 @@
+package main
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/json"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/esekit/esekit/internal/testcorpus"
+	"github.com/esekit/esekit/rip"
+)
+
+// result is the part of the -json report the tests read.
+type result struct {
+	Files []struct{ File, Kind string }
+	Logs  struct {
+		Signature   string
+		Generations []int32
+		Unbroken    bool
+		Foreign     []string
+	}
+	Databases []struct {
+		File         string
+		State        string
+		BackupCopy   bool   `json:"backup_copy"`
+		BackupLow    uint32 `json:"backup_low"`
+		BackupHigh   uint32 `json:"backup_high"`
+		Anchor       int32
+		AnchorLog    string  `json:"anchor_log"`
+		MissingLogs  []int32 `json:"missing_logs"`
+		SignatureOK  bool    `json:"log_signature_matches"`
+		Patch        string
+		PatchMatches bool `json:"patch_matches"`
+		PatchPages   int  `json:"patch_pages"`
+		Incremental  struct{ Error int32 }
+	}
+	Truncate struct{ Logs []string }
+	Plan     struct {
+		Error      int32
+		Replay     []string
+		NeedsPatch []string `json:"needs_patch"`
+	}
+	RIP *struct {
+		LowLog   uint32   `json:"lowlog_number"`
+		HighLog  uint32   `json:"highlog_number"`
+		RstMap   []string `json:"edb_rstmap"`
+		Problems []string
+	}
+	Restore *struct {
+		StateAfter   []string `json:"state_after"`
+		LogsReplayed []string `json:"logs_replayed"`
+		Finished     bool     `json:"hard_recovery_finished"`
+		PatchNeeded  bool     `json:"patch_data_needed"`
+		RIP          string
+		Error        int32
+	}
+	Problems []string
+	OK       bool
+}
+
+func runJSON(t *testing.T, args ...string) (int, result) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(append([]string{"-json"}, args...), &out, &errb)
+	var r result
+	if err := json.Unmarshal(out.Bytes(), &r); err != nil {
+		t.Fatalf("exit %d, not JSON: %v (stderr %s)", code, err, errb.String())
+	}
+	return code, r
+}
+
+// digest is the SHA-256 of every file of dir, to prove it was not written.
+func digest(t *testing.T, dir string) map[string][32]byte {
+	t.Helper()
+	m := map[string][32]byte{}
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range ents {
+		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+		if err != nil {
+			t.Fatal(err)
+		}
+		m[e.Name()] = sha256.Sum256(b)
+	}
+	return m
+}
+
+// The Windows Live Mail online backup set: database copy, its patch file
+// and the one log of the full backup (generation 1).
+func TestWLMBackupSet(t *testing.T) {
+	dir := testcorpus.Path(t, "wlm-danyquenneville-backup")
+	before := digest(t, dir)
+	tmp := t.TempDir()
+	regFile := filepath.Join(tmp, "restore.reg")
+	out := filepath.Join(tmp, "out")
+	code, r := runJSON(t, "-rip", regFile, "-out", out, dir)
+	if code != 0 || !r.OK || len(r.Problems) != 0 {
+		t.Fatalf("exit %d ok %v problems %v", code, r.OK, r.Problems)
+	}
+	kinds := map[string]string{}
+	for _, f := range r.Files {
+		kinds[f.File] = f.Kind
+	}
+	if kinds["WindowsMail.MSMessageStore"] != "database" || kinds["WindowsMail.pat"] != "patch" || kinds["edb00001.log"] != "log" {
+		t.Errorf("kinds %v", kinds)
+	}
+	if len(r.Logs.Generations) != 1 || r.Logs.Generations[0] != 1 || !r.Logs.Unbroken || len(r.Logs.Foreign) != 0 ||
+		r.Logs.Signature != "Create time:3/11/2018 9:17:55 Rand:308385 Computer:" {
+		t.Errorf("logs %+v", r.Logs)
+	}
+	if len(r.Databases) != 1 {
+		t.Fatalf("%d databases", len(r.Databases))
+	}
+	d := r.Databases[0]
+	if d.State != "DirtyShutdown" || !d.BackupCopy || d.BackupLow != 1 || d.BackupHigh != 1 || d.Anchor != 1 ||
+		d.AnchorLog != "edb00001.log" || len(d.MissingLogs) != 0 || !d.SignatureOK {
+		t.Errorf("database %+v", d)
+	}
+	// The patch file belongs to the copy and is "empty" (two header pages,
+	// no page images: the engine of this log format writes none).
+	if d.Patch != "WindowsMail.pat" || !d.PatchMatches || d.PatchPages != 0 {
+		t.Errorf("patch %q matches %v pages %d", d.Patch, d.PatchMatches, d.PatchPages)
+	}
+	// The copy's header records no previous full backup: an incremental
+	// backup of it has nothing to build on (-560, JET_errMissingFullBackup).
+	if d.Incremental.Error != -560 {
+		t.Errorf("incremental error %d", d.Incremental.Error)
+	}
+	if len(r.Truncate.Logs) != 0 {
+		t.Errorf("truncatable without a checkpoint: %v", r.Truncate.Logs)
+	}
+	if r.Plan.Error != 0 || len(r.Plan.Replay) != 1 || len(r.Plan.NeedsPatch) != 1 || r.Plan.NeedsPatch[0] != "edb00001.log" {
+		t.Errorf("plan %+v", r.Plan)
+	}
+
+	// The Restore in Progress key: LowLog and HighLog from the patch file,
+	// one database mapped from the backup server to the restore server.
+	k := r.RIP
+	if k == nil || k.LowLog != 1 || k.HighLog != 1 || len(k.RstMap) != 2 {
+		t.Fatalf("key %+v", k)
+	}
+	const db = `\WindowsMail.MSMessageStore`
+	if !strings.HasPrefix(k.RstMap[0], `\\BACKUPSERVER\C$\`) || !strings.HasSuffix(k.RstMap[0], db) ||
+		!strings.HasPrefix(k.RstMap[1], `\\RESTORESERVER\C$\`) || !strings.HasSuffix(k.RstMap[1], db) ||
+		k.RstMap[0][len(`\\BACKUPSERVER`):] != k.RstMap[1][len(`\\RESTORESERVER`):] {
+		t.Errorf("EDB_RstMap is not the same path on two servers")
+	}
+	reg, err := os.ReadFile(regFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key, err := rip.ParseKey(reg)
+	if err != nil || key.LowLog != 1 || key.HighLog != 1 || key.RstMapSize != 1 || key.Recovered {
+		t.Fatalf("written key: %v %+v", err, key)
+	}
+	if !bytes.HasPrefix(reg, []byte{0xFF, 0xFE}) {
+		t.Errorf("the .reg is not Regedit 5 (UTF-16LE with BOM)")
+	}
+
+	// After the restore: clean, every backup log replayed, the patch data
+	// no longer needed, the key written back marked recovered (01).
+	rs := r.Restore
+	if rs == nil || rs.Error != 0 || len(rs.StateAfter) != 1 || rs.StateAfter[0] != "CleanShutdown" ||
+		len(rs.LogsReplayed) != 1 || rs.LogsReplayed[0] != "edb00001.log" || !rs.Finished || rs.PatchNeeded {
+		t.Fatalf("restore %+v", rs)
+	}
+	done, err := os.ReadFile(rs.RIP)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if k2, err := rip.ParseKey(done); err != nil || !k2.Recovered || k2.LowLog != 1 {
+		t.Errorf("key after restore: %v recovered %v", err, k2 != nil && k2.Recovered)
+	}
+	if filepath.Dir(rs.RIP) != out {
+		t.Errorf("key written outside -out")
+	}
+	after := digest(t, dir)
+	for n, h := range before {
+		if after[n] != h {
+			t.Errorf("%s changed", n)
+		}
+	}
+}
+
+// -restore-path moves the databases to another folder on the restore
+// server: the "after" lines of EDB_RstMap name it.
+func TestRestorePath(t *testing.T) {
+	dir := testcorpus.Path(t, "wlm-danyquenneville-backup")
+	reg := filepath.Join(t.TempDir(), "k.reg")
+	code, r := runJSON(t, "-rip", reg, "-from", "OLDSERVER", "-to", "NEWSERVER", "-restore-path", `D:\mail`, dir)
+	if code != 0 || r.RIP == nil || len(r.RIP.RstMap) != 2 {
+		t.Fatalf("exit %d %+v", code, r.Problems)
+	}
+	if got := r.RIP.RstMap[1]; got != `\\NEWSERVER\D$\mail\WindowsMail.MSMessageStore` {
+		t.Errorf("after line %q", got)
+	}
+	if !strings.HasPrefix(r.RIP.RstMap[0], `\\OLDSERVER\C$\`) {
+		t.Errorf("before line is not on OLDSERVER")
+	}
+}
+
+// A set without its log: the anchor log is missing, hard recovery stops
+// with -528 (JET_errMissingLogFile), and nothing is restored.
+func TestMissingLog(t *testing.T) {
+	src := testcorpus.Path(t, "wlm-danyquenneville-backup")
+	dir := t.TempDir()
+	for _, n := range []string{"WindowsMail.MSMessageStore", "WindowsMail.pat"} {
+		copyFile(t, filepath.Join(src, n), filepath.Join(dir, n))
+	}
+	code, r := runJSON(t, dir)
+	if code != 1 || r.OK {
+		t.Fatalf("exit %d ok %v", code, r.OK)
+	}
+	if len(r.Databases) != 1 || r.Databases[0].AnchorLog != "edb00001.log" || len(r.Databases[0].MissingLogs) != 1 {
+		t.Errorf("database %+v", r.Databases)
+	}
+	if r.Plan.Error == 0 {
+		t.Errorf("plan without the backup log: no error")
+	}
+	if !strings.Contains(strings.Join(r.Problems, "\n"), "anchor log edb00001.log is missing") {
+		t.Errorf("problems %v", r.Problems)
+	}
+}
+
+// A set without its patch file: -538 (JET_errPatchFileMissing).
+func TestMissingPatch(t *testing.T) {
+	src := testcorpus.Path(t, "wlm-danyquenneville-backup")
+	dir := t.TempDir()
+	for _, n := range []string{"WindowsMail.MSMessageStore", "edb00001.log"} {
+		copyFile(t, filepath.Join(src, n), filepath.Join(dir, n))
+	}
+	code, r := runJSON(t, dir)
+	if code != 1 || r.OK || len(r.Databases) != 1 || r.Databases[0].PatchMatches {
+		t.Fatalf("exit %d %+v", code, r.Databases)
+	}
+	if !strings.Contains(strings.Join(r.Problems, "\n"), "-538") {
+		t.Errorf("problems %v", r.Problems)
+	}
+}
+
+func TestUsage(t *testing.T) {
+	if code := run(nil, io.Discard, io.Discard); code != 2 {
+		t.Errorf("no folder: exit %d", code)
+	}
+}
+
+func copyFile(t *testing.T, from, to string) {
+	t.Helper()
+	b, err := os.ReadFile(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(to, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
