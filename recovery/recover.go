@@ -39,6 +39,11 @@ type RecoverOptions struct {
 	// (the plan's logs not FromBackup).
 	TargetLogs   fs.FS
 	TargetLogDir string
+	// Checkpoint is the checkpoint the plan was made with, nil for none.
+	// When the plan starts at the checkpoint's own position (its attach
+	// list present, LOGSTREAM.md §4.2), the databases attached there are
+	// taken from its list rather than from the first log's header.
+	Checkpoint io.ReaderAt
 	// Databases are the database files the plan names (matched by Name);
 	// a database not listed here is opened by the path in the plan.
 	Databases []DatabaseFile
@@ -534,6 +539,9 @@ func RecoverFolder(ctx context.Context, dirs []string, opts *RecoverOptions) (*R
 		o.Logs, o.LogDir = in.Logs, "."
 	}
 	o.Databases = append(o.Databases, dbs...)
+	if o.Checkpoint == nil {
+		o.Checkpoint = in.Checkpoint
+	}
 	res, rerr := Recover(ctx, plan, &o)
 	if res != nil {
 		res.Events = append(plan.Events, res.Events...)

@@ -10,6 +10,7 @@ import (
 	"path"
 
 	"github.com/esekit/esekit/ese"
+	"github.com/esekit/esekit/esechk"
 	"github.com/esekit/esekit/eselog"
 )
 
@@ -176,7 +177,14 @@ func (rp *replayer) replayLog(i int, pl PlanLog, l *eselog.Log) error {
 		return err
 	}
 	if i == 0 {
-		rp.attachFromList(l.Header.Attached)
+		list := l.Header.Attached
+		atStart := rp.plan.Start.Generation == gen && rp.plan.Start.Offset == 0 && int(rp.plan.Start.Sector) <= l.Header.DataSectors()
+		if !atStart && rp.opts.Checkpoint != nil {
+			if c, err := esechk.Read(rp.opts.Checkpoint); err == nil && c.AttachInfoPresent() && c.Checkpoint == rp.plan.Start {
+				list = c.Attached
+			}
+		}
+		rp.attachFromList(list)
 	}
 	var rd *eselog.Reader
 	if i == 0 && rp.plan.Start.Generation == gen {
