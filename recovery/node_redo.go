@@ -102,9 +102,12 @@ func (op RedoOp) versionFlag() uint8 {
 	return 0
 }
 
-// finish stamps the record's dbtime on a redone page (§3.2 step 6).
+// finish stamps the record's dbtime on a redone page (§3.2 step 6). Like
+// every change the engine makes through CPAGE::Dirty, it clears the page's
+// Scrubbed flag (ResetFScrubbed_); RedoScrub sets it.
 func (op RedoOp) finish(p *Page) (bool, error) {
 	p.SetDbTime(op.DbTime)
+	p.SetFlags(p.Flags() &^ ese.PageScrubbed)
 	return true, nil
 }
 

@@ -42,7 +42,7 @@ func IsPageRedoRecord(r eselog.Record) bool {
 	case *eselog.Insert, *eselog.FlagInsert, *eselog.FlagInsertAndReplaceData, *eselog.Replace,
 		*eselog.FlagDelete, *eselog.Delete, *eselog.Delta, *eselog.SetExternalHeader,
 		*eselog.NewPage, *eselog.CreateSingleExtentFDP, *eselog.CreateMultipleExtentFDP, *eselog.ExtendDB,
-		*eselog.UndoInfo, *eselog.EmptyTree, *eselog.Split, *eselog.Merge, *eselog.PageMove:
+		*eselog.UndoInfo, *eselog.EmptyTree, *eselog.Split, *eselog.Merge, *eselog.PageMove, *eselog.Scrub:
 		return true
 	case *eselog.ConvertFDP:
 		return r.Type() == eselog.RecConvertFDP2
@@ -53,7 +53,7 @@ func IsPageRedoRecord(r eselog.Record) bool {
 // RedoRecord redoes one page-touching log record against the pages of s:
 // the node operations (Insert, FlagInsert, FlagInsertAndReplaceData,
 // Replace, ReplaceD, FlagDelete, Delete, Delta, Delta64,
-// SetExternalHeader), NewPage, CreateSingleExtentFDP,
+// SetExternalHeader, Scrub), NewPage, CreateSingleExtentFDP,
 // CreateMultipleExtentFDP, ConvertFDP2, EmptyTree and ExtendDB; UndoInfo
 // is accepted and changes nothing; PageMove is redone with RedoPageMove.
 // Split and Merge belong in macros (RedoMacro); given alone they are only
@@ -137,6 +137,14 @@ func RedoRecord(s *PageStore, r eselog.Record, opt RedoOptions) (RedoResult, err
 	case *eselog.SetExternalHeader:
 		err = node(&r.NodeHeader, func(p *Page, op RedoOp) (bool, error) {
 			return RedoSetExternalHeader(p, op, r.Data)
+		})
+	case *eselog.Scrub:
+		err = node(&r.NodeHeader, func(p *Page, op RedoOp) (bool, error) {
+			// cbData may hold padding after the cScrubOper operations.
+			if int(r.ScrubOpers) > len(r.Data) {
+				return false, ese.NewFormatError("Scrub record", -1, ese.ErrLogCorrupted, "%d scrub operations in %d bytes", r.ScrubOpers, len(r.Data))
+			}
+			return RedoScrub(p, op, r.ScrubFlags&eselog.ScrubUnusedPage != 0, r.Data[:r.ScrubOpers])
 		})
 	case *eselog.NewPage:
 		err = newPage(r.PageNumber, r.After, func(p *Page) error {
