@@ -43,14 +43,23 @@
 // and print the code the way the engine's event log would
 // (ese.ErrMissingLogFile.HardRecovery() is 0xC8000210).
 //
-// A short session with a database, its checkpoint and its logs:
+// A short session: look at a dirty database, ask whether its logs can
+// bring it clean, and do it into copies, leaving the inputs untouched:
 //
 //	f, _ := os.Open("SRUDB.dat")
 //	hdr, _ := ese.ReadDBHeader(f)          // both header copies, checksums
-//	fmt.Println(hdr.State, hdr.GenMinRequired, hdr.GenMaxRequired)
-//	chk, _ := esechk.ReadFile("SRU.chk")   // where replay starts
-//	set, _ := eselog.ScanDir("logs")       // generations, gaps, signatures
-//	plan, _ := recovery.PlanSoft(...)      // the engine's decisions, explained
+//	fmt.Println(hdr.Header.State, hdr.Header.GenMinRequired)
+//
+//	set, _ := eselog.ScanDir(".", nil)     // generations, gaps, signatures
+//	fmt.Println(set.Generations, set.Current)
+//
+//	plan, err := recovery.PlanSoftDir(".", []string{"SRUDB.dat"}, "auto", nil)
+//	if errors.Is(err, ese.ErrMissingLogFile) { ... }   // the engine's verdict
+//	res, _ := recovery.Recover(ctx, plan, &recovery.RecoverOptions{OutDir: "out"})
+//
+// Checkpoints come from esechk.Read, patch files from esepatch.Open, and the
+// Restore in Progress key from rip.ParseRegFile; recovery.PlanHard takes
+// them for a restore from an online backup.
 //
 // See the README for the command-line tool and the package examples for
 // runnable programs.

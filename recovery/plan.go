@@ -130,6 +130,16 @@ type SoftInput struct {
 	CheckpointName string
 }
 
+// Err returns the plan's verdict as an error: nil when recovery can go
+// ahead, otherwise an error whose text is the plan's message and which wraps
+// the engine code, so callers can test errors.Is(err, ese.ErrMissingLogFile).
+func (p *Plan) Err() error {
+	if p == nil || p.Error == 0 {
+		return nil
+	}
+	return fmt.Errorf("%s: %w", p.Message, p.Error)
+}
+
 func (p *Plan) fail(em *emitter, code ese.Error, format string, args ...any) *Plan {
 	p.Error, p.Message = code, fmt.Sprintf(format, args...)
 	em.emit(Event{Kind: EventError, Message: p.Message, Code: code})

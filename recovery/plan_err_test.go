@@ -1,0 +1,44 @@
+package recovery
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/esekit/esekit/ese"
+	"github.com/esekit/esekit/internal/testcorpus"
+)
+
+// Plan.Err wraps the engine code: the dirty SRUM set plans without error;
+// the same set without the log its database needs (0x51) stops with an
+// engine error that errors.Is can test.
+func TestPlanErr(t *testing.T) {
+	src := testcorpus.Path(t, "museum-srum-win10-belkasoftctf-insiderthreat-dirty")
+	p, err := PlanSoftDir(src, []string{filepath.Join(src, "SRUDB.dat")}, "auto", nil)
+	if err != nil || p.Err() != nil {
+		t.Fatalf("dirty SRUM: %v / %v", err, p.Err())
+	}
+	dir := t.TempDir()
+	for _, n := range []string{"SRUDB.dat", "SRU.chk", "SRU.log", "SRU0004E.log", "SRU0004F.log", "SRU00050.log"} {
+		b, err := os.ReadFile(filepath.Join(src, n))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, n), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	p, err = PlanSoftDir(dir, []string{filepath.Join(dir, "SRUDB.dat")}, "auto", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	perr := p.Err()
+	var code ese.Error
+	if perr == nil || !errors.As(perr, &code) || code != p.Error || code == 0 {
+		t.Fatalf("Err() = %v for plan error %d", perr, p.Error)
+	}
+	if !errors.Is(perr, ese.ErrMissingLogFile) {
+		t.Errorf("without log 0x51: %v, want -528", perr)
+	}
+}
