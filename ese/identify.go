@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"github.com/esekit/esekit/internal/bin"
+	"github.com/esekit/esekit/internal/patchsize"
 )
 
 // Kind is what Identify found a file to be.
@@ -250,29 +251,23 @@ func checkpointIdentity(head []byte, id *Identity, primaryOK bool) {
 	id.Generation = bin.I32(head, copyOff+16)
 }
 
-// patchPageSize recognises a PATCHHDR page at the start of head and
-// returns its page size. The header checksum covers the whole page, and
-// the page is zero after the 148-byte PATCHHDR, so several sizes verify;
-// the one whose double is the file size (two copies, as the corpus .pat
-// files hold) or which is the file size wins, else the smallest.
+// patchPageSize recognises a patch file (two PATCHHDR header pages, then
+// page images) and returns its page size, by the rule esepatch uses
+// (patchsize.Detect): the header checksum covers the whole page and the
+// page is zero after the 148-byte PATCHHDR, so several sizes verify; the
+// second copy decides. The page's PGHDR-shaped start (bytes 4..39) must be
+// zero and the database signature at 64 set, and the chosen page must be
+// zero after byte 148, as the engine writes it.
 func patchPageSize(head []byte, size int64) (int, bool) {
 	const patchHdrSize = 148
 	if len(head) < MinPageSize || !bin.IsZero(head[4:40]) || DecodeSignature(head[64:]).IsZero() {
 		return 0, false
 	}
-	best := 0
-	for c := MinPageSize; c <= MaxPageSize && c <= len(head); c *= 2 {
-		if bin.U32(head, 0) != HeaderChecksum(head[:c]) || !bin.IsZero(head[patchHdrSize:c]) {
-			continue
-		}
-		if int64(c) == size || int64(2*c) == size {
-			return c, true
-		}
-		if best == 0 {
-			best = c
-		}
+	ps, ok := patchsize.Detect(head, size, func(p []byte) bool { return bin.U32(p, 0) == HeaderChecksum(p) })
+	if !ok || !bin.IsZero(head[patchHdrSize:ps]) {
+		return 0, false
 	}
-	return best, best != 0
+	return ps, true
 }
 
 // logExtendByte is byte i of the legacy log-extend pattern: 0xDA, except

@@ -8,6 +8,7 @@ import (
 
 	"github.com/esekit/esekit/ese"
 	"github.com/esekit/esekit/internal/bin"
+	"github.com/esekit/esekit/internal/patchsize"
 )
 
 // File is a patch (.pat) file: two copies of the patch header page, then
@@ -75,33 +76,11 @@ func headerCopyOK(b []byte) bool {
 // (at least two pages) and the file size: the smallest size at which both
 // header copies verify and are identical; failing that (a damaged copy),
 // the largest size at which one copy verifies, the second page is not all
-// zero, and the file is a whole number of at least two pages. Because the header page is mostly
-// zero, a first copy can verify at several sizes; the second copy decides.
+// zero, and the file is a whole number of at least two pages. Because the
+// header page is mostly zero, a first copy can verify at several sizes; the
+// second copy decides. ese.Identify applies the same rule.
 func DetectPageSize(head []byte, size int64) (int, bool) {
-	for c := ese.MinPageSize; c <= ese.MaxPageSize; c *= 2 {
-		if len(head) < 2*c || size < int64(2*c) {
-			break
-		}
-		a, b := head[:c], head[c:2*c]
-		if headerCopyOK(a) && bytes.Equal(a, b) {
-			return c, true
-		}
-	}
-	for c := ese.MaxPageSize; c >= ese.MinPageSize; c /= 2 {
-		if len(head) < c || size < int64(2*c) || size%int64(c) != 0 {
-			continue
-		}
-		if len(head) < 2*c || bin.IsZero(head[c:2*c]) {
-			// An all-zero second page is no header copy at all: a first
-			// page whose tail is zero verifies at every smaller size too,
-			// so this size cannot be told from a smaller page size.
-			continue
-		}
-		if headerCopyOK(head[:c]) || headerCopyOK(head[c:2*c]) {
-			return c, true
-		}
-	}
-	return 0, false
+	return patchsize.Detect(head, size, headerCopyOK)
 }
 
 // Decode reads a patch file held in memory.

@@ -344,3 +344,30 @@ func TestPageDuplicateImages(t *testing.T) {
 		}
 	}
 }
+
+// ese.Identify and Open find the same page size (both use
+// internal/patchsize). Identify used to take the smallest size at which
+// the first copy verified, so a patch file with page images was reported
+// with 2 KiB pages whatever its page size.
+func TestIdentifyAgreesWithOpen(t *testing.T) {
+	for _, ps := range []int{2048, 4096, 8192, 16384, 32768} {
+		for _, n := range []int{0, 1, 3} {
+			var images [][]byte
+			for i := range n {
+				images = append(images, dbPage(ps, uint32(10+i), true, byte(i)))
+			}
+			b, err := Encode(seedHeader(), ps, images)
+			if err != nil {
+				t.Fatal(err)
+			}
+			id, err := ese.Identify(bytes.NewReader(b))
+			if err != nil || id.Kind != ese.KindPatch || id.PageSize != ps {
+				t.Errorf("%d-byte pages, %d images: Identify %v page size %d (%v)", ps, n, id.Kind, id.PageSize, err)
+			}
+			f, err := Decode(b)
+			if err != nil || f.PageSize != ps || len(f.Images) != n {
+				t.Errorf("%d-byte pages, %d images: Open page size %v (%v)", ps, n, f, err)
+			}
+		}
+	}
+}
