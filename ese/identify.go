@@ -6,6 +6,7 @@ import (
 	"io"
 
 	"github.com/esekit/esekit/internal/bin"
+	"github.com/esekit/esekit/internal/logfill"
 	"github.com/esekit/esekit/internal/patchsize"
 )
 
@@ -270,16 +271,6 @@ func patchPageSize(head []byte, size int64) (int, bool) {
 	return ps, true
 }
 
-// logExtendByte is byte i of the legacy log-extend pattern: 0xDA, except
-// every 16th byte of each 512-byte block, which is 0xDA plus its offset in
-// the block.
-func logExtendByte(i int) byte {
-	if i%16 == 0 {
-		return byte(0xDA + i%512)
-	}
-	return 0xDA
-}
-
 // fillPattern reports whether the file is entirely zero or entirely the
 // log-extend pattern (a never-used reserve or temporary log). Files above
 // reserveScanMax are judged on their first reserveScanMax and last
@@ -289,7 +280,7 @@ func fillPattern(r io.ReaderAt, size int64, head []byte) (Kind, string, error) {
 		return KindUnknown, "", nil
 	}
 	zero := bin.IsZero(head)
-	pattern := !zero && isLogExtend(head, 0)
+	pattern := !zero && logfill.Matches(head, 0)
 	if !zero && !pattern {
 		return KindUnknown, "", nil
 	}
@@ -297,7 +288,7 @@ func fillPattern(r io.ReaderAt, size int64, head []byte) (Kind, string, error) {
 		if zero {
 			return bin.IsZero(b)
 		}
-		return isLogExtend(b, off)
+		return logfill.Matches(b, off)
 	}
 	buf := make([]byte, min(1<<20, size))
 	check := func(from, to int64) (bool, error) {
@@ -326,16 +317,4 @@ func fillPattern(r io.ReaderAt, size int64, head []byte) (Kind, string, error) {
 		return KindReserveLog, "zero-filled", nil
 	}
 	return KindReserveLog, "0xDA log-extend pattern", nil
-}
-
-// isLogExtend reports whether b, found at file offset off, is all
-// log-extend pattern.
-func isLogExtend(b []byte, off int64) bool {
-	base := int(off % 512)
-	for i, c := range b {
-		if c != logExtendByte(base+i) {
-			return false
-		}
-	}
-	return true
 }

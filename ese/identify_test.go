@@ -170,7 +170,10 @@ func TestIdentifySynthetic(t *testing.T) {
 	}
 	pat := make([]byte, 8192)
 	for i := range pat {
-		pat[i] = logExtendByte(i)
+		pat[i] = 0xDA // every 16th byte k of each 512-byte block is 0xDA+k
+		if k := i % 512; k%16 == 0 {
+			pat[i] = byte(0xDA + k)
+		}
 	}
 	if id := ident(pat); id.Kind != KindReserveLog || id.Note != "0xDA log-extend pattern" {
 		t.Errorf("pattern: %+v", id)

@@ -5,6 +5,7 @@ import (
 	"io"
 
 	"github.com/esekit/esekit/internal/bin"
+	"github.com/esekit/esekit/internal/logfill"
 )
 
 // Legacy (7.3704.x) body format constants (LOGSTREAM.md §1.4).
@@ -19,36 +20,17 @@ const (
 	lrckShadowXor = 0x5AD05EC7
 	// LogExtendPatternSize is the size of the block that legacy writers
 	// repeat over unused log space.
-	LogExtendPatternSize = 512
+	LogExtendPatternSize = logfill.BlockSize
 )
 
-// logExtendPattern is the 512-byte log-extend fill: 0xDA everywhere except
-// every 16th byte k, which is (0xDA + k) mod 256.
-var logExtendPattern = func() (p [LogExtendPatternSize]byte) {
-	for i := range p {
-		p[i] = 0xDA
-		if i%16 == 0 {
-			p[i] = byte(0xDA + i)
-		}
-	}
-	return p
-}()
-
 // LogExtendPattern returns the 512-byte log-extend fill pattern of legacy
-// logs and reserve files (_osu/fileu.cxx ErrOSULogPatternInit).
-func LogExtendPattern() [LogExtendPatternSize]byte { return logExtendPattern }
+// logs and reserve files (_osu/fileu.cxx ErrOSULogPatternInit): 0xDA
+// everywhere except every 16th byte k, which is (0xDA + k) mod 256.
+func LogExtendPattern() [LogExtendPatternSize]byte { return logfill.Block }
 
 // IsLogExtendPattern reports whether b consists of the log-extend pattern
 // repeated from its start (len(b) should be a multiple of 512).
-func IsLogExtendPattern(b []byte) bool {
-	for len(b) >= LogExtendPatternSize {
-		if string(b[:LogExtendPatternSize]) != string(logExtendPattern[:]) {
-			return false
-		}
-		b = b[LogExtendPatternSize:]
-	}
-	return string(b) == string(logExtendPattern[:len(b)])
-}
+func IsLogExtendPattern(b []byte) bool { return logfill.Matches(b, 0) }
 
 // lrck is a decoded LRCHECKSUM and its file offset.
 type lrck struct {
