@@ -69,15 +69,23 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&o.to, "to", "RESTORESERVER", "server the backup is restored to")
 	fs.StringVar(&o.restorePath, "restore-path", "", `Windows folder the files are restored to, e.g. D:\mail (default: where they were)`)
 	fs.StringVar(&o.out, "out", "", "carry out the restore: hard recovery into copies written to `DIR`")
-	if err := fs.Parse(args); err != nil {
-		return 2
+	// Flags may come before or after the folder, as with the esekit CLI.
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return 2
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		pos, args = append(pos, fs.Arg(0)), fs.Args()[1:]
 	}
-	if fs.NArg() != 1 {
+	if len(pos) != 1 {
 		fmt.Fprintln(stderr, "usage: verifybackup [flags] BACKUPDIR")
 		fs.PrintDefaults()
 		return 2
 	}
-	rep, err := verify(context.Background(), fs.Arg(0), &o)
+	rep, err := verify(context.Background(), pos[0], &o)
 	if err != nil {
 		fmt.Fprintf(stderr, "verifybackup: %v\n", err)
 		return 1
