@@ -93,7 +93,7 @@ func TestWalkLegacy(t *testing.T) {
 // TestLegacyPositions checks record positions against the database headers
 // and the next generation's header of the same sets.
 func TestLegacyPositions(t *testing.T) {
-	lg := func(path string, off int) ese.LogPos { return ese.DecodeLogPos(testcorpus.Read(t, path)[off:]) }
+	lg := func(path string, off int) ese.LogPos { return corpusPos(t, path, off) }
 	db := "wlm-kimberli13/WindowsMail.MSMessageStore"
 	cases := []struct {
 		log  string
@@ -105,22 +105,7 @@ func TestLegacyPositions(t *testing.T) {
 		{"wlm-danyquenneville-backup/edb00001.log", lg("wlm-danyquenneville-backup/WindowsMail.MSMessageStore", 80), RecCreateDB},
 	}
 	for _, c := range cases {
-		l, _ := openCorpus(t, c.log)
-		found := false
-		for r, err := range l.RawRecords(context.Background(), Filter{}) {
-			if err != nil {
-				t.Fatal(err)
-			}
-			if r.Pos == c.pos {
-				found = true
-				if r.Type != c.want {
-					t.Errorf("%s %v: %v, want %v", c.log, c.pos, r.Type, c.want)
-				}
-			}
-		}
-		if !found {
-			t.Errorf("%s: no record at %v", c.log, c.pos)
-		}
+		checkRecordAt(t, c.log, c.pos, c.want)
 	}
 	if p := lg(db, 80); p != (ese.LogPos{Generation: 2, Sector: 0x4A, Offset: 0x1A6}) {
 		t.Errorf("attach pos %v", p)

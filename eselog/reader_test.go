@@ -98,7 +98,7 @@ func TestWalkAppdata(t *testing.T) {
 // are the ones the engine stored in database headers and checkpoints of the
 // same sets (read from the raw bytes of those files).
 func TestEnginePositions(t *testing.T) {
-	lg := func(path string, off int) ese.LogPos { return ese.DecodeLogPos(testcorpus.Read(t, path)[off:]) }
+	lg := func(path string, off int) ese.LogPos { return corpusPos(t, path, off) }
 	cases := []struct {
 		log  string
 		pos  ese.LogPos
@@ -120,23 +120,7 @@ func TestEnginePositions(t *testing.T) {
 		{"museum-srum-win10-belkasoftctf-insiderthreat-dirty/SRU00051.log", lg("museum-srum-win10-belkasoftctf-insiderthreat-dirty/SRUDB.dat", 80), RecAttachDB},
 	}
 	for _, c := range cases {
-		l, _ := openCorpus(t, c.log)
-		found := false
-		for r, err := range l.RawRecords(context.Background(), Filter{}) {
-			if err != nil {
-				t.Fatal(err)
-			}
-			if r.Pos == c.pos {
-				if r.Type != c.want {
-					t.Errorf("%s %v: %v, want %v", c.log, c.pos, r.Type, c.want)
-				}
-				found = true
-				break
-			}
-		}
-		if !found {
-			t.Errorf("%s: no record at %v", c.log, c.pos)
-		}
+		checkRecordAt(t, c.log, c.pos, c.want)
 	}
 	// The appdata values quoted in the fact sheets.
 	if p := lg("appdata/IndexedDB.edb", 80); p != (ese.LogPos{Generation: 1, Sector: 1, Offset: 616}) {
@@ -596,4 +580,29 @@ func TestHardRestoreCodes(t *testing.T) {
 	if l, err := OpenOptions(bytes.NewReader(lt), int64(len(lt)), Options{HardRestore: &HardRestore{GenHigh: 0, CurrentLog: true}}); err != nil || !l.TornWrite {
 		t.Errorf("legacy torn current log after the set: %v", err)
 	}
+}
+
+// corpusPos reads the log position stored at byte off of corpus file path
+// (a database header or checkpoint field).
+func corpusPos(t *testing.T, path string, off int) ese.LogPos {
+	return ese.DecodeLogPos(testcorpus.Read(t, path)[off:])
+}
+
+// checkRecordAt checks that corpus log path holds a record of type want at
+// position pos.
+func checkRecordAt(t *testing.T, path string, pos ese.LogPos, want RecordType) {
+	t.Helper()
+	l, _ := openCorpus(t, path)
+	for r, err := range l.RawRecords(context.Background(), Filter{}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Pos == pos {
+			if r.Type != want {
+				t.Errorf("%s %v: %v, want %v", path, pos, r.Type, want)
+			}
+			return
+		}
+	}
+	t.Errorf("%s: no record at %v", path, pos)
 }
