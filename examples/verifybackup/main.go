@@ -149,6 +149,7 @@ type databaseInfo struct {
 	// Anchor is the first log the database needs, AnchorLog its file.
 	Anchor        int32   `json:"anchor"`
 	AnchorLog     string  `json:"anchor_log"`
+	AnchorPresent bool    `json:"anchor_present"`
 	MissingLogs   []int32 `json:"missing_logs"`
 	SignatureOK   bool    `json:"log_signature_matches"`
 	Patch         string  `json:"patch"`
@@ -267,7 +268,7 @@ func verify(ctx context.Context, dir string, o *options) (*report, error) {
 		}
 		defer f.Close()
 		dbs = append(dbs, recovery.DatabaseFile{Name: filepath.Join(dir, name), R: f})
-		if d.AnchorLog != "" && set.Log(d.Anchor) == nil {
+		if d.AnchorLog != "" && !d.AnchorPresent {
 			rep.Problems = append(rep.Problems, fmt.Sprintf("%s: its anchor log %s is missing (-528)", name, d.AnchorLog))
 		}
 		if len(d.MissingLogs) > 0 {
@@ -359,7 +360,7 @@ func checkDatabase(dir, name string, set *eselog.Set, pats []string) (databaseIn
 	if d.Anchor != 0 {
 		d.AnchorLog = ese.LogFileName(set.Base, d.Anchor, set.Ext, 0)
 		if l := set.Log(d.Anchor); l != nil {
-			d.AnchorLog = l.File
+			d.AnchorLog, d.AnchorPresent = l.File, true
 		}
 	}
 	d.SignatureOK = len(set.Generations) > 0 && set.Signature.Equal(h.LogSignature)
@@ -566,6 +567,14 @@ func restore(ctx context.Context, plan *recovery.Plan, dir string, dbs []recover
 	return ri, err
 }
 
+// list prints names separated by commas, "none" for none.
+func list(names []string) string {
+	if len(names) == 0 {
+		return "none"
+	}
+	return strings.Join(names, ", ")
+}
+
 // hexList prints generations as log names show them.
 func hexList(gs []int32) string {
 	s := make([]string, len(gs))
@@ -595,7 +604,7 @@ func (r *report) print(w io.Writer) {
 	for _, d := range r.Databases {
 		fmt.Fprintf(w, "database %s: %s, online backup copy %v, full backup logs 0x%X-0x%X\n",
 			d.File, d.State, d.BackupCopy, d.BackupLow, d.BackupHigh)
-		fmt.Fprintf(w, "  anchor log:      %s (0x%X), present %v\n", d.AnchorLog, d.Anchor, len(d.MissingLogs) == 0 && d.AnchorLog != "")
+		fmt.Fprintf(w, "  anchor log:      %s (0x%X), present %v\n", d.AnchorLog, d.Anchor, d.AnchorPresent)
 		fmt.Fprintf(w, "  log signature:   matches %v\n", d.SignatureOK)
 		if d.PatchMatches {
 			fmt.Fprintf(w, "  patch file:      %s belongs to it, %d page image(s)\n", d.Patch, d.PatchPages)
@@ -606,7 +615,7 @@ func (r *report) print(w io.Writer) {
 		if inc.Error != 0 {
 			fmt.Fprintf(w, "  incremental:     would fail with %d: %s\n", inc.Error, inc.Message)
 		} else {
-			fmt.Fprintf(w, "  incremental:     copy 0x%X-0x%X: %s\n", inc.Since, inc.Through, strings.Join(inc.Logs, ", "))
+			fmt.Fprintf(w, "  incremental:     copy 0x%X-0x%X: %s\n", inc.Since, inc.Through, list(inc.Logs))
 		}
 	}
 	if len(r.Truncate.Logs) > 0 {
@@ -614,7 +623,11 @@ func (r *report) print(w io.Writer) {
 	} else {
 		fmt.Fprintf(w, "safe to truncate: none (%s)\n", r.Truncate.Reason)
 	}
-	fmt.Fprintf(w, "hard recovery: replays %s; patch data for %s\n", strings.Join(r.Plan.Replay, ", "), strings.Join(r.Plan.NeedsPatch, ", "))
+	if r.Plan.Error != 0 {
+		fmt.Fprintf(w, "hard recovery: would stop with %d\n", r.Plan.Error)
+	} else {
+		fmt.Fprintf(w, "hard recovery: replays %s; patch data needed for %s\n", list(r.Plan.Replay), list(r.Plan.NeedsPatch))
+	}
 	if r.RIP != nil {
 		fmt.Fprintf(w, "Restore in Progress key: LowLog %x, HighLog %x, EDB_RstMap:\n", r.RIP.LowLog, r.RIP.HighLog)
 		for _, l := range r.RIP.RstMap {

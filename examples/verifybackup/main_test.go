@@ -31,6 +31,7 @@ type result struct {
 		BackupHigh   uint32 `json:"backup_high"`
 		Anchor       int32
 		AnchorLog    string  `json:"anchor_log"`
+		AnchorOK     bool    `json:"anchor_present"`
 		MissingLogs  []int32 `json:"missing_logs"`
 		SignatureOK  bool    `json:"log_signature_matches"`
 		Patch        string
@@ -119,7 +120,7 @@ func TestWLMBackupSet(t *testing.T) {
 	}
 	d := r.Databases[0]
 	if d.State != "DirtyShutdown" || !d.BackupCopy || d.BackupLow != 1 || d.BackupHigh != 1 || d.Anchor != 1 ||
-		d.AnchorLog != "edb00001.log" || len(d.MissingLogs) != 0 || !d.SignatureOK {
+		d.AnchorLog != "edb00001.log" || !d.AnchorOK || len(d.MissingLogs) != 0 || !d.SignatureOK {
 		t.Errorf("database %+v", d)
 	}
 	// The patch file belongs to the copy and is "empty" (two header pages,
@@ -217,7 +218,7 @@ func TestMissingLog(t *testing.T) {
 	if code != 1 || r.OK {
 		t.Fatalf("exit %d ok %v", code, r.OK)
 	}
-	if len(r.Databases) != 1 || r.Databases[0].AnchorLog != "edb00001.log" || len(r.Databases[0].MissingLogs) != 1 {
+	if len(r.Databases) != 1 || r.Databases[0].AnchorLog != "edb00001.log" || r.Databases[0].AnchorOK || len(r.Databases[0].MissingLogs) != 1 {
 		t.Errorf("database %+v", r.Databases)
 	}
 	if r.Plan.Error == 0 {
@@ -238,6 +239,33 @@ func TestMissingPatch(t *testing.T) {
 	code, r := runJSON(t, dir)
 	if code != 1 || r.OK || len(r.Databases) != 1 || r.Databases[0].PatchMatches {
 		t.Fatalf("exit %d %+v", code, r.Databases)
+	}
+	if !strings.Contains(strings.Join(r.Problems, "\n"), "-538") {
+		t.Errorf("problems %v", r.Problems)
+	}
+}
+
+// A live log folder rather than a backup set (the dirty SRUM folder with
+// its checkpoint at 0x51): the logs below the checkpoint, which the dirty
+// database does not need either, may be truncated once backed up; the
+// current log never. It has no patch file, so it is no online backup set
+// (-538).
+func TestTruncateLiveFolder(t *testing.T) {
+	dir := testcorpus.Path(t, "museum-srum-win10-belkasoftctf-insiderthreat-dirty")
+	code, r := runJSON(t, dir)
+	if code != 1 || r.OK {
+		t.Errorf("exit %d ok %v", code, r.OK)
+	}
+	want := []string{"SRU0004E.log", "SRU0004F.log", "SRU00050.log"}
+	if strings.Join(r.Truncate.Logs, " ") != strings.Join(want, " ") {
+		t.Errorf("truncatable %v, want %v", r.Truncate.Logs, want)
+	}
+	if len(r.Databases) != 1 || r.Databases[0].Anchor != 0x51 || r.Databases[0].AnchorLog != "SRU00051.log" ||
+		!r.Databases[0].AnchorOK || !r.Databases[0].SignatureOK || r.Databases[0].PatchMatches {
+		t.Errorf("database %+v", r.Databases)
+	}
+	if len(r.Logs.Generations) != 5 || r.Logs.Generations[0] != 0x4e || !r.Logs.Unbroken {
+		t.Errorf("logs %+v", r.Logs)
 	}
 	if !strings.Contains(strings.Join(r.Problems, "\n"), "-538") {
 		t.Errorf("problems %v", r.Problems)
