@@ -15,7 +15,8 @@ type EventKind string
 const (
 	EventStart             EventKind = "start"              // where replay starts, and why
 	EventEnd               EventKind = "end"                // where replay ends
-	EventReplayLog         EventKind = "replay-log"         // "the database engine is replaying log file X"
+	EventPlanLog           EventKind = "plan-log"           // planning: "recovery will replay log file X"
+	EventReplayLog         EventKind = "replay-log"         // replay: "the database engine is replaying log file X"
 	EventCheckpointIgnored EventKind = "checkpoint-ignored" // hard recovery ignores the checkpoint; or it is unreadable
 	EventDatabase          EventKind = "database"           // what happens to one database
 	EventTruncated         EventKind = "replay-truncated"   // replay into a database stops early (signature or path change)

@@ -237,8 +237,8 @@ func PlanSoft(in *SoftInput, opts *Options) (*Plan, error) {
 	for _, name := range rp.Files {
 		f := set.File(name)
 		p.Logs = append(p.Logs, PlanLog{File: name, Generation: f.Generation})
-		em.emit(Event{Kind: EventReplayLog, Files: []string{name}, Generation: f.Generation,
-			Message: fmt.Sprintf("the database engine is replaying log file %s", name)})
+		em.emit(Event{Kind: EventPlanLog, Files: []string{name}, Generation: f.Generation,
+			Message: fmt.Sprintf("recovery will replay log file %s", name)})
 	}
 	if rp.End != 0 && !rp.NoRecovery {
 		p.End = ese.LogPos{Generation: rp.End}
@@ -562,8 +562,8 @@ func PlanHard(in *HardInput, opts *Options) (*Plan, error) {
 		}
 		needsPatch := uint32(g) >= full.GenLow && uint32(g) <= max(full.GenHigh, full.GenLow)
 		p.Logs = append(p.Logs, PlanLog{File: f.File, Generation: g, FromBackup: true, NeedsPatch: needsPatch})
-		em.emit(Event{Kind: EventReplayLog, Files: []string{f.File}, Generation: g,
-			Message: fmt.Sprintf("the database engine is replaying log file %s (from the backup%s)", f.File, map[bool]string{true: ", with patch data", false: ""}[needsPatch])})
+		em.emit(Event{Kind: EventPlanLog, Files: []string{f.File}, Generation: g,
+			Message: fmt.Sprintf("recovery will replay log file %s (from the backup%s)", f.File, map[bool]string{true: ", with patch data", false: ""}[needsPatch])})
 		prev = f
 	}
 	p.Start = logStart(set, low)
@@ -598,7 +598,7 @@ func PlanHard(in *HardInput, opts *Options) (*Plan, error) {
 					return p.fail(em, code, "%s", msg), nil
 				}
 				p.Logs = append(p.Logs, PlanLog{File: f.File, Generation: g})
-				em.emit(Event{Kind: EventReplayLog, Files: []string{f.File}, Generation: g, Message: fmt.Sprintf("the database engine is replaying log file %s (already on disk; no patch data)", f.File)})
+				em.emit(Event{Kind: EventPlanLog, Files: []string{f.File}, Generation: g, Message: fmt.Sprintf("recovery will replay log file %s (already on disk; no patch data)", f.File)})
 				prev, end = f, g
 			}
 		}

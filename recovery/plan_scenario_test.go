@@ -343,7 +343,7 @@ func TestPlanEventsToSlog(t *testing.T) {
 		t.Fatal(err, p.Message)
 	}
 	out := buf.String()
-	for _, want := range []string{`"kind":"replay-log"`, `the database engine is replaying log file SRU00051.log`, `"kind":"start"`} {
+	for _, want := range []string{`"kind":"plan-log"`, `recovery will replay log file SRU00051.log`, `"kind":"start"`} {
 		if !strings.Contains(out, want) {
 			t.Errorf("slog output lacks %s", want)
 		}

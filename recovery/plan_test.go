@@ -61,7 +61,7 @@ func TestPlanSoftDirtySRUM(t *testing.T) {
 	if len(p.Databases) != 1 || p.Databases[0].Action != ActionReplay || p.Databases[0].ReplayFrom != 0x51 || p.Databases[0].ReplayTo != 0x52 {
 		t.Errorf("databases %+v", p.Databases)
 	}
-	if !slices.Contains(kinds, EventReplayLog) || !slices.Contains(kinds, EventStart) {
+	if !slices.Contains(kinds, EventPlanLog) || !slices.Contains(kinds, EventStart) {
 		t.Errorf("events %v", kinds)
 	}
 	// Without the checkpoint the engine starts at the lowest log, 0x4E.
