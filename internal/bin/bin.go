@@ -6,6 +6,7 @@ package bin
 import (
 	"encoding/binary"
 	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 	"unicode/utf16"
@@ -157,7 +158,18 @@ func ReadAt(r io.ReaderAt, off int64, n int) ([]byte, error) {
 // Size returns the size of r when it can tell: values with a Size method
 // (bytes.Reader, io.SectionReader, mmap.ReaderAt, memfile.File) or a Stat
 // method (os.File). Otherwise it probes for the end with bounded reads.
+//
+// A negative size (from a custom Size method) is an error, so callers can
+// use the result to size reads.
 func Size(r io.ReaderAt) (int64, error) {
+	n, err := size(r)
+	if err == nil && n < 0 {
+		return 0, fmt.Errorf("bin: reader reports a negative size %d", n)
+	}
+	return n, err
+}
+
+func size(r io.ReaderAt) (int64, error) {
 	switch v := r.(type) {
 	case interface{ Size() int64 }:
 		return v.Size(), nil

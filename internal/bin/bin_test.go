@@ -64,3 +64,16 @@ func TestUTF16MatchesStdlib(t *testing.T) {
 		t.Error("Latin1 differs from the rune conversion")
 	}
 }
+
+type negSized struct{ bytes.Reader }
+
+func (negSized) Size() int64 { return -1 }
+
+func TestSizeNegative(t *testing.T) {
+	if n, err := Size(&negSized{}); err == nil {
+		t.Errorf("negative size accepted: %d", n)
+	}
+	if n, err := Size(bytes.NewReader(make([]byte, 77))); err != nil || n != 77 {
+		t.Errorf("Size = %d, %v", n, err)
+	}
+}
