@@ -180,6 +180,8 @@ func RedoRecord(s *PageStore, r eselog.Record, opt RedoOptions) (RedoResult, err
 			MoveFlags: r.MoveFlags, Header: r.PageHeaderBytes, Trailer: r.PageTrailerBytes}, r.DbTime(), opt.MayContainFutureData)
 	case *eselog.Split, *eselog.Merge:
 		err = gateStructural(s, r, opt, &res)
+	case *eselog.RootPageMove:
+		err = rootMoveCorrupt("RootPageMove outside a macro (its PageMove, SetExternalHeader and Replace records are redone together by RedoMacro)")
 	case *eselog.UndoInfo:
 		// Redo never changes a page for UndoInfo: it only feeds the
 		// version store used by undo (LOGSTREAM.md §3.9).
@@ -360,7 +362,8 @@ func gateStructural(s *PageStore, r eselog.Record, opt RedoOptions, res *RedoRes
 
 // RedoMacro redoes the records of one macro (the records of a session
 // between MacroBegin and MacroCommit that share the macro's dbtime, in
-// log order). A split macro — its Split/Split2 records, root level first,
+// log order). A root page move macro (its RootPageMove record first) is
+// redone with RedoRootPageMove. A split macro — its Split/Split2 records, root level first,
 // and the Insert, Replace or FlagInsertAndReplaceData that caused it — is
 // redone with RedoSplit, a merge macro (its Merge/Merge2 records) with
 // RedoMerge, any other record of the macro with RedoRecord. PageMove
@@ -368,6 +371,15 @@ func gateStructural(s *PageStore, r eselog.Record, opt RedoOptions, res *RedoRes
 // ErrRedoNotImplemented.
 func RedoMacro(s *PageStore, recs []eselog.Record, opt RedoOptions) (RedoResult, error) {
 	var all RedoResult
+	if len(recs) > 0 {
+		if _, ok := recs[0].(*eselog.RootPageMove); ok {
+			res, err := RedoRootPageMove(s, recs, opt.MayContainFutureData)
+			if err != nil {
+				return res, fmt.Errorf("recovery: redo root page move macro at %v: %w", recs[0].Pos(), err)
+			}
+			return res, nil
+		}
+	}
 	var levels []SplitLevel
 	var op SplitOperation
 	var dbtime uint64
