@@ -242,6 +242,9 @@ func printRecovery(w io.Writer, r recoverJSON) {
 		}
 		fmt.Fprintf(w, "      %d logs replayed, %d records redone, %d skipped, %d transactions rolled back, %d pages written\n",
 			d.LogsReplayed, d.RecordsRedone, d.RecordsSkipped, d.TransactionsRolledBack, d.PagesWritten)
+		if d.StateAfter != d.StateBefore {
+			fmt.Fprintf(w, "      consistent at %s\n", posText(d.Consistent))
+		}
 		if d.Error != 0 {
 			fmt.Fprintf(w, "      error %d (%s): %s\n", d.Error, ese.Error(d.Error).Name(), d.Message)
 		} else if d.Message != "" {

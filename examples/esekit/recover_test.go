@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/esekit/esekit/internal/testcorpus"
@@ -55,6 +56,12 @@ func TestRecoverDirtySRUM(t *testing.T) {
 	after, _ := os.ReadFile(src)
 	if !bytes.Equal(before, after) {
 		t.Fatal("recover wrote its input")
+	}
+	// The readable report gives the consistent position in the engine's
+	// hex form: the shutdown mark after SRU.log's data.
+	if code, txt, _ := runText("recover", "-overwrite", "-out", out, filepath.Dir(src)); code != exitOK ||
+		!strings.Contains(txt, "consistent at (0x52,1,31)") || !strings.Contains(txt, "DirtyShutdown -> CleanShutdown") {
+		t.Errorf("readable recover: exit %d\n%s", code, txt)
 	}
 	var h []map[string]any
 	if code, _ := runJSON(t, &h, "header", "-json", d.Output); code != exitOK || h[0]["state"] != "CleanShutdown" {
