@@ -67,6 +67,3 @@ func DecodeRecord(b []byte, pos ese.LogPos) (Record, error) {
 // decoders maps a type to its decoder. Every decoder receives exactly one
 // whole record whose size fields agree with len(b).
 var decoders [RecTypeMax]func(b []byte, base RecordBase) Record
-
-// Encode returns the byte-exact encoding of r (r.AppendEncode(nil)).
-func Encode(r Record) []byte { return r.AppendEncode(nil) }

@@ -404,7 +404,7 @@ func TestRecordsMarshalJSON(t *testing.T) {
 		if err != nil || !bytes.Contains(j, []byte(`"Lrtyp":"`+ty.String()+`"`)) {
 			t.Errorf("%s: %v %.80s", ty, err, j)
 		}
-		if !bytes.Equal(Encode(r), b) {
+		if !bytes.Equal(r.AppendEncode(nil), b) {
 			t.Errorf("%s: Encode differs", ty)
 		}
 	}
