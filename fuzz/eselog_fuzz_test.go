@@ -104,6 +104,16 @@ func walkAll(t *testing.T, b []byte) {
 	if err == nil && n != s.Records && l.TailErr == nil {
 		t.Fatalf("Records gave %d records, Walk %d", n, s.Records)
 	}
+	// Redo from a start position taken from the input (the checkpoint
+	// field of the header): any sector and offset, inside or past the data.
+	start := ese.DecodeLogPos(b[640:])
+	start.Generation = l.Header.Generation
+	rd := l.NewReaderAt(context.Background(), eselog.Filter{}, start)
+	for range s.Records + 1 {
+		if _, err := rd.Next(); err != nil {
+			break
+		}
+	}
 }
 
 // FuzzEselogModernWalk opens and walks a modern log built from the input:
