@@ -423,7 +423,11 @@ func RedoMacro(s *PageStore, recs []eselog.Record, opt RedoOptions) (RedoResult,
 				op, haveOp = SplitOperation{Key: r.Key, Data: r.Data, Versioned: r.IsVersioned()}, true
 			case *eselog.Replace:
 				if r.IsDiff() {
-					return all, fmt.Errorf("%w: ReplaceD inside a split macro at %v", ErrRedoNotImplemented, r.Pos())
+					// The engine logs the replace that causes a split in
+					// full (logapi.cxx, splitoperReplace: no diff), and
+					// its split redo knows only Insert,
+					// FlagInsertAndReplaceData and Replace.
+					return all, ese.NewFormatError("split macro", -1, ese.ErrLogCorrupted, "ReplaceD at %v inside a split macro (dbtime %#x): the engine never logs a split's replace as a diff", r.Pos(), dbtime)
 				}
 				op, haveOp = SplitOperation{Data: r.Payload, Versioned: r.IsVersioned()}, true
 			default:
