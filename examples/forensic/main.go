@@ -469,7 +469,7 @@ func (r *report) print(w io.Writer) {
 		fmt.Fprintf(w, "dirty databases: %s\n", strings.Join(r.Dirty, ", "))
 	}
 	if rc := r.Recovery; rc != nil {
-		fmt.Fprintf(w, "%s recovery into %s: logs replayed %s\n", rc.Mode, rc.Out, strings.Join(rc.LogsReplayed, ", "))
+		fmt.Fprintf(w, "%s recovery into %s: logs replayed: %s\n", rc.Mode, rc.Out, list(rc.LogsReplayed))
 		for _, d := range rc.Databases {
 			fmt.Fprintf(w, "  %s: %s -> %s, consistent at %s, %d records redone, %d skipped\n",
 				d.File, d.StateBefore, d.StateAfter, d.Consistent, d.RecordsRedone, d.RecordsSkipped)

@@ -37,7 +37,11 @@ type result struct {
 		Patch        string
 		PatchMatches bool `json:"patch_matches"`
 		PatchPages   int  `json:"patch_pages"`
-		Incremental  struct{ Error int32 }
+		Incremental  struct {
+			Since, Through int32
+			Logs           []string
+			Error          int32
+		}
 	}
 	Truncate struct{ Logs []string }
 	Plan     struct {
@@ -275,6 +279,27 @@ func TestTruncateLiveFolder(t *testing.T) {
 	}
 	if !strings.Contains(strings.Join(r.Problems, "\n"), "-538") {
 		t.Errorf("problems %v", r.Problems)
+	}
+}
+
+// The Windows Live Mail store of wlm-kimberli13 is the live database after
+// an online backup (its header records the previous full backup, logs
+// 0x1): an incremental backup must copy the logs since, 0x2 (edb.log,
+// rolled first), as seed 004's BackupPrepare would. Its .pat file is the
+// leftover of that backup: hard recovery on the live database is -615.
+func TestIncrementalAfterFullBackup(t *testing.T) {
+	dir := testcorpus.Path(t, "wlm-kimberli13")
+	code, r := runJSON(t, dir)
+	if code != 1 || len(r.Databases) != 1 {
+		t.Fatalf("exit %d, %d databases", code, len(r.Databases))
+	}
+	d := r.Databases[0]
+	inc := d.Incremental
+	if inc.Error != 0 || inc.Since != 2 || inc.Through != 2 || len(inc.Logs) != 1 || inc.Logs[0] != "edb.log" {
+		t.Errorf("incremental %+v", inc)
+	}
+	if d.State != "CleanShutdown" || d.BackupCopy || d.PatchMatches || r.Plan.Error != -615 {
+		t.Errorf("database %+v, plan error %d", d, r.Plan.Error)
 	}
 }
 
