@@ -223,18 +223,27 @@ func triage(ctx context.Context, dir, out string) (*report, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, n := range names {
-		if after[n] != before[n] {
-			rep.Changed = append(rep.Changed, n)
+	rep.Changed = changed(before, after)
+	rep.EvidenceUntouched = len(rep.Changed) == 0
+	return rep, nil
+}
+
+// changed lists, sorted, the files whose hash differs between before and
+// after, and the files that appeared or disappeared.
+func changed(before, after map[string]string) []string {
+	out := []string{}
+	for n, h := range before {
+		if a, ok := after[n]; !ok || a != h {
+			out = append(out, n)
 		}
 	}
 	for n := range after {
 		if _, ok := before[n]; !ok {
-			rep.Changed = append(rep.Changed, n)
+			out = append(out, n)
 		}
 	}
-	rep.EvidenceUntouched = len(rep.Changed) == 0
-	return rep, nil
+	sort.Strings(out)
+	return out
 }
 
 // hashFolder returns the hex SHA-256 of every regular file of dir.

@@ -167,3 +167,16 @@ func TestOutInsideEvidence(t *testing.T) {
 		t.Errorf("inside")
 	}
 }
+
+// A file written, removed or added between the two hash passes is
+// reported; identical hashes are not.
+func TestChanged(t *testing.T) {
+	before := map[string]string{"a": "1", "b": "2", "c": "3"}
+	after := map[string]string{"a": "1", "b": "9", "d": "4"}
+	if got := strings.Join(changed(before, after), " "); got != "b c d" {
+		t.Errorf("changed %q", got)
+	}
+	if got := changed(before, before); len(got) != 0 {
+		t.Errorf("unchanged %v", got)
+	}
+}
