@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"errors"
 	"testing"
 
 	"github.com/esekit/esekit/ese"
@@ -21,6 +22,17 @@ func eseCorpusHeads(pattern string, n int) [][]byte {
 		}
 	}
 	return out
+}
+
+// wantEseError fails the test unless err is nil or wraps an ese.Error: on
+// an in-memory reader every decoder error must say what the engine would
+// raise (errors.Is works), never be a bare message or a wrapped io error.
+func wantEseError(t *testing.T, what string, err error) {
+	t.Helper()
+	var code ese.Error
+	if err != nil && !errors.As(err, &code) {
+		t.Fatalf("%s: error %q (%T) wraps no ese.Error", what, err, err)
+	}
 }
 
 // eseSeedMax caps seed sizes. Inputs that find new coverage are minimized
@@ -78,7 +90,8 @@ func FuzzEseDBHeader(f *testing.F) {
 		} else if len(data) >= ese.DBHeaderSize {
 			t.Fatalf("DecodeDBHeader refused %d bytes: %v", len(data), err)
 		}
-		c, _ := ese.ReadDBHeader(bytes.NewReader(data))
+		c, err := ese.ReadDBHeader(bytes.NewReader(data))
+		wantEseError(t, "ReadDBHeader", err)
 		if c == nil {
 			return
 		}
@@ -283,6 +296,7 @@ func FuzzEseScan(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		for _, ps := range []int{2048, 0} {
 			res, err := ese.ScanDatabase(context.Background(), bytes.NewReader(data), &ese.ScanOptions{PageSize: ps, Workers: 2})
+			wantEseError(t, "ScanDatabase", err)
 			if err != nil {
 				continue
 			}

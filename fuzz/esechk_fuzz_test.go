@@ -35,6 +35,7 @@ func FuzzEsechkRead(f *testing.F) {
 	addCheckpointSeeds(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		c, st, err := esechk.ReadCopies(bytes.NewReader(data))
+		wantEseError(t, "ReadCopies", err)
 		if err != nil {
 			return
 		}
@@ -58,6 +59,7 @@ func FuzzEsechkDecode(f *testing.F) {
 		copy(b, data)
 		esechkFixChecksum(b)
 		c, err := esechk.Decode(b)
+		wantEseError(t, "Decode", err)
 		if err != nil {
 			return
 		}

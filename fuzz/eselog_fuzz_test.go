@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"io"
 	"testing"
 
 	"github.com/esekit/esekit/ese"
@@ -46,6 +47,7 @@ func FuzzEselogHeader(f *testing.F) {
 	f.Add(syntheticModernLog()[:4096])
 	f.Fuzz(func(t *testing.T, b []byte) {
 		h, err := eselog.DecodeFileHeader(b)
+		wantEseError(t, "DecodeFileHeader", err)
 		if err != nil {
 			return
 		}
@@ -83,10 +85,12 @@ func fixModernHeader(b []byte) []byte {
 // walkAll opens and walks a log, checking the reader's invariants.
 func walkAll(t *testing.T, b []byte) {
 	l, err := eselog.OpenOptions(bytes.NewReader(b), int64(len(b)), eselog.Options{AllowCorruptTail: true, RepairLegacyTail: true})
+	wantEseError(t, "OpenOptions", err)
 	if err != nil {
 		return
 	}
 	s, err := l.Walk(context.Background())
+	wantEseError(t, "Walk", err)
 	if err == nil && s.Unaccounted != 0 {
 		t.Fatalf("walk left %d bytes unaccounted", s.Unaccounted)
 	}
@@ -95,6 +99,7 @@ func walkAll(t *testing.T, b []byte) {
 	}
 	n := 0
 	for rec, err := range l.Records(context.Background(), eselog.Filter{}) {
+		wantEseError(t, "Records", err)
 		if err != nil {
 			break
 		}
@@ -111,6 +116,9 @@ func walkAll(t *testing.T, b []byte) {
 	rd := l.NewReaderAt(context.Background(), eselog.Filter{}, start)
 	for range s.Records + 1 {
 		if _, err := rd.Next(); err != nil {
+			if err != io.EOF {
+				wantEseError(t, "NewReaderAt", err)
+			}
 			break
 		}
 	}

@@ -48,6 +48,7 @@ func FuzzEsepatchHeader(f *testing.F) {
 	addPatchSeeds(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		h, err := esepatch.DecodeHeader(data)
+		wantEseError(t, "DecodeHeader", err)
 		if err != nil {
 			return
 		}
@@ -65,6 +66,7 @@ func FuzzEsepatchFile(f *testing.F) {
 	addPatchSeeds(f)
 	f.Fuzz(func(t *testing.T, data []byte) {
 		pf, err := esepatch.Decode(data)
+		wantEseError(t, "Decode", err)
 		if err != nil {
 			return
 		}
@@ -77,7 +79,9 @@ func FuzzEsepatchFile(f *testing.F) {
 			if i > 64 {
 				return // enough: big inputs only repeat the work
 			}
-			if _, err := pf.Page(im.Pgno); err != nil && im.ChecksumOK {
+			_, err = pf.Page(im.Pgno)
+			wantEseError(t, "Page", err)
+			if err != nil && im.ChecksumOK {
 				t.Fatalf("verified image of page %d not found: %v", im.Pgno, err)
 			}
 			images = append(images, b)
