@@ -28,7 +28,9 @@
 //     model, .reg files, validation, re-creation.
 //   - [github.com/esekit/esekit/recovery]: planning and replaying soft and
 //     hard recovery, with path remapping that cannot escape its targets.
-//   - examples/esekit: the command-line face of the library.
+//   - examples/esekit: the command-line face of the library; examples/verifybackup
+//     (a backup agent's checks of an online backup set) and examples/forensic
+//     (read-only triage with offline recovery) show the API end to end.
 //   - fuzz: native fuzz targets over every decoder.
 //
 // # How they compose
