@@ -360,10 +360,10 @@ func PutTag(page []byte, i int, t Tag) error {
 		return err
 	}
 	ps := len(page)
-	end := dataEnd(ps, i+1)
-	if i < 0 || end < 0 {
+	if i < 0 || i >= (ps-HeaderSize(ps))/TagSize {
 		return pageError(-1, "tag %d does not fit in a %d-byte page", i, ps)
 	}
+	end := dataEnd(ps, i+1)
 	if t.Flags > 7 {
 		return pageError(-1, "tag flags %#x do not fit in 3 bits", t.Flags)
 	}

@@ -2,6 +2,7 @@ package ese
 
 import (
 	"errors"
+	"math"
 	"testing"
 
 	"github.com/esekit/esekit/internal/bin"
@@ -155,5 +156,21 @@ func TestTagsBad(t *testing.T) {
 	}
 	if err := PutTag(lp, 0, Tag{Size: 1, Flags: 1}); err == nil {
 		t.Error("1-byte node with flags accepted on large page")
+	}
+}
+
+// PutTag takes any int index: indexes whose slot would not fit after the
+// header are errors, never a panic (i+1 used to overflow for the largest
+// int and the slot offset wrapped to the end of the page).
+func TestPutTagIndexBounds(t *testing.T) {
+	page := make([]byte, 4096)
+	last := (4096 - SmallPageHeaderSize) / TagSize // first index that does not fit
+	for _, i := range []int{-1, last, last + 1, math.MaxInt, math.MinInt} {
+		if err := PutTag(page, i, Tag{}); !errors.Is(err, ErrDatabaseCorrupted) {
+			t.Errorf("PutTag(%d): %v", i, err)
+		}
+	}
+	if err := PutTag(page, last-1, Tag{}); err != nil {
+		t.Errorf("PutTag(%d), the last slot: %v", last-1, err)
 	}
 }
