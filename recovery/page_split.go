@@ -53,6 +53,10 @@ type SplitLevel struct {
 	PrefixSplitOld     []byte
 	PrefixSplitNew     []byte
 	HasPreImage        bool
+	// PreImage and PreImageFlags are the split page's logged pre-image
+	// (Split2) and its PreImage* flags; HasPreImage is set with it.
+	PreImage      []byte
+	PreImageFlags uint32
 }
 
 // SplitOperation is the node operation logged in the split's macro (an
@@ -91,6 +95,9 @@ type splitPath struct {
 	updateRight  bool
 	lines        []lineInfo
 	hasLineInfos bool
+	// scratch marks a page loaded from the record's pre-image: redone in
+	// memory only, never written.
+	scratch bool
 }
 
 func commonPrefix(a, b []byte) int {
@@ -151,11 +158,12 @@ func setPrefix(p *Page, key []byte) error {
 // RedoSplit redoes a split macro: the Split/Split2 records of every level
 // (root first, as logged) and the node operation that caused the split
 // (ErrLGRIRedoSplit, BTIPerformSplit). Each page is changed only when its
-// own dbtime test asks for it; every changed page ends at dbtime. A page
-// pre-image is never needed here: when the new page must be rebuilt from a
-// split page that is already newer, the error wraps
-// ese.ErrDatabaseBufferDependenciesCorrupted (or ErrRedoNotImplemented
-// when the record carries a pre-image).
+// own dbtime test asks for it; every changed page ends at dbtime. When the
+// new page must be rebuilt from lines of a split page that is already
+// newer, the level's logged pre-image (SplitLevel.PreImage, rehydrated)
+// stands in for the split page, in memory only; without one the error
+// wraps ese.ErrDatabaseBufferDependenciesCorrupted (an Xpress-compressed
+// pre-image gives ErrRedoNotImplemented).
 func RedoSplit(s PageAccess, levels []SplitLevel, op SplitOperation, dbtime uint64, mayContainFutureData bool) (RedoResult, error) {
 	var res RedoResult
 	if len(levels) == 0 {
@@ -191,6 +199,15 @@ func RedoSplit(s PageAccess, levels []SplitLevel, op SplitOperation, dbtime uint
 		}
 		sp.newPage = np
 		sp.updateNew = NeedNewPage(np, dbtime, mayContainFutureData)
+		if sp.updateNew && !sp.update && preImageRequired(lv) && len(lv.PreImage) > 0 {
+			// The split page is already newer: its logged pre-image
+			// stands in for it (ErrReplacePageImage).
+			pp, err := preImagePage(p, lv.PreImage, lv.PreImageFlags, lv.DbTimeBefore)
+			if err != nil {
+				return res, fmt.Errorf("recovery: split of page %d: %w", lv.Pgno, err)
+			}
+			sp.page, sp.update, sp.scratch = pp, true, true
+		}
 		if sp.updateNew && !sp.update && preImageRequired(lv) {
 			if lv.HasPreImage {
 				return res, fmt.Errorf("%w: split of page %d needs its logged pre-image", ErrRedoNotImplemented, lv.Pgno)
@@ -297,7 +314,7 @@ func RedoSplit(s PageAccess, levels []SplitLevel, op SplitOperation, dbtime uint
 		return s.MarkDirty(pgno, p)
 	}
 	for _, sp := range paths {
-		if err := mark(sp.lv.Pgno, sp.page, sp.update); err != nil {
+		if err := mark(sp.lv.Pgno, sp.page, sp.update && !sp.scratch); err != nil {
 			return res, err
 		}
 		if err := mark(sp.lv.PgnoNew, sp.newPage, sp.updateNew); err != nil {

@@ -463,6 +463,7 @@ func splitLevelOf(r *eselog.Split) SplitLevel {
 		SplitPageFlags: ese.PageFlags(r.SplitPageFlags), CbUncFreeSrc: int(r.CbUncFreeSrc), CbUncFreeDest: int(r.CbUncFreeDest),
 		ILinePrefixSplit: int(r.ILinePrefixSplit), ILinePrefixNew: int(r.ILinePrefixNew), KeyParent: r.KeyParent,
 		PrefixSplitOld: r.PrefixSplitOld, PrefixSplitNew: r.PrefixSplitNew, HasPreImage: len(r.PageBeforeImage) > 0,
+		PreImage: r.PageBeforeImage, PreImageFlags: r.PreimageFlags,
 	}
 }
 

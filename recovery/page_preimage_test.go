@@ -1,0 +1,186 @@
+package recovery
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"testing"
+
+	"github.com/dsnet/golib/memfile"
+
+	"github.com/esekit/esekit/ese"
+	"github.com/esekit/esekit/internal/bin"
+	"github.com/esekit/esekit/internal/testcorpus"
+)
+
+// dehydrate shrinks a page image the way CPAGE::DehydratePage does: the
+// bytes up to the first free byte stay, the tag array follows them, and
+// cbFree loses the bytes removed.
+func dehydrate(t *testing.T, b []byte) []byte {
+	t.Helper()
+	p, _ := NewPage(b)
+	cut := p.HeaderSize() + p.FirstFreeByte()
+	tags := tagBytes * p.TagCount()
+	out := append(append([]byte{}, b[:cut]...), b[len(b)-tags:]...)
+	bin.PutU16(out, pgFree, uint16(p.FreeBytes()-(len(b)-len(out))))
+	return out
+}
+
+// TestSplitFromPreImage: a right split with an insert on a real leaf page
+// of large.edb (32 KiB) is redone once normally; then the new page is lost
+// (never flushed) while the split page, parent and right sibling are
+// already newer. The new page must be rebuilt from the split page's lines
+// before the split, which only the Split2 record's pre-image holds
+// (ErrLGRIRedoInitializeSplit, ErrReplacePageImage): with the dehydrated
+// pre-image the rebuilt new page is byte-identical to the first one and
+// no other page is written; without it the error is
+// JET_errDatabaseBufferDependenciesCorrupted; an Xpress pre-image is not
+// supported yet.
+func TestSplitFromPreImage(t *testing.T) {
+	const ps = 32768
+	raw := testcorpus.Read(t, "dissect-esedb-testdbs/large.edb")
+	s, err := NewPageStore(memfile.New(append([]byte{}, raw...)), ps, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var leafPg, parentPg uint32
+	for pg := uint32(1); pg <= s.LastPage() && leafPg == 0; pg++ {
+		p, err := s.Get(pg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Flags()&ese.PageParentOfLeaf == 0 || p.Flags()&ese.PageSpaceTree != 0 || p.Check() != nil {
+			continue
+		}
+		for i := 0; i < p.Lines(); i++ {
+			n, _ := p.Node(i)
+			if len(n.Data) != 4 {
+				continue
+			}
+			c := binary.LittleEndian.Uint32(n.Data)
+			if cp, err := s.Get(c); err == nil && cp.Check() == nil && cp.Flags()&ese.PageLeaf != 0 &&
+				cp.Flags()&ese.PageRoot == 0 && cp.NextPage() != 0 && cp.Lines() >= 20 {
+				leafPg, parentPg = c, pg
+				break
+			}
+		}
+	}
+	if leafPg == 0 {
+		t.Fatal("no leaf page with a right sibling and a parent in large.edb")
+	}
+	leaf, _ := s.Get(leafPg)
+	parent, _ := s.Get(parentPg)
+	right, _ := s.Get(leaf.NextPage())
+	pre := append([]byte{}, leaf.Bytes()...)
+	keys, _ := keysOf(t, leaf)
+	prefix, _ := leaf.KeyPrefix()
+	newKey := append(append([]byte{}, keys[5]...), 0x00)
+	pgnoNew := s.LastPage() + 1
+	if err := s.Extend(pgnoNew); err != nil {
+		t.Fatal(err)
+	}
+	dbt := max(leaf.DbTime(), parent.DbTime(), right.DbTime()) + 10
+	levels := []SplitLevel{
+		{Pgno: parentPg, DbTimeBefore: parent.DbTime()},
+		{Pgno: leafPg, DbTimeBefore: leaf.DbTime(), PgnoNew: pgnoNew, PgnoRight: leaf.NextPage(), DbTimeRightBefore: right.DbTime(),
+			PgnoParent: parentPg, DbTimeParentBefore: parent.DbTime(), Objid: leaf.ObjidFDP(),
+			Type: SplitRight, Oper: SplitOperInsert, ILineOper: 6, ILineSplit: 10, CLines: len(keys) + 1,
+			NewPageFlags: leaf.Flags() &^ ese.PageFlushTypeMask &^ ese.PageNewChecksumFormat, SplitPageFlags: leaf.Flags(),
+			KeyParent: keys[9], PrefixSplitOld: prefix, PrefixSplitNew: prefix},
+	}
+	op := SplitOperation{Key: newKey, Data: []byte("new node"), Versioned: true}
+	if _, err := RedoSplit(s, levels, op, dbt, false); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	snap := map[uint32][]byte{}
+	for _, pg := range []uint32{leafPg, parentPg, levels[1].PgnoRight, pgnoNew} {
+		p, _ := s.Get(pg)
+		snap[pg] = append([]byte{}, p.Bytes()...)
+	}
+	lose := func() {
+		p, _ := s.Get(pgnoNew)
+		clear(p.Bytes())
+		p.Invalidate()
+	}
+
+	lose()
+	if _, err := RedoSplit(s, levels, op, dbt, true); !errors.Is(err, ese.ErrDatabaseBufferDependenciesCorrupted) {
+		t.Errorf("without a pre-image: %v", err)
+	}
+	// The pre-image is logged after the page's dbtime moved to the
+	// split's (ErrReplacePageImage resets it).
+	img := dehydrate(t, pre)
+	bin.PutU64(img, pgDbTime, dbt)
+	if len(img) >= ps {
+		t.Fatalf("dehydrated image is %d bytes", len(img))
+	}
+	withPre := append([]SplitLevel{}, levels...)
+	withPre[1].HasPreImage, withPre[1].PreImage, withPre[1].PreImageFlags = true, img, PreImageDehydrated|PreImageXpress
+	if _, err := RedoSplit(s, withPre, op, dbt, true); !errors.Is(err, ErrRedoNotImplemented) {
+		t.Errorf("Xpress pre-image: %v", err)
+	}
+	withPre[1].PreImageFlags = PreImageDehydrated
+	res, err := RedoSplit(s, withPre, op, dbt, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Pages) != 1 || res.Pages[0] != pgnoNew {
+		t.Errorf("pages written %v, want only the new page %d", res.Pages, pgnoNew)
+	}
+	if err := s.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	for pg, want := range snap {
+		p, _ := s.Get(pg)
+		if !bytes.Equal(p.Bytes(), want) {
+			t.Errorf("page %d differs from the first redo", pg)
+		}
+	}
+}
+
+// TestRehydratePreImage checks RehydratePreImage on a dehydrated real page
+// and its errors.
+func TestRehydratePreImage(t *testing.T) {
+	pages, order := corpusPages(t, "wlm-kimberli13/WindowsMail.MSMessageStore", 8192)
+	n := 0
+	for _, pg := range order {
+		b := pages[pg]
+		p, _ := NewPage(b)
+		if p.Check() != nil || p.TagCount() == 0 || p.contiguousFree() == 0 {
+			continue
+		}
+		n++
+		img := dehydrate(t, b)
+		got, err := RehydratePreImage(img, PreImageDehydrated, 8192)
+		if err != nil {
+			t.Fatalf("page %d: %v", pg, err)
+		}
+		cut, tags := p.HeaderSize()+p.FirstFreeByte(), tagBytes*p.TagCount()
+		if !bytes.Equal(got[:cut], b[:cut]) || !bytes.Equal(got[8192-tags:], b[8192-tags:]) || !bin.IsZero(got[cut:8192-tags]) {
+			t.Errorf("page %d: rehydrated image differs", pg)
+		}
+	}
+	if n != 28 {
+		t.Errorf("%d pages checked, want 28", n)
+	}
+	full := pages[order[0]]
+	if got, err := RehydratePreImage(full, 0, 8192); err != nil || !bytes.Equal(got, full) {
+		t.Errorf("full-size image: %v", err)
+	}
+	for name, c := range map[string]struct {
+		img   []byte
+		flags uint32
+	}{
+		"longer than a page":    {make([]byte, 8193), PreImageDehydrated},
+		"short, not dehydrated": {full[:4000], 0},
+		"shorter than a header": {full[:30], PreImageDehydrated},
+		"tags past the image":   {append(make([]byte, 34), 0xFF, 0x0F, 0, 0, 0, 0), PreImageDehydrated},
+	} {
+		if _, err := RehydratePreImage(c.img, c.flags, 8192); !errors.Is(err, ese.ErrLogCorrupted) {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+}
