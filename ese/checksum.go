@@ -185,6 +185,8 @@ func newChecksumFormat(page []byte) bool {
 // a whole database page (or a 4 KiB log segment) whose logical number is
 // pgno. Large pages (16/32 KiB) always use the ECC format with four blocks;
 // small pages use it when flag 0x2000 is set and the legacy format otherwise.
+// Like SetPageChecksum and CorrectPage it needs at least the 40-byte page
+// header; use CheckPage for a buffer of unknown length.
 func ComputePageChecksums(page []byte, pgno uint32) PageChecksums {
 	var c PageChecksums
 	if len(page) <= smallPageMax {
