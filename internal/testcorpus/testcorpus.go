@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"testing"
 )
@@ -145,4 +146,32 @@ func Head(rel string, n int) []byte {
 		return nil
 	}
 	return b[:k]
+}
+
+// CopySet copies the regular files of corpus set folder set (e.g.
+// "appdata") into a fresh temporary folder and returns its path, leaving
+// out the files named in skip. Tests that change, remove or add files (log
+// sets, recovery) work on the copy and never on the corpus. It skips the
+// test when the corpus or the set is absent.
+func CopySet(tb testing.TB, set string, skip ...string) string {
+	tb.Helper()
+	src := Path(tb, set)
+	dst := tb.TempDir()
+	ents, err := os.ReadDir(src)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	for _, e := range ents {
+		if !e.Type().IsRegular() || slices.Contains(skip, e.Name()) {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(src, e.Name()))
+		if err != nil {
+			tb.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dst, e.Name()), b, 0o644); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	return dst
 }

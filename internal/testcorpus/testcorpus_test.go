@@ -2,6 +2,8 @@ package testcorpus
 
 import (
 	"bytes"
+	"os"
+	"path/filepath"
 	"slices"
 	"testing"
 )
@@ -32,5 +34,16 @@ func TestGlobAndHead(t *testing.T) {
 	}
 	if Head("appdata/no-such-file", 8) != nil {
 		t.Error("Head of a missing file is not nil")
+	}
+}
+
+func TestCopySet(t *testing.T) {
+	dir := CopySet(t, "appdata", "edb.chk")
+	if _, err := os.Stat(filepath.Join(dir, "edb.chk")); !os.IsNotExist(err) {
+		t.Errorf("skipped file copied: %v", err)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "edb.log"))
+	if err != nil || !bytes.Equal(b, Read(t, "appdata/edb.log")) {
+		t.Errorf("edb.log not copied byte for byte: %v", err)
 	}
 }
