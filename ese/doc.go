@@ -38,6 +38,17 @@
 //	res, err := ese.ScanDatabase(ctx, f, nil)
 //	fmt.Println(res.Pages, res.Good, res.Uninitialized, res.BadChecksums)
 //
+// Conventions shared by esekit's packages: DecodeX(b) decodes bytes
+// already in memory and ReadX(r io.ReaderAt) reads them; every error they
+// return for bad bytes wraps an Error (usually as *FormatError), and an
+// error about the caller's arguments wraps ErrInvalidParameter. A header
+// that fills a page (DBHeader, esepatch.Header) has Put(page), which stores
+// the fields as they are, and Encode(pageSize) []byte, which returns a
+// whole page with its checksum computed and cannot fail; a 4096-byte header
+// that carries an attach list (eselog.FileHeader, esechk.Checkpoint) has
+// Encode() ([]byte, error), which fails only when the list does not fit.
+// Encoding a decoded header gives back the bytes it came from.
+//
 // Byte layouts follow HEADERS.md (the project's fact sheet drawn from
 // Microsoft's MIT-licensed ESE source) and were checked against real files
 // written by the engine.

@@ -135,6 +135,9 @@ func ScanDatabase(ctx context.Context, r io.ReaderAt, opts *ScanOptions) (*ScanR
 		sc.ps = hdr.PageSize
 	}
 	if !ValidPageSize(sc.ps) {
+		if o.PageSize != 0 {
+			return nil, fmt.Errorf("ese: ScanOptions.PageSize %d is not 2, 4, 8, 16 or 32 KiB: %w", o.PageSize, ErrInvalidParameter)
+		}
 		return nil, NewFormatError("database", -1, ErrDatabaseCorrupted, "page size %d is not valid", sc.ps)
 	}
 	ps := int64(sc.ps)

@@ -183,6 +183,10 @@ func TestScanErrors(t *testing.T) {
 	if err != nil || len(res.BadChecksums) != 8 || res.TrailingBytes != 100 {
 		t.Errorf("forced page size: %+v %v", res, err)
 	}
+	// A page size the caller gets wrong is its mistake, not the file's.
+	if _, err := ScanDatabase(context.Background(), bytes.NewReader(b), &ScanOptions{PageSize: 3000}); !errors.Is(err, ErrInvalidParameter) {
+		t.Errorf("ScanOptions.PageSize 3000: %v", err)
+	}
 	// A partial last page is reported, not an error.
 	res = scanBytes(t, b[:len(b)-100], nil)
 	if res.TrailingBytes != 3996 || !res.OK() {
