@@ -43,6 +43,10 @@ type MergeLevel struct {
 	CbUncFreeDest      int
 	KeyParentSep       []byte
 	HasPreImage        bool
+	// PreImage and PreImageFlags are the merged page's logged pre-image
+	// (Merge2) and its PreImage* flags; HasPreImage is set with it.
+	PreImage      []byte
+	PreImageFlags uint32
 }
 
 type mergePath struct {
@@ -50,6 +54,9 @@ type mergePath struct {
 	page   *Page
 	update bool
 	before uint64
+	// scratch marks a page loaded from the record's pre-image: redone in
+	// memory only, never written.
+	scratch bool
 }
 
 // RedoMerge redoes a merge macro (ErrLGRIRedoMerge, BTIPerformMerge): at
@@ -122,6 +129,15 @@ func RedoMerge(s PageAccess, levels []MergeLevel, dbtime uint64, mayContainFutur
 	}
 	if leaf.Type != MergeEmptyPage && dest == nil {
 		return res, ese.NewFormatError("Merge record", -1, ese.ErrLogCorrupted, "merge type %d without the sibling it merges into", leaf.Type)
+	}
+	if updDest && !src.update && len(leaf.PreImage) > 0 {
+		// The merged page is already newer: its logged pre-image stands
+		// in for it (ErrLGRIRedoInitializeMerge, ErrReplacePageImage).
+		pp, err := preImagePage(src.page, leaf.PreImage, leaf.PreImageFlags, leaf.DbTimeBefore)
+		if err != nil {
+			return res, fmt.Errorf("recovery: merge of page %d: %w", leaf.Pgno, err)
+		}
+		src.page, src.update, src.scratch = pp, true, true
 	}
 	if updDest && !src.update {
 		if leaf.HasPreImage {
@@ -199,7 +215,7 @@ func RedoMerge(s PageAccess, levels []MergeLevel, dbtime uint64, mayContainFutur
 		return s.MarkDirty(pgno, p)
 	}
 	for _, mp := range paths {
-		if err := mark(mp.lv.Pgno, mp.page, mp.update); err != nil {
+		if err := mark(mp.lv.Pgno, mp.page, mp.update && !mp.scratch); err != nil {
 			return res, err
 		}
 	}

@@ -184,3 +184,100 @@ func TestRehydratePreImage(t *testing.T) {
 		}
 	}
 }
+
+// TestMergeFromPreImage: a full-right merge of a real leaf page of
+// large.edb (32 KiB) is redone once; then the right sibling is found at
+// its state before the merge (its flush lost) while the merged page is
+// already newer. Its lines come back only through the Merge2 record's
+// pre-image: with it (dehydrated) the right sibling is rebuilt
+// byte-identical to the first redo and the merged page is not written;
+// without it the error is JET_errDatabaseBufferDependenciesCorrupted.
+func TestMergeFromPreImage(t *testing.T) {
+	const ps = 32768
+	raw := testcorpus.Read(t, "dissect-esedb-testdbs/large.edb")
+	s, err := NewPageStore(memfile.New(append([]byte{}, raw...)), ps, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var parentPg, lPg, rPg uint32
+	var parentLine int
+	for pg := uint32(1); pg <= s.LastPage() && lPg == 0; pg++ {
+		p, _ := s.Get(pg)
+		if p.Flags()&ese.PageParentOfLeaf == 0 || p.Flags()&ese.PageSpaceTree != 0 || p.Check() != nil {
+			continue
+		}
+		for i := 0; i+1 < p.Lines(); i++ {
+			a, _ := p.Node(i)
+			b, _ := p.Node(i + 1)
+			if len(a.Data) != 4 || len(b.Data) != 4 {
+				continue
+			}
+			l, _ := s.Get(binary.LittleEndian.Uint32(a.Data))
+			r, _ := s.Get(binary.LittleEndian.Uint32(b.Data))
+			if l == nil || r == nil || l.Check() != nil || r.Check() != nil || l.PrevPage() == 0 ||
+				l.NextPage() != binary.LittleEndian.Uint32(b.Data) || l.Lines() < 3 {
+				continue
+			}
+			if (ps-l.HeaderSize())-l.FreeBytes()+64 < r.FreeBytes() {
+				parentPg, parentLine = pg, i
+				lPg, rPg = binary.LittleEndian.Uint32(a.Data), binary.LittleEndian.Uint32(b.Data)
+				break
+			}
+		}
+	}
+	if lPg == 0 {
+		t.Fatal("no mergeable sibling pair in large.edb")
+	}
+	parent, _ := s.Get(parentPg)
+	l, _ := s.Get(lPg)
+	r, _ := s.Get(rPg)
+	left, _ := s.Get(l.PrevPage())
+	preL, preR := append([]byte{}, l.Bytes()...), append([]byte{}, r.Bytes()...)
+	dbt := max(parent.DbTime(), l.DbTime(), r.DbTime(), left.DbTime()) + 5
+	levels := []MergeLevel{
+		{Pgno: parentPg, DbTimeBefore: parent.DbTime(), ILine: parentLine, Flags: MergeFlagDeleteNode},
+		{Pgno: lPg, DbTimeBefore: l.DbTime(), PgnoRight: rPg, DbTimeRightBefore: r.DbTime(), PgnoLeft: l.PrevPage(),
+			DbTimeLeftBefore: left.DbTime(), DbTimeParentBefore: parent.DbTime(), Flags: MergeFlagEmptyPage,
+			Type: MergeFullRight},
+	}
+	if _, err := RedoMerge(s, levels, dbt, false); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	snap := map[uint32][]byte{}
+	for _, pg := range []uint32{parentPg, lPg, rPg, levels[1].PgnoLeft} {
+		p, _ := s.Get(pg)
+		snap[pg] = append([]byte{}, p.Bytes()...)
+	}
+	lose := func() {
+		p, _ := s.Get(rPg)
+		copy(p.Bytes(), preR)
+		p.Invalidate()
+	}
+	lose()
+	if _, err := RedoMerge(s, levels, dbt, true); !errors.Is(err, ese.ErrDatabaseBufferDependenciesCorrupted) {
+		t.Errorf("without a pre-image: %v", err)
+	}
+	img := dehydrate(t, preL)
+	bin.PutU64(img, pgDbTime, dbt)
+	withPre := append([]MergeLevel{}, levels...)
+	withPre[1].HasPreImage, withPre[1].PreImage, withPre[1].PreImageFlags = true, img, PreImageDehydrated
+	res, err := RedoMerge(s, withPre, dbt, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Pages) != 1 || res.Pages[0] != rPg {
+		t.Errorf("pages written %v, want only the right sibling %d", res.Pages, rPg)
+	}
+	if err := s.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	for pg, want := range snap {
+		p, _ := s.Get(pg)
+		if !bytes.Equal(p.Bytes(), want) {
+			t.Errorf("page %d differs from the first redo", pg)
+		}
+	}
+}

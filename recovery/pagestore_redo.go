@@ -475,5 +475,6 @@ func mergeLevelOf(r *eselog.Merge) MergeLevel {
 		ILine: r.ILine(), Flags: int(r.MergeFlags), Type: int(r.MergeType), ILineMerge: int(r.ILineMerge),
 		CbSizeTotal: int(r.CbSizeTotal), CbSizeMaxTotal: int(r.CbSizeMaxTotal), CbUncFreeDest: int(r.CbUncFreeDest),
 		KeyParentSep: r.KeyParentSep, HasPreImage: len(r.PageBeforeImage) > 0,
+		PreImage: r.PageBeforeImage, PreImageFlags: r.PreimageFlags,
 	}
 }
