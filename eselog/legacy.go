@@ -1,7 +1,6 @@
 package eselog
 
 import (
-	"errors"
 	"io"
 
 	"github.com/esekit/esekit/internal/bin"
@@ -301,32 +300,31 @@ func (l *Log) scanLegacy() error {
 		isec++
 	}
 	isec++
-	if err := l.checkPatternFrom(s, isec, true); err != nil {
+	if err := l.checkPatternFrom(s, isec, nil); err != nil {
 		return err
 	}
 	return l.legacyFinish(s, last, end)
 }
 
-// checkPatternFrom marks sectors isec.. as pattern (or tail); when strict,
-// a sector that is not the pattern is corruption.
-func (l *Log) checkPatternFrom(s *legacyScanner, isec int64, strict bool) error {
+// checkPatternFrom marks sectors isec.. as holding the log-extend pattern.
+// The first sector that does not is corruption: the error notPattern
+// returns, or, when notPattern is nil, one naming that sector.
+func (l *Log) checkPatternFrom(s *legacyScanner, isec int64, notPattern func() error) error {
 	for i := isec; i < int64(l.Header.FileSectors); i++ {
 		b, err := s.read(i*s.cbSec, s.cbSec)
 		if err != nil {
 			return err
 		}
 		if !IsLogExtendPattern(b) {
-			if strict {
-				return l.corrupt(int(i), "sector after the end of data is not the log-extend pattern")
+			if notPattern != nil {
+				return notPattern()
 			}
-			return errNotPattern
+			return l.corrupt(int(i), "sector after the end of data is not the log-extend pattern")
 		}
 		l.States[i] = SegPattern
 	}
 	return nil
 }
-
-var errNotPattern = errors.New("not pattern")
 
 // legacyBadTail handles an LRCHECKSUM that fails its checks at cur: the
 // shadow copy in the next sector, or a torn last write followed only by
@@ -344,10 +342,7 @@ func (l *Log) legacyBadTail(s *legacyScanner, cur, last int64, c lrck, recordOK 
 		// A multi-sector flush whose first sector verified but whose range
 		// did not: a torn write if only the pattern follows the range.
 		scanFrom := (cur + LRChecksumSize + int64(c.fwd) + cbSec - 1) / cbSec
-		if err := l.checkPatternFrom(s, scanFrom, false); err != nil {
-			if err == errNotPattern {
-				return l.corrupt(int(cursec), "LRCHECKSUM range checksum mismatch")
-			}
+		if err := l.checkPatternFrom(s, scanFrom, l.corruptFunc(cursec, "LRCHECKSUM range checksum mismatch")); err != nil {
 			return err
 		}
 		if err := l.legacyRepair(int(cursec), "torn multi-sector write (LRCHECKSUM range checksum mismatch)"); err != nil {
@@ -393,7 +388,7 @@ func (l *Log) legacyBadTail(s *legacyScanner, cur, last int64, c lrck, recordOK 
 			if sc.fwd != 0 || last < 0 {
 				last = cur
 			}
-			if err := l.checkPatternFrom(s, (end+cbSec-1)/cbSec+1, true); err != nil {
+			if err := l.checkPatternFrom(s, (end+cbSec-1)/cbSec+1, nil); err != nil {
 				return err
 			}
 			return l.legacyFinish(s, last, end)
@@ -414,10 +409,7 @@ func (l *Log) legacyBadTail(s *legacyScanner, cur, last int64, c lrck, recordOK 
 				return err
 			}
 			if ok {
-				if err := l.checkPatternFrom(s, cursec+1, false); err != nil {
-					if err == errNotPattern {
-						return l.corrupt(int(cursec), "single-sector torn write followed by data")
-					}
+				if err := l.checkPatternFrom(s, cursec+1, l.corruptFunc(cursec, "single-sector torn write followed by data")); err != nil {
 					return err
 				}
 				if err := l.legacyRepair(int(cursec), "single-sector torn write"); err != nil {
@@ -430,10 +422,7 @@ func (l *Log) legacyBadTail(s *legacyScanner, cur, last int64, c lrck, recordOK 
 		}
 	}
 	// A torn write leaves only the pattern after this sector.
-	if err := l.checkPatternFrom(s, cursec, false); err != nil {
-		if err == errNotPattern {
-			return l.corrupt(int(cursec), "invalid LRCHECKSUM record and no valid shadow")
-		}
+	if err := l.checkPatternFrom(s, cursec, l.corruptFunc(cursec, "invalid LRCHECKSUM record and no valid shadow")); err != nil {
 		return err
 	}
 	if err := l.legacyRepair(int(cursec), "torn write: invalid LRCHECKSUM followed by the log-extend pattern"); err != nil {
@@ -444,6 +433,12 @@ func (l *Log) legacyBadTail(s *legacyScanner, cur, last int64, c lrck, recordOK 
 		return nil // nothing before the tear
 	}
 	return l.legacyFinish(s, last, cursec*cbSec)
+}
+
+// corruptFunc returns a function giving the corruption error msg for
+// sector isec, for checkPatternFrom.
+func (l *Log) corruptFunc(isec int64, msg string) func() error {
+	return func() error { return l.corrupt(int(isec), "%s", msg) }
 }
 
 // legacyRepair decides whether a torn legacy tail may be repaired: in a
