@@ -210,7 +210,7 @@ func RedoMerge(s PageAccess, levels []MergeLevel, dbtime uint64, mayContainFutur
 			res.Skipped = append(res.Skipped, pgno)
 			return nil
 		}
-		p.SetDbTime(dbtime)
+		stampRedone(p, dbtime)
 		res.Pages = append(res.Pages, pgno)
 		return s.MarkDirty(pgno, p)
 	}

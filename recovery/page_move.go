@@ -97,7 +97,7 @@ func RedoPageMove(s PageAccess, pm PageMoveParams, dbtime uint64, mayContainFutu
 	all := []*pg{parent, src, left, right, dest}
 	for _, x := range all {
 		if x.p != nil && x.upd {
-			x.p.SetDbTime(dbtime)
+			stampRedone(x.p, dbtime)
 		}
 	}
 	if dest.upd {

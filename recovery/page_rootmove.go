@@ -230,8 +230,7 @@ func RedoRootPageMove(s PageAccess, recs []eselog.Record, mayContainFutureData b
 			res.Skipped = append(res.Skipped, x.pgno)
 			continue
 		}
-		x.p.SetDbTime(dbtime)
-		x.p.SetFlags(x.p.Flags() &^ ese.PageScrubbed)
+		stampRedone(x.p, dbtime)
 		res.Pages = append(res.Pages, x.pgno)
 		if err := s.MarkDirty(x.pgno, x.p); err != nil {
 			return res, err

@@ -112,9 +112,15 @@ func TestRedoRootPageMove(t *testing.T) {
 			p, _ := s.Get(pg)
 			snap[pg] = append([]byte{}, p.Bytes()...)
 		}
+		// A scrubbed catalog page loses the flag when changed (CPAGE::Dirty).
+		cat, _ := s.Get(4)
+		cat.SetFlags(cat.Flags() | ese.PageScrubbed)
 		res, err := RedoMacro(s, recs, RedoOptions{})
 		if err != nil {
 			t.Fatalf("%d: %v", ps, err)
+		}
+		if cat.Flags()&ese.PageScrubbed != 0 {
+			t.Errorf("%d: catalog page still Scrubbed", ps)
 		}
 		if len(res.Pages) != 9 || len(res.Skipped) != 0 {
 			t.Fatalf("%d: pages %v skipped %v, want 9 changed", ps, res.Pages, res.Skipped)

@@ -127,3 +127,10 @@ func (p *Page) overwriteUnusedSpace(c byte) {
 	}
 	p.Invalidate()
 }
+
+// stampRedone gives a page changed by redo the record's dbtime and, as
+// CPAGE::Dirty does for every change but a scrub, clears its Scrubbed flag.
+func stampRedone(p *Page, dbtime uint64) {
+	p.SetDbTime(dbtime)
+	p.SetFlags(p.Flags() &^ ese.PageScrubbed)
+}

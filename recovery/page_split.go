@@ -309,7 +309,7 @@ func RedoSplit(s PageAccess, levels []SplitLevel, op SplitOperation, dbtime uint
 			res.Skipped = append(res.Skipped, pgno)
 			return nil
 		}
-		p.SetDbTime(dbtime)
+		stampRedone(p, dbtime)
 		res.Pages = append(res.Pages, pgno)
 		return s.MarkDirty(pgno, p)
 	}

@@ -261,7 +261,7 @@ func redoEmptyTree(s *PageStore, r *eselog.EmptyTree, opt RedoOptions, res *Redo
 		if err := EmptyPage(p); err != nil {
 			return err
 		}
-		p.SetDbTime(r.DbTime())
+		stampRedone(p, r.DbTime())
 		res.Pages = append(res.Pages, ep.Pgno)
 		if err := s.MarkDirty(ep.Pgno, p); err != nil {
 			return err
