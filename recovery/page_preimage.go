@@ -23,12 +23,18 @@ const (
 // page) keeps its header and data at the start; its last 4×(tag count)
 // bytes are the tag array, which moves to the end of the page, and the
 // header's free-byte count grows by the bytes added (CPAGE::RehydratePage;
-// the gap is zero). Xpress-compressed images give an error wrapping
-// ErrRedoNotImplemented; an image that cannot be a page of this size is
-// ese.ErrLogCorrupted.
+// the gap is zero). An Xpress-compressed image (PreImageXpress) is
+// decompressed first; compression schemes other than Xpress give an error
+// wrapping ErrRedoNotImplemented. An image that cannot be a page of this
+// size is ese.ErrLogCorrupted.
 func RehydratePreImage(img []byte, flags uint32, pageSize int) ([]byte, error) {
 	if flags&PreImageXpress != 0 {
-		return nil, fmt.Errorf("%w: Xpress-compressed page pre-image", ErrRedoNotImplemented)
+		// Xpress first, then rehydration (ErrLGIDecompressPreimage).
+		d, err := decompressESE(img, pageSize)
+		if err != nil {
+			return nil, fmt.Errorf("recovery: page pre-image: %w", err)
+		}
+		img = d
 	}
 	bad := func(format string, args ...any) error {
 		return ese.NewFormatError("page pre-image", -1, ese.ErrLogCorrupted, format, args...)

@@ -2,6 +2,7 @@ package recovery
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"errors"
 	"testing"
@@ -9,6 +10,7 @@ import (
 	"github.com/dsnet/golib/memfile"
 
 	"github.com/esekit/esekit/ese"
+	"github.com/esekit/esekit/eselog"
 	"github.com/esekit/esekit/internal/bin"
 	"github.com/esekit/esekit/internal/testcorpus"
 )
@@ -34,8 +36,8 @@ func dehydrate(t *testing.T, b []byte) []byte {
 // (ErrLGRIRedoInitializeSplit, ErrReplacePageImage): with the dehydrated
 // pre-image the rebuilt new page is byte-identical to the first one and
 // no other page is written; without it the error is
-// JET_errDatabaseBufferDependenciesCorrupted; an Xpress pre-image is not
-// supported yet.
+// JET_errDatabaseBufferDependenciesCorrupted; a pre-image compressed with
+// a scheme other than Xpress is not supported yet.
 func TestSplitFromPreImage(t *testing.T) {
 	const ps = 32768
 	raw := testcorpus.Read(t, "dissect-esedb-testdbs/large.edb")
@@ -118,10 +120,13 @@ func TestSplitFromPreImage(t *testing.T) {
 		t.Fatalf("dehydrated image is %d bytes", len(img))
 	}
 	withPre := append([]SplitLevel{}, levels...)
-	withPre[1].HasPreImage, withPre[1].PreImage, withPre[1].PreImageFlags = true, img, PreImageDehydrated|PreImageXpress
+	// A pre-image compressed with a scheme other than Xpress (here LZ4,
+	// scheme 7) is not decoded.
+	withPre[1].HasPreImage, withPre[1].PreImage, withPre[1].PreImageFlags = true, []byte{7 << 3, 0, 0x80, 1, 2, 3}, PreImageXpress
 	if _, err := RedoSplit(s, withPre, op, dbt, true); !errors.Is(err, ErrRedoNotImplemented) {
-		t.Errorf("Xpress pre-image: %v", err)
+		t.Errorf("LZ4 pre-image: %v", err)
 	}
+	withPre[1].PreImage = img
 	withPre[1].PreImageFlags = PreImageDehydrated
 	res, err := RedoSplit(s, withPre, op, dbt, true)
 	if err != nil {
@@ -278,6 +283,81 @@ func TestMergeFromPreImage(t *testing.T) {
 		p, _ := s.Get(pg)
 		if !bytes.Equal(p.Bytes(), want) {
 			t.Errorf("page %d differs from the first redo", pg)
+		}
+	}
+}
+
+// TestRealPreImages rehydrates every page pre-image logged in the corpus
+// (Split2 and Merge2 records of the SRUM, USS and Windows Live Mail logs).
+// The engine logs a pre-image after the page's dbtime moved to the
+// operation's (ErrReplacePageImage checks cpage.Dbtime() == dbtime), so
+// each rehydrated image must carry the record's dbtime and its page must
+// pass the structure check. The counts are the real ones: the modern logs'
+// pre-images are all Xpress-compressed whole pages (first byte 0x18),
+// the legacy log's whole uncompressed pages.
+func TestRealPreImages(t *testing.T) {
+	type count struct{ split, merge, dehydrated, whole, xpress int }
+	want := map[string]count{
+		"museum-srum-win10-belkasoftctf-insiderthreat-dirty/SRU0004E.log": {4, 0, 0, 0, 4},
+		"museum-srum-win10-belkasoftctf-insiderthreat-dirty/SRU0004F.log": {5, 0, 0, 0, 5},
+		"museum-srum-win10-belkasoftctf-insiderthreat-dirty/SRU00050.log": {1, 0, 0, 0, 1},
+		"appdata-uss-jtx/USS00040.jtx":                                    {4, 62, 0, 0, 66},
+		"appdata-uss-jtx/USS00041.jtx":                                    {10, 125, 0, 0, 135},
+		"wlm-kimberli13/edb.log":                                          {2, 0, 0, 2, 0},
+	}
+	for rel, w := range want {
+		b := testcorpus.Read(t, rel)
+		lg, err := eselog.Open(bytes.NewReader(b), int64(len(b)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ps := lg.Header.PageSize()
+		var got count
+		for r, err := range lg.Records(context.Background(), eselog.Filter{Types: []eselog.RecordType{eselog.RecSplit2, eselog.RecMerge2}}) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			var img []byte
+			var flags uint32
+			var dbtime uint64
+			switch r := r.(type) {
+			case *eselog.Split:
+				img, flags, dbtime = r.PageBeforeImage, r.PreimageFlags, r.DbTime()
+				if len(img) > 0 {
+					got.split++
+				}
+			case *eselog.Merge:
+				img, flags, dbtime = r.PageBeforeImage, r.PreimageFlags, r.DbTime()
+				if len(img) > 0 {
+					got.merge++
+				}
+			}
+			if len(img) == 0 {
+				continue
+			}
+			switch {
+			case flags&PreImageXpress != 0:
+				got.xpress++
+			case len(img) == ps:
+				got.whole++
+			default:
+				got.dehydrated++
+			}
+			page, err := RehydratePreImage(img, flags, ps)
+			if err != nil {
+				t.Errorf("%s %v at %v: %v", rel, r.Type(), r.Pos(), err)
+				continue
+			}
+			p, _ := NewPage(page)
+			if p.DbTime() != dbtime {
+				t.Errorf("%s %v at %v: pre-image dbtime %#x, record %#x", rel, r.Type(), r.Pos(), p.DbTime(), dbtime)
+			}
+			if err := p.Check(); err != nil {
+				t.Errorf("%s %v at %v: %v", rel, r.Type(), r.Pos(), err)
+			}
+		}
+		if got != w {
+			t.Errorf("%s: %+v pre-images, want %+v", rel, got, w)
 		}
 	}
 }
