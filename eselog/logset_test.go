@@ -14,31 +14,6 @@ import (
 
 const dirtySRUM = "museum-srum-win10-belkasoftctf-insiderthreat-dirty"
 
-// copySet copies the corpus set into a fresh temporary folder, leaving out
-// the files named in skip.
-func copySet(t *testing.T, set string, skip ...string) string {
-	t.Helper()
-	src := testcorpus.Path(t, set)
-	dst := t.TempDir()
-	ents, err := os.ReadDir(src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range ents {
-		if slices.Contains(skip, e.Name()) {
-			continue
-		}
-		b, err := os.ReadFile(filepath.Join(src, e.Name()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dst, e.Name()), b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dst
-}
-
 // editHeader changes a log file's header with fn and fixes its checksum.
 func editHeader(t *testing.T, file string, fn func(h []byte)) {
 	t.Helper()
@@ -242,7 +217,7 @@ func TestCheckBackupCopy(t *testing.T) {
 		t.Fatal("not a backup copy")
 	}
 	// With edb.log in place, soft recovery refuses a backup copy: -544.
-	d2 := copySet(t, "wlm-danyquenneville-backup")
+	d2 := testcorpus.CopySet(t, "wlm-danyquenneville-backup")
 	os.Rename(filepath.Join(d2, "edb00001.log"), filepath.Join(d2, "edb.log"))
 	v := scan(t, d2).Check(db, nil)
 	if v.Error != ese.ErrSoftRecoveryOnBackupDatabase {
@@ -331,7 +306,7 @@ func TestScanScenarios(t *testing.T) {
 		}, problem: ProblemCorrupt, pcode: ese.ErrLogFileCorrupt, code: ese.ErrLogFileCorrupt},
 	} {
 		t.Run(sc.name, func(t *testing.T) {
-			dir := copySet(t, dirtySRUM, sc.skip...)
+			dir := testcorpus.CopySet(t, dirtySRUM, sc.skip...)
 			if sc.edit != nil {
 				sc.edit(t, dir)
 			}
@@ -380,7 +355,7 @@ func TestCheckCheckpointPastAnchor(t *testing.T) {
 	}
 	// Without a current log (a temp log present) the checkpoint is
 	// checked against the first log opened.
-	d2 := copySet(t, dirtySRUM, "SRU.log")
+	d2 := testcorpus.CopySet(t, dirtySRUM, "SRU.log")
 	if v := scan(t, d2).Check(db, &CheckpointInfo{Pos: ese.LogPos{Generation: 0x51}, Signature: other}); v.Error != ese.ErrBadCheckpointSignature {
 		t.Errorf("checkpoint of another stream, no current log: %+v", v)
 	}

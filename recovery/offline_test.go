@@ -78,7 +78,7 @@ func TestRollForwardScenarios(t *testing.T) {
 		}, code: ese.ErrBadLogSignature},
 	} {
 		t.Run(sc.name, func(t *testing.T) {
-			dir := copySet(t, sc.set, sc.skip...)
+			dir := testcorpus.CopySet(t, sc.set, sc.skip...)
 			if sc.edit != nil {
 				sc.edit(t, dir)
 			}
@@ -125,7 +125,7 @@ func editHeaderBytes(b []byte, fn func([]byte)) {
 }
 
 func TestApplyResumesAndRefuses(t *testing.T) {
-	dir := copySet(t, "wlm-kimberli13")
+	dir := testcorpus.CopySet(t, "wlm-kimberli13")
 	os.Rename(filepath.Join(dir, "edb.log"), filepath.Join(dir, "edb00002.log"))
 	p, err := PlanRollForward(dir, []string{filepath.Join(dir, "WindowsMail.MSMessageStore")})
 	if err != nil || !p.Possible || len(p.Actions) != 2 {
@@ -151,7 +151,7 @@ func TestApplyResumesAndRefuses(t *testing.T) {
 	}
 
 	// A file changed after planning: the list is refused, nothing moves.
-	dir = copySet(t, "wlm-kimberli13")
+	dir = testcorpus.CopySet(t, "wlm-kimberli13")
 	p, _ = PlanRollForward(dir, []string{filepath.Join(dir, "WindowsMail.MSMessageStore")})
 	f, _ := os.OpenFile(filepath.Join(dir, "edb00001.log"), os.O_WRONLY, 0)
 	f.WriteAt([]byte{1}, 100)
@@ -170,7 +170,7 @@ func TestApplyResumesAndRefuses(t *testing.T) {
 }
 
 func TestPointInTime(t *testing.T) {
-	dir := copySet(t, "appdata")
+	dir := testcorpus.CopySet(t, "appdata")
 	p, err := PlanPointInTime(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -209,7 +209,7 @@ func BenchmarkPlanSoftDirtySRUM(b *testing.B) {
 // A procedure survives a trip through JSON (a CLI prints it, a person
 // reviews it, the CLI applies it later).
 func TestProcedureJSON(t *testing.T) {
-	dir := copySet(t, "wlm-kimberli13")
+	dir := testcorpus.CopySet(t, "wlm-kimberli13")
 	p, err := PlanRollForward(dir, []string{filepath.Join(dir, "WindowsMail.MSMessageStore")})
 	if err != nil {
 		t.Fatal(err)

@@ -2,7 +2,6 @@ package recovery
 
 import (
 	"errors"
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -19,16 +18,7 @@ func TestPlanErr(t *testing.T) {
 	if err != nil || p.Err() != nil {
 		t.Fatalf("dirty SRUM: %v / %v", err, p.Err())
 	}
-	dir := t.TempDir()
-	for _, n := range []string{"SRUDB.dat", "SRU.chk", "SRU.log", "SRU0004E.log", "SRU0004F.log", "SRU00050.log"} {
-		b, err := os.ReadFile(filepath.Join(src, n))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, n), b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	dir := testcorpus.CopySet(t, "museum-srum-win10-belkasoftctf-insiderthreat-dirty", "SRU00051.log")
 	p, err = PlanSoftDir(dir, []string{filepath.Join(dir, "SRUDB.dat")}, "auto", nil)
 	if err != nil {
 		t.Fatal(err)

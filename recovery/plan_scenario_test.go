@@ -261,7 +261,7 @@ func TestPlanScenarios(t *testing.T) {
 			if set == "" {
 				set = dirtySRUM
 			}
-			dir := copySet(t, set, sc.skip...)
+			dir := testcorpus.CopySet(t, set, sc.skip...)
 			if sc.edit != nil {
 				sc.edit(t, dir)
 			}
@@ -379,7 +379,7 @@ func TestBackupAnswers(t *testing.T) {
 		t.Errorf("after an incremental: %+v", a)
 	}
 	// Seed 004: a required log is gone.
-	d2 := copySet(t, dirtySRUM, "SRU00051.log")
+	d2 := testcorpus.CopySet(t, dirtySRUM, "SRU00051.log")
 	set2, _ := eselog.ScanDir(d2, nil)
 	if a := IncrementalBackup(set2, &h); a.Error != ese.ErrMissingLogFile || !slices.Equal(a.Missing, []int32{0x51}) {
 		t.Errorf("missing log: %+v", a)
@@ -480,8 +480,8 @@ func TestPlanEndsAndFolders(t *testing.T) {
 	}
 
 	// Logs gathered from two folders (seed 003 step 5).
-	a := copySet(t, dirtySRUM, "SRU0004E.log", "SRU0004F.log", "SRU00050.log")
-	b := copySet(t, dirtySRUM, "SRU.log", "SRU00051.log", "SRUDB.dat", "SRU.chk")
+	a := testcorpus.CopySet(t, dirtySRUM, "SRU0004E.log", "SRU0004F.log", "SRU00050.log")
+	b := testcorpus.CopySet(t, dirtySRUM, "SRU.log", "SRU00051.log", "SRUDB.dat", "SRU.chk")
 	db, _ := os.Open(filepath.Join(a, "SRUDB.dat"))
 	defer db.Close()
 	var shadowed bool

@@ -14,30 +14,6 @@ import (
 
 const dirtySRUM = "museum-srum-win10-belkasoftctf-insiderthreat-dirty"
 
-// copySet copies a corpus set into a temporary folder, leaving out skip.
-func copySet(t *testing.T, set string, skip ...string) string {
-	t.Helper()
-	src := testcorpus.Path(t, set)
-	dst := t.TempDir()
-	ents, err := os.ReadDir(src)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range ents {
-		if slices.Contains(skip, e.Name()) {
-			continue
-		}
-		b, err := os.ReadFile(filepath.Join(src, e.Name()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dst, e.Name()), b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dst
-}
-
 func TestPlanSoftDirtySRUM(t *testing.T) {
 	dir := testcorpus.Path(t, dirtySRUM)
 	var kinds []EventKind
