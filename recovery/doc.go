@@ -1,4 +1,8 @@
-// Planning and offline procedures.
+// Package recovery plans and carries out the engine's soft and hard
+// recovery offline: it replays ESE transaction logs into copies of the
+// databases and leaves them clean, on any OS.
+//
+// # Planning and offline procedures
 //
 // Before any page is written, this package makes every decision the engine
 // makes before and during replay, and explains it:
@@ -28,4 +32,20 @@
 //
 // Every decision is an Event with a stable EventKind, delivered to
 // Options.OnEvent and, with Options.Logger, as log/slog records.
+//
+// # Replay
+//
+//   - Recover (soft) and Restore (hard) carry out a plan: logs in
+//     generation order, sessions and macros, the per-database gates, the
+//     file-level records and their header effects, then the rollback of
+//     open transactions and the clean header the engine writes. Inputs are
+//     never written: each database is rebuilt as a temporary file in the
+//     output folder and renamed into place last, so a run killed at any
+//     point can be run again to the same bytes. RecoverFolder and
+//     RestoreFolder do the same from folders on disk.
+//   - PageStore is the bounded page cache over a database file; Page is one
+//     page (tags, nodes, free space, reorganisation as the engine does it).
+//   - RedoRecord and RedoMacro apply one page record, or one structural
+//     macro (Split2, Merge2, PageMove, RootPageMove with their node
+//     operation), under the engine's dbtime test (NeedRedo).
 package recovery

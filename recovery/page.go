@@ -1,4 +1,3 @@
-// Package recovery replays ESE transaction logs into database pages.
 package recovery
 
 import (
