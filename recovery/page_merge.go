@@ -202,18 +202,7 @@ func RedoMerge(s PageAccess, levels []MergeLevel, dbtime uint64, mayContainFutur
 			}
 		}
 	}
-	mark := func(pgno uint32, p *Page, upd bool) error {
-		if p == nil {
-			return nil
-		}
-		if !upd {
-			res.Skipped = append(res.Skipped, pgno)
-			return nil
-		}
-		stampRedone(p, dbtime)
-		res.Pages = append(res.Pages, pgno)
-		return s.MarkDirty(pgno, p)
-	}
+	mark := func(pgno uint32, p *Page, upd bool) error { return res.mark(s, pgno, p, upd, dbtime) }
 	for _, mp := range paths {
 		if err := mark(mp.lv.Pgno, mp.page, mp.update && !mp.scratch); err != nil {
 			return res, err

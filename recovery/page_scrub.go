@@ -130,6 +130,23 @@ func (p *Page) overwriteUnusedSpace(c byte) {
 
 // stampRedone gives a page changed by redo the record's dbtime and, as
 // CPAGE::Dirty does for every change but a scrub, clears its Scrubbed flag.
+// mark records the outcome for one page of a structural redo (split,
+// merge): a page that needed the change is stamped with the macro's dbtime
+// and marked dirty; one that did not is listed as skipped. A nil page (not
+// part of this operation) is ignored.
+func (res *RedoResult) mark(s PageAccess, pgno uint32, p *Page, upd bool, dbtime uint64) error {
+	if p == nil {
+		return nil
+	}
+	if !upd {
+		res.Skipped = append(res.Skipped, pgno)
+		return nil
+	}
+	stampRedone(p, dbtime)
+	res.Pages = append(res.Pages, pgno)
+	return s.MarkDirty(pgno, p)
+}
+
 func stampRedone(p *Page, dbtime uint64) {
 	p.SetDbTime(dbtime)
 	p.SetFlags(p.Flags() &^ ese.PageScrubbed)

@@ -301,18 +301,7 @@ func RedoSplit(s PageAccess, levels []SplitLevel, op SplitOperation, dbtime uint
 		}
 	}
 	// Stamp and collect every page that was redone (LGIRedoSplitUpdateDbtime).
-	mark := func(pgno uint32, p *Page, upd bool) error {
-		if p == nil {
-			return nil
-		}
-		if !upd {
-			res.Skipped = append(res.Skipped, pgno)
-			return nil
-		}
-		stampRedone(p, dbtime)
-		res.Pages = append(res.Pages, pgno)
-		return s.MarkDirty(pgno, p)
-	}
+	mark := func(pgno uint32, p *Page, upd bool) error { return res.mark(s, pgno, p, upd, dbtime) }
 	for _, sp := range paths {
 		if err := mark(sp.lv.Pgno, sp.page, sp.update && !sp.scratch); err != nil {
 			return res, err
