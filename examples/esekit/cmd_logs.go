@@ -241,22 +241,11 @@ func runLogs(e *env, opts any, args []string) int {
 		}
 		out = append(out, lj)
 	}
-	if e.json {
-		e.emit(out)
-		return status
-	}
-	for i, x := range out {
-		if i > 0 {
-			fmt.Fprintln(e.stdout)
-		}
-		switch v := x.(type) {
-		case logsJSON:
+	return e.emitFiles(out, status, func(x any) {
+		if v, ok := x.(logsJSON); ok {
 			printLogs(e.stdout, v)
-		case fileError:
-			fmt.Fprintf(e.stdout, "%s: error: %s\n", v.File, v.Error)
 		}
-	}
-	return status
+	})
 }
 
 func printLogs(w io.Writer, v logsJSON) {

@@ -163,22 +163,11 @@ func ripParse(e *env, args []string) int {
 		}
 		out = append(out, ripKeyJSON{File: name, Type: typeRipKey, Format: format.String(), Key: k})
 	}
-	if e.json {
-		e.emit(out)
-		return status
-	}
-	for i, x := range out {
-		if i > 0 {
-			fmt.Fprintln(e.stdout)
-		}
-		switch v := x.(type) {
-		case ripKeyJSON:
+	return e.emitFiles(out, status, func(x any) {
+		if v, ok := x.(ripKeyJSON); ok {
 			printKey(e.stdout, v)
-		case fileError:
-			fmt.Fprintf(e.stdout, "%s: error: %s\n", v.File, v.Error)
 		}
-	}
-	return status
+	})
 }
 
 func printKey(w io.Writer, v ripKeyJSON) {

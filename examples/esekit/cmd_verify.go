@@ -117,22 +117,11 @@ func runVerify(e *env, opts any, args []string) int {
 		status = exitBad
 		out = append(out, errorObject(name, typeUnknown, err))
 	})
-	if e.json {
-		e.emit(out)
-		return status
-	}
-	for i, x := range out {
-		if i > 0 {
-			fmt.Fprintln(e.stdout)
-		}
-		switch v := x.(type) {
-		case verifyJSON:
+	return e.emitFiles(out, status, func(x any) {
+		if v, ok := x.(verifyJSON); ok {
 			printVerify(e, v)
-		case fileError:
-			fmt.Fprintf(e.stdout, "%s: error: %s\n", v.File, v.Error)
 		}
-	}
-	return status
+	})
 }
 
 // printVerify prints a scan the way esefile /s reports it.

@@ -30,6 +30,28 @@ func (e *env) emit(v any) {
 	printReadable(e.stdout, v)
 }
 
+// emitFiles prints a verb's per-file results: one JSON document with
+// -json; otherwise each result through print, a blank line between them,
+// and a file that could not be read as "FILE: error: ...". It returns
+// status, so a verb can end with `return e.emitFiles(out, status, ...)`.
+func (e *env) emitFiles(out []any, status int, print func(any)) int {
+	if e.json {
+		e.emit(out)
+		return status
+	}
+	for i, x := range out {
+		if i > 0 {
+			fmt.Fprintln(e.stdout)
+		}
+		if fe, ok := x.(fileError); ok {
+			fmt.Fprintf(e.stdout, "%s: error: %s\n", fe.File, fe.Error)
+			continue
+		}
+		print(x)
+	}
+	return status
+}
+
 // node is a JSON value with object keys kept in document order.
 type node struct {
 	keys   []string
