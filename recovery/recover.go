@@ -30,6 +30,20 @@ type RecoverOptions struct {
 	InPlace bool
 	// Overwrite allows replacing a file already in OutDir.
 	Overwrite bool
+	// CreateMissing lets soft recovery create, in OutDir, a database
+	// whose CreateDB record the logs hold when no database given carries
+	// its signature, as the engine does (LOGSTREAM.md §3.18 step 6): the
+	// file is named after the logged file name (or the RestoreMap's
+	// destination), never placed at the logged path; a hostile name
+	// (.., device names, UNC without a map entry...) creates nothing.
+	// Only logs of 8.4000.3 or later (fully logged create) can build a
+	// database; an older CreateDB stops recovery with
+	// ese.ErrInvalidCreateDbVersion. Off by default: a forensic user may
+	// want no new files. The created databases are reported after the
+	// plan's, with Action "create" and StateBefore "Missing".
+	CreateMissing bool
+	// RestoreMap, when set, names the file a created database gets.
+	RestoreMap *RestoreMap
 	// Logs is the folder holding the plan's logs (soft recovery) or the
 	// restore folder with the backup's logs and .pat files (hard
 	// recovery); LogDir is the folder inside it ("." by default).
@@ -223,6 +237,12 @@ func recoverPlan(ctx context.Context, plan *Plan, opts *RecoverOptions, hard har
 
 	rp := &replayer{ctx: ctx, plan: plan, opts: &o, em: em, sessions: map[uint16]*session{}, hard: plan.Mode == ModeHard}
 	defer rp.closeAll()
+	defer func() {
+		// The databases the logs created follow the plan's.
+		for _, d := range rp.created {
+			res.Databases = append(res.Databases, *d)
+		}
+	}()
 	for i := range plan.Databases {
 		db, err := rp.prepare(&plan.Databases[i], &res.Databases[i], hard)
 		if err != nil {

@@ -50,6 +50,8 @@ type dbRun struct {
 	maxObjid       uint32
 	logs           map[int32]bool
 	hard           bool
+	// created: the file was created from the log's CreateDB record.
+	created bool
 }
 
 // replayer drives one recovery over the plan's logs.
@@ -75,6 +77,11 @@ type replayer struct {
 	totalLogBytes                int64
 	logsDone                     int
 	signLog                      ese.Signature
+	// curHeader is the header of the log being replayed.
+	curHeader *eselog.FileHeader
+	// created are the results of the databases the logs create
+	// (RecoverOptions.CreateMissing), in log order.
+	created []*DatabaseResult
 }
 
 func (rp *replayer) session(procid uint16) *session {
@@ -254,7 +261,7 @@ func (rp *replayer) progress(pl PlanLog, gen int32) {
 // as its lGenMaxRequired must be the very log it saw, and past that
 // generation a database no longer "may contain future data".
 func (rp *replayer) enterGeneration(gen int32, h *eselog.FileHeader) error {
-	rp.curGen = gen
+	rp.curGen, rp.curHeader = gen, h
 	rp.noteTime(h.CreateTime)
 	for _, db := range rp.dbs {
 		if !db.active {
@@ -435,7 +442,7 @@ func (rp *replayer) dispatch(rec eselog.Record) error {
 	case *eselog.RecoveryUndo2:
 		rp.noteTime(r.Time)
 	case *eselog.CreateDB:
-		rp.attachRecord(r.Dbid, r.SignDb, ese.Signature{}, r.At, true)
+		return rp.createRecord(r)
 	case *eselog.AttachDB:
 		rp.attachRecord(r.Dbid, r.SignDb, r.SignLog, r.At, false)
 	case *eselog.DetachDB:

@@ -1,0 +1,186 @@
+package recovery
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/esekit/esekit/ese"
+	"github.com/esekit/esekit/eselog"
+)
+
+// Creating a database from its CreateDB record (LOGSTREAM.md §3.18 step
+// 6): when no database of the recovery carries the logged signature, the
+// engine creates the file anew and lets the logged operations that follow
+// (ExtendDB, the space and catalog pages, SetDbVersion, CreateDBFinish...)
+// build it. Since 8.4000.3 the create is fully logged, so replay alone
+// rebuilds every page; older logs make the engine re-run its own create
+// code, which this package does not have (ErrInvalidCreateDbVersion).
+
+// ActionCreate is the action of a database created from its CreateDB
+// record (RecoverOptions.CreateMissing); StateMissing its state before.
+const (
+	ActionCreate = "create"
+	StateMissing = "Missing"
+)
+
+// dbFormatVersion is the database format major version (ulDAEVersion)
+// every database of the fully logged create era carries (0x620); the
+// update numbers come from the log's SetDbVersion records.
+const dbFormatVersion = 0x620
+
+// fullyLoggedCreate reports whether a log of this version logs every page
+// of a new database (8.4000.3 and later).
+func fullyLoggedCreate(h *eselog.FileHeader) bool {
+	switch {
+	case h.VersionMajor != 8:
+		return h.VersionMajor > 8
+	case h.VersionMinor != 4000:
+		return h.VersionMinor > 4000
+	}
+	return h.VersionUpdateMajor >= 3
+}
+
+// createRecord applies a CreateDB record.
+func (rp *replayer) createRecord(r *eselog.CreateDB) error {
+	if rp.hard || rp.dbBySignature(r.SignDb) != nil {
+		rp.attachRecord(r.Dbid, r.SignDb, ese.Signature{}, r.At, true)
+		return nil
+	}
+	if old := rp.byDBID[r.Dbid]; old != nil {
+		rp.unbind(old)
+	}
+	logged := r.Path()
+	if !rp.opts.CreateMissing {
+		rp.em.emit(Event{Kind: EventSkipped, Files: []string{logged}, Generation: r.At.Generation,
+			Message: fmt.Sprintf("the log creates the database %s at %v, which is none of the databases recovered; it is not created (RecoverOptions.CreateMissing is off), so its records are skipped", logged, r.At)})
+		return nil
+	}
+	dr := &DatabaseResult{File: logged, Action: ActionCreate, StateBefore: StateMissing, StateAfter: StateMissing}
+	rp.created = append(rp.created, dr)
+	if h := rp.curHeader; h == nil || !fullyLoggedCreate(h) {
+		v := "unknown"
+		if h != nil {
+			v = fmt.Sprintf("%d.%d.%d", h.VersionMajor, h.VersionMinor, h.VersionUpdateMajor)
+		}
+		dr.Error = ese.ErrInvalidCreateDbVersion
+		dr.Message = fmt.Sprintf("the CreateDB at %v is in a log of version %s, older than the fully logged create (8.4000.3): the engine rebuilds such a database with its own create code, which this package does not have", r.At, v)
+		return &RecoverError{Code: dr.Error, File: logged, Msg: dr.Message}
+	}
+	out, tmp, err := rp.createPaths(logged)
+	if err != nil {
+		dr.Error, dr.Message = ese.ErrInvalidPath, fmt.Sprintf("not created: %v; the records of the database are skipped", err)
+		rp.em.emit(Event{Kind: EventSkipped, Files: []string{logged}, Generation: r.At.Generation, Code: dr.Error, Message: dr.Message})
+		return nil
+	}
+	for _, db := range rp.dbs {
+		if db.out == out {
+			dr.Error, dr.Message = ese.ErrInvalidPath, fmt.Sprintf("not created: %s is already an output of this recovery; the records of the database are skipped", out)
+			rp.em.emit(Event{Kind: EventSkipped, Files: []string{logged}, Generation: r.At.Generation, Code: dr.Error, Message: dr.Message})
+			return nil
+		}
+	}
+	if !rp.opts.Overwrite {
+		if _, err := os.Lstat(out); err == nil {
+			dr.Message = fmt.Sprintf("%s already exists (set Overwrite to replace it)", out)
+			return fmt.Errorf("recovery: %s", dr.Message)
+		}
+	}
+	db, err := rp.createDatabase(r, dr, out, tmp)
+	if err != nil {
+		dr.Message = err.Error()
+		return err
+	}
+	rp.dbs = append(rp.dbs, db)
+	rp.bind(db, r.Dbid, false)
+	rp.em.emit(Event{Kind: EventDatabase, Files: []string{logged, out}, Generation: r.At.Generation,
+		Message: fmt.Sprintf("the log creates the database %s at %v: it is created as %s and built from the log", logged, r.At, out)})
+	return nil
+}
+
+// createPaths returns the final and temporary output of a database
+// created from the log: its logged file name (or the restore map's
+// destination name), always inside the output folder.
+func (rp *replayer) createPaths(logged string) (out, tmp string, err error) {
+	o := rp.opts
+	if o.OutDir == "" {
+		return "", "", fmt.Errorf("%w: no output folder (RecoverOptions.OutDir) to create %q in", ErrUnsafePath, logged)
+	}
+	dest := logged
+	if err := checkLogged(logged); err != nil {
+		return "", "", err
+	}
+	mapped := false
+	if o.RestoreMap != nil {
+		if e, ok := o.RestoreMap.Lookup(logged); ok {
+			dest, mapped = e.To, true
+		}
+	}
+	if !mapped && strings.HasPrefix(strings.ReplaceAll(logged, "/", `\`), `\\`) {
+		return "", "", fmt.Errorf("%w: UNC path %q in the log and no restore map entry for it", ErrUnsafePath, logged)
+	}
+	rel, err := destRel(dest, false)
+	if err != nil {
+		return "", "", err
+	}
+	out = filepath.Join(o.OutDir, rel)
+	tmp = filepath.Join(o.OutDir, "."+rel+".esekit-recovering")
+	if !within(o.OutDir, out) || !within(o.OutDir, tmp) {
+		return "", "", fmt.Errorf("%w: %q leaves %s", ErrUnsafePath, rel, o.OutDir)
+	}
+	return out, tmp, nil
+}
+
+// newDBHeader is the header the engine writes for a database it creates
+// during redo: state JustCreated, the logged database signature, the
+// log's signature, lgposAttach at the CreateDB record, the page size of
+// the log (lgfilehdr.cbPageSize), and the generation as the one required.
+func newDBHeader(r *eselog.CreateDB, lh *eselog.FileHeader, signLog ese.Signature, attachTime ese.LogTime, pageSize int) *ese.DBHeader {
+	return &ese.DBHeader{
+		Magic:               ese.DBMagic,
+		FormatVersion:       dbFormatVersion,
+		DbSignature:         r.SignDb,
+		State:               ese.DBStateJustCreated,
+		AttachPos:           r.At,
+		AttachTime:          attachTime,
+		DbID:                uint32(r.Dbid),
+		LogSignature:        signLog,
+		PageSize:            uint32(pageSize),
+		GenMinRequired:      r.At.Generation,
+		GenMaxRequired:      r.At.Generation,
+		CreateFormatVersion: dbFormatVersion,
+		FileType:            ese.FileTypeDatabase,
+	}
+}
+
+// createDatabase writes the header-only file of a new database and opens
+// its page store.
+func (rp *replayer) createDatabase(r *eselog.CreateDB, dr *DatabaseResult, out, tmp string) (*dbRun, error) {
+	ps := int(rp.curHeader.DbPageSize)
+	if ps != 4096 && ps != 8192 && ps != 16384 && ps != 32768 {
+		return nil, ese.NewFormatError("log header", -1, ese.ErrLogCorrupted, "the log's database page size %d is not one the engine uses", ps)
+	}
+	h := newDBHeader(r, rp.curHeader, rp.signLog, rp.lastTime, ps)
+	orig := *h
+	db := &dbRun{res: dr, name: r.Path(), out: out, tmp: tmp, pageSize: ps, hdr: h, orig: &orig,
+		active: true, created: true, logs: map[int32]bool{}, pd: &PlanDatabase{File: r.Path(), Action: ActionCreate}}
+	f, err := os.OpenFile(tmp, os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o644)
+	if err != nil {
+		return nil, err
+	}
+	db.file = f
+	if err := writeDBHeader(f, h, ps); err != nil {
+		f.Close()
+		os.Remove(tmp)
+		return nil, err
+	}
+	st, err := NewPageStore(db.pageFile(rp.opts), ps, &PageStoreOptions{CacheBytes: rp.opts.CacheBytes})
+	if err != nil {
+		f.Close()
+		os.Remove(tmp)
+		return nil, err
+	}
+	db.store = st
+	return db, nil
+}

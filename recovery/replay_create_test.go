@@ -1,0 +1,293 @@
+package recovery
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"unicode/utf16"
+
+	"github.com/esekit/esekit/ese"
+	"github.com/esekit/esekit/eselog"
+	"github.com/esekit/esekit/internal/bin"
+	"github.com/esekit/esekit/internal/testcorpus"
+)
+
+// logOnly copies one corpus log into a fresh folder as name: no database,
+// no checkpoint (appdata/edb.chk says the set is clean, and with it the
+// engine would replay nothing), so replay starts at the log's beginning.
+func logOnly(t *testing.T, rel, name string) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, name), testcorpus.Read(t, rel), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// TestRecoverFolderCreatesIndexedDB is issue 6's rebuild test through
+// RecoverFolder: appdata/edb.log alone, with CreateMissing, creates
+// IndexedDB.edb in the output folder from its CreateDB at (1,1,0x268).
+// Every used page equals the real file's page by page, and the header
+// holds what the logs determine: the signatures, lgposAttach (1,1,0x268),
+// lgposConsistent = lgposDetach = lgposLastResize (1,0x20,0x276) (the
+// DetachDB), dbtime 909, objid 27, format 0x620,110.240, CleanShutdown.
+func TestRecoverFolderCreatesIndexedDB(t *testing.T) {
+	in := logOnly(t, "appdata/edb.log", "edb.log")
+	out := t.TempDir()
+	res, err := RecoverFolder(context.Background(), []string{in}, &RecoverOptions{OutDir: out, CreateMissing: true})
+	if err != nil {
+		t.Fatalf("%v\n%+v", err, res)
+	}
+	if len(res.Databases) != 1 {
+		t.Fatalf("%d databases in the result, want 1 (created)", len(res.Databases))
+	}
+	d := res.Databases[0]
+	p := filepath.Join(out, "IndexedDB.edb")
+	if d.Action != ActionCreate || d.StateBefore != StateMissing || d.StateAfter != "CleanShutdown" || d.Output != p ||
+		d.LogsReplayed != 1 || d.Consistent != "(0x1,20,276)" || d.Error != 0 {
+		t.Errorf("result: action %q before %q after %q output %q logs %d consistent %q error %v", d.Action, d.StateBefore, d.StateAfter, d.Output, d.LogsReplayed, d.Consistent, d.Error)
+	}
+	if d.RecordsRedone < 788 {
+		t.Errorf("%d records redone, want at least the 788 page records", d.RecordsRedone)
+	}
+	ents, _ := os.ReadDir(out)
+	if len(ents) != 1 {
+		t.Errorf("%d files in the output folder, want only IndexedDB.edb", len(ents))
+	}
+	h := readHeader(t, p)
+	real := readHeader(t, testcorpus.Path(t, "appdata/IndexedDB.edb"))
+	type f struct {
+		name      string
+		got, want any
+	}
+	for _, c := range []f{
+		{"state", h.State, ese.DBStateCleanShutdown},
+		{"signature", h.DbSignature, real.DbSignature},
+		{"log signature", h.LogSignature, real.LogSignature},
+		{"attach", h.AttachPos, real.AttachPos},
+		{"consistent", h.ConsistentPos, real.ConsistentPos},
+		{"detach", h.DetachPos, real.DetachPos},
+		{"last resize", h.LastResizePos, real.LastResizePos},
+		{"dbtime", h.DbTimeDirtied, uint64(909)},
+		{"objid", h.LastObjectID, uint32(27)},
+		{"dbid", h.DbID, real.DbID},
+		{"page size", h.PageSize, real.PageSize},
+		{"format", [3]uint32{h.FormatVersion, h.FormatUpdateMajor, h.FormatUpdateMinor}, [3]uint32{0x620, 110, 240}},
+		{"gens", [2]int32{h.GenMinRequired, h.GenMaxRequired}, [2]int32{0, 0}},
+	} {
+		if c.got != c.want {
+			t.Errorf("%s: %v, want %v", c.name, c.got, c.want)
+		}
+	}
+	if real.ConsistentPos != (ese.LogPos{Generation: 1, Sector: 0x20, Offset: 0x276}) || real.AttachPos != (ese.LogPos{Generation: 1, Sector: 1, Offset: 0x268}) {
+		t.Errorf("real header: consistent %v attach %v", real.ConsistentPos, real.AttachPos)
+	}
+	scanOK(t, p)
+	structureOK(t, p)
+	got, _ := os.ReadFile(p)
+	want := testcorpus.Read(t, "appdata/IndexedDB.edb")
+	const ps = 32768
+	if len(got) != 80*ps {
+		t.Errorf("created file is %d bytes, want 80 pages (the last ExtendDB names page 78)", len(got))
+	}
+	equal, exact := 0, 0
+	for off := 2 * ps; off+ps <= len(want); off += ps {
+		pgno := uint32(off/ps - 1)
+		w := want[off : off+ps]
+		g := make([]byte, ps)
+		if off+ps <= len(got) {
+			g = got[off : off+ps]
+		}
+		if bin.IsZero(w) {
+			if !bin.IsZero(g) {
+				t.Errorf("page %d: real page empty, created one not", pgno)
+			}
+			continue
+		}
+		if diff, _ := pageDiff(g, w); diff != "" {
+			t.Errorf("page %d: %s", pgno, diff)
+			continue
+		}
+		equal++
+		if sameWholePage(g, w) {
+			exact++
+		}
+	}
+	if equal != 47 || exact != 47 {
+		t.Errorf("%d pages logically equal, %d identical but for checksums and flush type; want 47 each", equal, exact)
+	}
+}
+
+// TestRecoverFolderNoCreateWithoutOptIn: the same folder without
+// CreateMissing writes nothing, and an event says why.
+func TestRecoverFolderNoCreateWithoutOptIn(t *testing.T) {
+	in := logOnly(t, "appdata/edb.log", "edb.log")
+	out := t.TempDir()
+	res, err := RecoverFolder(context.Background(), []string{in}, &RecoverOptions{OutDir: out})
+	if err != nil {
+		t.Fatalf("%v", err)
+	}
+	if ents, _ := os.ReadDir(out); len(ents) != 0 {
+		t.Errorf("%d files written without CreateMissing", len(ents))
+	}
+	if len(res.Databases) != 0 {
+		t.Errorf("%d databases in the result", len(res.Databases))
+	}
+	found := false
+	for _, e := range res.Events {
+		if e.Kind == EventSkipped && strings.Contains(e.Message, "CreateMissing is off") && strings.Contains(e.Message, "(0x1,1,268)") {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no event says the CreateDB at (0x1,1,268) was not created: %+v", res.Events)
+	}
+}
+
+// TestRecoverCreatesSecondDatabaseOfForeignLog creates, from
+// appdata/edb0000D.log alone, the database whose whole life it holds
+// (CreateDB at (0xD,18,36), DetachDB at (0xD,2F,0)); its file is not in
+// the corpus. The log attaches it again at (0xD,71,36) (dbid 2, same
+// signature) and ends that session with a RecoveryQuit2 at (0xD,73,0), so
+// the engine leaves it clean at the shutdown mark before, (0xD,72,31),
+// with lgposAttach (0xD,71,36). Every checksum is valid, and it holds the
+// 20 pages the page-level rebuild test builds.
+func TestRecoverCreatesSecondDatabaseOfForeignLog(t *testing.T) {
+	in := logOnly(t, "appdata/edb0000D.log", "edb0000D.log")
+	b := testcorpus.Read(t, "appdata/edb0000D.log")
+	lg, err := eselog.Open(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan := &Plan{Mode: ModeSoft, Start: ese.LogPos{Generation: 0xD, Sector: uint16(lg.Header.DataSectors())},
+		Logs: []PlanLog{{File: "edb0000D.log", Generation: 0xD}}, Databases: []PlanDatabase{}}
+	out := t.TempDir()
+	res, err := Recover(context.Background(), plan, &RecoverOptions{OutDir: out, Logs: os.DirFS(in), CreateMissing: true})
+	if err != nil {
+		t.Fatalf("%v\n%+v", err, res)
+	}
+	if len(res.Databases) != 1 {
+		t.Fatalf("%d databases, want 1", len(res.Databases))
+	}
+	d := res.Databases[0]
+	p := filepath.Join(out, "CacheStorage.edb")
+	if d.Output != p || d.StateAfter != "CleanShutdown" || d.Consistent != "(0xD,72,31)" || d.Error != 0 {
+		t.Fatalf("result: output %q after %q consistent %q error %v %s", d.Output, d.StateAfter, d.Consistent, d.Error, d.Message)
+	}
+	h := readHeader(t, p)
+	wantSig := ese.Signature{}
+	for r, err := range lg.Records(context.Background(), eselog.Filter{Types: []eselog.RecordType{eselog.RecCreateDB}}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		wantSig = r.(*eselog.CreateDB).SignDb
+	}
+	if !h.DbSignature.Equal(wantSig) || !h.LogSignature.Equal(lg.Header.LogSignature) || h.DbID != 2 ||
+		h.AttachPos != (ese.LogPos{Generation: 0xD, Sector: 0x71, Offset: 0x36}) || h.DetachPos != (ese.LogPos{Generation: 0xD, Sector: 0x72, Offset: 0x31}) ||
+		h.State != ese.DBStateCleanShutdown {
+		t.Errorf("header: dbid %d attach %v detach %v", h.DbID, h.AttachPos, h.DetachPos)
+	}
+	sr := scanOK(t, p)
+	used := structureOK(t, p)
+	st, _ := os.Stat(p)
+	t.Logf("created %d bytes, %d used pages, dbtime %d, objid %d, %d pages scanned", st.Size(), used, h.DbTimeDirtied, h.LastObjectID, sr.Pages)
+	if used != 20 || sr.Good != 20 || st.Size() != 48*32768 || h.DbTimeDirtied != 425 || h.LastObjectID != 10 {
+		t.Errorf("%d used pages, %d good, %d bytes, dbtime %d, objid %d; want 20, 20, 48 pages, 425, 10", used, sr.Good, st.Size(), h.DbTimeDirtied, h.LastObjectID)
+	}
+	// No page may be newer than the header says the database is.
+	all, _ := os.ReadFile(p)
+	var maxPage uint64
+	for off := 2 * 32768; off+32768 <= len(all); off += 32768 {
+		if pg, err := NewPage(all[off : off+32768]); err == nil && !bin.IsZero(all[off:off+32768]) {
+			maxPage = max(maxPage, pg.DbTime())
+		}
+	}
+	if maxPage == 0 || maxPage > h.DbTimeDirtied {
+		t.Errorf("highest page dbtime %d, header %d", maxPage, h.DbTimeDirtied)
+	}
+}
+
+// utf16Path encodes a path as a Unicode CreateDB logs it (NUL included).
+func utf16Path(p string) []byte {
+	var b []byte
+	for _, u := range utf16.Encode([]rune(p + "\x00")) {
+		b = append(b, byte(u), byte(u>>8))
+	}
+	return b
+}
+
+// TestCreateRefusesHostileLoggedPath: a CreateDB whose logged path climbs
+// out, names a share or a device, or carries a NUL creates nothing, in or
+// outside the output folder, and says so; a plain absolute path creates
+// its file name inside the output folder, never at the logged place.
+func TestCreateRefusesHostileLoggedPath(t *testing.T) {
+	lh := &eselog.FileHeader{VersionMajor: 8, VersionMinor: 4000, VersionUpdateMajor: 60, DbPageSize: 32768}
+	for _, tc := range []struct {
+		path, want string
+	}{
+		{`..\..\evil.edb`, ""},
+		{`\\server\share\x.edb`, ""},
+		{`C:\..\x`, ""},
+		{`C:\data\CON.edb`, ""},
+		{`C:\data\a` + "\x00" + `b.edb`, "a"}, // the logged string ends at its NUL
+		{`\\.\PhysicalDrive0`, ""},
+		{`C:\Windows\System32\x.edb`, "x.edb"},
+	} {
+		parent := t.TempDir()
+		out := filepath.Join(parent, "out")
+		if err := os.Mkdir(out, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		rp := &replayer{ctx: context.Background(), plan: &Plan{}, opts: &RecoverOptions{OutDir: out, CreateMissing: true},
+			em: &emitter{opts: &Options{}}, sessions: map[uint16]*session{}, curHeader: lh}
+		r := &eselog.CreateDB{RecordBase: eselog.RecordBase{Lrtyp: eselog.RecCreateDB, At: ese.LogPos{Generation: 1, Sector: 1}},
+			Dbid: 1, Flags: eselog.DBUnicodeNames, PathBytes: utf16Path(tc.path)}
+		err := rp.createRecord(r)
+		rp.closeAll()
+		if err != nil {
+			t.Errorf("%q: %v (a refused path skips the database)", tc.path, err)
+		}
+		var files []string
+		filepath.WalkDir(parent, func(p string, d os.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				files = append(files, strings.TrimPrefix(p, parent))
+			}
+			return nil
+		})
+		if tc.want == "" {
+			if len(files) != 0 || len(rp.created) != 1 || rp.created[0].Error != ese.ErrInvalidPath || len(rp.dbs) != 0 || rp.byDBID[1] != nil {
+				t.Errorf("%q: files %q, results %d, dbs %d", tc.path, files, len(rp.created), len(rp.dbs))
+			}
+			continue
+		}
+		wantTmp := string(filepath.Separator) + filepath.Join("out", "."+tc.want+".esekit-recovering")
+		if len(files) != 1 || files[0] != wantTmp || len(rp.dbs) != 1 || rp.dbs[0].out != filepath.Join(out, tc.want) {
+			t.Errorf("%q: files %q, want only %s", tc.path, files, wantTmp)
+		}
+	}
+}
+
+// TestCreateRefusesOldLog: a CreateDB in a log older than the fully
+// logged create (8.4000.3) stops recovery with -1225 and creates nothing.
+func TestCreateRefusesOldLog(t *testing.T) {
+	out := t.TempDir()
+	rp := &replayer{ctx: context.Background(), plan: &Plan{}, opts: &RecoverOptions{OutDir: out, CreateMissing: true},
+		em: &emitter{opts: &Options{}}, sessions: map[uint16]*session{},
+		curHeader: &eselog.FileHeader{VersionMajor: 8, VersionMinor: 4000, VersionUpdateMajor: 2, DbPageSize: 8192}}
+	r := &eselog.CreateDB{RecordBase: eselog.RecordBase{Lrtyp: eselog.RecCreateDB, At: ese.LogPos{Generation: 1, Sector: 1}},
+		Dbid: 1, PathBytes: []byte("C:\\x.edb\x00")}
+	err := rp.createRecord(r)
+	if !errors.Is(err, ese.ErrInvalidCreateDbVersion) || !strings.Contains(err.Error(), "8.4000.2") {
+		t.Errorf("error %v, want -1225 naming the log version", err)
+	}
+	if ents, _ := os.ReadDir(out); len(ents) != 0 || len(rp.dbs) != 0 {
+		t.Errorf("%d files written", len(ents))
+	}
+	if !fullyLoggedCreate(&eselog.FileHeader{VersionMajor: 8, VersionMinor: 4000, VersionUpdateMajor: 3}) || fullyLoggedCreate(&eselog.FileHeader{VersionMajor: 7, VersionMinor: 3704, VersionUpdateMajor: 15}) {
+		t.Errorf("fullyLoggedCreate boundaries")
+	}
+}
