@@ -75,6 +75,9 @@ func TestRecoverFolderCreatesIndexedDB(t *testing.T) {
 		{"dbtime", h.DbTimeDirtied, uint64(909)},
 		{"objid", h.LastObjectID, uint32(27)},
 		{"dbid", h.DbID, real.DbID},
+		// The engine stamps the create with its clock, milliseconds
+		// included; the log's creation time gives the same second.
+		{"attach time", h.AttachTime.Time().Unix(), real.AttachTime.Time().Unix()},
 		{"page size", h.PageSize, real.PageSize},
 		{"format", [3]uint32{h.FormatVersion, h.FormatUpdateMajor, h.FormatUpdateMinor}, [3]uint32{0x620, 110, 240}},
 		{"gens", [2]int32{h.GenMinRequired, h.GenMaxRequired}, [2]int32{0, 0}},
@@ -289,5 +292,84 @@ func TestCreateRefusesOldLog(t *testing.T) {
 	}
 	if !fullyLoggedCreate(&eselog.FileHeader{VersionMajor: 8, VersionMinor: 4000, VersionUpdateMajor: 3}) || fullyLoggedCreate(&eselog.FileHeader{VersionMajor: 7, VersionMinor: 3704, VersionUpdateMajor: 15}) {
 		t.Errorf("fullyLoggedCreate boundaries")
+	}
+}
+
+// TestCreateNamedByRestoreMap: a restore-map entry for the logged path
+// names the created file (its last component, inside OutDir); an entry
+// whose destination climbs out is refused when the map is built.
+func TestCreateNamedByRestoreMap(t *testing.T) {
+	for _, tc := range []struct{ to, want string }{
+		{`D:
+estore\Renamed.edb`, "Renamed.edb"},
+	} {
+		in := logOnly(t, "appdata/edb.log", "edb.log")
+		parent := t.TempDir()
+		out := filepath.Join(parent, "out")
+		if err := os.Mkdir(out, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		m, err := NewRestoreMap([]string{out}, MapEntry{From: `IndexedDB.edb`, To: tc.to})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := NewRestoreMap([]string{out}, MapEntry{From: `IndexedDB.edb`, To: `..\Escaped.edb`}); !errors.Is(err, ErrUnsafePath) {
+			t.Errorf("a map entry that climbs out: %v", err)
+		}
+		res, err := RecoverFolder(context.Background(), []string{in}, &RecoverOptions{OutDir: out, CreateMissing: true, RestoreMap: m})
+		if err != nil {
+			t.Fatalf("%s: %v", tc.to, err)
+		}
+		var files []string
+		filepath.WalkDir(parent, func(p string, d os.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				files = append(files, filepath.Base(p))
+			}
+			return nil
+		})
+		if tc.want == "" {
+			if len(files) != 0 || len(res.Databases) != 1 || res.Databases[0].Error != ese.ErrInvalidPath {
+				t.Errorf("%s: files %q, result %+v", tc.to, files, res.Databases)
+			}
+			continue
+		}
+		if len(files) != 1 || files[0] != tc.want || res.Databases[0].StateAfter != "CleanShutdown" {
+			t.Errorf("%s: files %q, want %s", tc.to, files, tc.want)
+		}
+	}
+}
+
+// TestCreateResumable: a replay killed after N records leaves only its
+// temporary file; running recovery again gives the same bytes as one
+// uninterrupted run.
+func TestCreateResumable(t *testing.T) {
+	in := logOnly(t, "appdata/edb.log", "edb.log")
+	ref := t.TempDir()
+	if _, err := RecoverFolder(context.Background(), []string{in}, &RecoverOptions{OutDir: ref, CreateMissing: true}); err != nil {
+		t.Fatal(err)
+	}
+	want, err := os.ReadFile(filepath.Join(ref, "IndexedDB.edb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []int64{1, 5, 40, 400, 1200} {
+		out := t.TempDir()
+		_, err := RecoverFolder(context.Background(), []string{in}, &RecoverOptions{OutDir: out, CreateMissing: true, stopAfter: n})
+		if !errors.Is(err, errStopped) {
+			t.Fatalf("N=%d: %v", n, err)
+		}
+		if _, err := os.Stat(filepath.Join(out, "IndexedDB.edb")); err == nil {
+			t.Errorf("N=%d: the final file exists after a kill", n)
+		}
+		if _, err := RecoverFolder(context.Background(), []string{in}, &RecoverOptions{OutDir: out, CreateMissing: true}); err != nil {
+			t.Fatalf("N=%d: rerun: %v", n, err)
+		}
+		got, _ := os.ReadFile(filepath.Join(out, "IndexedDB.edb"))
+		if !bytes.Equal(got, want) {
+			t.Errorf("N=%d: resumed output differs from one uninterrupted run", n)
+		}
+		if ents, _ := os.ReadDir(out); len(ents) != 1 {
+			t.Errorf("N=%d: %d files left", n, len(ents))
+		}
 	}
 }
