@@ -470,6 +470,10 @@ func (rp *replayer) dispatch(rec eselog.Record) error {
 		if err := db.store.Extend(r.PgnoLast); err != nil {
 			return err
 		}
+		// The engine counts every extension it redoes in the header
+		// (ErrIOResizeUpdateDbHdrCount), stamped with its clock.
+		db.hdr.ExtendCount++
+		db.hdr.LastExtendTime = rp.lastTime
 		if lastResizeEnabled(db.hdr) {
 			db.hdr.LastResizePos = r.At
 		}
@@ -840,6 +844,8 @@ func (rp *replayer) shrink(dbid uint8, at ese.LogPos, pgnoLast, pgnoStart, cpg u
 		if lastResizeEnabled(db.hdr) {
 			db.hdr.LastResizePos = at
 		}
+		db.hdr.ShrinkCount++
+		db.hdr.LastShrinkTime = rp.lastTime
 	} else {
 		zero := make([]byte, ps)
 		for i := uint32(0); i < cpg && i < 1<<24; i++ {

@@ -78,6 +78,8 @@ func TestRecoverFolderCreatesIndexedDB(t *testing.T) {
 		// The engine stamps the create with its clock, milliseconds
 		// included; the log's creation time gives the same second.
 		{"attach time", h.AttachTime.Time().Unix(), real.AttachTime.Time().Unix()},
+		// One per ExtendDB redone (3 in edb.log), as the engine counts.
+		{"extend count", h.ExtendCount, uint32(3)},
 		{"page size", h.PageSize, real.PageSize},
 		{"format", [3]uint32{h.FormatVersion, h.FormatUpdateMajor, h.FormatUpdateMinor}, [3]uint32{0x620, 110, 240}},
 		{"gens", [2]int32{h.GenMinRequired, h.GenMaxRequired}, [2]int32{0, 0}},
