@@ -25,10 +25,18 @@ const (
 	StateMissing = "Missing"
 )
 
-// dbFormatVersion is the database format major version (ulDAEVersion)
-// every database of the fully logged create era carries (0x620); the
-// update numbers come from the log's SetDbVersion records.
-const dbFormatVersion = 0x620
+// dbFormatVersion and dbFormatUpdate are the format the engine stamps on
+// a database it creates, before the SetDbVersion record that follows the
+// create raises it (InitDBDbfilehdr: 0x620 update 0x14, "never changing",
+// also the header's create version).
+const (
+	dbFormatVersion = 0x620
+	dbFormatUpdate  = 0x14
+)
+
+// createShadowingOff is JET_bitDbShadowingOff in the CreateDB grbit: the
+// header then carries fDbShadowingDisabled (bit 0 of its flags).
+const createShadowingOff = 0x80
 
 // fullyLoggedCreate reports whether a log of this version logs every page
 // of a new database (8.4000.3 and later).
@@ -136,10 +144,11 @@ func (rp *replayer) createPaths(logged string) (out, tmp string, err error) {
 // during redo: state JustCreated, the logged database signature, the
 // log's signature, lgposAttach at the CreateDB record, the page size of
 // the log (lgfilehdr.cbPageSize), and the generation as the one required.
-func newDBHeader(r *eselog.CreateDB, lh *eselog.FileHeader, signLog ese.Signature, attachTime ese.LogTime, pageSize int) *ese.DBHeader {
-	return &ese.DBHeader{
+func newDBHeader(r *eselog.CreateDB, signLog ese.Signature, attachTime ese.LogTime, pageSize int) *ese.DBHeader {
+	h := &ese.DBHeader{
 		Magic:               ese.DBMagic,
 		FormatVersion:       dbFormatVersion,
+		FormatUpdateMajor:   dbFormatUpdate,
 		DbSignature:         r.SignDb,
 		State:               ese.DBStateJustCreated,
 		AttachPos:           r.At,
@@ -150,8 +159,13 @@ func newDBHeader(r *eselog.CreateDB, lh *eselog.FileHeader, signLog ese.Signatur
 		GenMinRequired:      r.At.Generation,
 		GenMaxRequired:      r.At.Generation,
 		CreateFormatVersion: dbFormatVersion,
+		CreateFormatUpdate:  dbFormatUpdate,
 		FileType:            ese.FileTypeDatabase,
 	}
+	if r.Grbit&createShadowingOff != 0 {
+		h.DbFlags[0] |= 0x01
+	}
+	return h
 }
 
 // createDatabase writes the header-only file of a new database and opens
@@ -161,7 +175,7 @@ func (rp *replayer) createDatabase(r *eselog.CreateDB, dr *DatabaseResult, out, 
 	if ps != 4096 && ps != 8192 && ps != 16384 && ps != 32768 {
 		return nil, ese.NewFormatError("log header", -1, ese.ErrLogCorrupted, "the log's database page size %d is not one the engine uses", ps)
 	}
-	h := newDBHeader(r, rp.curHeader, rp.signLog, rp.lastTime, ps)
+	h := newDBHeader(r, rp.signLog, rp.lastTime, ps)
 	orig := *h
 	db := &dbRun{res: dr, name: r.Path(), out: out, tmp: tmp, pageSize: ps, hdr: h, orig: &orig,
 		active: true, created: true, logs: map[int32]bool{}, pd: &PlanDatabase{File: r.Path(), Action: ActionCreate}}

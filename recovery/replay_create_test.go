@@ -82,6 +82,8 @@ func TestRecoverFolderCreatesIndexedDB(t *testing.T) {
 		{"extend count", h.ExtendCount, uint32(3)},
 		{"page size", h.PageSize, real.PageSize},
 		{"format", [3]uint32{h.FormatVersion, h.FormatUpdateMajor, h.FormatUpdateMinor}, [3]uint32{0x620, 110, 240}},
+		{"create format", [2]uint32{h.CreateFormatVersion, h.CreateFormatUpdate}, [2]uint32{real.CreateFormatVersion, real.CreateFormatUpdate}},
+		{"flags", h.DbFlags, real.DbFlags},
 		{"gens", [2]int32{h.GenMinRequired, h.GenMaxRequired}, [2]int32{0, 0}},
 	} {
 		if c.got != c.want {
