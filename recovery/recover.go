@@ -22,7 +22,8 @@ type RecoverOptions struct {
 	// OutDir is the folder the recovered databases are written to, under
 	// their own file names. It is required unless InPlace is set. Nothing
 	// is ever written outside it: output names come from the database
-	// files the caller named, never from a log.
+	// files the caller named, or, for a database created from the log
+	// (CreateMissing), from the checked file name alone of its logged path.
 	OutDir string
 	// InPlace recovers each database file where it is. The file is still
 	// rebuilt as a temporary copy beside it and renamed over it only when
@@ -42,7 +43,8 @@ type RecoverOptions struct {
 	// want no new files. The created databases are reported after the
 	// plan's, with Action "create" and StateBefore "Missing".
 	CreateMissing bool
-	// RestoreMap, when set, names the file a created database gets.
+	// RestoreMap, when set, names the file a created database gets (its
+	// destination's last component); RecoverFolder also plans with it.
 	RestoreMap *RestoreMap
 	// Logs is the folder holding the plan's logs (soft recovery) or the
 	// restore folder with the backup's logs and .pat files (hard
@@ -527,8 +529,10 @@ func (rp *replayer) removeTemps() {
 // RecoverFolder is soft recovery in one call, for `esekit recover`: dirs[0]
 // is the log folder (its checkpoint is used when present); the databases
 // are the database files found in every folder of dirs, identified by
-// their bytes. It plans (PlanSoft) and recovers into opts.OutDir. A plan
-// error is returned in the result and as the error.
+// their bytes. It plans (PlanSoft, with opts.RestoreMap) and recovers into
+// opts.OutDir; with opts.CreateMissing a database whose CreateDB the logs
+// hold and that is not in the folders is created there from the logs. A
+// plan error is returned in the result and as the error.
 func RecoverFolder(ctx context.Context, dirs []string, opts *RecoverOptions) (*RecoverResult, error) {
 	if len(dirs) == 0 {
 		return nil, errors.New("recovery: RecoverFolder needs the log folder")
@@ -550,7 +554,7 @@ func RecoverFolder(ctx context.Context, dirs []string, opts *RecoverOptions) (*R
 	if opts != nil {
 		o = *opts
 	}
-	plan, err := PlanSoft(in, &Options{OnEvent: o.OnEvent, Logger: o.Logger})
+	plan, err := PlanSoft(in, &Options{OnEvent: o.OnEvent, Logger: o.Logger, RestoreMap: o.RestoreMap})
 	if err != nil {
 		return nil, err
 	}

@@ -377,3 +377,33 @@ func TestCreateResumable(t *testing.T) {
 		}
 	}
 }
+
+// TestCreateMissingKeepsGivenDatabase: with CreateMissing, a CreateDB
+// whose signature is a database given to the recovery creates nothing
+// new: the real IndexedDB.edb, consistent after the whole of edb.log, is
+// deferred at its CreateDB (LOGSTREAM.md §3.18 step 6) and its copy comes
+// out byte for byte as it went in.
+func TestCreateMissingKeepsGivenDatabase(t *testing.T) {
+	in := t.TempDir()
+	db := filepath.Join(in, "IndexedDB.edb")
+	orig := testcorpus.Read(t, "appdata/IndexedDB.edb")
+	if err := os.WriteFile(db, orig, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	res, err := Recover(context.Background(), indexedDBPlan(db), &RecoverOptions{OutDir: out, Logs: os.DirFS(testcorpus.Path(t, "appdata")), CreateMissing: true})
+	if err != nil {
+		t.Fatalf("%v", err)
+	}
+	if len(res.Databases) != 1 || res.Databases[0].Action != ActionReplay {
+		t.Fatalf("%d databases in the result", len(res.Databases))
+	}
+	ents, _ := os.ReadDir(out)
+	if len(ents) != 1 {
+		t.Errorf("%d files in the output folder, want 1", len(ents))
+	}
+	got, _ := os.ReadFile(filepath.Join(out, "IndexedDB.edb"))
+	if !bytes.Equal(got[2*32768:], orig[2*32768:]) {
+		t.Errorf("the pages of the given database changed")
+	}
+}
