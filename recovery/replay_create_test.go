@@ -407,3 +407,29 @@ func TestCreateMissingKeepsGivenDatabase(t *testing.T) {
 		t.Errorf("the pages of the given database changed")
 	}
 }
+
+// TestCreateRefusesLegacyCreateDB: the second Windows Live Mail set's
+// logs (7.3704.15) begin with the CreateDB of WindowsMail.MSMessageStore
+// at (0x1,9,0x6C); such a create is not fully logged (8.4000.3), so with
+// no database file given, recovery with CreateMissing stops with -1225
+// and writes nothing.
+func TestCreateRefusesLegacyCreateDB(t *testing.T) {
+	in := t.TempDir()
+	for _, n := range []string{"edb00001.log", "edb.log"} {
+		if err := os.WriteFile(filepath.Join(in, n), testcorpus.Read(t, "wlm-kimberli13/"+n), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out := t.TempDir()
+	res, err := RecoverFolder(context.Background(), []string{in}, &RecoverOptions{OutDir: out, CreateMissing: true})
+	if !errors.Is(err, ese.ErrInvalidCreateDbVersion) {
+		t.Fatalf("error %v, want -1225", err)
+	}
+	if res.Error != ese.ErrInvalidCreateDbVersion || len(res.Databases) != 1 || res.Databases[0].Error != ese.ErrInvalidCreateDbVersion ||
+		!strings.Contains(res.Databases[0].Message, "(0x1,9,6C)") || !strings.Contains(res.Databases[0].Message, "7.3704.15") {
+		t.Errorf("result %v %q", res.Error, res.Message)
+	}
+	if ents, _ := os.ReadDir(out); len(ents) != 0 {
+		t.Errorf("%d files written", len(ents))
+	}
+}
