@@ -14,9 +14,10 @@ import (
 // 6): when no database of the recovery carries the logged signature, the
 // engine creates the file anew and lets the logged operations that follow
 // (ExtendDB, the space and catalog pages, SetDbVersion, CreateDBFinish...)
-// build it. Since 8.4000.3 the create is fully logged, so replay alone
-// rebuilds every page; older logs make the engine re-run its own create
-// code, which this package does not have (ErrInvalidCreateDbVersion).
+// build it. Since 8.4000.3 the create is fully logged (the record's
+// create version is 2.0), so replay alone rebuilds every page; an older
+// CreateDB makes the engine re-run its own create code (version 1.0) or
+// refuse it, and this package refuses it (ErrInvalidCreateDbVersion).
 
 // ActionCreate is the action of a database created from its CreateDB
 // record (RecoverOptions.CreateMissing); StateMissing its state before.
@@ -38,16 +39,21 @@ const (
 // header then carries fDbShadowingDisabled (bit 0 of its flags).
 const createShadowingOff = 0x80
 
-// fullyLoggedCreate reports whether a log of this version logs every page
-// of a new database (8.4000.3 and later).
-func fullyLoggedCreate(h *eselog.FileHeader) bool {
-	switch {
-	case h.VersionMajor != 8:
-		return h.VersionMajor > 8
-	case h.VersionMinor != 4000:
-		return h.VersionMinor > 4000
-	}
-	return h.VersionUpdateMajor >= 3
+// createDbVersion is the create version (usDAECreateDbVersion 2, update
+// 0) a CreateDB record carries in its version block when every step of
+// the create is logged; version 1.0 (usDAECreateDbVersion_Implicit) means
+// the engine rebuilds the new database with its own create code.
+const (
+	createDbVersion     = 2
+	createDbUpdateMajor = 0
+)
+
+// fullyLoggedCreate reports whether replaying the records after r builds
+// the whole new database, as the engine decides at lrtypCreateDB
+// (logredo.cxx): the record's create version is 2 with an update no
+// newer than 0. A record without the version block counts as version 0.
+func fullyLoggedCreate(r *eselog.CreateDB) bool {
+	return r.HasVersion() && r.Version == createDbVersion && r.UpdateMajor <= createDbUpdateMajor
 }
 
 // createRecord applies a CreateDB record.
@@ -67,13 +73,18 @@ func (rp *replayer) createRecord(r *eselog.CreateDB) error {
 	}
 	dr := &DatabaseResult{File: logged, Action: ActionCreate, StateBefore: StateMissing, StateAfter: StateMissing}
 	rp.created = append(rp.created, dr)
-	if h := rp.curHeader; h == nil || !fullyLoggedCreate(h) {
+	if h := rp.curHeader; h == nil || !fullyLoggedCreate(r) {
 		v := "unknown"
 		if h != nil {
 			v = fmt.Sprintf("%d.%d.%d", h.VersionMajor, h.VersionMinor, h.VersionUpdateMajor)
 		}
+		var cv uint16
+		var cu uint16
+		if r.HasVersion() {
+			cv, cu = r.Version, r.UpdateMajor
+		}
 		dr.Error = ese.ErrInvalidCreateDbVersion
-		dr.Message = fmt.Sprintf("the CreateDB at %v is in a log of version %s, older than the fully logged create (8.4000.3): the engine rebuilds such a database with its own create code, which this package does not have", r.At, v)
+		dr.Message = fmt.Sprintf("the CreateDB at %v (log version %s) has create version %d.%d, not the fully logged create of 8.4000.3 and later (2.0): the engine builds such a database with its own create code, which this package does not have, so it cannot be created from the log", r.At, v, cv, cu)
 		return &RecoverError{Code: dr.Error, File: logged, Msg: dr.Message}
 	}
 	out, tmp, err := rp.createPaths(logged)

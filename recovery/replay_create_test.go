@@ -252,7 +252,7 @@ func TestCreateRefusesHostileLoggedPath(t *testing.T) {
 		rp := &replayer{ctx: context.Background(), plan: &Plan{}, opts: &RecoverOptions{OutDir: out, CreateMissing: true},
 			em: &emitter{opts: &Options{}}, sessions: map[uint16]*session{}, curHeader: lh}
 		r := &eselog.CreateDB{RecordBase: eselog.RecordBase{Lrtyp: eselog.RecCreateDB, At: ese.LogPos{Generation: 1, Sector: 1}},
-			Dbid: 1, Flags: eselog.DBUnicodeNames, PathBytes: utf16Path(tc.path)}
+			Dbid: 1, Flags: eselog.DBUnicodeNames | eselog.CreateDBVersionInfo, Version: 2, PathBytes: utf16Path(tc.path)}
 		err := rp.createRecord(r)
 		rp.closeAll()
 		if err != nil {
@@ -278,24 +278,41 @@ func TestCreateRefusesHostileLoggedPath(t *testing.T) {
 	}
 }
 
-// TestCreateRefusesOldLog: a CreateDB in a log older than the fully
-// logged create (8.4000.3) stops recovery with -1225 and creates nothing.
+// TestCreateRefusesOldLog: a CreateDB whose create version is not the
+// fully logged 2.0 (1.0, the implicit create; none, older logs) stops
+// recovery with -1225 and creates nothing. appdata's two CreateDB records
+// carry 2.0.
 func TestCreateRefusesOldLog(t *testing.T) {
-	out := t.TempDir()
-	rp := &replayer{ctx: context.Background(), plan: &Plan{}, opts: &RecoverOptions{OutDir: out, CreateMissing: true},
-		em: &emitter{opts: &Options{}}, sessions: map[uint16]*session{},
-		curHeader: &eselog.FileHeader{VersionMajor: 8, VersionMinor: 4000, VersionUpdateMajor: 2, DbPageSize: 8192}}
-	r := &eselog.CreateDB{RecordBase: eselog.RecordBase{Lrtyp: eselog.RecCreateDB, At: ese.LogPos{Generation: 1, Sector: 1}},
-		Dbid: 1, PathBytes: []byte("C:\\x.edb\x00")}
-	err := rp.createRecord(r)
-	if !errors.Is(err, ese.ErrInvalidCreateDbVersion) || !strings.Contains(err.Error(), "8.4000.2") {
-		t.Errorf("error %v, want -1225 naming the log version", err)
+	for _, tc := range []struct {
+		flags   uint8
+		version uint16
+	}{{0, 0}, {eselog.CreateDBVersionInfo, 1}, {eselog.CreateDBVersionInfo, 3}} {
+		out := t.TempDir()
+		rp := &replayer{ctx: context.Background(), plan: &Plan{}, opts: &RecoverOptions{OutDir: out, CreateMissing: true},
+			em: &emitter{opts: &Options{}}, sessions: map[uint16]*session{},
+			curHeader: &eselog.FileHeader{VersionMajor: 8, VersionMinor: 4000, VersionUpdateMajor: 2, DbPageSize: 8192}}
+		r := &eselog.CreateDB{RecordBase: eselog.RecordBase{Lrtyp: eselog.RecCreateDB, At: ese.LogPos{Generation: 1, Sector: 1}},
+			Dbid: 1, Flags: tc.flags, Version: tc.version, PathBytes: []byte("C:\\x.edb\x00")}
+		err := rp.createRecord(r)
+		if !errors.Is(err, ese.ErrInvalidCreateDbVersion) || !strings.Contains(err.Error(), "8.4000.2") {
+			t.Errorf("version %d: error %v, want -1225 naming the log version", tc.version, err)
+		}
+		if ents, _ := os.ReadDir(out); len(ents) != 0 || len(rp.dbs) != 0 {
+			t.Errorf("%d files written", len(ents))
+		}
 	}
-	if ents, _ := os.ReadDir(out); len(ents) != 0 || len(rp.dbs) != 0 {
-		t.Errorf("%d files written", len(ents))
+	b := testcorpus.Read(t, "appdata/edb.log")
+	lg, err := eselog.Open(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatal(err)
 	}
-	if !fullyLoggedCreate(&eselog.FileHeader{VersionMajor: 8, VersionMinor: 4000, VersionUpdateMajor: 3}) || fullyLoggedCreate(&eselog.FileHeader{VersionMajor: 7, VersionMinor: 3704, VersionUpdateMajor: 15}) {
-		t.Errorf("fullyLoggedCreate boundaries")
+	for r, err := range lg.Records(context.Background(), eselog.Filter{Types: []eselog.RecordType{eselog.RecCreateDB}}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c := r.(*eselog.CreateDB); !fullyLoggedCreate(c) || c.Version != 2 || c.UpdateMajor != 0 {
+			t.Errorf("CreateDB at %v: create version %d.%d", c.At, c.Version, c.UpdateMajor)
+		}
 	}
 }
 
@@ -410,7 +427,8 @@ func TestCreateMissingKeepsGivenDatabase(t *testing.T) {
 
 // TestCreateRefusesLegacyCreateDB: the second Windows Live Mail set's
 // logs (7.3704.15) begin with the CreateDB of WindowsMail.MSMessageStore
-// at (0x1,9,0x6C); such a create is not fully logged (8.4000.3), so with
+// at (0x1,9,0x6C); such a create is not fully logged (create version
+// 2.0, 8.4000.3), so with
 // no database file given, recovery with CreateMissing stops with -1225
 // and writes nothing.
 func TestCreateRefusesLegacyCreateDB(t *testing.T) {
