@@ -17,7 +17,7 @@ import (
 func cmdRecover() command {
 	return command{
 		name:    "recover",
-		args:    "-out DIR DIR...",
+		args:    "-out DIR [-create] DIR...",
 		summary: "soft recovery: replay the logs into copies of the databases written to -out and leave them clean (the inputs are never written)",
 		setup:   func(fs *flag.FlagSet) any { return recoverFlags(fs, false) },
 		run:     runRecover,
@@ -38,6 +38,7 @@ type recoverOpts struct {
 	out       string
 	cacheMiB  int64
 	overwrite bool
+	create    bool
 	ripFile   string
 	maps      multiFlag
 }
@@ -47,6 +48,9 @@ func recoverFlags(fs *flag.FlagSet, hard bool) *recoverOpts {
 	fs.StringVar(&o.out, "out", "", "folder the recovered databases are written to (required)")
 	fs.Int64Var(&o.cacheMiB, "cache", 256, "page cache per database, in MiB")
 	fs.BoolVar(&o.overwrite, "overwrite", false, "replace files already in -out")
+	if !hard {
+		fs.BoolVar(&o.create, "create", false, "create, in -out, a database the logs create (CreateDB) when no file of it is given")
+	}
 	if hard {
 		fs.StringVar(&o.ripFile, "rip", "", "Restore in Progress key (.reg): LowLog/HighLog, EDB_RstMap; written back to -out marked recovered")
 		fs.Var(&o.maps, "map", "restore map entry OLD=NEW (repeatable)")
@@ -155,7 +159,7 @@ func same(a, b string) bool {
 }
 
 func recoveryOptions(o *recoverOpts) recovery.RecoverOptions {
-	return recovery.RecoverOptions{OutDir: o.out, Overwrite: o.overwrite, CacheBytes: o.cacheMiB << 20}
+	return recovery.RecoverOptions{OutDir: o.out, Overwrite: o.overwrite, CacheBytes: o.cacheMiB << 20, CreateMissing: o.create}
 }
 
 func runRecover(e *env, opts any, args []string) int {

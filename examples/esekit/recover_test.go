@@ -132,3 +132,32 @@ func TestRecoverCreatesOut(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// With -create, a log folder holding only appdata/edb.log (no database, no
+// checkpoint) gives IndexedDB.edb from its CreateDB; without it nothing is
+// written.
+func TestRecoverCreate(t *testing.T) {
+	in := t.TempDir()
+	b := testcorpus.Read(t, "appdata/edb.log")
+	if err := os.WriteFile(filepath.Join(in, "edb.log"), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	if code, _, stderr := runText("recover", "-out", out, in); code != exitOK {
+		t.Fatalf("without -create: exit %d: %s", code, stderr)
+	}
+	if ents, _ := os.ReadDir(out); len(ents) != 0 {
+		t.Fatalf("without -create %d files were written", len(ents))
+	}
+	var r recoverOut
+	if code, errs := runJSON(t, &r, "recover", "-json", "-create", "-out", out, in); code != exitOK {
+		t.Fatalf("exit %d: %s", code, errs)
+	}
+	if len(r.Databases) != 1 || r.Databases[0].StateAfter != "CleanShutdown" || filepath.Base(r.Databases[0].Output) != "IndexedDB.edb" {
+		t.Fatalf("databases %+v", r.Databases)
+	}
+	var h []map[string]any
+	if code, _ := runJSON(t, &h, "header", "-json", r.Databases[0].Output); code != exitOK || h[0]["dbtime"] != float64(909) || h[0]["last_object_id"] != float64(27) {
+		t.Errorf("created header: dbtime %v objid %v", h[0]["dbtime"], h[0]["last_object_id"])
+	}
+}
