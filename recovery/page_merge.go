@@ -5,21 +5,7 @@ import (
 	"fmt"
 
 	"github.com/esekit/esekit/ese"
-)
-
-// Merge types (LRMERGE_ +85) and flags (+84).
-const (
-	MergeEmptyPage    = 1
-	MergeFullRight    = 2
-	MergePartialRight = 3
-	MergeEmptyTree    = 4
-	MergeFullLeft     = 5
-	MergePartialLeft  = 6
-	MergePageMove     = 7
-
-	MergeFlagKeyChange  = 0x1
-	MergeFlagDeleteNode = 0x2
-	MergeFlagEmptyPage  = 0x4
+	"github.com/esekit/esekit/eselog"
 )
 
 // MergeLevel holds one Merge/Merge2 record: one level of a merge path,
@@ -74,7 +60,7 @@ func RedoMerge(s PageAccess, levels []MergeLevel, dbtime uint64, mayContainFutur
 	}
 	leaf := levels[len(levels)-1]
 	switch leaf.Type {
-	case MergeEmptyPage, MergeFullRight, MergePartialRight, MergeFullLeft, MergePartialLeft:
+	case eselog.MergeTypeEmptyPage, eselog.MergeTypeFullRight, eselog.MergeTypePartialRight, eselog.MergeTypeFullLeft, eselog.MergeTypePartialLeft:
 	default:
 		return res, fmt.Errorf("%w: merge type %d", ErrRedoNotImplemented, leaf.Type)
 	}
@@ -118,16 +104,16 @@ func RedoMerge(s PageAccess, levels []MergeLevel, dbtime uint64, mayContainFutur
 		}
 	}
 	src := paths[len(paths)-1]
-	rightMerge := leaf.Type != MergeFullLeft && leaf.Type != MergePartialLeft
+	rightMerge := leaf.Type != eselog.MergeTypeFullLeft && leaf.Type != eselog.MergeTypePartialLeft
 	var dest *Page
 	var updDest bool
 	switch leaf.Type {
-	case MergeFullRight, MergePartialRight:
+	case eselog.MergeTypeFullRight, eselog.MergeTypePartialRight:
 		dest, updDest = right, updRight
-	case MergeFullLeft, MergePartialLeft:
+	case eselog.MergeTypeFullLeft, eselog.MergeTypePartialLeft:
 		dest, updDest = left, updLeft
 	}
-	if leaf.Type != MergeEmptyPage && dest == nil {
+	if leaf.Type != eselog.MergeTypeEmptyPage && dest == nil {
 		return res, ese.NewFormatError("Merge record", -1, ese.ErrLogCorrupted, "merge type %d without the sibling it merges into", leaf.Type)
 	}
 	if updDest && !src.update && len(leaf.PreImage) > 0 {
@@ -169,21 +155,21 @@ func RedoMerge(s PageAccess, levels []MergeLevel, dbtime uint64, mayContainFutur
 	}
 	for i, mp := range paths {
 		if i == len(paths)-1 {
-			if leaf.Type != MergeEmptyPage && updDest {
+			if leaf.Type != eselog.MergeTypeEmptyPage && updDest {
 				if err := mergeMoveNodes(dest, lines, leaf, rightMerge); err != nil {
 					return res, err
 				}
 			}
 			if src.update {
 				for il := src.page.Lines() - 1; il >= 0; il-- {
-					if (leaf.Type == MergePartialRight && il >= leaf.ILineMerge) || (leaf.Type == MergePartialLeft && il <= leaf.ILineMerge) {
+					if (leaf.Type == eselog.MergeTypePartialRight && il >= leaf.ILineMerge) || (leaf.Type == eselog.MergeTypePartialLeft && il <= leaf.ILineMerge) {
 						if err := src.page.DeleteLine(il); err != nil {
 							return res, err
 						}
 					}
 				}
 			}
-			if leaf.Type != MergePartialRight && leaf.Type != MergePartialLeft {
+			if leaf.Type != eselog.MergeTypePartialRight && leaf.Type != eselog.MergeTypePartialLeft {
 				if left != nil && updLeft {
 					left.SetSiblings(left.PrevPage(), leaf.PgnoRight)
 				}
@@ -196,7 +182,7 @@ func RedoMerge(s PageAccess, levels []MergeLevel, dbtime uint64, mayContainFutur
 				return res, err
 			}
 		}
-		if mp.lv.Flags&MergeFlagEmptyPage != 0 && mp.update {
+		if mp.lv.Flags&eselog.MergeEmptyPage != 0 && mp.update {
 			if err := EmptyPage(mp.page); err != nil {
 				return res, err
 			}
@@ -247,9 +233,9 @@ func mergeMoveNodes(dest *Page, lines []lineInfo, lv MergeLevel, rightMerge bool
 // BTIPerformOneMerge for internal levels).
 func mergeParentLevel(mp *mergePath, pgnoChild uint32, leaf MergeLevel) error {
 	p, lv := mp.page, mp.lv
-	del, keyChange := lv.Flags&MergeFlagDeleteNode != 0, lv.Flags&MergeFlagKeyChange != 0
+	del, keyChange := lv.Flags&eselog.MergeDeleteNode != 0, lv.Flags&eselog.MergeKeyChange != 0
 	switch {
-	case leaf.Type == MergeFullLeft && del && keyChange:
+	case leaf.Type == eselog.MergeTypeFullLeft && del && keyChange:
 		// The pointer at ILine (to the merged page) now points at the left
 		// sibling, and the left sibling's old pointer goes.
 		if err := checkPointer(p, lv.ILine, pgnoChild); err != nil {
@@ -276,7 +262,7 @@ func mergeParentLevel(mp *mergePath, pgnoChild uint32, leaf MergeLevel) error {
 		return nil
 	case keyChange:
 		il := lv.ILine
-		if leaf.Type == MergePartialLeft {
+		if leaf.Type == eselog.MergeTypePartialLeft {
 			il--
 		}
 		return changePointerKey(p, il, leaf.KeyParentSep)

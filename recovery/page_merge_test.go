@@ -8,6 +8,7 @@ import (
 	"github.com/dsnet/golib/memfile"
 
 	"github.com/esekit/esekit/ese"
+	"github.com/esekit/esekit/eselog"
 	"github.com/esekit/esekit/internal/testcorpus"
 )
 
@@ -69,10 +70,10 @@ func TestRedoFullRightMergeOnRealPages(t *testing.T) {
 	pk, _ := keysOf(t, parent)
 	dbt := max(parent.DbTime(), l.DbTime(), r.DbTime(), left.DbTime()) + 5
 	levels := []MergeLevel{
-		{Pgno: parentPg, DbTimeBefore: parent.DbTime(), ILine: parentLine, Flags: MergeFlagDeleteNode},
+		{Pgno: parentPg, DbTimeBefore: parent.DbTime(), ILine: parentLine, Flags: eselog.MergeDeleteNode},
 		{Pgno: lPg, DbTimeBefore: l.DbTime(), PgnoRight: rPg, DbTimeRightBefore: r.DbTime(), PgnoLeft: leftPg,
-			DbTimeLeftBefore: left.DbTime(), DbTimeParentBefore: parent.DbTime(), Flags: MergeFlagEmptyPage,
-			Type: MergeFullRight, ILineMerge: 0},
+			DbTimeLeftBefore: left.DbTime(), DbTimeParentBefore: parent.DbTime(), Flags: eselog.MergeEmptyPage,
+			Type: eselog.MergeTypeFullRight, ILineMerge: 0},
 	}
 	res, err := RedoMerge(s, levels, dbt, false)
 	if err != nil {
@@ -170,9 +171,9 @@ func TestRedoPartialRightMergeOnRealPages(t *testing.T) {
 	sep := lk[im-1]
 	dbt := max(parent.DbTime(), l.DbTime(), r.DbTime()) + 5
 	levels := []MergeLevel{
-		{Pgno: parentPg, DbTimeBefore: parent.DbTime(), ILine: parentLine, Flags: MergeFlagKeyChange},
+		{Pgno: parentPg, DbTimeBefore: parent.DbTime(), ILine: parentLine, Flags: eselog.MergeKeyChange},
 		{Pgno: lPg, DbTimeBefore: l.DbTime(), PgnoRight: rPg, DbTimeRightBefore: r.DbTime(),
-			DbTimeParentBefore: parent.DbTime(), Type: MergePartialRight, ILineMerge: im, KeyParentSep: sep},
+			DbTimeParentBefore: parent.DbTime(), Type: eselog.MergeTypePartialRight, ILineMerge: im, KeyParentSep: sep},
 	}
 	if _, err := RedoMerge(s, levels, dbt, false); err != nil {
 		t.Fatal(err)

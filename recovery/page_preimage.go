@@ -4,31 +4,23 @@ import (
 	"fmt"
 
 	"github.com/esekit/esekit/ese"
+	"github.com/esekit/esekit/eselog"
 	"github.com/esekit/esekit/internal/bin"
-)
-
-// Pre-image flags of Split2 and Merge2 records (LOGSTREAM.md §3.10).
-const (
-	// PreImageDehydrated marks a pre-image logged without the page's free
-	// space between the data and the tag array (CPAGE::DehydratePage).
-	PreImageDehydrated = 0x1
-	// PreImageXpress marks a pre-image compressed with Xpress.
-	PreImageXpress = 0x2
 )
 
 // RehydratePreImage returns the whole page of pageSize bytes that a page
 // pre-image logged in a Split2 or Merge2 record stands for
 // (ErrLGIDecompressPreimage). An image of the full page size is returned as
-// a copy. A dehydrated image (flags has PreImageDehydrated, shorter than a
+// a copy. A dehydrated image (flags has eselog.PreimageDehydrated, shorter than a
 // page) keeps its header and data at the start; its last 4×(tag count)
 // bytes are the tag array, which moves to the end of the page, and the
 // header's free-byte count grows by the bytes added (CPAGE::RehydratePage;
-// the gap is zero). An Xpress-compressed image (PreImageXpress) is
+// the gap is zero). An Xpress-compressed image (eselog.PreimageXpress) is
 // decompressed first; compression schemes other than Xpress give an error
 // wrapping ErrRedoNotImplemented. An image that cannot be a page of this
 // size is ese.ErrLogCorrupted.
 func RehydratePreImage(img []byte, flags uint32, pageSize int) ([]byte, error) {
-	if flags&PreImageXpress != 0 {
+	if flags&eselog.PreimageXpress != 0 {
 		// Xpress first, then rehydration (ErrLGIDecompressPreimage).
 		d, err := decompressESE(img, pageSize)
 		if err != nil {
@@ -48,7 +40,7 @@ func RehydratePreImage(img []byte, flags uint32, pageSize int) ([]byte, error) {
 		return append([]byte{}, img...), nil
 	case len(img) > pageSize:
 		return nil, bad("%d bytes for a %d-byte page", len(img), pageSize)
-	case flags&PreImageDehydrated == 0:
+	case flags&eselog.PreimageDehydrated == 0:
 		return nil, bad("%d bytes for a %d-byte page and not dehydrated", len(img), pageSize)
 	case len(img) < hdr:
 		return nil, bad("%d bytes, shorter than a page header", len(img))

@@ -86,7 +86,7 @@ func TestSplitFromPreImage(t *testing.T) {
 		{Pgno: parentPg, DbTimeBefore: parent.DbTime()},
 		{Pgno: leafPg, DbTimeBefore: leaf.DbTime(), PgnoNew: pgnoNew, PgnoRight: leaf.NextPage(), DbTimeRightBefore: right.DbTime(),
 			PgnoParent: parentPg, DbTimeParentBefore: parent.DbTime(), Objid: leaf.ObjidFDP(),
-			Type: SplitRight, Oper: SplitOperInsert, ILineOper: 6, ILineSplit: 10, CLines: len(keys) + 1,
+			Type: eselog.SplitRight, Oper: eselog.SplitOperInsert, ILineOper: 6, ILineSplit: 10, CLines: len(keys) + 1,
 			NewPageFlags: leaf.Flags() &^ ese.PageFlushTypeMask &^ ese.PageNewChecksumFormat, SplitPageFlags: leaf.Flags(),
 			KeyParent: keys[9], PrefixSplitOld: prefix, PrefixSplitNew: prefix},
 	}
@@ -122,12 +122,12 @@ func TestSplitFromPreImage(t *testing.T) {
 	withPre := append([]SplitLevel{}, levels...)
 	// A pre-image compressed with a scheme other than Xpress (here LZ4,
 	// scheme 7) is not decoded.
-	withPre[1].HasPreImage, withPre[1].PreImage, withPre[1].PreImageFlags = true, []byte{7 << 3, 0, 0x80, 1, 2, 3}, PreImageXpress
+	withPre[1].HasPreImage, withPre[1].PreImage, withPre[1].PreImageFlags = true, []byte{7 << 3, 0, 0x80, 1, 2, 3}, eselog.PreimageXpress
 	if _, err := RedoSplit(s, withPre, op, dbt, true); !errors.Is(err, ErrRedoNotImplemented) {
 		t.Errorf("LZ4 pre-image: %v", err)
 	}
 	withPre[1].PreImage = img
-	withPre[1].PreImageFlags = PreImageDehydrated
+	withPre[1].PreImageFlags = eselog.PreimageDehydrated
 	res, err := RedoSplit(s, withPre, op, dbt, true)
 	if err != nil {
 		t.Fatal(err)
@@ -159,7 +159,7 @@ func TestRehydratePreImage(t *testing.T) {
 		}
 		n++
 		img := dehydrate(t, b)
-		got, err := RehydratePreImage(img, PreImageDehydrated, 8192)
+		got, err := RehydratePreImage(img, eselog.PreimageDehydrated, 8192)
 		if err != nil {
 			t.Fatalf("page %d: %v", pg, err)
 		}
@@ -179,10 +179,10 @@ func TestRehydratePreImage(t *testing.T) {
 		img   []byte
 		flags uint32
 	}{
-		"longer than a page":    {make([]byte, 8193), PreImageDehydrated},
+		"longer than a page":    {make([]byte, 8193), eselog.PreimageDehydrated},
 		"short, not dehydrated": {full[:4000], 0},
-		"shorter than a header": {full[:30], PreImageDehydrated},
-		"tags past the image":   {append(make([]byte, 34), 0xFF, 0x0F, 0, 0, 0, 0), PreImageDehydrated},
+		"shorter than a header": {full[:30], eselog.PreimageDehydrated},
+		"tags past the image":   {append(make([]byte, 34), 0xFF, 0x0F, 0, 0, 0, 0), eselog.PreimageDehydrated},
 	} {
 		if _, err := RehydratePreImage(c.img, c.flags, 8192); !errors.Is(err, ese.ErrLogCorrupted) {
 			t.Errorf("%s: %v", name, err)
@@ -240,10 +240,10 @@ func TestMergeFromPreImage(t *testing.T) {
 	preL, preR := append([]byte{}, l.Bytes()...), append([]byte{}, r.Bytes()...)
 	dbt := max(parent.DbTime(), l.DbTime(), r.DbTime(), left.DbTime()) + 5
 	levels := []MergeLevel{
-		{Pgno: parentPg, DbTimeBefore: parent.DbTime(), ILine: parentLine, Flags: MergeFlagDeleteNode},
+		{Pgno: parentPg, DbTimeBefore: parent.DbTime(), ILine: parentLine, Flags: eselog.MergeDeleteNode},
 		{Pgno: lPg, DbTimeBefore: l.DbTime(), PgnoRight: rPg, DbTimeRightBefore: r.DbTime(), PgnoLeft: l.PrevPage(),
-			DbTimeLeftBefore: left.DbTime(), DbTimeParentBefore: parent.DbTime(), Flags: MergeFlagEmptyPage,
-			Type: MergeFullRight},
+			DbTimeLeftBefore: left.DbTime(), DbTimeParentBefore: parent.DbTime(), Flags: eselog.MergeEmptyPage,
+			Type: eselog.MergeTypeFullRight},
 	}
 	if _, err := RedoMerge(s, levels, dbt, false); err != nil {
 		t.Fatal(err)
@@ -268,7 +268,7 @@ func TestMergeFromPreImage(t *testing.T) {
 	img := dehydrate(t, preL)
 	bin.PutU64(img, pgDbTime, dbt)
 	withPre := append([]MergeLevel{}, levels...)
-	withPre[1].HasPreImage, withPre[1].PreImage, withPre[1].PreImageFlags = true, img, PreImageDehydrated
+	withPre[1].HasPreImage, withPre[1].PreImage, withPre[1].PreImageFlags = true, img, eselog.PreimageDehydrated
 	res, err := RedoMerge(s, withPre, dbt, true)
 	if err != nil {
 		t.Fatal(err)
@@ -336,7 +336,7 @@ func TestRealPreImages(t *testing.T) {
 				continue
 			}
 			switch {
-			case flags&PreImageXpress != 0:
+			case flags&eselog.PreimageXpress != 0:
 				got.xpress++
 			case len(img) == ps:
 				got.whole++

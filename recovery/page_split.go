@@ -6,18 +6,7 @@ import (
 	"fmt"
 
 	"github.com/esekit/esekit/ese"
-)
-
-// Split types and the operations that cause a split (LRSPLIT_ +68/+69).
-const (
-	SplitVertical = 0
-	SplitRight    = 1
-	SplitAppend   = 2
-
-	SplitOperNone                     = 0
-	SplitOperInsert                   = 1
-	SplitOperReplace                  = 2
-	SplitOperFlagInsertAndReplaceData = 3
+	"github.com/esekit/esekit/eselog"
 )
 
 // iLineInvalid marks an absent prefix line (ilineInvalid).
@@ -256,7 +245,7 @@ func RedoSplit(s PageAccess, levels []SplitLevel, op SplitOperation, dbtime uint
 			continue
 		}
 		var opLine *lineInfo
-		if lv.Oper != SplitOperNone && sp.hasLineInfos && lv.ILineOper < len(sp.lines) {
+		if lv.Oper != eselog.SplitOperNone && sp.hasLineInfos && lv.ILineOper < len(sp.lines) {
 			opLine = &sp.lines[lv.ILineOper]
 		}
 		versioned := i == leaf && op.Versioned
@@ -264,7 +253,7 @@ func RedoSplit(s PageAccess, levels []SplitLevel, op SplitOperation, dbtime uint
 			return res, err
 		}
 		switch {
-		case lv.Type == SplitVertical:
+		case lv.Type == eselog.SplitVertical:
 			if sp.update {
 				f := lv.SplitPageFlags | sp.page.Flags()&ese.PageFDPDelete
 				sp.page.SetFlags(f)
@@ -321,10 +310,10 @@ func RedoSplit(s PageAccess, levels []SplitLevel, op SplitOperation, dbtime uint
 // right split that moves only the inserted node).
 func preImageRequired(lv SplitLevel) bool {
 	switch lv.Type {
-	case SplitAppend:
+	case eselog.SplitAppend:
 		return false
-	case SplitRight:
-		return !(lv.Oper == SplitOperInsert && lv.ILineSplit == lv.ILineOper && lv.ILineSplit == lv.CLines-1)
+	case eselog.SplitRight:
+		return !(lv.Oper == eselog.SplitOperInsert && lv.ILineSplit == lv.ILineOper && lv.ILineSplit == lv.CLines-1)
 	}
 	return true
 }
@@ -358,7 +347,7 @@ func (sp *splitPath) buildLineInfo(opLine lineInfo, oper int) error {
 	}
 	from := 0
 	for to := 0; to < lv.CLines; to++ {
-		if to == lv.ILineOper && oper == SplitOperInsert {
+		if to == lv.ILineOper && oper == eselog.SplitOperInsert {
 			sp.lines[to] = opLine
 			continue
 		}
@@ -366,7 +355,7 @@ func (sp *splitPath) buildLineInfo(opLine lineInfo, oper int) error {
 			return sp.page.corrupt("split of %d lines, the page has %d", lv.CLines, len(have))
 		}
 		li := have[from]
-		if to == lv.ILineOper && oper != SplitOperNone {
+		if to == lv.ILineOper && oper != eselog.SplitOperNone {
 			li.data = opLine.data
 		}
 		sp.lines[to] = li
@@ -400,7 +389,7 @@ func (sp *splitPath) moveNodes(opLine *lineInfo, versioned bool) error {
 	lv := sp.lv
 	src, dst := sp.page, sp.newPage
 	insertOne := 0
-	if lv.Oper == SplitOperInsert {
+	if lv.Oper == eselog.SplitOperInsert {
 		insertOne = 1
 	}
 	leafNew := lv.NewPageFlags&ese.PageLeaf != 0
@@ -450,16 +439,16 @@ func (sp *splitPath) moveNodes(opLine *lineInfo, versioned bool) error {
 			return err
 		}
 	}
-	if lv.Oper != SplitOperNone && lv.ILineOper >= lv.ILineSplit {
+	if lv.Oper != eselog.SplitOperNone && lv.ILineOper >= lv.ILineSplit {
 		if err := bulkCopy(lv.ILineSplit, lv.ILineOper-lv.ILineSplit); err != nil {
 			return err
 		}
 		if sp.updateNew && opLine != nil {
 			li := *opLine
 			switch lv.Oper {
-			case SplitOperInsert:
+			case eselog.SplitOperInsert:
 				li.flags = 0
-			case SplitOperFlagInsertAndReplaceData:
+			case eselog.SplitOperFlagInsertAndReplaceData:
 				li.flags &^= NodeDeleted
 			}
 			if err := insertWithPrefix(dst, dstLine, li, li.cbPrefix); err != nil {
@@ -476,7 +465,7 @@ func (sp *splitPath) moveNodes(opLine *lineInfo, versioned bool) error {
 		if err := bulkDelete(lv.ILineSplit, lv.CLines-lv.ILineSplit-insertOne); err != nil {
 			return err
 		}
-		if lv.Type != SplitAppend {
+		if lv.Type != eselog.SplitAppend {
 			if err := sp.setPrefixInSrc(); err != nil {
 				return err
 			}
@@ -491,9 +480,9 @@ func (sp *splitPath) moveNodes(opLine *lineInfo, versioned bool) error {
 		if err := sp.setPrefixInSrc(); err != nil {
 			return err
 		}
-		if sp.update && lv.Oper != SplitOperNone && opLine != nil {
+		if sp.update && lv.Oper != eselog.SplitOperNone && opLine != nil {
 			li := *opLine
-			if lv.Oper != SplitOperInsert {
+			if lv.Oper != eselog.SplitOperInsert {
 				if err := src.DeleteLine(lv.ILineOper); err != nil {
 					return err
 				}
@@ -547,7 +536,7 @@ func (sp *splitPath) setPrefixInSrc() error {
 	}
 	infoOf := func(iline int) lineInfo {
 		i := iline
-		if lv.Oper == SplitOperInsert && iline >= lv.ILineOper {
+		if lv.Oper == eselog.SplitOperInsert && iline >= lv.ILineOper {
 			i++
 		}
 		if i < len(sp.lines) {

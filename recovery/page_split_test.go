@@ -8,6 +8,7 @@ import (
 	"github.com/dsnet/golib/memfile"
 
 	"github.com/esekit/esekit/ese"
+	"github.com/esekit/esekit/eselog"
 	"github.com/esekit/esekit/internal/testcorpus"
 )
 
@@ -97,7 +98,7 @@ func TestRedoRightSplitOnRealPages(t *testing.T) {
 		{Pgno: parentPg, DbTimeBefore: parent.DbTime()},
 		{Pgno: leafPg, DbTimeBefore: leaf.DbTime(), PgnoNew: pgnoNew, PgnoRight: rightPg, DbTimeRightBefore: right.DbTime(),
 			PgnoParent: parentPg, DbTimeParentBefore: parent.DbTime(), Objid: leaf.ObjidFDP(),
-			Type: SplitRight, Oper: SplitOperInsert, ILineOper: ilineOper, ILineSplit: ilineSplit, CLines: clines,
+			Type: eselog.SplitRight, Oper: eselog.SplitOperInsert, ILineOper: ilineOper, ILineSplit: ilineSplit, CLines: clines,
 			NewPageFlags: leaf.Flags() &^ ese.PageFlushTypeMask &^ ese.PageNewChecksumFormat, SplitPageFlags: leaf.Flags(),
 			ILinePrefixSplit: 0, ILinePrefixNew: 0, KeyParent: sep, PrefixSplitOld: oldPrefix, PrefixSplitNew: oldPrefix},
 	}
@@ -169,7 +170,7 @@ func TestRedoVerticalSplitOnRealRoot(t *testing.T) {
 	dbt := root.DbTime() + 1
 	flags := root.Flags()
 	lv := SplitLevel{Pgno: 4, DbTimeBefore: root.DbTime(), PgnoNew: pgnoNew, Objid: root.ObjidFDP(),
-		Type: SplitVertical, Oper: SplitOperInsert, ILineOper: len(keys), ILineSplit: 0, CLines: len(keys) + 1,
+		Type: eselog.SplitVertical, Oper: eselog.SplitOperInsert, ILineOper: len(keys), ILineSplit: 0, CLines: len(keys) + 1,
 		NewPageFlags: ese.PageLeaf | ese.PageNewRecordFormat, SplitPageFlags: flags&^ese.PageLeaf | ese.PageParentOfLeaf,
 		ILinePrefixSplit: iLineInvalid, ILinePrefixNew: iLineInvalid}
 	if _, err := RedoSplit(s, []SplitLevel{lv}, SplitOperation{Key: newKey, Data: []byte{1, 2, 3}}, dbt, false); err != nil {
