@@ -6,6 +6,8 @@ import (
 	"io"
 	"os"
 
+	"golang.org/x/exp/mmap"
+
 	"github.com/esekit/esekit/internal/bin"
 )
 
@@ -16,7 +18,13 @@ type input struct {
 	size int64
 }
 
-// openInput opens a file on disk. The caller closes the returned closer.
+// mmapMin is the size from which a file on disk is memory-mapped rather
+// than read with ReadAt calls: large databases and log folders are read
+// through the page cache without a copy per read.
+var mmapMin int64 = 64 << 20
+
+// openInput opens a file on disk, memory-mapped when it is large. The caller
+// closes the returned closer.
 func openInput(name string) (input, io.Closer, error) {
 	f, err := os.Open(name)
 	if err != nil {
@@ -30,6 +38,14 @@ func openInput(name string) (input, io.Closer, error) {
 	if st.IsDir() {
 		f.Close()
 		return input{}, nil, fmt.Errorf("%s is a directory", name)
+	}
+	if st.Mode().IsRegular() && st.Size() >= mmapMin {
+		if m, err := mmap.Open(name); err == nil && int64(m.Len()) == st.Size() {
+			f.Close()
+			return input{name: name, r: m, size: st.Size()}, m, nil
+		} else if err == nil {
+			m.Close()
+		}
 	}
 	return input{name: name, r: f, size: st.Size()}, f, nil
 }

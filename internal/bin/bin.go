@@ -175,6 +175,8 @@ func size(r io.ReaderAt) (int64, error) {
 		return v.Size(), nil
 	case interface{ Size() int }:
 		return int64(v.Size()), nil
+	case interface{ Len() int }: // golang.org/x/exp/mmap.ReaderAt
+		return int64(v.Len()), nil
 	case interface{ Stat() (fs.FileInfo, error) }:
 		fi, err := v.Stat()
 		if err != nil {

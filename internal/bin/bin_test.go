@@ -2,6 +2,7 @@ package bin
 
 import (
 	"bytes"
+	"io"
 	"testing"
 	"unicode/utf16"
 )
@@ -75,5 +76,18 @@ func TestSizeNegative(t *testing.T) {
 	}
 	if n, err := Size(bytes.NewReader(make([]byte, 77))); err != nil || n != 77 {
 		t.Errorf("Size = %d, %v", n, err)
+	}
+}
+
+type lenReader struct{ n int }
+
+func (l lenReader) Len() int                              { return l.n }
+func (l lenReader) ReadAt(p []byte, _ int64) (int, error) { return 0, io.EOF }
+
+// Size asks a Len() int reader (golang.org/x/exp/mmap.ReaderAt) for its
+// length instead of probing it.
+func TestSizeLen(t *testing.T) {
+	if n, err := Size(lenReader{12345}); err != nil || n != 12345 {
+		t.Fatalf("Size = %d, %v", n, err)
 	}
 }
