@@ -42,9 +42,13 @@ type RedoOp struct {
 // ese.ErrDbTimeBeyondMaxRequired (the page is newer than the record while
 // the database may not hold data from later logs).
 type DbTimeMismatchError struct {
-	Pgno                  uint32
+	// Pgno is the page.
+	Pgno uint32
+	// Before and After are the record's dbtimeBefore and dbtime; OnPage is
+	// the page header's DbTimeDirtied (offset 8).
 	Before, OnPage, After uint64
-	Err                   ese.Error
+	// Err is the engine error for the mismatch.
+	Err ese.Error
 }
 
 func (e *DbTimeMismatchError) Error() string {

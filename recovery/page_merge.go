@@ -11,7 +11,10 @@ import (
 // MergeLevel holds one Merge/Merge2 record: one level of a merge path,
 // root level first as logged. Only the last (leaf) level's merge type,
 // siblings and line counts are used for moving nodes; the other levels
-// adjust their page pointers (LOGSTREAM.md §3.10).
+// adjust their page pointers (LOGSTREAM.md §3.10). Each field carries the
+// eselog.Merge field of the same name (Flags and Type are MergeFlags and
+// MergeType, ILine the record's iline, KeyParentSep its payload),
+// documented there with its offset in the record.
 type MergeLevel struct {
 	Pgno               uint32
 	DbTimeBefore       uint64
