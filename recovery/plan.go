@@ -358,7 +358,7 @@ func planSoftDatabase(set *eselog.Set, d dbInfo, ck *eselog.CheckpointInfo, atts
 		if opts != nil {
 			rmap = opts.RestoreMap
 		}
-		logged, stop := attachDecision(atts, d, rmap)
+		logged, stop := attachDecision(atts, d, set.Signature, rmap)
 		pd.LoggedPath = logged
 		if stop != nil {
 			pd.Action, pd.Error, pd.Message = stop.action, stop.code, stop.msg
@@ -740,11 +740,21 @@ func logEnd(fsys fs.FS, dir string, f *eselog.SetFile) (ese.LogPos, bool) {
 	return l.End, true
 }
 
-// noteUnmatched reports the databases the replayed logs attach that are
-// none of the databases given: the engine looks for them at their logged
-// (or remapped) path, and one still missing when replay ends stops
-// recovery with -1216 (LOGSTREAM.md §4.6 step 2).
+// noteUnmatched reports the databases the replayed logs create or attach
+// that are none of the databases given: the engine looks for them at their
+// logged (or remapped) path and skips their records while they are missing.
+// A logged CreateDB lets the replay create the file
+// (RecoverOptions.CreateMissing); an attachment still deferred when replay
+// ends (not detached in the logs) stops recovery with -1216 (LOGSTREAM.md
+// §4.6 step 2). The planner does not follow detaches, so these are
+// warnings, not the plan's verdict.
 func noteUnmatched(atts []attachment, dbs []dbInfo, opts *Options, em *emitter) {
+	created := map[string]bool{}
+	for _, a := range atts {
+		if a.Source == "CreateDB" {
+			created[strings.ToUpper(a.Path)] = true
+		}
+	}
 	seen := map[string]bool{}
 	for _, a := range atts {
 		key := strings.ToUpper(a.Path)
@@ -777,7 +787,12 @@ func noteUnmatched(atts []attachment, dbs []dbInfo, opts *Options, em *emitter) 
 			}
 			where = local
 		}
+		if created[key] {
+			em.emit(Event{Kind: EventSkipped, Files: []string{a.Path},
+				Message: fmt.Sprintf("the logs create database %s, which is not among the files given (the engine looks for it at %s): replay skips its records unless RecoverOptions.CreateMissing is set, which creates it from the log", a.Path, where)})
+			continue
+		}
 		em.emit(Event{Kind: EventSkipped, Files: []string{a.Path}, Code: ese.ErrAttachedDatabaseMismatch,
-			Message: fmt.Sprintf("the logs attach %s, which is not among the databases planned for: the engine looks for it at %s, and if it is missing when replay ends recovery stops with -1216", a.Path, where)})
+			Message: fmt.Sprintf("the logs attach database %s, which is not among the files given (the engine looks for it at %s): replay skips its records, and if the logs leave it attached, recovery ends with -1216 (JET_errAttachedDatabaseMismatch)", a.Path, where)})
 	}
 }

@@ -28,6 +28,9 @@ type attachment struct {
 	// Consistent is the logged lgposConsistent (AttachDB and header
 	// entries).
 	Consistent ese.LogPos
+	// Attach is the logged lgposAttach: the record's own position, or the
+	// position a header entry records for the attach it carries forward.
+	Attach ese.LogPos
 }
 
 // maxAttachments bounds what one plan collects from hostile logs.
@@ -46,7 +49,7 @@ func collectAttachments(ctx context.Context, fsys fs.FS, dir string, set *eselog
 		}
 		for _, a := range f.Attached {
 			out = append(out, attachment{Gen: f.Generation, Pos: ese.LogPos{Generation: f.Generation}, Source: "header",
-				Path: a.Path(), SignDb: a.DbSignature, Consistent: a.ConsistentPos})
+				Path: a.Path(), SignDb: a.DbSignature, Consistent: a.ConsistentPos, Attach: a.AttachPos})
 		}
 		if !readAttachRecords(ctx, fsys, path.Join(dir, name), f, &out) {
 			ok = false
@@ -81,9 +84,9 @@ func readAttachRecords(ctx context.Context, fsys fs.FS, full string, f *eselog.S
 		}
 		switch r := rec.(type) {
 		case *eselog.AttachDB:
-			*out = append(*out, attachment{Gen: f.Generation, Pos: r.At, Source: "AttachDB", Path: r.Path(), SignDb: r.SignDb, SignLog: r.SignLog, Consistent: r.Consistent})
+			*out = append(*out, attachment{Gen: f.Generation, Pos: r.At, Source: "AttachDB", Path: r.Path(), SignDb: r.SignDb, SignLog: r.SignLog, Consistent: r.Consistent, Attach: r.At})
 		case *eselog.CreateDB:
-			*out = append(*out, attachment{Gen: f.Generation, Pos: r.At, Source: "CreateDB", Path: r.Path(), SignDb: r.SignDb})
+			*out = append(*out, attachment{Gen: f.Generation, Pos: r.At, Source: "CreateDB", Path: r.Path(), SignDb: r.SignDb, Attach: r.At})
 		}
 		if len(*out) > maxAttachments {
 			return false
@@ -103,10 +106,16 @@ type attachStop struct {
 	msg    string
 }
 
-func attachDecision(atts []attachment, d dbInfo, rmap *RestoreMap) (logged string, stop *attachStop) {
+func attachDecision(atts []attachment, d dbInfo, setSig ese.Signature, rmap *RestoreMap) (logged string, stop *attachStop) {
 	name := filepath.Base(d.name)
 	h := d.hdr
+	// attached is set once an attachment attaches the database now: later
+	// header-list entries only carry that attachment forward.
+	attached := false
 	for _, a := range atts {
+		if attached && a.Source == "header" {
+			continue
+		}
 		bySig := a.SignDb.Equal(h.DbSignature)
 		var byPath bool
 		var perr error
@@ -147,6 +156,12 @@ func attachDecision(atts []attachment, d dbInfo, rmap *RestoreMap) (logged strin
 			return logged, &attachStop{at: a, action: ActionTruncate,
 				msg: fmt.Sprintf("%s at %s attaches this database under another path, %s: replay into %s stops there (seed 003: a path change truncates replay)", a.Source, a.Pos, a.Path, name)}
 		}
+		if attached {
+			// Replay has attached the database: the logged detaches and
+			// attaches that follow rewrite its header as they go, so the
+			// header on disk no longer decides.
+			continue
+		}
 		// Same database, same path: the engine's consistent-time check for
 		// an AttachDB of the current stream (§3.18 step 3).
 		if a.Source == "AttachDB" && a.SignLog.Equal(h.LogSignature) && !h.ConsistentPos.IsZero() &&
@@ -154,8 +169,54 @@ func attachDecision(atts []attachment, d dbInfo, rmap *RestoreMap) (logged strin
 			return logged, &attachStop{at: a, action: ActionFail, code: ese.ErrConsistentTimeMismatch,
 				msg: fmt.Sprintf("the AttachDB at %s says %s was consistent at %s, its header says %s", a.Pos, name, a.Consistent, h.ConsistentPos)}
 		}
+		now, s := attachedMismatch(a, h, setSig, name)
+		if s != nil {
+			return logged, s
+		}
+		attached = attached || now
 	}
 	return logged, nil
+}
+
+// attachedMismatch is the lgposAttach rule of ErrLGRICheckRedoAttachDb
+// (LOGSTREAM.md §3.18 step 3) for an attachment of the database from a
+// log-header attach list or an AttachDB record: when the header is of the
+// current log set, its consistent position is the logged one (or zero, or
+// the logged signLog is another set's), signDb is equal and the header's
+// lgposAttach is older than the logged one, the attachment was skipped in
+// this file (typically an older copy put back). The engine then attaches
+// only while replaying an AttachDB whose signLog is the header's; anything
+// else stops recovery with JET_errAttachedDatabaseMismatch (-1216).
+// CreateDB records follow ErrLGRICheckRedoCreateDb instead, which defers.
+// now reports an attachment that attaches the database at once (equal
+// lgposAttach, or the AttachDB case).
+func attachedMismatch(a attachment, h *ese.DBHeader, setSig ese.Signature, name string) (now bool, stop *attachStop) {
+	if a.Source == "CreateDB" || !a.SignDb.Equal(h.DbSignature) || !h.LogSignature.Equal(setSig) {
+		return false, nil
+	}
+	loggedSignLog := a.SignLog
+	if a.Source == "header" {
+		// A header list belongs to the log that holds it: the current set.
+		loggedSignLog = setSig
+	}
+	matchLogged := h.LogSignature.Equal(loggedSignLog)
+	if matchLogged && h.ConsistentPos != a.Consistent && !h.ConsistentPos.IsZero() {
+		return false, nil // the consistent-time rules decide
+	}
+	switch c := h.AttachPos.Compare(a.Attach); {
+	case c == 0:
+		return true, nil
+	case c > 0:
+		return false, nil // attached in the future: deferred
+	case a.Source == "AttachDB" && matchLogged:
+		return true, nil // the AttachDB redoes the attachment
+	}
+	from := "the attach list of generation " + fmt.Sprintf("0x%X", a.Gen)
+	if a.Source == "AttachDB" {
+		from = fmt.Sprintf("the AttachDB at %s (logged from another log stream)", a.Pos)
+	}
+	return false, &attachStop{at: a, action: ActionFail, code: ese.ErrAttachedDatabaseMismatch,
+		msg: fmt.Sprintf("%s attaches %s at %s, but its header records an older attach at %s with the same consistent time: an earlier copy of the file whose later attachment is missing; recovery stops with -1216 (JET_errAttachedDatabaseMismatch)", from, name, a.Attach, h.AttachPos)}
 }
 
 // resolvesTo reports whether the resolved local path stands for the
