@@ -30,33 +30,10 @@ func TestRedoFullRightMergeOnRealPages(t *testing.T) {
 	}
 	// A parent with two adjacent leaf children L and R = L.next where L's
 	// nodes fit in R's free space and L has a left sibling.
-	var parentPg, lPg, rPg uint32
-	var parentLine int
-	for pg := uint32(1); pg <= s.LastPage() && lPg == 0; pg++ {
-		p, _ := s.Get(pg)
-		if p.Flags()&ese.PageParentOfLeaf == 0 || p.Flags()&ese.PageSpaceTree != 0 || p.Check() != nil {
-			continue
-		}
-		for i := 0; i+1 < p.Lines(); i++ {
-			a, _ := p.Node(i)
-			b, _ := p.Node(i + 1)
-			if len(a.Data) != 4 || len(b.Data) != 4 {
-				continue
-			}
-			l, _ := s.Get(binary.LittleEndian.Uint32(a.Data))
-			r, _ := s.Get(binary.LittleEndian.Uint32(b.Data))
-			if l == nil || r == nil || l.Check() != nil || r.Check() != nil || l.PrevPage() == 0 ||
-				l.NextPage() != binary.LittleEndian.Uint32(b.Data) || l.Lines() < 3 {
-				continue
-			}
-			used := (ps - l.HeaderSize()) - l.FreeBytes()
-			if used+64 < r.FreeBytes() {
-				parentPg, parentLine = pg, i
-				lPg, rPg = binary.LittleEndian.Uint32(a.Data), binary.LittleEndian.Uint32(b.Data)
-				break
-			}
-		}
-	}
+	pair := findSiblingPair(s, func(l, r *Page) bool {
+		return l.PrevPage() != 0 && l.Lines() >= 3 && (ps-l.HeaderSize())-l.FreeBytes()+64 < r.FreeBytes()
+	})
+	parentPg, parentLine, lPg, rPg := pair.Parent, pair.Line, pair.L, pair.R
 	if lPg == 0 {
 		t.Skip("no mergeable sibling pair in large.edb")
 	}
@@ -125,29 +102,10 @@ func TestRedoPartialRightMergeOnRealPages(t *testing.T) {
 	raw := testcorpus.Read(t, "dissect-esedb-testdbs/large.edb")
 	db := memfile.New(append([]byte{}, raw...))
 	s, _ := NewPageStore(db, ps, nil)
-	var parentPg, lPg, rPg uint32
-	var parentLine int
-	for pg := uint32(1); pg <= s.LastPage() && lPg == 0; pg++ {
-		p, _ := s.Get(pg)
-		if p.Flags()&ese.PageParentOfLeaf == 0 || p.Flags()&ese.PageSpaceTree != 0 || p.Check() != nil {
-			continue
-		}
-		for i := 0; i+1 < p.Lines(); i++ {
-			a, _ := p.Node(i)
-			b, _ := p.Node(i + 1)
-			if len(a.Data) != 4 || len(b.Data) != 4 {
-				continue
-			}
-			l, _ := s.Get(binary.LittleEndian.Uint32(a.Data))
-			r, _ := s.Get(binary.LittleEndian.Uint32(b.Data))
-			if l != nil && r != nil && l.Check() == nil && r.Check() == nil && l.Lines() >= 10 &&
-				l.NextPage() == binary.LittleEndian.Uint32(b.Data) && r.FreeBytes() > 4000 {
-				parentPg, parentLine = pg, i
-				lPg, rPg = binary.LittleEndian.Uint32(a.Data), binary.LittleEndian.Uint32(b.Data)
-				break
-			}
-		}
-	}
+	pair := findSiblingPair(s, func(l, r *Page) bool {
+		return l.Lines() >= 10 && r.FreeBytes() > 4000
+	})
+	parentPg, parentLine, lPg, rPg := pair.Parent, pair.Line, pair.L, pair.R
 	if lPg == 0 {
 		t.Skip("no sibling pair in large.edb")
 	}
@@ -201,4 +159,38 @@ func TestRedoPartialRightMergeOnRealPages(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+}
+
+// siblingPair is a parent-of-leaf page whose lines Line and Line+1 point
+// at leaf L and at its right sibling R (L.NextPage() == R).
+type siblingPair struct {
+	Parent, L, R uint32
+	Line         int
+}
+
+// findSiblingPair scans s for the first sibling pair of verified pages,
+// outside space trees, for which ok holds. It returns the zero pair when
+// none does.
+func findSiblingPair(s *PageStore, ok func(l, r *Page) bool) siblingPair {
+	for pg := uint32(1); pg <= s.LastPage(); pg++ {
+		p, _ := s.Get(pg)
+		if p == nil || p.Flags()&ese.PageParentOfLeaf == 0 || p.Flags()&ese.PageSpaceTree != 0 || p.Check() != nil {
+			continue
+		}
+		for i := 0; i+1 < p.Lines(); i++ {
+			a, _ := p.Node(i)
+			b, _ := p.Node(i + 1)
+			if len(a.Data) != 4 || len(b.Data) != 4 {
+				continue
+			}
+			lpg, rpg := binary.LittleEndian.Uint32(a.Data), binary.LittleEndian.Uint32(b.Data)
+			l, _ := s.Get(lpg)
+			r, _ := s.Get(rpg)
+			if l == nil || r == nil || l.Check() != nil || r.Check() != nil || l.NextPage() != rpg || !ok(l, r) {
+				continue
+			}
+			return siblingPair{Parent: pg, L: lpg, R: rpg, Line: i}
+		}
+	}
+	return siblingPair{}
 }

@@ -204,32 +204,10 @@ func TestMergeFromPreImage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var parentPg, lPg, rPg uint32
-	var parentLine int
-	for pg := uint32(1); pg <= s.LastPage() && lPg == 0; pg++ {
-		p, _ := s.Get(pg)
-		if p.Flags()&ese.PageParentOfLeaf == 0 || p.Flags()&ese.PageSpaceTree != 0 || p.Check() != nil {
-			continue
-		}
-		for i := 0; i+1 < p.Lines(); i++ {
-			a, _ := p.Node(i)
-			b, _ := p.Node(i + 1)
-			if len(a.Data) != 4 || len(b.Data) != 4 {
-				continue
-			}
-			l, _ := s.Get(binary.LittleEndian.Uint32(a.Data))
-			r, _ := s.Get(binary.LittleEndian.Uint32(b.Data))
-			if l == nil || r == nil || l.Check() != nil || r.Check() != nil || l.PrevPage() == 0 ||
-				l.NextPage() != binary.LittleEndian.Uint32(b.Data) || l.Lines() < 3 {
-				continue
-			}
-			if (ps-l.HeaderSize())-l.FreeBytes()+64 < r.FreeBytes() {
-				parentPg, parentLine = pg, i
-				lPg, rPg = binary.LittleEndian.Uint32(a.Data), binary.LittleEndian.Uint32(b.Data)
-				break
-			}
-		}
-	}
+	pair := findSiblingPair(s, func(l, r *Page) bool {
+		return l.PrevPage() != 0 && l.Lines() >= 3 && (ps-l.HeaderSize())-l.FreeBytes()+64 < r.FreeBytes()
+	})
+	parentPg, parentLine, lPg, rPg := pair.Parent, pair.Line, pair.L, pair.R
 	if lPg == 0 {
 		t.Fatal("no mergeable sibling pair in large.edb")
 	}
