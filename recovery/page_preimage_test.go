@@ -3,7 +3,6 @@ package recovery
 import (
 	"bytes"
 	"context"
-	"encoding/binary"
 	"errors"
 	"testing"
 
@@ -45,28 +44,7 @@ func TestSplitFromPreImage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var leafPg, parentPg uint32
-	for pg := uint32(1); pg <= s.LastPage() && leafPg == 0; pg++ {
-		p, err := s.Get(pg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if p.Flags()&ese.PageParentOfLeaf == 0 || p.Flags()&ese.PageSpaceTree != 0 || p.Check() != nil {
-			continue
-		}
-		for i := 0; i < p.Lines(); i++ {
-			n, _ := p.Node(i)
-			if len(n.Data) != 4 {
-				continue
-			}
-			c := binary.LittleEndian.Uint32(n.Data)
-			if cp, err := s.Get(c); err == nil && cp.Check() == nil && cp.Flags()&ese.PageLeaf != 0 &&
-				cp.Flags()&ese.PageRoot == 0 && cp.NextPage() != 0 && cp.Lines() >= 20 {
-				leafPg, parentPg = c, pg
-				break
-			}
-		}
-	}
+	leafPg, parentPg, _ := findSplittableLeaf(t, s)
 	if leafPg == 0 {
 		t.Fatal("no leaf page with a right sibling and a parent in large.edb")
 	}

@@ -44,32 +44,7 @@ func TestRedoRightSplitOnRealPages(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Find a leaf page with a right sibling and its parent.
-	var leafPg, parentPg uint32
-	var parentLine int
-	for pg := uint32(1); pg <= s.LastPage() && leafPg == 0; pg++ {
-		p, err := s.Get(pg)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if p.Flags()&ese.PageParentOfLeaf == 0 || p.Flags()&ese.PageSpaceTree != 0 || p.Check() != nil {
-			continue
-		}
-		for i := 0; i < p.Lines(); i++ {
-			n, _ := p.Node(i)
-			if len(n.Data) != 4 {
-				continue
-			}
-			c := binary.LittleEndian.Uint32(n.Data)
-			cp, err := s.Get(c)
-			if err != nil || cp.Check() != nil {
-				continue
-			}
-			if cp.Flags()&ese.PageLeaf != 0 && cp.Flags()&ese.PageRoot == 0 && cp.NextPage() != 0 && cp.Lines() >= 20 {
-				leafPg, parentPg, parentLine = c, pg, i
-				break
-			}
-		}
-	}
+	leafPg, parentPg, parentLine := findSplittableLeaf(t, s)
 	if leafPg == 0 {
 		t.Fatal("no leaf page with a right sibling and a parent in large.edb")
 	}
@@ -202,4 +177,35 @@ func TestRedoVerticalSplitOnRealRoot(t *testing.T) {
 	if err := newp.Check(); err != nil {
 		t.Error(err)
 	}
+}
+
+// findSplittableLeaf scans s for the first verified non-root leaf page with
+// a right sibling and at least 20 lines, and returns it with its parent and
+// the parent's line pointing at it; leaf is 0 when there is none.
+func findSplittableLeaf(t *testing.T, s *PageStore) (leaf, parent uint32, parentLine int) {
+	t.Helper()
+	for pg := uint32(1); pg <= s.LastPage(); pg++ {
+		p, err := s.Get(pg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Flags()&ese.PageParentOfLeaf == 0 || p.Flags()&ese.PageSpaceTree != 0 || p.Check() != nil {
+			continue
+		}
+		for i := 0; i < p.Lines(); i++ {
+			n, _ := p.Node(i)
+			if len(n.Data) != 4 {
+				continue
+			}
+			c := binary.LittleEndian.Uint32(n.Data)
+			cp, err := s.Get(c)
+			if err != nil || cp.Check() != nil {
+				continue
+			}
+			if cp.Flags()&ese.PageLeaf != 0 && cp.Flags()&ese.PageRoot == 0 && cp.NextPage() != 0 && cp.Lines() >= 20 {
+				return c, pg, i
+			}
+		}
+	}
+	return 0, 0, 0
 }
