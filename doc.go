@@ -55,8 +55,8 @@
 //	set, _ := eselog.ScanDir(".", nil)     // generations, gaps, signatures
 //	fmt.Println(set.Generations, set.Current)
 //
-//	plan, err := recovery.PlanSoftDir(".", []string{"SRUDB.dat"}, "auto", nil)
-//	if errors.Is(err, ese.ErrMissingLogFile) { ... }   // the engine's verdict
+//	plan, _ := recovery.PlanSoftDir(".", []string{"SRUDB.dat"}, "auto", nil)
+//	if errors.Is(plan.Err(), ese.ErrMissingLogFile) { ... } // the engine's verdict
 //	res, _ := recovery.Recover(ctx, plan, &recovery.RecoverOptions{OutDir: "out"})
 //
 // Checkpoints come from esechk.Read, patch files from esepatch.Open, and the
