@@ -339,7 +339,15 @@ func winBase(p string) string {
 func planSoftDatabase(set *eselog.Set, d dbInfo, ck *eselog.CheckpointInfo, atts []attachment, opts *Options, em *emitter) PlanDatabase {
 	v := set.Check(d.db, ck)
 	pd := PlanDatabase{File: d.name, Error: v.Error, Message: v.Message}
+	create := justCreatedInLogs(v, d, atts)
 	switch {
+	case create != nil:
+		// ErrLGRICheckRedoCreateDb: a JustCreated header met at its own
+		// CreateDB is recreated from the log (redoattachCreate).
+		pd.Error = 0
+		pd.Message = fmt.Sprintf("the database's creation never finished (JustCreated), but the replayed logs hold its CreateDB at %s: the engine recreates it from the log", create.Pos)
+		pd.Action = ActionReplay
+		pd.ReplayFrom, pd.ReplayTo = create.Gen, v.Replay.End
 	case v.Error != 0:
 		pd.Action = ActionFail
 	case !d.db.Dirty():
@@ -388,6 +396,23 @@ func planSoftDatabase(set *eselog.Set, d dbInfo, ck *eselog.CheckpointInfo, atts
 	em.emit(Event{Kind: EventDatabase, Files: []string{d.name}, Code: pd.Error,
 		Message: fmt.Sprintf("%s: %s (%s)", d.name, pd.Action, v.Message)})
 	return pd
+}
+
+// justCreatedInLogs returns the CreateDB of a JustCreated database among
+// the attachments of the replayed logs (same signature, same file name),
+// when the walk itself reaches the end; nil otherwise. Without it the
+// engine defers the file and it cannot be attached (the verdict's -1206).
+func justCreatedInLogs(v eselog.Verdict, d dbInfo, atts []attachment) *attachment {
+	if d.hdr.State != ese.DBStateJustCreated || v.Replay.Error != 0 || v.Replay.Start == 0 {
+		return nil
+	}
+	for i, a := range atts {
+		if a.Source == "CreateDB" && a.SignDb.Equal(d.hdr.DbSignature) && checkLogged(a.Path) == nil &&
+			strings.EqualFold(winBase(a.Path), filepath.Base(d.name)) {
+			return &atts[i]
+		}
+	}
+	return nil
 }
 
 func sameFile(a, b string) bool {

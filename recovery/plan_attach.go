@@ -162,6 +162,9 @@ func attachDecision(atts []attachment, d dbInfo, setSig ese.Signature, rmap *Res
 			// header on disk no longer decides.
 			continue
 		}
+		if s := createDeferred(a, h, name); s != nil {
+			return logged, s
+		}
 		// Same database, same path: the engine's consistent-time check for
 		// an AttachDB of the current stream (§3.18 step 3).
 		if a.Source == "AttachDB" && a.SignLog.Equal(h.LogSignature) && !h.ConsistentPos.IsZero() &&
@@ -217,6 +220,35 @@ func attachedMismatch(a attachment, h *ese.DBHeader, setSig ese.Signature, name 
 	}
 	return false, &attachStop{at: a, action: ActionFail, code: ese.ErrAttachedDatabaseMismatch,
 		msg: fmt.Sprintf("%s attaches %s at %s, but its header records an older attach at %s with the same consistent time: an earlier copy of the file whose later attachment is missing; recovery stops with -1216 (JET_errAttachedDatabaseMismatch)", from, name, a.Attach, h.AttachPos)}
+}
+
+// createDeferred is the lgposAttach rule of ErrLGRICheckRedoCreateDb for a
+// CreateDB of the database (same signature, same path) over a header in a
+// clean or dirty state: with the header's lgposAttach older than the
+// logged create (a database of the same name deleted in the past, as the
+// engine sees it), the engine does not recreate the file by default (no
+// overwrite on create) but defers the attachment, so no record of the
+// database is replayed from the CreateDB on. The stop is a truncation at
+// the CreateDB: what came before it is replayed. A JustCreated header (or
+// any state but clean and dirty) is recreated; equal positions are the
+// database's own creation, where replay goes on (or the consistent-time
+// rules defer it); a newer header attach never reaches here (attached in
+// the future: deferred by attachDecision).
+func createDeferred(a attachment, h *ese.DBHeader, name string) *attachStop {
+	if a.Source != "CreateDB" || h.State == ese.DBStateJustCreated {
+		return nil
+	}
+	switch h.State {
+	case ese.DBStateCleanShutdown, ese.DBStateDirtyShutdown, ese.DBStateDirtyAndPatchedShutdown:
+	default:
+		// Any other state makes the engine recreate the file.
+		return nil
+	}
+	if h.AttachPos.Compare(a.Pos) >= 0 {
+		return nil
+	}
+	return &attachStop{at: a, action: ActionTruncate,
+		msg: fmt.Sprintf("the CreateDB at %s creates %s, but its header records an older attach at %s (a database of the same name deleted in the past, as the engine sees it); the engine does not overwrite an existing file on create and defers the attachment, so replay into %s stops there", a.Pos, name, h.AttachPos, name)}
 }
 
 // resolvesTo reports whether the resolved local path stands for the

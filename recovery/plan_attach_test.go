@@ -171,3 +171,46 @@ func TestPlanUnmatchedCreateEvent(t *testing.T) {
 		t.Errorf("no event for IndexedDB.edb: %+v", p.Events)
 	}
 }
+
+// ErrLGRICheckRedoCreateDb (LOGSTREAM.md §3.18 step 6): appdata's edb.log
+// creates IndexedDB.edb at (1,1,268), the attach its header records. Moved
+// back to (1,1,0) in a dirty header, the file looks like an earlier
+// database of the same name: the engine does not overwrite it and defers
+// the attachment, so replay into it stops at the CreateDB. A JustCreated
+// header is recreated from the log instead.
+func TestPlanCreateDBOverOlderAttach(t *testing.T) {
+	create := ese.LogPos{Generation: 1, Sector: 1, Offset: 0x268}
+	for _, sc := range []struct {
+		name   string
+		state  ese.DBState
+		action string
+	}{
+		{"dirty header with an older attach: deferred at the CreateDB", ese.DBStateDirtyShutdown, ActionTruncate},
+		{"JustCreated header: created from the log", ese.DBStateJustCreated, ActionReplay},
+	} {
+		t.Run(sc.name, func(t *testing.T) {
+			dir := testcorpus.CopySet(t, "appdata", "edb0000D.log")
+			db := filepath.Join(dir, "IndexedDB.edb")
+			editDBHeaderFields(t, db, func(h *ese.DBHeader) {
+				h.State = sc.state
+				h.AttachPos = ese.LogPos{Generation: 1, Sector: 1}
+				h.ConsistentPos = ese.LogPos{}
+			})
+			p, err := PlanSoftDir(dir, []string{db}, "", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			pd := p.Databases[0]
+			if p.Error != 0 || pd.Error != 0 || pd.Action != sc.action {
+				t.Fatalf("plan error %d, database %s error %d: %s / %s", p.Error, pd.Action, pd.Error, p.Message, pd.Message)
+			}
+			if sc.action == ActionTruncate {
+				if pd.TruncateAt == nil || *pd.TruncateAt != create || !strings.Contains(pd.Message, "defers the attachment") {
+					t.Errorf("truncated at %v: %s", pd.TruncateAt, pd.Message)
+				}
+			} else if pd.TruncateAt != nil {
+				t.Errorf("truncated at %v: %s", pd.TruncateAt, pd.Message)
+			}
+		})
+	}
+}
