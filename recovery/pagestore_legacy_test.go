@@ -27,6 +27,9 @@ type logReplay struct {
 	unbuilt map[eselog.RecordType]int
 	// createDB is the CreateDB record of the database.
 	createDB *eselog.CreateDB
+	// implicit is what BuildImplicitCreate built for a CreateDB of
+	// create version 1.0 (nil for a fully logged create).
+	implicit *ImplicitCreate
 }
 
 // replayFromCreation replays, in log order, every page record of database
@@ -36,9 +39,10 @@ type logReplay struct {
 // sharing the macro's dbtime) go through RedoMacro, as the replay driver
 // does. Legacy logs (7.3704.x) do not log the creation of the database's
 // first pages (the engine rebuilds them with unlogged operations while
-// redoing CreateDB: logredo.cxx, bitCreateDbImplicitly); a record whose
-// page the replay never built (ese.ErrPageNotInitialized) is counted in
-// unbuilt and skipped. Any other error fails the test.
+// redoing CreateDB: logredo.cxx, bitCreateDbImplicitly): for a CreateDB
+// of create version 1.0, BuildImplicitCreate builds them first. A record
+// whose page the replay never built (ese.ErrPageNotInitialized) is
+// counted in unbuilt and skipped. Any other error fails the test.
 func replayFromCreation(t *testing.T, logs []string, dbid uint8, pageSize int, cpgInitial uint32) logReplay {
 	t.Helper()
 	out := logReplay{db: memfile.New(make([]byte, 2*pageSize)), redone: map[eselog.RecordType]int{}, unbuilt: map[eselog.RecordType]int{}}
@@ -104,6 +108,13 @@ func replayFromCreation(t *testing.T, logs []string, dbid uint8, pageSize int, c
 					out.createDB = r
 					if err := s.Extend(cpgInitial); err != nil {
 						t.Fatal(err)
+					}
+					if implicitCreate(r) {
+						res, err := BuildImplicitCreate(s)
+						if err != nil {
+							t.Fatal(err)
+						}
+						out.implicit = &res
 					}
 				}
 				continue
@@ -250,16 +261,17 @@ func pageDbTimes(b []byte, ps int, pgnos []uint32) map[uint32]uint64 {
 // the CreateDB of WindowsMail.MSMessageStore, into an empty file and
 // compares it page by page with the backup's database copy.
 //
-// A legacy CreateDB does not log the building of the database's first
-// pages: the engine's redo rebuilds the root, its space trees and the
-// system catalog (MSysObjects, MSysObjectsShadow, ...) with unlogged
-// operations (bitCreateDbImplicitly in logredo.cxx), at dbtimes up to 0xcc
-// here (the first logged dbtime is 0xcd), in a 256-page file. Those 15
-// pages (1-12, 24-26) are not rebuilt and every record that changes one of
-// them (56 Insert, 2 Replace) is left out; the pages the log creates (two
-// tables, 33-36: CreateSingleExtentFDP and SetExternalHeader) are rebuilt,
-// and each equals the copy at the same dbtime. The copy was taken after
-// the last record of the log, so no page differs by time.
+// A legacy CreateDB (create version 1.0) does not log the building of the
+// database's first pages: the engine's redo rebuilds the root, its space
+// trees and the system catalog (MSysObjects, MSysObjectsShadow and the
+// catalog's indexes) with unlogged operations (bitCreateDbImplicitly in
+// logredo.cxx), at dbtimes up to 0xcc, in a 256-page file.
+// BuildImplicitCreate builds those 15 pages (1-12, 24-26) at the CreateDB,
+// so every record of the log replays: the 56 Insert and 2 Replace into the
+// catalog pages (each finds the dbtime it expects before it), and the two
+// tables the log creates (33-36: CreateSingleExtentFDP and
+// SetExternalHeader). Every used page of the result equals the copy at
+// the same dbtime: the copy was taken after the last record of the log.
 func TestRebuildLegacyWLMBackupFromLog(t *testing.T) {
 	const ps = 8192
 	real := testcorpus.Read(t, "wlm-danyquenneville-backup/WindowsMail.MSMessageStore")
@@ -267,28 +279,29 @@ func TestRebuildLegacyWLMBackupFromLog(t *testing.T) {
 	if r.createDB == nil || r.createDB.Pos().String() != "(0x1,1,256)" {
 		t.Fatalf("CreateDB of database 1 not found at (0x1,1,256)")
 	}
+	if r.implicit == nil || r.implicit.DbTime != 0xcc {
+		t.Fatalf("implicit create %+v, want one ending at dbtime 0xcc", r.implicit)
+	}
 	// 259 pages in the copy: two header pages, 256 database pages, the
 	// backup trailer.
 	if len(real) != 259*ps || len(r.db.Bytes()) != 258*ps {
 		t.Errorf("copy %d bytes, replayed %d; want %d and %d", len(real), len(r.db.Bytes()), 259*ps, 258*ps)
 	}
 	c := comparePages(t, r.db.Bytes(), real, ps, 256)
-	wantRedone := map[eselog.RecordType]int{eselog.RecCreateSingleExtentFDP: 4, eselog.RecSetExternalHeader: 2}
-	wantUnbuilt := map[eselog.RecordType]int{eselog.RecInsert: 56, eselog.RecReplace: 2}
-	if !maps.Equal(r.redone, wantRedone) || !maps.Equal(r.unbuilt, wantUnbuilt) {
-		t.Errorf("redone %v, left out %v; want %v and %v", r.redone, r.unbuilt, wantRedone, wantUnbuilt)
+	wantRedone := map[eselog.RecordType]int{eselog.RecCreateSingleExtentFDP: 4, eselog.RecSetExternalHeader: 2,
+		eselog.RecInsert: 56, eselog.RecReplace: 2}
+	if !maps.Equal(r.redone, wantRedone) || len(r.unbuilt) != 0 {
+		t.Errorf("redone %v, left out %v; want %v and none", r.redone, r.unbuilt, wantRedone)
 	}
-	want := pageComparison{
-		equal:   []uint32{33, 34, 35, 36},
-		unbuilt: []uint32{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 24, 25, 26},
-	}
+	want := pageComparison{equal: []uint32{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 24, 25, 26, 33, 34, 35, 36}}
 	checkComparison(t, c, want)
-	wantTimes := map[uint32]uint64{33: 0xf5, 34: 0xf7, 35: 0x10b, 36: 0x10d}
+	wantTimes := map[uint32]uint64{1: 0x6, 2: 0x6, 3: 0xfb, 4: 0x10e, 5: 0xd, 6: 0x1c, 7: 0x10f, 8: 0x1b, 9: 0x1b,
+		10: 0xff, 11: 0x22, 12: 0x22, 24: 0x110, 25: 0x14, 26: 0x14, 33: 0xf5, 34: 0xf7, 35: 0x10b, 36: 0x10d}
 	if got := pageDbTimes(r.db.Bytes(), ps, c.equal); !maps.Equal(got, wantTimes) {
 		t.Errorf("dbtimes of rebuilt pages %v, want %v", got, wantTimes)
 	}
-	// The unbuilt pages the log never touches carry the dbtimes of the
-	// unlogged creation, all below the first logged dbtime.
+	// The pages the log never touches carry the dbtimes of the unlogged
+	// creation, all below the first logged dbtime.
 	for pg, dt := range pageDbTimes(real, ps, []uint32{1, 2, 5, 6, 8, 9, 11, 12, 25, 26}) {
 		if dt >= 0xcd {
 			t.Errorf("page %d of the copy has dbtime %#x, past the unlogged creation", pg, dt)
@@ -300,14 +313,14 @@ func TestRebuildLegacyWLMBackupFromLog(t *testing.T) {
 // second Windows Live Mail set (edb00001.log, which begins with the
 // CreateDB of WindowsMail.MSMessageStore, then edb.log, generation 2)
 // into an empty file and compares it page by page with the set's clean
-// database. As in TestRebuildLegacyWLMBackupFromLog, the pages the
-// engine builds without logging while redoing a legacy CreateDB are not
-// rebuilt, nor are the pages split off them (13, 14, 27, 28): 183
-// Insert, 10 Replace and 4 split macros are left out. Every page the logs
-// create (33-39, 42, 43: seven CreateSingleExtentFDP, a ConvertFDP2, four
-// Insert, a Delete, two SetExternalHeader) equals the database at the same
-// dbtime; no page differs by time, as the database is clean at the end of
-// generation 2.
+// database. As in TestRebuildLegacyWLMBackupFromLog, BuildImplicitCreate
+// builds the pages of the unlogged create at the CreateDB; then every
+// record replays: 191 Insert, 10 Replace, a Delete, the split macros
+// that split the catalog and its shadow (13, 14, 27, 28 split off 4 and
+// 24), and the tables the logs create (33-39, 42, 43: seven
+// CreateSingleExtentFDP, a ConvertFDP2, two SetExternalHeader). Every
+// used page equals the database at the same dbtime; no page differs by
+// time, as the database is clean at the end of generation 2.
 func TestRebuildLegacyWLMStoreFromLogs(t *testing.T) {
 	const ps = 8192
 	real := testcorpus.Read(t, "wlm-kimberli13/WindowsMail.MSMessageStore")
@@ -315,19 +328,21 @@ func TestRebuildLegacyWLMStoreFromLogs(t *testing.T) {
 	if r.createDB == nil || r.createDB.Pos().String() != "(0x1,9,6C)" {
 		t.Fatalf("CreateDB of database 1 not found at (0x1,9,6C)")
 	}
+	if r.implicit == nil || r.implicit.DbTime != 0xcc {
+		t.Fatalf("implicit create %+v, want one ending at dbtime 0xcc", r.implicit)
+	}
 	c := comparePages(t, r.db.Bytes(), real, ps, 256)
-	wantRedone := map[eselog.RecordType]int{eselog.RecCreateSingleExtentFDP: 7, eselog.RecInsert: 4, eselog.RecDelete: 1,
-		eselog.RecSetExternalHeader: 2, eselog.RecConvertFDP2: 1}
-	wantUnbuilt := map[eselog.RecordType]int{eselog.RecInsert: 183, eselog.RecReplace: 10, eselog.RecSplit2: 4}
-	if !maps.Equal(r.redone, wantRedone) || !maps.Equal(r.unbuilt, wantUnbuilt) {
-		t.Errorf("redone %v, left out %v; want %v and %v", r.redone, r.unbuilt, wantRedone, wantUnbuilt)
+	wantRedone := map[eselog.RecordType]int{eselog.RecCreateSingleExtentFDP: 7, eselog.RecInsert: 191, eselog.RecDelete: 1,
+		eselog.RecSetExternalHeader: 2, eselog.RecConvertFDP2: 1, eselog.RecReplace: 10, eselog.RecSplit2: 6}
+	if !maps.Equal(r.redone, wantRedone) || len(r.unbuilt) != 0 {
+		t.Errorf("redone %v, left out %v; want %v and none", r.redone, r.unbuilt, wantRedone)
 	}
-	want := pageComparison{
-		equal:   []uint32{33, 34, 35, 36, 37, 38, 39, 42, 43},
-		unbuilt: []uint32{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 24, 25, 26, 27, 28},
-	}
+	want := pageComparison{equal: []uint32{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 24, 25, 26, 27, 28,
+		33, 34, 35, 36, 37, 38, 39, 42, 43}}
 	checkComparison(t, c, want)
-	wantTimes := map[uint32]uint64{33: 0xf5, 34: 0xf7, 35: 0x10b, 36: 0x10d, 37: 0x1ae, 38: 0x12b, 39: 0x12d, 42: 0x1af, 43: 0x135}
+	wantTimes := map[uint32]uint64{1: 0x6, 2: 0x6, 3: 0x133, 4: 0x182, 5: 0xd, 6: 0x180, 7: 0x1ac, 8: 0x1b, 9: 0x1b,
+		10: 0x137, 11: 0x22, 12: 0x22, 13: 0x1a5, 14: 0x1ab, 24: 0x186, 25: 0x14, 26: 0x184, 27: 0x1a7, 28: 0x1ad,
+		33: 0xf5, 34: 0xf7, 35: 0x10b, 36: 0x10d, 37: 0x1ae, 38: 0x12b, 39: 0x12d, 42: 0x1af, 43: 0x135}
 	if got := pageDbTimes(r.db.Bytes(), ps, c.equal); !maps.Equal(got, wantTimes) {
 		t.Errorf("dbtimes of rebuilt pages %v, want %v", got, wantTimes)
 	}
