@@ -76,4 +76,3 @@ func TestImplicitCreateMatchesUntouchedPages(t *testing.T) {
 		}
 	}
 }
-
