@@ -82,50 +82,188 @@ func flushSignature(h *ese.DBHeader, tm ese.LogTime) ese.Signature {
 
 // nextLogPositions returns where the engine writes the records that end
 // recovery (LOGSTREAM.md §4.7 steps 2 and 5) in a log whose valid data
-// ends at end: the RecoveryUndo2 (unless the log's last record was a
-// shutdown mark, withUndo false) and the ShutDownMark whose position
-// becomes every database's lgposConsistent.
+// ends at end, when nothing is logged between them: the RecoveryUndo2
+// (unless the log's last record was a shutdown mark, withUndo false) and
+// the ShutDownMark whose position becomes every database's
+// lgposConsistent. It is logTail.endPositions without rollback records.
+func nextLogPositions(end ese.LogPos, legacy bool, fileSectors, headerSectors uint16, withUndo, newGen bool) (undo, shutdown ese.LogPos) {
+	t := logTail{End: end, Legacy: legacy, FileSectors: fileSectors, HeaderSectors: headerSectors, NewGen: newGen}
+	return t.endPositions(withUndo, nil)
+}
+
+// logTail is where the engine resumes writing after the last replayed
+// log: its end of valid data and the geometry of its files.
+type logTail struct {
+	// End is the end of valid data of the last log replayed (the
+	// engine's lgposLastRec: the start of the segment after the last
+	// valid one in modern logs).
+	End ese.LogPos
+	// Legacy selects the 7.x format (LRCHECKSUM ranges, no segment
+	// headers).
+	Legacy bool
+	// FileSectors is the file size in sectors (csecLGFile); HeaderSectors
+	// the sectors of the file header (csecHeader), the first data sector.
+	FileSectors, HeaderSectors uint16
+	// SectorSize is the legacy sector size (512 or 4096); 0 means 512.
+	SectorSize int
+	// NewGen reports that the last log replayed is not the current log,
+	// so the engine first creates the next generation (§4.7 step 1).
+	NewGen bool
+}
+
+// Sizes of the records that bracket the end of recovery.
+const (
+	recoveryUndo2Size = 9 // LRRECOVERYUNDO2: type and logtime
+	segHeaderSize     = 40
+	segmentSize       = 4096
+	minFragment       = 32 // LOG_MIN_FRAGMENT_SIZE
+	fragBeginSize     = 7  // LRFRAGMENTBEGIN
+	fragmentSize      = 3  // LRFRAGMENT
+	legacyRangeSize   = 22 // LRCHECKSUM opening the new range
+)
+
+// endPositions returns where the engine logs the RecoveryUndo2 (when
+// withUndo) and the ShutDownMark whose position becomes every database's
+// lgposConsistent and lgposDetach, with the records between (the
+// rollback of open transactions and the abort of open macros,
+// endOfRecoveryRecords) placed as the engine's log buffer places them.
 //
-// Modern logs: writing resumes in a fresh segment (the engine's
-// lgposLastRec is the start of the segment after the last valid one); its
-// first record takes ib 0 and the next follow the 40-byte segment header,
-// so the pair lands at (g,s,0) and (g,s,0x31), the pattern edb0000D.log
-// shows 26 times. A full file rolls over to the next generation first.
-// Legacy logs: a new LRCHECKSUM range opens at end (22 bytes), and the
-// records follow it; this placement is derived from the legacy format and
-// not checked against an engine-written sample.
+// Modern logs: writing resumes in a fresh segment (lgposLastRec is the
+// start of the segment after the last valid one). A record's lgpos is the
+// write position before it is placed (LOGSTREAM.md §1.3.6), so the first
+// record of a segment has ib 0 and the next follow the 40-byte segment
+// header: with nothing between, the pair lands at (g,s,0) and (g,s,0x31),
+// the pattern edb0000D.log shows 26 times. Records between follow the
+// writer's rules (LOG_WRITE_BUFFER::FLGIAddLogRec): a record that does not
+// fit the rest of its segment either pads it with NOPs (fewer than 32 bytes
+// left; the record then keeps the lgpos of the first NOP byte) or is
+// fragmented (a 7-byte FragmentBegin, then a 3-byte Fragment after each
+// following segment header). A file whose data segments are used up rolls
+// over to the next generation (the last segment of a file is reserved for
+// the shadow and never holds data); how the engine places a record that
+// would straddle two generations is not modelled: the bytes simply run on
+// into the next file's first data segment.
 //
-// When open transactions are rolled back, the engine logs their Undo and
-// Rollback records between the RecoveryUndo2 and the shutdown mark, so
-// its mark lands later than computed here; this package does not write
-// logs and keeps the position computed without them.
+// Legacy logs: a new LRCHECKSUM range opens at end (22 bytes) and the
+// records follow it back to back across sectors; this placement is derived
+// from the legacy format and not checked against an engine-written sample.
 //
 // When the last log replayed is not the current log (an archived
 // generation, or a backup's log in hard recovery: the current log is
-// never on tape), the engine first creates the next generation (§4.7
-// step 1), and the records open its first data sector.
-func nextLogPositions(end ese.LogPos, legacy bool, fileSectors, headerSectors uint16, withUndo, newGen bool) (undo, shutdown ese.LogPos) {
-	const undo2Size = 9
-	if newGen {
-		end = ese.LogPos{Generation: end.Generation + 1, Sector: headerSectors}
+// never on tape), the engine first creates the next generation, and the
+// records open its first data sector.
+func (t logTail) endPositions(withUndo bool, between []endRecord) (undo, shutdown ese.LogPos) {
+	end := t.End
+	if t.NewGen {
+		end = ese.LogPos{Generation: end.Generation + 1, Sector: t.HeaderSectors}
 	}
-	if legacy {
-		p := end
-		p.Offset += 22 // LRCHECKSUM opening the new range
-		undo = p
-		if withUndo {
-			p.Offset += undo2Size
+	if t.Legacy {
+		sector := t.SectorSize
+		if sector <= 0 {
+			sector = 512
 		}
-		return undo, p
+		w := legacyWriter{pos: end, sector: sector}
+		w.skip(legacyRangeSize)
+		undo = w.pos
+		if withUndo {
+			w.skip(recoveryUndo2Size)
+		}
+		for _, r := range between {
+			w.skip(r.Size)
+		}
+		return undo, w.pos
 	}
-	if fileSectors > 1 && end.Sector >= fileSectors-1 {
-		end = ese.LogPos{Generation: end.Generation + 1, Sector: headerSectors}
+	w := segmentWriter{gen: end.Generation, sec: end.Sector, lastData: t.lastDataSector(), first: t.HeaderSectors}
+	if w.sec > w.lastData {
+		w.gen, w.sec = w.gen+1, w.first
 	}
-	undo = ese.LogPos{Generation: end.Generation, Sector: end.Sector}
+	undo = w.place(recoveryUndo2Size)
 	if !withUndo {
 		return undo, undo
 	}
-	return undo, ese.LogPos{Generation: end.Generation, Sector: end.Sector, Offset: 40 + undo2Size}
+	for _, r := range between {
+		w.place(r.Size)
+	}
+	return undo, w.place(shutDownMarkLen)
+}
+
+// lastDataSector is the last segment of a modern file that holds data
+// (csecLGFile−2); a file of unknown size never fills.
+func (t logTail) lastDataSector() uint16 {
+	if t.FileSectors < 2 {
+		return 0xFFFF
+	}
+	return t.FileSectors - 2
+}
+
+// segmentWriter follows the modern log writer's position: generation,
+// segment, and the byte offset of the next record inside the segment (0
+// for a segment not started yet: its header comes first).
+type segmentWriter struct {
+	gen             int32
+	sec             uint16
+	off             int
+	first, lastData uint16
+}
+
+// next moves to the start of the next segment, or of the next generation
+// after the last data segment.
+func (w *segmentWriter) next() {
+	w.off = 0
+	if w.sec >= w.lastData {
+		w.gen, w.sec = w.gen+1, w.first
+		return
+	}
+	w.sec++
+}
+
+// place writes a record of size bytes and returns its lgpos.
+func (w *segmentWriter) place(size int) ese.LogPos {
+	if w.off >= segmentSize {
+		w.next()
+	}
+	at := ese.LogPos{Generation: w.gen, Sector: w.sec, Offset: uint16(w.off)}
+	if w.off == 0 {
+		w.off = segHeaderSize
+	}
+	rem := segmentSize - w.off
+	if size <= rem {
+		w.off += size
+		return at
+	}
+	if rem < minFragment {
+		// NOP fill to the end of the segment; the record starts after the
+		// next segment's header but keeps the lgpos of the first NOP.
+		w.next()
+		w.off = segHeaderSize
+		if rem = segmentSize - w.off; size <= rem {
+			w.off += size
+			return at
+		}
+	}
+	// Fragmented: FragmentBegin and a first piece fill this segment, then
+	// each following segment opens with a Fragment header.
+	left := size - (rem - fragBeginSize)
+	for left > 0 {
+		w.next()
+		piece := min(left, segmentSize-segHeaderSize-fragmentSize)
+		w.off = segHeaderSize + fragmentSize + piece
+		left -= piece
+	}
+	return at
+}
+
+// legacyWriter follows the legacy writer's position: records run on
+// across sectors of the given size.
+type legacyWriter struct {
+	pos    ese.LogPos
+	sector int
+}
+
+func (w *legacyWriter) skip(n int) {
+	off := int(w.pos.Offset) + n
+	w.pos.Sector += uint16(off / w.sector)
+	w.pos.Offset = uint16(off % w.sector)
 }
 
 // lastResizeEnabled reports whether the database format keeps

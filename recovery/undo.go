@@ -45,6 +45,14 @@ type version struct {
 	delta  int64
 	offset int
 	is64   bool
+	// undoInfo is the engine's deferred before-image link (BFAddUndoInfo
+	// from VERInsertRCEIntoLists): a Replace, FlagDelete or the replace
+	// half of a FlagInsertAndReplaceData whose page redo changed holds
+	// its entry in the buffer's undo-info chain, and rolling it back logs
+	// an UndoInfo record before the Undo (ErrVERIUndoReplacePhysical,
+	// ErrVERIUndoFlagDeletePhysical → ErrVERILogUndoInfo). Entries made
+	// from UndoInfo records, or for pages already newer, have no link.
+	undoInfo bool
 }
 
 func (v *version) String() string {
@@ -83,6 +91,11 @@ func captureVersion(s *PageStore, db *dbRun, r eselog.NodeRecord, level int) (*v
 		return v, nil
 	case *eselog.FlagInsertAndReplaceData:
 		v.key, v.keyKnown = bytes.Clone(r.Key), true
+		if !h.IsUnique() {
+			// A non-unique tree's bookmark is key and data; the node
+			// re-inserted carries the same data (a secondary index entry).
+			v.bmData = bytes.Clone(r.Data)
+		}
 	case *eselog.Replace, *eselog.FlagDelete:
 	default:
 		return nil, nil // not a versioned operation undo knows
@@ -111,9 +124,9 @@ func captureVersion(s *PageStore, db *dbRun, r eselog.NodeRecord, level int) (*v
 	}
 	switch r.Type() {
 	case eselog.RecReplace, eselog.RecReplaceD, eselog.RecFlagInsertAndReplaceData:
-		v.before, v.haveBefore = bytes.Clone(n.Data), true
+		v.before, v.haveBefore, v.undoInfo = bytes.Clone(n.Data), true, true
 	case eselog.RecFlagDelete:
-		v.haveBefore = true
+		v.haveBefore, v.undoInfo = true, true
 	}
 	return v, nil
 }
@@ -137,6 +150,12 @@ func (s *session) applyUndoInfo(db *dbRun, r *eselog.UndoInfo) {
 		}
 		v = &version{db: db, op: op, at: r.At, pgno: r.Pgno(), pgnoFDP: r.PgnoFDP, rceid: r.RCEID, level: int(r.Level), iline: r.ILine()}
 		s.versions = append(s.versions, v)
+	} else {
+		// The entry redo created is no longer linked to its page's
+		// undo-info chain: the record says the page may be flushed
+		// (VERIInsertRCEIntoHash during recovery → BFRemoveUndoInfo),
+		// so rolling it back logs no second UndoInfo.
+		v.undoInfo = false
 	}
 	v.key, v.keyKnown = bytes.Clone(r.BookmarkKey), true
 	v.bmData = bytes.Clone(r.BookmarkData)
@@ -298,7 +317,12 @@ func (s *session) rollbackSession() (map[*dbRun]bool, error) {
 		if err := undoOn(p, v); err != nil {
 			return touched, err
 		}
-		db.maxDbTime++
+		// Each logged Undo dirties the page with a new dbtime
+		// (ErrLGUndo → ErrLGSetDbtimeBeforeAndDirty); a
+		// FlagInsertAndReplaceData is two version entries in the engine
+		// (the insert and its replace, rceidReplace), undone by two Undo
+		// records.
+		db.maxDbTime += uint64(v.undoRecords())
 		p.SetDbTime(db.maxDbTime)
 		if err := db.store.MarkDirty(v.pgno, p); err != nil {
 			return touched, err
@@ -308,4 +332,102 @@ func (s *session) rollbackSession() (map[*dbRun]bool, error) {
 	s.versions = nil
 	s.level = 0
 	return touched, nil
+}
+
+// undoRecords is the number of Undo records the engine logs to roll v
+// back: one per version entry, two for a FlagInsertAndReplaceData whose
+// page redo changed (its insert entry and the replace entry redo created
+// with rceidReplace; when the page was already newer the engine defers
+// the replace entry to an UndoInfo record, which makes an entry of its
+// own).
+func (v *version) undoRecords() int {
+	if v.op == eselog.RecFlagInsertAndReplaceData && v.undoInfo {
+		return 2
+	}
+	return 1
+}
+
+// endRecord is one record the engine logs at the end of recovery, after
+// its RecoveryUndo2 and before its ShutDownMark.
+type endRecord struct {
+	Type eselog.RecordType
+	Size int
+}
+
+// Sizes of the fixed parts of the records logged while sessions end
+// (eselog.FixedSize; the engine's LRUNDOINFO, LRUNDO, LRROLLBACK and
+// LRMACROEND).
+var (
+	undoInfoFixed   = eselog.FixedSize(eselog.RecUndoInfo)   // 56
+	undoFixed       = eselog.FixedSize(eselog.RecUndo)       // 51
+	rollbackSize    = eselog.FixedSize(eselog.RecRollback)   // 4
+	macroAbortSize  = eselog.FixedSize(eselog.RecMacroAbort) // 11
+	shutDownMarkLen = eselog.FixedSize(eselog.RecShutDownMark)
+)
+
+// appendUndoLog appends the records the engine logs when it rolls v back
+// (ErrVERIUndoLoggedOper): the UndoInfo of a linked before-image (bookmark
+// and, for a replace, the before-image data: ErrLGIUndoInfo), then the
+// Undo (LRUNDO and the bookmark: ErrLGUndo); for a FlagInsertAndReplaceData
+// the replace is undone first (it is the newer entry), then the insert.
+func (v *version) appendUndoLog(dst []endRecord) []endRecord {
+	bm := len(v.key) + len(v.bmData)
+	if v.undoInfo {
+		n := undoInfoFixed + bm
+		if v.op != eselog.RecFlagDelete {
+			n += len(v.before)
+		}
+		dst = append(dst, endRecord{eselog.RecUndoInfo, n})
+	}
+	for range v.undoRecords() {
+		dst = append(dst, endRecord{eselog.RecUndo, undoFixed + bm})
+	}
+	return dst
+}
+
+// endOfRecoveryRecords returns the records the engine logs between its
+// RecoveryUndo2 and its ShutDownMark when recovery ends with the given
+// sessions (ordered by procid, as the engine's session list is), from
+// ErrLGRIEndAllSessions:
+//
+//  1. ErrLGEndAllSessionsMacro: a MacroAbort for every macro left open
+//     (PIB::ErrAbortAllMacros), session by session;
+//  2. ErrLGRIEndEverySession → ErrIsamEndSession → ErrIsamRollback with
+//     JET_bitRollbackAll: for each session with a transaction open, level
+//     by level from the deepest, the UndoInfo/Undo records of the level's
+//     entries newest first (ErrVERRollback), then a Rollback of one level
+//     (ErrDIRRollback → ErrLGRollback(ppib, 1)). Redo begins transactions
+//     with VERBeginTransaction, so no Begin is deferred and every level
+//     logs its Rollback, even one without operations.
+//
+// Then ErrINSTTerm → ErrIOTerm logs the ShutDownMark. The engine's buffer
+// flushes in between (ErrBFFlush → ErrLGWaitForWrite(lgposMax)) do not pad
+// the partial segment, so they move nothing. This assumes what an offline
+// replay cannot see: that no page holding uncommitted data was evicted
+// from the engine's cache during redo (an eviction in redo drops the
+// undo-info link, and that record with it) and that no client commit
+// context was attached to a rolled-back transaction.
+func endOfRecoveryRecords(sessions []*session) []endRecord {
+	var out []endRecord
+	for _, s := range sessions {
+		if s.macro != nil {
+			out = append(out, endRecord{eselog.RecMacroAbort, macroAbortSize})
+		}
+	}
+	for _, s := range sessions {
+		if !s.open() {
+			continue
+		}
+		for level := s.level; level >= 1; level-- {
+			for i := len(s.versions) - 1; i >= 0; i-- {
+				v := s.versions[i]
+				if v.level != level || v.db == nil || v.db.store == nil || v.db.detached {
+					continue
+				}
+				out = v.appendUndoLog(out)
+			}
+			out = append(out, endRecord{eselog.RecRollback, rollbackSize})
+		}
+	}
+	return out
 }
