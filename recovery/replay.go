@@ -893,13 +893,17 @@ func (rp *replayer) finish() error {
 		// made clean during redo, and the engine logs nothing more.
 		clear(rp.sessions)
 	} else {
+		// What the engine logs between its RecoveryUndo2 and its
+		// ShutDownMark (MacroAbort, UndoInfo/Undo, Rollback), taken
+		// before the rollback empties the sessions.
+		between := endOfRecoveryRecords(sortedSessions(rp.sessions))
 		if _, err := rp.rollbackOpen(); err != nil {
 			return err
 		}
 		for _, s := range rp.sessions {
 			s.macro = nil // half-built macros are aborted (§4.7 step 4)
 		}
-		undo, sd := rp.endPositions()
+		undo, sd := rp.endPositions(between)
 		if rp.lastWasShutdown {
 			// The log ends with a shutdown mark: the engine logs neither a
 			// RecoveryUndo2 nor a second mark, and the databases become
@@ -911,7 +915,7 @@ func (rp *replayer) finish() error {
 			tm = ese.LogTimeOf(rp.opts.Now())
 		}
 		rp.em.emit(Event{Kind: EventEnd, Generation: sd.Generation,
-			Message: fmt.Sprintf("end of redo: the engine would log RecoveryUndo2 at %v and the shutdown mark at %v; databases become consistent there", undo, sd)})
+			Message: fmt.Sprintf("end of redo: the engine would log RecoveryUndo2 at %v, %d rollback record(s), and the shutdown mark at %v; databases become consistent there", undo, len(between), sd)})
 		for _, db := range rp.dbs {
 			if !db.active || db.stopped || db.detached || !db.bound || db.deferred {
 				continue
@@ -932,8 +936,8 @@ func (rp *replayer) finish() error {
 }
 
 // endPositions returns where the engine would log the RecoveryUndo2 and
-// the shutdown mark after the last log.
-func (rp *replayer) endPositions() (undo, shutdown ese.LogPos) {
+// the shutdown mark after the last log, with the records between.
+func (rp *replayer) endPositions(between []endRecord) (undo, shutdown ese.LogPos) {
 	l := rp.lastLog
 	if l == nil {
 		return rp.plan.Start, rp.plan.Start
@@ -942,7 +946,9 @@ func (rp *replayer) endPositions() (undo, shutdown ese.LogPos) {
 	if n, err := ese.ParseLogName(rp.lastLogFile); err == nil && n.Kind == ese.LogNameCurrent {
 		newGen = false
 	}
-	return nextLogPositions(l.End, l.Legacy(), l.Header.FileSectors, uint16(l.Header.DataSectors()), !rp.lastWasShutdown, newGen)
+	t := logTail{End: l.End, Legacy: l.Legacy(), FileSectors: l.Header.FileSectors, HeaderSectors: uint16(l.Header.DataSectors()),
+		SectorSize: int(l.Header.SectorSize), NewGen: newGen}
+	return t.endPositions(!rp.lastWasShutdown, between)
 }
 
 // checkSize refuses a record that would grow a database past
