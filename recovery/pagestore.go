@@ -1,7 +1,7 @@
 package recovery
 
 import (
-	"container/list"
+	"bytes"
 	"fmt"
 	"io"
 	"slices"
@@ -17,6 +17,9 @@ const DefaultCacheBytes = 256 << 20
 // minCachedPages is the smallest cache, whatever the budget: a redo touches
 // at most a handful of pages at once.
 const minCachedPages = 16
+
+// maxRunPages bounds the pages written by one gathered write.
+const maxRunPages = 256
 
 // PageFile is what a PageStore reads and writes: *os.File, or an
 // in-memory file such as github.com/dsnet/golib/memfile.
@@ -40,28 +43,53 @@ type PageStoreStats struct {
 	Reads, Writes int64
 	// Hits counts Get calls served from the cache.
 	Hits int64
+	// ZeroPages counts pages served as zero without a read: pages of the
+	// part of the file the store grew itself, which it has not written.
+	ZeroPages int64
+	// WriteCalls counts the write calls that wrote the Writes pages
+	// (contiguous dirty pages are written together).
+	WriteCalls int64
 }
 
+// cachedPage is one page of the cache, linked into the LRU ring.
 type cachedPage struct {
-	pgno  uint32
-	page  *Page
-	dirty bool
+	pgno       uint32
+	page       *Page
+	dirty      bool
+	prev, next *cachedPage
 }
 
 // PageStore is a bounded cache of database pages over a database file.
 // Page pgno lives at file offset (pgno+1)*pageSize (the first two pages of
 // the file are the two header copies). Pages are read on demand; changed
 // pages are marked with MarkDirty and written back, with fresh checksums,
-// when evicted or by Flush. A PageStore is not safe for concurrent use.
+// when evicted or by Flush; dirty pages that are contiguous in the file are
+// written with one call. A PageStore is not safe for concurrent use.
+//
+// While it is open the store must be the only writer of the file's pages
+// (the two header pages aside): it remembers that the part of the file it
+// grew (Extend, new pages) reads as zero, and serves those pages without
+// reading them.
 type PageStore struct {
 	f        PageFile
+	writev   vectorWriter // nil: one WriteAt per page
 	pageSize int
 	size     int64
 	limit    int
 	resvTags bool
-	lru      *list.List // front = least recently used
-	pages    map[uint32]*list.Element
-	stats    PageStoreStats
+	// zeroFrom is the size of the file when the store opened it: every
+	// page at or past it reads as zero unless the store wrote it
+	// (written).
+	zeroFrom int64
+	written  map[uint32]struct{}
+	// lru is the sentinel of the LRU ring: lru.next is the least recently
+	// used page, lru.prev the most recent.
+	lru   cachedPage
+	pages map[uint32]*cachedPage
+	stats PageStoreStats
+	// run and bufs are scratch space for writes.
+	run  []*cachedPage
+	bufs [][]byte
 }
 
 // NewPageStore opens a page store over f for pages of pageSize bytes.
@@ -84,10 +112,12 @@ func NewPageStore(f PageFile, pageSize int, opt *PageStoreOptions) (*PageStore, 
 	}
 	limit := int(min(o.CacheBytes/int64(pageSize), 1<<30))
 	limit = max(limit, minCachedPages)
-	return &PageStore{
-		f: f, pageSize: pageSize, size: size, limit: limit, resvTags: o.ReservedTagFormat,
-		lru: list.New(), pages: map[uint32]*list.Element{},
-	}, nil
+	s := &PageStore{
+		f: f, writev: vectorWriterOf(f), pageSize: pageSize, size: size, limit: limit, resvTags: o.ReservedTagFormat,
+		zeroFrom: size, written: map[uint32]struct{}{}, pages: map[uint32]*cachedPage{},
+	}
+	s.lru.next, s.lru.prev = &s.lru, &s.lru
+	return s, nil
 }
 
 // PageSize returns the page size.
@@ -112,6 +142,37 @@ func (s *PageStore) Stats() PageStoreStats { return s.stats }
 
 func (s *PageStore) offset(pgno uint32) int64 { return (int64(pgno) + 1) * int64(s.pageSize) }
 
+// unlink takes cp out of the LRU ring.
+func (s *PageStore) unlink(cp *cachedPage) {
+	cp.prev.next, cp.next.prev = cp.next, cp.prev
+	cp.prev, cp.next = nil, nil
+}
+
+// pushBack makes cp the most recently used page.
+func (s *PageStore) pushBack(cp *cachedPage) {
+	cp.prev, cp.next = s.lru.prev, &s.lru
+	s.lru.prev.next = cp
+	s.lru.prev = cp
+}
+
+func (s *PageStore) touch(cp *cachedPage) {
+	if s.lru.prev != cp {
+		s.unlink(cp)
+		s.pushBack(cp)
+	}
+}
+
+// knownZero reports whether page pgno at off reads as zero without
+// reading it: it lies in the part of the file the store grew and the
+// store has not written it.
+func (s *PageStore) knownZero(pgno uint32, off int64) bool {
+	if off < s.zeroFrom {
+		return false
+	}
+	_, w := s.written[pgno]
+	return !w
+}
+
 // Get returns page pgno, from the cache or read from the file. A page past
 // the end of the file gives an error wrapping ese.ErrFileIOBeyondEOF; an
 // all-zero page is returned as it is (see Page.Uninitialized). The Page
@@ -121,20 +182,25 @@ func (s *PageStore) Get(pgno uint32) (*Page, error) {
 	if pgno == 0 {
 		return nil, fmt.Errorf("recovery: page 0 does not exist: %w", ese.ErrDatabaseCorrupted)
 	}
-	if e, ok := s.pages[pgno]; ok {
-		s.lru.MoveToBack(e)
+	if cp, ok := s.pages[pgno]; ok {
+		s.touch(cp)
 		s.stats.Hits++
-		return e.Value.(*cachedPage).page, nil
+		return cp.page, nil
 	}
 	off := s.offset(pgno)
 	if off+int64(s.pageSize) > s.size {
 		return nil, fmt.Errorf("recovery: page %d is beyond the end of the %d-byte database: %w", pgno, s.size, ese.ErrFileIOBeyondEOF)
 	}
-	b, err := bin.ReadAt(s.f, off, s.pageSize)
-	if err == bin.ErrShort {
-		return nil, fmt.Errorf("recovery: page %d is beyond the end of the database: %w", pgno, ese.ErrFileIOBeyondEOF)
+	b := make([]byte, s.pageSize)
+	if s.knownZero(pgno, off) {
+		s.stats.ZeroPages++
+		return s.add(pgno, b, false)
 	}
-	if err != nil {
+	n, err := s.f.ReadAt(b, off)
+	if n < len(b) {
+		if err == nil || err == io.EOF || err == io.ErrUnexpectedEOF {
+			return nil, fmt.Errorf("recovery: page %d is beyond the end of the database: %w", pgno, ese.ErrFileIOBeyondEOF)
+		}
 		return nil, err
 	}
 	s.stats.Reads++
@@ -151,10 +217,10 @@ func (s *PageStore) GetNew(pgno uint32) (*Page, error) {
 	if s.offset(pgno)+int64(s.pageSize) <= s.size {
 		return s.Get(pgno)
 	}
-	if e, ok := s.pages[pgno]; ok {
-		s.lru.MoveToBack(e)
+	if cp, ok := s.pages[pgno]; ok {
+		s.touch(cp)
 		s.stats.Hits++
-		return e.Value.(*cachedPage).page, nil
+		return cp.page, nil
 	}
 	return s.add(pgno, make([]byte, s.pageSize), true)
 }
@@ -165,7 +231,9 @@ func (s *PageStore) add(pgno uint32, b []byte, dirty bool) (*Page, error) {
 		return nil, err
 	}
 	p.ReservedTagFormat = s.resvTags
-	s.pages[pgno] = s.lru.PushBack(&cachedPage{pgno: pgno, page: p, dirty: dirty})
+	cp := &cachedPage{pgno: pgno, page: p, dirty: dirty}
+	s.pages[pgno] = cp
+	s.pushBack(cp)
 	if err := s.evict(); err != nil {
 		return nil, err
 	}
@@ -173,68 +241,133 @@ func (s *PageStore) add(pgno uint32, b []byte, dirty bool) (*Page, error) {
 }
 
 // evict writes back and drops least recently used pages over the limit,
-// never the most recent one.
+// never the most recent one. A dirty victim is written together with the
+// dirty cached pages contiguous with it, which stay cached, clean.
 func (s *PageStore) evict() error {
-	for s.lru.Len() > s.limit {
-		e := s.lru.Front()
-		cp := e.Value.(*cachedPage)
+	for len(s.pages) > s.limit {
+		cp := s.lru.next
 		if cp.dirty {
-			if err := s.write(cp); err != nil {
+			if err := s.writeRuns(s.clusterOf(cp)); err != nil {
 				return err
 			}
 		}
-		s.lru.Remove(e)
+		s.unlink(cp)
 		delete(s.pages, cp.pgno)
 	}
 	return nil
 }
 
+// clusterOf returns cp and the dirty cached pages contiguous with it in
+// the file, in page order, at most maxRunPages.
+func (s *PageStore) clusterOf(cp *cachedPage) []*cachedPage {
+	run := append(s.run[:0], cp)
+	lo := cp.pgno
+	for len(run) < maxRunPages && lo > 1 {
+		q, ok := s.pages[lo-1]
+		if !ok || !q.dirty {
+			break
+		}
+		run = append(run, q)
+		lo--
+	}
+	slices.Reverse(run)
+	for hi := cp.pgno; len(run) < maxRunPages && hi < ^uint32(0); hi++ {
+		q, ok := s.pages[hi+1]
+		if !ok || !q.dirty {
+			break
+		}
+		run = append(run, q)
+	}
+	s.run = run
+	return run
+}
+
 // MarkDirty records that p, page pgno, was changed. A page evicted since it
 // was returned is put back in the cache.
 func (s *PageStore) MarkDirty(pgno uint32, p *Page) error {
-	if e, ok := s.pages[pgno]; ok {
-		cp := e.Value.(*cachedPage)
+	if cp, ok := s.pages[pgno]; ok {
 		if cp.page != p {
 			return fmt.Errorf("recovery: page %d was read again after it was evicted", pgno)
 		}
 		cp.dirty = true
-		s.lru.MoveToBack(e)
+		s.touch(cp)
 		return nil
 	}
-	s.pages[pgno] = s.lru.PushBack(&cachedPage{pgno: pgno, page: p, dirty: true})
+	cp := &cachedPage{pgno: pgno, page: p, dirty: true}
+	s.pages[pgno] = cp
+	s.pushBack(cp)
 	return s.evict()
 }
 
-// write stores a page with fresh checksums. Like the engine, it marks the
-// page as using the XOR+ECC checksum format first.
-func (s *PageStore) write(cp *cachedPage) error {
-	b := cp.page.Bytes()
-	cp.page.SetFlags(cp.page.Flags() | ese.PageNewChecksumFormat)
-	ese.SetPageChecksum(b, cp.pgno)
-	off := s.offset(cp.pgno)
-	if _, err := s.f.WriteAt(b, off); err != nil {
-		return err
+// writeRuns writes dirty pages, sorted by page number, with fresh
+// checksums: each run of contiguous pages with one gathered write when
+// the file supports it. Like the engine, it marks each page as using the
+// XOR+ECC checksum format first.
+func (s *PageStore) writeRuns(cps []*cachedPage) error {
+	for i := 0; i < len(cps); {
+		j := i + 1
+		for j < len(cps) && j-i < maxRunPages && cps[j].pgno == cps[j-1].pgno+1 {
+			j++
+		}
+		if err := s.writeRun(cps[i:j]); err != nil {
+			return err
+		}
+		i = j
 	}
-	s.stats.Writes++
-	s.size = max(s.size, off+int64(len(b)))
-	cp.dirty = false
 	return nil
 }
 
-// Flush writes every dirty page, in page order, and syncs the file when it
-// has a Sync method.
+// writeRun writes pages of consecutive page numbers.
+func (s *PageStore) writeRun(run []*cachedPage) error {
+	bufs := s.bufs[:0]
+	for _, cp := range run {
+		b := cp.page.Bytes()
+		cp.page.SetFlags(cp.page.Flags() | ese.PageNewChecksumFormat)
+		ese.SetPageChecksum(b, cp.pgno)
+		bufs = append(bufs, b)
+	}
+	s.bufs = bufs
+	off := s.offset(run[0].pgno)
+	if len(bufs) > 1 && s.writev != nil {
+		if err := s.writev(bufs, off); err != nil {
+			return err
+		}
+		s.stats.WriteCalls++
+	} else {
+		for i, b := range bufs {
+			if _, err := s.f.WriteAt(b, off+int64(i*s.pageSize)); err != nil {
+				return err
+			}
+			s.stats.WriteCalls++
+		}
+	}
+	clear(s.bufs)
+	for _, cp := range run {
+		cp.dirty = false
+		if s.offset(cp.pgno) >= s.zeroFrom {
+			s.written[cp.pgno] = struct{}{}
+		}
+	}
+	s.stats.Writes += int64(len(run))
+	s.size = max(s.size, off+int64(len(run)*s.pageSize))
+	return nil
+}
+
+// Flush writes every dirty page, in page order (contiguous pages together),
+// and syncs the file when it has a Sync method.
 func (s *PageStore) Flush() error {
-	var dirty []*cachedPage
-	for _, e := range s.pages {
-		if cp := e.Value.(*cachedPage); cp.dirty {
+	dirty := s.run[:0]
+	for _, cp := range s.pages {
+		if cp.dirty {
 			dirty = append(dirty, cp)
 		}
 	}
 	slices.SortFunc(dirty, func(a, b *cachedPage) int { return int(int64(a.pgno) - int64(b.pgno)) })
-	for _, cp := range dirty {
-		if err := s.write(cp); err != nil {
-			return err
-		}
+	err := s.writeRuns(dirty)
+	clear(dirty)
+	s.run = dirty[:0]
+	if err != nil {
+		return err
 	}
 	if sy, ok := s.f.(interface{ Sync() error }); ok {
 		return sy.Sync()
@@ -261,7 +394,20 @@ func (s *PageStore) Extend(pgnoLast uint32) error {
 }
 
 // Uninitialized reports whether the page is all zero (never written).
-func (p *Page) Uninitialized() bool { return bin.IsZero(p.b) }
+func (p *Page) Uninitialized() bool { return isZeroPage(p.b) }
+
+// isZeroPage reports whether b is all zero, comparing 512-byte chunks with
+// a zero block (the runtime's vectorised compare).
+func isZeroPage(b []byte) bool {
+	var zero [512]byte
+	for len(b) >= len(zero) {
+		if !bytes.Equal(b[:len(zero)], zero[:]) {
+			return false
+		}
+		b = b[len(zero):]
+	}
+	return bin.IsZero(b)
+}
 
 // ReservedTagFormat reports whether a database whose header carries this
 // format version and update (DBFILEHDR FormatVersion, FormatUpdateMajor,
