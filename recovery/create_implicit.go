@@ -232,7 +232,7 @@ func BuildImplicitCreate(s *PageStore) (ImplicitCreate, error) {
 	if s.PageSize() < 4096 {
 		// The catalog records do not fit one page of 2 KiB, and the
 		// create's page splits are not modelled.
-		return res, fmt.Errorf("recovery: implicit create of a database of %d-byte pages is not supported: %w", s.PageSize(), ese.ErrInvalidCreateDbVersion)
+		return res, fmt.Errorf("recovery: implicit create of a database of %d-byte pages: %w", s.PageSize(), ErrRedoNotImplemented)
 	}
 	if err := s.Extend(cpgLegacyDatabase); err != nil {
 		return res, err

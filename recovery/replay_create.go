@@ -15,9 +15,11 @@ import (
 // engine creates the file anew and lets the logged operations that follow
 // (ExtendDB, the space and catalog pages, SetDbVersion, CreateDBFinish...)
 // build it. Since 8.4000.3 the create is fully logged (the record's
-// create version is 2.0), so replay alone rebuilds every page; an older
-// CreateDB makes the engine re-run its own create code (version 1.0) or
-// refuse it, and this package refuses it (ErrInvalidCreateDbVersion).
+// create version is 2.0), so replay alone rebuilds every page. An older
+// CreateDB (create version 1.0) makes the engine re-run its own create
+// code with logging off (bitCreateDbImplicitly), which BuildImplicitCreate
+// does here; anything else is refused with ErrInvalidCreateDbVersion, as
+// the engine refuses it (createModeOf).
 
 // ActionCreate is the action of a database created from its CreateDB
 // record (RecoverOptions.CreateMissing); StateMissing its state before.
@@ -56,6 +58,52 @@ func fullyLoggedCreate(r *eselog.CreateDB) bool {
 	return r.HasVersion() && r.Version == createDbVersion && r.UpdateMajor <= createDbUpdateMajor
 }
 
+// createMode is how the engine redoes a CreateDB record.
+type createMode int
+
+const (
+	// createRefused: the engine stops with JET_errInvalidCreateDbVersion.
+	createRefused createMode = iota
+	// createLogged: the create is fully logged; the file starts empty.
+	createLogged
+	// createImplicit: the engine re-runs its create code
+	// (bitCreateDbImplicitly; BuildImplicitCreate).
+	createImplicit
+)
+
+// Log file versions of Windows 7 (ulLGVersionMajor_Win7,
+// ulLGVersionMinor_Win7, ulLGVersionUpdateMajor_Win7): implicit creates
+// from 7.3704 logs older than this are refused.
+const (
+	logVersionMajorWin7       = 7
+	logVersionMinorWin7       = 3704
+	logVersionUpdateMajorWin7 = 15
+)
+
+// createModeOf applies the engine's rule at lrtypCreateDB (logredo.cxx)
+// to a CreateDB record r read from a log file whose header h gives the
+// format version: create version 2 with update 0 or older is fully
+// logged; otherwise the record must carry exactly the implicit create
+// version 1.0 and, when the log is a 7.3704 log, come from one of update
+// 15 (Windows 7) or later, or the engine refuses it (its create code of
+// older versions built different pages). A record without the version
+// block has version 0.0.
+func createModeOf(r *eselog.CreateDB, h *eselog.FileHeader) createMode {
+	var v, u uint16
+	if r.HasVersion() {
+		v, u = r.Version, r.UpdateMajor
+	}
+	switch {
+	case v == createDbVersion && u <= createDbUpdateMajor:
+		return createLogged
+	case v != createDbVersionImplicit || u > createDbUpdateImplicit:
+		return createRefused
+	case h.VersionMajor == logVersionMajorWin7 && h.VersionMinor == logVersionMinorWin7 && h.VersionUpdateMajor < logVersionUpdateMajorWin7:
+		return createRefused
+	}
+	return createImplicit
+}
+
 // createRecord applies a CreateDB record.
 func (rp *replayer) createRecord(r *eselog.CreateDB) error {
 	if rp.hard || rp.dbBySignature(r.SignDb) != nil {
@@ -73,9 +121,13 @@ func (rp *replayer) createRecord(r *eselog.CreateDB) error {
 	}
 	dr := &DatabaseResult{File: logged, Action: ActionCreate, StateBefore: StateMissing, StateAfter: StateMissing}
 	rp.created = append(rp.created, dr)
-	if h := rp.curHeader; h == nil || !fullyLoggedCreate(r) {
+	mode := createRefused
+	if h := rp.curHeader; h != nil {
+		mode = createModeOf(r, h)
+	}
+	if mode == createRefused {
 		v := "unknown"
-		if h != nil {
+		if h := rp.curHeader; h != nil {
 			v = fmt.Sprintf("%d.%d.%d", h.VersionMajor, h.VersionMinor, h.VersionUpdateMajor)
 		}
 		var cv uint16
@@ -84,7 +136,7 @@ func (rp *replayer) createRecord(r *eselog.CreateDB) error {
 			cv, cu = r.Version, r.UpdateMajor
 		}
 		dr.Error = ese.ErrInvalidCreateDbVersion
-		dr.Message = fmt.Sprintf("the CreateDB at %v (log version %s) has create version %d.%d, not the fully logged create of 8.4000.3 and later (2.0): the engine builds such a database with its own create code, which this package does not have, so it cannot be created from the log", r.At, v, cv, cu)
+		dr.Message = fmt.Sprintf("the CreateDB at %v (log version %s) has create version %d.%d: the engine redoes only the fully logged create (2.0) and the implicit create of 1.0 from logs other than 7.3704 before update 15, so it refuses this one", r.At, v, cv, cu)
 		return &RecoverError{Code: dr.Error, File: logged, Msg: dr.Message}
 	}
 	out, tmp, err := rp.createPaths(logged)
@@ -111,10 +163,38 @@ func (rp *replayer) createRecord(r *eselog.CreateDB) error {
 		dr.Message = err.Error()
 		return err
 	}
+	how := "built from the log"
+	if mode == createImplicit {
+		if err := implicitCreateInto(db); err != nil {
+			db.store = nil
+			db.file.Close()
+			os.Remove(tmp)
+			dr.Message = err.Error()
+			return err
+		}
+		how = "built by the engine's legacy create code (create version 1.0), then from the log"
+	}
 	rp.dbs = append(rp.dbs, db)
 	rp.bind(db, r.Dbid, false)
 	rp.em.emit(Event{Kind: EventDatabase, Files: []string{logged, out}, Generation: r.At.Generation,
-		Message: fmt.Sprintf("the log creates the database %s at %v: it is created as %s and built from the log", logged, r.At, out)})
+		Message: fmt.Sprintf("the log creates the database %s at %v: it is created as %s and %s", logged, r.At, out, how)})
+	return nil
+}
+
+// implicitCreateInto builds the pages of an implicit create in the new
+// database db and records the create's last dbtime and object id in its
+// header, as ErrDBCreateDBFinish does (dbtimeDirtied, objidLast).
+func implicitCreateInto(db *dbRun) error {
+	res, err := BuildImplicitCreate(db.store)
+	if err != nil {
+		return err
+	}
+	if err := db.store.Flush(); err != nil {
+		return err
+	}
+	db.hdr.DbTimeDirtied = max(db.hdr.DbTimeDirtied, res.DbTime)
+	db.hdr.LastObjectID = max(db.hdr.LastObjectID, res.ObjidLast)
+	db.note(res.DbTime, res.ObjidLast)
 	return nil
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -278,24 +279,32 @@ func TestCreateRefusesHostileLoggedPath(t *testing.T) {
 	}
 }
 
-// TestCreateRefusesOldLog: a CreateDB whose create version is not the
-// fully logged 2.0 (1.0, the implicit create; none, older logs) stops
-// recovery with -1225 and creates nothing. appdata's two CreateDB records
+// TestCreateRefusesOldLog: a CreateDB that is neither the fully logged
+// create (2.0, update 0 or older) nor the implicit one (1.0) of a log the
+// engine accepts it from stops recovery with -1225 and creates nothing:
+// no version block (0.0), 0.0, 3.0, 2.1, 1.1 from an 8.4000.2 log, and
+// 1.0 from a 7.3704 log before update 15. appdata's two CreateDB records
 // carry 2.0.
 func TestCreateRefusesOldLog(t *testing.T) {
 	for _, tc := range []struct {
-		flags   uint8
-		version uint16
-	}{{0, 0}, {eselog.CreateDBVersionInfo, 1}, {eselog.CreateDBVersionInfo, 3}} {
+		flags            uint8
+		version, update  uint16
+		major, minor, up uint32
+	}{
+		{0, 0, 0, 8, 4000, 2}, {eselog.CreateDBVersionInfo, 0, 0, 8, 4000, 2}, {eselog.CreateDBVersionInfo, 3, 0, 8, 4000, 2},
+		{eselog.CreateDBVersionInfo, 2, 1, 8, 4000, 2}, {eselog.CreateDBVersionInfo, 1, 1, 8, 4000, 2},
+		{eselog.CreateDBVersionInfo, 1, 0, 7, 3704, 14},
+	} {
 		out := t.TempDir()
 		rp := &replayer{ctx: context.Background(), plan: &Plan{}, opts: &RecoverOptions{OutDir: out, CreateMissing: true},
 			em: &emitter{opts: &Options{}}, sessions: map[uint16]*session{},
-			curHeader: &eselog.FileHeader{VersionMajor: 8, VersionMinor: 4000, VersionUpdateMajor: 2, DbPageSize: 8192}}
+			curHeader: &eselog.FileHeader{VersionMajor: tc.major, VersionMinor: tc.minor, VersionUpdateMajor: tc.up, DbPageSize: 8192}}
 		r := &eselog.CreateDB{RecordBase: eselog.RecordBase{Lrtyp: eselog.RecCreateDB, At: ese.LogPos{Generation: 1, Sector: 1}},
-			Dbid: 1, Flags: tc.flags, Version: tc.version, PathBytes: []byte("C:\\x.edb\x00")}
+			Dbid: 1, Flags: tc.flags, Version: tc.version, UpdateMajor: tc.update, PathBytes: []byte("C:\\x.edb\x00")}
 		err := rp.createRecord(r)
-		if !errors.Is(err, ese.ErrInvalidCreateDbVersion) || !strings.Contains(err.Error(), "8.4000.2") {
-			t.Errorf("version %d: error %v, want -1225 naming the log version", tc.version, err)
+		logv := fmt.Sprintf("%d.%d.%d", tc.major, tc.minor, tc.up)
+		if !errors.Is(err, ese.ErrInvalidCreateDbVersion) || !strings.Contains(err.Error(), logv) {
+			t.Errorf("version %d.%d in a %s log: error %v, want -1225 naming the log version", tc.version, tc.update, logv, err)
 		}
 		if ents, _ := os.ReadDir(out); len(ents) != 0 || len(rp.dbs) != 0 {
 			t.Errorf("%d files written", len(ents))
@@ -425,18 +434,24 @@ func TestCreateMissingKeepsGivenDatabase(t *testing.T) {
 	}
 }
 
-// TestCreateRefusesLegacyCreateDB: the second Windows Live Mail set's
-// logs (7.3704.15) begin with the CreateDB of WindowsMail.MSMessageStore
-// at (0x1,9,0x6C); such a create is not fully logged (create version
-// 2.0, 8.4000.3), so with
-// no database file given, recovery with CreateMissing stops with -1225
-// and writes nothing.
-func TestCreateRefusesLegacyCreateDB(t *testing.T) {
+// TestCreateRefusesPreWin7LegacyCreateDB: the engine replays an implicit
+// create (1.0) only from logs of Windows 7 (7.3704.15) or later, since
+// the create code of older versions built other pages. The backup set's
+// log (7.3704.15, its CreateDB at (0x1,1,256)) with its header edited to
+// update 14 (checksum recomputed) and named edb.log: recovery with
+// CreateMissing stops with -1225 naming the log version and writes
+// nothing. The same log unedited creates the database
+// (TestRecoverFolderCreatesLegacyWLM).
+func TestCreateRefusesPreWin7LegacyCreateDB(t *testing.T) {
+	b := bytes.Clone(testcorpus.Read(t, "wlm-danyquenneville-backup/edb00001.log"))
+	if bin.U32(b, 32) != 7 || bin.U32(b, 36) != 3704 || bin.U32(b, 40) != 15 {
+		t.Fatalf("log version %d.%d.%d, want 7.3704.15", bin.U32(b, 32), bin.U32(b, 36), bin.U32(b, 40))
+	}
+	bin.PutU32(b, 40, 14)
+	bin.PutU32(b, 0, ese.HeaderChecksum(b[:4096]))
 	in := t.TempDir()
-	for _, n := range []string{"edb00001.log", "edb.log"} {
-		if err := os.WriteFile(filepath.Join(in, n), testcorpus.Read(t, "wlm-kimberli13/"+n), 0o644); err != nil {
-			t.Fatal(err)
-		}
+	if err := os.WriteFile(filepath.Join(in, "edb.log"), b, 0o644); err != nil {
+		t.Fatal(err)
 	}
 	out := t.TempDir()
 	res, err := RecoverFolder(context.Background(), []string{in}, &RecoverOptions{OutDir: out, CreateMissing: true})
@@ -444,10 +459,41 @@ func TestCreateRefusesLegacyCreateDB(t *testing.T) {
 		t.Fatalf("error %v, want -1225", err)
 	}
 	if res.Error != ese.ErrInvalidCreateDbVersion || len(res.Databases) != 1 || res.Databases[0].Error != ese.ErrInvalidCreateDbVersion ||
-		!strings.Contains(res.Databases[0].Message, "(0x1,9,6C)") || !strings.Contains(res.Databases[0].Message, "7.3704.15") {
+		!strings.Contains(res.Databases[0].Message, "(0x1,1,256)") || !strings.Contains(res.Databases[0].Message, "7.3704.14") ||
+		!strings.Contains(res.Databases[0].Message, "create version 1.0") {
 		t.Errorf("result %v %q", res.Error, res.Message)
 	}
 	if ents, _ := os.ReadDir(out); len(ents) != 0 {
 		t.Errorf("%d files written", len(ents))
+	}
+}
+
+// TestCreateModeOf is the engine's rule at lrtypCreateDB over create
+// versions and log versions.
+func TestCreateModeOf(t *testing.T) {
+	win7 := &eselog.FileHeader{VersionMajor: 7, VersionMinor: 3704, VersionUpdateMajor: 15}
+	vista := &eselog.FileHeader{VersionMajor: 7, VersionMinor: 3704, VersionUpdateMajor: 14}
+	modern := &eselog.FileHeader{VersionMajor: 8, VersionMinor: 4000, VersionUpdateMajor: 2}
+	for _, tc := range []struct {
+		flags           uint8
+		version, update uint16
+		h               *eselog.FileHeader
+		want            createMode
+	}{
+		{eselog.CreateDBVersionInfo, 2, 0, modern, createLogged},
+		{eselog.CreateDBVersionInfo, 2, 0, vista, createLogged},
+		{eselog.CreateDBVersionInfo, 2, 1, modern, createRefused},
+		{eselog.CreateDBVersionInfo, 1, 0, win7, createImplicit},
+		{eselog.CreateDBVersionInfo, 1, 0, modern, createImplicit},
+		{eselog.CreateDBVersionInfo, 1, 0, vista, createRefused},
+		{eselog.CreateDBVersionInfo, 1, 1, win7, createRefused},
+		{eselog.CreateDBVersionInfo, 0, 0, win7, createRefused},
+		{0, 1, 0, win7, createRefused},
+		{eselog.CreateDBVersionInfo, 3, 0, win7, createRefused},
+	} {
+		r := &eselog.CreateDB{Flags: tc.flags, Version: tc.version, UpdateMajor: tc.update}
+		if got := createModeOf(r, tc.h); got != tc.want {
+			t.Errorf("create version %d.%d (flags %#x), log %s: mode %d, want %d", tc.version, tc.update, tc.flags, tc.h.Version(), got, tc.want)
+		}
 	}
 }
