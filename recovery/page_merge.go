@@ -54,8 +54,19 @@ type mergePath struct {
 // still need them after a crash), siblings are relinked and an emptied
 // page is marked Empty; at the levels above, the page pointer to the
 // merged page is deleted or re-keyed. Every page is changed only when its
-// own dbtime test asks for it and ends at dbtime. Empty-tree and page-move
-// merges give an error wrapping ErrRedoNotImplemented.
+// own dbtime test asks for it and ends at dbtime.
+//
+// The engine logs only these five merge types in a Merge record (ErrLGMerge
+// asserts the type is neither none nor page move). The other two values of
+// its MERGETYPE enum never reach a Merge record: a tree emptied by a merge
+// (mergetypeEmptyTree, 4: a leaf root's last page) is logged by
+// ErrBTIMergeEmptyTree as an EmptyTree record (48), and a page move
+// (mergetypePageMove, 7) as a PageMove record (65); both are redone through
+// their own records (redoEmptyTree, RedoPageMove). A leaf level carrying
+// type 4, 7 or any other value is therefore ese.ErrLogCorrupted, and no
+// page is changed: the engine's redo has no branch for it
+// (ErrLGIRedoMergeStructures picks no destination page, and
+// BTIPerformOneMerge would move nodes nowhere).
 func RedoMerge(s PageAccess, levels []MergeLevel, dbtime uint64, mayContainFutureData bool) (RedoResult, error) {
 	var res RedoResult
 	if len(levels) == 0 {
@@ -64,8 +75,14 @@ func RedoMerge(s PageAccess, levels []MergeLevel, dbtime uint64, mayContainFutur
 	leaf := levels[len(levels)-1]
 	switch leaf.Type {
 	case eselog.MergeTypeEmptyPage, eselog.MergeTypeFullRight, eselog.MergeTypePartialRight, eselog.MergeTypeFullLeft, eselog.MergeTypePartialLeft:
+	case eselog.MergeTypeEmptyTree:
+		return res, ese.NewFormatError("Merge record", -1, ese.ErrLogCorrupted,
+			"merge of page %d has type %d (empty tree), which the engine logs as an EmptyTree record, never as a Merge", leaf.Pgno, leaf.Type)
+	case eselog.MergeTypePageMove:
+		return res, ese.NewFormatError("Merge record", -1, ese.ErrLogCorrupted,
+			"merge of page %d has type %d (page move), which the engine logs as a PageMove record, never as a Merge", leaf.Pgno, leaf.Type)
 	default:
-		return res, fmt.Errorf("%w: merge type %d", ErrRedoNotImplemented, leaf.Type)
+		return res, ese.NewFormatError("Merge record", -1, ese.ErrLogCorrupted, "merge of page %d has type %d, not a merge type", leaf.Pgno, leaf.Type)
 	}
 	paths := make([]*mergePath, len(levels))
 	for i, lv := range levels {

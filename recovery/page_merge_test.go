@@ -3,6 +3,7 @@ package recovery
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"testing"
 
 	"github.com/dsnet/golib/memfile"
@@ -193,4 +194,48 @@ func findSiblingPair(s *PageStore, ok func(l, r *Page) bool) siblingPair {
 		}
 	}
 	return siblingPair{}
+}
+
+// TestMergeTypesNeverLogged gives RedoMerge the full-right merge of
+// TestRedoFullRightMergeOnRealPages with the leaf's type replaced by the
+// MERGETYPE values the engine never writes into a Merge record: 4 (empty
+// tree: logged as an EmptyTree record by ErrBTIMergeEmptyTree), 7 (page
+// move: logged as a PageMove record; ErrLGMerge asserts it away), 0 (none)
+// and 8. Each is ese.ErrLogCorrupted, and no page of large.edb changes.
+func TestMergeTypesNeverLogged(t *testing.T) {
+	const ps = 32768
+	raw := testcorpus.Read(t, "dissect-esedb-testdbs/large.edb")
+	db := memfile.New(append([]byte{}, raw...))
+	s, err := NewPageStore(db, ps, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pair := findSiblingPair(s, func(l, r *Page) bool {
+		return l.PrevPage() != 0 && l.Lines() >= 3 && (ps-l.HeaderSize())-l.FreeBytes()+64 < r.FreeBytes()
+	})
+	if pair.L == 0 {
+		t.Skip("no mergeable sibling pair in large.edb")
+	}
+	parent, _ := s.Get(pair.Parent)
+	l, _ := s.Get(pair.L)
+	r, _ := s.Get(pair.R)
+	left, _ := s.Get(l.PrevPage())
+	dbt := max(parent.DbTime(), l.DbTime(), r.DbTime(), left.DbTime()) + 5
+	for _, typ := range []int{eselog.MergeTypeEmptyTree, eselog.MergeTypePageMove, 0, 8} {
+		levels := []MergeLevel{
+			{Pgno: pair.Parent, DbTimeBefore: parent.DbTime(), ILine: pair.Line, Flags: eselog.MergeDeleteNode},
+			{Pgno: pair.L, DbTimeBefore: l.DbTime(), PgnoRight: pair.R, DbTimeRightBefore: r.DbTime(), PgnoLeft: l.PrevPage(),
+				DbTimeLeftBefore: left.DbTime(), DbTimeParentBefore: parent.DbTime(), Flags: eselog.MergeEmptyPage, Type: typ},
+		}
+		res, err := RedoMerge(s, levels, dbt, false)
+		if !errors.Is(err, ese.ErrLogCorrupted) || len(res.Pages) != 0 {
+			t.Errorf("merge type %d: %v, pages %v", typ, err, res.Pages)
+		}
+	}
+	if err := s.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(db.Bytes(), raw) {
+		t.Error("the database changed")
+	}
 }

@@ -15,14 +15,22 @@ import (
 // page) keeps its header and data at the start; its last 4×(tag count)
 // bytes are the tag array, which moves to the end of the page, and the
 // header's free-byte count grows by the bytes added (CPAGE::RehydratePage;
-// the gap is zero). An Xpress-compressed image (eselog.PreimageXpress) is
-// decompressed first; compression schemes other than Xpress give an error
-// wrapping ErrRedoNotImplemented. An image that cannot be a page of this
-// size is ese.ErrLogCorrupted.
+// the gap is zero). A compressed image (eselog.PreimageXpress: compressed
+// by ErrPKCompressData, whichever scheme it chose) is decompressed first:
+// the Xpress scheme (first byte 0x18) and LZ4 (first byte 0x38, a u16
+// size, one LZ4 block) are decoded; Xpress9 and Xpress10 (0x28, 0x30) give
+// an error wrapping ErrRedoNotImplemented. An image that cannot be a page
+// of this size is ese.ErrLogCorrupted.
 func RehydratePreImage(img []byte, flags uint32, pageSize int) ([]byte, error) {
 	if flags&eselog.PreimageXpress != 0 {
-		// Xpress first, then rehydration (ErrLGIDecompressPreimage).
-		d, err := decompressESE(img, pageSize)
+		// Decompression first, then rehydration (ErrLGIDecompressPreimage).
+		var d []byte
+		var err error
+		if len(img) > 0 && img[0]>>3 == compressLZ4 {
+			d, err = decompressLZ4ESE(img, pageSize)
+		} else {
+			d, err = decompressESE(img, pageSize)
+		}
 		if err != nil {
 			return nil, fmt.Errorf("recovery: page pre-image: %w", err)
 		}

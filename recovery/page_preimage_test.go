@@ -35,8 +35,8 @@ func dehydrate(t *testing.T, b []byte) []byte {
 // (ErrLGRIRedoInitializeSplit, ErrReplacePageImage): with the dehydrated
 // pre-image the rebuilt new page is byte-identical to the first one and
 // no other page is written; without it the error is
-// JET_errDatabaseBufferDependenciesCorrupted; a pre-image compressed with
-// a scheme other than Xpress is not supported yet.
+// JET_errDatabaseBufferDependenciesCorrupted; an LZ4-compressed pre-image
+// works like the plain one; an Xpress9 one is not supported yet.
 func TestSplitFromPreImage(t *testing.T) {
 	const ps = 32768
 	raw := testcorpus.Read(t, "dissect-esedb-testdbs/large.edb")
@@ -98,12 +98,25 @@ func TestSplitFromPreImage(t *testing.T) {
 		t.Fatalf("dehydrated image is %d bytes", len(img))
 	}
 	withPre := append([]SplitLevel{}, levels...)
-	// A pre-image compressed with a scheme other than Xpress (here LZ4,
-	// scheme 7) is not decoded.
-	withPre[1].HasPreImage, withPre[1].PreImage, withPre[1].PreImageFlags = true, []byte{7 << 3, 0, 0x80, 1, 2, 3}, eselog.PreimageXpress
+	// A pre-image compressed with Xpress9 (scheme 5: a 5-byte header with
+	// a checksum, then an Xpress9 stream) is not decoded.
+	withPre[1].HasPreImage, withPre[1].PreImage, withPre[1].PreImageFlags = true, []byte{5 << 3, 0, 0, 0, 0, 1, 2, 3}, eselog.PreimageXpress
 	if _, err := RedoSplit(s, withPre, op, dbt, true); !errors.Is(err, ErrRedoNotImplemented) {
-		t.Errorf("LZ4 pre-image: %v", err)
+		t.Errorf("Xpress9 pre-image: %v", err)
 	}
+	// The same dehydrated image compressed with LZ4 (scheme 7) redoes the
+	// split like the plain one below.
+	withPre[1].PreImage, withPre[1].PreImageFlags = lz4Compress(img), eselog.PreimageXpress|eselog.PreimageDehydrated
+	if _, err := RedoSplit(s, withPre, op, dbt, true); err != nil {
+		t.Fatalf("LZ4 pre-image: %v", err)
+	}
+	if err := s.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if p, _ := s.Get(pgnoNew); !bytes.Equal(p.Bytes(), snap[pgnoNew]) {
+		t.Error("the new page rebuilt from the LZ4 pre-image differs from the first redo")
+	}
+	lose()
 	withPre[1].PreImage = img
 	withPre[1].PreImageFlags = eselog.PreimageDehydrated
 	res, err := RedoSplit(s, withPre, op, dbt, true)
