@@ -218,6 +218,27 @@ func TestRecoverFolderCreatesLegacyWLM(t *testing.T) {
 			}
 			c := comparePages(t, got, testcorpus.Read(t, tc.set+"/"+tc.real), ps, cpgLegacyDatabase)
 			checkComparison(t, c, pageComparison{equal: tc.used})
+			checkLaidOutAlike(t, got, testcorpus.Read(t, tc.set+"/"+tc.real), ps, tc.used)
 		})
+	}
+}
+
+// checkLaidOutAlike fails the test for each page of pgnos that is not
+// laid out exactly as the real page (pageDiff's identical: the same
+// first free byte, data area bytes and tag offsets, not only the same
+// nodes). The catalog pages of the implicit create, and the logged
+// changes over them, come out byte for byte like the engine's, checksums
+// aside.
+func checkLaidOutAlike(t *testing.T, got, real []byte, ps int, pgnos []uint32) {
+	t.Helper()
+	for _, pg := range pgnos {
+		off := int(pg+1) * ps
+		if off+ps > len(got) || off+ps > len(real) {
+			t.Errorf("page %d: missing", pg)
+			continue
+		}
+		if d, identical := pageDiff(bytes.Clone(got[off:off+ps]), bytes.Clone(real[off:off+ps])); d != "" || !identical {
+			t.Errorf("page %d: not laid out as the real page (%s)", pg, d)
+		}
 	}
 }

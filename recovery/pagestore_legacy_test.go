@@ -271,7 +271,8 @@ func pageDbTimes(b []byte, ps int, pgnos []uint32) map[uint32]uint64 {
 // catalog pages (each finds the dbtime it expects before it), and the two
 // tables the log creates (33-36: CreateSingleExtentFDP and
 // SetExternalHeader). Every used page of the result equals the copy at
-// the same dbtime: the copy was taken after the last record of the log.
+// the same dbtime (the copy was taken after the last record of the log),
+// laid out byte for byte as the engine left it, checksums aside.
 func TestRebuildLegacyWLMBackupFromLog(t *testing.T) {
 	const ps = 8192
 	real := testcorpus.Read(t, "wlm-danyquenneville-backup/WindowsMail.MSMessageStore")
@@ -295,6 +296,7 @@ func TestRebuildLegacyWLMBackupFromLog(t *testing.T) {
 	}
 	want := pageComparison{equal: []uint32{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 24, 25, 26, 33, 34, 35, 36}}
 	checkComparison(t, c, want)
+	checkLaidOutAlike(t, r.db.Bytes(), real, ps, want.equal)
 	wantTimes := map[uint32]uint64{1: 0x6, 2: 0x6, 3: 0xfb, 4: 0x10e, 5: 0xd, 6: 0x1c, 7: 0x10f, 8: 0x1b, 9: 0x1b,
 		10: 0xff, 11: 0x22, 12: 0x22, 24: 0x110, 25: 0x14, 26: 0x14, 33: 0xf5, 34: 0xf7, 35: 0x10b, 36: 0x10d}
 	if got := pageDbTimes(r.db.Bytes(), ps, c.equal); !maps.Equal(got, wantTimes) {
@@ -319,8 +321,9 @@ func TestRebuildLegacyWLMBackupFromLog(t *testing.T) {
 // that split the catalog and its shadow (13, 14, 27, 28 split off 4 and
 // 24), and the tables the logs create (33-39, 42, 43: seven
 // CreateSingleExtentFDP, a ConvertFDP2, two SetExternalHeader). Every
-// used page equals the database at the same dbtime; no page differs by
-// time, as the database is clean at the end of generation 2.
+// used page equals the database at the same dbtime, laid out byte for
+// byte alike; no page differs by time, as the database is clean at the
+// end of generation 2.
 func TestRebuildLegacyWLMStoreFromLogs(t *testing.T) {
 	const ps = 8192
 	real := testcorpus.Read(t, "wlm-kimberli13/WindowsMail.MSMessageStore")
@@ -340,6 +343,7 @@ func TestRebuildLegacyWLMStoreFromLogs(t *testing.T) {
 	want := pageComparison{equal: []uint32{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 24, 25, 26, 27, 28,
 		33, 34, 35, 36, 37, 38, 39, 42, 43}}
 	checkComparison(t, c, want)
+	checkLaidOutAlike(t, r.db.Bytes(), real, ps, want.equal)
 	wantTimes := map[uint32]uint64{1: 0x6, 2: 0x6, 3: 0x133, 4: 0x182, 5: 0xd, 6: 0x180, 7: 0x1ac, 8: 0x1b, 9: 0x1b,
 		10: 0x137, 11: 0x22, 12: 0x22, 13: 0x1a5, 14: 0x1ab, 24: 0x186, 25: 0x14, 26: 0x184, 27: 0x1a7, 28: 0x1ad,
 		33: 0xf5, 34: 0xf7, 35: 0x10b, 36: 0x10d, 37: 0x1ae, 38: 0x12b, 39: 0x12d, 42: 0x1af, 43: 0x135}
