@@ -3,6 +3,7 @@ package recovery
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/esekit/esekit/ese"
 	"github.com/esekit/esekit/eselog"
+	"github.com/esekit/esekit/internal/bin"
 	"github.com/esekit/esekit/internal/testcorpus"
 )
 
@@ -240,5 +242,100 @@ func checkLaidOutAlike(t *testing.T, got, real []byte, ps int, pgnos []uint32) {
 		if d, identical := pageDiff(bytes.Clone(got[off:off+ps]), bytes.Clone(real[off:off+ps])); d != "" || !identical {
 			t.Errorf("page %d: not laid out as the real page (%s)", pg, d)
 		}
+	}
+}
+
+// TestImplicitCreatePageSizes: the legacy create code is the same for
+// every page size; built with 4, 16 and 32 KiB pages, every page is well
+// formed, the dbtimes and object ids are those of the 8 KiB build, and
+// every page holds the same lines (keys and data) as its 8 KiB
+// counterpart. 2 KiB pages, where the catalog would need page splits,
+// are refused.
+func TestImplicitCreatePageSizes(t *testing.T) {
+	ref, refRes := buildImplicit(t, 8192)
+	lines := func(b []byte, ps int, pg uint32) (uint64, ese.PageFlags, [][2][]byte) {
+		t.Helper()
+		off := int(pg+1) * ps
+		p, err := NewPage(bytes.Clone(b[off : off+ps]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := p.Check(); err != nil {
+			t.Fatalf("%d-byte page %d: %v", ps, pg, err)
+		}
+		var out [][2][]byte
+		for i := 0; i < p.Lines(); i++ {
+			k, err := p.Key(i)
+			if err != nil {
+				t.Fatal(err)
+			}
+			n, err := p.Node(i)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, [2][]byte{k, bytes.Clone(n.Data)})
+		}
+		h, _ := p.ExternalHeader()
+		out = append(out, [2][]byte{bytes.Clone(h), nil})
+		return p.DbTime(), p.Flags() &^ (ese.PageFlushTypeMask | ese.PageNewChecksumFormat), out
+	}
+	for _, ps := range []int{4096, 16384, 32768} {
+		b, res := buildImplicit(t, ps)
+		if res.DbTime != refRes.DbTime || res.ObjidLast != refRes.ObjidLast || !slices.Equal(res.Pages, refRes.Pages) {
+			t.Errorf("%d-byte pages: %+v, want %+v", ps, res, refRes)
+		}
+		for _, pg := range res.Pages {
+			gt, gf, gl := lines(b, ps, pg)
+			wt, wf, wl := lines(ref, 8192, pg)
+			if gt != wt || gf != wf || !slices.EqualFunc(gl, wl, func(a, b [2][]byte) bool {
+				return bytes.Equal(a[0], b[0]) && bytes.Equal(a[1], b[1])
+			}) {
+				t.Errorf("%d-byte page %d: dbtime %#x flags %#x, %d lines; 8 KiB: %#x %#x %d", ps, pg, gt, gf, len(gl), wt, wf, len(wl))
+			}
+			if ps > smallPageLimit && bin.U32(b, int(pg+1)*ps+pgLargePgno) != pg {
+				t.Errorf("%d-byte page %d: page number field %d", ps, pg, bin.U32(b, int(pg+1)*ps+pgLargePgno))
+			}
+		}
+	}
+	s, err := NewPageStore(memfile.New(make([]byte, 2*2048)), 2048, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := BuildImplicitCreate(s); !errors.Is(err, ErrRedoNotImplemented) {
+		t.Errorf("2 KiB pages: %v, want ErrRedoNotImplemented", err)
+	}
+}
+
+// TestEncodeCatalogRecordRefuses: columns outside the legacy catalog,
+// fixed values of the wrong size, over-long variable values, tagged
+// columns and records without a fixed column are errors.
+func TestEncodeCatalogRecordRefuses(t *testing.T) {
+	for name, vals := range map[string]map[uint16][]byte{
+		"unknown column":  {msoObjidTable: le32(2), 12: le32(0)},
+		"short fixed":     {msoObjidTable: {2}},
+		"long variable":   {msoObjidTable: le32(2), msoName: make([]byte, 256)},
+		"tagged":          {msoObjidTable: le32(2), 256: {1}},
+		"no fixed column": {msoName: []byte("x")},
+	} {
+		if _, err := encodeCatalogRecord(vals); err == nil {
+			t.Errorf("%s: no error", name)
+		}
+	}
+	// The record of the catalog's own table record: 8 fixed columns all
+	// set (bitmap 0), one variable column (Name).
+	rec, err := catalogTable(2, catalogName, 4, cpgCatalogInitial).entry()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []byte{8, 0x80, 0x20, 0, 2, 0, 0, 0, 1, 0, 2, 0, 0, 0, 4, 0, 0, 0, 80, 0, 0, 0, 0, 0, 0, 0xc0, 20, 0, 0, 0, 0xff, 0, 11, 0}
+	want = append(want, catalogName...)
+	if !bytes.Equal(rec.record, want) {
+		t.Errorf("MSysObjects record % x, want % x", rec.record, want)
+	}
+	if want := []byte{0x7f, 0x80, 0, 0, 2, 0x7f, 0x80, 1, 0x7f, 0x80, 0, 0, 2}; !bytes.Equal(rec.primary, want) {
+		t.Errorf("primary key % x, want % x", rec.primary, want)
+	}
+	if want := append(append([]byte{0x7f, 0xff, 0x7f}, "MSYSOBJECTS"...), 0); !bytes.Equal(rec.root, want) {
+		t.Errorf("RootObjects key % x, want % x", rec.root, want)
 	}
 }
