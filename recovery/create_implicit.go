@@ -83,6 +83,17 @@ type ImplicitCreate struct {
 	CatalogRecords int
 }
 
+// ImplicitCreateOptions are the CreateDB options that change what the
+// implicit create builds.
+type ImplicitCreateOptions struct {
+	// ShadowingOff is JET_bitDbShadowingOff in the CreateDB grbit: the
+	// database header then says shadowing is disabled, and the catalog
+	// records are not copied into MSysObjectsShadow (ErrCATInsert checks
+	// FShadowingOff, read from the header); the shadow table and its own
+	// catalog records are created all the same.
+	ShadowingOff bool
+}
+
 // implicitBuilder runs the create steps over a page store.
 type implicitBuilder struct {
 	s      *PageStore
@@ -225,8 +236,12 @@ func (b *implicitBuilder) insert(pgno uint32, key, data []byte) error {
 // Name (7, object 4) and RootObjects (10, object 5) indexes of
 // MSysObjects; and the 56 catalog records of the two tables (table,
 // columns and Id index of each, then the Name and RootObjects indexes),
-// each inserted into MSysObjects, its secondary indexes and the shadow.
-func BuildImplicitCreate(s *PageStore) (ImplicitCreate, error) {
+// each inserted into MSysObjects, its secondary indexes and (unless
+// opt.ShadowingOff) the shadow. opt may be nil.
+func BuildImplicitCreate(s *PageStore, opt *ImplicitCreateOptions) (ImplicitCreate, error) {
+	if opt == nil {
+		opt = &ImplicitCreateOptions{}
+	}
 	b := &implicitBuilder{s: s, pages: map[uint32]bool{}}
 	var res ImplicitCreate
 	if s.PageSize() < 4096 {
@@ -298,6 +313,9 @@ func BuildImplicitCreate(s *PageStore) (ImplicitCreate, error) {
 		}
 		if err := b.insert(nameIdx, e.name, e.primary); err != nil {
 			return res, err
+		}
+		if opt.ShadowingOff {
+			continue
 		}
 		if err := b.insert(shadow, e.primary, e.record); err != nil {
 			return res, err

@@ -21,12 +21,18 @@ import (
 // pages and returns the file's bytes.
 func buildImplicit(t *testing.T, ps int) ([]byte, ImplicitCreate) {
 	t.Helper()
+	return buildImplicitWith(t, ps, nil)
+}
+
+// buildImplicitWith is buildImplicit with options.
+func buildImplicitWith(t *testing.T, ps int, opt *ImplicitCreateOptions) ([]byte, ImplicitCreate) {
+	t.Helper()
 	f := memfile.New(make([]byte, 2*ps))
 	s, err := NewPageStore(f, ps, &PageStoreOptions{CacheBytes: 8 * int64(ps)})
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := BuildImplicitCreate(s)
+	res, err := BuildImplicitCreate(s, opt)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -301,7 +307,7 @@ func TestImplicitCreatePageSizes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := BuildImplicitCreate(s); !errors.Is(err, ErrRedoNotImplemented) {
+	if _, err := BuildImplicitCreate(s, nil); !errors.Is(err, ErrRedoNotImplemented) {
 		t.Errorf("2 KiB pages: %v, want ErrRedoNotImplemented", err)
 	}
 }
@@ -337,5 +343,36 @@ func TestEncodeCatalogRecordRefuses(t *testing.T) {
 	}
 	if want := append(append([]byte{0x7f, 0xff, 0x7f}, "MSYSOBJECTS"...), 0); !bytes.Equal(rec.root, want) {
 		t.Errorf("RootObjects key % x, want % x", rec.root, want)
+	}
+}
+
+// TestImplicitCreateShadowingOff: with JET_bitDbShadowingOff in the
+// CreateDB, the catalog records are not copied into MSysObjectsShadow, so
+// the create ends 56 dbtimes earlier (0x94), the shadow's root keeps only
+// its space header at the dbtime of its creation (0x14), and every other
+// page is as with shadowing on (the shadow's own catalog records are
+// still written to MSysObjects).
+func TestImplicitCreateShadowingOff(t *testing.T) {
+	const ps = 8192
+	on, onRes := buildImplicit(t, ps)
+	off, offRes := buildImplicitWith(t, ps, &ImplicitCreateOptions{ShadowingOff: true})
+	if offRes.DbTime != 0x94 || offRes.CatalogRecords != 56 || !slices.Equal(offRes.Pages, onRes.Pages) {
+		t.Errorf("shadowing off: %+v", offRes)
+	}
+	pg := func(b []byte, pgno uint32) *Page {
+		p, err := NewPage(bytes.Clone(b[int(pgno+1)*ps : int(pgno+2)*ps]))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	if p := pg(off, 24); p.Lines() != 0 || p.DbTime() != 0x14 {
+		t.Errorf("shadow root: %d lines, dbtime %#x; want 0 and 0x14", p.Lines(), p.DbTime())
+	}
+	if p := pg(on, 24); p.Lines() != 56 || p.DbTime() != 0xcc {
+		t.Errorf("shadow root with shadowing on: %d lines, dbtime %#x; want 56 and 0xcc", p.Lines(), p.DbTime())
+	}
+	if p, q := pg(off, 4), pg(on, 4); p.Lines() != 56 || q.Lines() != 56 {
+		t.Errorf("catalog root: %d and %d lines, want 56", p.Lines(), q.Lines())
 	}
 }

@@ -110,7 +110,7 @@ func replayFromCreation(t *testing.T, logs []string, dbid uint8, pageSize int, c
 						t.Fatal(err)
 					}
 					if implicitCreate(r) {
-						res, err := BuildImplicitCreate(s)
+						res, err := BuildImplicitCreate(s, &ImplicitCreateOptions{ShadowingOff: r.Grbit&createShadowingOff != 0})
 						if err != nil {
 							t.Fatal(err)
 						}

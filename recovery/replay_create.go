@@ -165,7 +165,7 @@ func (rp *replayer) createRecord(r *eselog.CreateDB) error {
 	}
 	how := "built from the log"
 	if mode == createImplicit {
-		if err := implicitCreateInto(db); err != nil {
+		if err := implicitCreateInto(db, &ImplicitCreateOptions{ShadowingOff: r.Grbit&createShadowingOff != 0}); err != nil {
 			db.store = nil
 			db.file.Close()
 			os.Remove(tmp)
@@ -184,8 +184,8 @@ func (rp *replayer) createRecord(r *eselog.CreateDB) error {
 // implicitCreateInto builds the pages of an implicit create in the new
 // database db and records the create's last dbtime and object id in its
 // header, as ErrDBCreateDBFinish does (dbtimeDirtied, objidLast).
-func implicitCreateInto(db *dbRun) error {
-	res, err := BuildImplicitCreate(db.store)
+func implicitCreateInto(db *dbRun, opt *ImplicitCreateOptions) error {
+	res, err := BuildImplicitCreate(db.store, opt)
 	if err != nil {
 		return err
 	}
