@@ -63,8 +63,8 @@ type cachedPage struct {
 // Page pgno lives at file offset (pgno+1)*pageSize (the first two pages of
 // the file are the two header copies). Pages are read on demand; changed
 // pages are marked with MarkDirty and written back, with fresh checksums,
-// when evicted or by Flush; dirty pages that are contiguous in the file are
-// written with one call. A PageStore is not safe for concurrent use.
+// when evicted or by Flush, which writes dirty pages that are contiguous
+// in the file with one call. A PageStore is not safe for concurrent use.
 //
 // While it is open the store must be the only writer of the file's pages
 // (the two header pages aside): it remembers that the part of the file it
@@ -241,13 +241,18 @@ func (s *PageStore) add(pgno uint32, b []byte, dirty bool) (*Page, error) {
 }
 
 // evict writes back and drops least recently used pages over the limit,
-// never the most recent one. A dirty victim is written together with the
-// dirty cached pages contiguous with it, which stay cached, clean.
+// never the most recent one. (Writing the dirty neighbours of a victim
+// with it, as one gathered write, was measured: on appdata/edb.log with a
+// 16-page cache it wrote 137 pages in 45 calls instead of 107 in 102, and
+// the extra checksums and copies cost more CPU than the calls saved.)
 func (s *PageStore) evict() error {
 	for len(s.pages) > s.limit {
 		cp := s.lru.next
 		if cp.dirty {
-			if err := s.writeRuns(s.clusterOf(cp)); err != nil {
+			s.run = append(s.run[:0], cp)
+			err := s.writeRun(s.run)
+			s.run[0] = nil
+			if err != nil {
 				return err
 			}
 		}
@@ -255,31 +260,6 @@ func (s *PageStore) evict() error {
 		delete(s.pages, cp.pgno)
 	}
 	return nil
-}
-
-// clusterOf returns cp and the dirty cached pages contiguous with it in
-// the file, in page order, at most maxRunPages.
-func (s *PageStore) clusterOf(cp *cachedPage) []*cachedPage {
-	run := append(s.run[:0], cp)
-	lo := cp.pgno
-	for len(run) < maxRunPages && lo > 1 {
-		q, ok := s.pages[lo-1]
-		if !ok || !q.dirty {
-			break
-		}
-		run = append(run, q)
-		lo--
-	}
-	slices.Reverse(run)
-	for hi := cp.pgno; len(run) < maxRunPages && hi < ^uint32(0); hi++ {
-		q, ok := s.pages[hi+1]
-		if !ok || !q.dirty {
-			break
-		}
-		run = append(run, q)
-	}
-	s.run = run
-	return run
 }
 
 // MarkDirty records that p, page pgno, was changed. A page evicted since it

@@ -402,7 +402,7 @@ func (rp *replayer) prepare(pd *PlanDatabase, dr *DatabaseResult, hard hardSetup
 	if err != nil {
 		return nil, err
 	}
-	if _, err := io.Copy(f, io.NewSectionReader(src, 0, size)); err != nil {
+	if err := copyDatabase(f, src, size, closer != nil); err != nil {
 		return nil, fmt.Errorf("recovery: copying %s: %w", pd.File, err)
 	}
 	// The working header is a copy: replay changes it, and it is written
