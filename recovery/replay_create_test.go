@@ -497,3 +497,38 @@ func TestCreateModeOf(t *testing.T) {
 		}
 	}
 }
+
+// TestCreateDefaultPageSize: a log header whose database page size is 0
+// (logs before the field was filled) means 4 KiB pages; the created file
+// gets 4 KiB headers, and an implicit create in it builds its 256 pages.
+func TestCreateDefaultPageSize(t *testing.T) {
+	for _, version := range []uint16{2, 1} {
+		out := t.TempDir()
+		rp := &replayer{ctx: context.Background(), plan: &Plan{}, opts: &RecoverOptions{OutDir: out, CreateMissing: true},
+			em: &emitter{opts: &Options{}}, sessions: map[uint16]*session{},
+			curHeader: &eselog.FileHeader{VersionMajor: 7, VersionMinor: 3704, VersionUpdateMajor: 15}}
+		r := &eselog.CreateDB{RecordBase: eselog.RecordBase{Lrtyp: eselog.RecCreateDB, At: ese.LogPos{Generation: 1, Sector: 1}},
+			Dbid: 1, Flags: eselog.CreateDBVersionInfo, Version: version, PathBytes: []byte("C:\\x.edb\x00")}
+		if err := rp.createRecord(r); err != nil {
+			t.Fatalf("create version %d: %v", version, err)
+		}
+		if len(rp.dbs) != 1 || rp.dbs[0].pageSize != 4096 {
+			t.Fatalf("create version %d: %d databases", version, len(rp.dbs))
+		}
+		db := rp.dbs[0]
+		want := int64(2 * 4096)
+		if version == 1 {
+			want = (cpgLegacyDatabase + 2) * 4096
+			if db.hdr.DbTimeDirtied != 0xcc || db.hdr.LastObjectID != 5 {
+				t.Errorf("implicit create: header dbtime %#x objid %d, want 0xcc and 5", db.hdr.DbTimeDirtied, db.hdr.LastObjectID)
+			}
+		}
+		if err := db.store.Flush(); err != nil {
+			t.Fatal(err)
+		}
+		if st, err := db.file.Stat(); err != nil || st.Size() != want {
+			t.Errorf("create version %d: file of %v bytes (%v), want %d", version, st.Size(), err, want)
+		}
+		db.file.Close()
+	}
+}
