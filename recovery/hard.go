@@ -1,7 +1,6 @@
 package recovery
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -13,6 +12,7 @@ import (
 
 	"github.com/esekit/esekit/ese"
 	"github.com/esekit/esekit/esepatch"
+	"github.com/esekit/esekit/internal/bin"
 	"github.com/esekit/esekit/rip"
 )
 
@@ -34,11 +34,13 @@ type RestoreOptions struct {
 // Restore replays a hard-recovery plan (PlanHard, seed 002, LOGSTREAM.md
 // §4.8) into copies of the restored databases: for each database the
 // backup trailer is merged into the header (esepatch.MergeTrailer) and
-// the trailer page zeroed; the page images of its patch file replace the
-// database pages they are newer than; then the logs are replayed as in
-// Recover (patch data only matters for the logs of the full backup, which
-// come first), and each database is left clean with its current-backup
-// information cleared. Finally the Restore in Progress key, when given, is
+// the trailer page zeroed; the page images of its patch file are used as
+// the engines that wrote them used them (patch_apply.go): an image stands
+// in for the new page of a split whose split page is already newer and
+// whose new page is older than the split, and no other image is used;
+// then the logs are replayed as in Recover (patch data only matters for
+// the logs of the full backup, which come first), and each database is
+// left clean with its current-backup information cleared. Finally the Restore in Progress key, when given, is
 // marked recovered (01) and written to the output folder.
 func Restore(ctx context.Context, plan *Plan, opts *RestoreOptions) (*RecoverResult, error) {
 	if plan != nil && plan.Mode != ModeHard {
@@ -97,7 +99,9 @@ func writeFileAtomic(p string, b []byte) error {
 
 // hardSetupDB does what the engine does to a restored database before
 // replay: merge the backup trailer (ErrDBIUpdateHeaderFromTrailer) and
-// zero it, then put the patch file's page images in place of older pages.
+// zero it; index the patch file's page images (growing the file for an
+// image past its end) and write the images the replay's splits will need
+// (selectPatchImages).
 func hardSetupDB(db *dbRun, src io.ReaderAt, o *RecoverOptions, plan *Plan) error {
 	_, tr, _, err := esepatch.ReadBackupDatabase(src)
 	if err != nil {
@@ -122,30 +126,65 @@ func hardSetupDB(db *dbRun, src io.ReaderAt, o *RecoverOptions, plan *Plan) erro
 	if err := esepatch.Match(db.hdr, pf.Header); err != nil && tr == nil {
 		return fmt.Errorf("recovery: patch file %s: %w", db.pd.Patch, err)
 	}
-	for _, pgno := range pf.Pgnos() {
-		img, err := pf.Page(pgno)
+	images, err := indexPatchImages(pf)
+	if err != nil {
+		return fmt.Errorf("recovery: patch file %s: %w", db.pd.Patch, err)
+	}
+	// An image of a page past the end of the database grows the file to
+	// hold it (ErrLGPatchDatabase), whether or not it is used.
+	for pgno := range images {
+		if end := (int64(pgno) + 2) * int64(db.pageSize); end > fileSize(db.file) {
+			if err := db.file.Truncate(end); err != nil {
+				return err
+			}
+		}
+	}
+	if len(images) == 0 {
+		return nil
+	}
+	rp := &replayer{ctx: context.Background(), plan: plan, opts: o, hard: true}
+	splits, err := splitsOfDatabase(rp.ctx, rp, db.hdr.DbSignature)
+	if err != nil {
+		return err
+	}
+	dbtimeOf := func(pgno uint32) uint64 {
+		cur := make([]byte, db.pageSize)
+		if n, _ := db.file.ReadAt(cur, (int64(pgno)+1)*int64(db.pageSize)); n != db.pageSize || bin.IsZero(cur) {
+			return 0
+		}
+		p, err := NewPage(cur)
 		if err != nil {
-			return fmt.Errorf("recovery: patch file %s, page %d: %w", db.pd.Patch, pgno, err)
+			return 0
+		}
+		return p.DbTime()
+	}
+	uses, err := selectPatchImages(splits, images, dbtimeOf)
+	if err != nil {
+		return fmt.Errorf("recovery: patch file %s: %w", db.pd.Patch, err)
+	}
+	for _, u := range uses {
+		img, err := pf.ReadImage(u.Image)
+		if err != nil {
+			return fmt.Errorf("recovery: patch file %s, page %d: %w", db.pd.Patch, u.Pgno, err)
 		}
 		if len(img) != db.pageSize {
 			return fmt.Errorf("recovery: patch file %s: %d-byte page image, the database has %d-byte pages: %w", db.pd.Patch, len(img), db.pageSize, ese.ErrPageSizeMismatch)
 		}
-		off := (int64(pgno) + 1) * int64(db.pageSize)
-		cur := make([]byte, db.pageSize)
-		if n, _ := db.file.ReadAt(cur, off); n == db.pageSize {
-			if p, err := NewPage(cur); err == nil {
-				q, _ := NewPage(img)
-				if !bytes.Equal(cur, make([]byte, len(cur))) && p.DbTime() >= q.DbTime() {
-					continue // the database page is as new as the snapshot
-				}
-			}
-		}
-		if _, err := db.file.WriteAt(img, off); err != nil {
+		if _, err := db.file.WriteAt(img, (int64(u.Pgno)+1)*int64(db.pageSize)); err != nil {
 			return err
 		}
 		db.res.PagesWritten++
 	}
 	return nil
+}
+
+// fileSize is the size of f, 0 when it cannot be known.
+func fileSize(f interface{ Stat() (os.FileInfo, error) }) int64 {
+	st, err := f.Stat()
+	if err != nil {
+		return 0
+	}
+	return st.Size()
 }
 
 func needsPatch(plan *Plan) bool {

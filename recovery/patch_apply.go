@@ -1,0 +1,203 @@
+package recovery
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+
+	"github.com/esekit/esekit/ese"
+	"github.com/esekit/esekit/eselog"
+	"github.com/esekit/esekit/esepatch"
+)
+
+// How the engines that wrote page images into patch files used them
+// (seed 002: "as transaction logs are replayed into a restored database
+// file, Exchange checks to see if a page described in a log file also
+// exists in the patch file. If it does, the version from the patch file is
+// used"). The current ESE source keeps only the PATCHHDR; the facts below
+// come from the ESE98-era recovery (log 7.3704 before patching was
+// eliminated in 7.3704.5), read as reference, not copied:
+//
+//   - At attach in a hard restore (LOG::ErrLGPatchDatabase) the patch file
+//     is indexed, not applied: each image after the two header pages names
+//     its page (the page header's pgno); images are kept per page sorted by
+//     dbtime; an image of a page beyond the end of the database grows the
+//     file to hold it. No database page is written then.
+//   - During redo, only one place consults the index
+//     (LOG::ErrLGRIAccessNewPage): the new page of a split that needs the
+//     split page's lines (a split other than an append — the condition
+//     the current engine calls FBTISplitPageBeforeImageRequired), when the
+//     split page is already at or past the split (it will not be redone)
+//     and the new page is older than the split or unreadable. Then the
+//     oldest image of the new page whose dbtime is at least the split's is
+//     written over the page (older images are dropped: PpatchLGSearch),
+//     after its checksum and page number are verified (ErrLGIPatchPage),
+//     and the new page is not redone. Without such an image the split
+//     cannot be redone (JET_errDatabaseBufferDependenciesCorrupted).
+//   - Any other image is never used.
+//
+// This package decides those uses before replay, by walking the split
+// records of the logs in order against the pages as they are on disk, and
+// writes each chosen image before the logs are replayed. That gives the
+// same bytes as the engine's installation at the split: between the start
+// of replay and the split nothing can take the new page past the split's
+// dbtime, and after the image is in place every earlier record touching the
+// page is older than the image and skipped.
+
+// patchImage is one page image of a patch file with its dbtime.
+type patchImage struct {
+	index  int
+	pgno   uint32
+	dbtime uint64
+	ok     bool // checksum verifies for pgno
+}
+
+// patchUse is an image chosen for the new page of a split.
+type patchUse struct {
+	// Pgno is the page the image replaces; Image the index of the image
+	// in the patch file; DbTime its dbtime.
+	Pgno   uint32
+	Image  int
+	DbTime uint64
+	// Split is the split record whose new page needs it.
+	Split ese.LogPos
+}
+
+// splitRef is what the patch decision needs of one split record.
+type splitRef struct {
+	at           ese.LogPos
+	pgno, pgnoNw uint32
+	dbtime       uint64
+	level        SplitLevel // Type, Oper, ILineOper, ILineSplit, CLines
+}
+
+// indexPatchImages groups a patch file's images by page, oldest dbtime
+// first (file order among equal dbtimes).
+func indexPatchImages(pf *esepatch.File) (map[uint32][]patchImage, error) {
+	out := map[uint32][]patchImage{}
+	for i, im := range pf.Images {
+		b, err := pf.ReadImage(i)
+		if err != nil {
+			return nil, err
+		}
+		var dbt uint64
+		if p, err := NewPage(b); err == nil {
+			dbt = p.DbTime()
+		}
+		out[im.Pgno] = append(out[im.Pgno], patchImage{index: i, pgno: im.Pgno, dbtime: dbt, ok: im.ChecksumOK})
+	}
+	for _, l := range out {
+		sort.SliceStable(l, func(a, b int) bool { return l[a].dbtime < l[b].dbtime })
+	}
+	return out, nil
+}
+
+// selectPatchImages applies the engine's rule to the split records of the
+// replay, in log order. dbtimeOf returns a page's dbtime as it is on disk
+// before replay (0 for a page that cannot be read or is all zero).
+// Installing an image makes it the page's dbtime for the later splits. An
+// image chosen whose checksum does not verify for its page is
+// ese.ErrBadPatchPage, as in ErrLGIPatchPage.
+func selectPatchImages(splits []splitRef, images map[uint32][]patchImage, dbtimeOf func(uint32) uint64) ([]patchUse, error) {
+	if len(images) == 0 {
+		return nil, nil
+	}
+	cur := map[uint32]uint64{}
+	at := func(pgno uint32) uint64 {
+		if d, ok := cur[pgno]; ok {
+			return d
+		}
+		return dbtimeOf(pgno)
+	}
+	var uses []patchUse
+	for _, s := range splits {
+		if s.pgnoNw == 0 || !preImageRequired(s.level) {
+			continue
+		}
+		if at(s.pgno) < s.dbtime || at(s.pgnoNw) >= s.dbtime {
+			continue // the split is redone, or its new page is up to date
+		}
+		l := images[s.pgnoNw]
+		for len(l) > 0 && l[0].dbtime < s.dbtime {
+			l = l[1:] // PpatchLGSearch drops the images older than the split
+		}
+		images[s.pgnoNw] = l
+		if len(l) == 0 {
+			continue // redo of the split reports the missing page
+		}
+		im := l[0]
+		if !im.ok {
+			return uses, ese.NewFormatError("patch page image", -1, ese.ErrBadPatchPage,
+				"image %d of page %d, needed by the split at %v, does not verify", im.index, im.pgno, s.at)
+		}
+		uses = append(uses, patchUse{Pgno: im.pgno, Image: im.index, DbTime: im.dbtime, Split: s.at})
+		cur[im.pgno] = im.dbtime
+	}
+	return uses, nil
+}
+
+// splitsOfDatabase lists the split records of the plan's logs that belong
+// to the database whose signature is sign: those written while its dbid
+// was bound to it, by the attach list of the log's header or by a CreateDB
+// or AttachDB of that signature, until its DetachDB or another database
+// took the dbid.
+func splitsOfDatabase(ctx context.Context, rp *replayer, sign ese.Signature) ([]splitRef, error) {
+	var out []splitRef
+	for _, pl := range rp.plan.Logs {
+		l, c, err := rp.openLog(pl)
+		if err != nil {
+			return nil, err
+		}
+		err = func() error {
+			defer c.Close()
+			rd := l.NewReader(ctx, eselog.Filter{})
+			// A generation begins with the attachments its header lists.
+			dbid, bound := uint8(0), false
+			for _, a := range l.Header.Attached {
+				if a.DbSignature.Equal(sign) {
+					dbid, bound = a.DBID, true
+				}
+			}
+			for {
+				rec, err := rd.Next()
+				if errors.Is(err, io.EOF) {
+					return nil
+				}
+				if err != nil {
+					return err
+				}
+				switch r := rec.(type) {
+				case *eselog.CreateDB:
+					if r.SignDb.Equal(sign) {
+						dbid, bound = r.Dbid, true
+					} else if bound && r.Dbid == dbid {
+						bound = false
+					}
+				case *eselog.AttachDB:
+					if r.SignDb.Equal(sign) {
+						dbid, bound = r.Dbid, true
+					} else if bound && r.Dbid == dbid {
+						bound = false
+					}
+				case *eselog.DetachDB:
+					if bound && r.Dbid == dbid {
+						bound = false
+					}
+				case *eselog.Split:
+					if !bound || r.Dbid != dbid || len(out) >= maxMacroRecords*16 {
+						continue
+					}
+					out = append(out, splitRef{at: r.At, pgno: r.Pgno(), pgnoNw: r.PgnoNew, dbtime: r.DbTime(),
+						level: SplitLevel{Type: int(r.SplitType), Oper: int(r.SplitOper), ILineOper: int(r.ILineOper),
+							ILineSplit: int(r.ILineSplit), CLines: int(r.CLines)}})
+				}
+			}
+		}()
+		if err != nil {
+			return nil, fmt.Errorf("recovery: log %s: %w", pl.File, err)
+		}
+	}
+	return out, nil
+}
