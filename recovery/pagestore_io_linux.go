@@ -28,6 +28,15 @@ func vectorWriterOf(f PageFile) vectorWriter {
 	if err != nil {
 		return nil
 	}
+	// A file opened for appending would ignore the offsets (WriteAt
+	// refuses such files; so does the store, through WriteAt).
+	appending := true
+	if rc.Control(func(fd uintptr) {
+		flags, _, errno := syscall.Syscall(syscall.SYS_FCNTL, fd, syscall.F_GETFL, 0)
+		appending = errno != 0 || flags&syscall.O_APPEND != 0
+	}) != nil || appending {
+		return nil
+	}
 	return func(bufs [][]byte, off int64) error {
 		for len(bufs) > 0 {
 			iov := make([]syscall.Iovec, 0, min(len(bufs), maxIovecs))

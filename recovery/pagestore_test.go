@@ -409,3 +409,41 @@ func TestCopyDatabase(t *testing.T) {
 		t.Errorf("short source: %v, want ErrUnexpectedEOF", err)
 	}
 }
+
+// TestVectorWriterRefusesAppendFiles: a file opened for appending gets no
+// gathered writer (its writes would ignore the offsets); the store then
+// writes through WriteAt, which refuses such a file.
+func TestVectorWriterRefusesAppendFiles(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "a")
+	if err := os.WriteFile(p, make([]byte, 4*4096), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	f, err := os.OpenFile(p, os.O_RDWR|os.O_APPEND, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	if vectorWriterOf(f) != nil {
+		t.Fatal("gathered writer for an O_APPEND file")
+	}
+	s, err := NewPageStore(f, 4096, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, pg := range []uint32{1, 2} {
+		p, err := s.Get(pg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p.FormatPreInit(pg, 5, 7)
+		if err := s.MarkDirty(pg, p); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Flush(); err == nil {
+		t.Fatal("Flush to an O_APPEND file succeeded")
+	}
+	if st, _ := os.Stat(p); st.Size() != 4*4096 {
+		t.Fatalf("file grew to %d bytes", st.Size())
+	}
+}
