@@ -3,6 +3,7 @@ package recovery
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"testing"
 
 	"github.com/dsnet/golib/memfile"
@@ -144,5 +145,80 @@ func TestUndoRecordAndUndoInfo(t *testing.T) {
 	undo2 := &eselog.Undo{NodeHeader: nodeHdr(eselog.RecUndo, 0, 12), Oper: eselog.OperReplace, BookmarkKey: []byte("a")}
 	if _, err := sess.redoUndo(s, db, undo2, false); !errors.Is(err, ErrUndoUnsafe) {
 		t.Errorf("Undo without an entry: %v", err)
+	}
+}
+
+// TestEndOfRecoveryRecordsOrder builds the sessions the engine would end
+// and checks the records it logs for them, in order, with their sizes
+// (eselog's fixed sizes: MacroAbort 11, UndoInfo 56, Undo 51, Rollback 4,
+// plus bookmark and before-image bytes): session 3's open macro is aborted
+// first; session 5, open at level 2, rolls back its level-2 Replace (page
+// redone: UndoInfo with its 8-byte before-image, then Undo) and a level-2
+// Rollback, then its level-1 Insert (Undo) and a level-1 Rollback; a
+// FlagInsertAndReplaceData is two Undo records after its UndoInfo; an
+// entry whose UndoInfo record was replayed logs no second UndoInfo.
+func TestEndOfRecoveryRecordsOrder(t *testing.T) {
+	db := &dbRun{store: new(PageStore)}
+	ins := &version{db: db, op: eselog.RecInsert, level: 1, key: []byte("k1")}
+	rep := &version{db: db, op: eselog.RecReplace, level: 2, key: []byte("k22"), before: make([]byte, 8), undoInfo: true}
+	s3 := &session{procid: 3, macro: &macro{dbtime: 9}}
+	s5 := &session{procid: 5, level: 2, afterFirstBegin0: true, versions: []*version{ins, rep}}
+	got := endOfRecoveryRecords([]*session{s3, s5})
+	want := []endRecord{
+		{eselog.RecMacroAbort, 11},
+		{eselog.RecUndoInfo, 56 + 3 + 8}, {eselog.RecUndo, 51 + 3}, {eselog.RecRollback, 4},
+		{eselog.RecUndo, 51 + 2}, {eselog.RecRollback, 4},
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("got %v\nwant %v", got, want)
+	}
+	fiard := &version{db: db, op: eselog.RecFlagInsertAndReplaceData, level: 1, key: []byte("k"), bmData: []byte("pk"), before: make([]byte, 5), undoInfo: true}
+	if got := fiard.appendUndoLog(nil); fmt.Sprint(got) != fmt.Sprint([]endRecord{{eselog.RecUndoInfo, 56 + 3 + 5}, {eselog.RecUndo, 54}, {eselog.RecUndo, 54}}) || fiard.undoRecords() != 2 {
+		t.Errorf("FlagInsertAndReplaceData: %v", got)
+	}
+	// A replayed UndoInfo for the entry unlinks it (BFRemoveUndoInfo).
+	sess := &session{procid: 5, level: 2, afterFirstBegin0: true, versions: []*version{{db: db, op: eselog.RecReplace, rceid: 7, pgnoFDP: 3, level: 2, key: []byte("k"), undoInfo: true}}}
+	sess.applyUndoInfo(db, &eselog.UndoInfo{NodeHeader: eselog.NodeHeader{RCEID: 7, PgnoFDP: 3}, Oper: eselog.OperReplace, BookmarkKey: []byte("k"), Data: []byte("old")})
+	if v := sess.versions[0]; v.undoInfo || !v.haveBefore || string(v.before) != "old" {
+		t.Errorf("after UndoInfo: %+v", v)
+	}
+}
+
+// TestLogTailPlacement places end-of-recovery records with the writer
+// model: a RecoveryUndo2 in a fresh segment at (g,s,0) and the next record
+// at 0x31; a record that does not fit in fewer than 32 remaining bytes
+// keeps the position of the NOP run and lands in the next segment; one
+// that does not fit in 32 or more is fragmented (7-byte FragmentBegin,
+// 3-byte Fragment after the next segment header); the last data segment
+// rolls over to the next generation's first data segment; a legacy log
+// runs records on across 512-byte sectors after a 22-byte LRCHECKSUM.
+func TestLogTailPlacement(t *testing.T) {
+	tail := logTail{End: ese.LogPos{Generation: 5, Sector: 3}, FileSectors: 128, HeaderSectors: 1}
+	undo, sd := tail.endPositions(true, nil)
+	if undo != (ese.LogPos{Generation: 5, Sector: 3}) || sd != (ese.LogPos{Generation: 5, Sector: 3, Offset: 0x31}) {
+		t.Errorf("nothing between: %v %v", undo, sd)
+	}
+	// 40+9 = 49; 4000 more reach 4049, 47 bytes left: a 60-byte record
+	// is fragmented at 4049 (7 + 40 bytes here, 20 after the next
+	// segment's header and a Fragment header: ends at 40+3+20 = 63).
+	_, sd = tail.endPositions(true, []endRecord{{eselog.RecUndo, 4000}, {eselog.RecUndo, 60}})
+	if sd != (ese.LogPos{Generation: 5, Sector: 4, Offset: 63}) {
+		t.Errorf("fragment: %v", sd)
+	}
+	// 49 + 4030 = 4079, 17 bytes left: a 51-byte Undo pads with NOPs and
+	// starts at 40 of the next segment; the shutdown mark follows at 91.
+	_, sd = tail.endPositions(true, []endRecord{{eselog.RecUndo, 4030}, {eselog.RecUndo, 51}})
+	if sd != (ese.LogPos{Generation: 5, Sector: 4, Offset: 91}) {
+		t.Errorf("NOP run: %v", sd)
+	}
+	w := segmentWriter{gen: 5, sec: 126, first: 1, lastData: 126}
+	w.place(4056)
+	if at := w.place(1); at != (ese.LogPos{Generation: 6, Sector: 1}) {
+		t.Errorf("rollover: %v", at)
+	}
+	legacy := logTail{End: ese.LogPos{Generation: 2, Sector: 1, Offset: 500}, Legacy: true, SectorSize: 512}
+	undo, sd = legacy.endPositions(true, []endRecord{{eselog.RecRollback, 4}})
+	if undo != (ese.LogPos{Generation: 2, Sector: 2, Offset: 10}) || sd != (ese.LogPos{Generation: 2, Sector: 2, Offset: 23}) {
+		t.Errorf("legacy: %v %v", undo, sd)
 	}
 }
