@@ -80,19 +80,11 @@ func flushSignature(h *ese.DBHeader, tm ese.LogTime) ese.Signature {
 	return ese.Signature{Random: r, Created: tm}
 }
 
-// nextLogPositions returns where the engine writes the records that end
-// recovery (LOGSTREAM.md §4.7 steps 2 and 5) in a log whose valid data
-// ends at end, when nothing is logged between them: the RecoveryUndo2
-// (unless the log's last record was a shutdown mark, withUndo false) and
-// the ShutDownMark whose position becomes every database's
-// lgposConsistent. It is logTail.endPositions without rollback records.
-func nextLogPositions(end ese.LogPos, legacy bool, fileSectors, headerSectors uint16, withUndo, newGen bool) (undo, shutdown ese.LogPos) {
-	t := logTail{End: end, Legacy: legacy, FileSectors: fileSectors, HeaderSectors: headerSectors, NewGen: newGen}
-	return t.endPositions(withUndo, nil)
-}
-
 // logTail is where the engine resumes writing after the last replayed
-// log: its end of valid data and the geometry of its files.
+// log (LOGSTREAM.md §4.7 steps 1, 2 and 5): its end of valid data and the
+// geometry of its files. endPositions gives where the records that end
+// recovery land: the RecoveryUndo2 and the ShutDownMark whose position
+// becomes every database's lgposConsistent.
 type logTail struct {
 	// End is the end of valid data of the last log replayed (the
 	// engine's lgposLastRec: the start of the segment after the last
