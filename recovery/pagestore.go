@@ -356,13 +356,18 @@ func (s *PageStore) Flush() error {
 }
 
 // Extend grows the file so that it holds page pgnoLast (ExtendDB). New
-// pages read as zero. A file already that large is left alone.
+// pages read as zero. On Linux the new part of an *os.File is allocated
+// (fallocate), as the engine grows the file for real; elsewhere, or when
+// the file system declines, the file is truncated up. A file already that
+// large is left alone.
 func (s *PageStore) Extend(pgnoLast uint32) error {
 	want := s.offset(pgnoLast) + int64(s.pageSize)
 	if want <= s.size {
 		return nil
 	}
-	if tr, ok := s.f.(interface{ Truncate(int64) error }); ok {
+	if allocateTail(s.f, s.size, want) {
+		// The file holds the new pages, allocated and zero.
+	} else if tr, ok := s.f.(interface{ Truncate(int64) error }); ok {
 		if err := tr.Truncate(want); err != nil {
 			return err
 		}

@@ -447,3 +447,45 @@ func TestVectorWriterRefusesAppendFiles(t *testing.T) {
 		t.Fatalf("file grew to %d bytes", st.Size())
 	}
 }
+
+// TestPageStoreExtendRealFile: Extend grows a real file (allocated on
+// Linux, truncated up elsewhere) to hold the last page named; the new
+// pages are zero, served without reads, and the original part is
+// unchanged.
+func TestPageStoreExtendRealFile(t *testing.T) {
+	orig := testcorpus.Read(t, "appdata/IndexedDB.edb")
+	const ps = 32768
+	path := filepath.Join(t.TempDir(), "IndexedDB.edb")
+	if err := os.WriteFile(path, orig, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	osf, err := os.OpenFile(path, os.O_RDWR, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer osf.Close()
+	s, err := NewPageStore(noSyncFile{osf}, ps, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Extend(120); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Extend(100); err != nil { // smaller: nothing to do
+		t.Fatal(err)
+	}
+	p, err := s.Get(120)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !p.Uninitialized() || s.Stats().ZeroPages != 1 || s.Stats().Reads != 0 || s.LastPage() != 120 {
+		t.Fatalf("page 120 after Extend: uninitialized %v, stats %+v, last page %d", p.Uninitialized(), s.Stats(), s.LastPage())
+	}
+	got, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 122*ps || !bytes.Equal(got[:len(orig)], orig) || !bin.IsZero(got[len(orig):]) {
+		t.Fatalf("after Extend(120): %d bytes (want %d), original part equal %v", len(got), 122*ps, bytes.Equal(got[:len(orig)], orig))
+	}
+}
