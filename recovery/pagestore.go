@@ -356,18 +356,19 @@ func (s *PageStore) Flush() error {
 }
 
 // Extend grows the file so that it holds page pgnoLast (ExtendDB). New
-// pages read as zero. On Linux the new part of an *os.File is allocated
-// (fallocate), as the engine grows the file for real; elsewhere, or when
-// the file system declines, the file is truncated up. A file already that
-// large is left alone.
+// pages read as zero. A file already that large is left alone.
+//
+// The file is truncated up, leaving a hole, so that disk use follows the
+// pages the log writes, not the sizes its ExtendDB records claim.
+// (Allocating the new part with fallocate, as the engine grows its file,
+// made the later write-back of those pages about 10 % cheaper, but would
+// let a hostile log fill the disk with one record.)
 func (s *PageStore) Extend(pgnoLast uint32) error {
 	want := s.offset(pgnoLast) + int64(s.pageSize)
 	if want <= s.size {
 		return nil
 	}
-	if allocateTail(s.f, s.size, want) {
-		// The file holds the new pages, allocated and zero.
-	} else if tr, ok := s.f.(interface{ Truncate(int64) error }); ok {
+	if tr, ok := s.f.(interface{ Truncate(int64) error }); ok {
 		if err := tr.Truncate(want); err != nil {
 			return err
 		}

@@ -22,34 +22,6 @@ func osFileOf(f PageFile) *os.File {
 	return nil
 }
 
-// allocateTail grows the file from size from to size to with allocated
-// blocks that read as zero (fallocate), as the engine's ExtendDB grows
-// the file for real rather than leaving a hole. It reports false when the
-// file is no *os.File or the file system declines; the caller then
-// truncates the file up instead (a hole).
-func allocateTail(f PageFile, from, to int64) bool {
-	osf := osFileOf(f)
-	if osf == nil || to <= from {
-		return false
-	}
-	rc, err := osf.SyscallConn()
-	if err != nil {
-		return false
-	}
-	ok := false
-	rc.Control(func(fd uintptr) {
-		for {
-			err := syscall.Fallocate(int(fd), 0, from, to-from)
-			if err == syscall.EINTR {
-				continue
-			}
-			ok = err == nil
-			return
-		}
-	})
-	return ok
-}
-
 // vectorWriterOf returns a gathered writer (pwritev) for a page store over
 // an *os.File, or nil.
 func vectorWriterOf(f PageFile) vectorWriter {

@@ -448,10 +448,9 @@ func TestVectorWriterRefusesAppendFiles(t *testing.T) {
 	}
 }
 
-// TestPageStoreExtendRealFile: Extend grows a real file (allocated on
-// Linux, truncated up elsewhere) to hold the last page named; the new
-// pages are zero, served without reads, and the original part is
-// unchanged.
+// TestPageStoreExtendRealFile: Extend grows a real file to hold the last
+// page named; the new pages are zero, served without reads, and the
+// original part is unchanged.
 func TestPageStoreExtendRealFile(t *testing.T) {
 	orig := testcorpus.Read(t, "appdata/IndexedDB.edb")
 	const ps = 32768
