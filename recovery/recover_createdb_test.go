@@ -56,6 +56,13 @@ func TestRecoverJustCreatedFromItsCreateDB(t *testing.T) {
 	got, _ := os.ReadFile(filepath.Join(out, "IndexedDB.edb"))
 	want := testcorpus.Read(t, "appdata/IndexedDB.edb")
 	const ps = 32768
+	// The pages of the unfinished file are dropped: the result has the
+	// 80 pages the log's create and ExtendDB records give it (the size a
+	// rebuild into an empty file reaches), not the 96 of the file it
+	// replaced, whose last 16 pages are empty.
+	if len(got) != 80*ps || !bin.IsZero(want[80*ps:]) {
+		t.Errorf("recovered file of %d bytes, want %d", len(got), 80*ps)
+	}
 	equal := 0
 	for off := 2 * ps; off+ps <= len(want) && off+ps <= len(got); off += ps {
 		if bin.IsZero(want[off : off+ps]) {
@@ -99,4 +106,42 @@ func TestRecoverCreateDBOverOlderAttachDefers(t *testing.T) {
 	if ents, _ := os.ReadDir(out); len(ents) != 0 {
 		t.Errorf("%d files written to the output folder", len(ents))
 	}
+}
+
+// The same over a legacy implicit create: the second Windows Live Mail
+// set's database with a JustCreated header (its creation never finished)
+// and both logs, edb00001.log starting with its CreateDB (create version
+// 1.0). The file is cut back and built by the legacy create code, then the
+// logs: every used page equals the real database's, byte for byte in its
+// layout, and the header is clean at the end of generation 2 (0x2,4B,B5)
+// as the real one is.
+func TestRecoverJustCreatedLegacyWLM(t *testing.T) {
+	const ps = 8192
+	dir := testcorpus.CopySet(t, "wlm-kimberli13", "WindowsMail.pat")
+	db := filepath.Join(dir, "WindowsMail.MSMessageStore")
+	editDBHeaderFields(t, db, func(h *ese.DBHeader) {
+		h.State = ese.DBStateJustCreated
+		h.ConsistentPos, h.DetachPos = ese.LogPos{}, ese.LogPos{}
+	})
+	p, err := PlanSoftDir(dir, []string{db}, "", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pd := p.Databases[0]; pd.Action != ActionReplay || pd.ReplayFrom != 1 || pd.ReplayTo != 2 || p.Error != 0 {
+		t.Fatalf("plan %+v: %s", pd, p.Message)
+	}
+	out := t.TempDir()
+	res, err := Recover(context.Background(), p, &RecoverOptions{OutDir: out, Logs: os.DirFS(dir)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := res.Databases[0]
+	if d.StateBefore != "JustCreated" || d.StateAfter != "CleanShutdown" || d.ConsistentPos != (ese.LogPos{Generation: 2, Sector: 0x4b, Offset: 0xb5}) {
+		t.Errorf("result %+v", d)
+	}
+	got, _ := os.ReadFile(filepath.Join(out, "WindowsMail.MSMessageStore"))
+	real := testcorpus.Read(t, "wlm-kimberli13/WindowsMail.MSMessageStore")
+	used := []uint32{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 24, 25, 26, 27, 28, 33, 34, 35, 36, 37, 38, 39, 42, 43}
+	checkComparison(t, comparePages(t, got, real, ps, cpgLegacyDatabase), pageComparison{equal: used})
+	checkLaidOutAlike(t, got, real, ps, used)
 }

@@ -106,6 +106,10 @@ func createModeOf(r *eselog.CreateDB, h *eselog.FileHeader) createMode {
 
 // createRecord applies a CreateDB record.
 func (rp *replayer) createRecord(r *eselog.CreateDB) error {
+	if db := rp.dbBySignature(r.SignDb); !rp.hard && db != nil && db.active && !db.stopped && !db.everAttached &&
+		db.hdr.State == ese.DBStateJustCreated {
+		return rp.recreate(db, r)
+	}
 	if rp.hard || rp.dbBySignature(r.SignDb) != nil {
 		rp.attachRecord(r.Dbid, r.SignDb, ese.Signature{}, r.At, true)
 		return nil
@@ -126,17 +130,7 @@ func (rp *replayer) createRecord(r *eselog.CreateDB) error {
 		mode = createModeOf(r, h)
 	}
 	if mode == createRefused {
-		v := "unknown"
-		if h := rp.curHeader; h != nil {
-			v = fmt.Sprintf("%d.%d.%d", h.VersionMajor, h.VersionMinor, h.VersionUpdateMajor)
-		}
-		var cv uint16
-		var cu uint16
-		if r.HasVersion() {
-			cv, cu = r.Version, r.UpdateMajor
-		}
-		dr.Error = ese.ErrInvalidCreateDbVersion
-		dr.Message = fmt.Sprintf("the CreateDB at %v (log version %s) has create version %d.%d: the engine redoes only the fully logged create (2.0) and the implicit create of 1.0 from logs other than 7.3704 before update 15, so it refuses this one", r.At, v, cv, cu)
+		dr.Error, dr.Message = ese.ErrInvalidCreateDbVersion, rp.refusedCreate(r)
 		return &RecoverError{Code: dr.Error, File: logged, Msg: dr.Message}
 	}
 	out, tmp, err := rp.createPaths(logged)
@@ -178,6 +172,63 @@ func (rp *replayer) createRecord(r *eselog.CreateDB) error {
 	rp.bind(db, r.Dbid, false)
 	rp.em.emit(Event{Kind: EventDatabase, Files: []string{logged, out}, Generation: r.At.Generation,
 		Message: fmt.Sprintf("the log creates the database %s at %v: it is created as %s and %s", logged, r.At, out, how)})
+	return nil
+}
+
+// refusedCreate says why the engine refuses to redo the CreateDB r.
+func (rp *replayer) refusedCreate(r *eselog.CreateDB) string {
+	v := "unknown"
+	if h := rp.curHeader; h != nil {
+		v = fmt.Sprintf("%d.%d.%d", h.VersionMajor, h.VersionMinor, h.VersionUpdateMajor)
+	}
+	var cv, cu uint16
+	if r.HasVersion() {
+		cv, cu = r.Version, r.UpdateMajor
+	}
+	return fmt.Sprintf("the CreateDB at %v (log version %s) has create version %d.%d: the engine redoes only the fully logged create (2.0) and the implicit create of 1.0 from logs other than 7.3704 before update 15, so it refuses this one", r.At, v, cv, cu)
+}
+
+// recreate redoes the CreateDB r over db, a recovered database whose
+// header is JustCreated (its creation never finished): the engine deletes
+// the file and creates it anew (ErrLGRICheckRedoCreateDb answers
+// redoattachCreate), so the working file is cut back to a new header and
+// built by the logged records, after the legacy create code for an
+// implicit create. Whatever pages the unfinished file held are dropped.
+func (rp *replayer) recreate(db *dbRun, r *eselog.CreateDB) error {
+	mode := createRefused
+	if h := rp.curHeader; h != nil {
+		mode = createModeOf(r, h)
+	}
+	if mode == createRefused {
+		db.res.Error, db.res.Message = ese.ErrInvalidCreateDbVersion, rp.refusedCreate(r)
+		return &RecoverError{Code: db.res.Error, File: db.name, Msg: db.res.Message}
+	}
+	ps := rp.curHeader.PageSize()
+	if ps != db.pageSize {
+		return ese.NewFormatError("log header", -1, ese.ErrPageSizeMismatch, "the log creates %s with %d-byte pages, its JustCreated header says %d", db.name, ps, db.pageSize)
+	}
+	h := newDBHeader(r, rp.signLog, rp.lastTime, ps)
+	if err := db.file.Truncate(0); err != nil {
+		return err
+	}
+	if err := writeDBHeader(db.file, h, ps); err != nil {
+		return err
+	}
+	st, err := NewPageStore(db.pageFile(rp.opts), ps, &PageStoreOptions{CacheBytes: rp.opts.CacheBytes})
+	if err != nil {
+		return err
+	}
+	db.store, db.hdr, db.maxDbTime, db.maxObjid = st, h, 0, 0
+	how := "rebuilt from the log"
+	if mode == createImplicit {
+		if err := implicitCreateInto(db, &ImplicitCreateOptions{ShadowingOff: r.Grbit&createShadowingOff != 0}); err != nil {
+			return err
+		}
+		how = "rebuilt by the engine's legacy create code (create version 1.0), then from the log"
+	}
+	rp.bind(db, r.Dbid, false)
+	rp.em.emit(Event{Kind: EventDatabase, Files: []string{db.name}, Generation: r.At.Generation,
+		Message: fmt.Sprintf("the log creates %s at %v over its unfinished (JustCreated) file, which the engine deletes and creates anew: it is %s", db.name, r.At, how)})
 	return nil
 }
 
