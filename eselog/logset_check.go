@@ -247,7 +247,7 @@ func (s *Set) Check(db *Database, ckpt *CheckpointInfo) Verdict {
 		return set(0, "the database is clean (Last Consistent %s): nothing to replay", db.ConsistentPos.Decimal())
 	case ese.DBStateDirtyShutdown, ese.DBStateDirtyAndPatchedShutdown:
 	case ese.DBStateJustCreated:
-		return set(ese.ErrDatabaseCorrupted, "the database's creation never finished (JustCreated); recovery defers it and it cannot be attached")
+		return set(ese.ErrDatabaseCorrupted, "the database's creation never finished (JustCreated); recovery defers it and it cannot be attached, unless the replayed logs hold its own CreateDB, which recreates it (this check reads headers only; a recovery plan reads the records)")
 	case ese.DBStateIncrementalReseedInProgress:
 		return set(ese.ErrDatabaseIncompleteIncrementalReseed, "an incremental reseed of the database did not finish (JET_errDatabaseIncompleteIncrementalReseed)")
 	case ese.DBStateRevertInProgress:
