@@ -23,21 +23,8 @@ import (
 // the parent lost the pointer to the merged page.
 func TestRedoFullRightMergeOnRealPages(t *testing.T) {
 	const ps = 32768
-	raw := testcorpus.Read(t, "dissect-esedb-testdbs/large.edb")
-	db := memfile.New(append([]byte{}, raw...))
-	s, err := NewPageStore(db, ps, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// A parent with two adjacent leaf children L and R = L.next where L's
-	// nodes fit in R's free space and L has a left sibling.
-	pair := findSiblingPair(s, func(l, r *Page) bool {
-		return l.PrevPage() != 0 && l.Lines() >= 3 && (ps-l.HeaderSize())-l.FreeBytes()+64 < r.FreeBytes()
-	})
+	_, _, s, pair := fullRightMergePair(t)
 	parentPg, parentLine, lPg, rPg := pair.Parent, pair.Line, pair.L, pair.R
-	if lPg == 0 {
-		t.Skip("no mergeable sibling pair in large.edb")
-	}
 	parent, _ := s.Get(parentPg)
 	l, _ := s.Get(lPg)
 	r, _ := s.Get(rPg)
@@ -203,19 +190,7 @@ func findSiblingPair(s *PageStore, ok func(l, r *Page) bool) siblingPair {
 // move: logged as a PageMove record; ErrLGMerge asserts it away), 0 (none)
 // and 8. Each is ese.ErrLogCorrupted, and no page of large.edb changes.
 func TestMergeTypesNeverLogged(t *testing.T) {
-	const ps = 32768
-	raw := testcorpus.Read(t, "dissect-esedb-testdbs/large.edb")
-	db := memfile.New(append([]byte{}, raw...))
-	s, err := NewPageStore(db, ps, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pair := findSiblingPair(s, func(l, r *Page) bool {
-		return l.PrevPage() != 0 && l.Lines() >= 3 && (ps-l.HeaderSize())-l.FreeBytes()+64 < r.FreeBytes()
-	})
-	if pair.L == 0 {
-		t.Skip("no mergeable sibling pair in large.edb")
-	}
+	raw, db, s, pair := fullRightMergePair(t)
 	parent, _ := s.Get(pair.Parent)
 	l, _ := s.Get(pair.L)
 	r, _ := s.Get(pair.R)
@@ -238,4 +213,25 @@ func TestMergeTypesNeverLogged(t *testing.T) {
 	if !bytes.Equal(db.Bytes(), raw) {
 		t.Error("the database changed")
 	}
+}
+
+// fullRightMergePair opens a copy of large.edb and finds a parent with
+// two adjacent leaf children L and R = L.next where L's nodes fit in R's
+// free space and L has a left sibling: the pages of a full-right merge.
+func fullRightMergePair(t *testing.T) (raw []byte, db *memfile.File, s *PageStore, pair siblingPair) {
+	t.Helper()
+	const ps = 32768
+	raw = testcorpus.Read(t, "dissect-esedb-testdbs/large.edb")
+	db = memfile.New(append([]byte{}, raw...))
+	s, err := NewPageStore(db, ps, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pair = findSiblingPair(s, func(l, r *Page) bool {
+		return l.PrevPage() != 0 && l.Lines() >= 3 && (ps-l.HeaderSize())-l.FreeBytes()+64 < r.FreeBytes()
+	})
+	if pair.L == 0 {
+		t.Skip("no mergeable sibling pair in large.edb")
+	}
+	return raw, db, s, pair
 }
