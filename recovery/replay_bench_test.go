@@ -100,3 +100,18 @@ func BenchmarkReplayUSSLogs(b *testing.B) {
 		return &RecoverOptions{Logs: logs}, plan
 	}, false)
 }
+
+// BenchmarkReplayIndexedDBLogOnly: appdata/edb.log with no database in
+// the plan — opening the log (header, tail scan), reading every record
+// and dispatching it; the page records are not decoded. With
+// BenchmarkRedoIndexedDBFile (the page work of the same log alone) it
+// splits BenchmarkRecoverIndexedDB into its log, page and per-recovery
+// file costs.
+func BenchmarkReplayIndexedDBLogOnly(b *testing.B) {
+	logs := os.DirFS(testcorpus.Path(b, "appdata"))
+	plan := &Plan{Mode: ModeSoft, Start: ese.LogPos{Generation: 1, Sector: 1},
+		Logs: []PlanLog{{File: "edb.log", Generation: 1}}, Databases: []PlanDatabase{}}
+	benchRecover(b, func(string) (*RecoverOptions, *Plan) {
+		return &RecoverOptions{Logs: logs}, plan
+	}, false)
+}
