@@ -17,18 +17,23 @@ import (
 // header's free-byte count grows by the bytes added (CPAGE::RehydratePage;
 // the gap is zero). A compressed image (eselog.PreimageXpress: compressed
 // by ErrPKCompressData, whichever scheme it chose) is decompressed first:
-// the Xpress scheme (first byte 0x18) and LZ4 (first byte 0x38, a u16
-// size, one LZ4 block) are decoded; Xpress9 and Xpress10 (0x28, 0x30) give
-// an error wrapping ErrRedoNotImplemented. An image that cannot be a page
-// of this size is ese.ErrLogCorrupted.
+// the Xpress scheme (first byte 0x18), Xpress9 (first byte 0x28, the
+// CRC-32C of the page, one Xpress9 block) and LZ4 (first byte 0x38, a u16
+// size, one LZ4 block) are decoded; Xpress10 (0x30, whose decoder is not
+// part of the engine's public source) gives an error wrapping
+// ErrRedoNotImplemented. An image that cannot be a page of this size is
+// ese.ErrLogCorrupted.
 func RehydratePreImage(img []byte, flags uint32, pageSize int) ([]byte, error) {
 	if flags&eselog.PreimageXpress != 0 {
 		// Decompression first, then rehydration (ErrLGIDecompressPreimage).
 		var d []byte
 		var err error
-		if len(img) > 0 && img[0]>>3 == compressLZ4 {
+		switch {
+		case len(img) > 0 && img[0]>>3 == compressLZ4:
 			d, err = decompressLZ4ESE(img, pageSize)
-		} else {
+		case len(img) > 0 && img[0]>>3 == compressXpress9:
+			d, err = decompressXpress9ESE(img, pageSize)
+		default:
 			d, err = decompressESE(img, pageSize)
 		}
 		if err != nil {

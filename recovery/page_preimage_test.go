@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/dsnet/golib/memfile"
@@ -36,7 +38,8 @@ func dehydrate(t *testing.T, b []byte) []byte {
 // pre-image the rebuilt new page is byte-identical to the first one and
 // no other page is written; without it the error is
 // JET_errDatabaseBufferDependenciesCorrupted; an LZ4-compressed pre-image
-// works like the plain one; an Xpress9 one is not supported yet.
+// and an Xpress9-compressed one work like the plain one; an Xpress10 one
+// is not supported.
 func TestSplitFromPreImage(t *testing.T) {
 	const ps = 32768
 	raw := testcorpus.Read(t, "dissect-esedb-testdbs/large.edb")
@@ -98,12 +101,37 @@ func TestSplitFromPreImage(t *testing.T) {
 		t.Fatalf("dehydrated image is %d bytes", len(img))
 	}
 	withPre := append([]SplitLevel{}, levels...)
-	// A pre-image compressed with Xpress9 (scheme 5: a 5-byte header with
-	// a checksum, then an Xpress9 stream) is not decoded.
-	withPre[1].HasPreImage, withPre[1].PreImage, withPre[1].PreImageFlags = true, []byte{5 << 3, 0, 0, 0, 0, 1, 2, 3}, eselog.PreimageXpress
+	// A pre-image compressed with Xpress10 (scheme 6: a 15-byte header,
+	// then data only the engine's external Xpress10 library decodes) is
+	// not decoded.
+	withPre[1].HasPreImage, withPre[1].PreImage, withPre[1].PreImageFlags = true, append([]byte{6 << 3}, make([]byte, 20)...), eselog.PreimageXpress
 	if _, err := RedoSplit(s, withPre, op, dbt, true); !errors.Is(err, ErrRedoNotImplemented) {
-		t.Errorf("Xpress9 pre-image: %v", err)
+		t.Errorf("Xpress10 pre-image: %v", err)
 	}
+	// The same dehydrated image compressed by the engine's Xpress9 encoder
+	// as ErrCompressXpress9_ calls it (testdata/xpress9/README.md) redoes
+	// the split like the plain one below.
+	x9, err := os.ReadFile(filepath.Join("testdata", "xpress9", "redo", "large-split-preimage.x9"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(x9) >= len(img) || x9[0] != 0x28 {
+		t.Fatalf("Xpress9 pre-image: %d bytes, first byte %#x", len(x9), x9[0])
+	}
+	if d, err := decompressXpress9ESE(x9, ps); err != nil || !bytes.Equal(d, img) {
+		t.Fatalf("Xpress9 pre-image does not decode to the dehydrated page (%v): regenerate it", err)
+	}
+	withPre[1].PreImage, withPre[1].PreImageFlags = x9, eselog.PreimageXpress|eselog.PreimageDehydrated
+	if _, err := RedoSplit(s, withPre, op, dbt, true); err != nil {
+		t.Fatalf("Xpress9 pre-image: %v", err)
+	}
+	if err := s.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if p, _ := s.Get(pgnoNew); !bytes.Equal(p.Bytes(), snap[pgnoNew]) {
+		t.Error("the new page rebuilt from the Xpress9 pre-image differs from the first redo")
+	}
+	lose()
 	// The same dehydrated image compressed with LZ4 (scheme 7) redoes the
 	// split like the plain one below.
 	withPre[1].PreImage, withPre[1].PreImageFlags = lz4Compress(img), eselog.PreimageXpress|eselog.PreimageDehydrated
