@@ -37,9 +37,12 @@ type RecoverOptions struct {
 	// file is named after the logged file name (or the RestoreMap's
 	// destination), never placed at the logged path; a hostile name
 	// (.., device names, UNC without a map entry...) creates nothing.
-	// Only logs of 8.4000.3 or later (fully logged create) can build a
-	// database; an older CreateDB stops recovery with
-	// ese.ErrInvalidCreateDbVersion. Off by default: a forensic user may
+	// A fully logged create (create version 2.0, logs of 8.4000.3 and
+	// later) is built by the logged records alone; an implicit create
+	// (1.0: Windows 7 7.3704.15 logs and later, 8.4000.0-2) first runs the
+	// engine's legacy create code (BuildImplicitCreate). Any other
+	// CreateDB stops recovery with ese.ErrInvalidCreateDbVersion, as the
+	// engine refuses it. Off by default: a forensic user may
 	// want no new files. The created databases are reported after the
 	// plan's, with Action "create" and StateBefore "Missing".
 	CreateMissing bool
