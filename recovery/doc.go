@@ -47,5 +47,18 @@
 //     page (tags, nodes, free space, reorganisation as the engine does it).
 //   - RedoRecord and RedoMacro apply one page record, or one structural
 //     macro (Split2, Merge2, PageMove, RootPageMove with their node
-//     operation), under the engine's dbtime test (NeedRedo).
+//     operation), under the engine's dbtime test (NeedRedo). Compressed
+//     page pre-images (Xpress, Xpress9, LZ4, dehydrated) are rehydrated
+//     first; Xpress10 returns ErrRedoNotImplemented.
+//   - With RecoverOptions.CreateMissing, a database the logs create is
+//     built from its CreateDB: by the logged records (create version 2.0)
+//     or, for the implicit create of Windows 7 logs (1.0), by the engine's
+//     legacy create code first (BuildImplicitCreate: root, space trees and
+//     system catalog); a CreateDB met over its own unfinished (JustCreated)
+//     file recreates it the same way.
+//   - Hard recovery uses a patch file's page images where the engine did:
+//     for the new page of a split whose split page is already newer.
+//   - The clean header's consistent position counts the records the engine
+//     logs while rolling back open transactions (MacroAbort, UndoInfo,
+//     Undo, Rollback), placed as its log writer places them.
 package recovery
