@@ -487,7 +487,9 @@ func (rp *replayer) commitAll() error {
 		if err := os.Rename(db.tmp, db.out); err != nil {
 			return err
 		}
-		syncDir(filepath.Dir(db.out))
+		if !rp.opts.noSync {
+			syncDir(filepath.Dir(db.out))
+		}
 		db.res.Output = db.out
 		db.res.StateAfter = db.hdr.State.String()
 		if db.active {
