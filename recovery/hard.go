@@ -143,7 +143,7 @@ func hardSetupDB(db *dbRun, src io.ReaderAt, o *RecoverOptions, plan *Plan) erro
 		return nil
 	}
 	rp := &replayer{ctx: context.Background(), plan: plan, opts: o, hard: true}
-	splits, err := splitsOfDatabase(rp.ctx, rp, db.hdr.DbSignature)
+	splits, err := splitsOfDatabase(rp.ctx, rp, db.hdr.DbSignature, images)
 	if err != nil {
 		return err
 	}

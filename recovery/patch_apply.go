@@ -65,6 +65,9 @@ type patchUse struct {
 	Split ese.LogPos
 }
 
+// maxPatchSplits bounds the split records kept for the patch decision.
+const maxPatchSplits = 1 << 20
+
 // splitRef is what the patch decision needs of one split record.
 type splitRef struct {
 	at           ese.LogPos
@@ -143,7 +146,12 @@ func selectPatchImages(splits []splitRef, images map[uint32][]patchImage, dbtime
 // was bound to it, by the attach list of the log's header or by a CreateDB
 // or AttachDB of that signature, until its DetachDB or another database
 // took the dbid.
-func splitsOfDatabase(ctx context.Context, rp *replayer, sign ese.Signature) ([]splitRef, error) {
+//
+// With images set, only the splits whose new page has an image are kept
+// (no other split can use one); nil keeps every split. More than
+// maxPatchSplits of them is refused as a hostile log rather than
+// truncated, since a split left out could leave its new page unpatched.
+func splitsOfDatabase(ctx context.Context, rp *replayer, sign ese.Signature, images map[uint32][]patchImage) ([]splitRef, error) {
 	var out []splitRef
 	for _, pl := range rp.plan.Logs {
 		l, c, err := rp.openLog(pl)
@@ -186,8 +194,15 @@ func splitsOfDatabase(ctx context.Context, rp *replayer, sign ese.Signature) ([]
 						bound = false
 					}
 				case *eselog.Split:
-					if !bound || r.Dbid != dbid || len(out) >= maxMacroRecords*16 {
+					if !bound || r.Dbid != dbid {
 						continue
+					}
+					if _, ok := images[r.PgnoNew]; images != nil && !ok {
+						continue
+					}
+					if len(out) >= maxPatchSplits {
+						return ese.NewFormatError("log", -1, ese.ErrLogCorrupted,
+							"more than %d split records of the database name new pages the patch file holds: refused as hostile", maxPatchSplits)
 					}
 					out = append(out, splitRef{at: r.At, pgno: r.Pgno(), pgnoNw: r.PgnoNew, dbtime: r.DbTime(),
 						level: SplitLevel{Type: int(r.SplitType), Oper: int(r.SplitOper), ILineOper: int(r.ILineOper),

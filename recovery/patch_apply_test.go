@@ -35,7 +35,7 @@ func TestWLMPatchSuppliesNoPage(t *testing.T) {
 	}
 	rp := &replayer{plan: &Plan{Logs: []PlanLog{{File: "edb00001.log", Generation: 1, FromBackup: true, NeedsPatch: true}}},
 		opts: &RecoverOptions{Logs: os.DirFS(testcorpus.Path(t, wlmBackup))}}
-	splits, err := splitsOfDatabase(context.Background(), rp, h.DbSignature)
+	splits, err := splitsOfDatabase(context.Background(), rp, h.DbSignature, nil)
 	if err != nil || len(splits) != 0 {
 		t.Errorf("%d splits, %v", len(splits), err)
 	}
@@ -70,7 +70,7 @@ func TestSelectPatchImagesOnRealSplits(t *testing.T) {
 	}
 	rp := &replayer{plan: &Plan{Logs: []PlanLog{{File: "SRU00003.log", Generation: 3}, {File: "SRU00004.log", Generation: 4}}},
 		opts: &RecoverOptions{Logs: os.DirFS(testcorpus.Path(t, set))}}
-	splits, err := splitsOfDatabase(context.Background(), rp, h.DbSignature)
+	splits, err := splitsOfDatabase(context.Background(), rp, h.DbSignature, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,6 +114,17 @@ func TestSelectPatchImagesOnRealSplits(t *testing.T) {
 			{index: 0, pgno: s.pgnoNw, dbtime: s.dbtime - 1, ok: true},
 			{index: 1, pgno: s.pgnoNw, dbtime: real(s.pgnoNw), ok: ok},
 		}}
+	}
+	// Given the patch's pages, only the splits whose new page it holds
+	// are kept.
+	kept, err := splitsOfDatabase(context.Background(), rp, h.DbSignature, images(pick, true))
+	if err != nil || len(kept) == 0 || len(kept) >= len(splits) {
+		t.Fatalf("%d of %d splits kept for page %d, %v", len(kept), len(splits), pick.pgnoNw, err)
+	}
+	for _, k := range kept {
+		if k.pgnoNw != pick.pgnoNw {
+			t.Errorf("split at %v kept: its new page %d has no image", k.at, k.pgnoNw)
+		}
 	}
 	uses, err := selectPatchImages(splits, images(pick, true), lost)
 	if err != nil || len(uses) != 1 || uses[0] != (patchUse{Pgno: pick.pgnoNw, Image: 1, DbTime: real(pick.pgnoNw), Split: pick.at}) {
