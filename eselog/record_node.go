@@ -198,6 +198,43 @@ func (r *Replace) AfterImage(old []byte) ([]byte, error) {
 	return ApplyDiff(old, r.Payload, r.Diff2, int(r.CbNewData))
 }
 
+// ApplyInPlace is AfterImage for the common ReplaceD that changes bytes
+// without moving any: when CbOldData equals CbNewData, data (the node's
+// current data) is CbNewData bytes long and every diff entry replaces as
+// many bytes as it writes, the new bytes are written straight into data
+// and it reports true; data then holds exactly what AfterImage(data) would
+// have returned. In every other case (Replace, a size change, an insert or
+// deletion entry, a diff that AfterImage would reject) it changes nothing
+// and reports false, and the caller uses AfterImage, which gives the
+// after-image or the error. The whole diff is checked before any byte is
+// written.
+func (r *Replace) ApplyInPlace(data []byte) bool {
+	if !r.IsDiff() || r.CbOldData != r.CbNewData || len(data) != int(r.CbNewData) {
+		return false
+	}
+	diff := r.Payload
+	// First pass: the checks ApplyDiff makes (entries well formed, offsets
+	// never going back, every replaced range inside data), plus the
+	// same-length condition. With them ApplyDiff's result is data with
+	// each entry's range overwritten, of length len(data) = CbNewData, so
+	// its length and size checks hold too.
+	cur := 0
+	for p := 0; p < len(diff); {
+		e, next, err := parseDiffEntry(diff, p, r.Diff2)
+		if err != nil || e.OldLen != len(e.New) || e.Offset < cur || e.Offset > len(data) || e.Offset+e.OldLen > len(data) {
+			return false
+		}
+		cur = e.Offset + e.OldLen
+		p = next
+	}
+	for p := 0; p < len(diff); {
+		e, next, _ := parseDiffEntry(diff, p, r.Diff2)
+		copy(data[e.Offset:], e.New)
+		p = next
+	}
+	return true
+}
+
 // UndoInfo (36) is a deferred before-image: LRNODE_ (dbtimes nil) + u16
 // cbBmKey@44, u16 cbBmData@46, u16 oper@48, i16 cbMaxSize@50, i16
 // cbDelta@52, u16 cbData@54, then bookmark key, bookmark data and cbData

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/esekit/esekit/ese"
+	"github.com/esekit/esekit/eselog"
 	"github.com/esekit/esekit/internal/bin"
 )
 
@@ -199,6 +200,79 @@ func RedoReplaceD(p *Page, op RedoOp, afterImage func(old []byte) ([]byte, error
 	if redo, err := op.gate(p); !redo || err != nil {
 		return false, err
 	}
+	return redoReplaceDImage(p, op, afterImage)
+}
+
+// redoReplaceD is RedoReplaceD for a decoded ReplaceD record r: a diff
+// whose entries all keep their length is applied in place (see
+// replaceDInPlace); any other diff, and any diff or node that the in-place
+// path does not accept, goes through the general path (after-image built
+// by r.AfterImage, node rewritten by ReplaceNodeData), which also gives
+// the errors. Both paths leave the same page bytes.
+func redoReplaceD(p *Page, op RedoOp, r *eselog.Replace) (bool, error) {
+	if redo, err := op.gate(p); !redo || err != nil {
+		return false, err
+	}
+	if replaceDInPlace(p, op, r) {
+		return op.finish(p)
+	}
+	return redoReplaceDImage(p, op, r.AfterImage)
+}
+
+// replaceDInPlace applies r's diff directly to the node's data on the page
+// and reports true when the result is byte for byte what the general path
+// (ApplyDiff, then ReplaceNodeData) would write; otherwise it changes
+// nothing and reports false. That holds when the node keeps its size and
+// its key words survive re-encoding unchanged: ReplaceNodeData writes the
+// key-length words back from their 13-bit values (so a stored word with
+// other high bits than the large-page flags would change), and derives
+// the compressed flag from the prefix count (so a compressed node with a
+// prefix count of 0 would lose that word). The node flags then become
+// the line's flags plus the record's version flag, as ReplaceNodeData
+// stores them; the free-space fields and the tag's offset and size do not
+// change for a node of the same size.
+func replaceDInPlace(p *Page, op RedoOp, r *eselog.Replace) bool {
+	it, err := p.lineTag(op.ILine)
+	if err != nil {
+		return false
+	}
+	b, err := p.TagBytes(it)
+	if err != nil {
+		return false
+	}
+	flags := p.tagFlags(it)
+	n, err := decodeNode(b, flags)
+	if err != nil {
+		return false
+	}
+	if flags&NodeCompressed != 0 && n.PrefixLen == 0 {
+		return false
+	}
+	// The key words: [prefix count] and suffix length, in that order. On
+	// large pages the first word's top 3 bits are the node flags, which
+	// are rewritten below either way.
+	words := 1
+	if flags&NodeCompressed != 0 {
+		words = 2
+	}
+	for w := 0; w < words; w++ {
+		v := bin.U16(b, 2*w)
+		if w == 0 && p.large {
+			v &^= tagFlagMask
+		}
+		if v&^nodeKeyLenMask != 0 {
+			return false
+		}
+	}
+	if !r.ApplyInPlace(n.Data) { // n.Data aliases the page
+		return false
+	}
+	p.setTagFlags(it, flags|op.versionFlag())
+	return true
+}
+
+// redoReplaceDImage is the general ReplaceD redo, gate already passed.
+func redoReplaceDImage(p *Page, op RedoOp, afterImage func(old []byte) ([]byte, error)) (bool, error) {
 	n, err := p.Node(op.ILine)
 	if err != nil {
 		return false, op.wrap("ReplaceD", err)

@@ -116,7 +116,7 @@ func RedoRecord(s *PageStore, r eselog.Record, opt RedoOptions) (RedoResult, err
 	case *eselog.Replace:
 		err = node(&r.NodeHeader, func(p *Page, op RedoOp) (bool, error) {
 			if r.IsDiff() {
-				return RedoReplaceD(p, op, r.AfterImage)
+				return redoReplaceD(p, op, r)
 			}
 			if len(r.Payload) != int(r.CbNewData) {
 				return false, ese.NewFormatError("Replace record", -1, ese.ErrLogCorrupted, "payload of %d bytes, cbNewData %d", len(r.Payload), r.CbNewData)
