@@ -550,7 +550,7 @@ func (rp *replayer) pageRecord(rec eselog.Record, procid uint16, dbid uint8, dbt
 	var v *version
 	if nr, isNode := rec.(eselog.NodeRecord); isNode && nr.Node().IsVersioned() && s.open() {
 		var err error
-		if v, err = captureVersion(db.store, db, nr, s.level); err != nil {
+		if v, err = s.capture(db.store, db, nr); err != nil {
 			return fmt.Errorf("recovery: %v at %v: %w", rec.Type(), rec.Pos(), err)
 		}
 	}
@@ -619,7 +619,7 @@ func (rp *replayer) macroRecord(r *eselog.Macro) error {
 			var vs []*version
 			for _, rec := range recs {
 				if nr, isNode := rec.(eselog.NodeRecord); isNode && nr.Node().IsVersioned() && s.open() {
-					v, err := captureVersion(db.store, db, nr, s.level)
+					v, err := s.capture(db.store, db, nr)
 					if err != nil {
 						return err
 					}

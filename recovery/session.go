@@ -26,6 +26,29 @@ type session struct {
 	// versions are the version-store entries of the open transaction, in
 	// the order the operations were redone.
 	versions []*version
+	// arena holds the entries replay captures and their bytes until the
+	// outermost transaction ends (dropVersions).
+	arena captureArena
+}
+
+// dropVersions empties the version store of the session when its
+// outermost transaction ends, and reuses the memory of its entries for
+// the next one: nothing outside versions may still refer to them.
+func (s *session) dropVersions() {
+	clear(s.versions)
+	s.versions = s.versions[:0]
+	s.arena.reset()
+}
+
+// capture records the version entry of a versioned node record of the
+// open transaction (captureVersion) in the session's arena; the caller
+// appends it to versions once redo succeeded. A session already holding
+// maxVersions entries captures nothing (the entry would be dropped).
+func (s *session) capture(st *PageStore, db *dbRun, r eselog.NodeRecord) (*version, error) {
+	if len(s.versions) >= maxVersions {
+		return nil, nil
+	}
+	return s.arena.capture(st, db, r, s.level)
 }
 
 // macro is an open MacroBegin..MacroCommit of a session: the records that
@@ -51,7 +74,7 @@ func (s *session) begin(r *eselog.Begin, isBegin0 bool) error {
 		if isBegin0 && r.LevelBeginFrom == 0 {
 			s.afterFirstBegin0 = true
 			s.begin0 = r.At
-			s.versions = nil
+			s.dropVersions()
 		}
 	}
 	s.level = to
@@ -66,7 +89,7 @@ func (s *session) commit(to int) {
 	}
 	s.level = to
 	if to == 0 {
-		s.versions = nil
+		s.dropVersions()
 		return
 	}
 	for _, v := range s.versions {
@@ -87,9 +110,10 @@ func (s *session) rollback(n int) {
 			kept = append(kept, v)
 		}
 	}
+	clear(s.versions[len(kept):])
 	s.versions = kept
 	if to == 0 {
-		s.versions = nil
+		s.dropVersions()
 	}
 	s.level = to
 }

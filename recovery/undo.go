@@ -66,39 +66,145 @@ const maxVersions = 1 << 20
 // operation is redone: the node's key and, for replaces, its data as it
 // is on the page now. It is called only for records of a session inside
 // a transaction; a page already at or past the record gives an entry
-// without a before-image (an UndoInfo record may supply it later).
+// without a before-image (an UndoInfo record may supply it later). The
+// entry and its bytes are allocated on their own; replay captures into
+// the session's arena instead (session.capture).
 func captureVersion(s *PageStore, db *dbRun, r eselog.NodeRecord, level int) (*version, error) {
+	return (*captureArena)(nil).capture(s, db, r, level)
+}
+
+// captureArena holds the version entries of one session's open
+// transaction and the bytes they keep (keys, bookmark data,
+// before-images): entries come from a slab and bytes are appended to one
+// growing buffer, both reused once the outermost transaction ends
+// (session.dropVersions), so capture costs no allocation per record in
+// steady state. Nothing may keep an entry or a slice of its bytes past
+// that reset: the entries live only in session.versions, and what is
+// read from them afterwards (the end-of-recovery record model, errors)
+// copies sizes and numbers, never bytes. A nil *captureArena allocates
+// every entry and slice on its own.
+type captureArena struct {
+	buf  []byte
+	pool []version
+}
+
+// Above these capacities a reset drops the arena's memory instead of
+// keeping it for the next transaction (one huge transaction must not pin
+// its memory for the rest of the replay).
+const (
+	arenaKeepBytes    = 4 << 20
+	arenaKeepVersions = 1 << 14
+	arenaSlab         = 256
+)
+
+// newVersion returns a new entry holding e.
+func (a *captureArena) newVersion(e version) *version {
+	if a == nil {
+		v := new(version)
+		*v = e
+		return v
+	}
+	if len(a.pool) == cap(a.pool) {
+		// A new slab: entries already handed out stay where they are.
+		a.pool = make([]version, 0, min(max(arenaSlab, 2*cap(a.pool)), arenaKeepVersions))
+	}
+	a.pool = a.pool[:len(a.pool)+1]
+	v := &a.pool[len(a.pool)-1]
+	*v = e
+	return v
+}
+
+// clone returns a copy of b (nil for nil, as bytes.Clone).
+func (a *captureArena) clone(b []byte) []byte {
+	if a == nil || b == nil {
+		return bytes.Clone(b)
+	}
+	return a.join(nil, b)
+}
+
+// join returns a new slice holding x followed by y. The result's
+// capacity is its length, so appending to it never writes into bytes of
+// another entry.
+func (a *captureArena) join(x, y []byte) []byte {
+	if a == nil {
+		return append(append(make([]byte, 0, len(x)+len(y)), x...), y...)
+	}
+	start := len(a.buf)
+	a.buf = append(append(a.buf, x...), y...)
+	return a.buf[start:len(a.buf):len(a.buf)]
+}
+
+// reset forgets every entry and byte handed out.
+func (a *captureArena) reset() {
+	if cap(a.buf) > arenaKeepBytes {
+		a.buf = nil
+	} else {
+		a.buf = a.buf[:0]
+	}
+	clear(a.pool) // no stale pointers to databases or old buffers
+	a.pool = a.pool[:0]
+}
+
+// keyPrefixView is Page.KeyPrefix without the copy: the shared key bytes
+// of the page's compressed nodes, aliasing the page (read them before the
+// page changes).
+func keyPrefixView(p *Page) ([]byte, error) {
+	if err := p.ensure(); err != nil {
+		return nil, err
+	}
+	if p.TagCount() == 0 {
+		return nil, nil
+	}
+	h, err := p.TagBytes(0)
+	if err != nil {
+		return nil, err
+	}
+	f := p.Flags()
+	if f&ese.PageRoot == 0 {
+		return h, nil
+	}
+	if f&ese.PageSpaceTree != 0 && len(h) >= 16 {
+		return h[16:], nil
+	}
+	return nil, nil
+}
+
+// capture is captureVersion with the entry and its bytes taken from a
+// (nil: allocated on their own).
+func (a *captureArena) capture(s *PageStore, db *dbRun, r eselog.NodeRecord, level int) (*version, error) {
+	switch r.(type) {
+	case *eselog.Insert, *eselog.FlagInsert, *eselog.Delta, *eselog.FlagInsertAndReplaceData, *eselog.Replace, *eselog.FlagDelete:
+	default:
+		return nil, nil // not a versioned operation undo knows
+	}
 	h := r.Node()
-	v := &version{db: db, op: r.Type(), at: r.Pos(), pgno: h.Pgno(), pgnoFDP: h.PgnoFDP, rceid: h.RCEID,
-		level: level, iline: h.ILine()}
+	v := a.newVersion(version{db: db, op: r.Type(), at: r.Pos(), pgno: h.Pgno(), pgnoFDP: h.PgnoFDP, rceid: h.RCEID,
+		level: level, iline: h.ILine()})
 	switch r := r.(type) {
 	case *eselog.Insert:
-		v.key, v.keyKnown, v.haveBefore = r.Key(), true, true
+		v.key, v.keyKnown, v.haveBefore = a.join(r.KeyPrefix, r.KeySuffix), true, true
 		if !h.IsUnique() {
-			v.bmData = bytes.Clone(r.Data)
+			v.bmData = a.clone(r.Data)
 		}
 		return v, nil
 	case *eselog.FlagInsert:
-		v.key, v.keyKnown, v.haveBefore = bytes.Clone(r.Key), true, true
+		v.key, v.keyKnown, v.haveBefore = a.clone(r.Key), true, true
 		if !h.IsUnique() {
-			v.bmData = bytes.Clone(r.Data)
+			v.bmData = a.clone(r.Data)
 		}
 		return v, nil
 	case *eselog.Delta:
-		v.key, v.keyKnown, v.haveBefore = bytes.Clone(r.BookmarkKey), true, true
-		v.bmData = bytes.Clone(r.BookmarkData)
+		v.key, v.keyKnown, v.haveBefore = a.clone(r.BookmarkKey), true, true
+		v.bmData = a.clone(r.BookmarkData)
 		v.delta, v.offset, v.is64 = r.Delta, int(r.Offset), r.Is64()
 		return v, nil
 	case *eselog.FlagInsertAndReplaceData:
-		v.key, v.keyKnown = bytes.Clone(r.Key), true
+		v.key, v.keyKnown = a.clone(r.Key), true
 		if !h.IsUnique() {
 			// A non-unique tree's bookmark is key and data; the node
 			// re-inserted carries the same data (a secondary index entry).
-			v.bmData = bytes.Clone(r.Data)
+			v.bmData = a.clone(r.Data)
 		}
-	case *eselog.Replace, *eselog.FlagDelete:
-	default:
-		return nil, nil // not a versioned operation undo knows
 	}
 	p, err := s.Get(h.Pgno())
 	if err != nil {
@@ -115,16 +221,32 @@ func captureVersion(s *PageStore, db *dbRun, r eselog.NodeRecord, level int) (*v
 		return v, nil // redo will report the damage
 	}
 	if !v.keyKnown {
-		if k, err := p.Key(h.ILine()); err == nil {
-			v.key, v.keyKnown = k, true
+		// The node's whole key (Page.Key) without copying the prefix
+		// first; a prefix count past the page's prefix leaves it unknown.
+		var pre []byte
+		ok := true
+		if n.PrefixLen > 0 {
+			if kp, err := keyPrefixView(p); err != nil || n.PrefixLen > len(kp) {
+				ok = false
+			} else {
+				pre = kp[:n.PrefixLen]
+			}
+		}
+		if ok {
+			if len(pre)+len(n.Suffix) == 0 {
+				v.key = nil // as Page.Key gives it
+			} else {
+				v.key = a.join(pre, n.Suffix)
+			}
+			v.keyKnown = true
 			if !h.IsUnique() {
-				v.bmData = bytes.Clone(n.Data)
+				v.bmData = a.clone(n.Data)
 			}
 		}
 	}
 	switch r.Type() {
 	case eselog.RecReplace, eselog.RecReplaceD, eselog.RecFlagInsertAndReplaceData:
-		v.before, v.haveBefore, v.undoInfo = bytes.Clone(n.Data), true, true
+		v.before, v.haveBefore, v.undoInfo = a.clone(n.Data), true, true
 	case eselog.RecFlagDelete:
 		v.haveBefore, v.undoInfo = true, true
 	}
@@ -148,7 +270,7 @@ func (s *session) applyUndoInfo(db *dbRun, r *eselog.UndoInfo) {
 		if r.Oper == eselog.OperFlagDelete {
 			op = eselog.RecFlagDelete
 		}
-		v = &version{db: db, op: op, at: r.At, pgno: r.Pgno(), pgnoFDP: r.PgnoFDP, rceid: r.RCEID, level: int(r.Level), iline: r.ILine()}
+		v = s.arena.newVersion(version{db: db, op: op, at: r.At, pgno: r.Pgno(), pgnoFDP: r.PgnoFDP, rceid: r.RCEID, level: int(r.Level), iline: r.ILine()})
 		s.versions = append(s.versions, v)
 	} else {
 		// The entry redo created is no longer linked to its page's
@@ -157,11 +279,11 @@ func (s *session) applyUndoInfo(db *dbRun, r *eselog.UndoInfo) {
 		// so rolling it back logs no second UndoInfo.
 		v.undoInfo = false
 	}
-	v.key, v.keyKnown = bytes.Clone(r.BookmarkKey), true
-	v.bmData = bytes.Clone(r.BookmarkData)
+	v.key, v.keyKnown = s.arena.clone(r.BookmarkKey), true
+	v.bmData = s.arena.clone(r.BookmarkData)
 	switch r.Oper {
 	case eselog.OperReplace:
-		v.before, v.haveBefore = bytes.Clone(r.Data), true
+		v.before, v.haveBefore = s.arena.clone(r.Data), true
 	case eselog.OperFlagDelete:
 		v.haveBefore = true
 	}
@@ -285,9 +407,9 @@ func (s *session) redoUndo(st *PageStore, db *dbRun, r *eselog.Undo, mayFuture b
 	}
 	v.iline = r.ILine()
 	if len(r.BookmarkKey) > 0 || !v.keyKnown {
-		v.key, v.keyKnown = bytes.Clone(r.BookmarkKey), true
+		v.key, v.keyKnown = s.arena.clone(r.BookmarkKey), true
 		if len(r.BookmarkData) > 0 {
-			v.bmData = bytes.Clone(r.BookmarkData)
+			v.bmData = s.arena.clone(r.BookmarkData)
 		}
 	}
 	if err := undoOn(p, v); err != nil {
@@ -329,7 +451,7 @@ func (s *session) rollbackSession() (map[*dbRun]bool, error) {
 		}
 		touched[db] = true
 	}
-	s.versions = nil
+	s.dropVersions()
 	s.level = 0
 	return touched, nil
 }
