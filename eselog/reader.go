@@ -345,6 +345,10 @@ type Reader struct {
 	err    error
 	last   ese.LogPos
 	n      int
+	// cur is the record NextRaw fills: kept here so that a RawRecord
+	// need not be allocated per record (its address reaches the cursor
+	// through an interface call, which would move a local to the heap).
+	cur RawRecord
 }
 
 // NewReader returns a reader over l's records that keeps those f selects.
@@ -414,11 +418,14 @@ func (l *Log) NewReaderAt(ctx context.Context, f Filter, start ese.LogPos) *Read
 }
 
 // NextRaw returns the next selected record without decoding it. At the end
-// of the valid data it returns io.EOF (or the Log's TailErr).
+// of the valid data it returns io.EOF (or the Log's TailErr). The record's
+// Bytes are a slice of the reader's buffer (the segment or sectors it
+// holds, or the buffer a fragmented record was reassembled in), valid only
+// until the next call: a caller that keeps them must copy them.
+// DecodeRecord's result does not retain them.
 func (rd *Reader) NextRaw() (RawRecord, error) {
-	var r RawRecord
-	err := rd.nextRaw(&r)
-	return r, err
+	err := rd.nextRaw(&rd.cur)
+	return rd.cur, err
 }
 
 // nextRaw fills r with the next selected record.

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"runtime"
 	"testing"
 
+	"github.com/dsnet/golib/memfile"
 	"github.com/esekit/esekit/ese"
 	"github.com/esekit/esekit/eselog"
 	"github.com/esekit/esekit/internal/bin"
@@ -388,4 +390,67 @@ func TestReplaceDInPlaceRefusesReencodedNodes(t *testing.T) {
 		}
 		t.Logf("%s: %d dirty-word nodes, %d zero-prefix nodes", db.rel, dirty, zeroPrefix)
 	}
+}
+
+// TestRedoRecordSteadyAllocs redoes the ReplaceD records of a generated
+// steady-state log through RedoRecord and a PageStore whose pages are
+// already cached: the same-length diffs are applied in place and the
+// one-page result needs no slice of its own, so redo allocates nothing per
+// record. Every result names exactly the record's page.
+func TestRedoRecordSteadyAllocs(t *testing.T) {
+	spec := steadySpec{DB: "dissect-esedb-testdbs/large.edb", Gen: 0x21, Sectors: 24, HotPages: 16, Sessions: 2, Seed: 9}
+	sl := buildSteadyLog(t, spec)
+	l, err := eselog.OpenOptions(bytes.NewReader(sl.Log), int64(len(sl.Log)), eselog.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var recs []*eselog.Replace
+	for rec, err := range l.Records(context.Background(), eselog.Filter{Types: []eselog.RecordType{eselog.RecReplaceD}}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		recs = append(recs, rec.(*eselog.Replace))
+	}
+	s, err := NewPageStore(memfile.New(append([]byte{}, sl.DB...)), 32768, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range recs {
+		if _, err := s.Get(r.Pgno()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	bad := 0
+	var m0, m1 runtime.MemStats
+	runtime.ReadMemStats(&m0)
+	for _, r := range recs {
+		res, err := RedoRecord(s, r, RedoOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Pages) != 1 || res.Pages[0] != r.Pgno() || len(res.Skipped) != 0 {
+			bad++
+		}
+	}
+	runtime.ReadMemStats(&m1)
+	if bad != 0 || len(recs) != sl.PageRecords {
+		t.Fatalf("%d of %d results do not name exactly the record's page (%d generated)", bad, len(recs), sl.PageRecords)
+	}
+	// A one-page result can grow like any slice without touching the
+	// record.
+	r := recs[0]
+	s2, _ := NewPageStore(memfile.New(append([]byte{}, sl.DB...)), 32768, nil)
+	res, err := RedoRecord(s2, r, RedoOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	grown := append(res.Pages, 7)
+	if r.Pgno() != res.Pages[0] || len(grown) != 2 || grown[0] != r.Pgno() {
+		t.Fatalf("appending to the result changed it: %v %v", res.Pages, grown)
+	}
+	allocs := m1.Mallocs - m0.Mallocs
+	if allocs > uint64(len(recs)/10) {
+		t.Errorf("%d allocations redoing %d cached same-length ReplaceD records", allocs, len(recs))
+	}
+	t.Logf("%d records redone, %d allocations", len(recs), allocs)
 }
