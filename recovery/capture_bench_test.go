@@ -1,0 +1,115 @@
+package recovery
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/esekit/esekit/eselog"
+)
+
+// BenchmarkSteadyStateCapture measures the before-image capture as replay
+// does it, over the page records of BenchmarkRecoverSteadyState/rows's
+// log (decoded once, outside the loop), each redone with RedoRecord
+// through a PageStore over a fresh copy of the database, then Flush:
+//
+//   - redo: no capture (as BenchmarkSteadyStateSplit/redo);
+//   - arena+redo: each record captured into its session's arena
+//     (session.capture) before its redo and kept in the session's
+//     version store, every session's transaction committed at the
+//     log's own Commit0 records (arena reused), as replay does.
+//
+// The difference is what capture still costs a whole recovery of the log.
+func BenchmarkSteadyStateCapture(b *testing.B) {
+	spec := steadyBenchSpecs[0].spec
+	sl := buildSteadyLog(b, spec)
+	l, err := eselog.OpenOptions(bytes.NewReader(sl.Log), int64(len(sl.Log)), eselog.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	// The page records and the Commit0s, in log order.
+	var recs []eselog.Record
+	pages := 0
+	for rec, err := range l.Records(context.Background(), eselog.Filter{}) {
+		if err != nil {
+			b.Fatal(err)
+		}
+		switch rec.(type) {
+		case eselog.NodeRecord:
+			recs = append(recs, rec)
+			pages++
+		case *eselog.Commit0:
+			recs = append(recs, rec)
+		}
+	}
+	if pages != sl.PageRecords {
+		b.Fatalf("%d page records read, %d generated", pages, sl.PageRecords)
+	}
+	for _, capture := range []bool{false, true} {
+		name := "redo"
+		if capture {
+			name = "arena+redo"
+		}
+		b.Run(name, func(b *testing.B) {
+			work := filepath.Join(b.TempDir(), "work.edb")
+			var f *os.File
+			setup := func() {
+				if f != nil {
+					f.Close()
+				}
+				if err := os.WriteFile(work, sl.DB, 0o644); err != nil {
+					b.Fatal(err)
+				}
+				var err error
+				if f, err = os.OpenFile(work, os.O_RDWR, 0); err != nil {
+					b.Fatal(err)
+				}
+			}
+			sessions := map[uint16]*session{}
+			sess := func(procid uint16) *session {
+				s := sessions[procid]
+				if s == nil {
+					s = &session{procid: procid, level: 1, afterFirstBegin0: true}
+					sessions[procid] = s
+				}
+				return s
+			}
+			steadyCPULoop(b, sl.RecordBytes, setup, func() error {
+				st, err := NewPageStore(noSyncFile{f}, 32768, nil)
+				if err != nil {
+					return err
+				}
+				for _, r := range recs {
+					if c, ok := r.(*eselog.Commit0); ok {
+						if capture {
+							s := sess(c.Procid)
+							s.commit(0)
+							s.level = 1
+						}
+						continue
+					}
+					nr := r.(eselog.NodeRecord)
+					var v *version
+					s := sess(nr.Node().Procid)
+					if capture {
+						if v, err = s.capture(st, nil, nr); err != nil {
+							return err
+						}
+					}
+					if _, err := RedoRecord(st, r, RedoOptions{}); err != nil {
+						return err
+					}
+					if v != nil {
+						s.versions = append(s.versions, v)
+					}
+				}
+				return st.Flush()
+			})
+			if f != nil {
+				f.Close()
+			}
+		})
+	}
+}
