@@ -93,3 +93,44 @@ func TestDecodeRecordKeepsNoInput(t *testing.T) {
 		}
 	}
 }
+
+// TestDecodeReplaceOneAllocation decodes the real ReplaceD records of a
+// log: a short diff is copied into the record's own allocation (one
+// allocation per record, payload capacity equal to its length), a long
+// one keeps the general form; both decode to the same values as
+// decodeReplace over a copy of the record.
+func TestDecodeReplaceOneAllocation(t *testing.T) {
+	l, _ := openCorpus(t, "appdata/edb.log")
+	short, long := 0, 0
+	for r, err := range l.RawRecords(context.Background(), Filter{Types: []RecordType{RecReplace, RecReplaceD}}) {
+		if err != nil {
+			t.Fatal(err)
+		}
+		rec, err := DecodeRecord(r.Bytes, r.Pos)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := rec.(*Replace)
+		want := decodeReplace(bytes.Clone(r.Bytes), RecordBase{Lrtyp: r.Type, At: r.Pos}).(*Replace)
+		if !reflect.DeepEqual(got, want) || cap(got.Payload) != len(got.Payload) {
+			t.Fatalf("%v: decoded %+v, want %+v (payload cap %d)", r.Pos, got, want, cap(got.Payload))
+		}
+		if !bytes.Equal(got.AppendEncode(nil), r.Bytes) {
+			t.Fatalf("%v: re-encoding differs", r.Pos)
+		}
+		b := bytes.Clone(r.Bytes)
+		allocs := testing.AllocsPerRun(10, func() { DecodeRecord(b, r.Pos) })
+		if len(got.Payload) <= replaceInline {
+			short++
+			if allocs != 1 {
+				t.Fatalf("%v: %v allocations for a %d-byte payload", r.Pos, allocs, len(got.Payload))
+			}
+		} else {
+			long++
+		}
+	}
+	if short < 10 || long < 1 {
+		t.Errorf("%d short and %d long Replace/ReplaceD records", short, long)
+	}
+	t.Logf("%d short, %d long Replace/ReplaceD records", short, long)
+}

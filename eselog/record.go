@@ -54,6 +54,11 @@ func DecodeRecord(b []byte, pos ese.LogPos) (Record, error) {
 	if t == RecNOP2 && bin.IsZero(b[5:]) {
 		return &NOP2{RecordBase: base, Len: uint32(n - 5)}, nil // no copy of the zeros
 	}
+	if t == RecReplace || t == RecReplaceD {
+		// The commonest page record: its payload is copied next to the
+		// record, in one allocation when short.
+		return decodeReplaceOwned(b[:n:n], base), nil
+	}
 	if n > int(fixedSizes[t]) {
 		b = bytes.Clone(b) // the variable parts below alias this copy
 	}

@@ -1,6 +1,7 @@
 package eselog
 
 import (
+	"bytes"
 	"encoding/binary"
 
 	"github.com/esekit/esekit/internal/bin"
@@ -162,6 +163,40 @@ func decodeReplace(b []byte, base RecordBase) Record {
 		CbNewData:  bin.U16(b, 48),
 		Payload:    b[50 : 50+int(cb&replaceCbMask)],
 	}
+}
+
+// replaceInline is the longest payload decodeReplaceOwned keeps in the
+// record's own allocation (a ReplaceD diff of one short entry is a few
+// bytes; 40 bytes make the box 144 bytes, one of the allocator's sizes).
+const replaceInline = 40
+
+// replaceBox is a Replace and the bytes of a short payload, allocated
+// together.
+type replaceBox struct {
+	r   Replace
+	buf [replaceInline]byte
+}
+
+// decodeReplaceOwned is DecodeRecord's decoder for Replace and ReplaceD:
+// b is one whole record that the caller keeps (a reader's buffer), so the
+// payload is copied; a short one into the same allocation as the record,
+// a longer one with the record's bytes as every other decoder gets them.
+func decodeReplaceOwned(b []byte, base RecordBase) Record {
+	cb := int(bin.U16(b, 44) & replaceCbMask)
+	if cb > replaceInline {
+		c := bytes.Clone(b)
+		return decodeReplace(c[:len(c):len(c)], base)
+	}
+	box := new(replaceBox)
+	box.r = Replace{
+		NodeHeader: decodeNodeHeader(b, base),
+		Diff2:      bin.U16(b, 44)&^replaceCbMask != 0,
+		CbOldData:  bin.U16(b, 46),
+		CbNewData:  bin.U16(b, 48),
+		Payload:    box.buf[:cb:cb],
+	}
+	copy(box.buf[:], b[50:50+cb])
+	return &box.r
 }
 
 // AppendEncode appends the record's bytes to dst. A payload longer than

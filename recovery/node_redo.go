@@ -213,7 +213,9 @@ func redoReplaceD(p *Page, op RedoOp, r *eselog.Replace) (bool, error) {
 	if redo, err := op.gate(p); !redo || err != nil {
 		return false, err
 	}
-	if replaceDInPlace(p, op, r) {
+	// The record's own fields first: most diffs that change the size are
+	// sent to the general path before the page is looked at.
+	if r.CbOldData == r.CbNewData && replaceDInPlace(p, op, r) {
 		return op.finish(p)
 	}
 	return redoReplaceDImage(p, op, r.AfterImage)
