@@ -238,10 +238,11 @@ func replaceDInPlace(p *Page, op RedoOp, r *eselog.Replace) bool {
 	if err != nil {
 		return false
 	}
-	b, err := p.TagBytes(it)
-	if err != nil {
-		return false
-	}
+	// lineTag checked the page structure (every tag inside the data area)
+	// and the range: the node's bytes are read as TagBytes would, without
+	// decoding the flags a second time.
+	at := p.hdr + p.tagIb(it)
+	b := p.b[at : at+p.tagCb(it) : at+p.tagCb(it)]
 	flags := p.tagFlags(it)
 	n, err := decodeNode(b, flags)
 	if err != nil {
