@@ -2,7 +2,6 @@ package recovery
 
 import (
 	"fmt"
-	"unsafe"
 
 	"github.com/esekit/esekit/ese"
 	"github.com/esekit/esekit/eselog"
@@ -19,9 +18,7 @@ type RedoOptions struct {
 	MayContainFutureData bool
 }
 
-// RedoResult says what RedoRecord did. Its slices are read-only: for a
-// record that changes one page, Pages shares the record's page number
-// field rather than holding a copy.
+// RedoResult says what RedoRecord did.
 type RedoResult struct {
 	// Pages are the pages changed, in the order they were changed.
 	Pages []uint32
@@ -86,14 +83,7 @@ func RedoRecord(s *PageStore, r eselog.Record, opt RedoOptions) (RedoResult, err
 			res.Skipped = append(res.Skipped, h.Pgno())
 			return nil
 		}
-		if res.Pages == nil {
-			// The common one-page result, without an allocation per
-			// record: a one-element view of the record's own page number
-			// (never changed by redo; append copies it).
-			res.Pages = unsafe.Slice(&h.PageNumber, 1)
-		} else {
-			res.Pages = append(res.Pages, h.Pgno())
-		}
+		res.Pages = append(res.Pages, h.Pgno())
 		return s.MarkDirty(h.Pgno(), p)
 	}
 	newPage := func(pgno uint32, dbtime uint64, build func(p *Page) error) error {

@@ -394,9 +394,10 @@ func TestReplaceDInPlaceRefusesReencodedNodes(t *testing.T) {
 
 // TestRedoRecordSteadyAllocs redoes the ReplaceD records of a generated
 // steady-state log through RedoRecord and a PageStore whose pages are
-// already cached: the same-length diffs are applied in place and the
-// one-page result needs no slice of its own, so redo allocates nothing per
-// record. Every result names exactly the record's page.
+// already cached: the same-length diffs are applied in place, so redo
+// allocates only the result's one-element page list per record (kept as
+// its own slice, not a view of the record). Every result names exactly
+// the record's page.
 func TestRedoRecordSteadyAllocs(t *testing.T) {
 	spec := steadySpec{DB: "dissect-esedb-testdbs/large.edb", Gen: 0x21, Sectors: 24, HotPages: 16, Sessions: 2, Seed: 9}
 	sl := buildSteadyLog(t, spec)
@@ -449,7 +450,7 @@ func TestRedoRecordSteadyAllocs(t *testing.T) {
 		t.Fatalf("appending to the result changed it: %v %v", res.Pages, grown)
 	}
 	allocs := m1.Mallocs - m0.Mallocs
-	if allocs > uint64(len(recs)/10) {
+	if allocs > uint64(len(recs)+len(recs)/10) {
 		t.Errorf("%d allocations redoing %d cached same-length ReplaceD records", allocs, len(recs))
 	}
 	t.Logf("%d records redone, %d allocations", len(recs), allocs)
