@@ -200,3 +200,79 @@ func TestCaptureArenaReuseAfterCommit(t *testing.T) {
 		t.Errorf("rollback left %d arena bytes", len(sess.arena.buf))
 	}
 }
+
+// TestCaptureAheadMarks: the read-ahead leaves out the capture of a
+// versioned operation only when the records after it hold its session's
+// commit to level 0 (Commit0, Commit with LevelCommitTo 0) or a Term,
+// with no Undo or UndoInfo of that session and no Init before it. The
+// records are the encoders' own bytes.
+func TestCaptureAheadMarks(t *testing.T) {
+	op := func(procid uint16) eselog.Record {
+		h := nodeHdr(eselog.RecReplaceD, 0, 11)
+		h.Procid = procid
+		return &eselog.Replace{NodeHeader: h, CbOldData: 1, CbNewData: 1, Payload: []byte{0}}
+	}
+	commit0 := func(procid uint16) eselog.Record {
+		return &eselog.Commit0{Commit: eselog.Commit{RecordBase: eselog.RecordBase{Lrtyp: eselog.RecCommit0}, Procid: procid}}
+	}
+	commit := func(procid uint16, to uint8) eselog.Record {
+		return &eselog.Commit{RecordBase: eselog.RecordBase{Lrtyp: eselog.RecCommit}, Procid: procid, LevelCommitTo: to}
+	}
+	undo := func(procid uint16) eselog.Record {
+		h := nodeHdr(eselog.RecUndo, 0, 12)
+		h.Procid = procid
+		return &eselog.Undo{NodeHeader: h}
+	}
+	undoInfo := func(procid uint16) eselog.Record {
+		h := nodeHdr(eselog.RecUndoInfo, 0, 12)
+		h.Procid = procid
+		return &eselog.UndoInfo{NodeHeader: h}
+	}
+	life := func(typ eselog.RecordType) eselog.Record {
+		return &eselog.Term{RecordBase: eselog.RecordBase{Lrtyp: typ}}
+	}
+	initRec := &eselog.Init{RecordBase: eselog.RecordBase{Lrtyp: eselog.RecInit2}}
+	cases := []struct {
+		name string
+		recs []eselog.Record
+		skip bool // for the first record (an operation of session 1)
+	}{
+		{"Commit0", []eselog.Record{op(1), op(2), op(1), commit0(1)}, true},
+		{"Commit to 0", []eselog.Record{op(1), commit(1, 1), commit(1, 0)}, true},
+		{"Commit to 1 only", []eselog.Record{op(1), commit(1, 1)}, false},
+		{"Term2", []eselog.Record{op(1), life(eselog.RecTerm2)}, true},
+		{"RecoveryQuitKeepAttachments", []eselog.Record{op(1), life(eselog.RecRecoveryQuitKeepAttachments)}, true},
+		{"open at the end", []eselog.Record{op(1), op(1)}, false},
+		{"another session commits", []eselog.Record{op(1), commit0(2)}, false},
+		{"Undo before the commit", []eselog.Record{op(1), undo(1), commit0(1)}, false},
+		{"UndoInfo before the commit", []eselog.Record{op(1), undoInfo(1), commit0(1)}, false},
+		{"UndoInfo before the operation", []eselog.Record{undoInfo(1), op(1), commit0(1)}, false},
+		{"Undo of another session", []eselog.Record{op(1), undo(2), commit0(1)}, true},
+		{"Init", []eselog.Record{op(1), initRec, commit0(1)}, false},
+		{"Undo after the commit", []eselog.Record{op(1), commit0(1), undo(1)}, true},
+	}
+	for _, c := range cases {
+		var tm txnMarks
+		var marks []*txnMark
+		for _, r := range c.recs {
+			b := r.AppendEncode(nil)
+			marks = append(marks, tm.note(r.Type(), b))
+		}
+		if got := marks[0].skip(1); got != c.skip {
+			t.Errorf("%s: skip %v, want %v", c.name, got, c.skip)
+		}
+		if marks[0].skip(2) {
+			t.Errorf("%s: the mark of session 1 skips an operation of session 2", c.name)
+		}
+	}
+	// Many short transactions keep the list of open sessions short.
+	var tm txnMarks
+	for i := range 10000 {
+		p := uint16(i % 7)
+		tm.note(eselog.RecReplaceD, op(p).AppendEncode(nil))
+		tm.note(eselog.RecCommit0, commit0(p).AppendEncode(nil))
+	}
+	if len(tm.open) > 128 || tm.live != 0 {
+		t.Errorf("%d procids listed, %d live after 10000 committed transactions", len(tm.open), tm.live)
+	}
+}

@@ -64,6 +64,11 @@ type replayer struct {
 	byDBID   [256]*dbRun
 	sessions map[uint16]*session
 	hard     bool
+	// marks follow the records read ahead (capture_ahead.go); mark is
+	// the one of the record being dispatched.
+	marks txnMarks
+	mark  *txnMark
+	ahead aheadReader
 
 	curGen       int32
 	lastShutdown ese.LogPos
@@ -193,14 +198,14 @@ func (rp *replayer) replayLog(i int, pl PlanLog, l *eselog.Log) error {
 		}
 		rp.attachFromList(list)
 	}
-	var rd *eselog.Reader
+	rd := &rp.ahead
 	if i == 0 && rp.plan.Start.Generation == gen {
-		rd = l.NewReaderAt(rp.ctx, eselog.Filter{}, rp.plan.Start)
+		rd.start(l.NewReaderAt(rp.ctx, eselog.Filter{}, rp.plan.Start), &rp.marks)
 	} else {
-		rd = l.NewReader(rp.ctx, eselog.Filter{})
+		rd.start(l.NewReader(rp.ctx, eselog.Filter{}), &rp.marks)
 	}
 	for {
-		raw, err := rd.NextRaw()
+		raw, mark, err := rd.NextRaw()
 		if err == io.EOF {
 			break
 		}
@@ -226,7 +231,10 @@ func (rp *replayer) replayLog(i int, pl PlanLog, l *eselog.Log) error {
 		if err != nil {
 			return fmt.Errorf("recovery: log %s at %v: %w", pl.File, raw.Pos, err)
 		}
-		if err := rp.dispatch(rec); err != nil {
+		rp.mark = mark
+		err = rp.dispatch(rec)
+		rp.mark = nil
+		if err != nil {
 			return err
 		}
 		rp.records++
@@ -548,7 +556,7 @@ func (rp *replayer) pageRecord(rec eselog.Record, procid uint16, dbid uint8, dbt
 		return fmt.Errorf("recovery: redo %v at %v: %w (outside a macro)", rec.Type(), rec.Pos(), ErrRedoNotImplemented)
 	}
 	var v *version
-	if nr, isNode := rec.(eselog.NodeRecord); isNode && nr.Node().IsVersioned() && s.open() {
+	if nr, isNode := rec.(eselog.NodeRecord); isNode && nr.Node().IsVersioned() && s.open() && !rp.mark.skip(procid) {
 		var err error
 		if v, err = s.capture(db.store, db, nr); err != nil {
 			return fmt.Errorf("recovery: %v at %v: %w", rec.Type(), rec.Pos(), err)
