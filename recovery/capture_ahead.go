@@ -173,7 +173,11 @@ type aheadReader struct {
 	slab  []byte
 }
 
-// start begins reading rd, reusing the window's memory.
+// start begins reading rd, reusing the window's memory. With marks nil
+// (no database is replayed, so nothing is captured) records are passed on
+// as the reader gives them, without a window. A replay only ever turns
+// marks on (a database created from the log), never off, so the marks
+// never miss a record between two of theirs.
 func (a *aheadReader) start(rd *eselog.Reader, marks *txnMarks) {
 	a.rd, a.marks = rd, marks
 	a.win, a.slab, a.next = a.win[:0], a.slab[:0], 0
@@ -185,6 +189,10 @@ func (a *aheadReader) start(rd *eselog.Reader, marks *txnMarks) {
 // NextRaw returns the next record (its Bytes valid until the next call)
 // and its mark, or the reader's error (io.EOF at the end).
 func (a *aheadReader) NextRaw() (eselog.RawRecord, *txnMark, error) {
+	if a.marks == nil {
+		raw, err := a.rd.NextRaw()
+		return raw, nil, err
+	}
 	if a.next == len(a.win) {
 		a.fill()
 	}
@@ -208,4 +216,15 @@ func (a *aheadReader) fill() {
 		a.slab = append(a.slab, raw.Bytes...)
 		a.win = append(a.win, aheadRec{typ: raw.Type, pos: raw.Pos, off: off, n: len(raw.Bytes), mark: a.marks.note(raw.Type, raw.Bytes)})
 	}
+}
+
+// readAhead returns the marks when some database is replayed (only then
+// can anything be captured), nil otherwise.
+func (rp *replayer) readAhead() *txnMarks {
+	for _, db := range rp.dbs {
+		if db.active {
+			return &rp.marks
+		}
+	}
+	return nil
 }

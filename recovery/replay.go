@@ -198,11 +198,11 @@ func (rp *replayer) replayLog(i int, pl PlanLog, l *eselog.Log) error {
 		}
 		rp.attachFromList(list)
 	}
-	rd := &rp.ahead
+	rd, marks := &rp.ahead, rp.readAhead()
 	if i == 0 && rp.plan.Start.Generation == gen {
-		rd.start(l.NewReaderAt(rp.ctx, eselog.Filter{}, rp.plan.Start), &rp.marks)
+		rd.start(l.NewReaderAt(rp.ctx, eselog.Filter{}, rp.plan.Start), marks)
 	} else {
-		rd.start(l.NewReader(rp.ctx, eselog.Filter{}), &rp.marks)
+		rd.start(l.NewReader(rp.ctx, eselog.Filter{}), marks)
 	}
 	for {
 		raw, mark, err := rd.NextRaw()
