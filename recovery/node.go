@@ -104,7 +104,17 @@ func (p *Page) Node(iline int) (Node, error) {
 // its 16-byte split buffer on space-tree roots, and nothing on other root
 // pages (NDIGetKeydataflags).
 func (p *Page) KeyPrefix() ([]byte, error) {
-	h, err := p.ExternalHeader()
+	b, err := p.keyPrefixView()
+	if b == nil || err != nil {
+		return nil, err
+	}
+	return append([]byte{}, b...), nil
+}
+
+// keyPrefixView is KeyPrefix without the copy: it aliases the page (read
+// it before the page changes).
+func (p *Page) keyPrefixView() ([]byte, error) {
+	h, err := p.externalHeaderView()
 	if err != nil {
 		return nil, err
 	}

@@ -323,17 +323,23 @@ func (p *Page) TagBytes(itag int) ([]byte, error) {
 // ExternalHeader returns a copy of tag 0's bytes, or nil when the page has
 // no tags.
 func (p *Page) ExternalHeader() ([]byte, error) {
+	b, err := p.externalHeaderView()
+	if b == nil || err != nil {
+		return nil, err
+	}
+	return append([]byte{}, b...), nil
+}
+
+// externalHeaderView is ExternalHeader without the copy: it aliases the
+// page (read it before the page changes).
+func (p *Page) externalHeaderView() ([]byte, error) {
 	if err := p.ensure(); err != nil {
 		return nil, err
 	}
 	if p.TagCount() == 0 {
 		return nil, nil
 	}
-	b, err := p.TagBytes(0)
-	if err != nil {
-		return nil, err
-	}
-	return append([]byte{}, b...), nil
+	return p.TagBytes(0)
 }
 
 func totalLen(parts [][]byte) int {

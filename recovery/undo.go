@@ -145,30 +145,6 @@ func (a *captureArena) reset() {
 	a.pool = a.pool[:0]
 }
 
-// keyPrefixView is Page.KeyPrefix without the copy: the shared key bytes
-// of the page's compressed nodes, aliasing the page (read them before the
-// page changes).
-func keyPrefixView(p *Page) ([]byte, error) {
-	if err := p.ensure(); err != nil {
-		return nil, err
-	}
-	if p.TagCount() == 0 {
-		return nil, nil
-	}
-	h, err := p.TagBytes(0)
-	if err != nil {
-		return nil, err
-	}
-	f := p.Flags()
-	if f&ese.PageRoot == 0 {
-		return h, nil
-	}
-	if f&ese.PageSpaceTree != 0 && len(h) >= 16 {
-		return h[16:], nil
-	}
-	return nil, nil
-}
-
 // capture is captureVersion with the entry and its bytes taken from a
 // (nil: allocated on their own).
 func (a *captureArena) capture(s *PageStore, db *dbRun, r eselog.NodeRecord, level int) (*version, error) {
@@ -226,7 +202,7 @@ func (a *captureArena) capture(s *PageStore, db *dbRun, r eselog.NodeRecord, lev
 		var pre []byte
 		ok := true
 		if n.PrefixLen > 0 {
-			if kp, err := keyPrefixView(p); err != nil || n.PrefixLen > len(kp) {
+			if kp, err := p.keyPrefixView(); err != nil || n.PrefixLen > len(kp) {
 				ok = false
 			} else {
 				pre = kp[:n.PrefixLen]
