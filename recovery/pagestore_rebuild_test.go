@@ -287,28 +287,7 @@ func TestRebuildIdempotentAndResumable(t *testing.T) {
 // replay reads), so the MB/s figure is "MB of log replayed per second".
 func BenchmarkRebuildIndexedDB(b *testing.B) {
 	const ps = 32768
-	raw := testcorpus.Read(b, "appdata/edb.log")
-	lg, err := eselog.Open(bytes.NewReader(raw), int64(len(raw)))
-	if err != nil {
-		b.Fatal(err)
-	}
-	var logBytes int64
-	var recs []eselog.Record
-	rd := lg.NewReader(context.Background(), eselog.Filter{})
-	for {
-		rr, err := rd.NextRaw()
-		if err != nil {
-			break
-		}
-		logBytes += int64(len(rr.Bytes))
-		r, err := eselog.DecodeRecord(append([]byte{}, rr.Bytes...), rr.Pos)
-		if err != nil {
-			b.Fatal(err)
-		}
-		if d, ok := r.(eselog.DatabaseRecord); ok && d.DBID() == 1 && IsPageRedoRecord(r) {
-			recs = append(recs, r)
-		}
-	}
+	recs, logBytes := indexedDBRecords(b)
 	b.SetBytes(logBytes)
 	b.ReportAllocs()
 	var pages int64
