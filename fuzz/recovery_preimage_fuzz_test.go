@@ -32,14 +32,7 @@ func FuzzRecoveryPreImageLZ4(f *testing.F) {
 			return
 		}
 		sel := in[0]
-		pageSize := 4096
-		if sel&1 != 0 {
-			pageSize = 32768
-		}
-		flags := uint32(eselog.PreimageXpress)
-		if sel&2 != 0 {
-			flags |= eselog.PreimageDehydrated
-		}
+		pageSize, flags := preImageSelect(sel)
 		// The header's size: the whole page, or a shorter dehydrated image
 		// when the second bit asks for one.
 		size := pageSize
@@ -84,14 +77,7 @@ func FuzzRecoveryPreImageXpress9(f *testing.F) {
 			return
 		}
 		sel := in[0]
-		pageSize := 4096
-		if sel&1 != 0 {
-			pageSize = 32768
-		}
-		flags := uint32(eselog.PreimageXpress)
-		if sel&2 != 0 {
-			flags |= eselog.PreimageDehydrated
-		}
+		pageSize, flags := preImageSelect(sel)
 		img := append([]byte{}, in[1:]...)
 		if len(img) >= 5+32 {
 			h := img[5:]
@@ -106,4 +92,18 @@ func FuzzRecoveryPreImageXpress9(f *testing.F) {
 			t.Fatalf("error %v does not wrap JET_errLogCorrupted", err)
 		}
 	})
+}
+
+// preImageSelect reads the pre-image fuzz targets' selector byte: bit 0
+// picks a 32 KiB page (else 4 KiB), bit 1 adds the dehydrated flag to the
+// compressed one.
+func preImageSelect(sel byte) (pageSize int, flags uint32) {
+	pageSize, flags = 4096, uint32(eselog.PreimageXpress)
+	if sel&1 != 0 {
+		pageSize = 32768
+	}
+	if sel&2 != 0 {
+		flags |= eselog.PreimageDehydrated
+	}
+	return pageSize, flags
 }
