@@ -154,15 +154,7 @@ func TestSplitFromPreImage(t *testing.T) {
 	if len(res.Pages) != 1 || res.Pages[0] != pgnoNew {
 		t.Errorf("pages written %v, want only the new page %d", res.Pages, pgnoNew)
 	}
-	if err := s.Flush(); err != nil {
-		t.Fatal(err)
-	}
-	for pg, want := range snap {
-		p, _ := s.Get(pg)
-		if !bytes.Equal(p.Bytes(), want) {
-			t.Errorf("page %d differs from the first redo", pg)
-		}
-	}
+	checkSameAsFirstRedo(t, s, snap)
 }
 
 // TestRehydratePreImage checks RehydratePreImage on a dehydrated real page
@@ -273,15 +265,7 @@ func TestMergeFromPreImage(t *testing.T) {
 	if len(res.Pages) != 1 || res.Pages[0] != rPg {
 		t.Errorf("pages written %v, want only the right sibling %d", res.Pages, rPg)
 	}
-	if err := s.Flush(); err != nil {
-		t.Fatal(err)
-	}
-	for pg, want := range snap {
-		p, _ := s.Get(pg)
-		if !bytes.Equal(p.Bytes(), want) {
-			t.Errorf("page %d differs from the first redo", pg)
-		}
-	}
+	checkSameAsFirstRedo(t, s, snap)
 }
 
 // TestRealPreImages rehydrates every page pre-image logged in the corpus
@@ -355,6 +339,21 @@ func TestRealPreImages(t *testing.T) {
 		}
 		if got != w {
 			t.Errorf("%s: %+v pre-images, want %+v", rel, got, w)
+		}
+	}
+}
+
+// checkSameAsFirstRedo flushes s and fails the test for every page of
+// snap (pgno: bytes after the first redo) that differs.
+func checkSameAsFirstRedo(t *testing.T, s *PageStore, snap map[uint32][]byte) {
+	t.Helper()
+	if err := s.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	for pg, want := range snap {
+		p, _ := s.Get(pg)
+		if !bytes.Equal(p.Bytes(), want) {
+			t.Errorf("page %d differs from the first redo", pg)
 		}
 	}
 }
