@@ -5,9 +5,6 @@ import (
 	"fmt"
 	"testing"
 
-	"github.com/dsnet/golib/memfile"
-
-	"github.com/esekit/esekit/ese"
 	"github.com/esekit/esekit/eselog"
 )
 
@@ -17,30 +14,17 @@ import (
 // and suffixes "a", "b", "c", data "data-0".."data-2"; line 3 is key "z"
 // with no prefix.
 func prefixPage(t *testing.T) (*PageStore, *dbRun) {
-	t.Helper()
-	const ps = 4096
-	s, err := NewPageStore(memfile.New(make([]byte, 6*ps)), ps, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	p, _ := s.GetNew(3)
-	p.FormatPreInit(3, 7, 10)
-	p.ConsumePreInit(ese.PageLeaf)
-	if err := p.SetExternalHeaderBytes([]byte("PFX-")); err != nil {
-		t.Fatal(err)
-	}
-	for i, k := range []string{"a", "b", "c"} {
-		if err := p.InsertNode(i, Node{PrefixLen: 4, Suffix: []byte(k), Data: fmt.Appendf(nil, "data-%d", i)}); err != nil {
-			t.Fatal(err)
+	return leafPageStore(t, func(p *Page) error {
+		if err := p.SetExternalHeaderBytes([]byte("PFX-")); err != nil {
+			return err
 		}
-	}
-	if err := p.InsertNode(3, Node{Suffix: []byte("z"), Data: []byte("zdata")}); err != nil {
-		t.Fatal(err)
-	}
-	if err := s.MarkDirty(3, p); err != nil {
-		t.Fatal(err)
-	}
-	return s, &dbRun{store: s, maxDbTime: 10}
+		for i, k := range []string{"a", "b", "c"} {
+			if err := p.InsertNode(i, Node{PrefixLen: 4, Suffix: []byte(k), Data: fmt.Appendf(nil, "data-%d", i)}); err != nil {
+				return err
+			}
+		}
+		return p.InsertNode(3, Node{Suffix: []byte("z"), Data: []byte("zdata")})
+	})
 }
 
 // entryString prints every field of a version entry.

@@ -16,6 +16,21 @@ import (
 // undoPage builds a store with one leaf page (pgno 3, dbtime 10) holding
 // three nodes with keys "a", "b", "c" and 8-byte data.
 func undoPage(t *testing.T) (*PageStore, *dbRun) {
+	return leafPageStore(t, func(p *Page) error {
+		for i, k := range []string{"a", "b", "c"} {
+			data := make([]byte, 8)
+			bin.PutU32(data, 0, uint32(100+i))
+			if err := p.InsertNode(i, Node{Suffix: []byte(k), Data: data}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// leafPageStore builds a store of 4 KiB pages with one leaf page (pgno 3,
+// objid 7, dbtime 10) filled by fill, and a database run over it.
+func leafPageStore(t *testing.T, fill func(p *Page) error) (*PageStore, *dbRun) {
 	t.Helper()
 	const ps = 4096
 	s, err := NewPageStore(memfile.New(make([]byte, 6*ps)), ps, nil)
@@ -25,12 +40,8 @@ func undoPage(t *testing.T) (*PageStore, *dbRun) {
 	p, _ := s.GetNew(3)
 	p.FormatPreInit(3, 7, 10)
 	p.ConsumePreInit(ese.PageLeaf)
-	for i, k := range []string{"a", "b", "c"} {
-		data := make([]byte, 8)
-		bin.PutU32(data, 0, uint32(100+i))
-		if err := p.InsertNode(i, Node{Suffix: []byte(k), Data: data}); err != nil {
-			t.Fatal(err)
-		}
+	if err := fill(p); err != nil {
+		t.Fatal(err)
 	}
 	if err := s.MarkDirty(3, p); err != nil {
 		t.Fatal(err)
