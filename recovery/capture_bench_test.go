@@ -1,8 +1,6 @@
 package recovery
 
 import (
-	"bytes"
-	"context"
 	"os"
 	"path/filepath"
 	"testing"
@@ -25,17 +23,10 @@ import (
 func BenchmarkSteadyStateCapture(b *testing.B) {
 	spec := steadyBenchSpecs[0].spec
 	sl := buildSteadyLog(b, spec)
-	l, err := eselog.OpenOptions(bytes.NewReader(sl.Log), int64(len(sl.Log)), eselog.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
 	// The page records and the Commit0s, in log order.
 	var recs []eselog.Record
 	pages := 0
-	for rec, err := range l.Records(context.Background(), eselog.Filter{}) {
-		if err != nil {
-			b.Fatal(err)
-		}
+	for _, rec := range sl.records(b, eselog.Filter{}) {
 		switch rec.(type) {
 		case eselog.NodeRecord:
 			recs = append(recs, rec)

@@ -401,15 +401,8 @@ func TestReplaceDInPlaceRefusesReencodedNodes(t *testing.T) {
 func TestRedoRecordSteadyAllocs(t *testing.T) {
 	spec := steadySpec{DB: "dissect-esedb-testdbs/large.edb", Gen: 0x21, Sectors: 24, HotPages: 16, Sessions: 2, Seed: 9}
 	sl := buildSteadyLog(t, spec)
-	l, err := eselog.OpenOptions(bytes.NewReader(sl.Log), int64(len(sl.Log)), eselog.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
 	var recs []*eselog.Replace
-	for rec, err := range l.Records(context.Background(), eselog.Filter{Types: []eselog.RecordType{eselog.RecReplaceD}}) {
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, rec := range sl.records(t, eselog.Filter{Types: []eselog.RecordType{eselog.RecReplaceD}}) {
 		recs = append(recs, rec.(*eselog.Replace))
 	}
 	s, err := NewPageStore(memfile.New(append([]byte{}, sl.DB...)), 32768, nil)

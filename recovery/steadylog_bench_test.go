@@ -56,15 +56,8 @@ func BenchmarkSteadyStateSplit(b *testing.B) {
 	})
 
 	// The page records, decoded once.
-	l, err := eselog.OpenOptions(bytes.NewReader(sl.Log), int64(len(sl.Log)), eselog.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
 	var recs []eselog.NodeRecord
-	for rec, err := range l.Records(context.Background(), eselog.Filter{}) {
-		if err != nil {
-			b.Fatal(err)
-		}
+	for _, rec := range sl.records(b, eselog.Filter{}) {
 		if nr, ok := rec.(eselog.NodeRecord); ok {
 			recs = append(recs, nr)
 		}

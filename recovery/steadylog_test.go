@@ -225,6 +225,24 @@ type steadyLeaf struct {
 	lines            int
 }
 
+// records decodes the generated log and returns its records of the
+// types in f (every record when f is empty), in log order.
+func (sl *steadyLog) records(tb testing.TB, f eselog.Filter) []eselog.Record {
+	tb.Helper()
+	l, err := eselog.OpenOptions(bytes.NewReader(sl.Log), int64(len(sl.Log)), eselog.Options{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var recs []eselog.Record
+	for rec, err := range l.Records(context.Background(), f) {
+		if err != nil {
+			tb.Fatal(err)
+		}
+		recs = append(recs, rec)
+	}
+	return recs
+}
+
 // buildSteadyLog generates the log and the dirty database copy.
 func buildSteadyLog(tb testing.TB, spec steadySpec) *steadyLog {
 	tb.Helper()
