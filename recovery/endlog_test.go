@@ -187,18 +187,19 @@ func TestEndOfRecoveryRecordsMatchEngine(t *testing.T) {
 				undoBM[u.RCEID] = u
 			}
 		}
-		var sessions map[uint16]*session
-		sess := func(id uint16) *session {
-			if sessions[id] == nil {
-				sessions[id] = &session{procid: id}
+		var sessions *sessionTable
+		sess := func(id uint16) *session { return sessions.get(id) }
+		existing := func(id uint16) *session {
+			if sessions == nil || int(id) >= len(sessions.by) {
+				return nil
 			}
-			return sessions[id]
+			return sessions.by[id]
 		}
 		var found []endCase
 		for i, rec := range recs {
 			switch r := rec.(type) {
 			case *eselog.Init:
-				sessions = map[uint16]*session{}
+				sessions = &sessionTable{}
 			case *eselog.Begin0:
 				if sessions != nil {
 					sess(r.Procid).begin(&r.Begin, true)
@@ -229,11 +230,11 @@ func TestEndOfRecoveryRecordsMatchEngine(t *testing.T) {
 					}
 				}
 			case *eselog.UndoInfo:
-				if s := sessions[r.Procid]; s != nil && s.open() {
+				if s := existing(r.Procid); s != nil && s.open() {
 					s.applyUndoInfo(testDB, r)
 				}
 			case *eselog.Undo:
-				if s := sessions[r.Procid]; s != nil {
+				if s := existing(r.Procid); s != nil {
 					for j, v := range s.versions {
 						if v.rceid == r.RCEID {
 							s.versions = append(s.versions[:j], s.versions[j+1:]...)
@@ -245,7 +246,7 @@ func TestEndOfRecoveryRecordsMatchEngine(t *testing.T) {
 				if sessions == nil {
 					continue
 				}
-				between := endOfRecoveryRecords(sortedSessions(sessions))
+				between := endOfRecoveryRecords(sessions.sorted())
 				var types []eselog.RecordType
 				j := i + 1
 				for ; j < len(recs) && recs[j].Type() != eselog.RecShutDownMark; j++ {

@@ -240,7 +240,7 @@ func recoverPlan(ctx context.Context, plan *Plan, opts *RecoverOptions, hard har
 		return res, &RecoverError{Code: plan.Error, File: "plan", Msg: plan.Message}
 	}
 
-	rp := &replayer{ctx: ctx, plan: plan, opts: &o, em: em, sessions: map[uint16]*session{}, hard: plan.Mode == ModeHard}
+	rp := &replayer{ctx: ctx, plan: plan, opts: &o, em: em, hard: plan.Mode == ModeHard}
 	defer rp.closeAll()
 	defer func() {
 		// The databases the logs created follow the plan's.

@@ -62,7 +62,7 @@ type replayer struct {
 	em       *emitter
 	dbs      []*dbRun
 	byDBID   [256]*dbRun
-	sessions map[uint16]*session
+	sessions sessionTable
 	hard     bool
 	// marks follow the records read ahead (capture_ahead.go); mark is
 	// the one of the record being dispatched.
@@ -90,12 +90,45 @@ type replayer struct {
 }
 
 func (rp *replayer) session(procid uint16) *session {
-	s := rp.sessions[procid]
-	if s == nil {
-		s = &session{procid: procid}
-		rp.sessions[procid] = s
+	return rp.sessions.get(procid)
+}
+
+// sessionTable holds the sessions by procid: one lookup per record, so a
+// slice indexed by the 16-bit procid rather than a map.
+type sessionTable struct {
+	by []*session // grown to the largest procid seen
+	n  int        // sessions in by
+}
+
+func (t *sessionTable) get(procid uint16) *session {
+	if int(procid) < len(t.by) {
+		if s := t.by[procid]; s != nil {
+			return s
+		}
+	} else {
+		t.by = append(t.by, make([]*session, int(procid)+1-len(t.by))...)
 	}
+	s := &session{procid: procid}
+	t.by[procid] = s
+	t.n++
 	return s
+}
+
+// clear drops every session.
+func (t *sessionTable) clear() {
+	clear(t.by)
+	t.n = 0
+}
+
+// sorted returns the sessions in procid order.
+func (t *sessionTable) sorted() []*session {
+	out := make([]*session, 0, t.n)
+	for _, s := range t.by {
+		if s != nil {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 func (rp *replayer) noteTime(t ese.LogTime) {
@@ -792,7 +825,7 @@ func (rp *replayer) endAllSessions(rollback bool) error {
 			return err
 		}
 	}
-	clear(rp.sessions)
+	rp.sessions.clear()
 	return nil
 }
 
@@ -800,7 +833,7 @@ func (rp *replayer) endAllSessions(rollback bool) error {
 // them per database.
 func (rp *replayer) rollbackOpen() (int, error) {
 	n := 0
-	for _, s := range sortedSessions(rp.sessions) {
+	for _, s := range rp.sessions.sorted() {
 		if !s.open() {
 			continue
 		}
@@ -820,16 +853,6 @@ func (rp *replayer) rollbackOpen() (int, error) {
 		rp.em.emit(Event{Kind: EventDatabase, Message: fmt.Sprintf("rolled back the open transaction of %v", s)})
 	}
 	return n, nil
-}
-
-func sortedSessions(m map[uint16]*session) []*session {
-	out := make([]*session, 0, len(m))
-	for id := 0; id <= 0xFFFF && len(out) < len(m); id++ {
-		if s := m[uint16(id)]; s != nil {
-			out = append(out, s)
-		}
-	}
-	return out
 }
 
 // shrink applies ShrinkDB (pgnoLast > 0) or TrimDB (cpg > 0).
@@ -899,16 +922,19 @@ func (rp *replayer) finish() error {
 	if rp.lastWasQuit {
 		// The stream ended with Term/RecoveryQuit: every database was
 		// made clean during redo, and the engine logs nothing more.
-		clear(rp.sessions)
+		rp.sessions.clear()
 	} else {
 		// What the engine logs between its RecoveryUndo2 and its
 		// ShutDownMark (MacroAbort, UndoInfo/Undo, Rollback), taken
 		// before the rollback empties the sessions.
-		between := endOfRecoveryRecords(sortedSessions(rp.sessions))
+		between := endOfRecoveryRecords(rp.sessions.sorted())
 		if _, err := rp.rollbackOpen(); err != nil {
 			return err
 		}
-		for _, s := range rp.sessions {
+		for _, s := range rp.sessions.by {
+			if s == nil {
+				continue
+			}
 			s.macro = nil // half-built macros are aborted (§4.7 step 4)
 		}
 		undo, sd := rp.endPositions(between)

@@ -251,7 +251,7 @@ func TestCreateRefusesHostileLoggedPath(t *testing.T) {
 			t.Fatal(err)
 		}
 		rp := &replayer{ctx: context.Background(), plan: &Plan{}, opts: &RecoverOptions{OutDir: out, CreateMissing: true},
-			em: &emitter{opts: &Options{}}, sessions: map[uint16]*session{}, curHeader: lh}
+			em: &emitter{opts: &Options{}}, curHeader: lh}
 		r := &eselog.CreateDB{RecordBase: eselog.RecordBase{Lrtyp: eselog.RecCreateDB, At: ese.LogPos{Generation: 1, Sector: 1}},
 			Dbid: 1, Flags: eselog.DBUnicodeNames | eselog.CreateDBVersionInfo, Version: 2, PathBytes: utf16Path(tc.path)}
 		err := rp.createRecord(r)
@@ -297,7 +297,7 @@ func TestCreateRefusesOldLog(t *testing.T) {
 	} {
 		out := t.TempDir()
 		rp := &replayer{ctx: context.Background(), plan: &Plan{}, opts: &RecoverOptions{OutDir: out, CreateMissing: true},
-			em: &emitter{opts: &Options{}}, sessions: map[uint16]*session{},
+			em:        &emitter{opts: &Options{}},
 			curHeader: &eselog.FileHeader{VersionMajor: tc.major, VersionMinor: tc.minor, VersionUpdateMajor: tc.up, DbPageSize: 8192}}
 		r := &eselog.CreateDB{RecordBase: eselog.RecordBase{Lrtyp: eselog.RecCreateDB, At: ese.LogPos{Generation: 1, Sector: 1}},
 			Dbid: 1, Flags: tc.flags, Version: tc.version, UpdateMajor: tc.update, PathBytes: []byte("C:\\x.edb\x00")}
@@ -505,7 +505,7 @@ func TestCreateDefaultPageSize(t *testing.T) {
 	for _, version := range []uint16{2, 1} {
 		out := t.TempDir()
 		rp := &replayer{ctx: context.Background(), plan: &Plan{}, opts: &RecoverOptions{OutDir: out, CreateMissing: true},
-			em: &emitter{opts: &Options{}}, sessions: map[uint16]*session{},
+			em:        &emitter{opts: &Options{}},
 			curHeader: &eselog.FileHeader{VersionMajor: 7, VersionMinor: 3704, VersionUpdateMajor: 15}}
 		r := &eselog.CreateDB{RecordBase: eselog.RecordBase{Lrtyp: eselog.RecCreateDB, At: ese.LogPos{Generation: 1, Sector: 1}},
 			Dbid: 1, Flags: eselog.CreateDBVersionInfo, Version: version, PathBytes: []byte("C:\\x.edb\x00")}
