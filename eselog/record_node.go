@@ -28,12 +28,18 @@ func (r *Insert) Key() []byte {
 }
 
 func decodeInsert(b []byte, base RecordBase) Record {
-	r := &Insert{NodeHeader: decodeNodeHeader(b, base)}
+	r := new(Insert)
+	r.decode(b, base)
+	return r
+}
+
+// decode fills r from b, its slices aliasing b.
+func (r *Insert) decode(b []byte, base RecordBase) {
+	r.NodeHeader = decodeNodeHeader(b, base)
 	c := cursor{b, 50}
 	r.KeyPrefix = c.take(int(bin.U16(b, 46)))
 	r.KeySuffix = c.take(int(bin.U16(b, 44)))
 	r.Data = c.take(int(bin.U16(b, 48)))
-	return r
 }
 
 // AppendEncode appends the record's bytes to dst.
@@ -155,8 +161,15 @@ type Replace struct {
 }
 
 func decodeReplace(b []byte, base RecordBase) Record {
+	r := new(Replace)
+	r.decode(b, base)
+	return r
+}
+
+// decode fills r from b, its payload aliasing b.
+func (r *Replace) decode(b []byte, base RecordBase) {
 	cb := bin.U16(b, 44)
-	return &Replace{
+	*r = Replace{
 		NodeHeader: decodeNodeHeader(b, base),
 		Diff2:      cb&^replaceCbMask != 0,
 		CbOldData:  bin.U16(b, 46),
@@ -348,7 +361,14 @@ type Delta struct {
 func (r *Delta) Is64() bool { return r.Lrtyp == RecDelta64 }
 
 func decodeDelta(b []byte, base RecordBase) Record {
-	r := &Delta{NodeHeader: decodeNodeHeader(b, base)}
+	r := new(Delta)
+	r.decode(b, base)
+	return r
+}
+
+// decode fills r from b, its slices aliasing b.
+func (r *Delta) decode(b []byte, base RecordBase) {
+	*r = Delta{NodeHeader: decodeNodeHeader(b, base)}
 	fixed := 54
 	if base.Lrtyp == RecDelta64 {
 		r.Delta = bin.I64(b, 48)
@@ -361,7 +381,6 @@ func decodeDelta(b []byte, base RecordBase) Record {
 	c := cursor{b, fixed}
 	r.BookmarkKey = c.take(int(bin.U16(b, 44)))
 	r.BookmarkData = c.take(int(bin.U16(b, 46)))
-	return r
 }
 
 // AppendEncode appends the record's bytes to dst. For Delta (32-bit) only

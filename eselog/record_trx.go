@@ -26,7 +26,13 @@ type Begin struct {
 func (r *Begin) ProcID() uint16 { return r.Procid }
 
 func decodeBegin(b []byte, base RecordBase) Record {
-	return &Begin{base, bin.U16(b, 1), b[3] & 0xF, b[3] >> 4}
+	r := new(Begin)
+	r.decode(b, base)
+	return r
+}
+
+func (r *Begin) decode(b []byte, base RecordBase) {
+	*r = Begin{base, bin.U16(b, 1), b[3] & 0xF, b[3] >> 4}
 }
 
 func (r *Begin) put(w []byte) {
@@ -51,7 +57,14 @@ type Begin0 struct {
 }
 
 func decodeBegin0(b []byte, base RecordBase) Record {
-	return &Begin0{*decodeBegin(b, base).(*Begin), bin.U32(b, 4)}
+	r := new(Begin0)
+	r.decode(b, base)
+	return r
+}
+
+func (r *Begin0) decode(b []byte, base RecordBase) {
+	r.Begin.decode(b, base)
+	r.TrxBegin0 = bin.U32(b, 4)
 }
 
 // AppendEncode appends the record's bytes to dst.
@@ -74,7 +87,13 @@ type Commit struct {
 // ProcID returns the session id.
 func (r *Commit) ProcID() uint16 { return r.Procid }
 
-func decodeCommit(b []byte, base RecordBase) Record { return &Commit{base, bin.U16(b, 1), b[3]} }
+func decodeCommit(b []byte, base RecordBase) Record {
+	r := new(Commit)
+	r.decode(b, base)
+	return r
+}
+
+func (r *Commit) decode(b []byte, base RecordBase) { *r = Commit{base, bin.U16(b, 1), b[3]} }
 
 // AppendEncode appends the record's bytes to dst.
 func (r *Commit) AppendEncode(dst []byte) []byte {
@@ -89,7 +108,14 @@ type Commit0 struct {
 }
 
 func decodeCommit0(b []byte, base RecordBase) Record {
-	return &Commit0{Commit{base, bin.U16(b, 1), b[3]}, bin.U32(b, 4)}
+	r := new(Commit0)
+	r.decode(b, base)
+	return r
+}
+
+func (r *Commit0) decode(b []byte, base RecordBase) {
+	r.Commit.decode(b, base)
+	r.TrxCommit0 = bin.U32(b, 4)
 }
 
 // AppendEncode appends the record's bytes to dst.

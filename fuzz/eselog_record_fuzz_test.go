@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"reflect"
 	"testing"
 
 	"github.com/esekit/esekit/ese"
@@ -55,9 +56,10 @@ func recordSeeds() [][]byte {
 	return seeds
 }
 
-// FuzzEselogRecord checks RecordSize, DecodeRecord and AppendEncode on
-// arbitrary bytes: no panic, and every record that decodes re-encodes to
-// exactly its bytes.
+// FuzzEselogRecord checks RecordSize, DecodeRecord, Decoder.Decode and
+// AppendEncode on arbitrary bytes: no panic, the Decoder gives what
+// DecodeRecord gives (the same record or the same error), and every record
+// that decodes re-encodes to exactly its bytes.
 func FuzzEselogRecord(f *testing.F) {
 	seen := map[string]bool{}
 	for _, s := range recordSeeds() {
@@ -67,6 +69,12 @@ func FuzzEselogRecord(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, b []byte) {
+		var d eselog.Decoder
+		want, wantErr := eselog.DecodeRecord(b, ese.LogPos{Generation: 1})
+		got, gotErr := d.Decode(b, ese.LogPos{Generation: 1})
+		if (wantErr == nil) != (gotErr == nil) || wantErr != nil && wantErr.Error() != gotErr.Error() || !reflect.DeepEqual(got, want) {
+			t.Fatalf("Decoder gave %v, %v; DecodeRecord %v, %v", got, gotErr, want, wantErr)
+		}
 		n, err := eselog.RecordSize(b)
 		if err != nil {
 			var fe *ese.FormatError
