@@ -265,15 +265,27 @@ func (r *Replace) ApplyInPlace(data []byte) bool {
 	// never going back, every replaced range inside data), plus the
 	// same-length condition. With them ApplyDiff's result is data with
 	// each entry's range overwritten, of length len(data) = CbNewData, so
-	// its length and size checks hold too.
-	cur := 0
+	// its length and size checks hold too. The first entries are kept so
+	// that a short diff (nearly all of them) is parsed once.
+	var kept [4]DiffEntry
+	n, cur := 0, 0
 	for p := 0; p < len(diff); {
 		e, next, err := parseDiffEntry(diff, p, r.Diff2)
 		if err != nil || e.OldLen != len(e.New) || e.Offset < cur || e.Offset > len(data) || e.Offset+e.OldLen > len(data) {
 			return false
 		}
+		if n < len(kept) {
+			kept[n] = e
+		}
+		n++
 		cur = e.Offset + e.OldLen
 		p = next
+	}
+	if n <= len(kept) {
+		for _, e := range kept[:n] {
+			copy(data[e.Offset:], e.New)
+		}
+		return true
 	}
 	for p := 0; p < len(diff); {
 		e, next, _ := parseDiffEntry(diff, p, r.Diff2)
