@@ -66,6 +66,13 @@ func IsPageRedoRecord(r eselog.Record) bool {
 // page give an empty result.
 func RedoRecord(s *PageStore, r eselog.Record, opt RedoOptions) (RedoResult, error) {
 	var res RedoResult
+	err := redoRecordInto(s, r, opt, &res)
+	return res, err
+}
+
+// redoRecordInto is RedoRecord appending to res's slices, so that replay
+// reuses them from record to record.
+func redoRecordInto(s *PageStore, r eselog.Record, opt RedoOptions, res *RedoResult) error {
 	node := func(h *eselog.NodeHeader, apply func(p *Page, op RedoOp) (bool, error)) error {
 		p, err := s.Get(h.Pgno())
 		if err != nil {
@@ -167,19 +174,19 @@ func RedoRecord(s *PageStore, r eselog.Record, opt RedoOptions) (RedoResult, err
 			err = newPage(fp.PgnoAE, fp.DbTime, func(p *Page) error { return RedoCreateSpaceTreeRoot(p, fp, true) })
 		}
 	case *eselog.ConvertFDP:
-		err = redoConvert(s, r, opt, &res)
+		err = redoConvert(s, r, opt, res)
 	case *eselog.ExtendDB:
 		err = s.Extend(r.PgnoLast)
 	case *eselog.EmptyTree:
-		err = redoEmptyTree(s, r, opt, &res)
+		err = redoEmptyTree(s, r, opt, res)
 	case *eselog.PageMove:
-		res, err = RedoPageMove(s, PageMoveParams{PgnoSource: r.Pgno(), PgnoDest: r.PgnoDest, PgnoLeft: r.PgnoLeft,
+		*res, err = RedoPageMove(s, PageMoveParams{PgnoSource: r.Pgno(), PgnoDest: r.PgnoDest, PgnoLeft: r.PgnoLeft,
 			PgnoRight: r.PgnoRight, PgnoParent: r.PgnoParent, DbTimeSourceBefore: r.DbTimeBefore(),
 			DbTimeLeftBefore: r.DbtimeLeftBefore, DbTimeRightBefore: r.DbtimeRightBefore,
 			DbTimeParentBefore: r.DbtimeParentBefore, Objid: r.ObjidFDP, ILineParent: int(r.ILineParent),
 			MoveFlags: r.MoveFlags, Header: r.PageHeaderBytes, Trailer: r.PageTrailerBytes}, r.DbTime(), opt.MayContainFutureData)
 	case *eselog.Split, *eselog.Merge:
-		err = gateStructural(s, r, opt, &res)
+		err = gateStructural(s, r, opt, res)
 	case *eselog.RootPageMove:
 		err = rootMoveCorrupt("RootPageMove outside a macro (its PageMove, SetExternalHeader and Replace records are redone together by RedoMacro)")
 	case *eselog.UndoInfo:
@@ -189,9 +196,9 @@ func RedoRecord(s *PageStore, r eselog.Record, opt RedoOptions) (RedoResult, err
 		err = fmt.Errorf("%w: %v at %v", ErrRedoNotImplemented, r.Type(), r.Pos())
 	}
 	if err != nil {
-		return res, fmt.Errorf("recovery: redo %v at %v: %w", r.Type(), r.Pos(), err)
+		return fmt.Errorf("recovery: redo %v at %v: %w", r.Type(), r.Pos(), err)
 	}
-	return res, nil
+	return nil
 }
 
 // redoConvert gates and applies a ConvertFDP2 record: the root under the

@@ -69,6 +69,12 @@ type replayer struct {
 	marks txnMarks
 	mark  *txnMark
 	ahead aheadReader
+	// decoder decodes each record; a record is kept past its dispatch
+	// only as a clone (macros).
+	decoder eselog.Decoder
+	// redoRes is the result of the record being redone, its slices
+	// reused.
+	redoRes RedoResult
 
 	curGen       int32
 	lastShutdown ese.LogPos
@@ -260,7 +266,7 @@ func (rp *replayer) replayLog(i int, pl PlanLog, l *eselog.Log) error {
 				}
 			}
 		}
-		rec, err := eselog.DecodeRecord(raw.Bytes, raw.Pos)
+		rec, err := rp.decoder.Decode(raw.Bytes, raw.Pos)
 		if err != nil {
 			return fmt.Errorf("recovery: log %s at %v: %w", pl.File, raw.Pos, err)
 		}
@@ -577,7 +583,13 @@ func (rp *replayer) pageRecord(rec eselog.Record, procid uint16, dbid uint8, dbt
 		if len(s.macro.recs) >= maxMacroRecords {
 			return ese.NewFormatError("log record", -1, ese.ErrLogCorrupted, "macro at %v holds more than %d records", s.macro.at, maxMacroRecords)
 		}
-		s.macro.recs = append(s.macro.recs, rec)
+		// Kept until the MacroCommit: a copy, since the replayed record
+		// is the decoder's reused value over the reader's buffer.
+		kept, err := eselog.CloneRecord(rec)
+		if err != nil {
+			return fmt.Errorf("recovery: %v at %v: %w", rec.Type(), rec.Pos(), err)
+		}
+		s.macro.recs = append(s.macro.recs, kept)
 		return nil
 	}
 	if pr, isPage := rec.(eselog.PageRecord); isPage {
@@ -595,8 +607,9 @@ func (rp *replayer) pageRecord(rec eselog.Record, procid uint16, dbid uint8, dbt
 			return fmt.Errorf("recovery: %v at %v: %w", rec.Type(), rec.Pos(), err)
 		}
 	}
-	res, err := RedoRecord(db.store, rec, RedoOptions{MayContainFutureData: db.mayFuture})
-	if err != nil {
+	res := &rp.redoRes
+	res.Pages, res.Skipped = res.Pages[:0], res.Skipped[:0]
+	if err := redoRecordInto(db.store, rec, RedoOptions{MayContainFutureData: db.mayFuture}, res); err != nil {
 		return rp.redoError(db, err)
 	}
 	if v != nil && len(s.versions) < maxVersions {
