@@ -59,6 +59,9 @@ type Page struct {
 	// When false, the legacy form (count only) is written unless the page
 	// already carries a reserved-tag count, as the engine does.
 	ReservedTagFormat bool
+	// slot is the PageStore cache entry that holds the page (nil for a
+	// page outside a store): MarkDirty finds it without a lookup.
+	slot *cachedPage
 }
 
 // NewPage wraps b, a whole page of 2, 4, 8, 16 or 32 KiB. The page is used

@@ -56,7 +56,8 @@ type cachedPage struct {
 	pgno       uint32
 	page       *Page
 	dirty      bool
-	prev, next *cachedPage
+	prev, next *cachedPage // nil once evicted
+	owner      *PageStore
 }
 
 // PageStore is a bounded cache of database pages over a database file.
@@ -182,6 +183,10 @@ func (s *PageStore) Get(pgno uint32) (*Page, error) {
 	if pgno == 0 {
 		return nil, fmt.Errorf("recovery: page 0 does not exist: %w", ese.ErrDatabaseCorrupted)
 	}
+	if cp := s.lru.prev; cp.pgno == pgno { // the most recent page (the sentinel's pgno is 0)
+		s.stats.Hits++
+		return cp.page, nil
+	}
 	if cp, ok := s.pages[pgno]; ok {
 		s.touch(cp)
 		s.stats.Hits++
@@ -231,7 +236,8 @@ func (s *PageStore) add(pgno uint32, b []byte, dirty bool) (*Page, error) {
 		return nil, err
 	}
 	p.ReservedTagFormat = s.resvTags
-	cp := &cachedPage{pgno: pgno, page: p, dirty: dirty}
+	cp := &cachedPage{pgno: pgno, page: p, dirty: dirty, owner: s}
+	p.slot = cp
 	s.pages[pgno] = cp
 	s.pushBack(cp)
 	if err := s.evict(); err != nil {
@@ -265,6 +271,11 @@ func (s *PageStore) evict() error {
 // MarkDirty records that p, page pgno, was changed. A page evicted since it
 // was returned is put back in the cache.
 func (s *PageStore) MarkDirty(pgno uint32, p *Page) error {
+	if cp := p.slot; cp != nil && cp.owner == s && cp.pgno == pgno && cp.next != nil {
+		cp.dirty = true // still cached: no lookup
+		s.touch(cp)
+		return nil
+	}
 	if cp, ok := s.pages[pgno]; ok {
 		if cp.page != p {
 			return fmt.Errorf("recovery: page %d was read again after it was evicted", pgno)
@@ -273,7 +284,8 @@ func (s *PageStore) MarkDirty(pgno uint32, p *Page) error {
 		s.touch(cp)
 		return nil
 	}
-	cp := &cachedPage{pgno: pgno, page: p, dirty: true}
+	cp := &cachedPage{pgno: pgno, page: p, dirty: true, owner: s}
+	p.slot = cp
 	s.pages[pgno] = cp
 	s.pushBack(cp)
 	return s.evict()
@@ -385,6 +397,9 @@ func (p *Page) Uninitialized() bool { return isZeroPage(p.b) }
 // isZeroPage reports whether b is all zero, comparing 512-byte chunks with
 // a zero block (the runtime's vectorised compare).
 func isZeroPage(b []byte) bool {
+	if len(b) >= 8 && bin.U64(b, 0) != 0 {
+		return false // a written page: its checksum is not zero
+	}
 	var zero [512]byte
 	for len(b) >= len(zero) {
 		if !bytes.Equal(b[:len(zero)], zero[:]) {

@@ -488,3 +488,63 @@ func TestPageStoreExtendRealFile(t *testing.T) {
 		t.Fatalf("after Extend(120): %d bytes (want %d), original part equal %v", len(got), 122*ps, bytes.Equal(got[:len(orig)], orig))
 	}
 }
+
+// TestPageStoreMarkDirtyStalePage: MarkDirty finds a cached page through
+// the page itself, so a page evicted since Get, or one of another store,
+// must still take the checked path: an evicted page not read again is
+// cached again and written; one read again is refused; a page of another
+// store never marks this store's copy.
+func TestPageStoreMarkDirtyStalePage(t *testing.T) {
+	orig := testcorpus.Read(t, "appdata/IndexedDB.edb")
+	const ps = 32768
+	f := memfile.New(append([]byte{}, orig...))
+	s, err := NewPageStore(f, ps, &PageStoreOptions{CacheBytes: 1}) // 16 pages
+	if err != nil {
+		t.Fatal(err)
+	}
+	other, err := NewPageStore(memfile.New(append([]byte{}, orig...)), ps, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	evict := func() {
+		for pg := uint32(20); pg < 40; pg++ {
+			if _, err := s.Get(pg); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	p4, _ := s.Get(4)
+	evict()
+	p4.SetDbTime(0x401)
+	if err := s.MarkDirty(4, p4); err != nil {
+		t.Fatalf("evicted page not read again: %v", err)
+	}
+	if err := s.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if got := bin.U64(f.Bytes(), 5*ps+8); got != 0x401 {
+		t.Fatalf("page 4 dbtime on disk %#x, want 0x401", got)
+	}
+	p5, _ := s.Get(5)
+	evict()
+	if _, err := s.Get(5); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.MarkDirty(5, p5); err == nil {
+		t.Fatal("MarkDirty of a page read again after its eviction succeeded")
+	}
+	o6, _ := other.Get(6)
+	if _, err := s.Get(6); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.MarkDirty(6, o6); err == nil {
+		t.Fatal("MarkDirty took another store's page for this store's cached copy")
+	}
+	w := s.Stats().Writes
+	if err := s.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if s.Stats().Writes != w {
+		t.Fatalf("%d pages written for refused MarkDirty calls", s.Stats().Writes-w)
+	}
+}
