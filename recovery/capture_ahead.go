@@ -152,13 +152,11 @@ const (
 	aheadBytes   = 1 << 20
 )
 
-// aheadRec is one record read ahead: its bytes in the reader's slab, or
-// the error the reader returned there.
+// aheadRec is one record read ahead: its bytes in the reader's slab.
 type aheadRec struct {
 	typ    eselog.RecordType
 	pos    ese.LogPos
 	off, n int
-	err    error
 	mark   *txnMark
 }
 
@@ -171,6 +169,8 @@ type aheadReader struct {
 	win   []aheadRec
 	next  int
 	slab  []byte
+	// err is the reader's error, handed out after the window's records.
+	err error
 }
 
 // start begins reading rd, reusing the window's memory. With marks nil
@@ -179,7 +179,7 @@ type aheadReader struct {
 // marks on (a database created from the log), never off, so the marks
 // never miss a record between two of theirs.
 func (a *aheadReader) start(rd *eselog.Reader, marks *txnMarks) {
-	a.rd, a.marks = rd, marks
+	a.rd, a.marks, a.err = rd, marks, nil
 	a.win, a.slab, a.next = a.win[:0], a.slab[:0], 0
 	if cap(a.slab) > 2*aheadBytes {
 		a.slab = nil // a huge record made it grow
@@ -194,12 +194,14 @@ func (a *aheadReader) NextRaw() (eselog.RawRecord, *txnMark, error) {
 		return raw, nil, err
 	}
 	if a.next == len(a.win) {
-		a.fill()
+		if a.err == nil {
+			a.fill()
+		}
+		if a.next == len(a.win) {
+			return eselog.RawRecord{}, nil, a.err // stays: every later call gets it too
+		}
 	}
 	q := &a.win[a.next]
-	if q.err != nil {
-		return eselog.RawRecord{}, nil, q.err // stays: every later call gets it too
-	}
 	a.next++
 	return eselog.RawRecord{Type: q.typ, Pos: q.pos, Bytes: a.slab[q.off : q.off+q.n : q.off+q.n]}, q.mark, nil
 }
@@ -209,7 +211,7 @@ func (a *aheadReader) fill() {
 	for len(a.win) < aheadRecords && len(a.slab) < aheadBytes {
 		raw, err := a.rd.NextRaw()
 		if err != nil {
-			a.win = append(a.win, aheadRec{err: err})
+			a.err = err
 			return
 		}
 		off := len(a.slab)
