@@ -514,28 +514,62 @@ func (l *Log) RawRecords(ctx context.Context, f Filter) iter.Seq2[RawRecord, err
 // ErrLGIGetRecordAtPbNext does, keeping m_pbNext (next) as the position
 // given to each record.
 type modernCursor struct {
-	l        *Log
-	end      int64 // End as a file offset
-	pbNext   int64 // m_pbNext: position of the next record
-	seg      []byte
-	segIdx   int
-	asm      []byte
-	skipPart bool // skip Fragment pieces at the start (fSkipPartialLR)
+	l      *Log
+	end    int64 // End as a file offset
+	pbNext int64 // m_pbNext: position of the next record
+	// seg is segment segIdx, verified: a part of chunk, or of one for a
+	// segment the scan repaired from its shadow.
+	seg    []byte
+	segIdx int
+	// chunk holds chunkLen segments from chunkFirst on, as read from the
+	// file with one call (not yet verified).
+	chunk                []byte
+	chunkFirst, chunkLen int
+	one                  []byte
+	asm                  []byte
+	skipPart             bool // skip Fragment pieces at the start (fSkipPartialLR)
 }
+
+// chunkSegments is how many segments a cursor reads with one call.
+const chunkSegments = 16
 
 func newModernCursor(l *Log) *modernCursor {
 	first := int64(l.Header.DataSectors()) * SegmentSize
-	return &modernCursor{l: l, end: l.endOffset(), pbNext: first, seg: make([]byte, SegmentSize), segIdx: -1, skipPart: true}
+	return &modernCursor{l: l, end: l.endOffset(), pbNext: first, segIdx: -1, skipPart: true}
 }
 
+// load returns segment isec, verified against its checksum.
 func (c *modernCursor) load(isec int) ([]byte, error) {
-	if isec != c.segIdx {
-		c.segIdx = -1
-		if _, err := c.l.readSegment(isec, c.seg); err != nil {
-			return nil, err
-		}
-		c.segIdx = isec
+	if isec == c.segIdx {
+		return c.seg, nil
 	}
+	c.segIdx = -1
+	var err error
+	if c.l.States[isec] == SegRepaired {
+		if c.one == nil {
+			c.one = make([]byte, SegmentSize)
+		}
+		c.seg, err = c.l.readSegment(isec, c.one)
+	} else {
+		if isec < c.chunkFirst || isec >= c.chunkFirst+c.chunkLen {
+			// The segments up to the one holding the end of data.
+			n := min(chunkSegments, max(1, int((c.end+SegmentSize-1)/SegmentSize)-isec))
+			if c.chunk == nil {
+				c.chunk = make([]byte, chunkSegments*SegmentSize)
+			}
+			c.chunkLen = 0
+			if err := c.l.readFull(int64(isec)*SegmentSize, c.chunk[:n*SegmentSize]); err != nil {
+				return nil, err
+			}
+			c.chunkFirst, c.chunkLen = isec, n
+		}
+		at := (isec - c.chunkFirst) * SegmentSize
+		c.seg, err = c.l.verifySegment(isec, c.chunk[at:at+SegmentSize:at+SegmentSize])
+	}
+	if err != nil {
+		return nil, err
+	}
+	c.segIdx = isec
 	return c.seg, nil
 }
 

@@ -168,14 +168,14 @@ func decodeReplace(b []byte, base RecordBase) Record {
 
 // decode fills r from b, its payload aliasing b.
 func (r *Replace) decode(b []byte, base RecordBase) {
+	// Field by field: a composite literal assigned through r is built
+	// and then copied whole, with the write barrier of its pointer.
 	cb := bin.U16(b, 44)
-	*r = Replace{
-		NodeHeader: decodeNodeHeader(b, base),
-		Diff2:      cb&^replaceCbMask != 0,
-		CbOldData:  bin.U16(b, 46),
-		CbNewData:  bin.U16(b, 48),
-		Payload:    b[50 : 50+int(cb&replaceCbMask)],
-	}
+	r.NodeHeader = decodeNodeHeader(b, base)
+	r.Diff2 = cb&^replaceCbMask != 0
+	r.CbOldData = bin.U16(b, 46)
+	r.CbNewData = bin.U16(b, 48)
+	r.Payload = b[50 : 50+int(cb&replaceCbMask)]
 }
 
 // replaceInline is the longest payload decodeReplaceOwned keeps in the
@@ -380,7 +380,7 @@ func decodeDelta(b []byte, base RecordBase) Record {
 
 // decode fills r from b, its slices aliasing b.
 func (r *Delta) decode(b []byte, base RecordBase) {
-	*r = Delta{NodeHeader: decodeNodeHeader(b, base)}
+	r.NodeHeader = decodeNodeHeader(b, base)
 	fixed := 54
 	if base.Lrtyp == RecDelta64 {
 		r.Delta = bin.I64(b, 48)

@@ -181,8 +181,15 @@ func (l *Log) readSegment(isec int, buf []byte) ([]byte, error) {
 	if err := l.readFull(int64(src)*SegmentSize, buf[:SegmentSize]); err != nil {
 		return nil, err
 	}
-	if ok, _ := checkSegment(buf[:SegmentSize], uint32(isec)); !ok {
+	return l.verifySegment(isec, buf[:SegmentSize])
+}
+
+// verifySegment checks seg, the bytes of segment isec read again after
+// the scan, against its checksum (repairing a single flipped bit as the
+// scan did) and returns it.
+func (l *Log) verifySegment(isec int, seg []byte) ([]byte, error) {
+	if ok, _ := checkSegment(seg, uint32(isec)); !ok {
 		return nil, l.corrupt(isec, "segment checksum no longer matches (file changed since Open?)")
 	}
-	return buf[:SegmentSize], nil
+	return seg, nil
 }
