@@ -152,12 +152,13 @@ const (
 	aheadBytes   = 1 << 20
 )
 
-// aheadRec is one record read ahead: its bytes in the reader's slab.
+// aheadRec is one record read ahead: its type, position and bytes (in
+// the reader's slab), and its mark.
 type aheadRec struct {
-	typ    eselog.RecordType
-	pos    ese.LogPos
-	off, n int
-	mark   *txnMark
+	typ  eselog.RecordType
+	pos  ese.LogPos
+	b    []byte
+	mark *txnMark
 }
 
 // aheadReader reads a log's records in windows of up to aheadRecords
@@ -167,10 +168,12 @@ type aheadReader struct {
 	rd    *eselog.Reader
 	marks *txnMarks
 	win   []aheadRec
-	next  int
+	at    int // next record of win
 	slab  []byte
 	// err is the reader's error, handed out after the window's records.
 	err error
+	// one is the record handed out without a window.
+	one aheadRec
 }
 
 // start begins reading rd, reusing the window's memory. With marks nil
@@ -180,43 +183,50 @@ type aheadReader struct {
 // never miss a record between two of theirs.
 func (a *aheadReader) start(rd *eselog.Reader, marks *txnMarks) {
 	a.rd, a.marks, a.err = rd, marks, nil
-	a.win, a.slab, a.next = a.win[:0], a.slab[:0], 0
+	a.win, a.slab, a.at = a.win[:0], a.slab[:0], 0
 	if cap(a.slab) > 2*aheadBytes {
 		a.slab = nil // a huge record made it grow
 	}
 }
 
-// NextRaw returns the next record (its Bytes valid until the next call)
-// and its mark, or the reader's error (io.EOF at the end).
-func (a *aheadReader) NextRaw() (eselog.RawRecord, *txnMark, error) {
+// next returns the next record, valid until the next call (a pointer,
+// so that no record is copied on its way), or the reader's error (io.EOF
+// at the end).
+func (a *aheadReader) next() (*aheadRec, error) {
 	if a.marks == nil {
 		raw, err := a.rd.NextRaw()
-		return raw, nil, err
+		if err != nil {
+			return nil, err
+		}
+		a.one = aheadRec{typ: raw.Type, pos: raw.Pos, b: raw.Bytes}
+		return &a.one, nil
 	}
-	if a.next == len(a.win) {
+	if a.at == len(a.win) {
 		if a.err == nil {
 			a.fill()
 		}
-		if a.next == len(a.win) {
-			return eselog.RawRecord{}, nil, a.err // stays: every later call gets it too
+		if a.at == len(a.win) {
+			return nil, a.err // stays: every later call gets it too
 		}
 	}
-	q := &a.win[a.next]
-	a.next++
-	return eselog.RawRecord{Type: q.typ, Pos: q.pos, Bytes: a.slab[q.off : q.off+q.n : q.off+q.n]}, q.mark, nil
+	q := &a.win[a.at]
+	a.at++
+	return q, nil
 }
 
 func (a *aheadReader) fill() {
-	a.win, a.slab, a.next = a.win[:0], a.slab[:0], 0
+	a.win, a.slab, a.at = a.win[:0], a.slab[:0], 0
 	for len(a.win) < aheadRecords && len(a.slab) < aheadBytes {
 		raw, err := a.rd.NextRaw()
 		if err != nil {
 			a.err = err
 			return
 		}
+		// The slab may move when a record makes it grow: the records
+		// before keep the old array, which nothing writes again.
 		off := len(a.slab)
 		a.slab = append(a.slab, raw.Bytes...)
-		a.win = append(a.win, aheadRec{typ: raw.Type, pos: raw.Pos, off: off, n: len(raw.Bytes), mark: a.marks.note(raw.Type, raw.Bytes)})
+		a.win = append(a.win, aheadRec{typ: raw.Type, pos: raw.Pos, b: a.slab[off:len(a.slab):len(a.slab)], mark: a.marks.note(raw.Type, raw.Bytes)})
 	}
 }
 

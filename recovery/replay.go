@@ -244,21 +244,21 @@ func (rp *replayer) replayLog(i int, pl PlanLog, l *eselog.Log) error {
 		rd.start(l.NewReader(rp.ctx, eselog.Filter{}), marks)
 	}
 	for {
-		raw, mark, err := rd.NextRaw()
+		raw, err := rd.next()
 		if err == io.EOF {
 			break
 		}
 		if err != nil {
 			return fmt.Errorf("recovery: log %s: %w", pl.File, err)
 		}
-		if pageRecordTypes[raw.Type] {
+		if pageRecordTypes[raw.typ] {
 			// Fast path: a page record of a database this recovery does
 			// not replay is not decoded.
-			if dbid, ok := raw.DBID(); ok {
+			if dbid, ok := (eselog.RawRecord{Bytes: raw.b}).DBID(); ok {
 				if db := rp.byDBID[dbid]; db == nil || !db.active {
 					rp.lastWasShutdown, rp.lastWasQuit = false, false
 					rp.records++
-					rp.logBytes += int64(len(raw.Bytes))
+					rp.logBytes += int64(len(raw.b))
 					if rp.opts.stopAfter > 0 && rp.records >= rp.opts.stopAfter {
 						return errStopped
 					}
@@ -266,18 +266,18 @@ func (rp *replayer) replayLog(i int, pl PlanLog, l *eselog.Log) error {
 				}
 			}
 		}
-		rec, err := rp.decoder.Decode(raw.Bytes, raw.Pos)
+		rec, err := rp.decoder.Decode(raw.b, raw.pos)
 		if err != nil {
-			return fmt.Errorf("recovery: log %s at %v: %w", pl.File, raw.Pos, err)
+			return fmt.Errorf("recovery: log %s at %v: %w", pl.File, raw.pos, err)
 		}
-		rp.mark = mark
+		rp.mark = raw.mark
 		err = rp.dispatch(rec)
 		rp.mark = nil
 		if err != nil {
 			return err
 		}
 		rp.records++
-		rp.logBytes += int64(len(raw.Bytes))
+		rp.logBytes += int64(len(raw.b))
 		if rp.opts.stopAfter > 0 && rp.records >= rp.opts.stopAfter {
 			return errStopped
 		}
