@@ -422,10 +422,14 @@ func (l *Log) NewReaderAt(ctx context.Context, f Filter, start ese.LogPos) *Read
 // Bytes are a slice of the reader's buffer (the segment or sectors it
 // holds, or the buffer a fragmented record was reassembled in), valid only
 // until the next call: a caller that keeps them must copy them.
-// DecodeRecord's result does not retain them.
-func (rd *Reader) NextRaw() (RawRecord, error) {
-	err := rd.nextRaw(&rd.cur)
-	return rd.cur, err
+// DecodeRecord's result does not retain them. The RawRecord itself is the
+// reader's, also valid until the next call (and nil with an error): no
+// record is copied on its way out.
+func (rd *Reader) NextRaw() (*RawRecord, error) {
+	if err := rd.nextRaw(&rd.cur); err != nil {
+		return nil, err
+	}
+	return &rd.cur, nil
 }
 
 // nextRaw fills r with the next selected record.
@@ -503,7 +507,11 @@ func (l *Log) RawRecords(ctx context.Context, f Filter) iter.Seq2[RawRecord, err
 			if err == io.EOF {
 				return
 			}
-			if !yield(r, err) || err != nil {
+			if err != nil {
+				yield(RawRecord{}, err)
+				return
+			}
+			if !yield(*r, nil) {
 				return
 			}
 		}

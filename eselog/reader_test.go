@@ -482,7 +482,7 @@ func TestNewReaderAt(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%v: %v", p, err)
 		}
-		return r
+		return *r
 	}
 	if r := first(ese.LogPos{Generation: 1, Sector: 0x22}); r.Type != RecTerm2 || r.Pos != (ese.LogPos{Generation: 1, Sector: 0x22}) {
 		t.Errorf("at the checkpoint: %v at %v", r.Type, r.Pos)
@@ -510,7 +510,7 @@ func TestNewReaderAt(t *testing.T) {
 				break
 			}
 			if n == 0 {
-				firstRec = r
+				firstRec = *r
 			}
 			n++
 		}

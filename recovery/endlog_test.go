@@ -75,7 +75,7 @@ func TestSegmentWriterMatchesCorpus(t *testing.T) {
 				}
 				total++
 			}
-			c := r
+			c := *r
 			c.Bytes = make([]byte, len(r.Bytes))
 			prev, prevType = &c, r.Type
 		}
