@@ -41,6 +41,15 @@ func benchRecover(b *testing.B, plan func(dir string) (*RecoverOptions, *Plan), 
 		for _, d := range res.Databases {
 			pages += d.PagesWritten
 		}
+		// The output goes at once: kept, the copies of every iteration
+		// would fill the page cache with dirty pages, and the kernel's
+		// writeback would throttle the later iterations (measured: 24 MiB
+		// copies, 60 iterations, 30-40 % more CPU per op).
+		b.StopTimer()
+		if err := os.RemoveAll(out); err != nil {
+			b.Fatal(err)
+		}
+		b.StartTimer()
 	}
 	b.SetBytes(logBytes)
 	b.ReportMetric(float64(pages)/b.Elapsed().Seconds(), "pages-written/s")
