@@ -19,12 +19,14 @@ const (
 // is its own to move): the copy goes through (*os.File).ReadFrom, which
 // lets the kernel copy between the two files (copy_file_range on Linux:
 // no pass through user memory, a block-sharing clone on file systems that
-// have one) and falls back by itself. Otherwise src is only read at
+// have one) and falls back by itself; dst's blocks are reserved first
+// (preallocate). Otherwise src is only read at
 // explicit offsets, 1 MiB at a time, and 64 KiB ranges that are all zero
 // are left as holes, which read back as zero: the copy has the same bytes.
 func copyDatabase(dst *os.File, src io.ReaderAt, size int64, owned bool) error {
 	if sf, ok := src.(*os.File); ok && owned {
 		if _, err := sf.Seek(0, io.SeekStart); err == nil {
+			preallocate(dst, size)
 			n, err := dst.ReadFrom(io.LimitReader(sf, size))
 			if err != nil {
 				return err
