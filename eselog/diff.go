@@ -66,6 +66,21 @@ func ParseDiff(diff []byte, diffHdr2 bool) ([]DiffEntry, error) {
 	return out, nil
 }
 
+// diffLength reads a length of a diff entry at diff[p:] (u16 when
+// twoByte, else u8) and returns it with the offset after it.
+func diffLength(diff []byte, p int, twoByte bool) (int, int, bool) {
+	if twoByte {
+		if p+2 > len(diff) {
+			return 0, 0, false
+		}
+		return int(bin.U16(diff, p)), p + 2, true
+	}
+	if p+1 > len(diff) {
+		return 0, 0, false
+	}
+	return int(diff[p]), p + 1, true
+}
+
 // parseDiffEntry decodes the entry at diff[p:] and returns it with the
 // offset of the next entry.
 func parseDiffEntry(diff []byte, p int, diffHdr2 bool) (DiffEntry, int, error) {
@@ -87,33 +102,18 @@ func parseDiffEntry(diff []byte, p int, diffHdr2 bool) (DiffEntry, int, error) {
 		e.Flags = uint8(h>>8) & (DiffSameLength | DiffInsert | DiffTwoByte)
 		p += 2
 	}
-	length := func() (int, bool) {
-		if e.Flags&DiffTwoByte != 0 {
-			if p+2 > len(diff) {
-				return 0, false
-			}
-			v := int(bin.U16(diff, p))
-			p += 2
-			return v, true
-		}
-		if p+1 > len(diff) {
-			return 0, false
-		}
-		v := int(diff[p])
-		p++
-		return v, true
-	}
-	cbNew, ok := length()
+	cbNew, q, ok := diffLength(diff, p, e.Flags&DiffTwoByte != 0)
 	if !ok {
 		return e, 0, diffCorrupt(start, "diff entry length runs past the diff")
 	}
+	p = q
 	switch {
 	case e.Flags&DiffInsert != 0:
 		e.OldLen = 0
 	case e.Flags&DiffSameLength != 0:
 		e.OldLen = cbNew
 	default:
-		if e.OldLen, ok = length(); !ok {
+		if e.OldLen, p, ok = diffLength(diff, p, e.Flags&DiffTwoByte != 0); !ok {
 			return e, 0, diffCorrupt(start, "diff entry old length runs past the diff")
 		}
 	}
