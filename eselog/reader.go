@@ -706,7 +706,9 @@ func (c *modernCursor) next(a *accounting, out *RawRecord) error {
 				return c.l.corruptAt(cur, "%v record of %d bytes runs past its segment (%d bytes left)", RecordType(b[0]), n, len(b))
 			}
 			a.records += int64(n)
-			*out = RawRecord{Type: RecordType(b[0]), Pos: c.l.PosAt(c.pbNext), Offset: cur, Bytes: b[:n]}
+			// Field by field: a composite literal would be built aside
+			// and copied over out.
+			out.Type, out.Pos, out.Offset, out.Bytes, out.Fragments = RecordType(b[0]), c.l.PosAt(c.pbNext), cur, b[:n], 0
 			c.pbNext = cur + int64(n)
 			c.skipPart = false // only the first record search skips pieces
 			return nil

@@ -57,7 +57,7 @@ func (d *Decoder) Decode(b []byte, pos ese.LogPos) (Record, error) {
 		d.insert.decode(b, base)
 		return &d.insert, nil
 	case RecFlagDelete:
-		d.flagDelete.NodeHeader = decodeNodeHeader(b, base)
+		d.flagDelete.NodeHeader.decode(b, base)
 		return &d.flagDelete, nil
 	case RecReplace, RecReplaceD:
 		d.replace.decode(b, base)

@@ -35,7 +35,7 @@ func decodeInsert(b []byte, base RecordBase) Record {
 
 // decode fills r from b, its slices aliasing b.
 func (r *Insert) decode(b []byte, base RecordBase) {
-	r.NodeHeader = decodeNodeHeader(b, base)
+	r.NodeHeader.decode(b, base)
 	c := cursor{b, 50}
 	r.KeyPrefix = c.take(int(bin.U16(b, 46)))
 	r.KeySuffix = c.take(int(bin.U16(b, 44)))
@@ -171,7 +171,7 @@ func (r *Replace) decode(b []byte, base RecordBase) {
 	// Field by field: a composite literal assigned through r is built
 	// and then copied whole, with the write barrier of its pointer.
 	cb := bin.U16(b, 44)
-	r.NodeHeader = decodeNodeHeader(b, base)
+	r.NodeHeader.decode(b, base)
 	r.Diff2 = cb&^replaceCbMask != 0
 	r.CbOldData = bin.U16(b, 46)
 	r.CbNewData = bin.U16(b, 48)
@@ -380,7 +380,7 @@ func decodeDelta(b []byte, base RecordBase) Record {
 
 // decode fills r from b, its slices aliasing b.
 func (r *Delta) decode(b []byte, base RecordBase) {
-	r.NodeHeader = decodeNodeHeader(b, base)
+	r.NodeHeader.decode(b, base)
 	fixed := 54
 	if base.Lrtyp == RecDelta64 {
 		r.Delta = bin.I64(b, 48)

@@ -91,18 +91,25 @@ type PageHeader struct {
 }
 
 func decodePageHeader(b []byte, base RecordBase) PageHeader {
-	return PageHeader{
-		RecordBase: base,
-		Procid:     bin.U16(b, 1),
-		Dbid:       b[3],
-		PageNumber: bin.U32(b, 4),
-		After:      bin.U64(b, 8),
-		Before:     bin.U64(b, 16),
-		TrxBegin0:  bin.U32(b, 24),
-		Level:      b[28],
-		Line:       bin.U16(b, 29),
-		Flags:      NodeFlags(b[31]),
-	}
+	var h PageHeader
+	h.decode(b, base)
+	return h
+}
+
+// decode fills h from b field by field (the decoders of the commonest
+// records fill their reused values in place: a header built aside and
+// copied over costs more than its fields).
+func (h *PageHeader) decode(b []byte, base RecordBase) {
+	h.RecordBase = base
+	h.Procid = bin.U16(b, 1)
+	h.Dbid = b[3]
+	h.PageNumber = bin.U32(b, 4)
+	h.After = bin.U64(b, 8)
+	h.Before = bin.U64(b, 16)
+	h.TrxBegin0 = bin.U32(b, 24)
+	h.Level = b[28]
+	h.Line = bin.U16(b, 29)
+	h.Flags = NodeFlags(b[31])
 }
 
 func (h *PageHeader) put(w []byte) {
@@ -175,12 +182,17 @@ type NodeRecord interface {
 }
 
 func decodeNodeHeader(b []byte, base RecordBase) NodeHeader {
-	return NodeHeader{
-		PageHeader: decodePageHeader(b, base),
-		RCEID:      bin.U32(b, 32),
-		PgnoFDP:    bin.U32(b, 36),
-		ObjidFDP:   bin.U32(b, 40),
-	}
+	var h NodeHeader
+	h.decode(b, base)
+	return h
+}
+
+// decode fills h from b field by field.
+func (h *NodeHeader) decode(b []byte, base RecordBase) {
+	h.PageHeader.decode(b, base)
+	h.RCEID = bin.U32(b, 32)
+	h.PgnoFDP = bin.U32(b, 36)
+	h.ObjidFDP = bin.U32(b, 40)
 }
 
 func (h *NodeHeader) put(w []byte) {
