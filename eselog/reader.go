@@ -94,6 +94,10 @@ type Log struct {
 	legacyLastCk   int64 // offset of the last LRCHECKSUM of the chain
 	legacyShadowAt int   // sector replaced by its shadow (repair), or -1
 	secShift       uint  // log2 of the sector size (a power of two, checked by DecodeFileHeader)
+	// segCRC holds the CRC-32C of every segment the scan found SegValid:
+	// a reader checks a segment it reads again against it, which costs a
+	// fraction of the segment checksum.
+	segCRC []uint32
 }
 
 // Open reads the header of the log file in r (size bytes), checks the file's
@@ -538,9 +542,6 @@ type modernCursor struct {
 	skipPart             bool // skip Fragment pieces at the start (fSkipPartialLR)
 }
 
-// chunkSegments is how many segments a cursor reads with one call.
-const chunkSegments = 16
-
 func newModernCursor(l *Log) *modernCursor {
 	first := int64(l.Header.DataSectors()) * SegmentSize
 	return &modernCursor{l: l, end: l.endOffset(), pbNext: first, segIdx: -1, skipPart: true}
@@ -561,9 +562,9 @@ func (c *modernCursor) load(isec int) ([]byte, error) {
 	} else {
 		if isec < c.chunkFirst || isec >= c.chunkFirst+c.chunkLen {
 			// The segments up to the one holding the end of data.
-			n := min(chunkSegments, max(1, int((c.end+SegmentSize-1)/SegmentSize)-isec))
+			n := min(scanChunkSegments, max(1, int((c.end+SegmentSize-1)/SegmentSize)-isec))
 			if c.chunk == nil {
-				c.chunk = make([]byte, chunkSegments*SegmentSize)
+				c.chunk = make([]byte, scanChunkSegments*SegmentSize)
 			}
 			c.chunkLen = 0
 			if err := c.l.readFull(int64(isec)*SegmentSize, c.chunk[:n*SegmentSize]); err != nil {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"strings"
 	"testing"
 
 	"github.com/esekit/esekit/ese"
@@ -605,4 +606,38 @@ func checkRecordAt(t *testing.T, path string, pos ese.LogPos, want RecordType) {
 		}
 	}
 	t.Errorf("%s: no record at %v", path, pos)
+}
+
+// TestReaderRechecksSegments: a segment that changes in the file after
+// Open (its bytes no longer those the scan verified) stops the reader with
+// a corrupt-log error; restored, it reads as before.
+func TestReaderRechecksSegments(t *testing.T) {
+	l, data := openCorpus(t, "appdata/edb.log")
+	count := func() (int, error) {
+		n := 0
+		for _, err := range l.RawRecords(context.Background(), Filter{}) {
+			if err != nil {
+				return n, err
+			}
+			n++
+		}
+		return n, nil
+	}
+	want, err := count()
+	if err != nil || want < 400 {
+		t.Fatalf("%d records, %v", want, err)
+	}
+	isec := l.Header.DataSectors() + 2
+	if l.States[isec] != SegValid {
+		t.Fatalf("segment %d is %v", isec, l.States[isec])
+	}
+	data[isec*SegmentSize+100] ^= 0x55
+	n, err := count()
+	if !errors.Is(err, ese.ErrLogFileCorrupt) || !strings.Contains(err.Error(), "no longer matches") {
+		t.Fatalf("changed segment %d: %d records, then %v", isec, n, err)
+	}
+	data[isec*SegmentSize+100] ^= 0x55
+	if n, err := count(); err != nil || n != want {
+		t.Fatalf("restored: %d records (want %d), %v", n, want, err)
+	}
 }

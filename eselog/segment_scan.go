@@ -1,11 +1,14 @@
 package eselog
 
 import (
+	"hash/crc32"
+
 	"github.com/esekit/esekit/ese"
 	"github.com/esekit/esekit/internal/bin"
 )
 
-// scanChunkSegments is how many segments the scanners read per ReadAt.
+// scanChunkSegments is how many segments the scanners, and the modern
+// reader, read per ReadAt.
 const scanChunkSegments = 16
 
 // scanModern finds the end of valid data of a modern log exactly as the
@@ -20,6 +23,7 @@ func (l *Log) scanModern() error {
 	first := h.DataSectors() // csecHeader as the engine computes it
 	last := int(h.FileSectors) - 1
 	l.States = make([]SegmentState, h.FileSectors)
+	l.segCRC = make([]uint32, h.FileSectors)
 	for i := 0; i < first && i < len(l.States); i++ {
 		l.States[i] = SegHeader
 	}
@@ -78,6 +82,8 @@ func (l *Log) scanModern() error {
 			l.States[isec] = SegValid
 			if corrected {
 				l.States[isec] = SegCorrected
+			} else {
+				l.segCRC[isec] = crc32.Checksum(seg, castagnoli)
 			}
 			acc ^= bin.U64(seg, 0)
 			lastValid = isec
@@ -170,6 +176,9 @@ func (l *Log) closedNormallyModern(seg []byte, isec int) {
 	}
 }
 
+// castagnoli is the CRC-32C table of segCRC.
+var castagnoli = crc32.MakeTable(crc32.Castagnoli)
+
 // readSegment reads segment isec of a modern log into buf (4096 bytes),
 // taking it from the shadow sector when the scan repaired it, and verifies
 // its checksum (repairing a single flipped bit as the scan did).
@@ -188,6 +197,9 @@ func (l *Log) readSegment(isec int, buf []byte) ([]byte, error) {
 // the scan, against its checksum (repairing a single flipped bit as the
 // scan did) and returns it.
 func (l *Log) verifySegment(isec int, seg []byte) ([]byte, error) {
+	if l.States[isec] == SegValid && isec < len(l.segCRC) && crc32.Checksum(seg, castagnoli) == l.segCRC[isec] {
+		return seg, nil // the bytes the scan verified
+	}
 	if ok, _ := checkSegment(seg, uint32(isec)); !ok {
 		return nil, l.corrupt(isec, "segment checksum no longer matches (file changed since Open?)")
 	}
