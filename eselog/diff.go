@@ -56,7 +56,8 @@ func diffCorrupt(off int, format string, args ...any) error {
 func ParseDiff(diff []byte, diffHdr2 bool) ([]DiffEntry, error) {
 	var out []DiffEntry
 	for p := 0; p < len(diff); {
-		e, n, err := parseDiffEntry(diff, p, diffHdr2)
+		var e DiffEntry
+		n, err := parseDiffEntry(&e, diff, p, diffHdr2)
 		if err != nil {
 			return out, err
 		}
@@ -81,21 +82,21 @@ func diffLength(diff []byte, p int, twoByte bool) (int, int, bool) {
 	return int(diff[p]), p + 1, true
 }
 
-// parseDiffEntry decodes the entry at diff[p:] and returns it with the
-// offset of the next entry.
-func parseDiffEntry(diff []byte, p int, diffHdr2 bool) (DiffEntry, int, error) {
-	var e DiffEntry
+// parseDiffEntry decodes the entry at diff[p:] into e (filled in place:
+// an entry returned by value is copied through memory on every call of the
+// replay's hot path) and returns the offset of the next entry.
+func parseDiffEntry(e *DiffEntry, diff []byte, p int, diffHdr2 bool) (int, error) {
 	start := p
 	if diffHdr2 {
 		if p+3 > len(diff) {
-			return e, 0, diffCorrupt(start, "DIFFHDR2 runs past the diff (%d bytes)", len(diff))
+			return 0, diffCorrupt(start, "DIFFHDR2 runs past the diff (%d bytes)", len(diff))
 		}
 		e.Offset = int(bin.U16(diff, p))
 		e.Flags = diff[p+2]
 		p += 3
 	} else {
 		if p+2 > len(diff) {
-			return e, 0, diffCorrupt(start, "DIFFHDR runs past the diff (%d bytes)", len(diff))
+			return 0, diffCorrupt(start, "DIFFHDR runs past the diff (%d bytes)", len(diff))
 		}
 		h := bin.U16(diff, p)
 		e.Offset = int(h & diffOffsetMask)
@@ -104,7 +105,7 @@ func parseDiffEntry(diff []byte, p int, diffHdr2 bool) (DiffEntry, int, error) {
 	}
 	cbNew, q, ok := diffLength(diff, p, e.Flags&DiffTwoByte != 0)
 	if !ok {
-		return e, 0, diffCorrupt(start, "diff entry length runs past the diff")
+		return 0, diffCorrupt(start, "diff entry length runs past the diff")
 	}
 	p = q
 	switch {
@@ -114,14 +115,14 @@ func parseDiffEntry(diff []byte, p int, diffHdr2 bool) (DiffEntry, int, error) {
 		e.OldLen = cbNew
 	default:
 		if e.OldLen, p, ok = diffLength(diff, p, e.Flags&DiffTwoByte != 0); !ok {
-			return e, 0, diffCorrupt(start, "diff entry old length runs past the diff")
+			return 0, diffCorrupt(start, "diff entry old length runs past the diff")
 		}
 	}
 	if p+cbNew > len(diff) {
-		return e, 0, diffCorrupt(start, "diff entry of %d new bytes runs past the diff", cbNew)
+		return 0, diffCorrupt(start, "diff entry of %d new bytes runs past the diff", cbNew)
 	}
 	e.New = diff[p : p+cbNew : p+cbNew]
-	return e, p + cbNew, nil
+	return p + cbNew, nil
 }
 
 // AnyLength, passed as ApplyDiff's cbNew, skips the check of the result's
@@ -161,7 +162,8 @@ func ApplyDiff(old []byte, diff []byte, diffHdr2 bool, cbNew int) ([]byte, error
 	}
 	cur := 0 // next unread byte of old
 	for p := 0; p < len(diff); {
-		e, next, err := parseDiffEntry(diff, p, diffHdr2)
+		var e DiffEntry
+		next, err := parseDiffEntry(&e, diff, p, diffHdr2)
 		if err != nil {
 			return nil, err
 		}

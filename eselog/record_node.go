@@ -268,28 +268,30 @@ func (r *Replace) ApplyInPlace(data []byte) bool {
 	// its length and size checks hold too. The first entries are kept so
 	// that a short diff (nearly all of them) is parsed once.
 	var kept [4]DiffEntry
+	var spare DiffEntry
 	n, cur := 0, 0
 	for p := 0; p < len(diff); {
-		e, next, err := parseDiffEntry(diff, p, r.Diff2)
+		e := &spare
+		if n < len(kept) {
+			e = &kept[n]
+		}
+		next, err := parseDiffEntry(e, diff, p, r.Diff2)
 		if err != nil || e.OldLen != len(e.New) || e.Offset < cur || e.Offset > len(data) || e.Offset+e.OldLen > len(data) {
 			return false
-		}
-		if n < len(kept) {
-			kept[n] = e
 		}
 		n++
 		cur = e.Offset + e.OldLen
 		p = next
 	}
 	if n <= len(kept) {
-		for _, e := range kept[:n] {
-			copy(data[e.Offset:], e.New)
+		for i := range kept[:n] {
+			copy(data[kept[i].Offset:], kept[i].New)
 		}
 		return true
 	}
 	for p := 0; p < len(diff); {
-		e, next, _ := parseDiffEntry(diff, p, r.Diff2)
-		copy(data[e.Offset:], e.New)
+		next, _ := parseDiffEntry(&spare, diff, p, r.Diff2)
+		copy(data[spare.Offset:], spare.New)
 		p = next
 	}
 	return true

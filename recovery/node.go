@@ -36,26 +36,36 @@ type Node struct {
 // decodeNode splits node bytes (flag bits included) into a Node. The
 // slices alias b.
 func decodeNode(b []byte, flags uint8) (Node, error) {
-	n := Node{Flags: flags}
+	var n Node
+	if err := n.decode(b, flags); err != nil {
+		return Node{}, err
+	}
+	return n, nil
+}
+
+// decode is decodeNode filling n in place (for the replay's hot path,
+// where a Node returned by value is copied through memory).
+func (n *Node) decode(b []byte, flags uint8) error {
+	n.Flags, n.PrefixLen = flags, 0
 	off := 0
 	if flags&NodeCompressed != 0 {
 		if len(b) < 2 {
-			return Node{}, ese.NewFormatError("database node", -1, ese.ErrDatabaseCorrupted, "compressed node of %d bytes has no prefix count", len(b))
+			return ese.NewFormatError("database node", -1, ese.ErrDatabaseCorrupted, "compressed node of %d bytes has no prefix count", len(b))
 		}
 		n.PrefixLen = int(bin.U16(b, 0) & nodeKeyLenMask)
 		off = 2
 	}
 	if len(b) < off+2 {
-		return Node{}, ese.NewFormatError("database node", -1, ese.ErrDatabaseCorrupted, "node of %d bytes has no key length", len(b))
+		return ese.NewFormatError("database node", -1, ese.ErrDatabaseCorrupted, "node of %d bytes has no key length", len(b))
 	}
 	cbSuffix := int(bin.U16(b, off) & nodeKeyLenMask)
 	off += 2
 	if off+cbSuffix > len(b) {
-		return Node{}, ese.NewFormatError("database node", -1, ese.ErrDatabaseCorrupted, "key suffix of %d bytes runs past the %d-byte node", cbSuffix, len(b))
+		return ese.NewFormatError("database node", -1, ese.ErrDatabaseCorrupted, "key suffix of %d bytes runs past the %d-byte node", cbSuffix, len(b))
 	}
 	n.Suffix = b[off : off+cbSuffix : off+cbSuffix]
 	n.Data = b[off+cbSuffix : len(b) : len(b)]
-	return n, nil
+	return nil
 }
 
 // nodeParts builds the stored form of a node: [prefix count u16] key-suffix

@@ -244,8 +244,8 @@ func replaceDInPlace(p *Page, op RedoOp, r *eselog.Replace) bool {
 	at := p.hdr + p.tagIb(it)
 	b := p.b[at : at+p.tagCb(it) : at+p.tagCb(it)]
 	flags := p.tagFlags(it)
-	n, err := decodeNode(b, flags)
-	if err != nil {
+	var n Node
+	if n.decode(b, flags) != nil {
 		return false
 	}
 	if flags&NodeCompressed != 0 && n.PrefixLen == 0 {
