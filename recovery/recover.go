@@ -89,6 +89,9 @@ type RecoverOptions struct {
 	stopAfter int64
 	// noSync, for benchmarks, skips fsync.
 	noSync bool
+	// prepared, for benchmarks, is called when every database has been
+	// copied and replay begins.
+	prepared func()
 }
 
 // noSyncFile hides the Sync method of a file from the page store.
@@ -259,6 +262,9 @@ func recoverPlan(ctx context.Context, plan *Plan, opts *RecoverOptions, hard har
 			return res, err
 		}
 		rp.dbs = append(rp.dbs, db)
+	}
+	if o.prepared != nil {
+		o.prepared()
 	}
 	err := rp.run()
 	if err == nil {
