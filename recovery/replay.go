@@ -463,6 +463,8 @@ func (rp *replayer) dispatch(rec eselog.Record) error {
 		rp.lastWasShutdown, rp.lastWasQuit = false, false
 	}
 	switch r := rec.(type) {
+	case *eselog.Replace: // the commonest record, ahead of the interface cases below
+		return rp.pageRecord(r, &r.NodeHeader, r.Procid, r.Dbid, r.After)
 	case *eselog.Begin0:
 		if t == eselog.RecBeginDT {
 			return ese.NewFormatError("log record", -1, ese.ErrLogCorrupted, "BeginDT at %v: distributed transactions are not replayed", r.At)
@@ -541,13 +543,16 @@ func (rp *replayer) dispatch(rec eselog.Record) error {
 	case *eselog.Undo:
 		return rp.undoRecord(r)
 	case *eselog.RootPageMove:
-		return rp.pageRecord(r, r.Procid, r.Dbid, r.After)
+		return rp.pageRecord(r, nil, r.Procid, r.Dbid, r.After)
+	case eselog.NodeRecord:
+		h := r.Node()
+		return rp.pageRecord(rec, h, h.Procid, h.Dbid, h.After)
 	case eselog.PageRecord:
 		var procid uint16 = 0xFFFF
 		if sr, ok := rec.(eselog.SessionRecord); ok {
 			procid = sr.ProcID()
 		}
-		return rp.pageRecord(rec, procid, r.DBID(), r.DbTime())
+		return rp.pageRecord(rec, nil, procid, r.DBID(), r.DbTime())
 	}
 	return nil
 }
@@ -560,9 +565,17 @@ func (rp *replayer) skip(db *dbRun) error {
 }
 
 // pageRecord passes a page record through the gates of LOGSTREAM.md §3.2
-// and redoes it.
-func (rp *replayer) pageRecord(rec eselog.Record, procid uint16, dbid uint8, dbtime uint64) error {
-	db, ok := rp.attached(dbid, rec.Pos())
+// and redoes it. node is the record's LRNODE_ header when it has one (the
+// caller took it from the record once, so that the gates need no further
+// interface calls).
+func (rp *replayer) pageRecord(rec eselog.Record, node *eselog.NodeHeader, procid uint16, dbid uint8, dbtime uint64) error {
+	var at ese.LogPos
+	if node != nil {
+		at = node.At
+	} else {
+		at = rec.Pos()
+	}
+	db, ok := rp.attached(dbid, at)
 	if db == nil || !db.active {
 		return nil
 	}
@@ -570,7 +583,11 @@ func (rp *replayer) pageRecord(rec eselog.Record, procid uint16, dbid uint8, dbt
 		db.res.RecordsSkipped++
 		return nil
 	}
-	db.note(dbtime, recordObjid(rec))
+	if node != nil {
+		db.note(dbtime, node.ObjidFDP)
+	} else {
+		db.note(dbtime, recordObjid(rec))
+	}
 	s := rp.session(procid)
 	if !s.afterFirstBegin0 {
 		// Session gate: the checkpoint is never later than the Begin0 of
@@ -592,19 +609,25 @@ func (rp *replayer) pageRecord(rec eselog.Record, procid uint16, dbid uint8, dbt
 		s.macro.recs = append(s.macro.recs, kept)
 		return nil
 	}
-	if pr, isPage := rec.(eselog.PageRecord); isPage {
-		if err := rp.checkSize(db, pr.Pgno(), rec); err != nil {
+	var v *version
+	if node != nil {
+		if err := rp.checkSize(db, node.PageNumber, rec); err != nil {
 			return err
 		}
-	}
-	if _, isRPM := rec.(*eselog.RootPageMove); isRPM {
-		return fmt.Errorf("recovery: redo %v at %v: %w (outside a macro)", rec.Type(), rec.Pos(), ErrRedoNotImplemented)
-	}
-	var v *version
-	if nr, isNode := rec.(eselog.NodeRecord); isNode && nr.Node().IsVersioned() && s.open() && !rp.mark.skip(procid) {
-		var err error
-		if v, err = s.capture(db.store, db, nr); err != nil {
-			return fmt.Errorf("recovery: %v at %v: %w", rec.Type(), rec.Pos(), err)
+		if node.IsVersioned() && s.open() && !rp.mark.skip(procid) {
+			var err error
+			if v, err = s.capture(db.store, db, rec.(eselog.NodeRecord)); err != nil {
+				return fmt.Errorf("recovery: %v at %v: %w", rec.Type(), rec.Pos(), err)
+			}
+		}
+	} else {
+		if pr, isPage := rec.(eselog.PageRecord); isPage {
+			if err := rp.checkSize(db, pr.Pgno(), rec); err != nil {
+				return err
+			}
+		}
+		if _, isRPM := rec.(*eselog.RootPageMove); isRPM {
+			return fmt.Errorf("recovery: redo %v at %v: %w (outside a macro)", rec.Type(), rec.Pos(), ErrRedoNotImplemented)
 		}
 	}
 	res := &rp.redoRes
