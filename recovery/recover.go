@@ -69,9 +69,10 @@ type RecoverOptions struct {
 	// CacheBytes bounds the page cache of each database (0: 256 MiB).
 	CacheBytes int64
 	// MaxFileBytes, when positive, bounds the size a log may grow a
-	// database to (ExtendDB, new pages): a record beyond it stops
-	// recovery with an error wrapping ese.ErrDatabaseCorrupted. Without
-	// it the bound is the engine's, 2^32 pages.
+	// database to (ExtendDB, new pages), and in hard recovery the size a
+	// patch file's page images may grow it to: a record or image beyond
+	// it stops recovery with an error wrapping ese.ErrDatabaseCorrupted.
+	// Without it the bound is the engine's, 2^32 pages.
 	MaxFileBytes int64
 	// Progress, when set, is called as logs are replayed.
 	Progress func(Progress)
@@ -368,7 +369,7 @@ func outputPaths(name string, o *RecoverOptions) (out, tmp string, err error) {
 
 // prepare copies one database to its temporary output and opens its page
 // store.
-func (rp *replayer) prepare(pd *PlanDatabase, dr *DatabaseResult, hard hardSetup) (*dbRun, error) {
+func (rp *replayer) prepare(pd *PlanDatabase, dr *DatabaseResult, hard hardSetup) (_ *dbRun, err error) {
 	o := rp.opts
 	src, closer := openSource(pd.File, o.Databases)
 	if src == nil {
@@ -407,6 +408,13 @@ func (rp *replayer) prepare(pd *PlanDatabase, dr *DatabaseResult, hard hardSetup
 		return nil, err
 	}
 	db.file = f
+	defer func() {
+		if err != nil { // the temporary copy goes with the error
+			f.Close()
+			os.Remove(db.tmp)
+			db.file = nil
+		}
+	}()
 	size, err := sourceSize(src)
 	if err != nil {
 		return nil, err
