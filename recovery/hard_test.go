@@ -3,6 +3,7 @@ package recovery
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"testing"
@@ -217,4 +218,48 @@ func TestRestoreWLMExport(t *testing.T) {
 		}
 	}
 	t.Logf("%d tables", len(got))
+}
+
+// TestRestorePatchImageFarPastTheEnd: a patch file whose image names a
+// page far past the end of the database grows the output to hold it, as
+// the engine does (a sparse file here), unless RecoverOptions.MaxFileBytes
+// says no: then the restore stops with ErrDatabaseCorrupted and writes no
+// output.
+func TestRestorePatchImageFarPastTheEnd(t *testing.T) {
+	const ps, pgno = 8192, 20000
+	dir := copyCorpusSet(t, wlmBackup)
+	db, _ := os.ReadFile(filepath.Join(dir, "WindowsMail.MSMessageStore"))
+	patRaw, _ := os.ReadFile(filepath.Join(dir, "WindowsMail.pat"))
+	pat, err := esepatch.Decode(patRaw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img := append([]byte{}, db[3*ps:4*ps]...) // page 2's bytes, sealed as page 20000
+	esepatch.SealImage(img, pgno)
+	newPat, err := esepatch.Encode(pat.Header, ps, [][]byte{img})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "WindowsMail.pat"), newPat, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	limited := t.TempDir()
+	_, err = RestoreFolder(context.Background(), []string{dir}, "", nil, &RestoreOptions{RecoverOptions: RecoverOptions{OutDir: limited, MaxFileBytes: 64 << 20}})
+	if !errors.Is(err, ese.ErrDatabaseCorrupted) {
+		t.Fatalf("with a 64 MiB limit: %v", err)
+	}
+	if left, _ := os.ReadDir(limited); len(left) != 0 {
+		t.Errorf("refused restore left %d files in the output folder", len(left))
+	}
+	out := t.TempDir()
+	if _, err := RestoreFolder(context.Background(), []string{dir}, "", nil, &RestoreOptions{RecoverOptions: RecoverOptions{OutDir: out}}); err != nil {
+		t.Fatal(err)
+	}
+	st, err := os.Stat(filepath.Join(out, "WindowsMail.MSMessageStore"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := int64(pgno+2) * ps; st.Size() != want {
+		t.Errorf("output of %d bytes, want %d (grown to hold page %d)", st.Size(), want, pgno)
+	}
 }
