@@ -93,6 +93,9 @@ type RecoverOptions struct {
 	// prepared, for benchmarks, is called when every database has been
 	// copied and replay begins.
 	prepared func()
+	// captureAll, for tests, turns the read-ahead off: every versioned
+	// operation of an open transaction is captured (capture_ahead.go).
+	captureAll bool
 }
 
 // noSyncFile hides the Sync method of a file from the page store.
