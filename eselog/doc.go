@@ -26,12 +26,22 @@
 // positions reported here. Log.Walk verifies a whole file and accounts for
 // every byte of its used part.
 //
-// A Log keeps only the header and one state byte per sector; a Reader keeps
-// one 4 KiB segment (legacy: a 64 KiB window) plus the one record being
+// A Log keeps only the header, one state byte per sector and, for modern
+// logs, the CRC-32C of each valid segment; a Reader keeps 16 segments read
+// with one call (legacy: a 64 KiB window) plus the one record being
 // reassembled, which grows only with the pieces actually read, so memory is
 // bounded by the reader's buffers and never by a length read from the file.
-// Modern segments are checksummed by the tail scan and again when the
-// reader loads them; legacy LRCHECKSUM ranges are verified by the tail scan.
+// Modern segments are checksummed by the tail scan, and a segment the reader
+// loads again is checked against the CRC-32C the scan took of it (with the
+// full checksum when that differs), so a file changed after Open is refused;
+// legacy LRCHECKSUM ranges are verified by the tail scan.
+//
+// Reader.NextRaw hands out each record's bytes without decoding them.
+// DecodeRecord returns a value that keeps nothing of its input; a Decoder
+// decodes the commonest records (transactions, ReplaceD, Insert,
+// FlagDelete, Delta) into values it reuses, without allocating, for callers
+// that handle one record at a time and keep a record only as a
+// CloneRecord.
 // Every error that comes from the bytes is an *ese.FormatError wrapping the
 // JET error the engine would report, so errors.Is(err, ese.ErrLogFileCorrupt)
 // works.
