@@ -17,7 +17,7 @@ import (
 func cmdRecover() command {
 	return command{
 		name:    "recover",
-		args:    "-out DIR [-create] DIR...",
+		args:    "-out DIR [-cache MiB] [-max-size MiB] [-create] DIR...",
 		summary: "soft recovery: replay the logs into copies of the databases written to -out and leave them clean (the inputs are never written)",
 		setup:   func(fs *flag.FlagSet) any { return recoverFlags(fs, false) },
 		run:     runRecover,
@@ -27,7 +27,7 @@ func cmdRecover() command {
 func cmdRestore() command {
 	return command{
 		name:    "restore",
-		args:    "-out DIR [-rip FILE.reg] [-map OLD=NEW] RESTOREDIR [LOGDIR]",
+		args:    "-out DIR [-cache MiB] [-max-size MiB] [-rip FILE.reg] [-map OLD=NEW] RESTOREDIR [LOGDIR]",
 		summary: "hard recovery of an online backup: patch data, backup logs and logs on disk replayed into copies written to -out; the Restore in Progress key is written back marked recovered",
 		setup:   func(fs *flag.FlagSet) any { return recoverFlags(fs, true) },
 		run:     runRestore,
@@ -37,6 +37,7 @@ func cmdRestore() command {
 type recoverOpts struct {
 	out       string
 	cacheMiB  int64
+	maxMiB    int64
 	overwrite bool
 	create    bool
 	ripFile   string
@@ -47,6 +48,7 @@ func recoverFlags(fs *flag.FlagSet, hard bool) *recoverOpts {
 	o := &recoverOpts{}
 	fs.StringVar(&o.out, "out", "", "folder the recovered databases are written to (required)")
 	fs.Int64Var(&o.cacheMiB, "cache", 256, "page cache per database, in MiB")
+	fs.Int64Var(&o.maxMiB, "max-size", 0, "largest size, in MiB, the logs (or a patch file) may grow a database to; 0: the engine's bound of 2^32 pages")
 	fs.BoolVar(&o.overwrite, "overwrite", false, "replace files already in -out")
 	if !hard {
 		fs.BoolVar(&o.create, "create", false, "create, in -out, a database the logs create (CreateDB) when no file of it is given")
@@ -134,6 +136,10 @@ func checkRecoverArgs(e *env, verb string, o *recoverOpts, args []string) bool {
 		fmt.Fprintf(e.stderr, "esekit %s: -cache %d MiB is out of range\n", verb, o.cacheMiB)
 		return false
 	}
+	if o.maxMiB < 0 || o.maxMiB > 1<<30 {
+		fmt.Fprintf(e.stderr, "esekit %s: -max-size %d MiB is out of range\n", verb, o.maxMiB)
+		return false
+	}
 	// The output folder is created when it does not exist yet; an existing
 	// path must be a folder.
 	if err := os.MkdirAll(o.out, 0o755); err != nil {
@@ -159,7 +165,8 @@ func same(a, b string) bool {
 }
 
 func recoveryOptions(o *recoverOpts) recovery.RecoverOptions {
-	return recovery.RecoverOptions{OutDir: o.out, Overwrite: o.overwrite, CacheBytes: o.cacheMiB << 20, CreateMissing: o.create}
+	return recovery.RecoverOptions{OutDir: o.out, Overwrite: o.overwrite, CacheBytes: o.cacheMiB << 20, MaxFileBytes: o.maxMiB << 20,
+		CreateMissing: o.create}
 }
 
 func runRecover(e *env, opts any, args []string) int {

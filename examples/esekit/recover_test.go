@@ -161,3 +161,28 @@ func TestRecoverCreate(t *testing.T) {
 		t.Errorf("created header: dbtime %v objid %v", h[0]["dbtime"], h[0]["last_object_id"])
 	}
 }
+
+// -max-size bounds what the logs may grow a database to: edb.log builds
+// IndexedDB.edb up to 3 MiB (96 pages of 32 KiB), so -max-size 1 stops the
+// create with the engine's -1206 (JET_errDatabaseCorrupted) and writes
+// nothing, and -max-size 4 lets it through.
+func TestRecoverMaxSize(t *testing.T) {
+	in := t.TempDir()
+	if err := os.WriteFile(filepath.Join(in, "edb.log"), testcorpus.Read(t, "appdata/edb.log"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	var r recoverOut
+	if code, _ := runJSON(t, &r, "recover", "-json", "-create", "-max-size", "1", "-out", out, in); code == exitOK || r.Error != -1206 {
+		t.Fatalf("-max-size 1: exit %d, error %d", code, r.Error)
+	}
+	if ents, _ := os.ReadDir(out); len(ents) != 0 {
+		t.Fatalf("-max-size 1 left %d files", len(ents))
+	}
+	if code, errs := runJSON(t, &r, "recover", "-json", "-create", "-max-size", "4", "-out", out, in); code != exitOK || r.Error != 0 {
+		t.Fatalf("-max-size 4: exit %d: %s", code, errs)
+	}
+	if code, _, _ := runText("recover", "-max-size", "-1", "-out", out, in); code != exitUsage {
+		t.Errorf("-max-size -1: exit %d", code)
+	}
+}
