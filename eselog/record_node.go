@@ -27,12 +27,6 @@ func (r *Insert) Key() []byte {
 	return append(append(k, r.KeyPrefix...), r.KeySuffix...)
 }
 
-func decodeInsert(b []byte, base RecordBase) Record {
-	r := new(Insert)
-	r.decode(b, base)
-	return r
-}
-
 // decode fills r from b, its slices aliasing b.
 func (r *Insert) decode(b []byte, base RecordBase) {
 	r.NodeHeader.decode(b, base)
@@ -160,12 +154,6 @@ type Replace struct {
 	Payload []byte
 }
 
-func decodeReplace(b []byte, base RecordBase) Record {
-	r := new(Replace)
-	r.decode(b, base)
-	return r
-}
-
 // decode fills r from b, its payload aliasing b.
 func (r *Replace) decode(b []byte, base RecordBase) {
 	// Field by field: a composite literal assigned through r is built
@@ -198,7 +186,7 @@ func decodeReplaceOwned(b []byte, base RecordBase) Record {
 	cb := int(bin.U16(b, 44) & replaceCbMask)
 	if cb > replaceInline {
 		c := bytes.Clone(b)
-		return decodeReplace(c[:len(c):len(c)], base)
+		return decodeFresh[Replace](c[:len(c):len(c)], base)
 	}
 	box := new(replaceBox)
 	box.r = Replace{
@@ -373,12 +361,6 @@ type Delta struct {
 
 // Is64 reports whether this is a Delta64 record.
 func (r *Delta) Is64() bool { return r.Lrtyp == RecDelta64 }
-
-func decodeDelta(b []byte, base RecordBase) Record {
-	r := new(Delta)
-	r.decode(b, base)
-	return r
-}
 
 // decode fills r from b, its slices aliasing b.
 func (r *Delta) decode(b []byte, base RecordBase) {

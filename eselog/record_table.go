@@ -11,10 +11,10 @@ func init() {
 		d[t] = decodeTerm
 	}
 	d[RecMS] = decodeMS
-	d[RecBegin] = decodeBegin
-	d[RecBegin0], d[RecBeginDT] = decodeBegin0, decodeBegin0
-	d[RecCommit] = decodeCommit
-	d[RecCommit0] = decodeCommit0
+	d[RecBegin] = decodeFresh[Begin]
+	d[RecBegin0], d[RecBeginDT] = decodeFresh[Begin0], decodeFresh[Begin0]
+	d[RecCommit] = decodeFresh[Commit]
+	d[RecCommit0] = decodeFresh[Commit0]
 	d[RecRollback] = decodeRollback
 	d[RecRefresh] = decodeRefresh
 	d[RecMacroBegin], d[RecMacroCommit], d[RecMacroAbort] = decodeMacro, decodeMacro, decodeMacro
@@ -30,14 +30,14 @@ func init() {
 	d[RecConvertFDP], d[RecConvertFDP2] = decodeConvertFDP, decodeConvertFDP
 	d[RecSplit], d[RecSplit2] = decodeSplit, decodeSplit
 	d[RecMerge], d[RecMerge2] = decodeMerge, decodeMerge
-	d[RecInsert] = decodeInsert
+	d[RecInsert] = decodeFresh[Insert]
 	d[RecFlagInsert] = decodeFlagInsert
 	d[RecFlagInsertAndReplaceData] = decodeFlagInsertAndReplaceData
 	d[RecFlagDelete] = func(b []byte, base RecordBase) Record { return &FlagDelete{decodeNodeHeader(b, base)} }
 	d[RecDelete] = func(b []byte, base RecordBase) Record { return &Delete{decodeNodeHeader(b, base)} }
-	d[RecReplace], d[RecReplaceD] = decodeReplace, decodeReplace
+	d[RecReplace], d[RecReplaceD] = decodeFresh[Replace], decodeFresh[Replace]
 	d[RecUndoInfo] = decodeUndoInfo
-	d[RecDelta], d[RecDelta64] = decodeDelta, decodeDelta
+	d[RecDelta], d[RecDelta64] = decodeFresh[Delta], decodeFresh[Delta]
 	d[RecSetExternalHeader] = decodeSetExternalHeader
 	d[RecUndo] = decodeUndo
 	d[RecChecksum] = decodeChecksum
@@ -74,4 +74,16 @@ func init() {
 	d[RecSignalAttachDb] = decodeSignalAttachDb
 	d[RecScanCheck2] = decodeScanCheck2
 	d[RecExtentFreed], d[RecExtentFreed2] = decodeExtentFreed, decodeExtentFreed
+}
+
+// decodeFresh decodes b into a new T, for the types whose decode method
+// the Decoder also uses to fill its reused values.
+func decodeFresh[T any, P interface {
+	*T
+	Record
+	decode(b []byte, base RecordBase)
+}](b []byte, base RecordBase) Record {
+	r := P(new(T))
+	r.decode(b, base)
+	return r
 }

@@ -25,12 +25,6 @@ type Begin struct {
 // ProcID returns the session id.
 func (r *Begin) ProcID() uint16 { return r.Procid }
 
-func decodeBegin(b []byte, base RecordBase) Record {
-	r := new(Begin)
-	r.decode(b, base)
-	return r
-}
-
 func (r *Begin) decode(b []byte, base RecordBase) {
 	*r = Begin{base, bin.U16(b, 1), b[3] & 0xF, b[3] >> 4}
 }
@@ -54,12 +48,6 @@ type Begin0 struct {
 	Begin
 	// TrxBegin0 is the transaction's begin timestamp (+4).
 	TrxBegin0 uint32
-}
-
-func decodeBegin0(b []byte, base RecordBase) Record {
-	r := new(Begin0)
-	r.decode(b, base)
-	return r
 }
 
 func (r *Begin0) decode(b []byte, base RecordBase) {
@@ -87,12 +75,6 @@ type Commit struct {
 // ProcID returns the session id.
 func (r *Commit) ProcID() uint16 { return r.Procid }
 
-func decodeCommit(b []byte, base RecordBase) Record {
-	r := new(Commit)
-	r.decode(b, base)
-	return r
-}
-
 func (r *Commit) decode(b []byte, base RecordBase) { *r = Commit{base, bin.U16(b, 1), b[3]} }
 
 // AppendEncode appends the record's bytes to dst.
@@ -105,12 +87,6 @@ type Commit0 struct {
 	Commit
 	// TrxCommit0 is the commit timestamp (+4).
 	TrxCommit0 uint32
-}
-
-func decodeCommit0(b []byte, base RecordBase) Record {
-	r := new(Commit0)
-	r.decode(b, base)
-	return r
 }
 
 func (r *Commit0) decode(b []byte, base RecordBase) {
