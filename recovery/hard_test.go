@@ -131,25 +131,9 @@ func TestRestoreWLMWithRegFileAndPatchImage(t *testing.T) {
 		t.Fatal(err)
 	}
 	want, _ := os.ReadFile(filepath.Join(plain, "WindowsMail.MSMessageStore"))
-	db, _ := os.ReadFile(filepath.Join(dir, "WindowsMail.MSMessageStore"))
-	patRaw, _ := os.ReadFile(filepath.Join(dir, "WindowsMail.pat"))
-	pat, err := esepatch.Decode(patRaw)
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Page 2's image with a later dbtime (and its checksum sealed).
+	// Page 2's image with a later dbtime.
 	const pgno = 2
-	img := append([]byte{}, db[(pgno+1)*ps:(pgno+2)*ps]...)
-	pg, _ := NewPage(img)
-	pg.SetDbTime(pg.DbTime() + 1000)
-	esepatch.SealImage(img, pgno)
-	newPat, err := esepatch.Encode(pat.Header, ps, [][]byte{img})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "WindowsMail.pat"), newPat, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	img := setWLMPatchImage(t, dir, pgno, pgno, 1000)
 	key := &rip.Key{Path: rip.KeyPath(rip.ServiceIS), LowLog: 1, HighLog: 1}
 	regIn := filepath.Join(t.TempDir(), "rip.reg")
 	regBytes := key.Marshal(rip.Regedit4)
@@ -228,23 +212,9 @@ func TestRestoreWLMExport(t *testing.T) {
 func TestRestorePatchImageFarPastTheEnd(t *testing.T) {
 	const ps, pgno = 8192, 20000
 	dir := copyCorpusSet(t, wlmBackup)
-	db, _ := os.ReadFile(filepath.Join(dir, "WindowsMail.MSMessageStore"))
-	patRaw, _ := os.ReadFile(filepath.Join(dir, "WindowsMail.pat"))
-	pat, err := esepatch.Decode(patRaw)
-	if err != nil {
-		t.Fatal(err)
-	}
-	img := append([]byte{}, db[3*ps:4*ps]...) // page 2's bytes, sealed as page 20000
-	esepatch.SealImage(img, pgno)
-	newPat, err := esepatch.Encode(pat.Header, ps, [][]byte{img})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dir, "WindowsMail.pat"), newPat, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	setWLMPatchImage(t, dir, 2, pgno, 0) // page 2's bytes, sealed as page 20000
 	limited := t.TempDir()
-	_, err = RestoreFolder(context.Background(), []string{dir}, "", nil, &RestoreOptions{RecoverOptions: RecoverOptions{OutDir: limited, MaxFileBytes: 64 << 20}})
+	_, err := RestoreFolder(context.Background(), []string{dir}, "", nil, &RestoreOptions{RecoverOptions: RecoverOptions{OutDir: limited, MaxFileBytes: 64 << 20}})
 	if !errors.Is(err, ese.ErrDatabaseCorrupted) {
 		t.Fatalf("with a 64 MiB limit: %v", err)
 	}
@@ -262,4 +232,33 @@ func TestRestorePatchImageFarPastTheEnd(t *testing.T) {
 	if want := int64(pgno+2) * ps; st.Size() != want {
 		t.Errorf("output of %d bytes, want %d (grown to hold page %d)", st.Size(), want, pgno)
 	}
+}
+
+// setWLMPatchImage replaces the patch file of the WLM backup copied to dir
+// with one holding a single image: page from's bytes (dbtime advanced by
+// later), sealed as page pgno. It returns the image.
+func setWLMPatchImage(t *testing.T, dir string, from, pgno uint32, later uint64) []byte {
+	t.Helper()
+	const ps = 8192
+	db, _ := os.ReadFile(filepath.Join(dir, "WindowsMail.MSMessageStore"))
+	patRaw, _ := os.ReadFile(filepath.Join(dir, "WindowsMail.pat"))
+	pat, err := esepatch.Decode(patRaw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img := append([]byte{}, db[(from+1)*ps:(from+2)*ps]...)
+	pg, err := NewPage(img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pg.SetDbTime(pg.DbTime() + later)
+	esepatch.SealImage(img, pgno)
+	newPat, err := esepatch.Encode(pat.Header, ps, [][]byte{img})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "WindowsMail.pat"), newPat, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return img
 }
