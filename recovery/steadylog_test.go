@@ -26,6 +26,10 @@ import (
 // record sequence of a real instance: Init2, AttachDB, transactions
 // (Begin0, versioned Replace/ReplaceD records of existing leaf nodes with
 // data of the same length, Commit0), optionally ShutDownMark and Term2.
+// On request some transactions also roll a nested level back (Begin,
+// updates, UndoInfo and Undo per update, Rollback) before they commit,
+// and the last ones are left open for recovery to roll back
+// (steadySpec.Rollbacks, OpenTail).
 
 // steadySpec describes a generated log.
 type steadySpec struct {
@@ -55,6 +59,27 @@ type steadySpec struct {
 	MaxNode int
 	// Seed drives the choice of pages, nodes and bytes.
 	Seed uint64
+
+	// OpenTail, when positive, ends the log with that many transactions
+	// left open, as a crash leaves them: each of its own session (the
+	// procids after the rotation's), a Begin0 and one to three updates of
+	// nodes no other open transaction touches, and no Commit0; after
+	// each, OpenGap committed transactions of the rotation that leave
+	// those nodes alone. Recovery rolls them back at its end. Not with
+	// Term (a Term ends sessions without rollback) or Restore.
+	OpenTail int
+	OpenGap  int
+	// Rollbacks, when positive, makes every Rollbacks-th transaction of
+	// the steady part that updated a node nest a level and roll it back
+	// before its Commit0, as the engine logs it (JetBeginTransaction,
+	// updates, JetRollback, JetCommitTransaction): a Begin of one level
+	// from 1 (logged by the deferred begin just before the first update
+	// of the level), one to three updates of nodes of unique trees at
+	// level 2, then for each of them, newest first, the UndoInfo of its
+	// still linked before-image and its Undo (ErrVERRollback →
+	// ErrVERIUndoReplacePhysical → ErrVERILogUndoInfo, ErrLGUndo), then a
+	// Rollback of one level (ErrLGRollback).
+	Rollbacks int
 }
 
 // steadyNodeID names a node: a page and a line.
@@ -68,14 +93,33 @@ type steadyLog struct {
 	Log []byte // the whole log file
 	DB  []byte // the database file, its header made DirtyShutdown and attached at AttachPos
 	// PageRecords counts the page records written (each one changes a
-	// page); Trx the transactions.
+	// page: Replace, ReplaceD, Undo); Trx the committed transactions.
 	PageRecords int
 	Trx         int
-	// PageDbTime is each touched page's last dbtime; NodeData each
-	// changed node's last data; Original its data in the corpus file.
+	// PageDbTime is each touched page's last dbtime in the log; NodeData
+	// each changed node's data once recovered (the last committed: a
+	// node an open transaction changed gets its data from before that
+	// transaction back); Original its data in the corpus file.
 	PageDbTime map[uint32]uint64
 	NodeData   map[steadyNodeID][]byte
 	Original   map[steadyNodeID][]byte
+	// OpenTrx is the transactions left open (OpenTail); Rolled each node
+	// they changed, with its data before them (what recovery's rollback
+	// writes back), OpenData with the data they left in the log.
+	OpenTrx  int
+	Rolled   map[steadyNodeID][]byte
+	OpenData map[steadyNodeID][]byte
+	// OpenOps are the indexes (in Positions and Types) of the open
+	// transactions' updates; NestedOps those of every update of the
+	// transactions that rolled a nested level back (Rollbacks), both
+	// levels.
+	OpenOps   []int
+	NestedOps []int
+	// Nested counts the nested levels rolled back, Undos their Undo
+	// records (as many as UndoInfo records: recovery counts each Undo as
+	// redone, each UndoInfo as skipped).
+	Nested int
+	Undos  int
 	// Positions and Types list every record written (fill and fragments
 	// excluded), in order.
 	Positions []ese.LogPos
@@ -340,7 +384,11 @@ func buildSteadyLog(tb testing.TB, spec steadySpec) *steadyLog {
 
 	w := newSegLogWriter(spec.Gen, spec.Sectors, tm)
 	copy(w.file, hb)
-	out := &steadyLog{PageDbTime: map[uint32]uint64{}, NodeData: map[steadyNodeID][]byte{}, Original: map[steadyNodeID][]byte{}, Signature: sig}
+	if spec.OpenTail > 0 && (spec.Term || spec.Restore) {
+		tb.Fatal("steady log: OpenTail goes with neither Term nor Restore")
+	}
+	out := &steadyLog{PageDbTime: map[uint32]uint64{}, NodeData: map[steadyNodeID][]byte{}, Original: map[steadyNodeID][]byte{}, Signature: sig,
+		Rolled: map[steadyNodeID][]byte{}, OpenData: map[steadyNodeID][]byte{}}
 	var buf []byte
 	put := func(r interface{ AppendEncode([]byte) []byte }, t eselog.RecordType) (ese.LogPos, error) {
 		buf = r.AppendEncode(buf[:0])
@@ -358,6 +406,12 @@ func buildSteadyLog(tb testing.TB, spec steadySpec) *steadyLog {
 			tb.Fatal(err)
 		}
 		return at
+	}
+	must2 := func(tx uint32, err error) uint32 {
+		if err != nil {
+			tb.Fatal(err)
+		}
+		return tx
 	}
 	initAt := must(put(&eselog.Init{RecordBase: eselog.RecordBase{Lrtyp: eselog.RecInit2}, Params: lh.DbmsParam, Time: tm}, eselog.RecInit2))
 	const dbid = 1
@@ -399,7 +453,7 @@ func buildSteadyLog(tb testing.TB, spec steadySpec) *steadyLog {
 		return out.NodeData[id]
 	}
 	// replace logs one update of a node from its current data to nd.
-	replace := func(procid uint16, trxBegin uint32, leaf steadyLeaf, iline int, nd []byte) (bool, error) {
+	replace := func(procid uint16, trxBegin uint32, level uint8, leaf steadyLeaf, iline int, nd []byte) (bool, error) {
 		id := steadyNodeID{leaf.pgno, iline}
 		old := out.NodeData[id]
 		before, ok := pageTime[leaf.pgno]
@@ -413,7 +467,7 @@ func buildSteadyLog(tb testing.TB, spec steadySpec) *steadyLog {
 		rceid++
 		r := &eselog.Replace{NodeHeader: eselog.NodeHeader{PageHeader: eselog.PageHeader{
 			RecordBase: eselog.RecordBase{Lrtyp: eselog.RecReplace}, Procid: procid, Dbid: dbid,
-			PageNumber: leaf.pgno, After: dbtime + 1, Before: before, TrxBegin0: trxBegin, Level: 1,
+			PageNumber: leaf.pgno, After: dbtime + 1, Before: before, TrxBegin0: trxBegin, Level: level,
 			Line: uint16(iline), Flags: flags}, RCEID: rceid, PgnoFDP: leaf.fdp, ObjidFDP: leaf.objid},
 			CbOldData: uint16(len(old)), CbNewData: uint16(len(nd))}
 		// The engine logs a diff when it is smaller than the after-image.
@@ -448,14 +502,135 @@ func buildSteadyLog(tb testing.TB, spec steadySpec) *steadyLog {
 		return err
 	}
 	hotFifth := max(1, len(hot)/5)
-	// Keep room for the restore pass (a record per changed node, a
-	// transaction per page) and the ending records.
-	keep := func() int {
-		if !spec.Restore {
-			return 256
-		}
-		return restoreCost + 16*len(pageTime) + 256
+	// Room kept for the open transactions at the end and those after
+	// them (each at most 270 bytes), and the KiB the last update asks
+	// for.
+	tailCost := 0
+	if spec.OpenTail > 0 {
+		tailCost = spec.OpenTail*(1+spec.OpenGap)*512 + 1024
 	}
+	// Keep room for the restore pass (a record per changed node, a
+	// transaction per page), the open transactions and the ending
+	// records.
+	keep := func() int {
+		k := 256 + tailCost
+		if spec.Restore {
+			k += restoreCost + 16*len(pageTime)
+		}
+		return k
+	}
+	// pick chooses a node of the hot set (80 % of the time of its first
+	// fifth) and changes up to 8 of its bytes at a random place, a column
+	// update; nd is nil when the node has no data or the bytes drawn are
+	// the ones it holds.
+	pick := func() (leaf steadyLeaf, iline int, cur, nd []byte) {
+		leaf = hot[rng.IntN(len(hot))]
+		if rng.IntN(5) != 0 {
+			leaf = hot[rng.IntN(hotFifth)]
+		}
+		iline = rng.IntN(leaf.lines)
+		cur = nodeData(leaf.pgno, iline)
+		if len(cur) == 0 {
+			return leaf, iline, cur, nil
+		}
+		nd = slices.Clone(cur)
+		k := min(len(nd), 1+rng.IntN(8))
+		at := rng.IntN(len(nd) - k + 1)
+		for i := at; i < at+k; i++ {
+			nd[i] = byte(rng.Uint32())
+		}
+		if bytes.Equal(nd, cur) {
+			return leaf, iline, cur, nil
+		}
+		return leaf, iline, cur, nd
+	}
+	// updates logs one to four updates of a transaction at level 1,
+	// leaving the nodes in avoid alone; full reports that the log has no
+	// room left.
+	updates := func(procid uint16, tx uint32, avoid map[steadyNodeID][]byte) (n int, full bool) {
+		for range 1 + rng.IntN(4) {
+			if !w.room(1024, keep()) {
+				return n, true
+			}
+			leaf, iline, _, nd := pick()
+			if nd == nil {
+				continue
+			}
+			if _, held := avoid[steadyNodeID{leaf.pgno, iline}]; held {
+				continue
+			}
+			if ok, err := replace(procid, tx, 1, leaf, iline, nd); err != nil || !ok {
+				return n, true
+			}
+			n++
+		}
+		return n, false
+	}
+	// nested begins level 2, updates one to three nodes of unique trees
+	// there and rolls the level back, as the engine logs it (steadySpec
+	// Rollbacks); it logs nothing when the log has no room for it.
+	nested := func(procid uint16, tx uint32) bool {
+		type op struct {
+			leaf            steadyLeaf
+			iline           int
+			key, before, nd []byte
+			rceid           uint32
+		}
+		var ops []op
+		cost := 2 * 4
+		for range 1 + rng.IntN(3) {
+			leaf, iline, cur, nd := pick()
+			if nd == nil || !leaf.unique || len(cur) > 2048 ||
+				slices.ContainsFunc(ops, func(o op) bool { return o.leaf.pgno == leaf.pgno && o.iline == iline }) {
+				continue
+			}
+			key, err := page(leaf.pgno).Key(iline)
+			if err != nil {
+				tb.Fatal(err)
+			}
+			ops = append(ops, op{leaf: leaf, iline: iline, key: key, before: cur, nd: nd})
+			// The update (at most the after-image), its UndoInfo (with
+			// the before-image) and its Undo, each with room for a
+			// fragment header.
+			cost += 50 + len(nd) + 56 + len(key) + len(cur) + 51 + len(key) + 3*8
+		}
+		if len(ops) == 0 || !w.room(cost, keep()) {
+			return false
+		}
+		must(put(&eselog.Begin{RecordBase: eselog.RecordBase{Lrtyp: eselog.RecBegin}, Procid: procid, LevelBeginFrom: 1, LevelsToBegin: 1}, eselog.RecBegin))
+		for i := range ops {
+			o := &ops[i]
+			if ok, err := replace(procid, tx, 2, o.leaf, o.iline, o.nd); err != nil || !ok {
+				tb.Fatalf("no room left for a nested update: %v", err)
+			}
+			o.rceid = rceid
+		}
+		for i := len(ops) - 1; i >= 0; i-- {
+			o := ops[i]
+			id := steadyNodeID{o.leaf.pgno, o.iline}
+			hdr := eselog.NodeHeader{PageHeader: eselog.PageHeader{
+				RecordBase: eselog.RecordBase{Lrtyp: eselog.RecUndoInfo}, Procid: procid, Dbid: dbid,
+				PageNumber: o.leaf.pgno, After: eselog.DBTimeNil, Before: eselog.DBTimeNil, TrxBegin0: tx, Level: 2,
+				Flags: eselog.NodeUnique}, RCEID: o.rceid, PgnoFDP: o.leaf.fdp, ObjidFDP: o.leaf.objid}
+			// A same-length replace: cbMaxSize is the before-image's
+			// length, cbDelta 0 (VERREPLACE).
+			must(put(&eselog.UndoInfo{NodeHeader: hdr, Oper: eselog.OperReplace, CbMaxSize: int16(len(o.before)),
+				BookmarkKey: o.key, Data: o.before}, eselog.RecUndoInfo))
+			hdr.Lrtyp = eselog.RecUndo
+			hdr.After, hdr.Before, hdr.Line = dbtime+1, pageTime[o.leaf.pgno], uint16(o.iline)
+			must(put(&eselog.Undo{NodeHeader: hdr, Oper: eselog.OperReplace, UndoLevel: 2, BookmarkKey: o.key}, eselog.RecUndo))
+			restoreCost += steadyRestoreCost(tb, out.Original[id], o.before) - steadyRestoreCost(tb, out.Original[id], o.nd)
+			dbtime++
+			pageTime[o.leaf.pgno] = dbtime
+			out.NodeData[id] = o.before
+			out.PageRecords++
+			out.Undos++
+		}
+		must(put(&eselog.Rollback{RecordBase: eselog.RecordBase{Lrtyp: eselog.RecRollback}, Procid: procid, LevelRollback: 1}, eselog.RecRollback))
+		out.Nested++
+		return true
+	}
+	isUpdate := func(t eselog.RecordType) bool { return t == eselog.RecReplace || t == eselog.RecReplaceD }
 	for s := 0; ; s++ {
 		procid := uint16(8 + s%max(1, spec.Sessions))
 		if !w.room(256, keep()) {
@@ -465,34 +640,13 @@ func buildSteadyLog(tb testing.TB, spec steadySpec) *steadyLog {
 		if err != nil {
 			break
 		}
-		full := false
-		for range 1 + rng.IntN(4) {
-			if !w.room(1024, keep()) {
-				full = true
-				break
-			}
-			leaf := hot[rng.IntN(len(hot))]
-			if rng.IntN(5) != 0 {
-				leaf = hot[rng.IntN(hotFifth)]
-			}
-			iline := rng.IntN(leaf.lines)
-			cur := nodeData(leaf.pgno, iline)
-			if len(cur) == 0 {
-				continue
-			}
-			// Change up to 8 bytes at a random place: a column update.
-			nd := slices.Clone(cur)
-			k := min(len(nd), 1+rng.IntN(8))
-			at := rng.IntN(len(nd) - k + 1)
-			for i := at; i < at+k; i++ {
-				nd[i] = byte(rng.Uint32())
-			}
-			if bytes.Equal(nd, cur) {
-				continue
-			}
-			if ok, err := replace(procid, tx, leaf, iline, nd); err != nil || !ok {
-				full = true
-				break
+		first := len(out.Types)
+		n, full := updates(procid, tx, nil)
+		if spec.Rollbacks > 0 && !full && n > 0 && (s+1)%spec.Rollbacks == 0 && nested(procid, tx) {
+			for i := first; i < len(out.Types); i++ {
+				if isUpdate(out.Types[i]) {
+					out.NestedOps = append(out.NestedOps, i)
+				}
 			}
 		}
 		if err := commit(procid); err != nil {
@@ -532,12 +686,49 @@ func buildSteadyLog(tb testing.TB, spec steadySpec) *steadyLog {
 			if bytes.Equal(out.NodeData[id], out.Original[id]) {
 				continue
 			}
-			if ok, err := replace(procid, tx, leafOf[id.pgno], id.iline, slices.Clone(out.Original[id])); err != nil || !ok {
+			if ok, err := replace(procid, tx, 1, leafOf[id.pgno], id.iline, slices.Clone(out.Original[id])); err != nil || !ok {
 				tb.Fatalf("no room left to restore node %v: %v", id, err)
 			}
 		}
 		if len(ids) > 0 {
 			must(ese.LogPos{}, commit(procid))
+		}
+	}
+	if spec.OpenTail > 0 {
+		tailCost = 0
+		s := 0
+		for i := range spec.OpenTail {
+			procid := uint16(8 + max(1, spec.Sessions) + i)
+			tx := must2(begin(procid))
+			for n, tries := 1+rng.IntN(3), 0; n > 0; tries++ {
+				if tries == 1000 {
+					tb.Fatal("steady log: no free node for an open transaction")
+				}
+				leaf, iline, cur, nd := pick()
+				id := steadyNodeID{leaf.pgno, iline}
+				if _, held := out.Rolled[id]; nd == nil || held {
+					continue
+				}
+				if ok, err := replace(procid, tx, 1, leaf, iline, nd); err != nil || !ok {
+					tb.Fatalf("no room left for an open transaction: %v", err)
+				}
+				out.Rolled[id], out.OpenData[id] = cur, nd
+				out.OpenOps = append(out.OpenOps, len(out.Types)-1)
+				n--
+			}
+			out.OpenTrx++
+			for range spec.OpenGap {
+				procid := uint16(8 + s%max(1, spec.Sessions))
+				s++
+				tx := must2(begin(procid))
+				if _, full := updates(procid, tx, out.Rolled); full {
+					tb.Fatal("steady log: no room left for the transactions after an open one")
+				}
+				must(ese.LogPos{}, commit(procid))
+			}
+		}
+		for id, d := range out.Rolled {
+			out.NodeData[id] = d
 		}
 	}
 	if spec.Term {
