@@ -91,13 +91,7 @@ func TestCaptureAheadReplay(t *testing.T) {
 			for i, all := range []bool{false, true} {
 				dir := t.TempDir()
 				dbPath := writeSteadySet(t, dir, spec, sl)
-				plan, err := PlanSoftDir(dir, []string{dbPath}, "auto", nil)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if plan.Error != 0 || len(plan.Databases) != 1 || plan.Databases[0].Action != ActionReplay {
-					t.Fatalf("plan: error %d %s, databases %+v", plan.Error, plan.Message, plan.Databases)
-				}
+				plan := planSteadySet(t, dir, dbPath)
 				out := t.TempDir()
 				res, err := Recover(context.Background(), plan, &RecoverOptions{Logs: os.DirFS(dir), OutDir: out, captureAll: all})
 				if err != nil {

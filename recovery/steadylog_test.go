@@ -831,13 +831,7 @@ func TestSteadyLogReplay(t *testing.T) {
 				t.Fatalf("read %d records, generated %d", n, len(sl.Types))
 			}
 
-			plan, err := PlanSoftDir(dir, []string{dbPath}, "auto", nil)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if plan.Error != 0 || len(plan.Databases) != 1 || plan.Databases[0].Action != ActionReplay {
-				t.Fatalf("plan: error %d %s, databases %+v", plan.Error, plan.Message, plan.Databases)
-			}
+			plan := planSteadySet(t, dir, dbPath)
 			out := t.TempDir()
 			res, err := Recover(context.Background(), plan, &RecoverOptions{Logs: os.DirFS(dir), OutDir: out})
 			if err != nil {
@@ -1010,4 +1004,18 @@ func steadyRestoreCost(tb testing.TB, orig, cur []byte) int {
 		return 0
 	}
 	return 50 + min(len(orig), len(steadyDiff(tb, cur, orig)))
+}
+
+// planSteadySet plans the soft recovery of a generated set written by
+// writeSteadySet and checks that the plan replays its one database.
+func planSteadySet(t *testing.T, dir, dbPath string) *Plan {
+	t.Helper()
+	plan, err := PlanSoftDir(dir, []string{dbPath}, "auto", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if plan.Error != 0 || len(plan.Databases) != 1 || plan.Databases[0].Action != ActionReplay {
+		t.Fatalf("plan: error %d %s, databases %+v", plan.Error, plan.Message, plan.Databases)
+	}
+	return plan
 }
