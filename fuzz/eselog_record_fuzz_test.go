@@ -56,10 +56,11 @@ func recordSeeds() [][]byte {
 	return seeds
 }
 
-// FuzzEselogRecord checks RecordSize, DecodeRecord, Decoder.Decode and
-// AppendEncode on arbitrary bytes: no panic, the Decoder gives what
-// DecodeRecord gives (the same record or the same error), and every record
-// that decodes re-encodes to exactly its bytes.
+// FuzzEselogRecord checks RecordSize, DecodeRecord, Decoder.Decode,
+// AppendEncode and CloneRecord on arbitrary bytes: no panic, the Decoder
+// gives what DecodeRecord gives (the same record or the same error), and
+// every record that decodes re-encodes to exactly its bytes and clones to
+// an equal record.
 func FuzzEselogRecord(f *testing.F) {
 	seen := map[string]bool{}
 	for _, s := range recordSeeds() {
@@ -106,6 +107,9 @@ func FuzzEselogRecord(f *testing.F) {
 		}
 		if enc := r.AppendEncode(nil); !bytes.Equal(enc, b[:n]) {
 			t.Fatalf("%s re-encodes differently", r.Type())
+		}
+		if c, err := eselog.CloneRecord(r); err != nil || !reflect.DeepEqual(c, r) {
+			t.Fatalf("CloneRecord of a %s: %v", r.Type(), err)
 		}
 		if d := eselog.Describe(r); len(d) == 0 {
 			t.Fatal("empty description")
