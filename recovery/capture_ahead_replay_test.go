@@ -19,7 +19,8 @@ import (
 // captureAheadSpecs are the generated logs TestCaptureAheadReplay
 // recovers: 192-384 KiB generations over large.edb whose end leaves
 // transactions open (each followed by OpenGap committed ones), some of
-// whose steady part rolls a nested level back with Undo records.
+// whose steady part rolls a nested level back with Undo records (of
+// replaces, after their UndoInfo, or of deltas, alone).
 var captureAheadSpecs = []struct {
 	name string
 	spec steadySpec
@@ -42,6 +43,13 @@ var captureAheadSpecs = []struct {
 	// of one session, so the marks end and restart each transaction.
 	{"rollbacks-one-session", steadySpec{DB: "dissect-esedb-testdbs/large.edb", Gen: 0x33, Sectors: 64, HotPages: 8, Sessions: 1,
 		MaxNode: 1024, Rollbacks: 2, OpenTail: 1, OpenGap: 10, Seed: 14}, false},
+	// A nested level rolled back in every second transaction, every
+	// second one of Delta records: their rollback logs an Undo per Delta
+	// and no UndoInfo, so only the Undo records tell the read-ahead that
+	// the deltas' version entries are read (redoUndo subtracts the
+	// entry's delta; without the entry it refuses the log).
+	{"delta-rollbacks", steadySpec{DB: "dissect-esedb-testdbs/large.edb", Gen: 0x34, Sectors: 64, HotPages: 16, Sessions: 3,
+		MaxNode: 1024, Rollbacks: 2, Deltas: 2, OpenTail: 2, OpenGap: 30, Seed: 15}, false},
 }
 
 // endRollbackRecords reads the number of rollback records of the end
@@ -52,7 +60,11 @@ var endRollbackRecords = regexp.MustCompile(`(\d+) rollback record\(s\)`)
 // never changes what recovery does, on generated logs whose
 // transactions really need their before-images: transactions left open
 // at the end (rolled back by finish) and nested levels rolled back with
-// UndoInfo, Undo and Rollback records.
+// UndoInfo, Undo and Rollback records, or (delta-rollbacks) Delta
+// records rolled back with Undo records alone: there the Undo records are
+// all that keeps the read-ahead from dropping the entries the Undo redo
+// reads, and a read-ahead that ignored them would make recovery refuse
+// the log (no version entry for the Undo).
 //
 // For each log it first walks the read-ahead itself (aheadReader and
 // txnMarks, as replay drives them) and checks its decisions: no update of
@@ -76,6 +88,11 @@ func TestCaptureAheadReplay(t *testing.T) {
 			}
 			if spec.Rollbacks > 0 && (sl.Nested < 10 || sl.Undos < sl.Nested) {
 				t.Fatalf("generator: %d nested levels rolled back with %d Undo records", sl.Nested, sl.Undos)
+			}
+			if spec.Deltas > 0 && (sl.DeltaLevels < 10 || sl.DeltaOps < sl.DeltaLevels || len(sl.DeltaNodes) != sl.DeltaOps ||
+				sl.Undos != sl.UndoInfos+sl.DeltaOps) {
+				t.Fatalf("generator: %d levels of %d Delta records, %d Undo and %d UndoInfo records",
+					sl.DeltaLevels, sl.DeltaOps, sl.Undos, sl.UndoInfos)
 			}
 			checkAheadDecisions(t, sl)
 			if cs.spread && sl.OpenOps[0] >= len(sl.Types)-aheadRecords {
@@ -133,8 +150,8 @@ func TestCaptureAheadReplay(t *testing.T) {
 					ahead.res.LogsReplayed, all.res.LogsReplayed, ahead.end, all.end)
 			}
 
-			// What the generator wrote: every update and Undo redone,
-			// the UndoInfo records skipped, the open transactions rolled
+			// What the generator wrote: every update, Delta and Undo
+			// redone, the UndoInfo records skipped, the open transactions rolled
 			// back, and at the end the engine's UndoInfo and Undo for
 			// each of their updates and a Rollback for each.
 			wantEnd := 2*len(sl.OpenOps) + sl.OpenTrx
@@ -144,18 +161,19 @@ func TestCaptureAheadReplay(t *testing.T) {
 				end  string
 			}{{"read-ahead", da, ahead.end}, {"capture all", dc, all.end}} {
 				if r.d.StateAfter != "CleanShutdown" || r.d.Error != 0 || r.d.LogsReplayed != 1 ||
-					r.d.RecordsRedone != int64(sl.PageRecords) || r.d.RecordsSkipped != int64(sl.Undos) ||
+					r.d.RecordsRedone != int64(sl.PageRecords) || r.d.RecordsSkipped != int64(sl.UndoInfos) ||
 					r.d.TransactionsRolledBack != spec.OpenTail {
 					t.Errorf("%s: %+v; want %d records redone, %d skipped, %d transactions rolled back",
-						r.name, r.d, sl.PageRecords, sl.Undos, spec.OpenTail)
+						r.name, r.d, sl.PageRecords, sl.UndoInfos, spec.OpenTail)
 				}
 				m := endRollbackRecords.FindStringSubmatch(r.end)
 				if m == nil || m[1] != strconv.Itoa(wantEnd) {
 					t.Errorf("%s: end event %q, want %d rollback records", r.name, r.end, wantEnd)
 				}
 			}
-			t.Logf("both ways: %d records redone, %d skipped, %d transactions rolled back with %d records (%d nested levels rolled back in the log with %d Undo)",
-				da.RecordsRedone, da.RecordsSkipped, da.TransactionsRolledBack, wantEnd, sl.Nested, sl.Undos)
+			t.Logf("both ways: %d records redone, %d skipped, %d transactions rolled back with %d records (%d nested levels rolled back in the log with %d Undo, %d UndoInfo; %d levels of %d Delta records)",
+				da.RecordsRedone, da.RecordsSkipped, da.TransactionsRolledBack, wantEnd, sl.Nested, sl.Undos, sl.UndoInfos,
+				sl.DeltaLevels, sl.DeltaOps)
 			if ahead.res.Records != int64(len(sl.Types)) || ahead.res.LogBytes != sl.RecordBytes {
 				t.Errorf("replayed %d records of %d bytes, generated %d of %d", ahead.res.Records, ahead.res.LogBytes, len(sl.Types), sl.RecordBytes)
 			}
@@ -197,6 +215,12 @@ func TestCaptureAheadReplay(t *testing.T) {
 				}
 				if !bytes.Equal(got, before) {
 					t.Errorf("page %d line %d: not rolled back (holds the open transaction's bytes: %v)", id.pgno, id.iline, bytes.Equal(got, sl.OpenData[id]))
+				}
+			}
+			// A rolled-back Delta leaves its node's data as it was.
+			for _, id := range sl.DeltaNodes {
+				if want := sl.NodeData[id]; !bytes.Equal(nodeAt(id), want) {
+					t.Errorf("page %d line %d: a rolled-back Delta left the node changed", id.pgno, id.iline)
 				}
 			}
 			changed := 0
@@ -258,7 +282,7 @@ func checkAheadDecisions(t *testing.T, sl *steadyLog) {
 		if q.typ != sl.Types[i] {
 			t.Fatalf("record %d: %v, generated %v", i, q.typ, sl.Types[i])
 		}
-		if q.typ == eselog.RecReplace || q.typ == eselog.RecReplaceD {
+		if q.typ == eselog.RecReplace || q.typ == eselog.RecReplaceD || q.typ == eselog.RecDelta {
 			skipped[i] = q.mark.skip(uint16(q.b[1]) | uint16(q.b[2])<<8)
 		} else if q.mark != nil {
 			t.Errorf("record %d (%v) carries a mark", i, q.typ)

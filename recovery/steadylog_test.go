@@ -27,7 +27,8 @@ import (
 // (Begin0, versioned Replace/ReplaceD records of existing leaf nodes with
 // data of the same length, Commit0), optionally ShutDownMark and Term2.
 // On request some transactions also roll a nested level back (Begin,
-// updates, UndoInfo and Undo per update, Rollback) before they commit,
+// updates, UndoInfo and Undo per update, Rollback; or Begin, Delta
+// records, an Undo per Delta, Rollback) before they commit,
 // and the last ones are left open for recovery to roll back
 // (steadySpec.Rollbacks, OpenTail).
 
@@ -80,7 +81,21 @@ type steadySpec struct {
 	// ErrVERIUndoReplacePhysical → ErrVERILogUndoInfo, ErrLGUndo), then a
 	// Rollback of one level (ErrLGRollback).
 	Rollbacks int
+	// Deltas, when positive (with Rollbacks), makes every Deltas-th of
+	// those nested levels update its nodes with versioned 32-bit Delta
+	// records instead (an escrow update: ErrBTDelta → ErrNDDelta →
+	// ErrLGDelta), one to three nodes of unique trees with at least four
+	// data bytes, rolled back as the engine does: for each, newest
+	// first, an Undo of operDelta and no UndoInfo
+	// (ErrVERIUndoDeltaPhysical → ErrLGUndo: a delta's entry is never in
+	// a page's undo-info chain), then the Rollback. Such a transaction
+	// holds Undo records and no UndoInfo.
+	Deltas int
 }
+
+// steadyOperDelta is the version store's operDelta (ver.hxx), the oper
+// of the Undo of a 32-bit Delta.
+const steadyOperDelta = 4
 
 // steadyNodeID names a node: a page and a line.
 type steadyNodeID struct {
@@ -93,7 +108,8 @@ type steadyLog struct {
 	Log []byte // the whole log file
 	DB  []byte // the database file, its header made DirtyShutdown and attached at AttachPos
 	// PageRecords counts the page records written (each one changes a
-	// page: Replace, ReplaceD, Undo); Trx the committed transactions.
+	// page: Replace, ReplaceD, Delta, Undo); Trx the committed
+	// transactions.
 	PageRecords int
 	Trx         int
 	// PageDbTime is each touched page's last dbtime in the log; NodeData
@@ -116,10 +132,19 @@ type steadyLog struct {
 	OpenOps   []int
 	NestedOps []int
 	// Nested counts the nested levels rolled back, Undos their Undo
-	// records (as many as UndoInfo records: recovery counts each Undo as
-	// redone, each UndoInfo as skipped).
-	Nested int
-	Undos  int
+	// records and UndoInfos their UndoInfo records (one per Undo of a
+	// replace, none for a delta): recovery counts each Undo as redone,
+	// each UndoInfo as skipped.
+	Nested    int
+	Undos     int
+	UndoInfos int
+	// DeltaLevels counts the nested levels of Delta records (Deltas),
+	// DeltaOps their Delta records; DeltaNodes lists the node of each
+	// (a node may repeat). A rolled-back Delta leaves its node's data as
+	// it was: NodeData holds what they end with.
+	DeltaLevels int
+	DeltaOps    int
+	DeltaNodes  []steadyNodeID
 	// Positions and Types list every record written (fill and fragments
 	// excluded), in order.
 	Positions []ese.LogPos
@@ -566,10 +591,114 @@ func buildSteadyLog(tb testing.TB, spec steadySpec) *steadyLog {
 		}
 		return n, false
 	}
+	// nestedDeltas begins level 2, adds a delta to a 32-bit counter of
+	// one to three nodes of unique trees there and rolls the level back,
+	// as the engine logs it (steadySpec Deltas); it logs nothing when
+	// the log has no room for it.
+	nestedDeltas := func(procid uint16, tx uint32) bool {
+		type op struct {
+			leaf   steadyLeaf
+			iline  int
+			key    []byte
+			off    int
+			delta  int32
+			rceid  uint32
+			before uint64 // page dbtime before the Delta
+		}
+		var ops []op
+		cost := 2 * 4
+		for range 1 + rng.IntN(3) {
+			leaf, iline, cur, _ := pick()
+			if !leaf.unique || len(cur) < 4 || len(cur) > 2048 ||
+				slices.ContainsFunc(ops, func(o op) bool { return o.leaf.pgno == leaf.pgno && o.iline == iline }) {
+				continue
+			}
+			key, err := page(leaf.pgno).Key(iline)
+			if err != nil {
+				tb.Fatal(err)
+			}
+			// A small increment or decrement of the value at a random
+			// offset that neither wraps as an unsigned nor as a signed
+			// 32-bit number (an escrow counter stays in range).
+			off := rng.IntN(len(cur) - 3)
+			v := bin.U32(cur, off)
+			d := int64(1 + rng.IntN(1000))
+			if rng.IntN(2) == 0 {
+				d = -d
+			}
+			sane := func(d int64) bool {
+				u, i := int64(v)+d, int64(int32(v))+d
+				return u >= 0 && u <= 0xFFFFFFFF && i >= -1<<31 && i < 1<<31
+			}
+			if !sane(d) {
+				d = -d // one direction always stays in range: |d| ≤ 1000
+			}
+			ops = append(ops, op{leaf: leaf, iline: iline, key: key, off: off, delta: int32(d)})
+			// The Delta (LRDELTA32 and the bookmark key) and its Undo
+			// (LRUNDO and the bookmark key), each with room for a
+			// fragment header.
+			cost += 54 + len(key) + 51 + len(key) + 2*8
+		}
+		if len(ops) == 0 || !w.room(cost, keep()) {
+			return false
+		}
+		// The deferred begin of level 2, logged by the first Delta
+		// (ErrLGDelta → ErrLGDeferBeginTransaction).
+		must(put(&eselog.Begin{RecordBase: eselog.RecordBase{Lrtyp: eselog.RecBegin}, Procid: procid, LevelBeginFrom: 1, LevelsToBegin: 1}, eselog.RecBegin))
+		for i := range ops {
+			o := &ops[i]
+			before, ok := pageTime[o.leaf.pgno]
+			if !ok {
+				before = page(o.leaf.pgno).DbTime()
+			}
+			rceid++
+			o.rceid = rceid
+			// ErrLGDelta: versioned (no fDIRNoVersion), unique (the
+			// table's FCB), trxBegin0 and level of the session
+			// (LGISetTrx), the delta's rceid, the bookmark (the whole key,
+			// no data: Assert(0 == bm.data.Cb())), the delta and cbOffset.
+			r := &eselog.Delta{NodeHeader: eselog.NodeHeader{PageHeader: eselog.PageHeader{
+				RecordBase: eselog.RecordBase{Lrtyp: eselog.RecDelta}, Procid: procid, Dbid: dbid,
+				PageNumber: o.leaf.pgno, After: dbtime + 1, Before: before, TrxBegin0: tx, Level: 2,
+				Line: uint16(o.iline), Flags: eselog.NodeVersioned | eselog.NodeUnique}, RCEID: o.rceid,
+				PgnoFDP: o.leaf.fdp, ObjidFDP: o.leaf.objid},
+				Delta: int64(o.delta), Offset: uint16(o.off), BookmarkKey: o.key}
+			must(put(r, eselog.RecDelta))
+			dbtime++
+			pageTime[o.leaf.pgno] = dbtime
+			out.PageRecords++
+			out.DeltaOps++
+			out.DeltaNodes = append(out.DeltaNodes, steadyNodeID{o.leaf.pgno, o.iline})
+		}
+		// ErrVERRollback, newest first: ErrVERIUndoDeltaPhysical logs no
+		// UndoInfo (Assert(pgnoNull == prce->PgnoUndoInfo())), only
+		// ErrLGUndo: not versioned, unique, trxBegin0 and level of the
+		// session, level and oper of the entry (operDelta, 4), its rceid
+		// and bookmark; redo subtracts the entry's delta again.
+		for i := len(ops) - 1; i >= 0; i-- {
+			o := ops[i]
+			must(put(&eselog.Undo{NodeHeader: eselog.NodeHeader{PageHeader: eselog.PageHeader{
+				RecordBase: eselog.RecordBase{Lrtyp: eselog.RecUndo}, Procid: procid, Dbid: dbid,
+				PageNumber: o.leaf.pgno, After: dbtime + 1, Before: pageTime[o.leaf.pgno], TrxBegin0: tx, Level: 2,
+				Line: uint16(o.iline), Flags: eselog.NodeUnique}, RCEID: o.rceid, PgnoFDP: o.leaf.fdp, ObjidFDP: o.leaf.objid},
+				Oper: steadyOperDelta, UndoLevel: 2, BookmarkKey: o.key}, eselog.RecUndo))
+			dbtime++
+			pageTime[o.leaf.pgno] = dbtime
+			out.PageRecords++
+			out.Undos++
+		}
+		must(put(&eselog.Rollback{RecordBase: eselog.RecordBase{Lrtyp: eselog.RecRollback}, Procid: procid, LevelRollback: 1}, eselog.RecRollback))
+		out.Nested++
+		out.DeltaLevels++
+		return true
+	}
 	// nested begins level 2, updates one to three nodes of unique trees
 	// there and rolls the level back, as the engine logs it (steadySpec
 	// Rollbacks); it logs nothing when the log has no room for it.
 	nested := func(procid uint16, tx uint32) bool {
+		if spec.Deltas > 0 && (out.Nested+1)%spec.Deltas == 0 {
+			return nestedDeltas(procid, tx)
+		}
 		type op struct {
 			leaf            steadyLeaf
 			iline           int
@@ -625,12 +754,15 @@ func buildSteadyLog(tb testing.TB, spec steadySpec) *steadyLog {
 			out.NodeData[id] = o.before
 			out.PageRecords++
 			out.Undos++
+			out.UndoInfos++
 		}
 		must(put(&eselog.Rollback{RecordBase: eselog.RecordBase{Lrtyp: eselog.RecRollback}, Procid: procid, LevelRollback: 1}, eselog.RecRollback))
 		out.Nested++
 		return true
 	}
-	isUpdate := func(t eselog.RecordType) bool { return t == eselog.RecReplace || t == eselog.RecReplaceD }
+	isUpdate := func(t eselog.RecordType) bool {
+		return t == eselog.RecReplace || t == eselog.RecReplaceD || t == eselog.RecDelta
+	}
 	for s := 0; ; s++ {
 		procid := uint16(8 + s%max(1, spec.Sessions))
 		if !w.room(256, keep()) {
