@@ -40,8 +40,8 @@
 // DecodeRecord returns a value that keeps nothing of its input; a Decoder
 // decodes the commonest records (transactions, ReplaceD, Insert,
 // FlagDelete, Delta) into values it reuses, without allocating, for callers
-// that handle one record at a time and keep a record only as a
-// CloneRecord.
+// that handle one record at a time and keep a record only through
+// Decoder.Keep (or CloneRecord).
 // Every error that comes from the bytes is an *ese.FormatError wrapping the
 // JET error the engine would report, so errors.Is(err, ese.ErrLogFileCorrupt)
 // works.

@@ -7,7 +7,7 @@ import "github.com/esekit/esekit/ese"
 // BeginDT, Commit, Commit0, Insert, FlagDelete, Replace and ReplaceD,
 // Delta and Delta64. For those it returns a value of its own, reused by
 // the next call, whose slices alias b. Such a record is valid only until
-// the next Decode and while b is unchanged; keep one with CloneRecord.
+// the next Decode and while b is unchanged; keep one with Keep.
 // Records of other types are DecodeRecord's and retain nothing. The zero
 // Decoder is ready to use; it is not safe for concurrent use.
 type Decoder struct {
@@ -28,10 +28,7 @@ func (d *Decoder) Decode(b []byte, pos ese.LogPos) (Record, error) {
 		return DecodeRecord(b, pos) // its error
 	}
 	t := RecordType(b[0])
-	switch t {
-	case RecBegin, RecBegin0, RecBeginDT, RecCommit, RecCommit0, RecInsert, RecFlagDelete,
-		RecReplace, RecReplaceD, RecDelta, RecDelta64:
-	default:
+	if !reused(t) {
 		return DecodeRecord(b, pos)
 	}
 	n, err := checkWhole(b)
@@ -66,6 +63,27 @@ func (d *Decoder) Decode(b []byte, pos ese.LogPos) (Record, error) {
 		d.delta.decode(b, base)
 		return &d.delta, nil
 	}
+}
+
+// reused reports whether Decode returns records of type t as values of
+// its own.
+func reused(t RecordType) bool {
+	switch t {
+	case RecBegin, RecBegin0, RecBeginDT, RecCommit, RecCommit0, RecInsert, RecFlagDelete,
+		RecReplace, RecReplaceD, RecDelta, RecDelta64:
+		return true
+	}
+	return false
+}
+
+// Keep returns a record with r's values that stays valid after the next
+// Decode: a CloneRecord of r when its type is one Decode reuses, r itself
+// otherwise (DecodeRecord made it, and it retains nothing).
+func (d *Decoder) Keep(r Record) (Record, error) {
+	if reused(r.Type()) {
+		return CloneRecord(r)
+	}
+	return r, nil
 }
 
 // CloneRecord returns a copy of r that shares no memory with it or with

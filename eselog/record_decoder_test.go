@@ -12,8 +12,9 @@ import (
 // TestDecoderAgreesWithDecodeRecord decodes every record of real logs
 // (modern, legacy and a jtx log) with one Decoder and with DecodeRecord:
 // the values must be equal, the reused types must be the Decoder's own
-// values and allocate nothing, and CloneRecord must give an equal record
-// that survives both the next Decode and the input being overwritten.
+// values and allocate nothing, and Keep must give an equal record that
+// survives both the next Decode and the input being overwritten (a copy
+// made by CloneRecord), or the record itself for the types not reused.
 func TestDecoderAgreesWithDecodeRecord(t *testing.T) {
 	reused := map[RecordType]bool{RecBegin: true, RecBegin0: true, RecBeginDT: true, RecCommit: true, RecCommit0: true,
 		RecInsert: true, RecFlagDelete: true, RecReplace: true, RecReplaceD: true, RecDelta: true, RecDelta64: true}
@@ -39,6 +40,9 @@ func TestDecoderAgreesWithDecodeRecord(t *testing.T) {
 				t.Fatalf("%s %v: Decoder gave %+v, DecodeRecord %+v", path, r.Pos, got, want)
 			}
 			if !reused[r.Type] {
+				if kept, err := d.Keep(got); err != nil || kept != got {
+					t.Fatalf("%s %v: Keep of a %v record copied it (%v)", path, r.Pos, r.Type, err)
+				}
 				continue
 			}
 			seen[r.Type]++
@@ -48,9 +52,12 @@ func TestDecoderAgreesWithDecodeRecord(t *testing.T) {
 			if a := testing.AllocsPerRun(5, func() { d.Decode(scratch, r.Pos) }); a != 0 {
 				t.Fatalf("%s %v: %v allocations decoding a %v record", path, r.Pos, a, r.Type)
 			}
-			clone, err := CloneRecord(got)
+			clone, err := d.Keep(got)
 			if err != nil {
 				t.Fatal(err)
+			}
+			if clone == got {
+				t.Fatalf("%s %v: Keep of a reused %v record returned the Decoder's value", path, r.Pos, r.Type)
 			}
 			for i := range scratch {
 				scratch[i] = ^scratch[i]

@@ -600,9 +600,9 @@ func (rp *replayer) pageRecord(rec eselog.Record, node *eselog.NodeHeader, proci
 		if len(s.macro.recs) >= maxMacroRecords {
 			return ese.NewFormatError("log record", -1, ese.ErrLogCorrupted, "macro at %v holds more than %d records", s.macro.at, maxMacroRecords)
 		}
-		// Kept until the MacroCommit: a copy, since the replayed record
-		// is the decoder's reused value over the reader's buffer.
-		kept, err := eselog.CloneRecord(rec)
+		// Kept until the MacroCommit: a copy when the record is one of the
+		// decoder's reused values over the reader's buffer.
+		kept, err := rp.decoder.Keep(rec)
 		if err != nil {
 			return fmt.Errorf("recovery: %v at %v: %w", rec.Type(), rec.Pos(), err)
 		}
