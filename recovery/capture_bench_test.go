@@ -1,7 +1,6 @@
 package recovery
 
 import (
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -44,20 +43,7 @@ func BenchmarkSteadyStateCapture(b *testing.B) {
 			name = "arena+redo"
 		}
 		b.Run(name, func(b *testing.B) {
-			work := filepath.Join(b.TempDir(), "work.edb")
-			var f *os.File
-			setup := func() {
-				if f != nil {
-					f.Close()
-				}
-				if err := os.WriteFile(work, sl.DB, 0o644); err != nil {
-					b.Fatal(err)
-				}
-				var err error
-				if f, err = os.OpenFile(work, os.O_RDWR, 0); err != nil {
-					b.Fatal(err)
-				}
-			}
+			w := &steadyWorkFile{b: b, path: filepath.Join(b.TempDir(), "work.edb"), db: sl.DB}
 			sessions := map[uint16]*session{}
 			sess := func(procid uint16) *session {
 				s := sessions[procid]
@@ -67,8 +53,8 @@ func BenchmarkSteadyStateCapture(b *testing.B) {
 				}
 				return s
 			}
-			steadyCPULoop(b, sl.RecordBytes, setup, func() error {
-				st, err := NewPageStore(noSyncFile{f}, 32768, nil)
+			steadyCPULoop(b, sl.RecordBytes, w.reset, func() error {
+				st, err := NewPageStore(noSyncFile{w.f}, 32768, nil)
 				if err != nil {
 					return err
 				}
@@ -98,9 +84,7 @@ func BenchmarkSteadyStateCapture(b *testing.B) {
 				}
 				return st.Flush()
 			})
-			if f != nil {
-				f.Close()
-			}
+			w.close()
 		})
 	}
 }
