@@ -9,16 +9,14 @@ import (
 
 // BenchmarkSteadyStateCapture measures the before-image capture as replay
 // does it, over the page records of BenchmarkRecoverSteadyState/rows's
-// log (decoded once, outside the loop), each redone with RedoRecord
-// through a PageStore over a fresh copy of the database, then Flush:
-//
-//   - redo: no capture (as BenchmarkSteadyStateSplit/redo);
-//   - arena+redo: each record captured into its session's arena
-//     (session.capture) before its redo and kept in the session's
-//     version store, every session's transaction committed at the
-//     log's own Commit0 records (arena reused), as replay does.
-//
-// The difference is what capture still costs a whole recovery of the log.
+// log (decoded once, outside the loop): each record captured into its
+// session's arena (session.capture) before its redo with RedoRecord
+// through a PageStore over a fresh copy of the database, and kept in the
+// session's version store, every session's transaction committed at the
+// log's own Commit0 records (arena reused), as replay does; then Flush.
+// The difference from BenchmarkSteadyStateSplit/redo (the same redo
+// without capture) is what capture still costs a whole recovery of the
+// log.
 func BenchmarkSteadyStateCapture(b *testing.B) {
 	spec := steadyBenchSpecs[0].spec
 	sl := buildSteadyLog(b, spec)
@@ -37,54 +35,44 @@ func BenchmarkSteadyStateCapture(b *testing.B) {
 	if pages != sl.PageRecords {
 		b.Fatalf("%d page records read, %d generated", pages, sl.PageRecords)
 	}
-	for _, capture := range []bool{false, true} {
-		name := "redo"
-		if capture {
-			name = "arena+redo"
-		}
-		b.Run(name, func(b *testing.B) {
-			w := &steadyWorkFile{b: b, path: filepath.Join(b.TempDir(), "work.edb"), db: sl.DB}
-			sessions := map[uint16]*session{}
-			sess := func(procid uint16) *session {
-				s := sessions[procid]
-				if s == nil {
-					s = &session{procid: procid, level: 1, afterFirstBegin0: true}
-					sessions[procid] = s
-				}
-				return s
+	b.Run("arena+redo", func(b *testing.B) {
+		w := &steadyWorkFile{b: b, path: filepath.Join(b.TempDir(), "work.edb"), db: sl.DB}
+		sessions := map[uint16]*session{}
+		sess := func(procid uint16) *session {
+			s := sessions[procid]
+			if s == nil {
+				s = &session{procid: procid, level: 1, afterFirstBegin0: true}
+				sessions[procid] = s
 			}
-			steadyCPULoop(b, sl.RecordBytes, w.reset, func() error {
-				st, err := NewPageStore(noSyncFile{w.f}, 32768, nil)
-				if err != nil {
+			return s
+		}
+		steadyCPULoop(b, sl.RecordBytes, w.reset, func() error {
+			st, err := NewPageStore(noSyncFile{w.f}, 32768, nil)
+			if err != nil {
+				return err
+			}
+			for _, r := range recs {
+				if c, ok := r.(*eselog.Commit0); ok {
+					s := sess(c.Procid)
+					s.commit(0)
+					s.level = 1
+					continue
+				}
+				nr := r.(eselog.NodeRecord)
+				var v *version
+				s := sess(nr.Node().Procid)
+				if v, err = s.capture(st, nil, nr); err != nil {
 					return err
 				}
-				for _, r := range recs {
-					if c, ok := r.(*eselog.Commit0); ok {
-						if capture {
-							s := sess(c.Procid)
-							s.commit(0)
-							s.level = 1
-						}
-						continue
-					}
-					nr := r.(eselog.NodeRecord)
-					var v *version
-					s := sess(nr.Node().Procid)
-					if capture {
-						if v, err = s.capture(st, nil, nr); err != nil {
-							return err
-						}
-					}
-					if _, err := RedoRecord(st, r, RedoOptions{}); err != nil {
-						return err
-					}
-					if v != nil {
-						s.versions = append(s.versions, v)
-					}
+				if _, err := RedoRecord(st, r, RedoOptions{}); err != nil {
+					return err
 				}
-				return st.Flush()
-			})
-			w.close()
+				if v != nil {
+					s.versions = append(s.versions, v)
+				}
+			}
+			return st.Flush()
 		})
-	}
+		w.close()
+	})
 }
