@@ -115,7 +115,9 @@ func hardSetupDB(db *dbRun, src io.ReaderAt, o *RecoverOptions, plan *Plan) erro
 			return err
 		}
 	}
-	if db.pd.Patch == "" || !needsPatch(plan) {
+	// A zero-length .pat (the marker of today's engines) has no page
+	// images: the trailer merged above was all of its patch data.
+	if db.pd.Patch == "" || db.pd.PatchForm == esepatch.FormMarkerTrailer || !needsPatch(plan) {
 		return nil
 	}
 	pf, closer, err := openPatch(o, db.pd.Patch, db.pageSize)

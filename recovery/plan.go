@@ -1,7 +1,6 @@
 package recovery
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -81,6 +80,10 @@ type PlanDatabase struct {
 	TruncateAt *ese.LogPos `json:"truncate_at,omitempty"`
 	// Patch names the patch file matched to the database (hard recovery).
 	Patch string `json:"patch,omitempty"`
+	// PatchForm says where the patch header is (hard recovery): in the
+	// .pat file, or in the database copy's trailer page behind a
+	// zero-length .pat marker (esepatch.Form).
+	PatchForm esepatch.Form `json:"patch_form,omitempty"`
 	// Error and Message give the verdict for this database.
 	Error   ese.Error `json:"error"`
 	Message string    `json:"message,omitempty"`
@@ -290,6 +293,9 @@ type dbInfo struct {
 	name string
 	hdr  *ese.DBHeader
 	db   *eselog.Database
+	// r reads the file; pageSize is its page size.
+	r        io.ReaderAt
+	pageSize int
 }
 
 func readDatabases(files []DatabaseFile) ([]dbInfo, error) {
@@ -299,7 +305,7 @@ func readDatabases(files []DatabaseFile) ([]dbInfo, error) {
 		if err != nil {
 			return nil, fmt.Errorf("recovery: database %s: %w", f.Name, err)
 		}
-		out = append(out, dbInfo{name: f.Name, hdr: c.Header, db: eselog.DatabaseFromHeader(c.Header, f.Name)})
+		out = append(out, dbInfo{name: f.Name, hdr: c.Header, db: eselog.DatabaseFromHeader(c.Header, f.Name), r: f.R, pageSize: c.PageSize})
 	}
 	return out, nil
 }
@@ -512,35 +518,48 @@ func PlanHard(in *HardInput, opts *Options) (*Plan, error) {
 		names = append(names, e.Name())
 	}
 	patNames, perr := esepatch.FindPatchFiles(names)
-	type pat struct {
-		name string
-		f    *esepatch.File
-	}
-	var pats []pat
-	for _, n := range patNames {
-		b, err := fs.ReadFile(in.Restore, path.Join(rdir, n))
-		if err != nil {
-			continue
-		}
-		pf, err := esepatch.Open(bytes.NewReader(b))
-		if err != nil {
-			em.emit(Event{Kind: EventPatch, Files: []string{n}, Code: ese.ErrBadPatchPage, Message: fmt.Sprintf("patch file %s does not decode: %v", n, err)})
-			continue
-		}
-		pats = append(pats, pat{n, pf})
-	}
+	pats := readPatFiles(in.Restore, rdir, patNames, em)
 	if perr != nil || len(pats) == 0 {
 		return p.fail(em, ese.ErrPatchFileMissing, "no patch (.pat) file in the restore folder: a restore from an online backup always brings one per database (seed 002)"), nil
 	}
+	copies := make([]backupCopy, len(dbs))
+	for i, d := range dbs {
+		copies[i] = findBackupCopy(d, pats)
+	}
 
-	// The full backup's range, from the first patch header.
-	full := pats[0].f.Header.Backup
+	// The full backup's range: from the first patch file with a header,
+	// else (zero-length markers) from the first database copy's trailer
+	// or merged header.
+	var full ese.BackupInfo
+	var fullFrom string
+	ref := ese.Signature{}
+	for _, pt := range pats {
+		if pt.f != nil {
+			full, fullFrom, ref = pt.f.Header.Backup, "patch file "+pt.name, pt.f.Header.LogSignature
+			break
+		}
+	}
+	for i := range dbs {
+		if fullFrom != "" {
+			break
+		}
+		if bk, ok := copies[i].backupRange(dbs[i]); ok {
+			full, fullFrom = bk, "backup trailer of "+dbs[i].name
+			if copies[i].hdr == nil {
+				fullFrom = "backup range in the header of " + dbs[i].name
+			}
+		}
+	}
+	if fullFrom == "" {
+		err := noBackupRange(dbs, copies, pats)
+		return p.fail(em, codeOf(err), "%s", err), nil
+	}
 	p.PatchRange = &eselog.GenRange{Low: int32(full.GenLow), High: int32(max(full.GenHigh, full.GenLow))}
 	p.PatchFiles = len(pats)
 	low, high := in.LowLog, in.HighLog
 	if low != 0 && uint32(low) != full.GenLow {
-		em.emit(Event{Kind: EventPatch, Files: []string{pats[0].name}, Generation: low,
-			Message: fmt.Sprintf("LowLog 0x%X is not the patch file's first log 0x%X; seed 002: LowLog must be the low log number from the .pat file", low, full.GenLow)})
+		em.emit(Event{Kind: EventPatch, Generation: low,
+			Message: fmt.Sprintf("LowLog 0x%X is not the first log 0x%X of the %s; LowLog must be the low log number of the backup's patch header (KB Q200941)", low, full.GenLow, fullFrom)})
 	}
 	if low == 0 {
 		low = int32(full.GenLow)
@@ -559,7 +578,6 @@ func PlanHard(in *HardInput, opts *Options) (*Plan, error) {
 	p.Set = set
 	// Every log LowLog..HighLog, with one signature (the databases', else
 	// the patch file's) and chained.
-	ref := pats[0].f.Header.LogSignature
 	if len(dbs) > 0 {
 		ref = dbs[0].hdr.LogSignature
 	}
@@ -646,9 +664,11 @@ func PlanHard(in *HardInput, opts *Options) (*Plan, error) {
 
 	// The restore range must cover the backup the databases come from
 	// (ErrLGCheckDBFiles): its low end not above the backup's first log,
-	// its high end not below the backup's last.
-	for _, d := range dbs {
-		bk := d.hdr.CurFullBackup
+	// its high end not below the backup's last. The backup's range is the
+	// header's once the trailer is merged, else the trailer's (or the
+	// patch file's).
+	for i, d := range dbs {
+		bk, _ := copies[i].backupRange(d)
 		switch {
 		case bk.GenLow != 0 && int64(bk.GenLow) < int64(low):
 			return p.fail(em, ese.ErrStartingRestoreLogTooHigh, "LowLog 0x%X is above generation 0x%X, the first log of the backup %s comes from", low, bk.GenLow, d.name), nil
@@ -658,38 +678,25 @@ func PlanHard(in *HardInput, opts *Options) (*Plan, error) {
 	}
 
 	// Databases: each a backup copy with its patch file.
-	for _, d := range dbs {
+	for i, d := range dbs {
 		pd := PlanDatabase{File: d.name, ReplayFrom: low, ReplayTo: end, Action: ActionReplay}
-		want := strings.TrimSuffix(filepath.Base(d.name), filepath.Ext(d.name)) + ".pat"
-		var match *pat
-		for i := range pats {
-			if strings.EqualFold(pats[i].name, want) {
-				match = &pats[i]
-			}
-		}
-		if match == nil {
-			for i := range pats {
-				if pats[i].f.Header.DBSignature.Equal(d.hdr.DbSignature) {
-					match = &pats[i]
-				}
-			}
-		}
+		c := copies[i]
 		switch {
 		case !d.hdr.IsBackupCopy():
 			pd.Action, pd.Error, pd.Message = ActionFail, ese.ErrRestoreOfNonBackupDatabase, fmt.Sprintf("%s is not a copy from an online backup (no current full backup in its header): hard recovery refuses it", d.name)
-		case match == nil:
+		case c.pat == nil:
+			want := strings.TrimSuffix(filepath.Base(d.name), filepath.Ext(d.name)) + ".pat"
 			pd.Action, pd.Error, pd.Message = ActionFail, ese.ErrPatchFileMissing, fmt.Sprintf("no patch file %s for %s in the restore folder", want, d.name)
 		default:
-			pd.Patch = match.name
-			if err := esepatch.Match(d.hdr, match.f.Header); err != nil {
-				pd.Action, pd.Error, pd.Message = ActionFail, ese.ErrDatabasePatchFileMismatch, fmt.Sprintf("%s does not belong to %s: %v", match.name, d.name, err)
-				var je ese.Error
-				if errors.As(err, &je) {
-					pd.Error = je
+			pd.Patch, pd.PatchForm = c.pat.name, c.pat.form()
+			if err := c.check(d); err != nil {
+				pd.Action, pd.Error, pd.Message = ActionFail, ese.ErrDatabasePatchFileMismatch, err.Error()
+				if code := codeOf(err); code != 0 {
+					pd.Error = code
 				}
 			} else {
-				pd.Message = fmt.Sprintf("restore %s with patch file %s, replaying 0x%X-0x%X", d.name, match.name, low, end)
-				em.emit(Event{Kind: EventPatch, Files: []string{d.name, match.name}, Message: pd.Message})
+				pd.Message = fmt.Sprintf("restore %s with patch file %s (%s), replaying 0x%X-0x%X", d.name, c.pat.name, pd.PatchForm.Describe(), low, end)
+				em.emit(Event{Kind: EventPatch, Files: []string{d.name, c.pat.name}, Message: pd.Message})
 			}
 		}
 		if pd.Error == 0 && d.hdr.LogSignature != prev.Signature {
