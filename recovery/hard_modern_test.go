@@ -319,4 +319,3 @@ func TestRestoreWLMModernForm(t *testing.T) {
 		t.Errorf("no trailer: %v", err)
 	}
 }
-

@@ -122,6 +122,9 @@ type checkJSON struct {
 	// logs that may be removed once backed up (seed 003); never the
 	// checkpoint's own log.
 	DeletableLogs []int32 `json:"deletable_logs"`
+	// Backup is the online backup set the folder holds, when it has .pat
+	// files: their form and hard recovery's verdict.
+	Backup *backupSetJSON `json:"backup,omitempty"`
 	// Error is the first engine error: of the first database that is not
 	// replayable, else of the first problem that stops recovery; 0 if none.
 	Error int32 `json:"error"`
@@ -237,6 +240,7 @@ func checkFolder(fsys fs.FS, dir, label string, labelOf func(string) string, dbs
 		}
 		out.Databases = append(out.Databases, v)
 	}
+	out.Backup = backupSetOf(fsys, dir, files, dbs)
 	for _, v := range out.Databases {
 		if !v.Replayable && v.Error != 0 {
 			out.Error = v.Error
@@ -374,6 +378,7 @@ func printCheck(w io.Writer, c checkJSON) {
 	} else if len(r.Files) > 0 {
 		fmt.Fprintf(w, "  soft recovery would replay generations 0x%X-0x%X\n", r.Start, r.End)
 	}
+	printBackupSet(w, c.Backup)
 	for _, d := range c.Databases {
 		fmt.Fprintf(w, "  database %s (%s)\n", d.File, d.State)
 		if d.Required.Low != 0 {

@@ -35,6 +35,9 @@ func headerObject(in input) (any, bool) {
 	case typeFlushMap:
 		o = otherHeaderJSON{identity: id, Header: notDecoded}
 	default:
+		if id.Type == typeUnknown && id.Size == 0 && id.Error == "" && isPatName(in.name) {
+			return patchMarkerObject(in.name), true
+		}
 		return otherHeaderJSON{identity: id}, id.Type != typeUnknown
 	}
 	_, bad := o.(fileError)

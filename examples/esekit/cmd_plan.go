@@ -57,8 +57,11 @@ type planDBJSON struct {
 	// attachment that changed its signature or path; seed 003).
 	TruncateAt *posJSON `json:"truncate_at,omitempty"`
 	Patch      string   `json:"patch,omitempty"`
-	Error      int32    `json:"error"`
-	Message    string   `json:"message,omitempty"`
+	// PatchForm is where the patch header is: "patch-file" or
+	// "marker+trailer" (a zero-length .pat and the copy's trailer page).
+	PatchForm string `json:"patch_form,omitempty"`
+	Error     int32  `json:"error"`
+	Message   string `json:"message,omitempty"`
 }
 
 // planEventJSON is one decision.
@@ -96,7 +99,7 @@ func planToJSON(label string, p *recovery.Plan) planJSON {
 	}
 	for _, d := range p.Databases {
 		dj := planDBJSON{File: d.File, ReplayFrom: d.ReplayFrom, ReplayTo: d.ReplayTo,
-			Action: d.Action, LoggedPath: d.LoggedPath, Patch: d.Patch, Error: int32(d.Error), Message: d.Message}
+			Action: d.Action, LoggedPath: d.LoggedPath, Patch: d.Patch, PatchForm: string(d.PatchForm), Error: int32(d.Error), Message: d.Message}
 		if d.TruncateAt != nil {
 			t := pos(*d.TruncateAt)
 			dj.TruncateAt = &t
@@ -325,6 +328,9 @@ func printPlan(w io.Writer, p planJSON) {
 		}
 		if d.Patch != "" {
 			fmt.Fprintf(w, ", patch file %s", d.Patch)
+			if d.PatchForm != "" {
+				fmt.Fprintf(w, " (%s)", d.PatchForm)
+			}
 		}
 		fmt.Fprintln(w)
 		if d.Message != "" {

@@ -108,8 +108,11 @@ type dbHeaderJSON struct {
 	RevertToTime         string  `json:"revert_to_time"`
 	RevertPageCount      uint32  `json:"revert_page_count"`
 	CommitBeforeRevert   posJSON `json:"commit_before_revert"`
-	Error                string  `json:"error,omitempty"`
-	ErrorCode            int32   `json:"error_code,omitempty"`
+	// BackupTrailer, for a copy from an online backup, says where its
+	// trailer page stands (the patch header of today's backup sets).
+	BackupTrailer *backupTrailerJSON `json:"backup_trailer,omitempty"`
+	Error         string             `json:"error,omitempty"`
+	ErrorCode     int32              `json:"error_code,omitempty"`
 }
 
 // dbHeaderObject reads and renders a database header.
@@ -173,6 +176,9 @@ func dbHeaderObject(in input, typ string) any {
 		RBSHdrFlushSignature: sig(h.RBSHdrFlushSignature), RevertCount: h.RevertCount,
 		RevertFromTime: logTime(h.RevertFromTime), RevertToTime: logTime(h.RevertToTime),
 		RevertPageCount: h.RevertPageCount, CommitBeforeRevert: pos(h.CommitBeforeRevertPos),
+	}
+	if h.IsBackupCopy() || h.IsSnapshotBackup() {
+		o.BackupTrailer = backupTrailerObject(in.r)
 	}
 	if err != nil {
 		o.Error = err.Error()

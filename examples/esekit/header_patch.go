@@ -21,6 +21,9 @@ type patchJSON struct {
 	PatchPages int `json:"patch_pages"`
 	// Empty reports a file of exactly two header pages.
 	Empty bool `json:"empty"`
+	// Form is "patch-file": the patch header is in this file (a
+	// zero-length .pat is reported as "marker+trailer", patchMarkerJSON).
+	Form string `json:"form"`
 	// CorruptIfSkipped is how many database pages would be corrupt if the
 	// file were skipped (seed 002: one per page image).
 	CorruptIfSkipped int      `json:"corrupt_pages_if_skipped"`
@@ -48,7 +51,7 @@ func patchHeaderObject(in input, id identity) any {
 		File: in.name, Type: typePatch,
 		Backup: backup(h.Backup), LogGen: h.LogGen(),
 		DbSignature: sig(h.DBSignature), LogSignature: sig(h.LogSignature),
-		PatchPages: len(f.Images), Empty: f.Empty(), CorruptIfSkipped: f.CorruptPagesIfSkipped(),
+		PatchPages: len(f.Images), Empty: f.Empty(), Form: string(esepatch.FormPatchFile), CorruptIfSkipped: f.CorruptPagesIfSkipped(),
 		PagePgnos: []uint32{}, BadImages: []uint32{},
 		PageSize: f.PageSize, GenMinRequired: h.GenMinRequired, GenMaxRequired: h.GenMaxRequired,
 		GenMaxCommitted: h.GenMaxCommitted, GenMaxReqTime: logTime(h.GenMaxRequiredTime),
