@@ -6,7 +6,9 @@
 //     generations are unbroken, every log carries the database's log
 //     signature, and every log of the full backup's range is there;
 //   - each database copy has its patch file (.pat), and the patch file
-//     belongs to it (signatures and backup mark);
+//     belongs to it (signatures and backup mark); in today's form the .pat
+//     is an empty marker and the patch header is the trailer page at the
+//     end of the database copy, checked the same way;
 //   - which logs are safe to truncate, and what an incremental backup
 //     would have to copy (or why it would fail, seed 004);
 //   - the hard-recovery plan the engine would follow;
@@ -155,6 +157,9 @@ type databaseInfo struct {
 	Patch         string  `json:"patch"`
 	PatchMatches  bool    `json:"patch_matches"`
 	PatchPages    int     `json:"patch_pages"`
+	// PatchForm is where the patch header was found: "patch-file" or
+	// "marker+trailer" (esepatch.Form).
+	PatchForm     string  `json:"patch_form,omitempty"`
 	PatchError    string  `json:"patch_error,omitempty"`
 	Incremental   incInfo `json:"incremental"`
 	OriginalPaths string  `json:"original_path,omitempty"`
@@ -370,6 +375,15 @@ func checkDatabase(dir, name string, set *eselog.Set, pats []string) (databaseIn
 	d.PatchError = "no patch file (-538, JET_errPatchFileMissing)"
 	for _, p := range pats {
 		pff, err := openPatch(filepath.Join(dir, p))
+		form := esepatch.FormPatchFile
+		if errors.Is(err, errMarker) {
+			// Today's marker: the patch header is the copy's trailer page,
+			// used only with the marker named after the database.
+			if !strings.EqualFold(p, filepath.Base(esepatch.PatchName(name))) {
+				continue
+			}
+			pff, form, err = trailerAsPatch(f, p, name)
+		}
 		if err != nil {
 			d.PatchError = fmt.Sprintf("%s: %v", p, err)
 			continue
@@ -379,7 +393,7 @@ func checkDatabase(dir, name string, set *eselog.Set, pats []string) (databaseIn
 			continue
 		}
 		pf, d.Patch, d.PatchMatches, d.PatchError = pff, p, true, ""
-		d.PatchPages = len(pff.Images)
+		d.PatchPages, d.PatchForm = len(pff.Images), string(form)
 		break
 	}
 	// Every log of the full backup's range must be in the set, from the
@@ -400,13 +414,35 @@ func checkDatabase(dir, name string, set *eselog.Set, pats []string) (databaseIn
 	return d, h, pf, nil
 }
 
+// errMarker is openPatch's answer for a zero-length .pat.
+var errMarker = errors.New("zero-length patch file")
+
 func openPatch(name string) (*esepatch.File, error) {
 	f, err := os.Open(name)
 	if err != nil {
 		return nil, err
 	}
 	defer f.Close()
+	if st, err := f.Stat(); err == nil && esepatch.FormOf(st.Size()) == esepatch.FormMarkerTrailer {
+		return nil, errMarker
+	}
 	return esepatch.Open(f)
+}
+
+// trailerAsPatch reads the trailer page of the database copy db as the
+// patch header of its zero-length .pat marker pat: a patch file with no
+// page images. A copy whose trailer is already merged carries the backup
+// range in its header, which stands in for it.
+func trailerAsPatch(db io.ReaderAt, pat, name string) (*esepatch.File, esepatch.Form, error) {
+	h, t, st, err := esepatch.ReadBackupDatabase(db)
+	switch {
+	case st == esepatch.TrailerMerged:
+		return &esepatch.File{Header: &esepatch.Header{Backup: h.CurFullBackup, DBSignature: h.DbSignature, LogSignature: h.LogSignature}},
+			esepatch.FormMarkerTrailer, nil
+	case t == nil || t.Header == nil || (err != nil && !errors.Is(err, ese.ErrDatabasePatchFileMismatch) && !errors.Is(err, ese.ErrRestoreOfNonBackupDatabase)):
+		return nil, esepatch.FormMarkerTrailer, esepatch.MarkerWithoutTrailer(pat, name, err)
+	}
+	return &esepatch.File{PageSize: t.PageSize, Header: t.Header, PrimaryOK: true}, esepatch.FormMarkerTrailer, nil
 }
 
 // truncatable says which logs a backup may remove once they are safe on
@@ -607,7 +643,11 @@ func (r *report) print(w io.Writer) {
 		fmt.Fprintf(w, "  anchor log:      %s (0x%X), present %v\n", d.AnchorLog, d.Anchor, d.AnchorPresent)
 		fmt.Fprintf(w, "  log signature:   matches %v\n", d.SignatureOK)
 		if d.PatchMatches {
-			fmt.Fprintf(w, "  patch file:      %s belongs to it, %d page image(s)\n", d.Patch, d.PatchPages)
+			if d.PatchForm == string(esepatch.FormMarkerTrailer) {
+				fmt.Fprintf(w, "  patch file:      %s is the zero-length marker; the trailer page of the copy belongs to it\n", d.Patch)
+			} else {
+				fmt.Fprintf(w, "  patch file:      %s belongs to it, %d page image(s)\n", d.Patch, d.PatchPages)
+			}
 		} else {
 			fmt.Fprintf(w, "  patch file:      %s\n", d.PatchError)
 		}

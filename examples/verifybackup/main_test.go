@@ -35,8 +35,9 @@ type result struct {
 		MissingLogs  []int32 `json:"missing_logs"`
 		SignatureOK  bool    `json:"log_signature_matches"`
 		Patch        string
-		PatchMatches bool `json:"patch_matches"`
-		PatchPages   int  `json:"patch_pages"`
+		PatchMatches bool   `json:"patch_matches"`
+		PatchPages   int    `json:"patch_pages"`
+		PatchForm    string `json:"patch_form"`
 		Incremental  struct {
 			Since, Through int32
 			Logs           []string
@@ -317,5 +318,35 @@ func copyFile(t *testing.T, from, to string) {
 	}
 	if err := os.WriteFile(to, b, 0o644); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// The same set in today's form: the .pat truncated to zero bytes, the
+// patch header only in the trailer page the database copy ends with. The
+// set is good, the marker is matched by name, and the restore runs; with
+// the trailer page gone, the set is refused with the reason.
+func TestWLMBackupSetModernForm(t *testing.T) {
+	dir := testcorpus.CopySet(t, "wlm-danyquenneville-backup")
+	if err := os.Truncate(filepath.Join(dir, "WindowsMail.pat"), 0); err != nil {
+		t.Fatal(err)
+	}
+	code, r := runJSON(t, "-out", filepath.Join(t.TempDir(), "out"), dir)
+	if code != 0 || !r.OK || len(r.Databases) != 1 {
+		t.Fatalf("exit %d ok %v problems %v", code, r.OK, r.Problems)
+	}
+	d := r.Databases[0]
+	if !d.PatchMatches || d.Patch != "WindowsMail.pat" || d.PatchForm != "marker+trailer" || d.PatchPages != 0 || d.BackupLow != 1 || d.BackupHigh != 1 {
+		t.Errorf("database %+v", d)
+	}
+	if r.Restore == nil || r.Restore.Error != 0 || len(r.Restore.StateAfter) != 1 || r.Restore.StateAfter[0] != "CleanShutdown" {
+		t.Errorf("restore %+v", r.Restore)
+	}
+	db := filepath.Join(dir, "WindowsMail.MSMessageStore")
+	b, _ := os.ReadFile(db)
+	os.WriteFile(db, b[:len(b)-8192], 0o644)
+	code, r = runJSON(t, dir)
+	if code != 1 || r.OK || len(r.Databases) != 1 || r.Databases[0].PatchMatches ||
+		!strings.Contains(strings.Join(r.Problems, "\n"), "zero-length patch file WindowsMail.pat and no trailer page") {
+		t.Errorf("no trailer: exit %d %+v", code, r.Problems)
 	}
 }
