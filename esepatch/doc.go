@@ -10,5 +10,7 @@
 // followed by page images; an "empty" one is just the two header pages.
 // Modern engines write empty patch files and put the same PATCHHDR in a
 // trailer page at the end of the database copy instead (§9.2). See File for
-// how page images name their page numbers.
+// how page images name their page numbers. Today's engines create the .pat
+// with zero bytes, a marker only (Form, FormOf); restore then reads the
+// patch header from the trailer alone (ReadTrailer).
 package esepatch

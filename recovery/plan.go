@@ -491,6 +491,18 @@ type HardInput struct {
 // one signature (-557, -530); each database needs a matching patch file
 // (-538, -552) and must be a backup copy (-615). Patch data applies only
 // to the logs of the full backup.
+//
+// A patch file comes in two forms (esepatch.Form): it holds the patch
+// header and any page images, or, as today's engines write it, it is a
+// zero-length marker and the patch header is the trailer page at the end
+// of the database copy (dev/ese/src/ese/backup.cxx). A copy whose header
+// waits for its trailer (esepatch.TrailerPending) is checked against the
+// trailer in either form, as ErrLGCheckDBFiles does
+// (dev/ese/src/ese/_log/logutil.cxx): a missing or corrupt trailer is
+// -535 (for a marker, "zero-length patch file ... and no trailer page"),
+// signatures, backup mark and a set high generation -552, and the
+// trailer's log range must lie inside LowLog..HighLog (-554, -553). A
+// folder with no .pat file at all stays -538.
 func PlanHard(in *HardInput, opts *Options) (*Plan, error) {
 	if in == nil || in.Restore == nil {
 		return nil, errors.New("recovery: PlanHard needs a restore folder")
