@@ -24,6 +24,7 @@ const (
 	EventPatch             EventKind = "patch"              // a patch file is matched to a database
 	EventLogProblem        EventKind = "log-problem"        // a finding of the log-set scan
 	EventRemap             EventKind = "remap"              // a logged path resolved through the restore map
+	EventMapEntry          EventKind = "map-entry"          // a restore map entry is used, or unused, by the plan's logs
 	EventAction            EventKind = "action"             // an offline-restore action was carried out or skipped
 	EventError             EventKind = "error"              // the plan ends in an engine error
 )

@@ -111,6 +111,9 @@ type Plan struct {
 	PatchRange *eselog.GenRange `json:"patch_range,omitempty"`
 	// PatchFiles is the number of patch files found (hard recovery).
 	PatchFiles int `json:"patch_files,omitempty"`
+	// RestoreMap says, entry by entry, whether the restore map
+	// (Options.RestoreMap) renames a database path the replayed logs name.
+	RestoreMap []MapUse `json:"restore_map,omitempty"`
 	// Events are the decisions, in order.
 	Events []Event `json:"events"`
 	// Set is the scanned log folder (soft) or backup folder (hard).
@@ -271,6 +274,7 @@ func PlanSoft(in *SoftInput, opts *Options) (*Plan, error) {
 			p.Error, p.Message = pd.Error, pd.Message
 		}
 	}
+	reportMapUse(p, opts, atts, em)
 	if rp.Error != 0 && p.Error == 0 {
 		p.Error, p.Message = rp.Error, rp.Message
 	}
@@ -734,6 +738,16 @@ func PlanHard(in *HardInput, opts *Options) (*Plan, error) {
 			p.Error, p.Message = pd.Error, pd.Message
 		}
 	}
+	if opts != nil && opts.RestoreMap != nil {
+		var backupLogs []string
+		for _, l := range p.Logs {
+			if l.FromBackup {
+				backupLogs = append(backupLogs, l.File)
+			}
+		}
+		atts, _ := collectAttachments(context.Background(), in.Restore, rdir, set, backupLogs)
+		reportMapUse(p, opts, atts, em)
+	}
 	if p.Error != 0 {
 		em.emit(Event{Kind: EventError, Code: p.Error, Message: p.Message})
 	} else {
@@ -838,5 +852,31 @@ func noteUnmatched(atts []attachment, dbs []dbInfo, opts *Options, em *emitter) 
 		}
 		em.emit(Event{Kind: EventSkipped, Files: []string{a.Path}, Code: ese.ErrAttachedDatabaseMismatch,
 			Message: fmt.Sprintf("the logs attach database %s, which is not among the files given (the engine looks for it at %s): replay skips its records, and if the logs leave it attached, recovery ends with -1216 (JET_errAttachedDatabaseMismatch)", a.Path, where)})
+	}
+}
+
+// reportMapUse records in the plan, and as EventMapEntry events, whether
+// each restore map entry renames one of the paths the logs attach (and
+// the databases' logged paths).
+func reportMapUse(p *Plan, opts *Options, atts []attachment, em *emitter) {
+	if opts == nil || opts.RestoreMap == nil {
+		return
+	}
+	var logged []string
+	for _, a := range atts {
+		logged = append(logged, a.Path)
+	}
+	for _, d := range p.Databases {
+		if d.LoggedPath != "" {
+			logged = append(logged, d.LoggedPath)
+		}
+	}
+	p.RestoreMap = opts.RestoreMap.Use(logged)
+	for _, u := range p.RestoreMap {
+		msg := fmt.Sprintf("restore map entry %s = %s is unused: no database path in the logs matches it", u.Entry.From, u.Entry.To)
+		if u.Used {
+			msg = fmt.Sprintf("restore map entry %s = %s is used: it renames %s", u.Entry.From, u.Entry.To, strings.Join(u.Logged, ", "))
+		}
+		em.emit(Event{Kind: EventMapEntry, Files: []string{u.Entry.From, u.Entry.To}, Message: msg})
 	}
 }

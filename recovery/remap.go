@@ -6,6 +6,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/esekit/esekit/ese"
 )
 
 // ErrUnsafePath is wrapped by every refusal of a path that could resolve
@@ -42,15 +44,24 @@ type RestoreMap struct {
 }
 
 // NewRestoreMap builds a map over targets from pairs, checking every
-// destination now so a bad map fails before any planning.
+// destination now so a bad map fails before any planning. An entry whose
+// source names no path component ("", blanks, only separators) is refused
+// with an error wrapping ese.ErrInvalidParameter: the engine would fill
+// such a source in by database signature (ErrBuildRstmapForSoftRecovery,
+// dev/ese/src/ese/_log/rstmap.cxx), which this map, matching by path
+// only, cannot do.
 func NewRestoreMap(targets []string, pairs ...MapEntry) (*RestoreMap, error) {
 	if len(targets) == 0 {
 		return nil, fmt.Errorf("recovery: a restore map needs at least one target folder")
 	}
 	m := &RestoreMap{Targets: targets}
-	for _, p := range pairs {
+	for i, p := range pairs {
 		if strings.IndexByte(p.From, 0) >= 0 || strings.IndexByte(p.To, 0) >= 0 {
 			return nil, fmt.Errorf("%w: NUL byte in restore map entry", ErrUnsafePath)
+		}
+		if len(winComponents(strings.TrimSpace(p.From))) == 0 {
+			return nil, fmt.Errorf("recovery: restore map entry %d (to %q) has an empty source path: name the path the logs know the database by: %w",
+				i+1, p.To, ese.ErrInvalidParameter)
 		}
 		if _, err := destRel(p.To, true); err != nil {
 			return nil, err
@@ -193,28 +204,73 @@ func destRel(p string, fromMap bool) (string, error) {
 // match first, then the longest trailing match of whole components (the
 // engine's ErrReplaceRstMapEntryByName). ok is false when none matches.
 func (m *RestoreMap) Lookup(logged string) (MapEntry, bool) {
-	if m == nil {
+	i := m.lookupIndex(logged)
+	if i < 0 {
 		return MapEntry{}, false
 	}
+	return m.Entries[i], true
+}
+
+// lookupIndex is Lookup's answer as an index into Entries, -1 for none.
+func (m *RestoreMap) lookupIndex(logged string) int {
+	if m == nil {
+		return -1
+	}
 	want := winNorm(logged)
-	for _, e := range m.Entries {
+	for i, e := range m.Entries {
 		if winNorm(e.From) == want {
-			return e, true
+			return i
 		}
 	}
 	lc := winComponents(want)
-	best, bestN := MapEntry{}, 0
-	for _, e := range m.Entries {
+	best, bestN := -1, 0
+	for i, e := range m.Entries {
 		ec := winComponents(winNorm(e.From))
 		n := 0
 		for n < len(ec) && n < len(lc) && ec[len(ec)-1-n] == lc[len(lc)-1-n] {
 			n++
 		}
 		if n > bestN {
-			best, bestN = e, n
+			best, bestN = i, n
 		}
 	}
-	return best, bestN > 0
+	return best
+}
+
+// MapUse says whether one restore map entry renames a database path the
+// logs of a plan name.
+type MapUse struct {
+	Entry MapEntry `json:"entry"`
+	// Used says some logged path resolves through the entry.
+	Used bool `json:"used"`
+	// Logged are those paths (at most 16).
+	Logged []string `json:"logged,omitempty"`
+}
+
+// Use reports, for every entry, whether one of the logged paths resolves
+// through it (by Lookup's rules), in entry order.
+func (m *RestoreMap) Use(logged []string) []MapUse {
+	if m == nil || len(m.Entries) == 0 {
+		return nil
+	}
+	out := make([]MapUse, len(m.Entries))
+	seen := map[string]bool{}
+	for i, e := range m.Entries {
+		out[i].Entry = e
+	}
+	for _, l := range logged {
+		if seen[winNorm(l)] {
+			continue
+		}
+		seen[winNorm(l)] = true
+		if i := m.lookupIndex(l); i >= 0 {
+			out[i].Used = true
+			if len(out[i].Logged) < 16 {
+				out[i].Logged = append(out[i].Logged, l)
+			}
+		}
+	}
+	return out
 }
 
 // Resolve returns the local file a logged database path stands for: the

@@ -99,3 +99,30 @@ func TestRestoreWLMModernForm(t *testing.T) {
 		t.Errorf("no trailer: status %d %+v", code, r)
 	}
 }
+
+// TestPlanRestoreMapLines: plan with -map reports every entry, used or
+// unused, as a line and in the JSON (the embedded sample's logs attach
+// C:\Windows\System32\sru\SRUDB.dat).
+func TestPlanRestoreMapLines(t *testing.T) {
+	m, names, err := loadSample()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for _, n := range names {
+		if err := os.WriteFile(filepath.Join(dir, n), m[n].Data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	args := []string{"plan", "-map", `C:\Windows\System32\sru\SRUDB.dat=SRUDB.dat`, "-map", `D:\x.edb=x.edb`, dir}
+	code, text, _ := runText(args...)
+	if code != exitOK || !strings.Contains(text, `restore map entry C:\Windows\System32\sru\SRUDB.dat = SRUDB.dat is used`) ||
+		!strings.Contains(text, `restore map entry D:\x.edb = x.edb is unused`) {
+		t.Errorf("status %d:\n%s", code, text)
+	}
+	var p planJSON
+	runJSON(t, &p, append([]string{"plan", "-json"}, args[1:]...)...)
+	if len(p.RestoreMap) != 2 || !p.RestoreMap[0].Used || p.RestoreMap[1].Used || p.RestoreMap[1].From != `D:\x.edb` {
+		t.Errorf("restore_map %+v", p.RestoreMap)
+	}
+}

@@ -85,6 +85,17 @@ type planJSON struct {
 	Error     int32           `json:"error"`
 	Message   string          `json:"message"`
 	Events    []planEventJSON `json:"events"`
+	// RestoreMap says, entry by entry, whether the restore map (-rip's
+	// EDB_RstMap, -map) renames a database path the logs name.
+	RestoreMap []mapUseJSON `json:"restore_map,omitempty"`
+}
+
+// mapUseJSON is one restore map entry and whether the plan uses it.
+type mapUseJSON struct {
+	From   string   `json:"from"`
+	To     string   `json:"to"`
+	Used   bool     `json:"used"`
+	Logged []string `json:"logged,omitempty"`
 }
 
 // typePlan is the "type" of a plan report.
@@ -110,7 +121,20 @@ func planToJSON(label string, p *recovery.Plan) planJSON {
 		out.Events = append(out.Events, planEventJSON{Kind: string(e.Kind), Message: e.Message, Files: e.Files,
 			Generation: e.Generation, Error: int32(e.Code)})
 	}
+	for _, u := range p.RestoreMap {
+		out.RestoreMap = append(out.RestoreMap, mapUseJSON{From: u.Entry.From, To: u.Entry.To, Used: u.Used, Logged: u.Logged})
+	}
 	return out
+}
+
+// printMapEntries prints one line per restore map entry: the messages of
+// the plan's map-entry events.
+func printMapEntries(w io.Writer, events []planEventJSON) {
+	for _, e := range events {
+		if e.Kind == string(recovery.EventMapEntry) {
+			fmt.Fprintf(w, "  %s\n", e.Message)
+		}
+	}
 }
 
 // recoveryInputs are the folders and files named on the command line of
@@ -337,6 +361,7 @@ func printPlan(w io.Writer, p planJSON) {
 			fmt.Fprintf(w, "      %s\n", d.Message)
 		}
 	}
+	printMapEntries(w, p.Events)
 	if p.Error != 0 {
 		fmt.Fprintf(w, "  verdict: the engine would stop with %d (%s): %s\n", p.Error, ese.Error(p.Error).Name(), p.Message)
 	} else {

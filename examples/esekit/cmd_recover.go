@@ -262,6 +262,7 @@ func printRecovery(w io.Writer, r recoverJSON) {
 			fmt.Fprintf(w, "      %s\n", d.Message)
 		}
 	}
+	printMapEntries(w, r.Events)
 	if r.RIP != "" {
 		fmt.Fprintf(w, "  Restore in Progress key written, marked recovered: %s\n", r.RIP)
 	}
