@@ -1,8 +1,8 @@
 package recovery
 
 import (
-	"bytes"
 	"fmt"
+	"io"
 	"io/fs"
 	"path"
 	"path/filepath"
@@ -30,28 +30,53 @@ func (p *patFile) form() esepatch.Form {
 
 // readPatFiles reads the .pat files among names in dir of fsys. A
 // zero-length file is kept as today's engines' marker; a file that does
-// not decode is reported and left out, as before.
+// not decode is reported and left out, as before. Only the header pages
+// and the page numbers of the images are read (esepatch.Open); the files
+// are closed again, so the returned Files serve for their headers only.
 func readPatFiles(fsys fs.FS, dir string, names []string, em *emitter) []patFile {
 	var pats []patFile
 	for _, n := range names {
-		b, err := fs.ReadFile(fsys, path.Join(dir, n))
-		if err != nil {
-			continue
-		}
-		if esepatch.FormOf(int64(len(b))) == esepatch.FormMarkerTrailer {
+		pf, size, err := openPatHeader(fsys, path.Join(dir, n))
+		switch {
+		case err == nil && esepatch.FormOf(size) == esepatch.FormMarkerTrailer:
 			em.emit(Event{Kind: EventPatch, Files: []string{n}, Message: fmt.Sprintf(
 				"patch file %s is zero-length: the marker today's engines create; the patch header is read from the database copy's trailer page", n)})
 			pats = append(pats, patFile{name: n})
-			continue
-		}
-		pf, err := esepatch.Open(bytes.NewReader(b))
-		if err != nil {
+		case err == nil:
+			pats = append(pats, patFile{name: n, f: pf})
+		case size >= 0:
 			em.emit(Event{Kind: EventPatch, Files: []string{n}, Code: ese.ErrBadPatchPage, Message: fmt.Sprintf("patch file %s does not decode: %v", n, err)})
-			continue
 		}
-		pats = append(pats, patFile{name: n, f: pf})
 	}
 	return pats
+}
+
+// openPatHeader opens the patch file name of fsys and reads its header
+// (nil for a zero-length file). size is the file's size, -1 when the file
+// cannot be opened or read at all.
+func openPatHeader(fsys fs.FS, name string) (*esepatch.File, int64, error) {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, -1, err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, -1, err
+	}
+	if st.Size() == 0 {
+		return nil, 0, nil
+	}
+	if ra, ok := f.(io.ReaderAt); ok {
+		pf, err := esepatch.Open(ra)
+		return pf, st.Size(), err
+	}
+	b, err := io.ReadAll(io.LimitReader(f, 1<<30))
+	if err != nil {
+		return nil, -1, err
+	}
+	pf, err := esepatch.Decode(b)
+	return pf, int64(len(b)), err
 }
 
 // backupCopy is what hard recovery checks one restored database against:
