@@ -37,7 +37,9 @@ type RestoreOptions struct {
 // the trailer page zeroed; the page images of its patch file are used as
 // the engines that wrote them used them (patch_apply.go): an image stands
 // in for the new page of a split whose split page is already newer and
-// whose new page is older than the split, and no other image is used;
+// whose new page is older than the split, and no other image is used (a
+// zero-length .pat, the marker of today's engines, has none: the trailer
+// is all its patch data);
 // then the logs are replayed as in Recover (patch data only matters for
 // the logs of the full backup, which come first), and each database is
 // left clean with its current-backup information cleared. Finally the Restore in Progress key, when given, is
