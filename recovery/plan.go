@@ -536,7 +536,7 @@ func PlanHard(in *HardInput, opts *Options) (*Plan, error) {
 	patNames, perr := esepatch.FindPatchFiles(names)
 	pats := readPatFiles(in.Restore, rdir, patNames, em)
 	if perr != nil || len(pats) == 0 {
-		return p.fail(em, ese.ErrPatchFileMissing, "no patch (.pat) file in the restore folder: a restore from an online backup always brings one per database (seed 002)"), nil
+		return p.fail(em, ese.ErrPatchFileMissing, "no patch (.pat) file in the restore folder: a restore from an online backup always brings one per database (KB Q200941)"), nil
 	}
 	copies := make([]backupCopy, len(dbs))
 	for i, d := range dbs {
