@@ -24,7 +24,7 @@
 // A .reg file is either "Windows Registry Editor Version 5.00" (UTF-16LE
 // text) or "REGEDIT4" (ANSI text, read and written as Windows-1252). String
 // data written as UTF-16LE inside a REGEDIT4 file, as some regedit builds
-// did, is recognised (decodeRegedit4String states the rule). Whatever in a
+// did, is recognised (ParseRegFile states the rule). Whatever in a
 // value cannot be decoded faithfully gives the value one Problem, which
 // Validate reports once (CodeUndecodable).
 //

@@ -25,8 +25,7 @@ const (
 	// character). This package reads and writes the ANSI text as
 	// Windows-1252 and writes '?' for characters the code page lacks, as
 	// regedit does. Some regedit builds wrote hex(2)/hex(7) data of a
-	// REGEDIT4 file in UTF-16LE instead; ParseRegFile recognises it (see
-	// decodeRegedit4String).
+	// REGEDIT4 file in UTF-16LE instead; ParseRegFile recognises it.
 	Regedit4
 )
 
@@ -274,6 +273,17 @@ func splitLines(s string) []string {
 // hex data split over lines with a trailing backslash and indented
 // continuation lines, ";" comment lines, blank lines, "[-key]" and
 // "name"=- deletions, "@" default values.
+//
+// REGEDIT4 files are read as Windows-1252. Their string data (hex(1),
+// hex(2), hex(7)) is ANSI when it reads as well-formed ANSI text of its
+// type (no NUL inside a REG_SZ/REG_EXPAND_SZ string, no empty string
+// inside a REG_MULTI_SZ list); otherwise it is taken as UTF-16LE when it
+// reads as well-formed UTF-16LE text of its type (even length, a final
+// 0000 code unit, no unpaired surrogate, the same NUL rules on code
+// units), as some regedit builds wrote it. Data that is neither, bytes
+// undefined in Windows-1252, and version 5 string data that is not
+// UTF-16LE are read as well as they can be and give the value one
+// Problem.
 func ParseRegFile(b []byte) (*RegFile, error) {
 	if len(b) > MaxRegFileSize {
 		return nil, &ParseError{Line: 1, Msg: fmt.Sprintf("file of %d bytes exceeds the %d-byte limit", len(b), MaxRegFileSize)}
