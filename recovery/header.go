@@ -27,8 +27,8 @@ func writeDBHeader(w io.WriterAt, h *ese.DBHeader, pageSize int) error {
 // committed generations and their times cleared (DBFILEHDR::SetDbstate);
 // lGenRecovering 0; dbtimeDirtied and objidLast raised to the highest
 // seen; backup information as ErrIOTermUpdateAndWriteDatabaseHeader
-// leaves it; a new header-flush signature and a cleared flush-map
-// signature (see flushSignature).
+// leaves it; a new header-flush signature and cleared flush-map and
+// revert-snapshot signatures (see flushSignature).
 func markClean(h *ese.DBHeader, at ese.LogPos, tm ese.LogTime, maxDbTime uint64, maxObjid uint32, hard bool) {
 	h.State = ese.DBStateCleanShutdown
 	h.ConsistentPos, h.ConsistentTime = at, tm
@@ -56,6 +56,11 @@ func markClean(h *ese.DBHeader, at ese.LogPos, tm ese.LogTime, maxDbTime uint64,
 	}
 	h.DbHdrFlushSignature = flushSignature(h, tm)
 	h.FlushMapHdrFlushSignature = ese.Signature{}
+	// No revert snapshot (.rbs) follows recovery either: the engine clears
+	// a set RBSHdrFlushSignature when it attaches a database for redo
+	// without one (dev/ese/src/ese/_log/logredo.cxx), so an older snapshot
+	// is never applied to the recovered pages.
+	h.RBSHdrFlushSignature = ese.Signature{}
 }
 
 // flushSignature derives the header-flush signature written with a clean

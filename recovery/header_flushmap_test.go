@@ -22,6 +22,7 @@ func TestMarkCleanMakesFlushMapStale(t *testing.T) {
 		DbSignature:               ese.Signature{Random: 7, Created: ese.LogTime{1, 1, 1, 1, 1, 120, 1, 0}},
 		DbHdrFlushSignature:       dbSig,
 		FlushMapHdrFlushSignature: fmSig,
+		RBSHdrFlushSignature:      ese.Signature{Random: 0x5EED, Created: ese.LogTime{1, 2, 3, 4, 5, 121, 1, 0}},
 	}
 	// The map as the engine leaves it when the database header was written
 	// after the map's header: the database header carries its map
@@ -43,8 +44,8 @@ func TestMarkCleanMakesFlushMapStale(t *testing.T) {
 	at := ese.LogPos{Generation: 0x52, Sector: 1, Offset: 0x31}
 	tm := ese.LogTime{30, 40, 12, 15, 2, 121, 1, 0}
 	markClean(h, at, tm, 0, 0, false)
-	if !h.FlushMapHdrFlushSignature.IsZero() {
-		t.Errorf("FlushMapHdrFlushSignature = %v, want zero", h.FlushMapHdrFlushSignature)
+	if !h.FlushMapHdrFlushSignature.IsZero() || !h.RBSHdrFlushSignature.IsZero() {
+		t.Errorf("FlushMapHdrFlushSignature = %v, RBSHdrFlushSignature = %v, want both zero", h.FlushMapHdrFlushSignature, h.RBSHdrFlushSignature)
 	}
 	if h.DbHdrFlushSignature.IsZero() || h.DbHdrFlushSignature == dbSig || h.DbHdrFlushSignature.Created != tm {
 		t.Errorf("DbHdrFlushSignature = %v, want a new one created %v", h.DbHdrFlushSignature, tm)
