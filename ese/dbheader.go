@@ -487,7 +487,8 @@ func (h *DBHeader) IsTemp() bool {
 // IsLargePages reports whether the database uses 16 or 32 KiB pages.
 func (h *DBHeader) IsLargePages() bool { return IsLargePage(h.EffectivePageSize()) }
 
-// getField decodes the field p points at from b.
+// getField decodes the field p points at from b (database and flush-map
+// header layouts).
 func getField(p any, b []byte) {
 	switch v := p.(type) {
 	case *uint8:
@@ -512,8 +513,12 @@ func getField(p any, b []byte) {
 		copy(v[:], b)
 	case *[28]byte:
 		copy(v[:], b)
+	case *[20]byte:
+		copy(v[:], b)
+	case *[523]byte:
+		copy(v[:], b)
 	default:
-		panic(fmt.Sprintf("ese: database header field of type %T", p))
+		panic(fmt.Sprintf("ese: header field of type %T", p))
 	}
 }
 
@@ -542,7 +547,11 @@ func putField(p any, b []byte) {
 		copy(b, v[:])
 	case *[28]byte:
 		copy(b, v[:])
+	case *[20]byte:
+		copy(b, v[:])
+	case *[523]byte:
+		copy(b, v[:])
 	default:
-		panic(fmt.Sprintf("ese: database header field of type %T", p))
+		panic(fmt.Sprintf("ese: header field of type %T", p))
 	}
 }

@@ -88,6 +88,9 @@ const (
 	ErrFileNotFound                         Error = -1811
 	ErrFileInvalidType                      Error = -1812
 	ErrLogCorrupted                         Error = -1852
+	ErrFlushMapVersionUnsupported           Error = -1918
+	ErrFlushMapDatabaseMismatch             Error = -1919
+	ErrFlushMapUnrecoverable                Error = -1920
 	ErrDatabaseIncompleteRevert             Error = -1935
 	ErrFileIOBeyondEOF                      Error = -4001
 )
@@ -170,6 +173,9 @@ var errTable = map[Error]errInfo{
 	-1811: {"JET_errFileNotFound", "file not found"},
 	-1812: {"JET_errFileInvalidType", "wrong file type at header offset 667"},
 	-1852: {"JET_errLogCorrupted", "the log files could not be interpreted"},
+	-1918: {"JET_errFlushMapVersionUnsupported", "the flush map's version is not one this engine reads"},
+	-1919: {"JET_errFlushMapDatabaseMismatch", "the flush map does not belong to the database's last header write"},
+	-1920: {"JET_errFlushMapUnrecoverable", "the flush map was not closed cleanly and cannot be rebuilt from the logs"},
 	-1935: {"JET_errDatabaseIncompleteRevert", "a revert of the database to a snapshot did not finish"},
 	-4001: {"JET_errFileIOBeyondEOF", "read beyond the end of the file"},
 }

@@ -179,7 +179,7 @@ func identifyHeader(head []byte, id *Identity) bool {
 	ok4, okShadow := ok(0, 4096), ok(4096, 4096)
 	switch id.FileType {
 	case FileTypeFlushMap:
-		if ok(0, 8192) {
+		if ok(0, FlushMapPageSize) {
 			id.Kind, id.HeaderOK = KindFlushMap, true
 			id.Format = fmt.Sprintf("FM %d.%d.%d", bin.U32(head, 4), bin.U32(head, 8), bin.U32(head, 12))
 			return true

@@ -27,7 +27,8 @@ func writeDBHeader(w io.WriterAt, h *ese.DBHeader, pageSize int) error {
 // committed generations and their times cleared (DBFILEHDR::SetDbstate);
 // lGenRecovering 0; dbtimeDirtied and objidLast raised to the highest
 // seen; backup information as ErrIOTermUpdateAndWriteDatabaseHeader
-// leaves it; a new header-flush signature.
+// leaves it; a new header-flush signature and cleared flush-map and
+// revert-snapshot signatures (see flushSignature).
 func markClean(h *ese.DBHeader, at ese.LogPos, tm ese.LogTime, maxDbTime uint64, maxObjid uint32, hard bool) {
 	h.State = ese.DBStateCleanShutdown
 	h.ConsistentPos, h.ConsistentTime = at, tm
@@ -54,6 +55,12 @@ func markClean(h *ese.DBHeader, at ese.LogPos, tm ese.LogTime, maxDbTime uint64,
 		h.PrevFullBackupType, h.PrevIncBackupType = 0, 0
 	}
 	h.DbHdrFlushSignature = flushSignature(h, tm)
+	h.FlushMapHdrFlushSignature = ese.Signature{}
+	// No revert snapshot (.rbs) follows recovery either: the engine clears
+	// a set RBSHdrFlushSignature when it attaches a database for redo
+	// without one (dev/ese/src/ese/_log/logredo.cxx), so an older snapshot
+	// is never applied to the recovered pages.
+	h.RBSHdrFlushSignature = ese.Signature{}
 }
 
 // flushSignature derives the header-flush signature written with a clean
@@ -62,6 +69,17 @@ func markClean(h *ese.DBHeader, at ese.LogPos, tm ese.LogTime, maxDbTime uint64,
 // it from the header's identity and consistent position instead, so that
 // the same inputs always give the same bytes, and it still differs from
 // the one the dirty header carried.
+//
+// Recovery here keeps no flush map, so the header is written the way the
+// engine writes one for a database without a map (CFlushMap::
+// EnterDbHeaderFlush in dev/ese/src/ese/flushmap.cxx, called from
+// ErrUtilWriteAttachedDatabaseHeaders in dev/ese/src/ese/_osu/fileu.cxx):
+// a new DbHdrFlushSignature and FlushMapHdrFlushSignature cleared to zero.
+// A .jfm left beside the recovered database then matches neither
+// signature (ese.FlushMapHeader.Current is false), and the engine deletes
+// it at attach and starts a new one (JET_errFlushMapDatabaseMismatch)
+// instead of trusting flush states that recovery's page writes made
+// stale.
 func flushSignature(h *ese.DBHeader, tm ese.LogTime) ese.Signature {
 	f := fnv.New32a()
 	var b [8]byte

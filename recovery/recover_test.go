@@ -154,6 +154,22 @@ func TestRecoverDirtySRUM(t *testing.T) {
 	if h.DbHdrFlushSignature.Equal(orig.DbHdrFlushSignature) {
 		t.Error("header flush signature unchanged")
 	}
+	// The set's flush map is current for the dirty database (its
+	// FlushMapHdrFlushSignature is in the database header) and must not be
+	// for the recovered one: recovery rewrote pages without updating it.
+	fm, err := ese.ReadFlushMapHeader(bytes.NewReader(testcorpus.Read(t, srumDirty+"/SRUDB.jfm")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !fm.Current(orig) {
+		t.Error("SRUDB.jfm is not current for the input database")
+	}
+	if fm.Current(h) || !errors.Is(fm.Check(h, true), ese.ErrFlushMapDatabaseMismatch) || !h.FlushMapHdrFlushSignature.IsZero() {
+		t.Errorf("SRUDB.jfm still current for the recovered database (map signature %v)", h.FlushMapHdrFlushSignature)
+	}
+	if _, err := os.Stat(filepath.Join(out, "SRUDB.jfm")); !os.IsNotExist(err) {
+		t.Errorf("recovery put a flush map in its output: %v", err)
+	}
 	if h.AttachPos != orig.AttachPos || !h.DbSignature.Equal(orig.DbSignature) || !h.LogSignature.Equal(orig.LogSignature) {
 		t.Error("identity fields changed")
 	}

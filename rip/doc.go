@@ -21,6 +21,13 @@
 //	LogPath                 REG_SZ        UNC path of the current log folder
 //	LowLog Number           REG_DWORD     the patch file's low generation
 //
+// A .reg file is either "Windows Registry Editor Version 5.00" (UTF-16LE
+// text) or "REGEDIT4" (ANSI text, read and written as Windows-1252). String
+// data written as UTF-16LE inside a REGEDIT4 file, as some regedit builds
+// did, is recognised (ParseRegFile states the rule). Whatever in a
+// value cannot be decoded faithfully gives the value one Problem, which
+// Validate reports once (CodeUndecodable).
+//
 // The package depends only on the standard library and ese (for error
 // codes); evidence from patch files and log folders is passed in as plain
 // numbers so callers can fill it from esepatch and eselog.

@@ -22,9 +22,10 @@ const (
 	Regedit5 RegFormat = iota
 	// Regedit4 is "REGEDIT4": ANSI text; regedit converts the string data
 	// it writes as hex(2) and hex(7) to ANSI bytes too (one byte per
-	// character). This package maps ANSI bytes one to one onto the first
-	// 256 code points (Latin-1) and writes '?' for characters beyond them,
-	// as regedit does for characters the code page lacks.
+	// character). This package reads and writes the ANSI text as
+	// Windows-1252 and writes '?' for characters the code page lacks, as
+	// regedit does. Some regedit builds wrote hex(2)/hex(7) data of a
+	// REGEDIT4 file in UTF-16LE instead; ParseRegFile recognises it.
 	Regedit4
 )
 
@@ -131,6 +132,11 @@ type RegValue struct {
 	// REG_DWORD as 4 little-endian bytes, others as raw bytes. Data read
 	// from a REGEDIT4 file is converted to this form.
 	Data []byte
+	// Problem says, in one message, what in the value's line or data could
+	// not be decoded faithfully (bytes undefined in Windows-1252, string
+	// data that is neither ANSI nor UTF-16LE text); "" when there is
+	// nothing. Validate reports it as one CodeUndecodable problem.
+	Problem string
 }
 
 // String returns the data of a string value without its terminator.
@@ -171,7 +177,8 @@ func (v RegValue) MarshalJSON() ([]byte, error) {
 		Delete  bool      `json:"delete,omitempty"`
 		Type    ValueType `json:"type"`
 		Value   any       `json:"value,omitempty"`
-	}{Name: v.Name, Default: v.Default, Delete: v.Delete, Type: v.Type}
+		Problem string    `json:"problem,omitempty"`
+	}{Name: v.Name, Default: v.Default, Delete: v.Delete, Type: v.Type, Problem: v.Problem}
 	if !v.Delete {
 		switch v.Type {
 		case RegSZ, RegExpandSZ:
@@ -235,8 +242,10 @@ func (e *ParseError) Error() string { return fmt.Sprintf("rip: .reg line %d: %s"
 // Unwrap returns ErrSyntax.
 func (e *ParseError) Unwrap() error { return ErrSyntax }
 
-// decodeText turns the file bytes into text. It returns the text and
-// whether it was UTF-16.
+// decodeText turns the file bytes into text: UTF-16LE (with a byte-order
+// mark, or recognised by a NUL second byte), UTF-8 with a byte-order mark,
+// otherwise ANSI read as Windows-1252. It returns the text and whether it
+// was UTF-16.
 func decodeText(b []byte) (string, bool, error) {
 	switch {
 	case len(b) >= 2 && b[0] == 0xFF && b[1] == 0xFE:
@@ -249,7 +258,7 @@ func decodeText(b []byte) (string, bool, error) {
 	case len(b) >= 2 && b[0] != 0 && b[1] == 0:
 		return bin.UTF16(b), true, nil
 	}
-	return bin.Latin1(b), false, nil
+	return decodeCP1252(b), false, nil
 }
 
 // splitLines splits on CRLF, LF or CR.
@@ -264,6 +273,17 @@ func splitLines(s string) []string {
 // hex data split over lines with a trailing backslash and indented
 // continuation lines, ";" comment lines, blank lines, "[-key]" and
 // "name"=- deletions, "@" default values.
+//
+// REGEDIT4 files are read as Windows-1252. Their string data (hex(1),
+// hex(2), hex(7)) is ANSI when it reads as well-formed ANSI text of its
+// type (no NUL inside a REG_SZ/REG_EXPAND_SZ string, no empty string
+// inside a REG_MULTI_SZ list); otherwise it is taken as UTF-16LE when it
+// reads as well-formed UTF-16LE text of its type (even length, a final
+// 0000 code unit, no unpaired surrogate, the same NUL rules on code
+// units), as some regedit builds wrote it. Data that is neither, bytes
+// undefined in Windows-1252, and version 5 string data that is not
+// UTF-16LE are read as well as they can be and give the value one
+// Problem.
 func ParseRegFile(b []byte) (*RegFile, error) {
 	if len(b) > MaxRegFileSize {
 		return nil, &ParseError{Line: 1, Msg: fmt.Sprintf("file of %d bytes exceeds the %d-byte limit", len(b), MaxRegFileSize)}
@@ -425,72 +445,108 @@ func parseQuoted(s string) (string, string, error) {
 	return "", "", errors.New("quoted string has no closing quote")
 }
 
+// parseValueLine parses one value line (continuations joined). In a
+// REGEDIT4 file, bytes undefined in Windows-1252 anywhere in the line or
+// in ANSI string data give the value one Problem, however many there are.
 func parseValueLine(line string, format RegFormat) (RegValue, error) {
+	v, ansi, err := parseValueData(line, format)
+	if err == nil && format == Regedit4 {
+		v.Problem = joinProblems(undefinedCP1252Problem(line+ansi), v.Problem)
+	}
+	return v, err
+}
+
+// joinProblems joins the non-empty messages with "; ".
+func joinProblems(msgs ...string) string {
+	var out []string
+	for _, m := range msgs {
+		if m != "" {
+			out = append(out, m)
+		}
+	}
+	return strings.Join(out, "; ")
+}
+
+// isStringType reports the types whose data is text: REG_SZ,
+// REG_EXPAND_SZ and REG_MULTI_SZ.
+func isStringType(t ValueType) bool { return t == RegSZ || t == RegExpandSZ || t == RegMultiSZ }
+
+// parseValueData parses the value line; ansi is the text of string data
+// read as ANSI from a REGEDIT4 file's hex bytes ("" otherwise).
+func parseValueData(line string, format RegFormat) (v RegValue, ansi string, err error) {
 	v, rest, err := parseName(line)
 	if err != nil {
-		return v, err
+		return v, "", err
 	}
 	rest = strings.TrimLeft(rest, " \t")
 	if !strings.HasPrefix(rest, "=") {
-		return v, errors.New("missing = after the value name")
+		return v, "", errors.New("missing = after the value name")
 	}
 	data := strings.TrimSpace(rest[1:])
 	switch {
 	case data == "-":
 		v.Delete = true
-		return v, nil
+		return v, ansi, nil
 	case strings.HasPrefix(data, `"`):
 		s, tail, err := parseQuoted(data)
 		if err != nil {
-			return v, err
+			return v, "", err
 		}
 		if t := strings.TrimSpace(tail); t != "" && t[0] != ';' {
-			return v, fmt.Errorf("text after the closing quote: %q", trunc(t))
+			return v, "", fmt.Errorf("text after the closing quote: %q", trunc(t))
 		}
 		v.Type = RegSZ
 		v.Data = bin.AppendUTF16(nil, s+"\x00")
-		return v, nil
+		return v, ansi, nil
 	case len(data) >= 6 && strings.EqualFold(data[:6], "dword:"):
 		h := stripComment(data[6:])
 		if len(h) == 0 || len(h) > 8 {
-			return v, fmt.Errorf("dword needs 1 to 8 hex digits, got %q", trunc(h))
+			return v, "", fmt.Errorf("dword needs 1 to 8 hex digits, got %q", trunc(h))
 		}
 		d, err := strconv.ParseUint(h, 16, 32)
 		if err != nil {
-			return v, fmt.Errorf("bad dword %q", trunc(h))
+			return v, "", fmt.Errorf("bad dword %q", trunc(h))
 		}
 		v.Type = RegDWord
 		v.Data = binary.LittleEndian.AppendUint32(nil, uint32(d))
-		return v, nil
+		return v, ansi, nil
 	case len(data) >= 3 && strings.EqualFold(data[:3], "hex"):
 		rest := data[3:]
 		v.Type = RegBinary
 		if strings.HasPrefix(rest, "(") {
 			end := strings.IndexByte(rest, ')')
 			if end < 0 {
-				return v, errors.New("hex( without )")
+				return v, "", errors.New("hex( without )")
 			}
 			t, err := strconv.ParseUint(rest[1:end], 16, 32)
 			if err != nil || end == 1 || end > 9 {
-				return v, fmt.Errorf("bad type number in %q", trunc(rest[:end+1]))
+				return v, "", fmt.Errorf("bad type number in %q", trunc(rest[:end+1]))
 			}
 			v.Type = ValueType(t)
 			rest = rest[end+1:]
 		}
 		if !strings.HasPrefix(rest, ":") {
-			return v, errors.New("hex data needs a ':'")
+			return v, "", errors.New("hex data needs a ':'")
 		}
 		raw, err := parseHexBytes(stripComment(rest[1:]))
 		if err != nil {
-			return v, err
-		}
-		if format == Regedit4 && (v.Type == RegSZ || v.Type == RegExpandSZ || v.Type == RegMultiSZ) {
-			raw = bin.AppendUTF16(nil, bin.Latin1(raw))
+			return v, "", err
 		}
 		v.Data = raw
-		return v, nil
+		if isStringType(v.Type) {
+			if format == Regedit4 {
+				var utf16 bool
+				v.Data, utf16, v.Problem = decodeRegedit4String(v.Type, raw)
+				if !utf16 {
+					ansi = decodeCP1252(raw)
+				}
+			} else if !validUTF16(raw) {
+				v.Problem = fmt.Sprintf("%s data of %d bytes is not UTF-16LE text (odd length or an unpaired surrogate)", v.Type, len(raw))
+			}
+		}
+		return v, ansi, nil
 	}
-	return v, fmt.Errorf("unknown data form %q (want \"string\", dword:, hex: or hex(N):)", trunc(data))
+	return v, "", fmt.Errorf("unknown data form %q (want \"string\", dword:, hex: or hex(N):)", trunc(data))
 }
 
 // stripComment drops a trailing ";comment" and spaces.
@@ -552,7 +608,7 @@ func (f *RegFile) Marshal() []byte {
 	}
 	s := b.String()
 	if f.Format == Regedit4 {
-		return bin.AppendLatin1(make([]byte, 0, len(s)), s)
+		return appendCP1252(make([]byte, 0, len(s)), s)
 	}
 	return bin.AppendUTF16([]byte{0xFF, 0xFE}, s)
 }
@@ -589,7 +645,7 @@ func writeValue(b *strings.Builder, v RegValue, format RegFormat) {
 		}
 	}
 	data := v.Data
-	if format == Regedit4 && (v.Type == RegSZ || v.Type == RegExpandSZ || v.Type == RegMultiSZ) {
+	if format == Regedit4 && isStringType(v.Type) {
 		data = toANSI(data)
 	}
 	tag := "hex:"
@@ -631,9 +687,10 @@ func quotable(data []byte) (string, bool) {
 	return s, true
 }
 
-// toANSI converts UTF-16LE data to one byte per character ('?' beyond
-// U+00FF), as regedit does for REGEDIT4 exports.
-func toANSI(data []byte) []byte { return bin.AppendLatin1(nil, bin.UTF16(data)) }
+// toANSI converts UTF-16LE data to one Windows-1252 byte per character
+// ('?' for characters the code page lacks), as regedit does for REGEDIT4
+// exports.
+func toANSI(data []byte) []byte { return appendCP1252(nil, bin.UTF16(data)) }
 
 // Key returns the first key section whose path equals path, compared
 // without regard to case (registry paths are case-insensitive), or nil.

@@ -48,6 +48,7 @@ const (
 	CodeNotDriveShare      = "not-drive-share"         // a UNC path whose share is not a drive's X$ share
 	CodeKeyLocation        = "key-location"            // key not under HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Services
 	CodeRecoveredValue     = "recovered-value"         // EDB Database recovered is not 00 or 01
+	CodeUndecodable        = "undecodable-data"        // a value's name or data could not be decoded faithfully (RegValue.Problem)
 )
 
 // Problem is one thing wrong with a key.
@@ -140,6 +141,11 @@ func (v *validator) check(k *Key, ev *Evidence) {
 		if _, dup := found[rv.Name]; dup {
 			v.add(CodeDuplicateValue, rv.Name, SeverityError, "value appears more than once; only the last one takes effect when merged")
 		}
+		if rv.Problem != "" {
+			// One problem per value, and no checks of the text it
+			// decoded to (a misread path would fail every one of them).
+			v.add(CodeUndecodable, rv.Name, SeverityError, "%s; retype the value", rv.Problem)
+		}
 		found[rv.Name] = rv
 	}
 	for _, rv := range vals {
@@ -171,6 +177,8 @@ func (v *validator) check(k *Key, ev *Evidence) {
 			v.add(CodeWrongType, s.Name, SeverityError, "value is %s; it must be %s", rv.Type, s.Type)
 		case s.Type == RegDWord && len(rv.Data) != 4:
 			v.add(CodeWrongType, s.Name, SeverityError, "REG_DWORD data is %d bytes; it must be 4", len(rv.Data))
+		case rv.Problem != "":
+			// Reported as CodeUndecodable above.
 		default:
 			ok[s.Name] = true
 		}

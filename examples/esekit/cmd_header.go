@@ -11,11 +11,10 @@ func cmdHeader() command {
 	}
 }
 
-// otherHeaderJSON is the header report of a file whose header decoder has
-// not landed yet, or that has no header (reserve logs, unknown files).
+// otherHeaderJSON is the header report of a file that has no header
+// (reserve logs, unknown files): its identity.
 type otherHeaderJSON struct {
 	identity
-	Header string `json:"header,omitempty"`
 }
 
 // headerObject reads the header of one file, chosen by its identified type.
@@ -33,7 +32,7 @@ func headerObject(in input) (any, bool) {
 	case typePatch:
 		o = patchHeaderObject(in, id)
 	case typeFlushMap:
-		o = otherHeaderJSON{identity: id, Header: notDecoded}
+		o = flushMapObject(in)
 	default:
 		if id.Type == typeUnknown && id.Size == 0 && id.Error == "" && isPatName(in.name) {
 			return patchMarkerObject(in.name), true

@@ -22,9 +22,6 @@ const (
 	typeUnknown      = "unknown"
 )
 
-// notDecoded is the value of fields whose decoder has not landed yet.
-const notDecoded = "not yet decoded"
-
 // timeLayout is RFC 3339 in UTC with milliseconds.
 const timeLayout = "2006-01-02T15:04:05.000Z07:00"
 
