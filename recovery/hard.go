@@ -13,6 +13,7 @@ import (
 	"github.com/esekit/esekit/ese"
 	"github.com/esekit/esekit/esepatch"
 	"github.com/esekit/esekit/internal/bin"
+	"github.com/esekit/esekit/internal/outfile"
 	"github.com/esekit/esekit/rip"
 )
 
@@ -27,8 +28,14 @@ type RestoreOptions struct {
 	// RIPFormat is the .reg dialect the key is written in.
 	RIPFormat rip.RegFormat
 	// RIPName is the file name of the written key (default
-	// "restore-in-progress.reg"); it must be a plain file name.
+	// "restore-in-progress.reg"); it must be a plain file name. An
+	// existing file of that name is replaced only with Overwrite, and
+	// never the key file read (RestoreFolder's ripFile).
 	RIPName string
+
+	// ripSource is the key file RestoreFolder read, which the written key
+	// must not replace.
+	ripSource string
 }
 
 // Restore replays a hard-recovery plan (PlanHard, seed 002, LOGSTREAM.md
@@ -72,29 +79,15 @@ func Restore(ctx context.Context, plan *Plan, opts *RestoreOptions) (*RecoverRes
 	if !within(dir, p) {
 		return res, fmt.Errorf("%w: %q", ErrUnsafePath, name)
 	}
-	if err := writeFileAtomic(p, k.Marshal(o.RIPFormat)); err != nil {
-		return res, err
+	inputs := []string{o.ripSource}
+	for _, d := range o.Databases {
+		inputs = append(inputs, d.Name)
+	}
+	if err := outfile.WriteFile(dir, name, k.Marshal(o.RIPFormat), o.Overwrite, inputs...); err != nil {
+		return res, fmt.Errorf("recovery: Restore in Progress key: %w", err)
 	}
 	res.RIP = p
 	return res, nil
-}
-
-// writeFileAtomic writes b to p through a temporary file and a rename.
-func writeFileAtomic(p string, b []byte) error {
-	tmp := filepath.Join(filepath.Dir(p), "."+filepath.Base(p)+".esekit-recovering")
-	if err := os.WriteFile(tmp, b, 0o644); err != nil {
-		return err
-	}
-	if f, err := os.Open(tmp); err == nil {
-		f.Sync()
-		f.Close()
-	}
-	if err := os.Rename(tmp, p); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	syncDir(filepath.Dir(p))
-	return nil
 }
 
 // hardSetupDB does what the engine does to a restored database before
@@ -282,6 +275,7 @@ func RestoreFolder(ctx context.Context, dirs []string, ripFile string, maps []Ma
 		if o.RIPName == "" {
 			o.RIPName = filepath.Base(ripFile)
 		}
+		o.ripSource = ripFile
 	}
 	popts := &Options{OnEvent: o.OnEvent, Logger: o.Logger}
 	if len(lines) > 0 || len(maps) > 0 {

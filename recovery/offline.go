@@ -12,6 +12,7 @@ import (
 
 	"github.com/esekit/esekit/ese"
 	"github.com/esekit/esekit/eselog"
+	"github.com/esekit/esekit/internal/outfile"
 )
 
 // Offline procedure kinds (seed 003).
@@ -350,7 +351,8 @@ func (p *Procedure) Apply(opts *Options) (*ApplyResult, error) {
 		if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
 			return res, err
 		}
-		if err := os.Rename(filepath.Join(p.Dir, a.File), to); err != nil {
+		// Never onto a file that appeared since the check above.
+		if err := outfile.Rename(filepath.Join(p.Dir, a.File), to, false); err != nil {
 			return res, err
 		}
 		res.Done = append(res.Done, a)

@@ -15,6 +15,7 @@ import (
 	"github.com/esekit/esekit/ese"
 	"github.com/esekit/esekit/esechk"
 	"github.com/esekit/esekit/eselog"
+	"github.com/esekit/esekit/internal/outfile"
 )
 
 // RecoverOptions tunes Recover and Restore.
@@ -363,7 +364,7 @@ func outputPaths(name string, o *RecoverOptions) (out, tmp string, err error) {
 		dir = filepath.Dir(name)
 	}
 	out = filepath.Join(dir, base)
-	tmp = filepath.Join(dir, "."+base+".esekit-recovering")
+	tmp = filepath.Join(dir, outfile.TempName(base))
 	if !within(dir, out) || !within(dir, tmp) {
 		return "", "", fmt.Errorf("%w: %q leaves %s", ErrUnsafePath, base, dir)
 	}
@@ -406,9 +407,10 @@ func (rp *replayer) prepare(pd *PlanDatabase, dr *DatabaseResult, hard hardSetup
 	if !o.InPlace && sameFile(db.out, pd.File) {
 		return nil, fmt.Errorf("recovery: the output %s is the input: use InPlace to recover in place", db.out)
 	}
-	f, err := os.OpenFile(db.tmp, os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o644)
+	f, err := outfile.CreateTemp(filepath.Dir(db.tmp), filepath.Base(db.tmp), rp.inputs()...)
 	if err != nil {
-		return nil, err
+		db.tmp = "" // not ours: removeTemps leaves it alone
+		return nil, fmt.Errorf("recovery: temporary output of %s: %w", pd.File, err)
 	}
 	db.file = f
 	defer func() {
@@ -501,11 +503,19 @@ func (rp *replayer) commitAll() error {
 			return err
 		}
 		db.file = nil
-		if err := os.Rename(db.tmp, db.out); err != nil {
-			return err
+		// In place the file replaces its input, as asked; otherwise an
+		// existing output is replaced only with Overwrite, and never an
+		// input.
+		var inputs []string
+		if !rp.opts.InPlace {
+			inputs = rp.inputs()
 		}
+		if err := outfile.Rename(db.tmp, db.out, rp.opts.Overwrite || rp.opts.InPlace, inputs...); err != nil {
+			return fmt.Errorf("recovery: %s: %w", db.out, err)
+		}
+		db.tmp = ""
 		if !rp.opts.noSync {
-			syncDir(filepath.Dir(db.out))
+			outfile.SyncDir(filepath.Dir(db.out))
 		}
 		db.res.Output = db.out
 		db.res.StateAfter = db.hdr.State.String()
@@ -518,11 +528,17 @@ func (rp *replayer) commitAll() error {
 	return nil
 }
 
-func syncDir(dir string) {
-	if d, err := os.Open(dir); err == nil {
-		d.Sync()
-		d.Close()
+// inputs are the database files of the recovery, which no file it
+// creates may be.
+func (rp *replayer) inputs() []string {
+	var in []string
+	for _, pd := range rp.plan.Databases {
+		in = append(in, pd.File)
 	}
+	for _, d := range rp.opts.Databases {
+		in = append(in, d.Name)
+	}
+	return in
 }
 
 func (rp *replayer) closeAll() {
@@ -609,7 +625,7 @@ func scanFolders(dirs []string) (dbs []DatabaseFile, ckpt string, closers []io.C
 			return nil, "", closers, err
 		}
 		for _, e := range ents {
-			if !e.Type().IsRegular() || strings.HasSuffix(e.Name(), ".esekit-recovering") {
+			if !e.Type().IsRegular() || outfile.IsTemp(e.Name()) {
 				continue
 			}
 			p := filepath.Join(d, e.Name())

@@ -8,6 +8,7 @@ import (
 
 	"github.com/esekit/esekit/ese"
 	"github.com/esekit/esekit/eselog"
+	"github.com/esekit/esekit/internal/outfile"
 )
 
 // Creating a database from its CreateDB record (LOGSTREAM.md §3.18 step
@@ -275,7 +276,7 @@ func (rp *replayer) createPaths(logged string) (out, tmp string, err error) {
 		return "", "", err
 	}
 	out = filepath.Join(o.OutDir, rel)
-	tmp = filepath.Join(o.OutDir, "."+rel+".esekit-recovering")
+	tmp = filepath.Join(o.OutDir, outfile.TempName(rel))
 	if !within(o.OutDir, out) || !within(o.OutDir, tmp) {
 		return "", "", fmt.Errorf("%w: %q leaves %s", ErrUnsafePath, rel, o.OutDir)
 	}
@@ -321,9 +322,9 @@ func (rp *replayer) createDatabase(r *eselog.CreateDB, dr *DatabaseResult, out, 
 	orig := *h
 	db := &dbRun{res: dr, name: r.Path(), out: out, tmp: tmp, pageSize: ps, hdr: h, orig: &orig,
 		active: true, created: true, logs: map[int32]bool{}, pd: &PlanDatabase{File: r.Path(), Action: ActionCreate}}
-	f, err := os.OpenFile(tmp, os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o644)
+	f, err := outfile.CreateTemp(filepath.Dir(tmp), filepath.Base(tmp), rp.inputs()...)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("recovery: temporary output of %s: %w", r.Path(), err)
 	}
 	db.file = f
 	if err := writeDBHeader(f, h, ps); err != nil {

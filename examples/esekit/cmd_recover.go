@@ -54,7 +54,7 @@ func recoverFlags(fs *flag.FlagSet, hard bool) *recoverOpts {
 		fs.BoolVar(&o.create, "create", false, "create, in -out, a database the logs create (CreateDB) when no file of it is given")
 	}
 	if hard {
-		fs.StringVar(&o.ripFile, "rip", "", "Restore in Progress key (.reg): LowLog/HighLog, EDB_RstMap; written back to -out marked recovered")
+		fs.StringVar(&o.ripFile, "rip", "", "Restore in Progress key (.reg): LowLog/HighLog, EDB_RstMap; written back to -out (which must not be its folder) marked recovered")
 		fs.Var(&o.maps, "map", "restore map entry OLD=NEW (repeatable)")
 	}
 	return o
@@ -131,6 +131,12 @@ func checkRecoverArgs(e *env, verb string, o *recoverOpts, args []string) bool {
 			fmt.Fprintf(e.stderr, "esekit %s: -out must not be an input folder (the inputs are never written)\n", verb)
 			return false
 		}
+	}
+	// The key is written back to -out under its own name: its folder is an
+	// input folder too.
+	if o.ripFile != "" && same(filepath.Dir(o.ripFile), o.out) {
+		fmt.Fprintf(e.stderr, "esekit %s: -out must not be the folder of -rip (the key read is never replaced)\n", verb)
+		return false
 	}
 	if o.cacheMiB <= 0 || o.cacheMiB > 1<<20 {
 		fmt.Fprintf(e.stderr, "esekit %s: -cache %d MiB is out of range\n", verb, o.cacheMiB)
