@@ -124,19 +124,11 @@ func hardSetupDB(db *dbRun, src io.ReaderAt, o *RecoverOptions, plan *Plan) erro
 		return fmt.Errorf("recovery: patch file %s: %w", db.pd.Patch, err)
 	}
 	// An image of a page past the end of the database grows the file to
-	// hold it (ErrLGPatchDatabase), whether or not it is used; as for log
-	// records, RecoverOptions.MaxFileBytes bounds that growth (a hostile
-	// patch file could otherwise name a page up to 2^32 pages out).
-	for pgno := range images {
-		if end := (int64(pgno) + 2) * int64(db.pageSize); end > fileSize(db.file) {
-			if o.MaxFileBytes > 0 && end > o.MaxFileBytes {
-				return fmt.Errorf("recovery: patch file %s: an image of page %d would grow %s past the %d-byte limit: %w",
-					db.pd.Patch, pgno, db.name, o.MaxFileBytes, ese.ErrDatabaseCorrupted)
-			}
-			if err := db.file.Truncate(end); err != nil {
-				return err
-			}
-		}
+	// hold it (ErrLGPatchDatabase), whether or not it is used, up to a
+	// bound (patch_bound.go): a hostile patch file could otherwise name a
+	// page up to 2^32 pages out.
+	if err := growForPatchImages(db, o, plan, images); err != nil {
+		return fmt.Errorf("recovery: patch file %s: %w", db.pd.Patch, err)
 	}
 	if len(images) == 0 {
 		return nil

@@ -70,10 +70,17 @@ type RecoverOptions struct {
 	// CacheBytes bounds the page cache of each database (0: 256 MiB).
 	CacheBytes int64
 	// MaxFileBytes, when positive, bounds the size a log may grow a
-	// database to (ExtendDB, new pages), and in hard recovery the size a
-	// patch file's page images may grow it to: a record or image beyond
-	// it stops recovery with an error wrapping ese.ErrDatabaseCorrupted.
-	// Without it the bound is the engine's, 2^32 pages.
+	// database to (ExtendDB, new pages): a record beyond it stops
+	// recovery with an error wrapping ese.ErrDatabaseCorrupted. Without
+	// it the bound for logs is the engine's, 2^32 pages.
+	//
+	// In hard recovery it is also the size a patch file's page images may
+	// grow a database to. Without it that size is what the inputs
+	// justify: the restored copy's own size, and the highest page the
+	// plan's logs name for the database (an ExtendDB's last page, a
+	// NewPage, a split's new page). An image beyond the bound stops
+	// recovery with an error wrapping ese.ErrBadPatchPage (see
+	// growForPatchImages); set MaxFileBytes to allow more.
 	MaxFileBytes int64
 	// Progress, when set, is called as logs are replayed.
 	Progress func(Progress)

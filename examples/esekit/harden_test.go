@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/esekit/esekit/esepatch"
 	"github.com/esekit/esekit/internal/testcorpus"
 	"github.com/esekit/esekit/rip"
 )
@@ -101,5 +102,40 @@ func TestRipRecreateNewFile(t *testing.T) {
 	fresh := filepath.Join(dir, "new.reg")
 	if code, _, errs := runText(append([]string{"rip", "recreate", "-o", fresh}, seed002Args...)...); code != exitOK {
 		t.Errorf("-o a new file: status %d: %s", code, errs)
+	}
+}
+
+// TestRestoreHostilePatchPgno is issue 12's third hole through the CLI:
+// the backup set's patch file replaced by one holding a single image, a
+// copy of database page 1 sealed as page 0x400000, used to make restore
+// write a 32 GiB (sparse) database and exit 0. Nothing in the inputs
+// justifies that page: restore now exits 1 with JET_errBadPatchPage
+// (-535) and writes nothing; -max-size is how a user allows more.
+func TestRestoreHostilePatchPgno(t *testing.T) {
+	const ps = 8192
+	dir := testcorpus.CopySet(t, "wlm-danyquenneville-backup")
+	db, err := os.ReadFile(filepath.Join(dir, "WindowsMail.MSMessageStore"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pat, err := esepatch.Decode(testcorpus.Read(t, "wlm-danyquenneville-backup/WindowsMail.pat"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	img := append([]byte{}, db[2*ps:3*ps]...)
+	esepatch.SealImage(img, 0x400000)
+	b, err := esepatch.Encode(pat.Header, ps, [][]byte{img})
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.WriteFile(filepath.Join(dir, "WindowsMail.pat"), b, 0o644)
+	out := t.TempDir()
+	var r recoverOut
+	code, errs := runJSON(t, &r, "restore", "-json", "-out", out, dir)
+	if code != exitBad || r.Error != -535 {
+		t.Errorf("status %d, error %d (%s); want %d and -535", code, r.Error, errs, exitBad)
+	}
+	if ents, _ := os.ReadDir(out); len(ents) != 0 {
+		t.Errorf("%d files written", len(ents))
 	}
 }
