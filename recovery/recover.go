@@ -67,7 +67,9 @@ type RecoverOptions struct {
 	// Databases are the database files the plan names (matched by Name);
 	// a database not listed here is opened by the path in the plan.
 	Databases []DatabaseFile
-	// CacheBytes bounds the page cache of each database (0: 256 MiB).
+	// CacheBytes bounds the page cache of the recovery: one budget shared
+	// by all its databases, however many the logs attach or create (0:
+	// DefaultCacheBytes, 256 MiB; at least 16 pages are cached).
 	CacheBytes int64
 	// MaxFileBytes, when positive, bounds the size a log may grow a
 	// database to (ExtendDB, new pages): a record beyond it stops
@@ -446,7 +448,7 @@ func (rp *replayer) prepare(pd *PlanDatabase, dr *DatabaseResult, hard hardSetup
 	db.genMaxRequired = db.hdr.GenMaxRequired
 	db.maxDbTime, db.maxObjid = db.hdr.DbTimeDirtied, db.hdr.LastObjectID
 	db.logs = map[int32]bool{}
-	st, err := NewPageStore(db.pageFile(o), db.pageSize, &PageStoreOptions{CacheBytes: o.CacheBytes})
+	st, err := NewPageStore(db.pageFile(o), db.pageSize, rp.storeOptions())
 	if err != nil {
 		return nil, err
 	}
@@ -533,6 +535,15 @@ func (rp *replayer) commitAll() error {
 		}
 	}
 	return nil
+}
+
+// storeOptions are the options of every page store of the recovery: one
+// page cache of RecoverOptions.CacheBytes for all its databases.
+func (rp *replayer) storeOptions() *PageStoreOptions {
+	if rp.cache == nil {
+		rp.cache = NewPageCache(rp.opts.CacheBytes)
+	}
+	return &PageStoreOptions{Cache: rp.cache}
 }
 
 // inputs are the database files of the recovery, which no file it

@@ -161,6 +161,7 @@ func (rp *replayer) createRecord(r *eselog.CreateDB) error {
 	how := "built from the log"
 	if mode == createImplicit {
 		if err := implicitCreateInto(db, &ImplicitCreateOptions{ShadowingOff: r.Grbit&createShadowingOff != 0}); err != nil {
+			db.store.Discard()
 			db.store = nil
 			db.file.Close()
 			os.Remove(tmp)
@@ -215,9 +216,12 @@ func (rp *replayer) recreate(db *dbRun, r *eselog.CreateDB) error {
 	if err := writeDBHeader(db.file, h, ps); err != nil {
 		return err
 	}
-	st, err := NewPageStore(db.pageFile(rp.opts), ps, &PageStoreOptions{CacheBytes: rp.opts.CacheBytes})
+	st, err := NewPageStore(db.pageFile(rp.opts), ps, rp.storeOptions())
 	if err != nil {
 		return err
+	}
+	if db.store != nil {
+		db.store.Discard() // the pages of the file cut back above
 	}
 	db.store, db.hdr, db.maxDbTime, db.maxObjid = st, h, 0, 0
 	how := "rebuilt from the log"
@@ -332,7 +336,7 @@ func (rp *replayer) createDatabase(r *eselog.CreateDB, dr *DatabaseResult, out, 
 		os.Remove(tmp)
 		return nil, err
 	}
-	st, err := NewPageStore(db.pageFile(rp.opts), ps, &PageStoreOptions{CacheBytes: rp.opts.CacheBytes})
+	st, err := NewPageStore(db.pageFile(rp.opts), ps, rp.storeOptions())
 	if err != nil {
 		f.Close()
 		os.Remove(tmp)

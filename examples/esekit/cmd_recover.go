@@ -47,7 +47,7 @@ type recoverOpts struct {
 func recoverFlags(fs *flag.FlagSet, hard bool) *recoverOpts {
 	o := &recoverOpts{}
 	fs.StringVar(&o.out, "out", "", "folder the recovered databases are written to (required)")
-	fs.Int64Var(&o.cacheMiB, "cache", 256, "page cache per database, in MiB")
+	fs.Int64Var(&o.cacheMiB, "cache", 256, "page cache of the whole recovery, shared by all its databases, in MiB")
 	fs.Int64Var(&o.maxMiB, "max-size", 0, "largest size, in MiB, the logs (or a patch file's page images) may grow a database to; 0: for logs the engine's bound of 2^32 pages, for page images the size the database copy and the logs justify")
 	fs.BoolVar(&o.overwrite, "overwrite", false, "replace files already in -out")
 	if !hard {
