@@ -339,6 +339,12 @@ func (p *Procedure) Apply(opts *Options) (*ApplyResult, error) {
 			virt[a.File] = state{}
 		case !src.present && dst.present && dst.fp == a.Want:
 			res.Already = append(res.Already, a)
+		case src.present && src.fp == a.Want && dst.present && dst.fp == a.Want && sameInode(p.Dir, a.File, a.To):
+			// Both names hold the file: a rename killed between its two
+			// steps (outfile.Rename), which this one completes.
+			pending[i] = true
+			virt[a.To] = src
+			virt[a.File] = state{}
 		default:
 			return nil, fmt.Errorf("%w: step %d (%s %s -> %s): the file changed or the destination is taken", ErrPrecondition, i+1, a.Op, a.File, a.To)
 		}
@@ -359,6 +365,14 @@ func (p *Procedure) Apply(opts *Options) (*ApplyResult, error) {
 		em.emit(Event{Kind: EventAction, Files: []string{a.File, a.To}, Message: fmt.Sprintf("%s %s -> %s: %s", a.Op, a.File, a.To, a.Reason)})
 	}
 	return res, nil
+}
+
+// sameInode reports whether the relative names a and b in dir are one
+// file (not following links).
+func sameInode(dir, a, b string) bool {
+	sa, err1 := os.Lstat(filepath.Join(dir, filepath.FromSlash(a)))
+	sb, err2 := os.Lstat(filepath.Join(dir, filepath.FromSlash(b)))
+	return err1 == nil && err2 == nil && os.SameFile(sa, sb)
 }
 
 // safeRel reports a relative slash path of plain components.

@@ -203,7 +203,11 @@ type RecoverResult struct {
 // pages and, last, its header are written and synced; a process killed
 // at any point leaves at most a temporary file, and running Recover again
 // gives the same final bytes (the run is deterministic: see
-// RecoverOptions.Now).
+// RecoverOptions.Now). The temporary file is always created new: a
+// temporary file left by a killed run is removed first, but a symbolic
+// link or anything else at its name, or an input, stops recovery with
+// ErrUnsafePath. The rename never replaces an existing file unless
+// RecoverOptions.Overwrite (or InPlace) asks for it, and never an input.
 //
 // A plan that ends in an engine error is not replayed: the result carries
 // the error. A database the replay cannot bring clean (a record type not

@@ -128,13 +128,15 @@ func checkName(name string) error {
 // Rename gives the file oldpath the name newpath. Unless replace is set an
 // existing newpath (a symbolic link included) is never replaced: the error
 // wraps fs.ErrExist. With replace, newpath may be replaced, but not when
-// it is one of inputs (ErrUnsafePath). Renaming a file onto itself is
-// refused.
+// it is one of inputs (ErrUnsafePath). When both names already hold the
+// same file (a rename killed between its two steps, below), the old name
+// is removed, which completes it.
 //
 // Without replace the file is hard-linked under the new name, which fails
 // atomically when the name is taken, then its old name is removed: a
 // process killed between the two leaves both names on the same complete
-// file, and a rerun finds the new name taken, as after a completed run. On
+// file, and a rerun finds the new name taken, as after a completed run
+// (or completes the rename). On
 // a file system without hard links the name is checked and the file
 // renamed, which another process could race; recovery's output folder is
 // its own, so that window only matters against a hostile writer in it.
@@ -145,7 +147,7 @@ func Rename(oldpath, newpath string, replace bool, inputs ...string) error {
 	}
 	if nst, err := os.Lstat(newpath); err == nil {
 		if os.SameFile(ost, nst) {
-			return fmt.Errorf("%w: %s and %s are the same file", ErrUnsafePath, oldpath, newpath)
+			return os.Remove(oldpath)
 		}
 		if !replace {
 			return &fs.PathError{Op: "rename", Path: newpath, Err: fs.ErrExist}

@@ -81,6 +81,14 @@ func TestRename(t *testing.T) {
 	if _, err := os.Lstat(a); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("old name left")
 	}
+	// A rename killed between its link and its unlink is completed.
+	os.Link(b, a)
+	if err := Rename(a, b, false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Lstat(a); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("old name left after completing a rename")
+	}
 	c := filepath.Join(dir, "c")
 	if err := Rename(b, c, false); err != nil {
 		t.Fatal(err)
