@@ -357,6 +357,11 @@ func (p *Procedure) Apply(opts *Options) (*ApplyResult, error) {
 		if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
 			return res, err
 		}
+		// The folder a file goes to is a folder inside Dir, not a link
+		// out of it.
+		if st, err := os.Lstat(filepath.Dir(to)); err != nil || !st.IsDir() {
+			return res, fmt.Errorf("%w: step %d: %s is not a folder inside %s", ErrUnsafePath, i+1, filepath.Dir(a.To), p.Dir)
+		}
 		// Never onto a file that appeared since the check above.
 		if err := outfile.Rename(filepath.Join(p.Dir, a.File), to, false); err != nil {
 			return res, err

@@ -193,6 +193,28 @@ func TestApplyCompletesInterruptedRename(t *testing.T) {
 	}
 }
 
+// TestApplyRefusesLinkedFolder: a step's folder (the aside folder) that
+// is a symbolic link out of the folder is refused and nothing moves
+// through it.
+func TestApplyRefusesLinkedFolder(t *testing.T) {
+	dir := testcorpus.CopySet(t, "wlm-kimberli13")
+	os.Rename(filepath.Join(dir, "edb.log"), filepath.Join(dir, "edb00002.log"))
+	p, err := PlanRollForward(dir, []string{filepath.Join(dir, "WindowsMail.MSMessageStore")})
+	if err != nil || !p.Possible {
+		t.Fatalf("%v %+v", err, p)
+	}
+	elsewhere := t.TempDir()
+	if err := os.Symlink(elsewhere, filepath.Join(dir, AsideDir)); err != nil {
+		t.Skip(err)
+	}
+	if _, err := p.Apply(nil); !errors.Is(err, ErrUnsafePath) {
+		t.Errorf("aside folder linked out: %v, want ErrUnsafePath", err)
+	}
+	if ents, _ := os.ReadDir(elsewhere); len(ents) != 0 {
+		t.Errorf("%d files moved out of the folder", len(ents))
+	}
+}
+
 func TestPointInTime(t *testing.T) {
 	dir := testcorpus.CopySet(t, "appdata")
 	p, err := PlanPointInTime(dir)
