@@ -57,37 +57,61 @@ func Restore(ctx context.Context, plan *Plan, opts *RestoreOptions) (*RecoverRes
 	if opts != nil {
 		o = *opts
 	}
+	dir, name, err := ripOutput(&o)
+	if err != nil {
+		return nil, err
+	}
 	setup := func(db *dbRun, src io.ReaderAt) error { return hardSetupDB(db, src, &o.RecoverOptions, plan) }
 	res, err := recoverPlan(ctx, plan, &o.RecoverOptions, setup)
-	if err != nil || o.RIP == nil {
+	if err != nil || name == "" {
 		return res, err
 	}
-	name := o.RIPName
+	k := *o.RIP
+	k.SetRecovered()
+	if err := outfile.WriteFile(dir, name, k.Marshal(o.RIPFormat), o.Overwrite, o.keyInputs()...); err != nil {
+		return res, fmt.Errorf("recovery: Restore in Progress key: %w", err)
+	}
+	res.RIP = filepath.Join(dir, name)
+	return res, nil
+}
+
+// ripOutput returns where Restore writes the Restore in Progress key
+// (name "" when it writes none), refusing before anything is recovered a
+// name that is not a plain file name, a file already there without
+// Overwrite, and the key file read.
+func ripOutput(o *RestoreOptions) (dir, name string, err error) {
+	if o.RIP == nil || o.InPlace && o.OutDir == "" {
+		return "", "", nil
+	}
+	dir, name = o.OutDir, o.RIPName
 	if name == "" {
 		name = "restore-in-progress.reg"
 	}
 	if err := checkComponent(name); err != nil {
-		return res, err
+		return "", "", err
 	}
-	dir := o.OutDir
-	if o.InPlace && dir == "" {
-		return res, nil
-	}
-	k := *o.RIP
-	k.SetRecovered()
 	p := filepath.Join(dir, name)
 	if !within(dir, p) {
-		return res, fmt.Errorf("%w: %q", ErrUnsafePath, name)
+		return "", "", fmt.Errorf("%w: %q", ErrUnsafePath, name)
 	}
-	inputs := []string{o.ripSource}
+	if st, err := os.Lstat(p); err == nil {
+		if !o.Overwrite {
+			return "", "", fmt.Errorf("recovery: Restore in Progress key: %s already exists (set Overwrite to replace it): %w", p, fs.ErrExist)
+		}
+		if in := outfile.Input(st, o.keyInputs()...); in != "" {
+			return "", "", fmt.Errorf("%w: the Restore in Progress key would replace the input %s", ErrUnsafePath, in)
+		}
+	}
+	return dir, name, nil
+}
+
+// keyInputs are the files the written key must not replace.
+func (o *RestoreOptions) keyInputs() []string {
+	in := []string{o.ripSource}
 	for _, d := range o.Databases {
-		inputs = append(inputs, d.Name)
+		in = append(in, d.Name)
 	}
-	if err := outfile.WriteFile(dir, name, k.Marshal(o.RIPFormat), o.Overwrite, inputs...); err != nil {
-		return res, fmt.Errorf("recovery: Restore in Progress key: %w", err)
-	}
-	res.RIP = p
-	return res, nil
+	return in
 }
 
 // hardSetupDB does what the engine does to a restored database before

@@ -117,6 +117,9 @@ func TestRestoreKeyWriteBack(t *testing.T) {
 		if got, _ := os.ReadFile(key); !bytes.Equal(got, old) {
 			t.Errorf("key.reg replaced without Overwrite:\n%s", got)
 		}
+		if _, err := os.Lstat(filepath.Join(out, "db.edb")); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("the database was recovered before the key was refused (%v)", err)
+		}
 		if _, err := os.Lstat(filepath.Join(out, ".key.reg.esekit-recovering")); !errors.Is(err, fs.ErrNotExist) {
 			t.Errorf("temporary key left behind (%v)", err)
 		}

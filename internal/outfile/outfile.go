@@ -59,7 +59,7 @@ func create(dir, name string, stale bool, inputs []string) (*os.File, error) {
 			if !st.Mode().IsRegular() {
 				return nil, fmt.Errorf("%w: %s is a %v, not a file this program left", ErrUnsafePath, p, st.Mode().Type())
 			}
-			if in := sameAsInput(st, inputs); in != "" {
+			if in := Input(st, inputs...); in != "" {
 				return nil, fmt.Errorf("%w: %s is the input %s", ErrUnsafePath, p, in)
 			}
 			if err := os.Remove(p); err != nil {
@@ -98,14 +98,15 @@ func verify(f *os.File, p string, inputs []string) error {
 	if lst, err := os.Lstat(p); err != nil || !os.SameFile(st, lst) {
 		return fmt.Errorf("%w: %s was replaced while it was created", ErrUnsafePath, p)
 	}
-	if in := sameAsInput(st, inputs); in != "" {
+	if in := Input(st, inputs...); in != "" {
 		return fmt.Errorf("%w: %s is the input %s", ErrUnsafePath, p, in)
 	}
 	return nil
 }
 
-// sameAsInput returns the input st is, "" when none.
-func sameAsInput(st fs.FileInfo, inputs []string) string {
+// Input returns the one of inputs that st (from os.Stat or os.Lstat) is,
+// "" when none.
+func Input(st fs.FileInfo, inputs ...string) string {
 	for _, in := range inputs {
 		if in == "" {
 			continue
@@ -152,7 +153,7 @@ func Rename(oldpath, newpath string, replace bool, inputs ...string) error {
 		if !replace {
 			return &fs.PathError{Op: "rename", Path: newpath, Err: fs.ErrExist}
 		}
-		if in := sameAsInput(nst, inputs); in != "" {
+		if in := Input(nst, inputs...); in != "" {
 			return fmt.Errorf("%w: %s is the input %s", ErrUnsafePath, newpath, in)
 		}
 		if nst.IsDir() {
