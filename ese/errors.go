@@ -117,7 +117,7 @@ var errTable = map[Error]errInfo{
 	-532:  {"JET_errBadCheckpointSignature", "the checkpoint belongs to another log stream"},
 	-533:  {"JET_errCheckpointCorrupt", "both copies of the checkpoint are bad"},
 	-534:  {"JET_errMissingPatchPage", "a patch page is missing (obsolete)"},
-	-535:  {"JET_errBadPatchPage", "the patch or trailer page checksum is bad"},
+	-535:  {"JET_errBadPatchPage", "a patch or trailer page is not valid (bad checksum, or a page the database cannot have)"},
 	-536:  {"JET_errRedoAbruptEnded", "reading the log failed in the middle of redo"},
 	-538:  {"JET_errPatchFileMissing", "no patch (.pat) file for a database in the restore set"},
 	-539:  {"JET_errDatabaseLogSetMismatch", "the database does not belong to these log files"},

@@ -226,8 +226,13 @@ type Verdict struct {
 const maxMissingList = 1024
 
 // Check gives the verdict for db against the set, with the checkpoint ckpt
-// when one is present and readable (nil otherwise).
+// when one is present and readable (nil otherwise). Without a database or
+// a set the verdict carries ese.ErrInvalidParameter.
 func (s *Set) Check(db *Database, ckpt *CheckpointInfo) Verdict {
+	if db == nil || s == nil {
+		return Verdict{Missing: []int32{}, Error: ese.ErrInvalidParameter,
+			Message: "no database or no log set to check it against"}
+	}
 	v := Verdict{File: db.File, State: db.State.String(), Anchor: db.Anchor(), Missing: []int32{}}
 	v.Replay = s.Replay(ckpt)
 	rp := &v.Replay

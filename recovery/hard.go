@@ -13,6 +13,7 @@ import (
 	"github.com/esekit/esekit/ese"
 	"github.com/esekit/esekit/esepatch"
 	"github.com/esekit/esekit/internal/bin"
+	"github.com/esekit/esekit/internal/outfile"
 	"github.com/esekit/esekit/rip"
 )
 
@@ -27,8 +28,14 @@ type RestoreOptions struct {
 	// RIPFormat is the .reg dialect the key is written in.
 	RIPFormat rip.RegFormat
 	// RIPName is the file name of the written key (default
-	// "restore-in-progress.reg"); it must be a plain file name.
+	// "restore-in-progress.reg"); it must be a plain file name. An
+	// existing file of that name is replaced only with Overwrite, and
+	// never the key file read (RestoreFolder's ripFile).
 	RIPName string
+
+	// ripSource is the key file RestoreFolder read, which the written key
+	// must not replace.
+	ripSource string
 }
 
 // Restore replays a hard-recovery plan (PlanHard, seed 002, LOGSTREAM.md
@@ -52,51 +59,61 @@ func Restore(ctx context.Context, plan *Plan, opts *RestoreOptions) (*RecoverRes
 	if opts != nil {
 		o = *opts
 	}
+	dir, name, err := ripOutput(&o)
+	if err != nil {
+		return nil, err
+	}
 	setup := func(db *dbRun, src io.ReaderAt) error { return hardSetupDB(db, src, &o.RecoverOptions, plan) }
 	res, err := recoverPlan(ctx, plan, &o.RecoverOptions, setup)
-	if err != nil || o.RIP == nil {
+	if err != nil || name == "" {
 		return res, err
 	}
-	name := o.RIPName
+	k := *o.RIP
+	k.SetRecovered()
+	if err := outfile.WriteFile(dir, name, k.Marshal(o.RIPFormat), o.Overwrite, o.keyInputs()...); err != nil {
+		return res, fmt.Errorf("recovery: Restore in Progress key: %w", err)
+	}
+	res.RIP = filepath.Join(dir, name)
+	return res, nil
+}
+
+// ripOutput returns where Restore writes the Restore in Progress key
+// (name "" when it writes none), refusing before anything is recovered a
+// name that is not a plain file name, a file already there without
+// Overwrite, and the key file read.
+func ripOutput(o *RestoreOptions) (dir, name string, err error) {
+	if o.RIP == nil || o.InPlace && o.OutDir == "" {
+		return "", "", nil
+	}
+	dir, name = o.OutDir, o.RIPName
 	if name == "" {
 		name = "restore-in-progress.reg"
 	}
 	if err := checkComponent(name); err != nil {
-		return res, err
+		return "", "", err
 	}
-	dir := o.OutDir
-	if o.InPlace && dir == "" {
-		return res, nil
-	}
-	k := *o.RIP
-	k.SetRecovered()
 	p := filepath.Join(dir, name)
 	if !within(dir, p) {
-		return res, fmt.Errorf("%w: %q", ErrUnsafePath, name)
+		return "", "", fmt.Errorf("%w: %q", ErrUnsafePath, name)
 	}
-	if err := writeFileAtomic(p, k.Marshal(o.RIPFormat)); err != nil {
-		return res, err
+	if st, err := os.Lstat(p); err == nil {
+		if !o.Overwrite {
+			return "", "", fmt.Errorf("recovery: Restore in Progress key: %s already exists (set Overwrite to replace it): %w", p, fs.ErrExist)
+		}
+		if in := outfile.Input(st, o.keyInputs()...); in != "" {
+			return "", "", fmt.Errorf("%w: the Restore in Progress key would replace the input %s", ErrUnsafePath, in)
+		}
 	}
-	res.RIP = p
-	return res, nil
+	return dir, name, nil
 }
 
-// writeFileAtomic writes b to p through a temporary file and a rename.
-func writeFileAtomic(p string, b []byte) error {
-	tmp := filepath.Join(filepath.Dir(p), "."+filepath.Base(p)+".esekit-recovering")
-	if err := os.WriteFile(tmp, b, 0o644); err != nil {
-		return err
+// keyInputs are the files the written key must not replace.
+func (o *RestoreOptions) keyInputs() []string {
+	in := []string{o.ripSource}
+	for _, d := range o.Databases {
+		in = append(in, d.Name)
 	}
-	if f, err := os.Open(tmp); err == nil {
-		f.Sync()
-		f.Close()
-	}
-	if err := os.Rename(tmp, p); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	syncDir(filepath.Dir(p))
-	return nil
+	return in
 }
 
 // hardSetupDB does what the engine does to a restored database before
@@ -135,19 +152,11 @@ func hardSetupDB(db *dbRun, src io.ReaderAt, o *RecoverOptions, plan *Plan) erro
 		return fmt.Errorf("recovery: patch file %s: %w", db.pd.Patch, err)
 	}
 	// An image of a page past the end of the database grows the file to
-	// hold it (ErrLGPatchDatabase), whether or not it is used; as for log
-	// records, RecoverOptions.MaxFileBytes bounds that growth (a hostile
-	// patch file could otherwise name a page up to 2^32 pages out).
-	for pgno := range images {
-		if end := (int64(pgno) + 2) * int64(db.pageSize); end > fileSize(db.file) {
-			if o.MaxFileBytes > 0 && end > o.MaxFileBytes {
-				return fmt.Errorf("recovery: patch file %s: an image of page %d would grow %s past the %d-byte limit: %w",
-					db.pd.Patch, pgno, db.name, o.MaxFileBytes, ese.ErrDatabaseCorrupted)
-			}
-			if err := db.file.Truncate(end); err != nil {
-				return err
-			}
-		}
+	// hold it (ErrLGPatchDatabase), whether or not it is used, up to a
+	// bound (patch_bound.go): a hostile patch file could otherwise name a
+	// page up to 2^32 pages out.
+	if err := growForPatchImages(db, o, plan, images); err != nil {
+		return fmt.Errorf("recovery: patch file %s: %w", db.pd.Patch, err)
 	}
 	if len(images) == 0 {
 		return nil
@@ -286,6 +295,7 @@ func RestoreFolder(ctx context.Context, dirs []string, ripFile string, maps []Ma
 		if o.RIPName == "" {
 			o.RIPName = filepath.Base(ripFile)
 		}
+		o.ripSource = ripFile
 	}
 	popts := &Options{OnEvent: o.OnEvent, Logger: o.Logger}
 	if len(lines) > 0 || len(maps) > 0 {

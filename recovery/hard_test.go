@@ -206,31 +206,46 @@ func TestRestoreWLMExport(t *testing.T) {
 
 // TestRestorePatchImageFarPastTheEnd: a patch file whose image names a
 // page far past the end of the database grows the output to hold it, as
-// the engine does (a sparse file here), unless RecoverOptions.MaxFileBytes
-// says no: then the restore stops with ErrDatabaseCorrupted and writes no
-// output.
+// the engine does (a sparse file here), only when RecoverOptions.MaxFileBytes
+// allows it. By default the bound is what the inputs justify (the copy's
+// 258 pages, the log's pages), and past the bound the restore stops with
+// ErrBadPatchPage and writes no output: the repro of issue 12 (an image
+// of page 0x400000, which made a 32 GiB output) and page 20000.
 func TestRestorePatchImageFarPastTheEnd(t *testing.T) {
-	const ps, pgno = 8192, 20000
-	dir := copyCorpusSet(t, wlmBackup)
-	setWLMPatchImage(t, dir, 2, pgno, 0) // page 2's bytes, sealed as page 20000
-	limited := t.TempDir()
-	_, err := RestoreFolder(context.Background(), []string{dir}, "", nil, &RestoreOptions{RecoverOptions: RecoverOptions{OutDir: limited, MaxFileBytes: 64 << 20}})
-	if !errors.Is(err, ese.ErrDatabaseCorrupted) {
-		t.Fatalf("with a 64 MiB limit: %v", err)
-	}
-	if left, _ := os.ReadDir(limited); len(left) != 0 {
-		t.Errorf("refused restore left %d files in the output folder", len(left))
-	}
-	out := t.TempDir()
-	if _, err := RestoreFolder(context.Background(), []string{dir}, "", nil, &RestoreOptions{RecoverOptions: RecoverOptions{OutDir: out}}); err != nil {
-		t.Fatal(err)
-	}
-	st, err := os.Stat(filepath.Join(out, "WindowsMail.MSMessageStore"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want := int64(pgno+2) * ps; st.Size() != want {
-		t.Errorf("output of %d bytes, want %d (grown to hold page %d)", st.Size(), want, pgno)
+	const ps = 8192
+	for _, tc := range []struct {
+		pgno uint32
+		max  int64
+		grow bool
+	}{
+		{pgno: 0x400000},
+		{pgno: 20000},
+		{pgno: 20000, max: 64 << 20},
+		{pgno: 20000, max: 256 << 20, grow: true},
+	} {
+		dir := copyCorpusSet(t, wlmBackup)
+		setWLMPatchImage(t, dir, 2, tc.pgno, 0) // page 2's bytes, sealed as page pgno
+		out := t.TempDir()
+		_, err := RestoreFolder(context.Background(), []string{dir}, "", nil, &RestoreOptions{RecoverOptions: RecoverOptions{OutDir: out, MaxFileBytes: tc.max}})
+		if !tc.grow {
+			if !errors.Is(err, ese.ErrBadPatchPage) {
+				t.Errorf("page %d, limit %d: %v, want ErrBadPatchPage", tc.pgno, tc.max, err)
+			}
+			if left, _ := os.ReadDir(out); len(left) != 0 {
+				t.Errorf("page %d, limit %d: refused restore left %d files in the output folder", tc.pgno, tc.max, len(left))
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := os.Stat(filepath.Join(out, "WindowsMail.MSMessageStore"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := int64(tc.pgno+2) * ps; st.Size() != want {
+			t.Errorf("output of %d bytes, want %d (grown to hold page %d)", st.Size(), want, tc.pgno)
+		}
 	}
 }
 

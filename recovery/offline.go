@@ -12,6 +12,7 @@ import (
 
 	"github.com/esekit/esekit/ese"
 	"github.com/esekit/esekit/eselog"
+	"github.com/esekit/esekit/internal/outfile"
 )
 
 // Offline procedure kinds (seed 003).
@@ -338,6 +339,12 @@ func (p *Procedure) Apply(opts *Options) (*ApplyResult, error) {
 			virt[a.File] = state{}
 		case !src.present && dst.present && dst.fp == a.Want:
 			res.Already = append(res.Already, a)
+		case src.present && src.fp == a.Want && dst.present && dst.fp == a.Want && sameInode(p.Dir, a.File, a.To):
+			// Both names hold the file: a rename killed between its two
+			// steps (outfile.Rename), which this one completes.
+			pending[i] = true
+			virt[a.To] = src
+			virt[a.File] = state{}
 		default:
 			return nil, fmt.Errorf("%w: step %d (%s %s -> %s): the file changed or the destination is taken", ErrPrecondition, i+1, a.Op, a.File, a.To)
 		}
@@ -350,13 +357,27 @@ func (p *Procedure) Apply(opts *Options) (*ApplyResult, error) {
 		if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
 			return res, err
 		}
-		if err := os.Rename(filepath.Join(p.Dir, a.File), to); err != nil {
+		// The folder a file goes to is a folder inside Dir, not a link
+		// out of it.
+		if st, err := os.Lstat(filepath.Dir(to)); err != nil || !st.IsDir() {
+			return res, fmt.Errorf("%w: step %d: %s is not a folder inside %s", ErrUnsafePath, i+1, filepath.Dir(a.To), p.Dir)
+		}
+		// Never onto a file that appeared since the check above.
+		if err := outfile.Rename(filepath.Join(p.Dir, a.File), to, false); err != nil {
 			return res, err
 		}
 		res.Done = append(res.Done, a)
 		em.emit(Event{Kind: EventAction, Files: []string{a.File, a.To}, Message: fmt.Sprintf("%s %s -> %s: %s", a.Op, a.File, a.To, a.Reason)})
 	}
 	return res, nil
+}
+
+// sameInode reports whether the relative names a and b in dir are one
+// file (not following links).
+func sameInode(dir, a, b string) bool {
+	sa, err1 := os.Lstat(filepath.Join(dir, filepath.FromSlash(a)))
+	sb, err2 := os.Lstat(filepath.Join(dir, filepath.FromSlash(b)))
+	return err1 == nil && err2 == nil && os.SameFile(sa, sb)
 }
 
 // safeRel reports a relative slash path of plain components.

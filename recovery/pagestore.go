@@ -11,7 +11,8 @@ import (
 )
 
 // DefaultCacheBytes is the page-cache budget used when PageStoreOptions
-// leaves CacheBytes at 0: 256 MiB.
+// leaves CacheBytes at 0 (and RecoverOptions.CacheBytes, for the whole
+// recovery): 256 MiB.
 const DefaultCacheBytes = 256 << 20
 
 // minCachedPages is the smallest cache, whatever the budget: a redo touches
@@ -31,8 +32,12 @@ type PageFile interface {
 // PageStoreOptions tunes a PageStore. The zero value is ready to use.
 type PageStoreOptions struct {
 	// CacheBytes bounds the memory held by cached pages; 0 means
-	// DefaultCacheBytes. At least 16 pages are always cached.
+	// DefaultCacheBytes. At least 16 pages are always cached. It is
+	// ignored when Cache is set.
 	CacheBytes int64
+	// Cache, when set, is a budget the store shares with other stores
+	// (NewPageCache): its pages and theirs are held within one bound.
+	Cache *PageCache
 	// ReservedTagFormat is copied to every page (see Page).
 	ReservedTagFormat bool
 }
@@ -60,6 +65,54 @@ type cachedPage struct {
 	owner      *PageStore
 }
 
+// PageCache is the memory budget of the pages cached by one or more page
+// stores: recovery gives the stores of all its databases one PageCache,
+// so that attaching more databases does not multiply the memory it uses.
+// The cached pages of all its stores form one LRU list: when the budget
+// is exceeded the least recently used page of any store is written back
+// if dirty and dropped, as the engine's one buffer cache serves every
+// database of an instance. At least 16 pages stay cached whatever the
+// budget. A PageCache is not safe for concurrent use, nor are its stores.
+type PageCache struct {
+	limit int64 // bytes
+	used  int64 // bytes held by the cached pages
+	pages int
+	peak  int64
+	// lru is the sentinel of the LRU ring: lru.next is the least recently
+	// used page, lru.prev the most recent.
+	lru cachedPage
+}
+
+// NewPageCache returns a budget of bytes for cached pages (0 or less:
+// DefaultCacheBytes).
+func NewPageCache(bytes int64) *PageCache {
+	if bytes <= 0 {
+		bytes = DefaultCacheBytes
+	}
+	c := &PageCache{limit: bytes}
+	c.lru.next, c.lru.prev = &c.lru, &c.lru
+	return c
+}
+
+// Limit returns the budget in bytes.
+func (c *PageCache) Limit() int64 { return c.limit }
+
+// Used returns the bytes held by the cached pages of all its stores, and
+// Peak the most they have held at once.
+func (c *PageCache) Used() int64 { return c.used }
+func (c *PageCache) Peak() int64 { return c.peak }
+
+// charge counts a page of n bytes added to the cache, release one dropped.
+func (c *PageCache) charge(n int) {
+	c.used += int64(n)
+	c.pages++
+}
+
+func (c *PageCache) release(n int) {
+	c.used -= int64(n)
+	c.pages--
+}
+
 // PageStore is a bounded cache of database pages over a database file.
 // Page pgno lives at file offset (pgno+1)*pageSize (the first two pages of
 // the file are the two header copies). Pages are read on demand; changed
@@ -76,16 +129,14 @@ type PageStore struct {
 	writev   vectorWriter // nil: one WriteAt per page
 	pageSize int
 	size     int64
-	limit    int
+	cache    *PageCache
 	resvTags bool
 	// zeroFrom is the size of the file when the store opened it: every
 	// page at or past it reads as zero unless the store wrote it
 	// (written).
 	zeroFrom int64
 	written  map[uint32]struct{}
-	// lru is the sentinel of the LRU ring: lru.next is the least recently
-	// used page, lru.prev the most recent.
-	lru   cachedPage
+	// pages are the store's pages in the cache.
 	pages map[uint32]*cachedPage
 	stats PageStoreStats
 	// run and bufs are scratch space for writes.
@@ -104,20 +155,18 @@ func NewPageStore(f PageFile, pageSize int, opt *PageStoreOptions) (*PageStore, 
 	if opt != nil {
 		o = *opt
 	}
-	if o.CacheBytes <= 0 {
-		o.CacheBytes = DefaultCacheBytes
+	cache := o.Cache
+	if cache == nil {
+		cache = NewPageCache(o.CacheBytes)
 	}
 	size, err := bin.Size(f)
 	if err != nil {
 		return nil, err
 	}
-	limit := int(min(o.CacheBytes/int64(pageSize), 1<<30))
-	limit = max(limit, minCachedPages)
 	s := &PageStore{
-		f: f, writev: vectorWriterOf(f), pageSize: pageSize, size: size, limit: limit, resvTags: o.ReservedTagFormat,
+		f: f, writev: vectorWriterOf(f), pageSize: pageSize, size: size, cache: cache, resvTags: o.ReservedTagFormat,
 		zeroFrom: size, written: map[uint32]struct{}{}, pages: map[uint32]*cachedPage{},
 	}
-	s.lru.next, s.lru.prev = &s.lru, &s.lru
 	return s, nil
 }
 
@@ -151,16 +200,41 @@ func (s *PageStore) unlink(cp *cachedPage) {
 
 // pushBack makes cp the most recently used page.
 func (s *PageStore) pushBack(cp *cachedPage) {
-	cp.prev, cp.next = s.lru.prev, &s.lru
-	s.lru.prev.next = cp
-	s.lru.prev = cp
+	lru := &s.cache.lru
+	cp.prev, cp.next = lru.prev, lru
+	lru.prev.next = cp
+	lru.prev = cp
 }
 
 func (s *PageStore) touch(cp *cachedPage) {
-	if s.lru.prev != cp {
+	if s.cache.lru.prev != cp {
 		s.unlink(cp)
 		s.pushBack(cp)
 	}
+}
+
+// insert adds cp, a page not cached yet, as the most recently used page
+// and evicts what the budget no longer holds.
+func (s *PageStore) insert(cp *cachedPage) error {
+	s.pages[cp.pgno] = cp
+	s.pushBack(cp)
+	c := s.cache
+	c.charge(s.pageSize)
+	err := s.evict()
+	c.peak = max(c.peak, c.used)
+	return err
+}
+
+// Discard drops every page the store has cached, writing none of them
+// (Flush first to keep changes), and gives their memory back to the
+// cache. The store must not be used afterwards: it is how a store that
+// is replaced (a file cut back or created anew) leaves a shared cache.
+func (s *PageStore) Discard() {
+	for _, cp := range s.pages {
+		s.unlink(cp)
+		s.cache.release(s.pageSize)
+	}
+	clear(s.pages)
 }
 
 // knownZero reports whether page pgno at off reads as zero without
@@ -183,7 +257,7 @@ func (s *PageStore) Get(pgno uint32) (*Page, error) {
 	if pgno == 0 {
 		return nil, fmt.Errorf("recovery: page 0 does not exist: %w", ese.ErrDatabaseCorrupted)
 	}
-	if cp := s.lru.prev; cp.pgno == pgno { // the most recent page (the sentinel's pgno is 0)
+	if cp := s.cache.lru.prev; cp.owner == s && cp.pgno == pgno { // the most recent page (the sentinel's owner is nil)
 		s.stats.Hits++
 		return cp.page, nil
 	}
@@ -238,32 +312,34 @@ func (s *PageStore) add(pgno uint32, b []byte, dirty bool) (*Page, error) {
 	p.ReservedTagFormat = s.resvTags
 	cp := &cachedPage{pgno: pgno, page: p, dirty: dirty, owner: s}
 	p.slot = cp
-	s.pages[pgno] = cp
-	s.pushBack(cp)
-	if err := s.evict(); err != nil {
+	if err := s.insert(cp); err != nil {
 		return nil, err
 	}
 	return p, nil
 }
 
-// evict writes back and drops least recently used pages over the limit,
-// never the most recent one. (Writing the dirty neighbours of a victim
+// evict writes back and drops the least recently used pages of the
+// cache, of whichever of its stores, while it is over its budget, never
+// the most recent one. (Writing the dirty neighbours of a victim
 // with it, as one gathered write, was measured: on appdata/edb.log with a
 // 16-page cache it wrote 137 pages in 45 calls instead of 107 in 102, and
 // the extra checksums and copies cost more CPU than the calls saved.)
 func (s *PageStore) evict() error {
-	for len(s.pages) > s.limit {
-		cp := s.lru.next
+	c := s.cache
+	for c.used > c.limit && c.pages > minCachedPages {
+		cp := c.lru.next
+		o := cp.owner
 		if cp.dirty {
-			s.run = append(s.run[:0], cp)
-			err := s.writeRun(s.run)
-			s.run[0] = nil
+			o.run = append(o.run[:0], cp)
+			err := o.writeRun(o.run)
+			o.run[0] = nil
 			if err != nil {
 				return err
 			}
 		}
-		s.unlink(cp)
-		delete(s.pages, cp.pgno)
+		o.unlink(cp)
+		delete(o.pages, cp.pgno)
+		c.release(o.pageSize)
 	}
 	return nil
 }
@@ -286,9 +362,7 @@ func (s *PageStore) MarkDirty(pgno uint32, p *Page) error {
 	}
 	cp := &cachedPage{pgno: pgno, page: p, dirty: true, owner: s}
 	p.slot = cp
-	s.pages[pgno] = cp
-	s.pushBack(cp)
-	return s.evict()
+	return s.insert(cp)
 }
 
 // writeRuns writes dirty pages, sorted by page number, with fresh

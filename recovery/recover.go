@@ -15,6 +15,7 @@ import (
 	"github.com/esekit/esekit/ese"
 	"github.com/esekit/esekit/esechk"
 	"github.com/esekit/esekit/eselog"
+	"github.com/esekit/esekit/internal/outfile"
 )
 
 // RecoverOptions tunes Recover and Restore.
@@ -66,13 +67,22 @@ type RecoverOptions struct {
 	// Databases are the database files the plan names (matched by Name);
 	// a database not listed here is opened by the path in the plan.
 	Databases []DatabaseFile
-	// CacheBytes bounds the page cache of each database (0: 256 MiB).
+	// CacheBytes bounds the page cache of the recovery: one budget shared
+	// by all its databases, however many the logs attach or create (0:
+	// DefaultCacheBytes, 256 MiB; at least 16 pages are cached).
 	CacheBytes int64
 	// MaxFileBytes, when positive, bounds the size a log may grow a
-	// database to (ExtendDB, new pages), and in hard recovery the size a
-	// patch file's page images may grow it to: a record or image beyond
-	// it stops recovery with an error wrapping ese.ErrDatabaseCorrupted.
-	// Without it the bound is the engine's, 2^32 pages.
+	// database to (ExtendDB, new pages): a record beyond it stops
+	// recovery with an error wrapping ese.ErrDatabaseCorrupted. Without
+	// it the bound for logs is the engine's, 2^32 pages.
+	//
+	// In hard recovery it is also the size a patch file's page images may
+	// grow a database to. Without it that size is what the inputs
+	// justify: the restored copy's own size, and the highest page the
+	// plan's logs name for the database (an ExtendDB's last page, a
+	// NewPage, a split's new page). An image beyond the bound stops
+	// recovery with an error wrapping ese.ErrBadPatchPage (see
+	// growForPatchImages); set MaxFileBytes to allow more.
 	MaxFileBytes int64
 	// Progress, when set, is called as logs are replayed.
 	Progress func(Progress)
@@ -193,7 +203,11 @@ type RecoverResult struct {
 // pages and, last, its header are written and synced; a process killed
 // at any point leaves at most a temporary file, and running Recover again
 // gives the same final bytes (the run is deterministic: see
-// RecoverOptions.Now).
+// RecoverOptions.Now). The temporary file is always created new: a
+// temporary file left by a killed run is removed first, but a symbolic
+// link or anything else at its name, or an input, stops recovery with
+// ErrUnsafePath. The rename never replaces an existing file unless
+// RecoverOptions.Overwrite (or InPlace) asks for it, and never an input.
 //
 // A plan that ends in an engine error is not replayed: the result carries
 // the error. A database the replay cannot bring clean (a record type not
@@ -363,7 +377,7 @@ func outputPaths(name string, o *RecoverOptions) (out, tmp string, err error) {
 		dir = filepath.Dir(name)
 	}
 	out = filepath.Join(dir, base)
-	tmp = filepath.Join(dir, "."+base+".esekit-recovering")
+	tmp = filepath.Join(dir, outfile.TempName(base))
 	if !within(dir, out) || !within(dir, tmp) {
 		return "", "", fmt.Errorf("%w: %q leaves %s", ErrUnsafePath, base, dir)
 	}
@@ -406,9 +420,10 @@ func (rp *replayer) prepare(pd *PlanDatabase, dr *DatabaseResult, hard hardSetup
 	if !o.InPlace && sameFile(db.out, pd.File) {
 		return nil, fmt.Errorf("recovery: the output %s is the input: use InPlace to recover in place", db.out)
 	}
-	f, err := os.OpenFile(db.tmp, os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o644)
+	f, err := outfile.CreateTemp(filepath.Dir(db.tmp), filepath.Base(db.tmp), rp.inputs()...)
 	if err != nil {
-		return nil, err
+		db.tmp = "" // not ours: removeTemps leaves it alone
+		return nil, fmt.Errorf("recovery: temporary output of %s: %w", pd.File, err)
 	}
 	db.file = f
 	defer func() {
@@ -437,7 +452,7 @@ func (rp *replayer) prepare(pd *PlanDatabase, dr *DatabaseResult, hard hardSetup
 	db.genMaxRequired = db.hdr.GenMaxRequired
 	db.maxDbTime, db.maxObjid = db.hdr.DbTimeDirtied, db.hdr.LastObjectID
 	db.logs = map[int32]bool{}
-	st, err := NewPageStore(db.pageFile(o), db.pageSize, &PageStoreOptions{CacheBytes: o.CacheBytes})
+	st, err := NewPageStore(db.pageFile(o), db.pageSize, rp.storeOptions())
 	if err != nil {
 		return nil, err
 	}
@@ -501,11 +516,19 @@ func (rp *replayer) commitAll() error {
 			return err
 		}
 		db.file = nil
-		if err := os.Rename(db.tmp, db.out); err != nil {
-			return err
+		// In place the file replaces its input, as asked; otherwise an
+		// existing output is replaced only with Overwrite, and never an
+		// input.
+		var inputs []string
+		if !rp.opts.InPlace {
+			inputs = rp.inputs()
 		}
+		if err := outfile.Rename(db.tmp, db.out, rp.opts.Overwrite || rp.opts.InPlace, inputs...); err != nil {
+			return fmt.Errorf("recovery: %s: %w", db.out, err)
+		}
+		db.tmp = ""
 		if !rp.opts.noSync {
-			syncDir(filepath.Dir(db.out))
+			outfile.SyncDir(filepath.Dir(db.out))
 		}
 		db.res.Output = db.out
 		db.res.StateAfter = db.hdr.State.String()
@@ -518,11 +541,26 @@ func (rp *replayer) commitAll() error {
 	return nil
 }
 
-func syncDir(dir string) {
-	if d, err := os.Open(dir); err == nil {
-		d.Sync()
-		d.Close()
+// storeOptions are the options of every page store of the recovery: one
+// page cache of RecoverOptions.CacheBytes for all its databases.
+func (rp *replayer) storeOptions() *PageStoreOptions {
+	if rp.cache == nil {
+		rp.cache = NewPageCache(rp.opts.CacheBytes)
 	}
+	return &PageStoreOptions{Cache: rp.cache}
+}
+
+// inputs are the database files of the recovery, which no file it
+// creates may be.
+func (rp *replayer) inputs() []string {
+	var in []string
+	for _, pd := range rp.plan.Databases {
+		in = append(in, pd.File)
+	}
+	for _, d := range rp.opts.Databases {
+		in = append(in, d.Name)
+	}
+	return in
 }
 
 func (rp *replayer) closeAll() {
@@ -609,7 +647,7 @@ func scanFolders(dirs []string) (dbs []DatabaseFile, ckpt string, closers []io.C
 			return nil, "", closers, err
 		}
 		for _, e := range ents {
-			if !e.Type().IsRegular() || strings.HasSuffix(e.Name(), ".esekit-recovering") {
+			if !e.Type().IsRegular() || outfile.IsTemp(e.Name()) {
 				continue
 			}
 			p := filepath.Join(d, e.Name())

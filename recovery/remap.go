@@ -8,13 +8,16 @@ import (
 	"strings"
 
 	"github.com/esekit/esekit/ese"
+	"github.com/esekit/esekit/internal/outfile"
 )
 
 // ErrUnsafePath is wrapped by every refusal of a path that could resolve
 // outside the target folders: a NUL byte, a ".." component, a device path
 // (\\.\ or \\?\), a reserved device name (CON, NUL, COM1...), an alternate
-// data stream (":"), or a UNC or absolute path where only a name may go.
-var ErrUnsafePath = errors.New("recovery: unsafe path")
+// data stream (":"), or a UNC or absolute path where only a name may go;
+// and of an output or temporary file name taken by a symbolic link or
+// anything else that is not a regular file, or by one of the inputs.
+var ErrUnsafePath = outfile.ErrUnsafePath
 
 // ErrNotMapped is returned by Resolve when a restore map exists and does
 // not name the logged database: the engine skips such an attachment

@@ -64,6 +64,8 @@ type replayer struct {
 	byDBID   [256]*dbRun
 	sessions sessionTable
 	hard     bool
+	// cache is the page cache all the databases share (storeOptions).
+	cache *PageCache
 	// marks follow the records read ahead (capture_ahead.go); mark is
 	// the one of the record being dispatched.
 	marks txnMarks
@@ -925,11 +927,12 @@ func (rp *replayer) shrink(dbid uint8, at ese.LogPos, pgnoLast, pgnoStart, cpg u
 			}
 		}
 	}
-	st, err := NewPageStore(db.pageFile(rp.opts), db.pageSize, &PageStoreOptions{CacheBytes: rp.opts.CacheBytes})
+	st, err := NewPageStore(db.pageFile(rp.opts), db.pageSize, rp.storeOptions())
 	if err != nil {
 		return err
 	}
 	db.res.PagesWritten += db.store.Stats().Writes
+	db.store.Discard() // flushed above
 	db.store = st
 	db.res.RecordsRedone++
 	return nil

@@ -8,6 +8,7 @@ import (
 
 	"github.com/esekit/esekit/ese"
 	"github.com/esekit/esekit/eselog"
+	"github.com/esekit/esekit/internal/outfile"
 )
 
 // Creating a database from its CreateDB record (LOGSTREAM.md §3.18 step
@@ -160,6 +161,7 @@ func (rp *replayer) createRecord(r *eselog.CreateDB) error {
 	how := "built from the log"
 	if mode == createImplicit {
 		if err := implicitCreateInto(db, &ImplicitCreateOptions{ShadowingOff: r.Grbit&createShadowingOff != 0}); err != nil {
+			db.store.Discard()
 			db.store = nil
 			db.file.Close()
 			os.Remove(tmp)
@@ -214,9 +216,12 @@ func (rp *replayer) recreate(db *dbRun, r *eselog.CreateDB) error {
 	if err := writeDBHeader(db.file, h, ps); err != nil {
 		return err
 	}
-	st, err := NewPageStore(db.pageFile(rp.opts), ps, &PageStoreOptions{CacheBytes: rp.opts.CacheBytes})
+	st, err := NewPageStore(db.pageFile(rp.opts), ps, rp.storeOptions())
 	if err != nil {
 		return err
+	}
+	if db.store != nil {
+		db.store.Discard() // the pages of the file cut back above
 	}
 	db.store, db.hdr, db.maxDbTime, db.maxObjid = st, h, 0, 0
 	how := "rebuilt from the log"
@@ -275,7 +280,7 @@ func (rp *replayer) createPaths(logged string) (out, tmp string, err error) {
 		return "", "", err
 	}
 	out = filepath.Join(o.OutDir, rel)
-	tmp = filepath.Join(o.OutDir, "."+rel+".esekit-recovering")
+	tmp = filepath.Join(o.OutDir, outfile.TempName(rel))
 	if !within(o.OutDir, out) || !within(o.OutDir, tmp) {
 		return "", "", fmt.Errorf("%w: %q leaves %s", ErrUnsafePath, rel, o.OutDir)
 	}
@@ -321,9 +326,9 @@ func (rp *replayer) createDatabase(r *eselog.CreateDB, dr *DatabaseResult, out, 
 	orig := *h
 	db := &dbRun{res: dr, name: r.Path(), out: out, tmp: tmp, pageSize: ps, hdr: h, orig: &orig,
 		active: true, created: true, logs: map[int32]bool{}, pd: &PlanDatabase{File: r.Path(), Action: ActionCreate}}
-	f, err := os.OpenFile(tmp, os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o644)
+	f, err := outfile.CreateTemp(filepath.Dir(tmp), filepath.Base(tmp), rp.inputs()...)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("recovery: temporary output of %s: %w", r.Path(), err)
 	}
 	db.file = f
 	if err := writeDBHeader(f, h, ps); err != nil {
@@ -331,7 +336,7 @@ func (rp *replayer) createDatabase(r *eselog.CreateDB, dr *DatabaseResult, out, 
 		os.Remove(tmp)
 		return nil, err
 	}
-	st, err := NewPageStore(db.pageFile(rp.opts), ps, &PageStoreOptions{CacheBytes: rp.opts.CacheBytes})
+	st, err := NewPageStore(db.pageFile(rp.opts), ps, rp.storeOptions())
 	if err != nil {
 		f.Close()
 		os.Remove(tmp)

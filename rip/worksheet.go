@@ -91,7 +91,7 @@ func wsErr(line int, format string, args ...any) error {
 
 // ParseHexLog parses a log generation the way seed 002 writes them: hex
 // digits ("3f"), optionally with a 0x prefix or as an Edb file name
-// ("Edb0003f.log").
+// ("Edb0003f.log"). Anything else is an error wrapping ErrWorksheet.
 func ParseHexLog(s string) (uint32, error) {
 	s = strings.TrimSpace(s)
 	ls := strings.ToLower(s)
@@ -101,7 +101,7 @@ func ParseHexLog(s string) (uint32, error) {
 	s = strings.TrimPrefix(strings.TrimPrefix(s, "0x"), "0X")
 	v, err := strconv.ParseUint(s, 16, 32)
 	if err != nil {
-		return 0, fmt.Errorf("%q is not a hexadecimal log number", s)
+		return 0, fmt.Errorf("%w: %q is not a hexadecimal log number", ErrWorksheet, s)
 	}
 	return uint32(v), nil
 }

@@ -234,3 +234,14 @@ func TestSetRecoveredRaw(t *testing.T) {
 		t.Errorf("delete file:\n%s", del)
 	}
 }
+
+// TestParseHexLogBad: text that is not a hexadecimal log number is an
+// error wrapping ErrWorksheet, so a caller can tell it from an I/O error.
+func TestParseHexLogBad(t *testing.T) {
+	for _, in := range []string{"", "xyz", "Edb0003g.log", "0x", "1ffffffff", "-3f"} {
+		_, err := ParseHexLog(in)
+		if !errors.Is(err, ErrWorksheet) {
+			t.Errorf("ParseHexLog(%q): %v, want an error wrapping ErrWorksheet", in, err)
+		}
+	}
+}

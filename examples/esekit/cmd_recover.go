@@ -47,14 +47,14 @@ type recoverOpts struct {
 func recoverFlags(fs *flag.FlagSet, hard bool) *recoverOpts {
 	o := &recoverOpts{}
 	fs.StringVar(&o.out, "out", "", "folder the recovered databases are written to (required)")
-	fs.Int64Var(&o.cacheMiB, "cache", 256, "page cache per database, in MiB")
-	fs.Int64Var(&o.maxMiB, "max-size", 0, "largest size, in MiB, the logs (or a patch file) may grow a database to; 0: the engine's bound of 2^32 pages")
+	fs.Int64Var(&o.cacheMiB, "cache", 256, "page cache of the whole recovery, shared by all its databases, in MiB")
+	fs.Int64Var(&o.maxMiB, "max-size", 0, "largest size, in MiB, the logs (or a patch file's page images) may grow a database to; 0: for logs the engine's bound of 2^32 pages, for page images the size the database copy and the logs justify")
 	fs.BoolVar(&o.overwrite, "overwrite", false, "replace files already in -out")
 	if !hard {
 		fs.BoolVar(&o.create, "create", false, "create, in -out, a database the logs create (CreateDB) when no file of it is given")
 	}
 	if hard {
-		fs.StringVar(&o.ripFile, "rip", "", "Restore in Progress key (.reg): LowLog/HighLog, EDB_RstMap; written back to -out marked recovered")
+		fs.StringVar(&o.ripFile, "rip", "", "Restore in Progress key (.reg): LowLog/HighLog, EDB_RstMap; written back to -out (which must not be its folder) marked recovered")
 		fs.Var(&o.maps, "map", "restore map entry OLD=NEW (repeatable)")
 	}
 	return o
@@ -131,6 +131,12 @@ func checkRecoverArgs(e *env, verb string, o *recoverOpts, args []string) bool {
 			fmt.Fprintf(e.stderr, "esekit %s: -out must not be an input folder (the inputs are never written)\n", verb)
 			return false
 		}
+	}
+	// The key is written back to -out under its own name: its folder is an
+	// input folder too.
+	if o.ripFile != "" && same(filepath.Dir(o.ripFile), o.out) {
+		fmt.Fprintf(e.stderr, "esekit %s: -out must not be the folder of -rip (the key read is never replaced)\n", verb)
+		return false
 	}
 	if o.cacheMiB <= 0 || o.cacheMiB > 1<<20 {
 		fmt.Fprintf(e.stderr, "esekit %s: -cache %d MiB is out of range\n", verb, o.cacheMiB)

@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/esekit/esekit/esepatch"
+	"github.com/esekit/esekit/internal/outfile"
 	"github.com/esekit/esekit/rip"
 )
 
@@ -75,7 +77,7 @@ func runRip(e *env, _ any, args []string) int {
 		var w rip.Worksheet
 		var orig, restored multiFlag
 		sheet := fs.String("worksheet", "", "worksheet file (seed 002's form, one \"Label: value\" per line)")
-		out := fs.String("o", "", "write the .reg file here (default: stdout, or inside the JSON)")
+		out := fs.String("o", "", "write the .reg file here, as a new file: an existing one is not replaced (default: stdout, or inside the JSON)")
 		v4 := fs.Bool("regedit4", false, "write REGEDIT4 (ANSI) instead of Windows Registry Editor Version 5.00 (UTF-16)")
 		fs.StringVar(&w.Service, "service", "", "MSExchangeIS (default) or MSExchangeDS")
 		fs.StringVar(&w.TransactionLogsPath, "logs", "", "transaction logs path on the restore server")
@@ -270,7 +272,8 @@ func ripRecreate(e *env, w *rip.Worksheet, out string, format rip.RegFormat) int
 	}
 	reg := k.Marshal(format)
 	if out != "" {
-		if err := os.WriteFile(out, reg, 0o644); err != nil {
+		// A new file: never over an existing one or through a link.
+		if err := outfile.WriteFile(filepath.Dir(out), filepath.Base(out), reg, false); err != nil {
 			fmt.Fprintf(e.stderr, "esekit rip recreate: %v\n", err)
 			return exitBad
 		}

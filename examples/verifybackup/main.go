@@ -42,6 +42,7 @@ import (
 	"github.com/esekit/esekit/esechk"
 	"github.com/esekit/esekit/eselog"
 	"github.com/esekit/esekit/esepatch"
+	"github.com/esekit/esekit/internal/outfile"
 	"github.com/esekit/esekit/recovery"
 	"github.com/esekit/esekit/rip"
 )
@@ -66,7 +67,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	fs.BoolVar(&o.json, "json", false, "print one JSON document")
 	fs.StringVar(&o.checkpoint, "checkpoint", "", "checkpoint of the live log folder (default: the folder's own, if any)")
-	fs.StringVar(&o.ripFile, "rip", "", "write the Restore in Progress key for this restore to `FILE.reg`")
+	fs.StringVar(&o.ripFile, "rip", "", "write the Restore in Progress key for this restore to `FILE.reg`, a new file (an existing one is not replaced)")
 	fs.StringVar(&o.from, "from", "BACKUPSERVER", "server the backup was taken from (for EDB_RstMap)")
 	fs.StringVar(&o.to, "to", "RESTORESERVER", "server the backup is restored to")
 	fs.StringVar(&o.restorePath, "restore-path", "", `Windows folder the files are restored to, e.g. D:\mail (default: where they were)`)
@@ -319,7 +320,8 @@ func verify(ctx context.Context, dir string, o *options) (*report, error) {
 		}
 	}
 	if key != nil && o.ripFile != "" {
-		if err := os.WriteFile(o.ripFile, key.Marshal(rip.Regedit5), 0o644); err != nil {
+		// A new file: never over an existing one or through a link.
+		if err := outfile.WriteFile(filepath.Dir(o.ripFile), filepath.Base(o.ripFile), key.Marshal(rip.Regedit5), false); err != nil {
 			return nil, err
 		}
 	}
