@@ -26,6 +26,7 @@ const (
 	EventRemap             EventKind = "remap"              // a logged path resolved through the restore map
 	EventAction            EventKind = "action"             // an offline-restore action was carried out or skipped
 	EventError             EventKind = "error"              // the plan ends in an engine error
+	EventSwitch            EventKind = "switch"             // a recovery switch (Switches) changes a decision
 )
 
 // Event is one decision, delivered to Options.OnEvent and logged to
