@@ -987,8 +987,7 @@ func (rp *replayer) finish() error {
 		return err
 	}
 	if rp.opts.WithoutUndo {
-		rp.finishWithoutUndo(lost)
-		return nil
+		return rp.finishWithoutUndo(lost)
 	}
 	if rp.lastWasQuit {
 		// The stream ended with Term/RecoveryQuit: every database was

@@ -1,7 +1,9 @@
 package recovery
 
 import (
+	"errors"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/esekit/esekit/ese"
@@ -183,17 +185,39 @@ func (rp *replayer) checkMissingDBs() error {
 // transactions stay open, no RecoveryUndo2 or shutdown mark is logged,
 // and every database still attached stays dirty with the generations it
 // now holds data from recorded in its header (LOG::ErrLGUpdateGenRequired
-// raises lGenMaxRequired and lGenMaxCommitted as pages are written).
-func (rp *replayer) finishWithoutUndo(lost map[*dbRun]bool) {
+// raises lGenMaxRequired and lGenMaxCommitted as pages are written). A
+// page an open transaction changed keeps the image it had before
+// recovery: during redo the engine cannot log the undo information such
+// a page carries, so it does not write it, and the later recovery redoes
+// it from the logs.
+func (rp *replayer) finishWithoutUndo(lost map[*dbRun]bool) error {
 	var tm ese.LogTime
 	if rp.curHeader != nil {
 		tm = rp.curHeader.CreateTime
 	}
 	open := 0
+	held := map[*dbRun]map[uint32]bool{}
 	for _, s := range rp.sessions.sorted() {
-		if s.open() {
-			open++
+		if !s.open() {
+			continue
 		}
+		open++
+		for _, v := range s.versions {
+			if v == nil || v.db == nil || !v.db.active || v.db.store == nil {
+				continue
+			}
+			if held[v.db] == nil {
+				held[v.db] = map[uint32]bool{}
+			}
+			held[v.db][v.pgno] = true
+		}
+	}
+	npages := 0
+	for db, pages := range held {
+		if err := rp.holdPages(db, pages); err != nil {
+			return err
+		}
+		npages += len(pages)
 	}
 	dirty := 0
 	for _, db := range rp.dbs {
@@ -220,13 +244,55 @@ func (rp *replayer) finishWithoutUndo(lost map[*dbRun]bool) {
 		}
 	}
 	code := ese.ErrRecoveredWithoutUndo
-	msg := fmt.Sprintf("recovery without undo (JET_bitRecoveryWithoutUndo) stops before the undo phase at the end of generation 0x%X: %d open transaction(s) are left open and %d database(s) stay dirty; a later recovery with more logs goes on from here", rp.curGen, open, dirty)
+	msg := fmt.Sprintf("recovery without undo (JET_bitRecoveryWithoutUndo) stops before the undo phase at the end of generation 0x%X: %d open transaction(s) are left open (%d page(s) they changed keep their image from before recovery) and %d database(s) stay dirty; a later recovery with more logs goes on from here", rp.curGen, open, npages, dirty)
 	if dirty == 0 {
 		code = ese.ErrRecoveredWithoutUndoDatabasesConsistent
 		msg = fmt.Sprintf("recovery without undo (JET_bitRecoveryWithoutUndo) replayed to the end of generation 0x%X and every database is already consistent: no undo was needed", rp.curGen)
 	}
 	rp.undoSkipped = code
 	rp.em.emit(Event{Kind: EventEnd, Generation: rp.curGen, Code: code, Message: msg})
+	return nil
+}
+
+// holdPages puts back, in the copy being recovered, the image each page
+// had in the input (zeros for a page beyond its end), and reopens the
+// page store over the file.
+func (rp *replayer) holdPages(db *dbRun, pages map[uint32]bool) error {
+	if err := db.store.Flush(); err != nil {
+		return err
+	}
+	var src io.ReaderAt
+	if !db.created {
+		r, c := openSource(db.name, rp.opts.Databases)
+		if c != nil {
+			defer c.Close()
+		}
+		src = r
+	}
+	ps := int64(db.pageSize)
+	b := make([]byte, ps)
+	for pgno := range pages {
+		clear(b)
+		off := (int64(pgno) + 1) * ps
+		if src != nil {
+			if n, err := src.ReadAt(b, off); err != nil && !(errors.Is(err, io.EOF) && (n == 0 || n == len(b))) {
+				clear(b)
+			}
+		}
+		if off+ps > db.store.FileSize() {
+			continue // beyond the copy: nothing of it was written
+		}
+		if _, err := db.file.WriteAt(b, off); err != nil {
+			return err
+		}
+	}
+	db.res.PagesWritten += db.store.Stats().Writes
+	st, err := NewPageStore(db.pageFile(rp.opts), db.pageSize, &PageStoreOptions{CacheBytes: rp.opts.CacheBytes})
+	if err != nil {
+		return err
+	}
+	db.store = st
+	return nil
 }
 
 // switches returns the switches of opts (none for nil) as the engine
