@@ -61,9 +61,8 @@ type Replay struct {
 	// because the current log is missing: a temp log shows a crash
 	// during rollover, or ReplayOptions.AllowMissingCurrentLog allowed it.
 	NoCurrentLog bool `json:"no_current_log,omitempty"`
-	// base, ext and digits name the set's files (for the remedy).
-	base, ext string
-	digits    int
+	// digits is the number of hex digits of the set's archived names.
+	digits int
 }
 
 // Err returns the walk's verdict as an error, nil when it reaches the
@@ -126,7 +125,7 @@ func (s *Set) ReplayWith(ckpt *CheckpointInfo, opts *ReplayOptions) Replay {
 	if opts != nil {
 		o = *opts
 	}
-	r := Replay{base: s.Base, ext: s.Ext, digits: s.nameDigits()}
+	r := Replay{digits: s.nameDigits()}
 	cur := s.currentFile()
 	highName := int32(0)
 	lowName := int32(0)
@@ -448,8 +447,10 @@ func (s *Set) CheckWith(db *Database, ckpt *CheckpointInfo, opts *ReplayOptions)
 func (s *Set) gapRemedy(rp *Replay, low int32, ckpt *CheckpointInfo) string {
 	m := rp.Missing
 	switch {
-	case m == nil || rp.MissingFiles == s.Base+s.Ext:
-		return "" // the current log: the set's problems say what to do
+	case m == nil:
+		return ""
+	case rp.MissingFiles == s.Base+s.Ext:
+		return fmt.Sprintf("allow a missing current log (JET_bitAllowMissingCurrentLog) to replay up to the end of %s, or find %s", ese.LogRangeNames(s.Base, s.Ext, m.Low-1, m.Low-1, rp.digits), rp.MissingFiles)
 	case m.Low <= rp.Start:
 		return fmt.Sprintf("restore %s from a backup", rp.MissingFiles)
 	case low <= m.High:

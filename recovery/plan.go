@@ -216,7 +216,7 @@ func PlanSoft(in *SoftInput, opts *Options) (*Plan, error) {
 	p := &Plan{Mode: ModeSoft, Logs: []PlanLog{}, Databases: []PlanDatabase{}}
 	defer func() { p.Events = em.events }()
 	sw := opts.switches()
-	if sw.any() {
+	if sw.on() {
 		em.emit(Event{Kind: EventSwitch, Message: fmt.Sprintf("recovery switches: %s", sw)})
 	}
 
@@ -569,7 +569,7 @@ func PlanHard(in *HardInput, opts *Options) (*Plan, error) {
 		return nil, err
 	}
 	em.emit(Event{Kind: EventCheckpointIgnored, Message: "hard recovery ignores the checkpoint: LowLog acts as the checkpoint (seed 002)"})
-	if sw := opts.switches(); sw.any() {
+	if sw := opts.switches(); sw.on() {
 		if err := sw.hardRefusal(); err != nil {
 			return p.fail(em, ese.ErrInvalidParameter, "%v", err), nil
 		}

@@ -528,6 +528,9 @@ func (rp *replayer) commitAll() error {
 		if db.active {
 			db.res.ConsistentPos, db.res.Consistent = db.hdr.ConsistentPos, db.hdr.ConsistentPos.String()
 			db.res.Message = fmt.Sprintf("%s is %v at %v", db.out, db.hdr.State, db.hdr.ConsistentPos)
+			if rp.undoSkipped != 0 && db.hdr.State != ese.DBStateCleanShutdown {
+				db.res.Message = fmt.Sprintf("%s is %v: recovered without undo up to generation 0x%X", db.out, db.hdr.State, db.hdr.GenMaxRequired)
+			}
 			rp.em.emit(Event{Kind: EventDatabase, Files: []string{db.name, db.out}, Message: db.res.Message})
 		}
 	}

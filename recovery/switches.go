@@ -82,8 +82,8 @@ func (s Switches) replayOptions() *eselog.ReplayOptions {
 	return &eselog.ReplayOptions{AllowMissingCurrentLog: e.AllowMissingCurrentLog, IgnoreLostLogs: e.IgnoreLostLogs, AllowBackup: e.AllowBackup}
 }
 
-// any reports whether a switch is on.
-func (s Switches) any() bool { return s != Switches{} }
+// on reports whether a switch is on.
+func (s Switches) on() bool { return s != Switches{} }
 
 // String lists the switches that are on by their engine names.
 func (s Switches) String() string {

@@ -313,3 +313,66 @@ func TestPlanGapSRUM(t *testing.T) {
 		t.Errorf("Recover: %v", err)
 	}
 }
+
+// TestRecoverIgnoreLostLogsSteady: a generated set whose database header
+// claims committed data two generations past the log (lGenMaxCommitted
+// 0x23, the log is 0x21) fails with -582; ignoring lost logs it is
+// recovered clean with event 524's warning naming the two lost logs.
+func TestRecoverIgnoreLostLogsSteady(t *testing.T) {
+	spec := steadySpec{DB: "dissect-esedb-testdbs/large.edb", Gen: 0x21, Sectors: 24, HotPages: 16, Sessions: 2, Seed: 7}
+	sl := buildSteadyLog(t, spec)
+	h, err := ese.DecodeDBHeader(sl.DB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.GenMaxCommitted = spec.Gen + 2
+	ps := h.EffectivePageSize()
+	enc := h.Encode(ps)
+	copy(sl.DB, enc)
+	copy(sl.DB[ps:], enc)
+	dir := t.TempDir()
+	dbPath := writeSteadySet(t, dir, spec, sl)
+	plan, err := PlanSoftDir(dir, []string{dbPath}, "", nil)
+	if err != nil || plan.Error != ese.ErrCommittedLogFilesMissing {
+		t.Fatalf("plan without the switch: %v %d %s", err, plan.Error, plan.Message)
+	}
+	sw := Switches{IgnoreLostLogs: true}
+	plan, err = PlanSoftDir(dir, []string{dbPath}, "", &Options{Switches: sw})
+	if err != nil || plan.Error != 0 || !hasEventWith(plan.Events, EventSwitch, 0, "585") {
+		t.Fatalf("plan with the switch: %v %d %s", err, plan.Error, plan.Message)
+	}
+	// The replay makes the same check at its end.
+	_, err = Recover(context.Background(), plan, &RecoverOptions{Logs: os.DirFS(dir), OutDir: t.TempDir()})
+	if !errors.Is(err, ese.ErrCommittedLogFilesMissing) {
+		t.Errorf("recover without the switch: %v", err)
+	}
+	res, err := Recover(context.Background(), plan, &RecoverOptions{Logs: os.DirFS(dir), OutDir: t.TempDir(), Switches: sw})
+	if err != nil || res.Databases[0].StateAfter != "CleanShutdown" || !hasEventWith(res.Events, EventDatabase, 0, "lost 2 committed log file(s) (generations 0x22-0x23)") {
+		t.Errorf("recover with the switch: %v %+v", err, res)
+	}
+}
+
+// TestRecoverWithoutUndoConsistentSteady: a generated log that ends with
+// a shutdown mark and Term2 leaves the database clean during redo, so
+// recovery without undo has nothing to undo: -584, and the output is the
+// one an ordinary recovery writes.
+func TestRecoverWithoutUndoConsistentSteady(t *testing.T) {
+	spec := steadySpec{DB: "dissect-esedb-testdbs/large.edb", Gen: 0x7, Sectors: 24, HotPages: 16, Sessions: 3, Term: true, Seed: 8}
+	sl := buildSteadyLog(t, spec)
+	dir := t.TempDir()
+	dbPath := writeSteadySet(t, dir, spec, sl)
+	plan := planSteadySet(t, dir, dbPath)
+	outA, outB := t.TempDir(), t.TempDir()
+	if _, err := Recover(context.Background(), plan, &RecoverOptions{Logs: os.DirFS(dir), OutDir: outA}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := Recover(context.Background(), plan, &RecoverOptions{Logs: os.DirFS(dir), OutDir: outB, Switches: Switches{WithoutUndo: true}})
+	if err != nil || !hasEventWith(res.Events, EventEnd, ese.ErrRecoveredWithoutUndoDatabasesConsistent, "no undo was needed") {
+		t.Fatalf("%v %+v", err, res)
+	}
+	a, _ := os.ReadFile(filepath.Join(outA, filepath.Base(spec.DB)))
+	b, _ := os.ReadFile(filepath.Join(outB, filepath.Base(spec.DB)))
+	if len(a) == 0 || !bytes.Equal(a, b) {
+		t.Error("without undo of a cleanly ended log differs from an ordinary recovery")
+	}
+}
