@@ -48,8 +48,8 @@ func TestRecoverSwitches(t *testing.T) {
 }
 
 // TestPlanGapRemedy: with SRU00050.log and the checkpoint removed the plan
-// stops with -515, names the missing log and says that moving the logs
-// below the gap aside is enough.
+// (and check) stops with -515, names the missing log and says that moving
+// the logs below the gap aside is enough.
 func TestPlanGapRemedy(t *testing.T) {
 	dir := testcorpus.CopySet(t, srumDirtySet, "SRU00050.log", "SRU.chk")
 	var p struct {
@@ -66,6 +66,16 @@ func TestPlanGapRemedy(t *testing.T) {
 	code, out, _ := runText("plan", dir)
 	if code != exitBad || !strings.Contains(out, "remedy: ") {
 		t.Errorf("readable plan: %d %s", code, out)
+	}
+	var c struct {
+		Databases []struct {
+			Error  int32
+			Remedy string
+		}
+	}
+	code, _ = runJSON(t, &c, "check", "-json", dir)
+	if code != exitBad || len(c.Databases) != 1 || c.Databases[0].Error != -515 || !strings.Contains(c.Databases[0].Remedy, "aside is enough") {
+		t.Errorf("check: %d %+v", code, c.Databases)
 	}
 }
 
