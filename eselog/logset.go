@@ -660,7 +660,7 @@ func (s *Set) pickMembers(cur *SetFile) {
 		if a, b := s.Generations[i-1], s.Generations[i]; b > a+1 {
 			r := GenRange{a + 1, b - 1}
 			s.Gaps = append(s.Gaps, r)
-			names := ese.LogRangeNames(s.Base, s.Ext, r.Low, r.High, s.nameDigits())
+			names := s.RangeNames(r.Low, r.High)
 			s.add(Problem{Kind: ProblemGap, Code: ese.ErrMissingLogFile, Generations: []int32{r.Low, r.High},
 				Message: fmt.Sprintf("%s (generation(s) %s) missing between %s and %s", names, r, s.byGen[a].File, s.byGen[b].File),
 				Remedy: fmt.Sprintf("restore %s from a backup; replay cannot cross a gap. When no database needs %s or the logs below it, moving the logs below the gap aside is enough",

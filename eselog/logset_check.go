@@ -61,8 +61,6 @@ type Replay struct {
 	// because the current log is missing: a temp log shows a crash
 	// during rollover, or ReplayOptions.AllowMissingCurrentLog allowed it.
 	NoCurrentLog bool `json:"no_current_log,omitempty"`
-	// digits is the number of hex digits of the set's archived names.
-	digits int
 }
 
 // Err returns the walk's verdict as an error, nil when it reaches the
@@ -125,7 +123,7 @@ func (s *Set) ReplayWith(ckpt *CheckpointInfo, opts *ReplayOptions) Replay {
 	if opts != nil {
 		o = *opts
 	}
-	r := Replay{digits: s.nameDigits()}
+	var r Replay
 	cur := s.currentFile()
 	highName := int32(0)
 	lowName := int32(0)
@@ -146,7 +144,7 @@ func (s *Set) ReplayWith(ckpt *CheckpointInfo, opts *ReplayOptions) Replay {
 	missing := func(g int32) string {
 		hi := s.gapEnd(g, cur)
 		r.Missing = &GenRange{g, hi}
-		r.MissingFiles = ese.LogRangeNames(s.Base, s.Ext, g, hi, r.digits)
+		r.MissingFiles = s.RangeNames(g, hi)
 		if hi > g {
 			return fmt.Sprintf("%s (generations 0x%X-0x%X) are missing", r.MissingFiles, g, hi)
 		}
@@ -162,7 +160,7 @@ func (s *Set) ReplayWith(ckpt *CheckpointInfo, opts *ReplayOptions) Replay {
 		if s.TempLog == "" && !o.AllowMissingCurrentLog {
 			r.Missing = &GenRange{highName + 1, highName + 1}
 			r.MissingFiles = s.Base + s.Ext
-			return fail(ese.ErrMissingLogFile, highName+1, "the current log %s%s is missing and no %stmp%s shows a crash during rollover; allowing a missing current log (JET_bitAllowMissingCurrentLog, eseutil /r /a) replays up to the end of %s", s.Base, s.Ext, s.Base, s.Ext, archivedName(s.Base, s.Ext, highName, r.digits))
+			return fail(ese.ErrMissingLogFile, highName+1, "the current log %s%s is missing and no %stmp%s shows a crash during rollover; allowing a missing current log (JET_bitAllowMissingCurrentLog, eseutil /r /a) replays up to the end of %s", s.Base, s.Ext, s.Base, s.Ext, s.RangeNames(highName, highName))
 		}
 		r.NoCurrentLog = true
 		end = highName
@@ -450,7 +448,7 @@ func (s *Set) gapRemedy(rp *Replay, low int32, ckpt *CheckpointInfo) string {
 	case m == nil:
 		return ""
 	case rp.MissingFiles == s.Base+s.Ext:
-		return fmt.Sprintf("allow a missing current log (JET_bitAllowMissingCurrentLog) to replay up to the end of %s, or find %s", ese.LogRangeNames(s.Base, s.Ext, m.Low-1, m.Low-1, rp.digits), rp.MissingFiles)
+		return fmt.Sprintf("allow a missing current log (JET_bitAllowMissingCurrentLog) to replay up to the end of %s, or find %s", s.RangeNames(m.Low-1, m.Low-1), rp.MissingFiles)
 	case m.Low <= rp.Start:
 		return fmt.Sprintf("restore %s from a backup", rp.MissingFiles)
 	case low <= m.High:
@@ -460,7 +458,7 @@ func (s *Set) gapRemedy(rp *Replay, low int32, ckpt *CheckpointInfo) string {
 	if l := s.Lowest(); l > 0 && l < first {
 		first = l
 	}
-	below := ese.LogRangeNames(s.Base, s.Ext, first, m.Low-1, rp.digits)
+	below := s.RangeNames(first, m.Low-1)
 	r := fmt.Sprintf("the database needs generation 0x%X and later, above the gap: moving %s (the logs below the gap) aside is enough, and replay starts at the lowest log left", low, below)
 	if ckpt != nil && rp.FromCheckpoint {
 		r += fmt.Sprintf("; move the checkpoint %s aside too, as it points below the gap", ckpt.File)

@@ -90,3 +90,14 @@ func (s *Set) gapEnd(g int32, cur *SetFile) int32 {
 	}
 	return next - 1
 }
+
+// RangeNames names the archived logs of generations low..high as this
+// set names its logs: "edb0000A.log", or "edb0000A.log through
+// edb0000C.log" (base "edb" and extension ".log" when the set has no log).
+func (s *Set) RangeNames(low, high int32) string {
+	base, ext := s.Base, s.Ext
+	if base == "" {
+		base, ext = "edb", ese.ExtLog
+	}
+	return ese.LogRangeNames(base, ext, low, high, s.nameDigits())
+}

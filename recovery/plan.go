@@ -648,7 +648,12 @@ func PlanHard(in *HardInput, opts *Options) (*Plan, error) {
 			}
 		}
 		if f == nil {
-			return p.fail(em, ese.ErrMissingRestoreLogFiles, "log generation 0x%X of the backup set (0x%X-0x%X) is missing from the restore folder", g, low, high), nil
+			hi := g
+			for hi < high && set.Log(hi+1) == nil {
+				hi++
+			}
+			p.missing, p.MissingLogs = &eselog.GenRange{Low: g, High: hi}, set.RangeNames(g, hi)
+			return p.fail(em, ese.ErrMissingRestoreLogFiles, "%s (generation(s) 0x%X-0x%X) of the backup set (0x%X-0x%X) missing from the restore folder", p.MissingLogs, g, hi, low, high), nil
 		}
 		if !f.Signature.Equal(ref) {
 			return p.fail(em, ese.ErrBadLogSignature, "%s belongs to log stream %s, the restored databases to %s", f.File, f.Signature, ref), nil
@@ -687,7 +692,8 @@ func PlanHard(in *HardInput, opts *Options) (*Plan, error) {
 			for g := high + 1; g <= tset.Highest(); g++ {
 				f := tset.Log(g)
 				if f == nil {
-					return p.fail(em, ese.ErrMissingCurrentLogFiles, "log generation 0x%X is missing from the log folder: the logs on disk do not continue the backup set", g), nil
+					p.missing, p.MissingLogs = &eselog.GenRange{Low: g, High: g}, tset.RangeNames(g, g)
+					return p.fail(em, ese.ErrMissingCurrentLogFiles, "%s (generation 0x%X) is missing from the log folder: the logs on disk do not continue the backup set", p.MissingLogs, g), nil
 				}
 				if f.PrevCreated != prev.Created {
 					return p.fail(em, ese.ErrInvalidLogSequence, "%s does not chain to %s", f.File, prev.File), nil

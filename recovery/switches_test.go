@@ -376,3 +376,23 @@ func TestRecoverWithoutUndoConsistentSteady(t *testing.T) {
 		t.Error("without undo of a cleanly ended log differs from an ordinary recovery")
 	}
 }
+
+// TestPlanHardNamesMissingLog: the Windows Live Mail backup set without
+// its one log stops hard recovery with -557 naming edb00001.log, and the
+// plan's error matches ese.ErrMissingLog.
+func TestPlanHardNamesMissingLog(t *testing.T) {
+	dir := testcorpus.CopySet(t, "wlm-danyquenneville-backup", "edb00001.log")
+	db := filepath.Join(dir, "WindowsMail.MSMessageStore")
+	f, err := os.Open(db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	p, err := PlanHard(&HardInput{Restore: os.DirFS(dir), Databases: []DatabaseFile{{Name: db, R: f}}}, nil)
+	if err != nil || p.Error != ese.ErrMissingRestoreLogFiles || p.MissingLogs != "edb00001.log" || !strings.Contains(p.Message, "edb00001.log") {
+		t.Fatalf("%v %d %q %s", err, p.Error, p.MissingLogs, p.Message)
+	}
+	if e := p.Err(); !errors.Is(e, ese.ErrMissingLog) || !errors.Is(e, ese.ErrMissingRestoreLogFiles) {
+		t.Errorf("plan.Err: %v", e)
+	}
+}
