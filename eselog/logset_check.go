@@ -86,7 +86,8 @@ type ReplayOptions struct {
 	// (the JET_sntMissingLog callback turns the -528 into success,
 	// dev/ese/src/ese/tm.cxx).
 	AllowMissingCurrentLog bool
-	// IgnoreLostLogs is JET_bitReplayIgnoreLostLogs: a database whose
+	// IgnoreLostLogs is JET_bitReplayIgnoreLostLogs: it allows a missing
+	// current log as AllowMissingCurrentLog does, and a database whose
 	// committed (but not required) generations are beyond the end of the
 	// logs is brought clean with warning JET_wrnCommittedLogFilesLost
 	// (585) instead of failing with JET_errCommittedLogFilesMissing
@@ -157,7 +158,7 @@ func (s *Set) ReplayWith(ckpt *CheckpointInfo, opts *ReplayOptions) Replay {
 		r.Signature, haveSig = cur.Signature, true
 		end = cur.Generation
 	} else if len(s.byNameGen) > 0 {
-		if s.TempLog == "" && !o.AllowMissingCurrentLog {
+		if s.TempLog == "" && !o.AllowMissingCurrentLog && !o.IgnoreLostLogs {
 			r.Missing = &GenRange{highName + 1, highName + 1}
 			r.MissingFiles = s.Base + s.Ext
 			return fail(ese.ErrMissingLogFile, highName+1, "the current log %s%s is missing and no %stmp%s shows a crash during rollover; allowing a missing current log (JET_bitAllowMissingCurrentLog, eseutil /r /a) replays up to the end of %s", s.Base, s.Ext, s.Base, s.Ext, s.RangeNames(highName, highName))

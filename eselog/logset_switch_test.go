@@ -136,6 +136,9 @@ func TestReplayAllowMissingCurrentLog(t *testing.T) {
 	if !strings.Contains(rp.Message, "edb.log") || !strings.Contains(rp.Message, "edb00005.log") {
 		t.Errorf("message: %s", rp.Message)
 	}
+	if rp := s.ReplayWith(nil, &ReplayOptions{IgnoreLostLogs: true}); rp.Error != 0 || rp.End != 5 {
+		t.Errorf("ignoring lost logs allows a missing current log too: %d %s", rp.Error, rp.Message)
+	}
 	allow := &ReplayOptions{AllowMissingCurrentLog: true}
 	rp = s.ReplayWith(nil, allow)
 	if rp.Error != 0 || rp.Start != 3 || rp.End != 5 || !rp.NoCurrentLog || len(rp.Files) != 3 || rp.Files[2] != "edb00005.log" {

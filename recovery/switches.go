@@ -32,9 +32,11 @@ type Switches struct {
 	// generation as the new current log. A gap below the highest log
 	// still fails.
 	AllowMissingCurrentLog bool
-	// IgnoreLostLogs is JET_bitReplayIgnoreLostLogs (eseutil /r /a, which
-	// also allows a missing current log): a database whose committed but
-	// not required logs are missing is brought clean anyway, with
+	// IgnoreLostLogs is JET_bitReplayIgnoreLostLogs (eseutil /r /a): it
+	// allows a missing current log as AllowMissingCurrentLog does (its
+	// recovery-control callback, FReplayIgnoreLostLogs, accepts the same
+	// JET_sntMissingLog), and a database whose committed but not
+	// required logs are missing is brought clean anyway, with
 	// warning JET_wrnCommittedLogFilesLost (585) and event 524
 	// (REDO_MISSING_COMMITTED_LOGS_LOST_BUT_CONSISTENT_ID) instead of
 	// JET_errCommittedLogFilesMissing (-582). Missing required logs
@@ -68,10 +70,14 @@ type Switches struct {
 }
 
 // effective returns the switches as the engine applies them:
-// WithoutUndo turns AllowMissingCurrentLog and AllowBackup on.
+// WithoutUndo turns AllowMissingCurrentLog and AllowBackup on, and
+// IgnoreLostLogs allows a missing current log too.
 func (s Switches) effective() Switches {
 	if s.WithoutUndo {
 		s.AllowMissingCurrentLog, s.AllowBackup = true, true
+	}
+	if s.IgnoreLostLogs {
+		s.AllowMissingCurrentLog = true
 	}
 	return s
 }
