@@ -95,6 +95,12 @@ const (
 	ErrFileIOBeyondEOF                      Error = -4001
 )
 
+// What soft recovery without its undo phase returns (JET_bitRecoveryWithoutUndo).
+const (
+	ErrRecoveredWithoutUndo                    Error = -579
+	ErrRecoveredWithoutUndoDatabasesConsistent Error = -584
+)
+
 // ErrDatabaseInconsistent is the older name of ErrDatabaseDirtyShutdown.
 const ErrDatabaseInconsistent = ErrDatabaseDirtyShutdown
 
@@ -145,8 +151,10 @@ var errTable = map[Error]errInfo{
 	-571:  {"JET_errLogTornWriteDuringHardRecovery", "torn write in a log after the backup set"},
 	-573:  {"JET_errLogCorruptDuringHardRestore", "corrupt log in the backup set"},
 	-574:  {"JET_errLogCorruptDuringHardRecovery", "corrupt log after the backup set"},
+	-579:  {"JET_errRecoveredWithoutUndo", "soft recovery replayed every operation but skipped the undo phase (the databases stay dirty)"},
 	-582:  {"JET_errCommittedLogFilesMissing", "log files up to the last committed generation are missing"},
 	-583:  {"JET_errSectorSizeNotSupported", "sector size not supported"},
+	-584:  {"JET_errRecoveredWithoutUndoDatabasesConsistent", "soft recovery replayed every operation and was to skip the undo phase, but no undo was needed"},
 	-586:  {"JET_errCommittedLogFileCorrupt", "a log file holding committed data is corrupt"},
 	-590:  {"JET_errLogSequenceChecksumMismatch", "the previous log's accumulated segment checksum does not match"},
 	-612:  {"JET_errLogReadVerifyFailure", "log checksum error"},

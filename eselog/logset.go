@@ -660,9 +660,11 @@ func (s *Set) pickMembers(cur *SetFile) {
 		if a, b := s.Generations[i-1], s.Generations[i]; b > a+1 {
 			r := GenRange{a + 1, b - 1}
 			s.Gaps = append(s.Gaps, r)
+			names := s.RangeNames(r.Low, r.High)
 			s.add(Problem{Kind: ProblemGap, Code: ese.ErrMissingLogFile, Generations: []int32{r.Low, r.High},
-				Message: fmt.Sprintf("generation(s) %s missing between %s and %s", r, s.byGen[a].File, s.byGen[b].File),
-				Remedy:  "restore the missing logs from backup; replay cannot cross a gap"})
+				Message: fmt.Sprintf("%s (generation(s) %s) missing between %s and %s", names, r, s.byGen[a].File, s.byGen[b].File),
+				Remedy: fmt.Sprintf("restore %s from a backup; replay cannot cross a gap. When no database needs %s or the logs below it, moving the logs below the gap aside is enough",
+					names, s.byGen[a].File)})
 		}
 	}
 	for _, f := range s.byGen {

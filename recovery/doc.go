@@ -61,4 +61,9 @@
 //   - The clean header's consistent position counts the records the engine
 //     logs while rolling back open transactions (MacroAbort, UndoInfo,
 //     Undo, Rollback), placed as its log writer places them.
+//   - Switches (in Options and RecoverOptions) are the engine's recovery
+//     grbits: a missing current log, lost committed logs, missing
+//     databases, soft recovery of a backup copy, and recovery without the
+//     undo phase, whose dirty output a later recovery with more logs
+//     continues.
 package recovery

@@ -297,7 +297,7 @@ func RestoreFolder(ctx context.Context, dirs []string, ripFile string, maps []Ma
 		}
 		o.ripSource = ripFile
 	}
-	popts := &Options{OnEvent: o.OnEvent, Logger: o.Logger}
+	popts := &Options{OnEvent: o.OnEvent, Logger: o.Logger, Switches: o.Switches}
 	if len(lines) > 0 || len(maps) > 0 {
 		var pairs []MapEntry
 		for i := 0; i+1 < len(lines); i += 2 {

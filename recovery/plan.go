@@ -45,6 +45,8 @@ type Options struct {
 	Logger *slog.Logger
 	// RestoreMap renames logged database paths (optional in soft recovery).
 	RestoreMap *RestoreMap
+	// Switches are the engine's recovery switches (switches.go).
+	Switches
 }
 
 // DatabaseFile is a database to plan for.
@@ -87,6 +89,9 @@ type PlanDatabase struct {
 	// Error and Message give the verdict for this database.
 	Error   ese.Error `json:"error"`
 	Message string    `json:"message,omitempty"`
+	// Remedy says what would let recovery of the database go ahead, when
+	// the planner knows (a gap in the logs).
+	Remedy string `json:"remedy,omitempty"`
 }
 
 // Plan is the outcome of planning: the ordered logs and per-database
@@ -106,6 +111,16 @@ type Plan struct {
 	// Error is the engine error recovery stops with (0 when it succeeds).
 	Error   ese.Error `json:"error"`
 	Message string    `json:"message"`
+	// Remedy says what would let recovery go ahead, when the planner
+	// knows: for a gap in the logs, the missing files to restore, or that
+	// moving the logs below the gap aside is enough when no database
+	// needs them.
+	Remedy string `json:"remedy,omitempty"`
+	// MissingLogs names the log files whose absence is Error
+	// ("SRU00050.log", "SRU00050.log through SRU00052.log", "SRU.log"),
+	// empty otherwise; Err then matches ese.ErrMissingLog.
+	MissingLogs string `json:"missing_logs,omitempty"`
+	missing     *eselog.GenRange
 	// PatchRange is the log range of the full backup the patch files
 	// describe (hard recovery): the logs that need patch data.
 	PatchRange *eselog.GenRange `json:"patch_range,omitempty"`
@@ -143,7 +158,35 @@ func (p *Plan) Err() error {
 	if p == nil || p.Error == 0 {
 		return nil
 	}
+	if m := p.missingErr(); m != nil {
+		return m
+	}
 	return fmt.Errorf("%s: %w", p.Message, p.Error)
+}
+
+// missingErr returns the plan's error as an *ese.MissingLogError when a
+// missing log is its cause, nil otherwise.
+func (p *Plan) missingErr() *ese.MissingLogError {
+	if p == nil || p.Error == 0 || p.MissingLogs == "" {
+		return nil
+	}
+	m := &ese.MissingLogError{Code: p.Error, Files: p.MissingLogs, Msg: p.Message}
+	if p.missing != nil {
+		m.Low, m.High = p.missing.Low, p.missing.High
+	}
+	return m
+}
+
+// noteMissing records that a missing log stops the plan (the walk's
+// Missing), with the remedy.
+func (p *Plan) noteMissing(rp *eselog.Replay, remedy string) {
+	if rp.Missing == nil || p.Error != rp.Error {
+		return
+	}
+	p.missing, p.MissingLogs = rp.Missing, rp.MissingFiles
+	if p.Remedy == "" {
+		p.Remedy = remedy
+	}
 }
 
 func (p *Plan) fail(em *emitter, code ese.Error, format string, args ...any) *Plan {
@@ -178,6 +221,10 @@ func PlanSoft(in *SoftInput, opts *Options) (*Plan, error) {
 	}
 	p := &Plan{Mode: ModeSoft, Logs: []PlanLog{}, Databases: []PlanDatabase{}}
 	defer func() { p.Events = em.events }()
+	sw := opts.switches()
+	if sw.on() {
+		em.emit(Event{Kind: EventSwitch, Message: fmt.Sprintf("recovery switches: %s", sw)})
+	}
 
 	dbs, err := readDatabases(in.Databases)
 	if err != nil {
@@ -216,7 +263,10 @@ func PlanSoft(in *SoftInput, opts *Options) (*Plan, error) {
 			attachInCheckpoint = c.AttachInfoPresent()
 		}
 	}
-	rp := set.Replay(ck)
+	rp := set.ReplayWith(ck, sw.replayOptions())
+	if rp.NoCurrentLog && set.TempLog == "" {
+		em.emit(Event{Kind: EventSwitch, Generation: rp.End, Message: fmt.Sprintf("the current log %s%s is missing: allowing a missing current log (JET_bitAllowMissingCurrentLog), replay goes to the end of generation 0x%X, the highest numbered log, and the engine then starts generation 0x%X as the new current log", set.Base, set.Ext, rp.End, rp.End+1)})
+	}
 	if rp.NoRecovery {
 		p.Start, p.End = ck.Pos, ck.Pos
 		em.emit(Event{Kind: EventStart, Generation: rp.Start, Files: []string{in.CheckpointName}, Message: rp.Message})
@@ -271,12 +321,17 @@ func PlanSoft(in *SoftInput, opts *Options) (*Plan, error) {
 		pd := planSoftDatabase(set, d, ck, atts, opts, em)
 		p.Databases = append(p.Databases, pd)
 		if pd.Error != 0 && p.Error == 0 {
-			p.Error, p.Message = pd.Error, pd.Message
+			p.Error, p.Message, p.Remedy = pd.Error, pd.Message, pd.Remedy
 		}
 	}
 	reportMapUse(p, opts, atts, em)
 	if rp.Error != 0 && p.Error == 0 {
 		p.Error, p.Message = rp.Error, rp.Message
+	}
+	p.noteMissing(&rp, "")
+	if p.Error == 0 && sw.WithoutUndo {
+		em.emit(Event{Kind: EventSwitch, Generation: rp.End, Code: ese.ErrRecoveredWithoutUndo,
+			Message: "recovery without undo (JET_bitRecoveryWithoutUndo): replay stops before the undo phase; open transactions are not rolled back and the databases stay dirty (JET_errRecoveredWithoutUndo)"})
 	}
 	if p.Error != 0 {
 		em.emit(Event{Kind: EventError, Code: p.Error, Message: p.Message})
@@ -288,6 +343,9 @@ func PlanSoft(in *SoftInput, opts *Options) (*Plan, error) {
 			p.Message = "no log files: nothing to replay"
 		default:
 			p.Message = fmt.Sprintf("soft recovery replays generations 0x%X-0x%X", rp.Start, rp.End)
+			if sw.WithoutUndo {
+				p.Message += " without the undo phase: the databases stay dirty"
+			}
 		}
 	}
 	return p, nil
@@ -347,8 +405,18 @@ func winBase(p string) string {
 }
 
 func planSoftDatabase(set *eselog.Set, d dbInfo, ck *eselog.CheckpointInfo, atts []attachment, opts *Options, em *emitter) PlanDatabase {
-	v := set.Check(d.db, ck)
-	pd := PlanDatabase{File: d.name, Error: v.Error, Message: v.Message}
+	sw := opts.switches()
+	v := set.CheckWith(d.db, ck, sw.replayOptions())
+	pd := PlanDatabase{File: d.name, Error: v.Error, Message: v.Message, Remedy: v.Remedy}
+	switch {
+	case v.Error != 0:
+	case v.LostLogs:
+		em.emit(Event{Kind: EventSwitch, Files: []string{d.name}, Generation: v.Replay.End,
+			Message: fmt.Sprintf("%s holds committed data up to generation 0x%X, beyond the end of the logs (0x%X): ignoring lost logs (JET_bitReplayIgnoreLostLogs), recovery brings it clean with that data lost (warning 585, JET_wrnCommittedLogFilesLost)", d.name, d.db.GenMaxCommitted, v.Replay.End)})
+	case d.db.IsBackupCopy() && d.db.Dirty():
+		em.emit(Event{Kind: EventSwitch, Files: []string{d.name},
+			Message: fmt.Sprintf("%s is a copy from an online backup: allowing soft recovery on a backup (JET_bitAllowSoftRecoveryOnBackup), the logs are replayed into it without its patch file", d.name)})
+	}
 	create := justCreatedInLogs(v, d, atts)
 	switch {
 	case create != nil:
@@ -523,6 +591,12 @@ func PlanHard(in *HardInput, opts *Options) (*Plan, error) {
 		return nil, err
 	}
 	em.emit(Event{Kind: EventCheckpointIgnored, Message: "hard recovery ignores the checkpoint: LowLog acts as the checkpoint (seed 002)"})
+	if sw := opts.switches(); sw.on() {
+		if err := sw.hardRefusal(); err != nil {
+			return p.fail(em, ese.ErrInvalidParameter, "%v", err), nil
+		}
+		em.emit(Event{Kind: EventSwitch, Message: fmt.Sprintf("recovery switches: %s; hard recovery already replays without the current log and skips databases that are not restored, so they change nothing", sw)})
+	}
 
 	// Patch files in the restore folder.
 	ents, err := fs.ReadDir(in.Restore, rdir)
@@ -608,7 +682,12 @@ func PlanHard(in *HardInput, opts *Options) (*Plan, error) {
 			}
 		}
 		if f == nil {
-			return p.fail(em, ese.ErrMissingRestoreLogFiles, "log generation 0x%X of the backup set (0x%X-0x%X) is missing from the restore folder", g, low, high), nil
+			hi := g
+			for hi < high && set.Log(hi+1) == nil {
+				hi++
+			}
+			p.missing, p.MissingLogs = &eselog.GenRange{Low: g, High: hi}, set.RangeNames(g, hi)
+			return p.fail(em, ese.ErrMissingRestoreLogFiles, "%s (generation(s) 0x%X-0x%X) of the backup set (0x%X-0x%X) missing from the restore folder", p.MissingLogs, g, hi, low, high), nil
 		}
 		if !f.Signature.Equal(ref) {
 			return p.fail(em, ese.ErrBadLogSignature, "%s belongs to log stream %s, the restored databases to %s", f.File, f.Signature, ref), nil
@@ -647,7 +726,8 @@ func PlanHard(in *HardInput, opts *Options) (*Plan, error) {
 			for g := high + 1; g <= tset.Highest(); g++ {
 				f := tset.Log(g)
 				if f == nil {
-					return p.fail(em, ese.ErrMissingCurrentLogFiles, "log generation 0x%X is missing from the log folder: the logs on disk do not continue the backup set", g), nil
+					p.missing, p.MissingLogs = &eselog.GenRange{Low: g, High: g}, tset.RangeNames(g, g)
+					return p.fail(em, ese.ErrMissingCurrentLogFiles, "%s (generation 0x%X) is missing from the log folder: the logs on disk do not continue the backup set", p.MissingLogs, g), nil
 				}
 				if f.PrevCreated != prev.Created {
 					return p.fail(em, ese.ErrInvalidLogSequence, "%s does not chain to %s", f.File, prev.File), nil
@@ -850,8 +930,13 @@ func noteUnmatched(atts []attachment, dbs []dbInfo, opts *Options, em *emitter) 
 				Message: fmt.Sprintf("the logs create database %s, which is not among the files given (the engine looks for it at %s): replay skips its records unless RecoverOptions.CreateMissing is set, which creates it from the log", a.Path, where)})
 			continue
 		}
+		if opts.switches().IgnoreMissingDB {
+			em.emit(Event{Kind: EventSkipped, Files: []string{a.Path},
+				Message: fmt.Sprintf("the logs attach database %s, which is not among the files given (the engine looks for it at %s): replay skips its records, and ignoring missing databases (JET_bitReplayIgnoreMissingDB) lets recovery end even if the logs leave it attached", a.Path, where)})
+			continue
+		}
 		em.emit(Event{Kind: EventSkipped, Files: []string{a.Path}, Code: ese.ErrAttachedDatabaseMismatch,
-			Message: fmt.Sprintf("the logs attach database %s, which is not among the files given (the engine looks for it at %s): replay skips its records, and if the logs leave it attached, recovery ends with -1216 (JET_errAttachedDatabaseMismatch)", a.Path, where)})
+			Message: fmt.Sprintf("the logs attach database %s, which is not among the files given (the engine looks for it at %s): replay skips its records, and if the logs leave it attached, recovery ends with -1216 (JET_errAttachedDatabaseMismatch) unless missing databases are ignored (JET_bitReplayIgnoreMissingDB)", a.Path, where)})
 	}
 }
 

@@ -50,6 +50,9 @@ type RecoverOptions struct {
 	// RestoreMap, when set, names the file a created database gets (its
 	// destination's last component); RecoverFolder also plans with it.
 	RestoreMap *RestoreMap
+	// Switches are the engine's recovery switches (switches.go); plan
+	// with the same ones. RecoverFolder plans with them.
+	Switches
 	// Logs is the folder holding the plan's logs (soft recovery) or the
 	// restore folder with the backup's logs and .pat files (hard
 	// recovery); LogDir is the folder inside it ("." by default).
@@ -232,7 +235,13 @@ func recoverPlan(ctx context.Context, plan *Plan, opts *RecoverOptions, hard har
 	if opts != nil {
 		o = *opts
 	}
+	o.Switches = o.Switches.effective()
 	em := &emitter{opts: &Options{OnEvent: o.OnEvent, Logger: o.Logger}}
+	if plan.Mode == ModeHard {
+		if err := o.Switches.hardRefusal(); err != nil {
+			return nil, err
+		}
+	}
 	res := &RecoverResult{Mode: plan.Mode, Databases: []DatabaseResult{}, LogsReplayed: []string{}}
 	defer func() {
 		res.Events = em.events
@@ -258,7 +267,11 @@ func recoverPlan(ctx context.Context, plan *Plan, opts *RecoverOptions, hard har
 			res.Databases[i].StateBefore = stateOf(plan.Databases[i].File, o.Databases)
 			res.Databases[i].StateAfter = res.Databases[i].StateBefore
 		}
-		return res, &RecoverError{Code: plan.Error, File: "plan", Msg: plan.Message}
+		rerr := &RecoverError{Code: plan.Error, File: "plan", Msg: plan.Message}
+		if m := plan.missingErr(); m != nil {
+			rerr.Cause = m
+		}
+		return res, rerr
 	}
 
 	rp := &replayer{ctx: ctx, plan: plan, opts: &o, em: em, hard: plan.Mode == ModeHard}
@@ -324,6 +337,9 @@ func recoverPlan(ctx context.Context, plan *Plan, opts *RecoverOptions, hard har
 		}
 	}
 	res.Message = fmt.Sprintf("%s recovery replayed %d log(s); %d database(s) recovered", plan.Mode, rp.logsDone, n)
+	if rp.undoSkipped != 0 {
+		res.Message = fmt.Sprintf("%s recovery replayed %d log(s) without the undo phase (%s): %d database(s) written, left as the redo leaves them", plan.Mode, rp.logsDone, rp.undoSkipped.Name(), n)
+	}
 	return res, nil
 }
 
@@ -535,6 +551,9 @@ func (rp *replayer) commitAll() error {
 		if db.active {
 			db.res.ConsistentPos, db.res.Consistent = db.hdr.ConsistentPos, db.hdr.ConsistentPos.String()
 			db.res.Message = fmt.Sprintf("%s is %v at %v", db.out, db.hdr.State, db.hdr.ConsistentPos)
+			if rp.undoSkipped != 0 && db.hdr.State != ese.DBStateCleanShutdown {
+				db.res.Message = fmt.Sprintf("%s is %v: recovered without undo up to generation 0x%X", db.out, db.hdr.State, db.hdr.GenMaxRequired)
+			}
 			rp.em.emit(Event{Kind: EventDatabase, Files: []string{db.name, db.out}, Message: db.res.Message})
 		}
 	}
@@ -614,7 +633,7 @@ func RecoverFolder(ctx context.Context, dirs []string, opts *RecoverOptions) (*R
 	if opts != nil {
 		o = *opts
 	}
-	plan, err := PlanSoft(in, &Options{OnEvent: o.OnEvent, Logger: o.Logger, RestoreMap: o.RestoreMap})
+	plan, err := PlanSoft(in, &Options{OnEvent: o.OnEvent, Logger: o.Logger, RestoreMap: o.RestoreMap, Switches: o.Switches})
 	if err != nil {
 		return nil, err
 	}

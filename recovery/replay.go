@@ -95,6 +95,11 @@ type replayer struct {
 	// created are the results of the databases the logs create
 	// (RecoverOptions.CreateMissing), in log order.
 	created []*DatabaseResult
+	// missing are the attachments, by dbid, of databases not given
+	// (switches.go); undoSkipped is the code a recovery without undo
+	// ended with (-579 or -584), 0 otherwise.
+	missing     map[uint8]missingDB
+	undoSkipped ese.Error
 }
 
 func (rp *replayer) session(procid uint16) *session {
@@ -339,14 +344,23 @@ type RecoverError struct {
 	Code ese.Error
 	File string
 	Msg  string
+	// Cause, when set, is a more specific error with the same code: an
+	// *ese.MissingLogError when a missing log stops recovery, so that
+	// errors.Is matches ese.ErrMissingLog.
+	Cause error
 }
 
 func (e *RecoverError) Error() string {
 	return fmt.Sprintf("recovery: %s: %s [%v]", e.File, e.Msg, e.Code)
 }
 
-// Unwrap returns the engine error.
-func (e *RecoverError) Unwrap() error { return e.Code }
+// Unwrap returns the engine error, and Cause when set.
+func (e *RecoverError) Unwrap() []error {
+	if e.Cause != nil {
+		return []error{e.Code, e.Cause}
+	}
+	return []error{e.Code}
+}
 
 // dbBySignature finds the active database a logged attachment names.
 func (rp *replayer) dbBySignature(sig ese.Signature) *dbRun {
@@ -365,6 +379,7 @@ func (rp *replayer) attachFromList(list []ese.AttachInfo) {
 	for _, a := range list {
 		db := rp.dbBySignature(a.DbSignature)
 		if db == nil || a.DBID == 0 {
+			rp.noteAttach(a.DBID, a.DbSignature, a.Path(), a.AttachPos, false)
 			continue
 		}
 		clean := db.hdr.State == ese.DBStateCleanShutdown && !db.hdr.ConsistentPos.IsZero()
@@ -493,10 +508,13 @@ func (rp *replayer) dispatch(rec eselog.Record) error {
 	case *eselog.RecoveryUndo2:
 		rp.noteTime(r.Time)
 	case *eselog.CreateDB:
+		rp.noteAttach(r.Dbid, r.SignDb, r.Path(), r.At, true)
 		return rp.createRecord(r)
 	case *eselog.AttachDB:
 		rp.attachRecord(r.Dbid, r.SignDb, r.SignLog, r.At, false)
+		rp.noteAttach(r.Dbid, r.SignDb, r.Path(), r.At, false)
 	case *eselog.DetachDB:
+		delete(rp.missing, r.Dbid)
 		return rp.detach(r)
 	case *eselog.CreateDBFinish:
 		if db, ok := rp.attached(r.Dbid, r.At); ok && db.hdr.State == ese.DBStateJustCreated {
@@ -829,6 +847,7 @@ func (rp *replayer) term(r *eselog.Term) error {
 	if !rp.lastWasQuit {
 		return nil
 	}
+	clear(rp.missing) // every database is detached
 	at := rp.lastShutdown
 	if at.IsZero() {
 		at = r.At
@@ -941,6 +960,7 @@ func (rp *replayer) shrink(dbid uint8, at ese.LogPos, pgnoLast, pgnoStart, cpg u
 // finish ends recovery (LOGSTREAM.md §4.6, §4.7): the ceiling checks, the
 // rollback of open transactions, and the clean headers.
 func (rp *replayer) finish() error {
+	lost := map[*dbRun]bool{}
 	for _, db := range rp.dbs {
 		if !db.active {
 			continue
@@ -955,8 +975,22 @@ func (rp *replayer) finish() error {
 			return dbError(db, ese.ErrRequiredLogFilesMissing, "%s needs logs up to generation 0x%X; replay ended at 0x%X", db.name, db.orig.GenMaxRequired, rp.curGen)
 		}
 		if rp.curGen < db.orig.GenMaxCommitted {
-			return dbError(db, ese.ErrCommittedLogFilesMissing, "%s has committed data up to generation 0x%X; replay ended at 0x%X", db.name, db.orig.GenMaxCommitted, rp.curGen)
+			if !rp.opts.IgnoreLostLogs {
+				return dbError(db, ese.ErrCommittedLogFilesMissing, "%s has committed data up to generation 0x%X; replay ended at 0x%X (ignoring lost logs, JET_bitReplayIgnoreLostLogs, brings it clean without them)", db.name, db.orig.GenMaxCommitted, rp.curGen)
+			}
+			lost[db] = true
+			if !rp.opts.WithoutUndo { // recovery without undo skips the event (JET_bitSkipLostLogsEvent)
+				rp.em.emit(Event{Kind: EventDatabase, Files: []string{db.name}, Generation: rp.curGen,
+					Message: fmt.Sprintf("%s has lost %d committed log file(s) (generations 0x%X-0x%X); ignoring lost logs brings it to a consistent state with data loss (event 524, warning 585 JET_wrnCommittedLogFilesLost)",
+						db.name, db.orig.GenMaxCommitted-rp.curGen, rp.curGen+1, db.orig.GenMaxCommitted)})
+			}
 		}
+	}
+	if err := rp.checkMissingDBs(); err != nil {
+		return err
+	}
+	if rp.opts.WithoutUndo {
+		return rp.finishWithoutUndo(lost)
 	}
 	if rp.lastWasQuit {
 		// The stream ended with Term/RecoveryQuit: every database was

@@ -163,7 +163,10 @@ func TestRecoverFolderNoCreateWithoutOptIn(t *testing.T) {
 // signature) and ends that session with a RecoveryQuit2 at (0xD,73,0), so
 // the engine leaves it clean at the shutdown mark before, (0xD,72,31),
 // with lgposAttach (0xD,71,36). Every checksum is valid, and it holds the
-// 20 pages the page-level rebuild test builds.
+// 20 pages the page-level rebuild test builds. The log then attaches
+// another database (at (0xD,7A,268)) and ends with it attached: it is not
+// given, so the recovery ignores missing databases (without that the
+// engine stops with -1216: TestRecoverIgnoreMissingDB).
 func TestRecoverCreatesSecondDatabaseOfForeignLog(t *testing.T) {
 	in := logOnly(t, "appdata/edb0000D.log", "edb0000D.log")
 	b := testcorpus.Read(t, "appdata/edb0000D.log")
@@ -174,7 +177,8 @@ func TestRecoverCreatesSecondDatabaseOfForeignLog(t *testing.T) {
 	plan := &Plan{Mode: ModeSoft, Start: ese.LogPos{Generation: 0xD, Sector: uint16(lg.Header.DataSectors())},
 		Logs: []PlanLog{{File: "edb0000D.log", Generation: 0xD}}, Databases: []PlanDatabase{}}
 	out := t.TempDir()
-	res, err := Recover(context.Background(), plan, &RecoverOptions{OutDir: out, Logs: os.DirFS(in), CreateMissing: true})
+	res, err := Recover(context.Background(), plan, &RecoverOptions{OutDir: out, Logs: os.DirFS(in), CreateMissing: true,
+		Switches: Switches{IgnoreMissingDB: true}})
 	if err != nil {
 		t.Fatalf("%v\n%+v", err, res)
 	}

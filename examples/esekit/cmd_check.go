@@ -99,6 +99,9 @@ type verdictJSON struct {
 	Replayable   bool      `json:"replayable"`
 	Error        int32     `json:"error"`
 	Message      string    `json:"message"`
+	// Remedy says what would let recovery go ahead (a gap: the missing
+	// logs to restore, or the logs below it to move aside).
+	Remedy string `json:"remedy,omitempty"`
 }
 
 // checkJSON is the log-set verdict of a folder (issue 3).
@@ -234,7 +237,7 @@ func checkFolder(fsys fs.FS, dir, label string, labelOf func(string) string, dbs
 		vd := set.Check(dbInfos[i], ckInfo)
 		v := verdictJSON{File: d.name, Type: typeDatabase, State: vd.State, Anchor: vd.Anchor,
 			Required: rangeJSON{vd.Required.Low, vd.Required.High}, Missing: append([]int32{}, vd.Missing...),
-			MissingCount: vd.MissingCount, Replayable: vd.Replayable, Error: int32(vd.Error), Message: vd.Message}
+			MissingCount: vd.MissingCount, Replayable: vd.Replayable, Error: int32(vd.Error), Message: vd.Message, Remedy: vd.Remedy}
 		if vd.Anchor > 0 && set.Base != "" {
 			v.AnchorLog = ese.LogFileName(set.Base, vd.Anchor, set.Ext, 0)
 		}
@@ -395,6 +398,9 @@ func printCheck(w io.Writer, c checkJSON) {
 			fmt.Fprintf(w, "      verdict: %s\n", strings.TrimPrefix(d.Message, "replayable: "))
 		} else {
 			fmt.Fprintf(w, "      verdict: NOT replayable, error %d (%s): %s\n", d.Error, ese.Error(d.Error).Name(), d.Message)
+		}
+		if d.Remedy != "" {
+			fmt.Fprintf(w, "      remedy: %s\n", d.Remedy)
 		}
 	}
 }

@@ -15,7 +15,7 @@ import (
 func cmdPlan() command {
 	return command{
 		name:    "plan",
-		args:    "DIR|DB...",
+		args:    "[-hard] [-rip FILE.reg] [-map OLD=NEW] [-checkpoint FILE|-no-checkpoint] [-a] [-ignore-missing-db] [-without-undo] [-allow-backup] DIR|DB...",
 		summary: "decide soft recovery (or hard recovery with -hard) as the engine would, before any page is written: logs, per-database ranges, or the exact engine error",
 		setup: func(fs *flag.FlagSet) any {
 			o := &planOpts{}
@@ -24,6 +24,7 @@ func cmdPlan() command {
 			fs.Var(&o.maps, "map", "restore map entry OLD=NEW: a logged database path and where the file is now (repeatable)")
 			fs.StringVar(&o.checkpoint, "checkpoint", "", "soft recovery: checkpoint file (default: the checkpoint found in the log folder)")
 			fs.BoolVar(&o.noCheckpoint, "no-checkpoint", false, "soft recovery: ignore any checkpoint")
+			addSwitchFlags(fs, &o.sw)
 			return o
 		},
 		run: runPlan,
@@ -36,6 +37,7 @@ type planOpts struct {
 	maps         multiFlag
 	checkpoint   string
 	noCheckpoint bool
+	sw           switchFlags
 }
 
 // planLogJSON is one log of a plan, in replay order.
@@ -75,16 +77,20 @@ type planEventJSON struct {
 
 // planJSON is a recovery plan (issue 5).
 type planJSON struct {
-	File      string          `json:"file"`
-	Type      string          `json:"type"`
-	Mode      string          `json:"mode"`
-	Start     posJSON         `json:"start"`
-	End       posJSON         `json:"end"`
-	Logs      []planLogJSON   `json:"logs"`
-	Databases []planDBJSON    `json:"databases"`
-	Error     int32           `json:"error"`
-	Message   string          `json:"message"`
-	Events    []planEventJSON `json:"events"`
+	File      string        `json:"file"`
+	Type      string        `json:"type"`
+	Mode      string        `json:"mode"`
+	Start     posJSON       `json:"start"`
+	End       posJSON       `json:"end"`
+	Logs      []planLogJSON `json:"logs"`
+	Databases []planDBJSON  `json:"databases"`
+	Error     int32         `json:"error"`
+	Message   string        `json:"message"`
+	// Remedy says what would let recovery go ahead, when the planner
+	// knows; MissingLogs names the missing log files the error is about.
+	Remedy      string          `json:"remedy,omitempty"`
+	MissingLogs string          `json:"missing_logs,omitempty"`
+	Events      []planEventJSON `json:"events"`
 	// RestoreMap says, entry by entry, whether the restore map (-rip's
 	// EDB_RstMap, -map) renames a database path the logs name.
 	RestoreMap []mapUseJSON `json:"restore_map,omitempty"`
@@ -104,7 +110,7 @@ const typePlan = "recovery_plan"
 func planToJSON(label string, p *recovery.Plan) planJSON {
 	out := planJSON{File: label, Type: typePlan, Mode: string(p.Mode), Start: pos(p.Start), End: pos(p.End),
 		Logs: []planLogJSON{}, Databases: []planDBJSON{}, Error: int32(p.Error), Message: p.Message,
-		Events: []planEventJSON{}}
+		Remedy: p.Remedy, MissingLogs: p.MissingLogs, Events: []planEventJSON{}}
 	for _, l := range p.Logs {
 		out.Logs = append(out.Logs, planLogJSON{File: l.File, Generation: l.Generation, FromBackup: l.FromBackup, NeedsPatch: l.NeedsPatch})
 	}
@@ -272,7 +278,7 @@ func makePlan(o *planOpts, ri *recoveryInputs) (*recovery.Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	opts := &recovery.Options{RestoreMap: rm}
+	opts := &recovery.Options{RestoreMap: rm, Switches: o.sw.switches()}
 	if o.hard {
 		in := &recovery.HardInput{LowLog: ripLow, HighLog: ripHigh, Restore: os.DirFS(ri.dirs[0]), RestoreDir: ".",
 			Databases: ri.databases}
@@ -302,6 +308,12 @@ func runPlan(e *env, opts any, args []string) int {
 	if len(args) == 0 {
 		fmt.Fprintln(e.stderr, "usage: esekit plan [-hard] [-rip FILE.reg] [-map OLD=NEW] [-json] DIR...")
 		return exitUsage
+	}
+	if o.hard {
+		if err := o.sw.hardRefusal("plan -hard"); err != nil {
+			fmt.Fprintln(e.stderr, err)
+			return exitUsage
+		}
 	}
 	ri, err := gatherInputs(args, !o.hard)
 	if err != nil {
@@ -364,6 +376,9 @@ func printPlan(w io.Writer, p planJSON) {
 	printMapEntries(w, p.Events)
 	if p.Error != 0 {
 		fmt.Fprintf(w, "  verdict: the engine would stop with %d (%s): %s\n", p.Error, ese.Error(p.Error).Name(), p.Message)
+		if p.Remedy != "" {
+			fmt.Fprintf(w, "  remedy: %s\n", p.Remedy)
+		}
 	} else {
 		fmt.Fprintf(w, "  verdict: %s\n", orNone(p.Message))
 	}

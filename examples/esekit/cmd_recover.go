@@ -17,7 +17,7 @@ import (
 func cmdRecover() command {
 	return command{
 		name:    "recover",
-		args:    "-out DIR [-cache MiB] [-max-size MiB] [-create] DIR...",
+		args:    "-out DIR [-cache MiB] [-max-size MiB] [-create] [-a] [-ignore-missing-db] [-without-undo] [-allow-backup] DIR...",
 		summary: "soft recovery: replay the logs into copies of the databases written to -out and leave them clean (the inputs are never written)",
 		setup:   func(fs *flag.FlagSet) any { return recoverFlags(fs, false) },
 		run:     runRecover,
@@ -27,7 +27,7 @@ func cmdRecover() command {
 func cmdRestore() command {
 	return command{
 		name:    "restore",
-		args:    "-out DIR [-cache MiB] [-max-size MiB] [-rip FILE.reg] [-map OLD=NEW] RESTOREDIR [LOGDIR]",
+		args:    "-out DIR [-cache MiB] [-max-size MiB] [-rip FILE.reg] [-map OLD=NEW] [-ignore-missing-db] RESTOREDIR [LOGDIR]",
 		summary: "hard recovery of an online backup: patch data, backup logs and logs on disk replayed into copies written to -out; the Restore in Progress key is written back marked recovered",
 		setup:   func(fs *flag.FlagSet) any { return recoverFlags(fs, true) },
 		run:     runRestore,
@@ -42,6 +42,7 @@ type recoverOpts struct {
 	create    bool
 	ripFile   string
 	maps      multiFlag
+	sw        switchFlags
 }
 
 func recoverFlags(fs *flag.FlagSet, hard bool) *recoverOpts {
@@ -57,6 +58,7 @@ func recoverFlags(fs *flag.FlagSet, hard bool) *recoverOpts {
 		fs.StringVar(&o.ripFile, "rip", "", "Restore in Progress key (.reg): LowLog/HighLog, EDB_RstMap; written back to -out (which must not be its folder) marked recovered")
 		fs.Var(&o.maps, "map", "restore map entry OLD=NEW (repeatable)")
 	}
+	addSwitchFlags(fs, &o.sw)
 	return o
 }
 
@@ -172,7 +174,7 @@ func same(a, b string) bool {
 
 func recoveryOptions(o *recoverOpts) recovery.RecoverOptions {
 	return recovery.RecoverOptions{OutDir: o.out, Overwrite: o.overwrite, CacheBytes: o.cacheMiB << 20, MaxFileBytes: o.maxMiB << 20,
-		CreateMissing: o.create}
+		CreateMissing: o.create, Switches: o.sw.switches()}
 }
 
 func runRecover(e *env, opts any, args []string) int {
@@ -189,6 +191,10 @@ func runRecover(e *env, opts any, args []string) int {
 
 func runRestore(e *env, opts any, args []string) int {
 	o := opts.(*recoverOpts)
+	if err := o.sw.hardRefusal("restore"); err != nil {
+		fmt.Fprintln(e.stderr, err)
+		return exitUsage
+	}
 	if !checkRecoverArgs(e, "restore", o, args) {
 		return exitUsage
 	}
