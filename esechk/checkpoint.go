@@ -95,7 +95,7 @@ type Checkpoint struct {
 	// Reserved2 is 8 reserved bytes at +671, kept as read.
 	Reserved2 [8]byte
 	// Attached is the decoded ATTACHINFO list at +679: the databases
-	// attached at the checkpoint (docs/logs.md#attach-list; docs/checkpoint.md#checkpoint-rules). The engine trusts it
+	// attached at the checkpoint (docs/checkpoint.md#checkpoint-rules). The engine trusts it
 	// only when Version has VersionAttachInfoPresent.
 	Attached []ese.AttachInfo
 	// AttachArea is the raw 2048-byte attach-list area at +679 as read.
