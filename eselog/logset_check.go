@@ -18,7 +18,8 @@ type CheckpointInfo struct {
 }
 
 // Replay is the engine's walk over a log folder in soft recovery
-// (docs/recovery.md#open-the-tail to docs/recovery.md#ceiling): which generation it starts at, which it ends at,
+// (docs/recovery.md#open-the-tail to docs/recovery.md#ceiling): which
+// generation it starts at, which it ends at,
 // and the error it stops with. Files are found by NAME, as the engine finds
 // them, and checked by their bytes.
 type Replay struct {
