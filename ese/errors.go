@@ -10,7 +10,7 @@ import (
 // error; wrap it (fmt.Errorf("...: %w", ese.ErrMissingLogFile)) so callers
 // can test with errors.Is and print the engine's numbers.
 //
-// The same code has several printed forms (seed 002): -530 is 4294966766 or
+// The same code has several printed forms (KB Q200941; docs/errors.md): -530 is 4294966766 or
 // 0xFFFFFDEE in an ordinary startup and 3355443730 or 0xC8000212 during hard
 // recovery (restore). See Unsigned, HardRecovery and ParseError.
 type Error int32

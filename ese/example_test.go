@@ -7,7 +7,7 @@ import (
 	"github.com/esekit/esekit/ese"
 )
 
-// The anchor-log rule of seed 003: "Last Consistent: (4815,7337,400)" names
+// The anchor-log rule of KB Q296787: "Last Consistent: (4815,7337,400)" names
 // the first log a restored database needs.
 func ExampleAnchorLogName() {
 	lc, _ := ese.ParseLogPos("(4815,7337,400)")

@@ -99,10 +99,10 @@ const (
 //     version 6..8 at offset 32 and file size = sectors × sector size);
 //   - checkpoint: header checksum over either 4 KiB copy and FileType 4
 //     (or 0 in an 8 KiB file);
-//   - patch: a PATCHHDR page (HEADERS.md §9.1): header checksum over the
+//   - patch: a PATCHHDR page (docs/patch.md#patch-header): header checksum over the
 //     page, bytes 4..39 zero, a database signature at 64, zero after 148;
 //   - reserve log: entirely zero, or entirely the legacy 512-byte 0xDA
-//     log-extend pattern (LOGSTREAM.md §1.4.3).
+//     log-extend pattern (docs/logs.md#legacy-end-of-data).
 //
 // Anything else is KindUnknown (not an error). Errors are only read
 // failures.

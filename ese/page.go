@@ -6,7 +6,7 @@ import (
 	"github.com/esekit/esekit/internal/bin"
 )
 
-// Page header sizes (HEADERS.md §7).
+// Page header sizes (docs/pages.md).
 const (
 	// SmallPageHeaderSize is the size of a PGHDR, the header of pages of
 	// 8 KiB or less (and of v8 log segments and flush-map pages).
@@ -76,7 +76,7 @@ func HeaderSize(pageSize int) int {
 // same 40-byte layout heads v8 log segments and flush-map pages, where only
 // Checksum and Flags are meaningful.
 type PageHeader struct {
-	// Checksum (+0, u64) is the page checksum (HEADERS.md §8). On ECC pages
+	// Checksum (+0, u64) is the page checksum (docs/pages.md#checksums). On ECC pages
 	// (Flags has PageNewChecksumFormat) the low 32 bits are the XOR part
 	// and the high 32 bits the ECC part; on legacy small pages the low 32
 	// bits are the XOR checksum and the high 32 bits the page number. On
@@ -102,7 +102,7 @@ type PageHeader struct {
 	// (itagMicFree), bits 12-14 the reserved-tag count, bit 15 reserved.
 	// Use TagCount and ReservedTags to read it.
 	TagState uint16
-	// Flags (+36, u32) are the page flags (§2.4).
+	// Flags (+36, u32) are the page flags (docs/pages.md#page-flags).
 	Flags PageFlags
 
 	// BlockChecksums (+40, +48, +56, 3×u64; large pages only) are the

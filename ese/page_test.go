@@ -16,7 +16,7 @@ func TestPageHeaderWorkedExample(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// HEADERS.md §14.1.
+	// The corpus file's own value (docs/pages.md#small-page-header).
 	if h.Checksum != 0xFC4B03B4001A281F {
 		t.Errorf("Checksum = %#x", h.Checksum)
 	}
@@ -52,7 +52,7 @@ func TestPageHeaderWorkedExample(t *testing.T) {
 
 // Every in-use page of every corpus database: tags decode, lie inside the
 // data area, and re-encode byte for byte; header round trips; on pages
-// that are not fragmented the free-space arithmetic of §7.3 holds.
+// that are not fragmented the free-space arithmetic of docs/pages.md#tags holds.
 func TestPagesCorpusTags(t *testing.T) {
 	for _, f := range corpusDatabases {
 		db := corpus(t, f.path)

@@ -69,7 +69,7 @@ func (c PageCheck) Err() error {
 }
 
 // CheckPage verifies one database page (2 to 32 KiB) that should carry page
-// number pgno, and classifies any failure (HEADERS.md §8.5): a single bit
+// number pgno, and classifies any failure (docs/pages.md#single-bit-correction): a single bit
 // that the ECC locates, a page whose checksum verifies with another page
 // number (large pages: the Pgno field; small ECC pages: the XOR part
 // differs from the computed one by exactly pgno^found while the ECC part

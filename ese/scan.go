@@ -82,7 +82,7 @@ type ScanResult struct {
 	// Fixed is the number of corrected pages written to ScanOptions.FixTo.
 	Fixed int
 	// TrailerPage is the page number of a streaming-backup copy's trailer
-	// (PATCHHDR, HEADERS.md §9) when the last page is one and its header
+	// (PATCHHDR, docs/patch.md) when the last page is one and its header
 	// checksum verifies; 0 otherwise. It is counted in Pages only.
 	TrailerPage uint32
 	// TrailingBytes is the size of a partial page at the end of the file

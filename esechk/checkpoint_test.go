@@ -85,7 +85,8 @@ func TestCorpusCheckpoints(t *testing.T) {
 	}
 }
 
-// TestAppdataWorkedExample checks HEADERS.md §14.2 field by field.
+// TestAppdataWorkedExample checks the corpus checkpoint's own values field by
+// field (docs/checkpoint.md#checkpoint-layout).
 func TestAppdataWorkedExample(t *testing.T) {
 	raw := testcorpus.Read(t, "appdata/edb.chk")
 	if got := bin.U32(raw, 0); got != 0xEC707CF5 {
@@ -300,8 +301,8 @@ func TestBadAttachList(t *testing.T) {
 }
 
 func TestDeletable(t *testing.T) {
-	// Seed 003: checkpoint (4815,8924,112) is in generation 4815 = 0x12CF
-	// (the seed prints it as "12fc", a digit swap: 0x12FC is 4860), so logs
+	// KB Q296787: checkpoint (4815,8924,112) is in generation 4815 = 0x12CF
+	// (the article prints it as "12fc", a digit swap: 0x12FC is 4860), so logs
 	// up to Edb012CE.log may be removed, never the checkpoint's own log.
 	cp, err := ese.ParseLogPos("(4815,8924,112)")
 	if err != nil {

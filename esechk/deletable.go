@@ -3,7 +3,7 @@ package esechk
 import "slices"
 
 // DeletableBelow returns the generation below which numbered logs may be
-// deleted (seed 003, step 6): the checkpoint generation. Every log with a
+// deleted (KB Q296787, backup step 6): the checkpoint generation. Every log with a
 // generation strictly below it has been flushed into the databases and is
 // no longer needed by soft recovery; the checkpoint's own log, and every
 // later one, is still needed. Deleting logs is safe only once they are

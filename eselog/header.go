@@ -50,8 +50,8 @@ const (
 // the sector size such logs must declare.
 const SegmentSize = 4096
 
-// FileHeader is LGFILEHDR, the 4096-byte header of a log file (HEADERS.md
-// §6.1, LOGSTREAM.md §1.2). Fields are in on-disk order; offsets are from
+// FileHeader is LGFILEHDR, the 4096-byte header of a log file
+// (docs/logs.md#log-file-header). Fields are in on-disk order; offsets are from
 // the start of the file. All integers are little-endian.
 type FileHeader struct {
 	// Checksum is the stored header checksum (+0, u32): 0x89ABCDEF XOR every

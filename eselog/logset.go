@@ -150,7 +150,7 @@ type Problem struct {
 	Generations []int32 `json:"generations,omitempty"`
 	// Message says what is wrong.
 	Message string `json:"message"`
-	// Remedy says what seed 003's procedure does about it, when it says.
+	// Remedy says what KB Q296787's procedures do about it, when they say.
 	Remedy string `json:"remedy,omitempty"`
 }
 
@@ -183,7 +183,7 @@ type Set struct {
 	TempLog string `json:"temp_log,omitempty"`
 	// Circular reports that circular logging is on in the set: logs are
 	// deleted as the checkpoint passes them, so an offline roll-forward
-	// from an older backup is impossible (seed 003).
+	// from an older backup is impossible (KB Q296787).
 	Circular bool `json:"circular"`
 	// Problems are the findings, in the order the engine would meet them.
 	Problems []Problem `json:"problems"`
@@ -578,7 +578,7 @@ func (s *Set) pickMembers(cur *SetFile) {
 	for g := range s.byGen {
 		highest = max(highest, g)
 	}
-	// The current log (seed 003 steps 6 and 7).
+	// The current log (KB Q296787, roll-forward steps 6 and 7).
 	switch {
 	case cur == nil:
 		if highest > 0 {
@@ -589,14 +589,14 @@ func (s *Set) pickMembers(cur *SetFile) {
 				msg += fmt.Sprintf("; %s exists, so the engine assumes a crash during log rollover and ends replay at generation 0x%X", s.TempLog, highest)
 			}
 			s.add(Problem{Kind: ProblemCurrentMissing, Code: code, Generations: []int32{highest}, Message: msg,
-				Remedy: fmt.Sprintf("for an offline roll-forward, rename the highest numbered log %s to %s%s (seed 003 step 7)",
+				Remedy: fmt.Sprintf("for an offline roll-forward, rename the highest numbered log %s to %s%s (KB Q296787, roll-forward step 7)",
 					s.byGen[highest].File, s.Base, s.Ext)})
 		}
 	case cur.Status == StatusMember:
 		if o := s.byGen[cur.Generation]; o != nil {
 			s.add(Problem{Kind: ProblemCurrentMismatch, Code: ese.ErrInvalidLogSequence, Files: []string{cur.File, o.File}, Generations: []int32{cur.Generation},
 				Message: fmt.Sprintf("%s has generation 0x%X, the same as %s; it must be one above the highest numbered log", cur.File, cur.Generation, o.File),
-				Remedy:  fmt.Sprintf("remove (move aside) %s, then rename the highest numbered log to %s (seed 003 steps 6-7)", cur.File, cur.File)})
+				Remedy:  fmt.Sprintf("remove (move aside) %s, then rename the highest numbered log to %s (KB Q296787, roll-forward steps 6-7)", cur.File, cur.File)})
 			cur.Status = StatusDuplicate
 			cur.Note = "same generation as " + o.File
 			s.Current = &CurrentLog{File: cur.File, Generation: cur.Generation}
@@ -622,16 +622,16 @@ func (s *Set) pickMembers(cur *SetFile) {
 					}
 					s.add(Problem{Kind: ProblemCeiling, Code: 0, Files: above, Generations: ag,
 						Message: fmt.Sprintf("%s is generation 0x%X but higher numbered logs exist; the engine stops at the current log and the higher logs become a ceiling that blocks new log files", cur.File, cur.Generation),
-						Remedy:  fmt.Sprintf("either remove (move aside) %s and rename the highest numbered log to %s, or move the logs above 0x%X out of the way (seed 003 steps 6-7)", cur.File, cur.File, cur.Generation)})
+						Remedy:  fmt.Sprintf("either remove (move aside) %s and rename the highest numbered log to %s, or move the logs above 0x%X out of the way (KB Q296787, roll-forward steps 6-7)", cur.File, cur.File, cur.Generation)})
 				} else {
 					s.add(Problem{Kind: ProblemCurrentMismatch, Code: 0, Files: []string{cur.File}, Generations: []int32{cur.Generation},
 						Message: fmt.Sprintf("%s is generation 0x%X, not one above the highest numbered log 0x%X", cur.File, cur.Generation, highest),
-						Remedy:  fmt.Sprintf("if the logs between are lost, remove (move aside) %s and rename the highest numbered log to %s (seed 003 steps 6-7)", cur.File, cur.File)})
+						Remedy:  fmt.Sprintf("if the logs between are lost, remove (move aside) %s and rename the highest numbered log to %s (KB Q296787, roll-forward steps 6-7)", cur.File, cur.File)})
 				}
 			}
 		}
 	case cur.Status == StatusForeign:
-		rem := fmt.Sprintf("remove (move aside) %s (seed 003 step 6)", cur.File)
+		rem := fmt.Sprintf("remove (move aside) %s (KB Q296787, roll-forward step 6)", cur.File)
 		if highest > 0 {
 			rem += fmt.Sprintf(", then rename the highest numbered log %s to %s (step 7)", s.byGen[highest].File, cur.File)
 		}
@@ -648,7 +648,7 @@ func (s *Set) pickMembers(cur *SetFile) {
 		if len(fs) > 0 {
 			s.add(Problem{Kind: ProblemForeign, Code: ese.ErrBadLogSignature, Files: fs,
 				Message: fmt.Sprintf("%d log file(s) carry another log signature than %s", len(fs), s.Signature),
-				Remedy:  "remove (move aside) every log that does not match the anchor log's signature before replay (seed 003 step 8)"})
+				Remedy:  "remove (move aside) every log that does not match the anchor log's signature before replay (KB Q296787, roll-forward step 8)"})
 		}
 	}
 	// Generations and gaps.
@@ -674,7 +674,7 @@ func (s *Set) pickMembers(cur *SetFile) {
 	}
 	if s.Circular {
 		s.add(Problem{Kind: ProblemCircular, Code: 0,
-			Message: "circular logging is on: the engine deletes logs once the checkpoint passes them, so only soft recovery is possible; an offline backup can only be restored point in time, not rolled forward (seed 003)"})
+			Message: "circular logging is on: the engine deletes logs once the checkpoint passes them, so only soft recovery is possible; an offline backup can only be restored point in time, not rolled forward (KB Q296787)"})
 	}
 	if len(s.byGen) == 0 && cur == nil {
 		s.add(Problem{Kind: ProblemNoLogs, Code: 0, Message: "no log files of this stream in the folder"})

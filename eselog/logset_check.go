@@ -18,7 +18,8 @@ type CheckpointInfo struct {
 }
 
 // Replay is the engine's walk over a log folder in soft recovery
-// (LOGSTREAM.md §4.1-4.4): which generation it starts at, which it ends at,
+// (docs/recovery.md#open-the-tail to docs/recovery.md#ceiling): which
+// generation it starts at, which it ends at,
 // and the error it stops with. Files are found by NAME, as the engine finds
 // them, and checked by their bytes.
 type Replay struct {
@@ -33,8 +34,8 @@ type Replay struct {
 	// NewStream reports a folder without any log: the engine would start
 	// a new log stream at generation 1 and delete the checkpoint.
 	NewStream bool `json:"new_stream"`
-	// NoRecovery reports the engine's fast path (LOGSTREAM.md §4.1 step
-	// 3): the current log was closed normally and the checkpoint is at its
+	// NoRecovery reports the engine's fast path (docs/recovery.md#open-the-tail,
+	// step 3): the current log was closed normally and the checkpoint is at its
 	// closing record, so no recovery runs at all.
 	NoRecovery bool `json:"no_recovery"`
 	// End position of the valid data of the last log walked (the
@@ -420,7 +421,7 @@ func (s *Set) CheckWith(db *Database, ckpt *CheckpointInfo, opts *ReplayOptions)
 	if rp.Start > low {
 		msg := fmt.Sprintf("replay would begin at generation 0x%X, after the first log the database needs (0x%X)", rp.Start, low)
 		if rp.FromCheckpoint && s.byGen[low] != nil {
-			msg += "; the checkpoint points past it: move the checkpoint aside so replay starts at the lowest log (seed 003 step 9)"
+			msg += "; the checkpoint points past it: move the checkpoint aside so replay starts at the lowest log (KB Q296787, roll-forward step 9)"
 		} else {
 			msg += "; restore the missing logs"
 		}

@@ -4,8 +4,8 @@ import (
 	"github.com/esekit/esekit/ese"
 )
 
-// FileRole is what a file's NAME says it is in a log folder (HEADERS.md
-// §10). The bytes may say otherwise; the set scanner reports both.
+// FileRole is what a file's NAME says it is in a log folder
+// (docs/files.md#log-file-names). The bytes may say otherwise; the set scanner reports both.
 type FileRole string
 
 // File roles by name.

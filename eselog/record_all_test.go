@@ -209,7 +209,7 @@ func TestCorpusRecordSemantics(t *testing.T) {
 				}
 			case *UndoInfo:
 				nUndoInfo++
-				// LOGSTREAM.md §3.9: UndoInfo's dbtimes are nil.
+				// docs/log-records.md#undoinfo: UndoInfo's dbtimes are nil.
 				if v.After != DBTimeNil || v.Before != DBTimeNil || v.DbTime() != DBTimeNil {
 					t.Errorf("%s %v: UndoInfo dbtimes %#x/%#x", rel, v.Pos(), v.After, v.Before)
 				}
@@ -459,7 +459,7 @@ func TestTransactionLevels(t *testing.T) {
 }
 
 // TestRecoveryQuitPointsAtUndo checks the 26 recoveries of edb0000D.log
-// (LOGSTREAM.md §4.7): each RecoveryQuit2 names the RecoveryUndo2 logged
+// (docs/recovery.md#undo, docs/recovery.md#clean-header): each RecoveryQuit2 names the RecoveryUndo2 logged
 // just before it, and redo started no later than that.
 func TestRecoveryQuitPointsAtUndo(t *testing.T) {
 	var undo ese.LogPos

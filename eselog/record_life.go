@@ -123,7 +123,7 @@ func (r *MS) AppendEncode(dst []byte) []byte {
 	return dst
 }
 
-// Checksum (42) is the legacy format's LRCHECKSUM (LOGSTREAM.md §1.4.1).
+// Checksum (42) is the legacy format's LRCHECKSUM (docs/logs.md#legacy-layout).
 type Checksum struct {
 	RecordBase
 	// CbBackwards is the distance from the start of the record's sector

@@ -12,7 +12,7 @@ import (
 const scanChunkSegments = 16
 
 // scanModern finds the end of valid data of a modern log exactly as the
-// engine's ErrLGCheckReadLastLogRecordFF does (LOGSTREAM.md §1.3.5), filling
+// engine's ErrLGCheckReadLastLogRecordFF does (docs/logs.md#end-of-data), filling
 // l.States, l.End, l.AccumulatedChecksum, l.ClosedNormally and l.LastTerm.
 // It reads the file in fixed-size chunks. A corrupt tail gives an error
 // wrapping ese.ErrLogFileCorrupt; l.End then still marks the end of the

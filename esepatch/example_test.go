@@ -8,7 +8,7 @@ import (
 	"github.com/esekit/esekit/esepatch"
 )
 
-// Seed 002's "How to Tell If Hard Recovery Has Finished": the patch file
+// KB Q200941's "How to Tell If Hard Recovery Has Finished": the patch file
 // names the logs of the full backup; compare them with the logs replayed.
 func ExampleHardRecoveryFinished() {
 	h := &esepatch.Header{Backup: ese.BackupInfo{

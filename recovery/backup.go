@@ -24,7 +24,7 @@ type IncrementalAnswer struct {
 	Missing []int32 `json:"missing"`
 	// Error is why the backup would fail: ese.ErrMissingFullBackup (-560)
 	// without a full backup to build on, ese.ErrMissingLogFile (-528) when
-	// a required log is gone (seed 004's "a required Microsoft Exchange
+	// a required log is gone (KB Q245211's "a required Microsoft Exchange
 	// database log file could not be found").
 	Error   ese.Error `json:"error"`
 	Message string    `json:"message"`
@@ -63,7 +63,7 @@ func IncrementalBackup(set *eselog.Set, hdr *ese.DBHeader) IncrementalAnswer {
 	}
 	if len(a.Missing) > 0 {
 		a.Error = ese.ErrMissingLogFile
-		a.Message = fmt.Sprintf("unable to perform an incremental backup because a required log file could not be found: generation 0x%X (seed 004); take a full backup", a.Missing[0])
+		a.Message = fmt.Sprintf("unable to perform an incremental backup because a required log file could not be found: generation 0x%X (KB Q245211); take a full backup", a.Missing[0])
 		a.Logs = []string{}
 		return a
 	}
@@ -72,7 +72,7 @@ func IncrementalBackup(set *eselog.Set, hdr *ese.DBHeader) IncrementalAnswer {
 }
 
 // TruncatableLogs returns the numbered logs of set that may be removed
-// once backed up (seed 003 step 6): those strictly below the checkpoint's
+// once backed up (KB Q296787, backup step 6): those strictly below the checkpoint's
 // generation and below the minimum required generation of every dirty
 // database given. The current log is never in the list. A zero checkpoint
 // generation gives nothing.

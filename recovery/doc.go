@@ -15,19 +15,19 @@
 //     (replay, nothing, a truncated replay after a signature or path
 //     change, skip), or the exact engine error that stops it (-528, -509,
 //     -530, -501, -515, -541, -543, -544, -550, -551, -582, -590...).
-//   - PlanHard decides a hard recovery from an online backup (seed 002):
+//   - PlanHard decides a hard recovery from an online backup (KB Q200941):
 //     the checkpoint is ignored, LowLog..HighLog must all be present with
 //     the databases' log signature, each database needs its matching patch
 //     file, and patch data applies only to the logs of the full backup.
 //   - RestoreMap renames logged database paths to files inside the
 //     caller's target folders, comparing paths as Windows does, and refuses
 //     anything that could resolve elsewhere (ErrUnsafePath).
-//   - PlanRollForward and PlanPointInTime turn seed 003's offline restore
+//   - PlanRollForward and PlanPointInTime turn KB Q296787's offline restore
 //     procedures into checked action lists; Procedure.Apply carries one out
 //     by moving files aside (never deleting), refuses a folder that no
 //     longer matches, and resumes a half-applied list.
 //   - IncrementalBackup and TruncatableLogs answer the backup side: what
-//     an incremental backup must copy, why it would fail (seed 004), which
+//     an incremental backup must copy, why it would fail (KB Q245211), which
 //     logs may be removed.
 //
 // Every decision is an Event with a stable EventKind, delivered to

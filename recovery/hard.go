@@ -23,7 +23,7 @@ type RestoreOptions struct {
 	RecoverOptions
 	// RIP is the Restore in Progress key. When set, its "EDB Database
 	// recovered" value is set to 01 once every database is recovered
-	// (seed 002), and the key is written to OutDir under RIPName.
+	// (KB Q200941), and the key is written to OutDir under RIPName.
 	RIP *rip.Key
 	// RIPFormat is the .reg dialect the key is written in.
 	RIPFormat rip.RegFormat
@@ -38,8 +38,8 @@ type RestoreOptions struct {
 	ripSource string
 }
 
-// Restore replays a hard-recovery plan (PlanHard, seed 002, LOGSTREAM.md
-// §4.8) into copies of the restored databases: for each database the
+// Restore replays a hard-recovery plan (PlanHard, KB Q200941,
+// docs/recovery.md#hard-recovery) into copies of the restored databases: for each database the
 // backup trailer is merged into the header (esepatch.MergeTrailer) and
 // the trailer page zeroed; the page images of its patch file are used as
 // the engines that wrote them used them (patch_apply.go): an image stands

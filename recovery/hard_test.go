@@ -117,7 +117,7 @@ func TestRestoreWLMBackup(t *testing.T) {
 
 // TestRestoreWLMWithRegFileAndPatchImage drives RestoreFolder with a .reg
 // key file and a patch file that carries one page image (as pre-2001
-// engines wrote, seed 002): an image of page 2 with a later dbtime. The
+// engines wrote, KB Q200941): an image of page 2 with a later dbtime. The
 // engine used a patch image only for the new page of a split whose split
 // page was already newer (patch_apply.go), and edb00001.log holds no
 // split, so the image is not used: page 2 of the output is the page of the

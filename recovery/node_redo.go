@@ -17,7 +17,7 @@ const (
 )
 
 // RedoOp holds the fields of a page record's header (LRPAGE_/LRNODE_,
-// LOGSTREAM.md §3.1) that the redo of a node operation needs.
+// docs/log-records.md#common-headers) that the redo of a node operation needs.
 type RedoOp struct {
 	// Pgno is the page the record changes (used in error messages).
 	Pgno uint32
@@ -60,7 +60,7 @@ func (e *DbTimeMismatchError) Error() string {
 // Unwrap returns the engine error.
 func (e *DbTimeMismatchError) Unwrap() error { return e.Err }
 
-// NeedRedo applies the page dbtime test of LOGSTREAM.md §3.2 step 4
+// NeedRedo applies the page dbtime test of docs/recovery.md#redo-gates, gate 4
 // (FLGNeedRedoCheckDbtimeBefore): a record is redone only when its dbtime
 // is newer than the page's, and then the page must carry exactly the
 // record's "before" dbtime (unless that is DbTimeNil): a page older than
@@ -107,7 +107,7 @@ func (op RedoOp) versionFlag() uint8 {
 	return 0
 }
 
-// finish stamps the record's dbtime on a redone page (§3.2 step 6). Like
+// finish stamps the record's dbtime on a redone page (docs/recovery.md#redo-gates, gate 6). Like
 // every change the engine makes through CPAGE::Dirty, it clears the page's
 // Scrubbed flag (ResetFScrubbed_); RedoScrub sets it.
 func (op RedoOp) finish(p *Page) (bool, error) {

@@ -110,7 +110,7 @@ func TestRollForwardScenarios(t *testing.T) {
 				t.Errorf("%d files before, %d after: something was deleted", before, after)
 			}
 			// After the procedure the folder is a replayable series named
-			// as seed 003 step 10 wants: the highest log is edb.log.
+			// as KB Q296787's roll-forward step 10 wants: the highest log is edb.log.
 			if _, err := os.Stat(filepath.Join(dir, "edb.log")); err != nil {
 				t.Errorf("no edb.log after the procedure")
 			}

@@ -9,7 +9,8 @@ import (
 	"github.com/esekit/esekit/internal/bin"
 )
 
-// Page-header field offsets (PGHDR, HEADERS.md §7.1; PGHDR2 §7.2).
+// Page-header field offsets (PGHDR, docs/pages.md#small-page-header; PGHDR2,
+// docs/pages.md#large-page-header).
 const (
 	pgDbTime    = 8
 	pgPrev      = 16
@@ -245,7 +246,7 @@ func (p *Page) corrupt(format string, args ...any) error {
 // Check verifies the page structure: the tag array fits after the header,
 // ibMicFree lies inside the data area, every tag's node lies inside
 // [0, ibMicFree), no two nodes overlap, and FreeBytes equals the data area minus the tag array
-// minus the sum of node sizes (HEADERS.md §7.3). It is run automatically
+// minus the sum of node sizes (docs/pages.md#tags). It is run automatically
 // before the first operation.
 func (p *Page) Check() error {
 	n := p.TagCount()

@@ -11,7 +11,7 @@ import (
 // MergeLevel holds one Merge/Merge2 record: one level of a merge path,
 // root level first as logged. Only the last (leaf) level's merge type,
 // siblings and line counts are used for moving nodes; the other levels
-// adjust their page pointers (LOGSTREAM.md §3.10). Each field carries the
+// adjust their page pointers (docs/log-records.md#split-and-merge). Each field carries the
 // eselog.Merge field of the same name (Flags and Type are MergeFlags and
 // MergeType, ILine the record's iline, KeyParentSep its payload),
 // documented there with its offset in the record.

@@ -8,7 +8,7 @@ import (
 )
 
 // PageMoveParams are the fields of a PageMove record (type 65,
-// LOGSTREAM.md §3.16), named as in eselog.PageMove, where each is
+// docs/log-records.md#pagemove-and-rootpagemove), named as in eselog.PageMove, where each is
 // documented with its offset in the record.
 type PageMoveParams struct {
 	PgnoSource, PgnoDest, PgnoLeft, PgnoRight, PgnoParent   uint32

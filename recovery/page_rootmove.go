@@ -15,7 +15,7 @@ const (
 )
 
 // RedoRootPageMove redoes a root-page-move macro (RootPageMove, type 96,
-// LOGSTREAM.md §3.16; ErrLGRIRedoRootPageMove, SHKPerformRootMove), as
+// docs/log-records.md#pagemove-and-rootpagemove; ErrLGRIRedoRootPageMove, SHKPerformRootMove), as
 // database shrink logs it: the RootPageMove record, then three PageMove
 // records (the tree's root, its owned-extent root and its available-extent
 // root, told apart by their MoveFlags), a SetExternalHeader for each child

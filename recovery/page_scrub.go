@@ -27,7 +27,7 @@ const (
 	scrubLVSignature = 4 << 3
 )
 
-// RedoScrub redoes a Scrub record (type 64, LOGSTREAM.md §3.15;
+// RedoScrub redoes a Scrub record (type 64, docs/log-records.md#scrub;
 // ErrLGRIRedoScrub, ErrNDScrubOneUnusedPage, ErrNDScrubOneUsedPage). After
 // the dbtime test the page gets the Scrubbed flag, then:
 //

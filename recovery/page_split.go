@@ -17,7 +17,7 @@ const iLineInvalid = -1
 const cbPrefixOverhead = 2
 
 // SplitLevel holds one Split/Split2 record: one level of a split path
-// (LOGSTREAM.md §3.10). A level with PgnoNew 0 is an ancestor that only
+// (docs/log-records.md#split-and-merge). A level with PgnoNew 0 is an ancestor that only
 // receives the separator key of the level below. Each field carries the
 // eselog.Split field of the same name (Type and Oper are SplitType and
 // SplitOper, Objid is ObjidFDP, KeyParent and the prefixes its payload),

@@ -105,7 +105,7 @@ func checkRoundTrip(t *testing.T, rel string, pageSize int) (pagesChecked, ident
 			t.Errorf("%s page %d: %v", rel, pgno, err)
 			continue
 		}
-		// HEADERS.md §7.3 accounting, computed independently with the
+		// docs/pages.md#tags accounting, computed independently with the
 		// ese package's tag decoder.
 		tags, err := ese.Tags(raw)
 		if err != nil {

@@ -404,7 +404,7 @@ func TestRebuildSecondDatabaseOfForeignLog(t *testing.T) {
 
 // TestReplayOverRealDatabaseChangesNothing replays all of edb.log over a
 // copy of the real IndexedDB.edb, as recovery would treat a database that
-// already holds every change of the log (LOGSTREAM.md §5.4): every page is
+// already holds every change of the log (docs/recovery.md#attach-rules, step 3): every page is
 // already at or past each record, so not one byte changes.
 func TestReplayOverRealDatabaseChangesNothing(t *testing.T) {
 	const ps = 32768

@@ -10,7 +10,7 @@ import (
 // RedoOptions tunes RedoRecord.
 type RedoOptions struct {
 	// MayContainFutureData is the engine's "database may contain data from
-	// future logs" state (LOGSTREAM.md §3.2 steps 4-5), true while the
+	// future logs" state (docs/recovery.md#redo-gates, gates 4-5), true while the
 	// generation replayed is at most the header's lGenMaxRequired. When
 	// set, pages already at or past a record are skipped (new pages
 	// included); when clear, such a page is an error wrapping
@@ -60,7 +60,7 @@ func IsPageRedoRecord(r eselog.Record) bool {
 // checked against every page they name and skipped when all are already
 // newer (otherwise ErrRedoNotImplemented). Records inside a macro must go
 // through RedoMacro. It applies only the page dbtime
-// gates; the session, macro and database gates of LOGSTREAM.md §3.2 are
+// gates; the session, macro and database gates of docs/recovery.md#redo-gates are
 // the caller's. Changed pages are marked dirty in s. Other page-touching
 // types give an error wrapping ErrRedoNotImplemented; records that touch no
 // page give an empty result.
@@ -79,7 +79,7 @@ func redoRecordInto(s *PageStore, r eselog.Record, opt RedoOptions, res *RedoRes
 			return err
 		}
 		if p.Uninitialized() {
-			// The page-read gate (LOGSTREAM.md §3.2 step 5).
+			// The page-read gate (docs/recovery.md#redo-gates, gate 5).
 			return fmt.Errorf("recovery: page %d was never written: %w", h.Pgno(), ese.ErrPageNotInitialized)
 		}
 		ok, err := apply(p, redoOpOf(h, opt))
@@ -191,7 +191,7 @@ func redoRecordInto(s *PageStore, r eselog.Record, opt RedoOptions, res *RedoRes
 		err = rootMoveCorrupt("RootPageMove outside a macro (its PageMove, SetExternalHeader and Replace records are redone together by RedoMacro)")
 	case *eselog.UndoInfo:
 		// Redo never changes a page for UndoInfo: it only feeds the
-		// version store used by undo (LOGSTREAM.md §3.9).
+		// version store used by undo (docs/log-records.md#undoinfo).
 	case eselog.PageRecord:
 		err = fmt.Errorf("%w: %v at %v", ErrRedoNotImplemented, r.Type(), r.Pos())
 	}

@@ -13,7 +13,7 @@ import (
 )
 
 // How the engines that wrote page images into patch files used them
-// (seed 002: "as transaction logs are replayed into a restored database
+// (KB Q200941: "as transaction logs are replayed into a restored database
 // file, Exchange checks to see if a page described in a log file also
 // exists in the patch file. If it does, the version from the patch file is
 // used"). The current ESE source keeps only the PATCHHDR; the facts below

@@ -14,7 +14,7 @@ import (
 
 // TestWLMPatchSuppliesNoPage: the patch file of the Windows Live Mail
 // backup set is the empty "thunk" of the 7.3704.5+ engines (two 8 KiB
-// header pages, 16384 bytes: seed 002's "empty patch file"), and its log
+// header pages, 16384 bytes: KB Q200941's "empty patch file"), and its log
 // (edb00001.log, 7.3704.15) holds no split record for the database created
 // at (1,1,256), so a hard restore installs no patch image: the index is
 // empty, the database file does not grow, and no split asks for a page.

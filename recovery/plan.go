@@ -141,7 +141,7 @@ type SoftInput struct {
 	Logs   fs.FS
 	LogDir string
 	// MoreLogs are further folders whose logs join the log folder's, as
-	// seed 003 step 5 gathers logs from several backup sets. A file name
+	// KB Q296787's roll-forward step 5 gathers logs from several backup sets. A file name
 	// already present in an earlier folder is ignored (an event says so).
 	MoreLogs []LogFolder
 	// Databases are the database files.
@@ -438,8 +438,8 @@ func planSoftDatabase(set *eselog.Set, d dbInfo, ck *eselog.CheckpointInfo, atts
 		pd.ReplayFrom, pd.ReplayTo = max(v.Replay.Start, d.db.GenMinRequired), v.Replay.End
 	}
 	if pd.Action == ActionReplay {
-		// The truncation rule of seed 003 and the attach checks of
-		// LOGSTREAM.md §3.18, over the attachments the replayed logs hold.
+		// The truncation rule of KB Q296787 and the attach checks of
+		// docs/recovery.md#attach-rules, over the attachments the replayed logs hold.
 		var rmap *RestoreMap
 		if opts != nil {
 			rmap = opts.RestoreMap
@@ -557,8 +557,8 @@ type HardInput struct {
 	Databases []DatabaseFile
 }
 
-// PlanHard decides a hard recovery (restore from an online backup, seed
-// 002 and LOGSTREAM.md §4.8): the checkpoint is ignored and LowLog acts as
+// PlanHard decides a hard recovery (restore from an online backup,
+// KB Q200941 and docs/recovery.md#hard-recovery): the checkpoint is ignored and LowLog acts as
 // the checkpoint; LowLog..HighLog must all be in the restore folder with
 // one signature (-557, -530); each database needs a matching patch file
 // (-538, -552) and must be a backup copy (-615). Patch data applies only
@@ -590,7 +590,7 @@ func PlanHard(in *HardInput, opts *Options) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	em.emit(Event{Kind: EventCheckpointIgnored, Message: "hard recovery ignores the checkpoint: LowLog acts as the checkpoint (seed 002)"})
+	em.emit(Event{Kind: EventCheckpointIgnored, Message: "hard recovery ignores the checkpoint: LowLog acts as the checkpoint (KB Q200941)"})
 	if sw := opts.switches(); sw.on() {
 		if err := sw.hardRefusal(); err != nil {
 			return p.fail(em, ese.ErrInvalidParameter, "%v", err), nil
@@ -883,8 +883,8 @@ func logEnd(fsys fs.FS, dir string, f *eselog.SetFile) (ese.LogPos, bool) {
 // logged (or remapped) path and skips their records while they are missing.
 // A logged CreateDB lets the replay create the file
 // (RecoverOptions.CreateMissing); an attachment still deferred when replay
-// ends (not detached in the logs) stops recovery with -1216 (LOGSTREAM.md
-// §4.6 step 2). The planner does not follow detaches, so these are
+// ends (not detached in the logs) stops recovery with -1216
+// (docs/recovery.md#after-redo, step 2). The planner does not follow detaches, so these are
 // warnings, not the plan's verdict.
 func noteUnmatched(atts []attachment, dbs []dbInfo, opts *Options, em *emitter) {
 	created := map[string]bool{}

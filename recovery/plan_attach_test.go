@@ -40,7 +40,7 @@ func editDBHeaderFields(t *testing.T, file string, fn func(h *ese.DBHeader)) {
 // attachment of (0x50,B,268), consistent (0x50,9,31). SRU.chk (0x51,9,0)
 // has no attach list, so replay starts at the beginning of 0x51 with that
 // list. These scenarios move the header's lgposAttach/lgposConsistent to
-// hit each branch of the lgposAttach rule (LOGSTREAM.md §3.18 step 3).
+// hit each branch of the lgposAttach rule (docs/recovery.md#attach-rules, step 3).
 func TestPlanAttachPosRule(t *testing.T) {
 	for _, sc := range []struct {
 		name   string
@@ -172,7 +172,7 @@ func TestPlanUnmatchedCreateEvent(t *testing.T) {
 	}
 }
 
-// ErrLGRICheckRedoCreateDb (LOGSTREAM.md §3.18 step 6): appdata's edb.log
+// ErrLGRICheckRedoCreateDb (docs/recovery.md#attach-rules, step 6): appdata's edb.log
 // creates IndexedDB.edb at (1,1,268), the attach its header records. Moved
 // back to (1,1,0) in a dirty header, the file looks like an earlier
 // database of the same name: the engine does not overwrite it and defers

@@ -378,7 +378,7 @@ func TestBackupAnswers(t *testing.T) {
 	if a := IncrementalBackup(set, &h); a.Since != 0x51 || len(a.Logs) != 2 {
 		t.Errorf("after an incremental: %+v", a)
 	}
-	// Seed 004: a required log is gone.
+	// KB Q245211: a required log is gone.
 	d2 := testcorpus.CopySet(t, dirtySRUM, "SRU00051.log")
 	set2, _ := eselog.ScanDir(d2, nil)
 	if a := IncrementalBackup(set2, &h); a.Error != ese.ErrMissingLogFile || !slices.Equal(a.Missing, []int32{0x51}) {
@@ -479,7 +479,7 @@ func TestPlanEndsAndFolders(t *testing.T) {
 		t.Errorf("hard start %s end %s (%v)", hp.Start, hp.End, err)
 	}
 
-	// Logs gathered from two folders (seed 003 step 5).
+	// Logs gathered from two folders (KB Q296787, roll-forward step 5).
 	a := testcorpus.CopySet(t, dirtySRUM, "SRU0004E.log", "SRU0004F.log", "SRU00050.log")
 	b := testcorpus.CopySet(t, dirtySRUM, "SRU.log", "SRU00051.log", "SRUDB.dat", "SRU.chk")
 	db, _ := os.Open(filepath.Join(a, "SRUDB.dat"))

@@ -12,8 +12,8 @@ type LogFolder struct {
 	Dir string
 }
 
-// unionFS presents several log folders as one flat folder, as seed 003
-// step 5 gathers logs "from multiple backup sets" into the log path. A
+// unionFS presents several log folders as one flat folder, as KB Q296787's
+// roll-forward step 5 gathers logs "from multiple backup sets" into the log path. A
 // name present in several folders is taken from the first; the others are
 // reported as shadowed.
 type unionFS struct {

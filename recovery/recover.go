@@ -34,7 +34,7 @@ type RecoverOptions struct {
 	Overwrite bool
 	// CreateMissing lets soft recovery create, in OutDir, a database
 	// whose CreateDB record the logs hold when no database given carries
-	// its signature, as the engine does (LOGSTREAM.md §3.18 step 6): the
+	// its signature, as the engine does (docs/recovery.md#attach-rules, step 6): the
 	// file is named after the logged file name (or the RestoreMap's
 	// destination), never placed at the logged path; a hostile name
 	// (.., device names, UNC without a map entry...) creates nothing.
@@ -64,7 +64,7 @@ type RecoverOptions struct {
 	TargetLogDir string
 	// Checkpoint is the checkpoint the plan was made with, nil for none.
 	// When the plan starts at the checkpoint's own position (its attach
-	// list present, LOGSTREAM.md §4.2), the databases attached there are
+	// list present, docs/recovery.md#start-point), the databases attached there are
 	// taken from its list rather than from the first log's header.
 	Checkpoint io.ReaderAt
 	// Databases are the database files the plan names (matched by Name);
@@ -196,8 +196,8 @@ type RecoverResult struct {
 
 // Recover replays the logs of a soft-recovery plan (PlanSoft) into copies
 // of its databases and leaves each one clean, as the engine's soft
-// recovery does (LOGSTREAM.md §3, §4): logs in generation order from the
-// plan's start; sessions, macros and the gates of §3.2; file-level
+// recovery does (docs/log-records.md, docs/recovery.md): logs in generation order from the
+// plan's start; sessions, macros and the gates of docs/recovery.md#redo-gates; file-level
 // records and their header effects; at the end the open transactions
 // rolled back and each database marked CleanShutdown.
 //

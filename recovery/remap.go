@@ -21,7 +21,7 @@ var ErrUnsafePath = outfile.ErrUnsafePath
 
 // ErrNotMapped is returned by Resolve when a restore map exists and does
 // not name the logged database: the engine skips such an attachment
-// (LOGSTREAM.md §3.18 step 1).
+// (docs/recovery.md#attach-rules, step 1).
 var ErrNotMapped = errors.New("recovery: database not in the restore map")
 
 // MapEntry is one pair of the restore map (EDB_RstMap): the path a
@@ -76,7 +76,7 @@ func NewRestoreMap(targets []string, pairs ...MapEntry) (*RestoreMap, error) {
 
 // RestoreMapFromRstMap builds a map from the EDB_RstMap value of the
 // Restore in Progress key: odd lines are "before", even lines "after"
-// (seed 002). An odd number of lines is an error.
+// (KB Q200941; docs/rip.md#key-values). An odd number of lines is an error.
 func RestoreMapFromRstMap(lines []string, targets []string) (*RestoreMap, error) {
 	if len(lines)%2 != 0 {
 		return nil, fmt.Errorf("recovery: EDB_RstMap has %d lines; it needs before/after pairs", len(lines))

@@ -311,7 +311,7 @@ func (rp *replayer) progress(pl PlanLog, gen int32) {
 }
 
 // enterGeneration does what the engine does on entering each generation
-// (LOGSTREAM.md §4.4 steps 5 and 6): the generation that a database names
+// (docs/recovery.md#next-generation, steps 5 and 6): the generation that a database names
 // as its lGenMaxRequired must be the very log it saw, and past that
 // generation a database no longer "may contain future data".
 func (rp *replayer) enterGeneration(gen int32, h *eselog.FileHeader) error {
@@ -373,7 +373,7 @@ func (rp *replayer) dbBySignature(sig ese.Signature) *dbRun {
 }
 
 // attachFromList takes the attachments of the first replayed log's header
-// (§4.3): a database whose header names the same attachment is attached
+// (docs/recovery.md#start-point): a database whose header names the same attachment is attached
 // now; an earlier attachment of it is deferred.
 func (rp *replayer) attachFromList(list []ese.AttachInfo) {
 	for _, a := range list {
@@ -460,7 +460,7 @@ func recordObjid(r eselog.Record) uint32 {
 	return 0
 }
 
-// dispatch handles one record (LOGSTREAM.md §4.5).
+// dispatch handles one record (docs/recovery.md#record-dispatch).
 func (rp *replayer) dispatch(rec eselog.Record) error {
 	t := rec.Type()
 	switch t {
@@ -584,7 +584,7 @@ func (rp *replayer) skip(db *dbRun) error {
 	return nil
 }
 
-// pageRecord passes a page record through the gates of LOGSTREAM.md §3.2
+// pageRecord passes a page record through the gates of docs/recovery.md#redo-gates
 // and redoes it. node is the record's LRNODE_ header when it has one (the
 // caller took it from the record once, so that the gates need no further
 // interface calls).
@@ -675,7 +675,7 @@ func (rp *replayer) redoError(db *dbRun, err error) error {
 	return err
 }
 
-// macroRecord handles MacroBegin, MacroCommit and MacroAbort (§3.10).
+// macroRecord handles MacroBegin, MacroCommit and MacroAbort (docs/log-records.md#split-and-merge).
 func (rp *replayer) macroRecord(r *eselog.Macro) error {
 	s := rp.session(r.Procid)
 	switch r.Type() {
@@ -770,7 +770,7 @@ func (rp *replayer) undoRecord(r *eselog.Undo) error {
 	return nil
 }
 
-// attachRecord applies an AttachDB or CreateDB record (§3.18).
+// attachRecord applies an AttachDB or CreateDB record (docs/recovery.md#attach-rules).
 func (rp *replayer) attachRecord(dbid uint8, signDb, signLog ese.Signature, at ese.LogPos, create bool) {
 	db := rp.dbBySignature(signDb)
 	if db == nil {
@@ -818,7 +818,7 @@ func (rp *replayer) attachRecord(dbid uint8, signDb, signLog ese.Signature, at e
 }
 
 // detach applies a DetachDB: the header becomes clean at the record
-// (§3.18 step 7).
+// (docs/recovery.md#attach-rules, step 7).
 func (rp *replayer) detach(r *eselog.DetachDB) error {
 	db, ok := rp.attached(r.Dbid, r.At)
 	if db == nil || !db.active {
@@ -886,7 +886,7 @@ func (rp *replayer) endAllSessions(rollback bool) error {
 	return nil
 }
 
-// rollbackOpen rolls back every open transaction (§4.7 step 3) and counts
+// rollbackOpen rolls back every open transaction (docs/recovery.md#undo, step 3) and counts
 // them per database.
 func (rp *replayer) rollbackOpen() (int, error) {
 	n := 0
@@ -957,7 +957,8 @@ func (rp *replayer) shrink(dbid uint8, at ese.LogPos, pgnoLast, pgnoStart, cpg u
 	return nil
 }
 
-// finish ends recovery (LOGSTREAM.md §4.6, §4.7): the ceiling checks, the
+// finish ends recovery (docs/recovery.md#after-redo, docs/recovery.md#undo,
+// docs/recovery.md#clean-header): the ceiling checks, the
 // rollback of open transactions, and the clean headers.
 func (rp *replayer) finish() error {
 	lost := map[*dbRun]bool{}
@@ -1008,7 +1009,7 @@ func (rp *replayer) finish() error {
 			if s == nil {
 				continue
 			}
-			s.macro = nil // half-built macros are aborted (§4.7 step 4)
+			s.macro = nil // half-built macros are aborted (docs/recovery.md#undo, step 4)
 		}
 		undo, sd := rp.endPositions(between)
 		if rp.lastWasShutdown {

@@ -11,8 +11,8 @@ import (
 	"github.com/esekit/esekit/internal/outfile"
 )
 
-// Creating a database from its CreateDB record (LOGSTREAM.md §3.18 step
-// 6): when no database of the recovery carries the logged signature, the
+// Creating a database from its CreateDB record (docs/recovery.md#attach-rules,
+// step 6): when no database of the recovery carries the logged signature, the
 // engine creates the file anew and lets the logged operations that follow
 // (ExtendDB, the space and catalog pages, SetDbVersion, CreateDBFinish...)
 // build it. Since 8.4000.3 the create is fully logged (the record's

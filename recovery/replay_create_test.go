@@ -411,7 +411,7 @@ func TestCreateResumable(t *testing.T) {
 // TestCreateMissingKeepsGivenDatabase: with CreateMissing, a CreateDB
 // whose signature is a database given to the recovery creates nothing
 // new: the real IndexedDB.edb, consistent after the whole of edb.log, is
-// deferred at its CreateDB (LOGSTREAM.md §3.18 step 6) and its copy comes
+// deferred at its CreateDB (docs/recovery.md#attach-rules, step 6) and its copy comes
 // out byte for byte as it went in.
 func TestCreateMissingKeepsGivenDatabase(t *testing.T) {
 	in := t.TempDir()

@@ -10,7 +10,7 @@ import (
 // session is the redo state of one logging session (procid), as the
 // engine rebuilds it during replay (ErrLGRIPpibFromProcid): its
 // transaction level, whether it has replayed a Begin0 inside the replayed
-// range (LOGSTREAM.md §3.2 step 1), the macro it has open, and the version
+// range (docs/recovery.md#redo-gates, gate 1), the macro it has open, and the version
 // entries of its open transaction.
 type session struct {
 	procid uint16
@@ -52,7 +52,7 @@ func (s *session) capture(st *PageStore, db *dbRun, r eselog.NodeRecord) (*versi
 }
 
 // macro is an open MacroBegin..MacroCommit of a session: the records that
-// carry its dbtime are buffered until the commit (§3.2 step 2).
+// carry its dbtime are buffered until the commit (docs/recovery.md#redo-gates, gate 2).
 type macro struct {
 	dbtime uint64
 	at     ese.LogPos

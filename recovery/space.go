@@ -77,7 +77,7 @@ func singleExtentHeader(pgnoParent, cpgPrimary uint32, unique bool) SpaceHeader 
 	return h
 }
 
-// NeedNewPage is the new-page test of LOGSTREAM.md §3.2 step 5: a page that
+// NeedNewPage is the new-page test of docs/recovery.md#redo-gates, gate 5: a page that
 // an operation formats anew is rebuilt unless the database may already
 // contain data from later logs and the page carries a dbtime at or past
 // the record's.
@@ -95,7 +95,7 @@ func RedoNewPage(p *Page, pgno, objid uint32, dbtime uint64) {
 }
 
 // FDPParams are the fields of a CreateSingleExtentFDP (25) or
-// CreateMultipleExtentFDP (24) record (LOGSTREAM.md §3.12).
+// CreateMultipleExtentFDP (24) record (docs/log-records.md#fdp-records).
 type FDPParams struct {
 	// PgnoFDP is the new tree's root page (the record's pgno).
 	PgnoFDP uint32

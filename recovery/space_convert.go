@@ -8,7 +8,7 @@ import (
 )
 
 // ConvertParams are the fields of a ConvertFDP2 record (type 58,
-// LOGSTREAM.md §3.12): a single-extent tree becoming a multiple-extent one.
+// docs/log-records.md#fdp-records): a single-extent tree becoming a multiple-extent one.
 type ConvertParams struct {
 	// PgnoFDP is the tree's root page (the record's pgno).
 	PgnoFDP uint32

@@ -21,7 +21,7 @@ import (
 // real clean database of the corpus, to measure replay on the kind of log
 // production servers write (many small updates concentrated on a hot set
 // of pages, many records per page between write-backs), which the corpus
-// does not hold. The log follows LOGSTREAM.md §1.3 (segments, fragments,
+// does not hold. The log follows docs/logs.md#modern-segments (segments, fragments,
 // shadow of the last partial segment, lgpos of each record) and the
 // record sequence of a real instance: Init2, AttachDB, transactions
 // (Begin0, versioned Replace/ReplaceD records of existing leaf nodes with
@@ -160,7 +160,7 @@ type steadyLog struct {
 var errLogFull = errors.New("steady log: file full")
 
 // segLogWriter packs records into the segments of a modern log as the
-// engine's LOG_WRITE_BUFFER::FLGIAddLogRec does (LOGSTREAM.md §1.3.3).
+// engine's LOG_WRITE_BUFFER::FLGIAddLogRec does (docs/logs.md#records-in-a-segment).
 type segLogWriter struct {
 	gen     int32
 	file    []byte

@@ -21,7 +21,8 @@ var ErrUndoUnsafe = errors.New("recovery: an open transaction cannot be rolled b
 
 // version is one version-store entry (RCE) rebuilt during redo: what is
 // needed to undo one versioned operation of an open transaction
-// (LOGSTREAM.md §3.9, §3.13, §4.7 step 3).
+// (docs/log-records.md#undoinfo, docs/log-records.md#undo,
+// docs/recovery.md#undo, step 3).
 type version struct {
 	db      *dbRun
 	op      eselog.RecordType // Insert, FlagInsert, FlagInsertAndReplaceData, Replace(D), FlagDelete, Delta(64)
@@ -230,7 +231,7 @@ func (a *captureArena) capture(s *PageStore, db *dbRun, r eselog.NodeRecord, lev
 }
 
 // applyUndoInfo fills the entry of an UndoInfo record's operation with
-// its before-image, or creates the entry (LOGSTREAM.md §3.9).
+// its before-image, or creates the entry (docs/log-records.md#undoinfo).
 func (s *session) applyUndoInfo(db *dbRun, r *eselog.UndoInfo) {
 	var v *version
 	for _, e := range s.versions {
@@ -352,7 +353,7 @@ func undoOn(p *Page, v *version) error {
 	return fmt.Errorf("%w: %v: undo of this operation is not implemented", ErrUndoUnsafe, v)
 }
 
-// redoUndo redoes an Undo record (type 39, LOGSTREAM.md §3.13): the
+// redoUndo redoes an Undo record (type 39, docs/log-records.md#undo): the
 // session's entry with the record's rceid is undone on the page when the
 // page needs it, and the entry leaves the version store either way.
 func (s *session) redoUndo(st *PageStore, db *dbRun, r *eselog.Undo, mayFuture bool) (bool, error) {

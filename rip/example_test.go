@@ -7,7 +7,7 @@ import (
 	"github.com/esekit/esekit/rip"
 )
 
-// Re-create seed 002's example key from its worksheet, check it against
+// Re-create KB Q200941's example key from its worksheet, check it against
 // the patch file's "Log Gen: 36-3f", and print the .reg text.
 func ExampleWorksheet_Key() {
 	w, err := rip.ParseWorksheet(strings.NewReader(`Transaction Logs Path: f:\exchsrvr\mdbdata

@@ -122,7 +122,7 @@ type checkJSON struct {
 	Problems    []problemJSON      `json:"problems"`
 	Files       []setFileJSON      `json:"files"`
 	// DeletableLogs are the generations below the checkpoint's: numbered
-	// logs that may be removed once backed up (seed 003); never the
+	// logs that may be removed once backed up (KB Q296787, backup step 6); never the
 	// checkpoint's own log.
 	DeletableLogs []int32 `json:"deletable_logs"`
 	// Backup is the online backup set the folder holds, when it has .pat
@@ -363,7 +363,7 @@ func printCheck(w io.Writer, c checkJSON) {
 		}
 	}
 	if len(c.DeletableLogs) > 0 {
-		fmt.Fprintf(w, "  deletable logs: %s (below the checkpoint generation; remove only once backed up, seed 003)\n", genRange(c.DeletableLogs[0], c.DeletableLogs[len(c.DeletableLogs)-1]))
+		fmt.Fprintf(w, "  deletable logs: %s (below the checkpoint generation; remove only once backed up; KB Q296787, backup step 6)\n", genRange(c.DeletableLogs[0], c.DeletableLogs[len(c.DeletableLogs)-1]))
 	}
 	for _, p := range c.Problems {
 		code := ""

@@ -7,7 +7,7 @@ import (
 	"github.com/esekit/esekit/ese"
 )
 
-// errcodeJSON is one code in every form seed 002 describes.
+// errcodeJSON is one code in every form KB Q200941 describes.
 type errcodeJSON struct {
 	Input string `json:"input"`
 	// Code is the signed engine code, e.g. -530.

@@ -56,7 +56,7 @@ type planDBJSON struct {
 	Action     string `json:"action"`
 	LoggedPath string `json:"logged_path,omitempty"`
 	// TruncateAt is where replay into the database stops early (an
-	// attachment that changed its signature or path; seed 003).
+	// attachment that changed its signature or path; KB Q296787).
 	TruncateAt *posJSON `json:"truncate_at,omitempty"`
 	Patch      string   `json:"patch,omitempty"`
 	// PatchForm is where the patch header is: "patch-file" or

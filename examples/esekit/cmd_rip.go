@@ -20,7 +20,7 @@ func cmdRip() command {
 	return command{
 		name:    "rip",
 		args:    "parse|validate|recreate [-json] [flags] ...",
-		summary: "the Restore in Progress key: parse a .reg file to JSON, validate it against seed 002's rules, or re-create it from the worksheet",
+		summary: "the Restore in Progress key: parse a .reg file to JSON, validate it against KB Q200941's rules, or re-create it from the worksheet",
 		raw:     true,
 		run:     runRip,
 	}
@@ -76,7 +76,7 @@ func runRip(e *env, _ any, args []string) int {
 	case "recreate":
 		var w rip.Worksheet
 		var orig, restored multiFlag
-		sheet := fs.String("worksheet", "", "worksheet file (seed 002's form, one \"Label: value\" per line)")
+		sheet := fs.String("worksheet", "", "worksheet file (KB Q200941's form, one \"Label: value\" per line)")
 		out := fs.String("o", "", "write the .reg file here, as a new file: an existing one is not replaced (default: stdout, or inside the JSON)")
 		v4 := fs.Bool("regedit4", false, "write REGEDIT4 (ANSI) instead of Windows Registry Editor Version 5.00 (UTF-16)")
 		fs.StringVar(&w.Service, "service", "", "MSExchangeIS (default) or MSExchangeDS")

@@ -41,7 +41,7 @@ func TestUsage(t *testing.T) {
 	}
 }
 
-// TestErrcode uses the numbers of seed 002: -530 in every form.
+// TestErrcode uses the numbers of KB Q200941: -530 in every form.
 func TestErrcode(t *testing.T) {
 	var got []map[string]any
 	code, _ := runJSON(t, &got, "errcode", "-json", "-530", "4294966766", "0xFFFFFDEE", "3355443730", "0xC8000212", "JET_errBadLogSignature")
@@ -111,7 +111,7 @@ func TestHeaderCheckpoints(t *testing.T) {
 			t.Errorf("%s: copies %v %v", tc.rel, o["header_checksum_ok"], o["shadow_ok"])
 		}
 	}
-	// appdata/edb.chk: HEADERS.md §14.2.
+	// appdata/edb.chk, the corpus file's own values (docs/checkpoint.md#checkpoint-layout).
 	var got []map[string]any
 	runJSON(t, &got, "header", "-json", testcorpus.Path(t, "appdata/edb.chk"))
 	o := got[0]
@@ -168,7 +168,7 @@ func TestHeaderDatabases(t *testing.T) {
 			t.Errorf("%s: header copies %v %v", tc.rel, o["header_checksum_ok"], o["shadow_ok"])
 		}
 	}
-	// HEADERS.md §14.1: IndexedDB.edb.
+	// IndexedDB.edb, the corpus file's own values (docs/database.md#database-header).
 	var got []map[string]any
 	runJSON(t, &got, "header", "-json", testcorpus.Path(t, "appdata/IndexedDB.edb"))
 	o := got[0]
@@ -204,7 +204,7 @@ func TestHeaderLogs(t *testing.T) {
 	if c := o["checkpoint"].(map[string]any); c["generation"] != 1.0 || c["sector"] != 1.0 {
 		t.Errorf("edb.log checkpoint %v", c)
 	}
-	// edb0000D.log: HEADERS.md §14.4, two attached databases.
+	// edb0000D.log, the corpus file's own values (docs/logs.md#attach-list): two attached databases.
 	o = got[1]
 	if o["generation"] != 13.0 || o["log_signature"].(map[string]any)["random"] != 0xE01EE651*1.0 {
 		t.Errorf("edb0000D.log: %v %v", o["generation"], o["log_signature"])

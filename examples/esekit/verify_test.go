@@ -36,7 +36,8 @@ func TestVerifyCorpus(t *testing.T) {
 			t.Errorf("%s: failures %v", tc.rel, o)
 		}
 	}
-	// HEADERS.md §14.1: 47 of the 94 slots of IndexedDB.edb are all zero.
+	// The corpus file's own count (docs/pages.md#blocks-per-page-size): 47 of
+	// the 94 slots of IndexedDB.edb are all zero.
 	var got []map[string]any
 	runJSON(t, &got, "verify", "-json", testcorpus.Path(t, "appdata/IndexedDB.edb"))
 	if got[0]["uninitialized"] != 47.0 {

@@ -1,5 +1,5 @@
 // Command verifybackup checks an online backup set of an ESE database the
-// way a backup vendor's agent does around a restore (seeds 002, 003, 004):
+// way a backup vendor's agent does around a restore (KB Q200941, KB Q296787, KB Q245211):
 //
 //   - every file is identified by its bytes, never by its name;
 //   - the log set: the anchor log of each database is present, the
@@ -10,10 +10,10 @@
 //     is an empty marker and the patch header is the trailer page at the
 //     end of the database copy, checked the same way;
 //   - which logs are safe to truncate, and what an incremental backup
-//     would have to copy (or why it would fail, seed 004);
+//     would have to copy (or why it would fail, KB Q245211);
 //   - the hard-recovery plan the engine would follow;
 //   - with -rip, the Restore in Progress key for the restore, written as a
-//     .reg file and validated against the patch file (seed 002);
+//     .reg file and validated against the patch file (KB Q200941);
 //   - with -out, the restore itself: hard recovery into copies in that
 //     folder, then "has hard recovery finished?" answered from the result.
 //
@@ -448,7 +448,7 @@ func trailerAsPatch(db io.ReaderAt, pat, name string) (*esepatch.File, esepatch.
 }
 
 // truncatable says which logs a backup may remove once they are safe on
-// tape (seed 003 step 6).
+// tape (KB Q296787, backup step 6).
 func truncatable(set *eselog.Set, ckptFile string, hdrs []*ese.DBHeader) truncateInfo {
 	t := truncateInfo{Checkpoint: ckptFile, Logs: []string{}}
 	if ckptFile == "" {
@@ -471,7 +471,7 @@ func truncatable(set *eselog.Set, ckptFile string, hdrs []*ese.DBHeader) truncat
 	return t
 }
 
-// restoreKey builds the Restore in Progress key of seed 002's worksheet
+// restoreKey builds the Restore in Progress key of KB Q200941's worksheet
 // from the backup set: LowLog and HighLog from the patch file, the
 // original database paths from the low log's records, the paths after the
 // restore from -restore-path (or unchanged).
@@ -530,7 +530,7 @@ func restoreKey(rep *report, set *eselog.Set, pats []string, o *options) (*rip.K
 
 // loggedPaths maps the lower-cased base name of every database the log
 // creates or attaches to the path it was logged with (what ESEUTIL /ML
-// on the low log shows, seed 002).
+// on the low log shows, KB Q200941).
 func loggedPaths(name string) (map[string]string, error) {
 	f, err := os.Open(name)
 	if err != nil {
@@ -568,8 +568,8 @@ func loggedPaths(name string) (map[string]string, error) {
 	return out, nil
 }
 
-// restore carries out hard recovery into copies in out, then asks seed
-// 002's question: has every log of the full backup been replayed, so that
+// restore carries out hard recovery into copies in out, then asks
+// KB Q200941's question: has every log of the full backup been replayed, so that
 // the patch data is no longer needed?
 func restore(ctx context.Context, plan *recovery.Plan, dir string, dbs []recovery.DatabaseFile, key *rip.Key, rep *report, out string) (*restoreInfo, error) {
 	if err := os.MkdirAll(out, 0o755); err != nil {
