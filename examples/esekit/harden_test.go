@@ -81,7 +81,7 @@ func TestRipRecreateNewFile(t *testing.T) {
 	dir := t.TempDir()
 	existing := filepath.Join(dir, "old.reg")
 	os.WriteFile(existing, []byte("old"), 0o644)
-	if code, _, _ := runText(append([]string{"rip", "recreate", "-o", existing}, seed002Args...)...); code != exitBad {
+	if code, _, _ := runText(append([]string{"rip", "recreate", "-o", existing}, kbArgs...)...); code != exitBad {
 		t.Errorf("-o an existing file: status %d, want %d", code, exitBad)
 	}
 	if b, _ := os.ReadFile(existing); string(b) != "old" {
@@ -93,14 +93,14 @@ func TestRipRecreateNewFile(t *testing.T) {
 	if err := os.Symlink(victim, link); err != nil {
 		t.Skip(err)
 	}
-	if code, _, _ := runText(append([]string{"rip", "recreate", "-o", link}, seed002Args...)...); code != exitBad {
+	if code, _, _ := runText(append([]string{"rip", "recreate", "-o", link}, kbArgs...)...); code != exitBad {
 		t.Errorf("-o a symbolic link: status %d, want %d", code, exitBad)
 	}
 	if b, _ := os.ReadFile(victim); string(b) != "victim" {
 		t.Errorf("the link's target was written")
 	}
 	fresh := filepath.Join(dir, "new.reg")
-	if code, _, errs := runText(append([]string{"rip", "recreate", "-o", fresh}, seed002Args...)...); code != exitOK {
+	if code, _, errs := runText(append([]string{"rip", "recreate", "-o", fresh}, kbArgs...)...); code != exitOK {
 		t.Errorf("-o a new file: status %d: %s", code, errs)
 	}
 }
