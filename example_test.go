@@ -19,14 +19,11 @@ import (
 // The folder is the sample set of the esekit command, a SRUM folder of
 // Windows 10 collected while the service ran.
 func Example() {
-	dir, err := os.MkdirTemp("", "esekit-")
+	dir, err := sampleset.TempDir() // a new folder: SRUDB.dat, SRU.chk, the logs
 	if err != nil {
 		log.Fatal(err)
 	}
 	defer os.RemoveAll(dir)
-	if err := sampleset.WriteDir(dir); err != nil { // SRUDB.dat, SRU.chk, the logs
-		log.Fatal(err)
-	}
 	db := filepath.Join(dir, "SRUDB.dat")
 
 	// The database header: both copies, their checksums, the state.

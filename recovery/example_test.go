@@ -23,22 +23,13 @@ import (
 // 0x51; the logs are SRU0004E.log to SRU00051.log and SRU.log, the
 // current log (generation 0x52).
 
-// sampleFolder writes the sample set into a new temporary folder.
-func sampleFolder() string {
-	dir, err := os.MkdirTemp("", "esekit-example-")
-	if err != nil {
-		log.Fatal(err)
-	}
-	if err := sampleset.WriteDir(dir); err != nil {
-		log.Fatal(err)
-	}
-	return dir
-}
-
 // Plan soft recovery of a dirty database: which logs are replayed, from
 // where to where, and the engine's verdict, before any page is written.
 func ExamplePlanSoftDir() {
-	dir := sampleFolder()
+	dir, err := sampleset.TempDir() // a new folder holding the sample set
+	if err != nil {
+		log.Fatal(err)
+	}
 	defer os.RemoveAll(dir)
 
 	// "auto" takes the checkpoint (SRU.chk) from the log folder.
@@ -70,7 +61,10 @@ func ExamplePlanSoftDir() {
 // Recover the database into a new folder, as the engine's soft recovery
 // would at its next start. The inputs are only read.
 func ExampleRecover() {
-	dir := sampleFolder()
+	dir, err := sampleset.TempDir() // a new folder holding the sample set
+	if err != nil {
+		log.Fatal(err)
+	}
 	defer os.RemoveAll(dir)
 	db := filepath.Join(dir, "SRUDB.dat")
 
@@ -182,7 +176,10 @@ func ExampleRestore() {
 // What an incremental backup must copy, and which logs may go once it is
 // taken.
 func ExampleIncrementalBackup() {
-	dir := sampleFolder()
+	dir, err := sampleset.TempDir() // a new folder holding the sample set
+	if err != nil {
+		log.Fatal(err)
+	}
 	defer os.RemoveAll(dir)
 	set, err := eselog.ScanDir(dir, nil)
 	if err != nil {

@@ -147,6 +147,20 @@ func WriteDir(out string) error {
 	return nil
 }
 
+// TempDir writes the uncompressed sample into a new temporary folder and
+// returns its path; the caller removes it.
+func TempDir() (string, error) {
+	d, err := os.MkdirTemp("", "esekit-sample-")
+	if err != nil {
+		return "", err
+	}
+	if err := WriteDir(d); err != nil {
+		os.RemoveAll(d)
+		return "", err
+	}
+	return d, nil
+}
+
 // Backup is an online backup set built from the sample. SRUDB.dat becomes
 // the streaming backup copy of a full backup of logs 0x51-0x52: its header
 // gets CurFullBackup = {mark (0x51,8,0), GenLow 0x51, GenHigh 0} (trailer
