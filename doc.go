@@ -45,19 +45,15 @@
 // and print the code the way the engine's event log would
 // (ese.ErrMissingLogFile.HardRecovery() is 0xC8000210).
 //
-// A short session: look at a dirty database, ask whether its logs can
-// bring it clean, and do it into copies, leaving the inputs untouched:
-//
-//	f, _ := os.Open("SRUDB.dat")
-//	hdr, _ := ese.ReadDBHeader(f)          // both header copies, checksums
-//	fmt.Println(hdr.Header.State, hdr.Header.GenMinRequired)
-//
-//	set, _ := eselog.ScanDir(".", nil)     // generations, gaps, signatures
-//	fmt.Println(set.Generations, set.Current)
-//
-//	plan, _ := recovery.PlanSoftDir(".", []string{"SRUDB.dat"}, "auto", nil)
-//	if errors.Is(plan.Err(), ese.ErrMissingLogFile) { ... } // the engine's verdict
-//	res, _ := recovery.Recover(ctx, plan, &recovery.RecoverOptions{OutDir: "out"})
+// A short session is the package's Example (example_test.go, run by go
+// test on the sample set of the esekit command): it looks at a dirty
+// database with ese.ReadDBHeader (both header copies, their checksums, the
+// state and the logs required), scans its log folder with eselog.ScanDir
+// (generations, gaps, signatures, the current log), asks
+// recovery.PlanSoftDir whether the logs can bring it clean (the plan's Err
+// is the engine's verdict, such as ese.ErrMissingLogFile), and has
+// recovery.Recover do it into copies in a new folder, leaving the inputs
+// untouched.
 //
 // Checkpoints come from esechk.Read, patch files from esepatch.Open, and the
 // Restore in Progress key from rip.ParseRegFile; recovery.PlanHard takes
