@@ -1,6 +1,8 @@
 package ese
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -183,11 +185,15 @@ func KnownErrors() []Error {
 	return out
 }
 
-// Name returns the engine's name, e.g. "JET_errMissingLogFile", or
-// "JET_err(-N)" for a code this package does not know.
+// Name returns the engine's name, e.g. "JET_errMissingLogFile",
+// "JET_errSuccess" for 0, or "JET_err(-N)" for a code this package does not
+// know.
 func (e Error) Name() string {
 	if i, ok := errTable[e]; ok {
 		return i.name
+	}
+	if e == 0 {
+		return successName
 	}
 	return fmt.Sprintf("JET_err(%d)", int32(e))
 }
@@ -224,6 +230,9 @@ func (e Error) HardRecovery() uint32 {
 }
 
 const hardBase = 0xC8000000
+
+// successName is the engine's name for code 0 (JET_errSuccess).
+const successName = "JET_errSuccess"
 
 // Forms returns every printed form of e: signed decimal, unsigned decimal,
 // unsigned hexadecimal, hard-recovery decimal and hard-recovery hexadecimal.
@@ -266,6 +275,9 @@ func ParseError(s string) (Error, error) {
 	}
 	low := strings.ToLower(t)
 	low = strings.TrimPrefix(low, "jet_err")
+	if low == "success" {
+		return 0, nil
+	}
 	for e, i := range errTable {
 		if strings.ToLower(strings.TrimPrefix(i.name, "JET_err")) == low {
 			return e, nil
@@ -276,6 +288,8 @@ func ParseError(s string) (Error, error) {
 
 func errorFromNumber(v int64, s string) (Error, error) {
 	switch {
+	case v == 0:
+		return 0, nil
 	case v < 0 && v >= -0x80000000:
 		return Error(v), nil
 	case v >= 0xFFFFF000 && v <= 0xFFFFFFFF: // ordinary startup form
@@ -286,4 +300,70 @@ func errorFromNumber(v int64, s string) (Error, error) {
 		return Error(-v), nil
 	}
 	return 0, fmt.Errorf("ese: %q is not a JET error code in any known form: %w", s, ErrInvalidParameter)
+}
+
+// MarshalText returns the name and the signed code,
+// "JET_errBadLogSignature (-530)"; "JET_errSuccess (0)" for 0.
+func (e Error) MarshalText() ([]byte, error) {
+	return fmt.Appendf(nil, "%s (%d)", e.Name(), int32(e)), nil
+}
+
+// UnmarshalText reads what MarshalText writes, "JET_err(-9999) (-9999)"
+// included, or any form ParseError accepts.
+func (e *Error) UnmarshalText(b []byte) error {
+	s := string(b)
+	if i := strings.LastIndex(s, " ("); i > 0 && strings.HasSuffix(s, ")") {
+		v, err := strconv.ParseInt(s[i+2:len(s)-1], 10, 32)
+		if err == nil && Error(v).Name() == s[:i] {
+			*e = Error(v)
+			return nil
+		}
+	}
+	v, err := ParseError(s)
+	if err != nil {
+		return err
+	}
+	*e = v
+	return nil
+}
+
+// errorJSON is the JSON form of an Error.
+type errorJSON struct {
+	Code int32  `json:"code"`
+	Name string `json:"name"`
+}
+
+// MarshalJSON writes e as an object of its signed code and its name:
+// {"code":-530,"name":"JET_errBadLogSignature"}; 0 is
+// {"code":0,"name":"JET_errSuccess"}.
+func (e Error) MarshalJSON() ([]byte, error) {
+	return json.Marshal(errorJSON{Code: int32(e), Name: e.Name()})
+}
+
+// UnmarshalJSON reads what MarshalJSON writes (the code decides; the name
+// is not checked), a bare signed code such as -530, or a string in any
+// form UnmarshalText accepts.
+func (e *Error) UnmarshalJSON(b []byte) error {
+	b = bytes.TrimSpace(b)
+	switch {
+	case len(b) > 0 && b[0] == '{':
+		var j errorJSON
+		if err := json.Unmarshal(b, &j); err != nil {
+			return err
+		}
+		*e = Error(j.Code)
+		return nil
+	case len(b) > 0 && b[0] == '"':
+		var s string
+		if err := json.Unmarshal(b, &s); err != nil {
+			return err
+		}
+		return e.UnmarshalText([]byte(s))
+	}
+	var c int32
+	if err := json.Unmarshal(b, &c); err != nil {
+		return err
+	}
+	*e = Error(c)
+	return nil
 }

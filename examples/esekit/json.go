@@ -25,9 +25,6 @@ const (
 // notDecoded is the value of fields whose decoder has not landed yet.
 const notDecoded = "not yet decoded"
 
-// timeLayout is RFC 3339 in UTC with milliseconds.
-const timeLayout = "2006-01-02T15:04:05.000Z07:00"
-
 // posJSON is a log position.
 type posJSON struct {
 	Generation int32  `json:"generation"`
@@ -68,8 +65,8 @@ func (s sigJSON) String() string {
 // name.
 func sigFromFields(random uint32, created, computer string) ese.Signature {
 	s := ese.Signature{Random: random}
-	if t, err := time.Parse(time.RFC3339Nano, created); err == nil {
-		s.Created = ese.LogTimeOf(t)
+	if created != "-" {
+		s.Created.UnmarshalText([]byte(created)) // an unreadable time stays null
 	}
 	if computer != "-" {
 		copy(s.Computer[:len(s.Computer)-1], computer)
@@ -77,12 +74,11 @@ func sigFromFields(random uint32, created, computer string) ese.Signature {
 	return s
 }
 
-// logTime formats a log time as RFC 3339 UTC with milliseconds, "" when null.
+// logTime formats a log time as its text form: RFC 3339 UTC with
+// milliseconds, "" when null.
 func logTime(t ese.LogTime) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.Time().UTC().Format(timeLayout)
+	b, _ := t.MarshalText()
+	return string(b)
 }
 
 // goTime formats a time.Time like logTime.
@@ -90,7 +86,7 @@ func goTime(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.UTC().Format(timeLayout)
+	return t.UTC().Format(ese.TextLayout)
 }
 
 // backupJSON is a backup info block (BKINFO).
