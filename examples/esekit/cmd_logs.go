@@ -42,7 +42,8 @@ type recordJSON struct {
 	Position posJSON `json:"position"`
 	Type     string  `json:"type"`
 	Size     int     `json:"size"`
-	// Fields is the decoded record (its Go structure).
+	// Fields is the decoded record: its fields under snake_case keys
+	// (record_json.go).
 	Fields any    `json:"fields,omitempty"`
 	Error  string `json:"error,omitempty"`
 }
@@ -193,7 +194,7 @@ func walkLog(ctx context.Context, in input, o *logsOpts, filter eselog.Filter) l
 			if rec, err := eselog.DecodeRecord(raw.Bytes, raw.Pos); err != nil {
 				rj.Error = err.Error()
 			} else {
-				rj.Fields = rec
+				rj.Fields = recordFields(rec)
 			}
 			out.RecordList = append(out.RecordList, rj)
 		}
