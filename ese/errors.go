@@ -20,6 +20,7 @@ type Error int32
 // Errors the engine raises while reading files and recovering. The names
 // drop the JET_err prefix.
 const (
+	ErrInternalError                        Error = -107
 	ErrDatabaseBufferDependenciesCorrupted  Error = -255
 	ErrLogFileCorrupt                       Error = -501
 	ErrMissingPreviousLogFile               Error = -509
@@ -71,12 +72,17 @@ const (
 	ErrDbTimeBeyondMaxRequired              Error = -625
 	ErrLogOperationInconsistentWithDatabase Error = -626
 	ErrInvalidParameter                     Error = -1003
+	ErrOutOfMemory                          Error = -1011
 	ErrReadVerifyFailure                    Error = -1018
 	ErrPageNotInitialized                   Error = -1019
+	ErrOutOfFileHandles                     Error = -1020
 	ErrDiskReadVerificationFailure          Error = -1021
+	ErrDiskIO                               Error = -1022
 	ErrInvalidPath                          Error = -1023
+	ErrFileAccessDenied                     Error = -1032
 	ErrReadPgnoVerifyFailure                Error = -1118
 	ErrReadLostFlushVerifyFailure           Error = -1119
+	ErrFileSystemCorruption                 Error = -1121
 	ErrRecoveryVerifyFailure                Error = -1123
 	ErrDatabaseCorrupted                    Error = -1206
 	ErrInvalidDatabaseVersion               Error = -1209
@@ -87,8 +93,10 @@ const (
 	ErrAttachedDatabaseMismatch             Error = -1216
 	ErrInvalidCreateDbVersion               Error = -1225
 	ErrDatabaseIncompleteIncrementalReseed  Error = -1226
+	ErrDiskFull                             Error = -1808
 	ErrFileNotFound                         Error = -1811
 	ErrFileInvalidType                      Error = -1812
+	ErrFileAlreadyExists                    Error = -1814
 	ErrLogCorrupted                         Error = -1852
 	ErrDatabaseIncompleteRevert             Error = -1935
 	ErrFileIOBeyondEOF                      Error = -4001
@@ -102,6 +110,7 @@ type errInfo struct {
 }
 
 var errTable = map[Error]errInfo{
+	-107:  {"JET_errInternalError", "an internal error with no more specific code"},
 	-255:  {"JET_errDatabaseBufferDependenciesCorrupted", "a split or merge needs a page image the log does not carry"},
 	-501:  {"JET_errLogFileCorrupt", "log file header or segment checksum or structure is bad"},
 	-509:  {"JET_errMissingPreviousLogFile", "the log file the checkpoint needs is missing"},
@@ -153,12 +162,17 @@ var errTable = map[Error]errInfo{
 	-625:  {"JET_errDbTimeBeyondMaxRequired", "a page is newer than any log in the required range"},
 	-626:  {"JET_errLogOperationInconsistentWithDatabase", "a log record does not fit the page it applies to"},
 	-1003: {"JET_errInvalidParameter", "invalid API parameter"},
+	-1011: {"JET_errOutOfMemory", "out of memory"},
 	-1018: {"JET_errReadVerifyFailure", "page or header checksum error"},
 	-1019: {"JET_errPageNotInitialized", "the page is not initialized (all zero)"},
+	-1020: {"JET_errOutOfFileHandles", "the process has no more file handles"},
 	-1021: {"JET_errDiskReadVerificationFailure", "the operating system reported a CRC error"},
+	-1022: {"JET_errDiskIO", "the operating system reported an I/O error"},
 	-1023: {"JET_errInvalidPath", "invalid file path or name"},
+	-1032: {"JET_errFileAccessDenied", "access to the file was denied"},
 	-1118: {"JET_errReadPgnoVerifyFailure", "the page carries the wrong page number"},
 	-1119: {"JET_errReadLostFlushVerifyFailure", "lost flush detected"},
+	-1121: {"JET_errFileSystemCorruption", "the file system reported corruption"},
 	-1123: {"JET_errRecoveryVerifyFailure", "recovery found a shrunk or reverted page"},
 	-1206: {"JET_errDatabaseCorrupted", "not a database, or the database is corrupt"},
 	-1209: {"JET_errInvalidDatabaseVersion", "database format version not supported"},
@@ -169,8 +183,10 @@ var errTable = map[Error]errInfo{
 	-1216: {"JET_errAttachedDatabaseMismatch", "the attach information does not match the database header"},
 	-1225: {"JET_errInvalidCreateDbVersion", "cannot replay a database creation of this version"},
 	-1226: {"JET_errDatabaseIncompleteIncrementalReseed", "an incremental reseed of the database did not finish"},
+	-1808: {"JET_errDiskFull", "no space left on the disk"},
 	-1811: {"JET_errFileNotFound", "file not found"},
 	-1812: {"JET_errFileInvalidType", "wrong file type at header offset 667"},
+	-1814: {"JET_errFileAlreadyExists", "the file already exists"},
 	-1852: {"JET_errLogCorrupted", "the log files could not be interpreted"},
 	-1935: {"JET_errDatabaseIncompleteRevert", "a revert of the database to a snapshot did not finish"},
 	-4001: {"JET_errFileIOBeyondEOF", "read beyond the end of the file"},

@@ -3,6 +3,10 @@ package ese
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"syscall"
 	"testing"
 )
 
@@ -155,5 +159,27 @@ func TestErrorText(t *testing.T) {
 	var e Error
 	if err := e.UnmarshalText([]byte("JET_errMissingLogFile (-530)")); !errors.Is(err, ErrInvalidParameter) {
 		t.Errorf("name and code disagree: %v", err)
+	}
+}
+
+func TestCodeOf(t *testing.T) {
+	for _, c := range []struct {
+		err  error
+		want Error
+	}{
+		{nil, 0},
+		{fmt.Errorf("replay: %w", ErrMissingLogFile), ErrMissingLogFile},
+		{fmt.Errorf("zero code: %w", Error(0)), ErrInternalError},
+		{&fs.PathError{Op: "open", Path: "x", Err: syscall.EEXIST}, ErrFileAlreadyExists},
+		{&fs.PathError{Op: "open", Path: "x", Err: syscall.ENOENT}, ErrFileNotFound},
+		{&fs.PathError{Op: "open", Path: "x", Err: syscall.EACCES}, ErrFileAccessDenied},
+		{&fs.PathError{Op: "write", Path: "x", Err: syscall.ENOSPC}, ErrDiskFull},
+		{&fs.PathError{Op: "read", Path: "x", Err: syscall.EIO}, ErrDiskIO},
+		{fmt.Errorf("header: %w", io.ErrUnexpectedEOF), ErrFileIOBeyondEOF},
+		{errors.New("something else"), ErrInternalError},
+	} {
+		if got := CodeOf(c.err); got != c.want {
+			t.Errorf("CodeOf(%v) = %v, want %v", c.err, got, c.want)
+		}
 	}
 }

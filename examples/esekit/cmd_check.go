@@ -272,8 +272,7 @@ func commonLogSignature(dbs []*eselog.Database) *ese.Signature {
 func runCheck(e *env, opts any, args []string) int {
 	o := opts.(*checkOpts)
 	if len(args) == 0 {
-		fmt.Fprintln(e.stderr, "usage: esekit check [-json] DIR [DB...]")
-		return exitUsage
+		return e.usage()
 	}
 	dir := args[0]
 	if st, err := os.Stat(dir); err != nil || !st.IsDir() {

@@ -60,8 +60,7 @@ func errcodeOf(s string) errcodeJSON {
 
 func runErrcode(e *env, _ any, args []string) int {
 	if len(args) == 0 {
-		fmt.Fprintln(e.stderr, "usage: esekit errcode [-json] CODE...")
-		return exitUsage
+		return e.usage()
 	}
 	status := exitOK
 	var out []errcodeJSON

@@ -1,7 +1,5 @@
 package main
 
-import "fmt"
-
 func cmdHeader() command {
 	return command{
 		name:    "header",
@@ -43,8 +41,7 @@ func headerObject(in input) (any, bool) {
 
 func runHeader(e *env, _ any, args []string) int {
 	if len(args) == 0 {
-		fmt.Fprintln(e.stderr, "usage: esekit header [-json] FILE...")
-		return exitUsage
+		return e.usage()
 	}
 	status := exitOK
 	var out []any

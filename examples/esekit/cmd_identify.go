@@ -13,8 +13,7 @@ func cmdIdentify() command {
 
 func runIdentify(e *env, _ any, args []string) int {
 	if len(args) == 0 {
-		fmt.Fprintln(e.stderr, "usage: esekit identify [-json] FILE...")
-		return exitUsage
+		return e.usage()
 	}
 	status := exitOK
 	var out []any

@@ -205,8 +205,7 @@ func walkLog(ctx context.Context, in input, o *logsOpts, filter eselog.Filter) l
 func runLogs(e *env, opts any, args []string) int {
 	o := opts.(*logsOpts)
 	if len(args) == 0 {
-		fmt.Fprintln(e.stderr, "usage: esekit logs [-records] [-json] FILE|DIR...")
-		return exitUsage
+		return e.usage()
 	}
 	var filter eselog.Filter
 	if o.types != "" {

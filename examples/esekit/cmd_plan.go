@@ -273,8 +273,7 @@ func makePlan(o *planOpts, ri *recoveryInputs) (*recovery.Plan, error) {
 func runPlan(e *env, opts any, args []string) int {
 	o := opts.(*planOpts)
 	if len(args) == 0 {
-		fmt.Fprintln(e.stderr, "usage: esekit plan [-hard] [-rip FILE.reg] [-map OLD=NEW] [-json] DIR...")
-		return exitUsage
+		return e.usage()
 	}
 	ri, err := gatherInputs(args, !o.hard)
 	if err != nil {

@@ -16,21 +16,23 @@ import (
 
 func cmdRecover() command {
 	return command{
-		name:    "recover",
-		args:    "-out DIR [-cache MiB] [-max-size MiB] [-create] DIR...",
-		summary: "soft recovery: replay the logs into copies of the databases written to -out and leave them clean (the inputs are never written)",
-		setup:   func(fs *flag.FlagSet) any { return recoverFlags(fs, false) },
-		run:     runRecover,
+		name:     "recover",
+		args:     "DIR...",
+		required: []string{"out"},
+		summary:  "soft recovery: replay the logs into copies of the databases written to -out and leave them clean (the inputs are never written)",
+		setup:    func(fs *flag.FlagSet) any { return recoverFlags(fs, false) },
+		run:      runRecover,
 	}
 }
 
 func cmdRestore() command {
 	return command{
-		name:    "restore",
-		args:    "-out DIR [-cache MiB] [-max-size MiB] [-rip FILE.reg] [-map OLD=NEW] RESTOREDIR [LOGDIR]",
-		summary: "hard recovery of an online backup: patch data, backup logs and logs on disk replayed into copies written to -out; the Restore in Progress key is written back marked recovered",
-		setup:   func(fs *flag.FlagSet) any { return recoverFlags(fs, true) },
-		run:     runRestore,
+		name:     "restore",
+		args:     "RESTOREDIR [LOGDIR]",
+		required: []string{"out"},
+		summary:  "hard recovery of an online backup: patch data, backup logs and logs on disk replayed into copies written to -out; the Restore in Progress key is written back marked recovered",
+		setup:    func(fs *flag.FlagSet) any { return recoverFlags(fs, true) },
+		run:      runRestore,
 	}
 }
 
@@ -119,7 +121,7 @@ func recoverToJSON(label, out string, r *recovery.RecoverResult) recoverJSON {
 // checkRecoverArgs checks what recover and restore need.
 func checkRecoverArgs(e *env, verb string, o *recoverOpts, args []string) bool {
 	if o.out == "" || len(args) == 0 {
-		fmt.Fprintf(e.stderr, "usage: esekit %s -out DIR [flags] DIR...\n", verb)
+		e.usage()
 		return false
 	}
 	for _, d := range args {

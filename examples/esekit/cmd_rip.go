@@ -16,9 +16,14 @@ import (
 // arguments itself (command.raw).
 func cmdRip() command {
 	return command{
-		name:    "rip",
-		args:    "parse|validate|recreate [-json] [flags] ...",
-		summary: "the Restore in Progress key: parse a .reg file to JSON, validate it against seed 002's rules, or re-create it from the worksheet",
+		name: "rip",
+		args: "parse|validate|recreate ...",
+		lines: []string{
+			"parse [-json] FILE.reg...",
+			"validate [-json] [-highest-log HEX] [-pat FILE.pat]... FILE.reg",
+			"recreate [-json] [-o FILE.reg] [-regedit4] [-worksheet FILE] [-service NAME] [-logs DIR] [-working DIR] [-databases N] [-from SERVER] [-to SERVER] [-lowlog HEX] [-highlog HEX] [-original PATH]... [-restored PATH]...",
+		},
+		summary: "the Restore in Progress key (KB Q200941): parse a .reg file to JSON, validate it, or re-create it from the restore worksheet (-worksheet, or the flags after it)",
 		raw:     true,
 		run:     runRip,
 	}
@@ -50,8 +55,7 @@ func (m *multiFlag) Set(s string) error { *m = append(*m, s); return nil }
 
 func runRip(e *env, _ any, args []string) int {
 	if len(args) == 0 {
-		fmt.Fprintln(e.stderr, "usage: esekit rip parse|validate|recreate [flags] ...")
-		return exitUsage
+		return e.usage()
 	}
 	sub, rest := args[0], args[1:]
 	fs := flag.NewFlagSet("esekit rip "+sub, flag.ContinueOnError)

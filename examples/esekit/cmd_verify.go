@@ -100,8 +100,7 @@ func verifyInput(ctx context.Context, in input, workers int) verifyJSON {
 func runVerify(e *env, opts any, args []string) int {
 	o := opts.(*verifyOpts)
 	if len(args) == 0 {
-		fmt.Fprintln(e.stderr, "usage: esekit verify [-json] FILE...")
-		return exitUsage
+		return e.usage()
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
