@@ -192,7 +192,8 @@ var errTable = map[Error]errInfo{
 	-4001: {"JET_errFileIOBeyondEOF", "read beyond the end of the file"},
 }
 
-// KnownErrors returns every code this package has a name for, in no order.
+// KnownErrors returns every nonzero code this package has a name for, in
+// no order.
 func KnownErrors() []Error {
 	out := make([]Error, 0, len(errTable))
 	for e := range errTable {
@@ -217,8 +218,9 @@ func (e Error) Name() string {
 // Meaning returns a one-line description, or "" for an unknown code.
 func (e Error) Meaning() string { return errTable[e].meaning }
 
-// Known reports whether the package has a name for e.
-func (e Error) Known() bool { _, ok := errTable[e]; return ok }
+// Known reports whether the package has a name for e (0, JET_errSuccess,
+// included).
+func (e Error) Known() bool { _, ok := errTable[e]; return ok || e == 0 }
 
 // Error returns "JET_errMissingLogFile (-528): <meaning>".
 func (e Error) Error() string {

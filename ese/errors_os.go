@@ -12,7 +12,7 @@ import (
 // wraps, as its mapping of Win32 errors does (dev/ese/src/os/error.cxx,
 // ErrOSErrFromWin32Err): a file that exists is ErrFileAlreadyExists, a
 // missing one ErrFileNotFound, a denied access ErrFileAccessDenied, a full
-// disk ErrDiskFull, a read past the end ErrFileIOBeyondEOF, any other I/O
+// disk ErrDiskFull, a path of the wrong kind ErrInvalidPath, a read past the end ErrFileIOBeyondEOF, any other I/O
 // failure ErrDiskIO. Anything else is ErrInternalError, the engine's
 // default. CodeOf(nil) is 0 (JET_errSuccess), and no other error maps to 0.
 func CodeOf(err error) Error {
@@ -34,7 +34,7 @@ func CodeOf(err error) Error {
 		return ErrOutOfFileHandles
 	case errors.Is(err, syscall.ENOMEM):
 		return ErrOutOfMemory
-	case errors.Is(err, syscall.ENOTDIR), errors.Is(err, syscall.ENAMETOOLONG):
+	case errors.Is(err, syscall.ENOTDIR), errors.Is(err, syscall.EISDIR), errors.Is(err, syscall.ENAMETOOLONG):
 		return ErrInvalidPath
 	case errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF):
 		return ErrFileIOBeyondEOF

@@ -400,7 +400,7 @@ func (rp *replayer) prepare(pd *PlanDatabase, dr *DatabaseResult, hard hardSetup
 	}
 	if !o.InPlace && !o.Overwrite {
 		if _, err := os.Lstat(db.out); err == nil {
-			return nil, fmt.Errorf("recovery: %s already exists (set Overwrite to replace it)", db.out)
+			return nil, fmt.Errorf("recovery: %s already exists (set Overwrite to replace it): %w", db.out, ese.ErrFileAlreadyExists)
 		}
 	}
 	if !o.InPlace && sameFile(db.out, pd.File) {

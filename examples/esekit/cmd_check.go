@@ -211,12 +211,12 @@ func checkFolder(fsys fs.FS, dir, label string, labelOf func(string) string, dbs
 	}
 	for _, p := range set.Problems {
 		out.Problems = append(out.Problems, problemJSON{Kind: p.Kind, Error: int32(p.Code), Files: p.Files,
-			Generations: p.Generations, Message: p.Message, Remedy: p.Remedy})
+			Generations: p.Generations, Message: cliText(p.Message), Remedy: cliText(p.Remedy)})
 	}
 	rp := set.Replay(ckInfo)
 	out.Replay = replayJSON{Start: rp.Start, End: rp.End, FromCheckpoint: rp.FromCheckpoint,
 		NewStream: rp.NewStream, Files: append([]string{}, rp.Files...), Error: int32(rp.Error),
-		FailedAt: rp.FailedAt, Message: rp.Message}
+		FailedAt: rp.FailedAt, Message: cliText(rp.Message)}
 	for i, d := range dbs {
 		if dbErrs[i] != nil {
 			v := verdictJSON{File: d.name, Type: typeDatabase, Missing: []int32{}, Message: dbErrs[i].Error()}
@@ -231,7 +231,7 @@ func checkFolder(fsys fs.FS, dir, label string, labelOf func(string) string, dbs
 		vd := set.Check(dbInfos[i], ckInfo)
 		v := verdictJSON{File: d.name, Type: typeDatabase, State: vd.State, Anchor: vd.Anchor,
 			Required: rangeJSON{vd.Required.Low, vd.Required.High}, Missing: append([]int32{}, vd.Missing...),
-			MissingCount: vd.MissingCount, Replayable: vd.Replayable, Error: int32(vd.Error), Message: vd.Message}
+			MissingCount: vd.MissingCount, Replayable: vd.Replayable, Error: int32(vd.Error), Message: cliText(vd.Message)}
 		if vd.Anchor > 0 && set.Base != "" {
 			v.AnchorLog = ese.LogFileName(set.Base, vd.Anchor, set.Ext, 0)
 		}
@@ -286,7 +286,7 @@ func runCheck(e *env, opts any, args []string) int {
 		in, c, err := openInput(name)
 		if err != nil {
 			fmt.Fprintf(e.stderr, "esekit check: %v\n", err)
-			return exitBad
+			return statusOf(err)
 		}
 		closers = append(closers, c)
 		dbs = append(dbs, in)
@@ -295,8 +295,8 @@ func runCheck(e *env, opts any, args []string) int {
 	if o.checkpoint != "" {
 		in, c, err := openInput(o.checkpoint)
 		if err != nil {
-			fmt.Fprintf(e.stderr, "esekit check: %v\n", err)
-			return exitBad
+			fmt.Fprintf(e.stderr, "esekit check: -checkpoint: %v\n", err)
+			return statusOf(err)
 		}
 		closers = append(closers, c)
 		ckpt = &in

@@ -48,12 +48,13 @@ func runHeader(e *env, _ any, args []string) int {
 	forEachFile(args, func(in input) {
 		o, ok := headerObject(in)
 		if !ok {
-			status = exitBad
+			status = max(status, exitBad)
 		}
 		out = append(out, o)
 	}, func(name string, err error) {
-		status = exitBad
-		out = append(out, errorObject(name, typeUnknown, err))
+		fe := errorObject(name, typeUnknown, err)
+		status = max(status, fe.status)
+		out = append(out, fe)
 	})
 	e.emit(out)
 	return status

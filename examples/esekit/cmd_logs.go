@@ -224,14 +224,15 @@ func runLogs(e *env, opts any, args []string) int {
 	status := exitOK
 	var out []any
 	for _, fe := range errs {
-		status = exitBad
+		status = max(status, fe.status)
 		out = append(out, fe)
 	}
 	for _, name := range files {
 		in, c, err := openInput(name)
 		if err != nil {
-			status = exitBad
-			out = append(out, errorObject(name, typeUnknown, err))
+			fe := errorObject(name, typeUnknown, err)
+			status = max(status, fe.status)
+			out = append(out, fe)
 			continue
 		}
 		lj := walkLog(ctx, in, o, filter)

@@ -102,20 +102,35 @@ const typeRecovery = "recovery"
 func recoverToJSON(label, out string, r *recovery.RecoverResult) recoverJSON {
 	o := recoverJSON{File: label, Type: typeRecovery, Mode: string(r.Mode), Out: out,
 		Databases: []recoverDBJSON{}, LogsReplayed: append([]string{}, r.LogsReplayed...),
-		Records: r.Records, LogBytes: r.LogBytes, RIP: r.RIP, Error: int32(r.Error), Message: r.Message,
+		Records: r.Records, LogBytes: r.LogBytes, RIP: r.RIP, Error: int32(r.Error), Message: cliText(r.Message),
 		Events: []planEventJSON{}}
 	for _, d := range r.Databases {
 		o.Databases = append(o.Databases, recoverDBJSON{File: d.File, Type: typeDatabase, Output: d.Output,
 			Action: d.Action, StateBefore: d.StateBefore, StateAfter: d.StateAfter, LogsReplayed: d.LogsReplayed,
 			RecordsRedone: d.RecordsRedone, RecordsSkipped: d.RecordsSkipped,
 			TransactionsRolledBack: d.TransactionsRolledBack, PagesWritten: d.PagesWritten,
-			Consistent: pos(d.ConsistentPos), Error: int32(d.Error), Message: d.Message})
+			Consistent: pos(d.ConsistentPos), Error: int32(d.Error), Message: cliText(d.Message)})
 	}
 	for _, e := range r.Events {
-		o.Events = append(o.Events, planEventJSON{Kind: string(e.Kind), Message: e.Message, Files: e.Files,
+		o.Events = append(o.Events, planEventJSON{Kind: string(e.Kind), Message: cliText(e.Message), Files: e.Files,
 			Generation: e.Generation, Error: int32(e.Code)})
 	}
 	return o
+}
+
+// setFailure records err, the error recovery returned with its result: a
+// failure always reports an engine code (ese.CodeOf), never "error": 0,
+// and a message.
+func (r *recoverJSON) setFailure(err error) {
+	if err == nil {
+		return
+	}
+	if r.Error == 0 {
+		r.Error = int32(ese.CodeOf(err))
+	}
+	if r.Message == "" {
+		r.Message = cliText(err.Error())
+	}
 }
 
 // checkRecoverArgs checks what recover and restore need.
@@ -131,6 +146,12 @@ func checkRecoverArgs(e *env, verb string, o *recoverOpts, args []string) bool {
 		}
 		if same(d, o.out) {
 			fmt.Fprintf(e.stderr, "esekit %s: -out must not be an input folder (the inputs are never written)\n", verb)
+			return false
+		}
+	}
+	if o.ripFile != "" {
+		if st, err := os.Stat(o.ripFile); err != nil || st.IsDir() {
+			fmt.Fprintf(e.stderr, "esekit %s: -rip %s is not a file\n", verb, o.ripFile)
 			return false
 		}
 	}
@@ -214,19 +235,12 @@ func reportRecovery(e *env, verb, label, out string, res *recovery.RecoverResult
 			fe := errorObject(label, typeRecovery, err)
 			e.emit(fe)
 		} else {
-			fmt.Fprintf(e.stderr, "esekit %s: %v\n", verb, err)
+			fmt.Fprintf(e.stderr, "esekit %s: %s\n", verb, cliText(err.Error()))
 		}
 		return exitBad
 	}
 	rj := recoverToJSON(label, out, res)
-	if err != nil && rj.Error == 0 {
-		if c, ok := engineCode(err); ok {
-			rj.Error = c
-		}
-		if rj.Message == "" {
-			rj.Message = err.Error()
-		}
-	}
+	rj.setFailure(err)
 	if e.json {
 		e.emit(rj)
 	} else {

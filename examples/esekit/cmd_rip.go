@@ -97,8 +97,8 @@ func runRip(e *env, _ any, args []string) int {
 		if *sheet != "" {
 			f, err := os.Open(*sheet)
 			if err != nil {
-				fmt.Fprintf(e.stderr, "esekit rip recreate: %v\n", err)
-				return exitBad
+				fmt.Fprintf(e.stderr, "esekit rip recreate: -worksheet: %v\n", err)
+				return statusOf(err)
 			}
 			ws, err := rip.ParseWorksheet(f)
 			f.Close()
@@ -161,8 +161,9 @@ func ripParse(e *env, args []string) int {
 	for _, name := range args {
 		k, format, err := readKey(name)
 		if err != nil {
-			status = exitBad
-			out = append(out, errorObject(name, typeRipKey, err))
+			fe := errorObject(name, typeRipKey, err)
+			status = max(status, fe.status)
+			out = append(out, fe)
 			continue
 		}
 		out = append(out, ripKeyJSON{File: name, Type: typeRipKey, Format: format.String(), Key: k})
@@ -205,7 +206,7 @@ func ripValidate(e *env, args []string, pats []string, highest string) int {
 		} else {
 			fmt.Fprintf(e.stderr, "esekit rip validate: %v\n", err)
 		}
-		return exitBad
+		return statusOf(err)
 	}
 	var ev *rip.Evidence
 	if len(pats) > 0 || highest != "" {
@@ -213,8 +214,8 @@ func ripValidate(e *env, args []string, pats []string, highest string) int {
 		for _, p := range pats {
 			in, c, err := openInput(p)
 			if err != nil {
-				fmt.Fprintf(e.stderr, "esekit rip validate: %v\n", err)
-				return exitBad
+				fmt.Fprintf(e.stderr, "esekit rip validate: -pat: %v\n", err)
+				return statusOf(err)
 			}
 			pf, err := esepatch.Open(in.r)
 			c.Close()

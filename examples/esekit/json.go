@@ -160,16 +160,14 @@ type fileError struct {
 	Type      string `json:"type"`
 	Error     string `json:"error"`
 	ErrorCode int32  `json:"error_code,omitempty"`
+	// status is the exit status the failure calls for (statusOf).
+	status int
 }
 
 // errorObject builds the object reported for a file that failed, with the
-// engine code when err wraps one.
+// engine code of the failure (never 0: see ese.CodeOf).
 func errorObject(file, typ string, err error) fileError {
-	fe := fileError{File: file, Type: typ, Error: err.Error()}
-	if c, ok := engineCode(err); ok {
-		fe.ErrorCode = c
-	}
-	return fe
+	return fileError{File: file, Type: typ, Error: cliText(err.Error()), ErrorCode: int32(ese.CodeOf(err)), status: statusOf(err)}
 }
 
 // engineCode returns the JET error code err wraps, if any.

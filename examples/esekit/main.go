@@ -23,6 +23,7 @@ import (
 	"os"
 	"strconv"
 	"strings"
+	"syscall"
 )
 
 func main() {
@@ -261,15 +262,21 @@ type usageError struct{ error }
 
 func (u usageError) Unwrap() error { return u.error }
 
-// errIsFolder is wrapped when a file is needed and a folder is given.
-var errIsFolder = errors.New("is a folder, not a file")
+// errIsFolder is wrapped when a file is needed and a folder is given. It
+// wraps EISDIR, so its engine code is JET_errInvalidPath.
+var errIsFolder error = isFolderError{}
+
+type isFolderError struct{}
+
+func (isFolderError) Error() string { return "is a folder, not a file" }
+func (isFolderError) Unwrap() error { return syscall.EISDIR }
 
 // statusOf is the exit status for a failure: 2 for a usage error, a path
 // that does not exist or a folder given as a file; 1 for anything else (a
 // file that cannot be read or is bad).
 func statusOf(err error) int {
 	var u usageError
-	if errors.As(err, &u) || errors.Is(err, fs.ErrNotExist) || errors.Is(err, errIsFolder) {
+	if errors.As(err, &u) || errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.EISDIR) {
 		return exitUsage
 	}
 	return exitBad

@@ -1,0 +1,32 @@
+package main
+
+import "strings"
+
+// libraryWords maps the library's option names, which its messages use, to
+// the flags that set them: the CLI's text names flags, never Go fields.
+var libraryWords = strings.NewReplacer(
+	"set Overwrite", "give -overwrite",
+	"RecoverOptions.CreateMissing is off", "-create is not given",
+	"RecoverOptions.CreateMissing is set", "-create is given",
+	"RecoverOptions.CreateMissing", "-create",
+	"RecoverOptions.OutDir", "-out",
+	"RecoverOptions.MaxFileBytes", "-max-size",
+	"RecoverOptions.CacheBytes", "-cache",
+	"Options.RestoreMap", "-map",
+	"use InPlace to recover in place", "name another -out folder",
+)
+
+// cliText rewrites a library message for the command line.
+func cliText(s string) string { return libraryWords.Replace(s) }
+
+// cliTexts rewrites each message of a list; nil stays nil.
+func cliTexts(ss []string) []string {
+	if ss == nil {
+		return nil
+	}
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		out[i] = cliText(s)
+	}
+	return out
+}
