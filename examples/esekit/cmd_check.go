@@ -396,7 +396,7 @@ func printCheck(w io.Writer, c checkJSON) {
 // genRange prints an inclusive generation range: "0x51" or "0x4E-0x52".
 func genRange(lo, hi int32) string {
 	if lo == hi {
-		return fmt.Sprintf("0x%X", lo)
+		return genText(lo)
 	}
-	return fmt.Sprintf("0x%X-0x%X", lo, hi)
+	return genText(lo) + "-" + genText(hi)
 }

@@ -252,7 +252,7 @@ func runLogs(e *env, opts any, args []string) int {
 func printLogs(w io.Writer, v logsJSON) {
 	fmt.Fprintf(w, "%s (%s)\n", v.File, v.Type)
 	if v.Generation != 0 {
-		fmt.Fprintf(w, "  generation:      0x%X (%d), format %s\n", v.Generation, v.Generation, v.Format)
+		fmt.Fprintf(w, "  generation:      %s, format %s\n", genText(v.Generation), v.Format)
 	}
 	if v.Sectors != 0 {
 		unit := "segments"
