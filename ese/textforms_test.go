@@ -183,3 +183,29 @@ func TestCodeOf(t *testing.T) {
 		}
 	}
 }
+
+// The database header's JSON has times, states, positions and signatures
+// in their text forms, not byte arrays and numbers.
+func TestDBHeaderJSON(t *testing.T) {
+	h := DBHeader{State: DBStateDirtyShutdown, ConsistentTime: appdataTime,
+		ConsistentPos: LogPos{Generation: 0x51, Sector: 8}, LogSignature: Signature{Random: 7}}
+	j, err := json.Marshal(&h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(j, &m); err != nil {
+		t.Fatal(err)
+	}
+	sig, _ := m["LogSignature"].(map[string]any)
+	if m["State"] != "DirtyShutdown" || m["ConsistentTime"] != "2022-03-23T14:12:52.254Z" ||
+		m["ConsistentPos"] != "(0x51,8,0)" || sig["random"] != 7.0 || sig["created"] != "" {
+		t.Errorf("DBHeader JSON: State %v, ConsistentTime %v, ConsistentPos %v, LogSignature %v",
+			m["State"], m["ConsistentTime"], m["ConsistentPos"], m["LogSignature"])
+	}
+	var back DBHeader
+	if err := json.Unmarshal(j, &back); err != nil || back.State != h.State || back.ConsistentTime != h.ConsistentTime ||
+		back.ConsistentPos != h.ConsistentPos || back.LogSignature != h.LogSignature {
+		t.Errorf("DBHeader round trip: %v", err)
+	}
+}

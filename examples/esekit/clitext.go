@@ -3,7 +3,8 @@ package main
 import "strings"
 
 // libraryWords maps the library's option names, which its messages use, to
-// the flags that set them: the CLI's text names flags, never Go fields.
+// the flags that set them, and its source names to the public articles they
+// stand for: the CLI's text names flags and KB articles, never Go fields.
 var libraryWords = strings.NewReplacer(
 	"set Overwrite", "give -overwrite",
 	"RecoverOptions.CreateMissing is off", "-create is not given",
@@ -14,6 +15,8 @@ var libraryWords = strings.NewReplacer(
 	"RecoverOptions.CacheBytes", "-cache",
 	"Options.RestoreMap", "-map",
 	"use InPlace to recover in place", "name another -out folder",
+	"seed 002", "KB Q200941",
+	"seed 003", "KB Q296787",
 )
 
 // cliText rewrites a library message for the command line.

@@ -74,6 +74,9 @@ func TestRecoverFailureText(t *testing.T) {
 	if got := cliText("the logs create database x: replay skips its records unless RecoverOptions.CreateMissing is set"); got != "the logs create database x: replay skips its records unless -create is given" {
 		t.Errorf("cliText: %q", got)
 	}
+	if got := cliText("remove (move aside) edb.log (seed 003 step 6)"); got != "remove (move aside) edb.log (KB Q296787 step 6)" {
+		t.Errorf("cliText: %q", got)
+	}
 }
 
 // Generations print in hexadecimal in every readable report, as the

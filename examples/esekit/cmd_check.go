@@ -355,7 +355,7 @@ func printCheck(w io.Writer, c checkJSON) {
 		}
 	}
 	if len(c.DeletableLogs) > 0 {
-		fmt.Fprintf(w, "  deletable logs: %s (below the checkpoint generation; remove only once backed up, seed 003)\n", genRange(c.DeletableLogs[0], c.DeletableLogs[len(c.DeletableLogs)-1]))
+		fmt.Fprintf(w, "  deletable logs: %s (below the checkpoint generation; remove only once backed up, KB Q296787)\n", genRange(c.DeletableLogs[0], c.DeletableLogs[len(c.DeletableLogs)-1]))
 	}
 	for _, p := range c.Problems {
 		code := ""

@@ -78,7 +78,7 @@ func runRip(e *env, _ any, args []string) int {
 	case "recreate":
 		var w rip.Worksheet
 		var orig, restored multiFlag
-		sheet := fs.String("worksheet", "", "worksheet file (seed 002's form, one \"Label: value\" per line)")
+		sheet := fs.String("worksheet", "", "worksheet file (the form of KB Q200941, one \"Label: value\" per line)")
 		out := fs.String("o", "", "write the .reg file here (default: stdout, or inside the JSON)")
 		v4 := fs.Bool("regedit4", false, "write REGEDIT4 (ANSI) instead of Windows Registry Editor Version 5.00 (UTF-16)")
 		fs.StringVar(&w.Service, "service", "", "MSExchangeIS (default) or MSExchangeDS")
@@ -240,6 +240,9 @@ func ripValidate(e *env, args []string, pats []string, highest string) int {
 	probs := rip.Validate(k, ev)
 	if probs == nil {
 		probs = []rip.Problem{}
+	}
+	for i := range probs {
+		probs[i].Message = cliText(probs[i].Message)
 	}
 	if e.json {
 		e.emit(ripProblemsJSON{File: name, Type: typeRipKey, Problems: probs})
