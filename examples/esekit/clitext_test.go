@@ -1,6 +1,7 @@
 package main
 
 import (
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -38,6 +39,25 @@ func TestUsageLinesComplete(t *testing.T) {
 		for _, f := range flags {
 			if !strings.Contains(line, "-"+f[1]+" ") && !strings.Contains(line, "-"+f[1]+"]") {
 				t.Errorf("usage line of %v lacks -%s: %s", v, f[1], line)
+			}
+		}
+	}
+	// The README's table of verbs lists every flag too.
+	readme, err := os.ReadFile("../../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range verbs {
+		row := ""
+		for _, l := range strings.Split(string(readme), "\n") {
+			if strings.HasPrefix(l, "| `esekit "+v[0]+" ") {
+				row = l
+			}
+		}
+		_, _, defaults := runText(append(v, "-h")...)
+		for _, f := range flagLine.FindAllStringSubmatch(defaults, -1) {
+			if f[1] != "json" && !regexp.MustCompile(`-`+f[1]+`\b[^-]`).MatchString(row) {
+				t.Errorf("README row of %v lacks -%s", v, f[1])
 			}
 		}
 	}

@@ -58,6 +58,11 @@ func runRip(e *env, _ any, args []string) int {
 		return e.usage()
 	}
 	sub, rest := args[0], args[1:]
+	switch sub {
+	case "-h", "-help", "--help", "help":
+		fmt.Fprintf(e.stdout, "usage: %s\n", e.synopsis)
+		return exitOK
+	}
 	fs := flag.NewFlagSet("esekit rip "+sub, flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	fs.BoolVar(&e.json, "json", false, "print one JSON document on stdout")
