@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/esekit/esekit/ese"
 	"github.com/esekit/esekit/eselog"
 )
 
@@ -82,7 +83,8 @@ type logsJSON struct {
 }
 
 // logFilesOf expands the arguments: files stay, folders give their logs
-// (identified by bytes), sorted by name.
+// (identified by bytes), sorted by name; a folder without a log is an
+// error.
 func logFilesOf(args []string) ([]string, []fileError) {
 	var files []string
 	var errs []fileError
@@ -115,6 +117,12 @@ func logFilesOf(args []string) ([]string, []fileError) {
 				names = append(names, p)
 			}
 			c.Close()
+		}
+		if len(names) == 0 {
+			// A folder with nothing to walk answers like a file that is
+			// not a log.
+			errs = append(errs, errorObject(a, typeUnknown, fmt.Errorf("no log file in the folder: %w", ese.ErrFileNotFound)))
+			continue
 		}
 		sort.Strings(names)
 		files = append(files, names...)

@@ -85,7 +85,8 @@ func TestExitStatusEveryVerb(t *testing.T) {
 
 		{"logs", "good", []string{log}, exitOK},
 		{"logs", "good", []string{"-records", "-type", "Commit0", set}, exitOK},
-		{"logs", "bad", []string{db}, exitBad}, // not a log, as verify on a log
+		{"logs", "bad", []string{db}, exitBad},     // not a log, as verify on a log
+		{"logs", "bad", []string{dbOnly}, exitBad}, // a folder without a log
 		{"logs", "flag", []string{"-type", "NoSuchType", log}, exitUsage},
 		{"logs", "path", []string{missing}, exitUsage},
 
