@@ -1,6 +1,9 @@
 package main
 
-import "strings"
+import (
+	"regexp"
+	"strings"
+)
 
 // libraryWords maps the library's option names, which its messages use, to
 // the flags that set them, and its source names to the public articles they
@@ -19,8 +22,15 @@ var libraryWords = strings.NewReplacer(
 	"seed 003", "KB Q296787",
 )
 
-// cliText rewrites a library message for the command line.
-func cliText(s string) string { return libraryWords.Replace(s) }
+// packagePrefix is the "ese: " a library error starts with, at the start of
+// a message or after the ": " of the message it is wrapped in.
+var packagePrefix = regexp.MustCompile(`(^|: )(ese|eselog|esechk|esepatch|recovery|rip): `)
+
+// cliText rewrites a library message for the command line: flags for
+// option names, KB articles for source notes, no package prefixes.
+func cliText(s string) string {
+	return packagePrefix.ReplaceAllString(libraryWords.Replace(s), "$1")
+}
 
 // cliTexts rewrites each message of a list; nil stays nil.
 func cliTexts(ss []string) []string {

@@ -94,8 +94,14 @@ func TestRecoverFailureText(t *testing.T) {
 	if got := cliText("the logs create database x: replay skips its records unless RecoverOptions.CreateMissing is set"); got != "the logs create database x: replay skips its records unless -create is given" {
 		t.Errorf("cliText: %q", got)
 	}
-	if got := cliText("remove (move aside) edb.log (seed 003 step 6)"); got != "remove (move aside) edb.log (KB Q296787 step 6)" {
-		t.Errorf("cliText: %q", got)
+	for in, want := range map[string]string{
+		"remove (move aside) edb.log (seed 003 step 6)":               "remove (move aside) edb.log (KB Q296787 step 6)",
+		"recovery: x.edb: eselog: bad header [JET_errLogFileCorrupt]": "x.edb: bad header [JET_errLogFileCorrupt]",
+		"-rip: rip: .reg line 1: bad header":                          "-rip: .reg line 1: bad header",
+	} {
+		if got := cliText(in); got != want {
+			t.Errorf("cliText(%q) = %q, want %q", in, got, want)
+		}
 	}
 }
 

@@ -285,7 +285,7 @@ func runCheck(e *env, opts any, args []string) int {
 	for _, name := range args[1:] {
 		in, c, err := openInput(name)
 		if err != nil {
-			fmt.Fprintf(e.stderr, "esekit check: %v\n", err)
+			fmt.Fprintf(e.stderr, "esekit check: %s\n", cliText(err.Error()))
 			return statusOf(err)
 		}
 		closers = append(closers, c)
@@ -295,7 +295,7 @@ func runCheck(e *env, opts any, args []string) int {
 	if o.checkpoint != "" {
 		in, c, err := openInput(o.checkpoint)
 		if err != nil {
-			fmt.Fprintf(e.stderr, "esekit check: -checkpoint: %v\n", err)
+			fmt.Fprintf(e.stderr, "esekit check: -checkpoint: %s\n", cliText(err.Error()))
 			return statusOf(err)
 		}
 		closers = append(closers, c)
@@ -304,7 +304,7 @@ func runCheck(e *env, opts any, args []string) int {
 	labelOf := func(n string) string { return filepath.Join(dir, n) }
 	out, err := checkFolder(os.DirFS(dir), ".", dir, labelOf, dbs, ckpt, !o.noCheckpoint)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "esekit check: %v\n", err)
+		fmt.Fprintf(e.stderr, "esekit check: %s\n", cliText(err.Error()))
 		return exitBad
 	}
 	if e.json {

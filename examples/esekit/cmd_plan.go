@@ -278,7 +278,7 @@ func runPlan(e *env, opts any, args []string) int {
 	}
 	ri, err := gatherInputs(args, !o.hard)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "esekit plan: %v\n", err)
+		fmt.Fprintf(e.stderr, "esekit plan: %s\n", cliText(err.Error()))
 		return statusOf(err)
 	}
 	defer ri.close()

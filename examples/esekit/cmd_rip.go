@@ -102,13 +102,13 @@ func runRip(e *env, _ any, args []string) int {
 		if *sheet != "" {
 			f, err := os.Open(*sheet)
 			if err != nil {
-				fmt.Fprintf(e.stderr, "esekit rip recreate: -worksheet: %v\n", err)
+				fmt.Fprintf(e.stderr, "esekit rip recreate: -worksheet: %s\n", cliText(err.Error()))
 				return statusOf(err)
 			}
 			ws, err := rip.ParseWorksheet(f)
 			f.Close()
 			if err != nil {
-				fmt.Fprintf(e.stderr, "esekit rip recreate: %v\n", err)
+				fmt.Fprintf(e.stderr, "esekit rip recreate: %s\n", cliText(err.Error()))
 				return exitBad
 			}
 			w = *ws
@@ -116,13 +116,13 @@ func runRip(e *env, _ any, args []string) int {
 			var err error
 			if *lowlog != "" {
 				if w.LowLog, err = rip.ParseHexLog(*lowlog); err != nil {
-					fmt.Fprintf(e.stderr, "esekit rip recreate: -lowlog: %v\n", err)
+					fmt.Fprintf(e.stderr, "esekit rip recreate: -lowlog: %s\n", cliText(err.Error()))
 					return exitUsage
 				}
 			}
 			if *highlog != "" {
 				if w.HighLog, err = rip.ParseHexLog(*highlog); err != nil {
-					fmt.Fprintf(e.stderr, "esekit rip recreate: -highlog: %v\n", err)
+					fmt.Fprintf(e.stderr, "esekit rip recreate: -highlog: %s\n", cliText(err.Error()))
 					return exitUsage
 				}
 			}
@@ -209,7 +209,7 @@ func ripValidate(e *env, args []string, pats []string, highest string) int {
 		if e.json {
 			e.emit(errorObject(name, typeRipKey, err))
 		} else {
-			fmt.Fprintf(e.stderr, "esekit rip validate: %v\n", err)
+			fmt.Fprintf(e.stderr, "esekit rip validate: %s\n", cliText(err.Error()))
 		}
 		return statusOf(err)
 	}
@@ -219,13 +219,13 @@ func ripValidate(e *env, args []string, pats []string, highest string) int {
 		for _, p := range pats {
 			in, c, err := openInput(p)
 			if err != nil {
-				fmt.Fprintf(e.stderr, "esekit rip validate: -pat: %v\n", err)
+				fmt.Fprintf(e.stderr, "esekit rip validate: -pat: %s\n", cliText(err.Error()))
 				return statusOf(err)
 			}
 			pf, err := esepatch.Open(in.r)
 			c.Close()
 			if err != nil {
-				fmt.Fprintf(e.stderr, "esekit rip validate: %s: %v\n", p, err)
+				fmt.Fprintf(e.stderr, "esekit rip validate: %s: %s\n", p, cliText(err.Error()))
 				return exitBad
 			}
 			if ev.PatchGenLow == 0 || pf.Header.Backup.GenLow < ev.PatchGenLow {
@@ -236,7 +236,7 @@ func ripValidate(e *env, args []string, pats []string, highest string) int {
 		if highest != "" {
 			h, err := rip.ParseHexLog(highest)
 			if err != nil {
-				fmt.Fprintf(e.stderr, "esekit rip validate: -highest-log: %v\n", err)
+				fmt.Fprintf(e.stderr, "esekit rip validate: -highest-log: %s\n", cliText(err.Error()))
 				return exitUsage
 			}
 			ev.HighestRestoredLog = h
@@ -278,13 +278,13 @@ type ripRecreateJSON struct {
 func ripRecreate(e *env, w *rip.Worksheet, out string, format rip.RegFormat) int {
 	k, err := w.Key()
 	if err != nil {
-		fmt.Fprintf(e.stderr, "esekit rip recreate: %v\n", err)
+		fmt.Fprintf(e.stderr, "esekit rip recreate: %s\n", cliText(err.Error()))
 		return exitBad
 	}
 	reg := k.Marshal(format)
 	if out != "" {
 		if err := os.WriteFile(out, reg, 0o644); err != nil {
-			fmt.Fprintf(e.stderr, "esekit rip recreate: %v\n", err)
+			fmt.Fprintf(e.stderr, "esekit rip recreate: %s\n", cliText(err.Error()))
 			return exitBad
 		}
 	}
