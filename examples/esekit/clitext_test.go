@@ -124,3 +124,28 @@ func TestReadableGenerationsHex(t *testing.T) {
 		t.Errorf("logs: %s", logs)
 	}
 }
+
+// errcode answers "unknown code" (status 1) for a number esekit has no
+// name for, still with its printed forms, and for text that is no code in
+// any form; never the name of the parser's own error.
+func TestErrcodeUnknown(t *testing.T) {
+	var got []errcodeJSON
+	code, _ := runJSON(t, &got, "errcode", "-json", "-1500", "12345", "0")
+	if code != exitBad || len(got) != 3 {
+		t.Fatalf("status %d, %d answers", code, len(got))
+	}
+	u, n, z := got[0], got[1], got[2]
+	if u.Known || !strings.HasPrefix(u.Error, "unknown code") || u.UnsignedHex != "0xFFFFFA24" || u.HardRecoveryHex != "0xC80005DC" || len(u.Forms) != 5 {
+		t.Errorf("-1500: %+v", u)
+	}
+	if !strings.HasPrefix(n.Error, "unknown code") || strings.Contains(n.Error, "InvalidParameter") || len(n.Forms) != 0 {
+		t.Errorf("12345: %+v", n)
+	}
+	if !z.Known || z.Name != "JET_errSuccess" || z.Error != "" {
+		t.Errorf("0: %+v", z)
+	}
+	_, out, _ := runText("errcode", "12345", "-1500")
+	if !strings.Contains(out, "12345: unknown code") || !strings.Contains(out, "-1500  unknown code") || strings.Contains(out, "InvalidParameter") || strings.Contains(out, "JET_err(") {
+		t.Errorf("readable:\n%s", out)
+	}
+}
