@@ -142,7 +142,7 @@ func TestScanDirtySRUM(t *testing.T) {
 		t.Errorf("without checkpoint: %+v", v)
 	}
 	b, _ := json.Marshal(v)
-	for _, key := range []string{`"required":{"low":81,"high":81}`, `"missing":[]`, `"replayable":true`, `"error":0`} {
+	for _, key := range []string{`"required":{"low":81,"high":81}`, `"missing":[]`, `"replayable":true`, `"error":{"code":0,"name":"JET_errSuccess"}`} {
 		if !json.Valid(b) || !contains(string(b), key) {
 			t.Errorf("JSON lacks %s: %s", key, b)
 		}

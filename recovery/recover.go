@@ -324,7 +324,8 @@ func recoverPlan(ctx context.Context, plan *Plan, opts *RecoverOptions, hard har
 			db.res.Output = ""
 			db.res.StateAfter = db.res.StateBefore
 			if db.active && db.res.Error == 0 && db.res.Message == "" {
-				db.res.Message = "not recovered: " + err.Error()
+				// Not recovered because the run failed: its error is the run's.
+				db.res.Error, db.res.Message = res.Error, "not recovered: "+err.Error()
 			}
 		}
 		em.emit(Event{Kind: EventError, Code: res.Error, Message: res.Message})
@@ -343,13 +344,9 @@ func recoverPlan(ctx context.Context, plan *Plan, opts *RecoverOptions, hard har
 	return res, nil
 }
 
-func codeOf(err error) ese.Error {
-	var code ese.Error
-	if errors.As(err, &code) {
-		return code
-	}
-	return 0
-}
+// codeOf is the engine code of a failure: never 0 for a non-nil error
+// (ese.CodeOf), so a failed result never reports success.
+func codeOf(err error) ese.Error { return ese.CodeOf(err) }
 
 func stateOf(name string, dbs []DatabaseFile) string {
 	r, c := openSource(name, dbs)
@@ -430,7 +427,7 @@ func (rp *replayer) prepare(pd *PlanDatabase, dr *DatabaseResult, hard hardSetup
 	}
 	if !o.InPlace && !o.Overwrite {
 		if _, err := os.Lstat(db.out); err == nil {
-			return nil, fmt.Errorf("recovery: %s already exists (set Overwrite to replace it)", db.out)
+			return nil, fmt.Errorf("recovery: %s already exists (set Overwrite to replace it): %w", db.out, ese.ErrFileAlreadyExists)
 		}
 	}
 	if !o.InPlace && sameFile(db.out, pd.File) {

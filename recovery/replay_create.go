@@ -149,8 +149,8 @@ func (rp *replayer) createRecord(r *eselog.CreateDB) error {
 	}
 	if !rp.opts.Overwrite {
 		if _, err := os.Lstat(out); err == nil {
-			dr.Message = fmt.Sprintf("%s already exists (set Overwrite to replace it)", out)
-			return fmt.Errorf("recovery: %s", dr.Message)
+			dr.Error, dr.Message = ese.ErrFileAlreadyExists, fmt.Sprintf("%s already exists (set Overwrite to replace it)", out)
+			return fmt.Errorf("recovery: %s: %w", dr.Message, dr.Error)
 		}
 	}
 	db, err := rp.createDatabase(r, dr, out, tmp)

@@ -217,12 +217,12 @@ func checkFolder(fsys fs.FS, dir, label string, labelOf func(string) string, dbs
 	}
 	for _, p := range set.Problems {
 		out.Problems = append(out.Problems, problemJSON{Kind: p.Kind, Error: int32(p.Code), Files: p.Files,
-			Generations: p.Generations, Message: p.Message, Remedy: p.Remedy})
+			Generations: p.Generations, Message: cliText(p.Message), Remedy: cliText(p.Remedy)})
 	}
 	rp := set.Replay(ckInfo)
 	out.Replay = replayJSON{Start: rp.Start, End: rp.End, FromCheckpoint: rp.FromCheckpoint,
 		NewStream: rp.NewStream, Files: append([]string{}, rp.Files...), Error: int32(rp.Error),
-		FailedAt: rp.FailedAt, Message: rp.Message}
+		FailedAt: rp.FailedAt, Message: cliText(rp.Message)}
 	for i, d := range dbs {
 		if dbErrs[i] != nil {
 			v := verdictJSON{File: d.name, Type: typeDatabase, Missing: []int32{}, Message: dbErrs[i].Error()}
@@ -237,7 +237,7 @@ func checkFolder(fsys fs.FS, dir, label string, labelOf func(string) string, dbs
 		vd := set.Check(dbInfos[i], ckInfo)
 		v := verdictJSON{File: d.name, Type: typeDatabase, State: vd.State, Anchor: vd.Anchor,
 			Required: rangeJSON{vd.Required.Low, vd.Required.High}, Missing: append([]int32{}, vd.Missing...),
-			MissingCount: vd.MissingCount, Replayable: vd.Replayable, Error: int32(vd.Error), Message: vd.Message, Remedy: vd.Remedy}
+			MissingCount: vd.MissingCount, Replayable: vd.Replayable, Error: int32(vd.Error), Message: cliText(vd.Message), Remedy: cliText(vd.Remedy)}
 		if vd.Anchor > 0 && set.Base != "" {
 			v.AnchorLog = ese.LogFileName(set.Base, vd.Anchor, set.Ext, 0)
 		}
@@ -279,8 +279,7 @@ func commonLogSignature(dbs []*eselog.Database) *ese.Signature {
 func runCheck(e *env, opts any, args []string) int {
 	o := opts.(*checkOpts)
 	if len(args) == 0 {
-		fmt.Fprintln(e.stderr, "usage: esekit check [-json] DIR [DB...]")
-		return exitUsage
+		return e.usage()
 	}
 	dir := args[0]
 	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
@@ -293,8 +292,8 @@ func runCheck(e *env, opts any, args []string) int {
 	for _, name := range args[1:] {
 		in, c, err := openInput(name)
 		if err != nil {
-			fmt.Fprintf(e.stderr, "esekit check: %v\n", err)
-			return exitBad
+			fmt.Fprintf(e.stderr, "esekit check: %s\n", cliText(err.Error()))
+			return statusOf(err)
 		}
 		closers = append(closers, c)
 		dbs = append(dbs, in)
@@ -303,8 +302,8 @@ func runCheck(e *env, opts any, args []string) int {
 	if o.checkpoint != "" {
 		in, c, err := openInput(o.checkpoint)
 		if err != nil {
-			fmt.Fprintf(e.stderr, "esekit check: %v\n", err)
-			return exitBad
+			fmt.Fprintf(e.stderr, "esekit check: -checkpoint: %s\n", cliText(err.Error()))
+			return statusOf(err)
 		}
 		closers = append(closers, c)
 		ckpt = &in
@@ -312,7 +311,7 @@ func runCheck(e *env, opts any, args []string) int {
 	labelOf := func(n string) string { return filepath.Join(dir, n) }
 	out, err := checkFolder(os.DirFS(dir), ".", dir, labelOf, dbs, ckpt, !o.noCheckpoint)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "esekit check: %v\n", err)
+		fmt.Fprintf(e.stderr, "esekit check: %s\n", cliText(err.Error()))
 		return exitBad
 	}
 	if e.json {
@@ -408,7 +407,7 @@ func printCheck(w io.Writer, c checkJSON) {
 // genRange prints an inclusive generation range: "0x51" or "0x4E-0x52".
 func genRange(lo, hi int32) string {
 	if lo == hi {
-		return fmt.Sprintf("0x%X", lo)
+		return genText(lo)
 	}
-	return fmt.Sprintf("0x%X-0x%X", lo, hi)
+	return genText(lo) + "-" + genText(hi)
 }

@@ -12,6 +12,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/esekit/esekit/ese"
 	"github.com/esekit/esekit/eselog"
 )
 
@@ -42,7 +43,8 @@ type recordJSON struct {
 	Position posJSON `json:"position"`
 	Type     string  `json:"type"`
 	Size     int     `json:"size"`
-	// Fields is the decoded record (its Go structure).
+	// Fields is the decoded record: its fields under snake_case keys
+	// (record_json.go).
 	Fields any    `json:"fields,omitempty"`
 	Error  string `json:"error,omitempty"`
 }
@@ -81,7 +83,8 @@ type logsJSON struct {
 }
 
 // logFilesOf expands the arguments: files stay, folders give their logs
-// (identified by bytes), sorted by name.
+// (identified by bytes), sorted by name; a folder without a log is an
+// error.
 func logFilesOf(args []string) ([]string, []fileError) {
 	var files []string
 	var errs []fileError
@@ -114,6 +117,12 @@ func logFilesOf(args []string) ([]string, []fileError) {
 				names = append(names, p)
 			}
 			c.Close()
+		}
+		if len(names) == 0 {
+			// A folder with nothing to walk answers like a file that is
+			// not a log.
+			errs = append(errs, errorObject(a, typeUnknown, fmt.Errorf("no log file in the folder: %w", ese.ErrFileNotFound)))
+			continue
 		}
 		sort.Strings(names)
 		files = append(files, names...)
@@ -193,7 +202,7 @@ func walkLog(ctx context.Context, in input, o *logsOpts, filter eselog.Filter) l
 			if rec, err := eselog.DecodeRecord(raw.Bytes, raw.Pos); err != nil {
 				rj.Error = err.Error()
 			} else {
-				rj.Fields = rec
+				rj.Fields = recordFields(rec)
 			}
 			out.RecordList = append(out.RecordList, rj)
 		}
@@ -204,8 +213,7 @@ func walkLog(ctx context.Context, in input, o *logsOpts, filter eselog.Filter) l
 func runLogs(e *env, opts any, args []string) int {
 	o := opts.(*logsOpts)
 	if len(args) == 0 {
-		fmt.Fprintln(e.stderr, "usage: esekit logs [-records] [-json] FILE|DIR...")
-		return exitUsage
+		return e.usage()
 	}
 	var filter eselog.Filter
 	if o.types != "" {
@@ -224,14 +232,15 @@ func runLogs(e *env, opts any, args []string) int {
 	status := exitOK
 	var out []any
 	for _, fe := range errs {
-		status = exitBad
+		status = max(status, fe.status)
 		out = append(out, fe)
 	}
 	for _, name := range files {
 		in, c, err := openInput(name)
 		if err != nil {
-			status = exitBad
-			out = append(out, errorObject(name, typeUnknown, err))
+			fe := errorObject(name, typeUnknown, err)
+			status = max(status, fe.status)
+			out = append(out, fe)
 			continue
 		}
 		lj := walkLog(ctx, in, o, filter)
@@ -251,7 +260,7 @@ func runLogs(e *env, opts any, args []string) int {
 func printLogs(w io.Writer, v logsJSON) {
 	fmt.Fprintf(w, "%s (%s)\n", v.File, v.Type)
 	if v.Generation != 0 {
-		fmt.Fprintf(w, "  generation:      0x%X (%d), format %s\n", v.Generation, v.Generation, v.Format)
+		fmt.Fprintf(w, "  generation:      %s, format %s\n", genText(v.Generation), v.Format)
 	}
 	if v.Sectors != 0 {
 		unit := "segments"

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -109,14 +110,14 @@ const typePlan = "recovery_plan"
 
 func planToJSON(label string, p *recovery.Plan) planJSON {
 	out := planJSON{File: label, Type: typePlan, Mode: string(p.Mode), Start: pos(p.Start), End: pos(p.End),
-		Logs: []planLogJSON{}, Databases: []planDBJSON{}, Error: int32(p.Error), Message: p.Message,
-		Remedy: p.Remedy, MissingLogs: p.MissingLogs, Events: []planEventJSON{}}
+		Logs: []planLogJSON{}, Databases: []planDBJSON{}, Error: int32(p.Error), Message: cliText(p.Message),
+		Remedy: cliText(p.Remedy), MissingLogs: p.MissingLogs, Events: []planEventJSON{}}
 	for _, l := range p.Logs {
 		out.Logs = append(out.Logs, planLogJSON{File: l.File, Generation: l.Generation, FromBackup: l.FromBackup, NeedsPatch: l.NeedsPatch})
 	}
 	for _, d := range p.Databases {
 		dj := planDBJSON{File: d.File, ReplayFrom: d.ReplayFrom, ReplayTo: d.ReplayTo,
-			Action: d.Action, LoggedPath: d.LoggedPath, Patch: d.Patch, PatchForm: string(d.PatchForm), Error: int32(d.Error), Message: d.Message}
+			Action: d.Action, LoggedPath: d.LoggedPath, Patch: d.Patch, PatchForm: string(d.PatchForm), Error: int32(d.Error), Message: cliText(d.Message)}
 		if d.TruncateAt != nil {
 			t := pos(*d.TruncateAt)
 			dj.TruncateAt = &t
@@ -124,7 +125,7 @@ func planToJSON(label string, p *recovery.Plan) planJSON {
 		out.Databases = append(out.Databases, dj)
 	}
 	for _, e := range p.Events {
-		out.Events = append(out.Events, planEventJSON{Kind: string(e.Kind), Message: e.Message, Files: e.Files,
+		out.Events = append(out.Events, planEventJSON{Kind: string(e.Kind), Message: cliText(e.Message), Files: e.Files,
 			Generation: e.Generation, Error: int32(e.Code)})
 	}
 	for _, u := range p.RestoreMap {
@@ -175,7 +176,7 @@ func gatherInputs(args []string, wantCkpt bool) (*recoveryInputs, error) {
 	}
 	if len(ri.dirs) == 0 {
 		ri.close()
-		return nil, fmt.Errorf("no folder given: name the log folder first")
+		return nil, usageError{errors.New("no folder given: name the log folder first")}
 	}
 	seen := map[string]bool{}
 	add := func(in input, c io.Closer) {
@@ -244,7 +245,7 @@ func restoreMapOf(lines []string, maps []string, targets []string) (*recovery.Re
 	for _, m := range maps {
 		from, to, ok := strings.Cut(m, "=")
 		if !ok || from == "" || to == "" {
-			return nil, fmt.Errorf("-map %q: want OLD=NEW", m)
+			return nil, usageError{fmt.Errorf("-map %q: want OLD=NEW", m)}
 		}
 		pairs = append(pairs, recovery.MapEntry{From: from, To: to})
 	}
@@ -306,8 +307,7 @@ func makePlan(o *planOpts, ri *recoveryInputs) (*recovery.Plan, error) {
 func runPlan(e *env, opts any, args []string) int {
 	o := opts.(*planOpts)
 	if len(args) == 0 {
-		fmt.Fprintln(e.stderr, "usage: esekit plan [-hard] [-rip FILE.reg] [-map OLD=NEW] [-json] DIR...")
-		return exitUsage
+		return e.usage()
 	}
 	if o.hard {
 		if err := o.sw.hardRefusal("plan -hard"); err != nil {
@@ -317,14 +317,14 @@ func runPlan(e *env, opts any, args []string) int {
 	}
 	ri, err := gatherInputs(args, !o.hard)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "esekit plan: %v\n", err)
-		return exitUsage
+		fmt.Fprintf(e.stderr, "esekit plan: %s\n", cliText(err.Error()))
+		return statusOf(err)
 	}
 	defer ri.close()
 	p, err := makePlan(o, ri)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "esekit plan: %v\n", err)
-		return exitBad
+		fmt.Fprintf(e.stderr, "esekit plan: %s\n", cliText(err.Error()))
+		return statusOf(err)
 	}
 	out := planToJSON(ri.dirs[0], p)
 	if e.json {

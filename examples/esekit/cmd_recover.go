@@ -16,21 +16,23 @@ import (
 
 func cmdRecover() command {
 	return command{
-		name:    "recover",
-		args:    "-out DIR [-cache MiB] [-max-size MiB] [-create] [-a] [-ignore-missing-db] [-without-undo] [-allow-backup] DIR...",
-		summary: "soft recovery: replay the logs into copies of the databases written to -out and leave them clean (the inputs are never written)",
-		setup:   func(fs *flag.FlagSet) any { return recoverFlags(fs, false) },
-		run:     runRecover,
+		name:     "recover",
+		args:     "DIR...",
+		required: []string{"out"},
+		summary:  "soft recovery: replay the logs into copies of the databases written to -out and leave them clean (the inputs are never written)",
+		setup:    func(fs *flag.FlagSet) any { return recoverFlags(fs, false) },
+		run:      runRecover,
 	}
 }
 
 func cmdRestore() command {
 	return command{
-		name:    "restore",
-		args:    "-out DIR [-cache MiB] [-max-size MiB] [-rip FILE.reg] [-map OLD=NEW] [-ignore-missing-db] RESTOREDIR [LOGDIR]",
-		summary: "hard recovery of an online backup: patch data, backup logs and logs on disk replayed into copies written to -out; the Restore in Progress key is written back marked recovered",
-		setup:   func(fs *flag.FlagSet) any { return recoverFlags(fs, true) },
-		run:     runRestore,
+		name:     "restore",
+		args:     "RESTOREDIR [LOGDIR]",
+		required: []string{"out"},
+		summary:  "hard recovery of an online backup: patch data, backup logs and logs on disk replayed into copies written to -out; the Restore in Progress key is written back marked recovered",
+		setup:    func(fs *flag.FlagSet) any { return recoverFlags(fs, true) },
+		run:      runRestore,
 	}
 }
 
@@ -102,26 +104,41 @@ const typeRecovery = "recovery"
 func recoverToJSON(label, out string, r *recovery.RecoverResult) recoverJSON {
 	o := recoverJSON{File: label, Type: typeRecovery, Mode: string(r.Mode), Out: out,
 		Databases: []recoverDBJSON{}, LogsReplayed: append([]string{}, r.LogsReplayed...),
-		Records: r.Records, LogBytes: r.LogBytes, RIP: r.RIP, Error: int32(r.Error), Message: r.Message,
+		Records: r.Records, LogBytes: r.LogBytes, RIP: r.RIP, Error: int32(r.Error), Message: cliText(r.Message),
 		Events: []planEventJSON{}}
 	for _, d := range r.Databases {
 		o.Databases = append(o.Databases, recoverDBJSON{File: d.File, Type: typeDatabase, Output: d.Output,
 			Action: d.Action, StateBefore: d.StateBefore, StateAfter: d.StateAfter, LogsReplayed: d.LogsReplayed,
 			RecordsRedone: d.RecordsRedone, RecordsSkipped: d.RecordsSkipped,
 			TransactionsRolledBack: d.TransactionsRolledBack, PagesWritten: d.PagesWritten,
-			Consistent: pos(d.ConsistentPos), Error: int32(d.Error), Message: d.Message})
+			Consistent: pos(d.ConsistentPos), Error: int32(d.Error), Message: cliText(d.Message)})
 	}
 	for _, e := range r.Events {
-		o.Events = append(o.Events, planEventJSON{Kind: string(e.Kind), Message: e.Message, Files: e.Files,
+		o.Events = append(o.Events, planEventJSON{Kind: string(e.Kind), Message: cliText(e.Message), Files: e.Files,
 			Generation: e.Generation, Error: int32(e.Code)})
 	}
 	return o
 }
 
+// setFailure records err, the error recovery returned with its result: a
+// failure always reports an engine code (ese.CodeOf), never "error": 0,
+// and a message.
+func (r *recoverJSON) setFailure(err error) {
+	if err == nil {
+		return
+	}
+	if r.Error == 0 {
+		r.Error = int32(ese.CodeOf(err))
+	}
+	if r.Message == "" {
+		r.Message = cliText(err.Error())
+	}
+}
+
 // checkRecoverArgs checks what recover and restore need.
 func checkRecoverArgs(e *env, verb string, o *recoverOpts, args []string) bool {
 	if o.out == "" || len(args) == 0 {
-		fmt.Fprintf(e.stderr, "usage: esekit %s -out DIR [flags] DIR...\n", verb)
+		e.usage()
 		return false
 	}
 	for _, d := range args {
@@ -139,6 +156,12 @@ func checkRecoverArgs(e *env, verb string, o *recoverOpts, args []string) bool {
 	if o.ripFile != "" && same(filepath.Dir(o.ripFile), o.out) {
 		fmt.Fprintf(e.stderr, "esekit %s: -out must not be the folder of -rip (the key read is never replaced)\n", verb)
 		return false
+	}
+	if o.ripFile != "" {
+		if st, err := os.Stat(o.ripFile); err != nil || st.IsDir() {
+			fmt.Fprintf(e.stderr, "esekit %s: -rip %s is not a file\n", verb, o.ripFile)
+			return false
+		}
 	}
 	if o.cacheMiB <= 0 || o.cacheMiB > 1<<20 {
 		fmt.Fprintf(e.stderr, "esekit %s: -cache %d MiB is out of range\n", verb, o.cacheMiB)
@@ -224,19 +247,12 @@ func reportRecovery(e *env, verb, label, out string, res *recovery.RecoverResult
 			fe := errorObject(label, typeRecovery, err)
 			e.emit(fe)
 		} else {
-			fmt.Fprintf(e.stderr, "esekit %s: %v\n", verb, err)
+			fmt.Fprintf(e.stderr, "esekit %s: %s\n", verb, cliText(err.Error()))
 		}
 		return exitBad
 	}
 	rj := recoverToJSON(label, out, res)
-	if err != nil && rj.Error == 0 {
-		if c, ok := engineCode(err); ok {
-			rj.Error = c
-		}
-		if rj.Message == "" {
-			rj.Message = err.Error()
-		}
-	}
+	rj.setFailure(err)
 	if e.json {
 		e.emit(rj)
 	} else {

@@ -60,14 +60,14 @@ type verifyJSON struct {
 	ErrorCode        int32           `json:"error_code,omitempty"`
 }
 
-// verifyInput scans one file. Files that are not databases are reported
-// with a note and count as good: there are no database pages to check.
+// verifyInput scans one file. A file that is not a database is reported
+// with a note and is not OK (exit status 1), as logs answers for a file
+// that is not a log.
 func verifyInput(ctx context.Context, in input, workers int) verifyJSON {
 	id := identifyInput(in)
 	v := verifyJSON{File: in.name, Type: id.Type, BadChecksums: []uint32{},
 		WrongPageNumbers: []wrongPageJSON{}, Correctable: []pageBitJSON{}}
 	if id.Type != typeDatabase && id.Type != typeTempDatabase {
-		v.OK = true
 		v.Note = "not a database: no pages verified"
 		return v
 	}
@@ -100,8 +100,7 @@ func verifyInput(ctx context.Context, in input, workers int) verifyJSON {
 func runVerify(e *env, opts any, args []string) int {
 	o := opts.(*verifyOpts)
 	if len(args) == 0 {
-		fmt.Fprintln(e.stderr, "usage: esekit verify [-json] FILE...")
-		return exitUsage
+		return e.usage()
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
@@ -110,12 +109,13 @@ func runVerify(e *env, opts any, args []string) int {
 	forEachFile(args, func(in input) {
 		v := verifyInput(ctx, in, o.workers)
 		if !v.OK {
-			status = exitBad
+			status = max(status, exitBad)
 		}
 		out = append(out, v)
 	}, func(name string, err error) {
-		status = exitBad
-		out = append(out, errorObject(name, typeUnknown, err))
+		fe := errorObject(name, typeUnknown, err)
+		status = max(status, fe.status)
+		out = append(out, fe)
 	})
 	return e.emitFiles(out, status, func(x any) {
 		if v, ok := x.(verifyJSON); ok {

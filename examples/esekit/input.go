@@ -37,7 +37,7 @@ func openInput(name string) (input, io.Closer, error) {
 	}
 	if st.IsDir() {
 		f.Close()
-		return input{}, nil, fmt.Errorf("%s is a directory", name)
+		return input{}, nil, fmt.Errorf("%s: %w", name, errIsFolder)
 	}
 	if st.Mode().IsRegular() && st.Size() >= mmapMin {
 		if m, err := mmap.Open(name); err == nil && int64(m.Len()) == st.Size() {

@@ -246,7 +246,10 @@ func TestHeaderBadFiles(t *testing.T) {
 	dir := t.TempDir()
 	var got []map[string]any
 	code, _ := runJSON(t, &got, "header", "-json", dir+"/missing.chk", dir)
-	if code != exitBad || len(got) != 2 || got[0]["error"] == "" || got[0]["type"] != "unknown" {
+	// A path that does not exist, or a folder given as a file, is a usage
+	// error (status 2); each still gets its object with the engine code.
+	if code != exitUsage || len(got) != 2 || got[0]["error"] == "" || got[0]["type"] != "unknown" ||
+		got[0]["error_code"] != -1811.0 || got[1]["error_code"] != -1023.0 {
 		t.Errorf("status %d: %v", code, got)
 	}
 }

@@ -91,7 +91,8 @@ func TestPlanUnsafeMap(t *testing.T) {
 	if code != exitBad || !strings.Contains(errs, "unsafe") {
 		t.Errorf("status %d stderr %q", code, errs)
 	}
-	if code, _, _ := runText("plan", "-map", "no-equals-sign", dir); code != exitBad {
+	// A malformed flag value is a usage error.
+	if code, _, _ := runText("plan", "-map", "no-equals-sign", dir); code != exitUsage {
 		t.Errorf("bad -map: status %d", code)
 	}
 }

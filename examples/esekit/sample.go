@@ -116,14 +116,7 @@ func recoverSample(ctx context.Context, p *recovery.Plan, logs fs.FS, dbs []reco
 		return rerr
 	}
 	rj := recoverToJSON(sampleName, "a temporary folder, removed afterwards", res)
-	if rerr != nil && rj.Error == 0 {
-		if c, ok := engineCode(rerr); ok {
-			rj.Error = c
-		}
-		if rj.Message == "" {
-			rj.Message = rerr.Error()
-		}
-	}
+	rj.setFailure(rerr)
 	for i, d := range rj.Databases {
 		if d.Output == "" {
 			continue

@@ -27,6 +27,10 @@ func TestSignatureForms(t *testing.T) {
 	if string(b) != `{"random":39623424,"created":"1999-08-19T19:37:35.000Z","computer":""}` {
 		t.Errorf("JSON %s", b)
 	}
+	// The library's own JSON of a signature is the same document.
+	if lib, err := json.Marshal(s); err != nil || string(lib) != string(b) {
+		t.Errorf("ese.Signature JSON %s differs from the CLI's %s", lib, b)
+	}
 	var back sigJSON
 	if err := json.Unmarshal(b, &back); err != nil || back.String() != want {
 		t.Errorf("from JSON: %q %v", back.String(), err)

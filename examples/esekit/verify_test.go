@@ -84,9 +84,10 @@ func TestVerifyCorruption(t *testing.T) {
 	if len(b) != 1 || b[0] != float64(pg) {
 		t.Errorf("bad_checksums = %v, want [%d]", b, pg)
 	}
-	// Not a database: noted, not a failure.
+	// Not a database: noted, and a file verify cannot check (status 1,
+	// as logs answers for a file that is not a log).
 	code, _ = runJSON(t, &got, "verify", "-json", testcorpus.Path(t, "appdata/edb.chk"))
-	if code != exitOK || got[0]["type"] != "checkpoint" || got[0]["note"] == "" {
+	if code != exitBad || got[0]["type"] != "checkpoint" || got[0]["note"] == "" || got[0]["ok"] != false {
 		t.Errorf("checkpoint: %d %v", code, got[0])
 	}
 }
