@@ -6,8 +6,7 @@ import (
 )
 
 // libraryWords maps the library's option names, which its messages use, to
-// the flags that set them, and its source names to the public articles they
-// stand for: the CLI's text names flags and KB articles, never Go fields.
+// the flags that set them: the CLI's text names flags, never Go fields.
 var libraryWords = strings.NewReplacer(
 	"set Overwrite", "give -overwrite",
 	"RecoverOptions.CreateMissing is off", "-create is not given",
@@ -18,8 +17,6 @@ var libraryWords = strings.NewReplacer(
 	"RecoverOptions.CacheBytes", "-cache",
 	"Options.RestoreMap", "-map",
 	"use InPlace to recover in place", "name another -out folder",
-	"seed 002", "KB Q200941",
-	"seed 003", "KB Q296787",
 )
 
 // packagePrefix is the "ese: " a library error starts with, at the start of
@@ -27,7 +24,7 @@ var libraryWords = strings.NewReplacer(
 var packagePrefix = regexp.MustCompile(`(^|: )(ese|eselog|esechk|esepatch|recovery|rip): `)
 
 // cliText rewrites a library message for the command line: flags for
-// option names, KB articles for source notes, no package prefixes.
+// option names, no package prefixes.
 func cliText(s string) string {
 	return packagePrefix.ReplaceAllString(libraryWords.Replace(s), "$1")
 }

@@ -95,7 +95,6 @@ func TestRecoverFailureText(t *testing.T) {
 		t.Errorf("cliText: %q", got)
 	}
 	for in, want := range map[string]string{
-		"remove (move aside) edb.log (seed 003 step 6)":               "remove (move aside) edb.log (KB Q296787 step 6)",
 		"recovery: x.edb: eselog: bad header [JET_errLogFileCorrupt]": "x.edb: bad header [JET_errLogFileCorrupt]",
 		"-rip: rip: .reg line 1: bad header":                          "-rip: .reg line 1: bad header",
 	} {
