@@ -12,8 +12,8 @@ import (
 	"testing/fstest"
 
 	"github.com/esekit/esekit/ese"
-	"github.com/esekit/esekit/esepatch"
 	"github.com/esekit/esekit/eselog"
+	"github.com/esekit/esekit/esepatch"
 	"github.com/esekit/esekit/internal/bin"
 	"github.com/esekit/esekit/internal/testcorpus"
 )
