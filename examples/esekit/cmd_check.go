@@ -118,9 +118,10 @@ type checkJSON struct {
 	Databases   []verdictJSON      `json:"databases"`
 	Problems    []problemJSON      `json:"problems"`
 	Files       []setFileJSON      `json:"files"`
-	// DeletableLogs are the generations below the checkpoint's: numbered
-	// logs that may be removed once backed up (seed 003); never the
-	// checkpoint's own log.
+	// DeletableLogs are the generations of the numbered logs that may be
+	// removed once backed up (recovery.TruncatableLogs): below the
+	// checkpoint's, below every dirty database's minimum required; never
+	// the checkpoint's own log nor the current log.
 	DeletableLogs []int32 `json:"deletable_logs"`
 	// Incremental is what an incremental backup of the folder must copy
 	// since the last full or incremental backup its databases record.
