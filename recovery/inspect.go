@@ -2,7 +2,6 @@ package recovery
 
 import (
 	"context"
-	"errors"
 	"io"
 	"io/fs"
 
@@ -254,6 +253,3 @@ func commonLogSignature(hdrs []*ese.DBHeader) *ese.Signature {
 	}
 	return s
 }
-
-// errNotRegular reports a folder entry that is not a regular file.
-var errNotRegular = errors.New("not a regular file")

@@ -3,6 +3,7 @@ package recovery
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"io/fs"
 	"sort"
@@ -87,6 +88,9 @@ func scanFolder(ctx context.Context, fsys fs.FS, label func(string) string, want
 	}
 	return out, nil
 }
+
+// errNotRegular reports a folder entry that is not a regular file.
+var errNotRegular = errors.New("not a regular file")
 
 // openReaderAt opens name in fsys for random access: files of os.DirFS
 // and fstest.MapFS read at offsets themselves, a seekable file is read
