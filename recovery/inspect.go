@@ -2,6 +2,8 @@ package recovery
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"io"
 	"io/fs"
 
@@ -117,6 +119,9 @@ func Inspect(ctx context.Context, fsys fs.FS, opts *InspectOptions) (*Inspection
 	if opts == nil {
 		opts = &InspectOptions{}
 	}
+	if fsys == nil {
+		return nil, errors.New("recovery: Inspect needs a folder")
+	}
 	name := opts.Name
 	if name == nil {
 		name = func(f string) string { return f }
@@ -139,7 +144,9 @@ func Inspect(ctx context.Context, fsys fs.FS, opts *InspectOptions) (*Inspection
 	var hdrs []*ese.DBHeader
 	for _, d := range dbs {
 		id := InspectedDatabase{File: d.Name}
-		if c, err := ese.ReadDBHeader(d.R); err != nil {
+		if d.R == nil {
+			id.Err = fmt.Errorf("%s: no reader given: %w", d.Name, ese.ErrInvalidParameter)
+		} else if c, err := ese.ReadDBHeader(d.R); err != nil {
 			id.Err = err
 		} else {
 			id.Header = c.Header

@@ -272,6 +272,16 @@ func TestInspectEmptyFolder(t *testing.T) {
 	}
 }
 
+func TestInspectBadArguments(t *testing.T) {
+	if _, err := Inspect(context.Background(), nil, nil); err == nil {
+		t.Error("nil folder: no error")
+	}
+	ins := inspect(t, loadSampleFS(t), &InspectOptions{Databases: []DatabaseFile{{Name: "none.edb"}}})
+	if d := ins.Databases[0]; d.Header != nil || d.Verdict.Error != ese.ErrInvalidParameter || ins.Error != ese.ErrInvalidParameter {
+		t.Errorf("database without a reader: %+v, folder error %d", d, ins.Error)
+	}
+}
+
 func TestInspectCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
