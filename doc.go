@@ -20,14 +20,17 @@
 //     format (7.3704), every record type as a typed value, and log-set
 //     checks (generations, signatures, chaining, the current log, what a
 //     database needs).
-//   - [github.com/esekit/esekit/esechk]: checkpoint files (.chk, .jcp)
-//     and which logs are safe to delete.
+//   - [github.com/esekit/esekit/esechk]: checkpoint files (.chk, .jcp),
+//     handed to the log-set checks by Checkpoint.CheckpointInfo.
 //   - [github.com/esekit/esekit/esepatch]: patch files (.pat) and the
 //     backup trailer page.
 //   - [github.com/esekit/esekit/rip]: the Restore in Progress registry key:
 //     model, .reg files, validation, re-creation.
 //   - [github.com/esekit/esekit/recovery]: planning and replaying soft and
-//     hard recovery, with path remapping that cannot escape its targets.
+//     hard recovery, with path remapping that cannot escape its targets;
+//     recovery.Inspect answers a backup agent's questions about a log
+//     folder in one call (replayable? which logs may be truncated? what
+//     must an incremental backup copy?).
 //   - examples/esekit: the command-line face of the library; examples/verifybackup
 //     (a backup agent's checks of an online backup set) and examples/forensic
 //     (read-only triage with offline recovery) show the API end to end.

@@ -8,10 +8,11 @@
 // differing second copy is reported but tolerated, and two bad copies are
 // ese.ErrCheckpointCorrupt (-533).
 //
-// The checkpoint position also answers the housekeeping question of
-// KB Q296787 (backup step 6): every numbered log below the checkpoint generation may be deleted
-// once it is backed up; the checkpoint's own log never may (DeletableBelow,
-// DeletableLogs).
+// The checkpoint position also answers the housekeeping question: which
+// numbered logs may be deleted once backed up (KB Q296787). That answer,
+// which also weighs the databases and the current log, is
+// recovery.TruncatableLogs; recovery.Inspect gives it for a whole folder.
+// CheckpointInfo hands the checkpoint to eselog's log-set checks.
 package esechk
 
 import (

@@ -25,12 +25,10 @@ func ExampleRead() {
 	fmt.Printf("soft recovery starts at (0x%X,%X,%X)\n", p.Generation, p.Sector, p.Offset)
 	fmt.Println("copies good:", copies.PrimaryOK, copies.ShadowOK, "identical:", copies.Identical)
 	fmt.Println("attach list present:", c.AttachInfoPresent(), "entries:", len(c.Attached))
-	fmt.Printf("logs below 0x%X may go once backed up\n", c.DeletableBelow())
 	// Output:
 	// soft recovery starts at (0x51,9,0)
 	// copies good: true true identical: true
 	// attach list present: false entries: 0
-	// logs below 0x51 may go once backed up
 }
 
 // Write a checkpoint file, damage its first copy, and read it back from
@@ -59,12 +57,21 @@ func ExampleCheckpoint_EncodeFile() {
 	// checkpoint generation 0x1234, signature 0x5EED
 }
 
-// Which numbered logs soft recovery no longer needs.
-func ExampleDeletableLogs() {
-	gens := []int32{0x4E, 0x4F, 0x50, 0x51}
-	fmt.Printf("%X\n", esechk.DeletableLogs(gens, 0x51))
-	fmt.Printf("%X\n", esechk.DeletableLogs(gens, 0)) // no checkpoint: nothing
+// Hand a checkpoint to the log-set checks: soft recovery of the sample's
+// folder starts at the checkpoint's position. (Which logs may be removed
+// once backed up is recovery.TruncatableLogs, or recovery.Inspect for a
+// whole folder.)
+func ExampleCheckpoint_CheckpointInfo() {
+	b, err := sampleset.Read("SRU.chk")
+	if err != nil {
+		log.Fatal(err)
+	}
+	c, err := esechk.Read(bytes.NewReader(b))
+	if err != nil {
+		log.Fatal(err)
+	}
+	info := c.CheckpointInfo("SRU.chk")
+	fmt.Printf("%s: start at generation 0x%X, sector %d\n", info.File, info.Pos.Generation, info.Pos.Sector)
 	// Output:
-	// [4E 4F 50]
-	// []
+	// SRU.chk: start at generation 0x51, sector 9
 }

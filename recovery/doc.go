@@ -26,9 +26,12 @@
 //     procedures into checked action lists; Procedure.Apply carries one out
 //     by moving files aside (never deleting), refuses a folder that no
 //     longer matches, and resumes a half-applied list.
-//   - IncrementalBackup and TruncatableLogs answer the backup side: what
-//     an incremental backup must copy, why it would fail (KB Q245211), which
-//     logs may be removed.
+//   - Inspect answers the backup side of a log folder in one call: the
+//     log-set verdict, what each database needs, the logs that may be
+//     removed once backed up (TruncatableLogs, KB Q296787), what an
+//     incremental backup must copy and why it would fail
+//     (IncrementalBackup, KB Q245211), and the form of an online backup
+//     set with hard recovery's verdict.
 //
 // Every decision is an Event with a stable EventKind, delivered to
 // Options.OnEvent and, with Options.Logger, as log/slog records.

@@ -259,7 +259,7 @@ func PlanSoft(in *SoftInput, opts *Options) (*Plan, error) {
 			em.emit(Event{Kind: EventCheckpointIgnored, Files: []string{in.CheckpointName}, Code: ese.ErrCheckpointCorrupt,
 				Message: fmt.Sprintf("the checkpoint %s cannot be read (%v): the engine scans the logs and starts at the lowest one", in.CheckpointName, err)})
 		} else {
-			ck = &eselog.CheckpointInfo{File: in.CheckpointName, Pos: c.Checkpoint, Signature: c.LogSignature}
+			ck = c.CheckpointInfo(in.CheckpointName)
 			attachInCheckpoint = c.AttachInfoPresent()
 		}
 	}

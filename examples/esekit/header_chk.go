@@ -45,7 +45,7 @@ func checkpointObject(in input) any {
 		Attached:                 attachList(c.Attached),
 		AttachInfoPresent:        c.AttachInfoPresent(),
 		DbConsistency:            pos(c.DbConsistencyPos),
-		DeletableBelow:           c.DeletableBelow(),
+		DeletableBelow:           max(c.Checkpoint.Generation, 0),
 		Checksum:                 fmt.Sprintf("0x%08X", c.Checksum),
 		HeaderChecksumOK:         st.PrimaryOK,
 		ShadowOK:                 st.OK(),

@@ -75,3 +75,11 @@ func forEachFile(names []string, fn func(in input), onErr func(name string, err 
 		c.Close()
 	}
 }
+
+func closeAll(cs []io.Closer) {
+	for _, c := range cs {
+		if c != nil {
+			c.Close()
+		}
+	}
+}

@@ -186,7 +186,7 @@ func runSample(e *env, js bool) int {
 			ckptIn = &in
 		}
 	}
-	c, err := checkFolder(m, ".", sampleName, label, nil, nil, true)
+	c, err := checkFolder(m, sampleName, label, nil, nil, true)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "esekit: checking the sample: %v\n", err)
 		status = exitBad

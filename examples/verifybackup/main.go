@@ -39,7 +39,6 @@ import (
 	"strings"
 
 	"github.com/esekit/esekit/ese"
-	"github.com/esekit/esekit/esechk"
 	"github.com/esekit/esekit/eselog"
 	"github.com/esekit/esekit/esepatch"
 	"github.com/esekit/esekit/internal/outfile"
@@ -215,7 +214,6 @@ func verify(ctx context.Context, dir string, o *options) (*report, error) {
 	}
 	// 1. Identify every file by its bytes.
 	var names, dbFiles []string
-	var ckpt string
 	for _, e := range ents {
 		if !e.Type().IsRegular() {
 			continue
@@ -226,11 +224,8 @@ func verify(ctx context.Context, dir string, o *options) (*report, error) {
 			return nil, err
 		}
 		rep.Files = append(rep.Files, fileInfo{File: e.Name(), Kind: id.Kind.String(), Format: id.Format, Gen: id.Generation})
-		switch id.Kind {
-		case ese.KindDatabase:
+		if id.Kind == ese.KindDatabase {
 			dbFiles = append(dbFiles, e.Name())
-		case ese.KindCheckpoint:
-			ckpt = filepath.Join(dir, e.Name())
 		}
 	}
 	if len(dbFiles) == 0 {
@@ -290,10 +285,9 @@ func verify(ctx context.Context, dir string, o *options) (*report, error) {
 
 	// 4. What may be truncated: logs below the checkpoint and below what
 	// every dirty database needs, never the current log.
-	if o.checkpoint != "" {
-		ckpt = o.checkpoint
+	if rep.Truncate, err = truncatable(ctx, dir, dbs, o.checkpoint); err != nil {
+		return nil, err
 	}
-	rep.Truncate = truncatable(set, ckpt, rep.databases)
 
 	// 5. The hard-recovery plan the engine would follow after a restore.
 	plan, err := recovery.PlanHard(&recovery.HardInput{Restore: os.DirFS(dir), Databases: dbs}, nil)
@@ -448,27 +442,42 @@ func trailerAsPatch(db io.ReaderAt, pat, name string) (*esepatch.File, esepatch.
 }
 
 // truncatable says which logs a backup may remove once they are safe on
-// tape (KB Q296787, backup step 6).
-func truncatable(set *eselog.Set, ckptFile string, hdrs []*ese.DBHeader) truncateInfo {
-	t := truncateInfo{Checkpoint: ckptFile, Logs: []string{}}
-	if ckptFile == "" {
+// tape (KB Q296787): recovery.Inspect applies the library's one rule
+// (recovery.TruncatableLogs) to the folder, with the checkpoint found in
+// it or the one given.
+func truncatable(ctx context.Context, dir string, dbs []recovery.DatabaseFile, ckptFile string) (truncateInfo, error) {
+	t := truncateInfo{Logs: []string{}}
+	opts := &recovery.InspectOptions{Databases: dbs, Name: func(n string) string { return filepath.Join(dir, n) }}
+	if ckptFile != "" {
+		f, err := os.Open(ckptFile)
+		if err != nil {
+			t.Checkpoint, t.Reason = ckptFile, err.Error()
+			return t, nil
+		}
+		defer f.Close()
+		opts.Checkpoint, opts.CheckpointName = f, ckptFile
+	}
+	ins, err := recovery.Inspect(ctx, os.DirFS(dir), opts)
+	if err != nil {
+		return t, err
+	}
+	c := ins.Checkpoint
+	switch {
+	case c == nil:
 		t.Reason = "no checkpoint in the folder: nothing is known to be flushed, so no log may be truncated"
-		return t
+	case c.Err != nil:
+		t.Checkpoint, t.Reason = c.File, c.Err.Error()
+	case len(ins.Set.Generations) > 0 && !c.Checkpoint.LogSignature.Equal(ins.Set.Signature):
+		t.Checkpoint = c.File
+		t.Reason = "the checkpoint belongs to another log stream than the logs: it says nothing about them, so no log may be truncated"
+	default:
+		t.Checkpoint = c.File
+		for _, l := range ins.Truncatable {
+			t.Logs = append(t.Logs, l.File)
+		}
+		t.Reason = fmt.Sprintf("logs below the checkpoint generation 0x%X and below every dirty database's minimum required generation; never the current log", c.Checkpoint.Checkpoint.Generation)
 	}
-	f, err := os.Open(ckptFile)
-	if err != nil {
-		t.Reason = err.Error()
-		return t
-	}
-	defer f.Close()
-	c, err := esechk.Read(f)
-	if err != nil {
-		t.Reason = err.Error()
-		return t
-	}
-	t.Logs = append(t.Logs, recovery.TruncatableLogs(set, c.Checkpoint.Generation, hdrs...)...)
-	t.Reason = fmt.Sprintf("logs below the checkpoint generation 0x%X and below every dirty database's minimum required generation; never the current log", c.Checkpoint.Generation)
-	return t
+	return t, nil
 }
 
 // restoreKey builds the Restore in Progress key of KB Q200941's worksheet
