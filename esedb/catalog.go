@@ -216,6 +216,18 @@ func (t *Table) PrimaryIndex() *Index {
 // builds the name map.
 func (t *Table) finish() {
 	sort.SliceStable(t.Columns, func(i, j int) bool { return t.Columns[i].ID < t.Columns[j].ID })
+	// The catalog's record offsets are used when they increase with the
+	// column id (the catalog's listing of its own columns stores 4 for
+	// every one); otherwise each fixed column follows the one before.
+	useStored, prev := true, 0
+	for _, c := range t.Columns {
+		if c.Fixed() {
+			if c.RecordOffset <= prev || c.RecordOffset < recHeaderSize {
+				useStored = false
+			}
+			prev = c.RecordOffset
+		}
+	}
 	off := recHeaderSize
 	for _, c := range t.Columns {
 		if !c.Fixed() {
@@ -226,7 +238,7 @@ func (t *Table) finish() {
 			c.size = int(c.MaxSize)
 		}
 		c.offset = off
-		if c.RecordOffset >= recHeaderSize {
+		if useStored {
 			c.offset = c.RecordOffset
 		}
 		off = c.offset + c.size

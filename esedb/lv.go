@@ -45,7 +45,7 @@ func (db *DB) readLV(ctx context.Context, t *Table, lidBytes []byte) ([]byte, er
 	}
 	var out []byte
 	size, next := -1, 0 // next: the lowest offset the next chunk may have
-	var pending []byte // a chunk whose length is known only from the next one
+	var pending []byte  // a chunk whose length is known only from the next one
 	pendingOff := 0
 	flush := func(end int) error {
 		if pending == nil {

@@ -100,7 +100,7 @@ func (v Value) Float() (float64, error) {
 
 // Time returns a DateTime value: an OLE automation date (days since
 // 1899-12-30, the fraction the time of day) as a UTC time, rounded to
-// the microsecond.
+// the millisecond.
 func (v Value) Time() (time.Time, error) {
 	if err := v.want(8, TypeDateTime); err != nil {
 		return time.Time{}, err
@@ -111,7 +111,8 @@ func (v Value) Time() (time.Time, error) {
 var oleEpoch = time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)
 
 // OLEDate converts an OLE automation date to a UTC time, rounded to the
-// microsecond. For negative dates the integer part counts days before
+// millisecond (a double holds dates of this millennium to a few
+// microseconds, so finer digits are rounding noise). For negative dates the integer part counts days before
 // the epoch and the fraction is still the time of day.
 func OLEDate(d float64) time.Time {
 	if math.IsNaN(d) || math.IsInf(d, 0) {
@@ -119,8 +120,8 @@ func OLEDate(d float64) time.Time {
 	}
 	days := math.Trunc(d)
 	frac := math.Abs(d - days)
-	us := math.Round(frac * 86400e6)
-	return oleEpoch.AddDate(0, 0, int(days)).Add(time.Duration(us) * time.Microsecond)
+	ms := math.Round(frac * 86400e3)
+	return oleEpoch.AddDate(0, 0, int(days)).Add(time.Duration(ms) * time.Millisecond)
 }
 
 // GUID returns a GUID value in its canonical lowercase form, the first
