@@ -16,6 +16,8 @@
 //	esekit recover  [-json] -out DIR [-cache MiB] [-max-size MiB] [-create] DIR...
 //	esekit restore  [-json] -out DIR [-cache MiB] [-max-size MiB] [-rip FILE.reg] [-map OLD=NEW] RESTOREDIR [LOGDIR]
 //	esekit rip      parse|validate|recreate [-json] ...
+//	esekit tables   [-json] [-no-verify] DB
+//	esekit dump     [-json|-csv] [-table NAME] [-index NAME] [-where COL=VALUE,...] [-deleted] [-logs DIR] [-no-verify] [-skip-damaged] DB
 //
 // Every verb prints a readable report by default and one JSON document on
 // stdout with -json. Exit status: 0 when all is well, 1 when a file is bad
@@ -75,6 +77,8 @@ func commands() []command {
 		cmdRecover(),
 		cmdRestore(),
 		cmdRip(),
+		cmdTables(),
+		cmdDump(),
 		cmdErrcode(),
 	}
 }
