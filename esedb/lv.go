@@ -30,7 +30,7 @@ const (
 // LID, then the big-endian offset) follow in key order. A chunk shorter
 // than the bytes it covers was compressed (FLVCompressedChunk in
 // dev/ese/src/ese/lv.cxx).
-func (db *DB) readLV(ctx context.Context, t *Table, lidBytes []byte) ([]byte, error) {
+func (db *DB) readLV(ctx context.Context, t *Table, lidBytes []byte) (out []byte, compressed bool, err error) {
 	var key []byte
 	switch len(lidBytes) {
 	case 4:
@@ -38,12 +38,11 @@ func (db *DB) readLV(ctx context.Context, t *Table, lidBytes []byte) ([]byte, er
 	case 8:
 		key = binary.BigEndian.AppendUint64(nil, bin.U64(lidBytes, 0))
 	default:
-		return nil, recordErr("separated long value reference of %d bytes", len(lidBytes))
+		return nil, false, recordErr("separated long value reference of %d bytes", len(lidBytes))
 	}
 	if t.LVPgnoFDP == 0 {
-		return nil, recordErr("table %q has a separated long value but no long-value tree", t.Name)
+		return nil, false, recordErr("table %q has a separated long value but no long-value tree", t.Name)
 	}
-	var out []byte
 	size, next := -1, 0 // next: the lowest offset the next chunk may have
 	var pending []byte  // a chunk whose length is known only from the next one
 	pendingOff := 0
@@ -55,6 +54,7 @@ func (db *DB) readLV(ctx context.Context, t *Table, lidBytes []byte) ([]byte, er
 		d := pending
 		if len(pending) < want {
 			var err error
+			compressed = true
 			if d, err = xpress.Decode(pending, min(want, maxChunkOut)); err != nil {
 				return fmt.Errorf("long value chunk at offset %d: %w: %w", pendingOff, err, ese.ErrDatabaseCorrupted)
 			}
@@ -65,11 +65,11 @@ func (db *DB) readLV(ctx context.Context, t *Table, lidBytes []byte) ([]byte, er
 	}
 	for e, err := range db.bt.Seek(ctx, t.LVPgnoFDP, key, db.walkOpts()) {
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		k, err := e.Key()
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		if !bytes.HasPrefix(k, key) {
 			break
@@ -80,28 +80,28 @@ func (db *DB) readLV(ctx context.Context, t *Table, lidBytes []byte) ([]byte, er
 		switch len(k) - len(key) {
 		case 0:
 			if len(e.Node.Data) < lvRootSize {
-				return nil, recordErr("long value %x: root of %d bytes", key, len(e.Node.Data))
+				return nil, false, recordErr("long value %x: root of %d bytes", key, len(e.Node.Data))
 			}
 			if len(e.Node.Data) > lvRootSize && e.Node.Data[lvRootSize]&lvEncrypted != 0 {
-				return nil, fmt.Errorf("esedb: long value %x is encrypted: %w", key, ese.ErrInvalidParameter)
+				return nil, false, fmt.Errorf("esedb: long value %x is encrypted: %w", key, ese.ErrInvalidParameter)
 			}
 			size = int(bin.U32(e.Node.Data, 4))
 			if size > maxLongValueB {
-				return nil, recordErr("long value %x of %d bytes", key, size)
+				return nil, false, recordErr("long value %x of %d bytes", key, size)
 			}
 		case 4:
 			if size < 0 {
-				return nil, recordErr("long value %x: chunk before its root", key)
+				return nil, false, recordErr("long value %x: chunk before its root", key)
 			}
 			off := int(binary.BigEndian.Uint32(k[len(key):]))
 			if off < next || off >= size || (pending == nil && len(out) == 0 && off != 0) {
-				return nil, recordErr("long value %x: chunk at offset %d (size %d, previous chunks end at %d or later)", key, off, size, next)
+				return nil, false, recordErr("long value %x: chunk at offset %d (size %d, previous chunks end at %d or later)", key, off, size, next)
 			}
 			if err := flush(off); err != nil {
-				return nil, err
+				return nil, false, err
 			}
 			if len(out) != off {
-				return nil, recordErr("long value %x: chunk at offset %d after %d bytes", key, off, len(out))
+				return nil, false, recordErr("long value %x: chunk at offset %d after %d bytes", key, off, len(out))
 			}
 			pending, pendingOff, next = e.Node.Data, off, off+1
 		default:
@@ -109,13 +109,13 @@ func (db *DB) readLV(ctx context.Context, t *Table, lidBytes []byte) ([]byte, er
 		}
 	}
 	if size < 0 {
-		return nil, recordErr("long value %x not in the long-value tree", key)
+		return nil, false, recordErr("long value %x not in the long-value tree", key)
 	}
 	if err := flush(size); err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	if len(out) != size {
-		return nil, recordErr("long value %x: %d of %d bytes", key, len(out), size)
+		return nil, false, recordErr("long value %x: %d of %d bytes", key, len(out), size)
 	}
-	return out, nil
+	return out, compressed, nil
 }

@@ -209,6 +209,11 @@ func (r *Record) Value(c *Column) (Value, error) {
 		v.Null = true
 	case ok:
 		v.Data = data
+		if c.Fixed() && c.Type == TypeText && c.Codepage == 1200 && len(data)%2 != 0 {
+			// A fixed Unicode column of odd size: the last byte is
+			// padding, not half a character.
+			v.Data = data[:len(data)-1]
+		}
 	case c.Default != nil:
 		v.Data, v.Default = c.Default, true
 	default:
@@ -225,11 +230,11 @@ func (r *Record) taggedValue(v Value, f *tagField) (Value, error) {
 		return v, fmt.Errorf("esedb: column %q is encrypted: %w", v.Column.Name, ese.ErrInvalidParameter)
 	}
 	if h&tfMultiValues == 0 {
-		d, err := r.instance(f.data, h&tfSeparated != 0, h&tfCompressed != 0)
+		d, compr, err := r.instance(f.data, h&tfSeparated != 0, h&tfCompressed != 0)
 		if err != nil {
 			return v, fmt.Errorf("esedb: column %q: %w", v.Column.Name, err)
 		}
-		v.Data, v.Separated, v.Compressed = d, h&tfSeparated != 0, h&tfCompressed != 0
+		v.Data, v.Separated, v.Compressed = d, h&tfSeparated != 0, compr
 		if v.Column.MultiValued() {
 			v.Multi = [][]byte{d}
 		}
@@ -269,32 +274,33 @@ func (r *Record) taggedValue(v Value, f *tagField) (Value, error) {
 		}
 	}
 	for i, in := range insts {
-		d, err := r.instance(in.b, in.sep, in.compr)
+		d, compr, err := r.instance(in.b, in.sep, in.compr)
 		if err != nil {
 			return v, fmt.Errorf("esedb: column %q value %d: %w", v.Column.Name, i+1, err)
 		}
 		v.Multi = append(v.Multi, d)
 		if i == 0 {
-			v.Separated, v.Compressed = in.sep, in.compr
+			v.Separated, v.Compressed = in.sep, compr
 		}
 	}
 	v.Data = v.Multi[0]
 	return v, nil
 }
 
-// instance returns one value's bytes.
-func (r *Record) instance(b []byte, separated, compressed bool) ([]byte, error) {
+// instance returns one value's bytes, and whether they were stored
+// compressed (in the record or in a long-value chunk).
+func (r *Record) instance(b []byte, separated, compressed bool) ([]byte, bool, error) {
 	if separated {
 		return r.db.readLV(r.ctx, r.Table, b)
 	}
 	if compressed && len(b) > 0 {
 		d, err := xpress.Decode(b, maxChunkOut)
 		if err != nil {
-			return nil, fmt.Errorf("%w: %w", err, ese.ErrDatabaseCorrupted)
+			return nil, false, fmt.Errorf("%w: %w", err, ese.ErrDatabaseCorrupted)
 		}
-		return d, nil
+		return d, true, nil
 	}
-	return b, nil
+	return b, false, nil
 }
 
 // ValueByID returns the value of the column with id id.

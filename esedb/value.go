@@ -30,7 +30,8 @@ type Value struct {
 	// first; nil for single values.
 	Multi [][]byte
 	// Separated is set when the (first) value was stored in the
-	// long-value tree; Compressed when it was stored compressed.
+	// long-value tree; Compressed when it was stored compressed (in the
+	// record, or in at least one long-value chunk).
 	Separated, Compressed bool
 }
 
