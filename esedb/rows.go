@@ -240,38 +240,9 @@ func (r *Record) taggedValue(v Value, f *tagField) (Value, error) {
 		}
 		return v, nil
 	}
-	type inst struct {
-		b          []byte
-		sep, compr bool
-	}
-	var insts []inst
-	if h&tfTwoValues != 0 {
-		if len(f.data) < 1 || int(f.data[0]) > len(f.data)-1 {
-			return v, recordErr("column %q: two values in %d bytes", v.Column.Name, len(f.data))
-		}
-		n := int(f.data[0])
-		insts = []inst{{b: f.data[1 : 1+n]}, {b: f.data[1+n:]}}
-	} else {
-		b := f.data
-		if len(b) < 2 {
-			return v, recordErr("column %q: multi-values in %d bytes", v.Column.Name, len(b))
-		}
-		first := int(bin.U16(b, 0) & 0x7FFF)
-		if first < 2 || first%2 != 0 || first > len(b) {
-			return v, recordErr("column %q: multi-value table of %d bytes in %d", v.Column.Name, first, len(b))
-		}
-		n := first / 2
-		for i := 0; i < n; i++ {
-			w := bin.U16(b, 2*i)
-			start, end := int(w&0x7FFF), len(b)
-			if i+1 < n {
-				end = int(bin.U16(b, 2*i+2) & 0x7FFF)
-			}
-			if start < first || end < start || end > len(b) {
-				return v, recordErr("column %q: value %d at [%d,%d) in %d bytes", v.Column.Name, i, start, end, len(b))
-			}
-			insts = append(insts, inst{b: b[start:end], sep: w&0x8000 != 0, compr: i == 0 && h&tfCompressed != 0})
-		}
+	insts, err := splitMulti(f)
+	if err != nil {
+		return v, fmt.Errorf("column %q: %w", v.Column.Name, err)
 	}
 	for i, in := range insts {
 		d, compr, err := r.instance(in.b, in.sep, in.compr)
@@ -285,6 +256,49 @@ func (r *Record) taggedValue(v Value, f *tagField) (Value, error) {
 	}
 	v.Data = v.Multi[0]
 	return v, nil
+}
+
+// rawInstance is one stored value of a multi-valued tagged field.
+type rawInstance struct {
+	b          []byte
+	sep, compr bool
+}
+
+// splitMulti splits a multi-valued tagged field into its stored values:
+// the TWOVALUES form (a length byte, then two values) or the MULTIVALUES
+// form (a u16 offset per value, bit 15 marking a separated value; only
+// the first value may be compressed), dev/ese/src/inc/tagfld.hxx.
+func splitMulti(f *tagField) ([]rawInstance, error) {
+	h := f.header
+	if h&tfTwoValues != 0 {
+		if len(f.data) < 1 || int(f.data[0]) > len(f.data)-1 {
+			return nil, recordErr("two values in %d bytes", len(f.data))
+		}
+		n := int(f.data[0])
+		return []rawInstance{{b: f.data[1 : 1+n]}, {b: f.data[1+n:]}}, nil
+	}
+	b := f.data
+	if len(b) < 2 {
+		return nil, recordErr("multi-values in %d bytes", len(b))
+	}
+	first := int(bin.U16(b, 0) & 0x7FFF)
+	if first < 2 || first%2 != 0 || first > len(b) {
+		return nil, recordErr("multi-value table of %d bytes in %d", first, len(b))
+	}
+	n := first / 2
+	out := make([]rawInstance, 0, n)
+	for i := 0; i < n; i++ {
+		w := bin.U16(b, 2*i)
+		start, end := int(w&0x7FFF), len(b)
+		if i+1 < n {
+			end = int(bin.U16(b, 2*i+2) & 0x7FFF)
+		}
+		if start < first || end < start || end > len(b) {
+			return nil, recordErr("value %d at [%d,%d) in %d bytes", i, start, end, len(b))
+		}
+		out = append(out, rawInstance{b: b[start:end], sep: w&0x8000 != 0, compr: i == 0 && h&tfCompressed != 0})
+	}
+	return out, nil
 }
 
 // instance returns one value's bytes, and whether they were stored
