@@ -423,6 +423,9 @@ func buildCatalog(rows []catRow) ([]*Table, error) {
 		}
 		switch r.typ {
 		case sysobjColumn:
+			if r.id < fidFixedLeast || r.id > 0xFFFF {
+				return nil, fmt.Errorf("esedb: table %q: column %q has id %d", t.Name, r.name, r.id)
+			}
 			c := &Column{ID: r.id, Name: r.name, Type: ColumnType(r.coltypPgno), Flags: r.flags, Codepage: r.pages, MaxSize: r.spaceUsage, RecordOffset: r.recOffset}
 			if r.dflt != nil {
 				c.Default = append([]byte{}, r.dflt...)

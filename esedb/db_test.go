@@ -13,6 +13,15 @@ import (
 	"github.com/esekit/esekit/internal/btree"
 )
 
+func mustSample(t *testing.T, pageSize int) []byte {
+	t.Helper()
+	b, err := SampleDatabase(pageSize)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
 func openTestDB(t *testing.T, b []byte, opts *Options) *DB {
 	t.Helper()
 	db, err := Open(bytes.NewReader(b), int64(len(b)), opts)
@@ -62,7 +71,7 @@ func rowsOf(t *testing.T, db *DB, opts *RowOptions) []string {
 func TestSyntheticDB(t *testing.T) {
 	for _, ps := range []int{4096, 32768} {
 		t.Run(fmt.Sprint(ps), func(t *testing.T) {
-			db := openTestDB(t, buildDB(t, ps).file, nil)
+			db := openTestDB(t, mustSample(t, ps), nil)
 			if len(db.Tables) != 1 || db.PageSize != ps || len(db.Warnings) != 0 {
 				t.Fatalf("%d tables, page size %d, warnings %q", len(db.Tables), db.PageSize, db.Warnings)
 			}
@@ -95,7 +104,7 @@ func TestSyntheticDB(t *testing.T) {
 				t.Errorf("by name: %q", byName)
 			}
 			// A seek on the primary key and a prefix stop.
-			seek := rowsOf(t, db, &RowOptions{Key: primaryKey(2), Prefix: primaryKey(2)})
+			seek := rowsOf(t, db, &RowOptions{Key: samplePrimaryKey(2), Prefix: samplePrimaryKey(2)})
 			if len(seek) != 1 || !strings.HasPrefix(seek[0], "Id=2 ") {
 				t.Errorf("seek 2: %q", seek)
 			}
@@ -128,8 +137,8 @@ func TestSyntheticDB(t *testing.T) {
 // reading goes on and the page is reported; a dirty database opens with
 // a warning; a catalog page that points into itself ends with an error.
 func TestSyntheticDamage(t *testing.T) {
-	d := buildDB(t, 4096)
-	bad := append([]byte{}, d.file...)
+	file := mustSample(t, 4096)
+	bad := append([]byte{}, file...)
 	bad[12*4096+200] ^= 0xFF // the long-value tree's page 11
 	db := openTestDB(t, bad, nil)
 	var err error
@@ -149,7 +158,7 @@ func TestSyntheticDamage(t *testing.T) {
 	// A malformed record (row 2's fixed data said to end past the record):
 	// an error naming page 10, or with SkipDamaged the other rows and a
 	// report of the page.
-	bad = append([]byte{}, d.file...)
+	bad = append([]byte{}, file...)
 	pg, err := btree.NewPage(10, bad[11*4096:12*4096])
 	if err != nil {
 		t.Fatal(err)
@@ -178,7 +187,7 @@ func TestSyntheticDamage(t *testing.T) {
 	}
 
 	// Dirty shutdown: opened, with a warning.
-	dirty := append([]byte{}, d.file...)
+	dirty := append([]byte{}, file...)
 	h, _ := ese.DecodeDBHeader(dirty[:4096])
 	h.State = ese.DBStateDirtyShutdown
 	copy(dirty, h.Encode(4096))
@@ -188,7 +197,7 @@ func TestSyntheticDamage(t *testing.T) {
 		t.Errorf("warnings %q", db.Warnings)
 	}
 	// A truncated file: the catalog page is missing.
-	if _, err := Open(bytes.NewReader(d.file[:4*4096]), 4*4096, nil); !errors.Is(err, ese.ErrDatabaseCorrupted) {
+	if _, err := Open(bytes.NewReader(file[:4*4096]), 4*4096, nil); !errors.Is(err, ese.ErrDatabaseCorrupted) {
 		t.Errorf("truncated: %v", err)
 	}
 }

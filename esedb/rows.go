@@ -347,3 +347,15 @@ func (r *Record) Values() ([]Value, error) {
 	}
 	return out, nil
 }
+
+// DecodeRecord reads data, the stored bytes of a record of table t (as
+// the data of a leaf node or of a logged insert), into a Record whose
+// values resolve like those of Rows. The record keeps a reference to
+// data.
+func (db *DB) DecodeRecord(ctx context.Context, t *Table, data []byte) (*Record, error) {
+	lay, err := parseRecord(data, ese.IsLargePage(db.PageSize))
+	if err != nil {
+		return nil, err
+	}
+	return &Record{Table: t, Data: data, db: db, ctx: ctx, lay: lay}, nil
+}

@@ -3,36 +3,16 @@ package esedb
 import (
 	"bytes"
 	"encoding/binary"
+	"fmt"
 	"math"
-	"testing"
 
 	"github.com/esekit/esekit/ese"
 	"github.com/esekit/esekit/internal/btree"
 	"github.com/esekit/esekit/internal/xpress"
 )
 
-// testDB describes the database buildDB writes.
-//
-// Table "people" (objid 8, data tree at page 10, long values at page 11,
-// index "ByName" at page 12) has columns Id (1, Long), Age (2, Short),
-// Score (3, IEEEDouble), Name (128, Text, Unicode), Nick (129, Text,
-// ASCII), Tags (256, Text, multi-valued), Bio (257, LongText, ASCII,
-// default "none"), Photo (258, LongBinary). Rows, in key order:
-//
-//	Id 1: Age 30, Score 1.5, Name "Ann", Nick "a", Tags ["x","y"], Bio separated (LID 1, 3000 bytes of "ab" repeated, two chunks, the second Xpress-free but 7-bit packed), Photo 0xCAFE
-//	Id 2: Age NULL, Score -2, Name "Bob", Nick NULL, Tags NULL, Bio default, Photo compressed (7-bit ASCII "hello world")
-//	Id 3: flagged deleted: Age 99, Name "Del"
-//	Id 4: Age -1, Score 0, Name "Émile" (a lone surrogate after it kept), Tags ["z"], Bio "short"
-//
-// "ByName" maps names to primary keys: Ann, Bob, Del, Émile.
-type testDB struct {
-	pageSize int
-	file     []byte
-	pages    map[uint32][]byte
-}
-
-// primaryKey is the key buildDB gives row id.
-func primaryKey(id int32) []byte {
+// samplePrimaryKey is the key SampleDatabase gives row id.
+func samplePrimaryKey(id int32) []byte {
 	return binary.BigEndian.AppendUint32([]byte{0x7F}, uint32(id)^0x80000000)
 }
 
@@ -47,7 +27,8 @@ func utf16le(s string) []byte {
 	return b
 }
 
-// peopleTable is the definition the catalog rows of buildDB describe.
+// peopleTable is the definition the catalog rows of SampleDatabase
+// describe.
 func peopleTable() *Table {
 	t := &Table{Name: "people", Objid: 8, PgnoFDP: 10, LVObjid: 9, LVPgnoFDP: 11}
 	t.Columns = []*Column{
@@ -64,10 +45,24 @@ func peopleTable() *Table {
 	return t
 }
 
-// buildDB writes the database testDB describes, with pages of pageSize
-// bytes.
-func buildDB(t testing.TB, pageSize int) *testDB {
-	t.Helper()
+// SampleDatabase returns a small database, with pages of pageSize bytes
+// (4096 or 32768 exercise both record forms), for tests and examples. Table "people" (objid 8, data tree at page 10, long values at page 11,
+// index "ByName" at page 12) has columns Id (1, Long), Age (2, Short),
+// Score (3, IEEEDouble), Name (128, Text, Unicode), Nick (129, Text,
+// ASCII), Tags (256, Text, multi-valued), Bio (257, LongText, ASCII,
+// default "none"), Photo (258, LongBinary). Rows, in key order:
+//
+//	Id 1: Age 30, Score 1.5, Name "Ann", Nick "a", Tags ["x","y"], Bio separated (LID 1, 3000 bytes of "ab" repeated, two chunks, the second 7-bit packed), Photo 0xCAFE
+//	Id 2: Age NULL, Score -2, Name "Bob", Nick NULL, Tags NULL, Bio default, Photo compressed (7-bit ASCII "hello world")
+//	Id 3: flagged deleted: Age 99, Name "Del"
+//	Id 4: Age -1, Score 0, Name "Émile" (a lone surrogate after it kept), Tags ["z"], Bio "short"
+//
+// "ByName" maps names to primary keys: Ann, Bob, Del, Émile.
+func SampleDatabase(pageSize int) ([]byte, error) {
+	if !ese.ValidPageSize(pageSize) {
+		return nil, fmt.Errorf("esedb: page size %d", pageSize)
+	}
+	var failed error
 	large := ese.IsLargePage(pageSize)
 	cat := catalogTable()
 	people := peopleTable()
@@ -77,8 +72,8 @@ func buildDB(t testing.TB, pageSize int) *testDB {
 	}
 	rec := func(tb *Table, vals ...FieldValue) []byte {
 		b, err := EncodeRecord(tb, large, vals)
-		if err != nil {
-			t.Fatal(err)
+		if err != nil && failed == nil {
+			failed = err
 		}
 		return b
 	}
@@ -115,10 +110,7 @@ func buildDB(t testing.TB, pageSize int) *testDB {
 
 	// Rows.
 	bio := bytes.Repeat([]byte("ab"), 1500)
-	packed, ok := xpress.Encode7Bit(bio[2000:], false)
-	if !ok {
-		t.Fatal("7-bit packing")
-	}
+	packed, _ := xpress.Encode7Bit(bio[2000:], false)
 	photo, _ := xpress.Encode7Bit([]byte("hello world"), false)
 	name4 := append(utf16le("Émile"), 0x00, 0xD8) // a lone high surrogate
 	rows := []struct {
@@ -137,14 +129,14 @@ func buildDB(t testing.TB, pageSize int) *testDB {
 	}
 	var dataNodes, ixNodes []btree.Node
 	for _, r := range rows {
-		n := btree.Node{Suffix: primaryKey(r.id), Data: rec(people, r.vals...)}
+		n := btree.Node{Suffix: samplePrimaryKey(r.id), Data: rec(people, r.vals...)}
 		if r.deleted {
 			n.Flags = btree.NodeDeleted
 		}
 		dataNodes = append(dataNodes, n)
 	}
 	for i, name := range []string{"Ann", "Bob", "Del", "Émile"} {
-		n := btree.Node{Suffix: append([]byte{0x7F}, []byte(name)...), Data: primaryKey(int32(i + 1))}
+		n := btree.Node{Suffix: append([]byte{0x7F}, []byte(name)...), Data: samplePrimaryKey(int32(i + 1))}
 		if name == "Del" {
 			n.Flags = btree.NodeDeleted
 		}
@@ -157,7 +149,7 @@ func buildDB(t testing.TB, pageSize int) *testDB {
 		{Suffix: append(append([]byte{}, lid...), 0, 0, 0x07, 0xD0), Data: packed},
 	}
 
-	db := &testDB{pageSize: pageSize, pages: map[uint32][]byte{}}
+	pages := map[uint32][]byte{}
 	root := ese.PageRoot | ese.PageLeaf
 	for _, p := range []struct {
 		pgno, objid uint32
@@ -171,20 +163,20 @@ func buildDB(t testing.TB, pageSize int) *testDB {
 	} {
 		b, err := btree.EncodePage(pageSize, p.pgno, ese.PageHeader{ObjidFDP: p.objid, Flags: p.flags}, make([]byte, 16), p.nodes)
 		if err != nil {
-			t.Fatal(err)
+			return nil, err
 		}
-		db.pages[p.pgno] = b
+		pages[p.pgno] = b
 	}
 	h := &ese.DBHeader{Magic: ese.DBMagic, FormatVersion: ese.DBFormatVersion, PageSize: uint32(pageSize), State: ese.DBStateCleanShutdown, FileType: ese.FileTypeDatabase}
 	hdr := h.Encode(pageSize)
 	const npages = 13
-	db.file = make([]byte, (npages+2)*pageSize)
-	copy(db.file, hdr)
-	copy(db.file[pageSize:], hdr)
-	for pgno, b := range db.pages {
-		copy(db.file[(int(pgno)+1)*pageSize:], b)
+	file := make([]byte, (npages+2)*pageSize)
+	copy(file, hdr)
+	copy(file[pageSize:], hdr)
+	for pgno, b := range pages {
+		copy(file[(int(pgno)+1)*pageSize:], b)
 	}
-	return db
+	return file, failed
 }
 
 func le64f(f float64) []byte { return binary.LittleEndian.AppendUint64(nil, math.Float64bits(f)) }
