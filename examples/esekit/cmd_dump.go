@@ -32,7 +32,7 @@ type dumpOpts struct {
 func cmdDump() command {
 	return command{
 		name:    "dump",
-		args:    "DB",
+		args:    "[-csv] [-table NAME] [-index NAME] [-where COL=VALUE,...] [-deleted] [-logs DIR] [-no-verify] [-skip-damaged] DB",
 		summary: "the rows of a database's tables: JSON Lines with -json (one object per row), CSV of one table with -csv",
 		setup: func(fs *flag.FlagSet) any {
 			o := &dumpOpts{}

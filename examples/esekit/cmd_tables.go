@@ -16,7 +16,7 @@ type tablesOpts struct {
 func cmdTables() command {
 	return command{
 		name:    "tables",
-		args:    "DB",
+		args:    "[-no-verify] DB",
 		summary: "the tables of a database: columns (id, name, type, tagged, multi-valued, code page), indexes and row counts",
 		setup: func(fs *flag.FlagSet) any {
 			o := &tablesOpts{}
