@@ -9,6 +9,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"iter"
 	"math"
 	"strconv"
 	"strings"
@@ -39,7 +40,7 @@ func cmdDump() command {
 			fs.BoolVar(&o.csv, "csv", false, "print one table (-table) as CSV with a header row of column names")
 			fs.StringVar(&o.table, "table", "", "dump only the table `NAME` (default: every table)")
 			fs.StringVar(&o.index, "index", "", "order the rows by the index `NAME` (default: the primary key)")
-			fs.StringVar(&o.where, "where", "", "keep rows whose columns have these values: `COL=VALUE,...` (values as -json prints them)")
+			fs.StringVar(&o.where, "where", "", "keep rows whose columns have these values: `COL=VALUE,...` (values as -json prints them; with -index, conditions on its first key columns seek the index)")
 			fs.BoolVar(&o.deleted, "deleted", false, "also print rows flagged deleted on their page (marked \"deleted\": true)")
 			fs.StringVar(&o.logs, "logs", "", "read the rows as they are after soft recovery with the logs of `DIR` (recovered into a temporary copy; the database is not written)")
 			fs.BoolVar(&o.noVerify, "no-verify", false, "do not check page checksums")
@@ -151,7 +152,19 @@ func runDump(e *env, opts any, args []string) int {
 			fmt.Fprintf(w, "table %s\n", t.Name)
 		}
 		n := 0
-		for rec, err := range db.Rows(ctx, t, &esedb.RowOptions{Index: o.index, Deleted: o.deleted}) {
+		rows := db.Rows(ctx, t, &esedb.RowOptions{Index: o.index, Deleted: o.deleted})
+		rest := conds
+		if o.index != "" && len(conds) > 0 {
+			seq, left, err := seekRows(ctx, db, t, o.index, conds, o.deleted, e.stderr)
+			if err != nil {
+				fmt.Fprintf(e.stderr, "esekit dump: %v\n", err)
+				return exitUsage
+			}
+			if seq != nil {
+				rows, rest = seq, left
+			}
+		}
+		for rec, err := range rows {
 			if err != nil {
 				fmt.Fprintf(e.stderr, "esekit dump: table %s: %v\n", t.Name, err)
 				status = exitBad
@@ -166,7 +179,7 @@ func runDump(e *env, opts any, args []string) int {
 				}
 				break
 			}
-			if !matches(vals, conds) {
+			if !matches(vals, rest) {
 				continue
 			}
 			n++
@@ -189,6 +202,54 @@ func runDump(e *env, opts any, args []string) int {
 		status = exitBad
 	}
 	return status
+}
+
+// seekRows answers -where through the index named index when the
+// conditions name its first key columns: the rows come from a seek on the
+// normalised key (equality as the index defines it: ASCII text ignores
+// case), and the conditions left over are returned for filtering. It
+// returns a nil sequence when the conditions do not start the key. When
+// the key cannot be normalised here (Unicode text), the seek scans the
+// table and says so on stderr.
+func seekRows(ctx context.Context, db *esedb.DB, t *esedb.Table, index string, conds []condition, deleted bool, stderr io.Writer) (iter.Seq2[*esedb.Record, error], []condition, error) {
+	ix := t.Index(index)
+	var vals [][]byte
+	used := map[int]bool{}
+	for _, kc := range ix.Columns {
+		c := t.ColumnByID(kc.ID)
+		found := -1
+		for i, cd := range conds {
+			if c != nil && strings.EqualFold(cd.col, c.Name) {
+				found = i
+			}
+		}
+		if found < 0 {
+			break
+		}
+		v, err := esedb.ParseValue(c, conds[found].value)
+		if err != nil {
+			return nil, nil, err
+		}
+		vals = append(vals, v)
+		used[found] = true
+	}
+	if len(vals) == 0 {
+		return nil, nil, nil
+	}
+	seq, indexed, err := db.Seek(ctx, t, index, vals, &esedb.RowOptions{Deleted: deleted})
+	if err != nil {
+		return nil, nil, err
+	}
+	if !indexed {
+		fmt.Fprintf(stderr, "esekit dump: index %s: its text keys are the locale's sort keys, not computed here; scanning the table\n", index)
+	}
+	var rest []condition
+	for i, cd := range conds {
+		if !used[i] {
+			rest = append(rest, cd)
+		}
+	}
+	return seq, rest, nil
 }
 
 // progress reports long dumps on stderr every few seconds.

@@ -87,6 +87,16 @@ func TestDumpJSON(t *testing.T) {
 	if code != exitOK || !strings.HasPrefix(out, `{"table":"people","values":{"Id":4,"Age":-1,`) || strings.Count(out, "\n") != 1 {
 		t.Errorf("where Tags=z: %d %s", code, out)
 	}
+	// -where on the first key column of -index seeks the index; a
+	// Unicode text key is answered by a scan, said on stderr.
+	code, out, errs = runText("dump", "-json", "-table", "people", "-index", "PK", "-where", "Id=2", p)
+	if code != exitOK || strings.TrimSpace(out) != want || errs != "" {
+		t.Errorf("seek Id=2: %d %s %s", code, out, errs)
+	}
+	code, out, errs = runText("dump", "-json", "-table", "people", "-index", "ByName", "-where", "Name=Bob", p)
+	if code != exitOK || strings.TrimSpace(out) != want || !strings.Contains(errs, "scanning the table") {
+		t.Errorf("seek Name=Bob: %d %s %s", code, out, errs)
+	}
 	code, out, _ = runText("dump", "-csv", "-table", "people", "-index", "ByName", p)
 	csvLines := strings.Split(strings.TrimSpace(out), "\n")
 	if code != exitOK || csvLines[0] != "Id,Age,Score,Name,Nick,Tags,Bio,Photo" || len(csvLines) != 4 || !strings.HasPrefix(csvLines[2], "2,,-2,Bob,,,none,68656c6c6f20776f726c64") {
