@@ -159,6 +159,12 @@ func (db *DB) indexRows(ctx context.Context, t *Table, ix *Index, opts *RowOptio
 	}
 }
 
+// Lookup returns the live row of t whose primary key is key, or nil when
+// there is none.
+func (db *DB) Lookup(ctx context.Context, t *Table, key []byte) (*Record, error) {
+	return db.lookup(ctx, t, key, false)
+}
+
 // lookup returns the row of t whose primary key is key, or nil.
 func (db *DB) lookup(ctx context.Context, t *Table, key []byte, deleted bool) (*Record, error) {
 	key = append([]byte(nil), key...)
