@@ -7,6 +7,10 @@ import (
 	"github.com/esekit/esekit/eselog"
 )
 
+// objidSystemRoot is the object id of the database's root (its space
+// trees), which the catalog does not list (dev/ese/src/inc/daeconst.hxx).
+const objidSystemRoot = 1
+
 // Tree names of LogRow.Tree.
 const (
 	TreePrimary    = "primary"     // the table's data (its primary index)
@@ -17,8 +21,9 @@ const (
 
 // LogRow is what a log record means for the tables of a database.
 type LogRow struct {
-	// Table is the table whose tree the record changes; Tree is which
-	// tree: TreePrimary, TreeLongValues, TreeSpace or "index:NAME".
+	// Table is the table whose tree the record changes (nil for the
+	// database's own space trees, object 1); Tree is which tree:
+	// TreePrimary, TreeLongValues, TreeSpace or "index:NAME".
 	Table *Table
 	Tree  string
 	// Record is set when the record inserts or replaces a row of the
@@ -54,6 +59,7 @@ type lineData struct {
 // NewLogDecoder returns a LogDecoder for the catalog of db.
 func (db *DB) NewLogDecoder() *LogDecoder {
 	d := &LogDecoder{db: db, byObjid: map[uint32]LogRow{}, lines: map[uint32]map[int]lineData{}}
+	d.byObjid[objidSystemRoot] = LogRow{Tree: TreeSpace}
 	for _, t := range append([]*Table{db.catalog}, db.Tables...) {
 		d.byObjid[t.Objid] = LogRow{Table: t, Tree: TreePrimary}
 		for _, ix := range t.Indexes {

@@ -312,7 +312,15 @@ func writeRowJSON(w *bufio.Writer, table string, deleted bool, vals []esedb.Valu
 	if deleted {
 		w.WriteString(`,"deleted":true`)
 	}
-	w.WriteString(`,"values":{`)
+	w.WriteString(`,"values":`)
+	writeValuesJSON(w, vals)
+	w.WriteString("}\n")
+}
+
+// writeValuesJSON prints a row's values as one JSON object, columns in
+// table order.
+func writeValuesJSON(w *bufio.Writer, vals []esedb.Value) {
+	w.WriteByte('{')
 	for i, v := range vals {
 		if i > 0 {
 			w.WriteByte(',')
@@ -321,7 +329,7 @@ func writeRowJSON(w *bufio.Writer, table string, deleted bool, vals []esedb.Valu
 		w.WriteByte(':')
 		writeJSONValue(w, v.Any())
 	}
-	w.WriteString("}}\n")
+	w.WriteByte('}')
 }
 
 func writeJSONString(w *bufio.Writer, s string) {
