@@ -33,7 +33,11 @@ func OpenRecovered(ctx context.Context, path, logDir string, opts *Options) (*Re
 		r.Close()
 		return nil, err
 	}
-	res, err := recovery.RecoverFolder(ctx, []string{logDir, filepath.Dir(path)}, &recovery.RecoverOptions{OutDir: dir})
+	dirs := []string{logDir}
+	if a, b := filepath.Clean(logDir), filepath.Clean(filepath.Dir(path)); a != b {
+		dirs = append(dirs, filepath.Dir(path))
+	}
+	res, err := recovery.RecoverFolder(ctx, dirs, &recovery.RecoverOptions{OutDir: dir})
 	r.Result = res
 	if err != nil {
 		return fail(fmt.Errorf("esedb: recovering %s with the logs of %s: %w", path, logDir, err))
