@@ -59,7 +59,7 @@ func FuzzRecoveryPreImageLZ4(f *testing.F) {
 // JET_errLogCorrupted. Seeds: the test vectors of
 // recovery/testdata/xpress9 (made by the engine's encoder).
 func FuzzRecoveryPreImageXpress9(f *testing.F) {
-	files, _ := filepath.Glob(filepath.Join("..", "recovery", "testdata", "xpress9", "*.x9"))
+	files, _ := filepath.Glob(filepath.Join("..", "internal", "xpress", "testdata", "xpress9", "*.x9"))
 	for _, name := range files {
 		b, err := os.ReadFile(name)
 		if err != nil || len(b) > 8192 {

@@ -1,8 +1,8 @@
 package recovery
 
 import (
-	"github.com/esekit/esekit/ese"
 	"github.com/esekit/esekit/internal/bin"
+	"github.com/esekit/esekit/internal/btree"
 )
 
 // Node flags (src/inc/node.hxx), kept with each tag.
@@ -16,57 +16,16 @@ const (
 	NodeCompressed uint8 = 0x4
 )
 
-// nodeKeyLenMask masks the key-length words of a node (usNDCbKeyMask); on
-// large pages the top 3 bits of the node's first word are the flags.
-const nodeKeyLenMask = 0x1FFF
+// nodeKeyLenMask masks the key-length words of a node (usNDCbKeyMask).
+const nodeKeyLenMask = btree.KeyLenMask
 
-// Node is one decoded line of a page (a B-tree node).
-type Node struct {
-	// Flags are NodeVersioned, NodeDeleted and NodeCompressed.
-	Flags uint8
-	// PrefixLen is the number of leading key bytes taken from the page's
-	// key prefix; it is stored (as a u16) only when NodeCompressed is set.
-	PrefixLen int
-	// Suffix is the rest of the key, stored in the node.
-	Suffix []byte
-	// Data is the node's data.
-	Data []byte
-}
+// Node is one decoded line of a page (a B-tree node); the node layout
+// lives in internal/btree.
+type Node = btree.Node
 
 // decodeNode splits node bytes (flag bits included) into a Node. The
 // slices alias b.
-func decodeNode(b []byte, flags uint8) (Node, error) {
-	var n Node
-	if err := n.decode(b, flags); err != nil {
-		return Node{}, err
-	}
-	return n, nil
-}
-
-// decode is decodeNode filling n in place (for the replay's hot path,
-// where a Node returned by value is copied through memory).
-func (n *Node) decode(b []byte, flags uint8) error {
-	n.Flags, n.PrefixLen = flags, 0
-	off := 0
-	if flags&NodeCompressed != 0 {
-		if len(b) < 2 {
-			return ese.NewFormatError("database node", -1, ese.ErrDatabaseCorrupted, "compressed node of %d bytes has no prefix count", len(b))
-		}
-		n.PrefixLen = int(bin.U16(b, 0) & nodeKeyLenMask)
-		off = 2
-	}
-	if len(b) < off+2 {
-		return ese.NewFormatError("database node", -1, ese.ErrDatabaseCorrupted, "node of %d bytes has no key length", len(b))
-	}
-	cbSuffix := int(bin.U16(b, off) & nodeKeyLenMask)
-	off += 2
-	if off+cbSuffix > len(b) {
-		return ese.NewFormatError("database node", -1, ese.ErrDatabaseCorrupted, "key suffix of %d bytes runs past the %d-byte node", cbSuffix, len(b))
-	}
-	n.Suffix = b[off : off+cbSuffix : off+cbSuffix]
-	n.Data = b[off+cbSuffix : len(b) : len(b)]
-	return nil
-}
+func decodeNode(b []byte, flags uint8) (Node, error) { return btree.DecodeNode(b, flags) }
 
 // nodeParts builds the stored form of a node: [prefix count u16] key-suffix
 // length u16, suffix, data (CdataNDIKeydataflagsToDataflags). The
@@ -128,14 +87,7 @@ func (p *Page) keyPrefixView() ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	f := p.Flags()
-	if f&ese.PageRoot == 0 {
-		return h, nil
-	}
-	if f&ese.PageSpaceTree != 0 && len(h) >= 16 {
-		return h[16:], nil
-	}
-	return nil, nil
+	return btree.KeyPrefix(h, p.Flags()), nil
 }
 
 // Key returns the full key of line iline: the shared prefix bytes followed

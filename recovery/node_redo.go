@@ -245,7 +245,7 @@ func replaceDInPlace(p *Page, op RedoOp, r *eselog.Replace) bool {
 	b := p.b[at : at+p.tagCb(it) : at+p.tagCb(it)]
 	flags := p.tagFlags(it)
 	var n Node
-	if n.decode(b, flags) != nil {
+	if n.Decode(b, flags) != nil {
 		return false
 	}
 	if flags&NodeCompressed != 0 && n.PrefixLen == 0 {

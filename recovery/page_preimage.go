@@ -6,6 +6,7 @@ import (
 	"github.com/esekit/esekit/ese"
 	"github.com/esekit/esekit/eselog"
 	"github.com/esekit/esekit/internal/bin"
+	"github.com/esekit/esekit/internal/xpress"
 )
 
 // RehydratePreImage returns the whole page of pageSize bytes that a page
@@ -29,12 +30,14 @@ func RehydratePreImage(img []byte, flags uint32, pageSize int) ([]byte, error) {
 		var d []byte
 		var err error
 		switch {
-		case len(img) > 0 && img[0]>>3 == compressLZ4:
-			d, err = decompressLZ4ESE(img, pageSize)
-		case len(img) > 0 && img[0]>>3 == compressXpress9:
-			d, err = decompressXpress9ESE(img, pageSize)
+		case len(img) > 0 && img[0]>>3 == xpress.SchemeLZ4:
+			d, err = xpress.DecodeLZ4(img, pageSize)
+		case len(img) > 0 && img[0]>>3 == xpress.SchemeXpress9:
+			d, err = xpress.DecodeXpress9(img, pageSize)
+		case len(img) >= 3 && img[0]>>3 != xpress.SchemeXpress:
+			err = fmt.Errorf("%w: compression scheme %d", ErrRedoNotImplemented, img[0]>>3)
 		default:
-			d, err = decompressESE(img, pageSize)
+			d, err = xpress.DecodeXpress(img, pageSize)
 		}
 		if err != nil {
 			return nil, fmt.Errorf("recovery: page pre-image: %w", err)

@@ -14,6 +14,7 @@ import (
 	"github.com/esekit/esekit/eselog"
 	"github.com/esekit/esekit/internal/bin"
 	"github.com/esekit/esekit/internal/testcorpus"
+	"github.com/esekit/esekit/internal/xpress"
 )
 
 // dehydrate shrinks a page image the way CPAGE::DehydratePage does: the
@@ -118,7 +119,7 @@ func TestSplitFromPreImage(t *testing.T) {
 	if len(x9) >= len(img) || x9[0] != 0x28 {
 		t.Fatalf("Xpress9 pre-image: %d bytes, first byte %#x", len(x9), x9[0])
 	}
-	if d, err := decompressXpress9ESE(x9, ps); err != nil || !bytes.Equal(d, img) {
+	if d, err := xpress.DecodeXpress9(x9, ps); err != nil || !bytes.Equal(d, img) {
 		t.Fatalf("Xpress9 pre-image does not decode to the dehydrated page (%v): regenerate it", err)
 	}
 	withPre[1].PreImage, withPre[1].PreImageFlags = x9, eselog.PreimageXpress|eselog.PreimageDehydrated
@@ -134,7 +135,7 @@ func TestSplitFromPreImage(t *testing.T) {
 	lose()
 	// The same dehydrated image compressed with LZ4 (scheme 7) redoes the
 	// split like the plain one below.
-	withPre[1].PreImage, withPre[1].PreImageFlags = lz4Compress(img), eselog.PreimageXpress|eselog.PreimageDehydrated
+	withPre[1].PreImage, withPre[1].PreImageFlags = xpress.EncodeLZ4(img), eselog.PreimageXpress|eselog.PreimageDehydrated
 	if _, err := RedoSplit(s, withPre, op, dbt, true); err != nil {
 		t.Fatalf("LZ4 pre-image: %v", err)
 	}

@@ -128,13 +128,25 @@ type checkJSON struct {
 	DeletableLogs []int32 `json:"deletable_logs"`
 	// Incremental is what an incremental backup of the folder must copy
 	// since the last full or incremental backup its databases record.
-	Incremental *recovery.IncrementalAnswer `json:"incremental,omitempty"`
+	Incremental *incrementalJSON `json:"incremental,omitempty"`
 	// Backup is the online backup set the folder holds, when it has .pat
 	// files: their form and hard recovery's verdict.
 	Backup *backupSetJSON `json:"backup,omitempty"`
 	// Error is the first engine error: of the first database that is not
 	// replayable, else of the first problem that stops recovery; 0 if none.
 	Error int32 `json:"error"`
+}
+
+// incrementalJSON is what an incremental backup of the folder must copy
+// (recovery.IncrementalAnswer), with its error as a signed engine code like
+// every other "error" field of the CLI's JSON.
+type incrementalJSON struct {
+	Since   int32    `json:"since"`
+	Through int32    `json:"through"`
+	Logs    []string `json:"logs"`
+	Missing []int32  `json:"missing"`
+	Error   int32    `json:"error"`
+	Message string   `json:"message"`
 }
 
 // typeLogSet is the "type" of a check report: a folder, not a file.
@@ -203,7 +215,10 @@ func checkFolder(fsys fs.FS, label string, labelOf func(string) string, dbs []in
 			Missing: append([]int32{}, vd.Missing...), MissingCount: vd.MissingCount, Replayable: vd.Replayable,
 			Error: int32(vd.Error), Message: cliText(vd.Message), Remedy: cliText(vd.Remedy)})
 	}
-	out.Incremental = ins.Incremental
+	if a := ins.Incremental; a != nil {
+		out.Incremental = &incrementalJSON{Since: a.Since, Through: a.Through, Logs: a.Logs,
+			Missing: a.Missing, Error: int32(a.Error), Message: cliText(a.Message)}
+	}
 	out.Backup = backupSetJSONOf(ins.Backup)
 	out.Error = int32(ins.Error)
 	return out, nil

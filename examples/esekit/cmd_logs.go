@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"flag"
@@ -13,19 +15,21 @@ import (
 	"strings"
 
 	"github.com/esekit/esekit/ese"
+	"github.com/esekit/esekit/esedb"
 	"github.com/esekit/esekit/eselog"
 )
 
 func cmdLogs() command {
 	return command{
 		name:    "logs",
-		args:    "FILE|DIR...",
+		args:    "[-records [-type T,...] [-db DB]] [-allow-corrupt] FILE|DIR...",
 		summary: "walk transaction logs: header, valid segments/sectors, where each log ends, record-type histogram; -records lists every record",
 		setup: func(fs *flag.FlagSet) any {
 			o := &logsOpts{}
 			fs.BoolVar(&o.records, "records", false, "list every record with its position, type and fields")
 			fs.StringVar(&o.types, "type", "", "with -records: only records of these types (comma-separated names, e.g. Insert,Commit0)")
 			fs.BoolVar(&o.allowCorrupt, "allow-corrupt", false, "read up to a corrupt tail instead of failing (forensic use)")
+			fs.StringVar(&o.dbPath, "db", "", "with -records: attribute each page record to its table and tree with the catalog of database `DB`, and decode the rows of inserts and replaces on a table's primary tree")
 			return o
 		},
 		run: runLogs,
@@ -36,6 +40,9 @@ type logsOpts struct {
 	records      bool
 	types        string
 	allowCorrupt bool
+	dbPath       string
+	// rows is the -db decoder, shared by the logs of one run (in order).
+	rows *esedb.LogDecoder
 }
 
 // recordJSON is one record of -records.
@@ -47,6 +54,12 @@ type recordJSON struct {
 	// (record_json.go).
 	Fields any    `json:"fields,omitempty"`
 	Error  string `json:"error,omitempty"`
+	// With -db: the table and tree the record changes ("primary",
+	// "index:NAME", "long_values", "space"), and the row it writes to a
+	// primary tree, as `esekit dump -json` prints values.
+	Table  string          `json:"table,omitempty"`
+	Tree   string          `json:"tree,omitempty"`
+	Values json.RawMessage `json:"values,omitempty"`
 }
 
 // logsJSON is the walk of one log file (issue 3).
@@ -203,6 +216,9 @@ func walkLog(ctx context.Context, in input, o *logsOpts, filter eselog.Filter) l
 				rj.Error = err.Error()
 			} else {
 				rj.Fields = recordFields(rec)
+				if o.rows != nil {
+					attributeRecord(ctx, o.rows, rec, &rj)
+				}
 			}
 			out.RecordList = append(out.RecordList, rj)
 		}
@@ -228,6 +244,19 @@ func runLogs(e *env, opts any, args []string) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
+	if o.dbPath != "" {
+		if !o.records {
+			fmt.Fprintln(e.stderr, "esekit logs: -db needs -records")
+			return exitUsage
+		}
+		db, closeDB, err := openDB(o.dbPath, false)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "esekit logs: %s: %v\n", o.dbPath, err)
+			return exitBad
+		}
+		defer closeDB()
+		o.rows = db.NewLogDecoder()
+	}
 	files, errs := logFilesOf(args)
 	status := exitOK
 	var out []any
@@ -255,6 +284,36 @@ func runLogs(e *env, opts any, args []string) int {
 			printLogs(e.stdout, v)
 		}
 	})
+}
+
+// attributeRecord fills the -db fields of rj: the table and tree rec
+// changes and, for a row written to a primary tree, its values.
+func attributeRecord(ctx context.Context, d *esedb.LogDecoder, rec eselog.Record, rj *recordJSON) {
+	row, ok, err := d.Decode(ctx, rec)
+	if !ok {
+		return
+	}
+	rj.Tree = row.Tree
+	if row.Table != nil {
+		rj.Table = row.Table.Name
+	}
+	if err != nil {
+		rj.Error = err.Error()
+		return
+	}
+	if row.Record == nil {
+		return
+	}
+	vals, err := row.Record.Values()
+	if err != nil {
+		rj.Error = err.Error()
+		return
+	}
+	var b bytes.Buffer
+	w := bufio.NewWriter(&b)
+	writeValuesJSON(w, vals)
+	w.Flush()
+	rj.Values = json.RawMessage(b.Bytes())
 }
 
 func printLogs(w io.Writer, v logsJSON) {
@@ -301,6 +360,12 @@ func printLogs(w io.Writer, v logsJSON) {
 		}
 		if r.Error != "" {
 			fields = "error: " + r.Error
+		}
+		if r.Table != "" {
+			fields = fmt.Sprintf("[%s %s] ", r.Table, r.Tree) + fields
+		}
+		if r.Values != nil {
+			fields += " values " + string(r.Values)
 		}
 		fmt.Fprintf(w, "  %-18s %-24s %s\n", posText(r.Position), r.Type, fields)
 	}

@@ -116,6 +116,16 @@ func TestExitStatusEveryVerb(t *testing.T) {
 		{"restore", "path", []string{"-out", out(), missing}, exitUsage},
 		{"restore", "path", []string{"-rip", missing, "-out", out(), set}, exitUsage},
 
+		{"tables", "good", []string{db}, exitOK},
+		{"tables", "bad", []string{garbage}, exitBad},
+		{"tables", "flag", []string{"-nope", db}, exitUsage},
+		{"tables", "path", []string{missing}, exitUsage},
+
+		{"dump", "good", []string{"-json", db}, exitOK},
+		{"dump", "bad", []string{garbage}, exitBad},
+		{"dump", "flag", []string{"-nope", db}, exitUsage},
+		{"dump", "path", []string{missing}, exitUsage},
+
 		{"rip", "good", []string{"parse", reg}, exitOK},
 		{"rip", "good", []string{"validate", reg}, exitOK},
 		{"rip", "bad", []string{"parse", garbage}, exitBad},

@@ -84,6 +84,8 @@ func commands() []command {
 		cmdRecover(),
 		cmdRestore(),
 		cmdRip(),
+		cmdTables(),
+		cmdDump(),
 		cmdErrcode(),
 	}
 }

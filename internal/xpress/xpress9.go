@@ -1,4 +1,4 @@
-package recovery
+package xpress
 
 import (
 	"hash/crc32"
@@ -40,14 +40,14 @@ const (
 // crc32 instruction) and the Xpress9 block header's check both use it.
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 
-// decompressXpress9ESE decodes data the engine compressed with Xpress9
+// DecodeXpress9 decodes data the engine compressed with Xpress9
 // (first byte 0x28) into the size the Xpress9 block header records, which
 // must not exceed max; the output's CRC-32C must match the engine header's
 // (JET_errCompressionIntegrityCheckFailed in the engine). Bytes after the
 // block are ignored, as the engine's single fetch ignores them. Malformed
 // data is ese.ErrLogCorrupted.
-func decompressXpress9ESE(b []byte, max int) ([]byte, error) {
-	if len(b) < xpress9HeaderSize || b[0]>>3 != compressXpress9 {
+func DecodeXpress9(b []byte, max int) ([]byte, error) {
+	if len(b) < xpress9HeaderSize || b[0]>>3 != SchemeXpress9 {
 		return nil, ese.NewFormatError("Xpress9 data", 0, ese.ErrLogCorrupted, "no Xpress9 header in %d bytes", len(b))
 	}
 	out, err := xpress9Block(b[xpress9HeaderSize:], max)

@@ -1,4 +1,4 @@
-package recovery
+package xpress
 
 import (
 	"bytes"
@@ -23,7 +23,7 @@ func TestXpressDecodeLengths(t *testing.T) {
 		0x29, 0x01, // 297 = 300 - 3
 		0x07, 0x00, // distance 1, length 7 + high nibble 0 + 3 = 10
 	}
-	got, err := xpressDecode(stream, 311)
+	got, err := DecodeXpressStream(stream, 311)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,7 +32,7 @@ func TestXpressDecodeLengths(t *testing.T) {
 	}
 	// ESE framing: scheme byte 0x18 and the size.
 	framed := append([]byte{0x18, 0x37, 0x01}, stream...)
-	if got, err := decompressESE(framed, 4096); err != nil || len(got) != 311 {
+	if got, err := DecodeXpress(framed, 4096); err != nil || len(got) != 311 {
 		t.Fatalf("framed: %d bytes, %v", len(got), err)
 	}
 	for name, c := range map[string]struct {
@@ -45,14 +45,14 @@ func TestXpressDecodeLengths(t *testing.T) {
 		"longer than the output":    {make([]byte, 40), 20},
 		"output larger than 64 KiB": {make([]byte, 40), 1<<16 + 1},
 	} {
-		if _, err := xpressDecode(c.b, c.size); !errors.Is(err, ese.ErrLogCorrupted) {
+		if _, err := DecodeXpressStream(c.b, c.size); !errors.Is(err, ese.ErrLogCorrupted) {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
-	if _, err := decompressESE([]byte{0x18, 0x00, 0x20, 0, 0, 0, 0}, 4096); !errors.Is(err, ese.ErrLogCorrupted) {
+	if _, err := DecodeXpress([]byte{0x18, 0x00, 0x20, 0, 0, 0, 0}, 4096); !errors.Is(err, ese.ErrLogCorrupted) {
 		t.Errorf("size above the page: %v", err)
 	}
-	if _, err := decompressESE([]byte{0x38, 0x00, 0x10, 0, 0, 0, 0}, 4096); !errors.Is(err, ErrRedoNotImplemented) {
+	if _, err := DecodeXpress([]byte{0x38, 0x00, 0x10, 0, 0, 0, 0}, 4096); !errors.Is(err, ErrUnknownScheme) {
 		t.Errorf("LZ4: %v", err)
 	}
 }

@@ -1,4 +1,4 @@
-package recovery
+package xpress
 
 import (
 	"bytes"
@@ -10,7 +10,6 @@ import (
 	"testing"
 
 	"github.com/esekit/esekit/ese"
-	"github.com/esekit/esekit/eselog"
 	"github.com/esekit/esekit/internal/bin"
 )
 
@@ -42,7 +41,7 @@ func xpress9Vectors(t testing.TB) (names []string, comp, plain map[string][]byte
 func TestXpress9Vectors(t *testing.T) {
 	names, comp, plain := xpress9Vectors(t)
 	for _, name := range names {
-		got, err := decompressXpress9ESE(comp[name], 32768)
+		got, err := DecodeXpress9(comp[name], 32768)
 		if err != nil {
 			t.Errorf("%s: %v", name, err)
 			continue
@@ -61,17 +60,17 @@ func TestXpress9Truncated(t *testing.T) {
 	for _, name := range names {
 		c := comp[name]
 		for n := 0; n < len(c); n++ {
-			if _, err := decompressXpress9ESE(c[:n], 32768); !errors.Is(err, ese.ErrLogCorrupted) {
+			if _, err := DecodeXpress9(c[:n], 32768); !errors.Is(err, ese.ErrLogCorrupted) {
 				t.Fatalf("%s cut to %d of %d bytes: %v", name, n, len(c), err)
 			}
 		}
 		if len(plain[name]) > 1 {
-			if _, err := decompressXpress9ESE(c, len(plain[name])-1); !errors.Is(err, ese.ErrLogCorrupted) {
+			if _, err := DecodeXpress9(c, len(plain[name])-1); !errors.Is(err, ese.ErrLogCorrupted) {
 				t.Errorf("%s into %d bytes: %v", name, len(plain[name])-1, err)
 			}
 		}
 		// Bytes after the block are ignored, as the engine ignores them.
-		if got, err := decompressXpress9ESE(append(append([]byte{}, c...), 1, 2, 3), 32768); err != nil || !bytes.Equal(got, plain[name]) {
+		if got, err := DecodeXpress9(append(append([]byte{}, c...), 1, 2, 3), 32768); err != nil || !bytes.Equal(got, plain[name]) {
 			t.Errorf("%s with trailing bytes: %v", name, err)
 		}
 	}
@@ -91,7 +90,7 @@ func TestXpress9Corrupted(t *testing.T) {
 		step := max(1, 8*len(c)/1500) // at most ~1500 flips a vector
 		for bit := 0; bit < 8*len(c); bit += step {
 			c[bit/8] ^= 1 << (bit % 8)
-			got, err := decompressXpress9ESE(c, 32768)
+			got, err := DecodeXpress9(c, 32768)
 			c[bit/8] ^= 1 << (bit % 8)
 			switch {
 			case err != nil && !errors.Is(err, ese.ErrLogCorrupted):
@@ -118,7 +117,7 @@ func TestXpress9Corrupted(t *testing.T) {
 func TestXpress9Header(t *testing.T) {
 	_, comp, plain := xpress9Vectors(t)
 	orig := comp["zeros-32768"]
-	if got, err := decompressXpress9ESE(orig, 32768); err != nil || !bytes.Equal(got, plain["zeros-32768"]) {
+	if got, err := DecodeXpress9(orig, 32768); err != nil || !bytes.Equal(got, plain["zeros-32768"]) {
 		t.Fatalf("zero page: %v", err)
 	}
 	// The engine's header: scheme 5, the CRC-32C of 32 KiB of zeros.
@@ -156,52 +155,21 @@ func TestXpress9Header(t *testing.T) {
 		if c.seal {
 			bin.PutU32(h, 28, crc32.Checksum(h[:28], castagnoli))
 		}
-		if _, err := decompressXpress9ESE(b, 32768); !errors.Is(err, ese.ErrLogCorrupted) {
+		if _, err := DecodeXpress9(b, 32768); !errors.Is(err, ese.ErrLogCorrupted) {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
 	// The page checksum in the engine's header.
 	b := append([]byte{}, orig...)
 	b[1] ^= 1
-	if _, err := decompressXpress9ESE(b, 32768); !errors.Is(err, ese.ErrLogCorrupted) {
+	if _, err := DecodeXpress9(b, 32768); !errors.Is(err, ese.ErrLogCorrupted) {
 		t.Errorf("page CRC: %v", err)
 	}
 	// Another scheme byte is not Xpress9.
 	b[1] ^= 1
 	b[0] = 0x18
-	if _, err := decompressXpress9ESE(b, 32768); !errors.Is(err, ese.ErrLogCorrupted) {
+	if _, err := DecodeXpress9(b, 32768); !errors.Is(err, ese.ErrLogCorrupted) {
 		t.Errorf("scheme 3: %v", err)
-	}
-}
-
-// TestRehydrateXpress9PreImage: RehydratePreImage decodes Xpress9
-// pre-images, whole pages and dehydrated ones, from real database pages.
-func TestRehydrateXpress9PreImage(t *testing.T) {
-	_, comp, plain := xpress9Vectors(t)
-	for name, ps := range map[string]int{"indexeddb-p4": 32768, "srudb-p13": 4096, "srudb-p2": 4096} {
-		got, err := RehydratePreImage(comp[name], eselog.PreimageXpress, ps)
-		if err != nil || !bytes.Equal(got, plain[name]) {
-			t.Errorf("%s: %v", name, err)
-		}
-	}
-	for name, ps := range map[string]int{"indexeddb-p4-dehydrated": 32768, "indexeddb-p7-dehydrated": 32768, "srudb-p15-dehydrated": 4096} {
-		got, err := RehydratePreImage(comp[name], eselog.PreimageXpress|eselog.PreimageDehydrated, ps)
-		if err != nil {
-			t.Errorf("%s: %v", name, err)
-			continue
-		}
-		want, err := RehydratePreImage(plain[name], eselog.PreimageDehydrated, ps)
-		if err != nil || !bytes.Equal(got, want) {
-			t.Errorf("%s: %v", name, err)
-		}
-		p, _ := NewPage(got)
-		if err := p.Check(); err != nil {
-			t.Errorf("%s: %v", name, err)
-		}
-	}
-	// A whole 32 KiB page does not fit a 4 KiB page.
-	if _, err := RehydratePreImage(comp["indexeddb-p4"], eselog.PreimageXpress, 4096); !errors.Is(err, ese.ErrLogCorrupted) {
-		t.Errorf("32 KiB image for a 4 KiB page: %v", err)
 	}
 }
 
@@ -210,7 +178,7 @@ func BenchmarkXpress9Page(b *testing.B) {
 	c := comp["indexeddb-p4"]
 	b.SetBytes(int64(len(plain["indexeddb-p4"])))
 	for b.Loop() {
-		if _, err := decompressXpress9ESE(c, 32768); err != nil {
+		if _, err := DecodeXpress9(c, 32768); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -1,38 +1,37 @@
-package recovery
+package xpress
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/esekit/esekit/ese"
 	"github.com/esekit/esekit/internal/bin"
 )
 
-// ESE compressed-data schemes: the top five bits of the first byte of
-// compressed data (COMPRESSION_SCHEME in compression.cxx).
-const (
-	compressXpress = 3
-)
+// ErrUnknownScheme is returned for compressed data whose scheme the
+// decoder called does not handle.
+var ErrUnknownScheme = errors.New("compression scheme not handled")
 
-// decompressESE decodes data compressed by the engine's data compressor
+// DecodeXpress decodes data compressed by the engine's data compressor
 // (ErrPKDecompressData) into at most max bytes. Only the Xpress scheme
 // (first byte 0x18, then the uncompressed size as a u16, then an Xpress
 // stream) is decoded; other schemes give an error wrapping
-// ErrRedoNotImplemented, malformed data ese.ErrLogCorrupted.
-func decompressESE(b []byte, max int) ([]byte, error) {
+// ErrUnknownScheme, malformed data ese.ErrLogCorrupted.
+func DecodeXpress(b []byte, max int) ([]byte, error) {
 	if len(b) < 3 {
 		return nil, ese.NewFormatError("compressed data", -1, ese.ErrLogCorrupted, "%d bytes", len(b))
 	}
-	if scheme := b[0] >> 3; scheme != compressXpress {
-		return nil, fmt.Errorf("%w: compression scheme %d", ErrRedoNotImplemented, scheme)
+	if scheme := b[0] >> 3; scheme != SchemeXpress {
+		return nil, fmt.Errorf("%w: compression scheme %d", ErrUnknownScheme, scheme)
 	}
 	n := int(bin.U16(b, 1))
 	if n > max {
 		return nil, ese.NewFormatError("compressed data", -1, ese.ErrLogCorrupted, "%d bytes uncompressed, at most %d expected", n, max)
 	}
-	return xpressDecode(b[3:], n)
+	return DecodeXpressStream(b[3:], n)
 }
 
-// xpressDecode decodes an Xpress stream (the engine's _xpress library in
+// DecodeXpressStream decodes an Xpress stream (the engine's _xpress library in
 // its CODING_DIRECT2 form, as MS-XCA "plain LZ77") into exactly size
 // bytes. A stream as long as the output is stored uncompressed. Flags come
 // in little-endian 32-bit words read most significant bit first: 0 copies
@@ -40,7 +39,7 @@ func decompressESE(b []byte, max int) ([]byte, error) {
 // bits are the distance minus one and low 3 bits the length minus three;
 // length 7 continues in a shared nibble (15: one more byte; 255: a u16
 // holding the whole length minus three).
-func xpressDecode(src []byte, size int) ([]byte, error) {
+func DecodeXpressStream(src []byte, size int) ([]byte, error) {
 	bad := func(format string, args ...any) error {
 		return ese.NewFormatError("Xpress data", -1, ese.ErrLogCorrupted, format, args...)
 	}
