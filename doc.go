@@ -55,9 +55,13 @@
 //	set, _ := eselog.ScanDir(".", nil)     // generations, gaps, signatures
 //	fmt.Println(set.Generations, set.Current)
 //
-//	plan, _ := recovery.PlanSoftDir(".", []string{"SRUDB.dat"}, "auto", nil)
+//	plan, _ := recovery.PlanSoftDir(ctx, ".", []string{"SRUDB.dat"},
+//		recovery.CheckpointSource{Find: true}, nil)    // the checkpoint in "."
 //	if errors.Is(plan.Err(), ese.ErrMissingLogFile) { ... } // the engine's verdict
 //	res, _ := recovery.Recover(ctx, plan, &recovery.RecoverOptions{OutDir: "out"})
+//
+// The plan keeps its inputs (logs, checkpoint, databases): Recover needs
+// only where and how to write.
 //
 // Checkpoints come from esechk.Read, patch files from esepatch.Open, and the
 // Restore in Progress key from rip.ParseRegFile; recovery.PlanHard takes

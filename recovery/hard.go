@@ -111,7 +111,7 @@ func ripOutput(o *RestoreOptions, plan *Plan) (dir, name string, err error) {
 
 // keyInputs are the files the written key must not replace.
 func (o *RestoreOptions) keyInputs(plan *Plan) []string {
-	return append([]string{o.ripSource}, plan.in.names()...)
+	return append([]string{o.ripSource}, plan.Inputs.names()...)
 }
 
 // hardSetupDB does what the engine does to a restored database before
@@ -137,7 +137,7 @@ func hardSetupDB(db *dbRun, src io.ReaderAt, o *RecoverOptions, plan *Plan) erro
 	if db.pd.Patch == "" || db.pd.PatchForm == esepatch.FormMarkerTrailer || !needsPatch(plan) {
 		return nil
 	}
-	pf, closer, err := openPatch(plan.in.logs, db.pd.Patch, db.pageSize)
+	pf, closer, err := openPatch(plan.Inputs.Logs, db.pd.Patch, db.pageSize)
 	if err != nil {
 		return fmt.Errorf("recovery: patch file %s: %w", db.pd.Patch, err)
 	}

@@ -45,27 +45,35 @@ type CheckpointSource struct {
 	FS   fs.FS
 }
 
-// inputs are the inputs a plan was made from, which Recover and Restore
-// read: the plan carries them so that the caller names them once.
-type inputs struct {
-	// logs is the log folder, with SoftInput.MoreLogs joined (soft
-	// recovery), or the restore folder (hard recovery).
-	logs fs.FS
-	// target is the folder of logs already on disk (hard recovery).
-	target fs.FS
-	// checkpoint is the checkpoint read when planning; nil for none or
-	// when it could not be read.
-	checkpoint *esechk.Checkpoint
-	// databases are the database files given, in the form Recover reads
-	// them (a file without random access is held in memory).
-	databases []DatabaseFile
+// PlanInputs are the inputs a plan was made from, which Recover and
+// Restore read: PlanSoft and PlanHard fill them in, so that the caller
+// names the inputs once. A plan made by hand (or decoded from JSON) needs
+// them set before it is recovered.
+type PlanInputs struct {
+	// Logs is the log folder, with SoftInput.MoreLogs joined (soft
+	// recovery), or the restore folder with the backup's logs and .pat
+	// files (hard recovery).
+	Logs fs.FS
+	// Target is the folder of logs already on disk (hard recovery): the
+	// plan's logs not FromBackup.
+	Target fs.FS
+	// Checkpoint is the checkpoint read when planning; nil for none or
+	// one that could not be read. When the plan starts at the
+	// checkpoint's own position (its attach list present), the databases
+	// attached there are taken from its list rather than from the first
+	// log's header.
+	Checkpoint *esechk.Checkpoint
+	// Databases are the database files given, in the form Recover reads
+	// them (a file without random access held in memory); a planned
+	// database not among them is opened by the path in the plan.
+	Databases []DatabaseFile
 }
 
 // open returns the reader of a planned database with its size: the file
 // given for it, or the file at its path. The closer, when not nil, is the
 // caller's to close.
-func (in *inputs) open(name string) (io.ReaderAt, int64, io.Closer, error) {
-	for _, d := range in.databases {
+func (in *PlanInputs) open(name string) (io.ReaderAt, int64, io.Closer, error) {
+	for _, d := range in.Databases {
 		if d.Name == name && (d.FS != nil || d.R != nil) {
 			return d.open()
 		}
@@ -74,9 +82,9 @@ func (in *inputs) open(name string) (io.ReaderAt, int64, io.Closer, error) {
 }
 
 // names are the names of the database files given.
-func (in *inputs) names() []string {
+func (in *PlanInputs) names() []string {
 	var out []string
-	for _, d := range in.databases {
+	for _, d := range in.Databases {
 		out = append(out, d.Name)
 	}
 	return out

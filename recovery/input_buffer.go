@@ -213,6 +213,9 @@ func (h *heldFS) Open(name string) (fs.File, error) {
 	return h.FS.Open(name)
 }
 
+// ReadDir lists the folder's own entries.
+func (h *heldFS) ReadDir(name string) ([]fs.DirEntry, error) { return fs.ReadDir(h.FS, name) }
+
 // heldFile is a file held in memory, with what its Stat said.
 type heldFile struct {
 	name string

@@ -132,9 +132,9 @@ type Plan struct {
 	Events []Event `json:"events"`
 	// Set is the scanned log folder (soft) or backup folder (hard).
 	Set *eselog.Set `json:"-"`
-	// in are the inputs the plan was made from: Recover and Restore read
-	// the logs, checkpoint, patch files and databases from them.
-	in inputs
+	// Inputs are the inputs the plan was made from: Recover and Restore
+	// read the logs, checkpoint, patch files and databases from them.
+	Inputs PlanInputs `json:"-"`
 }
 
 // SoftInput is the input of PlanSoft.
@@ -239,10 +239,10 @@ func PlanSoft(ctx context.Context, in SoftInput, opts *Options) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	if p.in.databases, err = buf.databases(in.Databases); err != nil {
+	if p.Inputs.Databases, err = buf.databases(in.Databases); err != nil {
 		return nil, err
 	}
-	dbs, closers, err := readDatabases(p.in.databases)
+	dbs, closers, err := readDatabases(p.Inputs.Databases)
 	defer closeAllOf(closers)
 	if err != nil {
 		return nil, err
@@ -261,7 +261,7 @@ func PlanSoft(ctx context.Context, in SoftInput, opts *Options) (*Plan, error) {
 		}
 		logs = union
 	}
-	p.in.logs = logs
+	p.Inputs.Logs = logs
 	ckpt, ckName, ckErr, err := readCheckpoint(in.Checkpoint, first, buf)
 	if err != nil {
 		return nil, err
@@ -289,7 +289,7 @@ func PlanSoft(ctx context.Context, in SoftInput, opts *Options) (*Plan, error) {
 		em.emit(Event{Kind: EventCheckpointIgnored, Files: []string{ckName}, Code: ese.ErrCheckpointCorrupt,
 			Message: fmt.Sprintf("the checkpoint %s cannot be read (%v): the engine scans the logs and starts at the lowest one", ckName, ckErr)})
 	} else if ckpt != nil {
-		p.in.checkpoint = ckpt
+		p.Inputs.Checkpoint = ckpt
 		ck = &eselog.CheckpointInfo{File: ckName, Pos: ckpt.Checkpoint, Signature: ckpt.LogSignature}
 		attachInCheckpoint = ckpt.AttachInfoPresent()
 	}
@@ -609,11 +609,11 @@ func PlanHard(ctx context.Context, in HardInput, opts *Options) (*Plan, error) {
 	if in.Target, err = buf.folder(in.Target); err != nil {
 		return nil, err
 	}
-	if p.in.databases, err = buf.databases(in.Databases); err != nil {
+	if p.Inputs.Databases, err = buf.databases(in.Databases); err != nil {
 		return nil, err
 	}
-	p.in.logs, p.in.target = in.Restore, in.Target
-	dbs, closers, err := readDatabases(p.in.databases)
+	p.Inputs.Logs, p.Inputs.Target = in.Restore, in.Target
+	dbs, closers, err := readDatabases(p.Inputs.Databases)
 	defer closeAllOf(closers)
 	if err != nil {
 		return nil, err

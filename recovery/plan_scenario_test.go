@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"io/fs"
 	"log/slog"
 	"os"
@@ -547,7 +548,9 @@ func TestPlanHardTargetLogs(t *testing.T) {
 	}
 }
 
-// headersOnly hides io.ReaderAt so the planner reads headers only.
+// headersOnly gives files whose bodies cannot be read: only the log
+// headers (the first 4 KiB) are there, so the planner cannot check the
+// bodies and decides from the headers alone.
 type headersOnly struct{ fsys fs.FS }
 
 func (h headersOnly) Open(name string) (fs.File, error) {
@@ -555,7 +558,23 @@ func (h headersOnly) Open(name string) (fs.File, error) {
 	if err != nil {
 		return nil, err
 	}
-	return struct{ fs.File }{f}, nil
+	ra, ok := f.(io.ReaderAt)
+	if !ok {
+		return f, nil
+	}
+	return headerFile{f, ra}, nil
 }
 
 func (h headersOnly) ReadDir(name string) ([]fs.DirEntry, error) { return fs.ReadDir(h.fsys, name) }
+
+type headerFile struct {
+	fs.File
+	ra io.ReaderAt
+}
+
+func (f headerFile) ReadAt(b []byte, off int64) (int, error) {
+	if off+int64(len(b)) > 4096 {
+		return 0, errors.New("body not readable")
+	}
+	return f.ra.ReadAt(b, off)
+}

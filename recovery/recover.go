@@ -247,7 +247,7 @@ func recoverPlan(ctx context.Context, plan *Plan, opts *RecoverOptions, hard har
 	if plan.Error != 0 {
 		res.Error, res.Message = plan.Error, plan.Message
 		for i := range res.Databases {
-			res.Databases[i].StateBefore = stateOf(plan.Databases[i].File, &plan.in)
+			res.Databases[i].StateBefore = stateOf(plan.Databases[i].File, &plan.Inputs)
 			res.Databases[i].StateAfter = res.Databases[i].StateBefore
 		}
 		rerr := &RecoverError{Code: plan.Error, File: "plan", Msg: plan.Message}
@@ -346,7 +346,7 @@ func makeOutDir(dir string) error {
 	return nil
 }
 
-func stateOf(name string, in *inputs) string {
+func stateOf(name string, in *PlanInputs) string {
 	r, _, c, err := in.open(name)
 	if err != nil {
 		return ""
@@ -384,7 +384,7 @@ func outputPaths(name string, o *RecoverOptions) (out, tmp string, err error) {
 // store.
 func (rp *replayer) prepare(pd *PlanDatabase, dr *DatabaseResult, hard hardSetup) (_ *dbRun, err error) {
 	o := rp.opts
-	src, size, closer, err := rp.plan.in.open(pd.File)
+	src, size, closer, err := rp.plan.Inputs.open(pd.File)
 	if err != nil {
 		return nil, fmt.Errorf("recovery: cannot open database %s: %w", pd.File, err)
 	}
@@ -552,7 +552,7 @@ func (rp *replayer) inputs() []string {
 	for _, pd := range rp.plan.Databases {
 		in = append(in, pd.File)
 	}
-	return append(in, rp.plan.in.names()...)
+	return append(in, rp.plan.Inputs.names()...)
 }
 
 func (rp *replayer) closeAll() {

@@ -150,9 +150,9 @@ func (rp *replayer) noteTime(t ese.LogTime) {
 
 // openLog opens a log of the plan from the folder it lives in.
 func (rp *replayer) openLog(pl PlanLog) (*eselog.Log, io.Closer, error) {
-	fsys := rp.plan.in.logs
+	fsys := rp.plan.Inputs.Logs
 	if rp.hard && !pl.FromBackup {
-		fsys = rp.plan.in.target
+		fsys = rp.plan.Inputs.Target
 	}
 	if fsys == nil {
 		return nil, nil, fmt.Errorf("recovery: no folder given for log %s", pl.File)
@@ -235,7 +235,7 @@ func (rp *replayer) replayLog(i int, pl PlanLog, l *eselog.Log) error {
 		// When the plan starts at the checkpoint's own position (its attach
 		// list present), the databases attached there come from its list
 		// rather than from the first log's header.
-		if c := rp.plan.in.checkpoint; !atStart && c != nil && c.AttachInfoPresent() && c.Checkpoint == rp.plan.Start {
+		if c := rp.plan.Inputs.Checkpoint; !atStart && c != nil && c.AttachInfoPresent() && c.Checkpoint == rp.plan.Start {
 			list = c.Attached
 		}
 		rp.attachFromList(list)

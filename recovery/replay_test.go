@@ -49,7 +49,7 @@ func justCreated(t testing.TB, dir string) string {
 // beginning into the database at db.
 // withLogs sets the log folder of a plan made by hand.
 func withLogs(p *Plan, logs fs.FS) *Plan {
-	p.in.logs = logs
+	p.Inputs.Logs = logs
 	return p
 }
 

@@ -269,7 +269,7 @@ func (rp *replayer) holdPages(db *dbRun, pages map[uint32]bool) error {
 	}
 	var src io.ReaderAt
 	if !db.created {
-		r, _, c, err := rp.plan.in.open(db.name)
+		r, _, c, err := rp.plan.Inputs.open(db.name)
 		if err != nil {
 			return fmt.Errorf("recovery: database %s: %w", db.name, err)
 		}

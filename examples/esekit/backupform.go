@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"io/fs"
@@ -151,11 +152,16 @@ func backupSetOf(fsys fs.FS, dir string, files []folderFile, dbs []input) *backu
 	if out == nil {
 		return nil
 	}
-	in := &recovery.HardInput{Restore: fsys, RestoreDir: dir}
-	for _, d := range dbs {
-		in.Databases = append(in.Databases, recovery.DatabaseFile{Name: d.name, R: d.r})
+	restore, err := fs.Sub(fsys, dir)
+	if err != nil {
+		out.Message = err.Error()
+		return out
 	}
-	p, err := recovery.PlanHard(in, nil)
+	in := recovery.HardInput{Restore: restore}
+	for _, d := range dbs {
+		in.Databases = append(in.Databases, recovery.DatabaseFile{Name: d.name, R: d.r, Size: d.size})
+	}
+	p, err := recovery.PlanHard(context.Background(), in, nil)
 	if err != nil {
 		out.Message = err.Error()
 		if c, ok := engineCode(err); ok {
