@@ -29,7 +29,7 @@ type RestoreOptions struct {
 	// RIPName is the file name of the written key (default
 	// "restore-in-progress.reg"); it must be a plain file name. An
 	// existing file of that name is replaced only with Overwrite, and
-	// never the key file read (RestoreFolder's ripFile).
+	// never the key file read (RestoreFolderInput.RIPFile).
 	RIPName string
 
 	// ripSource is the key file RestoreFolder read, which the written key

@@ -184,6 +184,10 @@ type RecoverResult struct {
 // records and their header effects; at the end the open transactions
 // rolled back and each database marked CleanShutdown.
 //
+// The logs, checkpoint and databases are the plan's (Plan.Inputs); opts
+// says only where and how to write. The output folder is created when
+// missing.
+//
 // The inputs are never written. Each database is rebuilt as a temporary
 // file in the output folder and renamed to its final name only after its
 // pages and, last, its header are written and synced; a process killed
