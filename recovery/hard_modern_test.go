@@ -125,7 +125,7 @@ func (s *sampleBackup) restore(t *testing.T, fsys fstest.MapFS, db []byte) ([]by
 	if p.Error != 0 {
 		t.Fatalf("plan: %v", p.Err())
 	}
-	out := t.TempDir()
+	out := filepath.Join(t.TempDir(), "restored") // Restore creates it
 	res, err := Restore(context.Background(), p, &RestoreOptions{RecoverOptions: RecoverOptions{OutDir: out}})
 	if err != nil {
 		t.Fatalf("restore: %v", err)

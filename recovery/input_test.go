@@ -14,6 +14,7 @@ import (
 	"testing/fstest"
 
 	"github.com/esekit/esekit/ese"
+	"github.com/esekit/esekit/esepatch"
 )
 
 // The dirty SRUM sample (examples/esekit/testdata/sample): SRUDB.dat
@@ -336,4 +337,31 @@ func (h hideReaderAt) Open(name string) (fs.File, error) {
 		return f, nil
 	}
 	return struct{ fs.File }{f}, nil
+}
+
+// TestRestoreWithoutRandomAccess: hard recovery of the generated backup
+// set (sampleBackup) from a folder whose files give no random access (the
+// .pat file, the logs and the database copy all held in memory) restores
+// the same bytes as from memory with random access, in both patch forms.
+func TestRestoreWithoutRandomAccess(t *testing.T) {
+	s := newSampleBackup(t)
+	for _, form := range []esepatch.Form{esepatch.FormPatchFile, esepatch.FormMarkerTrailer} {
+		want, _ := s.restore(t, s.folder(form), s.DB)
+		m := s.folder(form)
+		m[sampleDB] = &fstest.MapFile{Data: s.DB, Mode: 0o644}
+		h := hideReaderAt{m}
+		p, err := PlanHard(context.Background(), HardInput{Restore: h, Databases: []DatabaseFile{{Name: sampleDB, FS: h}}}, nil)
+		if err != nil || p.Error != 0 || len(p.Databases) != 1 || p.Databases[0].PatchForm != form {
+			t.Fatalf("%s: %v %v %+v", form, err, p.Err(), p.Databases)
+		}
+		out := t.TempDir()
+		res, err := Restore(context.Background(), p, &RestoreOptions{RecoverOptions: RecoverOptions{OutDir: out}})
+		if err != nil || res.Databases[0].StateAfter != "CleanShutdown" || res.Databases[0].LogsReplayed != 2 {
+			t.Fatalf("%s: %v %+v", form, err, res)
+		}
+		got, err := os.ReadFile(filepath.Join(out, sampleDB))
+		if err != nil || !bytes.Equal(got, want) {
+			t.Errorf("%s: restored bytes differ from the restore with random access (%v)", form, err)
+		}
+	}
 }
