@@ -58,6 +58,9 @@
 // recovery.Recover do it into copies in a new folder, leaving the inputs
 // untouched.
 //
+// The plan keeps its inputs (logs, checkpoint, databases): Recover needs
+// only where and how to write.
+//
 // Checkpoints come from esechk.Read, patch files from esepatch.Open, and the
 // Restore in Progress key from rip.ParseRegFile; recovery.PlanHard takes
 // them for a restore from an online backup.

@@ -47,7 +47,7 @@ func Example() {
 	fmt.Printf("logs %X, %d gaps, current %s (0x%X)\n", set.Generations, len(set.Gaps), set.Current.File, set.Current.Generation)
 
 	// The engine's verdict, before anything is written.
-	plan, err := recovery.PlanSoftDir(dir, []string{db}, "auto", nil)
+	plan, err := recovery.PlanSoftDir(context.Background(), dir, []string{db}, recovery.CheckpointSource{Find: true}, nil)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -57,12 +57,9 @@ func Example() {
 		log.Fatal(err)
 	}
 
-	// Soft recovery into copies in a new folder.
+	// Soft recovery into copies in a new folder: the plan carries its inputs.
 	out := filepath.Join(dir, "out")
-	if err := os.Mkdir(out, 0o755); err != nil {
-		log.Fatal(err)
-	}
-	res, err := recovery.Recover(context.Background(), plan, &recovery.RecoverOptions{OutDir: out, Logs: os.DirFS(dir)})
+	res, err := recovery.Recover(context.Background(), plan, &recovery.RecoverOptions{OutDir: out})
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -33,11 +33,11 @@ func OpenRecovered(ctx context.Context, path, logDir string, opts *Options) (*Re
 		r.Close()
 		return nil, err
 	}
-	dirs := []string{logDir}
+	in := recovery.FolderInput{Logs: logDir}
 	if a, b := filepath.Clean(logDir), filepath.Clean(filepath.Dir(path)); a != b {
-		dirs = append(dirs, filepath.Dir(path))
+		in.Databases = []string{filepath.Dir(path)}
 	}
-	res, err := recovery.RecoverFolder(ctx, dirs, &recovery.RecoverOptions{OutDir: dir})
+	res, err := recovery.RecoverFolder(ctx, in, &recovery.RecoverOptions{OutDir: dir})
 	r.Result = res
 	if err != nil {
 		return fail(fmt.Errorf("esedb: recovering %s with the logs of %s: %w", path, logDir, err))

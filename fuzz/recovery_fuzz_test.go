@@ -2,6 +2,7 @@ package fuzz
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"os"
 	"path/filepath"
@@ -83,12 +84,12 @@ func FuzzRecoveryPlan(f *testing.F) {
 		if mf, ok := fsys["SRUDB.dat"]; ok {
 			dbs = append(dbs, recovery.DatabaseFile{Name: "SRUDB.dat", R: bytes.NewReader(mf.Data)})
 		}
-		in := &recovery.SoftInput{Logs: fsys, Databases: dbs, CheckpointName: "SRU.chk"}
-		if mf, ok := fsys["SRU.chk"]; ok {
-			in.Checkpoint = bytes.NewReader(mf.Data)
+		in := recovery.SoftInput{Logs: fsys, Databases: dbs}
+		if _, ok := fsys["SRU.chk"]; ok {
+			in.Checkpoint = recovery.CheckpointSource{Name: "SRU.chk"}
 		}
-		recovery.PlanSoft(in, nil)
-		recovery.PlanHard(&recovery.HardInput{Restore: fsys, Databases: dbs}, nil)
+		recovery.PlanSoft(context.Background(), in, nil)
+		recovery.PlanHard(context.Background(), recovery.HardInput{Restore: fsys, Databases: dbs}, nil)
 	})
 }
 

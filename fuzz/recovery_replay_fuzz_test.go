@@ -73,9 +73,9 @@ func FuzzRecoveryReplay(f *testing.F) {
 		out := t.TempDir()
 		plan := &recovery.Plan{Mode: recovery.ModeSoft, Start: ese.LogPos{Generation: 1, Sector: 1},
 			Logs:      []recovery.PlanLog{{File: "edb.log", Generation: 1}},
-			Databases: []recovery.PlanDatabase{{File: dbPath, ReplayFrom: 1, ReplayTo: 1, Action: recovery.ActionReplay}}}
-		logs := fstest.MapFS{"edb.log": &fstest.MapFile{Data: logb}}
-		res, err := recovery.Recover(context.Background(), plan, &recovery.RecoverOptions{OutDir: out, Logs: logs,
+			Databases: []recovery.PlanDatabase{{File: dbPath, ReplayFrom: 1, ReplayTo: 1, Action: recovery.ActionReplay}},
+			Inputs:    recovery.PlanInputs{Logs: fstest.MapFS{"edb.log": &fstest.MapFile{Data: logb}}}}
+		res, err := recovery.Recover(context.Background(), plan, &recovery.RecoverOptions{OutDir: out,
 			CacheBytes: 1 << 20, MaxFileBytes: 8 << 20})
 		ents, _ := os.ReadDir(out)
 		if err != nil {

@@ -110,7 +110,7 @@ func TestCaptureAheadReplay(t *testing.T) {
 				dbPath := writeSteadySet(t, dir, spec, sl)
 				plan := planSteadySet(t, dir, dbPath)
 				out := t.TempDir()
-				res, err := Recover(context.Background(), plan, &RecoverOptions{Logs: os.DirFS(dir), OutDir: out, captureAll: all})
+				res, err := Recover(context.Background(), plan, &RecoverOptions{OutDir: out, captureAll: all})
 				if err != nil {
 					t.Fatalf("captureAll %v: %v", all, err)
 				}

@@ -142,7 +142,7 @@ func TestRecoverFolderCreatesLegacyWLM(t *testing.T) {
 				}
 			}
 			out := t.TempDir()
-			res, err := RecoverFolder(context.Background(), []string{in}, &RecoverOptions{OutDir: out, CreateMissing: true})
+			res, err := RecoverFolder(context.Background(), FolderInput{Logs: in}, &RecoverOptions{OutDir: out, CreateMissing: true})
 			if err != nil {
 				t.Fatalf("%v (result error %v)", err, res.Error)
 			}

@@ -19,6 +19,14 @@
 //     the checkpoint is ignored, LowLog..HighLog must all be present with
 //     the databases' log signature, each database needs its matching patch
 //     file, and patch data applies only to the logs of the full backup.
+//   - A plan carries its inputs (Plan.Inputs), so that Recover and Restore
+//     need only output options: folders are fs.FS values (os.DirFS; fs.Sub
+//     for a folder inside one), the checkpoint a CheckpointSource (none, a
+//     named file, or found in the log folder), the databases DatabaseFile
+//     values. A file that gives no random access (a member of an
+//     archive/zip folder) is held in memory, within
+//     Options.MaxBufferBytes (64 MiB by default), or refused when the plan
+//     is made with a *NoRandomAccessError wrapping ese.ErrInvalidParameter.
 //   - RestoreMap renames logged database paths to files inside the
 //     caller's target folders, comparing paths as Windows does, and refuses
 //     anything that could resolve elsewhere (ErrUnsafePath).

@@ -32,8 +32,8 @@ func ExamplePlanSoftDir() {
 	}
 	defer os.RemoveAll(dir)
 
-	// "auto" takes the checkpoint (SRU.chk) from the log folder.
-	plan, err := recovery.PlanSoftDir(dir, []string{filepath.Join(dir, "SRUDB.dat")}, "auto", nil)
+	// CheckpointSource{Find: true} takes the checkpoint (SRU.chk) from the log folder.
+	plan, err := recovery.PlanSoftDir(context.Background(), dir, []string{filepath.Join(dir, "SRUDB.dat")}, recovery.CheckpointSource{Find: true}, nil)
 	if err != nil {
 		log.Fatal(err) // the folder or a file could not be read
 	}
@@ -68,21 +68,16 @@ func ExampleRecover() {
 	defer os.RemoveAll(dir)
 	db := filepath.Join(dir, "SRUDB.dat")
 
-	plan, err := recovery.PlanSoftDir(dir, []string{db}, "auto", nil)
+	plan, err := recovery.PlanSoftDir(context.Background(), dir, []string{db}, recovery.CheckpointSource{Find: true}, nil)
 	if err != nil {
 		log.Fatal(err)
 	}
 	if err := plan.Err(); err != nil {
 		log.Fatal(err)
 	}
-	out := filepath.Join(dir, "recovered")
-	if err := os.Mkdir(out, 0o755); err != nil {
-		log.Fatal(err)
-	}
-	res, err := recovery.Recover(context.Background(), plan, &recovery.RecoverOptions{
-		OutDir: out,
-		Logs:   os.DirFS(dir), // the folder the plan's logs are read from
-	})
+	// The plan carries its inputs: Recover needs only where to write.
+	out := filepath.Join(dir, "recovered") // created by Recover
+	res, err := recovery.Recover(context.Background(), plan, &recovery.RecoverOptions{OutDir: out})
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -137,7 +132,7 @@ func ExampleRestore() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	plan, err := recovery.PlanHard(&recovery.HardInput{Restore: backup, Databases: []recovery.DatabaseFile{db}},
+	plan, err := recovery.PlanHard(context.Background(), recovery.HardInput{Restore: backup, Databases: []recovery.DatabaseFile{db}},
 		&recovery.Options{RestoreMap: m})
 	if err != nil {
 		log.Fatal(err)
@@ -153,12 +148,9 @@ func ExampleRestore() {
 		fmt.Println(d.File, d.Patch, d.PatchForm)
 	}
 
-	out := filepath.Join(target, "recovered")
-	if err := os.Mkdir(out, 0o755); err != nil {
-		log.Fatal(err)
-	}
+	out := filepath.Join(target, "recovered") // created by Restore
 	res, err := recovery.Restore(context.Background(), plan, &recovery.RestoreOptions{
-		RecoverOptions: recovery.RecoverOptions{OutDir: out, Logs: backup, Databases: []recovery.DatabaseFile{db}},
+		RecoverOptions: recovery.RecoverOptions{OutDir: out},
 	})
 	if err != nil {
 		log.Fatal(err)
@@ -235,11 +227,10 @@ func ExamplePlanSoft() {
 	}
 	delete(folder, "SRU00051.log")
 
-	plan, err := recovery.PlanSoft(&recovery.SoftInput{
-		Logs:           folder,
-		Databases:      []recovery.DatabaseFile{{Name: "SRUDB.dat", R: bytes.NewReader(folder["SRUDB.dat"].Data)}},
-		Checkpoint:     bytes.NewReader(folder["SRU.chk"].Data),
-		CheckpointName: "SRU.chk",
+	plan, err := recovery.PlanSoft(context.Background(), recovery.SoftInput{
+		Logs:       folder,
+		Databases:  []recovery.DatabaseFile{{Name: "SRUDB.dat", R: bytes.NewReader(folder["SRUDB.dat"].Data)}},
+		Checkpoint: recovery.CheckpointSource{Name: "SRU.chk"}, // in the log folder
 	}, nil)
 	if err != nil {
 		log.Fatal(err)

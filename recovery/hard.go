@@ -7,7 +7,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path"
 	"path/filepath"
 
 	"github.com/esekit/esekit/ese"
@@ -30,7 +29,7 @@ type RestoreOptions struct {
 	// RIPName is the file name of the written key (default
 	// "restore-in-progress.reg"); it must be a plain file name. An
 	// existing file of that name is replaced only with Overwrite, and
-	// never the key file read (RestoreFolder's ripFile).
+	// never the key file read (RestoreFolderInput.RIPFile).
 	RIPName string
 
 	// ripSource is the key file RestoreFolder read, which the written key
@@ -59,7 +58,10 @@ func Restore(ctx context.Context, plan *Plan, opts *RestoreOptions) (*RecoverRes
 	if opts != nil {
 		o = *opts
 	}
-	dir, name, err := ripOutput(&o)
+	if plan == nil {
+		return nil, errors.New("recovery: Restore needs a plan")
+	}
+	dir, name, err := ripOutput(&o, plan)
 	if err != nil {
 		return nil, err
 	}
@@ -70,7 +72,7 @@ func Restore(ctx context.Context, plan *Plan, opts *RestoreOptions) (*RecoverRes
 	}
 	k := *o.RIP
 	k.SetRecovered()
-	if err := outfile.WriteFile(dir, name, k.Marshal(o.RIPFormat), o.Overwrite, o.keyInputs()...); err != nil {
+	if err := outfile.WriteFile(dir, name, k.Marshal(o.RIPFormat), o.Overwrite, o.keyInputs(plan)...); err != nil {
 		return res, fmt.Errorf("recovery: Restore in Progress key: %w", err)
 	}
 	res.RIP = filepath.Join(dir, name)
@@ -81,7 +83,7 @@ func Restore(ctx context.Context, plan *Plan, opts *RestoreOptions) (*RecoverRes
 // (name "" when it writes none), refusing before anything is recovered a
 // name that is not a plain file name, a file already there without
 // Overwrite, and the key file read.
-func ripOutput(o *RestoreOptions) (dir, name string, err error) {
+func ripOutput(o *RestoreOptions, plan *Plan) (dir, name string, err error) {
 	if o.RIP == nil || o.InPlace && o.OutDir == "" {
 		return "", "", nil
 	}
@@ -100,7 +102,7 @@ func ripOutput(o *RestoreOptions) (dir, name string, err error) {
 		if !o.Overwrite {
 			return "", "", fmt.Errorf("recovery: Restore in Progress key: %s already exists (set Overwrite to replace it): %w", p, fs.ErrExist)
 		}
-		if in := outfile.Input(st, o.keyInputs()...); in != "" {
+		if in := outfile.Input(st, o.keyInputs(plan)...); in != "" {
 			return "", "", fmt.Errorf("%w: the Restore in Progress key would replace the input %s", ErrUnsafePath, in)
 		}
 	}
@@ -108,12 +110,8 @@ func ripOutput(o *RestoreOptions) (dir, name string, err error) {
 }
 
 // keyInputs are the files the written key must not replace.
-func (o *RestoreOptions) keyInputs() []string {
-	in := []string{o.ripSource}
-	for _, d := range o.Databases {
-		in = append(in, d.Name)
-	}
-	return in
+func (o *RestoreOptions) keyInputs(plan *Plan) []string {
+	return append([]string{o.ripSource}, plan.Inputs.names()...)
 }
 
 // hardSetupDB does what the engine does to a restored database before
@@ -139,7 +137,7 @@ func hardSetupDB(db *dbRun, src io.ReaderAt, o *RecoverOptions, plan *Plan) erro
 	if db.pd.Patch == "" || db.pd.PatchForm == esepatch.FormMarkerTrailer || !needsPatch(plan) {
 		return nil
 	}
-	pf, closer, err := openPatch(o, db.pd.Patch, db.pageSize)
+	pf, closer, err := openPatch(plan.Inputs.Logs, db.pd.Patch, db.pageSize)
 	if err != nil {
 		return fmt.Errorf("recovery: patch file %s: %w", db.pd.Patch, err)
 	}
@@ -215,18 +213,15 @@ func needsPatch(plan *Plan) bool {
 	return false
 }
 
-func openPatch(o *RecoverOptions, name string, pageSize int) (*esepatch.File, io.Closer, error) {
+// openPatch opens the patch file name of the restore folder.
+func openPatch(restore fs.FS, name string, pageSize int) (*esepatch.File, io.Closer, error) {
 	if err := checkComponent(name); err != nil {
 		return nil, nil, err
 	}
-	if o.Logs == nil {
+	if restore == nil {
 		return nil, nil, errors.New("no restore folder given")
 	}
-	dir := o.LogDir
-	if dir == "" {
-		dir = "."
-	}
-	f, err := o.Logs.Open(path.Join(dir, name))
+	f, err := restore.Open(name)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -248,34 +243,45 @@ func openPatch(o *RecoverOptions, name string, pageSize int) (*esepatch.File, io
 	return pf, f, nil
 }
 
-// RestoreFolder is hard recovery in one call, for `esekit restore`:
-// dirs[0] is the restore folder (the backup's logs, the .pat files and
-// the restored databases), dirs[1], when given, the folder of logs already
-// on disk. ripFile, when not empty, is the Restore in Progress key as a
-// .reg export: its LowLog/HighLog bound the backup logs and its EDB_RstMap
-// renames logged paths (joined by maps, "OLD=NEW" pairs resolved inside
-// the restore folder). The key is written back, marked recovered, to
-// opts.OutDir.
-func RestoreFolder(ctx context.Context, dirs []string, ripFile string, maps []MapEntry, opts *RestoreOptions) (*RecoverResult, error) {
-	if len(dirs) == 0 {
+// RestoreFolderInput names the inputs of RestoreFolder on the operating
+// system's file system.
+type RestoreFolderInput struct {
+	// Restore is the restore folder: the backup's logs, the .pat files and
+	// the restored databases (identified by their bytes).
+	Restore string
+	// Target, when not empty, is the folder of logs already on disk.
+	Target string
+	// RIPFile, when not empty, is the Restore in Progress key as a .reg
+	// export: its LowLog/HighLog bound the backup logs and its EDB_RstMap
+	// renames logged paths, joined by Maps ("OLD=NEW" pairs); both are
+	// resolved inside the restore folder. The key is written back, marked
+	// recovered, to the output folder.
+	RIPFile string
+	Maps    []MapEntry
+}
+
+// RestoreFolder is hard recovery in one call, for `esekit restore`: it
+// plans (PlanHard, with opts.Switches) and restores into opts.OutDir. A
+// plan error is returned in the result and as the error.
+func RestoreFolder(ctx context.Context, in RestoreFolderInput, opts *RestoreOptions) (*RecoverResult, error) {
+	if in.Restore == "" {
 		return nil, errors.New("recovery: RestoreFolder needs the restore folder")
 	}
 	var o RestoreOptions
 	if opts != nil {
 		o = *opts
 	}
-	dbs, _, closers, err := scanFolders(dirs[:1])
-	defer closeAllOf(closers)
+	dbs, _, err := scanFolders([]string{in.Restore})
 	if err != nil {
 		return nil, err
 	}
-	in := &HardInput{Restore: os.DirFS(dirs[0]), RestoreDir: ".", Databases: dbs}
-	if len(dirs) > 1 {
-		in.Target, in.TargetDir = os.DirFS(dirs[1]), "."
+	hin := HardInput{Restore: os.DirFS(in.Restore), Databases: dbs}
+	if in.Target != "" {
+		hin.Target = os.DirFS(in.Target)
 	}
 	var lines []string
-	if ripFile != "" {
-		b, err := os.ReadFile(ripFile)
+	if in.RIPFile != "" {
+		b, err := os.ReadFile(in.RIPFile)
 		if err != nil {
 			return nil, err
 		}
@@ -287,40 +293,33 @@ func RestoreFolder(ctx context.Context, dirs []string, ripFile string, maps []Ma
 		if err != nil {
 			return nil, err
 		}
-		in.LowLog, in.HighLog = int32(k.LowLog), int32(k.HighLog)
+		hin.LowLog, hin.HighLog = int32(k.LowLog), int32(k.HighLog)
 		lines = k.RstMap
 		if o.RIP == nil {
 			o.RIP, o.RIPFormat = k, rf.Format
 		}
 		if o.RIPName == "" {
-			o.RIPName = filepath.Base(ripFile)
+			o.RIPName = filepath.Base(in.RIPFile)
 		}
-		o.ripSource = ripFile
+		o.ripSource = in.RIPFile
 	}
 	popts := &Options{OnEvent: o.OnEvent, Logger: o.Logger, Switches: o.Switches}
-	if len(lines) > 0 || len(maps) > 0 {
+	if len(lines) > 0 || len(in.Maps) > 0 {
 		var pairs []MapEntry
 		for i := 0; i+1 < len(lines); i += 2 {
 			pairs = append(pairs, MapEntry{From: lines[i], To: lines[i+1]})
 		}
-		rm, err := NewRestoreMap([]string{dirs[0]}, append(pairs, maps...)...)
+		rm, err := NewRestoreMap([]string{in.Restore}, append(pairs, in.Maps...)...)
 		if err != nil {
 			return nil, err
 		}
 		popts.RestoreMap = rm
 	}
-	plan, err := PlanHard(in, popts)
+	plan, err := PlanHard(ctx, hin, popts)
 	if err != nil {
 		return nil, err
 	}
 	o.OnEvent, o.Logger = nil, nil
-	if o.Logs == nil {
-		o.Logs, o.LogDir = in.Restore, "."
-	}
-	if o.TargetLogs == nil && in.Target != nil {
-		o.TargetLogs, o.TargetLogDir = in.Target, "."
-	}
-	o.Databases = append(o.Databases, dbs...)
 	res, rerr := Restore(ctx, plan, &o)
 	if res != nil {
 		res.Events = append(plan.Events, res.Events...)
@@ -332,5 +331,3 @@ func RestoreFolder(ctx context.Context, dirs []string, ripFile string, maps []Ma
 	}
 	return res, rerr
 }
-
-var _ fs.FS = os.DirFS(".")

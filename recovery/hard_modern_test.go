@@ -54,7 +54,7 @@ func newSampleBackup(t *testing.T) *sampleBackup {
 
 func (s *sampleBackup) plan(t *testing.T, fsys fstest.MapFS, db []byte, low, high int32) *Plan {
 	t.Helper()
-	p, err := PlanHard(&HardInput{LowLog: low, HighLog: high, Restore: fsys,
+	p, err := PlanHard(context.Background(), HardInput{LowLog: low, HighLog: high, Restore: fsys,
 		Databases: []DatabaseFile{{Name: sampleDB, R: bytes.NewReader(db)}}}, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -70,9 +70,8 @@ func (s *sampleBackup) restore(t *testing.T, fsys fstest.MapFS, db []byte) ([]by
 	if p.Error != 0 {
 		t.Fatalf("plan: %v", p.Err())
 	}
-	out := t.TempDir()
-	res, err := Restore(context.Background(), p, &RestoreOptions{RecoverOptions: RecoverOptions{OutDir: out, Logs: fsys,
-		Databases: []DatabaseFile{{Name: sampleDB, R: bytes.NewReader(db)}}}})
+	out := filepath.Join(t.TempDir(), "restored") // Restore creates it
+	res, err := Restore(context.Background(), p, &RestoreOptions{RecoverOptions: RecoverOptions{OutDir: out}})
 	if err != nil {
 		t.Fatalf("restore: %v", err)
 	}
@@ -230,7 +229,7 @@ func TestRestoreWLMModernForm(t *testing.T) {
 	}
 	run := func(dir string) ([]byte, *RecoverResult) {
 		out := t.TempDir()
-		res, err := RestoreFolder(context.Background(), []string{dir}, "", nil, &RestoreOptions{RecoverOptions: RecoverOptions{OutDir: out}})
+		res, err := RestoreFolder(context.Background(), RestoreFolderInput{Restore: dir}, &RestoreOptions{RecoverOptions: RecoverOptions{OutDir: out}})
 		if err != nil {
 			t.Fatalf("%s: %v", dir, err)
 		}
@@ -259,7 +258,7 @@ func TestRestoreWLMModernForm(t *testing.T) {
 	if err := os.WriteFile(dbPath, db[:len(db)-len(trailer)], 0o644); err != nil {
 		t.Fatal(err)
 	}
-	_, err = RestoreFolder(context.Background(), []string{modern}, "", nil, &RestoreOptions{RecoverOptions: RecoverOptions{OutDir: t.TempDir()}})
+	_, err = RestoreFolder(context.Background(), RestoreFolderInput{Restore: modern}, &RestoreOptions{RecoverOptions: RecoverOptions{OutDir: t.TempDir()}})
 	if !errors.Is(err, ese.ErrBadPatchPage) || !strings.Contains(err.Error(), "zero-length patch file WindowsMail.pat and no trailer page") {
 		t.Errorf("no trailer: %v", err)
 	}

@@ -53,8 +53,7 @@ func TestRestoreWLMBackup(t *testing.T) {
 	before := hashFolder(t, dir)
 	out := t.TempDir()
 	key := &rip.Key{Path: rip.KeyPath(rip.ServiceIS), Service: rip.ServiceIS, LowLog: 1, HighLog: 1}
-	res, err := RestoreFolder(context.Background(), []string{dir}, "", nil,
-		&RestoreOptions{RecoverOptions: RecoverOptions{OutDir: out}, RIP: key, RIPFormat: rip.Regedit5})
+	res, err := RestoreFolder(context.Background(), RestoreFolderInput{Restore: dir}, &RestoreOptions{RecoverOptions: RecoverOptions{OutDir: out}, RIP: key, RIPFormat: rip.Regedit5})
 	sameHashes(t, before, hashFolder(t, dir))
 	if err != nil {
 		t.Fatalf("%v\n%+v", err, res)
@@ -127,7 +126,7 @@ func TestRestoreWLMWithRegFileAndPatchImage(t *testing.T) {
 	dir := copyCorpusSet(t, wlmBackup)
 	const ps = 8192
 	plain := t.TempDir()
-	if _, err := RestoreFolder(context.Background(), []string{dir}, "", nil, &RestoreOptions{RecoverOptions: RecoverOptions{OutDir: plain}}); err != nil {
+	if _, err := RestoreFolder(context.Background(), RestoreFolderInput{Restore: dir}, &RestoreOptions{RecoverOptions: RecoverOptions{OutDir: plain}}); err != nil {
 		t.Fatal(err)
 	}
 	want, _ := os.ReadFile(filepath.Join(plain, "WindowsMail.MSMessageStore"))
@@ -141,7 +140,7 @@ func TestRestoreWLMWithRegFileAndPatchImage(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := t.TempDir()
-	res, err := RestoreFolder(context.Background(), []string{dir}, regIn, nil, &RestoreOptions{RecoverOptions: RecoverOptions{OutDir: out}})
+	res, err := RestoreFolder(context.Background(), RestoreFolderInput{Restore: dir, RIPFile: regIn}, &RestoreOptions{RecoverOptions: RecoverOptions{OutDir: out}})
 	if err != nil {
 		t.Fatalf("%v\n%+v", err, res)
 	}
@@ -171,8 +170,7 @@ func TestRestoreWLMWithRegFileAndPatchImage(t *testing.T) {
 func TestRestoreHostileRestoreMap(t *testing.T) {
 	dir := testcorpus.Path(t, wlmBackup)
 	out := t.TempDir()
-	_, err := RestoreFolder(context.Background(), []string{dir}, "",
-		[]MapEntry{{From: `C:\x\WindowsMail.MSMessageStore`, To: `..\..\evil.edb`}}, &RestoreOptions{RecoverOptions: RecoverOptions{OutDir: out}})
+	_, err := RestoreFolder(context.Background(), RestoreFolderInput{Restore: dir, Maps: []MapEntry{{From: `C:\x\WindowsMail.MSMessageStore`, To: `..\..\evil.edb`}}}, &RestoreOptions{RecoverOptions: RecoverOptions{OutDir: out}})
 	if err == nil {
 		t.Fatal("hostile map accepted")
 	}
@@ -188,7 +186,7 @@ func TestRestoreHostileRestoreMap(t *testing.T) {
 func TestRestoreWLMExport(t *testing.T) {
 	dir := testcorpus.Path(t, wlmBackup)
 	out := t.TempDir()
-	if _, err := RestoreFolder(context.Background(), []string{dir}, "", nil, &RestoreOptions{RecoverOptions: RecoverOptions{OutDir: out}}); err != nil {
+	if _, err := RestoreFolder(context.Background(), RestoreFolderInput{Restore: dir}, &RestoreOptions{RecoverOptions: RecoverOptions{OutDir: out}}); err != nil {
 		t.Fatal(err)
 	}
 	got := exportCounts(t, filepath.Join(out, "WindowsMail.MSMessageStore"))
@@ -226,7 +224,7 @@ func TestRestorePatchImageFarPastTheEnd(t *testing.T) {
 		dir := copyCorpusSet(t, wlmBackup)
 		setWLMPatchImage(t, dir, 2, tc.pgno, 0) // page 2's bytes, sealed as page pgno
 		out := t.TempDir()
-		_, err := RestoreFolder(context.Background(), []string{dir}, "", nil, &RestoreOptions{RecoverOptions: RecoverOptions{OutDir: out, MaxFileBytes: tc.max}})
+		_, err := RestoreFolder(context.Background(), RestoreFolderInput{Restore: dir}, &RestoreOptions{RecoverOptions: RecoverOptions{OutDir: out, MaxFileBytes: tc.max}})
 		if !tc.grow {
 			if !errors.Is(err, ese.ErrBadPatchPage) {
 				t.Errorf("page %d, limit %d: %v, want ErrBadPatchPage", tc.pgno, tc.max, err)

@@ -190,7 +190,7 @@ func Inspect(ctx context.Context, fsys fs.FS, opts *InspectOptions) (*Inspection
 		inspectDatabase(set, ckInfo, &ins.Databases[i])
 	}
 	ins.Incremental = folderIncremental(ins.Databases)
-	ins.Backup = backupSetOf(fsys, f.patches, dbs)
+	ins.Backup = backupSetOf(ctx, fsys, f.patches, dbs)
 	for _, d := range ins.Databases {
 		if !d.Verdict.Replayable && d.Verdict.Error != 0 {
 			ins.Error = d.Verdict.Error

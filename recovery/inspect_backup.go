@@ -1,6 +1,7 @@
 package recovery
 
 import (
+	"context"
 	"io/fs"
 
 	"github.com/esekit/esekit/ese"
@@ -48,7 +49,7 @@ type BackupPatchFile struct {
 
 // backupSetOf reports the backup set of the folder fsys from its .pat
 // files pats: nil when there is none.
-func backupSetOf(fsys fs.FS, pats []folderPatch, dbs []DatabaseFile) *BackupSet {
+func backupSetOf(ctx context.Context, fsys fs.FS, pats []folderPatch, dbs []DatabaseFile) *BackupSet {
 	var out *BackupSet
 	for _, p := range pats {
 		pf, size, err := openPatHeader(fsys, p.name)
@@ -73,7 +74,7 @@ func backupSetOf(fsys fs.FS, pats []folderPatch, dbs []DatabaseFile) *BackupSet 
 	if out == nil {
 		return nil
 	}
-	p, err := PlanHard(&HardInput{Restore: fsys, Databases: dbs}, nil)
+	p, err := PlanHard(ctx, HardInput{Restore: fsys, Databases: dbs}, nil)
 	if err != nil {
 		out.Error, out.Message = codeOf(err), err.Error()
 		return out

@@ -1,6 +1,7 @@
 package recovery
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"os"
@@ -246,7 +247,7 @@ func BenchmarkPlanSoftDirtySRUM(b *testing.B) {
 	dir := testcorpus.Path(b, dirtySRUM)
 	dbs := []string{filepath.Join(dir, "SRUDB.dat")}
 	for b.Loop() {
-		if p, err := PlanSoftDir(dir, dbs, "auto", nil); err != nil || p.Error != 0 {
+		if p, err := PlanSoftDir(context.Background(), dir, dbs, CheckpointSource{Find: true}, nil); err != nil || p.Error != 0 {
 			b.Fatal(err, p.Message)
 		}
 	}

@@ -125,7 +125,7 @@ func BenchmarkRecoverIndexedDBSmallCache(b *testing.B) {
 	db := justCreated(b, in)
 	logs := os.DirFS(testcorpus.Path(b, "appdata"))
 	benchRecover(b, func(string) (*RecoverOptions, *Plan) {
-		return &RecoverOptions{Logs: logs, CacheBytes: 1}, indexedDBPlan(db)
+		return &RecoverOptions{CacheBytes: 1}, withLogs(indexedDBPlan(db), logs)
 	}, false)
 }
 
@@ -152,7 +152,7 @@ func createPlan(b *testing.B, rel, name string, gen int32) (fs.FS, *Plan) {
 func BenchmarkRecoverIndexedDBCreate(b *testing.B) {
 	logs, plan := createPlan(b, "appdata/edb.log", "edb.log", 1)
 	benchRecover(b, func(string) (*RecoverOptions, *Plan) {
-		return &RecoverOptions{Logs: logs, CreateMissing: true}, plan
+		return &RecoverOptions{CreateMissing: true}, withLogs(plan, logs)
 	}, false)
 }
 
@@ -164,6 +164,6 @@ func BenchmarkRecoverIndexedDBCreate(b *testing.B) {
 func BenchmarkRecoverForeignLogCreate(b *testing.B) {
 	logs, plan := createPlan(b, "appdata/edb0000D.log", "edb0000D.log", 0xD)
 	benchRecover(b, func(string) (*RecoverOptions, *Plan) {
-		return &RecoverOptions{Logs: logs, CreateMissing: true}, plan
+		return &RecoverOptions{CreateMissing: true}, withLogs(plan, logs)
 	}, false)
 }

@@ -33,8 +33,8 @@ func TestWLMPatchSuppliesNoPage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rp := &replayer{plan: &Plan{Logs: []PlanLog{{File: "edb00001.log", Generation: 1, FromBackup: true, NeedsPatch: true}}},
-		opts: &RecoverOptions{Logs: os.DirFS(testcorpus.Path(t, wlmBackup))}}
+	rp := &replayer{plan: withLogs(&Plan{Logs: []PlanLog{{File: "edb00001.log", Generation: 1, FromBackup: true, NeedsPatch: true}}},
+		os.DirFS(testcorpus.Path(t, wlmBackup))), opts: &RecoverOptions{}}
 	splits, err := splitsOfDatabase(context.Background(), rp, h.DbSignature, nil)
 	if err != nil || len(splits) != 0 {
 		t.Errorf("%d splits, %v", len(splits), err)
@@ -68,8 +68,8 @@ func TestSelectPatchImagesOnRealSplits(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rp := &replayer{plan: &Plan{Logs: []PlanLog{{File: "SRU00003.log", Generation: 3}, {File: "SRU00004.log", Generation: 4}}},
-		opts: &RecoverOptions{Logs: os.DirFS(testcorpus.Path(t, set))}}
+	rp := &replayer{plan: withLogs(&Plan{Logs: []PlanLog{{File: "SRU00003.log", Generation: 3}, {File: "SRU00004.log", Generation: 4}}},
+		os.DirFS(testcorpus.Path(t, set))), opts: &RecoverOptions{}}
 	splits, err := splitsOfDatabase(context.Background(), rp, h.DbSignature, nil)
 	if err != nil {
 		t.Fatal(err)

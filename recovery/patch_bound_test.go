@@ -76,10 +76,10 @@ func genBackupSet(t *testing.T, dir, out string, pgno uint32) (*dbRun, *Plan, *R
 	}
 	t.Cleanup(func() { f.Close() })
 	f.Write(b)
-	plan := &Plan{Mode: ModeHard, Logs: []PlanLog{{File: "edb00001.log", Generation: 1, FromBackup: true, NeedsPatch: true}}}
+	plan := withLogs(&Plan{Mode: ModeHard, Logs: []PlanLog{{File: "edb00001.log", Generation: 1, FromBackup: true, NeedsPatch: true}}}, os.DirFS(dir))
 	db := &dbRun{pd: &PlanDatabase{File: filepath.Join(dir, "db.edb"), Patch: "db.pat", Action: ActionReplay}, name: "db.edb",
 		file: f, pageSize: ps, hdr: h, res: &DatabaseResult{}}
-	return db, plan, &RecoverOptions{Logs: os.DirFS(dir), LogDir: "."}
+	return db, plan, &RecoverOptions{}
 }
 
 // TestPatchImageSizeBound is issue 12's third hole: an untrusted page

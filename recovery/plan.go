@@ -14,7 +14,6 @@ import (
 	"strings"
 
 	"github.com/esekit/esekit/ese"
-	"github.com/esekit/esekit/esechk"
 	"github.com/esekit/esekit/eselog"
 	"github.com/esekit/esekit/esepatch"
 )
@@ -47,14 +46,14 @@ type Options struct {
 	RestoreMap *RestoreMap
 	// Switches are the engine's recovery switches (switches.go).
 	Switches
-}
-
-// DatabaseFile is a database to plan for.
-type DatabaseFile struct {
-	// Name is the file's name or path, used in the plan and messages.
-	Name string
-	// R reads the file.
-	R io.ReaderAt
+	// MaxBufferBytes bounds the bytes of input files without random
+	// access (an fs.File that is no io.ReaderAt, as a member of an
+	// archive/zip folder) that planning reads into memory, all such files
+	// together: the logs, checkpoint and patch files of the folders and
+	// the databases given. A file beyond it is refused with a
+	// *NoRandomAccessError. 0: DefaultMaxBufferBytes (64 MiB); negative:
+	// none is read into memory.
+	MaxBufferBytes int64
 }
 
 // PlanLog is one log of a plan, in replay order.
@@ -133,22 +132,27 @@ type Plan struct {
 	Events []Event `json:"events"`
 	// Set is the scanned log folder (soft) or backup folder (hard).
 	Set *eselog.Set `json:"-"`
+	// Inputs are the inputs the plan was made from: Recover and Restore
+	// read the logs, checkpoint, patch files and databases from them.
+	Inputs PlanInputs `json:"-"`
 }
 
 // SoftInput is the input of PlanSoft.
 type SoftInput struct {
-	// Logs is the log folder; LogDir the folder inside it ("." default).
-	Logs   fs.FS
-	LogDir string
+	// Logs is the log folder: the files at the top of the fs.FS are the
+	// logs (os.DirFS for a folder on disk; fs.Sub for a folder inside
+	// another fs.FS).
+	Logs fs.FS
 	// MoreLogs are further folders whose logs join the log folder's, as
-	// KB Q296787's roll-forward step 5 gathers logs from several backup sets. A file name
-	// already present in an earlier folder is ignored (an event says so).
-	MoreLogs []LogFolder
+	// KB Q296787's roll-forward step 5 gathers logs from several backup
+	// sets. A file name already present in an earlier folder is ignored (an
+	// event says so).
+	MoreLogs []fs.FS
 	// Databases are the database files.
 	Databases []DatabaseFile
-	// Checkpoint reads the checkpoint, nil when there is none.
-	Checkpoint     io.ReaderAt
-	CheckpointName string
+	// Checkpoint is the checkpoint replay starts from: the zero value is
+	// none, CheckpointSource{Find: true} the one in the log folder.
+	Checkpoint CheckpointSource
 }
 
 // Err returns the plan's verdict as an error: nil when recovery can go
@@ -210,15 +214,19 @@ func headerSectors(s *eselog.Set, gen int32) uint16 {
 // the logs in a folder, as the engine would: where it starts (the
 // checkpoint, or the lowest log), where it ends (the current log), what
 // each database gets, or the engine error that stops it.
-func PlanSoft(in *SoftInput, opts *Options) (*Plan, error) {
-	if in == nil || in.Logs == nil {
+//
+// The plan keeps its inputs: Recover replays it from the same folder,
+// checkpoint and databases. A file of the inputs that gives no random
+// access is read into memory here, within Options.MaxBufferBytes, or
+// refused with a *NoRandomAccessError.
+func PlanSoft(ctx context.Context, in SoftInput, opts *Options) (*Plan, error) {
+	if in.Logs == nil {
 		return nil, errors.New("recovery: PlanSoft needs a log folder")
 	}
-	em := &emitter{opts: opts}
-	dir := in.LogDir
-	if dir == "" {
-		dir = "."
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
+	em := &emitter{opts: opts}
 	p := &Plan{Mode: ModeSoft, Logs: []PlanLog{}, Databases: []PlanDatabase{}}
 	defer func() { p.Events = em.events }()
 	sw := opts.switches()
@@ -226,19 +234,43 @@ func PlanSoft(in *SoftInput, opts *Options) (*Plan, error) {
 		em.emit(Event{Kind: EventSwitch, Message: fmt.Sprintf("recovery switches: %s", sw)})
 	}
 
-	dbs, err := readDatabases(in.Databases)
+	buf := newBuffer(opts)
+	first, err := buf.folder(in.Logs)
+	if err != nil {
+		return nil, err
+	}
+	if p.Inputs.Databases, err = buf.databases(in.Databases); err != nil {
+		return nil, err
+	}
+	dbs, closers, err := readDatabases(p.Inputs.Databases)
+	defer closeAllOf(closers)
 	if err != nil {
 		return nil, err
 	}
 	// The set is built around the current log (the engine reads it first).
-	logs := in.Logs
+	logs, dir := first, "."
 	var union *unionFS
 	if len(in.MoreLogs) > 0 {
-		union = &unionFS{layers: append([]LogFolder{{FS: in.Logs, Dir: dir}}, in.MoreLogs...)}
-		logs, dir = union, "."
+		union = &unionFS{layers: []fs.FS{first}}
+		for _, m := range in.MoreLogs {
+			l, err := buf.folder(m)
+			if err != nil {
+				return nil, err
+			}
+			union.layers = append(union.layers, l)
+		}
+		logs = union
+	}
+	p.Inputs.Logs = logs
+	ckpt, ckName, ckErr, err := readCheckpoint(in.Checkpoint, first, buf)
+	if err != nil {
+		return nil, err
 	}
 	set, err := eselog.ScanFS(logs, dir, nil)
 	if err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	if union != nil {
@@ -253,15 +285,13 @@ func PlanSoft(in *SoftInput, opts *Options) (*Plan, error) {
 
 	var ck *eselog.CheckpointInfo
 	attachInCheckpoint := false
-	if in.Checkpoint != nil {
-		c, err := esechk.Read(in.Checkpoint)
-		if err != nil {
-			em.emit(Event{Kind: EventCheckpointIgnored, Files: []string{in.CheckpointName}, Code: ese.ErrCheckpointCorrupt,
-				Message: fmt.Sprintf("the checkpoint %s cannot be read (%v): the engine scans the logs and starts at the lowest one", in.CheckpointName, err)})
-		} else {
-			ck = c.CheckpointInfo(in.CheckpointName)
-			attachInCheckpoint = c.AttachInfoPresent()
-		}
+	if ckErr != nil {
+		em.emit(Event{Kind: EventCheckpointIgnored, Files: []string{ckName}, Code: ese.ErrCheckpointCorrupt,
+			Message: fmt.Sprintf("the checkpoint %s cannot be read (%v): the engine scans the logs and starts at the lowest one", ckName, ckErr)})
+	} else if ckpt != nil {
+		p.Inputs.Checkpoint = ckpt
+		ck = ckpt.CheckpointInfo(ckName)
+		attachInCheckpoint = ckpt.AttachInfoPresent()
 	}
 	rp := set.ReplayWith(ck, sw.replayOptions())
 	if rp.NoCurrentLog && set.TempLog == "" {
@@ -269,7 +299,7 @@ func PlanSoft(in *SoftInput, opts *Options) (*Plan, error) {
 	}
 	if rp.NoRecovery {
 		p.Start, p.End = ck.Pos, ck.Pos
-		em.emit(Event{Kind: EventStart, Generation: rp.Start, Files: []string{in.CheckpointName}, Message: rp.Message})
+		em.emit(Event{Kind: EventStart, Generation: rp.Start, Files: []string{ckName}, Message: rp.Message})
 	} else if rp.Start != 0 {
 		if rp.FromCheckpoint {
 			// The engine trusts the checkpoint's own position only with its
@@ -282,7 +312,7 @@ func PlanSoft(in *SoftInput, opts *Options) (*Plan, error) {
 				p.Start = logStart(set, rp.Start)
 				why = "moved to the beginning of that generation: the checkpoint carries no attach list, or the log predates 8.4000.4.3"
 			}
-			em.emit(Event{Kind: EventStart, Generation: rp.Start, Files: []string{in.CheckpointName},
+			em.emit(Event{Kind: EventStart, Generation: rp.Start, Files: []string{ckName},
 				Message: fmt.Sprintf("replay starts at %s from the checkpoint %s (%s)", p.Start, ck.Pos, why)})
 		} else {
 			p.Start = logStart(set, rp.Start)
@@ -306,7 +336,10 @@ func PlanSoft(in *SoftInput, opts *Options) (*Plan, error) {
 		em.emit(Event{Kind: EventEnd, Generation: rp.End, Message: fmt.Sprintf("replay ends at %s, the end of generation 0x%X", p.End, rp.End)})
 	}
 
-	atts, _ := collectAttachments(context.Background(), logs, dir, set, rp.Files)
+	atts, _ := collectAttachments(ctx, logs, dir, set, rp.Files)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	for i := range p.Logs {
 		seen := map[string]bool{}
 		for _, a := range atts {
@@ -360,16 +393,24 @@ type dbInfo struct {
 	pageSize int
 }
 
-func readDatabases(files []DatabaseFile) ([]dbInfo, error) {
-	var out []dbInfo
+// readDatabases opens the database files and reads their headers; the
+// files stay open for planning until closeAllOf(closers).
+func readDatabases(files []DatabaseFile) (out []dbInfo, closers []io.Closer, err error) {
 	for _, f := range files {
-		c, err := ese.ReadDBHeader(f.R)
+		r, _, c, err := f.open()
 		if err != nil {
-			return nil, fmt.Errorf("recovery: database %s: %w", f.Name, err)
+			return nil, closers, fmt.Errorf("recovery: database %s: %w", f.Name, err)
 		}
-		out = append(out, dbInfo{name: f.Name, hdr: c.Header, db: eselog.DatabaseFromHeader(c.Header, f.Name), r: f.R, pageSize: c.PageSize})
+		if c != nil {
+			closers = append(closers, c)
+		}
+		h, err := ese.ReadDBHeader(r)
+		if err != nil {
+			return nil, closers, fmt.Errorf("recovery: database %s: %w", f.Name, err)
+		}
+		out = append(out, dbInfo{name: f.Name, hdr: h.Header, db: eselog.DatabaseFromHeader(h.Header, f.Name), r: r, pageSize: h.PageSize})
 	}
-	return out, nil
+	return out, closers, nil
 }
 
 // loggedAttachment finds the database in the attach lists of the log
@@ -503,42 +544,14 @@ func sameFile(a, b string) bool {
 }
 
 // PlanSoftDir is PlanSoft over paths on the operating system's file
-// system: the log folder, the database files and the checkpoint ("" for
-// none; "auto" to look for <base>.chk/.jcp in the log folder).
-func PlanSoftDir(logDir string, databases []string, checkpoint string, opts *Options) (*Plan, error) {
-	in := &SoftInput{Logs: os.DirFS(logDir), LogDir: "."}
-	var closers []io.Closer
-	defer func() {
-		for _, c := range closers {
-			c.Close()
-		}
-	}()
+// system: the log folder and the database files; the checkpoint's Name
+// is a file of the log folder unless its FS says otherwise.
+func PlanSoftDir(ctx context.Context, logDir string, databases []string, checkpoint CheckpointSource, opts *Options) (*Plan, error) {
+	in := SoftInput{Logs: os.DirFS(logDir), Checkpoint: checkpoint}
 	for _, d := range databases {
-		f, err := os.Open(d)
-		if err != nil {
-			return nil, err
-		}
-		closers = append(closers, f)
-		in.Databases = append(in.Databases, DatabaseFile{Name: d, R: f})
+		in.Databases = append(in.Databases, DatabaseFile{Name: d})
 	}
-	if checkpoint == "auto" {
-		checkpoint = ""
-		ents, _ := os.ReadDir(logDir)
-		for _, e := range ents {
-			if ext := strings.ToLower(filepath.Ext(e.Name())); (ext == ".chk" || ext == ".jcp") && len(e.Name()) == 7 {
-				checkpoint = filepath.Join(logDir, e.Name())
-			}
-		}
-	}
-	if checkpoint != "" {
-		f, err := os.Open(checkpoint)
-		if err != nil {
-			return nil, err
-		}
-		closers = append(closers, f)
-		in.Checkpoint, in.CheckpointName = f, filepath.Base(checkpoint)
-	}
-	return PlanSoft(in, opts)
+	return PlanSoft(ctx, in, opts)
 }
 
 // HardInput is the input of PlanHard.
@@ -547,12 +560,11 @@ type HardInput struct {
 	// and "HighLog Number". Zero: taken from the patch files' backup range.
 	LowLog, HighLog int32
 	// Restore is the restore (backup) folder: logs from the backup and the
-	// .pat files. RestoreDir is the folder inside it ("." default).
-	Restore    fs.FS
-	RestoreDir string
+	// .pat files, at the top of the fs.FS (fs.Sub for a folder inside
+	// one).
+	Restore fs.FS
 	// Target is the folder of logs already on disk (optional).
-	Target    fs.FS
-	TargetDir string
+	Target fs.FS
 	// Databases are the restored databases.
 	Databases []DatabaseFile
 }
@@ -575,18 +587,34 @@ type HardInput struct {
 // signatures, backup mark and a set high generation -552, and the
 // trailer's log range must lie inside LowLog..HighLog (-554, -553). A
 // folder with no .pat file at all stays -538.
-func PlanHard(in *HardInput, opts *Options) (*Plan, error) {
-	if in == nil || in.Restore == nil {
+//
+// The plan keeps its inputs, as PlanSoft's does: Restore reads the same
+// folders and databases.
+func PlanHard(ctx context.Context, in HardInput, opts *Options) (*Plan, error) {
+	if in.Restore == nil {
 		return nil, errors.New("recovery: PlanHard needs a restore folder")
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
 	em := &emitter{opts: opts}
 	p := &Plan{Mode: ModeHard, Logs: []PlanLog{}, Databases: []PlanDatabase{}}
 	defer func() { p.Events = em.events }()
-	rdir := in.RestoreDir
-	if rdir == "" {
-		rdir = "."
+	rdir := "."
+	buf := newBuffer(opts)
+	var err error
+	if in.Restore, err = buf.folder(in.Restore); err != nil {
+		return nil, err
 	}
-	dbs, err := readDatabases(in.Databases)
+	if in.Target, err = buf.folder(in.Target); err != nil {
+		return nil, err
+	}
+	if p.Inputs.Databases, err = buf.databases(in.Databases); err != nil {
+		return nil, err
+	}
+	p.Inputs.Logs, p.Inputs.Target = in.Restore, in.Target
+	dbs, closers, err := readDatabases(p.Inputs.Databases)
+	defer closeAllOf(closers)
 	if err != nil {
 		return nil, err
 	}
@@ -665,6 +693,9 @@ func PlanHard(in *HardInput, opts *Options) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	p.Set = set
 	// Every log LowLog..HighLog, with one signature (the databases', else
 	// the patch file's) and chained.
@@ -714,10 +745,7 @@ func PlanHard(in *HardInput, opts *Options) (*Plan, error) {
 	end := high
 	// Logs already on disk that continue the backup set.
 	if in.Target != nil {
-		tdir := in.TargetDir
-		if tdir == "" {
-			tdir = "."
-		}
+		tdir := "."
 		tset, err := eselog.ScanFS(in.Target, tdir, &eselog.ScanOptions{Signature: &prev.Signature})
 		if err != nil {
 			return nil, err
@@ -748,11 +776,7 @@ func PlanHard(in *HardInput, opts *Options) (*Plan, error) {
 			p.End = e
 		}
 	} else if in.Target != nil {
-		tdir := in.TargetDir
-		if tdir == "" {
-			tdir = "."
-		}
-		if e, ok := logEnd(in.Target, tdir, prev); ok {
+		if e, ok := logEnd(in.Target, ".", prev); ok {
 			p.End = e
 		}
 	}
@@ -825,7 +849,7 @@ func PlanHard(in *HardInput, opts *Options) (*Plan, error) {
 				backupLogs = append(backupLogs, l.File)
 			}
 		}
-		atts, _ := collectAttachments(context.Background(), in.Restore, rdir, set, backupLogs)
+		atts, _ := collectAttachments(ctx, in.Restore, rdir, set, backupLogs)
 		reportMapUse(p, opts, atts, em)
 	}
 	if p.Error != 0 {

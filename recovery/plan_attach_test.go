@@ -1,6 +1,7 @@
 package recovery
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -100,7 +101,7 @@ func TestPlanAttachPosRule(t *testing.T) {
 			if sc.edit != nil {
 				editDBHeaderFields(t, db, sc.edit)
 			}
-			p, err := PlanSoftDir(dir, []string{db}, "auto", nil)
+			p, err := PlanSoftDir(context.Background(), dir, []string{db}, CheckpointSource{Find: true}, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -128,7 +129,7 @@ func TestPlanAttachPosRule(t *testing.T) {
 // verdict is not an error (a later detach would release it).
 func TestPlanUnmatchedAttachEvent(t *testing.T) {
 	dir := testcorpus.CopySet(t, dirtySRUM)
-	p, err := PlanSoftDir(dir, nil, "auto", nil)
+	p, err := PlanSoftDir(context.Background(), dir, nil, CheckpointSource{Find: true}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -154,7 +155,7 @@ func TestPlanUnmatchedAttachEvent(t *testing.T) {
 // with no error code.
 func TestPlanUnmatchedCreateEvent(t *testing.T) {
 	dir := testcorpus.CopySet(t, "appdata", "IndexedDB.edb", "edb0000D.log", "edb.chk")
-	p, err := PlanSoftDir(dir, nil, "", nil)
+	p, err := PlanSoftDir(context.Background(), dir, nil, CheckpointSource{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -196,7 +197,7 @@ func TestPlanCreateDBOverOlderAttach(t *testing.T) {
 				h.AttachPos = ese.LogPos{Generation: 1, Sector: 1}
 				h.ConsistentPos = ese.LogPos{}
 			})
-			p, err := PlanSoftDir(dir, []string{db}, "", nil)
+			p, err := PlanSoftDir(context.Background(), dir, []string{db}, CheckpointSource{}, nil)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -1,6 +1,7 @@
 package recovery
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"io/fs"
@@ -18,9 +19,9 @@ import (
 // (rip.Validate, checked against the patch files) are delivered as events
 // first. A key whose "EDB Database recovered" is 01 is no longer obeyed:
 // the engine deletes it at startup and runs soft recovery instead.
-func PlanHardKey(k *rip.Key, in *HardInput, targets []string, opts *Options) (*Plan, error) {
-	if k == nil || in == nil {
-		return nil, fmt.Errorf("recovery: PlanHardKey needs a key and an input")
+func PlanHardKey(ctx context.Context, k *rip.Key, in HardInput, targets []string, opts *Options) (*Plan, error) {
+	if k == nil {
+		return nil, fmt.Errorf("recovery: PlanHardKey needs a key")
 	}
 	em := &emitter{opts: opts}
 	// The key's own problems (KB Q200941), as events: their severity is in
@@ -46,12 +47,12 @@ func PlanHardKey(k *rip.Key, in *HardInput, targets []string, opts *Options) (*P
 		}
 		o.RestoreMap = m
 	}
-	in2 := *in
+	in2 := in
 	in2.LowLog, in2.HighLog = int32(k.LowLog), int32(k.HighLog)
 	if k.LowLog > 0x7FFFFFFF || k.HighLog > 0x7FFFFFFF {
 		return nil, fmt.Errorf("recovery: key log range 0x%X-0x%X out of range", k.LowLog, k.HighLog)
 	}
-	p, err := PlanHard(&in2, &o)
+	p, err := PlanHard(ctx, in2, &o)
 	if p != nil {
 		// Check the key again with what the restore folder shows.
 		if p.PatchRange != nil {

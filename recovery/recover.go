@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -14,14 +13,15 @@ import (
 
 	"github.com/esekit/esekit/ese"
 	"github.com/esekit/esekit/esechk"
-	"github.com/esekit/esekit/eselog"
 	"github.com/esekit/esekit/internal/outfile"
 )
 
-// RecoverOptions tunes Recover and Restore.
+// RecoverOptions tunes Recover and Restore: where and how the output is
+// written. The inputs are the plan's (PlanSoft, PlanHard).
 type RecoverOptions struct {
 	// OutDir is the folder the recovered databases are written to, under
-	// their own file names. It is required unless InPlace is set. Nothing
+	// their own file names; it is created (mode 0o755, with its parents)
+	// when missing. It is required unless InPlace is set. Nothing
 	// is ever written outside it: output names come from the database
 	// files the caller named, or, for a database created from the log
 	// (CreateMissing), from the checked file name alone of its logged path.
@@ -53,23 +53,6 @@ type RecoverOptions struct {
 	// Switches are the engine's recovery switches (switches.go); plan
 	// with the same ones. RecoverFolder plans with them.
 	Switches
-	// Logs is the folder holding the plan's logs (soft recovery) or the
-	// restore folder with the backup's logs and .pat files (hard
-	// recovery); LogDir is the folder inside it ("." by default).
-	Logs   fs.FS
-	LogDir string
-	// TargetLogs is, in hard recovery, the folder of logs already on disk
-	// (the plan's logs not FromBackup).
-	TargetLogs   fs.FS
-	TargetLogDir string
-	// Checkpoint is the checkpoint the plan was made with, nil for none.
-	// When the plan starts at the checkpoint's own position (its attach
-	// list present, docs/recovery.md#start-point), the databases attached there are
-	// taken from its list rather than from the first log's header.
-	Checkpoint io.ReaderAt
-	// Databases are the database files the plan names (matched by Name);
-	// a database not listed here is opened by the path in the plan.
-	Databases []DatabaseFile
 	// CacheBytes bounds the page cache of the recovery: one budget shared
 	// by all its databases, however many the logs attach or create (0:
 	// DefaultCacheBytes, 256 MiB; at least 16 pages are cached).
@@ -201,6 +184,10 @@ type RecoverResult struct {
 // records and their header effects; at the end the open transactions
 // rolled back and each database marked CleanShutdown.
 //
+// The logs, checkpoint and databases are the plan's (Plan.Inputs); opts
+// says only where and how to write. The output folder is created when
+// missing.
+//
 // The inputs are never written. Each database is rebuilt as a temporary
 // file in the output folder and renamed to its final name only after its
 // pages and, last, its header are written and synced; a process killed
@@ -253,8 +240,8 @@ func recoverPlan(ctx context.Context, plan *Plan, opts *RecoverOptions, hard har
 		if o.OutDir == "" {
 			return nil, errors.New("recovery: RecoverOptions.OutDir is required (or InPlace)")
 		}
-		if st, err := os.Stat(o.OutDir); err != nil || !st.IsDir() {
-			return nil, fmt.Errorf("recovery: output folder %q: not a folder (%v)", o.OutDir, err)
+		if err := makeOutDir(o.OutDir); err != nil {
+			return nil, err
 		}
 	}
 	for i := range plan.Databases {
@@ -264,7 +251,7 @@ func recoverPlan(ctx context.Context, plan *Plan, opts *RecoverOptions, hard har
 	if plan.Error != 0 {
 		res.Error, res.Message = plan.Error, plan.Message
 		for i := range res.Databases {
-			res.Databases[i].StateBefore = stateOf(plan.Databases[i].File, o.Databases)
+			res.Databases[i].StateBefore = stateOf(plan.Databases[i].File, &plan.Inputs)
 			res.Databases[i].StateAfter = res.Databases[i].StateBefore
 		}
 		rerr := &RecoverError{Code: plan.Error, File: "plan", Msg: plan.Message}
@@ -348,9 +335,21 @@ func recoverPlan(ctx context.Context, plan *Plan, opts *RecoverOptions, hard har
 // (ese.CodeOf), so a failed result never reports success.
 func codeOf(err error) ese.Error { return ese.CodeOf(err) }
 
-func stateOf(name string, dbs []DatabaseFile) string {
-	r, c := openSource(name, dbs)
-	if r == nil {
+// makeOutDir creates the output folder when it is missing; an existing
+// path must be a folder.
+func makeOutDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("recovery: output folder %q: %w", dir, err)
+	}
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		return fmt.Errorf("recovery: output folder %q: not a folder (%v)", dir, err)
+	}
+	return nil
+}
+
+func stateOf(name string, in *PlanInputs) string {
+	r, _, c, err := in.open(name)
+	if err != nil {
 		return ""
 	}
 	if c != nil {
@@ -361,21 +360,6 @@ func stateOf(name string, dbs []DatabaseFile) string {
 		return ""
 	}
 	return h.Header.State.String()
-}
-
-// openSource returns the reader of a planned database: the caller's, or
-// the file at its path.
-func openSource(name string, dbs []DatabaseFile) (io.ReaderAt, io.Closer) {
-	for _, d := range dbs {
-		if d.Name == name && d.R != nil {
-			return d.R, nil
-		}
-	}
-	f, err := os.Open(name)
-	if err != nil {
-		return nil, nil
-	}
-	return f, f
 }
 
 // outputPaths returns the final and temporary paths of a database's
@@ -401,9 +385,9 @@ func outputPaths(name string, o *RecoverOptions) (out, tmp string, err error) {
 // store.
 func (rp *replayer) prepare(pd *PlanDatabase, dr *DatabaseResult, hard hardSetup) (_ *dbRun, err error) {
 	o := rp.opts
-	src, closer := openSource(pd.File, o.Databases)
-	if src == nil {
-		return nil, fmt.Errorf("recovery: cannot open database %s", pd.File)
+	src, size, closer, err := rp.plan.Inputs.open(pd.File)
+	if err != nil {
+		return nil, fmt.Errorf("recovery: cannot open database %s: %w", pd.File, err)
 	}
 	if closer != nil {
 		defer closer.Close()
@@ -446,10 +430,6 @@ func (rp *replayer) prepare(pd *PlanDatabase, dr *DatabaseResult, hard hardSetup
 			db.file = nil
 		}
 	}()
-	size, err := sourceSize(src)
-	if err != nil {
-		return nil, err
-	}
 	if err := copyDatabase(f, src, size, closer != nil); err != nil {
 		return nil, fmt.Errorf("recovery: copying %s: %w", pd.File, err)
 	}
@@ -573,10 +553,7 @@ func (rp *replayer) inputs() []string {
 	for _, pd := range rp.plan.Databases {
 		in = append(in, pd.File)
 	}
-	for _, d := range rp.opts.Databases {
-		in = append(in, d.Name)
-	}
-	return in
+	return append(in, rp.plan.Inputs.names()...)
 }
 
 func (rp *replayer) closeAll() {
@@ -602,46 +579,45 @@ func (rp *replayer) removeTemps() {
 	}
 }
 
-// RecoverFolder is soft recovery in one call, for `esekit recover`: dirs[0]
-// is the log folder (its checkpoint is used when present); the databases
-// are the database files found in every folder of dirs, identified by
-// their bytes. It plans (PlanSoft, with opts.RestoreMap) and recovers into
-// opts.OutDir; with opts.CreateMissing a database whose CreateDB the logs
-// hold and that is not in the folders is created there from the logs. A
-// plan error is returned in the result and as the error.
-func RecoverFolder(ctx context.Context, dirs []string, opts *RecoverOptions) (*RecoverResult, error) {
-	if len(dirs) == 0 {
+// FolderInput names the folders of RecoverFolder on the operating
+// system's file system.
+type FolderInput struct {
+	// Logs is the log folder; its checkpoint (the first file identified as
+	// a checkpoint by its bytes that reads) is used when present.
+	Logs string
+	// Databases are further folders holding database files; the log
+	// folder's database files are taken too.
+	Databases []string
+}
+
+// RecoverFolder is soft recovery in one call, for `esekit recover`: the
+// databases are the database files found in the log folder and in every
+// folder of in.Databases, identified by their bytes. It plans (PlanSoft,
+// with opts.RestoreMap and opts.Switches) and recovers into opts.OutDir;
+// with opts.CreateMissing a database whose CreateDB the logs hold and
+// that is not in the folders is created there from the logs. A plan
+// error is returned in the result and as the error.
+func RecoverFolder(ctx context.Context, in FolderInput, opts *RecoverOptions) (*RecoverResult, error) {
+	if in.Logs == "" {
 		return nil, errors.New("recovery: RecoverFolder needs the log folder")
 	}
-	dbs, ckpt, closers, err := scanFolders(dirs)
-	defer closeAllOf(closers)
+	dbs, ckpt, err := scanFolders(append([]string{in.Logs}, in.Databases...))
 	if err != nil {
 		return nil, err
 	}
-	in := &SoftInput{Logs: os.DirFS(dirs[0]), LogDir: ".", Databases: dbs}
+	sin := SoftInput{Logs: os.DirFS(in.Logs), Databases: dbs}
 	if ckpt != "" {
-		f, err := os.Open(ckpt)
-		if err == nil {
-			closers = append(closers, f)
-			in.Checkpoint, in.CheckpointName = f, filepath.Base(ckpt)
-		}
+		sin.Checkpoint = CheckpointSource{Name: ckpt}
 	}
 	var o RecoverOptions
 	if opts != nil {
 		o = *opts
 	}
-	plan, err := PlanSoft(in, &Options{OnEvent: o.OnEvent, Logger: o.Logger, RestoreMap: o.RestoreMap, Switches: o.Switches})
+	plan, err := PlanSoft(ctx, sin, &Options{OnEvent: o.OnEvent, Logger: o.Logger, RestoreMap: o.RestoreMap, Switches: o.Switches})
 	if err != nil {
 		return nil, err
 	}
 	o.OnEvent, o.Logger = nil, nil // planning already delivered its events
-	if o.Logs == nil {
-		o.Logs, o.LogDir = in.Logs, "."
-	}
-	o.Databases = append(o.Databases, dbs...)
-	if o.Checkpoint == nil {
-		o.Checkpoint = in.Checkpoint
-	}
 	res, rerr := Recover(ctx, plan, &o)
 	if res != nil {
 		res.Events = append(plan.Events, res.Events...)
@@ -655,12 +631,12 @@ func RecoverFolder(ctx context.Context, dirs []string, opts *RecoverOptions) (*R
 }
 
 // scanFolders finds the database files (by their bytes) in dirs and the
-// checkpoint of the first folder.
-func scanFolders(dirs []string) (dbs []DatabaseFile, ckpt string, closers []io.Closer, err error) {
+// checkpoint of the first folder (its name there).
+func scanFolders(dirs []string) (dbs []DatabaseFile, ckpt string, err error) {
 	for i, d := range dirs {
 		ents, err := os.ReadDir(d)
 		if err != nil {
-			return nil, "", closers, err
+			return nil, "", err
 		}
 		for _, e := range ents {
 			if !e.Type().IsRegular() || outfile.IsTemp(e.Name()) {
@@ -674,18 +650,16 @@ func scanFolders(dirs []string) (dbs []DatabaseFile, ckpt string, closers []io.C
 			id, _ := ese.Identify(f)
 			switch {
 			case id.Kind == ese.KindDatabase:
-				dbs = append(dbs, DatabaseFile{Name: p, R: f})
-				closers = append(closers, f)
-				continue
+				dbs = append(dbs, DatabaseFile{Name: p})
 			case id.Kind == ese.KindCheckpoint && i == 0 && ckpt == "":
 				if _, err := esechk.Read(f); err == nil {
-					ckpt = p
+					ckpt = e.Name()
 				}
 			}
 			f.Close()
 		}
 	}
-	return dbs, ckpt, closers, nil
+	return dbs, ckpt, nil
 }
 
 func closeAllOf(cs []io.Closer) {
@@ -693,5 +667,3 @@ func closeAllOf(cs []io.Closer) {
 		c.Close()
 	}
 }
-
-var _ = eselog.DBTimeNil

@@ -25,7 +25,7 @@ func createOverHeader(t *testing.T, st ese.DBState) (dir, db string, p *Plan) {
 		h.AttachPos = ese.LogPos{Generation: 1, Sector: 1}
 		h.ConsistentPos = ese.LogPos{}
 	})
-	p, err := PlanSoftDir(dir, []string{db}, "", nil)
+	p, err := PlanSoftDir(context.Background(), dir, []string{db}, CheckpointSource{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,14 +38,14 @@ func createOverHeader(t *testing.T, st ese.DBState) (dir, db string, p *Plan) {
 // 47 used pages logically equal to the real file's, clean at the
 // DetachDB (1,0x20,0x276). The input is not written.
 func TestRecoverJustCreatedFromItsCreateDB(t *testing.T) {
-	dir, db, p := createOverHeader(t, ese.DBStateJustCreated)
+	_, db, p := createOverHeader(t, ese.DBStateJustCreated)
 	if pd := p.Databases[0]; pd.Action != ActionReplay || pd.ReplayFrom != 1 || pd.Error != 0 {
 		t.Fatalf("plan %+v", pd)
 	}
 	in, _ := os.ReadFile(db)
 	sum := sha256.Sum256(in)
 	out := t.TempDir()
-	res, err := Recover(context.Background(), p, &RecoverOptions{OutDir: out, Logs: os.DirFS(dir)})
+	res, err := Recover(context.Background(), p, &RecoverOptions{OutDir: out})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,13 +89,13 @@ func TestRecoverJustCreatedFromItsCreateDB(t *testing.T) {
 // truncates at the CreateDB, and recovery reports that the header's
 // attachment is never reached (-1216) without writing an output.
 func TestRecoverCreateDBOverOlderAttachDefers(t *testing.T) {
-	dir, _, p := createOverHeader(t, ese.DBStateDirtyShutdown)
+	_, _, p := createOverHeader(t, ese.DBStateDirtyShutdown)
 	pd := p.Databases[0]
 	if pd.Action != ActionTruncate || pd.TruncateAt == nil || *pd.TruncateAt != (ese.LogPos{Generation: 1, Sector: 1, Offset: 0x268}) {
 		t.Fatalf("plan %+v", pd)
 	}
 	out := t.TempDir()
-	res, err := Recover(context.Background(), p, &RecoverOptions{OutDir: out, Logs: os.DirFS(dir)})
+	res, err := Recover(context.Background(), p, &RecoverOptions{OutDir: out})
 	if !errors.Is(err, ese.ErrAttachedDatabaseMismatch) {
 		t.Fatalf("error %v, want -1216", err)
 	}
@@ -123,7 +123,7 @@ func TestRecoverJustCreatedLegacyWLM(t *testing.T) {
 		h.State = ese.DBStateJustCreated
 		h.ConsistentPos, h.DetachPos = ese.LogPos{}, ese.LogPos{}
 	})
-	p, err := PlanSoftDir(dir, []string{db}, "", nil)
+	p, err := PlanSoftDir(context.Background(), dir, []string{db}, CheckpointSource{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,7 +131,7 @@ func TestRecoverJustCreatedLegacyWLM(t *testing.T) {
 		t.Fatalf("plan %+v: %s", pd, p.Message)
 	}
 	out := t.TempDir()
-	res, err := Recover(context.Background(), p, &RecoverOptions{OutDir: out, Logs: os.DirFS(dir)})
+	res, err := Recover(context.Background(), p, &RecoverOptions{OutDir: out})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -98,7 +98,7 @@ func TestRecoverDirtySRUM(t *testing.T) {
 	before := hashFolder(t, dir)
 	out := t.TempDir()
 	var replayed []string
-	res, err := RecoverFolder(context.Background(), []string{dir}, &RecoverOptions{OutDir: out,
+	res, err := RecoverFolder(context.Background(), FolderInput{Logs: dir}, &RecoverOptions{OutDir: out,
 		OnEvent: func(e Event) {
 			if e.Kind == EventReplayLog {
 				replayed = append(replayed, e.Files[0])
@@ -207,7 +207,7 @@ func TestRecoverRefusesExistingOutput(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(out, "SRUDB.dat"), []byte("x"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	_, err := RecoverFolder(context.Background(), []string{dir}, &RecoverOptions{OutDir: out})
+	_, err := RecoverFolder(context.Background(), FolderInput{Logs: dir}, &RecoverOptions{OutDir: out})
 	if err == nil {
 		t.Fatal("existing output replaced")
 	}
@@ -291,7 +291,7 @@ func exportCounts(t *testing.T, p string) map[string]int {
 func TestRecoverDirtySRUMStructureAndExport(t *testing.T) {
 	dir := testcorpus.Path(t, srumDirty)
 	out := t.TempDir()
-	if _, err := RecoverFolder(context.Background(), []string{dir}, &RecoverOptions{OutDir: out}); err != nil {
+	if _, err := RecoverFolder(context.Background(), FolderInput{Logs: dir}, &RecoverOptions{OutDir: out}); err != nil {
 		t.Fatal(err)
 	}
 	p := filepath.Join(out, "SRUDB.dat")

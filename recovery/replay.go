@@ -7,10 +7,8 @@ import (
 	"io"
 
 	"os"
-	"path"
 
 	"github.com/esekit/esekit/ese"
-	"github.com/esekit/esekit/esechk"
 	"github.com/esekit/esekit/eselog"
 )
 
@@ -152,20 +150,17 @@ func (rp *replayer) noteTime(t ese.LogTime) {
 
 // openLog opens a log of the plan from the folder it lives in.
 func (rp *replayer) openLog(pl PlanLog) (*eselog.Log, io.Closer, error) {
-	fsys, dir := rp.opts.Logs, rp.opts.LogDir
+	fsys := rp.plan.Inputs.Logs
 	if rp.hard && !pl.FromBackup {
-		fsys, dir = rp.opts.TargetLogs, rp.opts.TargetLogDir
+		fsys = rp.plan.Inputs.Target
 	}
 	if fsys == nil {
 		return nil, nil, fmt.Errorf("recovery: no folder given for log %s", pl.File)
 	}
-	if dir == "" {
-		dir = "."
-	}
 	if err := checkComponent(pl.File); err != nil {
 		return nil, nil, err
 	}
-	f, err := fsys.Open(path.Join(dir, pl.File))
+	f, err := fsys.Open(pl.File)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -237,10 +232,11 @@ func (rp *replayer) replayLog(i int, pl PlanLog, l *eselog.Log) error {
 	if i == 0 {
 		list := l.Header.Attached
 		atStart := rp.plan.Start.Generation == gen && rp.plan.Start.Offset == 0 && int(rp.plan.Start.Sector) <= l.Header.DataSectors()
-		if !atStart && rp.opts.Checkpoint != nil {
-			if c, err := esechk.Read(rp.opts.Checkpoint); err == nil && c.AttachInfoPresent() && c.Checkpoint == rp.plan.Start {
-				list = c.Attached
-			}
+		// When the plan starts at the checkpoint's own position (its attach
+		// list present), the databases attached there come from its list
+		// rather than from the first log's header.
+		if c := rp.plan.Inputs.Checkpoint; !atStart && c != nil && c.AttachInfoPresent() && c.Checkpoint == rp.plan.Start {
+			list = c.Attached
 		}
 		rp.attachFromList(list)
 	}

@@ -39,7 +39,7 @@ func logOnly(t *testing.T, rel, name string) string {
 func TestRecoverFolderCreatesIndexedDB(t *testing.T) {
 	in := logOnly(t, "appdata/edb.log", "edb.log")
 	out := t.TempDir()
-	res, err := RecoverFolder(context.Background(), []string{in}, &RecoverOptions{OutDir: out, CreateMissing: true})
+	res, err := RecoverFolder(context.Background(), FolderInput{Logs: in}, &RecoverOptions{OutDir: out, CreateMissing: true})
 	if err != nil {
 		t.Fatalf("%v\n%+v", err, res)
 	}
@@ -135,7 +135,7 @@ func TestRecoverFolderCreatesIndexedDB(t *testing.T) {
 func TestRecoverFolderNoCreateWithoutOptIn(t *testing.T) {
 	in := logOnly(t, "appdata/edb.log", "edb.log")
 	out := t.TempDir()
-	res, err := RecoverFolder(context.Background(), []string{in}, &RecoverOptions{OutDir: out})
+	res, err := RecoverFolder(context.Background(), FolderInput{Logs: in}, &RecoverOptions{OutDir: out})
 	if err != nil {
 		t.Fatalf("%v", err)
 	}
@@ -177,8 +177,7 @@ func TestRecoverCreatesSecondDatabaseOfForeignLog(t *testing.T) {
 	plan := &Plan{Mode: ModeSoft, Start: ese.LogPos{Generation: 0xD, Sector: uint16(lg.Header.DataSectors())},
 		Logs: []PlanLog{{File: "edb0000D.log", Generation: 0xD}}, Databases: []PlanDatabase{}}
 	out := t.TempDir()
-	res, err := Recover(context.Background(), plan, &RecoverOptions{OutDir: out, Logs: os.DirFS(in), CreateMissing: true,
-		Switches: Switches{IgnoreMissingDB: true}})
+	res, err := Recover(context.Background(), withLogs(plan, os.DirFS(in)), &RecoverOptions{OutDir: out, CreateMissing: true, Switches: Switches{IgnoreMissingDB: true}})
 	if err != nil {
 		t.Fatalf("%v\n%+v", err, res)
 	}
@@ -350,7 +349,7 @@ estore\Renamed.edb`, "Renamed.edb"},
 		if _, err := NewRestoreMap([]string{out}, MapEntry{From: `IndexedDB.edb`, To: `..\Escaped.edb`}); !errors.Is(err, ErrUnsafePath) {
 			t.Errorf("a map entry that climbs out: %v", err)
 		}
-		res, err := RecoverFolder(context.Background(), []string{in}, &RecoverOptions{OutDir: out, CreateMissing: true, RestoreMap: m})
+		res, err := RecoverFolder(context.Background(), FolderInput{Logs: in}, &RecoverOptions{OutDir: out, CreateMissing: true, RestoreMap: m})
 		if err != nil {
 			t.Fatalf("%s: %v", tc.to, err)
 		}
@@ -379,7 +378,7 @@ estore\Renamed.edb`, "Renamed.edb"},
 func TestCreateResumable(t *testing.T) {
 	in := logOnly(t, "appdata/edb.log", "edb.log")
 	ref := t.TempDir()
-	if _, err := RecoverFolder(context.Background(), []string{in}, &RecoverOptions{OutDir: ref, CreateMissing: true}); err != nil {
+	if _, err := RecoverFolder(context.Background(), FolderInput{Logs: in}, &RecoverOptions{OutDir: ref, CreateMissing: true}); err != nil {
 		t.Fatal(err)
 	}
 	want, err := os.ReadFile(filepath.Join(ref, "IndexedDB.edb"))
@@ -388,14 +387,14 @@ func TestCreateResumable(t *testing.T) {
 	}
 	for _, n := range []int64{1, 5, 40, 400, 1200} {
 		out := t.TempDir()
-		_, err := RecoverFolder(context.Background(), []string{in}, &RecoverOptions{OutDir: out, CreateMissing: true, stopAfter: n})
+		_, err := RecoverFolder(context.Background(), FolderInput{Logs: in}, &RecoverOptions{OutDir: out, CreateMissing: true, stopAfter: n})
 		if !errors.Is(err, errStopped) {
 			t.Fatalf("N=%d: %v", n, err)
 		}
 		if _, err := os.Stat(filepath.Join(out, "IndexedDB.edb")); err == nil {
 			t.Errorf("N=%d: the final file exists after a kill", n)
 		}
-		if _, err := RecoverFolder(context.Background(), []string{in}, &RecoverOptions{OutDir: out, CreateMissing: true}); err != nil {
+		if _, err := RecoverFolder(context.Background(), FolderInput{Logs: in}, &RecoverOptions{OutDir: out, CreateMissing: true}); err != nil {
 			t.Fatalf("N=%d: rerun: %v", n, err)
 		}
 		got, _ := os.ReadFile(filepath.Join(out, "IndexedDB.edb"))
@@ -421,7 +420,7 @@ func TestCreateMissingKeepsGivenDatabase(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := t.TempDir()
-	res, err := Recover(context.Background(), indexedDBPlan(db), &RecoverOptions{OutDir: out, Logs: os.DirFS(testcorpus.Path(t, "appdata")), CreateMissing: true})
+	res, err := Recover(context.Background(), withLogs(indexedDBPlan(db), os.DirFS(testcorpus.Path(t, "appdata"))), &RecoverOptions{OutDir: out, CreateMissing: true})
 	if err != nil {
 		t.Fatalf("%v", err)
 	}
@@ -458,7 +457,7 @@ func TestCreateRefusesPreWin7LegacyCreateDB(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := t.TempDir()
-	res, err := RecoverFolder(context.Background(), []string{in}, &RecoverOptions{OutDir: out, CreateMissing: true})
+	res, err := RecoverFolder(context.Background(), FolderInput{Logs: in}, &RecoverOptions{OutDir: out, CreateMissing: true})
 	if !errors.Is(err, ese.ErrInvalidCreateDbVersion) {
 		t.Fatalf("error %v, want -1225", err)
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -46,6 +47,12 @@ func justCreated(t testing.TB, dir string) string {
 
 // indexedDBPlan is the soft plan of replaying appdata/edb.log from its
 // beginning into the database at db.
+// withLogs sets the log folder of a plan made by hand.
+func withLogs(p *Plan, logs fs.FS) *Plan {
+	p.Inputs.Logs = logs
+	return p
+}
+
 func indexedDBPlan(db string) *Plan {
 	return &Plan{Mode: ModeSoft, Start: ese.LogPos{Generation: 1, Sector: 1},
 		Logs:      []PlanLog{{File: "edb.log", Generation: 1}},
@@ -54,9 +61,8 @@ func indexedDBPlan(db string) *Plan {
 
 func recoverIndexedDB(t testing.TB, db, out string, stopAfter int64, inPlace bool) (*RecoverResult, error) {
 	t.Helper()
-	o := &RecoverOptions{OutDir: out, InPlace: inPlace, Overwrite: true, Logs: os.DirFS(testcorpus.Path(t, "appdata")), stopAfter: stopAfter,
-		CacheBytes: 4 * 32768}
-	return Recover(context.Background(), indexedDBPlan(db), o)
+	o := &RecoverOptions{OutDir: out, InPlace: inPlace, Overwrite: true, stopAfter: stopAfter, CacheBytes: 4 * 32768}
+	return Recover(context.Background(), withLogs(indexedDBPlan(db), os.DirFS(testcorpus.Path(t, "appdata"))), o)
 }
 
 // TestRecoverRebuildsIndexedDB drives the whole replay of appdata/edb.log
@@ -227,12 +233,11 @@ func TestRecoverCancelled(t *testing.T) {
 	out := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
 	n := 0
-	o := &RecoverOptions{OutDir: out, Logs: os.DirFS(testcorpus.Path(t, "appdata")),
-		Progress: func(p Progress) {
-			n++
-			cancel()
-		}}
-	_, err := Recover(ctx, indexedDBPlan(db), o)
+	o := &RecoverOptions{OutDir: out, Progress: func(p Progress) {
+		n++
+		cancel()
+	}}
+	_, err := Recover(ctx, withLogs(indexedDBPlan(db), os.DirFS(testcorpus.Path(t, "appdata"))), o)
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("got %v", err)
 	}
@@ -315,7 +320,7 @@ func TestRecoverRollsBackOpenTransactions(t *testing.T) {
 		logs := cutLog(t, k)
 		db := justCreated(t, t.TempDir())
 		out := t.TempDir()
-		res, err := Recover(context.Background(), indexedDBPlan(db), &RecoverOptions{OutDir: out, Logs: os.DirFS(logs)})
+		res, err := Recover(context.Background(), withLogs(indexedDBPlan(db), os.DirFS(logs)), &RecoverOptions{OutDir: out})
 		if err != nil {
 			t.Fatalf("cut at %d: %v", k, err)
 		}
@@ -405,7 +410,7 @@ func TestRecoverRefusesUnsafeUndo(t *testing.T) {
 		logs := cutLog(t, k)
 		db := dirtyFinal(t, t.TempDir())
 		out := t.TempDir()
-		res, err := Recover(context.Background(), indexedDBPlan(db), &RecoverOptions{OutDir: out, Logs: os.DirFS(logs)})
+		res, err := Recover(context.Background(), withLogs(indexedDBPlan(db), os.DirFS(logs)), &RecoverOptions{OutDir: out})
 		if err == nil {
 			continue
 		}

@@ -37,7 +37,7 @@ func BenchmarkSteadyStateSplit(b *testing.B) {
 		plan := &Plan{Mode: ModeSoft, Start: ese.LogPos{Generation: spec.Gen, Sector: 1},
 			Logs: []PlanLog{{File: "edb.log", Generation: spec.Gen}}, Databases: []PlanDatabase{}}
 		benchRecover(b, func(string) (*RecoverOptions, *Plan) {
-			return &RecoverOptions{Logs: os.DirFS(dir)}, plan
+			return &RecoverOptions{}, withLogs(plan, os.DirFS(dir))
 		}, false)
 	})
 	b.Run("decode", func(b *testing.B) {

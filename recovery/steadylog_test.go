@@ -965,7 +965,7 @@ func TestSteadyLogReplay(t *testing.T) {
 
 			plan := planSteadySet(t, dir, dbPath)
 			out := t.TempDir()
-			res, err := Recover(context.Background(), plan, &RecoverOptions{Logs: os.DirFS(dir), OutDir: out})
+			res, err := Recover(context.Background(), plan, &RecoverOptions{OutDir: out})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -1076,12 +1076,12 @@ func BenchmarkRecoverSteadyState(b *testing.B) {
 			sl := buildSteadyLog(b, bs.spec)
 			dir := b.TempDir()
 			db := writeSteadySet(b, dir, bs.spec, sl)
-			plan, err := PlanSoftDir(dir, []string{db}, "auto", nil)
+			plan, err := PlanSoftDir(context.Background(), dir, []string{db}, CheckpointSource{Find: true}, nil)
 			if err != nil || plan.Error != 0 || plan.Databases[0].Action != ActionReplay {
 				b.Fatalf("plan: %v %+v", err, plan)
 			}
 			benchRecover(b, func(string) (*RecoverOptions, *Plan) {
-				return &RecoverOptions{Logs: os.DirFS(dir)}, plan
+				return &RecoverOptions{}, plan
 			}, false)
 			b.ReportMetric(float64(sl.PageRecords), "page-records/op")
 			b.ReportMetric(float64(len(sl.Log))/(1<<20), "log-MiB")
@@ -1142,7 +1142,7 @@ func steadyRestoreCost(tb testing.TB, orig, cur []byte) int {
 // writeSteadySet and checks that the plan replays its one database.
 func planSteadySet(t *testing.T, dir, dbPath string) *Plan {
 	t.Helper()
-	plan, err := PlanSoftDir(dir, []string{dbPath}, "auto", nil)
+	plan, err := PlanSoftDir(context.Background(), dir, []string{dbPath}, CheckpointSource{Find: true}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

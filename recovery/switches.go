@@ -269,7 +269,10 @@ func (rp *replayer) holdPages(db *dbRun, pages map[uint32]bool) error {
 	}
 	var src io.ReaderAt
 	if !db.created {
-		r, c := openSource(db.name, rp.opts.Databases)
+		r, _, c, err := rp.plan.Inputs.open(db.name)
+		if err != nil {
+			return fmt.Errorf("recovery: database %s: %w", db.name, err)
+		}
 		if c != nil {
 			defer c.Close()
 		}

@@ -18,7 +18,7 @@ import (
 func recoverDir(t *testing.T, dir, file string, sw Switches) (*RecoverResult, error, []byte) {
 	t.Helper()
 	out := t.TempDir()
-	res, err := RecoverFolder(context.Background(), []string{dir}, &RecoverOptions{OutDir: out, Switches: sw})
+	res, err := RecoverFolder(context.Background(), FolderInput{Logs: dir}, &RecoverOptions{OutDir: out, Switches: sw})
 	b, _ := os.ReadFile(filepath.Join(out, file))
 	return res, err, b
 }
@@ -121,12 +121,12 @@ func TestRecoverWithoutUndoSteady(t *testing.T) {
 	name := filepath.Base(spec.DB)
 	run := func(dbDir string, sw Switches) (*RecoverResult, []byte) {
 		t.Helper()
-		plan, err := PlanSoftDir(dir, []string{filepath.Join(dbDir, name)}, "", &Options{Switches: sw})
+		plan, err := PlanSoftDir(context.Background(), dir, []string{filepath.Join(dbDir, name)}, CheckpointSource{}, &Options{Switches: sw})
 		if err != nil || plan.Error != 0 {
 			t.Fatalf("plan: %v %s", err, plan.Message)
 		}
 		out := t.TempDir()
-		res, err := Recover(context.Background(), plan, &RecoverOptions{Logs: os.DirFS(dir), OutDir: out, Switches: sw})
+		res, err := Recover(context.Background(), plan, &RecoverOptions{OutDir: out, Switches: sw})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -187,7 +187,7 @@ func TestRecoverMissingCurrentLogSteady(t *testing.T) {
 	if err := os.Rename(filepath.Join(dir, "edb.log"), filepath.Join(dir, "edb00021.log")); err != nil {
 		t.Fatal(err)
 	}
-	plan, err := PlanSoftDir(dir, []string{dbPath}, "", nil)
+	plan, err := PlanSoftDir(context.Background(), dir, []string{dbPath}, CheckpointSource{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -195,11 +195,11 @@ func TestRecoverMissingCurrentLogSteady(t *testing.T) {
 		t.Fatalf("plan: %d %q %s", plan.Error, plan.MissingLogs, plan.Message)
 	}
 	sw := Switches{AllowMissingCurrentLog: true}
-	plan, err = PlanSoftDir(dir, []string{dbPath}, "", &Options{Switches: sw})
+	plan, err = PlanSoftDir(context.Background(), dir, []string{dbPath}, CheckpointSource{}, &Options{Switches: sw})
 	if err != nil || plan.Error != 0 || len(plan.Logs) != 1 || plan.Logs[0].File != "edb00021.log" {
 		t.Fatalf("allowed plan: %v %+v", err, plan)
 	}
-	res, err := Recover(context.Background(), plan, &RecoverOptions{Logs: os.DirFS(dir), OutDir: t.TempDir(), Switches: sw})
+	res, err := Recover(context.Background(), plan, &RecoverOptions{OutDir: t.TempDir(), Switches: sw})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -216,24 +216,24 @@ func TestRecoverMissingCurrentLogSteady(t *testing.T) {
 // same log with the switch).
 func TestRecoverIgnoreMissingDB(t *testing.T) {
 	in := logOnly(t, "appdata/edb0000D.log", "edb.log")
-	plan, err := PlanSoftDir(in, nil, "", nil)
+	plan, err := PlanSoftDir(context.Background(), in, nil, CheckpointSource{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	res, err := Recover(context.Background(), plan, &RecoverOptions{OutDir: t.TempDir(), Logs: os.DirFS(in)})
+	res, err := Recover(context.Background(), plan, &RecoverOptions{OutDir: t.TempDir()})
 	if !errors.Is(err, ese.ErrAttachedDatabaseMismatch) || res.Error != ese.ErrAttachedDatabaseMismatch ||
 		!strings.Contains(res.Message, `Microsoft.Windows.Search_cw5n1h2txyewy\AppData\CacheStorage\CacheStorage.edb`) {
 		t.Fatalf("without the switch: %v", err)
 	}
 	sw := Switches{IgnoreMissingDB: true}
-	plan, err = PlanSoftDir(in, nil, "", &Options{Switches: sw})
+	plan, err = PlanSoftDir(context.Background(), in, nil, CheckpointSource{}, &Options{Switches: sw})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if hasEventWith(plan.Events, EventSkipped, ese.ErrAttachedDatabaseMismatch, "") || !hasEventWith(plan.Events, EventSkipped, 0, "JET_bitReplayIgnoreMissingDB") {
 		t.Errorf("plan events: %+v", plan.Events)
 	}
-	res, err = Recover(context.Background(), plan, &RecoverOptions{OutDir: t.TempDir(), Logs: os.DirFS(in), Switches: sw})
+	res, err = Recover(context.Background(), plan, &RecoverOptions{OutDir: t.TempDir(), Switches: sw})
 	if err != nil || !hasEventWith(res.Events, EventSkipped, 0, "(0xD,7A,268)") {
 		t.Errorf("with the switch: %v %+v", err, res.Events)
 	}
@@ -272,19 +272,18 @@ func TestRecoverAllowBackup(t *testing.T) {
 // the others change nothing.
 func TestHardRecoveryRefusesSwitches(t *testing.T) {
 	dir := testcorpus.Path(t, "wlm-danyquenneville-backup")
-	in := &HardInput{Restore: os.DirFS(dir), Databases: []DatabaseFile{{Name: "WindowsMail.MSMessageStore", R: bytes.NewReader(testcorpus.Read(t, "wlm-danyquenneville-backup/WindowsMail.MSMessageStore"))}}}
+	in := HardInput{Restore: os.DirFS(dir), Databases: []DatabaseFile{{Name: "WindowsMail.MSMessageStore", R: bytes.NewReader(testcorpus.Read(t, "wlm-danyquenneville-backup/WindowsMail.MSMessageStore"))}}}
 	for _, sw := range []Switches{{IgnoreLostLogs: true}, {WithoutUndo: true}} {
-		p, err := PlanHard(in, &Options{Switches: sw})
+		p, err := PlanHard(context.Background(), in, &Options{Switches: sw})
 		if err != nil || p.Error != ese.ErrInvalidParameter {
 			t.Errorf("%v: plan %v %d %s", sw, err, p.Error, p.Message)
 		}
 	}
-	p, err := PlanHard(in, &Options{Switches: Switches{IgnoreMissingDB: true, AllowMissingCurrentLog: true}})
+	p, err := PlanHard(context.Background(), in, &Options{Switches: Switches{IgnoreMissingDB: true, AllowMissingCurrentLog: true}})
 	if err != nil || p.Error != 0 {
 		t.Fatalf("accepted switches: %v %d %s", err, p.Error, p.Message)
 	}
-	_, err = Restore(context.Background(), p, &RestoreOptions{RecoverOptions: RecoverOptions{OutDir: t.TempDir(), Logs: os.DirFS(dir),
-		Databases: in.Databases, Switches: Switches{WithoutUndo: true}}})
+	_, err = Restore(context.Background(), p, &RestoreOptions{RecoverOptions: RecoverOptions{OutDir: t.TempDir(), Switches: Switches{WithoutUndo: true}}})
 	if !errors.Is(err, ese.ErrInvalidParameter) {
 		t.Errorf("restore without undo: %v", err)
 	}
@@ -297,7 +296,7 @@ func TestHardRecoveryRefusesSwitches(t *testing.T) {
 func TestPlanGapSRUM(t *testing.T) {
 	dir := testcorpus.CopySet(t, srumDirty, "SRU00050.log", "SRU.chk")
 	db := filepath.Join(dir, "SRUDB.dat")
-	plan, err := PlanSoftDir(dir, []string{db}, "", nil)
+	plan, err := PlanSoftDir(context.Background(), dir, []string{db}, CheckpointSource{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -308,7 +307,7 @@ func TestPlanGapSRUM(t *testing.T) {
 	if e := plan.Err(); !errors.Is(e, ese.ErrMissingLog) || !errors.Is(e, ese.ErrInvalidLogSequence) {
 		t.Errorf("plan.Err: %v", e)
 	}
-	_, err = Recover(context.Background(), plan, &RecoverOptions{OutDir: t.TempDir(), Logs: os.DirFS(dir)})
+	_, err = Recover(context.Background(), plan, &RecoverOptions{OutDir: t.TempDir()})
 	if !errors.Is(err, ese.ErrMissingLog) || !errors.Is(err, ese.ErrInvalidLogSequence) {
 		t.Errorf("Recover: %v", err)
 	}
@@ -332,21 +331,21 @@ func TestRecoverIgnoreLostLogsSteady(t *testing.T) {
 	copy(sl.DB[ps:], enc)
 	dir := t.TempDir()
 	dbPath := writeSteadySet(t, dir, spec, sl)
-	plan, err := PlanSoftDir(dir, []string{dbPath}, "", nil)
+	plan, err := PlanSoftDir(context.Background(), dir, []string{dbPath}, CheckpointSource{}, nil)
 	if err != nil || plan.Error != ese.ErrCommittedLogFilesMissing {
 		t.Fatalf("plan without the switch: %v %d %s", err, plan.Error, plan.Message)
 	}
 	sw := Switches{IgnoreLostLogs: true}
-	plan, err = PlanSoftDir(dir, []string{dbPath}, "", &Options{Switches: sw})
+	plan, err = PlanSoftDir(context.Background(), dir, []string{dbPath}, CheckpointSource{}, &Options{Switches: sw})
 	if err != nil || plan.Error != 0 || !hasEventWith(plan.Events, EventSwitch, 0, "585") {
 		t.Fatalf("plan with the switch: %v %d %s", err, plan.Error, plan.Message)
 	}
 	// The replay makes the same check at its end.
-	_, err = Recover(context.Background(), plan, &RecoverOptions{Logs: os.DirFS(dir), OutDir: t.TempDir()})
+	_, err = Recover(context.Background(), plan, &RecoverOptions{OutDir: t.TempDir()})
 	if !errors.Is(err, ese.ErrCommittedLogFilesMissing) {
 		t.Errorf("recover without the switch: %v", err)
 	}
-	res, err := Recover(context.Background(), plan, &RecoverOptions{Logs: os.DirFS(dir), OutDir: t.TempDir(), Switches: sw})
+	res, err := Recover(context.Background(), plan, &RecoverOptions{OutDir: t.TempDir(), Switches: sw})
 	if err != nil || res.Databases[0].StateAfter != "CleanShutdown" || !hasEventWith(res.Events, EventDatabase, 0, "lost 2 committed log file(s) (generations 0x22-0x23)") {
 		t.Errorf("recover with the switch: %v %+v", err, res)
 	}
@@ -363,10 +362,10 @@ func TestRecoverWithoutUndoConsistentSteady(t *testing.T) {
 	dbPath := writeSteadySet(t, dir, spec, sl)
 	plan := planSteadySet(t, dir, dbPath)
 	outA, outB := t.TempDir(), t.TempDir()
-	if _, err := Recover(context.Background(), plan, &RecoverOptions{Logs: os.DirFS(dir), OutDir: outA}); err != nil {
+	if _, err := Recover(context.Background(), plan, &RecoverOptions{OutDir: outA}); err != nil {
 		t.Fatal(err)
 	}
-	res, err := Recover(context.Background(), plan, &RecoverOptions{Logs: os.DirFS(dir), OutDir: outB, Switches: Switches{WithoutUndo: true}})
+	res, err := Recover(context.Background(), plan, &RecoverOptions{OutDir: outB, Switches: Switches{WithoutUndo: true}})
 	if err != nil || !hasEventWith(res.Events, EventEnd, ese.ErrRecoveredWithoutUndoDatabasesConsistent, "no undo was needed") {
 		t.Fatalf("%v %+v", err, res)
 	}
@@ -388,7 +387,7 @@ func TestPlanHardNamesMissingLog(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	p, err := PlanHard(&HardInput{Restore: os.DirFS(dir), Databases: []DatabaseFile{{Name: db, R: f}}}, nil)
+	p, err := PlanHard(context.Background(), HardInput{Restore: os.DirFS(dir), Databases: []DatabaseFile{{Name: db, R: f}}}, nil)
 	if err != nil || p.Error != ese.ErrMissingRestoreLogFiles || p.MissingLogs != "edb00001.log" || !strings.Contains(p.Message, "edb00001.log") {
 		t.Fatalf("%v %d %q %s", err, p.Error, p.MissingLogs, p.Message)
 	}

@@ -1,11 +1,13 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strings"
 
@@ -147,10 +149,12 @@ func printMapEntries(w io.Writer, events []planEventJSON) {
 // recoveryInputs are the folders and files named on the command line of
 // plan, recover and restore.
 type recoveryInputs struct {
-	dirs       []string
-	databases  []recovery.DatabaseFile
-	dbNames    []string
-	checkpoint *input
+	dirs      []string
+	databases []recovery.DatabaseFile
+	dbNames   []string
+	// checkpoint is the name, in the first folder, of the checkpoint
+	// found there ("" for none).
+	checkpoint string
 	closers    []io.Closer
 }
 
@@ -220,10 +224,8 @@ func gatherInputs(args []string, wantCkpt bool) (*recoveryInputs, error) {
 					continue
 				}
 			case typeCheckpoint:
-				if wantCkpt && i == 0 && ri.checkpoint == nil {
-					ri.checkpoint = &in
-					ri.closers = append(ri.closers, c)
-					continue
+				if wantCkpt && i == 0 && ri.checkpoint == "" {
+					ri.checkpoint = e.Name()
 				}
 			}
 			c.Close()
@@ -264,7 +266,7 @@ func restoreMapOf(lines []string, maps []string, targets []string) (*recovery.Re
 }
 
 // makePlan plans soft or hard recovery from the command line's inputs.
-func makePlan(o *planOpts, ri *recoveryInputs) (*recovery.Plan, error) {
+func makePlan(ctx context.Context, o *planOpts, ri *recoveryInputs) (*recovery.Plan, error) {
 	var ripLow, ripHigh int32
 	var rstMap []string
 	if o.ripFile != "" {
@@ -281,27 +283,26 @@ func makePlan(o *planOpts, ri *recoveryInputs) (*recovery.Plan, error) {
 	}
 	opts := &recovery.Options{RestoreMap: rm, Switches: o.sw.switches()}
 	if o.hard {
-		in := &recovery.HardInput{LowLog: ripLow, HighLog: ripHigh, Restore: os.DirFS(ri.dirs[0]), RestoreDir: ".",
-			Databases: ri.databases}
+		in := recovery.HardInput{LowLog: ripLow, HighLog: ripHigh, Restore: os.DirFS(ri.dirs[0]), Databases: ri.databases}
 		if len(ri.dirs) > 1 {
-			in.Target, in.TargetDir = os.DirFS(ri.dirs[1]), "."
+			in.Target = os.DirFS(ri.dirs[1])
 		}
-		return recovery.PlanHard(in, opts)
+		return recovery.PlanHard(ctx, in, opts)
 	}
-	in := &recovery.SoftInput{Logs: os.DirFS(ri.dirs[0]), LogDir: ".", Databases: ri.databases}
+	in := recovery.SoftInput{Logs: os.DirFS(ri.dirs[0]), Databases: ri.databases}
 	switch {
 	case o.noCheckpoint:
 	case o.checkpoint != "":
-		cin, c, err := openInput(o.checkpoint)
-		if err != nil {
+		if st, err := os.Stat(o.checkpoint); err != nil {
 			return nil, err
+		} else if st.IsDir() {
+			return nil, fmt.Errorf("%s is a directory", o.checkpoint)
 		}
-		ri.closers = append(ri.closers, c)
-		in.Checkpoint, in.CheckpointName = cin.r, filepath.Base(o.checkpoint)
-	case ri.checkpoint != nil:
-		in.Checkpoint, in.CheckpointName = ri.checkpoint.r, filepath.Base(ri.checkpoint.name)
+		in.Checkpoint = recovery.CheckpointSource{FS: os.DirFS(filepath.Dir(o.checkpoint)), Name: filepath.Base(o.checkpoint)}
+	case ri.checkpoint != "":
+		in.Checkpoint = recovery.CheckpointSource{Name: ri.checkpoint}
 	}
-	return recovery.PlanSoft(in, opts)
+	return recovery.PlanSoft(ctx, in, opts)
 }
 
 func runPlan(e *env, opts any, args []string) int {
@@ -321,7 +322,9 @@ func runPlan(e *env, opts any, args []string) int {
 		return statusOf(err)
 	}
 	defer ri.close()
-	p, err := makePlan(o, ri)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	p, err := makePlan(ctx, o, ri)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "esekit plan: %s\n", cliText(err.Error()))
 		return statusOf(err)

@@ -208,7 +208,7 @@ func runRecover(e *env, opts any, args []string) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	ro := recoveryOptions(o)
-	res, err := recovery.RecoverFolder(ctx, args, &ro)
+	res, err := recovery.RecoverFolder(ctx, recovery.FolderInput{Logs: args[0], Databases: args[1:]}, &ro)
 	return reportRecovery(e, "recover", args[0], o.out, res, err)
 }
 
@@ -233,7 +233,11 @@ func runRestore(e *env, opts any, args []string) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	ro := recovery.RestoreOptions{RecoverOptions: recoveryOptions(o)}
-	res, err := recovery.RestoreFolder(ctx, args, o.ripFile, maps, &ro)
+	in := recovery.RestoreFolderInput{Restore: args[0], RIPFile: o.ripFile, Maps: maps}
+	if len(args) > 1 {
+		in.Target = args[1]
+	}
+	res, err := recovery.RestoreFolder(ctx, in, &ro)
 	return reportRecovery(e, "restore", args[0], o.out, res, err)
 }
 

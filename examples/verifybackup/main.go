@@ -290,7 +290,7 @@ func verify(ctx context.Context, dir string, o *options) (*report, error) {
 	}
 
 	// 5. The hard-recovery plan the engine would follow after a restore.
-	plan, err := recovery.PlanHard(&recovery.HardInput{Restore: os.DirFS(dir), Databases: dbs}, nil)
+	plan, err := recovery.PlanHard(ctx, recovery.HardInput{Restore: os.DirFS(dir), Databases: dbs}, nil)
 	if plan == nil {
 		return nil, err
 	}
@@ -322,7 +322,7 @@ func verify(ctx context.Context, dir string, o *options) (*report, error) {
 
 	// 7. The restore itself, into copies.
 	if o.out != "" && plan.Error == 0 {
-		r, err := restore(ctx, plan, dir, dbs, key, rep, o.out)
+		r, err := restore(ctx, plan, key, rep, o.out)
 		if err != nil {
 			rep.Problems = append(rep.Problems, "restore: "+err.Error())
 		}
@@ -580,11 +580,8 @@ func loggedPaths(name string) (map[string]string, error) {
 // restore carries out hard recovery into copies in out, then asks
 // KB Q200941's question: has every log of the full backup been replayed, so that
 // the patch data is no longer needed?
-func restore(ctx context.Context, plan *recovery.Plan, dir string, dbs []recovery.DatabaseFile, key *rip.Key, rep *report, out string) (*restoreInfo, error) {
-	if err := os.MkdirAll(out, 0o755); err != nil {
-		return nil, err
-	}
-	ro := &recovery.RestoreOptions{RecoverOptions: recovery.RecoverOptions{OutDir: out, Logs: os.DirFS(dir), Databases: dbs}, RIP: key}
+func restore(ctx context.Context, plan *recovery.Plan, key *rip.Key, rep *report, out string) (*restoreInfo, error) {
+	ro := &recovery.RestoreOptions{RecoverOptions: recovery.RecoverOptions{OutDir: out}, RIP: key}
 	res, err := recovery.Restore(ctx, plan, ro)
 	if res == nil {
 		return nil, err
