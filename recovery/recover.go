@@ -92,6 +92,10 @@ type RecoverOptions struct {
 	// captureAll, for tests, turns the read-ahead off: every versioned
 	// operation of an open transaction is captured (capture_ahead.go).
 	captureAll bool
+	// pageCache, for tests and benchmarks, is the page cache the
+	// recovery uses instead of a new one of CacheBytes (its peak is read
+	// after Recover).
+	pageCache *PageCache
 }
 
 // noSyncFile hides the Sync method of a file from the page store.
@@ -540,6 +544,9 @@ func (rp *replayer) commitAll() error {
 // storeOptions are the options of every page store of the recovery: one
 // page cache of RecoverOptions.CacheBytes for all its databases.
 func (rp *replayer) storeOptions() *PageStoreOptions {
+	if rp.cache == nil {
+		rp.cache = rp.opts.pageCache
+	}
 	if rp.cache == nil {
 		rp.cache = NewPageCache(rp.opts.CacheBytes)
 	}

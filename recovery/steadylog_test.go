@@ -339,31 +339,8 @@ func buildSteadyLog(tb testing.TB, spec steadySpec) *steadyLog {
 		pages[pgno] = p
 		return p
 	}
-	// Roots of the B-trees (not space trees) by object id, and the leaf
-	// pages of tables (not indexes, long values or space trees).
-	roots := map[uint32]uint32{}
-	var leaves []steadyLeaf
-	maxDbTime := hdr.DbTimeDirtied
-	for pgno := uint32(1); (int(pgno)+2)*ps <= len(db); pgno++ {
-		p := page(pgno)
-		if p.Uninitialized() {
-			continue
-		}
-		maxDbTime = max(maxDbTime, p.DbTime())
-		f := p.Flags()
-		if f&ese.PageRoot != 0 && f&ese.PageSpaceTree == 0 {
-			roots[p.ObjidFDP()] = pgno
-		}
-		if f&ese.PageLeaf != 0 && f&(ese.PageSpaceTree|ese.PageIndex|ese.PageLongValue|ese.PageEmpty) == 0 && p.Lines() > 0 {
-			if spec.MaxNode > 0 && steadyLargestNode(tb, p) > spec.MaxNode {
-				continue
-			}
-			leaves = append(leaves, steadyLeaf{pgno: pgno, objid: p.ObjidFDP(), unique: f&ese.PageNonUniqueKeys == 0, lines: p.Lines()})
-		}
-	}
-	for i := range leaves {
-		leaves[i].fdp = roots[leaves[i].objid]
-	}
+	leaves, maxDbTime := steadyTableLeaves(tb, len(db)/ps, spec.MaxNode, page)
+	maxDbTime = max(maxDbTime, hdr.DbTimeDirtied)
 	rng := rand.New(rand.NewPCG(spec.Seed, spec.Seed^0x9E3779B97F4A7C15))
 	rng.Shuffle(len(leaves), func(i, j int) { leaves[i], leaves[j] = leaves[j], leaves[i] })
 	hot := leaves[:min(spec.HotPages, len(leaves))]
@@ -371,23 +348,7 @@ func buildSteadyLog(tb testing.TB, spec steadySpec) *steadyLog {
 		tb.Fatalf("%s has no table leaf pages", spec.DB)
 	}
 
-	// The log header: the corpus log of the same page size as a template
-	// for the writer's parameters and versions.
-	tmplName := "appdata/edb.log"
-	if ps != 32768 {
-		tmplName = "museum-srum-win10-belkasoftctf-insiderthreat-dirty/SRU.log"
-	}
-	tmpl, err := os.ReadFile(testcorpus.Path(tb, tmplName))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	lh, err := eselog.DecodeFileHeader(tmpl)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	if lh.PageSize() != ps {
-		tb.Fatalf("template %s has %d-byte pages, database %d", tmplName, lh.PageSize(), ps)
-	}
+	lh := steadyTemplateHeader(tb, ps)
 	t0 := time.Date(2026, 11, 2, 9, 30, 0, 0, time.UTC)
 	tm := ese.LogTimeOf(t0)
 	sig := ese.Signature{Random: 0x5EAD1065 ^ uint32(spec.Seed), Created: ese.LogTimeOf(t0.Add(-30 * 24 * time.Hour))}
@@ -446,14 +407,7 @@ func buildSteadyLog(tb testing.TB, spec steadySpec) *steadyLog {
 
 	// The database as the engine leaves it after the attach: dirty,
 	// attached at the AttachDB, required range this generation.
-	hdr.State = ese.DBStateDirtyShutdown
-	hdr.LogSignature = sig
-	hdr.AttachPos, hdr.AttachTime = out.AttachPos, tm
-	hdr.ConsistentPos = consistent
-	hdr.DetachPos = consistent
-	hdr.GenMinRequired, hdr.GenMaxRequired = spec.Gen, spec.Gen
-	hdr.GenMaxCreateTime, hdr.GenMaxRequiredTime = tm, tm
-	hb2 := hdr.Encode(ps)
+	hb2 := steadyDirtyHeader(hdr, sig, out.AttachPos, consistent, tm, spec.Gen, ps)
 	out.DB = slices.Clone(db)
 	copy(out.DB[0:ps], hb2)
 	copy(out.DB[ps:2*ps], hb2)
@@ -485,23 +439,8 @@ func buildSteadyLog(tb testing.TB, spec steadySpec) *steadyLog {
 		if !ok {
 			before = page(leaf.pgno).DbTime()
 		}
-		flags := eselog.NodeVersioned
-		if leaf.unique {
-			flags |= eselog.NodeUnique
-		}
 		rceid++
-		r := &eselog.Replace{NodeHeader: eselog.NodeHeader{PageHeader: eselog.PageHeader{
-			RecordBase: eselog.RecordBase{Lrtyp: eselog.RecReplace}, Procid: procid, Dbid: dbid,
-			PageNumber: leaf.pgno, After: dbtime + 1, Before: before, TrxBegin0: trxBegin, Level: level,
-			Line: uint16(iline), Flags: flags}, RCEID: rceid, PgnoFDP: leaf.fdp, ObjidFDP: leaf.objid},
-			CbOldData: uint16(len(old)), CbNewData: uint16(len(nd))}
-		// The engine logs a diff when it is smaller than the after-image.
-		diff := steadyDiff(tb, old, nd)
-		if len(diff) < len(nd) {
-			r.Lrtyp, r.Diff2, r.Payload = eselog.RecReplaceD, true, diff
-		} else {
-			r.Payload = nd
-		}
+		r := steadyReplaceRecord(tb, procid, dbid, trxBegin, level, leaf, iline, dbtime+1, before, rceid, old, nd)
 		if !w.room(50+len(r.Payload)+8, 0) {
 			return false, nil
 		}
@@ -1087,6 +1026,102 @@ func BenchmarkRecoverSteadyState(b *testing.B) {
 			b.ReportMetric(float64(len(sl.Log))/(1<<20), "log-MiB")
 		})
 	}
+}
+
+// steadyTableLeaves lists the leaf pages of tables (not indexes, long
+// values or space trees) among pages 1..pages-2 of a database, with their
+// tree's root (not a space tree's), and returns the highest page dbtime.
+// Pages holding a node larger than maxNode bytes are left out when
+// maxNode is positive.
+func steadyTableLeaves(tb testing.TB, pages, maxNode int, page func(uint32) *Page) ([]steadyLeaf, uint64) {
+	roots := map[uint32]uint32{}
+	var leaves []steadyLeaf
+	var maxDbTime uint64
+	for pgno := uint32(1); int(pgno)+2 <= pages; pgno++ {
+		p := page(pgno)
+		if p.Uninitialized() {
+			continue
+		}
+		maxDbTime = max(maxDbTime, p.DbTime())
+		f := p.Flags()
+		if f&ese.PageRoot != 0 && f&ese.PageSpaceTree == 0 {
+			roots[p.ObjidFDP()] = pgno
+		}
+		if f&ese.PageLeaf != 0 && f&(ese.PageSpaceTree|ese.PageIndex|ese.PageLongValue|ese.PageEmpty) == 0 && p.Lines() > 0 {
+			if maxNode > 0 && steadyLargestNode(tb, p) > maxNode {
+				continue
+			}
+			leaves = append(leaves, steadyLeaf{pgno: pgno, objid: p.ObjidFDP(), unique: f&ese.PageNonUniqueKeys == 0, lines: p.Lines()})
+		}
+	}
+	for i := range leaves {
+		leaves[i].fdp = roots[leaves[i].objid]
+	}
+	return leaves, maxDbTime
+}
+
+// steadyTemplateHeader is the header of the corpus log whose writer
+// parameters and versions generated logs of ps-byte pages copy.
+func steadyTemplateHeader(tb testing.TB, ps int) *eselog.FileHeader {
+	tb.Helper()
+	tmplName := "appdata/edb.log"
+	if ps != 32768 {
+		tmplName = "museum-srum-win10-belkasoftctf-insiderthreat-dirty/SRU.log"
+	}
+	tmpl, err := os.ReadFile(testcorpus.Path(tb, tmplName))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	lh, err := eselog.DecodeFileHeader(tmpl)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if lh.PageSize() != ps {
+		tb.Fatalf("template %s has %d-byte pages, database %d", tmplName, lh.PageSize(), ps)
+	}
+	return lh
+}
+
+// steadyDirtyHeader turns a clean database's header into the one the
+// engine leaves after the attach of a log stream: dirty, attached at
+// attach, required range gen..gen. It returns the encoded page.
+func steadyDirtyHeader(hdr *ese.DBHeader, sig ese.Signature, attach, consistent ese.LogPos, tm ese.LogTime, gen int32, ps int) []byte {
+	hdr.State = ese.DBStateDirtyShutdown
+	hdr.LogSignature = sig
+	hdr.AttachPos, hdr.AttachTime = attach, tm
+	hdr.ConsistentPos = consistent
+	hdr.DetachPos = consistent
+	hdr.GenMinRequired, hdr.GenMaxRequired = gen, gen
+	hdr.GenMaxCreateTime, hdr.GenMaxRequiredTime = tm, tm
+	return hdr.Encode(ps)
+}
+
+// steadyReplaceRecord is the versioned update of node iline of leaf from
+// old to nd (same length) at dbtime after, the page being at before:
+// a ReplaceD when the diff is smaller than the after-image, as the
+// engine chooses, else a Replace.
+func steadyReplaceRecord(tb testing.TB, procid uint16, dbid uint8, trxBegin uint32, level uint8, leaf steadyLeaf, iline int, after, before uint64, rceid uint32, old, nd []byte) *eselog.Replace {
+	r := steadyReplace(procid, dbid, trxBegin, level, leaf, iline, after, before, rceid, len(nd))
+	if diff := steadyDiff(tb, old, nd); len(diff) < len(nd) {
+		r.Lrtyp, r.Diff2, r.Payload = eselog.RecReplaceD, true, diff
+	} else {
+		r.Payload = nd
+	}
+	return r
+}
+
+// steadyReplace is the Replace record of a same-length update of cb
+// bytes of node iline of leaf, without its payload.
+func steadyReplace(procid uint16, dbid uint8, trxBegin uint32, level uint8, leaf steadyLeaf, iline int, after, before uint64, rceid uint32, cb int) *eselog.Replace {
+	flags := eselog.NodeVersioned
+	if leaf.unique {
+		flags |= eselog.NodeUnique
+	}
+	return &eselog.Replace{NodeHeader: eselog.NodeHeader{PageHeader: eselog.PageHeader{
+		RecordBase: eselog.RecordBase{Lrtyp: eselog.RecReplace}, Procid: procid, Dbid: dbid,
+		PageNumber: leaf.pgno, After: after, Before: before, TrxBegin0: trxBegin, Level: level,
+		Line: uint16(iline), Flags: flags}, RCEID: rceid, PgnoFDP: leaf.fdp, ObjidFDP: leaf.objid},
+		CbOldData: uint16(cb), CbNewData: uint16(cb)}
 }
 
 // steadyLargestNode is the size of the largest node data on p.
