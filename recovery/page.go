@@ -271,15 +271,22 @@ func (p *Page) Check() error {
 	}
 	// No two nodes may share bytes (the engine enforces this when it
 	// reorganises; an overlap would let one write corrupt another node).
-	order := make([]int, 0, n)
+	// The tag numbers sorted by offset; on the stack for pages of up to
+	// 1,024 tags (a heap slice per page read was most of the garbage of a
+	// recovery that evicts).
+	var small [1024]uint16
+	order := small[:0]
+	if n > len(small) {
+		order = make([]uint16, 0, n)
+	}
 	for i := 0; i < n; i++ {
 		if p.tagCb(i) > 0 {
-			order = append(order, i)
+			order = append(order, uint16(i))
 		}
 	}
-	slices.SortFunc(order, func(a, b int) int { return cmp.Compare(p.tagIb(a), p.tagIb(b)) })
+	slices.SortFunc(order, func(a, b uint16) int { return cmp.Compare(p.tagIb(int(a)), p.tagIb(int(b))) })
 	for k := 1; k < len(order); k++ {
-		a, b := order[k-1], order[k]
+		a, b := int(order[k-1]), int(order[k])
 		if p.tagIb(a)+p.tagCb(a) > p.tagIb(b) {
 			return p.corrupt("tags %d and %d overlap", a, b)
 		}

@@ -81,6 +81,12 @@ type PageCache struct {
 	// lru is the sentinel of the LRU ring: lru.next is the least recently
 	// used page, lru.prev the most recent.
 	lru cachedPage
+	// recycle lets the cache reuse the buffers of evicted pages (see
+	// endRecord); retired are the pages evicted since the last endRecord,
+	// free the buffers ready for reuse.
+	recycle bool
+	retired []*Page
+	free    [][]byte
 }
 
 // NewPageCache returns a budget of bytes for cached pages (0 or less:
@@ -270,8 +276,9 @@ func (s *PageStore) Get(pgno uint32) (*Page, error) {
 	if off+int64(s.pageSize) > s.size {
 		return nil, fmt.Errorf("recovery: page %d is beyond the end of the %d-byte database: %w", pgno, s.size, ese.ErrFileIOBeyondEOF)
 	}
-	b := make([]byte, s.pageSize)
+	b := s.cache.buffer(s.pageSize)
 	if s.knownZero(pgno, off) {
+		clear(b)
 		s.stats.ZeroPages++
 		return s.add(pgno, b, false)
 	}
@@ -340,13 +347,50 @@ func (s *PageStore) evict() error {
 		o.unlink(cp)
 		delete(o.pages, cp.pgno)
 		c.release(o.pageSize)
+		if c.recycle && len(c.retired)+len(c.free) < minCachedPages {
+			c.retired = append(c.retired, cp.page)
+		}
 	}
 	return nil
 }
 
+// endRecord tells a recycling cache that no caller holds a page any
+// more (recovery's replay calls it between records): the buffers of the
+// pages evicted since the last call, unless MarkDirty put them back,
+// become free for the next pages read. Without it every page read
+// allocates a new buffer and the evicted ones wait for the garbage
+// collector, which lets the heap grow to about twice the budget.
+// A retired page loses its buffer: MarkDirty refuses it.
+func (c *PageCache) endRecord() {
+	for i, p := range c.retired {
+		if cp := p.slot; (cp == nil || cp.next == nil) && p.b != nil {
+			c.free = append(c.free, p.b)
+			p.b = nil
+		}
+		c.retired[i] = nil
+	}
+	c.retired = c.retired[:0]
+}
+
+// buffer returns a page buffer of n bytes for a read: a free one of an
+// evicted page (not cleared) or a new one.
+func (c *PageCache) buffer(n int) []byte {
+	if k := len(c.free); k > 0 && len(c.free[k-1]) == n {
+		b := c.free[k-1]
+		c.free[k-1] = nil
+		c.free = c.free[:k-1]
+		return b
+	}
+	return make([]byte, n)
+}
+
 // MarkDirty records that p, page pgno, was changed. A page evicted since it
-// was returned is put back in the cache.
+// was returned is put back in the cache (unless a recycling cache has
+// reused its buffer since: see PageCache.endRecord).
 func (s *PageStore) MarkDirty(pgno uint32, p *Page) error {
+	if p.b == nil {
+		return fmt.Errorf("recovery: page %d was changed after its buffer was reused", pgno)
+	}
 	if cp := p.slot; cp != nil && cp.owner == s && cp.pgno == pgno && cp.next != nil {
 		cp.dirty = true // still cached: no lookup
 		s.touch(cp)

@@ -550,6 +550,7 @@ func (rp *replayer) storeOptions() *PageStoreOptions {
 	if rp.cache == nil {
 		rp.cache = NewPageCache(rp.opts.CacheBytes)
 	}
+	rp.cache.recycle = true // replayLog calls endRecord between records
 	return &PageStoreOptions{Cache: rp.cache}
 }
 

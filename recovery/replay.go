@@ -202,7 +202,9 @@ func (rp *replayer) backupHigh() int32 {
 
 // run replays every log of the plan in order.
 func (rp *replayer) run() error {
+	heap := newHeapGuard()
 	for i, pl := range rp.plan.Logs {
+		heap.check()
 		if err := rp.ctx.Err(); err != nil {
 			return err
 		}
@@ -276,6 +278,9 @@ func (rp *replayer) replayLog(i int, pl PlanLog, l *eselog.Log) error {
 		rp.mark = raw.mark
 		err = rp.dispatch(rec)
 		rp.mark = nil
+		if rp.cache != nil {
+			rp.cache.endRecord()
+		}
 		if err != nil {
 			return err
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -88,8 +89,10 @@ func envInt(tb testing.TB, name string, def int64) int64 {
 // replays into ESEKIT_SCALE_DIR (created; it must not hold a set yet):
 // large.edb grown to ESEKIT_SCALE_DB_MIB (default 4,096 MiB plus the
 // header pages) and ESEKIT_SCALE_LOG_MIB of records (default 1,024) in
-// 5 MiB logs; updates sweep a 64 MiB window over every table leaf page,
-// 1 update in 1,000 on a page drawn from the whole file.
+// 5 MiB logs; updates sweep a window of ESEKIT_SCALE_WINDOW pages (default
+// 2,048, 64 MiB) over every table leaf page,
+// 1 update in 1,000 on a page drawn from the whole file; the final state
+// of 256 pages drawn at random is recorded.
 func TestGenerateScaleSet(t *testing.T) {
 	dir := scaleEnv(t)
 	if _, err := os.Stat(filepath.Join(dir, scaleManifest)); err == nil {
@@ -100,7 +103,7 @@ func TestGenerateScaleSet(t *testing.T) {
 	}
 	spec := scaleSpec{DB: "dissect-esedb-testdbs/large.edb",
 		FilePages: int(envInt(t, "ESEKIT_SCALE_DB_MIB", 4096)*32 + 2), LogBytes: envInt(t, "ESEKIT_SCALE_LOG_MIB", 1024) << 20,
-		Sectors: 1280, Gen: 0x100, Window: 2048, ColdPermille: 1, Sample: 2000, Seed: 11}
+		Sectors: 1280, Gen: 0x100, Window: int(envInt(t, "ESEKIT_SCALE_WINDOW", 2048)), ColdPermille: 1, Sample: 256, Seed: 11}
 	start := time.Now()
 	set := writeScaleSet(t, dir, spec)
 	t.Logf("database %d bytes (%d pages), %d logs, %d records (%d bytes), %d page records on %d of %d candidate pages; %v",
@@ -124,7 +127,7 @@ func BenchmarkRecoverScale(b *testing.B) {
 	if err != nil || plan.Error != 0 || len(plan.Databases) != 1 || plan.Databases[0].Action != ActionReplay {
 		b.Fatalf("plan: %v %+v", err, plan)
 	}
-	b.Logf("plan: %.1f cpu-s, %.1f s", (processCPU() - c0).Seconds(), time.Since(w0).Seconds())
+	b.Logf("plan: %.1f cpu-s, %.1f s, max RSS so far %d MiB", (processCPU() - c0).Seconds(), time.Since(w0).Seconds(), processMaxRSS()>>20)
 	out := filepath.Join(dir, "out")
 	for b.Loop() {
 		cache := NewPageCache(budget)
@@ -142,6 +145,9 @@ func BenchmarkRecoverScale(b *testing.B) {
 		}
 		b.StopTimer()
 		checkScaleOutput(b, filepath.Join(out, set.DB), set)
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		b.Logf("heap: sys %d MiB, in use %d MiB, total allocated %d MiB, %d GCs", ms.HeapSys>>20, ms.HeapInuse>>20, ms.TotalAlloc>>20, ms.NumGC)
 		load, _ := os.ReadFile("/proc/loadavg")
 		mb := float64(res.LogBytes) / 1e6
 		b.Logf("%d logs, %.1f MB of records, database %.2f GiB, cache %d MiB: %.1f cpu-s (replay %.1f), %.1f s wall, %.0f MB/cpu-s (replay %.0f), max RSS %d MiB, cache peak %d MiB, %d pages written; load %s",

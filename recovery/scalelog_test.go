@@ -100,10 +100,10 @@ const scaleManifest = "scale.json"
 // made of.
 type scaleTemplate struct {
 	leaf   steadyLeaf
-	b      []byte // the page
-	dbtime uint64 // its dbtime
-	nodes [][]byte // data of each line
-	lines []int    // lines with at least 16 data bytes
+	b      []byte   // the page
+	dbtime uint64   // its dbtime
+	nodes  [][]byte // data of each line
+	lines  []int    // lines with at least 16 data bytes
 }
 
 // writeScaleSet generates a set into dir (which must exist) and writes
