@@ -55,7 +55,11 @@ type RecoverOptions struct {
 	Switches
 	// CacheBytes bounds the page cache of the recovery: one budget shared
 	// by all its databases, however many the logs attach or create (0:
-	// DefaultCacheBytes, 256 MiB; at least 16 pages are cached).
+	// DefaultCacheBytes, 256 MiB; at least 16 pages are cached). The
+	// rest of a replay's memory is small beside it: evicted pages'
+	// buffers are reused, and between logs the replay collects garbage
+	// once more than 32 MiB has accumulated (a 4 GiB database and 1 GiB of
+	// logs recover in a process of at most CacheBytes + 60 MiB).
 	CacheBytes int64
 	// MaxFileBytes, when positive, bounds the size a log may grow a
 	// database to (ExtendDB, new pages): a record beyond it stops
