@@ -12,7 +12,7 @@
 //     whose file moved or was renamed cannot go quiet.
 //
 // Without the corpus, Path, Read and CopySet still serve the files of the
-// Windows 10 SRUM set the module commits (see sample.go).
+// sets the module commits under testdata (see committed.go).
 package testcorpus
 
 import (
@@ -57,7 +57,7 @@ func Path(tb testing.TB, rel string) string {
 	tb.Helper()
 	d := Dir()
 	if d == "" {
-		if p := samplePath(tb, rel); p != "" {
+		if p := committedPath(tb, rel); p != "" {
 			return p
 		}
 		skip(tb, "corpus not found (expected ../shared/corpus beside the module root); skipping test that needs %s", rel)

@@ -1,0 +1,149 @@
+package testcorpus
+
+import (
+	"compress/gzip"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+)
+
+// SampleSet is the corpus set the CLI embeds as its sample: the SRUM folder
+// of a Windows 10 machine collected while the service ran, a DirtyShutdown
+// SRUDB.dat that needs generation 0x51, its checkpoint and logs 0x4E-0x52.
+const SampleSet = "museum-srum-win10-belkasoftctf-insiderthreat-dirty"
+
+// committedSet is a corpus set whose files the module commits,
+// gzip-compressed, in folders relative to the module root
+// (testdata/README.md names their source).
+type committedSet struct {
+	dirs []string
+	// whole is set when every file of the corpus folder is committed; only
+	// then does Path serve the folder itself.
+	whole bool
+}
+
+var committed = map[string]committedSet{
+	SampleSet:                              {dirs: []string{"examples/esekit/testdata/sample", "internal/testcorpus/testdata/" + SampleSet}, whole: true},
+	"museum-srum-server2022-apt-1daylater": {dirs: []string{"internal/testcorpus/testdata/museum-srum-server2022-apt-1daylater"}, whole: true},
+	"museum-ntds-win2012r2":                {dirs: []string{"internal/testcorpus/testdata/museum-ntds-win2012r2"}},
+}
+
+// committedMaxFile bounds one decompressed file (the largest database is
+// 3 MiB).
+const committedMaxFile = 16 << 20
+
+// extracted maps a test and a set to the folder the set was written to,
+// so that every Path call of one test names files of one folder.
+var extracted sync.Map // extractKey -> string
+
+type extractKey struct {
+	tb  testing.TB
+	set string
+}
+
+// committedPath returns the path of rel ("<set>" or "<set>/<file>") in a
+// copy of a committed set written into the test's temporary folder, or ""
+// when rel is not committed.
+func committedPath(tb testing.TB, rel string) string {
+	tb.Helper()
+	set, file, _ := strings.Cut(filepath.ToSlash(rel), "/")
+	cs, ok := committed[set]
+	if !ok || strings.Contains(file, "/") || file == "." || file == ".." || (file == "" && !cs.whole) {
+		return ""
+	}
+	d := committedCopy(tb, set, cs)
+	if d == "" {
+		return ""
+	}
+	if file == "" {
+		return d
+	}
+	p := filepath.Join(d, file)
+	if _, err := os.Stat(p); err != nil {
+		return ""
+	}
+	return p
+}
+
+// committedCopy decompresses a committed set into a folder of the test's
+// own (once per test and set) and returns it, or "" when the module root
+// or a folder of the set is not found.
+func committedCopy(tb testing.TB, set string, cs committedSet) string {
+	tb.Helper()
+	key := extractKey{tb, set}
+	if d, ok := extracted.Load(key); ok {
+		return d.(string)
+	}
+	root := moduleRoot()
+	if root == "" {
+		return ""
+	}
+	dst := filepath.Join(tb.TempDir(), set)
+	if err := os.Mkdir(dst, 0o755); err != nil {
+		tb.Fatal(err)
+	}
+	for _, sd := range cs.dirs {
+		src := filepath.Join(root, filepath.FromSlash(sd))
+		ents, err := os.ReadDir(src)
+		if err != nil {
+			return ""
+		}
+		for _, e := range ents {
+			name, ok := strings.CutSuffix(e.Name(), ".gz")
+			if !ok || !e.Type().IsRegular() {
+				continue
+			}
+			if err := gunzipFile(filepath.Join(src, e.Name()), filepath.Join(dst, name)); err != nil {
+				tb.Fatalf("committed %s/%s: %v", sd, e.Name(), err)
+			}
+		}
+	}
+	extracted.Store(key, dst)
+	tb.Cleanup(func() { extracted.Delete(key) })
+	return dst
+}
+
+// gunzipFile writes the decompressed bytes of gzip file src to the new
+// file dst, read-only as the corpus files are.
+func gunzipFile(src, dst string) error {
+	f, err := os.Open(src)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		return err
+	}
+	b, err := io.ReadAll(io.LimitReader(zr, committedMaxFile+1))
+	if err != nil {
+		return err
+	}
+	if len(b) > committedMaxFile {
+		return fmt.Errorf("larger than %d bytes", committedMaxFile)
+	}
+	return os.WriteFile(dst, b, 0o444)
+}
+
+// moduleRoot returns the folder holding go.mod above the working
+// directory, or "".
+func moduleRoot() string {
+	wd, err := os.Getwd()
+	if err != nil {
+		return ""
+	}
+	for d := wd; ; {
+		if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
+			return d
+		}
+		up := filepath.Dir(d)
+		if up == d {
+			return ""
+		}
+		d = up
+	}
+}
