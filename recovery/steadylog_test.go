@@ -3,7 +3,6 @@ package recovery
 import (
 	"bytes"
 	"context"
-	"errors"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -15,6 +14,7 @@ import (
 	"github.com/esekit/esekit/eselog"
 	"github.com/esekit/esekit/internal/bin"
 	"github.com/esekit/esekit/internal/testcorpus"
+	"github.com/esekit/esekit/internal/testset"
 )
 
 // This file builds a synthetic but engine-valid steady-state log over a
@@ -156,137 +156,6 @@ type steadyLog struct {
 	RecordBytes int64
 }
 
-// errLogFull ends generation when the log file has no room left.
-var errLogFull = errors.New("steady log: file full")
-
-// segLogWriter packs records into the segments of a modern log as the
-// engine's LOG_WRITE_BUFFER::FLGIAddLogRec does (LOGSTREAM.md §1.3.3).
-type segLogWriter struct {
-	gen     int32
-	file    []byte
-	last    int // last data segment (the final one is reserved)
-	isec    int
-	off     int
-	pending *ese.LogPos // position of a NOP fill the next record takes
-	tm      ese.LogTime
-}
-
-const segMinFragment = 32
-
-func newSegLogWriter(gen int32, sectors int, tm ese.LogTime) *segLogWriter {
-	return &segLogWriter{gen: gen, file: make([]byte, sectors*eselog.SegmentSize), last: sectors - 2, isec: 1,
-		off: eselog.SegmentHeaderSize, tm: tm}
-}
-
-// next is the position the next record gets: the write position before
-// it is placed ((gen,isec,0) at a segment start, the NOP fill's start when
-// the previous segment was filled).
-func (w *segLogWriter) next() ese.LogPos {
-	if w.pending != nil {
-		return *w.pending
-	}
-	if w.off == eselog.SegmentHeaderSize {
-		return ese.LogPos{Generation: w.gen, Sector: uint16(w.isec)}
-	}
-	return ese.LogPos{Generation: w.gen, Sector: uint16(w.isec), Offset: uint16(w.off)}
-}
-
-func (w *segLogWriter) seg(i int) []byte {
-	return w.file[i*eselog.SegmentSize : (i+1)*eselog.SegmentSize]
-}
-
-// seal writes the current segment's header and checksum.
-func (w *segLogWriter) seal() {
-	s := w.seg(w.isec)
-	eselog.SegmentHeader{Pos: ese.LogPos{Generation: w.gen, Sector: uint16(w.isec)}, StartTime: w.tm,
-		Flags: eselog.SegmentFlagNewChecksum}.Put(s)
-	ese.SetPageChecksum(s, uint32(w.isec))
-}
-
-func (w *segLogWriter) advance() error {
-	w.seal()
-	if w.isec+1 > w.last {
-		return errLogFull
-	}
-	w.isec++
-	w.off = eselog.SegmentHeaderSize
-	return nil
-}
-
-// room reports whether a record of n bytes still fits, with keep bytes
-// left for the records that end the log.
-func (w *segLogWriter) room(n, keep int) bool {
-	free := (w.last-w.isec)*(eselog.SegmentSize-eselog.SegmentHeaderSize-8) + eselog.SegmentSize - w.off
-	return n+keep < free
-}
-
-// add places one whole record and returns its position.
-func (w *segLogWriter) add(rec []byte) (ese.LogPos, error) {
-	at := w.next()
-	rem := eselog.SegmentSize - w.off
-	switch {
-	case len(rec) <= rem:
-		copy(w.seg(w.isec)[w.off:], rec)
-		w.off += len(rec)
-		w.pending = nil
-		if w.off == eselog.SegmentSize {
-			if err := w.advance(); err != nil {
-				return at, err
-			}
-		}
-		return at, nil
-	case rem < segMinFragment:
-		// NOP fill: the segment's tail stays zero; the record takes the
-		// fill's position.
-		if w.pending == nil {
-			p := at
-			w.pending = &p
-		}
-		if err := w.advance(); err != nil {
-			return at, err
-		}
-		return w.add(rec)
-	}
-	// FragmentBegin (u8 type, u32 total, u16 piece) then Fragments (u8
-	// type, u16 piece) at the start of the following segments.
-	s := w.seg(w.isec)[w.off:]
-	piece := rem - 7
-	s[0] = byte(eselog.RecFragmentBegin)
-	bin.PutU32(s, 1, uint32(len(rec)))
-	bin.PutU16(s, 5, uint16(piece))
-	copy(s[7:], rec[:piece])
-	rest := rec[piece:]
-	w.pending = nil
-	for len(rest) > 0 {
-		if err := w.advance(); err != nil {
-			return at, err
-		}
-		n := min(len(rest), eselog.SegmentSize-eselog.SegmentHeaderSize-3)
-		s := w.seg(w.isec)[w.off:]
-		s[0] = byte(eselog.RecFragment)
-		bin.PutU16(s, 1, uint16(n))
-		copy(s[3:], rest[:n])
-		rest = rest[n:]
-		w.off += 3 + n
-	}
-	if w.off == eselog.SegmentSize {
-		if err := w.advance(); err != nil {
-			return at, err
-		}
-	}
-	return at, nil
-}
-
-// finish seals the last partial segment and writes its shadow copy in the
-// next sector, as ErrLGIWritePartialSector does.
-func (w *segLogWriter) finish() {
-	if w.off == eselog.SegmentHeaderSize {
-		return
-	}
-	w.seal()
-	copy(w.seg(w.isec+1), w.seg(w.isec))
-}
-
 // steadyLeaf is a leaf page of the hot set.
 type steadyLeaf struct {
 	pgno, fdp, objid uint32
@@ -407,8 +276,8 @@ func buildSteadyLog(tb testing.TB, spec steadySpec) *steadyLog {
 		tb.Fatal(err)
 	}
 
-	w := newSegLogWriter(spec.Gen, spec.Sectors, tm)
-	copy(w.file, hb)
+	w := testset.NewLogWriter(spec.Gen, spec.Sectors, tm)
+	copy(w.File(), hb)
 	if spec.OpenTail > 0 && (spec.Term || spec.Restore) {
 		tb.Fatal("steady log: OpenTail goes with neither Term nor Restore")
 	}
@@ -417,7 +286,7 @@ func buildSteadyLog(tb testing.TB, spec steadySpec) *steadyLog {
 	var buf []byte
 	put := func(r interface{ AppendEncode([]byte) []byte }, t eselog.RecordType) (ese.LogPos, error) {
 		buf = r.AppendEncode(buf[:0])
-		at, err := w.add(buf)
+		at, err := w.Add(buf)
 		if err != nil {
 			return at, err
 		}
@@ -502,7 +371,7 @@ func buildSteadyLog(tb testing.TB, spec steadySpec) *steadyLog {
 		} else {
 			r.Payload = nd
 		}
-		if !w.room(50+len(r.Payload)+8, 0) {
+		if !w.Room(50+len(r.Payload)+8, 0) {
 			return false, nil
 		}
 		if _, err := put(r, r.Lrtyp); err != nil {
@@ -574,7 +443,7 @@ func buildSteadyLog(tb testing.TB, spec steadySpec) *steadyLog {
 	// room left.
 	updates := func(procid uint16, tx uint32, avoid map[steadyNodeID][]byte) (n int, full bool) {
 		for range 1 + rng.IntN(4) {
-			if !w.room(1024, keep()) {
+			if !w.Room(1024, keep()) {
 				return n, true
 			}
 			leaf, iline, _, nd := pick()
@@ -639,7 +508,7 @@ func buildSteadyLog(tb testing.TB, spec steadySpec) *steadyLog {
 			// fragment header.
 			cost += 54 + len(key) + 51 + len(key) + 2*8
 		}
-		if len(ops) == 0 || !w.room(cost, keep()) {
+		if len(ops) == 0 || !w.Room(cost, keep()) {
 			return false
 		}
 		// The deferred begin of level 2, logged by the first Delta
@@ -723,7 +592,7 @@ func buildSteadyLog(tb testing.TB, spec steadySpec) *steadyLog {
 			// fragment header.
 			cost += 50 + len(nd) + 56 + len(key) + len(cur) + 51 + len(key) + 3*8
 		}
-		if len(ops) == 0 || !w.room(cost, keep()) {
+		if len(ops) == 0 || !w.Room(cost, keep()) {
 			return false
 		}
 		must(put(&eselog.Begin{RecordBase: eselog.RecordBase{Lrtyp: eselog.RecBegin}, Procid: procid, LevelBeginFrom: 1, LevelsToBegin: 1}, eselog.RecBegin))
@@ -765,7 +634,7 @@ func buildSteadyLog(tb testing.TB, spec steadySpec) *steadyLog {
 	}
 	for s := 0; ; s++ {
 		procid := uint16(8 + s%max(1, spec.Sessions))
-		if !w.room(256, keep()) {
+		if !w.Room(256, keep()) {
 			break
 		}
 		tx, err := begin(procid)
@@ -867,8 +736,8 @@ func buildSteadyLog(tb testing.TB, spec steadySpec) *steadyLog {
 		must(put(&eselog.Mark{RecordBase: eselog.RecordBase{Lrtyp: eselog.RecShutDownMark}}, eselog.RecShutDownMark))
 		must(put(&eselog.Term{RecordBase: eselog.RecordBase{Lrtyp: eselog.RecTerm2}, Lgpos: initAt, Time: tm}, eselog.RecTerm2))
 	}
-	w.finish()
-	out.Log = w.file
+	w.Finish()
+	out.Log = w.File()
 	for pg, t := range pageTime {
 		out.PageDbTime[pg] = t
 	}

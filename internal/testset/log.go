@@ -1,0 +1,203 @@
+package testset
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"github.com/esekit/esekit/ese"
+	"github.com/esekit/esekit/eselog"
+)
+
+// LogSpec describes a generated modern log file.
+type LogSpec struct {
+	// Gen is the log's generation (1 when zero).
+	Gen int32
+	// Segments is the file size in 4 KiB segments, header and reserved
+	// last segment included (32 when zero, at least 4).
+	Segments int
+	// PageSize is the database page size the header names (8192 when
+	// zero).
+	PageSize int
+	// Signature is the log stream's signature (Signature(1) when zero).
+	Signature ese.Signature
+	// Created is the log file's creation time; PrevCreated the previous
+	// generation's (zero for the first generation of a stream).
+	Created, PrevCreated time.Time
+	// Transactions is how many transactions the log holds after its
+	// Init2: each a Begin0, one to three Insert records of 20 to 200
+	// data bytes on pages 100-199 of database 1, and a Commit0.
+	Transactions int
+	// LargeEvery, when positive, gives every LargeEvery-th transaction
+	// one more Insert of 5,000 to 9,000 data bytes, longer than a
+	// segment: the writer cuts it into a FragmentBegin and Fragments.
+	LargeEvery int
+	// Term ends the log with ShutDownMark and Term2 (a clean end of the
+	// instance); otherwise it ends after the last Commit0, as after a
+	// crash.
+	Term bool
+	// Seed drives the sizes and bytes.
+	Seed uint64
+}
+
+// Log is a generated log file and what it holds.
+type Log struct {
+	// File is the whole file: header, segments, reserved last segment.
+	File []byte
+	// Header is the encoded header's fields.
+	Header *eselog.FileHeader
+	// Positions, Types and Records list every record written (fragments
+	// and fill excluded), in order: its position, type and encoded bytes.
+	Positions []ese.LogPos
+	Types     []eselog.RecordType
+	Records   [][]byte
+	// Fragmented counts the records the writer cut into fragments, Fill
+	// the zero fills it left at the end of a segment.
+	Fragmented, Fills int
+	// Segments is the number of segments holding records (the last one
+	// partial, with its shadow in the next sector).
+	Segments int
+	// Transactions counts the committed transactions, Inserts their
+	// Insert records.
+	Transactions, Inserts int
+}
+
+// Signature returns a deterministic log or database signature: random n,
+// created on 2024-01-0n at noon UTC.
+func Signature(n uint32) ese.Signature {
+	return ese.Signature{Random: 0x5E7A0000 | n, Created: ese.LogTimeOf(time.Date(2024, 1, int(n%28)+1, 12, 0, 0, 0, time.UTC))}
+}
+
+// DBMSParam returns the run-time settings the generated logs and
+// checkpoints carry: system and log folder C:\testset\, no circular
+// logging, logFileSectors segments per log file.
+func DBMSParam(logFileSectors int) ese.DBMSParam {
+	var p ese.DBMSParam
+	copy(p.SystemPath[:], `C:\testset\`)
+	copy(p.LogFilePath[:], `C:\testset\`)
+	p.MaxSessions, p.MaxOpenTables, p.MaxVerPages, p.MaxCursors = 16, 100, 64, 200
+	p.LogBuffers, p.LogFileSectors, p.CacheSizeMax = 8, uint32(logFileSectors), 1024
+	return p
+}
+
+// LogHeader returns the header of a modern log file (format 8.4000.5.16
+// with 4 KiB sectors, as Windows 10 writes it) of generation gen.
+func LogHeader(gen int32, segments, pageSize int, sig ese.Signature, created, prevCreated time.Time) *eselog.FileHeader {
+	h := &eselog.FileHeader{
+		Generation: gen, SectorSize: eselog.SegmentSize, HeaderSectors: 1, FileSectors: uint16(segments),
+		DbPageSize: uint16(pageSize), CreateTime: ese.LogTimeOf(created),
+		VersionMajor: 8, VersionMinor: 4000, VersionUpdateMajor: 5, VersionUpdateMinor: 16,
+		LogSignature: sig, DbmsParam: DBMSParam(segments), FileType: ese.FileTypeLog,
+	}
+	if !prevCreated.IsZero() {
+		h.PrevGenCreateTime = ese.LogTimeOf(prevCreated)
+	}
+	return h
+}
+
+// BuildLog generates the log spec describes.
+func BuildLog(spec LogSpec) (*Log, error) {
+	if spec.Gen == 0 {
+		spec.Gen = 1
+	}
+	if spec.Segments == 0 {
+		spec.Segments = 32
+	}
+	if spec.PageSize == 0 {
+		spec.PageSize = 8192
+	}
+	if spec.Signature == (ese.Signature{}) {
+		spec.Signature = Signature(1)
+	}
+	if spec.Created.IsZero() {
+		spec.Created = time.Date(2024, 2, 1, 8, 0, 0, 0, time.UTC).Add(time.Duration(spec.Gen) * time.Minute)
+	}
+	if spec.Segments < 4 || spec.Segments > 0xFFFF {
+		return nil, fmt.Errorf("testset: %d segments", spec.Segments)
+	}
+	h := LogHeader(spec.Gen, spec.Segments, spec.PageSize, spec.Signature, spec.Created, spec.PrevCreated)
+	hb, err := h.Encode()
+	if err != nil {
+		return nil, err
+	}
+	tm := ese.LogTimeOf(spec.Created)
+	w := NewLogWriter(spec.Gen, spec.Segments, tm)
+	copy(w.File(), hb)
+	out := &Log{Header: h}
+	rng := rand.New(rand.NewPCG(spec.Seed, spec.Seed^0x7E575E7))
+	put := func(r interface{ AppendEncode([]byte) []byte }, ty eselog.RecordType) (ese.LogPos, error) {
+		b := r.AppendEncode(nil)
+		at, err := w.Add(b)
+		if err != nil {
+			return at, err
+		}
+		out.Positions = append(out.Positions, at)
+		out.Types = append(out.Types, ty)
+		out.Records = append(out.Records, b)
+		return at, nil
+	}
+	initAt, err := put(&eselog.Init{RecordBase: eselog.RecordBase{Lrtyp: eselog.RecInit2}, Params: h.DbmsParam, Time: tm}, eselog.RecInit2)
+	if err != nil {
+		return nil, err
+	}
+	const keep = 64 // ShutDownMark and Term2
+	dbtime := uint64(0x1000)
+	for i := range spec.Transactions {
+		procid := uint16(8 + i%4)
+		trx := uint32(0x100 + i)
+		n := 1 + rng.IntN(3)
+		var inserts [][]byte
+		for range n {
+			inserts = append(inserts, randBytes(rng, 20+rng.IntN(181)))
+		}
+		if spec.LargeEvery > 0 && (i+1)%spec.LargeEvery == 0 {
+			inserts = append(inserts, randBytes(rng, 5000+rng.IntN(4001)))
+		}
+		cost := 16 + 16
+		for _, d := range inserts {
+			cost += 64 + len(d) + 16
+		}
+		if !w.Room(cost, keep) {
+			return nil, fmt.Errorf("testset: transaction %d does not fit in %d segments: %w", i, spec.Segments, ErrLogFull)
+		}
+		if _, err := put(&eselog.Begin0{Begin: eselog.Begin{RecordBase: eselog.RecordBase{Lrtyp: eselog.RecBegin0}, Procid: procid, LevelsToBegin: 1}, TrxBegin0: trx}, eselog.RecBegin0); err != nil {
+			return nil, err
+		}
+		for k, d := range inserts {
+			dbtime++
+			ins := &eselog.Insert{NodeHeader: eselog.NodeHeader{PageHeader: eselog.PageHeader{
+				RecordBase: eselog.RecordBase{Lrtyp: eselog.RecInsert}, Procid: procid, Dbid: 1,
+				PageNumber: uint32(100 + rng.IntN(100)), After: dbtime, Before: dbtime - 1, TrxBegin0: trx, Level: 1, Line: uint16(k),
+			}, RCEID: uint32(0x2000 + out.Inserts), PgnoFDP: 99, ObjidFDP: 42},
+				KeySuffix: []byte{byte(i >> 8), byte(i), byte(k)}, Data: d}
+			if _, err := put(ins, eselog.RecInsert); err != nil {
+				return nil, err
+			}
+			out.Inserts++
+		}
+		if _, err := put(&eselog.Commit0{Commit: eselog.Commit{RecordBase: eselog.RecordBase{Lrtyp: eselog.RecCommit0}, Procid: procid}, TrxCommit0: trx + 1}, eselog.RecCommit0); err != nil {
+			return nil, err
+		}
+		out.Transactions++
+	}
+	if spec.Term {
+		if _, err := put(&eselog.Mark{RecordBase: eselog.RecordBase{Lrtyp: eselog.RecShutDownMark}}, eselog.RecShutDownMark); err != nil {
+			return nil, err
+		}
+		if _, err := put(&eselog.Term{RecordBase: eselog.RecordBase{Lrtyp: eselog.RecTerm2}, Lgpos: initAt, Time: tm}, eselog.RecTerm2); err != nil {
+			return nil, err
+		}
+	}
+	out.Segments, out.Fragmented, out.Fills = w.Used(), w.Cut(), w.Fills()
+	w.Finish()
+	out.File = w.File()
+	return out, nil
+}
+
+func randBytes(rng *rand.Rand, n int) []byte {
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = byte(rng.Uint32())
+	}
+	return b
+}
