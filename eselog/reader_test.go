@@ -181,6 +181,14 @@ func TestRecordsDecoded(t *testing.T) {
 
 func TestReaderCancel(t *testing.T) {
 	l, _ := openCorpus(t, "appdata/edb0000D.log")
+	checkReaderCancel(t, l)
+}
+
+// checkReaderCancel cancels the context of a reader of l (of more than
+// 200 records) after its first record: the reader stops with
+// context.Canceled.
+func checkReaderCancel(t *testing.T, l *Log) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	rd := l.NewReader(ctx, Filter{})
 	if _, err := rd.NextRaw(); err != nil {
@@ -613,6 +621,15 @@ func checkRecordAt(t *testing.T, path string, pos ese.LogPos, want RecordType) {
 // a corrupt-log error; restored, it reads as before.
 func TestReaderRechecksSegments(t *testing.T) {
 	l, data := openCorpus(t, "appdata/edb.log")
+	checkRechecksSegments(t, l, data, l.Header.DataSectors()+2, 400)
+}
+
+// checkRechecksSegments changes a byte of segment isec of data, the bytes
+// l was opened over, after Open: the reader notices it (-501, "no longer
+// matches") and reads all records again, at least min of them, once the
+// byte is back.
+func checkRechecksSegments(t *testing.T, l *Log, data []byte, isec, min int) {
+	t.Helper()
 	count := func() (int, error) {
 		n := 0
 		for _, err := range l.RawRecords(context.Background(), Filter{}) {
@@ -624,10 +641,9 @@ func TestReaderRechecksSegments(t *testing.T) {
 		return n, nil
 	}
 	want, err := count()
-	if err != nil || want < 400 {
+	if err != nil || want < min {
 		t.Fatalf("%d records, %v", want, err)
 	}
-	isec := l.Header.DataSectors() + 2
 	if l.States[isec] != SegValid {
 		t.Fatalf("segment %d is %v", isec, l.States[isec])
 	}

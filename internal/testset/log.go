@@ -46,9 +46,12 @@ type Log struct {
 	File []byte
 	// Header is the encoded header's fields.
 	Header *eselog.FileHeader
-	// Positions, Types and Records list every record written (fragments
-	// and fill excluded), in order: its position, type and encoded bytes.
+	// Positions, Offsets, Types and Records list every record written
+	// (fragments and fill excluded), in order: its position, the file
+	// offset of its first byte (of its FragmentBegin when it was cut into
+	// fragments), its type and encoded bytes.
 	Positions []ese.LogPos
+	Offsets   []int64
 	Types     []eselog.RecordType
 	Records   [][]byte
 	// Fragmented counts the records the writer cut into fragments, Fill
@@ -132,6 +135,7 @@ func BuildLog(spec LogSpec) (*Log, error) {
 			return at, err
 		}
 		out.Positions = append(out.Positions, at)
+		out.Offsets = append(out.Offsets, w.LastOffset())
 		out.Types = append(out.Types, ty)
 		out.Records = append(out.Records, b)
 		return at, nil

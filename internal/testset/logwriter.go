@@ -36,14 +36,19 @@ type LogWriter struct {
 	off     int
 	pending *ese.LogPos // position of a zero fill the next record takes
 	tm      ese.LogTime
-	cut     int // records cut into fragments
-	fills   int // zero fills left at the end of a segment
+	lastOff int64 // file offset of the last record's first byte
+	cut     int   // records cut into fragments
+	fills   int   // zero fills left at the end of a segment
 }
 
 // Cut returns how many records were cut into fragments, Fills how many
 // segments were closed with a zero fill.
 func (w *LogWriter) Cut() int   { return w.cut }
 func (w *LogWriter) Fills() int { return w.fills }
+
+// LastOffset returns the file offset of the first byte of the record the
+// last Add placed (its FragmentBegin when it was cut).
+func (w *LogWriter) LastOffset() int64 { return w.lastOff }
 
 // Used returns how many segments hold records (the last may be partial).
 func (w *LogWriter) Used() int {
@@ -113,6 +118,7 @@ func (w *LogWriter) Add(rec []byte) (ese.LogPos, error) {
 	rem := eselog.SegmentSize - w.off
 	switch {
 	case len(rec) <= rem:
+		w.lastOff = int64(w.isec*eselog.SegmentSize + w.off)
 		copy(w.seg(w.isec)[w.off:], rec)
 		w.off += len(rec)
 		w.pending = nil
@@ -136,6 +142,7 @@ func (w *LogWriter) Add(rec []byte) (ese.LogPos, error) {
 	// FragmentBegin (u8 type, u32 total, u16 piece) then Fragments (u8
 	// type, u16 piece) at the start of the following segments.
 	s := w.seg(w.isec)[w.off:]
+	w.lastOff = int64(w.isec*eselog.SegmentSize + w.off)
 	piece := rem - 7
 	s[0] = byte(eselog.RecFragmentBegin)
 	bin.PutU32(s, 1, uint32(len(rec)))
