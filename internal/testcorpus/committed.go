@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -107,24 +108,77 @@ func committedCopy(tb testing.TB, set string, cs committedSet) string {
 	return dst
 }
 
-// gunzipFile writes the decompressed bytes of gzip file src to the new
-// file dst, read-only as the corpus files are.
-func gunzipFile(src, dst string) error {
+// committedFiles returns the committed files as corpus paths
+// ("<set>/<file>"), sorted.
+func committedFiles() []string {
+	root := moduleRoot()
+	if root == "" {
+		return nil
+	}
+	var out []string
+	for set, cs := range committed {
+		for _, sd := range cs.dirs {
+			ents, _ := os.ReadDir(filepath.Join(root, filepath.FromSlash(sd)))
+			for _, e := range ents {
+				if name, ok := strings.CutSuffix(e.Name(), ".gz"); ok && e.Type().IsRegular() {
+					out = append(out, set+"/"+name)
+				}
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// committedHead returns the first n bytes (all when n < 0) of committed
+// file rel, or nil.
+func committedHead(rel string, n int) []byte {
+	set, file, _ := strings.Cut(rel, "/")
+	cs, ok := committed[set]
+	root := moduleRoot()
+	if !ok || root == "" || file == "" || strings.ContainsAny(file, `/\`) {
+		return nil
+	}
+	for _, sd := range cs.dirs {
+		b, err := gunzip(filepath.Join(root, filepath.FromSlash(sd), file+".gz"), n)
+		if err == nil {
+			return b
+		}
+	}
+	return nil
+}
+
+// gunzip returns the first n decompressed bytes (all when n < 0, at most
+// committedMaxFile) of gzip file src.
+func gunzip(src string, n int) ([]byte, error) {
 	f, err := os.Open(src)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer f.Close()
 	zr, err := gzip.NewReader(f)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	b, err := io.ReadAll(io.LimitReader(zr, committedMaxFile+1))
+	if n < 0 || n > committedMaxFile {
+		n = committedMaxFile + 1
+	}
+	b, err := io.ReadAll(io.LimitReader(zr, int64(n)))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if len(b) > committedMaxFile {
-		return fmt.Errorf("larger than %d bytes", committedMaxFile)
+		return nil, fmt.Errorf("%s: larger than %d bytes", src, committedMaxFile)
+	}
+	return b, nil
+}
+
+// gunzipFile writes the decompressed bytes of gzip file src to the new
+// file dst, read-only as the corpus files are.
+func gunzipFile(src, dst string) error {
+	b, err := gunzip(src, -1)
+	if err != nil {
+		return err
 	}
 	return os.WriteFile(dst, b, 0o444)
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 )
 
@@ -70,5 +71,32 @@ func TestCommittedSets(t *testing.T) {
 				t.Errorf("committed %s/%s differs from the corpus file", set, e.Name())
 			}
 		}
+	}
+}
+
+// checkCommittedGlobAndHead checks Glob and Head without the corpus: they
+// list and read the committed files only.
+func checkCommittedGlobAndHead(t *testing.T) {
+	logs := Glob("SRU0*.log")
+	want := []string{"museum-srum-server2022-apt-1daylater/SRU00003.log", "museum-srum-server2022-apt-1daylater/SRU00004.log",
+		SampleSet + "/SRU0004E.log", SampleSet + "/SRU0004F.log", SampleSet + "/SRU00050.log", SampleSet + "/SRU00051.log"}
+	if !slices.Equal(logs, want) {
+		t.Errorf("Glob(SRU0*.log) = %v", logs)
+	}
+	if g := Glob("*.chk"); len(g) != 3 {
+		t.Errorf("Glob(*.chk) = %v", g)
+	}
+	if Glob("edb*.log") != nil || Head("appdata/edb.log", 10) != nil || Head(SampleSet+"/nothing", 10) != nil {
+		t.Error("Glob/Head return data of files that are not committed")
+	}
+	all := Read(t, SampleSet+"/SRU.chk")
+	if h := Head(SampleSet+"/SRU.chk", 8); !bytes.Equal(h, all[:8]) {
+		t.Errorf("Head 8 = %x", h)
+	}
+	if h := Head(SampleSet+"/SRU.chk", -1); !bytes.Equal(h, all) {
+		t.Error("Head -1 is not the whole file")
+	}
+	if files := committedFiles(); len(files) != 21 || !slices.Contains(files, "museum-ntds-win2012r2/edb.chk") {
+		t.Errorf("committed files: %d: %v", len(files), files)
 	}
 }

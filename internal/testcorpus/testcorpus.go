@@ -18,6 +18,7 @@ package testcorpus
 import (
 	"io"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"sync"
@@ -89,7 +90,8 @@ func Read(tb testing.TB, rel string) []byte {
 }
 
 // Files returns every regular file of the corpus as slash paths relative to
-// its root (e.g. "appdata/edb.log"), skipping the test when it is absent.
+// its root (e.g. "appdata/edb.log"), skipping the test when it is absent
+// (tests over every file assert figures of the whole corpus).
 func Files(tb testing.TB) []string {
 	tb.Helper()
 	d := Dir()
@@ -110,13 +112,19 @@ func Files(tb testing.TB) []string {
 // Glob returns the corpus files, as slash paths relative to the corpus root
 // ("appdata/edb.log"), in any set folder whose base name matches pattern
 // (filepath.Match syntax: "*.chk", "edb*.log"), sorted; MANIFEST-style .md
-// files are left out. It returns nil when the corpus is absent and never
-// skips: fuzz targets use it to add seeds, and must still run without the
-// corpus.
+// files are left out. Without the corpus it matches the files of the sets
+// the module commits. It never skips: fuzz targets use it to add seeds,
+// and must still run without the corpus.
 func Glob(pattern string) []string {
 	d := Dir()
 	if d == "" {
-		return nil
+		var out []string
+		for _, rel := range committedFiles() {
+			if ok, _ := path.Match(pattern, path.Base(rel)); ok {
+				out = append(out, rel)
+			}
+		}
+		return out
 	}
 	paths, _ := filepath.Glob(filepath.Join(d, "*", pattern))
 	var out []string
@@ -136,12 +144,13 @@ func Glob(pattern string) []string {
 }
 
 // Head returns the first n bytes of corpus file rel (all of it when n < 0
-// or the file is shorter), or nil when the corpus or the file is absent.
-// Like Glob it never skips; it reads no more than n bytes.
+// or the file is shorter), or nil when the file is absent (without the
+// corpus, when it is not a committed file). Like Glob it never skips; it
+// reads no more than n bytes.
 func Head(rel string, n int) []byte {
 	d := Dir()
 	if d == "" {
-		return nil
+		return committedHead(rel, n)
 	}
 	f, err := os.Open(filepath.Join(d, filepath.FromSlash(rel)))
 	if err != nil {
