@@ -14,7 +14,9 @@ type LogSpec struct {
 	// Gen is the log's generation (1 when zero).
 	Gen int32
 	// Segments is the file size in 4 KiB segments, header and reserved
-	// last segment included (32 when zero, at least 4).
+	// last segment included (32 when zero, at least 4); for a legacy log
+	// (BuildLegacyLog) in 512-byte sectors, the 8 header sectors included
+	// (1024 when zero).
 	Segments int
 	// PageSize is the database page size the header names (8192 when
 	// zero).
@@ -58,8 +60,10 @@ type Log struct {
 	// the zero fills it left at the end of a segment.
 	Fragmented, Fills int
 	// Segments is the number of segments holding records (the last one
-	// partial, with its shadow in the next sector).
-	Segments int
+	// partial, with its shadow in the next sector). For a legacy log it is
+	// the number of 512-byte sectors holding records, and Flushes the
+	// number of LRCHECKSUM ranges.
+	Segments, Flushes int
 	// Transactions counts the committed transactions, Inserts their
 	// Insert records.
 	Transactions, Inserts int
@@ -83,6 +87,16 @@ func DBMSParam(logFileSectors int) ese.DBMSParam {
 	return p
 }
 
+// LegacyLogHeader returns the header of a legacy log file (format
+// 7.3704.15 with 512-byte sectors, as Windows 7 writes it) of generation
+// gen, sectors long.
+func LegacyLogHeader(gen int32, sectors, pageSize int, sig ese.Signature, created, prevCreated time.Time) *eselog.FileHeader {
+	h := LogHeader(gen, sectors, pageSize, sig, created, prevCreated)
+	h.SectorSize, h.HeaderSectors = LegacySectorSize, eselog.HeaderSize/LegacySectorSize
+	h.VersionMajor, h.VersionMinor, h.VersionUpdateMajor, h.VersionUpdateMinor = 7, 3704, 15, 0
+	return h
+}
+
 // LogHeader returns the header of a modern log file (format 8.4000.5.16
 // with 4 KiB sectors, as Windows 10 writes it) of generation gen.
 func LogHeader(gen int32, segments, pageSize int, sig ese.Signature, created, prevCreated time.Time) *eselog.FileHeader {
@@ -98,13 +112,13 @@ func LogHeader(gen int32, segments, pageSize int, sig ese.Signature, created, pr
 	return h
 }
 
-// BuildLog generates the log spec describes.
-func BuildLog(spec LogSpec) (*Log, error) {
+// defaults fills in spec's zero fields.
+func (spec *LogSpec) defaults(segments int) {
 	if spec.Gen == 0 {
 		spec.Gen = 1
 	}
 	if spec.Segments == 0 {
-		spec.Segments = 32
+		spec.Segments = segments
 	}
 	if spec.PageSize == 0 {
 		spec.PageSize = 8192
@@ -115,36 +129,24 @@ func BuildLog(spec LogSpec) (*Log, error) {
 	if spec.Created.IsZero() {
 		spec.Created = time.Date(2024, 2, 1, 8, 0, 0, 0, time.UTC).Add(time.Duration(spec.Gen) * time.Minute)
 	}
-	if spec.Segments < 4 || spec.Segments > 0xFFFF {
-		return nil, fmt.Errorf("testset: %d segments", spec.Segments)
+}
+
+// record is one generated record.
+type record struct {
+	typ eselog.RecordType
+	b   []byte
+}
+
+// workload returns the records of spec's log in order: Init2, the
+// transactions, ShutDownMark and Term2 (pointing back at initAt, where the
+// Init2 goes) when spec.Term. It counts transactions and inserts in out.
+func workload(spec LogSpec, params ese.DBMSParam, tm ese.LogTime, initAt ese.LogPos, out *Log) []record {
+	var recs []record
+	put := func(r interface{ AppendEncode([]byte) []byte }, ty eselog.RecordType) {
+		recs = append(recs, record{ty, r.AppendEncode(nil)})
 	}
-	h := LogHeader(spec.Gen, spec.Segments, spec.PageSize, spec.Signature, spec.Created, spec.PrevCreated)
-	hb, err := h.Encode()
-	if err != nil {
-		return nil, err
-	}
-	tm := ese.LogTimeOf(spec.Created)
-	w := NewLogWriter(spec.Gen, spec.Segments, tm)
-	copy(w.File(), hb)
-	out := &Log{Header: h}
+	put(&eselog.Init{RecordBase: eselog.RecordBase{Lrtyp: eselog.RecInit2}, Params: params, Time: tm}, eselog.RecInit2)
 	rng := rand.New(rand.NewPCG(spec.Seed, spec.Seed^0x7E575E7))
-	put := func(r interface{ AppendEncode([]byte) []byte }, ty eselog.RecordType) (ese.LogPos, error) {
-		b := r.AppendEncode(nil)
-		at, err := w.Add(b)
-		if err != nil {
-			return at, err
-		}
-		out.Positions = append(out.Positions, at)
-		out.Offsets = append(out.Offsets, w.LastOffset())
-		out.Types = append(out.Types, ty)
-		out.Records = append(out.Records, b)
-		return at, nil
-	}
-	initAt, err := put(&eselog.Init{RecordBase: eselog.RecordBase{Lrtyp: eselog.RecInit2}, Params: h.DbmsParam, Time: tm}, eselog.RecInit2)
-	if err != nil {
-		return nil, err
-	}
-	const keep = 64 // ShutDownMark and Term2
 	dbtime := uint64(0x1000)
 	for i := range spec.Transactions {
 		procid := uint16(8 + i%4)
@@ -157,40 +159,50 @@ func BuildLog(spec LogSpec) (*Log, error) {
 		if spec.LargeEvery > 0 && (i+1)%spec.LargeEvery == 0 {
 			inserts = append(inserts, randBytes(rng, 5000+rng.IntN(4001)))
 		}
-		cost := 16 + 16
-		for _, d := range inserts {
-			cost += 64 + len(d) + 16
-		}
-		if !w.Room(cost, keep) {
-			return nil, fmt.Errorf("testset: transaction %d does not fit in %d segments: %w", i, spec.Segments, ErrLogFull)
-		}
-		if _, err := put(&eselog.Begin0{Begin: eselog.Begin{RecordBase: eselog.RecordBase{Lrtyp: eselog.RecBegin0}, Procid: procid, LevelsToBegin: 1}, TrxBegin0: trx}, eselog.RecBegin0); err != nil {
-			return nil, err
-		}
+		put(&eselog.Begin0{Begin: eselog.Begin{RecordBase: eselog.RecordBase{Lrtyp: eselog.RecBegin0}, Procid: procid, LevelsToBegin: 1}, TrxBegin0: trx}, eselog.RecBegin0)
 		for k, d := range inserts {
 			dbtime++
-			ins := &eselog.Insert{NodeHeader: eselog.NodeHeader{PageHeader: eselog.PageHeader{
+			put(&eselog.Insert{NodeHeader: eselog.NodeHeader{PageHeader: eselog.PageHeader{
 				RecordBase: eselog.RecordBase{Lrtyp: eselog.RecInsert}, Procid: procid, Dbid: 1,
 				PageNumber: uint32(100 + rng.IntN(100)), After: dbtime, Before: dbtime - 1, TrxBegin0: trx, Level: 1, Line: uint16(k),
 			}, RCEID: uint32(0x2000 + out.Inserts), PgnoFDP: 99, ObjidFDP: 42},
-				KeySuffix: []byte{byte(i >> 8), byte(i), byte(k)}, Data: d}
-			if _, err := put(ins, eselog.RecInsert); err != nil {
-				return nil, err
-			}
+				KeySuffix: []byte{byte(i >> 8), byte(i), byte(k)}, Data: d}, eselog.RecInsert)
 			out.Inserts++
 		}
-		if _, err := put(&eselog.Commit0{Commit: eselog.Commit{RecordBase: eselog.RecordBase{Lrtyp: eselog.RecCommit0}, Procid: procid}, TrxCommit0: trx + 1}, eselog.RecCommit0); err != nil {
-			return nil, err
-		}
+		put(&eselog.Commit0{Commit: eselog.Commit{RecordBase: eselog.RecordBase{Lrtyp: eselog.RecCommit0}, Procid: procid}, TrxCommit0: trx + 1}, eselog.RecCommit0)
 		out.Transactions++
 	}
 	if spec.Term {
-		if _, err := put(&eselog.Mark{RecordBase: eselog.RecordBase{Lrtyp: eselog.RecShutDownMark}}, eselog.RecShutDownMark); err != nil {
-			return nil, err
+		put(&eselog.Mark{RecordBase: eselog.RecordBase{Lrtyp: eselog.RecShutDownMark}}, eselog.RecShutDownMark)
+		put(&eselog.Term{RecordBase: eselog.RecordBase{Lrtyp: eselog.RecTerm2}, Lgpos: initAt, Time: tm}, eselog.RecTerm2)
+	}
+	return recs
+}
+
+// BuildLog generates the modern log spec describes.
+func BuildLog(spec LogSpec) (*Log, error) {
+	spec.defaults(32)
+	if spec.Segments < 4 || spec.Segments > 0xFFFF {
+		return nil, fmt.Errorf("testset: %d segments", spec.Segments)
+	}
+	h := LogHeader(spec.Gen, spec.Segments, spec.PageSize, spec.Signature, spec.Created, spec.PrevCreated)
+	hb, err := h.Encode()
+	if err != nil {
+		return nil, err
+	}
+	tm := ese.LogTimeOf(spec.Created)
+	w := NewLogWriter(spec.Gen, spec.Segments, tm)
+	copy(w.File(), hb)
+	out := &Log{Header: h}
+	for _, r := range workload(spec, h.DbmsParam, tm, ese.LogPos{Generation: spec.Gen, Sector: 1}, out) {
+		at, err := w.Add(r.b)
+		if err != nil {
+			return nil, fmt.Errorf("testset: %d records do not fit in %d segments: %w", len(out.Positions), spec.Segments, err)
 		}
-		if _, err := put(&eselog.Term{RecordBase: eselog.RecordBase{Lrtyp: eselog.RecTerm2}, Lgpos: initAt, Time: tm}, eselog.RecTerm2); err != nil {
-			return nil, err
-		}
+		out.Positions = append(out.Positions, at)
+		out.Offsets = append(out.Offsets, w.LastOffset())
+		out.Types = append(out.Types, r.typ)
+		out.Records = append(out.Records, r.b)
 	}
 	out.Segments, out.Fragmented, out.Fills = w.Used(), w.Cut(), w.Fills()
 	w.Finish()
