@@ -46,6 +46,6 @@ func SealLRChecksum(file []byte, off int64, sectorSize int, gen int32, c *Checks
 		sum ^= lrckShadowXor
 	}
 	c.Checksum = sum
-	c.AppendEncode(file[off:off:off+LRChecksumSize])
+	c.AppendEncode(file[off : off : off+LRChecksumSize])
 	return nil
 }

@@ -88,6 +88,7 @@ func BuildLegacyLog(spec LogSpec) (*Log, error) {
 		if !last {
 			ck.CbNext = ck.CbForwards
 		}
+		out.Flushes = append(out.Flushes, int64(off))
 		at := off + eselog.LRChecksumSize
 		for _, r := range g {
 			copy(file[at:], r.b)
@@ -113,7 +114,6 @@ func BuildLegacyLog(spec LogSpec) (*Log, error) {
 			off += cbSec
 		}
 	}
-	out.Flushes = len(groups)
 	pattern := eselog.LogExtendPattern()
 	for ; off < len(file); off += cbSec {
 		copy(file[off:], pattern[:])

@@ -17,7 +17,7 @@ func TestBuildLegacyLogReadsBack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if lg.Flushes < 5 || lg.Header.SectorSize != 512 {
+	if len(lg.Flushes) < 5 || lg.Header.SectorSize != 512 {
 		t.Fatalf("%d flushes, sector size %d", lg.Flushes, lg.Header.SectorSize)
 	}
 	l, err := eselog.Open(bytes.NewReader(lg.File), int64(len(lg.File)))
@@ -47,8 +47,8 @@ func TestBuildLegacyLogReadsBack(t *testing.T) {
 		}
 		i++
 	}
-	if i != len(lg.Positions) || checksums != lg.Flushes {
-		t.Errorf("read %d records and %d LRCHECKSUMs, wrote %d in %d flushes", i, checksums, len(lg.Positions), lg.Flushes)
+	if i != len(lg.Positions) || checksums != len(lg.Flushes) {
+		t.Errorf("read %d records and %d LRCHECKSUMs, wrote %d in %d flushes", i, checksums, len(lg.Positions), len(lg.Flushes))
 	}
 	s, err := l.Walk(context.Background())
 	if err != nil {

@@ -62,8 +62,9 @@ type Log struct {
 	// Segments is the number of segments holding records (the last one
 	// partial, with its shadow in the next sector). For a legacy log it is
 	// the number of 512-byte sectors holding records, and Flushes the
-	// number of LRCHECKSUM ranges.
-	Segments, Flushes int
+	// file offsets of the LRCHECKSUMs that open its flushes.
+	Segments int
+	Flushes  []int64
 	// Transactions counts the committed transactions, Inserts their
 	// Insert records.
 	Transactions, Inserts int
