@@ -2,10 +2,8 @@ package recovery
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
 	"errors"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -15,6 +13,8 @@ import (
 	"github.com/esekit/esekit/ese"
 	"github.com/esekit/esekit/esepatch"
 	"github.com/esekit/esekit/internal/bin"
+	"github.com/esekit/esekit/internal/testcorpus"
+	"github.com/esekit/esekit/internal/testset"
 )
 
 // The modern form of an online backup set (today's engines): the .pat
@@ -25,86 +25,18 @@ import (
 // the header and zeroes the page in place (ErrDBTryToZeroDBTrailer,
 // dev/ese/src/ese/db.cxx: the file keeps its size).
 
-// sampleDir holds the SRUM sample set the CLI embeds, gzip-compressed.
-const sampleDir = "../examples/esekit/testdata/sample"
+// sampleBackup is testset's backup set built from the SRUM sample, with
+// the planning and restore steps of these tests.
+type sampleBackup struct{ *testset.Backup }
 
-// readSample returns the uncompressed bytes of a file of the sample set.
+const sampleDB, samplePat = testset.BackupDB, testset.BackupPat
+
+func newSampleBackup(t *testing.T) *sampleBackup { return &sampleBackup{testset.SampleBackup(t)} }
+
+// readSample returns the bytes of a file of the sample set.
 func readSample(t *testing.T, name string) []byte {
 	t.Helper()
-	f, err := os.Open(filepath.Join(sampleDir, name+".gz"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := io.ReadAll(zr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return b
-}
-
-// sampleBackup is an online backup set built from the sample (no corpus
-// needed). SRUDB.dat (4 KiB pages, DirtyShutdown, needs generation 0x51)
-// becomes a streaming backup copy of a full backup of logs 0x51-0x52: its
-// header gets CurFullBackup = {mark (0x51,8,0), GenLow 0x51, GenHigh 0}
-// (trailer pending) and the trailer page, encoded by esepatch from
-// Patch, is appended. The restore folder holds SRU00051.log, SRU.log
-// (generation 0x52) and SRUDB.pat.
-type sampleBackup struct {
-	Logs  fstest.MapFS
-	DB    []byte // the database copy with its trailer
-	Patch esepatch.Header
-	Page  int
-}
-
-const sampleDB, samplePat = "SRUDB.dat", "SRUDB.pat"
-
-func newSampleBackup(t *testing.T) *sampleBackup {
-	t.Helper()
-	db := readSample(t, sampleDB)
-	c, err := ese.ReadDBHeader(bytes.NewReader(db))
-	if err != nil {
-		t.Fatal(err)
-	}
-	h, ps := c.Header, c.PageSize
-	mark := ese.BackupInfo{Mark: ese.LogPos{Generation: 0x51, Sector: 8}, MarkTime: h.ConsistentTime, GenLow: 0x51}
-	h.CurFullBackup = mark
-	for _, off := range []int{0, ps} {
-		h.Put(db[off : off+ps])
-		bin.PutU32(db[off:], 0, ese.HeaderChecksum(db[off:off+ps]))
-	}
-	s := &sampleBackup{Page: ps, Patch: esepatch.Header{
-		Backup:      ese.BackupInfo{Mark: mark.Mark, MarkTime: mark.MarkTime, GenLow: 0x51, GenHigh: 0x52},
-		DBSignature: h.DbSignature, LogSignature: h.LogSignature,
-		GenMinRequired: 0x51, GenMaxRequired: 0x51, GenMaxCommitted: 0x51,
-	}}
-	s.DB = append(db, s.Patch.Encode(ps)...)
-	s.Logs = fstest.MapFS{}
-	for _, n := range []string{"SRU00051.log", "SRU.log"} {
-		s.Logs[n] = &fstest.MapFile{Data: readSample(t, n), Mode: 0o644}
-	}
-	return s
-}
-
-// folder returns the restore folder in the given form: the .pat holds the
-// patch header in its two header pages (FormPatchFile) or nothing
-// (FormMarkerTrailer).
-func (s *sampleBackup) folder(form esepatch.Form) fstest.MapFS {
-	fsys := fstest.MapFS{}
-	for n, f := range s.Logs {
-		fsys[n] = f
-	}
-	var pat []byte
-	if form == esepatch.FormPatchFile {
-		page := s.Patch.Encode(s.Page)
-		pat = append(append(pat, page...), page...)
-	}
-	fsys[samplePat] = &fstest.MapFile{Data: pat, Mode: 0o644}
-	return fsys
+	return testcorpus.Read(t, testcorpus.SampleSet+"/"+name)
 }
 
 func (s *sampleBackup) plan(t *testing.T, fsys fstest.MapFS, db []byte, low, high int32) *Plan {
@@ -151,8 +83,8 @@ func (s *sampleBackup) restore(t *testing.T, fsys fstest.MapFS, db []byte) ([]by
 // trailer page in place), that page all zero.
 func TestRestoreModernFormSample(t *testing.T) {
 	s := newSampleBackup(t)
-	classic, pc := s.restore(t, s.folder(esepatch.FormPatchFile), s.DB)
-	modern, pm := s.restore(t, s.folder(esepatch.FormMarkerTrailer), s.DB)
+	classic, pc := s.restore(t, s.Folder(esepatch.FormPatchFile), s.DB)
+	modern, pm := s.restore(t, s.Folder(esepatch.FormMarkerTrailer), s.DB)
 	if got := pc.Databases[0].PatchForm; got != esepatch.FormPatchFile {
 		t.Errorf("classic form %q", got)
 	}
@@ -167,8 +99,8 @@ func TestRestoreModernFormSample(t *testing.T) {
 	if !bytes.Equal(classic, modern) {
 		t.Fatal("the modern form recovers to other bytes than the classic form")
 	}
-	if len(modern) != len(s.DB) || !bin.IsZero(modern[len(modern)-s.Page:]) {
-		t.Errorf("output of %d bytes (copy %d), trailer page zero: %v", len(modern), len(s.DB), bin.IsZero(modern[len(modern)-s.Page:]))
+	if len(modern) != len(s.DB) || !bin.IsZero(modern[len(modern)-s.PageSize:]) {
+		t.Errorf("output of %d bytes (copy %d), trailer page zero: %v", len(modern), len(s.DB), bin.IsZero(modern[len(modern)-s.PageSize:]))
 	}
 	h, err := ese.ReadDBHeader(bytes.NewReader(modern))
 	if err != nil || h.Header.State != ese.DBStateCleanShutdown || h.Header.CurFullBackup != (ese.BackupInfo{}) {
@@ -181,7 +113,7 @@ func TestRestoreModernFormSample(t *testing.T) {
 // each refusal.
 func TestPlanHardModernForm(t *testing.T) {
 	s := newSampleBackup(t)
-	ps := s.Page
+	ps := s.PageSize
 	noTrailer := s.DB[:len(s.DB)-ps]
 	withHeader := func(db []byte, fn func(h *ese.DBHeader)) []byte {
 		b := bytes.Clone(db)
@@ -201,8 +133,8 @@ func TestPlanHardModernForm(t *testing.T) {
 		fn(&p)
 		return append(bytes.Clone(noTrailer), p.Encode(ps)...)
 	}
-	marker := s.folder(esepatch.FormMarkerTrailer)
-	noPat := s.folder(esepatch.FormMarkerTrailer)
+	marker := s.Folder(esepatch.FormMarkerTrailer)
+	noPat := s.Folder(esepatch.FormMarkerTrailer)
 	delete(noPat, samplePat)
 	for _, tc := range []struct {
 		name      string

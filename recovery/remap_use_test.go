@@ -74,7 +74,7 @@ func TestPlanReportsRestoreMapUse(t *testing.T) {
 			t.Errorf("%s: events %q", name, msgs)
 		}
 	}
-	fsys := s.folder(esepatch.FormMarkerTrailer)
+	fsys := s.Folder(esepatch.FormMarkerTrailer)
 	hp, err := PlanHard(&HardInput{Restore: fsys, Databases: []DatabaseFile{{Name: sampleDB, R: bytes.NewReader(s.DB)}}}, &Options{RestoreMap: m})
 	if err != nil {
 		t.Fatal(err)
