@@ -34,17 +34,17 @@ func TestIdentifyCommittedAndGenerated(t *testing.T) {
 	files["SRUDB.pat"] = testset.SampleBackup(t).Folder(esepatch.FormPatchFile)[testset.BackupPat].Data
 
 	for rel, want := range map[string]ese.Identity{
-		srum + "SRUDB.dat":     {Kind: ese.KindDatabase, PageSize: 4096, Format: "0x620,20", FileType: ese.FileTypeDatabase, HeaderOK: true},
-		srum + "SRU.chk":       {Kind: ese.KindCheckpoint, FileType: ese.FileTypeCheckpoint, Generation: 0x51, HeaderOK: true},
-		srum + "SRU00051.log":  {Kind: ese.KindLog, PageSize: 4096, SectorSize: 4096, Format: "8.4000.5.16", FileType: ese.FileTypeLog, Generation: 0x51, HeaderOK: true},
-		srum + "SRU.log":       {Kind: ese.KindLog, PageSize: 4096, SectorSize: 4096, Format: "8.4000.60.140", FileType: ese.FileTypeLog, Generation: 0x52, HeaderOK: true},
-		srum + "SRUDB.jfm":     {Kind: ese.KindFlushMap, Format: "FM 3.0.0", FileType: ese.FileTypeFlushMap, HeaderOK: true},
-		srum + "SRUtmp.log":    {Kind: ese.KindReserveLog, Note: "zero-filled"},
-		server + "SRUDB.dat":   {Kind: ese.KindDatabase, PageSize: 4096, Format: "0x620,180.400", FileType: ese.FileTypeDatabase, HeaderOK: true},
-		server + "SRUtmp.log":  {Kind: ese.KindLog, PageSize: 4096, SectorSize: 4096, Format: "8.4000.90.200", FileType: ese.FileTypeLog, Generation: 2, HeaderOK: true},
-		"modern.log":           {Kind: ese.KindLog, PageSize: 8192, SectorSize: 4096, Format: "8.4000.5.16", FileType: ese.FileTypeLog, Generation: 9, HeaderOK: true},
-		"legacy.log":           {Kind: ese.KindLog, PageSize: 8192, SectorSize: 512, Format: "7.3704.15", FileType: ese.FileTypeLog, Generation: 4, HeaderOK: true},
-		testset.BackupPat:      {Kind: ese.KindPatch, PageSize: 4096, HeaderOK: true},
+		srum + "SRUDB.dat":    {Kind: ese.KindDatabase, PageSize: 4096, Format: "0x620,20", FileType: ese.FileTypeDatabase, HeaderOK: true},
+		srum + "SRU.chk":      {Kind: ese.KindCheckpoint, FileType: ese.FileTypeCheckpoint, Generation: 0x51, HeaderOK: true},
+		srum + "SRU00051.log": {Kind: ese.KindLog, PageSize: 4096, SectorSize: 4096, Format: "8.4000.5.16", FileType: ese.FileTypeLog, Generation: 0x51, HeaderOK: true},
+		srum + "SRU.log":      {Kind: ese.KindLog, PageSize: 4096, SectorSize: 4096, Format: "8.4000.60.140", FileType: ese.FileTypeLog, Generation: 0x52, HeaderOK: true},
+		srum + "SRUDB.jfm":    {Kind: ese.KindFlushMap, Format: "FM 3.0.0", FileType: ese.FileTypeFlushMap, HeaderOK: true},
+		srum + "SRUtmp.log":   {Kind: ese.KindReserveLog, Note: "zero-filled"},
+		server + "SRUDB.dat":  {Kind: ese.KindDatabase, PageSize: 4096, Format: "0x620,180.400", FileType: ese.FileTypeDatabase, HeaderOK: true},
+		server + "SRUtmp.log": {Kind: ese.KindLog, PageSize: 4096, SectorSize: 4096, Format: "8.4000.90.200", FileType: ese.FileTypeLog, Generation: 2, HeaderOK: true},
+		"modern.log":          {Kind: ese.KindLog, PageSize: 8192, SectorSize: 4096, Format: "8.4000.5.16", FileType: ese.FileTypeLog, Generation: 9, HeaderOK: true},
+		"legacy.log":          {Kind: ese.KindLog, PageSize: 8192, SectorSize: 512, Format: "7.3704.15", FileType: ese.FileTypeLog, Generation: 4, HeaderOK: true},
+		testset.BackupPat:     {Kind: ese.KindPatch, PageSize: 4096, HeaderOK: true},
 	} {
 		b := files[rel]
 		got, err := ese.Identify(bytes.NewReader(b))
