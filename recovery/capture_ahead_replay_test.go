@@ -50,7 +50,23 @@ var captureAheadSpecs = []struct {
 	// entry's delta; without the entry it refuses the log).
 	{"delta-rollbacks", steadySpec{DB: "dissect-esedb-testdbs/large.edb", Gen: 0x34, Sectors: 64, HotPages: 16, Sessions: 3,
 		MaxNode: 1024, Rollbacks: 2, Deltas: 2, OpenTail: 2, OpenGap: 30, Seed: 15}, false},
+	// The same shapes over the committed Server 2022 SRUM database (4 KiB
+	// pages), which run without the corpus.
+	{"srum-open-tail", steadySpec{DB: steadySRUM, Gen: 0x30, Sectors: 48, HotPages: 12, Sessions: 4,
+		OpenTail: 3, OpenGap: 2, Seed: 21}, false},
+	{"srum-rollbacks", steadySpec{DB: steadySRUM, Gen: 0x32, Sectors: 64, HotPages: 12, Sessions: 3,
+		Rollbacks: 5, OpenTail: 2, OpenGap: 30, Seed: 23}, false},
+	{"srum-delta-rollbacks", steadySpec{DB: steadySRUM, Gen: 0x34, Sectors: 64, HotPages: 12, Sessions: 3,
+		Rollbacks: 2, Deltas: 2, OpenTail: 2, OpenGap: 30, Seed: 25}, false},
 }
+
+// steadySRUM is the clean SRUM database of Windows Server 2022 the module
+// commits (internal/testcorpus/testdata).
+const steadySRUM = "museum-srum-server2022-apt-1daylater/SRUDB.dat"
+
+// steadyPagesUsed is the number of pages in use (not zero) of the
+// databases the steady logs are written for.
+var steadyPagesUsed = map[string]int{"dissect-esedb-testdbs/large.edb": 381, steadySRUM: 73}
 
 // endRollbackRecords reads the number of rollback records of the end
 // event ("… %d rollback record(s) …").
@@ -239,8 +255,8 @@ func TestCaptureAheadReplay(t *testing.T) {
 			// Undo records (the other pages only ever see same-length
 			// replaces, as in TestSteadyLogReplay).
 			if spec.Rollbacks > 0 {
-				if n := structureOK(t, ahead.path); n != 381 {
-					t.Errorf("checked %d pages, large.edb uses 381", n)
+				if n := structureOK(t, ahead.path); n != steadyPagesUsed[spec.DB] {
+					t.Errorf("checked %d pages, %s uses %d", n, spec.DB, steadyPagesUsed[spec.DB])
 				}
 			}
 		})

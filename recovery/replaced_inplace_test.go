@@ -259,13 +259,18 @@ func firstDiff(a, b []byte) int {
 // redoReplaceD and one through the general RedoReplaceD, and compares the
 // page after every record.
 func TestReplaceDInPlaceSteadyLog(t *testing.T) {
-	spec := steadySpec{DB: "dissect-esedb-testdbs/large.edb", Gen: 0x21, Sectors: 40, HotPages: 24, Sessions: 2, Seed: 5}
+	checkReplaceDInPlaceSteady(t, steadySpec{DB: "dissect-esedb-testdbs/large.edb", Gen: 0x21, Sectors: 40, HotPages: 24, Sessions: 2, Seed: 5}, 32768)
+}
+
+// checkReplaceDInPlaceSteady is TestReplaceDInPlaceSteadyLog over the
+// steady log of spec, whose database has pageSize-byte pages.
+func checkReplaceDInPlaceSteady(t *testing.T, spec steadySpec, pageSize int) {
+	t.Helper()
 	sl := buildSteadyLog(t, spec)
 	l, err := eselog.OpenOptions(bytes.NewReader(sl.Log), int64(len(sl.Log)), eselog.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	const pageSize = 32768
 	fast, general := map[uint32]*Page{}, map[uint32]*Page{}
 	get := func(m map[uint32]*Page, pgno uint32) *Page {
 		if p := m[pgno]; p != nil {
@@ -399,13 +404,19 @@ func TestReplaceDInPlaceRefusesReencodedNodes(t *testing.T) {
 // its own slice, not a view of the record). Every result names exactly
 // the record's page.
 func TestRedoRecordSteadyAllocs(t *testing.T) {
-	spec := steadySpec{DB: "dissect-esedb-testdbs/large.edb", Gen: 0x21, Sectors: 24, HotPages: 16, Sessions: 2, Seed: 9}
+	checkRedoRecordSteadyAllocs(t, steadySpec{DB: "dissect-esedb-testdbs/large.edb", Gen: 0x21, Sectors: 24, HotPages: 16, Sessions: 2, Seed: 9}, 32768)
+}
+
+// checkRedoRecordSteadyAllocs is TestRedoRecordSteadyAllocs over the
+// steady log of spec, whose database has pageSize-byte pages.
+func checkRedoRecordSteadyAllocs(t *testing.T, spec steadySpec, pageSize int) {
+	t.Helper()
 	sl := buildSteadyLog(t, spec)
 	var recs []*eselog.Replace
 	for _, rec := range sl.records(t, eselog.Filter{Types: []eselog.RecordType{eselog.RecReplaceD}}) {
 		recs = append(recs, rec.(*eselog.Replace))
 	}
-	s, err := NewPageStore(memfile.New(append([]byte{}, sl.DB...)), 32768, nil)
+	s, err := NewPageStore(memfile.New(append([]byte{}, sl.DB...)), pageSize, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -433,7 +444,7 @@ func TestRedoRecordSteadyAllocs(t *testing.T) {
 	// A one-page result can grow like any slice without touching the
 	// record.
 	r := recs[0]
-	s2, _ := NewPageStore(memfile.New(append([]byte{}, sl.DB...)), 32768, nil)
+	s2, _ := NewPageStore(memfile.New(append([]byte{}, sl.DB...)), pageSize, nil)
 	res, err := RedoRecord(s2, r, RedoOptions{})
 	if err != nil {
 		t.Fatal(err)

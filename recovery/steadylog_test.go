@@ -771,10 +771,15 @@ func TestSteadyLogReplay(t *testing.T) {
 	for _, spec := range []steadySpec{
 		{DB: "dissect-esedb-testdbs/large.edb", Gen: 0x21, Sectors: 24, HotPages: 24, Sessions: 4, Seed: 1},
 		{DB: "dissect-esedb-testdbs/large.edb", Gen: 0x7, Sectors: 24, HotPages: 40, Sessions: 3, Term: true, Restore: true, Seed: 2},
+		{DB: steadySRUM, Gen: 0x21, Sectors: 24, HotPages: 12, Sessions: 4, Seed: 3},
+		{DB: steadySRUM, Gen: 0x7, Sectors: 24, HotPages: 16, Sessions: 3, Term: true, Restore: true, Seed: 4},
 	} {
 		name := "crash"
 		if spec.Term {
 			name = "term-restore"
+		}
+		if spec.DB == steadySRUM {
+			name = "srum-" + name
 		}
 		t.Run(name, func(t *testing.T) {
 			sl := buildSteadyLog(t, spec)
@@ -914,8 +919,8 @@ func TestSteadyLogReplay(t *testing.T) {
 					used++
 				}
 			}
-			if n := structureOK(t, filepath.Join(out, filepath.Base(spec.DB))); n != used || n != 381 {
-				t.Errorf("checked %d pages, the file uses %d (large.edb: 381)", n, used)
+			if n := structureOK(t, filepath.Join(out, filepath.Base(spec.DB))); n != used || n != steadyPagesUsed[spec.DB] {
+				t.Errorf("checked %d pages, the file uses %d (%s: %d)", n, used, spec.DB, steadyPagesUsed[spec.DB])
 			}
 		})
 	}
