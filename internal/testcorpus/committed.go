@@ -31,11 +31,16 @@ var committed = map[string]committedSet{
 	SampleSet:                              {dirs: []string{"examples/esekit/testdata/sample", "internal/testcorpus/testdata/" + SampleSet}, whole: true},
 	"museum-srum-server2022-apt-1daylater": {dirs: []string{"internal/testcorpus/testdata/museum-srum-server2022-apt-1daylater"}, whole: true},
 	"museum-ntds-win2012r2":                {dirs: []string{"internal/testcorpus/testdata/museum-ntds-win2012r2"}},
+	"dissect-esedb-testdbs":                {dirs: []string{"internal/testcorpus/testdata/dissect-esedb-testdbs"}, whole: true},
 }
 
 // committedMaxFile bounds one decompressed file (the largest database is
-// 3 MiB).
-const committedMaxFile = 16 << 20
+// 24 MiB).
+const committedMaxFile = 32 << 20
+
+// bigFile is the compressed size above which a committed file is only
+// decompressed when a test asks for it (or its folder).
+const bigFile = 1 << 20
 
 // extracted maps a test and a set to the folder the set was written to,
 // so that every Path call of one test names files of one folder.
@@ -48,7 +53,10 @@ type extractKey struct {
 
 // committedPath returns the path of rel ("<set>" or "<set>/<file>") in a
 // copy of a committed set written into the test's temporary folder, or ""
-// when rel is not committed.
+// when rel is not committed. Tests look for a file's neighbours beside
+// it, so the first file asked for brings the set's other files along,
+// except those over bigFile compressed bytes, which come when asked for
+// by name or with the folder.
 func committedPath(tb testing.TB, rel string) string {
 	tb.Helper()
 	set, file, _ := strings.Cut(filepath.ToSlash(rel), "/")
@@ -56,37 +64,11 @@ func committedPath(tb testing.TB, rel string) string {
 	if !ok || strings.Contains(file, "/") || file == "." || file == ".." || (file == "" && !cs.whole) {
 		return ""
 	}
-	d := committedCopy(tb, set, cs)
-	if d == "" {
-		return ""
-	}
-	if file == "" {
-		return d
-	}
-	p := filepath.Join(d, file)
-	if _, err := os.Stat(p); err != nil {
-		return ""
-	}
-	return p
-}
-
-// committedCopy decompresses a committed set into a folder of the test's
-// own (once per test and set) and returns it, or "" when the module root
-// or a folder of the set is not found.
-func committedCopy(tb testing.TB, set string, cs committedSet) string {
-	tb.Helper()
-	key := extractKey{tb, set}
-	if d, ok := extracted.Load(key); ok {
-		return d.(string)
-	}
 	root := moduleRoot()
 	if root == "" {
 		return ""
 	}
-	dst := filepath.Join(tb.TempDir(), set)
-	if err := os.Mkdir(dst, 0o755); err != nil {
-		tb.Fatal(err)
-	}
+	d := committedDir(tb, set)
 	for _, sd := range cs.dirs {
 		src := filepath.Join(root, filepath.FromSlash(sd))
 		ents, err := os.ReadDir(src)
@@ -98,14 +80,42 @@ func committedCopy(tb testing.TB, set string, cs committedSet) string {
 			if !ok || !e.Type().IsRegular() {
 				continue
 			}
-			if err := gunzipFile(filepath.Join(src, e.Name()), filepath.Join(dst, name)); err != nil {
+			if info, err := e.Info(); file != "" && name != file && (err != nil || info.Size() > bigFile) {
+				continue
+			}
+			dst := filepath.Join(d, name)
+			if _, err := os.Stat(dst); err == nil {
+				continue
+			}
+			if err := gunzipFile(filepath.Join(src, e.Name()), dst); err != nil {
 				tb.Fatalf("committed %s/%s: %v", sd, e.Name(), err)
 			}
 		}
 	}
-	extracted.Store(key, dst)
+	if file == "" {
+		return d
+	}
+	p := filepath.Join(d, file)
+	if _, err := os.Stat(p); err != nil {
+		return ""
+	}
+	return p
+}
+
+// committedDir returns the test's folder for set, made once per test.
+func committedDir(tb testing.TB, set string) string {
+	tb.Helper()
+	key := extractKey{tb, set}
+	if d, ok := extracted.Load(key); ok {
+		return d.(string)
+	}
+	d := filepath.Join(tb.TempDir(), set)
+	if err := os.Mkdir(d, 0o755); err != nil {
+		tb.Fatal(err)
+	}
+	extracted.Store(key, d)
 	tb.Cleanup(func() { extracted.Delete(key) })
-	return dst
+	return d
 }
 
 // committedFiles returns the committed files as corpus paths

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -12,7 +13,7 @@ import (
 // of SampleSet (the CLI's sample plus testdata's rest of the folder) in
 // one folder per test, SRUDB.dat a 3 MiB database (signature 0x89ABCDEF at
 // offset 4), SRU.chk two 4 KiB copies; the whole server 2022 SRUM folder
-// (9 files); only the checkpoint of the domain controller set, whose
+// (9 files) and the dissect.esedb test databases (7); only the checkpoint of the domain controller set, whose
 // folder is not served; nothing outside the committed sets.
 func TestCommittedSets(t *testing.T) {
 	db := committedPath(t, SampleSet+"/SRUDB.dat")
@@ -39,7 +40,7 @@ func TestCommittedSets(t *testing.T) {
 	if tmp, err := os.ReadFile(committedPath(t, SampleSet+"/SRUtmp.log")); err != nil || len(tmp) != 65536 {
 		t.Errorf("SRUtmp.log: %d bytes, %v", len(tmp), err)
 	}
-	counts := map[string]int{SampleSet: 11, "museum-srum-server2022-apt-1daylater": 9}
+	counts := map[string]int{SampleSet: 11, "museum-srum-server2022-apt-1daylater": 9, "dissect-esedb-testdbs": 7}
 	for set, n := range counts {
 		ents, err := os.ReadDir(committedPath(t, set))
 		if err != nil || len(ents) != n {
@@ -59,8 +60,13 @@ func TestCommittedSets(t *testing.T) {
 		return
 	}
 	// With the corpus, every committed file must be the corpus file.
-	for set, cs := range committed {
-		d := committedCopy(t, set, cs)
+	for set := range committed {
+		d := committedDir(t, set)
+		for _, rel := range committedFiles() {
+			if strings.HasPrefix(rel, set+"/") {
+				committedPath(t, rel)
+			}
+		}
 		ents, err := os.ReadDir(d)
 		if err != nil {
 			t.Fatal(err)
@@ -96,7 +102,7 @@ func checkCommittedGlobAndHead(t *testing.T) {
 	if h := Head(SampleSet+"/SRU.chk", -1); !bytes.Equal(h, all) {
 		t.Error("Head -1 is not the whole file")
 	}
-	if files := committedFiles(); len(files) != 21 || !slices.Contains(files, "museum-ntds-win2012r2/edb.chk") {
+	if files := committedFiles(); len(files) != 28 || !slices.Contains(files, "museum-ntds-win2012r2/edb.chk") {
 		t.Errorf("committed files: %d: %v", len(files), files)
 	}
 }
