@@ -46,15 +46,8 @@ func Build(pageSize int) (*Database, error) {
 		return nil, err
 	}
 	tm := ese.LogTimeOf(time.Date(2024, 2, 1, 9, 0, 0, 0, time.UTC))
-	h := &ese.DBHeader{
-		Magic: ese.DBMagic, FormatVersion: 0x620, FormatUpdateMajor: 20,
-		CreateFormatVersion: 0x620, CreateFormatUpdate: 20,
-		DbSignature: testset.Signature(2), LogSignature: testset.Signature(1),
-		State: ese.DBStateCleanShutdown, DbID: 1, PageSize: uint32(pageSize), FileType: ese.FileTypeDatabase,
-		DbTimeDirtied: res.DbTime, LastObjectID: res.ObjidLast,
-		AttachPos: ese.LogPos{Generation: 1, Sector: 1}, AttachTime: tm,
-		ConsistentPos: ese.LogPos{Generation: 1, Sector: 8}, ConsistentTime: tm,
-	}
+	h := testset.CleanDBHeader(pageSize, testset.Signature(1), ese.LogPos{Generation: 1, Sector: 1}, ese.LogPos{Generation: 1, Sector: 8}, tm)
+	h.DbTimeDirtied, h.LastObjectID = res.DbTime, res.ObjidLast
 	b := f.Bytes()
 	hb := h.Encode(pageSize)
 	copy(b, hb)
