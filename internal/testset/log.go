@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"time"
+	"unicode/utf16"
 
 	"github.com/esekit/esekit/ese"
 	"github.com/esekit/esekit/eselog"
@@ -38,6 +39,13 @@ type LogSpec struct {
 	// instance); otherwise it ends after the last Commit0, as after a
 	// crash.
 	Term bool
+	// Create, when not empty, names a database (C:\testset\ + Create)
+	// the log creates right after its Init2, as database 1 with signature
+	// Signature(2), by a CreateDB of create version 1.0 (the engine's
+	// implicit create) and a CreateDBFinish, and detaches before its
+	// ShutDownMark. Transactions must then be 0: their inserts name pages
+	// the create leaves empty.
+	Create string
 	// Seed drives the sizes and bytes.
 	Seed uint64
 }
@@ -147,6 +155,12 @@ func workload(spec LogSpec, params ese.DBMSParam, tm ese.LogTime, initAt ese.Log
 		recs = append(recs, record{ty, r.AppendEncode(nil)})
 	}
 	put(&eselog.Init{RecordBase: eselog.RecordBase{Lrtyp: eselog.RecInit2}, Params: params, Time: tm}, eselog.RecInit2)
+	path := utf16Path(`C:\testset\` + spec.Create)
+	if spec.Create != "" {
+		put(&eselog.CreateDB{RecordBase: eselog.RecordBase{Lrtyp: eselog.RecCreateDB}, Procid: 8, Dbid: 1, SignDb: Signature(2),
+			Flags: eselog.DBUnicodeNames | eselog.CreateDBVersionInfo, Version: 1, PathBytes: path}, eselog.RecCreateDB)
+		put(&eselog.CreateDBFinish{RecordBase: eselog.RecordBase{Lrtyp: eselog.RecCreateDBFinish}, Procid: 8, Dbid: 1}, eselog.RecCreateDBFinish)
+	}
 	rng := rand.New(rand.NewPCG(spec.Seed, spec.Seed^0x7E575E7))
 	dbtime := uint64(0x1000)
 	for i := range spec.Transactions {
@@ -172,6 +186,10 @@ func workload(spec LogSpec, params ese.DBMSParam, tm ese.LogTime, initAt ese.Log
 		}
 		put(&eselog.Commit0{Commit: eselog.Commit{RecordBase: eselog.RecordBase{Lrtyp: eselog.RecCommit0}, Procid: procid}, TrxCommit0: trx + 1}, eselog.RecCommit0)
 		out.Transactions++
+	}
+	if spec.Create != "" {
+		put(&eselog.DetachDB{RecordBase: eselog.RecordBase{Lrtyp: eselog.RecDetachDB}, Procid: 8, Dbid: 1, Flags: eselog.DBUnicodeNames,
+			PathBytes: path}, eselog.RecDetachDB)
 	}
 	if spec.Term {
 		put(&eselog.Mark{RecordBase: eselog.RecordBase{Lrtyp: eselog.RecShutDownMark}}, eselog.RecShutDownMark)
@@ -209,6 +227,16 @@ func BuildLog(spec LogSpec) (*Log, error) {
 	w.Finish()
 	out.File = w.File()
 	return out, nil
+}
+
+// utf16Path is p in UTF-16LE with its terminating NUL, as CreateDB and
+// DetachDB log Unicode paths.
+func utf16Path(p string) []byte {
+	var b []byte
+	for _, u := range utf16.Encode([]rune(p)) {
+		b = append(b, byte(u), byte(u>>8))
+	}
+	return append(b, 0, 0)
 }
 
 func randBytes(rng *rand.Rand, n int) []byte {
