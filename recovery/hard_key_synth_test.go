@@ -9,8 +9,8 @@ import (
 	"testing"
 
 	"github.com/esekit/esekit/ese"
-	"github.com/esekit/esekit/esepatch"
 	"github.com/esekit/esekit/eselog"
+	"github.com/esekit/esekit/esepatch"
 	"github.com/esekit/esekit/rip"
 )
 
