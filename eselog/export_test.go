@@ -6,4 +6,5 @@ var (
 	Walk                  = walk
 	CheckRechecksSegments = checkRechecksSegments
 	CheckReaderCancel     = checkReaderCancel
+	Mutate                = mutate
 )

@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/esekit/esekit/ese"
 	"github.com/esekit/esekit/eselog"
+	"github.com/esekit/esekit/internal/testcorpus"
 	"github.com/esekit/esekit/internal/testset"
 )
 
@@ -164,4 +166,20 @@ func TestSealLRChecksumSynth(t *testing.T) {
 			t.Errorf("LRCHECKSUM at %d (back %d, fwd %d) sealed", c.off, c.back, c.fwd)
 		}
 	}
+}
+
+// TestMutationsSynth is TestMutations over the start of generated logs of
+// both formats and of the committed SRUM logs.
+func TestMutationsSynth(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	iters := 250
+	if testing.Short() {
+		iters = 50
+	}
+	modern := synthLog(t)
+	eselog.Mutate(t, "generated modern log", modern.File[:8*4096], rng, iters)
+	legacy := synthLegacy(t)
+	eselog.Mutate(t, "generated legacy log", legacy.File[:4096+32*512], rng, iters)
+	const srum = testcorpus.SampleSet + "/SRU00051.log"
+	eselog.Mutate(t, srum, testcorpus.Read(t, srum)[:8*4096], rng, iters)
 }
