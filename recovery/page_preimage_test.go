@@ -287,59 +287,61 @@ func TestRealPreImages(t *testing.T) {
 		"wlm-kimberli13/edb.log":                                          {2, 0, 0, 2, 0},
 	}
 	for rel, w := range want {
-		b := testcorpus.Read(t, rel)
-		lg, err := eselog.Open(bytes.NewReader(b), int64(len(b)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		ps := lg.Header.PageSize()
-		var got count
-		for r, err := range lg.Records(context.Background(), eselog.Filter{Types: []eselog.RecordType{eselog.RecSplit2, eselog.RecMerge2}}) {
+		t.Run(rel, func(t *testing.T) {
+			b := testcorpus.Read(t, rel)
+			lg, err := eselog.Open(bytes.NewReader(b), int64(len(b)))
 			if err != nil {
 				t.Fatal(err)
 			}
-			var img []byte
-			var flags uint32
-			var dbtime uint64
-			switch r := r.(type) {
-			case *eselog.Split:
-				img, flags, dbtime = r.PageBeforeImage, r.PreimageFlags, r.DbTime()
-				if len(img) > 0 {
-					got.split++
+			ps := lg.Header.PageSize()
+			var got count
+			for r, err := range lg.Records(context.Background(), eselog.Filter{Types: []eselog.RecordType{eselog.RecSplit2, eselog.RecMerge2}}) {
+				if err != nil {
+					t.Fatal(err)
 				}
-			case *eselog.Merge:
-				img, flags, dbtime = r.PageBeforeImage, r.PreimageFlags, r.DbTime()
-				if len(img) > 0 {
-					got.merge++
+				var img []byte
+				var flags uint32
+				var dbtime uint64
+				switch r := r.(type) {
+				case *eselog.Split:
+					img, flags, dbtime = r.PageBeforeImage, r.PreimageFlags, r.DbTime()
+					if len(img) > 0 {
+						got.split++
+					}
+				case *eselog.Merge:
+					img, flags, dbtime = r.PageBeforeImage, r.PreimageFlags, r.DbTime()
+					if len(img) > 0 {
+						got.merge++
+					}
+				}
+				if len(img) == 0 {
+					continue
+				}
+				switch {
+				case flags&eselog.PreimageXpress != 0:
+					got.xpress++
+				case len(img) == ps:
+					got.whole++
+				default:
+					got.dehydrated++
+				}
+				page, err := RehydratePreImage(img, flags, ps)
+				if err != nil {
+					t.Errorf("%s %v at %v: %v", rel, r.Type(), r.Pos(), err)
+					continue
+				}
+				p, _ := NewPage(page)
+				if p.DbTime() != dbtime {
+					t.Errorf("%s %v at %v: pre-image dbtime %#x, record %#x", rel, r.Type(), r.Pos(), p.DbTime(), dbtime)
+				}
+				if err := p.Check(); err != nil {
+					t.Errorf("%s %v at %v: %v", rel, r.Type(), r.Pos(), err)
 				}
 			}
-			if len(img) == 0 {
-				continue
+			if got != w {
+				t.Errorf("%s: %+v pre-images, want %+v", rel, got, w)
 			}
-			switch {
-			case flags&eselog.PreimageXpress != 0:
-				got.xpress++
-			case len(img) == ps:
-				got.whole++
-			default:
-				got.dehydrated++
-			}
-			page, err := RehydratePreImage(img, flags, ps)
-			if err != nil {
-				t.Errorf("%s %v at %v: %v", rel, r.Type(), r.Pos(), err)
-				continue
-			}
-			p, _ := NewPage(page)
-			if p.DbTime() != dbtime {
-				t.Errorf("%s %v at %v: pre-image dbtime %#x, record %#x", rel, r.Type(), r.Pos(), p.DbTime(), dbtime)
-			}
-			if err := p.Check(); err != nil {
-				t.Errorf("%s %v at %v: %v", rel, r.Type(), r.Pos(), err)
-			}
-		}
-		if got != w {
-			t.Errorf("%s: %+v pre-images, want %+v", rel, got, w)
-		}
+		})
 	}
 }
 
