@@ -88,7 +88,7 @@ func TestVerifyCorruption(t *testing.T) {
 		t.Errorf("bad_checksums = %v, want [%d]", b, pg)
 	}
 	// Not a database: noted, not a failure.
-	code, _ = runJSON(t, &got, "verify", "-json", testcorpus.Path(t, "appdata/edb.chk"))
+	code, _ = runJSON(t, &got, "verify", "-json", testcorpus.Path(t, "museum-srum-server2022-apt-1daylater/SRU.chk"))
 	if code != exitOK || got[0]["type"] != "checkpoint" || got[0]["note"] == "" {
 		t.Errorf("checkpoint: %d %v", code, got[0])
 	}
