@@ -240,32 +240,13 @@ func buildSteadyLog(tb testing.TB, spec steadySpec) *steadyLog {
 		tb.Fatalf("%s has no table leaf pages", spec.DB)
 	}
 
-	// The log header: the corpus log of the same page size as a template
-	// for the writer's parameters and versions.
-	tmplName := "appdata/edb.log"
-	if ps != 32768 {
-		tmplName = "museum-srum-win10-belkasoftctf-insiderthreat-dirty/SRU.log"
-	}
-	tmpl, err := os.ReadFile(testcorpus.Path(tb, tmplName))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	lh, err := eselog.DecodeFileHeader(tmpl)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	if lh.PageSize() != ps {
-		tb.Fatalf("template %s has %d-byte pages, database %d", tmplName, lh.PageSize(), ps)
-	}
 	t0 := time.Date(2026, 11, 2, 9, 30, 0, 0, time.UTC)
 	tm := ese.LogTimeOf(t0)
 	sig := ese.Signature{Random: 0x5EAD1065 ^ uint32(spec.Seed), Created: ese.LogTimeOf(t0.Add(-30 * 24 * time.Hour))}
-	lh.Generation = spec.Gen
-	lh.FileSectors = uint16(spec.Sectors)
-	lh.CreateTime = tm
-	lh.PrevGenCreateTime = ese.LogTimeOf(t0.Add(-time.Hour))
-	lh.LogSignature = sig
-	lh.Attached, lh.AttachRest = nil, nil
+	// The log header: a modern header of the database's page size, in
+	// the format of the Windows 10 writers (8.4000.60.140).
+	lh := testset.LogHeader(spec.Gen, spec.Sectors, ps, sig, t0, t0.Add(-time.Hour))
+	lh.VersionUpdateMajor, lh.VersionUpdateMinor = 60, 140
 	// The previous generation ended with a clean shutdown of the
 	// instance: the database was detached there.
 	consistent := ese.LogPos{Generation: spec.Gen - 1, Sector: 0x40, Offset: 0x1F}
