@@ -1,6 +1,12 @@
 package recovery
 
-import "testing"
+import (
+	"context"
+	"os"
+	"testing"
+
+	"github.com/esekit/esekit/ese"
+)
 
 // TestReplaceDInPlaceSteadySRUM is TestReplaceDInPlaceSteadyLog over a
 // steady log written for the committed SRUM database (4 KiB pages).
@@ -12,4 +18,21 @@ func TestReplaceDInPlaceSteadySRUM(t *testing.T) {
 // steady log written for the committed SRUM database.
 func TestRedoRecordSteadyAllocsSRUM(t *testing.T) {
 	checkRedoRecordSteadyAllocs(t, steadySpec{DB: steadySRUM, Gen: 0x21, Sectors: 24, HotPages: 12, Sessions: 2, Seed: 9}, 4096)
+}
+
+// TestRecoverCrashResumeSteady is TestRecoverCrashResume over a steady
+// log (a crash after 0x21's last commit) written for the committed SRUM
+// database.
+func TestRecoverCrashResumeSteady(t *testing.T) {
+	spec := steadySpec{DB: steadySRUM, Gen: 0x21, Sectors: 32, HotPages: 12, Sessions: 3, Seed: 31}
+	sl := buildSteadyLog(t, spec)
+	dir := t.TempDir()
+	db := writeSteadySet(t, dir, spec, sl)
+	checkCrashResume(t, db, func(db, out string, stopAfter int64, inPlace bool) (*RecoverResult, error) {
+		plan := &Plan{Mode: ModeSoft, Start: ese.LogPos{Generation: spec.Gen, Sector: 1},
+			Logs:      []PlanLog{{File: "edb.log", Generation: spec.Gen}},
+			Databases: []PlanDatabase{{File: db, ReplayFrom: spec.Gen, ReplayTo: spec.Gen, Action: ActionReplay}}}
+		o := &RecoverOptions{OutDir: out, InPlace: inPlace, Overwrite: true, Logs: os.DirFS(dir), stopAfter: stopAfter, CacheBytes: 4 * 4096}
+		return Recover(context.Background(), plan, o)
+	}, 1500)
 }
