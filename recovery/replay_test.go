@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -241,15 +242,23 @@ func checkCrashResume(t *testing.T, db string, recoverIndexedDB recoverRun, minR
 func TestRecoverCancelled(t *testing.T) {
 	in := t.TempDir()
 	db := justCreated(t, in)
+	checkRecoverCancelled(t, indexedDBPlan(db), os.DirFS(testcorpus.Path(t, "appdata")))
+}
+
+// checkRecoverCancelled recovers plan with the logs of fsys, cancelling
+// the context at the first progress report: Recover returns
+// context.Canceled and leaves nothing in the output folder.
+func checkRecoverCancelled(t *testing.T, plan *Plan, fsys fs.FS) {
+	t.Helper()
 	out := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
 	n := 0
-	o := &RecoverOptions{OutDir: out, Logs: os.DirFS(testcorpus.Path(t, "appdata")),
+	o := &RecoverOptions{OutDir: out, Logs: fsys,
 		Progress: func(p Progress) {
 			n++
 			cancel()
 		}}
-	_, err := Recover(ctx, indexedDBPlan(db), o)
+	_, err := Recover(ctx, plan, o)
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("got %v", err)
 	}

@@ -36,3 +36,16 @@ func TestRecoverCrashResumeSteady(t *testing.T) {
 		return Recover(context.Background(), plan, o)
 	}, 1500)
 }
+
+// TestRecoverCancelledSteady is TestRecoverCancelled over a steady log
+// written for the committed SRUM database.
+func TestRecoverCancelledSteady(t *testing.T) {
+	spec := steadySpec{DB: steadySRUM, Gen: 0x21, Sectors: 24, HotPages: 12, Sessions: 2, Seed: 33}
+	dir := t.TempDir()
+	db := writeSteadySet(t, dir, spec, buildSteadyLog(t, spec))
+	plan, err := PlanSoftDir(dir, []string{db}, "auto", nil)
+	if err != nil || plan.Error != 0 {
+		t.Fatal(err, plan.Message)
+	}
+	checkRecoverCancelled(t, plan, os.DirFS(dir))
+}
