@@ -53,7 +53,7 @@ func uncovered(p *Page) []byte {
 	return out
 }
 
-// TestRedoScrubUsedPage scrubs a real leaf page (32 KiB and 8 KiB
+// TestRedoScrubUsedPage scrubs a real leaf page (32, 8 and 4 KiB
 // formats) with one data scrub, one long-value scrub and untouched lines,
 // and checks the result against ErrNDScrubOneUsedPage: the scrubbed data
 // is 'D' bytes, or the COMPRESS_SCRUB signature 0x20 then 'L' bytes, the
@@ -64,84 +64,87 @@ func TestRedoScrubUsedPage(t *testing.T) {
 	for _, c := range []struct {
 		rel string
 		ps  int
-	}{{"appdata/IndexedDB.edb", 32768}, {"wlm-kimberli13/WindowsMail.MSMessageStore", 8192}} {
-		p, pgno := scrubTestPage(t, c.rel, c.ps)
-		lines := p.Lines()
-		type snap struct {
-			ib, cb int
-			node   []byte
-			key    []byte
-		}
-		before := make([]snap, lines)
-		for i := range lines {
-			it, _ := p.lineTag(i)
-			b, _ := p.TagBytes(it)
-			k, _ := p.Key(i)
-			before[i] = snap{p.tagIb(it), p.tagCb(it), append([]byte{}, b...), append([]byte{}, k...)}
-		}
-		if err := p.SetLineFlags(0, NodeVersioned); err != nil {
-			t.Fatal(err)
-		}
-		opers := make([]byte, lines)
-		opers[0], opers[2] = ScrubOperData, ScrubOperLVData
-		dbt := p.DbTime()
-		op := RedoOp{Pgno: pgno, DbTime: dbt + 7, DbTimeBefore: dbt}
-		if _, err := RedoScrub(p, op, false, opers[:lines-1]); !errors.Is(err, ese.ErrLogOperationInconsistentWithDatabase) {
-			t.Errorf("%s: %d operations for %d lines: %v", c.rel, lines-1, lines, err)
-		}
-		bad := append([]byte{}, opers...)
-		bad[1] = 3
-		if _, err := RedoScrub(p, op, false, bad); !errors.Is(err, ese.ErrLogOperationInconsistentWithDatabase) {
-			t.Errorf("%s: unknown operation: %v", c.rel, err)
-		}
-		ok, err := RedoScrub(p, op, false, opers)
-		if err != nil || !ok {
-			t.Fatalf("%s: %v %v", c.rel, ok, err)
-		}
-		if err := p.Check(); err != nil {
-			t.Fatal(err)
-		}
-		if p.DbTime() != dbt+7 || p.Flags()&ese.PageScrubbed == 0 || p.Lines() != lines {
-			t.Errorf("%s: dbtime %#x flags %v lines %d", c.rel, p.DbTime(), p.Flags(), p.Lines())
-		}
-		for i := range lines {
-			it, _ := p.lineTag(i)
-			if p.tagIb(it) != before[i].ib || p.tagCb(it) != before[i].cb {
-				t.Errorf("%s line %d moved", c.rel, i)
+	}{{"appdata/IndexedDB.edb", 32768}, {"wlm-kimberli13/WindowsMail.MSMessageStore", 8192},
+		{"dissect-esedb-testdbs/basic.edb", 4096}, {"museum-srum-server2022-apt-1daylater/SRUDB.dat", 4096}} {
+		t.Run(c.rel, func(t *testing.T) {
+			p, pgno := scrubTestPage(t, c.rel, c.ps)
+			lines := p.Lines()
+			type snap struct {
+				ib, cb int
+				node   []byte
+				key    []byte
 			}
-			n, _ := p.Node(i)
-			k, _ := p.Key(i)
-			if !bytes.Equal(k, before[i].key) {
-				t.Errorf("%s line %d: key changed", c.rel, i)
-			}
-			if f, _ := p.LineFlags(i); opers[i] != ScrubOperNone && f&NodeVersioned != 0 {
-				t.Errorf("%s line %d still versioned", c.rel, i)
-			}
-			switch opers[i] {
-			case ScrubOperData:
-				if len(n.Data) == 0 || !bytes.Equal(n.Data, bytes.Repeat([]byte{'D'}, len(n.Data))) {
-					t.Errorf("%s line %d: data not scrubbed", c.rel, i)
-				}
-			case ScrubOperLVData:
-				if len(n.Data) < 2 || n.Data[0] != 0x20 || !bytes.Equal(n.Data[1:], bytes.Repeat([]byte{'L'}, len(n.Data)-1)) {
-					t.Errorf("%s line %d: LV data not scrubbed", c.rel, i)
-				}
-			default:
+			before := make([]snap, lines)
+			for i := range lines {
+				it, _ := p.lineTag(i)
 				b, _ := p.TagBytes(it)
-				if !bytes.Equal(b, before[i].node) {
-					t.Errorf("%s line %d changed", c.rel, i)
+				k, _ := p.Key(i)
+				before[i] = snap{p.tagIb(it), p.tagCb(it), append([]byte{}, b...), append([]byte{}, k...)}
+			}
+			if err := p.SetLineFlags(0, NodeVersioned); err != nil {
+				t.Fatal(err)
+			}
+			opers := make([]byte, lines)
+			opers[0], opers[2] = ScrubOperData, ScrubOperLVData
+			dbt := p.DbTime()
+			op := RedoOp{Pgno: pgno, DbTime: dbt + 7, DbTimeBefore: dbt}
+			if _, err := RedoScrub(p, op, false, opers[:lines-1]); !errors.Is(err, ese.ErrLogOperationInconsistentWithDatabase) {
+				t.Errorf("%s: %d operations for %d lines: %v", c.rel, lines-1, lines, err)
+			}
+			bad := append([]byte{}, opers...)
+			bad[1] = 3
+			if _, err := RedoScrub(p, op, false, bad); !errors.Is(err, ese.ErrLogOperationInconsistentWithDatabase) {
+				t.Errorf("%s: unknown operation: %v", c.rel, err)
+			}
+			ok, err := RedoScrub(p, op, false, opers)
+			if err != nil || !ok {
+				t.Fatalf("%s: %v %v", c.rel, ok, err)
+			}
+			if err := p.Check(); err != nil {
+				t.Fatal(err)
+			}
+			if p.DbTime() != dbt+7 || p.Flags()&ese.PageScrubbed == 0 || p.Lines() != lines {
+				t.Errorf("%s: dbtime %#x flags %v lines %d", c.rel, p.DbTime(), p.Flags(), p.Lines())
+			}
+			for i := range lines {
+				it, _ := p.lineTag(i)
+				if p.tagIb(it) != before[i].ib || p.tagCb(it) != before[i].cb {
+					t.Errorf("%s line %d moved", c.rel, i)
+				}
+				n, _ := p.Node(i)
+				k, _ := p.Key(i)
+				if !bytes.Equal(k, before[i].key) {
+					t.Errorf("%s line %d: key changed", c.rel, i)
+				}
+				if f, _ := p.LineFlags(i); opers[i] != ScrubOperNone && f&NodeVersioned != 0 {
+					t.Errorf("%s line %d still versioned", c.rel, i)
+				}
+				switch opers[i] {
+				case ScrubOperData:
+					if len(n.Data) == 0 || !bytes.Equal(n.Data, bytes.Repeat([]byte{'D'}, len(n.Data))) {
+						t.Errorf("%s line %d: data not scrubbed", c.rel, i)
+					}
+				case ScrubOperLVData:
+					if len(n.Data) < 2 || n.Data[0] != 0x20 || !bytes.Equal(n.Data[1:], bytes.Repeat([]byte{'L'}, len(n.Data)-1)) {
+						t.Errorf("%s line %d: LV data not scrubbed", c.rel, i)
+					}
+				default:
+					b, _ := p.TagBytes(it)
+					if !bytes.Equal(b, before[i].node) {
+						t.Errorf("%s line %d changed", c.rel, i)
+					}
 				}
 			}
-		}
-		u := uncovered(p)
-		if len(u) < p.FreeBytes() || !bytes.Equal(u, bytes.Repeat([]byte{'Z'}, len(u))) {
-			t.Errorf("%s: %d uncovered bytes (free %d), not all 'Z'", c.rel, len(u), p.FreeBytes())
-		}
-		img := append([]byte{}, p.Bytes()...)
-		op.MayContainFutureData = true
-		if ok, err := RedoScrub(p, op, false, opers); ok || err != nil || !bytes.Equal(p.Bytes(), img) {
-			t.Errorf("%s: second redo: %v %v", c.rel, ok, err)
-		}
+			u := uncovered(p)
+			if len(u) < p.FreeBytes() || !bytes.Equal(u, bytes.Repeat([]byte{'Z'}, len(u))) {
+				t.Errorf("%s: %d uncovered bytes (free %d), not all 'Z'", c.rel, len(u), p.FreeBytes())
+			}
+			img := append([]byte{}, p.Bytes()...)
+			op.MayContainFutureData = true
+			if ok, err := RedoScrub(p, op, false, opers); ok || err != nil || !bytes.Equal(p.Bytes(), img) {
+				t.Errorf("%s: second redo: %v %v", c.rel, ok, err)
+			}
+		})
 	}
 }
 
@@ -151,8 +154,19 @@ func TestRedoScrubUsedPage(t *testing.T) {
 // header. A later node change clears the Scrubbed flag, as CPAGE::Dirty
 // does.
 func TestRedoScrubUnusedPage(t *testing.T) {
-	const ps = 32768
-	p, pgno := scrubTestPage(t, "appdata/IndexedDB.edb", ps)
+	for _, c := range []struct {
+		rel string
+		ps  int
+	}{{"appdata/IndexedDB.edb", 32768}, {"museum-srum-server2022-apt-1daylater/SRUDB.dat", 4096}} {
+		t.Run(c.rel, func(t *testing.T) { checkRedoScrubUnusedPage(t, c.rel, c.ps) })
+	}
+}
+
+// checkRedoScrubUnusedPage is TestRedoScrubUnusedPage over a page of
+// corpus file rel of ps-byte pages.
+func checkRedoScrubUnusedPage(t *testing.T, rel string, ps int) {
+	t.Helper()
+	p, pgno := scrubTestPage(t, rel, ps)
 	ext, _ := p.ExternalHeader()
 	ext = append([]byte{}, ext...)
 	s := newMemStore(t, ps, pgno, p.Bytes())
