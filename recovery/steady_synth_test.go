@@ -1,11 +1,16 @@
 package recovery
 
 import (
+	"bytes"
 	"context"
 	"os"
+	"path/filepath"
 	"testing"
 
+	"github.com/dsnet/golib/memfile"
+
 	"github.com/esekit/esekit/ese"
+	"github.com/esekit/esekit/eselog"
 )
 
 // TestReplaceDInPlaceSteadySRUM is TestReplaceDInPlaceSteadyLog over a
@@ -48,4 +53,46 @@ func TestRecoverCancelledSteady(t *testing.T) {
 		t.Fatal(err, plan.Message)
 	}
 	checkRecoverCancelled(t, plan, os.DirFS(dir))
+}
+
+// TestReplayOverRecoveredDatabaseChangesNothingSteady is
+// TestReplayOverRealDatabaseChangesNothing over a steady log written for
+// the committed SRUM database: once recovered, the database holds every
+// change of the log, so replaying the log's page records over it again
+// skips every one and changes no byte.
+func TestReplayOverRecoveredDatabaseChangesNothingSteady(t *testing.T) {
+	spec := steadySpec{DB: steadySRUM, Gen: 0x21, Sectors: 24, HotPages: 12, Sessions: 3, Seed: 35}
+	sl := buildSteadyLog(t, spec)
+	dir := t.TempDir()
+	db := writeSteadySet(t, dir, spec, sl)
+	plan, err := PlanSoftDir(dir, []string{db}, "auto", nil)
+	if err != nil || plan.Error != 0 {
+		t.Fatal(err, plan.Message)
+	}
+	out := t.TempDir()
+	if _, err := Recover(context.Background(), plan, &RecoverOptions{OutDir: out, Logs: os.DirFS(dir)}); err != nil {
+		t.Fatal(err)
+	}
+	recovered, err := os.ReadFile(filepath.Join(out, filepath.Base(db)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := memfile.New(bytes.Clone(recovered))
+	s, err := NewPageStore(f, 4096, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var recs []eselog.Record
+	for _, r := range sl.records(t, eselog.Filter{}) {
+		if IsPageRedoRecord(r) {
+			recs = append(recs, r)
+		}
+	}
+	changed, skipped := replayRecords(t, s, recs, RedoOptions{MayContainFutureData: true})
+	if err := s.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if changed != 0 || !bytes.Equal(f.Bytes(), recovered) || skipped < sl.PageRecords {
+		t.Errorf("%d pages changed, %d visits skipped of %d page records", changed, skipped, sl.PageRecords)
+	}
 }
