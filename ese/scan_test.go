@@ -229,22 +229,35 @@ func (f failingReaderAt) ReadAt(b []byte, off int64) (int, error) {
 func (f failingReaderAt) Size() int64 { return f.r.Size() }
 
 func TestReadersWithoutSizeAndFailingReads(t *testing.T) {
-	b := corpus(t, "appdata/IndexedDB.edb")
-	// Size found by probing.
-	res, err := ScanDatabase(context.Background(), plainReaderAt{bytes.NewReader(b)}, nil)
-	if err != nil || res.Pages != 94 || res.Good != 47 {
-		t.Fatalf("plain ReaderAt: %+v %v", res, err)
-	}
-	id, err := Identify(plainReaderAt{bytes.NewReader(b)})
-	if err != nil || id.Kind != KindDatabase || id.Size != int64(len(b)) {
-		t.Fatalf("plain ReaderAt identify: %+v %v", id, err)
-	}
-	// A read error is returned, wrapped.
-	_, err = ScanDatabase(context.Background(), failingReaderAt{bytes.NewReader(b), 40 * 32768}, &ScanOptions{Workers: 2, ChunkBytes: 32768})
-	if !errors.Is(err, errDisk) {
-		t.Fatalf("failing read: %v", err)
-	}
-	if _, err := ReadDBHeader(failingReaderAt{bytes.NewReader(b), 1000}); !errors.Is(err, errDisk) {
-		t.Fatalf("failing header read: %v", err)
+	for _, c := range []struct {
+		rel         string
+		ps          int
+		pages, good int64
+	}{
+		{"appdata/IndexedDB.edb", 32768, 94, 47},
+		// 160 page slots, 85 of them zero: the two header pages and 73
+		// good pages are not.
+		{"museum-srum-server2022-apt-1daylater/SRUDB.dat", 4096, 158, 73},
+	} {
+		t.Run(c.rel, func(t *testing.T) {
+			b := corpus(t, c.rel)
+			// Size found by probing.
+			res, err := ScanDatabase(context.Background(), plainReaderAt{bytes.NewReader(b)}, nil)
+			if err != nil || res.Pages != c.pages || res.Good != c.good {
+				t.Fatalf("plain ReaderAt: %+v %v", res, err)
+			}
+			id, err := Identify(plainReaderAt{bytes.NewReader(b)})
+			if err != nil || id.Kind != KindDatabase || id.Size != int64(len(b)) {
+				t.Fatalf("plain ReaderAt identify: %+v %v", id, err)
+			}
+			// A read error is returned, wrapped.
+			_, err = ScanDatabase(context.Background(), failingReaderAt{bytes.NewReader(b), int64(40 * c.ps)}, &ScanOptions{Workers: 2, ChunkBytes: c.ps})
+			if !errors.Is(err, errDisk) {
+				t.Fatalf("failing read: %v", err)
+			}
+			if _, err := ReadDBHeader(failingReaderAt{bytes.NewReader(b), 1000}); !errors.Is(err, errDisk) {
+				t.Fatalf("failing header read: %v", err)
+			}
+		})
 	}
 }

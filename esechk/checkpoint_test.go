@@ -283,7 +283,7 @@ func checkShadowRules(t *testing.T, raw []byte, cp ese.LogPos) {
 }
 
 func TestBadAttachList(t *testing.T) {
-	checkBadAttachList(t, testcorpus.Read(t, "appdata/edb.chk"))
+	checkBadAttachList(t, testcorpus.Read(t, "museum-srum-server2022-apt-1daylater/SRU.chk"))
 }
 
 // checkBadAttachList damages the attach list of checkpoint file raw (whose
