@@ -29,7 +29,8 @@ type LogRow struct {
 	// Record is set when the record inserts or replaces a row of the
 	// table's primary tree and its data is known: an Insert, a
 	// FlagInsertAndReplaceData, a Replace (after-image), or a ReplaceD
-	// whose before-image an earlier record of the same walk gave.
+	// whose before-image an earlier record of the same walk gave or the
+	// database's page holds (its dbtime is the one the record expects).
 	Record *Record
 	// Key is the row's primary key when the walk knows it (from the
 	// Insert that created the line).
@@ -145,6 +146,9 @@ func (d *LogDecoder) track(rec eselog.Record, ph *eselog.PageHeader) (key, data 
 			m[line] = lineData{old.key, r.Payload}
 			return old.key, r.Payload
 		}
+		if !known {
+			old, known = d.pageLine(ph)
+		}
 		if known {
 			if after, err := r.AfterImage(old.data); err == nil {
 				m[line] = lineData{old.key, after}
@@ -160,4 +164,27 @@ func (d *LogDecoder) track(rec eselog.Record, ph *eselog.PageHeader) (key, data 
 		delete(d.lines, pg)
 	}
 	return nil, nil
+}
+
+// pageLine returns the line a record changes as the database file holds
+// it, when the page on disk is in the state the record expects (its
+// dbtime is the record's dbtime before): then the line is the record's
+// before-image.
+func (d *LogDecoder) pageLine(ph *eselog.PageHeader) (lineData, bool) {
+	if ph.Before == 0 || ph.Before == ^uint64(0) {
+		return lineData{}, false
+	}
+	p, err := d.db.bt.Page(ph.Pgno())
+	if err != nil || p.Header.DbTimeDirtied != ph.Before {
+		return lineData{}, false
+	}
+	n, err := p.Node(ph.ILine())
+	if err != nil {
+		return lineData{}, false
+	}
+	key, err := p.Key(n)
+	if err != nil {
+		return lineData{}, false
+	}
+	return lineData{key, append([]byte(nil), n.Data...)}, true
 }
