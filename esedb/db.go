@@ -116,11 +116,12 @@ func (db *DB) readCatalog() error {
 	if len(rows) == 0 {
 		return fmt.Errorf("esedb: the catalog has no rows: %w", ese.ErrDatabaseCorrupted)
 	}
-	tables, err := buildCatalog(rows)
+	tables, warnings, err := buildCatalog(rows)
 	if err != nil {
 		return fmt.Errorf("%w: %w", err, ese.ErrDatabaseCorrupted)
 	}
 	db.Tables = tables
+	db.Warnings = append(db.Warnings, warnings...)
 	return nil
 }
 
