@@ -196,6 +196,15 @@ func TestSyntheticDamage(t *testing.T) {
 	if len(db.Warnings) != 1 || !strings.Contains(db.Warnings[0], "DirtyShutdown") {
 		t.Errorf("warnings %q", db.Warnings)
 	}
+	// A long value larger than MaxValueSize is refused (row 1's Bio is
+	// 3000 bytes).
+	db = openTestDB(t, file, &Options{MaxValueSize: 2999})
+	for r := range db.Rows(context.Background(), db.Tables[0], nil) {
+		if _, err := r.Get("Bio"); !errors.Is(err, ese.ErrInvalidParameter) {
+			t.Errorf("MaxValueSize: %v", err)
+		}
+		break
+	}
 	// A truncated file: the catalog page is missing.
 	if _, err := Open(bytes.NewReader(file[:4*4096]), 4*4096, nil); !errors.Is(err, ese.ErrDatabaseCorrupted) {
 		t.Errorf("truncated: %v", err)
