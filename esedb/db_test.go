@@ -95,6 +95,9 @@ func TestSyntheticDB(t *testing.T) {
 			if got := rowsOf(t, db, nil); !reflect.DeepEqual(got, want) {
 				t.Errorf("rows:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 			}
+			if links := rowsOf(t, db, &RowOptions{SiblingLinks: true}); !reflect.DeepEqual(links, want) {
+				t.Errorf("by sibling links: %q", links)
+			}
 			withDel := rowsOf(t, db, &RowOptions{Deleted: true})
 			if len(withDel) != 4 || withDel[2] != "Id=3 Age=99 Score=NULL Name=Del Nick=NULL Tags=NULL Bio=none Photo=NULL deleted" {
 				t.Errorf("with deleted: %q", withDel)
