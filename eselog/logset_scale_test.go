@@ -112,5 +112,5 @@ func BenchmarkCheckLogs10000(b *testing.B) {
 		checkGenerated(b, dir, 10000)
 	}
 	b.StopTimer()
-	reportMaxRSS(b)
+	scalegen.ReportMaxRSS(b)
 }

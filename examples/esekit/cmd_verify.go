@@ -106,7 +106,9 @@ func runVerify(e *env, opts any, args []string) int {
 	defer stop()
 	status := exitOK
 	var out []any
-	forEachFile(args, func(in input) {
+	// Read, not mapped: the resident size stays at the scan's buffers
+	// whatever the file's size.
+	forEachFileMapped(args, false, func(in input) {
 		v := verifyInput(ctx, in, o.workers)
 		if !v.OK {
 			status = max(status, exitBad)

@@ -151,3 +151,11 @@ func Database(path string, spec DBSpec) error {
 	err = w.Flush()
 	return errors.Join(err, f.Close())
 }
+
+// ReportMaxRSS adds the process's peak resident size (MaxRSSMiB) to a
+// benchmark's results as maxRSS-MiB, where the platform reports it.
+func ReportMaxRSS(b interface{ ReportMetric(float64, string) }) {
+	if m, ok := MaxRSSMiB(); ok {
+		b.ReportMetric(m, "maxRSS-MiB")
+	}
+}
