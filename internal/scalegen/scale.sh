@@ -40,12 +40,16 @@ cat "$tmp/times"
 echo "load during the runs:"
 cat "$tmp/load"
 echo "medians (wall s, user s, sys s, maxRSS KiB):"
+median() { sort -n | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 for n in check-before check-after verify-before verify-after cat; do
 	line=$n
 	for col in 2 3 4 5; do
-		m=$(awk -v n="$n" -v c="$col" '$1 == n { print $c }' "$tmp/times" | sort -n |
-			awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }')
-		line="$line $m"
+		line="$line $(awk -v n="$n" -v c="$col" '$1 == n { print $c }' "$tmp/times" | median)"
 	done
 	echo "$line"
+done
+echo "medians of the per-round wall-time ratios to cat:"
+for k in 3 4; do # verify-before, verify-after
+	awk -v k="$k" '{ t[NR] = $2 } END { for (i = 0; 5 * i + 5 <= NR; i++) print t[5*i+k] / t[5*i+5] }' "$tmp/times" |
+		median | sed "s/^/verify-$([ "$k" = 3 ] && echo before || echo after)\/cat /"
 done
