@@ -106,8 +106,8 @@ func runVerify(e *env, opts any, args []string) int {
 	defer stop()
 	status := exitOK
 	var out []any
-	// Read, not mapped: the resident size stays at the scan's buffers
-	// whatever the file's size.
+	// Not mapped whole: the scan holds one chunk per worker at a time,
+	// so the resident size stays bounded whatever the file's size.
 	forEachFileMapped(args, false, func(in input) {
 		v := verifyInput(ctx, in, o.workers)
 		if !v.OK {

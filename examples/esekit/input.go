@@ -29,9 +29,9 @@ func openInput(name string) (input, io.Closer, error) { return openFile(name, tr
 
 // openFile opens a file on disk; mapLarge memory-maps it when it is large.
 // A pass over the whole file (verify) does not map it: every mapped page
-// it touches would count in the process's resident size, up to the file's
-// size, whereas ReadAt copies through the page cache into a few reused
-// buffers.
+// it touches would stay in the process's resident size, up to the file's
+// size, whereas ese.ScanDatabase given the *os.File holds one chunk per
+// worker at a time.
 func openFile(name string, mapLarge bool) (input, io.Closer, error) {
 	f, err := os.Open(name)
 	if err != nil {
