@@ -92,8 +92,10 @@ func TestVerifyCorruption(t *testing.T) {
 	}
 }
 
-// Large files are memory-mapped (x/exp/mmap); the verdict is the same as
-// through ReadAt: large.edb (32 KiB pages) verifies page by page.
+// Large files are memory-mapped (x/exp/mmap) for the verbs that read
+// parts of them; verify never maps its input (see openFile) and still
+// verifies large.edb (32 KiB pages) page by page with the mapping
+// threshold at zero.
 func TestVerifyMapped(t *testing.T) {
 	p := testcorpus.Path(t, "dissect-esedb-testdbs/large.edb")
 	old := mmapMin
