@@ -8,6 +8,7 @@ import (
 	"github.com/esekit/esekit/ese"
 	"github.com/esekit/esekit/eselog"
 	"github.com/esekit/esekit/internal/bin"
+	"github.com/esekit/esekit/internal/redo"
 )
 
 // ErrUndoUnsafe is wrapped by the error recovery stops with when a
@@ -70,7 +71,7 @@ const maxVersions = 1 << 20
 // without a before-image (an UndoInfo record may supply it later). The
 // entry and its bytes are allocated on their own; replay captures into
 // the session's arena instead (session.capture).
-func captureVersion(s *PageStore, db *dbRun, r eselog.NodeRecord, level int) (*version, error) {
+func captureVersion(s *redo.PageStore, db *dbRun, r eselog.NodeRecord, level int) (*version, error) {
 	return (*captureArena)(nil).capture(s, db, r, level)
 }
 
@@ -148,7 +149,7 @@ func (a *captureArena) reset() {
 
 // capture is captureVersion with the entry and its bytes taken from a
 // (nil: allocated on their own).
-func (a *captureArena) capture(s *PageStore, db *dbRun, r eselog.NodeRecord, level int) (*version, error) {
+func (a *captureArena) capture(s *redo.PageStore, db *dbRun, r eselog.NodeRecord, level int) (*version, error) {
 	switch r.(type) {
 	case *eselog.Insert, *eselog.FlagInsert, *eselog.Delta, *eselog.FlagInsertAndReplaceData, *eselog.Replace, *eselog.FlagDelete:
 	default:
@@ -203,7 +204,7 @@ func (a *captureArena) capture(s *PageStore, db *dbRun, r eselog.NodeRecord, lev
 		var pre []byte
 		ok := true
 		if n.PrefixLen > 0 {
-			if kp, err := p.keyPrefixView(); err != nil || n.PrefixLen > len(kp) {
+			if kp, err := p.KeyPrefixView(); err != nil || n.PrefixLen > len(kp) {
 				ok = false
 			} else {
 				pre = kp[:n.PrefixLen]
@@ -269,7 +270,7 @@ func (s *session) applyUndoInfo(db *dbRun, r *eselog.UndoInfo) {
 // findNode locates the node of a version entry on its page: the logged
 // line when its key (and bookmark data) match, else the only line that
 // matches.
-func findNode(p *Page, v *version) (int, error) {
+func findNode(p *redo.Page, v *version) (int, error) {
 	match := func(i int) bool {
 		k, err := p.Key(i)
 		if err != nil || !bytes.Equal(k, v.key) {
@@ -306,7 +307,7 @@ func findNode(p *Page, v *version) (int, error) {
 // ErrVERIUndoInsertPhysical): an insert (or un-delete) becomes a deleted
 // node, a flag-delete is cleared, a replace gets its before-image back, a
 // delta is subtracted.
-func undoOn(p *Page, v *version) error {
+func undoOn(p *redo.Page, v *version) error {
 	if !v.haveBefore {
 		return fmt.Errorf("%w: %v: its page was already newer than the record and no UndoInfo record gave the before-image", ErrUndoUnsafe, v)
 	}
@@ -320,17 +321,17 @@ func undoOn(p *Page, v *version) error {
 	}
 	switch v.op {
 	case eselog.RecInsert, eselog.RecFlagInsert:
-		return p.SetLineFlags(i, f|NodeDeleted)
+		return p.SetLineFlags(i, f|redo.NodeDeleted)
 	case eselog.RecFlagInsertAndReplaceData:
 		if err := p.ReplaceNodeData(i, v.before, f); err != nil {
 			return err
 		}
 		f, _ = p.LineFlags(i)
-		return p.SetLineFlags(i, f|NodeDeleted)
+		return p.SetLineFlags(i, f|redo.NodeDeleted)
 	case eselog.RecReplace, eselog.RecReplaceD:
 		return p.ReplaceNodeData(i, v.before, f)
 	case eselog.RecFlagDelete:
-		return p.SetLineFlags(i, f&^NodeDeleted)
+		return p.SetLineFlags(i, f&^redo.NodeDeleted)
 	case eselog.RecDelta, eselog.RecDelta64:
 		n, err := p.Node(i)
 		if err != nil {
@@ -356,7 +357,7 @@ func undoOn(p *Page, v *version) error {
 // redoUndo redoes an Undo record (type 39, docs/log-records.md#undo): the
 // session's entry with the record's rceid is undone on the page when the
 // page needs it, and the entry leaves the version store either way.
-func (s *session) redoUndo(st *PageStore, db *dbRun, r *eselog.Undo, mayFuture bool) (bool, error) {
+func (s *session) redoUndo(st *redo.PageStore, db *dbRun, r *eselog.Undo, mayFuture bool) (bool, error) {
 	idx := -1
 	for i, e := range s.versions {
 		if e.db == db && e.rceid == r.RCEID && e.pgnoFDP == r.PgnoFDP {
@@ -367,7 +368,7 @@ func (s *session) redoUndo(st *PageStore, db *dbRun, r *eselog.Undo, mayFuture b
 	if err != nil {
 		return false, err
 	}
-	redo, err := NeedRedo(p, r.Pgno(), r.DbTime(), r.DbTimeBefore(), mayFuture)
+	need, err := redo.NeedRedo(p, r.Pgno(), r.DbTime(), r.DbTimeBefore(), mayFuture)
 	if err != nil {
 		return false, err
 	}
@@ -376,7 +377,7 @@ func (s *session) redoUndo(st *PageStore, db *dbRun, r *eselog.Undo, mayFuture b
 		v = s.versions[idx]
 		s.versions = append(s.versions[:idx], s.versions[idx+1:]...)
 	}
-	if !redo {
+	if !need {
 		return false, nil
 	}
 	if v == nil {
