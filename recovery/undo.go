@@ -2,12 +2,10 @@ package recovery
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 
 	"github.com/esekit/esekit/ese"
 	"github.com/esekit/esekit/eselog"
-	"github.com/esekit/esekit/internal/bin"
 	"github.com/esekit/esekit/internal/redo"
 )
 
@@ -18,7 +16,7 @@ import (
 // node cannot be found on its page, or the operation is of a kind this
 // package does not undo. The database is then left dirty, never marked
 // clean.
-var ErrUndoUnsafe = errors.New("recovery: an open transaction cannot be rolled back safely")
+var ErrUndoUnsafe = redo.ErrUndoUnsafe
 
 // version is one version-store entry (RCE) rebuilt during redo: what is
 // needed to undo one versioned operation of an open transaction
@@ -267,91 +265,10 @@ func (s *session) applyUndoInfo(db *dbRun, r *eselog.UndoInfo) {
 	}
 }
 
-// findNode locates the node of a version entry on its page: the logged
-// line when its key (and bookmark data) match, else the only line that
-// matches.
-func findNode(p *redo.Page, v *version) (int, error) {
-	match := func(i int) bool {
-		k, err := p.Key(i)
-		if err != nil || !bytes.Equal(k, v.key) {
-			return false
-		}
-		if len(v.bmData) == 0 {
-			return true
-		}
-		n, err := p.Node(i)
-		return err == nil && bytes.Equal(n.Data, v.bmData)
-	}
-	if !v.keyKnown {
-		return 0, fmt.Errorf("%w: %v: the node's key is unknown", ErrUndoUnsafe, v)
-	}
-	if v.iline >= 0 && v.iline < p.Lines() && match(v.iline) {
-		return v.iline, nil
-	}
-	found := -1
-	for i := 0; i < p.Lines(); i++ {
-		if match(i) {
-			if found >= 0 {
-				return 0, fmt.Errorf("%w: %v: more than one node on page %d carries its key", ErrUndoUnsafe, v, v.pgno)
-			}
-			found = i
-		}
-	}
-	if found < 0 {
-		return 0, fmt.Errorf("%w: %v: its node is no longer on page %d", ErrUndoUnsafe, v, v.pgno)
-	}
-	return found, nil
-}
-
-// undoOn applies the inverse of v to page p (VERRedoPhysicalUndo,
-// ErrVERIUndoInsertPhysical): an insert (or un-delete) becomes a deleted
-// node, a flag-delete is cleared, a replace gets its before-image back, a
-// delta is subtracted.
+// undoOn applies the inverse of v to page p (redo.Undo).
 func undoOn(p *redo.Page, v *version) error {
-	if !v.haveBefore {
-		return fmt.Errorf("%w: %v: its page was already newer than the record and no UndoInfo record gave the before-image", ErrUndoUnsafe, v)
-	}
-	i, err := findNode(p, v)
-	if err != nil {
-		return err
-	}
-	f, err := p.LineFlags(i)
-	if err != nil {
-		return err
-	}
-	switch v.op {
-	case eselog.RecInsert, eselog.RecFlagInsert:
-		return p.SetLineFlags(i, f|redo.NodeDeleted)
-	case eselog.RecFlagInsertAndReplaceData:
-		if err := p.ReplaceNodeData(i, v.before, f); err != nil {
-			return err
-		}
-		f, _ = p.LineFlags(i)
-		return p.SetLineFlags(i, f|redo.NodeDeleted)
-	case eselog.RecReplace, eselog.RecReplaceD:
-		return p.ReplaceNodeData(i, v.before, f)
-	case eselog.RecFlagDelete:
-		return p.SetLineFlags(i, f&^redo.NodeDeleted)
-	case eselog.RecDelta, eselog.RecDelta64:
-		n, err := p.Node(i)
-		if err != nil {
-			return err
-		}
-		size := 4
-		if v.is64 {
-			size = 8
-		}
-		if v.offset < 0 || v.offset+size > len(n.Data) {
-			return fmt.Errorf("%w: %v: counter at %d is outside the node's %d data bytes", ErrUndoUnsafe, v, v.offset, len(n.Data))
-		}
-		if v.is64 {
-			bin.PutU64(n.Data, v.offset, bin.U64(n.Data, v.offset)-uint64(v.delta))
-		} else {
-			bin.PutU32(n.Data, v.offset, bin.U32(n.Data, v.offset)-uint32(v.delta))
-		}
-		return nil
-	}
-	return fmt.Errorf("%w: %v: undo of this operation is not implemented", ErrUndoUnsafe, v)
+	return redo.Undo(p, &redo.UndoOp{Desc: v, Pgno: v.pgno, Op: v.op, ILine: v.iline, Key: v.key, BmData: v.bmData,
+		KeyKnown: v.keyKnown, Before: v.before, HaveBefore: v.haveBefore, Delta: v.delta, Offset: v.offset, Is64: v.is64})
 }
 
 // redoUndo redoes an Undo record (type 39, docs/log-records.md#undo): the
