@@ -29,23 +29,14 @@ type Node = btree.Node
 func decodeNode(b []byte, flags uint8) (Node, error) { return btree.DecodeNode(b, flags) }
 
 // nodeParts builds the stored form of a node in parts, to be copied into
-// the page without joining them first: [prefix count u16] key-suffix
-// length u16, suffix, data (CdataNDIKeydataflagsToDataflags; the joined
-// form is btree.EncodeNode). The compressed flag is set exactly when
+// the page without joining them first: btree.NodeHeader, the suffix, the
+// data (CdataNDIKeydataflagsToDataflags; the joined form is
+// btree.EncodeNode). The compressed flag is set exactly when
 // prefixLen > 0.
 func nodeParts(prefixLen int, suffix, data []byte, flags uint8) ([][]byte, uint8) {
-	var lens []byte
-	if prefixLen > 0 {
-		lens = bin16(lens, uint16(prefixLen))
-		flags |= NodeCompressed
-	} else {
-		flags &^= NodeCompressed
-	}
-	lens = bin16(lens, uint16(len(suffix)))
+	lens, flags := btree.NodeHeader(prefixLen, len(suffix), flags)
 	return [][]byte{lens, suffix, data}, flags
 }
-
-func bin16(b []byte, v uint16) []byte { return append(b, byte(v), byte(v>>8)) }
 
 // Node decodes line iline. The returned slices alias the page.
 func (p *Page) Node(iline int) (Node, error) {
