@@ -30,7 +30,7 @@ import (
 // its page once. The legacy database so created ends at dbtime 0xcc with
 // object ids 1..5.
 
-// createDbVersionImplicit and createDbUpdateImplicit are the create
+// CreateDbVersionImplicit and CreateDbUpdateImplicit are the create
 // version of a CreateDB record whose database the engine builds with its
 // own create code (usDAECreateDbVersion_Implicit 1, update 0).
 const (

@@ -63,7 +63,7 @@ func (p *Page) KeyPrefix() ([]byte, error) {
 	return append([]byte{}, b...), nil
 }
 
-// keyPrefixView is KeyPrefix without the copy: it aliases the page (read
+// KeyPrefixView is KeyPrefix without the copy: it aliases the page (read
 // it before the page changes).
 func (p *Page) KeyPrefixView() ([]byte, error) {
 	h, err := p.externalHeaderView()

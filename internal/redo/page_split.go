@@ -308,7 +308,7 @@ func RedoSplit(s PageAccess, levels []SplitLevel, op SplitOperation, dbtime uint
 	return res, nil
 }
 
-// preImageRequired follows FBTISplitPageBeforeImageRequired: lines move
+// PreImageRequired follows FBTISplitPageBeforeImageRequired: lines move
 // from the split page to the new page (anything but an append split, or a
 // right split that moves only the inserted node).
 func PreImageRequired(lv SplitLevel) bool {

@@ -474,7 +474,7 @@ func (s *PageStore) Extend(pgnoLast uint32) error {
 // Uninitialized reports whether the page is all zero (never written).
 func (p *Page) Uninitialized() bool { return IsZeroPage(p.b) }
 
-// isZeroPage reports whether b is all zero, comparing 512-byte chunks with
+// IsZeroPage reports whether b is all zero, comparing 512-byte chunks with
 // a zero block (the runtime's vectorised compare).
 func IsZeroPage(b []byte) bool {
 	if len(b) >= 8 && bin.U64(b, 0) != 0 {

@@ -70,7 +70,7 @@ func RedoRecord(s *PageStore, r eselog.Record, opt RedoOptions) (RedoResult, err
 	return res, err
 }
 
-// redoRecordInto is RedoRecord appending to res's slices, so that replay
+// RedoRecordInto is RedoRecord appending to res's slices, so that replay
 // reuses them from record to record.
 func RedoRecordInto(s *PageStore, r eselog.Record, opt RedoOptions, res *RedoResult) error {
 	node := func(h *eselog.NodeHeader, apply func(p *Page, op RedoOp) (bool, error)) error {
