@@ -10,6 +10,7 @@ import (
 
 	"github.com/esekit/esekit/ese"
 	"github.com/esekit/esekit/eselog"
+	"github.com/esekit/esekit/internal/redo"
 )
 
 // errStopped is returned when the test hook RecoverOptions.stopAfter
@@ -23,7 +24,7 @@ type dbRun struct {
 	name     string
 	out, tmp string
 	file     *os.File
-	store    *PageStore
+	store    *redo.PageStore
 	pageSize int
 	// hdr is the working header, written last; orig the header as read.
 	hdr, orig *ese.DBHeader
@@ -63,7 +64,7 @@ type replayer struct {
 	sessions sessionTable
 	hard     bool
 	// cache is the page cache all the databases share (storeOptions).
-	cache *PageCache
+	cache *redo.PageCache
 	// marks follow the records read ahead (capture_ahead.go); mark is
 	// the one of the record being dispatched.
 	marks txnMarks
@@ -74,7 +75,7 @@ type replayer struct {
 	decoder eselog.Decoder
 	// redoRes is the result of the record being redone, its slices
 	// reused.
-	redoRes RedoResult
+	redoRes redo.RedoResult
 
 	curGen       int32
 	lastShutdown ese.LogPos
@@ -643,12 +644,12 @@ func (rp *replayer) pageRecord(rec eselog.Record, node *eselog.NodeHeader, proci
 			}
 		}
 		if _, isRPM := rec.(*eselog.RootPageMove); isRPM {
-			return fmt.Errorf("recovery: redo %v at %v: %w (outside a macro)", rec.Type(), rec.Pos(), ErrRedoNotImplemented)
+			return fmt.Errorf("recovery: redo %v at %v: %w (outside a macro)", rec.Type(), rec.Pos(), redo.ErrRedoNotImplemented)
 		}
 	}
 	res := &rp.redoRes
 	res.Pages, res.Skipped = res.Pages[:0], res.Skipped[:0]
-	if err := redoRecordInto(db.store, rec, RedoOptions{MayContainFutureData: db.mayFuture}, res); err != nil {
+	if err := redo.RedoRecordInto(db.store, rec, redo.RedoOptions{MayContainFutureData: db.mayFuture}, res); err != nil {
 		return rp.redoError(db, err)
 	}
 	if v != nil && len(s.versions) < maxVersions {
@@ -721,7 +722,7 @@ func (rp *replayer) macroRecord(r *eselog.Macro) error {
 					}
 				}
 			}
-			res, err := RedoMacro(db.store, recs, RedoOptions{MayContainFutureData: db.mayFuture})
+			res, err := redo.RedoMacro(db.store, recs, redo.RedoOptions{MayContainFutureData: db.mayFuture})
 			if err != nil {
 				return rp.redoError(db, err)
 			}
@@ -942,7 +943,7 @@ func (rp *replayer) shrink(dbid uint8, at ese.LogPos, pgnoLast, pgnoStart, cpg u
 			}
 		}
 	}
-	st, err := NewPageStore(db.pageFile(rp.opts), db.pageSize, rp.storeOptions())
+	st, err := redo.NewPageStore(db.pageFile(rp.opts), db.pageSize, rp.storeOptions())
 	if err != nil {
 		return err
 	}

@@ -13,6 +13,7 @@ import (
 	"github.com/esekit/esekit/ese"
 	"github.com/esekit/esekit/eselog"
 	"github.com/esekit/esekit/internal/bin"
+	"github.com/esekit/esekit/internal/redo"
 	"github.com/esekit/esekit/internal/testcorpus"
 )
 
@@ -120,7 +121,7 @@ func TestRecoverRebuildsIndexedDB(t *testing.T) {
 			}
 			continue
 		}
-		if diff, _ := pageDiff(g, w); diff != "" {
+		if diff, _ := redo.PageDiff(g, w); diff != "" {
 			t.Errorf("page %d: %s", off/ps-1, diff)
 			continue
 		}
@@ -345,7 +346,7 @@ func TestRecoverRollsBackOpenTransactions(t *testing.T) {
 		file, _ := os.ReadFile(p)
 		for _, r := range ins {
 			off := (int(r.Pgno()) + 1) * ps
-			pg, err := NewPage(append([]byte{}, file[off:off+ps]...))
+			pg, err := redo.NewPage(append([]byte{}, file[off:off+ps]...))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -356,7 +357,7 @@ func TestRecoverRollsBackOpenTransactions(t *testing.T) {
 					continue
 				}
 				f, _ := pg.LineFlags(i)
-				if f&NodeDeleted != 0 {
+				if f&redo.NodeDeleted != 0 {
 					found = true
 				}
 			}
