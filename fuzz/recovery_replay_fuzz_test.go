@@ -53,43 +53,52 @@ func FuzzRecoveryReplay(f *testing.F) {
 	}
 	f.Add(make([]byte, 4096))
 	db := replayFuzzDB()
-	f.Fuzz(func(t *testing.T, head []byte) {
-		if len(head) > (1+replayFuzzSegments)*4096 {
-			head = head[:(1+replayFuzzSegments)*4096]
+	f.Fuzz(func(t *testing.T, head []byte) { replayOnce(t, db, head) })
+}
+
+// replayOnce is FuzzRecoveryReplay's body: it builds a 512 KiB log from
+// head, replays it into a copy of db and checks the outcome.
+//
+// Recovery syncs every file it writes, so on a disk-backed temporary folder
+// each call waits for the disk: .ci/run and fuzz/campaign.sh point TMPDIR
+// at a memory file system when there is one.
+func replayOnce(t *testing.T, db, head []byte) {
+	const size = 512 << 10
+	if len(head) > (1+replayFuzzSegments)*4096 {
+		head = head[:(1+replayFuzzSegments)*4096]
+	}
+	logb := make([]byte, size)
+	copy(logb, head)
+	for i := 1; (i+1)*4096 <= len(head); i++ {
+		seg := logb[i*4096 : (i+1)*4096]
+		if !bin.IsZero(seg) {
+			ese.SetPageChecksum(seg, uint32(i))
 		}
-		logb := make([]byte, size)
-		copy(logb, head)
-		for i := 1; (i+1)*4096 <= len(head); i++ {
-			seg := logb[i*4096 : (i+1)*4096]
-			if !bin.IsZero(seg) {
-				ese.SetPageChecksum(seg, uint32(i))
-			}
+	}
+	in := t.TempDir()
+	dbPath := filepath.Join(in, "IndexedDB.edb")
+	if err := os.WriteFile(dbPath, db, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	plan := &recovery.Plan{Mode: recovery.ModeSoft, Start: ese.LogPos{Generation: 1, Sector: 1},
+		Logs:      []recovery.PlanLog{{File: "edb.log", Generation: 1}},
+		Databases: []recovery.PlanDatabase{{File: dbPath, ReplayFrom: 1, ReplayTo: 1, Action: recovery.ActionReplay}}}
+	logs := fstest.MapFS{"edb.log": &fstest.MapFile{Data: logb}}
+	res, err := recovery.Recover(context.Background(), plan, &recovery.RecoverOptions{OutDir: out, Logs: logs,
+		CacheBytes: 1 << 20, MaxFileBytes: 8 << 20})
+	ents, _ := os.ReadDir(out)
+	if err != nil {
+		if len(ents) != 0 {
+			t.Fatalf("failed recovery left %d files", len(ents))
 		}
-		in := t.TempDir()
-		dbPath := filepath.Join(in, "IndexedDB.edb")
-		if err := os.WriteFile(dbPath, db, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		out := t.TempDir()
-		plan := &recovery.Plan{Mode: recovery.ModeSoft, Start: ese.LogPos{Generation: 1, Sector: 1},
-			Logs:      []recovery.PlanLog{{File: "edb.log", Generation: 1}},
-			Databases: []recovery.PlanDatabase{{File: dbPath, ReplayFrom: 1, ReplayTo: 1, Action: recovery.ActionReplay}}}
-		logs := fstest.MapFS{"edb.log": &fstest.MapFile{Data: logb}}
-		res, err := recovery.Recover(context.Background(), plan, &recovery.RecoverOptions{OutDir: out, Logs: logs,
-			CacheBytes: 1 << 20, MaxFileBytes: 8 << 20})
-		ents, _ := os.ReadDir(out)
-		if err != nil {
-			if len(ents) != 0 {
-				t.Fatalf("failed recovery left %d files", len(ents))
-			}
-			return
-		}
-		if len(ents) != 1 || res.Databases[0].StateAfter != "CleanShutdown" {
-			t.Fatalf("recovered: %d files, %+v", len(ents), res.Databases[0])
-		}
-		st, err := os.Stat(filepath.Join(out, "IndexedDB.edb"))
-		if err != nil || st.Size() > 8<<20 {
-			t.Fatalf("output %v, %v", st, err)
-		}
-	})
+		return
+	}
+	if len(ents) != 1 || res.Databases[0].StateAfter != "CleanShutdown" {
+		t.Fatalf("recovered: %d files, %+v", len(ents), res.Databases[0])
+	}
+	st, err := os.Stat(filepath.Join(out, "IndexedDB.edb"))
+	if err != nil || st.Size() > 8<<20 {
+		t.Fatalf("output %v, %v", st, err)
+	}
 }
