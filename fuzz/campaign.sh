@@ -123,7 +123,8 @@ for t in $targets; do
     cat "$log"
     if [ "$status" = "TOO FEW" ]; then
       echo "$t ran ${execs:-no} executions in $tt; it must reach $minexecs. Make its inputs"
-      echo "smaller or cheaper (see fuzz/doc.go), or give it a longer time."
+      echo "smaller or cheaper (see fuzz/doc.go), or give it a longer time (-T; .ci/run sets"
+      echo "the smoke run's)."
     fi
   fi
   table+=("$(printf '%-30s %8s %11s %9s %6s %7s  %s' "$t" "${elapsed:-?}" "${execs:-?}" "$rate" "${newin:-?}" "$kept" "$status")")
