@@ -628,7 +628,7 @@ func (rp *replayer) pageRecord(rec eselog.Record, node *eselog.NodeHeader, proci
 	}
 	var v *version
 	if node != nil {
-		if err := rp.checkSize(db, node.PageNumber, rec); err != nil {
+		if err := rp.checkPages(db, node.PageNumber, rec); err != nil {
 			return err
 		}
 		if node.IsVersioned() && s.open() && !rp.mark.skip(procid) {
@@ -639,7 +639,7 @@ func (rp *replayer) pageRecord(rec eselog.Record, node *eselog.NodeHeader, proci
 		}
 	} else {
 		if pr, isPage := rec.(eselog.PageRecord); isPage {
-			if err := rp.checkSize(db, pr.Pgno(), rec); err != nil {
+			if err := rp.checkPages(db, pr.Pgno(), rec); err != nil {
 				return err
 			}
 		}
@@ -710,6 +710,13 @@ func (rp *replayer) macroRecord(r *eselog.Macro) error {
 		}
 		for _, db := range order {
 			recs := groups[db]
+			for _, rec := range recs {
+				if pr, isPage := rec.(eselog.PageRecord); isPage {
+					if err := rp.checkPages(db, pr.Pgno(), rec); err != nil {
+						return err
+					}
+				}
+			}
 			var vs []*version
 			for _, rec := range recs {
 				if nr, isNode := rec.(eselog.NodeRecord); isNode && nr.Node().IsVersioned() && s.open() {
@@ -1066,6 +1073,27 @@ func (rp *replayer) checkSize(db *dbRun, pgno uint32, rec eselog.Record) error {
 	if need := (int64(pgno) + 3) * int64(db.pageSize); need > limit {
 		return rp.redoError(db, ese.NewFormatError("log record", -1, ese.ErrDatabaseCorrupted,
 			"%v at %v names page %d: the database would exceed the %d-byte limit", rec.Type(), rec.Pos(), pgno, limit))
+	}
+	return nil
+}
+
+// checkPages runs checkSize on a record's page and, for the records that
+// change several pages (split, merge, page move, the creation and
+// conversion of space trees, EmptyTree), on every page it names: any of
+// them would grow the database.
+func (rp *replayer) checkPages(db *dbRun, pgno uint32, rec eselog.Record) error {
+	if rp.opts.MaxFileBytes <= 0 {
+		return nil
+	}
+	if err := rp.checkSize(db, pgno, rec); err != nil {
+		return err
+	}
+	if pt, ok := rec.(interface{ PagesTouched() []eselog.PageTouch }); ok {
+		for _, t := range pt.PagesTouched() {
+			if err := rp.checkSize(db, t.Pgno, rec); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }
