@@ -11,13 +11,13 @@ import (
 // decodes as *Ignored instead; bytes past the known layout are kept in
 // Extra so that every record re-encodes exactly.
 
-// appendIgnorable appends an LRIGNORED header for payload size n and
-// returns dst with the payload window.
-func appendIgnorable(dst []byte, t RecordType, n int) ([]byte, []byte) {
-	dst, w := extend(dst, 5+n)
-	w[0] = byte(t)
-	putU32(w, 1, uint32(n))
-	return dst, w[5:]
+// A known member's layout starts with at(size of its known layout), and
+// decodeIgnorable keeps a shorter one as *Ignored. appendLayout sets cb.
+
+// pgnoEntry is the layout of one page number of a MacroInfo list.
+func pgnoEntry(v *uint32, c codec) codec {
+	c.u32(0, v)
+	return c
 }
 
 // MacroInfo (67) lists the pages the preceding macro touched: cb/4 u32
@@ -30,25 +30,17 @@ type MacroInfo struct {
 	Extra []byte
 }
 
-func decodeMacroInfo(b []byte, base RecordBase) Record {
-	p := b[5:]
-	r := &MacroInfo{RecordBase: base, Pgnos: make([]uint32, len(p)/4)}
-	for i := range r.Pgnos {
-		r.Pgnos[i] = bin.U32(p, 4*i)
-	}
-	r.Extra = p[4*len(r.Pgnos):]
-	return r
+func (r *MacroInfo) fields(c codec) codec {
+	entries(&c, 4, maxIgnorable, &r.Pgnos, &r.Extra, pgnoEntry)
+	return c
 }
 
+// maxIgnorable is the most payload an ignorable record's u32 cb can give
+// that the encoders keep (no record comes near it).
+const maxIgnorable = 1<<31 - 1
+
 // AppendEncode appends the record's bytes to dst.
-func (r *MacroInfo) AppendEncode(dst []byte) []byte {
-	dst, w := appendIgnorable(dst, r.Lrtyp, 4*len(r.Pgnos)+len(r.Extra))
-	for i, p := range r.Pgnos {
-		putU32(w, 4*i, p)
-	}
-	copy(w[4*len(r.Pgnos):], r.Extra)
-	return dst
-}
+func (r *MacroInfo) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
 
 // MacroInfo2 (73) lists the pages the preceding macro touched in one
 // database: cb@1, dbid@5, u32 count@6, pgnos@10. Redo ignores it.
@@ -67,30 +59,18 @@ type MacroInfo2 struct {
 // DBID returns the attachment slot.
 func (r *MacroInfo2) DBID() uint8 { return r.Dbid }
 
-func decodeMacroInfo2(b []byte, base RecordBase) Record {
-	if bin.U32(b, 1) < 5 {
-		return decodeIgnored(b, base)
+func (r *MacroInfo2) fields(c codec) codec {
+	if !c.at(10) {
+		return c
 	}
-	p := b[10:]
-	r := &MacroInfo2{RecordBase: base, Dbid: b[5], Count: bin.U32(b, 6), Pgnos: make([]uint32, len(p)/4)}
-	for i := range r.Pgnos {
-		r.Pgnos[i] = bin.U32(p, 4*i)
-	}
-	r.Extra = p[4*len(r.Pgnos):]
-	return r
+	c.u8(5, &r.Dbid)
+	c.u32(6, &r.Count)
+	entries(&c, 4, maxIgnorable, &r.Pgnos, &r.Extra, pgnoEntry)
+	return c
 }
 
 // AppendEncode appends the record's bytes to dst.
-func (r *MacroInfo2) AppendEncode(dst []byte) []byte {
-	dst, w := appendIgnorable(dst, r.Lrtyp, 5+4*len(r.Pgnos)+len(r.Extra))
-	w[0] = r.Dbid
-	putU32(w, 1, r.Count)
-	for i, p := range r.Pgnos {
-		putU32(w, 5+4*i, p)
-	}
-	copy(w[5+4*len(r.Pgnos):], r.Extra)
-	return dst
-}
+func (r *MacroInfo2) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
 
 // ExtendDB (68) grows a database file: cb@1 (5), dbid@5, pgnoLast@6.
 type ExtendDB struct {
@@ -106,21 +86,18 @@ type ExtendDB struct {
 // DBID returns the attachment slot.
 func (r *ExtendDB) DBID() uint8 { return r.Dbid }
 
-func decodeExtendDB(b []byte, base RecordBase) Record {
-	if bin.U32(b, 1) < 5 {
-		return decodeIgnored(b, base)
+func (r *ExtendDB) fields(c codec) codec {
+	if !c.at(10) {
+		return c
 	}
-	return &ExtendDB{base, b[5], bin.U32(b, 6), b[10:]}
+	c.u8(5, &r.Dbid)
+	c.u32(6, &r.PgnoLast)
+	c.rest(&r.Extra)
+	return c
 }
 
 // AppendEncode appends the record's bytes to dst.
-func (r *ExtendDB) AppendEncode(dst []byte) []byte {
-	dst, w := appendIgnorable(dst, r.Lrtyp, 5+len(r.Extra))
-	w[0] = r.Dbid
-	putU32(w, 1, r.PgnoLast)
-	copy(w[5:], r.Extra)
-	return dst
-}
+func (r *ExtendDB) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
 
 // CommitCtx (69) carries a client commit context: cb@1, u16 procid@5, then
 // the rest of the payload. From log format 8.4000.4.8 / 8.4000.5.2 the rest
@@ -163,20 +140,17 @@ func CommitCtxHasFlags(updateMajor, updateMinor uint32) bool {
 	return false
 }
 
-func decodeCommitCtx(b []byte, base RecordBase) Record {
-	if bin.U32(b, 1) < 2 {
-		return decodeIgnored(b, base)
+func (r *CommitCtx) fields(c codec) codec {
+	if !c.at(7) {
+		return c
 	}
-	return &CommitCtx{base, bin.U16(b, 5), b[7:]}
+	c.u16(5, &r.Procid)
+	c.rest(&r.Rest)
+	return c
 }
 
 // AppendEncode appends the record's bytes to dst.
-func (r *CommitCtx) AppendEncode(dst []byte) []byte {
-	dst, w := appendIgnorable(dst, r.Lrtyp, 2+len(r.Rest))
-	putU16(w, 0, r.Procid)
-	copy(w[2:], r.Rest)
-	return dst
-}
+func (r *CommitCtx) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
 
 // ScanCheck (70) is the legacy database-scan check: cb@1 (39), dbid@5,
 // pgno@6, dbtimePage@10, dbtimeCurrent@18, dbtimeBefore@26,
@@ -208,27 +182,23 @@ func (r *ScanCheck) DBID() uint8 { return r.Dbid }
 // Pgno returns the page.
 func (r *ScanCheck) Pgno() uint32 { return r.PageNumber }
 
-func decodeScanCheck(b []byte, base RecordBase) Record {
-	if bin.U32(b, 1) < 39 {
-		return decodeIgnored(b, base)
+func (r *ScanCheck) fields(c codec) codec {
+	if !c.at(44) {
+		return c
 	}
-	return &ScanCheck{base, b[5], bin.U32(b, 6), bin.U64(b, 10), bin.U64(b, 18), bin.U64(b, 26),
-		bin.U64(b, 34), bin.U16(b, 42), b[44:]}
+	c.u8(5, &r.Dbid)
+	c.u32(6, &r.PageNumber)
+	c.u64(10, &r.DbtimePage)
+	c.u64(18, &r.DbtimeCurrent)
+	c.u64(26, &r.DbtimeBefore)
+	c.u64(34, &r.DbtimeAfter)
+	c.u16(42, &r.Checksum)
+	c.rest(&r.Extra)
+	return c
 }
 
 // AppendEncode appends the record's bytes to dst.
-func (r *ScanCheck) AppendEncode(dst []byte) []byte {
-	dst, w := appendIgnorable(dst, r.Lrtyp, 39+len(r.Extra))
-	w[0] = r.Dbid
-	putU32(w, 1, r.PageNumber)
-	putU64(w, 5, r.DbtimePage)
-	putU64(w, 13, r.DbtimeCurrent)
-	putU64(w, 21, r.DbtimeBefore)
-	putU64(w, 29, r.DbtimeAfter)
-	putU16(w, 37, r.Checksum)
-	copy(w[39:], r.Extra)
-	return dst
-}
+func (r *ScanCheck) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
 
 // NOP2 (71) is padding: cb@1, then cb bytes (zero when written by the
 // engine). Redo skips it.
@@ -242,24 +212,21 @@ type NOP2 struct {
 	Pad []byte
 }
 
-func decodeNOP2(b []byte, base RecordBase) Record {
-	r := &NOP2{RecordBase: base, Len: bin.U32(b, 1)}
-	if !bin.IsZero(b[5:]) {
-		r.Pad = b[5:]
+func (r *NOP2) fields(c codec) codec {
+	c.u32(1, &r.Len) // encoding: appendLayout replaces it with the padding's size
+	if c.enc && r.Pad == nil {
+		c.window(5, int(r.Len)) // Len zero bytes
+		return c
 	}
-	return r
+	c.rest(&r.Pad)
+	if !c.enc && bin.IsZero(r.Pad) {
+		r.Pad = nil
+	}
+	return c
 }
 
 // AppendEncode appends the record's bytes to dst.
-func (r *NOP2) AppendEncode(dst []byte) []byte {
-	if r.Pad != nil {
-		dst, w := appendIgnorable(dst, r.Lrtyp, len(r.Pad))
-		copy(w, r.Pad)
-		return dst
-	}
-	dst, _ = appendIgnorable(dst, r.Lrtyp, int(r.Len))
-	return dst
-}
+func (r *NOP2) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
 
 // ReAttach (72) records a re-attach: cb@1 (45), dbid@5, lgposAttach@6,
 // lgposConsistent@14, signDb@22.
@@ -280,23 +247,20 @@ type ReAttach struct {
 // DBID returns the attachment slot.
 func (r *ReAttach) DBID() uint8 { return r.Dbid }
 
-func decodeReAttach(b []byte, base RecordBase) Record {
-	if bin.U32(b, 1) < 45 {
-		return decodeIgnored(b, base)
+func (r *ReAttach) fields(c codec) codec {
+	if !c.at(50) {
+		return c
 	}
-	return &ReAttach{base, b[5], ese.DecodeLogPos(b[6:]), ese.DecodeLogPos(b[14:]), ese.DecodeSignature(b[22:]), b[50:]}
+	c.u8(5, &r.Dbid)
+	c.pos(6, &r.Attach)
+	c.pos(14, &r.Consistent)
+	c.sig(22, &r.SignDb)
+	c.rest(&r.Extra)
+	return c
 }
 
 // AppendEncode appends the record's bytes to dst.
-func (r *ReAttach) AppendEncode(dst []byte) []byte {
-	dst, w := appendIgnorable(dst, r.Lrtyp, 45+len(r.Extra))
-	w[0] = r.Dbid
-	r.Attach.Put(w[1:])
-	r.Consistent.Put(w[9:])
-	r.SignDb.Put(w[17:])
-	copy(w[45:], r.Extra)
-	return dst
-}
+func (r *ReAttach) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
 
 // FreeFDP (74) says a B-tree was freed: cb@1 (10), dbid@5, pgnoFDP@6,
 // trxCommitted@10, u8 FDP type@14 (0 unknown, 1 table, 2 index).
@@ -317,25 +281,22 @@ type FreeFDP struct {
 // DBID returns the attachment slot.
 func (r *FreeFDP) DBID() uint8 { return r.Dbid }
 
-func decodeFreeFDP(b []byte, base RecordBase) Record {
-	if bin.U32(b, 1) < 10 {
-		return decodeIgnored(b, base)
+func (r *FreeFDP) fields(c codec) codec {
+	if !c.at(15) {
+		return c
 	}
-	return &FreeFDP{base, b[5], bin.U32(b, 6), bin.U32(b, 10), b[14], b[15:]}
+	c.u8(5, &r.Dbid)
+	c.u32(6, &r.PgnoFDP)
+	c.u32(10, &r.TrxCommitted)
+	c.u8(14, &r.FDPType)
+	c.rest(&r.Extra)
+	return c
 }
 
 // AppendEncode appends the record's bytes to dst.
-func (r *FreeFDP) AppendEncode(dst []byte) []byte {
-	dst, w := appendIgnorable(dst, r.Lrtyp, 10+len(r.Extra))
-	w[0] = r.Dbid
-	putU32(w, 1, r.PgnoFDP)
-	putU32(w, 5, r.TrxCommitted)
-	w[9] = r.FDPType
-	copy(w[10:], r.Extra)
-	return dst
-}
+func (r *FreeFDP) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
 
-func decodeIgnored(b []byte, base RecordBase) Record { return &Ignored{base, b[5:]} }
+func decodeIgnored(b []byte, base RecordBase) Record { return decodeLayout[Ignored](b, base) }
 
 // FragmentBegin (76) starts a fragmented record: u32 total size of the
 // whole record@1, u16 piece size@5, piece@7. Readers reassemble
@@ -348,20 +309,14 @@ type FragmentBegin struct {
 	Piece []byte
 }
 
-func decodeFragmentBegin(b []byte, base RecordBase) Record {
-	return &FragmentBegin{base, bin.U32(b, 1), b[7:]}
+func (r *FragmentBegin) fields(c codec) codec {
+	c.u32(1, &r.TotalSize)
+	c.var16(5, &r.Piece)
+	return c
 }
 
 // AppendEncode appends the record's bytes to dst.
-func (r *FragmentBegin) AppendEncode(dst []byte) []byte {
-	p := clip16(r.Piece)
-	dst, w := extend(dst, 7+len(p))
-	w[0] = byte(r.Lrtyp)
-	putU32(w, 1, r.TotalSize)
-	putU16(w, 5, uint16(len(p)))
-	copy(w[7:], p)
-	return dst
-}
+func (r *FragmentBegin) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
 
 // Fragment (77) continues a fragmented record: u16 piece size@1, piece@3.
 type Fragment struct {
@@ -370,13 +325,13 @@ type Fragment struct {
 	Piece []byte
 }
 
-func decodeFragment(b []byte, base RecordBase) Record { return &Fragment{base, b[3:]} }
+func (r *Fragment) fields(c codec) codec {
+	c.var16(1, &r.Piece)
+	return c
+}
 
 // AppendEncode appends the record's bytes to dst.
-func (r *Fragment) AppendEncode(dst []byte) []byte {
-	p := clip16(r.Piece)
-	return append(append(dst, byte(r.Lrtyp), byte(len(p)), byte(len(p)>>8)), p...)
-}
+func (r *Fragment) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
 
 // ShrinkDB is ShrinkDB (78), ShrinkDB2 (94) and ShrinkDB3 (99): truncate
 // a database file. dbid@1, pgnoLast@2, u32 cpgShrunk@6 and, for ShrinkDB3,
@@ -397,30 +352,18 @@ type ShrinkDB struct {
 // DBID returns the attachment slot.
 func (r *ShrinkDB) DBID() uint8 { return r.Dbid }
 
-func decodeShrinkDB(b []byte, base RecordBase) Record {
-	r := &ShrinkDB{RecordBase: base, Dbid: b[1], PgnoLast: bin.U32(b, 2), CpgShrunk: bin.U32(b, 6)}
-	if base.Lrtyp == RecShrinkDB3 {
-		r.DBTime = bin.U64(b, 10)
+func (r *ShrinkDB) fields(c codec) codec {
+	c.u8(1, &r.Dbid)
+	c.u32(2, &r.PgnoLast)
+	c.u32(6, &r.CpgShrunk)
+	if r.Lrtyp == RecShrinkDB3 {
+		c.u64(10, &r.DBTime)
 	}
-	return r
+	return c
 }
 
 // AppendEncode appends the record's bytes to dst.
-func (r *ShrinkDB) AppendEncode(dst []byte) []byte {
-	n := 10
-	if r.Lrtyp == RecShrinkDB3 {
-		n = 18
-	}
-	dst, w := extend(dst, n)
-	w[0] = byte(r.Lrtyp)
-	w[1] = r.Dbid
-	putU32(w, 2, r.PgnoLast)
-	putU32(w, 6, r.CpgShrunk)
-	if n == 18 {
-		putU64(w, 10, r.DBTime)
-	}
-	return dst
-}
+func (r *ShrinkDB) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
 
 // TrimDB (81) sparse-zeroes a page range: dbid@1, pgnoStart@2, u32 cpg@6.
 type TrimDB struct {
@@ -436,19 +379,15 @@ type TrimDB struct {
 // DBID returns the attachment slot.
 func (r *TrimDB) DBID() uint8 { return r.Dbid }
 
-func decodeTrimDB(b []byte, base RecordBase) Record {
-	return &TrimDB{base, b[1], bin.U32(b, 2), bin.U32(b, 6)}
+func (r *TrimDB) fields(c codec) codec {
+	c.u8(1, &r.Dbid)
+	c.u32(2, &r.PgnoStart)
+	c.u32(6, &r.Cpg)
+	return c
 }
 
 // AppendEncode appends the record's bytes to dst.
-func (r *TrimDB) AppendEncode(dst []byte) []byte {
-	dst, w := extend(dst, 10)
-	w[0] = byte(r.Lrtyp)
-	w[1] = r.Dbid
-	putU32(w, 2, r.PgnoStart)
-	putU32(w, 6, r.Cpg)
-	return dst
-}
+func (r *TrimDB) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
 
 // ExtentFreed is ExtentFreed (100) and ExtentFreed2 (101): dbid@1,
 // pgnoFirst@2, i32 cpg@6, u8 flags@10 (0x1 table root page, 0x2 empty page
@@ -470,28 +409,16 @@ type ExtentFreed struct {
 // DBID returns the attachment slot.
 func (r *ExtentFreed) DBID() uint8 { return r.Dbid }
 
-func decodeExtentFreed(b []byte, base RecordBase) Record {
-	r := &ExtentFreed{RecordBase: base, Dbid: b[1], PgnoFirst: bin.U32(b, 2), Cpg: bin.I32(b, 6), Flags: b[10]}
-	if base.Lrtyp == RecExtentFreed2 {
-		r.DBTime = bin.U64(b, 11)
+func (r *ExtentFreed) fields(c codec) codec {
+	c.u8(1, &r.Dbid)
+	c.u32(2, &r.PgnoFirst)
+	c.i32(6, &r.Cpg)
+	c.u8(10, &r.Flags)
+	if r.Lrtyp == RecExtentFreed2 {
+		c.u64(11, &r.DBTime)
 	}
-	return r
+	return c
 }
 
 // AppendEncode appends the record's bytes to dst.
-func (r *ExtentFreed) AppendEncode(dst []byte) []byte {
-	n := 11
-	if r.Lrtyp == RecExtentFreed2 {
-		n = 19
-	}
-	dst, w := extend(dst, n)
-	w[0] = byte(r.Lrtyp)
-	w[1] = r.Dbid
-	putU32(w, 2, r.PgnoFirst)
-	putU32(w, 6, uint32(r.Cpg))
-	w[10] = r.Flags
-	if n == 19 {
-		putU64(w, 11, r.DBTime)
-	}
-	return dst
-}
+func (r *ExtentFreed) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }

@@ -1,9 +1,5 @@
 package eselog
 
-import (
-	"github.com/esekit/esekit/internal/bin"
-)
-
 // PageTouch is one page a structural record may change, with the dbtime
 // the page must have before (DBTimeNil for a page created from nothing).
 type PageTouch struct {
@@ -34,23 +30,19 @@ type CreateMultipleExtentFDP struct {
 	PageFlags uint32
 }
 
-func decodeCreateMEFDP(b []byte, base RecordBase) Record {
-	return &CreateMultipleExtentFDP{decodePageHeader(b, base), bin.U32(b, 32), bin.U32(b, 36),
-		bin.U32(b, 40), bin.U32(b, 44), bin.I32(b, 48), bin.U32(b, 52)}
+func (r *CreateMultipleExtentFDP) fields(c codec) codec {
+	c = r.PageHeader.fields(c)
+	c.u32(32, &r.ObjidFDP)
+	c.u32(36, &r.PgnoOE)
+	c.u32(40, &r.PgnoAE)
+	c.u32(44, &r.PgnoFDPParent)
+	c.i32(48, &r.CpgPrimary)
+	c.u32(52, &r.PageFlags)
+	return c
 }
 
 // AppendEncode appends the record's bytes to dst.
-func (r *CreateMultipleExtentFDP) AppendEncode(dst []byte) []byte {
-	dst, w := extend(dst, 56)
-	r.PageHeader.put(w)
-	putU32(w, 32, r.ObjidFDP)
-	putU32(w, 36, r.PgnoOE)
-	putU32(w, 40, r.PgnoAE)
-	putU32(w, 44, r.PgnoFDPParent)
-	putU32(w, 48, uint32(r.CpgPrimary))
-	putU32(w, 52, r.PageFlags)
-	return dst
-}
+func (r *CreateMultipleExtentFDP) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
 
 // PagesTouched returns the FDP root and the OE and AE roots, all new.
 func (r *CreateMultipleExtentFDP) PagesTouched() []PageTouch {
@@ -72,21 +64,17 @@ type CreateSingleExtentFDP struct {
 	PageFlags uint32
 }
 
-func decodeCreateSEFDP(b []byte, base RecordBase) Record {
-	return &CreateSingleExtentFDP{decodePageHeader(b, base), bin.U32(b, 32), bin.U32(b, 36),
-		bin.I32(b, 40), bin.U32(b, 44)}
+func (r *CreateSingleExtentFDP) fields(c codec) codec {
+	c = r.PageHeader.fields(c)
+	c.u32(32, &r.ObjidFDP)
+	c.u32(36, &r.PgnoFDPParent)
+	c.i32(40, &r.CpgPrimary)
+	c.u32(44, &r.PageFlags)
+	return c
 }
 
 // AppendEncode appends the record's bytes to dst.
-func (r *CreateSingleExtentFDP) AppendEncode(dst []byte) []byte {
-	dst, w := extend(dst, 48)
-	r.PageHeader.put(w)
-	putU32(w, 32, r.ObjidFDP)
-	putU32(w, 36, r.PgnoFDPParent)
-	putU32(w, 40, uint32(r.CpgPrimary))
-	putU32(w, 44, r.PageFlags)
-	return dst
-}
+func (r *CreateSingleExtentFDP) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
 
 // ConvertFDP is ConvertFDP (26, obsolete, 60 bytes) and ConvertFDP2 (58,
 // 68 bytes): converts a single-extent B-tree to multiple extents.
@@ -118,37 +106,24 @@ type ConvertFDP struct {
 	CpageFlags uint32
 }
 
-func decodeConvertFDP(b []byte, base RecordBase) Record {
-	r := &ConvertFDP{PageHeader: decodePageHeader(b, base), ObjidFDP: bin.U32(b, 32), PgnoOE: bin.U32(b, 36),
-		PgnoAE: bin.U32(b, 40), PgnoFDPParent: bin.U32(b, 44), PgnoSecondaryFirst: bin.U32(b, 48),
-		CpgPrimary: bin.I32(b, 52), CpgSecondary: bin.I32(b, 56)}
-	if base.Lrtyp == RecConvertFDP2 {
-		r.AvailBitmap, r.CpageFlags = bin.U32(b, 60), bin.U32(b, 64)
+func (r *ConvertFDP) fields(c codec) codec {
+	c = r.PageHeader.fields(c)
+	c.u32(32, &r.ObjidFDP)
+	c.u32(36, &r.PgnoOE)
+	c.u32(40, &r.PgnoAE)
+	c.u32(44, &r.PgnoFDPParent)
+	c.u32(48, &r.PgnoSecondaryFirst)
+	c.i32(52, &r.CpgPrimary)
+	c.i32(56, &r.CpgSecondary)
+	if r.Lrtyp == RecConvertFDP2 {
+		c.u32(60, &r.AvailBitmap)
+		c.u32(64, &r.CpageFlags)
 	}
-	return r
+	return c
 }
 
 // AppendEncode appends the record's bytes to dst.
-func (r *ConvertFDP) AppendEncode(dst []byte) []byte {
-	n := 60
-	if r.Lrtyp == RecConvertFDP2 {
-		n = 68
-	}
-	dst, w := extend(dst, n)
-	r.PageHeader.put(w)
-	putU32(w, 32, r.ObjidFDP)
-	putU32(w, 36, r.PgnoOE)
-	putU32(w, 40, r.PgnoAE)
-	putU32(w, 44, r.PgnoFDPParent)
-	putU32(w, 48, r.PgnoSecondaryFirst)
-	putU32(w, 52, uint32(r.CpgPrimary))
-	putU32(w, 56, uint32(r.CpgSecondary))
-	if n == 68 {
-		putU32(w, 60, r.AvailBitmap)
-		putU32(w, 64, r.CpageFlags)
-	}
-	return dst
-}
+func (r *ConvertFDP) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
 
 // PagesTouched returns the FDP root (redone under the header's
 // dbtimeBefore) and the new OE and AE roots.
@@ -233,70 +208,42 @@ type Split struct {
 	PageBeforeImage []byte
 }
 
-func decodeSplit(b []byte, base RecordBase) Record {
-	r := &Split{PageHeader: decodePageHeader(b, base),
-		PgnoNew: bin.U32(b, 32), PgnoRight: bin.U32(b, 36), DbtimeRightBefore: bin.U64(b, 40),
-		PgnoParent: bin.U32(b, 48), DbtimeParentBefore: bin.U64(b, 52), PgnoFDP: bin.U32(b, 60),
-		ObjidFDP: bin.U32(b, 64), SplitType: b[68], SplitOper: b[69], ILineOper: bin.U16(b, 70),
-		ILineSplit: bin.U16(b, 72), CLines: bin.U16(b, 74), NewPageFlags: bin.U32(b, 76),
-		SplitPageFlags: bin.U32(b, 80), CbUncFreeSrc: int16(bin.U16(b, 84)),
-		CbUncFreeDest: int16(bin.U16(b, 86)), ILinePrefixSplit: bin.I32(b, 88), ILinePrefixNew: bin.I32(b, 92)}
-	c := cursor{b, 102}
-	if base.Lrtyp == RecSplit2 {
-		r.PreimageFlags = bin.U32(b, 102)
-		c.p = 110
+func (r *Split) fields(c codec) codec {
+	c = r.PageHeader.fields(c)
+	c.u32(32, &r.PgnoNew)
+	c.u32(36, &r.PgnoRight)
+	c.u64(40, &r.DbtimeRightBefore)
+	c.u32(48, &r.PgnoParent)
+	c.u64(52, &r.DbtimeParentBefore)
+	c.u32(60, &r.PgnoFDP)
+	c.u32(64, &r.ObjidFDP)
+	c.u8(68, &r.SplitType)
+	c.u8(69, &r.SplitOper)
+	c.u16(70, &r.ILineOper)
+	c.u16(72, &r.ILineSplit)
+	c.u16(74, &r.CLines)
+	c.u32(76, &r.NewPageFlags)
+	c.u32(80, &r.SplitPageFlags)
+	c.i16(84, &r.CbUncFreeSrc)
+	c.i16(86, &r.CbUncFreeDest)
+	c.i32(88, &r.ILinePrefixSplit)
+	c.i32(92, &r.ILinePrefixNew)
+	split2 := r.Lrtyp == RecSplit2
+	if split2 {
+		c.u32(102, &r.PreimageFlags)
 	}
-	r.KeyParent = c.take(int(bin.U16(b, 100)))
-	r.PrefixSplitOld = c.take(int(bin.U16(b, 96)))
-	r.PrefixSplitNew = c.take(int(bin.U16(b, 98)))
-	if base.Lrtyp == RecSplit2 {
-		r.PageBeforeImage = c.rest()
+	c.var16(100, &r.KeyParent)
+	c.var16(96, &r.PrefixSplitOld)
+	c.var16(98, &r.PrefixSplitNew)
+	if split2 {
+		c.var32(106, &r.PageBeforeImage)
 	}
-	return r
+	return c
 }
 
 // AppendEncode appends the record's bytes to dst. The pre-image is only
 // written for Split2.
-func (r *Split) AppendEncode(dst []byte) []byte {
-	k, po, pn := clip16(r.KeyParent), clip16(r.PrefixSplitOld), clip16(r.PrefixSplitNew)
-	fixed := 102
-	var pre []byte
-	if r.Lrtyp == RecSplit2 {
-		fixed = 110
-		pre = clip32(r.PageBeforeImage)
-	}
-	dst, w := extend(dst, fixed+len(k)+len(po)+len(pn)+len(pre))
-	r.PageHeader.put(w)
-	putU32(w, 32, r.PgnoNew)
-	putU32(w, 36, r.PgnoRight)
-	putU64(w, 40, r.DbtimeRightBefore)
-	putU32(w, 48, r.PgnoParent)
-	putU64(w, 52, r.DbtimeParentBefore)
-	putU32(w, 60, r.PgnoFDP)
-	putU32(w, 64, r.ObjidFDP)
-	w[68], w[69] = r.SplitType, r.SplitOper
-	putU16(w, 70, r.ILineOper)
-	putU16(w, 72, r.ILineSplit)
-	putU16(w, 74, r.CLines)
-	putU32(w, 76, r.NewPageFlags)
-	putU32(w, 80, r.SplitPageFlags)
-	putU16(w, 84, uint16(r.CbUncFreeSrc))
-	putU16(w, 86, uint16(r.CbUncFreeDest))
-	putU32(w, 88, uint32(r.ILinePrefixSplit))
-	putU32(w, 92, uint32(r.ILinePrefixNew))
-	putU16(w, 96, uint16(len(po)))
-	putU16(w, 98, uint16(len(pn)))
-	putU16(w, 100, uint16(len(k)))
-	if fixed == 110 {
-		putU32(w, 102, r.PreimageFlags)
-		putU32(w, 106, uint32(len(pre)))
-	}
-	n := fixed + copy(w[fixed:], k)
-	n += copy(w[n:], po)
-	n += copy(w[n:], pn)
-	copy(w[n:], pre)
-	return dst
-}
+func (r *Split) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
 
 // PagesTouched returns the split page, the new page (if any), the right
 // sibling and the parent (when non-zero).
@@ -372,59 +319,36 @@ type Merge struct {
 	PageBeforeImage []byte
 }
 
-func decodeMerge(b []byte, base RecordBase) Record {
-	r := &Merge{PageHeader: decodePageHeader(b, base),
-		PgnoRight: bin.U32(b, 32), DbtimeRightBefore: bin.U64(b, 36), PgnoLeft: bin.U32(b, 44),
-		DbtimeLeftBefore: bin.U64(b, 48), PgnoParent: bin.U32(b, 56), DbtimeParentBefore: bin.U64(b, 60),
-		PgnoFDP: bin.U32(b, 68), ObjidFDP: bin.U32(b, 72), CbSizeTotal: bin.U16(b, 76),
-		CbSizeMaxTotal: bin.U16(b, 78), CbUncFreeDest: bin.U16(b, 80), ILineMerge: bin.U16(b, 82),
-		MergeFlags: b[84], MergeType: b[85]}
-	c := cursor{b, 88}
-	if base.Lrtyp == RecMerge2 {
-		r.PreimageFlags = bin.U32(b, 88)
-		c.p = 96
+func (r *Merge) fields(c codec) codec {
+	c = r.PageHeader.fields(c)
+	c.u32(32, &r.PgnoRight)
+	c.u64(36, &r.DbtimeRightBefore)
+	c.u32(44, &r.PgnoLeft)
+	c.u64(48, &r.DbtimeLeftBefore)
+	c.u32(56, &r.PgnoParent)
+	c.u64(60, &r.DbtimeParentBefore)
+	c.u32(68, &r.PgnoFDP)
+	c.u32(72, &r.ObjidFDP)
+	c.u16(76, &r.CbSizeTotal)
+	c.u16(78, &r.CbSizeMaxTotal)
+	c.u16(80, &r.CbUncFreeDest)
+	c.u16(82, &r.ILineMerge)
+	c.u8(84, &r.MergeFlags)
+	c.u8(85, &r.MergeType)
+	merge2 := r.Lrtyp == RecMerge2
+	if merge2 {
+		c.u32(88, &r.PreimageFlags)
 	}
-	r.KeyParentSep = c.take(int(bin.U16(b, 86)))
-	if base.Lrtyp == RecMerge2 {
-		r.PageBeforeImage = c.rest()
+	c.var16(86, &r.KeyParentSep)
+	if merge2 {
+		c.var32(92, &r.PageBeforeImage)
 	}
-	return r
+	return c
 }
 
 // AppendEncode appends the record's bytes to dst. The pre-image is only
 // written for Merge2.
-func (r *Merge) AppendEncode(dst []byte) []byte {
-	k := clip16(r.KeyParentSep)
-	fixed := 88
-	var pre []byte
-	if r.Lrtyp == RecMerge2 {
-		fixed = 96
-		pre = clip32(r.PageBeforeImage)
-	}
-	dst, w := extend(dst, fixed+len(k)+len(pre))
-	r.PageHeader.put(w)
-	putU32(w, 32, r.PgnoRight)
-	putU64(w, 36, r.DbtimeRightBefore)
-	putU32(w, 44, r.PgnoLeft)
-	putU64(w, 48, r.DbtimeLeftBefore)
-	putU32(w, 56, r.PgnoParent)
-	putU64(w, 60, r.DbtimeParentBefore)
-	putU32(w, 68, r.PgnoFDP)
-	putU32(w, 72, r.ObjidFDP)
-	putU16(w, 76, r.CbSizeTotal)
-	putU16(w, 78, r.CbSizeMaxTotal)
-	putU16(w, 80, r.CbUncFreeDest)
-	putU16(w, 82, r.ILineMerge)
-	w[84], w[85] = r.MergeFlags, r.MergeType
-	putU16(w, 86, uint16(len(k)))
-	if fixed == 96 {
-		putU32(w, 88, r.PreimageFlags)
-		putU32(w, 92, uint32(len(pre)))
-	}
-	n := fixed + copy(w[fixed:], k)
-	copy(w[n:], pre)
-	return dst
-}
+func (r *Merge) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
 
 // PagesTouched returns the merged page and its non-zero siblings and
 // parent.
@@ -482,39 +406,26 @@ type PageMove struct {
 	PageTrailerBytes []byte
 }
 
-func decodePageMove(b []byte, base RecordBase) Record {
-	r := &PageMove{PageHeader: decodePageHeader(b, base), PgnoDest: bin.U32(b, 32), PgnoLeft: bin.U32(b, 36),
-		PgnoRight: bin.U32(b, 40), PgnoParent: bin.U32(b, 44), DbtimeLeftBefore: bin.U64(b, 48),
-		DbtimeRightBefore: bin.U64(b, 56), DbtimeParentBefore: bin.U64(b, 64), PgnoFDP: bin.U32(b, 72),
-		ObjidFDP: bin.U32(b, 76), ILineParent: bin.I32(b, 80), MoveFlags: bin.U32(b, 84)}
-	c := cursor{b, 96}
-	r.PageHeaderBytes = c.take(int(bin.U32(b, 88)))
-	r.PageTrailerBytes = c.take(int(bin.U32(b, 92)))
-	return r
+func (r *PageMove) fields(c codec) codec {
+	c = r.PageHeader.fields(c)
+	c.u32(32, &r.PgnoDest)
+	c.u32(36, &r.PgnoLeft)
+	c.u32(40, &r.PgnoRight)
+	c.u32(44, &r.PgnoParent)
+	c.u64(48, &r.DbtimeLeftBefore)
+	c.u64(56, &r.DbtimeRightBefore)
+	c.u64(64, &r.DbtimeParentBefore)
+	c.u32(72, &r.PgnoFDP)
+	c.u32(76, &r.ObjidFDP)
+	c.i32(80, &r.ILineParent)
+	c.u32(84, &r.MoveFlags)
+	c.var32(88, &r.PageHeaderBytes)
+	c.var32(92, &r.PageTrailerBytes)
+	return c
 }
 
 // AppendEncode appends the record's bytes to dst.
-func (r *PageMove) AppendEncode(dst []byte) []byte {
-	h, t := clip32(r.PageHeaderBytes), clip32(r.PageTrailerBytes)
-	dst, w := extend(dst, 96+len(h)+len(t))
-	r.PageHeader.put(w)
-	putU32(w, 32, r.PgnoDest)
-	putU32(w, 36, r.PgnoLeft)
-	putU32(w, 40, r.PgnoRight)
-	putU32(w, 44, r.PgnoParent)
-	putU64(w, 48, r.DbtimeLeftBefore)
-	putU64(w, 56, r.DbtimeRightBefore)
-	putU64(w, 64, r.DbtimeParentBefore)
-	putU32(w, 72, r.PgnoFDP)
-	putU32(w, 76, r.ObjidFDP)
-	putU32(w, 80, uint32(r.ILineParent))
-	putU32(w, 84, r.MoveFlags)
-	putU32(w, 88, uint32(len(h)))
-	putU32(w, 92, uint32(len(t)))
-	copy(w[96+len(h):], t)
-	copy(w[96:], h)
-	return dst
-}
+func (r *PageMove) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
 
 // PagesTouched returns the source, the new destination, and the non-zero
 // siblings and parent.
@@ -555,20 +466,16 @@ func (r *RootPageMove) ProcID() uint16 { return r.Procid }
 // DbTime returns the macro's dbtime.
 func (r *RootPageMove) DbTime() uint64 { return r.After }
 
-func decodeRootPageMove(b []byte, base RecordBase) Record {
-	return &RootPageMove{base, bin.U64(b, 1), b[9], bin.U32(b, 10), bin.U16(b, 14)}
+func (r *RootPageMove) fields(c codec) codec {
+	c.u64(1, &r.After)
+	c.u8(9, &r.Dbid)
+	c.u32(10, &r.Objid)
+	c.u16(14, &r.Procid)
+	return c
 }
 
 // AppendEncode appends the record's bytes to dst.
-func (r *RootPageMove) AppendEncode(dst []byte) []byte {
-	dst, w := extend(dst, 16)
-	w[0] = byte(r.Lrtyp)
-	putU64(w, 1, r.After)
-	w[9] = r.Dbid
-	putU32(w, 10, r.Objid)
-	putU16(w, 14, r.Procid)
-	return dst
-}
+func (r *RootPageMove) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
 
 // NewPage (95) formats a blank pre-initialised page: u16 procid@1,
 // dbid@3, pgno@4, objid@8, dbtimeAfter@12. There is no dbtime before.
@@ -601,21 +508,17 @@ func (r *NewPage) DbTime() uint64 { return r.After }
 // DbTimeBefore returns DBTimeNil: a new page has no before.
 func (r *NewPage) DbTimeBefore() uint64 { return DBTimeNil }
 
-func decodeNewPage(b []byte, base RecordBase) Record {
-	return &NewPage{base, bin.U16(b, 1), b[3], bin.U32(b, 4), bin.U32(b, 8), bin.U64(b, 12)}
+func (r *NewPage) fields(c codec) codec {
+	c.u16(1, &r.Procid)
+	c.u8(3, &r.Dbid)
+	c.u32(4, &r.PageNumber)
+	c.u32(8, &r.Objid)
+	c.u64(12, &r.After)
+	return c
 }
 
 // AppendEncode appends the record's bytes to dst.
-func (r *NewPage) AppendEncode(dst []byte) []byte {
-	dst, w := extend(dst, 20)
-	w[0] = byte(r.Lrtyp)
-	putU16(w, 1, r.Procid)
-	w[3] = r.Dbid
-	putU32(w, 4, r.PageNumber)
-	putU32(w, 8, r.Objid)
-	putU64(w, 12, r.After)
-	return dst
-}
+func (r *NewPage) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
 
 // PagePatchRequest (66) asks for a page to be patched: dbid@1, pgno@2,
 // dbtime@6, 32 reserved bytes@14.
@@ -637,22 +540,16 @@ func (r *PagePatchRequest) DBID() uint8 { return r.Dbid }
 // Pgno returns the page.
 func (r *PagePatchRequest) Pgno() uint32 { return r.PageNumber }
 
-func decodePagePatchRequest(b []byte, base RecordBase) Record {
-	r := &PagePatchRequest{RecordBase: base, Dbid: b[1], PageNumber: bin.U32(b, 2), DBTime: bin.U64(b, 6)}
-	copy(r.Reserved[:], b[14:46])
-	return r
+func (r *PagePatchRequest) fields(c codec) codec {
+	c.u8(1, &r.Dbid)
+	c.u32(2, &r.PageNumber)
+	c.u64(6, &r.DBTime)
+	c.bytes(14, r.Reserved[:])
+	return c
 }
 
 // AppendEncode appends the record's bytes to dst.
-func (r *PagePatchRequest) AppendEncode(dst []byte) []byte {
-	dst, w := extend(dst, 46)
-	w[0] = byte(r.Lrtyp)
-	w[1] = r.Dbid
-	putU32(w, 2, r.PageNumber)
-	putU64(w, 6, r.DBTime)
-	copy(w[14:], r.Reserved[:])
-	return dst
-}
+func (r *PagePatchRequest) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
 
 // ScanCheck2 (98) records a database-scan check of a page: dbid@1,
 // pgno@2, u8 flags/source@6 (0x80 objid invalid, 0x40 empty page, 0x20
@@ -680,19 +577,15 @@ func (r *ScanCheck2) DBID() uint8 { return r.Dbid }
 // Pgno returns the page.
 func (r *ScanCheck2) Pgno() uint32 { return r.PageNumber }
 
-func decodeScanCheck2(b []byte, base RecordBase) Record {
-	return &ScanCheck2{base, b[1], bin.U32(b, 2), b[6], bin.U64(b, 7), bin.U64(b, 15), bin.U32(b, 23)}
+func (r *ScanCheck2) fields(c codec) codec {
+	c.u8(1, &r.Dbid)
+	c.u32(2, &r.PageNumber)
+	c.u8(6, &r.FlagsAndSource)
+	c.u64(7, &r.DbtimePage)
+	c.u64(15, &r.DbtimeCurrent)
+	c.u32(23, &r.Checksum)
+	return c
 }
 
 // AppendEncode appends the record's bytes to dst.
-func (r *ScanCheck2) AppendEncode(dst []byte) []byte {
-	dst, w := extend(dst, 27)
-	w[0] = byte(r.Lrtyp)
-	w[1] = r.Dbid
-	putU32(w, 2, r.PageNumber)
-	w[6] = r.FlagsAndSource
-	putU64(w, 7, r.DbtimePage)
-	putU64(w, 15, r.DbtimeCurrent)
-	putU32(w, 23, r.Checksum)
-	return dst
-}
+func (r *ScanCheck2) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }

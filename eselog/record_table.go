@@ -6,84 +6,73 @@ func init() {
 	for _, t := range []RecordType{RecNOP, RecEnd, RecRecoveryUndo, RecShutDownMark} {
 		d[t] = mark
 	}
-	d[RecInit], d[RecInit2] = decodeInit, decodeInit
+	d[RecInit], d[RecInit2] = decodeLayout[Init], decodeLayout[Init]
 	for _, t := range []RecordType{RecTerm, RecRecoveryQuit, RecTerm2, RecRecoveryQuit2, RecRecoveryQuitKeepAttachments} {
-		d[t] = decodeTerm
+		d[t] = decodeLayout[Term]
 	}
-	d[RecMS] = decodeMS
-	d[RecBegin] = decodeFresh[Begin]
-	d[RecBegin0], d[RecBeginDT] = decodeFresh[Begin0], decodeFresh[Begin0]
-	d[RecCommit] = decodeFresh[Commit]
-	d[RecCommit0] = decodeFresh[Commit0]
-	d[RecRollback] = decodeRollback
-	d[RecRefresh] = decodeRefresh
-	d[RecMacroBegin], d[RecMacroCommit], d[RecMacroAbort] = decodeMacro, decodeMacro, decodeMacro
-	d[RecCreateDB] = decodeCreateDB
-	d[RecAttachDB] = decodeAttachDB
-	d[RecDetachDB] = decodeDetachDB
-	d[RecFullBackup], d[RecIncBackup] = decodeTextRecord, decodeTextRecord
-	d[RecExtRestore], d[RecExtRestore2] = decodeTextRecord, decodeTextRecord
-	d[RecJetOp] = decodeJetOp
-	d[RecTrace], d[RecForceLogRollover] = decodeTrace, decodeTrace
-	d[RecCreateMultipleExtentFDP] = decodeCreateMEFDP
-	d[RecCreateSingleExtentFDP] = decodeCreateSEFDP
-	d[RecConvertFDP], d[RecConvertFDP2] = decodeConvertFDP, decodeConvertFDP
-	d[RecSplit], d[RecSplit2] = decodeSplit, decodeSplit
-	d[RecMerge], d[RecMerge2] = decodeMerge, decodeMerge
-	d[RecInsert] = decodeFresh[Insert]
-	d[RecFlagInsert] = decodeFlagInsert
-	d[RecFlagInsertAndReplaceData] = decodeFlagInsertAndReplaceData
-	d[RecFlagDelete] = func(b []byte, base RecordBase) Record { return &FlagDelete{decodeNodeHeader(b, base)} }
-	d[RecDelete] = func(b []byte, base RecordBase) Record { return &Delete{decodeNodeHeader(b, base)} }
-	d[RecReplace], d[RecReplaceD] = decodeFresh[Replace], decodeFresh[Replace]
-	d[RecUndoInfo] = decodeUndoInfo
-	d[RecDelta], d[RecDelta64] = decodeFresh[Delta], decodeFresh[Delta]
-	d[RecSetExternalHeader] = decodeSetExternalHeader
-	d[RecUndo] = decodeUndo
-	d[RecChecksum] = decodeChecksum
-	d[RecBackup] = decodeBackup
-	d[RecBackup2] = decodeBackup2
-	d[RecEmptyTree] = decodeEmptyTree
-	d[RecRecoveryUndo2] = decodeRecoveryUndo2
-	d[RecPrepCommit] = decodePrepCommit
-	d[RecForceWriteLog] = decodeForceWriteLog
-	d[RecScrub] = decodeScrub
-	d[RecPageMove] = decodePageMove
-	d[RecPagePatchRequest] = decodePagePatchRequest
-	d[RecMacroInfo] = decodeMacroInfo
-	d[RecExtendDB] = decodeExtendDB
-	d[RecCommitCtx] = decodeCommitCtx
-	d[RecScanCheck] = decodeScanCheck
-	d[RecNOP2] = decodeNOP2
-	d[RecReAttach] = decodeReAttach
-	d[RecMacroInfo2] = decodeMacroInfo2
-	d[RecFreeFDP] = decodeFreeFDP
+	d[RecMS] = decodeLayout[MS]
+	d[RecBegin] = decodeLayout[Begin]
+	d[RecBegin0], d[RecBeginDT] = decodeLayout[Begin0], decodeLayout[Begin0]
+	d[RecCommit] = decodeLayout[Commit]
+	d[RecCommit0] = decodeLayout[Commit0]
+	d[RecRollback] = decodeLayout[Rollback]
+	d[RecRefresh] = decodeLayout[Refresh]
+	d[RecMacroBegin], d[RecMacroCommit], d[RecMacroAbort] = decodeLayout[Macro], decodeLayout[Macro], decodeLayout[Macro]
+	d[RecCreateDB] = decodeLayout[CreateDB]
+	d[RecAttachDB] = decodeLayout[AttachDB]
+	d[RecDetachDB] = decodeLayout[DetachDB]
+	for _, t := range []RecordType{RecFullBackup, RecIncBackup, RecExtRestore, RecExtRestore2} {
+		d[t] = decodeLayout[TextRecord]
+	}
+	d[RecJetOp] = decodeLayout[JetOp]
+	d[RecTrace], d[RecForceLogRollover] = decodeLayout[Trace], decodeLayout[Trace]
+	d[RecCreateMultipleExtentFDP] = decodeLayout[CreateMultipleExtentFDP]
+	d[RecCreateSingleExtentFDP] = decodeLayout[CreateSingleExtentFDP]
+	d[RecConvertFDP], d[RecConvertFDP2] = decodeLayout[ConvertFDP], decodeLayout[ConvertFDP]
+	d[RecSplit], d[RecSplit2] = decodeLayout[Split], decodeLayout[Split]
+	d[RecMerge], d[RecMerge2] = decodeLayout[Merge], decodeLayout[Merge]
+	d[RecInsert] = decodeLayout[Insert]
+	d[RecFlagInsert] = decodeLayout[FlagInsert]
+	d[RecFlagInsertAndReplaceData] = decodeLayout[FlagInsertAndReplaceData]
+	d[RecFlagDelete] = decodeLayout[FlagDelete]
+	d[RecDelete] = decodeLayout[Delete]
+	d[RecReplace], d[RecReplaceD] = decodeLayout[Replace], decodeLayout[Replace]
+	d[RecUndoInfo] = decodeLayout[UndoInfo]
+	d[RecDelta], d[RecDelta64] = decodeLayout[Delta], decodeLayout[Delta]
+	d[RecSetExternalHeader] = decodeLayout[SetExternalHeader]
+	d[RecUndo] = decodeLayout[Undo]
+	d[RecChecksum] = decodeLayout[Checksum]
+	d[RecBackup] = decodeLayout[Backup]
+	d[RecBackup2] = decodeLayout[Backup2]
+	d[RecEmptyTree] = decodeLayout[EmptyTree]
+	d[RecRecoveryUndo2] = decodeLayout[RecoveryUndo2]
+	d[RecPrepCommit] = decodeLayout[PrepCommit]
+	d[RecForceWriteLog] = decodeLayout[ForceWriteLog]
+	d[RecScrub] = decodeLayout[Scrub]
+	d[RecPageMove] = decodeLayout[PageMove]
+	d[RecPagePatchRequest] = decodeLayout[PagePatchRequest]
+	d[RecMacroInfo] = decodeLayout[MacroInfo]
+	d[RecExtendDB] = decodeIgnorable[ExtendDB]
+	d[RecCommitCtx] = decodeIgnorable[CommitCtx]
+	d[RecScanCheck] = decodeIgnorable[ScanCheck]
+	d[RecNOP2] = decodeLayout[NOP2]
+	d[RecReAttach] = decodeIgnorable[ReAttach]
+	d[RecMacroInfo2] = decodeIgnorable[MacroInfo2]
+	d[RecFreeFDP] = decodeIgnorable[FreeFDP]
 	for t := RecordType(0); t < RecTypeMax; t++ {
 		if t.IsIgnorable() && d[t] == nil {
 			d[t] = decodeIgnored
 		}
 	}
-	d[RecFragmentBegin] = decodeFragmentBegin
-	d[RecFragment] = decodeFragment
-	d[RecShrinkDB], d[RecShrinkDB2], d[RecShrinkDB3] = decodeShrinkDB, decodeShrinkDB, decodeShrinkDB
-	d[RecCreateDBFinish] = decodeCreateDBFinish
-	d[RecTrimDB] = decodeTrimDB
-	d[RecSetDbVersion] = decodeSetDbVersion
-	d[RecNewPage] = decodeNewPage
-	d[RecRootPageMove] = decodeRootPageMove
-	d[RecSignalAttachDb] = decodeSignalAttachDb
-	d[RecScanCheck2] = decodeScanCheck2
-	d[RecExtentFreed], d[RecExtentFreed2] = decodeExtentFreed, decodeExtentFreed
-}
-
-// decodeFresh decodes b into a new T, for the types whose decode method
-// the Decoder also uses to fill its reused values.
-func decodeFresh[T any, P interface {
-	*T
-	Record
-	decode(b []byte, base RecordBase)
-}](b []byte, base RecordBase) Record {
-	r := P(new(T))
-	r.decode(b, base)
-	return r
+	d[RecFragmentBegin] = decodeLayout[FragmentBegin]
+	d[RecFragment] = decodeLayout[Fragment]
+	d[RecShrinkDB], d[RecShrinkDB2], d[RecShrinkDB3] = decodeLayout[ShrinkDB], decodeLayout[ShrinkDB], decodeLayout[ShrinkDB]
+	d[RecCreateDBFinish] = decodeLayout[CreateDBFinish]
+	d[RecTrimDB] = decodeLayout[TrimDB]
+	d[RecSetDbVersion] = decodeLayout[SetDbVersion]
+	d[RecNewPage] = decodeLayout[NewPage]
+	d[RecRootPageMove] = decodeLayout[RootPageMove]
+	d[RecSignalAttachDb] = decodeLayout[SignalAttachDb]
+	d[RecScanCheck2] = decodeLayout[ScanCheck2]
+	d[RecExtentFreed], d[RecExtentFreed2] = decodeLayout[ExtentFreed], decodeLayout[ExtentFreed]
 }
