@@ -95,14 +95,23 @@ func appendLayout(dst []byte, r layout) []byte {
 // window returns the n bytes of the record at off for encoding, growing
 // the record with zeros first when off+n reaches past its end.
 func (c *codec) window(off, n int) []byte {
+	i := c.ensure(off, n)
+	return c.b[i : i+n]
+}
+
+// ensure grows the record with zeros, when needed, so that it holds n
+// bytes at off, and returns the index of off in c.b (encoding).
+func (c *codec) ensure(off, n int) int {
 	i := c.start + off
 	if i+n > len(c.b) {
 		c.grow(i + n)
 	}
-	return c.b[i : i+n]
+	return i
 }
 
 // grow extends the record with zeros to end at c.b[end].
+//
+//go:noinline
 func (c *codec) grow(end int) { c.b, _ = extend(c.b, end-len(c.b)) }
 
 // at says that the variable part starts at off rather than at the type's
@@ -197,16 +206,16 @@ func (c *codec) i32of64(off int, v *int64) {
 // out of line so that the field methods inline for decoding.
 
 //go:noinline
-func (c *codec) put8(off int, v uint8) { c.window(off, 1)[0] = v }
+func (c *codec) put8(off int, v uint8) { c.b[c.ensure(off, 1)] = v }
 
 //go:noinline
-func (c *codec) put16(off int, v uint16) { bin.PutU16(c.window(off, 2), 0, v) }
+func (c *codec) put16(off int, v uint16) { bin.PutU16(c.b, c.ensure(off, 2), v) }
 
 //go:noinline
-func (c *codec) put32(off int, v uint32) { bin.PutU32(c.window(off, 4), 0, v) }
+func (c *codec) put32(off int, v uint32) { bin.PutU32(c.b, c.ensure(off, 4), v) }
 
 //go:noinline
-func (c *codec) put64(off int, v uint64) { bin.PutU64(c.window(off, 8), 0, v) }
+func (c *codec) put64(off int, v uint64) { bin.PutU64(c.b, c.ensure(off, 8), v) }
 
 // bytes is a fixed-size byte field (reserved bytes).
 func (c *codec) bytes(off int, v []byte) {

@@ -28,16 +28,10 @@ func (r *Insert) Key() []byte {
 
 func (r *Insert) fields(c codec) codec {
 	c = r.NodeHeader.fields(c)
-	c.var16(46, &r.KeyPrefix)
-	c.var16(44, &r.KeySuffix)
-	c.var16(48, &r.Data)
+	c.var16(offInsertCbPrefix, &r.KeyPrefix)
+	c.var16(offInsertCbSuffix, &r.KeySuffix)
+	c.var16(offInsertCbData, &r.Data)
 	return c
-}
-
-// decode fills r from b, its slices aliasing b (the Decoder).
-func (r *Insert) decode(b []byte, base RecordBase) {
-	r.RecordBase = base
-	r.fields(decoding(b, base.Lrtyp))
 }
 
 // AppendEncode appends the record's bytes to dst.
@@ -121,16 +115,10 @@ type Replace struct {
 
 func (r *Replace) fields(c codec) codec {
 	c = r.NodeHeader.fields(c)
-	c.u16(46, &r.CbOldData)
-	c.u16(48, &r.CbNewData)
-	c.replacePayload(44, &r.Diff2, &r.Payload)
+	c.u16(offReplaceCbOld, &r.CbOldData)
+	c.u16(offReplaceCbNew, &r.CbNewData)
+	c.replacePayload(offReplaceCb, &r.Diff2, &r.Payload)
 	return c
-}
-
-// decode fills r from b, its payload aliasing b (the Decoder).
-func (r *Replace) decode(b []byte, base RecordBase) {
-	r.RecordBase = base
-	r.fields(decoding(b, base.Lrtyp))
 }
 
 // replacePayload is the payload of Replace and ReplaceD, whose u16
@@ -315,21 +303,15 @@ func (r *Delta) Is64() bool { return r.Lrtyp == RecDelta64 }
 func (r *Delta) fields(c codec) codec {
 	c = r.NodeHeader.fields(c)
 	if r.Is64() {
-		c.i64(48, &r.Delta)
-		c.u16(56, &r.Offset)
+		c.i64(offDeltaValue, &r.Delta)
+		c.u16(offDelta64Offset, &r.Offset)
 	} else {
-		c.i32of64(48, &r.Delta)
-		c.u16(52, &r.Offset)
+		c.i32of64(offDeltaValue, &r.Delta)
+		c.u16(offDeltaOffset, &r.Offset)
 	}
-	c.var16(44, &r.BookmarkKey)
-	c.var16(46, &r.BookmarkData)
+	c.var16(offDeltaCbBmKey, &r.BookmarkKey)
+	c.var16(offDeltaCbBmData, &r.BookmarkData)
 	return c
-}
-
-// decode fills r from b, its slices aliasing b (the Decoder).
-func (r *Delta) decode(b []byte, base RecordBase) {
-	r.RecordBase = base
-	r.fields(decoding(b, base.Lrtyp))
 }
 
 // AppendEncode appends the record's bytes to dst. For Delta (32-bit) only

@@ -88,17 +88,34 @@ type PageHeader struct {
 	Flags NodeFlags
 }
 
+// Offsets of the LRPAGE_ and LRNODE_ fields. The headers' layouts and the
+// Decoder's hand-written decoding (decodeHot) both use them.
+const (
+	offProcid       = 1
+	offDbid         = 3
+	offPgno         = 4
+	offDbtime       = 8
+	offDbtimeBefore = 16
+	offTrxBegin0    = 24
+	offLevel        = 28
+	offILine        = 29
+	offNodeFlags    = 31
+	offRCEID        = 32
+	offPgnoFDP      = 36
+	offObjidFDP     = 40
+)
+
 // fields states LRPAGE_'s layout.
 func (h *PageHeader) fields(c codec) codec {
-	c.u16(1, &h.Procid)
-	c.u8(3, &h.Dbid)
-	c.u32(4, &h.PageNumber)
-	c.u64(8, &h.After)
-	c.u64(16, &h.Before)
-	c.u32(24, &h.TrxBegin0)
-	c.u8(28, &h.Level)
-	c.u16(29, &h.Line)
-	c.u8(31, (*uint8)(&h.Flags))
+	c.u16(offProcid, &h.Procid)
+	c.u8(offDbid, &h.Dbid)
+	c.u32(offPgno, &h.PageNumber)
+	c.u64(offDbtime, &h.After)
+	c.u64(offDbtimeBefore, &h.Before)
+	c.u32(offTrxBegin0, &h.TrxBegin0)
+	c.u8(offLevel, &h.Level)
+	c.u16(offILine, &h.Line)
+	c.u8(offNodeFlags, (*uint8)(&h.Flags))
 	return c
 }
 
@@ -162,14 +179,8 @@ type NodeRecord interface {
 // FlagDelete and Delete.
 func (h *NodeHeader) fields(c codec) codec {
 	c = h.PageHeader.fields(c)
-	c.u32(32, &h.RCEID)
-	c.u32(36, &h.PgnoFDP)
-	c.u32(40, &h.ObjidFDP)
+	c.u32(offRCEID, &h.RCEID)
+	c.u32(offPgnoFDP, &h.PgnoFDP)
+	c.u32(offObjidFDP, &h.ObjidFDP)
 	return c
-}
-
-// decode fills h from b (the Decoder's FlagDelete).
-func (h *NodeHeader) decode(b []byte, base RecordBase) {
-	h.RecordBase = base
-	h.fields(decoding(b, base.Lrtyp))
 }

@@ -26,8 +26,8 @@ type Begin struct {
 func (r *Begin) ProcID() uint16 { return r.Procid }
 
 func (r *Begin) fields(c codec) codec {
-	c.u16(1, &r.Procid)
-	c.nibbles(3, &r.LevelBeginFrom, &r.LevelsToBegin)
+	c.u16(offProcid, &r.Procid)
+	c.nibbles(offTrxLevel, &r.LevelBeginFrom, &r.LevelsToBegin)
 	return c
 }
 
@@ -39,12 +39,6 @@ func (c *codec) nibbles(off int, lo, hi *uint8) {
 	} else {
 		*lo, *hi = c.b[off]&0xF, c.b[off]>>4
 	}
-}
-
-// decode fills r from b (the Decoder).
-func (r *Begin) decode(b []byte, base RecordBase) {
-	r.RecordBase = base
-	r.fields(decoding(b, base.Lrtyp))
 }
 
 // AppendEncode appends the record's bytes to dst.
@@ -60,14 +54,8 @@ type Begin0 struct {
 
 func (r *Begin0) fields(c codec) codec {
 	c = r.Begin.fields(c)
-	c.u32(4, &r.TrxBegin0)
+	c.u32(offTrxTime, &r.TrxBegin0)
 	return c
-}
-
-// decode fills r from b (the Decoder).
-func (r *Begin0) decode(b []byte, base RecordBase) {
-	r.RecordBase = base
-	r.fields(decoding(b, base.Lrtyp))
 }
 
 // AppendEncode appends the record's bytes to dst.
@@ -86,15 +74,9 @@ type Commit struct {
 func (r *Commit) ProcID() uint16 { return r.Procid }
 
 func (r *Commit) fields(c codec) codec {
-	c.u16(1, &r.Procid)
-	c.u8(3, &r.LevelCommitTo)
+	c.u16(offProcid, &r.Procid)
+	c.u8(offTrxLevel, &r.LevelCommitTo)
 	return c
-}
-
-// decode fills r from b (the Decoder).
-func (r *Commit) decode(b []byte, base RecordBase) {
-	r.RecordBase = base
-	r.fields(decoding(b, base.Lrtyp))
 }
 
 // AppendEncode appends the record's bytes to dst.
@@ -109,14 +91,8 @@ type Commit0 struct {
 
 func (r *Commit0) fields(c codec) codec {
 	c = r.Commit.fields(c)
-	c.u32(4, &r.TrxCommit0)
+	c.u32(offTrxTime, &r.TrxCommit0)
 	return c
-}
-
-// decode fills r from b (the Decoder).
-func (r *Commit0) decode(b []byte, base RecordBase) {
-	r.RecordBase = base
-	r.fields(decoding(b, base.Lrtyp))
 }
 
 // AppendEncode appends the record's bytes to dst.
