@@ -1,9 +1,6 @@
 package eselog
 
-import (
-	"github.com/esekit/esekit/ese"
-	"github.com/esekit/esekit/internal/bin"
-)
+import "github.com/esekit/esekit/ese"
 
 // The ignorable family (67-75, 82-91) shares LRIGNORED: u8 type, u32 cb@1,
 // cb bytes of payload @5. The records below decode the payload of the
@@ -11,14 +8,8 @@ import (
 // decodes as *Ignored instead; bytes past the known layout are kept in
 // Extra so that every record re-encodes exactly.
 
-// A known member's layout starts with at(size of its known layout), and
-// decodeIgnorable keeps a shorter one as *Ignored. appendLayout sets cb.
-
-// pgnoEntry is the layout of one page number of a MacroInfo list.
-func pgnoEntry(v *uint32, c codec) codec {
-	c.u32(0, v)
-	return c
-}
+// A known member's layout starts with codec.known, and decodeIgnorable
+// keeps a shorter one as *Ignored. appendLayout sets cb.
 
 // MacroInfo (67) lists the pages the preceding macro touched: cb/4 u32
 // pgnos @5. Redo ignores it.
@@ -29,18 +20,6 @@ type MacroInfo struct {
 	// Extra holds cb%4 trailing bytes (never written by the engine).
 	Extra []byte
 }
-
-func (r *MacroInfo) fields(c codec) codec {
-	entries(&c, 4, maxIgnorable, &r.Pgnos, &r.Extra, pgnoEntry)
-	return c
-}
-
-// maxIgnorable is the most payload an ignorable record's u32 cb can give
-// that the encoders keep (no record comes near it).
-const maxIgnorable = 1<<31 - 1
-
-// AppendEncode appends the record's bytes to dst.
-func (r *MacroInfo) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
 
 // MacroInfo2 (73) lists the pages the preceding macro touched in one
 // database: cb@1, dbid@5, u32 count@6, pgnos@10. Redo ignores it.
@@ -59,19 +38,6 @@ type MacroInfo2 struct {
 // DBID returns the attachment slot.
 func (r *MacroInfo2) DBID() uint8 { return r.Dbid }
 
-func (r *MacroInfo2) fields(c codec) codec {
-	if !c.at(10) {
-		return c
-	}
-	c.u8(5, &r.Dbid)
-	c.u32(6, &r.Count)
-	entries(&c, 4, maxIgnorable, &r.Pgnos, &r.Extra, pgnoEntry)
-	return c
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *MacroInfo2) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
-
 // ExtendDB (68) grows a database file: cb@1 (5), dbid@5, pgnoLast@6.
 type ExtendDB struct {
 	RecordBase
@@ -85,19 +51,6 @@ type ExtendDB struct {
 
 // DBID returns the attachment slot.
 func (r *ExtendDB) DBID() uint8 { return r.Dbid }
-
-func (r *ExtendDB) fields(c codec) codec {
-	if !c.at(10) {
-		return c
-	}
-	c.u8(5, &r.Dbid)
-	c.u32(6, &r.PgnoLast)
-	c.rest(&r.Extra)
-	return c
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *ExtendDB) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
 
 // CommitCtx (69) carries a client commit context: cb@1, u16 procid@5, then
 // the rest of the payload. From log format 8.4000.4.8 / 8.4000.5.2 the rest
@@ -140,18 +93,6 @@ func CommitCtxHasFlags(updateMajor, updateMinor uint32) bool {
 	return false
 }
 
-func (r *CommitCtx) fields(c codec) codec {
-	if !c.at(7) {
-		return c
-	}
-	c.u16(5, &r.Procid)
-	c.rest(&r.Rest)
-	return c
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *CommitCtx) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
-
 // ScanCheck (70) is the legacy database-scan check: cb@1 (39), dbid@5,
 // pgno@6, dbtimePage@10, dbtimeCurrent@18, dbtimeBefore@26,
 // dbtimeAfter@34, u16 checksum@42. The engine fills only dbid, pgno,
@@ -182,24 +123,6 @@ func (r *ScanCheck) DBID() uint8 { return r.Dbid }
 // Pgno returns the page.
 func (r *ScanCheck) Pgno() uint32 { return r.PageNumber }
 
-func (r *ScanCheck) fields(c codec) codec {
-	if !c.at(44) {
-		return c
-	}
-	c.u8(5, &r.Dbid)
-	c.u32(6, &r.PageNumber)
-	c.u64(10, &r.DbtimePage)
-	c.u64(18, &r.DbtimeCurrent)
-	c.u64(26, &r.DbtimeBefore)
-	c.u64(34, &r.DbtimeAfter)
-	c.u16(42, &r.Checksum)
-	c.rest(&r.Extra)
-	return c
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *ScanCheck) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
-
 // NOP2 (71) is padding: cb@1, then cb bytes (zero when written by the
 // engine). Redo skips it.
 type NOP2 struct {
@@ -211,22 +134,6 @@ type NOP2 struct {
 	// wins over Len on encoding.
 	Pad []byte
 }
-
-func (r *NOP2) fields(c codec) codec {
-	c.u32(1, &r.Len) // encoding: appendLayout replaces it with the padding's size
-	if c.enc && r.Pad == nil {
-		c.window(5, int(r.Len)) // Len zero bytes
-		return c
-	}
-	c.rest(&r.Pad)
-	if !c.enc && bin.IsZero(r.Pad) {
-		r.Pad = nil
-	}
-	return c
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *NOP2) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
 
 // ReAttach (72) records a re-attach: cb@1 (45), dbid@5, lgposAttach@6,
 // lgposConsistent@14, signDb@22.
@@ -247,21 +154,6 @@ type ReAttach struct {
 // DBID returns the attachment slot.
 func (r *ReAttach) DBID() uint8 { return r.Dbid }
 
-func (r *ReAttach) fields(c codec) codec {
-	if !c.at(50) {
-		return c
-	}
-	c.u8(5, &r.Dbid)
-	c.pos(6, &r.Attach)
-	c.pos(14, &r.Consistent)
-	c.sig(22, &r.SignDb)
-	c.rest(&r.Extra)
-	return c
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *ReAttach) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
-
 // FreeFDP (74) says a B-tree was freed: cb@1 (10), dbid@5, pgnoFDP@6,
 // trxCommitted@10, u8 FDP type@14 (0 unknown, 1 table, 2 index).
 type FreeFDP struct {
@@ -281,21 +173,6 @@ type FreeFDP struct {
 // DBID returns the attachment slot.
 func (r *FreeFDP) DBID() uint8 { return r.Dbid }
 
-func (r *FreeFDP) fields(c codec) codec {
-	if !c.at(15) {
-		return c
-	}
-	c.u8(5, &r.Dbid)
-	c.u32(6, &r.PgnoFDP)
-	c.u32(10, &r.TrxCommitted)
-	c.u8(14, &r.FDPType)
-	c.rest(&r.Extra)
-	return c
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *FreeFDP) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
-
 func decodeIgnored(b []byte, base RecordBase) Record { return decodeLayout[Ignored](b, base) }
 
 // FragmentBegin (76) starts a fragmented record: u32 total size of the
@@ -309,29 +186,12 @@ type FragmentBegin struct {
 	Piece []byte
 }
 
-func (r *FragmentBegin) fields(c codec) codec {
-	c.u32(1, &r.TotalSize)
-	c.var16(5, &r.Piece)
-	return c
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *FragmentBegin) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
-
 // Fragment (77) continues a fragmented record: u16 piece size@1, piece@3.
 type Fragment struct {
 	RecordBase
 	// Piece is the piece (cb@1 bytes, @3).
 	Piece []byte
 }
-
-func (r *Fragment) fields(c codec) codec {
-	c.var16(1, &r.Piece)
-	return c
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *Fragment) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
 
 // ShrinkDB is ShrinkDB (78), ShrinkDB2 (94) and ShrinkDB3 (99): truncate
 // a database file. dbid@1, pgnoLast@2, u32 cpgShrunk@6 and, for ShrinkDB3,
@@ -352,19 +212,6 @@ type ShrinkDB struct {
 // DBID returns the attachment slot.
 func (r *ShrinkDB) DBID() uint8 { return r.Dbid }
 
-func (r *ShrinkDB) fields(c codec) codec {
-	c.u8(1, &r.Dbid)
-	c.u32(2, &r.PgnoLast)
-	c.u32(6, &r.CpgShrunk)
-	if r.Lrtyp == RecShrinkDB3 {
-		c.u64(10, &r.DBTime)
-	}
-	return c
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *ShrinkDB) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
-
 // TrimDB (81) sparse-zeroes a page range: dbid@1, pgnoStart@2, u32 cpg@6.
 type TrimDB struct {
 	RecordBase
@@ -378,16 +225,6 @@ type TrimDB struct {
 
 // DBID returns the attachment slot.
 func (r *TrimDB) DBID() uint8 { return r.Dbid }
-
-func (r *TrimDB) fields(c codec) codec {
-	c.u8(1, &r.Dbid)
-	c.u32(2, &r.PgnoStart)
-	c.u32(6, &r.Cpg)
-	return c
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *TrimDB) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
 
 // ExtentFreed is ExtentFreed (100) and ExtentFreed2 (101): dbid@1,
 // pgnoFirst@2, i32 cpg@6, u8 flags@10 (0x1 table root page, 0x2 empty page
@@ -408,17 +245,3 @@ type ExtentFreed struct {
 
 // DBID returns the attachment slot.
 func (r *ExtentFreed) DBID() uint8 { return r.Dbid }
-
-func (r *ExtentFreed) fields(c codec) codec {
-	c.u8(1, &r.Dbid)
-	c.u32(2, &r.PgnoFirst)
-	c.i32(6, &r.Cpg)
-	c.u8(10, &r.Flags)
-	if r.Lrtyp == RecExtentFreed2 {
-		c.u64(11, &r.DBTime)
-	}
-	return c
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *ExtentFreed) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }

@@ -1,322 +1,624 @@
 package eselog
 
-import (
-	"github.com/esekit/esekit/ese"
-	"github.com/esekit/esekit/internal/bin"
-)
+import "github.com/esekit/esekit/internal/bin"
 
-// Each record type states its layout once, in a fields method: one call on
-// a codec per field, naming the field's offset from the record's first
-// byte and the struct field it maps to. Decoding runs the method with a
-// reading codec and encoding with a writing one, so the two cannot drift
-// apart. The type byte (+0) is not part of a layout: decoding takes it
-// from RecordBase and encoding writes Lrtyp.
-//
-// A layout lists its fixed fields first, then its variable parts in the
-// order they follow the fixed part: each is a slice whose length is a
-// field of the fixed part (var16, var32) or that runs to the end of the
-// record (rest).
+// The layout of every record type, in one place: each fields method names
+// each field's offset once, and both decoding and encoding run it (see
+// codec). The offsets of the records the Decoder reuses are named
+// constants (offProcid, offInsertCbPrefix...) that its hand-written decode
+// methods share. Fields come first, then the variable parts in the order
+// they follow the fixed part.
 
-// layout is a record type that states its fields through a codec. The
-// codec goes in and comes back by value (a pointer passed through the
-// interface would make every decode and encode allocate it).
-type layout interface {
-	Record
-	fields(c codec) codec
-	recordBase() *RecordBase
+// fields states LRPAGE_'s layout.
+func (h *PageHeader) fields(c codec) codec {
+	c.u16(offProcid, &h.Procid)
+	c.u8(offDbid, &h.Dbid)
+	c.u32(offPgno, &h.PageNumber)
+	c.u64(offDbtime, &h.After)
+	c.u64(offDbtimeBefore, &h.Before)
+	c.u32(offTrxBegin0, &h.TrxBegin0)
+	c.u8(offLevel, &h.Level)
+	c.u16(offILine, &h.Line)
+	c.u8(offNodeFlags, (*uint8)(&h.Flags))
+	return c
 }
 
-// recordBase returns the record's RecordBase, for decodeLayout.
-func (r *RecordBase) recordBase() *RecordBase { return r }
-
-// codec reads a record's fields out of b (enc false) or writes them into
-// it (enc true). Offsets are from the record's first byte, b[start].
-type codec struct {
-	b     []byte
-	start int
-	// p is where the next variable part starts (decoding).
-	p   int
-	enc bool
-	// short reports that decoding met a record shorter than its layout
-	// (see at).
-	short bool
+// fields states LRNODE_'s layout; it is also the whole layout of
+// FlagDelete and Delete.
+func (h *NodeHeader) fields(c codec) codec {
+	c = h.PageHeader.fields(c)
+	c.u32(offRCEID, &h.RCEID)
+	c.u32(offPgnoFDP, &h.PgnoFDP)
+	c.u32(offObjidFDP, &h.ObjidFDP)
+	return c
 }
 
-// decoding returns a codec that reads the whole record b of type t, its
-// variable part starting at the type's fixed size.
-func decoding(b []byte, t RecordType) codec {
-	return codec{b: b, p: int(fixedSizes[t])}
+func (r *Begin) fields(c codec) codec {
+	c.u16(offProcid, &r.Procid)
+	c.nibbles(offTrxLevel, &r.LevelBeginFrom, &r.LevelsToBegin)
+	return c
 }
 
-// decodeLayout decodes b into a new T through its layout. Every decoder
-// receives exactly one whole record whose size fields agree with len(b).
-func decodeLayout[T any, P interface {
-	*T
-	layout
-}](b []byte, base RecordBase) Record {
-	r := P(new(T))
-	*r.recordBase() = base
-	r.fields(decoding(b, base.Lrtyp))
-	return r
+func (r *Begin0) fields(c codec) codec {
+	c = r.Begin.fields(c)
+	c.u32(offTrxTime, &r.TrxBegin0)
+	return c
 }
 
-// decodeIgnorable is decodeLayout for a member of the ignorable family
-// whose known layout (see at) may be longer than the record's payload;
-// such a record decodes as *Ignored.
-func decodeIgnorable[T any, P interface {
-	*T
-	layout
-}](b []byte, base RecordBase) Record {
-	r := P(new(T))
-	*r.recordBase() = base
-	if r.fields(decoding(b, base.Lrtyp)).short {
-		return decodeIgnored(b, base)
+func (r *Commit) fields(c codec) codec {
+	c.u16(offProcid, &r.Procid)
+	c.u8(offTrxLevel, &r.LevelCommitTo)
+	return c
+}
+
+func (r *Commit0) fields(c codec) codec {
+	c = r.Commit.fields(c)
+	c.u32(offTrxTime, &r.TrxCommit0)
+	return c
+}
+
+func (r *Rollback) fields(c codec) codec { return c.seq(1, &r.Procid, &r.LevelRollback) }
+
+func (r *Refresh) fields(c codec) codec { return c.seq(1, &r.Procid, &r.TrxBegin0) }
+
+func (r *Macro) fields(c codec) codec { return c.seq(1, &r.Procid, &r.DBTime) }
+
+func (r *PrepCommit) fields(c codec) codec {
+	c = c.seq(1, &r.Procid)
+	c.var32(3, &r.Data)
+	return c
+}
+
+func (r *ForceWriteLog) fields(c codec) codec { return c.seq(1, &r.Procid) }
+
+func (r *JetOp) fields(c codec) codec { return c.seq(1, &r.Procid, &r.Op) }
+
+func (r *Trace) fields(c codec) codec {
+	c = c.seq(1, &r.Procid)
+	c.var16(3, &r.Text)
+	return c
+}
+
+func (r *Init) fields(c codec) codec {
+	c = c.seq(1, &r.Params)
+	if r.Lrtyp == RecInit2 {
+		c = c.seq(c.end, &r.Time)
 	}
-	return r
+	return c
 }
 
-// appendLayout appends r's bytes to dst through its layout. The fixed part
-// is the type's fixed size (grown if r's type does not match its struct,
-// so that no type value can make encoding fail). An ignorable record's
-// u32 cb (+1) is set to the size of what follows it.
-func appendLayout(dst []byte, r layout) []byte {
-	t := r.Type()
-	start := len(dst)
-	dst, w := extend(dst, max(FixedSize(t), 1))
-	w[0] = byte(t)
-	c := r.fields(codec{b: dst, start: start, enc: true})
-	if t.IsIgnorable() {
-		c.window(1, 4)
-		putU32(c.b, start+1, uint32(len(c.b)-start-5))
+func (r *Term) fields(c codec) codec {
+	c = c.seq(1, &r.Lgpos, &r.RedoFrom, &r.Hard)
+	if r.hasTime() {
+		c = c.seq(c.end, &r.Time)
 	}
-	return c.b
+	return c
 }
 
-// window returns the n bytes of the record at off for encoding, growing
-// the record with zeros first when off+n reaches past its end.
-func (c *codec) window(off, n int) []byte {
-	i := c.ensure(off, n)
-	return c.b[i : i+n]
+func (r *RecoveryUndo2) fields(c codec) codec { return c.seq(1, &r.Time) }
+
+func (r *MS) fields(c codec) codec {
+	return c.seq(1, &r.IbForwardLink, &r.Checksum, &r.IsecForwardLink)
 }
 
-// ensure grows the record with zeros, when needed, so that it holds n
-// bytes at off, and returns the index of off in c.b (encoding).
-func (c *codec) ensure(off, n int) int {
-	i := c.start + off
-	if i+n > len(c.b) {
-		c.grow(i + n)
+func (r *Checksum) fields(c codec) codec {
+	c = c.seq(1, &r.CbBackwards, &r.CbForwards, &r.CbNext, &r.Checksum, &r.ShortChecksum, &r.UseShortChecksum)
+	return c
+}
+
+func (r *CreateDB) fields(c codec) codec {
+	c = c.seq(1, &r.Procid, &r.Dbid, &r.Grbit, &r.CpgMax, &r.SignDb) // up to cbPath @40
+	c = c.seq(42, &r.Flags)
+	if r.HasVersion() && c.at(47) {
+		c = c.seq(43, &r.Version, &r.UpdateMajor)
 	}
-	return i
+	c.var16(40, &r.PathBytes)
+	return c
 }
 
-// grow extends the record with zeros to end at c.b[end].
-//
-//go:noinline
-func (c *codec) grow(end int) { c.b, _ = extend(c.b, end-len(c.b)) }
-
-// at says that the variable part starts at off rather than at the type's
-// fixed size: a layout longer than the engine's fixed structure (the
-// ignorable family, the optional version block of CreateDB). Decoding a
-// record shorter than off reads nothing more: at reports false, and the
-// layout must stop there (decodeIgnorable then keeps the record as
-// *Ignored). Encoding grows the record to off bytes.
-func (c *codec) at(off int) bool {
-	if c.enc {
-		c.window(0, off)
-		return true
-	}
-	if off > len(c.b) {
-		c.short = true
-		return false
-	}
-	c.p = off
-	return true
+func (r *AttachDB) fields(c codec) codec {
+	c = c.seq(1, &r.Procid, &r.Dbid, &r.CpgMax, &r.Consistent, &r.SignDb, &r.SignLog) // up to cbPath @72
+	c = c.seq(74, &r.Flags)
+	c.var16(72, &r.PathBytes)
+	return c
 }
 
-// The field methods below read inline and write out of line, so that
-// decoding, the hot path, inlines them.
-
-func (c *codec) u8(off int, v *uint8) {
-	if c.enc {
-		c.put8(off, *v)
-		return
-	}
-	*v = c.b[off]
+func (r *DetachDB) fields(c codec) codec {
+	c = c.seq(1, &r.Procid, &r.Dbid) // up to cbPath @4
+	c = c.seq(6, &r.Flags)
+	c.var16(4, &r.PathBytes)
+	return c
 }
 
-func (c *codec) u16(off int, v *uint16) {
-	if c.enc {
-		c.put16(off, uint16(*v))
-		return
-	}
-	*v = bin.U16(c.b, off)
+func (r *CreateDBFinish) fields(c codec) codec { return c.seq(1, &r.Procid, &r.Dbid) }
+
+func (r *SetDbVersion) fields(c codec) codec {
+	c = c.seq(1, &r.Dbid, &r.Major, &r.UpdateMajor, &r.UpdateMinor)
+	return c
 }
 
-func (c *codec) u32(off int, v *uint32) {
-	if c.enc {
-		c.put32(off, uint32(*v))
-		return
-	}
-	*v = bin.U32(c.b, off)
+func (r *SignalAttachDb) fields(c codec) codec { return c.seq(1, &r.Dbid) }
+
+func (r *TextRecord) fields(c codec) codec {
+	c.var16(1, &r.Data)
+	return c
 }
 
-func (c *codec) u64(off int, v *uint64) {
-	if c.enc {
-		c.put64(off, *v)
-		return
-	}
-	*v = bin.U64(c.b, off)
+func (r *Backup) fields(c codec) codec {
+	c = c.seq(1, &r.BackupType, &r.Reserved)
+	c.var16(3, &r.PathBytes)
+	return c
 }
 
-func (c *codec) i16(off int, v *int16) {
-	if c.enc {
-		c.put16(off, uint16(*v))
-		return
-	}
-	*v = int16(bin.U16(c.b, off))
+func (r *Backup2) fields(c codec) codec {
+	c = c.seq(1, &r.Phase, &r.BackupType, &r.Scope, &r.Dbid, &r.Info, &r.Reserved)
+	c.var16(33, &r.PathBytes)
+	return c
 }
 
-func (c *codec) i32(off int, v *int32) {
-	if c.enc {
-		c.put32(off, uint32(*v))
-		return
-	}
-	*v = bin.I32(c.b, off)
+func (r *Insert) fields(c codec) codec {
+	c = r.NodeHeader.fields(c)
+	c.var16(offInsertCbPrefix, &r.KeyPrefix)
+	c.var16(offInsertCbSuffix, &r.KeySuffix)
+	c.var16(offInsertCbData, &r.Data)
+	return c
 }
 
-func (c *codec) i64(off int, v *int64) {
-	if c.enc {
-		c.put64(off, uint64(*v))
-		return
-	}
-	*v = bin.I64(c.b, off)
+func (r *FlagInsert) fields(c codec) codec {
+	c = r.NodeHeader.fields(c)
+	c.var16(44, &r.Key)
+	c.var16(46, &r.Data)
+	return c
 }
 
-// i32of64 is an i32 field kept in an int64: decoding sign-extends it,
-// encoding stores the low 32 bits.
-func (c *codec) i32of64(off int, v *int64) {
-	if c.enc {
-		c.put32(off, uint32(*v))
-		return
-	}
-	*v = int64(bin.I32(c.b, off))
+func (r *FlagInsertAndReplaceData) fields(c codec) codec {
+	c = r.NodeHeader.fields(c)
+	c = c.seq(48, &r.RCEIDReplace)
+	c.var16(44, &r.Key)
+	c.var16(46, &r.Data)
+	return c
 }
 
-// put8, put16, put32 and put64 store v at off (encoding). They are kept
-// out of line so that the field methods inline for decoding.
+func (r *Replace) fields(c codec) codec {
+	c = r.NodeHeader.fields(c)
+	c.u16(offReplaceCbOld, &r.CbOldData)
+	c.u16(offReplaceCbNew, &r.CbNewData)
+	c.replacePayload(offReplaceCb, &r.Diff2, &r.Payload)
+	return c
+}
 
-//go:noinline
-func (c *codec) put8(off int, v uint8) { c.b[c.ensure(off, 1)] = v }
+func (r *UndoInfo) fields(c codec) codec {
+	c = r.NodeHeader.fields(c)
+	c = c.seq(48, &r.Oper, &r.CbMaxSize, &r.CbDelta)
+	c.var16(44, &r.BookmarkKey)
+	c.var16(46, &r.BookmarkData)
+	c.var16(54, &r.Data)
+	return c
+}
 
-//go:noinline
-func (c *codec) put16(off int, v uint16) { bin.PutU16(c.b, c.ensure(off, 2), v) }
-
-//go:noinline
-func (c *codec) put32(off int, v uint32) { bin.PutU32(c.b, c.ensure(off, 4), v) }
-
-//go:noinline
-func (c *codec) put64(off int, v uint64) { bin.PutU64(c.b, c.ensure(off, 8), v) }
-
-// bytes is a fixed-size byte field (reserved bytes).
-func (c *codec) bytes(off int, v []byte) {
-	if c.enc {
-		copy(c.window(off, len(v)), v)
+func (r *Delta) fields(c codec) codec {
+	c = r.NodeHeader.fields(c)
+	if r.Is64() {
+		c.i64(offDeltaValue, &r.Delta)
+		c.u16(offDelta64Offset, &r.Offset)
 	} else {
-		copy(v, c.b[off:])
+		c.i32of64(offDeltaValue, &r.Delta)
+		c.u16(offDeltaOffset, &r.Offset)
 	}
+	c.var16(offDeltaCbBmKey, &r.BookmarkKey)
+	c.var16(offDeltaCbBmData, &r.BookmarkData)
+	return c
 }
 
-// field is a fixed-size structure of package ese (LGPOS, LOGTIME,
-// SIGNATURE, BKINFO, DBMS_PARAM) read with its decode function.
-func field[T interface{ Put([]byte) }](c *codec, off, size int, v *T, decode func([]byte) T) {
+func (r *SetExternalHeader) fields(c codec) codec {
+	c = r.NodeHeader.fields(c)
+	c.var16(44, &r.Data)
+	return c
+}
+
+func (r *Undo) fields(c codec) codec {
+	c = r.NodeHeader.fields(c)
+	c = c.seq(48, &r.Oper, &r.UndoLevel)
+	c.var16(44, &r.BookmarkKey)
+	c.var16(46, &r.BookmarkData)
+	return c
+}
+
+func (r *Scrub) fields(c codec) codec {
+	c = r.NodeHeader.fields(c)
+	c = c.seq(44, &r.ScrubFlags, &r.ScrubOpers)
+	c.var16(52, &r.Data)
+	return c
+}
+
+func (e *EmptyPage) fields(c codec) codec { return c.seq(0, &e.Before, &e.Pgno, &e.Flags) }
+
+func (r *EmptyTree) fields(c codec) codec {
+	c = r.NodeHeader.fields(c)
+	cb := uint16(entries(&c, 16, 0xFFFF, &r.Pages, &r.Tail, (*EmptyPage).fields))
 	if c.enc {
-		(*v).Put(c.window(off, size))
-	} else {
-		*v = decode(c.b[off:])
+		c.u16(44, &cb) // cbEmptyPageList: the list's length
 	}
+	return c
 }
 
-// take returns the next n bytes of the variable part (decoding). The
-// decoders only run after RecordSize has shown that the length fields add
-// up to len(b), so it never runs past the buffer; it still clamps.
-func (c *codec) take(n int) []byte {
-	end := min(c.p+n, len(c.b))
-	s := c.b[c.p:end:end]
-	c.p = end
-	return s
+func (r *CreateMultipleExtentFDP) fields(c codec) codec {
+	c = r.PageHeader.fields(c)
+	c = c.seq(32, &r.ObjidFDP, &r.PgnoOE, &r.PgnoAE, &r.PgnoFDPParent, &r.CpgPrimary, &r.PageFlags)
+	return c
 }
 
-// var16 is a variable part whose length is the u16 at off. Encoding cuts
-// a longer slice to 0xFFFF bytes.
-func (c *codec) var16(off int, v *[]byte) {
-	if c.enc {
-		d := clip16(*v)
-		bin.PutU16(c.window(off, 2), 0, uint16(len(d)))
-		c.b = append(c.b, d...)
-	} else {
-		*v = c.take(int(bin.U16(c.b, off)))
+func (r *CreateSingleExtentFDP) fields(c codec) codec {
+	c = r.PageHeader.fields(c)
+	c = c.seq(32, &r.ObjidFDP, &r.PgnoFDPParent, &r.CpgPrimary, &r.PageFlags)
+	return c
+}
+
+func (r *ConvertFDP) fields(c codec) codec {
+	c = r.PageHeader.fields(c)
+	c = c.seq(32, &r.ObjidFDP, &r.PgnoOE, &r.PgnoAE, &r.PgnoFDPParent, &r.PgnoSecondaryFirst,
+		&r.CpgPrimary, &r.CpgSecondary)
+	if r.Lrtyp == RecConvertFDP2 {
+		c = c.seq(c.end, &r.AvailBitmap, &r.CpageFlags)
 	}
+	return c
 }
 
-// var32 is a variable part whose length is the u32 at off.
-func (c *codec) var32(off int, v *[]byte) {
-	if c.enc {
-		d := clip32(*v)
-		bin.PutU32(c.window(off, 4), 0, uint32(len(d)))
-		c.b = append(c.b, d...)
-	} else {
-		*v = c.take(int(bin.U32(c.b, off)))
+func (r *Split) fields(c codec) codec {
+	c = r.PageHeader.fields(c)
+	c = c.seq(32, &r.PgnoNew, &r.PgnoRight, &r.DbtimeRightBefore, &r.PgnoParent, &r.DbtimeParentBefore,
+		&r.PgnoFDP, &r.ObjidFDP, &r.SplitType, &r.SplitOper, &r.ILineOper, &r.ILineSplit, &r.CLines,
+		&r.NewPageFlags, &r.SplitPageFlags, &r.CbUncFreeSrc, &r.CbUncFreeDest, &r.ILinePrefixSplit,
+		&r.ILinePrefixNew) // up to the length fields @96
+	split2 := r.Lrtyp == RecSplit2
+	if split2 {
+		c.u32(102, &r.PreimageFlags)
 	}
-}
-
-// rest is a variable part that runs to the end of the record.
-func (c *codec) rest(v *[]byte) {
-	if c.enc {
-		c.b = append(c.b, *v...)
-	} else {
-		*v = c.take(len(c.b) - c.p)
+	c.var16(100, &r.KeyParent)
+	c.var16(96, &r.PrefixSplitOld)
+	c.var16(98, &r.PrefixSplitNew)
+	if split2 {
+		c.var32(106, &r.PageBeforeImage)
 	}
+	return c
 }
 
-// entries is a variable part of n-byte entries, each laid out by f at
-// offsets from its own start, then tail bytes that do not make a whole
-// entry; it runs to the end of the record. Encoding keeps at most limit
-// bytes (entries first). It returns the part's length.
-func entries[T any](c *codec, n, limit int, items *[]T, tail *[]byte, f func(e *T, c codec) codec) int {
-	if !c.enc {
-		rest := c.b[c.p:]
-		*items = make([]T, len(rest)/n)
-		for i := range *items {
-			f(&(*items)[i], codec{b: rest[n*i : n*(i+1)]})
-		}
-		*tail = rest[n*len(*items):]
-		c.p = len(c.b)
-		return len(rest)
+func (r *Merge) fields(c codec) codec {
+	c = r.PageHeader.fields(c)
+	c = c.seq(32, &r.PgnoRight, &r.DbtimeRightBefore, &r.PgnoLeft, &r.DbtimeLeftBefore, &r.PgnoParent,
+		&r.DbtimeParentBefore, &r.PgnoFDP, &r.ObjidFDP, &r.CbSizeTotal, &r.CbSizeMaxTotal, &r.CbUncFreeDest,
+		&r.ILineMerge, &r.MergeFlags, &r.MergeType) // up to cbKeyParentSep @86
+	merge2 := r.Lrtyp == RecMerge2
+	if merge2 {
+		c.u32(88, &r.PreimageFlags)
 	}
-	es, t := *items, *tail
-	es = es[:min(len(es), limit/n)]
-	t = t[:min(len(t), limit-n*len(es))]
-	base := len(c.b)
-	c.b, _ = extend(c.b, n*len(es))
-	for i := range es {
-		f(&es[i], codec{b: c.b[base+n*i : base+n*(i+1)], enc: true})
+	c.var16(86, &r.KeyParentSep)
+	if merge2 {
+		c.var32(92, &r.PageBeforeImage)
 	}
-	c.b = append(c.b, t...)
-	return len(c.b) - base
+	return c
 }
 
-func (c *codec) pos(off int, v *ese.LogPos) { field(c, off, ese.LogPosSize, v, ese.DecodeLogPos) }
-
-func (c *codec) time(off int, v *ese.LogTime) { field(c, off, ese.LogTimeSize, v, ese.DecodeLogTime) }
-
-func (c *codec) sig(off int, v *ese.Signature) {
-	field(c, off, ese.SignatureSize, v, ese.DecodeSignature)
+func (r *PageMove) fields(c codec) codec {
+	c = r.PageHeader.fields(c)
+	c = c.seq(32, &r.PgnoDest, &r.PgnoLeft, &r.PgnoRight, &r.PgnoParent, &r.DbtimeLeftBefore,
+		&r.DbtimeRightBefore, &r.DbtimeParentBefore, &r.PgnoFDP, &r.ObjidFDP, &r.ILineParent,
+		&r.MoveFlags) // up to the length fields @88
+	c.var32(88, &r.PageHeaderBytes)
+	c.var32(92, &r.PageTrailerBytes)
+	return c
 }
 
-func (c *codec) bkinfo(off int, v *ese.BackupInfo) {
-	field(c, off, ese.BackupInfoSize, v, ese.DecodeBackupInfo)
+func (r *RootPageMove) fields(c codec) codec { return c.seq(1, &r.After, &r.Dbid, &r.Objid, &r.Procid) }
+
+func (r *NewPage) fields(c codec) codec {
+	c = c.seq(1, &r.Procid, &r.Dbid, &r.PageNumber, &r.Objid, &r.After)
+	return c
 }
 
-func (c *codec) dbms(off int, v *ese.DBMSParam) {
-	field(c, off, ese.DBMSParamSize, v, ese.DecodeDBMSParam)
+func (r *PagePatchRequest) fields(c codec) codec {
+	c = c.seq(1, &r.Dbid, &r.PageNumber, &r.DBTime, r.Reserved[:])
+	return c
 }
+
+func (r *ScanCheck2) fields(c codec) codec {
+	c = c.seq(1, &r.Dbid, &r.PageNumber, &r.FlagsAndSource, &r.DbtimePage, &r.DbtimeCurrent, &r.Checksum)
+	return c
+}
+
+func (r *MacroInfo) fields(c codec) codec {
+	entries(&c, 4, maxIgnorable, &r.Pgnos, &r.Extra, pgnoEntry)
+	return c
+}
+
+func (r *MacroInfo2) fields(c codec) codec {
+	if c.known(&r.Dbid, &r.Count) {
+		entries(&c, 4, maxIgnorable, &r.Pgnos, &r.Extra, pgnoEntry)
+	}
+	return c
+}
+
+func (r *ExtendDB) fields(c codec) codec {
+	if c.known(&r.Dbid, &r.PgnoLast) {
+		c.rest(&r.Extra)
+	}
+	return c
+}
+
+func (r *CommitCtx) fields(c codec) codec {
+	if c.known(&r.Procid) {
+		c.rest(&r.Rest)
+	}
+	return c
+}
+
+func (r *ScanCheck) fields(c codec) codec {
+	if c.known(&r.Dbid, &r.PageNumber, &r.DbtimePage, &r.DbtimeCurrent, &r.DbtimeBefore, &r.DbtimeAfter,
+		&r.Checksum) {
+		c.rest(&r.Extra)
+	}
+	return c
+}
+
+func (r *NOP2) fields(c codec) codec {
+	c.u32(1, &r.Len) // encoding: appendLayout replaces it with the padding's size
+	if c.enc && r.Pad == nil {
+		c.window(5, int(r.Len)) // Len zero bytes
+		return c
+	}
+	c.rest(&r.Pad)
+	if !c.enc && bin.IsZero(r.Pad) {
+		r.Pad = nil
+	}
+	return c
+}
+
+func (r *ReAttach) fields(c codec) codec {
+	if c.known(&r.Dbid, &r.Attach, &r.Consistent, &r.SignDb) {
+		c.rest(&r.Extra)
+	}
+	return c
+}
+
+func (r *FreeFDP) fields(c codec) codec {
+	if c.known(&r.Dbid, &r.PgnoFDP, &r.TrxCommitted, &r.FDPType) {
+		c.rest(&r.Extra)
+	}
+	return c
+}
+
+func (r *FragmentBegin) fields(c codec) codec {
+	c = c.seq(1, &r.TotalSize)
+	c.var16(5, &r.Piece)
+	return c
+}
+
+func (r *Fragment) fields(c codec) codec {
+	c.var16(1, &r.Piece)
+	return c
+}
+
+func (r *ShrinkDB) fields(c codec) codec {
+	c = c.seq(1, &r.Dbid, &r.PgnoLast, &r.CpgShrunk)
+	if r.Lrtyp == RecShrinkDB3 {
+		c = c.seq(c.end, &r.DBTime)
+	}
+	return c
+}
+
+func (r *TrimDB) fields(c codec) codec { return c.seq(1, &r.Dbid, &r.PgnoStart, &r.Cpg) }
+
+func (r *ExtentFreed) fields(c codec) codec {
+	c = c.seq(1, &r.Dbid, &r.PgnoFirst, &r.Cpg, &r.Flags)
+	if r.Lrtyp == RecExtentFreed2 {
+		c = c.seq(c.end, &r.DBTime)
+	}
+	return c
+}
+
+func (r *Ignored) fields(c codec) codec {
+	c.rest(&r.Data)
+	return c
+}
+
+// pgnoEntry is the layout of one page number of a MacroInfo list.
+func pgnoEntry(v *uint32, c codec) codec {
+	c.u32(0, v)
+	return c
+}
+
+// maxIgnorable is the most payload an ignorable record's u32 cb can give
+// that the encoders keep (no record comes near it).
+const maxIgnorable = 1<<31 - 1
+
+// The record types' AppendEncode methods: each appends the record's
+// byte-exact encoding through the type's layout, the one its decoding
+// reads.
+
+// AppendEncode appends the record's bytes to dst.
+func (r *Begin) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
+
+// AppendEncode appends the record's bytes to dst.
+func (r *Begin0) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
+
+// AppendEncode appends the record's bytes to dst.
+func (r *Commit) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
+
+// AppendEncode appends the record's bytes to dst.
+func (r *Commit0) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
+
+// AppendEncode appends the record's bytes to dst.
+func (r *Rollback) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
+
+// AppendEncode appends the record's bytes to dst.
+func (r *Refresh) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
+
+// AppendEncode appends the record's bytes to dst.
+func (r *Macro) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
+
+// AppendEncode appends the record's bytes to dst.
+func (r *PrepCommit) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
+
+// AppendEncode appends the record's bytes to dst.
+func (r *ForceWriteLog) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
+
+// AppendEncode appends the record's bytes to dst.
+func (r *JetOp) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
+
+// AppendEncode appends the record's bytes to dst.
+func (r *Trace) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
+
+// AppendEncode appends the record's bytes to dst.
+func (r *Init) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
+
+// AppendEncode appends the record's bytes to dst.
+func (r *Term) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
+
+// AppendEncode appends the record's bytes to dst.
+func (r *RecoveryUndo2) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
+
+// AppendEncode appends the record's bytes to dst.
+func (r *MS) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
+
+// AppendEncode appends the record's bytes to dst.
+func (r *Checksum) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
+
+// AppendEncode appends the record's bytes to dst.
+func (r *CreateDB) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
+
+// AppendEncode appends the record's bytes to dst.
+func (r *AttachDB) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
+
+// AppendEncode appends the record's bytes to dst.
+func (r *DetachDB) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
+
+// AppendEncode appends the record's bytes to dst.
+func (r *CreateDBFinish) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
+
+// AppendEncode appends the record's bytes to dst.
+func (r *SetDbVersion) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
+
+// AppendEncode appends the record's bytes to dst.
+func (r *SignalAttachDb) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
+
+// AppendEncode appends the record's bytes to dst.
+func (r *TextRecord) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
+
+// AppendEncode appends the record's bytes to dst.
+func (r *Backup) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
+
+// AppendEncode appends the record's bytes to dst.
+func (r *Backup2) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
+
+// AppendEncode appends the record's bytes to dst.
+func (r *Insert) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
+
+// AppendEncode appends the record's bytes to dst.
+func (r *FlagInsert) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
+
+// AppendEncode appends the record's bytes to dst.
+func (r *FlagInsertAndReplaceData) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
+
+// AppendEncode appends the record's bytes to dst.
+func (r *FlagDelete) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
+
+// AppendEncode appends the record's bytes to dst.
+func (r *Delete) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
+
+// AppendEncode appends the record's bytes to dst. A payload longer than
+// 0x7FFF bytes is cut to that length.
+func (r *Replace) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
+
+// AppendEncode appends the record's bytes to dst.
+func (r *UndoInfo) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
+
+// AppendEncode appends the record's bytes to dst. For Delta (32-bit) only
+// the low 32 bits of Delta are stored.
+func (r *Delta) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
+
+// AppendEncode appends the record's bytes to dst.
+func (r *SetExternalHeader) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
+
+// AppendEncode appends the record's bytes to dst.
+func (r *Undo) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
+
+// AppendEncode appends the record's bytes to dst.
+func (r *Scrub) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
+
+// AppendEncode appends the record's bytes to dst. Entries that would take
+// the list past 0xFFFF bytes are dropped.
+func (r *EmptyTree) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
+
+// AppendEncode appends the record's bytes to dst.
+func (r *CreateMultipleExtentFDP) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
+
+// AppendEncode appends the record's bytes to dst.
+func (r *CreateSingleExtentFDP) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
+
+// AppendEncode appends the record's bytes to dst.
+func (r *ConvertFDP) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
+
+// AppendEncode appends the record's bytes to dst. The pre-image is only
+// written for Split2.
+func (r *Split) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
+
+// AppendEncode appends the record's bytes to dst. The pre-image is only
+// written for Merge2.
+func (r *Merge) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
+
+// AppendEncode appends the record's bytes to dst.
+func (r *PageMove) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
+
+// AppendEncode appends the record's bytes to dst.
+func (r *RootPageMove) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
+
+// AppendEncode appends the record's bytes to dst.
+func (r *NewPage) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
+
+// AppendEncode appends the record's bytes to dst.
+func (r *PagePatchRequest) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
+
+// AppendEncode appends the record's bytes to dst.
+func (r *ScanCheck2) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
+
+// AppendEncode appends the record's bytes to dst.
+func (r *MacroInfo) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
+
+// AppendEncode appends the record's bytes to dst.
+func (r *MacroInfo2) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
+
+// AppendEncode appends the record's bytes to dst.
+func (r *ExtendDB) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
+
+// AppendEncode appends the record's bytes to dst.
+func (r *CommitCtx) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
+
+// AppendEncode appends the record's bytes to dst.
+func (r *ScanCheck) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
+
+// AppendEncode appends the record's bytes to dst.
+func (r *NOP2) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
+
+// AppendEncode appends the record's bytes to dst.
+func (r *ReAttach) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
+
+// AppendEncode appends the record's bytes to dst.
+func (r *FreeFDP) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
+
+// AppendEncode appends the record's bytes to dst.
+func (r *FragmentBegin) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
+
+// AppendEncode appends the record's bytes to dst.
+func (r *Fragment) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
+
+// AppendEncode appends the record's bytes to dst.
+func (r *ShrinkDB) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
+
+// AppendEncode appends the record's bytes to dst.
+func (r *TrimDB) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
+
+// AppendEncode appends the record's bytes to dst.
+func (r *ExtentFreed) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
+
+// AppendEncode appends the record's bytes to dst.
+func (r *Ignored) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }

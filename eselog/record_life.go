@@ -15,17 +15,6 @@ type Init struct {
 	Time ese.LogTime
 }
 
-func (r *Init) fields(c codec) codec {
-	c.dbms(1, &r.Params)
-	if r.Lrtyp == RecInit2 {
-		c.time(568, &r.Time)
-	}
-	return c
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *Init) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
-
 // Term is Term (2), RecoveryQuit (18), Term2 (50), RecoveryQuit2 (52) and
 // RecoveryQuitKeepAttachments (80): lgpos@1, lgposRedoFrom@9, u8 fHard@17
 // and, except for the old forms 2 and 18, LOGTIME@18.
@@ -44,33 +33,12 @@ type Term struct {
 
 func (r *Term) hasTime() bool { return r.Lrtyp != RecTerm && r.Lrtyp != RecRecoveryQuit }
 
-func (r *Term) fields(c codec) codec {
-	c.pos(1, &r.Lgpos)
-	c.pos(9, &r.RedoFrom)
-	c.u8(17, &r.Hard)
-	if r.hasTime() {
-		c.time(18, &r.Time)
-	}
-	return c
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *Term) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
-
 // RecoveryUndo2 (51): recovery switched from redo to undo; LOGTIME@1.
 type RecoveryUndo2 struct {
 	RecordBase
 	// Time is the time stamp (+1).
 	Time ese.LogTime
 }
-
-func (r *RecoveryUndo2) fields(c codec) codec {
-	c.time(1, &r.Time)
-	return c
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *RecoveryUndo2) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
 
 // MS (3) is the obsolete multi-sector flush marker: u16 ibForwardLink@1,
 // u32 checksum@3, u16 isecForwardLink@7.
@@ -83,16 +51,6 @@ type MS struct {
 	// IsecForwardLink is the sector of the next MS record (+7).
 	IsecForwardLink uint16
 }
-
-func (r *MS) fields(c codec) codec {
-	c.u16(1, &r.IbForwardLink)
-	c.u32(3, &r.Checksum)
-	c.u16(7, &r.IsecForwardLink)
-	return c
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *MS) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
 
 // Checksum (42) is the legacy format's LRCHECKSUM (docs/logs.md#legacy-layout).
 type Checksum struct {
@@ -120,19 +78,6 @@ const (
 	ShortChecksumOn  = 0x9A
 	ShortChecksumOff = 0xD1
 )
-
-func (r *Checksum) fields(c codec) codec {
-	c.u32(1, &r.CbBackwards)
-	c.u32(5, &r.CbForwards)
-	c.u32(9, &r.CbNext)
-	c.u32(13, &r.Checksum)
-	c.u32(17, &r.ShortChecksum)
-	c.u8(21, &r.UseShortChecksum)
-	return c
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *Checksum) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
 
 // Path flags of CreateDB (+42) and AttachDB (+74).
 const (
@@ -193,24 +138,6 @@ func (r *CreateDB) HasVersion() bool { return r.Flags&CreateDBVersionInfo != 0 }
 // Path returns the database path.
 func (r *CreateDB) Path() string { return decodePath(r.PathBytes, r.IsUnicode()) }
 
-func (r *CreateDB) fields(c codec) codec {
-	c.u16(1, &r.Procid)
-	c.u8(3, &r.Dbid)
-	c.u32(4, &r.Grbit)
-	c.u32(8, &r.CpgMax)
-	c.sig(12, &r.SignDb)
-	c.u8(42, &r.Flags)
-	if r.HasVersion() && c.at(47) {
-		c.u16(43, &r.Version)
-		c.u16(45, &r.UpdateMajor)
-	}
-	c.var16(40, &r.PathBytes)
-	return c
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *CreateDB) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
-
 // AttachDB (15) attaches a database: u16 procid@1, dbid@3, u32
 // cpgDatabaseSizeMax@4, lgposConsistent@8, signDb@16, signLog@44, u16
 // cbPath@72, u8 flags@74, path@75.
@@ -247,21 +174,6 @@ func (r *AttachDB) IsUnicode() bool { return r.Flags&DBUnicodeNames != 0 }
 // Path returns the database path.
 func (r *AttachDB) Path() string { return decodePath(r.PathBytes, r.IsUnicode()) }
 
-func (r *AttachDB) fields(c codec) codec {
-	c.u16(1, &r.Procid)
-	c.u8(3, &r.Dbid)
-	c.u32(4, &r.CpgMax)
-	c.pos(8, &r.Consistent)
-	c.sig(16, &r.SignDb)
-	c.sig(44, &r.SignLog)
-	c.u8(74, &r.Flags)
-	c.var16(72, &r.PathBytes)
-	return c
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *AttachDB) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
-
 // DetachDB (16) detaches a database: u16 procid@1, dbid@3, u16 cbPath@4,
 // u8 flags@6 (0x10 Unicode), path@7.
 type DetachDB struct {
@@ -288,17 +200,6 @@ func (r *DetachDB) IsUnicode() bool { return r.Flags&DetachUnicodeNames != 0 }
 // Path returns the database path.
 func (r *DetachDB) Path() string { return decodePath(r.PathBytes, r.IsUnicode()) }
 
-func (r *DetachDB) fields(c codec) codec {
-	c.u16(1, &r.Procid)
-	c.u8(3, &r.Dbid)
-	c.u8(6, &r.Flags)
-	c.var16(4, &r.PathBytes)
-	return c
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *DetachDB) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
-
 // CreateDBFinish (79): the database's creation is complete; u16 procid@1,
 // dbid@3.
 type CreateDBFinish struct {
@@ -314,15 +215,6 @@ func (r *CreateDBFinish) ProcID() uint16 { return r.Procid }
 
 // DBID returns the attachment slot.
 func (r *CreateDBFinish) DBID() uint8 { return r.Dbid }
-
-func (r *CreateDBFinish) fields(c codec) codec {
-	c.u16(1, &r.Procid)
-	c.u8(3, &r.Dbid)
-	return c
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *CreateDBFinish) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
 
 // SetDbVersion (92) raises the database header's version: dbid@1, u32
 // major@2, u32 update major@6, u32 update minor@10.
@@ -341,17 +233,6 @@ type SetDbVersion struct {
 // DBID returns the attachment slot.
 func (r *SetDbVersion) DBID() uint8 { return r.Dbid }
 
-func (r *SetDbVersion) fields(c codec) codec {
-	c.u8(1, &r.Dbid)
-	c.u32(2, &r.Major)
-	c.u32(6, &r.UpdateMajor)
-	c.u32(10, &r.UpdateMinor)
-	return c
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *SetDbVersion) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
-
 // SignalAttachDb (97): dbid@1; recovery only calls back the client.
 type SignalAttachDb struct {
 	RecordBase
@@ -361,14 +242,6 @@ type SignalAttachDb struct {
 
 // DBID returns the attachment slot.
 func (r *SignalAttachDb) DBID() uint8 { return r.Dbid }
-
-func (r *SignalAttachDb) fields(c codec) codec {
-	c.u8(1, &r.Dbid)
-	return c
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *SignalAttachDb) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
 
 // TextRecord is FullBackup (19), IncBackup (20), ExtRestore (45) and
 // ExtRestore2 (59): u16 cb@1, then cb bytes (an ANSI path for 19/20, ANSI
@@ -382,14 +255,6 @@ type TextRecord struct {
 // String returns the text up to its first NUL (UTF-16LE for ExtRestore2).
 func (r *TextRecord) String() string { return decodePath(r.Data, r.Lrtyp == RecExtRestore2) }
 
-func (r *TextRecord) fields(c codec) codec {
-	c.var16(1, &r.Data)
-	return c
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *TextRecord) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
-
 // Backup (46) is the old backup marker: u8 type@1, u8 reserved@2, u16
 // cbPath@3, path@5.
 type Backup struct {
@@ -402,16 +267,6 @@ type Backup struct {
 	// PathBytes is the ANSI path (cbPath@3 bytes, @5).
 	PathBytes []byte
 }
-
-func (r *Backup) fields(c codec) codec {
-	c.u8(1, &r.BackupType)
-	c.u8(2, &r.Reserved)
-	c.var16(3, &r.PathBytes)
-	return c
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *Backup) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
 
 // Backup2 (60) marks a backup phase: u8 phase@1, u32 backup type@2, u8
 // scope@6, dbid@7, BKINFO@8, u8 reserved@32, u16 cbPath@33, path@35.
@@ -436,17 +291,3 @@ type Backup2 struct {
 
 // DBID returns the attachment slot.
 func (r *Backup2) DBID() uint8 { return r.Dbid }
-
-func (r *Backup2) fields(c codec) codec {
-	c.u8(1, &r.Phase)
-	c.u32(2, &r.BackupType)
-	c.u8(6, &r.Scope)
-	c.u8(7, &r.Dbid)
-	c.bkinfo(8, &r.Info)
-	c.u8(32, &r.Reserved)
-	c.var16(33, &r.PathBytes)
-	return c
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *Backup2) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }

@@ -26,17 +26,6 @@ func (r *Insert) Key() []byte {
 	return append(append(k, r.KeyPrefix...), r.KeySuffix...)
 }
 
-func (r *Insert) fields(c codec) codec {
-	c = r.NodeHeader.fields(c)
-	c.var16(offInsertCbPrefix, &r.KeyPrefix)
-	c.var16(offInsertCbSuffix, &r.KeySuffix)
-	c.var16(offInsertCbData, &r.Data)
-	return c
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *Insert) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
-
 // FlagInsert (30) clears the deleted flag of the node at Line: LRNODE_ +
 // u16 cbKey@44, u16 cbData@46, then key and data (the after-image).
 type FlagInsert struct {
@@ -46,16 +35,6 @@ type FlagInsert struct {
 	// Data is the node's data (cbData@46 bytes).
 	Data []byte
 }
-
-func (r *FlagInsert) fields(c codec) codec {
-	c = r.NodeHeader.fields(c)
-	c.var16(44, &r.Key)
-	c.var16(46, &r.Data)
-	return c
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *FlagInsert) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
 
 // FlagInsertAndReplaceData (31) un-deletes the node at Line and replaces
 // its data: LRNODE_ + u16 cbKey@44, u16 cbData@46, u32 rceidReplace@48,
@@ -70,30 +49,13 @@ type FlagInsertAndReplaceData struct {
 	Data []byte
 }
 
-func (r *FlagInsertAndReplaceData) fields(c codec) codec {
-	c = r.NodeHeader.fields(c)
-	c.u32(48, &r.RCEIDReplace)
-	c.var16(44, &r.Key)
-	c.var16(46, &r.Data)
-	return c
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *FlagInsertAndReplaceData) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
-
 // FlagDelete (32) sets the deleted flag of the node at Line. It is LRNODE_
 // alone (44 bytes).
 type FlagDelete struct{ NodeHeader }
 
-// AppendEncode appends the record's bytes to dst.
-func (r *FlagDelete) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
-
 // Delete (35) physically removes the node at Line (written by version
 // cleanup). It is LRNODE_ alone (44 bytes).
 type Delete struct{ NodeHeader }
-
-// AppendEncode appends the record's bytes to dst.
-func (r *Delete) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
 
 // Replace is Replace (33) and ReplaceD (34): LRNODE_ + u16 cb@44 (bits
 // 0-14 the payload length, bit 15 set when ReplaceD's diff uses DIFFHDR2),
@@ -111,14 +73,6 @@ type Replace struct {
 	// Payload is the after-image (Replace) or the diff (ReplaceD), @50.
 	// Its length is cb&0x7FFF.
 	Payload []byte
-}
-
-func (r *Replace) fields(c codec) codec {
-	c = r.NodeHeader.fields(c)
-	c.u16(offReplaceCbOld, &r.CbOldData)
-	c.u16(offReplaceCbNew, &r.CbNewData)
-	c.replacePayload(offReplaceCb, &r.Diff2, &r.Payload)
-	return c
 }
 
 // replacePayload is the payload of Replace and ReplaceD, whose u16
@@ -170,10 +124,6 @@ func decodeReplaceOwned(b []byte, base RecordBase) Record {
 	}
 	return r
 }
-
-// AppendEncode appends the record's bytes to dst. A payload longer than
-// 0x7FFF bytes is cut to that length.
-func (r *Replace) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
 
 // IsDiff reports whether the payload is a diff (ReplaceD).
 func (r *Replace) IsDiff() bool { return r.Lrtyp == RecReplaceD }
@@ -267,20 +217,6 @@ const (
 	OperFlagDelete = 3
 )
 
-func (r *UndoInfo) fields(c codec) codec {
-	c = r.NodeHeader.fields(c)
-	c.u16(48, &r.Oper)
-	c.i16(50, &r.CbMaxSize)
-	c.i16(52, &r.CbDelta)
-	c.var16(44, &r.BookmarkKey)
-	c.var16(46, &r.BookmarkData)
-	c.var16(54, &r.Data)
-	return c
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *UndoInfo) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
-
 // Delta is Delta (37) and Delta64 (93): add Delta to the little-endian
 // integer at Offset inside the node's data. LRNODE_ + u16 cbBmKey@44, u16
 // cbBmData@46, delta@48 (i32 for Delta, i64 for Delta64), u16 cbOffset
@@ -299,24 +235,6 @@ type Delta struct {
 
 // Is64 reports whether this is a Delta64 record.
 func (r *Delta) Is64() bool { return r.Lrtyp == RecDelta64 }
-
-func (r *Delta) fields(c codec) codec {
-	c = r.NodeHeader.fields(c)
-	if r.Is64() {
-		c.i64(offDeltaValue, &r.Delta)
-		c.u16(offDelta64Offset, &r.Offset)
-	} else {
-		c.i32of64(offDeltaValue, &r.Delta)
-		c.u16(offDeltaOffset, &r.Offset)
-	}
-	c.var16(offDeltaCbBmKey, &r.BookmarkKey)
-	c.var16(offDeltaCbBmData, &r.BookmarkData)
-	return c
-}
-
-// AppendEncode appends the record's bytes to dst. For Delta (32-bit) only
-// the low 32 bits of Delta are stored.
-func (r *Delta) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
 
 // Apply adds the delta to the counter at Offset in data, in place, as the
 // engine's redo does (wrapping). It reports false when data is too short.
@@ -344,15 +262,6 @@ type SetExternalHeader struct {
 	Data []byte
 }
 
-func (r *SetExternalHeader) fields(c codec) codec {
-	c = r.NodeHeader.fields(c)
-	c.var16(44, &r.Data)
-	return c
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *SetExternalHeader) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
-
 // Undo (39) is the physical undo of one versioned operation during a
 // rollback: LRNODE_ + u16 cbBmKey@44, u16 cbBmData@46, u16 oper@48, u8
 // level@50, then bookmark key and data. The before-image is not in the
@@ -369,18 +278,6 @@ type Undo struct {
 	BookmarkData []byte
 }
 
-func (r *Undo) fields(c codec) codec {
-	c = r.NodeHeader.fields(c)
-	c.u16(48, &r.Oper)
-	c.u8(50, &r.UndoLevel)
-	c.var16(44, &r.BookmarkKey)
-	c.var16(46, &r.BookmarkData)
-	return c
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *Undo) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
-
 // Scrub (64) zeroes deleted or unused data on a page: LRNODE_ + u32
 // flags@44 (0x1 unused page), u32 cScrubOper@48, u16 cbData@52, then cbData
 // bytes (one operation byte per line: 0 none, 1 scrub data, 2 scrub LV).
@@ -396,17 +293,6 @@ type Scrub struct {
 
 // ScrubUnusedPage is the Scrub flag for a page that is unused as a whole.
 const ScrubUnusedPage = 0x1
-
-func (r *Scrub) fields(c codec) codec {
-	c = r.NodeHeader.fields(c)
-	c.u32(44, &r.ScrubFlags)
-	c.u32(48, &r.ScrubOpers)
-	c.var16(52, &r.Data)
-	return c
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *Scrub) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
 
 // EmptyPage is one EMPTYPAGE entry of an EmptyTree record (16 bytes).
 type EmptyPage struct {
@@ -429,26 +315,6 @@ type EmptyTree struct {
 	// (never written by the engine; kept for an exact round trip).
 	Tail []byte
 }
-
-func (e *EmptyPage) fields(c codec) codec {
-	c.u64(0, &e.Before)
-	c.u32(8, &e.Pgno)
-	c.u32(12, &e.Flags)
-	return c
-}
-
-func (r *EmptyTree) fields(c codec) codec {
-	c = r.NodeHeader.fields(c)
-	cb := uint16(entries(&c, 16, 0xFFFF, &r.Pages, &r.Tail, (*EmptyPage).fields))
-	if c.enc {
-		c.u16(44, &cb) // cbEmptyPageList: the list's length
-	}
-	return c
-}
-
-// AppendEncode appends the record's bytes to dst. Entries that would take
-// the list past 0xFFFF bytes are dropped.
-func (r *EmptyTree) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
 
 // PagesTouched returns the root (under the header's dbtimeBefore) and each
 // listed page (under its own).

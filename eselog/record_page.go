@@ -105,20 +105,6 @@ const (
 	offObjidFDP     = 40
 )
 
-// fields states LRPAGE_'s layout.
-func (h *PageHeader) fields(c codec) codec {
-	c.u16(offProcid, &h.Procid)
-	c.u8(offDbid, &h.Dbid)
-	c.u32(offPgno, &h.PageNumber)
-	c.u64(offDbtime, &h.After)
-	c.u64(offDbtimeBefore, &h.Before)
-	c.u32(offTrxBegin0, &h.TrxBegin0)
-	c.u8(offLevel, &h.Level)
-	c.u16(offILine, &h.Line)
-	c.u8(offNodeFlags, (*uint8)(&h.Flags))
-	return c
-}
-
 // Page returns the header itself, so that code holding any record built on
 // LRPAGE_ can reach the header through interface{ Page() *PageHeader }.
 func (h *PageHeader) Page() *PageHeader { return h }
@@ -173,14 +159,4 @@ type NodeRecord interface {
 	PageRecord
 	// Node returns the record's LRNODE_ header.
 	Node() *NodeHeader
-}
-
-// fields states LRNODE_'s layout; it is also the whole layout of
-// FlagDelete and Delete.
-func (h *NodeHeader) fields(c codec) codec {
-	c = h.PageHeader.fields(c)
-	c.u32(offRCEID, &h.RCEID)
-	c.u32(offPgnoFDP, &h.PgnoFDP)
-	c.u32(offObjidFDP, &h.ObjidFDP)
-	return c
 }

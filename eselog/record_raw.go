@@ -17,14 +17,6 @@ type Ignored struct {
 	Data []byte
 }
 
-func (r *Ignored) fields(c codec) codec {
-	c.rest(&r.Data)
-	return c
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *Ignored) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
-
 // Raw is a whole record kept as its bytes, for callers that need to carry
 // a record without interpreting it (see DecodeRaw).
 type Raw struct {

@@ -30,20 +30,6 @@ type CreateMultipleExtentFDP struct {
 	PageFlags uint32
 }
 
-func (r *CreateMultipleExtentFDP) fields(c codec) codec {
-	c = r.PageHeader.fields(c)
-	c.u32(32, &r.ObjidFDP)
-	c.u32(36, &r.PgnoOE)
-	c.u32(40, &r.PgnoAE)
-	c.u32(44, &r.PgnoFDPParent)
-	c.i32(48, &r.CpgPrimary)
-	c.u32(52, &r.PageFlags)
-	return c
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *CreateMultipleExtentFDP) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
-
 // PagesTouched returns the FDP root and the OE and AE roots, all new.
 func (r *CreateMultipleExtentFDP) PagesTouched() []PageTouch {
 	return []PageTouch{{r.PageNumber, DBTimeNil, true}, {r.PgnoOE, DBTimeNil, true}, {r.PgnoAE, DBTimeNil, true}}
@@ -63,18 +49,6 @@ type CreateSingleExtentFDP struct {
 	// PageFlags are extra page flags for the root (+44).
 	PageFlags uint32
 }
-
-func (r *CreateSingleExtentFDP) fields(c codec) codec {
-	c = r.PageHeader.fields(c)
-	c.u32(32, &r.ObjidFDP)
-	c.u32(36, &r.PgnoFDPParent)
-	c.i32(40, &r.CpgPrimary)
-	c.u32(44, &r.PageFlags)
-	return c
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *CreateSingleExtentFDP) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
 
 // ConvertFDP is ConvertFDP (26, obsolete, 60 bytes) and ConvertFDP2 (58,
 // 68 bytes): converts a single-extent B-tree to multiple extents.
@@ -105,25 +79,6 @@ type ConvertFDP struct {
 	// CpageFlags are the root's page flags (+64, ConvertFDP2 only).
 	CpageFlags uint32
 }
-
-func (r *ConvertFDP) fields(c codec) codec {
-	c = r.PageHeader.fields(c)
-	c.u32(32, &r.ObjidFDP)
-	c.u32(36, &r.PgnoOE)
-	c.u32(40, &r.PgnoAE)
-	c.u32(44, &r.PgnoFDPParent)
-	c.u32(48, &r.PgnoSecondaryFirst)
-	c.i32(52, &r.CpgPrimary)
-	c.i32(56, &r.CpgSecondary)
-	if r.Lrtyp == RecConvertFDP2 {
-		c.u32(60, &r.AvailBitmap)
-		c.u32(64, &r.CpageFlags)
-	}
-	return c
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *ConvertFDP) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
 
 // PagesTouched returns the FDP root (redone under the header's
 // dbtimeBefore) and the new OE and AE roots.
@@ -208,43 +163,6 @@ type Split struct {
 	PageBeforeImage []byte
 }
 
-func (r *Split) fields(c codec) codec {
-	c = r.PageHeader.fields(c)
-	c.u32(32, &r.PgnoNew)
-	c.u32(36, &r.PgnoRight)
-	c.u64(40, &r.DbtimeRightBefore)
-	c.u32(48, &r.PgnoParent)
-	c.u64(52, &r.DbtimeParentBefore)
-	c.u32(60, &r.PgnoFDP)
-	c.u32(64, &r.ObjidFDP)
-	c.u8(68, &r.SplitType)
-	c.u8(69, &r.SplitOper)
-	c.u16(70, &r.ILineOper)
-	c.u16(72, &r.ILineSplit)
-	c.u16(74, &r.CLines)
-	c.u32(76, &r.NewPageFlags)
-	c.u32(80, &r.SplitPageFlags)
-	c.i16(84, &r.CbUncFreeSrc)
-	c.i16(86, &r.CbUncFreeDest)
-	c.i32(88, &r.ILinePrefixSplit)
-	c.i32(92, &r.ILinePrefixNew)
-	split2 := r.Lrtyp == RecSplit2
-	if split2 {
-		c.u32(102, &r.PreimageFlags)
-	}
-	c.var16(100, &r.KeyParent)
-	c.var16(96, &r.PrefixSplitOld)
-	c.var16(98, &r.PrefixSplitNew)
-	if split2 {
-		c.var32(106, &r.PageBeforeImage)
-	}
-	return c
-}
-
-// AppendEncode appends the record's bytes to dst. The pre-image is only
-// written for Split2.
-func (r *Split) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
-
 // PagesTouched returns the split page, the new page (if any), the right
 // sibling and the parent (when non-zero).
 func (r *Split) PagesTouched() []PageTouch {
@@ -319,37 +237,6 @@ type Merge struct {
 	PageBeforeImage []byte
 }
 
-func (r *Merge) fields(c codec) codec {
-	c = r.PageHeader.fields(c)
-	c.u32(32, &r.PgnoRight)
-	c.u64(36, &r.DbtimeRightBefore)
-	c.u32(44, &r.PgnoLeft)
-	c.u64(48, &r.DbtimeLeftBefore)
-	c.u32(56, &r.PgnoParent)
-	c.u64(60, &r.DbtimeParentBefore)
-	c.u32(68, &r.PgnoFDP)
-	c.u32(72, &r.ObjidFDP)
-	c.u16(76, &r.CbSizeTotal)
-	c.u16(78, &r.CbSizeMaxTotal)
-	c.u16(80, &r.CbUncFreeDest)
-	c.u16(82, &r.ILineMerge)
-	c.u8(84, &r.MergeFlags)
-	c.u8(85, &r.MergeType)
-	merge2 := r.Lrtyp == RecMerge2
-	if merge2 {
-		c.u32(88, &r.PreimageFlags)
-	}
-	c.var16(86, &r.KeyParentSep)
-	if merge2 {
-		c.var32(92, &r.PageBeforeImage)
-	}
-	return c
-}
-
-// AppendEncode appends the record's bytes to dst. The pre-image is only
-// written for Merge2.
-func (r *Merge) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
-
 // PagesTouched returns the merged page and its non-zero siblings and
 // parent.
 func (r *Merge) PagesTouched() []PageTouch {
@@ -406,27 +293,6 @@ type PageMove struct {
 	PageTrailerBytes []byte
 }
 
-func (r *PageMove) fields(c codec) codec {
-	c = r.PageHeader.fields(c)
-	c.u32(32, &r.PgnoDest)
-	c.u32(36, &r.PgnoLeft)
-	c.u32(40, &r.PgnoRight)
-	c.u32(44, &r.PgnoParent)
-	c.u64(48, &r.DbtimeLeftBefore)
-	c.u64(56, &r.DbtimeRightBefore)
-	c.u64(64, &r.DbtimeParentBefore)
-	c.u32(72, &r.PgnoFDP)
-	c.u32(76, &r.ObjidFDP)
-	c.i32(80, &r.ILineParent)
-	c.u32(84, &r.MoveFlags)
-	c.var32(88, &r.PageHeaderBytes)
-	c.var32(92, &r.PageTrailerBytes)
-	return c
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *PageMove) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
-
 // PagesTouched returns the source, the new destination, and the non-zero
 // siblings and parent.
 func (r *PageMove) PagesTouched() []PageTouch {
@@ -466,17 +332,6 @@ func (r *RootPageMove) ProcID() uint16 { return r.Procid }
 // DbTime returns the macro's dbtime.
 func (r *RootPageMove) DbTime() uint64 { return r.After }
 
-func (r *RootPageMove) fields(c codec) codec {
-	c.u64(1, &r.After)
-	c.u8(9, &r.Dbid)
-	c.u32(10, &r.Objid)
-	c.u16(14, &r.Procid)
-	return c
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *RootPageMove) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
-
 // NewPage (95) formats a blank pre-initialised page: u16 procid@1,
 // dbid@3, pgno@4, objid@8, dbtimeAfter@12. There is no dbtime before.
 type NewPage struct {
@@ -508,18 +363,6 @@ func (r *NewPage) DbTime() uint64 { return r.After }
 // DbTimeBefore returns DBTimeNil: a new page has no before.
 func (r *NewPage) DbTimeBefore() uint64 { return DBTimeNil }
 
-func (r *NewPage) fields(c codec) codec {
-	c.u16(1, &r.Procid)
-	c.u8(3, &r.Dbid)
-	c.u32(4, &r.PageNumber)
-	c.u32(8, &r.Objid)
-	c.u64(12, &r.After)
-	return c
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *NewPage) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
-
 // PagePatchRequest (66) asks for a page to be patched: dbid@1, pgno@2,
 // dbtime@6, 32 reserved bytes@14.
 type PagePatchRequest struct {
@@ -539,17 +382,6 @@ func (r *PagePatchRequest) DBID() uint8 { return r.Dbid }
 
 // Pgno returns the page.
 func (r *PagePatchRequest) Pgno() uint32 { return r.PageNumber }
-
-func (r *PagePatchRequest) fields(c codec) codec {
-	c.u8(1, &r.Dbid)
-	c.u32(2, &r.PageNumber)
-	c.u64(6, &r.DBTime)
-	c.bytes(14, r.Reserved[:])
-	return c
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *PagePatchRequest) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
 
 // ScanCheck2 (98) records a database-scan check of a page: dbid@1,
 // pgno@2, u8 flags/source@6 (0x80 objid invalid, 0x40 empty page, 0x20
@@ -576,16 +408,3 @@ func (r *ScanCheck2) DBID() uint8 { return r.Dbid }
 
 // Pgno returns the page.
 func (r *ScanCheck2) Pgno() uint32 { return r.PageNumber }
-
-func (r *ScanCheck2) fields(c codec) codec {
-	c.u8(1, &r.Dbid)
-	c.u32(2, &r.PageNumber)
-	c.u8(6, &r.FlagsAndSource)
-	c.u64(7, &r.DbtimePage)
-	c.u64(15, &r.DbtimeCurrent)
-	c.u32(23, &r.Checksum)
-	return c
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *ScanCheck2) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }

@@ -25,12 +25,6 @@ type Begin struct {
 // ProcID returns the session id.
 func (r *Begin) ProcID() uint16 { return r.Procid }
 
-func (r *Begin) fields(c codec) codec {
-	c.u16(offProcid, &r.Procid)
-	c.nibbles(offTrxLevel, &r.LevelBeginFrom, &r.LevelsToBegin)
-	return c
-}
-
 // nibbles is a byte holding lo in its low four bits and hi in its high
 // four bits.
 func (c *codec) nibbles(off int, lo, hi *uint8) {
@@ -41,9 +35,6 @@ func (c *codec) nibbles(off int, lo, hi *uint8) {
 	}
 }
 
-// AppendEncode appends the record's bytes to dst.
-func (r *Begin) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
-
 // Begin0 is Begin0 (8) and BeginDT (53): a Begin from level 0 plus u32
 // trxBegin0@4, the transaction's begin timestamp.
 type Begin0 struct {
@@ -51,15 +42,6 @@ type Begin0 struct {
 	// TrxBegin0 is the transaction's begin timestamp (+4).
 	TrxBegin0 uint32
 }
-
-func (r *Begin0) fields(c codec) codec {
-	c = r.Begin.fields(c)
-	c.u32(offTrxTime, &r.TrxBegin0)
-	return c
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *Begin0) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
 
 // Commit (6) commits to a level: u16 procid@1, u8 levelCommitTo@3.
 type Commit struct {
@@ -73,30 +55,12 @@ type Commit struct {
 // ProcID returns the session id.
 func (r *Commit) ProcID() uint16 { return r.Procid }
 
-func (r *Commit) fields(c codec) codec {
-	c.u16(offProcid, &r.Procid)
-	c.u8(offTrxLevel, &r.LevelCommitTo)
-	return c
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *Commit) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
-
 // Commit0 (9) commits a level-0 transaction: Commit + u32 trxCommit0@4.
 type Commit0 struct {
 	Commit
 	// TrxCommit0 is the commit timestamp (+4).
 	TrxCommit0 uint32
 }
-
-func (r *Commit0) fields(c codec) codec {
-	c = r.Commit.fields(c)
-	c.u32(offTrxTime, &r.TrxCommit0)
-	return c
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *Commit0) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
 
 // Rollback (7) rolls back levels: u16 procid@1, u8 levelRollback@3.
 type Rollback struct {
@@ -110,15 +74,6 @@ type Rollback struct {
 // ProcID returns the session id.
 func (r *Rollback) ProcID() uint16 { return r.Procid }
 
-func (r *Rollback) fields(c codec) codec {
-	c.u16(1, &r.Procid)
-	c.u8(3, &r.LevelRollback)
-	return c
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *Rollback) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
-
 // Refresh (10): u16 procid@1, u32 trxBegin0@3.
 type Refresh struct {
 	RecordBase
@@ -130,15 +85,6 @@ type Refresh struct {
 
 // ProcID returns the session id.
 func (r *Refresh) ProcID() uint16 { return r.Procid }
-
-func (r *Refresh) fields(c codec) codec {
-	c.u16(1, &r.Procid)
-	c.u32(3, &r.TrxBegin0)
-	return c
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *Refresh) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
 
 // Macro is MacroBegin (11), MacroCommit (12) and MacroAbort (13): u16
 // procid@1, i64 dbtime@3, the dbtime shared by the macro's records.
@@ -156,15 +102,6 @@ func (r *Macro) ProcID() uint16 { return r.Procid }
 // DbTime returns the macro's dbtime.
 func (r *Macro) DbTime() uint64 { return r.DBTime }
 
-func (r *Macro) fields(c codec) codec {
-	c.u16(1, &r.Procid)
-	c.u64(3, &r.DBTime)
-	return c
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *Macro) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
-
 // PrepCommit (54) is a distributed prepare-to-commit: u16 procid@1, u32
 // cbData@3, data@7. Redo refuses it.
 type PrepCommit struct {
@@ -178,15 +115,6 @@ type PrepCommit struct {
 // ProcID returns the session id.
 func (r *PrepCommit) ProcID() uint16 { return r.Procid }
 
-func (r *PrepCommit) fields(c codec) codec {
-	c.u16(1, &r.Procid)
-	c.var32(3, &r.Data)
-	return c
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *PrepCommit) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
-
 // ForceWriteLog (57) forces a log flush: u16 procid@1.
 type ForceWriteLog struct {
 	RecordBase
@@ -196,14 +124,6 @@ type ForceWriteLog struct {
 
 // ProcID returns the session id.
 func (r *ForceWriteLog) ProcID() uint16 { return r.Procid }
-
-func (r *ForceWriteLog) fields(c codec) codec {
-	c.u16(1, &r.Procid)
-	return c
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *ForceWriteLog) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
 
 // JetOp (21) is a debug record naming an API operation: u16 procid@1, u8
 // op@3.
@@ -217,15 +137,6 @@ type JetOp struct {
 
 // ProcID returns the session id.
 func (r *JetOp) ProcID() uint16 { return r.Procid }
-
-func (r *JetOp) fields(c codec) codec {
-	c.u16(1, &r.Procid)
-	c.u8(3, &r.Op)
-	return c
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *JetOp) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
 
 // Trace is Trace (22) and ForceLogRollover (61): u16 procid@1, u16 cb@3,
 // then cb bytes of ANSI text. Redo skips both.
@@ -242,12 +153,3 @@ func (r *Trace) ProcID() uint16 { return r.Procid }
 
 // String returns the text up to its first NUL.
 func (r *Trace) String() string { return bin.CString(r.Text) }
-
-func (r *Trace) fields(c codec) codec {
-	c.u16(1, &r.Procid)
-	c.var16(3, &r.Text)
-	return c
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *Trace) AppendEncode(dst []byte) []byte { return appendLayout(dst, r) }
