@@ -273,13 +273,15 @@ func (c *codec) bytes(off int, v []byte) {
 }
 
 // field is a fixed-size structure of package ese (LGPOS, LOGTIME,
-// SIGNATURE, BKINFO, DBMS_PARAM) read with its decode function.
-func field[T interface{ Put([]byte) }](c *codec, off, size int, v *T, decode func([]byte) T) {
+// SIGNATURE, BKINFO, DBMS_PARAM) of size bytes, read with its decode
+// function; it returns size.
+func field[T interface{ Put([]byte) }](c *codec, off, size int, v *T, decode func([]byte) T) int {
 	if c.enc {
 		(*v).Put(c.window(off, size))
 	} else {
 		*v = decode(c.b[off:])
 	}
+	return size
 }
 
 // take returns the next n bytes of the variable part (decoding). The
@@ -361,30 +363,38 @@ func (c codec) seq(off int, fields ...any) codec {
 		switch v := f.(type) {
 		case *uint8:
 			c.u8(off, v)
+			off++
 		case *uint16:
 			c.u16(off, v)
+			off += 2
 		case *uint32:
 			c.u32(off, v)
+			off += 4
 		case *uint64:
 			c.u64(off, v)
+			off += 8
 		case *int16:
 			c.i16(off, v)
+			off += 2
 		case *int32:
 			c.i32(off, v)
+			off += 4
 		case *ese.LogPos:
-			field(&c, off, ese.LogPosSize, v, ese.DecodeLogPos)
+			off += field(&c, off, ese.LogPosSize, v, ese.DecodeLogPos)
 		case *ese.LogTime:
-			field(&c, off, ese.LogTimeSize, v, ese.DecodeLogTime)
+			off += field(&c, off, ese.LogTimeSize, v, ese.DecodeLogTime)
 		case *ese.Signature:
-			field(&c, off, ese.SignatureSize, v, ese.DecodeSignature)
+			off += field(&c, off, ese.SignatureSize, v, ese.DecodeSignature)
 		case *ese.BackupInfo:
-			field(&c, off, ese.BackupInfoSize, v, ese.DecodeBackupInfo)
+			off += field(&c, off, ese.BackupInfoSize, v, ese.DecodeBackupInfo)
 		case *ese.DBMSParam:
-			field(&c, off, ese.DBMSParamSize, v, ese.DecodeDBMSParam)
+			off += field(&c, off, ese.DBMSParamSize, v, ese.DecodeDBMSParam)
 		case []byte:
 			c.bytes(off, v)
+			off += len(v)
+		default:
+			fieldSize(f) // panics: a layout names a field seq cannot lay out
 		}
-		off += fieldSize(f)
 	}
 	c.end = off
 	return c
