@@ -240,15 +240,7 @@ func TestCorpusRecordSemantics(t *testing.T) {
 // BenchmarkDecodeRecord decodes and re-encodes every record of the appdata
 // logs.
 func BenchmarkDecodeRecord(b *testing.B) {
-	var recs []walkedRecord
-	size := 0
-	for _, rel := range []string{"appdata/edb0000D.log", "appdata/edb.log"} {
-		w, _ := walkModern(b, testcorpus.Read(b, rel))
-		recs = append(recs, w...)
-	}
-	for _, r := range recs {
-		size += len(r.bytes)
-	}
+	recs, size := corpusBenchRecords(b)
 	b.SetBytes(int64(size))
 	b.ReportAllocs()
 	var buf []byte

@@ -214,40 +214,6 @@ func (c *codec) u64(off int, v *uint64) {
 	*v = bin.U64(c.b, off)
 }
 
-func (c *codec) i16(off int, v *int16) {
-	if c.enc {
-		c.put16(off, uint16(*v))
-		return
-	}
-	*v = int16(bin.U16(c.b, off))
-}
-
-func (c *codec) i32(off int, v *int32) {
-	if c.enc {
-		c.put32(off, uint32(*v))
-		return
-	}
-	*v = bin.I32(c.b, off)
-}
-
-func (c *codec) i64(off int, v *int64) {
-	if c.enc {
-		c.put64(off, uint64(*v))
-		return
-	}
-	*v = bin.I64(c.b, off)
-}
-
-// i32of64 is an i32 field kept in an int64: decoding sign-extends it,
-// encoding stores the low 32 bits.
-func (c *codec) i32of64(off int, v *int64) {
-	if c.enc {
-		c.put32(off, uint32(*v))
-		return
-	}
-	*v = int64(bin.I32(c.b, off))
-}
-
 // put8, put16, put32 and put64 store v at off (encoding). They are kept
 // out of line so that the field methods inline for decoding.
 
@@ -297,23 +263,25 @@ func (c *codec) take(n int) []byte {
 // var16 is a variable part whose length is the u16 at off. Encoding cuts
 // a longer slice to 0xFFFF bytes.
 func (c *codec) var16(off int, v *[]byte) {
-	if c.enc {
-		d := clip16(*v)
-		bin.PutU16(c.window(off, 2), 0, uint16(len(d)))
-		c.b = append(c.b, d...)
-	} else {
-		*v = c.take(int(bin.U16(c.b, off)))
-	}
+	n := uint16(len(clip16(*v)))
+	c.u16(off, &n)
+	c.part(int(n), v)
 }
 
 // var32 is a variable part whose length is the u32 at off.
 func (c *codec) var32(off int, v *[]byte) {
+	n := uint32(len(clip32(*v)))
+	c.u32(off, &n)
+	c.part(int(n), v)
+}
+
+// part is the next n bytes of the variable part: decoding takes them,
+// encoding appends the first n bytes of *v.
+func (c *codec) part(n int, v *[]byte) {
 	if c.enc {
-		d := clip32(*v)
-		bin.PutU32(c.window(off, 4), 0, uint32(len(d)))
-		c.b = append(c.b, d...)
+		c.b = append(c.b, (*v)[:n]...)
 	} else {
-		*v = c.take(int(bin.U32(c.b, off)))
+		*v = c.take(n)
 	}
 }
 
@@ -354,10 +322,11 @@ func entries[T any](c *codec, n, limit int, items *[]T, tail *[]byte, f func(e *
 }
 
 // seq lays out fields packed one after another from off, each as wide as
-// its type (the engine's log record structures are packed), and returns
-// c with end set to the offset after the last. A field is a pointer to a uint8, uint16,
-// uint32, uint64, int16, int32, ese.LogPos, ese.LogTime, ese.Signature,
-// ese.BackupInfo or ese.DBMSParam, or a byte slice for reserved bytes.
+// its type (the engine's log record structures are packed), and returns c
+// with end set to the offset after the last. A field is a pointer to a
+// uint8, uint16, uint32, uint64, int16, int32, int64, ese.LogPos,
+// ese.LogTime, ese.Signature, ese.BackupInfo or ese.DBMSParam, or a byte
+// slice for reserved bytes.
 func (c codec) seq(off int, fields ...any) codec {
 	for _, f := range fields {
 		switch v := f.(type) {
@@ -374,11 +343,11 @@ func (c codec) seq(off int, fields ...any) codec {
 			c.u64(off, v)
 			off += 8
 		case *int16:
-			c.i16(off, v)
-			off += 2
+			off += signed(&c, off, v, (*codec).u16, 2)
 		case *int32:
-			c.i32(off, v)
-			off += 4
+			off += signed(&c, off, v, (*codec).u32, 4)
+		case *int64:
+			off += signed(&c, off, v, (*codec).u64, 8)
 		case *ese.LogPos:
 			off += field(&c, off, ese.LogPosSize, v, ese.DecodeLogPos)
 		case *ese.LogTime:
@@ -400,6 +369,17 @@ func (c codec) seq(off int, fields ...any) codec {
 	return c
 }
 
+// signed lays out a signed field of size bytes through f, the method of
+// its unsigned twin, and returns size. Encoding leaves *v untouched.
+func signed[S int16 | int32 | int64, U uint16 | uint32 | uint64](c *codec, off int, v *S, f func(*codec, int, *U), size int) int {
+	u := U(*v)
+	f(c, off, &u)
+	if !c.enc {
+		*v = S(u)
+	}
+	return size
+}
+
 // fieldSize is the width of a field of seq; it panics on a type seq does
 // not know, a mistake in a layout that any test of the record finds.
 func fieldSize(f any) int {
@@ -410,7 +390,7 @@ func fieldSize(f any) int {
 		return 2
 	case *uint32, *int32:
 		return 4
-	case *uint64:
+	case *uint64, *int64:
 		return 8
 	case *ese.LogPos:
 		return ese.LogPosSize

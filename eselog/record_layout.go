@@ -199,10 +199,14 @@ func (r *UndoInfo) fields(c codec) codec {
 func (r *Delta) fields(c codec) codec {
 	c = r.NodeHeader.fields(c)
 	if r.Is64() {
-		c.i64(offDeltaValue, &r.Delta)
+		c = c.seq(offDeltaValue, &r.Delta)
 		c.u16(offDelta64Offset, &r.Offset)
 	} else {
-		c.i32of64(offDeltaValue, &r.Delta)
+		d := int32(r.Delta) // encoding keeps the low 32 bits
+		c = c.seq(offDeltaValue, &d)
+		if !c.enc {
+			r.Delta = int64(d)
+		}
 		c.u16(offDeltaOffset, &r.Offset)
 	}
 	c.var16(offDeltaCbBmKey, &r.BookmarkKey)
