@@ -14,7 +14,6 @@ import (
 
 	"github.com/esekit/esekit/ese"
 	"github.com/esekit/esekit/esechk"
-	"github.com/esekit/esekit/eselog"
 	"github.com/esekit/esekit/internal/outfile"
 )
 
@@ -696,5 +695,3 @@ func closeAllOf(cs []io.Closer) {
 		c.Close()
 	}
 }
-
-var _ = eselog.DBTimeNil
