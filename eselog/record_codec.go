@@ -49,12 +49,13 @@ func clip32(b []byte) []byte {
 	return b
 }
 
-// Each record type states its layout once, in a fields method: one call on
-// a codec per field, naming the field's offset from the record's first
-// byte and the struct field it maps to. Decoding runs the method with a
-// reading codec and encoding with a writing one, so the two cannot drift
-// apart. The type byte (+0) is not part of a layout: decoding takes it
-// from RecordBase and encoding writes Lrtyp.
+// Each record type states its layout once, in a fields method (all of them
+// are in record_layout.go): the offset from the record's first byte of
+// each field and the struct field it maps to, given by a call per field
+// (u16, u32...) or by seq for fields packed one after another. Decoding
+// runs the method with a reading codec and encoding with a writing one, so
+// the two cannot drift apart. The type byte (+0) is not part of a layout:
+// decoding takes it from RecordBase and encoding writes Lrtyp.
 //
 // A layout lists its fixed fields first, then its variable parts in the
 // order they follow the fixed part: each is a slice whose length is a
@@ -107,7 +108,7 @@ func decodeLayout[T any, P interface {
 }
 
 // decodeIgnorable is decodeLayout for a member of the ignorable family
-// whose known layout (see at) may be longer than the record's payload;
+// whose known layout (see known) may be longer than the record's payload;
 // such a record decodes as *Ignored.
 func decodeIgnorable[T any, P interface {
 	*T
@@ -132,8 +133,7 @@ func appendLayout(dst []byte, r layout) []byte {
 	w[0] = byte(t)
 	c := r.fields(codec{b: dst, start: start, enc: true})
 	if t.IsIgnorable() {
-		c.window(1, 4)
-		bin.PutU32(c.b, start+1, uint32(len(c.b)-start-5))
+		c.put32(1, uint32(len(c.b)-start-5))
 	}
 	return c.b
 }
@@ -192,7 +192,7 @@ func (c *codec) u8(off int, v *uint8) {
 
 func (c *codec) u16(off int, v *uint16) {
 	if c.enc {
-		c.put16(off, uint16(*v))
+		c.put16(off, *v)
 		return
 	}
 	*v = bin.U16(c.b, off)
@@ -200,7 +200,7 @@ func (c *codec) u16(off int, v *uint16) {
 
 func (c *codec) u32(off int, v *uint32) {
 	if c.enc {
-		c.put32(off, uint32(*v))
+		c.put32(off, *v)
 		return
 	}
 	*v = bin.U32(c.b, off)

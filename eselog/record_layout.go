@@ -102,8 +102,7 @@ func (r *MS) fields(c codec) codec {
 }
 
 func (r *Checksum) fields(c codec) codec {
-	c = c.seq(1, &r.CbBackwards, &r.CbForwards, &r.CbNext, &r.Checksum, &r.ShortChecksum, &r.UseShortChecksum)
-	return c
+	return c.seq(1, &r.CbBackwards, &r.CbForwards, &r.CbNext, &r.Checksum, &r.ShortChecksum, &r.UseShortChecksum)
 }
 
 func (r *CreateDB) fields(c codec) codec {
@@ -133,8 +132,7 @@ func (r *DetachDB) fields(c codec) codec {
 func (r *CreateDBFinish) fields(c codec) codec { return c.seq(1, &r.Procid, &r.Dbid) }
 
 func (r *SetDbVersion) fields(c codec) codec {
-	c = c.seq(1, &r.Dbid, &r.Major, &r.UpdateMajor, &r.UpdateMinor)
-	return c
+	return c.seq(1, &r.Dbid, &r.Major, &r.UpdateMajor, &r.UpdateMinor)
 }
 
 func (r *SignalAttachDb) fields(c codec) codec { return c.seq(1, &r.Dbid) }
@@ -248,14 +246,12 @@ func (r *EmptyTree) fields(c codec) codec {
 
 func (r *CreateMultipleExtentFDP) fields(c codec) codec {
 	c = r.PageHeader.fields(c)
-	c = c.seq(32, &r.ObjidFDP, &r.PgnoOE, &r.PgnoAE, &r.PgnoFDPParent, &r.CpgPrimary, &r.PageFlags)
-	return c
+	return c.seq(32, &r.ObjidFDP, &r.PgnoOE, &r.PgnoAE, &r.PgnoFDPParent, &r.CpgPrimary, &r.PageFlags)
 }
 
 func (r *CreateSingleExtentFDP) fields(c codec) codec {
 	c = r.PageHeader.fields(c)
-	c = c.seq(32, &r.ObjidFDP, &r.PgnoFDPParent, &r.CpgPrimary, &r.PageFlags)
-	return c
+	return c.seq(32, &r.ObjidFDP, &r.PgnoFDPParent, &r.CpgPrimary, &r.PageFlags)
 }
 
 func (r *ConvertFDP) fields(c codec) codec {
@@ -316,18 +312,15 @@ func (r *PageMove) fields(c codec) codec {
 func (r *RootPageMove) fields(c codec) codec { return c.seq(1, &r.After, &r.Dbid, &r.Objid, &r.Procid) }
 
 func (r *NewPage) fields(c codec) codec {
-	c = c.seq(1, &r.Procid, &r.Dbid, &r.PageNumber, &r.Objid, &r.After)
-	return c
+	return c.seq(1, &r.Procid, &r.Dbid, &r.PageNumber, &r.Objid, &r.After)
 }
 
 func (r *PagePatchRequest) fields(c codec) codec {
-	c = c.seq(1, &r.Dbid, &r.PageNumber, &r.DBTime, r.Reserved[:])
-	return c
+	return c.seq(1, &r.Dbid, &r.PageNumber, &r.DBTime, r.Reserved[:])
 }
 
 func (r *ScanCheck2) fields(c codec) codec {
-	c = c.seq(1, &r.Dbid, &r.PageNumber, &r.FlagsAndSource, &r.DbtimePage, &r.DbtimeCurrent, &r.Checksum)
-	return c
+	return c.seq(1, &r.Dbid, &r.PageNumber, &r.FlagsAndSource, &r.DbtimePage, &r.DbtimeCurrent, &r.Checksum)
 }
 
 func (r *MacroInfo) fields(c codec) codec {
