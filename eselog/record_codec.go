@@ -133,7 +133,7 @@ func appendLayout(dst []byte, r layout) []byte {
 	w[0] = byte(t)
 	c := r.fields(codec{b: dst, start: start, enc: true})
 	if t.IsIgnorable() {
-		c.put32(1, uint32(len(c.b)-start-5))
+		c.put32(offIgnorableCb, uint32(len(c.b)-start-5))
 	}
 	return c.b
 }

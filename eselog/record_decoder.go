@@ -113,8 +113,6 @@ const (
 	offReplaceCb      = 44 // Replace: u16 cb (payload length, DIFFHDR2 flag)
 	offReplaceCbOld   = 46 // Replace: u16 cbOldData
 	offReplaceCbNew   = 48 // Replace: u16 cbNewData
-	offDeltaCbBmKey   = 44 // Delta: u16 cbBookmarkKey
-	offDeltaCbBmData  = 46 // Delta: u16 cbBookmarkData
 	offDeltaValue     = 48 // Delta: i32 delta (i64 for Delta64)
 	offDeltaOffset    = 52 // Delta: u16 cbOffset
 	offDelta64Offset  = 56 // Delta64: u16 cbOffset
@@ -170,8 +168,8 @@ func (r *Delta) decode(b []byte, base RecordBase) {
 		r.Offset = bin.U16(b, offDeltaOffset)
 	}
 	c := decoding(b, base.Lrtyp)
-	r.BookmarkKey = c.take(int(bin.U16(b, offDeltaCbBmKey)))
-	r.BookmarkData = c.take(int(bin.U16(b, offDeltaCbBmData)))
+	r.BookmarkKey = c.take(int(bin.U16(b, offCbKey)))
+	r.BookmarkData = c.take(int(bin.U16(b, offCbData)))
 }
 
 func (r *Begin) decode(b []byte, base RecordBase) {

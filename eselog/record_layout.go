@@ -6,8 +6,45 @@ import "github.com/esekit/esekit/internal/bin"
 // each field's offset once, and both decoding and encoding run it (see
 // codec). The offsets of the records the Decoder reuses are named
 // constants (offProcid, offInsertCbPrefix...) that its hand-written decode
-// methods share. Fields come first, then the variable parts in the order
-// they follow the fixed part.
+// methods share, and so are those of the length fields, which RecordSize
+// reads. Fields come first, then the variable parts in the order they
+// follow the fixed part.
+
+// Offsets of the length fields that size the variable parts of the
+// records below; RecordSize reads them too (those of the records the
+// Decoder reuses are in record_decoder.go).
+const (
+	offIgnorableCb       = 1  // the ignorable family: u32 cb
+	offTextCb            = 1  // FullBackup, IncBackup, ExtRestore, ExtRestore2
+	offFragmentCb        = 1  // Fragment
+	offTraceCb           = 3  // Trace, ForceLogRollover
+	offBackupCbPath      = 3  // Backup
+	offPrepCommitCbData  = 3  // PrepCommit (u32)
+	offDetachDBCbPath    = 4  // DetachDB
+	offFragmentBeginCb   = 5  // FragmentBegin
+	offBackup2CbPath     = 33 // Backup2
+	offCreateDBCbPath    = 40 // CreateDB
+	offCreateDBFlags     = 42 // CreateDB: CreateDBVersionInfo adds the version block
+	offAttachDBCbPath    = 72 // AttachDB
+	offCbKey             = 44 // FlagInsert*, UndoInfo, Delta, Undo: key or bookmark key
+	offCbData            = 46 // FlagInsert*: data; UndoInfo, Delta, Undo: bookmark data
+	offSetExtHdrCb       = 44 // SetExternalHeader
+	offEmptyTreeCb       = 44 // EmptyTree
+	offScrubCbData       = 52 // Scrub
+	offUndoInfoCbData    = 54 // UndoInfo: the before-image
+	offMergeCbKeySep     = 86 // Merge
+	offMerge2CbPreimage  = 92 // Merge2 (u32)
+	offPageMoveCbHeader  = 88 // PageMove (u32)
+	offPageMoveCbTrailer = 92 // PageMove (u32)
+	offSplitCbPrefixOld  = 96 // Split
+	offSplitCbPrefixNew  = 98
+	offSplitCbKeyParent  = 100
+	offSplit2CbPreimage  = 106 // Split2 (u32)
+
+	// createDBVersionSize is the size of CreateDB's version block (u16
+	// version, u16 update major).
+	createDBVersionSize = 4
+)
 
 // fields states LRPAGE_'s layout.
 func (h *PageHeader) fields(c codec) codec {
@@ -65,7 +102,7 @@ func (r *Macro) fields(c codec) codec { return c.seq(1, &r.Procid, &r.DBTime) }
 
 func (r *PrepCommit) fields(c codec) codec {
 	c = c.seq(1, &r.Procid)
-	c.var32(3, &r.Data)
+	c.var32(offPrepCommitCbData, &r.Data)
 	return c
 }
 
@@ -75,7 +112,7 @@ func (r *JetOp) fields(c codec) codec { return c.seq(1, &r.Procid, &r.Op) }
 
 func (r *Trace) fields(c codec) codec {
 	c = c.seq(1, &r.Procid)
-	c.var16(3, &r.Text)
+	c.var16(offTraceCb, &r.Text)
 	return c
 }
 
@@ -107,25 +144,25 @@ func (r *Checksum) fields(c codec) codec {
 
 func (r *CreateDB) fields(c codec) codec {
 	c = c.seq(1, &r.Procid, &r.Dbid, &r.Grbit, &r.CpgMax, &r.SignDb) // up to cbPath @40
-	c = c.seq(42, &r.Flags)
-	if r.HasVersion() && c.at(47) {
-		c = c.seq(43, &r.Version, &r.UpdateMajor)
+	c = c.seq(offCreateDBFlags, &r.Flags)
+	if r.HasVersion() && c.at(c.end+createDBVersionSize) { // the version block follows Flags
+		c = c.seq(c.end, &r.Version, &r.UpdateMajor)
 	}
-	c.var16(40, &r.PathBytes)
+	c.var16(offCreateDBCbPath, &r.PathBytes)
 	return c
 }
 
 func (r *AttachDB) fields(c codec) codec {
 	c = c.seq(1, &r.Procid, &r.Dbid, &r.CpgMax, &r.Consistent, &r.SignDb, &r.SignLog) // up to cbPath @72
 	c = c.seq(74, &r.Flags)
-	c.var16(72, &r.PathBytes)
+	c.var16(offAttachDBCbPath, &r.PathBytes)
 	return c
 }
 
 func (r *DetachDB) fields(c codec) codec {
 	c = c.seq(1, &r.Procid, &r.Dbid) // up to cbPath @4
 	c = c.seq(6, &r.Flags)
-	c.var16(4, &r.PathBytes)
+	c.var16(offDetachDBCbPath, &r.PathBytes)
 	return c
 }
 
@@ -138,19 +175,19 @@ func (r *SetDbVersion) fields(c codec) codec {
 func (r *SignalAttachDb) fields(c codec) codec { return c.seq(1, &r.Dbid) }
 
 func (r *TextRecord) fields(c codec) codec {
-	c.var16(1, &r.Data)
+	c.var16(offTextCb, &r.Data)
 	return c
 }
 
 func (r *Backup) fields(c codec) codec {
 	c = c.seq(1, &r.BackupType, &r.Reserved)
-	c.var16(3, &r.PathBytes)
+	c.var16(offBackupCbPath, &r.PathBytes)
 	return c
 }
 
 func (r *Backup2) fields(c codec) codec {
 	c = c.seq(1, &r.Phase, &r.BackupType, &r.Scope, &r.Dbid, &r.Info, &r.Reserved)
-	c.var16(33, &r.PathBytes)
+	c.var16(offBackup2CbPath, &r.PathBytes)
 	return c
 }
 
@@ -164,16 +201,16 @@ func (r *Insert) fields(c codec) codec {
 
 func (r *FlagInsert) fields(c codec) codec {
 	c = r.NodeHeader.fields(c)
-	c.var16(44, &r.Key)
-	c.var16(46, &r.Data)
+	c.var16(offCbKey, &r.Key)
+	c.var16(offCbData, &r.Data)
 	return c
 }
 
 func (r *FlagInsertAndReplaceData) fields(c codec) codec {
 	c = r.NodeHeader.fields(c)
 	c = c.seq(48, &r.RCEIDReplace)
-	c.var16(44, &r.Key)
-	c.var16(46, &r.Data)
+	c.var16(offCbKey, &r.Key)
+	c.var16(offCbData, &r.Data)
 	return c
 }
 
@@ -188,9 +225,9 @@ func (r *Replace) fields(c codec) codec {
 func (r *UndoInfo) fields(c codec) codec {
 	c = r.NodeHeader.fields(c)
 	c = c.seq(48, &r.Oper, &r.CbMaxSize, &r.CbDelta)
-	c.var16(44, &r.BookmarkKey)
-	c.var16(46, &r.BookmarkData)
-	c.var16(54, &r.Data)
+	c.var16(offCbKey, &r.BookmarkKey)
+	c.var16(offCbData, &r.BookmarkData)
+	c.var16(offUndoInfoCbData, &r.Data)
 	return c
 }
 
@@ -207,29 +244,29 @@ func (r *Delta) fields(c codec) codec {
 		}
 		c.u16(offDeltaOffset, &r.Offset)
 	}
-	c.var16(offDeltaCbBmKey, &r.BookmarkKey)
-	c.var16(offDeltaCbBmData, &r.BookmarkData)
+	c.var16(offCbKey, &r.BookmarkKey)
+	c.var16(offCbData, &r.BookmarkData)
 	return c
 }
 
 func (r *SetExternalHeader) fields(c codec) codec {
 	c = r.NodeHeader.fields(c)
-	c.var16(44, &r.Data)
+	c.var16(offSetExtHdrCb, &r.Data)
 	return c
 }
 
 func (r *Undo) fields(c codec) codec {
 	c = r.NodeHeader.fields(c)
 	c = c.seq(48, &r.Oper, &r.UndoLevel)
-	c.var16(44, &r.BookmarkKey)
-	c.var16(46, &r.BookmarkData)
+	c.var16(offCbKey, &r.BookmarkKey)
+	c.var16(offCbData, &r.BookmarkData)
 	return c
 }
 
 func (r *Scrub) fields(c codec) codec {
 	c = r.NodeHeader.fields(c)
 	c = c.seq(44, &r.ScrubFlags, &r.ScrubOpers)
-	c.var16(52, &r.Data)
+	c.var16(offScrubCbData, &r.Data)
 	return c
 }
 
@@ -239,7 +276,7 @@ func (r *EmptyTree) fields(c codec) codec {
 	c = r.NodeHeader.fields(c)
 	cb := uint16(entries(&c, 16, 0xFFFF, &r.Pages, &r.Tail, (*EmptyPage).fields))
 	if c.enc {
-		c.u16(44, &cb) // cbEmptyPageList: the list's length
+		c.u16(offEmptyTreeCb, &cb) // the list's length
 	}
 	return c
 }
@@ -274,11 +311,11 @@ func (r *Split) fields(c codec) codec {
 	if split2 {
 		c.u32(102, &r.PreimageFlags)
 	}
-	c.var16(100, &r.KeyParent)
-	c.var16(96, &r.PrefixSplitOld)
-	c.var16(98, &r.PrefixSplitNew)
+	c.var16(offSplitCbKeyParent, &r.KeyParent)
+	c.var16(offSplitCbPrefixOld, &r.PrefixSplitOld)
+	c.var16(offSplitCbPrefixNew, &r.PrefixSplitNew)
 	if split2 {
-		c.var32(106, &r.PageBeforeImage)
+		c.var32(offSplit2CbPreimage, &r.PageBeforeImage)
 	}
 	return c
 }
@@ -292,9 +329,9 @@ func (r *Merge) fields(c codec) codec {
 	if merge2 {
 		c.u32(88, &r.PreimageFlags)
 	}
-	c.var16(86, &r.KeyParentSep)
+	c.var16(offMergeCbKeySep, &r.KeyParentSep)
 	if merge2 {
-		c.var32(92, &r.PageBeforeImage)
+		c.var32(offMerge2CbPreimage, &r.PageBeforeImage)
 	}
 	return c
 }
@@ -304,8 +341,8 @@ func (r *PageMove) fields(c codec) codec {
 	c = c.seq(32, &r.PgnoDest, &r.PgnoLeft, &r.PgnoRight, &r.PgnoParent, &r.DbtimeLeftBefore,
 		&r.DbtimeRightBefore, &r.DbtimeParentBefore, &r.PgnoFDP, &r.ObjidFDP, &r.ILineParent,
 		&r.MoveFlags) // up to the length fields @88
-	c.var32(88, &r.PageHeaderBytes)
-	c.var32(92, &r.PageTrailerBytes)
+	c.var32(offPageMoveCbHeader, &r.PageHeaderBytes)
+	c.var32(offPageMoveCbTrailer, &r.PageTrailerBytes)
 	return c
 }
 
@@ -358,7 +395,7 @@ func (r *ScanCheck) fields(c codec) codec {
 }
 
 func (r *NOP2) fields(c codec) codec {
-	c.u32(1, &r.Len) // encoding: appendLayout replaces it with the padding's size
+	c.u32(offIgnorableCb, &r.Len) // encoding: appendLayout replaces it with the padding's size
 	if c.enc && r.Pad == nil {
 		c.window(5, int(r.Len)) // Len zero bytes
 		return c
@@ -386,12 +423,12 @@ func (r *FreeFDP) fields(c codec) codec {
 
 func (r *FragmentBegin) fields(c codec) codec {
 	c = c.seq(1, &r.TotalSize)
-	c.var16(5, &r.Piece)
+	c.var16(offFragmentBeginCb, &r.Piece)
 	return c
 }
 
 func (r *Fragment) fields(c codec) codec {
-	c.var16(1, &r.Piece)
+	c.var16(offFragmentCb, &r.Piece)
 	return c
 }
 
