@@ -120,13 +120,13 @@ func TestPagesCorpusTags(t *testing.T) {
 
 func TestTagsBad(t *testing.T) {
 	page := make([]byte, 4096)
-	bin.PutU16(page, pghdrTagState, 1)
+	bin.PutU16(page, PageTagStateOffset, 1)
 	bin.PutU16(page, 4096-4, 100) // cb
 	bin.PutU16(page, 4096-2, 4096-40-4-50)
 	if _, err := Tags(page); !errors.Is(err, ErrDatabaseCorrupted) {
 		t.Errorf("tag past data area: %v", err)
 	}
-	bin.PutU16(page, pghdrTagState, 0xFFF)
+	bin.PutU16(page, PageTagStateOffset, 0xFFF)
 	if _, err := Tags(page); !errors.Is(err, ErrDatabaseCorrupted) {
 		t.Errorf("tag count too large: %v", err)
 	}
@@ -135,7 +135,7 @@ func TestTagsBad(t *testing.T) {
 	}
 	// Large page: flags live in the node.
 	lp := make([]byte, 16384)
-	bin.PutU16(lp, pghdrTagState, 2)
+	bin.PutU16(lp, PageTagStateOffset, 2)
 	if err := PutTag(lp, 0, Tag{Size: 0, Offset: 0}); err != nil {
 		t.Fatal(err)
 	}

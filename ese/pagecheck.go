@@ -102,7 +102,7 @@ func checkPage(page, spare []byte, pgno, maxPgno uint32, fix bool) (res PageChec
 		if IsLargePage(len(page)) {
 			// Large pages also carry their number in the header; the
 			// engine checks it after the checksum.
-			if found := bin.U32(page, pghdr2Pgno); found != pgno {
+			if found := bin.U32(page, PagePgnoOffset); found != pgno {
 				return PageCheck{Status: PageWrongNumber, FoundPgno: found, Checksums: c}, nil
 			}
 		}
@@ -142,7 +142,7 @@ func wrongPageNumber(page []byte, pgno uint32, c PageChecksums) (uint32, bool) {
 	case c.Legacy:
 		found = bin.U32(page, 4)
 	case IsLargePage(len(page)):
-		found = bin.U32(page, pghdr2Pgno)
+		found = bin.U32(page, PagePgnoOffset)
 	default:
 		// The ECC halves agree and only the XOR half differs: the data is
 		// intact and x = pgno ^ found.

@@ -279,7 +279,7 @@ func (h *FileHeader) checkVersion() error {
 		}
 		return nil
 	case h.VersionMajor == VersionMajorLegacy && h.VersionMinor == VersionMinorLegacy:
-		if h.VersionUpdateMajor < versionUpdateNewLVChunk && h.PageSize() > 8192 {
+		if h.VersionUpdateMajor < versionUpdateNewLVChunk && ese.IsLargePage(h.PageSize()) {
 			return ese.NewFormatError("log header", 40, ese.ErrBadLogVersion, "log version %s predates the long-value chunk change needed for %d-byte pages", h.Version(), h.PageSize())
 		}
 		return nil

@@ -7,6 +7,7 @@ import (
 
 	"github.com/dsnet/golib/memfile"
 
+	"github.com/esekit/esekit/eselog"
 	"github.com/esekit/esekit/internal/redo"
 	"github.com/esekit/esekit/internal/testcorpus"
 )
@@ -83,7 +84,7 @@ func recoveryPageOps(t *testing.T, page, ops []byte) {
 	dbt := p.DbTime()
 	for i, o := range ops {
 		dbt++
-		op := redo.RedoOp{DbTime: dbt, DbTimeBefore: redo.DbTimeNil, ILine: int(o>>4) % (p.Lines() + 1)}
+		op := redo.RedoOp{DbTime: dbt, DbTimeBefore: eselog.DBTimeNil, ILine: int(o>>4) % (p.Lines() + 1)}
 		data := make([]byte, int(o)*3)
 		var err error
 		switch o % 10 {
@@ -142,20 +143,20 @@ func FuzzRecoveryStructural(f *testing.F) {
 		p := func(i int) uint32 { return uint32(params[i]%4) + 1 }
 		small := func(i int) int { return int(params[i] % 8) }
 		dbt := uint64(1) << 40
-		sl := []redo.SplitLevel{{Pgno: p(0), DbTimeBefore: redo.DbTimeNil},
-			{Pgno: p(1), DbTimeBefore: redo.DbTimeNil, PgnoNew: p(2), PgnoRight: p(3) % 4, PgnoParent: p(0),
-				DbTimeParentBefore: redo.DbTimeNil, DbTimeRightBefore: redo.DbTimeNil,
+		sl := []redo.SplitLevel{{Pgno: p(0), DbTimeBefore: eselog.DBTimeNil},
+			{Pgno: p(1), DbTimeBefore: eselog.DBTimeNil, PgnoNew: p(2), PgnoRight: p(3) % 4, PgnoParent: p(0),
+				DbTimeParentBefore: eselog.DBTimeNil, DbTimeRightBefore: eselog.DBTimeNil,
 				Type: small(4) % 3, Oper: small(5) % 4, ILineOper: small(6), ILineSplit: small(7), CLines: small(6) + small(7),
 				ILinePrefixSplit: small(4) - 1, ILinePrefixNew: small(5) - 1, KeyParent: params[:3], PrefixSplitNew: params[1:4]}}
 		redo.RedoSplit(s, sl, redo.SplitOperation{Key: params, Data: params[2:]}, dbt, true)
-		ml := []redo.MergeLevel{{Pgno: p(0), DbTimeBefore: redo.DbTimeNil, ILine: small(3), Flags: small(4)},
-			{Pgno: p(1), DbTimeBefore: redo.DbTimeNil, PgnoRight: p(2) % 4, PgnoLeft: p(3) % 4,
-				DbTimeLeftBefore: redo.DbTimeNil, DbTimeRightBefore: redo.DbTimeNil, DbTimeParentBefore: redo.DbTimeNil,
+		ml := []redo.MergeLevel{{Pgno: p(0), DbTimeBefore: eselog.DBTimeNil, ILine: small(3), Flags: small(4)},
+			{Pgno: p(1), DbTimeBefore: eselog.DBTimeNil, PgnoRight: p(2) % 4, PgnoLeft: p(3) % 4,
+				DbTimeLeftBefore: eselog.DBTimeNil, DbTimeRightBefore: eselog.DBTimeNil, DbTimeParentBefore: eselog.DBTimeNil,
 				Flags: small(5), Type: small(6), ILineMerge: small(7), KeyParentSep: params[:2]}}
 		redo.RedoMerge(s, ml, dbt+1, true)
 		redo.RedoPageMove(s, redo.PageMoveParams{PgnoSource: p(0), PgnoDest: p(1) + 1, PgnoLeft: p(2) % 4, PgnoRight: p(3) % 4,
-			PgnoParent: p(4), DbTimeSourceBefore: redo.DbTimeNil, DbTimeLeftBefore: redo.DbTimeNil,
-			DbTimeRightBefore: redo.DbTimeNil, DbTimeParentBefore: redo.DbTimeNil, ILineParent: small(5),
+			PgnoParent: p(4), DbTimeSourceBefore: eselog.DBTimeNil, DbTimeLeftBefore: eselog.DBTimeNil,
+			DbTimeRightBefore: eselog.DBTimeNil, DbTimeParentBefore: eselog.DBTimeNil, ILineParent: small(5),
 			Header: page[:min(len(page), small(6)*12)], Trailer: params}, dbt+2, small(7)&1 == 0)
 	})
 }
@@ -189,7 +190,7 @@ func FuzzRecoveryScrubPreImage(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		op := redo.RedoOp{DbTime: p.DbTime() + 1, DbTimeBefore: redo.DbTimeNil}
+		op := redo.RedoOp{DbTime: p.DbTime() + 1, DbTimeBefore: eselog.DBTimeNil}
 		if len(opers) > 4096 {
 			opers = opers[:4096]
 		}

@@ -316,7 +316,7 @@ func newDBHeader(r *eselog.CreateDB, signLog ese.Signature, attachTime ese.LogTi
 // its page store.
 func (rp *replayer) createDatabase(r *eselog.CreateDB, dr *DatabaseResult, out, tmp string) (*dbRun, error) {
 	ps := rp.curHeader.PageSize()
-	if ps != 4096 && ps != 8192 && ps != 16384 && ps != 32768 {
+	if !ese.ValidPageSize(ps) || ps == ese.MinPageSize {
 		return nil, ese.NewFormatError("log header", -1, ese.ErrLogCorrupted, "the log's database page size %d is not one the engine uses", ps)
 	}
 	h := newDBHeader(r, rp.signLog, rp.lastTime, ps)

@@ -8,14 +8,6 @@ import (
 	"github.com/esekit/esekit/internal/bin"
 )
 
-// DbTimeNil is the all-ones dbtime a record carries where a "before" dbtime
-// is not meaningful (new pages, node operations inside a split macro,
-// UndoInfo). dbTimeInvalid is its neighbour, also never checked.
-const (
-	DbTimeNil     = ^uint64(0)
-	dbTimeInvalid = ^uint64(1)
-)
-
 // RedoOp holds the fields of a page record's header (LRPAGE_/LRNODE_,
 // docs/log-records.md#common-headers) that the redo of a node operation needs.
 type RedoOp struct {
@@ -24,7 +16,7 @@ type RedoOp struct {
 	// DbTime is the page dbtime after the operation.
 	DbTime uint64
 	// DbTimeBefore is the page dbtime the record expects before the
-	// operation, or DbTimeNil.
+	// operation, or eselog.DBTimeNil.
 	DbTimeBefore uint64
 	// ILine is the line (node) index, reserved tags excluded.
 	ILine int
@@ -63,7 +55,8 @@ func (e *DbTimeMismatchError) Unwrap() error { return e.Err }
 // NeedRedo applies the page dbtime test of docs/recovery.md#redo-gates, gate 4
 // (FLGNeedRedoCheckDbtimeBefore): a record is redone only when its dbtime
 // is newer than the page's, and then the page must carry exactly the
-// record's "before" dbtime (unless that is DbTimeNil): a page older than
+// record's "before" dbtime (unless that is eselog.DBTimeNil or eselog.DBTimeInvalid, which are
+// never checked): a page older than
 // expected gives ese.ErrDbTimeTooOld (a lost flush), one between before
 // and after ese.ErrDbTimeTooNew. A page already at or past the record is
 // skipped only while the database may contain data from later logs
@@ -77,7 +70,7 @@ func NeedRedo(p *Page, pgno uint32, dbtime, before uint64, mayContainFutureData 
 		}
 		return false, mismatch(pgno, before, onPage, dbtime)
 	}
-	if before == DbTimeNil || before == dbTimeInvalid || onPage == before {
+	if before == eselog.DBTimeNil || before == eselog.DBTimeInvalid || onPage == before {
 		return true, nil
 	}
 	return false, mismatch(pgno, before, onPage, dbtime)

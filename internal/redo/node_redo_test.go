@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/esekit/esekit/ese"
+	"github.com/esekit/esekit/eselog"
 	"github.com/esekit/esekit/internal/bin"
 )
 
@@ -23,7 +24,7 @@ func TestNeedRedoGate(t *testing.T) {
 		{5, 4, false, false, ese.ErrDbTimeBeyondMaxRequired}, // newer page outside the required range
 		{9, 7, false, false, ese.ErrDbTimeTooOld},            // page 5 < before 7: a lost flush
 		{9, 3, true, false, ese.ErrDbTimeTooNew},             // before 3 < page 5 < after 9
-		{9, DbTimeNil, false, true, nil},
+		{9, eselog.DBTimeNil, false, true, nil},
 	}
 	for _, c := range cases {
 		redo, err := NeedRedo(p, 7, c.after, c.before, c.future)

@@ -9,34 +9,32 @@ import (
 	"github.com/esekit/esekit/internal/bin"
 )
 
-// Page-header field offsets (PGHDR, docs/pages.md#small-page-header; PGHDR2,
-// docs/pages.md#large-page-header).
+// Short names for the page layout of package ese (the offsets of the
+// page-header fields, the header and tag sizes, the tag bit fields).
 const (
-	pgDbTime    = 8
-	pgPrev      = 16
-	pgNext      = 20
-	pgObjid     = 24
-	pgFree      = 28
-	pgUncFree   = 30
-	pgMicFree   = 32
-	pgTagState  = 34
-	pgFlags     = 36
-	pgLargePgno = 64
+	pgDbTime    = ese.PageDbTimeOffset
+	pgPrev      = ese.PagePrevOffset
+	pgNext      = ese.PageNextOffset
+	pgObjid     = ese.PageObjidOffset
+	pgFree      = ese.PageFreeOffset
+	pgUncFree   = ese.PageUncommittedOffset
+	pgMicFree   = ese.PageFirstFreeOffset
+	pgTagState  = ese.PageTagStateOffset
+	pgFlags     = ese.PageFlagsOffset
+	pgLargePgno = ese.PagePgnoOffset
 
-	smallHeader = 40
-	largeHeader = 80
-	tagBytes    = 4
+	smallHeader = ese.SmallPageHeaderSize
+	largeHeader = ese.LargePageHeaderSize
+	tagBytes    = ese.TagSize
 
-	tagCountMask    = 0x0FFF
-	tagResvShift    = 12
-	smallIbCbMask   = 0x1FFF
-	largeIbCbMask   = 0x7FFF
-	tagFlagShift    = 13
-	tagFlagMask     = 0xE000
-	maxTagsPerPage  = tagCountMask
-	smallPageLimit  = 8192
-	minimumPageSize = 2048
-	maximumPageSize = 32768
+	tagCountMask   = ese.TagCountMask
+	tagResvShift   = ese.TagReservedShift
+	smallIbCbMask  = ese.SmallTagMask
+	largeIbCbMask  = ese.LargeTagMask
+	tagFlagShift   = ese.TagFlagsShift
+	tagFlagMask    = ese.TagFlagsMask
+	maxTagsPerPage = ese.TagCountMask
+	smallPageLimit = ese.MaxSmallPageSize
 )
 
 // Page is one database page held in memory together with the operations the
@@ -68,9 +66,7 @@ type Page struct {
 // NewPage wraps b, a whole page of 2, 4, 8, 16 or 32 KiB. The page is used
 // in place: every change is made to b.
 func NewPage(b []byte) (*Page, error) {
-	switch len(b) {
-	case 2048, 4096, 8192, 16384, 32768:
-	default:
+	if !ese.ValidPageSize(len(b)) {
 		return nil, ese.NewFormatError("database page", -1, ese.ErrDatabaseCorrupted, "page length %d is not a page size", len(b))
 	}
 	p := &Page{b: b, hdr: smallHeader}

@@ -146,9 +146,7 @@ type PageStore struct {
 
 // NewPageStore opens a page store over f for pages of pageSize bytes.
 func NewPageStore(f PageFile, pageSize int, opt *PageStoreOptions) (*PageStore, error) {
-	switch pageSize {
-	case 2048, 4096, 8192, 16384, 32768:
-	default:
+	if !ese.ValidPageSize(pageSize) {
 		return nil, fmt.Errorf("recovery: page size %d is not 2, 4, 8, 16 or 32 KiB: %w", pageSize, ese.ErrPageSizeMismatch)
 	}
 	var o PageStoreOptions

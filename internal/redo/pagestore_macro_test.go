@@ -24,7 +24,7 @@ func TestRedoMacroReplaceDInSplit(t *testing.T) {
 	}
 	hdr := eselog.PageHeader{PageNumber: 5, After: 50, Before: 40}
 	split := &eselog.Split{PageHeader: hdr, PgnoNew: 6, SplitType: 1, SplitOper: 2}
-	rh := eselog.PageHeader{RecordBase: eselog.RecordBase{Lrtyp: eselog.RecReplaceD}, PageNumber: 5, After: 50, Before: DbTimeNil}
+	rh := eselog.PageHeader{RecordBase: eselog.RecordBase{Lrtyp: eselog.RecReplaceD}, PageNumber: 5, After: 50, Before: eselog.DBTimeNil}
 	rd := &eselog.Replace{NodeHeader: eselog.NodeHeader{PageHeader: rh}, CbNewData: 4, Payload: []byte{0, 0, 1, 'x'}}
 	res, err := RedoMacro(s, []eselog.Record{split, rd}, RedoOptions{})
 	if !errors.Is(err, ese.ErrLogCorrupted) || len(res.Pages) != 0 {

@@ -101,7 +101,7 @@ func replaceDRecord(t *testing.T, pgno uint32, p *Page, iline int, versioned, di
 	return &eselog.Replace{
 		NodeHeader: eselog.NodeHeader{PageHeader: eselog.PageHeader{
 			RecordBase: eselog.RecordBase{Lrtyp: eselog.RecReplaceD},
-			PageNumber: pgno, After: p.DbTime() + 1, Before: DbTimeNil, Line: uint16(iline), Flags: nf}},
+			PageNumber: pgno, After: p.DbTime() + 1, Before: eselog.DBTimeNil, Line: uint16(iline), Flags: nf}},
 		Diff2: diff2, CbOldData: uint16(cbOld), CbNewData: uint16(cbNew), Payload: payload,
 	}
 }
