@@ -24,7 +24,7 @@ type Options struct {
 	// SkipDamaged makes row iteration go on after a page that cannot be
 	// read or is malformed, leaving out the rows under it; OnSkip (when
 	// set) is told of each page left out. Without it, such a page ends
-	// the iteration with a *btree.PageError naming it.
+	// the iteration with a *PageError naming it.
 	SkipDamaged bool
 	OnSkip      func(pgno uint32, err error)
 	// MaxValueSize is the largest long value read (default 256 MiB): a

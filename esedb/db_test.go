@@ -154,7 +154,8 @@ func TestSyntheticDamage(t *testing.T) {
 			break
 		}
 	}
-	if pg, ok := btree.IsPageError(err); !ok || pg != 11 || !errors.Is(err, ese.ErrReadVerifyFailure) {
+	var pe *PageError // the exported name a caller outside the module uses
+	if !errors.As(err, &pe) || pe.Pgno != 11 || !errors.Is(err, ese.ErrReadVerifyFailure) {
 		t.Errorf("damaged long-value page: %v", err)
 	}
 

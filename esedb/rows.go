@@ -59,7 +59,7 @@ func (db *DB) walkOpts() *btree.WalkOptions {
 }
 
 // Rows yields the rows of t. Errors end the iteration (reading a damaged
-// page gives a *btree.PageError naming it; with Options.SkipDamaged such
+// page gives a *PageError naming it; with Options.SkipDamaged such
 // pages are skipped and reported to Options.OnSkip instead), and so does
 // ctx.
 func (db *DB) Rows(ctx context.Context, t *Table, opts *RowOptions) iter.Seq2[*Record, error] {
