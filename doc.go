@@ -20,14 +20,17 @@
 //     format (7.3704), every record type as a typed value, and log-set
 //     checks (generations, signatures, chaining, the current log, what a
 //     database needs).
-//   - [github.com/esekit/esekit/esechk]: checkpoint files (.chk, .jcp)
-//     and which logs are safe to delete.
+//   - [github.com/esekit/esekit/esechk]: checkpoint files (.chk, .jcp),
+//     handed to the log-set checks by Checkpoint.CheckpointInfo.
 //   - [github.com/esekit/esekit/esepatch]: patch files (.pat) and the
 //     backup trailer page.
 //   - [github.com/esekit/esekit/rip]: the Restore in Progress registry key:
 //     model, .reg files, validation, re-creation.
 //   - [github.com/esekit/esekit/recovery]: planning and replaying soft and
-//     hard recovery, with path remapping that cannot escape its targets.
+//     hard recovery, with path remapping that cannot escape its targets;
+//     recovery.Inspect answers a backup agent's questions about a log
+//     folder in one call (replayable? which logs may be truncated? what
+//     must an incremental backup copy?).
 //   - examples/esekit: the command-line face of the library; examples/verifybackup
 //     (a backup agent's checks of an online backup set) and examples/forensic
 //     (read-only triage with offline recovery) show the API end to end.
@@ -45,19 +48,18 @@
 // and print the code the way the engine's event log would
 // (ese.ErrMissingLogFile.HardRecovery() is 0xC8000210).
 //
-// A short session: look at a dirty database, ask whether its logs can
-// bring it clean, and do it into copies, leaving the inputs untouched:
+// A short session is the package's Example (example_test.go, run by go
+// test on the sample set of the esekit command): it looks at a dirty
+// database with ese.ReadDBHeader (both header copies, their checksums, the
+// state and the logs required), scans its log folder with eselog.ScanDir
+// (generations, gaps, signatures, the current log), asks
+// recovery.PlanSoftDir whether the logs can bring it clean (the plan's Err
+// is the engine's verdict, such as ese.ErrMissingLogFile), and has
+// recovery.Recover do it into copies in a new folder, leaving the inputs
+// untouched.
 //
-//	f, _ := os.Open("SRUDB.dat")
-//	hdr, _ := ese.ReadDBHeader(f)          // both header copies, checksums
-//	fmt.Println(hdr.Header.State, hdr.Header.GenMinRequired)
-//
-//	set, _ := eselog.ScanDir(".", nil)     // generations, gaps, signatures
-//	fmt.Println(set.Generations, set.Current)
-//
-//	plan, _ := recovery.PlanSoftDir(".", []string{"SRUDB.dat"}, "auto", nil)
-//	if errors.Is(plan.Err(), ese.ErrMissingLogFile) { ... } // the engine's verdict
-//	res, _ := recovery.Recover(ctx, plan, &recovery.RecoverOptions{OutDir: "out"})
+// The plan keeps its inputs (logs, checkpoint, databases): Recover needs
+// only where and how to write.
 //
 // Checkpoints come from esechk.Read, patch files from esepatch.Open, and the
 // Restore in Progress key from rip.ParseRegFile; recovery.PlanHard takes

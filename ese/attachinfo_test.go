@@ -8,7 +8,7 @@ import (
 
 func utf16Units(s string) int { return len(utf16.Encode([]rune(s))) }
 
-// HEADERS.md §14.4: the attach list of appdata/edb0000D.log at offset 671.
+// docs/logs.md#attach-list: the attach list of the corpus file appdata/edb0000D.log at offset 671.
 func TestAttachListEdb0000D(t *testing.T) {
 	log := corpus(t, "appdata/edb0000D.log")
 	area := log[671 : 671+AttachListSize]

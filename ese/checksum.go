@@ -9,7 +9,7 @@ import (
 // page checksum (ulDAEMagic).
 const headerSeed = 0x89ABCDEF
 
-// HeaderChecksum computes the 32-bit header checksum (HEADERS.md §8.1) of b:
+// HeaderChecksum computes the 32-bit header checksum (docs/pages.md#header-checksum) of b:
 // 0x89ABCDEF XOR every little-endian u32 of b except the first, which holds
 // the stored checksum. It is used for database, checkpoint, log, patch and
 // flush-map headers. len(b) must be a multiple of 8.
@@ -22,14 +22,14 @@ func HeaderChecksum(b []byte) uint32 {
 	return sum ^ headerSeed
 }
 
-// LegacyPageChecksum computes the pre-ECC page checksum (§8.2) of a small
+// LegacyPageChecksum computes the pre-ECC page checksum (docs/pages.md#legacy-page-checksum) of a small
 // page: the low 32 bits are 0x89ABCDEF XOR every u32 but the first (the page
 // number in bytes 4..7 is included), the high 32 bits are pgno.
 func LegacyPageChecksum(page []byte, pgno uint32) uint64 {
 	return uint64(pgno)<<32 | uint64(HeaderChecksum(page))
 }
 
-// XEChecksum computes the 64-bit XOR+ECC checksum (§8.3) of one block of
+// XEChecksum computes the 64-bit XOR+ECC checksum (docs/pages.md#xor-ecc-checksum) of one block of
 // 1024..8192 bytes (a power of two). first says the block starts a page or
 // log segment, so its first 8 bytes hold the stored checksum and count as
 // zero. The result is stored little-endian: bytes 0..3 the XOR part (which
@@ -111,7 +111,7 @@ func xeChecksumWords(block []byte, pgno uint32, first bool) uint64 {
 	return uint64(ecc)<<32 | uint64(col^pgno)
 }
 
-// xeChecksumRows is the direct form of §8.3, row by row; XEChecksum uses it
+// xeChecksumRows is the direct form of docs/pages.md#xor-ecc-checksum, row by row; XEChecksum uses it
 // for block lengths that are not a multiple of 64 bytes, and the tests
 // check xeChecksumWords against it.
 func xeChecksumRows(block []byte, pgno uint32, first bool) uint64 {
@@ -138,16 +138,10 @@ func xeChecksumRows(block []byte, pgno uint32, first bool) uint64 {
 	return uint64(ecc)<<32 | uint64(col^pgno)
 }
 
-// Page checksum layout constants.
-const (
-	smallPageMax       = 8192 // pages up to this size have one checksum block
-	largePageHeaderOff = 40   // offset of BlockChecksum1 in a PGHDR2
-)
-
 // PageChecksumBlocks returns how many checksum blocks a page of pageSize
 // bytes has: 1 for pages of 8 KiB or less, 4 for 16 and 32 KiB pages.
 func PageChecksumBlocks(pageSize int) int {
-	if pageSize <= smallPageMax {
+	if pageSize <= MaxSmallPageSize {
 		return 1
 	}
 	return 4
@@ -189,7 +183,7 @@ func newChecksumFormat(page []byte) bool {
 // header; use CheckPage for a buffer of unknown length.
 func ComputePageChecksums(page []byte, pgno uint32) PageChecksums {
 	var c PageChecksums
-	if len(page) <= smallPageMax {
+	if len(page) <= MaxSmallPageSize {
 		c.Blocks = 1
 		c.Stored[0] = binary.LittleEndian.Uint64(page)
 		if newChecksumFormat(page) {
@@ -206,7 +200,7 @@ func ComputePageChecksums(page []byte, pgno uint32) PageChecksums {
 		if k == 0 {
 			c.Stored[0] = binary.LittleEndian.Uint64(page)
 		} else {
-			c.Stored[k] = binary.LittleEndian.Uint64(page[largePageHeaderOff+8*(k-1):])
+			c.Stored[k] = binary.LittleEndian.Uint64(page[PageBlockChecksumsOffset+8*(k-1):])
 		}
 		c.Computed[k] = XEChecksum(page[k*bs:(k+1)*bs], pgno, k == 0)
 	}
@@ -217,7 +211,7 @@ func ComputePageChecksums(page []byte, pgno uint32) PageChecksums {
 // in the format the page's flags select (large pages always ECC): blocks
 // 1..3 first, then block 0, which covers their stored values.
 func SetPageChecksum(page []byte, pgno uint32) {
-	if len(page) <= smallPageMax {
+	if len(page) <= MaxSmallPageSize {
 		if newChecksumFormat(page) {
 			binary.LittleEndian.PutUint64(page, XEChecksum(page, pgno, true))
 		} else {
@@ -228,7 +222,7 @@ func SetPageChecksum(page []byte, pgno uint32) {
 	}
 	bs := len(page) / 4
 	for k := 1; k < 4; k++ {
-		binary.LittleEndian.PutUint64(page[largePageHeaderOff+8*(k-1):], XEChecksum(page[k*bs:(k+1)*bs], pgno, false))
+		binary.LittleEndian.PutUint64(page[PageBlockChecksumsOffset+8*(k-1):], XEChecksum(page[k*bs:(k+1)*bs], pgno, false))
 	}
 	binary.LittleEndian.PutUint64(page, XEChecksum(page[:bs], pgno, true))
 }
@@ -238,7 +232,8 @@ func SetPageChecksum(page []byte, pgno uint32) {
 const formatFlagBit = 37*8 + 5
 
 // CorrectableBit locates a single flipped bit from a block's stored and
-// computed ECC checksums (§8.5). blockSize is the block length in bytes. It
+// computed ECC checksums (docs/pages.md#single-bit-correction). blockSize is
+// the block length in bytes. It
 // returns the bit index inside the block (byte idx/8, bit idx%8, LSB first)
 // and true when the difference is exactly one correctable data bit.
 func CorrectableBit(stored, computed uint64, blockSize int) (int, bool) {

@@ -9,7 +9,8 @@ import (
 
 func corpus(t testing.TB, rel string) []byte { return testcorpus.Read(t, rel) }
 
-// The worked example of HEADERS.md §14: the 32 KiB database header, the
+// A worked example on the corpus files' own values (docs/pages.md#checksums):
+// the 32 KiB database header, the
 // checkpoint and the log header checksums, and page 1's four blocks.
 func TestChecksumsWorkedExample(t *testing.T) {
 	db := corpus(t, "appdata/IndexedDB.edb")
@@ -56,7 +57,7 @@ func TestCorrectPageSingleBit(t *testing.T) {
 	db := corpus(t, "appdata/IndexedDB.edb")
 	page := append([]byte(nil), db[2*32768:3*32768]...)
 	orig := append([]byte(nil), page...)
-	// HEADERS.md §8.5: bit 12345 of block 1 of page 1.
+	// docs/pages.md#single-bit-correction: bit 12345 of block 1 of page 1.
 	pos := 8192*8 + 12345
 	page[pos/8] ^= 1 << (pos % 8)
 	c := ComputePageChecksums(page, 1)

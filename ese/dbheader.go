@@ -6,7 +6,7 @@ import (
 	"github.com/esekit/esekit/internal/bin"
 )
 
-// Database header constants (HEADERS.md §4).
+// Database header constants (docs/database.md).
 const (
 	// DBHeaderSize is the size of the DBFILEHDR structure; the rest of the
 	// header page is zero when the engine writes it.
@@ -24,7 +24,7 @@ const (
 	dbHeaderPageSizeOffset = 236
 )
 
-// DbFlags bits (HEADERS.md §2.3), as a mask over the four DbFlags bytes read
+// DbFlags bits (docs/database.md#header-flags), as a mask over the four DbFlags bytes read
 // as a little-endian u32.
 const (
 	DbFlagShadowingDisabled  = 0x01       // byte 0: shadow header copy disabled
@@ -36,12 +36,12 @@ const (
 	DbFlagExternalExtentCach = 0x08 << 24 // byte 3: external extent-cache build option
 )
 
-// DBHeader is the database file header, DBFILEHDR (HEADERS.md §4.2): the
+// DBHeader is the database file header, DBFILEHDR (docs/database.md#database-header): the
 // first 748 bytes of page 0 of a database file and of its shadow copy at
 // page-size offset. Offsets are bytes from the start of the page. All
 // fields are kept as stored, so Put gives back the decoded bytes.
 type DBHeader struct {
-	// Checksum (0x000, u32) is the header checksum (§8.1) over the whole
+	// Checksum (0x000, u32) is the header checksum (docs/pages.md#header-checksum) over the whole
 	// header page.
 	Checksum uint32
 	// Magic (0x004, u32) is DBMagic, 0x89ABCDEF.
@@ -55,7 +55,7 @@ type DBHeader struct {
 	DbTimeDirtied uint64
 	// DbSignature (0x018, 28 bytes) is the identity of this database.
 	DbSignature Signature
-	// State (0x034, u32) is the database state (§2.2).
+	// State (0x034, u32) is the database state (docs/database.md#database-states).
 	State DBState
 	// ConsistentPos (0x038, LGPOS) is the log position at which the
 	// database was last made consistent ("Last Consistent"); zero while
@@ -86,7 +86,7 @@ type DBHeader struct {
 	// CurFullBackup (0x0B8, BKINFO) is the backup being taken or restored;
 	// GenLow != 0 marks a streaming-backup copy.
 	CurFullBackup BackupInfo
-	// DbFlags (0x0D0, 4 bytes) are the database flag bytes (§2.3); see the
+	// DbFlags (0x0D0, 4 bytes) are the database flag bytes (docs/database.md#header-flags); see the
 	// DbFlag* masks and Flags.
 	DbFlags [4]byte
 	// LastObjectID (0x0D4, u32) is the highest object id allocated.
@@ -100,7 +100,7 @@ type DBHeader struct {
 	OSBuildNumber uint32
 	// OSServicePack (0x0E4, i32) is its service-pack number.
 	OSServicePack int32
-	// FormatUpdateMajor (0x0E8, u32) is the format update (§3.1), e.g. 20
+	// FormatUpdateMajor (0x0E8, u32) is the format update (docs/database.md#format-versions), e.g. 20
 	// in "0x620,20".
 	FormatUpdateMajor uint32
 	// PageSize (0x0EC, u32) is the page size in bytes; 0 means 4096. Use

@@ -76,7 +76,7 @@ func TestDBHeaderCorpus(t *testing.T) {
 	}
 }
 
-// HEADERS.md §14.1, field by field.
+// The corpus database's own header values (docs/database.md#database-header), field by field.
 func TestDBHeaderWorkedExample(t *testing.T) {
 	b := corpus(t, "appdata/IndexedDB.edb")
 	h, err := DecodeDBHeader(b[:32768])
@@ -129,7 +129,7 @@ func TestDBHeaderWorkedExample(t *testing.T) {
 	}
 }
 
-// The WLM backup set's database is a streaming-backup copy (§9.2).
+// The WLM backup set's database is a streaming-backup copy (docs/patch.md#modern-form).
 func TestDBHeaderBackupCopy(t *testing.T) {
 	b := corpus(t, "wlm-danyquenneville-backup/WindowsMail.MSMessageStore")
 	h, _ := DecodeDBHeader(b[:8192])
@@ -174,7 +174,7 @@ func TestDBHeaderAllBytes(t *testing.T) {
 	}
 }
 
-// Shadow fallback and the error rules of §4.3.
+// Shadow fallback and the error rules of docs/database.md#shadowed-header.
 func TestReadDBHeaderShadow(t *testing.T) {
 	orig := corpus(t, "dissect-esedb-testdbs/basic.edb")[:3*4096]
 	// Primary damaged: the shadow is used.

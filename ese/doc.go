@@ -49,7 +49,7 @@
 // Encode() ([]byte, error), which fails only when the list does not fit.
 // Encoding a decoded header gives back the bytes it came from.
 //
-// Byte layouts follow HEADERS.md (the project's fact sheet drawn from
+// Byte layouts follow docs/README.md (the project's format notes, drawn from
 // Microsoft's MIT-licensed ESE source) and were checked against real files
 // written by the engine.
 package ese

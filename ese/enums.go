@@ -60,6 +60,32 @@ func (s DBState) String() string {
 	return fmt.Sprintf("DBState(%d)", uint32(s))
 }
 
+// MarshalText returns the state's name, as String does: "DirtyShutdown",
+// or "DBState(9)" for a value the engine does not define.
+func (s DBState) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// UnmarshalText reads what MarshalText writes (names are case-insensitive)
+// or a bare number. Other text is an error wrapping ErrInvalidParameter.
+func (s *DBState) UnmarshalText(b []byte) error {
+	t := string(b)
+	for i, n := range dbStateNames {
+		if n != "" && strings.EqualFold(n, t) {
+			*s = DBState(i)
+			return nil
+		}
+	}
+	var v uint32
+	if _, err := fmt.Sscanf(t, "DBState(%d)", &v); err == nil && fmt.Sprintf("DBState(%d)", v) == t {
+		*s = DBState(v)
+		return nil
+	}
+	if _, err := fmt.Sscanf(t, "%d", &v); err == nil && fmt.Sprint(v) == t {
+		*s = DBState(v)
+		return nil
+	}
+	return fmt.Errorf("ese: bad database state %q: %w", t, ErrInvalidParameter)
+}
+
 // BackupType is a BKINFO type (DBFILEHDR::BKINFOTYPE).
 type BackupType uint32
 

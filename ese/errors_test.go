@@ -6,10 +6,10 @@ import (
 	"testing"
 )
 
-// Seed 002: "3355443730 (decimal) or 0xc8000212 (hexadecimal) ... During an
+// KB Q200941: "3355443730 (decimal) or 0xc8000212 (hexadecimal) ... During an
 // ordinary startup ... 4294966766 or 0xfffffdee. All of these error numbers
 // correspond to -530 (JET_errBadLogSignature)."
-func TestErrorFormsSeed002(t *testing.T) {
+func TestErrorFormsQ200941(t *testing.T) {
 	e := ErrBadLogSignature
 	if e.Code() != -530 || e.Unsigned() != 4294966766 || e.Unsigned() != 0xFFFFFDEE {
 		t.Errorf("ordinary forms of -530: %d %d", e.Code(), e.Unsigned())
@@ -27,7 +27,7 @@ func TestErrorFormsSeed002(t *testing.T) {
 			t.Errorf("ParseError(%q) = %v, %v", s, got, err)
 		}
 	}
-	// The brief's numbers for -528.
+	// The printed forms of -528 (docs/errors.md).
 	m := ErrMissingLogFile
 	if m.Unsigned() != 0xFFFFFDF0 || m.HardRecovery() != 0xC8000210 || m.Name() != "JET_errMissingLogFile" {
 		t.Errorf("-528 forms: %#x %#x %s", m.Unsigned(), m.HardRecovery(), m.Name())
@@ -62,7 +62,7 @@ func TestErrorWrapping(t *testing.T) {
 	if got := Error(-9999).Error(); got != "JET_err(-9999) (-9999)" {
 		t.Errorf("unknown code prints %q", got)
 	}
-	// Every code of HEADERS.md §13 has a name and a round trip through each form.
+	// Every code of docs/errors.md has a name and a round trip through each form.
 	for _, e := range KnownErrors() {
 		for _, f := range e.Forms() {
 			if got, err := ParseError(f); err != nil || got != e {

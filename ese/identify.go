@@ -99,10 +99,10 @@ const (
 //     version 6..8 at offset 32 and file size = sectors × sector size);
 //   - checkpoint: header checksum over either 4 KiB copy and FileType 4
 //     (or 0 in an 8 KiB file);
-//   - patch: a PATCHHDR page (HEADERS.md §9.1): header checksum over the
+//   - patch: a PATCHHDR page (docs/patch.md#patch-header): header checksum over the
 //     page, bytes 4..39 zero, a database signature at 64, zero after 148;
 //   - reserve log: entirely zero, or entirely the legacy 512-byte 0xDA
-//     log-extend pattern (LOGSTREAM.md §1.4.3).
+//     log-extend pattern (docs/logs.md#legacy-end-of-data).
 //
 // Anything else is KindUnknown (not an error). Errors are only read
 // failures.
@@ -112,6 +112,15 @@ func Identify(r io.ReaderAt) (Identity, error) {
 		return Identity{}, fmt.Errorf("ese: identify: %w", err)
 	}
 	id := Identity{Size: size}
+	// A log (the most common file of a folder) is known from its first
+	// 4 KiB; read the rest of the head only for the other kinds.
+	var first [4096]byte
+	if n, _ := r.ReadAt(first[:], 0); n == len(first) && bin.U32(first[:], 4) != DBMagic &&
+		FileType(bin.U32(first[:], 667)) == FileTypeLog && bin.U32(first[:], 0) == HeaderChecksum(first[:]) {
+		id.FileType = FileTypeLog
+		logIdentity(first[:], &id)
+		return id, nil
+	}
 	head, err := bin.ReadAt(r, 0, int(min(size, identifyHead)))
 	if err != nil && !errors.Is(err, bin.ErrShort) {
 		return id, fmt.Errorf("ese: identify: %w", err)

@@ -6,6 +6,7 @@ import (
 
 	"github.com/esekit/esekit/ese"
 	"github.com/esekit/esekit/esepatch"
+	"github.com/esekit/esekit/internal/sampleset"
 	"github.com/esekit/esekit/internal/testcorpus"
 	"github.com/esekit/esekit/internal/testset"
 )
@@ -31,7 +32,7 @@ func TestIdentifyCommittedAndGenerated(t *testing.T) {
 		t.Fatal(err)
 	}
 	files["modern.log"], files["legacy.log"] = modern.File, legacy.File
-	files["SRUDB.pat"] = testset.SampleBackup(t).Folder(esepatch.FormPatchFile)[testset.BackupPat].Data
+	files["SRUDB.pat"] = testset.SampleBackup(t).Folder(esepatch.FormPatchFile)[sampleset.BackupPatch].Data
 
 	for rel, want := range map[string]ese.Identity{
 		srum + "SRUDB.dat":    {Kind: ese.KindDatabase, PageSize: 4096, Format: "0x620,20", FileType: ese.FileTypeDatabase, HeaderOK: true},
@@ -44,7 +45,7 @@ func TestIdentifyCommittedAndGenerated(t *testing.T) {
 		server + "SRUtmp.log": {Kind: ese.KindLog, PageSize: 4096, SectorSize: 4096, Format: "8.4000.90.200", FileType: ese.FileTypeLog, Generation: 2, HeaderOK: true},
 		"modern.log":          {Kind: ese.KindLog, PageSize: 8192, SectorSize: 4096, Format: "8.4000.5.16", FileType: ese.FileTypeLog, Generation: 9, HeaderOK: true},
 		"legacy.log":          {Kind: ese.KindLog, PageSize: 8192, SectorSize: 512, Format: "7.3704.15", FileType: ese.FileTypeLog, Generation: 4, HeaderOK: true},
-		testset.BackupPat:     {Kind: ese.KindPatch, PageSize: 4096, HeaderOK: true},
+		sampleset.BackupPatch: {Kind: ese.KindPatch, PageSize: 4096, HeaderOK: true},
 	} {
 		b := files[rel]
 		got, err := ese.Identify(bytes.NewReader(b))

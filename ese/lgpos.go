@@ -80,6 +80,20 @@ func (p LogPos) Decimal() string {
 	return fmt.Sprintf("(%d,%d,%d)", p.Generation, p.Sector, p.Offset)
 }
 
+// MarshalText returns the hexadecimal form of String, so a LogPos in JSON
+// is a string like "(0x12CF,1CA9,190)".
+func (p LogPos) MarshalText() ([]byte, error) { return []byte(p.String()), nil }
+
+// UnmarshalText reads either form ParseLogPos accepts.
+func (p *LogPos) UnmarshalText(b []byte) error {
+	q, err := ParseLogPos(string(b))
+	if err != nil {
+		return err
+	}
+	*p = q
+	return nil
+}
+
 // ParseLogPos parses either print form: "(0x12CF,1CA9,190)" (hexadecimal,
 // marked by the 0x on the generation) or "(4815,7337,400)" (decimal). Any
 // other text is an error wrapping ErrInvalidParameter.

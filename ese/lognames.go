@@ -6,7 +6,7 @@ import (
 	"strings"
 )
 
-// Log-set file extensions (HEADERS.md §10). The engine writes lower case;
+// Log-set file extensions (docs/files.md#log-file-names). The engine writes lower case;
 // ParseLogName accepts any case.
 const (
 	ExtLog            = ".log" // logs, legacy naming (JET_bitESE98FileNames)
@@ -151,7 +151,8 @@ func CheckpointExt(logExt string) string {
 	return ExtCheckpoint
 }
 
-// AnchorLogName applies seed 003's anchor-log rule: the first log a restored
+// AnchorLogName applies KB Q296787's anchor-log rule (docs/recovery.md#anchor-log):
+// the first log a restored
 // database needs is the generation of its "Last Consistent" position,
 // named base + generation in hex + ext. For Last Consistent (4815,7337,400)
 // — generation 4815 decimal = 0x12CF — with base "Edb" and 5 digits it

@@ -9,12 +9,12 @@ import (
 	"github.com/esekit/esekit/internal/testcorpus"
 )
 
-// Seed 003 (Q296787 and the article before it): "Last Consistent:
+// KB Q296787 (docs/recovery.md#anchor-log): "Last Consistent:
 // (4815,7337,400)"; 4815 decimal is 0x12CF, so the anchor log is
-// Edb012CF.log. (One passage of the seed prints 12FC / Edb012fc.log for the
+// Edb012CF.log. (One passage of the article prints 12FC / Edb012fc.log for the
 // same generation; 0x12FC is 4860, a transposition: the correct name is
 // tested here.)
-func TestAnchorLogSeed003(t *testing.T) {
+func TestAnchorLogQ296787(t *testing.T) {
 	lc, err := ParseLogPos("(4815,7337,400)")
 	if err != nil {
 		t.Fatal(err)
@@ -25,7 +25,7 @@ func TestAnchorLogSeed003(t *testing.T) {
 	if got := AnchorLogName(lc, "Edb", ExtLog, 0); got != "Edb012CF.log" {
 		t.Errorf("anchor (auto digits) = %q", got)
 	}
-	// The seed's lower-case spelling parses to the same generation.
+	// The article's lower-case spelling parses to the same generation.
 	for name, gen := range map[string]int32{"Edb012cf.log": 4815, "edb012dc.log": 4828, "Edb00001.log": 1, "edb0000a.log": 10} {
 		n, err := ParseLogName(name)
 		if err != nil || n.Kind != LogNameNumbered || n.Generation != gen || n.Digits != 5 {

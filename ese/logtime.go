@@ -1,6 +1,7 @@
 package ese
 
 import (
+	"encoding/hex"
 	"fmt"
 	"time"
 )
@@ -76,6 +77,49 @@ func (t LogTime) Valid() bool {
 // without zero padding: "8/19/1999 19:47:2". The null time prints as "0/0/1900 0:0:0".
 func (t LogTime) String() string {
 	return fmt.Sprintf("%d/%d/%d %d:%d:%d", t[4], t[3], 1900+int(t[5]), t[2], t[1], t[0])
+}
+
+// TextLayout is the layout of MarshalText: RFC 3339 in UTC with
+// milliseconds, "2022-03-23T14:12:52.254Z".
+const TextLayout = "2006-01-02T15:04:05.000Z07:00"
+
+// MarshalText returns t as RFC 3339 in UTC with milliseconds
+// ("2022-03-23T14:12:52.254Z"), "" for the null time. A time whose fields
+// name no calendar instant (month 13, February 30, 1000 milliseconds) is
+// written as its 8 bytes in hexadecimal ("0d0c0b0a00000000") so that no
+// field is lost.
+func (t LogTime) MarshalText() ([]byte, error) {
+	if t.IsZero() {
+		return []byte{}, nil
+	}
+	if tm := t.Time(); t.Valid() && t.Millisecond() < 1000 && tm.Day() == int(t[3]) {
+		return []byte(tm.Format(TextLayout)), nil
+	}
+	return []byte(hex.EncodeToString(t[:])), nil
+}
+
+// UnmarshalText reads what MarshalText writes, or any RFC 3339 time. The
+// result carries the UTC flag, as every modern writer sets it; a time that
+// had no UTC flag comes back with it. Other text is an error wrapping
+// ErrInvalidParameter.
+func (t *LogTime) UnmarshalText(b []byte) error {
+	s := string(b)
+	if s == "" {
+		*t = LogTime{}
+		return nil
+	}
+	if len(s) == 2*LogTimeSize {
+		if raw, err := hex.DecodeString(s); err == nil {
+			copy(t[:], raw)
+			return nil
+		}
+	}
+	tm, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil || tm.UTC().Year() < 1900 || tm.UTC().Year() > 2155 {
+		return fmt.Errorf("ese: bad log time %q: %w", s, ErrInvalidParameter)
+	}
+	*t = LogTimeOf(tm)
+	return nil
 }
 
 // Compare orders times the way the engine does (year, month, day, hour,

@@ -16,7 +16,7 @@ func TestPageHeaderWorkedExample(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// HEADERS.md §14.1.
+	// The corpus file's own value (docs/pages.md#small-page-header).
 	if h.Checksum != 0xFC4B03B4001A281F {
 		t.Errorf("Checksum = %#x", h.Checksum)
 	}
@@ -52,7 +52,7 @@ func TestPageHeaderWorkedExample(t *testing.T) {
 
 // Every in-use page of every corpus database: tags decode, lie inside the
 // data area, and re-encode byte for byte; header round trips; on pages
-// that are not fragmented the free-space arithmetic of §7.3 holds.
+// that are not fragmented the free-space arithmetic of docs/pages.md#tags holds.
 func TestPagesCorpusTags(t *testing.T) {
 	for _, f := range corpusDatabases {
 		t.Run(f.path, func(t *testing.T) {
@@ -122,13 +122,13 @@ func TestPagesCorpusTags(t *testing.T) {
 
 func TestTagsBad(t *testing.T) {
 	page := make([]byte, 4096)
-	bin.PutU16(page, pghdrTagState, 1)
+	bin.PutU16(page, PageTagStateOffset, 1)
 	bin.PutU16(page, 4096-4, 100) // cb
 	bin.PutU16(page, 4096-2, 4096-40-4-50)
 	if _, err := Tags(page); !errors.Is(err, ErrDatabaseCorrupted) {
 		t.Errorf("tag past data area: %v", err)
 	}
-	bin.PutU16(page, pghdrTagState, 0xFFF)
+	bin.PutU16(page, PageTagStateOffset, 0xFFF)
 	if _, err := Tags(page); !errors.Is(err, ErrDatabaseCorrupted) {
 		t.Errorf("tag count too large: %v", err)
 	}
@@ -137,7 +137,7 @@ func TestTagsBad(t *testing.T) {
 	}
 	// Large page: flags live in the node.
 	lp := make([]byte, 16384)
-	bin.PutU16(lp, pghdrTagState, 2)
+	bin.PutU16(lp, PageTagStateOffset, 2)
 	if err := PutTag(lp, 0, Tag{Size: 0, Offset: 0}); err != nil {
 		t.Fatal(err)
 	}

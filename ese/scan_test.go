@@ -24,7 +24,8 @@ func scanBytes(t *testing.T, b []byte, o *ScanOptions) *ScanResult {
 	return res
 }
 
-// HEADERS.md §14.1: 94 page slots, 47 all zero, 47 in use and all good.
+// The corpus database's own counts (docs/pages.md#blocks-per-page-size):
+// 94 page slots, 47 all zero, 47 in use and all good.
 func TestScanWorkedExample(t *testing.T) {
 	b := corpus(t, "appdata/IndexedDB.edb")
 	var calls int

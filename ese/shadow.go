@@ -10,7 +10,7 @@ import (
 )
 
 // DBHeaderCopies is what ReadDBHeader found in the two header copies of a
-// database file (HEADERS.md §4.3): the primary at offset 0 and the shadow
+// database file (docs/database.md#shadowed-header): the primary at offset 0 and the shadow
 // at offset PageSize.
 type DBHeaderCopies struct {
 	// PageSize is the detected header (page) size: the smallest of 2, 4, 8,
@@ -58,7 +58,7 @@ func headerCopyGood(b []byte, c, pageSizeOff int) bool {
 }
 
 // ReadDBHeader reads both header copies of a database with the engine's
-// rules (HEADERS.md §4.3): for each candidate size C = 2, 4, 8, 16, 32 KiB
+// rules (docs/database.md#shadowed-header): for each candidate size C = 2, 4, 8, 16, 32 KiB
 // it reads [0,C) and [C,2C); a copy is good when its header checksum
 // matches and its PageSize field equals C. The first C with a good copy
 // wins; the primary is used when good, else the shadow.

@@ -1,6 +1,7 @@
 package ese
 
 import (
+	"encoding/json"
 	"fmt"
 
 	"github.com/esekit/esekit/internal/bin"
@@ -51,4 +52,33 @@ func (s Signature) ComputerName() string { return bin.CString(s.Computer[:]) }
 // "Create time:12/29/2000 21:6:38 Rand:24842 Computer:".
 func (s Signature) String() string {
 	return fmt.Sprintf("Create time:%s Rand:%d Computer:%s", s.Created, s.Random, s.ComputerName())
+}
+
+// signatureJSON is the JSON form of a Signature.
+type signatureJSON struct {
+	Random   uint32  `json:"random"`
+	Created  LogTime `json:"created"`
+	Computer string  `json:"computer"`
+}
+
+// MarshalJSON writes s as an object of its three fields, the creation time
+// in LogTime's text form:
+// {"random":39623424,"created":"1999-08-19T19:37:35.000Z","computer":""}.
+func (s Signature) MarshalJSON() ([]byte, error) {
+	return json.Marshal(signatureJSON{Random: s.Random, Created: s.Created, Computer: s.ComputerName()})
+}
+
+// UnmarshalJSON reads what MarshalJSON writes. A computer name longer than
+// 15 bytes is an error wrapping ErrInvalidParameter.
+func (s *Signature) UnmarshalJSON(b []byte) error {
+	var j signatureJSON
+	if err := json.Unmarshal(b, &j); err != nil {
+		return err
+	}
+	if len(j.Computer) >= len(s.Computer) {
+		return fmt.Errorf("ese: signature computer name %q is longer than %d bytes: %w", j.Computer, len(s.Computer)-1, ErrInvalidParameter)
+	}
+	*s = Signature{Random: j.Random, Created: j.Created}
+	copy(s.Computer[:], j.Computer)
+	return nil
 }

@@ -5,7 +5,7 @@ import (
 	"time"
 )
 
-// Seed 003: Last Consistent (4815,7337,400); the hexadecimal form names the
+// KB Q296787: Last Consistent (4815,7337,400); the hexadecimal form names the
 // generation 0x12CF.
 func TestLogPosForms(t *testing.T) {
 	p := LogPos{Generation: 4815, Sector: 7337, Offset: 400}
@@ -18,7 +18,7 @@ func TestLogPosForms(t *testing.T) {
 			t.Errorf("ParseLogPos(%q) = %v, %v", s, q, err)
 		}
 	}
-	// Seed 002's backup mark (58,1409,199) and the checkpoint of seed 003.
+	// KB Q200941's backup mark (58,1409,199) and the checkpoint of KB Q296787.
 	if q, _ := ParseLogPos("(58,1409,199)"); q != (LogPos{Generation: 58, Sector: 1409, Offset: 199}) {
 		t.Errorf("mark = %+v", q)
 	}
@@ -39,7 +39,7 @@ func TestLogPosForms(t *testing.T) {
 	}
 }
 
-// HEADERS.md §1.2: bytes 34 0c 0e 17 03 7a fd 02 = 2022-03-23 14:12:52.254 UTC.
+// docs/types.md#logtime: bytes 34 0c 0e 17 03 7a fd 02 = 2022-03-23 14:12:52.254 UTC.
 func TestLogTime(t *testing.T) {
 	lt := LogTime{0x34, 0x0c, 0x0e, 0x17, 0x03, 0x7a, 0xfd, 0x02}
 	want := time.Date(2022, 3, 23, 14, 12, 52, 254e6, time.UTC)
@@ -52,7 +52,7 @@ func TestLogTime(t *testing.T) {
 	if lt.String() != "3/23/2022 14:12:52" {
 		t.Errorf("String() = %q", lt.String())
 	}
-	// Seed 002's mark time prints as "8/19/1999 19:47:2".
+	// KB Q200941's mark time prints as "8/19/1999 19:47:2".
 	m := LogTimeOf(time.Date(1999, 8, 19, 19, 47, 2, 0, time.UTC))
 	if m.String() != "8/19/1999 19:47:2" || !m.Valid() {
 		t.Errorf("mark time %q", m.String())
@@ -65,7 +65,7 @@ func TestLogTime(t *testing.T) {
 	}
 }
 
-// Seed 003: "Create time:12/29/2000 21:6:38 Rand:24842 Computer:".
+// KB Q296787: "Create time:12/29/2000 21:6:38 Rand:24842 Computer:".
 func TestSignatureString(t *testing.T) {
 	s := Signature{Random: 24842, Created: LogTimeOf(time.Date(2000, 12, 29, 21, 6, 38, 0, time.UTC))}
 	if got := s.String(); got != "Create time:12/29/2000 21:6:38 Rand:24842 Computer:" {
@@ -94,7 +94,8 @@ func TestBackupInfoAndParams(t *testing.T) {
 	if DecodeBackupInfo(b[:]) != bk || bk.IsZero() {
 		t.Error("BKINFO round trip")
 	}
-	// HEADERS.md §14.2: appdata/edb.chk carries DBMS_PARAM at offset 48.
+	// The corpus file appdata/edb.chk carries DBMS_PARAM at offset 48
+	// (docs/checkpoint.md#checkpoint-layout).
 	chk := corpus(t, "appdata/edb.chk")
 	p := DecodeDBMSParam(chk[48:])
 	if !p.CircularLogging() || p.MaxSessions != 30000 || p.LogBuffers != 1 || p.LogFileSectors != 128 || p.CacheSizeMax != 2048 || p.MaxCursors != 0x7FFFFFFF {
@@ -117,7 +118,7 @@ func TestEnumStrings(t *testing.T) {
 	if FileTypeCheckpoint.String() != "Checkpoint" || BackupOSSnapshot.String() != "OSSnapshot" {
 		t.Error("FileType/BackupType names")
 	}
-	// Page 1 of IndexedDB.edb: flags 0xA803 (HEADERS.md §14.1).
+	// Page 1 of IndexedDB.edb: flags 0xA803 (the corpus file's value; docs/pages.md#page-flags).
 	if got := PageFlags(0xA803).String(); got != "Root|Leaf|NewRecordFormat|NewChecksumFormat|FlushType1" {
 		t.Errorf("flags = %q", got)
 	}

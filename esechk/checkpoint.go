@@ -3,15 +3,16 @@
 // the transaction logs.
 //
 // A checkpoint file is two identical 4096-byte copies of one CHECKPOINT
-// header (HEADERS.md §5). Each copy carries a 32-bit header checksum. Read
+// header (docs/checkpoint.md#checkpoint-layout). Each copy carries a 32-bit header checksum. Read
 // applies the engine's shadow rules: the first good copy wins, a bad or
 // differing second copy is reported but tolerated, and two bad copies are
 // ese.ErrCheckpointCorrupt (-533).
 //
-// The checkpoint position also answers the housekeeping question of seed
-// 003: every numbered log below the checkpoint generation may be deleted
-// once it is backed up; the checkpoint's own log never may (DeletableBelow,
-// DeletableLogs).
+// The checkpoint position also answers the housekeeping question: which
+// numbered logs may be deleted once backed up (KB Q296787). That answer,
+// which also weighs the databases and the current log, is
+// recovery.TruncatableLogs; recovery.Inspect gives it for a whole folder.
+// CheckpointInfo hands the checkpoint to eselog's log-set checks.
 package esechk
 
 import (
@@ -56,7 +57,7 @@ const VersionAttachInfoPresent = 0x01
 // Checkpoint is one copy of a checkpoint header (CHECKPOINT_FIXED followed
 // by the attach list), 4096 bytes. Offsets are from the start of the copy.
 type Checkpoint struct {
-	// Checksum is the header checksum as stored at +0 (HEADERS.md §8.1,
+	// Checksum is the header checksum as stored at +0 (docs/pages.md#header-checksum,
 	// over bytes 0..4095). Encode recomputes it.
 	Checksum uint32
 	// LastFullBackupCheckpoint is the checkpoint at the time of the last
@@ -95,7 +96,7 @@ type Checkpoint struct {
 	// Reserved2 is 8 reserved bytes at +671, kept as read.
 	Reserved2 [8]byte
 	// Attached is the decoded ATTACHINFO list at +679: the databases
-	// attached at the checkpoint (HEADERS.md §6.2). The engine trusts it
+	// attached at the checkpoint (docs/checkpoint.md#checkpoint-rules). The engine trusts it
 	// only when Version has VersionAttachInfoPresent.
 	Attached []ese.AttachInfo
 	// AttachArea is the raw 2048-byte attach-list area at +679 as read.

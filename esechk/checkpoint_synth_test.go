@@ -57,8 +57,8 @@ func TestSynthCheckpointRoundTrip(t *testing.T) {
 	if c.Checksum != bin.U32(raw, 0) || c.Checksum != ese.HeaderChecksum(raw[:Size]) {
 		t.Errorf("checksum %#x", c.Checksum)
 	}
-	if got := DeletableLogs([]int32{0x28, 0x29, 0x2A, 0x2B}, c.DeletableBelow()); !slicesEqual(got, []int32{0x28, 0x29}) {
-		t.Errorf("DeletableLogs = %x", got)
+	if ci := c.CheckpointInfo("edb.chk"); ci.File != "edb.chk" || ci.Pos != (ese.LogPos{Generation: 0x2A, Sector: 7}) || ci.Signature.Random != 0x11223344 {
+		t.Errorf("CheckpointInfo = %+v", ci)
 	}
 	again, err := c.EncodeFile()
 	if err != nil || !bytes.Equal(again, raw) {

@@ -2,7 +2,10 @@ package esechk
 
 import (
 	"bytes"
+	"compress/gzip"
 	"errors"
+	"io"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -66,8 +69,8 @@ func TestCorpusCheckpoints(t *testing.T) {
 			if len(c.Attached) != 0 {
 				t.Errorf("Attached has %d entries, want none", len(c.Attached))
 			}
-			if got := c.DeletableBelow(); got != tc.checkpoint.Generation {
-				t.Errorf("DeletableBelow = %d, want %d", got, tc.checkpoint.Generation)
+			if ci := c.CheckpointInfo(tc.rel); ci.File != tc.rel || ci.Pos != c.Checkpoint || !ci.Signature.Equal(c.LogSignature) {
+				t.Errorf("CheckpointInfo = %+v, want %s at %v", ci, tc.rel, c.Checkpoint)
 			}
 			// Byte-exact round trip of one copy and of the whole file.
 			enc, err := c.EncodeFile()
@@ -85,7 +88,8 @@ func TestCorpusCheckpoints(t *testing.T) {
 	}
 }
 
-// TestAppdataWorkedExample checks HEADERS.md §14.2 field by field.
+// TestAppdataWorkedExample checks the corpus checkpoint's own values field by
+// field (docs/checkpoint.md#checkpoint-layout).
 func TestAppdataWorkedExample(t *testing.T) {
 	raw := testcorpus.Read(t, "appdata/edb.chk")
 	if got := bin.U32(raw, 0); got != 0xEC707CF5 {
@@ -312,55 +316,34 @@ func checkBadAttachList(t *testing.T, raw []byte) {
 	}
 }
 
-func TestDeletable(t *testing.T) {
-	// Seed 003: checkpoint (4815,8924,112) is in generation 4815 = 0x12CF
-	// (the seed prints it as "12fc", a digit swap: 0x12FC is 4860), so logs
-	// up to Edb012CE.log may be removed, never the checkpoint's own log.
-	cp, err := ese.ParseLogPos("(4815,8924,112)")
+// TestCheckpointInfo: the checkpoint of the SRUM sample the esekit CLI
+// embeds, (0x51,9,0) of log stream Rand:2749186782, hands the log-set
+// checks its position and signature.
+func TestCheckpointInfo(t *testing.T) {
+	f, err := os.Open("../examples/esekit/testdata/sample/SRU.chk.gz")
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := &Checkpoint{Checkpoint: cp}
-	if got := c.DeletableBelow(); got != 0x12CF {
-		t.Errorf("DeletableBelow = %#x, want 0x12CF", got)
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	if err != nil {
+		t.Fatal(err)
 	}
-	got := DeletableLogs([]int32{0x12D0, 0x12CF, 0x12CD, 0x12CE, 0x12CE, 0x12C0}, c.DeletableBelow())
-	want := []int32{0x12C0, 0x12CD, 0x12CE}
-	if !slicesEqual(got, want) {
-		t.Errorf("DeletableLogs = %x, want %x", got, want)
+	raw, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatal(err)
 	}
-	if got := (&Checkpoint{}).DeletableBelow(); got != 0 {
-		t.Errorf("zero checkpoint: %d", got)
-	}
-	if got := DeletableLogs([]int32{1, 2}, 0); len(got) != 0 {
-		t.Errorf("nothing deletable below 0: %v", got)
-	}
-}
-
-// TestDeletableDirtySRUM: the dirty SRUM set holds logs 0x4E..0x52 with the
-// checkpoint at 0x51: 0x4E, 0x4F and 0x50 may go.
-func TestDeletableDirtySRUM(t *testing.T) {
-	raw := testcorpus.Read(t, "museum-srum-win10-belkasoftctf-insiderthreat-dirty/SRU.chk")
 	c, err := Read(bytes.NewReader(raw))
 	if err != nil {
 		t.Fatal(err)
 	}
-	got := DeletableLogs([]int32{0x4E, 0x4F, 0x50, 0x51, 0x52}, c.DeletableBelow())
-	if !slicesEqual(got, []int32{0x4E, 0x4F, 0x50}) {
-		t.Errorf("DeletableLogs = %x", got)
+	ci := c.CheckpointInfo("SRU.chk")
+	if ci.File != "SRU.chk" || ci.Pos != (ese.LogPos{Generation: 0x51, Sector: 9, Offset: 0}) {
+		t.Errorf("CheckpointInfo = %+v, want SRU.chk at (0x51,9,0)", ci)
 	}
-}
-
-func slicesEqual(a, b []int32) bool {
-	if len(a) != len(b) {
-		return false
+	if ci.Signature.Random != 2749186782 || !ci.Signature.Equal(c.LogSignature) {
+		t.Errorf("signature %v, want Rand:2749186782", ci.Signature)
 	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func BenchmarkRead(b *testing.B) {

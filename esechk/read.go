@@ -29,7 +29,7 @@ type Copies struct {
 func (s Copies) OK() bool { return s.PrimaryOK && s.ShadowOK && s.Identical }
 
 // Read reads a checkpoint file from r using the engine's shadow rules
-// (HEADERS.md §4.3): exactly 4096-byte copies, no size detection; the copy
+// (docs/database.md#shadowed-header): exactly 4096-byte copies, no size detection; the copy
 // at 0 is used when its checksum is good, else the copy at 4096; when
 // neither is good the error wraps ese.ErrCheckpointCorrupt (-533). A good
 // copy whose file type is neither checkpoint nor 0 wraps

@@ -139,7 +139,7 @@ const MaxAfterImage = 0xFFFF
 // (old) and the record's diff, as the engine's redo does. diffHdr2 selects
 // DIFFHDR2 headers (Replace.Diff2). cbNew is the record's cbNewData: the
 // result never grows past it, and a result of another length is an error
-// wrapping ese.ErrLogCorrupted (LOGSTREAM.md §3.5; stricter than a retail
+// wrapping ese.ErrLogCorrupted (docs/log-records.md#diff-format; stricter than a retail
 // engine, see AnyLength). A diff that is malformed or reaches outside old
 // gives an error wrapping ese.ErrLogFileCorrupt (the engine's checks in
 // ErrLGGetAfterImage).

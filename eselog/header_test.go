@@ -11,7 +11,7 @@ import (
 )
 
 // corpusLog describes one real log file of the corpus with values read from
-// MANIFEST.md and the fact sheets.
+// MANIFEST.md and the files themselves.
 type corpusLog struct {
 	path        string
 	gen         int32
@@ -87,7 +87,7 @@ func TestFileHeaderCorpus(t *testing.T) {
 }
 
 // TestFileHeaderAppdata checks every field of appdata/edb.log against
-// LOGSTREAM.md §1.2 and §6 and HEADERS.md §14.3.
+// docs/logs.md#log-file-header, with the corpus file's own values.
 func TestFileHeaderAppdata(t *testing.T) {
 	h, err := ReadFileHeader(bytes.NewReader(testcorpus.Read(t, "appdata/edb.log")))
 	if err != nil {

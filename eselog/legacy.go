@@ -7,7 +7,7 @@ import (
 	"github.com/esekit/esekit/internal/logfill"
 )
 
-// Legacy (7.3704.x) body format constants (LOGSTREAM.md §1.4).
+// Legacy (7.3704.x) body format constants (docs/logs.md#legacy-format).
 const (
 	// LRChecksumSize is the size of an LRCHECKSUM record (type 42).
 	LRChecksumSize = 22
@@ -237,7 +237,7 @@ func (s *legacyScanner) validShadowAnyNext(c lrck) (bool, error) {
 }
 
 // scanLegacy finds the end of valid data of a legacy log the way the
-// engine's ErrLGCheckReadLastLogRecordFF_Legacy does (LOGSTREAM.md §1.4.3):
+// engine's ErrLGCheckReadLastLogRecordFF_Legacy does (docs/logs.md#legacy-end-of-data):
 // it follows the LRCHECKSUM chain from the first data sector, verifying
 // each record and its range checksum, checks that only the log-extend
 // pattern follows the data, and walks the records of the last range to

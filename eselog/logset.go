@@ -7,8 +7,11 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/esekit/esekit/ese"
 )
@@ -82,7 +85,10 @@ type bodyInfo struct {
 	lastTerm ese.LogPos // that record's position
 	end      ese.LogPos // the end of valid data (lgposLastRec)
 	tailErr  error      // corruption found by the tail scan
-	err      error      // the file could not be opened or scanned at all
+	// closeKnown says closed and lastTerm were computed (the current
+	// log's scan, or any legacy log's).
+	closeKnown bool
+	err        error // the file could not be opened or scanned at all
 }
 
 // HasHeader reports whether the file carries a valid log header.
@@ -150,7 +156,7 @@ type Problem struct {
 	Generations []int32 `json:"generations,omitempty"`
 	// Message says what is wrong.
 	Message string `json:"message"`
-	// Remedy says what seed 003's procedure does about it, when it says.
+	// Remedy says what KB Q296787's procedures do about it, when they say.
 	Remedy string `json:"remedy,omitempty"`
 }
 
@@ -183,7 +189,7 @@ type Set struct {
 	TempLog string `json:"temp_log,omitempty"`
 	// Circular reports that circular logging is on in the set: logs are
 	// deleted as the checkpoint passes them, so an offline roll-forward
-	// from an older backup is impossible (seed 003).
+	// from an older backup is impossible (KB Q296787).
 	Circular bool `json:"circular"`
 	// Problems are the findings, in the order the engine would meet them.
 	Problems []Problem `json:"problems"`
@@ -216,7 +222,9 @@ func ScanDir(dir string, opts *ScanOptions) (*Set, error) {
 // log, whatever its name. Headers are read first (4096 bytes a file); the
 // bodies of member logs are scanned only when a check needs them (the
 // accumulated-checksum chain, -590; tail corruption, -501), and only when
-// fsys files implement io.ReaderAt (os.DirFS and fstest.MapFS do). It
+// fsys files implement io.ReaderAt (os.DirFS and fstest.MapFS do). Files
+// are read on up to GOMAXPROCS goroutines at once, so fsys must allow
+// concurrent use (os.DirFS and fstest.MapFS do). It
 // returns an error only when the folder cannot be listed; everything wrong
 // with the files is in Set.Problems.
 func ScanFS(fsys fs.FS, dir string, opts *ScanOptions) (*Set, error) {
@@ -227,19 +235,53 @@ func ScanFS(fsys fs.FS, dir string, opts *ScanOptions) (*Set, error) {
 	if err != nil {
 		return nil, err
 	}
-	var files []*SetFile
+	var names []string
 	for _, e := range ents {
-		if !e.Type().IsRegular() {
-			continue
+		if e.Type().IsRegular() {
+			names = append(names, e.Name())
 		}
-		files = append(files, readSetFile(fsys, path.Join(dir, e.Name()), e.Name()))
 	}
+	files := make([]*SetFile, len(names))
+	forEachParallel(len(names), func() func(int) {
+		buf := make([]byte, HeaderSize)
+		return func(i int) { files[i] = readSetFile(fsys, path.Join(dir, names[i]), names[i], buf) }
+	})
 	return buildSet(files, opts), nil
 }
 
-// readSetFile reads the header of one file. Only the first 4096 bytes are
-// read, whatever the file's size.
-func readSetFile(fsys fs.FS, full, name string) *SetFile {
+// forEachParallel calls the function newWorker returns for every index
+// below n, on up to GOMAXPROCS goroutines, each with its own function (and
+// so its own buffers). Indexes are handed out in order.
+func forEachParallel(n int, newWorker func() func(int)) {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	if workers <= 1 {
+		if n > 0 {
+			work := newWorker()
+			for i := range n {
+				work(i)
+			}
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			work := newWorker()
+			for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
+				work(i)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// readSetFile reads the header of one file into buf (HeaderSize bytes,
+// reused by the caller). Only the first 4096 bytes are read, whatever the
+// file's size.
+func readSetFile(fsys fs.FS, full, name string, buf []byte) *SetFile {
 	f := &SetFile{File: name}
 	ln := parseLogName(name)
 	f.Role = ln.Role
@@ -253,8 +295,7 @@ func readSetFile(fsys fs.FS, full, name string) *SetFile {
 	if st, err := fh.Stat(); err == nil {
 		f.Size = st.Size()
 	}
-	buf := make([]byte, HeaderSize)
-	n, err := io.ReadFull(fh, buf)
+	n, err := io.ReadFull(fh, buf[:HeaderSize])
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
 		f.Status, f.Err, f.Note = StatusUnreadable, err, err.Error()
 		return f
@@ -311,12 +352,19 @@ func (f *SetFile) applyHeader(h *FileHeader) {
 
 // scanBody opens the log body once (tail scan, accumulated checksum) and
 // caches the outcome. current says the file is the current log, whose torn
-// legacy tail the engine repairs.
+// legacy tail the engine repairs and whose clean close the replay walk
+// asks about.
 func (f *SetFile) scanBody(current bool) *bodyInfo {
-	if f.body != nil {
+	return f.scanBodyWith(current, nil)
+}
+
+// scanBodyWith is scanBody with the tail scan's buffers lent by sc (nil:
+// allocated).
+func (f *SetFile) scanBodyWith(current bool, sc *scanScratch) *bodyInfo {
+	if f.body != nil && (f.body.closeKnown || !current) {
 		return f.body
 	}
-	f.body = &bodyInfo{}
+	f.body = &bodyInfo{closeKnown: current}
 	if f.open == nil {
 		f.body.err = errors.New("eselog: no access to the file body")
 		return f.body
@@ -327,14 +375,45 @@ func (f *SetFile) scanBody(current bool) *bodyInfo {
 		return f.body
 	}
 	defer c.Close()
-	l, err := OpenOptions(r, f.Size, Options{AllowCorruptTail: true, RepairLegacyTail: current})
+	if sc == nil {
+		sc = &scanScratch{}
+	}
+	// Only the current log's clean close matters to the checks.
+	sc.skipClose, sc.once = !current, true
+	h := f.Header
+	if h == nil {
+		if h, err = ReadFileHeader(r); err != nil {
+			f.body.err = err
+			return f.body
+		}
+	}
+	l, err := openWithHeader(r, f.Size, h, Options{AllowCorruptTail: true, RepairLegacyTail: current}, sc)
 	if err != nil {
 		f.body.err = err
 		return f.body
 	}
 	f.body.acc, f.body.tailErr = l.AccumulatedChecksum, l.TailErr
 	f.body.closed, f.body.lastTerm, f.body.end = l.ClosedNormally, l.LastTerm, l.End
+	f.body.closeKnown = current || h.Legacy()
 	return f.body
+}
+
+// scanBodies scans the bodies of the members on several goroutines, each
+// with its own buffers, before the checks ask for them one by one.
+func (s *Set) scanBodies() {
+	var todo []*SetFile
+	for _, g := range s.Generations {
+		if f := s.byGen[g]; f.open != nil && f.body == nil {
+			todo = append(todo, f)
+		}
+	}
+	forEachParallel(len(todo), func() func(int) {
+		sc := &scanScratch{}
+		return func(i int) {
+			f := todo[i]
+			f.scanBodyWith(s.Current != nil && f.File == s.Current.File, sc)
+		}
+	})
 }
 
 // BuildSet builds a set from files whose headers have already been read
@@ -578,7 +657,7 @@ func (s *Set) pickMembers(cur *SetFile) {
 	for g := range s.byGen {
 		highest = max(highest, g)
 	}
-	// The current log (seed 003 steps 6 and 7).
+	// The current log (KB Q296787, roll-forward steps 6 and 7).
 	switch {
 	case cur == nil:
 		if highest > 0 {
@@ -589,14 +668,14 @@ func (s *Set) pickMembers(cur *SetFile) {
 				msg += fmt.Sprintf("; %s exists, so the engine assumes a crash during log rollover and ends replay at generation 0x%X", s.TempLog, highest)
 			}
 			s.add(Problem{Kind: ProblemCurrentMissing, Code: code, Generations: []int32{highest}, Message: msg,
-				Remedy: fmt.Sprintf("for an offline roll-forward, rename the highest numbered log %s to %s%s (seed 003 step 7)",
+				Remedy: fmt.Sprintf("for an offline roll-forward, rename the highest numbered log %s to %s%s (KB Q296787, roll-forward step 7)",
 					s.byGen[highest].File, s.Base, s.Ext)})
 		}
 	case cur.Status == StatusMember:
 		if o := s.byGen[cur.Generation]; o != nil {
 			s.add(Problem{Kind: ProblemCurrentMismatch, Code: ese.ErrInvalidLogSequence, Files: []string{cur.File, o.File}, Generations: []int32{cur.Generation},
 				Message: fmt.Sprintf("%s has generation 0x%X, the same as %s; it must be one above the highest numbered log", cur.File, cur.Generation, o.File),
-				Remedy:  fmt.Sprintf("remove (move aside) %s, then rename the highest numbered log to %s (seed 003 steps 6-7)", cur.File, cur.File)})
+				Remedy:  fmt.Sprintf("remove (move aside) %s, then rename the highest numbered log to %s (KB Q296787, roll-forward steps 6-7)", cur.File, cur.File)})
 			cur.Status = StatusDuplicate
 			cur.Note = "same generation as " + o.File
 			s.Current = &CurrentLog{File: cur.File, Generation: cur.Generation}
@@ -622,16 +701,16 @@ func (s *Set) pickMembers(cur *SetFile) {
 					}
 					s.add(Problem{Kind: ProblemCeiling, Code: 0, Files: above, Generations: ag,
 						Message: fmt.Sprintf("%s is generation 0x%X but higher numbered logs exist; the engine stops at the current log and the higher logs become a ceiling that blocks new log files", cur.File, cur.Generation),
-						Remedy:  fmt.Sprintf("either remove (move aside) %s and rename the highest numbered log to %s, or move the logs above 0x%X out of the way (seed 003 steps 6-7)", cur.File, cur.File, cur.Generation)})
+						Remedy:  fmt.Sprintf("either remove (move aside) %s and rename the highest numbered log to %s, or move the logs above 0x%X out of the way (KB Q296787, roll-forward steps 6-7)", cur.File, cur.File, cur.Generation)})
 				} else {
 					s.add(Problem{Kind: ProblemCurrentMismatch, Code: 0, Files: []string{cur.File}, Generations: []int32{cur.Generation},
 						Message: fmt.Sprintf("%s is generation 0x%X, not one above the highest numbered log 0x%X", cur.File, cur.Generation, highest),
-						Remedy:  fmt.Sprintf("if the logs between are lost, remove (move aside) %s and rename the highest numbered log to %s (seed 003 steps 6-7)", cur.File, cur.File)})
+						Remedy:  fmt.Sprintf("if the logs between are lost, remove (move aside) %s and rename the highest numbered log to %s (KB Q296787, roll-forward steps 6-7)", cur.File, cur.File)})
 				}
 			}
 		}
 	case cur.Status == StatusForeign:
-		rem := fmt.Sprintf("remove (move aside) %s (seed 003 step 6)", cur.File)
+		rem := fmt.Sprintf("remove (move aside) %s (KB Q296787, roll-forward step 6)", cur.File)
 		if highest > 0 {
 			rem += fmt.Sprintf(", then rename the highest numbered log %s to %s (step 7)", s.byGen[highest].File, cur.File)
 		}
@@ -648,7 +727,7 @@ func (s *Set) pickMembers(cur *SetFile) {
 		if len(fs) > 0 {
 			s.add(Problem{Kind: ProblemForeign, Code: ese.ErrBadLogSignature, Files: fs,
 				Message: fmt.Sprintf("%d log file(s) carry another log signature than %s", len(fs), s.Signature),
-				Remedy:  "remove (move aside) every log that does not match the anchor log's signature before replay (seed 003 step 8)"})
+				Remedy:  "remove (move aside) every log that does not match the anchor log's signature before replay (KB Q296787, roll-forward step 8)"})
 		}
 	}
 	// Generations and gaps.
@@ -660,9 +739,11 @@ func (s *Set) pickMembers(cur *SetFile) {
 		if a, b := s.Generations[i-1], s.Generations[i]; b > a+1 {
 			r := GenRange{a + 1, b - 1}
 			s.Gaps = append(s.Gaps, r)
+			names := s.RangeNames(r.Low, r.High)
 			s.add(Problem{Kind: ProblemGap, Code: ese.ErrMissingLogFile, Generations: []int32{r.Low, r.High},
-				Message: fmt.Sprintf("generation(s) %s missing between %s and %s", r, s.byGen[a].File, s.byGen[b].File),
-				Remedy:  "restore the missing logs from backup; replay cannot cross a gap"})
+				Message: fmt.Sprintf("%s (generation(s) %s) missing between %s and %s", names, r, s.byGen[a].File, s.byGen[b].File),
+				Remedy: fmt.Sprintf("restore %s from a backup; replay cannot cross a gap. When no database needs %s or the logs below it, moving the logs below the gap aside is enough",
+					names, s.byGen[a].File)})
 		}
 	}
 	for _, f := range s.byGen {
@@ -672,7 +753,7 @@ func (s *Set) pickMembers(cur *SetFile) {
 	}
 	if s.Circular {
 		s.add(Problem{Kind: ProblemCircular, Code: 0,
-			Message: "circular logging is on: the engine deletes logs once the checkpoint passes them, so only soft recovery is possible; an offline backup can only be restored point in time, not rolled forward (seed 003)"})
+			Message: "circular logging is on: the engine deletes logs once the checkpoint passes them, so only soft recovery is possible; an offline backup can only be restored point in time, not rolled forward (KB Q296787)"})
 	}
 	if len(s.byGen) == 0 && cur == nil {
 		s.add(Problem{Kind: ProblemNoLogs, Code: 0, Message: "no log files of this stream in the folder"})
@@ -689,6 +770,7 @@ func (s *Set) pickMembers(cur *SetFile) {
 // tmPrevGen must equal the previous generation's tmCreate (-515), and the
 // logs of a recovery must share one size (-541).
 func (s *Set) checkChain() {
+	s.scanBodies()
 	for i := 1; i < len(s.Generations); i++ {
 		a, b := s.byGen[s.Generations[i-1]], s.byGen[s.Generations[i]]
 		if b.Generation != a.Generation+1 {

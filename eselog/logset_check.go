@@ -18,7 +18,8 @@ type CheckpointInfo struct {
 }
 
 // Replay is the engine's walk over a log folder in soft recovery
-// (LOGSTREAM.md §4.1-4.4): which generation it starts at, which it ends at,
+// (docs/recovery.md#open-the-tail to docs/recovery.md#ceiling): which
+// generation it starts at, which it ends at,
 // and the error it stops with. Files are found by NAME, as the engine finds
 // them, and checked by their bytes.
 type Replay struct {
@@ -33,8 +34,8 @@ type Replay struct {
 	// NewStream reports a folder without any log: the engine would start
 	// a new log stream at generation 1 and delete the checkpoint.
 	NewStream bool `json:"new_stream"`
-	// NoRecovery reports the engine's fast path (LOGSTREAM.md §4.1 step
-	// 3): the current log was closed normally and the checkpoint is at its
+	// NoRecovery reports the engine's fast path (docs/recovery.md#open-the-tail,
+	// step 3): the current log was closed normally and the checkpoint is at its
 	// closing record, so no recovery runs at all.
 	NoRecovery bool `json:"no_recovery"`
 	// End position of the valid data of the last log walked (the
@@ -51,6 +52,52 @@ type Replay struct {
 	Message string `json:"message,omitempty"`
 	// Signature is the log stream signature the walk established.
 	Signature ese.Signature `json:"-"`
+	// Missing is the range of generations whose absence stopped the walk
+	// (a gap, the log the checkpoint points into, the current log), nil
+	// otherwise; MissingFiles names those files ("SRU00050.log", or
+	// "SRU00050.log through SRU00052.log").
+	Missing      *GenRange `json:"missing,omitempty"`
+	MissingFiles string    `json:"missing_files,omitempty"`
+	// NoCurrentLog reports a walk that ended at the highest numbered log
+	// because the current log is missing: a temp log shows a crash
+	// during rollover, or ReplayOptions.AllowMissingCurrentLog allowed it.
+	NoCurrentLog bool `json:"no_current_log,omitempty"`
+}
+
+// Err returns the walk's verdict as an error, nil when it reaches the
+// end. A walk stopped by a missing log gives an *ese.MissingLogError, so
+// that errors.Is matches both ese.ErrMissingLog and the engine code.
+func (r *Replay) Err() error {
+	if r == nil || r.Error == 0 {
+		return nil
+	}
+	if r.Missing != nil {
+		return &ese.MissingLogError{Code: r.Error, Low: r.Missing.Low, High: r.Missing.High, Files: r.MissingFiles, Msg: r.Message}
+	}
+	return fmt.Errorf("%s: %w", r.Message, r.Error)
+}
+
+// ReplayOptions are the engine's recovery switches (JetInit3 grbits,
+// dev/ese/published/inc/jethdr.w) that change the walk and the verdict.
+// The zero value is the engine's default.
+type ReplayOptions struct {
+	// AllowMissingCurrentLog lets the walk end at the highest numbered
+	// log when the current log (and the temp log) is missing, as
+	// JET_bitAllowMissingCurrentLog and JET_bitReplayIgnoreLostLogs do
+	// (the JET_sntMissingLog callback turns the -528 into success,
+	// dev/ese/src/ese/tm.cxx).
+	AllowMissingCurrentLog bool
+	// IgnoreLostLogs is JET_bitReplayIgnoreLostLogs: it allows a missing
+	// current log as AllowMissingCurrentLog does, and a database whose
+	// committed (but not required) generations are beyond the end of the
+	// logs is brought clean with warning JET_wrnCommittedLogFilesLost
+	// (585) instead of failing with JET_errCommittedLogFilesMissing
+	// (-582). Missing required logs still fail (-543).
+	IgnoreLostLogs bool
+	// AllowBackup is JET_bitAllowSoftRecoveryOnBackup: soft recovery of
+	// a copy from an online backup (bkinfoFullCur.genLow set, genHigh 0)
+	// instead of JET_errSoftRecoveryOnBackupDatabase (-544).
+	AllowBackup bool
 }
 
 // maxWalk bounds the replay walk; every step needs a distinct file, so it
@@ -70,7 +117,14 @@ func (s *Set) currentFile() *SetFile {
 // Replay walks the folder as the engine's soft recovery would, starting at
 // ckpt when it is non-nil (a readable checkpoint), else at the lowest
 // numbered log.
-func (s *Set) Replay(ckpt *CheckpointInfo) Replay {
+func (s *Set) Replay(ckpt *CheckpointInfo) Replay { return s.ReplayWith(ckpt, nil) }
+
+// ReplayWith is Replay with the engine's recovery switches (nil: none).
+func (s *Set) ReplayWith(ckpt *CheckpointInfo, opts *ReplayOptions) Replay {
+	var o ReplayOptions
+	if opts != nil {
+		o = *opts
+	}
 	var r Replay
 	cur := s.currentFile()
 	highName := int32(0)
@@ -87,6 +141,17 @@ func (s *Set) Replay(ckpt *CheckpointInfo) Replay {
 		r.Error, r.FailedAt, r.Message = code, g, fmt.Sprintf(format, args...)
 		return r
 	}
+	// missing notes the generations from g up to the next log present
+	// as the ones whose absence stops the walk, and names them.
+	missing := func(g int32) string {
+		hi := s.gapEnd(g, cur)
+		r.Missing = &GenRange{g, hi}
+		r.MissingFiles = s.RangeNames(g, hi)
+		if hi > g {
+			return fmt.Sprintf("%s (generations 0x%X-0x%X) are missing", r.MissingFiles, g, hi)
+		}
+		return fmt.Sprintf("%s (generation 0x%X) is missing", r.MissingFiles, g)
+	}
 	if cur != nil {
 		if !cur.HasHeader() {
 			return fail(ese.ErrLogFileCorrupt, 0, "the current log %s has no valid header: %v", cur.File, cur.Err)
@@ -94,9 +159,12 @@ func (s *Set) Replay(ckpt *CheckpointInfo) Replay {
 		r.Signature, haveSig = cur.Signature, true
 		end = cur.Generation
 	} else if len(s.byNameGen) > 0 {
-		if s.TempLog == "" {
-			return fail(ese.ErrMissingLogFile, highName+1, "the current log %s%s is missing and no %stmp%s shows a crash during rollover", s.Base, s.Ext, s.Base, s.Ext)
+		if s.TempLog == "" && !o.AllowMissingCurrentLog && !o.IgnoreLostLogs {
+			r.Missing = &GenRange{highName + 1, highName + 1}
+			r.MissingFiles = s.Base + s.Ext
+			return fail(ese.ErrMissingLogFile, highName+1, "the current log %s%s is missing and no %stmp%s shows a crash during rollover; allowing a missing current log (JET_bitAllowMissingCurrentLog, eseutil /r /a) replays up to the end of %s", s.Base, s.Ext, s.Base, s.Ext, s.RangeNames(highName, highName))
 		}
+		r.NoCurrentLog = true
 		end = highName
 	} else {
 		r.NewStream = true
@@ -136,14 +204,16 @@ func (s *Set) Replay(ckpt *CheckpointInfo) Replay {
 		if f == nil {
 			switch {
 			case prev == nil && r.FromCheckpoint:
-				return fail(ese.ErrMissingLogFile, g, "the checkpoint points into generation 0x%X, whose log %s is missing", g, archivedName(s.Base, s.Ext, g, 5))
+				return fail(ese.ErrMissingLogFile, g, "the checkpoint points into generation 0x%X, but %s", g, missing(g))
 			case prev == nil:
-				return fail(ese.ErrMissingPreviousLogFile, g, "the first log to replay, generation 0x%X, is missing", g)
+				return fail(ese.ErrMissingPreviousLogFile, g, "the first log to replay: %s", missing(g))
 			case cur == nil && g > highName:
 				r.End = g - 1
 				return r // the end of the logs, with a temp log present
 			default:
-				return fail(ese.ErrMissingLogFile, g, "generation 0x%X (%s) is missing: replay cannot cross the gap", g, archivedName(s.Base, s.Ext, g, 5))
+				// A gap with no current log: GAP_LOG_FILE_GEN_ID, -528
+				// (ErrLGIRedoFill, dev/ese/src/ese/_log/logredo.cxx).
+				return fail(ese.ErrMissingLogFile, g, "%s: replay cannot cross the gap after %s", missing(g), prev.File)
 			}
 		}
 		if !f.HasHeader() {
@@ -152,6 +222,11 @@ func (s *Set) Replay(ckpt *CheckpointInfo) Replay {
 		if f.Generation != g {
 			if prev == nil {
 				return fail(ese.ErrMissingPreviousLogFile, g, "%s should hold generation 0x%X but holds 0x%X", f.File, g, f.Generation)
+			}
+			if f == cur && s.byNameGen[g] == nil && f.Generation > g {
+				// The archived name is missing, so the engine opens the
+				// current log in its place and finds a later generation.
+				return fail(ese.ErrInvalidLogSequence, g, "%s, so the engine opens the current log %s in its place, which holds generation 0x%X: replay cannot cross the gap after %s", missing(g), f.File, f.Generation, prev.File)
 			}
 			return fail(ese.ErrInvalidLogSequence, g, "%s should hold generation 0x%X but holds 0x%X", f.File, g, f.Generation)
 		}
@@ -219,6 +294,27 @@ type Verdict struct {
 	Message string `json:"message"`
 	// Replay is the engine's walk over the folder.
 	Replay Replay `json:"replay"`
+	// Remedy says what would let recovery go ahead, when the verdict
+	// knows (a gap in the logs).
+	Remedy string `json:"remedy,omitempty"`
+	// LostLogs reports a database brought clean without some of its
+	// committed logs (ReplayOptions.IgnoreLostLogs): the engine ends with
+	// warning JET_wrnCommittedLogFilesLost (585).
+	LostLogs bool `json:"lost_logs,omitempty"`
+}
+
+// Err returns the verdict as an error, nil when the database is
+// replayable. A verdict stopped by a missing log gives an
+// *ese.MissingLogError (errors.Is matches ese.ErrMissingLog and the code).
+func (v *Verdict) Err() error {
+	if v == nil || v.Error == 0 {
+		return nil
+	}
+	if v.Replay.Missing != nil && v.Error == v.Replay.Error {
+		m := v.Replay.Missing
+		return &ese.MissingLogError{Code: v.Error, Low: m.Low, High: m.High, Files: v.Replay.MissingFiles, Msg: v.Message}
+	}
+	return fmt.Errorf("%s: %w", v.Message, v.Error)
 }
 
 // maxMissingList bounds Verdict.Missing: a hostile header can claim two
@@ -226,10 +322,22 @@ type Verdict struct {
 const maxMissingList = 1024
 
 // Check gives the verdict for db against the set, with the checkpoint ckpt
-// when one is present and readable (nil otherwise).
-func (s *Set) Check(db *Database, ckpt *CheckpointInfo) Verdict {
+// when one is present and readable (nil otherwise). Without a database or
+// a set the verdict carries ese.ErrInvalidParameter.
+func (s *Set) Check(db *Database, ckpt *CheckpointInfo) Verdict { return s.CheckWith(db, ckpt, nil) }
+
+// CheckWith is Check with the engine's recovery switches (nil: none).
+func (s *Set) CheckWith(db *Database, ckpt *CheckpointInfo, opts *ReplayOptions) Verdict {
+	if db == nil || s == nil {
+		return Verdict{Missing: []int32{}, Error: ese.ErrInvalidParameter,
+			Message: "no database or no log set to check it against"}
+	}
+	var o ReplayOptions
+	if opts != nil {
+		o = *opts
+	}
 	v := Verdict{File: db.File, State: db.State.String(), Anchor: db.Anchor(), Missing: []int32{}}
-	v.Replay = s.Replay(ckpt)
+	v.Replay = s.ReplayWith(ckpt, &o)
 	rp := &v.Replay
 	set := func(code ese.Error, format string, args ...any) Verdict {
 		v.Error, v.Message = code, fmt.Sprintf(format, args...)
@@ -285,11 +393,16 @@ func (s *Set) Check(db *Database, ckpt *CheckpointInfo) Verdict {
 	if db.IsBackupCopy() {
 		backup = fmt.Sprintf("the database is a copy from an online backup (backup generations from 0x%X): it needs hard recovery (restore) with its patch file and backup logs, not soft recovery", db.CurFullBackup.GenLow)
 	}
+	if backup != "" && o.AllowBackup {
+		// JET_bitAllowSoftRecoveryOnBackup: the JET_sntSignalErrorCondition
+		// callback turns -544 into success (dev/ese/src/ese/tm.cxx).
+		backup = ""
+	}
 	if rp.Error != 0 && backup != "" {
 		return set(rp.Error, "%s; besides, %s", rp.Message, backup)
 	}
 	if backup != "" {
-		return set(ese.ErrSoftRecoveryOnBackupDatabase, "%s", backup)
+		return set(ese.ErrSoftRecoveryOnBackupDatabase, "%s; allowing soft recovery on a backup (JET_bitAllowSoftRecoveryOnBackup) replays it from these logs without its patch file", backup)
 	}
 	if rp.NoRecovery {
 		return set(ese.ErrDatabaseDirtyShutdown, "the database is dirty, but %s; the engine would refuse to attach it", rp.Message)
@@ -298,7 +411,9 @@ func (s *Set) Check(db *Database, ckpt *CheckpointInfo) Verdict {
 		return set(ese.ErrDatabaseDirtyShutdown, "the database is dirty and needs %s, but the folder holds no log files: the engine would start a new log stream and refuse to attach the database; find those logs (or repair it, losing data)", need)
 	}
 	if rp.Error != 0 {
-		return set(rp.Error, "%s (the database needs %s)", rp.Message, need)
+		v = set(rp.Error, "%s (the database needs %s)", rp.Message, need)
+		v.Remedy = s.gapRemedy(rp, low, ckpt)
+		return v
 	}
 	if !db.LogSignature.Equal(rp.Signature) {
 		return set(ese.ErrBadLogSignature, "the database belongs to log stream %s but these logs are stream %s: replay would not touch it and it stays dirty; it needs %s", db.LogSignature, rp.Signature, need)
@@ -306,7 +421,7 @@ func (s *Set) Check(db *Database, ckpt *CheckpointInfo) Verdict {
 	if rp.Start > low {
 		msg := fmt.Sprintf("replay would begin at generation 0x%X, after the first log the database needs (0x%X)", rp.Start, low)
 		if rp.FromCheckpoint && s.byGen[low] != nil {
-			msg += "; the checkpoint points past it: move the checkpoint aside so replay starts at the lowest log (seed 003 step 9)"
+			msg += "; the checkpoint points past it: move the checkpoint aside so replay starts at the lowest log (KB Q296787, roll-forward step 9)"
 		} else {
 			msg += "; restore the missing logs"
 		}
@@ -315,11 +430,45 @@ func (s *Set) Check(db *Database, ckpt *CheckpointInfo) Verdict {
 	if rp.End < high {
 		return set(ese.ErrRequiredLogFilesMissing, "the logs end at generation 0x%X but the database needs %s", rp.End, need)
 	}
+	if rp.End < db.GenMaxCommitted && !o.IgnoreLostLogs {
+		return set(ese.ErrCommittedLogFilesMissing, "the logs end at generation 0x%X but the database holds committed data up to generation 0x%X; ignoring lost logs (JET_bitReplayIgnoreLostLogs, eseutil /r /a) brings it clean without them", rp.End, db.GenMaxCommitted)
+	}
 	if rp.End < db.GenMaxCommitted {
-		return set(ese.ErrCommittedLogFilesMissing, "the logs end at generation 0x%X but the database holds committed data up to generation 0x%X", rp.End, db.GenMaxCommitted)
+		v = set(0, "replayable with lost logs: soft recovery replays generations 0x%X-0x%X (%s); the database needs %s and holds committed data up to generation 0x%X, which is lost (warning 585, JET_wrnCommittedLogFilesLost)", rp.Start, rp.End, strings.Join(rp.Files, ", "), v.Required, db.GenMaxCommitted)
+		v.LostLogs = true
+		return v
 	}
 	if f := s.byGen[high]; f != nil && !db.GenMaxRequiredTime.IsZero() && f.Created != db.GenMaxRequiredTime {
 		return set(ese.ErrRequiredLogFilesMissing, "%s has the right generation (0x%X) but was created %s, not %s as the database expects: it is a different log", f.File, high, f.Created, db.GenMaxRequiredTime)
 	}
 	return set(0, "replayable: soft recovery replays generations 0x%X-0x%X (%s) and the database needs %s", rp.Start, rp.End, strings.Join(rp.Files, ", "), v.Required)
+}
+
+// gapRemedy says what lets replay go ahead when a gap stopped the walk:
+// when the database needs no log at or below the gap (low is the first
+// generation it needs), moving the logs below the gap aside is enough
+// (with the checkpoint, when it points below the gap); otherwise the
+// missing logs must come back.
+func (s *Set) gapRemedy(rp *Replay, low int32, ckpt *CheckpointInfo) string {
+	m := rp.Missing
+	switch {
+	case m == nil:
+		return ""
+	case rp.MissingFiles == s.Base+s.Ext:
+		return fmt.Sprintf("allow a missing current log (JET_bitAllowMissingCurrentLog) to replay up to the end of %s, or find %s", s.RangeNames(m.Low-1, m.Low-1), rp.MissingFiles)
+	case m.Low <= rp.Start:
+		return fmt.Sprintf("restore %s from a backup", rp.MissingFiles)
+	case low <= m.High:
+		return fmt.Sprintf("restore %s from a backup: the database needs generation 0x%X and later, so replay must cross the gap", rp.MissingFiles, low)
+	}
+	first := rp.Start
+	if l := s.Lowest(); l > 0 && l < first {
+		first = l
+	}
+	below := s.RangeNames(first, m.Low-1)
+	r := fmt.Sprintf("the database needs generation 0x%X and later, above the gap: moving %s (the logs below the gap) aside is enough, and replay starts at the lowest log left", low, below)
+	if ckpt != nil && rp.FromCheckpoint {
+		r += fmt.Sprintf("; move the checkpoint %s aside too, as it points below the gap", ckpt.File)
+	}
+	return r
 }

@@ -7,7 +7,7 @@ import (
 )
 
 // Database holds the database header fields that decide whether a log set
-// can bring the database to a clean state (HEADERS.md §4.2). Fill it from a
+// can bring the database to a clean state (docs/database.md#database-header). Fill it from a
 // decoded database header, or read it with ReadDatabase.
 type Database struct {
 	// File names the database file (for reports only).
@@ -54,7 +54,7 @@ func (d *Database) IsBackupCopy() bool {
 	return d.CurFullBackup.GenLow != 0 && d.CurFullBackup.GenHigh == 0
 }
 
-// Anchor returns the anchor log generation (seed 003): the first log an
+// Anchor returns the anchor log generation (docs/recovery.md#anchor-log): the first log an
 // offline roll-forward or a soft recovery needs. For a dirty database it is
 // GenMinRequired; otherwise the generation of the Last Consistent position.
 // 0 means the database names no log.

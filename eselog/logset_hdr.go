@@ -24,7 +24,7 @@ func decodeSetHeader(b []byte) (*FileHeader, error) {
 
 // accumulatedChecked reports whether the engine checks h's
 // PrevLogAccumulatedChecksum during redo: modern logs with the unified
-// update-minor scheme at 13 or later (LOGSTREAM.md §1.3.7), and a stored
+// update-minor scheme at 13 or later (docs/logs.md#accumulated-checksum), and a stored
 // value that is not zero.
 func accumulatedChecked(h *FileHeader) bool {
 	return h != nil && !h.Legacy() && h.VersionUpdateMinor >= 13 && h.PrevLogAccumulatedChecksum != 0

@@ -4,8 +4,8 @@ import (
 	"github.com/esekit/esekit/ese"
 )
 
-// FileRole is what a file's NAME says it is in a log folder (HEADERS.md
-// §10). The bytes may say otherwise; the set scanner reports both.
+// FileRole is what a file's NAME says it is in a log folder
+// (docs/files.md#log-file-names). The bytes may say otherwise; the set scanner reports both.
 type FileRole string
 
 // File roles by name.
@@ -59,4 +59,45 @@ func archivedName(base, ext string, gen int32, digits int) string {
 		digits = 0
 	}
 	return ese.LogFileName(base, gen, ext, digits)
+}
+
+// nameDigits is 8 when the set's archived logs carry eight-digit names,
+// else 5 (the default).
+func (s *Set) nameDigits() int {
+	for _, f := range s.byNameGen {
+		if ln := parseLogName(f.File); ln.Role == RoleArchived {
+			return ln.Digits
+		}
+	}
+	return 5
+}
+
+// gapEnd returns the last generation of the gap that starts at g: one
+// below the next log present (an archived name above g, or the current
+// log), or g when none is.
+func (s *Set) gapEnd(g int32, cur *SetFile) int32 {
+	next := int32(0)
+	for n := range s.byNameGen {
+		if n > g && (next == 0 || n < next) {
+			next = n
+		}
+	}
+	if cur != nil && cur.HasHeader() && cur.Generation > g && (next == 0 || cur.Generation < next) {
+		next = cur.Generation
+	}
+	if next == 0 {
+		return g
+	}
+	return next - 1
+}
+
+// RangeNames names the archived logs of generations low..high as this
+// set names its logs: "edb0000A.log", or "edb0000A.log through
+// edb0000C.log" (base "edb" and extension ".log" when the set has no log).
+func (s *Set) RangeNames(low, high int32) string {
+	base, ext := s.Base, s.Ext
+	if base == "" {
+		base, ext = "edb", ese.ExtLog
+	}
+	return ese.LogRangeNames(base, ext, low, high, s.nameDigits())
 }

@@ -96,12 +96,12 @@ func TestScanAppdata(t *testing.T) {
 		t.Errorf("verdict with checkpoint: %+v", v)
 	}
 	// edb.log ends with Term2 at (1,0x22,0), where the checkpoint is: the
-	// engine's fast path runs no recovery (LOGSTREAM.md §4.1).
+	// engine's fast path runs no recovery (docs/recovery.md#open-the-tail).
 	if !v.Replay.NoRecovery {
 		t.Errorf("no fast path: %+v", v.Replay)
 	}
 	// Without it the engine opens the lowest numbered log, edb0000D.log,
-	// of another stream (LOGSTREAM.md §4.4 step 8): -530.
+	// of another stream (docs/recovery.md#ceiling): -530.
 	v = s.Check(db, nil)
 	if v.Error != ese.ErrBadLogSignature || v.Replay.FailedAt != 0xD {
 		t.Errorf("verdict without checkpoint: error %d at 0x%X", v.Error, v.Replay.FailedAt)
@@ -142,7 +142,7 @@ func TestScanDirtySRUM(t *testing.T) {
 		t.Errorf("without checkpoint: %+v", v)
 	}
 	b, _ := json.Marshal(v)
-	for _, key := range []string{`"required":{"low":81,"high":81}`, `"missing":[]`, `"replayable":true`, `"error":0`} {
+	for _, key := range []string{`"required":{"low":81,"high":81}`, `"missing":[]`, `"replayable":true`, `"error":{"code":0,"name":"JET_errSuccess"}`} {
 		if !json.Valid(b) || !contains(string(b), key) {
 			t.Errorf("JSON lacks %s: %s", key, b)
 		}
@@ -181,7 +181,7 @@ func TestScanStaleTempLogs(t *testing.T) {
 			t.Errorf("USStmp.jtx: %+v", f)
 		}
 		// USS.jtx is missing but USStmp.jtx exists: a crash during rollover,
-		// not an error (LOGSTREAM.md §4.1).
+		// not an error (docs/recovery.md#open-the-tail).
 		if !hasProblem(u, ProblemCurrentMissing, 0) || u.Current != nil {
 			t.Errorf("USS current: %+v %+v", u.Current, u.Problems)
 		}

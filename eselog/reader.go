@@ -114,6 +114,14 @@ func OpenOptions(r io.ReaderAt, size int64, opts Options) (*Log, error) {
 	if err != nil {
 		return nil, err
 	}
+	return openWithHeader(r, size, h, opts, nil)
+}
+
+// openWithHeader is OpenOptions for a header already read from r. sc, when
+// not nil, lends the tail scan its buffers (the set check reuses them
+// across thousands of logs); the Log does not keep them.
+func openWithHeader(r io.ReaderAt, size int64, h *FileHeader, opts Options, sc *scanScratch) (*Log, error) {
+	var err error
 	if h.FileSize() != size {
 		return nil, ese.NewFormatError("log file", size, ese.ErrLogFileSizeMismatch, "file is %d bytes, header says %d sectors of %d", size, h.FileSectors, h.SectorSize)
 	}
@@ -124,7 +132,7 @@ func OpenOptions(r io.ReaderAt, size int64, opts Options) (*Log, error) {
 	if h.Legacy() {
 		err = l.scanLegacy()
 	} else {
-		err = l.scanModern()
+		err = l.scanModern(sc)
 	}
 	if err != nil {
 		var fe *ese.FormatError
@@ -219,7 +227,7 @@ type RawRecord struct {
 	// Type is the record type (its first byte).
 	Type RecordType
 	// Pos is the record's log position as the engine assigns it
-	// (LOGSTREAM.md §1.3.6): the write position before the record was
+	// (docs/logs.md#positions): the write position before the record was
 	// placed. For a modern log that is (gen, isec, 0) for the first record
 	// of a segment and the start of a NOP run for a record that follows
 	// one.
@@ -289,7 +297,7 @@ func (s *filterSet) keep(r *RawRecord) bool {
 
 // recordDBID returns the dbid a whole record b names and true, or false
 // when its type carries no dbid or b is too short. Offsets follow
-// LOGSTREAM.md §2 and §3.1 (LRPAGE_ records keep it at +3). It is the
+// docs/log-records.md#common-headers (LRPAGE_ records keep it at +3). It is the
 // raw-bytes form of DatabaseRecord.DBID (TestDBIDAgreesWithRaw checks every
 // type), used to filter records without decoding them.
 func recordDBID(b []byte) (uint8, bool) {

@@ -32,8 +32,8 @@ func walk(t *testing.T, l *Log) *Stats {
 	return s
 }
 
-// TestWalkAppdata checks the figures LOGSTREAM.md §6 gives for the two
-// appdata logs.
+// TestWalkAppdata checks the corpus's own figures for the two appdata logs
+// (docs/logs.md#end-of-data, docs/log-records.md#record-types).
 func TestWalkAppdata(t *testing.T) {
 	l, _ := openCorpus(t, "appdata/edb.log")
 	s := walk(t, l)
@@ -62,12 +62,12 @@ func TestWalkAppdata(t *testing.T) {
 	if sd.RecordBytes != 507253 || sd.NOPRuns != 3 || sd.NOPBytes != 3743 || sd.FragmentHeaderBytes != 60 || sd.Unaccounted != 0 {
 		t.Errorf("edb0000D.log bytes: %+v", sd)
 	}
-	// §1.3.7: edb0000D.log's own segments XOR to this value.
+	// docs/logs.md#accumulated-checksum: edb0000D.log's own segments XOR to this value.
 	if d.AccumulatedChecksum != 0x4DF73208707CA078 {
 		t.Errorf("edb0000D accumulated checksum %#x", d.AccumulatedChecksum)
 	}
 
-	// The combined histogram of §6.
+	// The combined histogram of the two corpus logs.
 	want := map[string]int{
 		"Insert": 1002, "Commit": 833, "Begin": 669, "NOP2": 131, "Begin0": 74, "Commit0": 74, "Delete": 68,
 		"FlagDelete": 53, "NewPage": 40, "Replace": 35, "CreateSingleExtentFDP": 29, "AttachDB": 28,
@@ -123,7 +123,7 @@ func TestEnginePositions(t *testing.T) {
 	for _, c := range cases {
 		checkRecordAt(t, c.log, c.pos, c.want)
 	}
-	// The appdata values quoted in the fact sheets.
+	// The appdata corpus files' own values.
 	if p := lg("appdata/IndexedDB.edb", 80); p != (ese.LogPos{Generation: 1, Sector: 1, Offset: 616}) {
 		t.Errorf("IndexedDB attach %v", p)
 	}
@@ -447,7 +447,7 @@ func TestFragmentCutByEnd(t *testing.T) {
 	_ = io.EOF
 }
 
-// TestAccumulatedChecksumChain checks LOGSTREAM.md §1.3.7 on the real log
+// TestAccumulatedChecksumChain checks docs/logs.md#accumulated-checksum on the real log
 // sets: the XOR of the valid segments' checksums of generation N, as the
 // tail scan computes it, is what generation N+1's header carries.
 func TestAccumulatedChecksumChain(t *testing.T) {

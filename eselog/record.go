@@ -14,7 +14,7 @@ type Record interface {
 	// Type returns the record's type byte.
 	Type() RecordType
 	// Pos returns the log position of the record's first byte, as the
-	// engine assigns it (LOGSTREAM.md §1.3.6); DecodeRecord's caller
+	// engine assigns it (docs/logs.md#positions); DecodeRecord's caller
 	// supplies it.
 	Pos() ese.LogPos
 	// AppendEncode appends the byte-exact encoding of the whole record
@@ -68,7 +68,3 @@ func DecodeRecord(b []byte, pos ese.LogPos) (Record, error) {
 	}
 	return &Raw{base, bytes.Clone(b)}, nil
 }
-
-// decoders maps a type to its decoder. Every decoder receives exactly one
-// whole record whose size fields agree with len(b).
-var decoders [RecTypeMax]func(b []byte, base RecordBase) Record

@@ -18,9 +18,9 @@ type walkedRecord struct {
 }
 
 // walkModern is a minimal test-only walker over the valid segments of a
-// modern (8.4000.x) log, per LOGSTREAM.md §1.3: 4096-byte segments with
+// modern (8.4000.x) log, per docs/logs.md#modern-segments: 4096-byte segments with
 // 40-byte headers, a 0x00 byte ends a segment's records, FragmentBegin /
-// Fragment pieces are reassembled, and positions follow §1.3.6. It stops
+// Fragment pieces are reassembled, and positions follow docs/logs.md#positions. It stops
 // at the first segment whose header lgpos is not (gen, isec, 0). It does
 // not verify checksums (the reader engineer's walker does).
 func walkModern(t testing.TB, data []byte) (recs []walkedRecord, nopRuns int) {
@@ -112,7 +112,7 @@ func walkModern(t testing.TB, data []byte) (recs []walkedRecord, nopRuns int) {
 }
 
 // walkLegacy is a minimal test-only walker over a legacy 7.3704.x log per
-// LOGSTREAM.md §1.4: one byte stream from the end of the 4096-byte header,
+// docs/logs.md#legacy-format: one byte stream from the end of the 4096-byte header,
 // starting with an LRCHECKSUM whose cbNext chain gives the end of data.
 // Records may straddle sectors. It checks that records tile the stream
 // exactly up to the end of the last checksum range.
@@ -198,7 +198,7 @@ func TestAppdataRecords(t *testing.T) {
 	}
 	rd := roundTrip(t, "edb0000D.log", wd)
 	re := roundTrip(t, "edb.log", we)
-	// LOGSTREAM.md §5.1 splits Insert per file; §6 counts fragments.
+	// The corpus files' own counts: Insert per file, then the fragments.
 	if hd, he := histogram(rd), histogram(re); hd["Insert"] != 357 || he["Insert"] != 645 {
 		t.Errorf("Insert: %d + %d, want 357 + 645", hd["Insert"], he["Insert"])
 	}
@@ -242,7 +242,7 @@ func TestAppdataRecords(t *testing.T) {
 		total += n
 	}
 	if total != 3273 {
-		t.Fatalf("LOGSTREAM.md §6 histogram sums to %d", total)
+		t.Fatalf("corpus histogram sums to %d", total)
 	}
 	for k, n := range want {
 		if h[k] != n {
@@ -544,7 +544,7 @@ func TestLegacyRecordValues(t *testing.T) {
 		}
 	}
 	// The legacy CreateDB carries the implicit create version 1.0
-	// (LOGSTREAM.md §1.4.4) and a Unicode path.
+	// (docs/logs.md#legacy-replay-limits) and a Unicode path.
 	if cr == nil || cr.Pos() != (ese.LogPos{Offset: 0x6C, Sector: 9, Generation: 1}) || cr.Flags != CreateDBVersionInfo|DBUnicodeNames ||
 		cr.Version != 1 || cr.UpdateMajor != 0 || cr.DBID() != 1 {
 		t.Fatalf("legacy CreateDB not as expected")

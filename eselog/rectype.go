@@ -12,7 +12,7 @@ import (
 // values never appear in a valid log.
 type RecordType uint8
 
-// The record types, named as LOGSTREAM.md §2 names them. Types marked
+// The record types, named as docs/log-records.md#record-types names them. Types marked
 // obsolete have no size in the engine's size table: a log that holds one
 // is corrupt.
 const (
@@ -151,7 +151,7 @@ var recTypeNames = [RecTypeMax]string{
 	"SignalAttachDb", "ScanCheck2", "ShrinkDB3", "ExtentFreed", "ExtentFreed2",
 }
 
-// String returns the type's name as LOGSTREAM.md §2 spells it ("Insert",
+// String returns the type's name as docs/log-records.md#record-types spells it ("Insert",
 // "ReplaceD", "NOP2"...), or "Unknown(N)" for values past the table.
 func (t RecordType) String() string {
 	if t < RecTypeMax {

@@ -19,7 +19,7 @@ const SegmentFlagNewChecksum = 0x2000
 const minFragmentSize = 32
 
 // SegmentHeader is LGSEGHDR, the first 40 bytes of every data segment of a
-// modern (major 8) log (LOGSTREAM.md §1.3.1). Offsets are from the start of
+// modern (major 8) log (docs/logs.md#segment-header). Offsets are from the start of
 // the segment.
 type SegmentHeader struct {
 	// Checksum is the stored 64-bit checksum of the whole 4096-byte
@@ -63,7 +63,7 @@ func (h SegmentHeader) Put(b []byte) {
 }
 
 // SegmentState is what the end-of-log scan found in one sector of a modern
-// log (LOGSTREAM.md §1.3.5), or in a legacy log's sector.
+// log (docs/logs.md#end-of-data), or in a legacy log's sector.
 type SegmentState uint8
 
 // Segment states.

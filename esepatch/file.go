@@ -14,12 +14,12 @@ import (
 // File is a patch (.pat) file: two copies of the patch header page, then
 // page images, each one whole database page of the same page size. Modern
 // engines (log format 7.3704.5 and later) write only the two header pages
-// (an "empty" patch file); the engines of seed 002's era appended the
+// (an "empty" patch file); the engines of KB Q200941's era appended the
 // "snapshots" of database pages that changed in the already-copied part of
 // the database while the backup ran.
 //
 // Page image layout. The ESE source no longer describes the old page
-// images, so this package defines them as the seeds do: image i is one
+// images, so this package defines them as KB Q200941 does: image i is one
 // whole database page at file offset (2+i)*PageSize, exactly as it sits in
 // a database file, and it names itself: its page number is read from the
 // page, in the page's own checksum format —
@@ -215,11 +215,11 @@ func SealImage(page []byte, pgno uint32) {
 }
 
 // Empty reports whether the file holds no page images: exactly two header
-// pages, what seed 002 calls an "empty" patch file (8 KB with 4 KB pages).
+// pages, what KB Q200941 calls an "empty" patch file (8 KB with 4 KB pages).
 func (f *File) Empty() bool { return len(f.Images) == 0 }
 
 // CorruptPagesIfSkipped is the number of database pages that would be
-// corrupt if the patch file were not applied: seed 002, "for every extra
+// corrupt if the patch file were not applied: KB Q200941, "for every extra
 // 4 KB in the patch file, there is one corrupted page in your database"
 // (one per page image, at this file's page size).
 func (f *File) CorruptPagesIfSkipped() int { return len(f.Images) }
@@ -350,7 +350,7 @@ func Write(w io.Writer, h *Header, pageSize int, images [][]byte) error {
 }
 
 // Summary is a JSON-friendly digest of a patch file, in the terms of
-// ESEUTIL /MH and seed 002.
+// ESEUTIL /MH and KB Q200941.
 type Summary struct {
 	// PageSize is the page size in bytes.
 	PageSize int `json:"page_size"`

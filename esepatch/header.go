@@ -11,7 +11,7 @@ import (
 // HeaderSize is the number of bytes of PATCHHDR at the start of its page.
 const HeaderSize = 148
 
-// Offsets of the PATCHHDR fields (HEADERS.md §9.1).
+// Offsets of the PATCHHDR fields (docs/patch.md#patch-header).
 const (
 	offBackup          = 40
 	offDBSignature     = 64
@@ -30,7 +30,7 @@ const (
 // bytes below is zero when the engine writes it. Offsets are from the start
 // of the page.
 type Header struct {
-	// Checksum (+0, u32) is the header checksum (HEADERS.md §8.1, 0x89ABCDEF
+	// Checksum (+0, u32) is the header checksum (docs/pages.md#header-checksum, 0x89ABCDEF
 	// XOR every other u32 of the page) over the whole page.
 	Checksum uint32 `json:"checksum"`
 	// PageHeaderRest (+4..+39) is the rest of the PGHDR-shaped start of the
@@ -39,7 +39,7 @@ type Header struct {
 	// Backup (+40, BKINFO) is the full backup this patch data belongs to,
 	// what ESEUTIL /MH prints as "Current Full Backup": Mark and MarkTime
 	// identify it, GenLow..GenHigh are the logs copied with it ("Log Gen:
-	// 36-3f" in seed 002).
+	// 36-3f" in KB Q200941).
 	Backup ese.BackupInfo `json:"backup"`
 	// DBSignature (+64) is the signature of the database; it must equal the
 	// database header's.
@@ -134,14 +134,14 @@ func (h *Header) Encode(pageSize int) []byte {
 	return page
 }
 
-// LogGen returns the backup's log range the way seed 002's ESEUTIL /MH
+// LogGen returns the backup's log range the way KB Q200941's ESEUTIL /MH
 // prints it: low and high generation in lowercase hexadecimal, "36-3f".
 func (h *Header) LogGen() string {
 	return fmt.Sprintf("%x-%x", h.Backup.GenLow, h.Backup.GenHigh)
 }
 
 // CurrentFullBackup returns the "Current Full Backup" block of ESEUTIL /MH
-// on a patch file, in the form seed 002 shows:
+// on a patch file, in the form KB Q200941 shows:
 //
 //	Current Full Backup:
 //	        Log Gen: - 36-3f

@@ -119,7 +119,7 @@ func TestCorpusPatchMatchesLogs(t *testing.T) {
 	}
 }
 
-// The worked example of seed 002: ESEUTIL /MH PRIV.PAT shows
+// The worked example of KB Q200941: ESEUTIL /MH PRIV.PAT shows
 // "Log Gen: - 36-3f, Mark: (58,1409,199), Mark: 8/19/1999 19:47:2".
 func seedHeader() *Header {
 	return &Header{
@@ -143,10 +143,10 @@ func TestSeedCurrentFullBackup(t *testing.T) {
 	if !h.Covers(uint32(h.Backup.Mark.Generation)) || h.Covers(0x35) || h.Covers(0x40) || !h.Covers(0x36) || !h.Covers(0x3f) {
 		t.Error("Covers")
 	}
-	// 4 KiB pages as in seed 002: an empty file is 8 KB.
+	// 4 KiB pages as in KB Q200941: an empty file is 8 KB.
 	b, err := Encode(h, 4096, nil)
 	if err != nil || len(b) != 8192 {
-		t.Fatalf("empty 4 KiB patch file is %d bytes (%v), seed 002 says 8 KB", len(b), err)
+		t.Fatalf("empty 4 KiB patch file is %d bytes (%v), KB Q200941 says 8 KB", len(b), err)
 	}
 	f, err := Decode(b)
 	if err != nil || f.PageSize != 4096 || !f.Empty() {

@@ -9,7 +9,7 @@ import (
 
 // Comparison says field by field whether a patch header (from a .pat file
 // or a backup trailer) belongs to a database header, with the engine's
-// rules (ErrDBCheckDBHeaderAndTrailer, HEADERS.md §9.2).
+// rules (ErrDBCheckDBHeaderAndTrailer, docs/patch.md#trailer-rules-at-restore).
 type Comparison struct {
 	// BackupCopy says the database header marks a backup copy
 	// (CurFullBackup.GenLow != 0). When false, hard recovery on it is
@@ -116,14 +116,14 @@ func PatchName(dbFile string) string {
 // whichever is known.
 type Replay struct {
 	// Generations are the log generations whose replay was reported (for
-	// example by the "replaying log file" events, seed 002).
+	// example by the "replaying log file" events, KB Q200941).
 	Generations []uint32 `json:"generations,omitempty"`
 	// DB is the restored database's current header.
 	DB *ese.DBHeader `json:"-"`
 }
 
 // Progress says whether hard recovery has replayed every log of the full
-// backup (seed 002, "How to Tell If Hard Recovery Has Finished"), and so
+// backup (KB Q200941, "How to Tell If Hard Recovery Has Finished"), and so
 // whether the patch data is still needed.
 type Progress struct {
 	// LogGen is the full backup's log range, "36-3f".

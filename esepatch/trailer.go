@@ -9,7 +9,7 @@ import (
 )
 
 // TrailerState says where a database copy stands with its backup trailer
-// (HEADERS.md §9.2).
+// (docs/patch.md#modern-form; docs/patch.md#trailer-rules-at-restore).
 type TrailerState string
 
 const (

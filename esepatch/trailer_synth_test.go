@@ -74,7 +74,7 @@ func TestMismatchSample(t *testing.T) {
 			t.Errorf("foreign patch header: %v", err)
 		}
 	}
-	live := s.DB[:len(s.DB)-s.PageSize]
+	live := s.DB[:len(s.DB)-s.Page]
 	orig, err := ese.ReadDBHeader(bytes.NewReader(live))
 	if err != nil {
 		t.Fatal(err)
@@ -87,7 +87,7 @@ func TestMismatchSample(t *testing.T) {
 	if err := esepatch.Match(&h, &s.Patch); !errors.Is(err, ese.ErrRestoreOfNonBackupDatabase) {
 		t.Errorf("live database: %v, want -615", err)
 	}
-	if _, err := esepatch.ReadTrailer(bytes.NewReader(live), int64(len(live)), s.PageSize); !errors.Is(err, ese.ErrBadPatchPage) {
+	if _, err := esepatch.ReadTrailer(bytes.NewReader(live), int64(len(live)), s.Page); !errors.Is(err, ese.ErrBadPatchPage) {
 		t.Errorf("last page of the database: %v", err)
 	}
 }

@@ -2,6 +2,7 @@ package fuzz
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"testing"
 	"testing/fstest"
@@ -54,7 +55,7 @@ func FuzzRecoveryPlanBackupForm(f *testing.F) {
 		default:
 			fsys["WindowsMail.pat"] = &fstest.MapFile{Data: pat}
 		}
-		p, err := recovery.PlanHard(&recovery.HardInput{Restore: fsys,
+		p, err := recovery.PlanHard(context.Background(), recovery.HardInput{Restore: fsys,
 			Databases: []recovery.DatabaseFile{{Name: "WindowsMail.MSMessageStore", R: bytes.NewReader(d)}}}, nil)
 		if err != nil || p.Error != 0 || len(p.Databases) != 1 || p.Databases[0].PatchForm != esepatch.FormMarkerTrailer {
 			return

@@ -8,7 +8,7 @@ import (
 	"github.com/esekit/esekit/rip"
 )
 
-// seedRIP is seed 002's example key.
+// seedRIP is KB Q200941's example key.
 func seedRIP() *rip.Key {
 	return &rip.Key{
 		Path: rip.KeyPath(rip.ServiceIS), Service: rip.ServiceIS, LowLog: 0x36, HighLog: 0x3f,

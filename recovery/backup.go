@@ -4,7 +4,6 @@ import (
 	"fmt"
 
 	"github.com/esekit/esekit/ese"
-	"github.com/esekit/esekit/esechk"
 	"github.com/esekit/esekit/eselog"
 )
 
@@ -24,7 +23,7 @@ type IncrementalAnswer struct {
 	Missing []int32 `json:"missing"`
 	// Error is why the backup would fail: ese.ErrMissingFullBackup (-560)
 	// without a full backup to build on, ese.ErrMissingLogFile (-528) when
-	// a required log is gone (seed 004's "a required Microsoft Exchange
+	// a required log is gone (KB Q245211's "a required Microsoft Exchange
 	// database log file could not be found").
 	Error   ese.Error `json:"error"`
 	Message string    `json:"message"`
@@ -63,7 +62,7 @@ func IncrementalBackup(set *eselog.Set, hdr *ese.DBHeader) IncrementalAnswer {
 	}
 	if len(a.Missing) > 0 {
 		a.Error = ese.ErrMissingLogFile
-		a.Message = fmt.Sprintf("unable to perform an incremental backup because a required log file could not be found: generation 0x%X (seed 004); take a full backup", a.Missing[0])
+		a.Message = fmt.Sprintf("unable to perform an incremental backup because a required log file could not be found: generation 0x%X (KB Q245211); take a full backup", a.Missing[0])
 		a.Logs = []string{}
 		return a
 	}
@@ -71,26 +70,49 @@ func IncrementalBackup(set *eselog.Set, hdr *ese.DBHeader) IncrementalAnswer {
 	return a
 }
 
-// TruncatableLogs returns the numbered logs of set that may be removed
-// once backed up (seed 003 step 6): those strictly below the checkpoint's
-// generation and below the minimum required generation of every dirty
+// TruncatableLogs returns the numbered logs of set, in generation order,
+// that may be removed once backed up (KB Q296787): those strictly below
+// the checkpoint's generation, below the current log's generation (the
+// engine's bound after a backup, dev/ese/src/ese/backup.cxx
+// ErrBKIPrepareLogFiles: the lower of the checkpoint and the current
+// generation) and below the minimum required generation of every dirty
 // database given. The current log is never in the list. A zero checkpoint
-// generation gives nothing.
+// generation gives nothing. It is the one truncation rule of the library;
+// Inspect applies it to a folder.
 func TruncatableLogs(set *eselog.Set, checkpointGen int32, dbs ...*ese.DBHeader) []string {
+	var out []string
+	for _, g := range truncatableGens(set, checkpointGen, dbs) {
+		out = append(out, set.Log(g).File)
+	}
+	return out
+}
+
+// truncatableGens returns the generations TruncatableLogs names, in
+// ascending order.
+func truncatableGens(set *eselog.Set, checkpointGen int32, dbs []*ese.DBHeader) []int32 {
+	if set == nil {
+		return nil
+	}
 	limit := checkpointGen
+	if set.Current != nil && set.Current.Generation > 0 {
+		limit = min(limit, set.Current.Generation)
+	}
 	for _, h := range dbs {
-		dirty := h.State == ese.DBStateDirtyShutdown || h.State == ese.DBStateDirtyAndPatchedShutdown
+		dirty := h != nil && (h.State == ese.DBStateDirtyShutdown || h.State == ese.DBStateDirtyAndPatchedShutdown)
 		if dirty && h.GenMinRequired > 0 && h.GenMinRequired < limit {
 			limit = h.GenMinRequired
 		}
 	}
-	var out []string
-	for _, g := range esechk.DeletableLogs(set.Generations, limit) {
+	var out []int32
+	for _, g := range set.Generations {
+		if g <= 0 || g >= limit {
+			continue
+		}
 		f := set.Log(g)
 		if f == nil || (set.Current != nil && f.File == set.Current.File) {
 			continue
 		}
-		out = append(out, f.File)
+		out = append(out, g)
 	}
 	return out
 }

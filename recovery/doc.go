@@ -15,20 +15,31 @@
 //     (replay, nothing, a truncated replay after a signature or path
 //     change, skip), or the exact engine error that stops it (-528, -509,
 //     -530, -501, -515, -541, -543, -544, -550, -551, -582, -590...).
-//   - PlanHard decides a hard recovery from an online backup (seed 002):
+//   - PlanHard decides a hard recovery from an online backup (KB Q200941):
 //     the checkpoint is ignored, LowLog..HighLog must all be present with
 //     the databases' log signature, each database needs its matching patch
 //     file, and patch data applies only to the logs of the full backup.
+//   - A plan carries its inputs (Plan.Inputs), so that Recover and Restore
+//     need only output options: folders are fs.FS values (os.DirFS; fs.Sub
+//     for a folder inside one), the checkpoint a CheckpointSource (none, a
+//     named file, or found in the log folder), the databases DatabaseFile
+//     values. A file that gives no random access (a member of an
+//     archive/zip folder) is held in memory, within
+//     Options.MaxBufferBytes (64 MiB by default), or refused when the plan
+//     is made with a *NoRandomAccessError wrapping ese.ErrInvalidParameter.
 //   - RestoreMap renames logged database paths to files inside the
 //     caller's target folders, comparing paths as Windows does, and refuses
 //     anything that could resolve elsewhere (ErrUnsafePath).
-//   - PlanRollForward and PlanPointInTime turn seed 003's offline restore
+//   - PlanRollForward and PlanPointInTime turn KB Q296787's offline restore
 //     procedures into checked action lists; Procedure.Apply carries one out
 //     by moving files aside (never deleting), refuses a folder that no
 //     longer matches, and resumes a half-applied list.
-//   - IncrementalBackup and TruncatableLogs answer the backup side: what
-//     an incremental backup must copy, why it would fail (seed 004), which
-//     logs may be removed.
+//   - Inspect answers the backup side of a log folder in one call: the
+//     log-set verdict, what each database needs, the logs that may be
+//     removed once backed up (TruncatableLogs, KB Q296787), what an
+//     incremental backup must copy and why it would fail
+//     (IncrementalBackup, KB Q245211), and the form of an online backup
+//     set with hard recovery's verdict.
 //
 // Every decision is an Event with a stable EventKind, delivered to
 // Options.OnEvent and, with Options.Logger, as log/slog records.
@@ -43,22 +54,30 @@
 //     output folder and renamed into place last, so a run killed at any
 //     point can be run again to the same bytes. RecoverFolder and
 //     RestoreFolder do the same from folders on disk.
-//   - PageStore is the bounded page cache over a database file; Page is one
-//     page (tags, nodes, free space, reorganisation as the engine does it).
-//   - RedoRecord and RedoMacro apply one page record, or one structural
-//     macro (Split2, Merge2, PageMove, RootPageMove with their node
-//     operation), under the engine's dbtime test (NeedRedo). Compressed
-//     page pre-images (Xpress, Xpress9, LZ4, dehydrated) are rehydrated
-//     first; Xpress10 returns ErrRedoNotImplemented.
+//   - Pages are read and written through a bounded page cache over each
+//     database file (RecoverOptions.CacheBytes, one budget for the whole
+//     recovery), and changed as the engine changes them: tags, nodes,
+//     free space, reorganisation.
+//   - Each page record, and each structural macro (Split2, Merge2,
+//     PageMove, RootPageMove with their node operation), is applied under
+//     the engine's dbtime test; a page that fails it stops recovery with a
+//     DbTimeMismatchError. Compressed page pre-images (Xpress, Xpress9,
+//     LZ4, dehydrated) are rehydrated first; Xpress10 returns
+//     ErrRedoNotImplemented.
 //   - With RecoverOptions.CreateMissing, a database the logs create is
 //     built from its CreateDB: by the logged records (create version 2.0)
 //     or, for the implicit create of Windows 7 logs (1.0), by the engine's
-//     legacy create code first (BuildImplicitCreate: root, space trees and
-//     system catalog); a CreateDB met over its own unfinished (JustCreated)
-//     file recreates it the same way.
+//     legacy create code first (root, space trees and system catalog); a
+//     CreateDB met over its own unfinished (JustCreated) file recreates it
+//     the same way.
 //   - Hard recovery uses a patch file's page images where the engine did:
 //     for the new page of a split whose split page is already newer.
 //   - The clean header's consistent position counts the records the engine
 //     logs while rolling back open transactions (MacroAbort, UndoInfo,
 //     Undo, Rollback), placed as its log writer places them.
+//   - Switches (in Options and RecoverOptions) are the engine's recovery
+//     grbits: a missing current log, lost committed logs, missing
+//     databases, soft recovery of a backup copy, and recovery without the
+//     undo phase, whose dirty output a later recovery with more logs
+//     continues.
 package recovery

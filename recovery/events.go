@@ -27,6 +27,7 @@ const (
 	EventMapEntry          EventKind = "map-entry"          // a restore map entry is used, or unused, by the plan's logs
 	EventAction            EventKind = "action"             // an offline-restore action was carried out or skipped
 	EventError             EventKind = "error"              // the plan ends in an engine error
+	EventSwitch            EventKind = "switch"             // a recovery switch (Switches) changes a decision
 )
 
 // Event is one decision, delivered to Options.OnEvent and logged to

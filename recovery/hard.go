@@ -7,12 +7,13 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path"
 	"path/filepath"
 
 	"github.com/esekit/esekit/ese"
 	"github.com/esekit/esekit/esepatch"
 	"github.com/esekit/esekit/internal/bin"
+	"github.com/esekit/esekit/internal/outfile"
+	"github.com/esekit/esekit/internal/redo"
 	"github.com/esekit/esekit/rip"
 )
 
@@ -22,17 +23,23 @@ type RestoreOptions struct {
 	RecoverOptions
 	// RIP is the Restore in Progress key. When set, its "EDB Database
 	// recovered" value is set to 01 once every database is recovered
-	// (seed 002), and the key is written to OutDir under RIPName.
+	// (KB Q200941), and the key is written to OutDir under RIPName.
 	RIP *rip.Key
 	// RIPFormat is the .reg dialect the key is written in.
 	RIPFormat rip.RegFormat
 	// RIPName is the file name of the written key (default
-	// "restore-in-progress.reg"); it must be a plain file name.
+	// "restore-in-progress.reg"); it must be a plain file name. An
+	// existing file of that name is replaced only with Overwrite, and
+	// never the key file read (RestoreFolderInput.RIPFile).
 	RIPName string
+
+	// ripSource is the key file RestoreFolder read, which the written key
+	// must not replace.
+	ripSource string
 }
 
-// Restore replays a hard-recovery plan (PlanHard, seed 002, LOGSTREAM.md
-// §4.8) into copies of the restored databases: for each database the
+// Restore replays a hard-recovery plan (PlanHard, KB Q200941,
+// docs/recovery.md#hard-recovery) into copies of the restored databases: for each database the
 // backup trailer is merged into the header (esepatch.MergeTrailer) and
 // the trailer page zeroed; the page images of its patch file are used as
 // the engines that wrote them used them (patch_apply.go): an image stands
@@ -52,51 +59,60 @@ func Restore(ctx context.Context, plan *Plan, opts *RestoreOptions) (*RecoverRes
 	if opts != nil {
 		o = *opts
 	}
+	if plan == nil {
+		return nil, errors.New("recovery: Restore needs a plan")
+	}
+	dir, name, err := ripOutput(&o, plan)
+	if err != nil {
+		return nil, err
+	}
 	setup := func(db *dbRun, src io.ReaderAt) error { return hardSetupDB(db, src, &o.RecoverOptions, plan) }
 	res, err := recoverPlan(ctx, plan, &o.RecoverOptions, setup)
-	if err != nil || o.RIP == nil {
+	if err != nil || name == "" {
 		return res, err
 	}
-	name := o.RIPName
+	k := *o.RIP
+	k.SetRecovered()
+	if err := outfile.WriteFile(dir, name, k.Marshal(o.RIPFormat), o.Overwrite, o.keyInputs(plan)...); err != nil {
+		return res, fmt.Errorf("recovery: Restore in Progress key: %w", err)
+	}
+	res.RIP = filepath.Join(dir, name)
+	return res, nil
+}
+
+// ripOutput returns where Restore writes the Restore in Progress key
+// (name "" when it writes none), refusing before anything is recovered a
+// name that is not a plain file name, a file already there without
+// Overwrite, and the key file read.
+func ripOutput(o *RestoreOptions, plan *Plan) (dir, name string, err error) {
+	if o.RIP == nil || o.InPlace && o.OutDir == "" {
+		return "", "", nil
+	}
+	dir, name = o.OutDir, o.RIPName
 	if name == "" {
 		name = "restore-in-progress.reg"
 	}
 	if err := checkComponent(name); err != nil {
-		return res, err
+		return "", "", err
 	}
-	dir := o.OutDir
-	if o.InPlace && dir == "" {
-		return res, nil
-	}
-	k := *o.RIP
-	k.SetRecovered()
 	p := filepath.Join(dir, name)
 	if !within(dir, p) {
-		return res, fmt.Errorf("%w: %q", ErrUnsafePath, name)
+		return "", "", fmt.Errorf("%w: %q", ErrUnsafePath, name)
 	}
-	if err := writeFileAtomic(p, k.Marshal(o.RIPFormat)); err != nil {
-		return res, err
+	if st, err := os.Lstat(p); err == nil {
+		if !o.Overwrite {
+			return "", "", fmt.Errorf("recovery: Restore in Progress key: %s already exists (set Overwrite to replace it): %w", p, fs.ErrExist)
+		}
+		if in := outfile.Input(st, o.keyInputs(plan)...); in != "" {
+			return "", "", fmt.Errorf("%w: the Restore in Progress key would replace the input %s", ErrUnsafePath, in)
+		}
 	}
-	res.RIP = p
-	return res, nil
+	return dir, name, nil
 }
 
-// writeFileAtomic writes b to p through a temporary file and a rename.
-func writeFileAtomic(p string, b []byte) error {
-	tmp := filepath.Join(filepath.Dir(p), "."+filepath.Base(p)+".esekit-recovering")
-	if err := os.WriteFile(tmp, b, 0o644); err != nil {
-		return err
-	}
-	if f, err := os.Open(tmp); err == nil {
-		f.Sync()
-		f.Close()
-	}
-	if err := os.Rename(tmp, p); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	syncDir(filepath.Dir(p))
-	return nil
+// keyInputs are the files the written key must not replace.
+func (o *RestoreOptions) keyInputs(plan *Plan) []string {
+	return append([]string{o.ripSource}, plan.Inputs.names()...)
 }
 
 // hardSetupDB does what the engine does to a restored database before
@@ -122,7 +138,7 @@ func hardSetupDB(db *dbRun, src io.ReaderAt, o *RecoverOptions, plan *Plan) erro
 	if db.pd.Patch == "" || db.pd.PatchForm == esepatch.FormMarkerTrailer || !needsPatch(plan) {
 		return nil
 	}
-	pf, closer, err := openPatch(o, db.pd.Patch, db.pageSize)
+	pf, closer, err := openPatch(plan.Inputs.Logs, db.pd.Patch, db.pageSize)
 	if err != nil {
 		return fmt.Errorf("recovery: patch file %s: %w", db.pd.Patch, err)
 	}
@@ -135,19 +151,11 @@ func hardSetupDB(db *dbRun, src io.ReaderAt, o *RecoverOptions, plan *Plan) erro
 		return fmt.Errorf("recovery: patch file %s: %w", db.pd.Patch, err)
 	}
 	// An image of a page past the end of the database grows the file to
-	// hold it (ErrLGPatchDatabase), whether or not it is used; as for log
-	// records, RecoverOptions.MaxFileBytes bounds that growth (a hostile
-	// patch file could otherwise name a page up to 2^32 pages out).
-	for pgno := range images {
-		if end := (int64(pgno) + 2) * int64(db.pageSize); end > fileSize(db.file) {
-			if o.MaxFileBytes > 0 && end > o.MaxFileBytes {
-				return fmt.Errorf("recovery: patch file %s: an image of page %d would grow %s past the %d-byte limit: %w",
-					db.pd.Patch, pgno, db.name, o.MaxFileBytes, ese.ErrDatabaseCorrupted)
-			}
-			if err := db.file.Truncate(end); err != nil {
-				return err
-			}
-		}
+	// hold it (ErrLGPatchDatabase), whether or not it is used, up to a
+	// bound (patch_bound.go): a hostile patch file could otherwise name a
+	// page up to 2^32 pages out.
+	if err := growForPatchImages(db, o, plan, images); err != nil {
+		return fmt.Errorf("recovery: patch file %s: %w", db.pd.Patch, err)
 	}
 	if len(images) == 0 {
 		return nil
@@ -162,7 +170,7 @@ func hardSetupDB(db *dbRun, src io.ReaderAt, o *RecoverOptions, plan *Plan) erro
 		if n, _ := db.file.ReadAt(cur, (int64(pgno)+1)*int64(db.pageSize)); n != db.pageSize || bin.IsZero(cur) {
 			return 0
 		}
-		p, err := NewPage(cur)
+		p, err := redo.NewPage(cur)
 		if err != nil {
 			return 0
 		}
@@ -206,18 +214,15 @@ func needsPatch(plan *Plan) bool {
 	return false
 }
 
-func openPatch(o *RecoverOptions, name string, pageSize int) (*esepatch.File, io.Closer, error) {
+// openPatch opens the patch file name of the restore folder.
+func openPatch(restore fs.FS, name string, pageSize int) (*esepatch.File, io.Closer, error) {
 	if err := checkComponent(name); err != nil {
 		return nil, nil, err
 	}
-	if o.Logs == nil {
+	if restore == nil {
 		return nil, nil, errors.New("no restore folder given")
 	}
-	dir := o.LogDir
-	if dir == "" {
-		dir = "."
-	}
-	f, err := o.Logs.Open(path.Join(dir, name))
+	f, err := restore.Open(name)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -239,34 +244,45 @@ func openPatch(o *RecoverOptions, name string, pageSize int) (*esepatch.File, io
 	return pf, f, nil
 }
 
-// RestoreFolder is hard recovery in one call, for `esekit restore`:
-// dirs[0] is the restore folder (the backup's logs, the .pat files and
-// the restored databases), dirs[1], when given, the folder of logs already
-// on disk. ripFile, when not empty, is the Restore in Progress key as a
-// .reg export: its LowLog/HighLog bound the backup logs and its EDB_RstMap
-// renames logged paths (joined by maps, "OLD=NEW" pairs resolved inside
-// the restore folder). The key is written back, marked recovered, to
-// opts.OutDir.
-func RestoreFolder(ctx context.Context, dirs []string, ripFile string, maps []MapEntry, opts *RestoreOptions) (*RecoverResult, error) {
-	if len(dirs) == 0 {
+// RestoreFolderInput names the inputs of RestoreFolder on the operating
+// system's file system.
+type RestoreFolderInput struct {
+	// Restore is the restore folder: the backup's logs, the .pat files and
+	// the restored databases (identified by their bytes).
+	Restore string
+	// Target, when not empty, is the folder of logs already on disk.
+	Target string
+	// RIPFile, when not empty, is the Restore in Progress key as a .reg
+	// export: its LowLog/HighLog bound the backup logs and its EDB_RstMap
+	// renames logged paths, joined by Maps ("OLD=NEW" pairs); both are
+	// resolved inside the restore folder. The key is written back, marked
+	// recovered, to the output folder.
+	RIPFile string
+	Maps    []MapEntry
+}
+
+// RestoreFolder is hard recovery in one call, for `esekit restore`: it
+// plans (PlanHard, with opts.Switches) and restores into opts.OutDir. A
+// plan error is returned in the result and as the error.
+func RestoreFolder(ctx context.Context, in RestoreFolderInput, opts *RestoreOptions) (*RecoverResult, error) {
+	if in.Restore == "" {
 		return nil, errors.New("recovery: RestoreFolder needs the restore folder")
 	}
 	var o RestoreOptions
 	if opts != nil {
 		o = *opts
 	}
-	dbs, _, closers, err := scanFolders(dirs[:1])
-	defer closeAllOf(closers)
+	dbs, _, err := scanFolders([]string{in.Restore})
 	if err != nil {
 		return nil, err
 	}
-	in := &HardInput{Restore: os.DirFS(dirs[0]), RestoreDir: ".", Databases: dbs}
-	if len(dirs) > 1 {
-		in.Target, in.TargetDir = os.DirFS(dirs[1]), "."
+	hin := HardInput{Restore: os.DirFS(in.Restore), Databases: dbs}
+	if in.Target != "" {
+		hin.Target = os.DirFS(in.Target)
 	}
 	var lines []string
-	if ripFile != "" {
-		b, err := os.ReadFile(ripFile)
+	if in.RIPFile != "" {
+		b, err := os.ReadFile(in.RIPFile)
 		if err != nil {
 			return nil, err
 		}
@@ -278,39 +294,33 @@ func RestoreFolder(ctx context.Context, dirs []string, ripFile string, maps []Ma
 		if err != nil {
 			return nil, err
 		}
-		in.LowLog, in.HighLog = int32(k.LowLog), int32(k.HighLog)
+		hin.LowLog, hin.HighLog = int32(k.LowLog), int32(k.HighLog)
 		lines = k.RstMap
 		if o.RIP == nil {
 			o.RIP, o.RIPFormat = k, rf.Format
 		}
 		if o.RIPName == "" {
-			o.RIPName = filepath.Base(ripFile)
+			o.RIPName = filepath.Base(in.RIPFile)
 		}
+		o.ripSource = in.RIPFile
 	}
-	popts := &Options{OnEvent: o.OnEvent, Logger: o.Logger}
-	if len(lines) > 0 || len(maps) > 0 {
+	popts := &Options{OnEvent: o.OnEvent, Logger: o.Logger, Switches: o.Switches}
+	if len(lines) > 0 || len(in.Maps) > 0 {
 		var pairs []MapEntry
 		for i := 0; i+1 < len(lines); i += 2 {
 			pairs = append(pairs, MapEntry{From: lines[i], To: lines[i+1]})
 		}
-		rm, err := NewRestoreMap([]string{dirs[0]}, append(pairs, maps...)...)
+		rm, err := NewRestoreMap([]string{in.Restore}, append(pairs, in.Maps...)...)
 		if err != nil {
 			return nil, err
 		}
 		popts.RestoreMap = rm
 	}
-	plan, err := PlanHard(in, popts)
+	plan, err := PlanHard(ctx, hin, popts)
 	if err != nil {
 		return nil, err
 	}
 	o.OnEvent, o.Logger = nil, nil
-	if o.Logs == nil {
-		o.Logs, o.LogDir = in.Restore, "."
-	}
-	if o.TargetLogs == nil && in.Target != nil {
-		o.TargetLogs, o.TargetLogDir = in.Target, "."
-	}
-	o.Databases = append(o.Databases, dbs...)
 	res, rerr := Restore(ctx, plan, &o)
 	if res != nil {
 		res.Events = append(plan.Events, res.Events...)
@@ -322,5 +332,3 @@ func RestoreFolder(ctx context.Context, dirs []string, ripFile string, maps []Ma
 	}
 	return res, rerr
 }
-
-var _ fs.FS = os.DirFS(".")

@@ -23,11 +23,13 @@ import (
 func TestPlanHardKeySample(t *testing.T) {
 	s := newSampleBackup(t)
 	dir := t.TempDir()
-	s.WriteDir(t, dir, esepatch.FormPatchFile)
+	if err := s.WriteDir(dir, esepatch.FormPatchFile); err != nil {
+		t.Fatal(err)
+	}
 	dbPath := filepath.Join(dir, sampleDB)
-	in := &HardInput{Restore: os.DirFS(dir), Databases: []DatabaseFile{{Name: dbPath, R: bytes.NewReader(s.DB)}}}
+	in := HardInput{Restore: os.DirFS(dir), Databases: []DatabaseFile{{Name: dbPath, R: bytes.NewReader(s.DB)}}}
 	k := &rip.Key{LowLog: 0x51, HighLog: 0x52, RstMap: []string{`C:\Windows\System32\sru\SRUDB.dat`, sampleDB}, RstMapSize: 1}
-	p, err := PlanHardKey(k, in, []string{dir}, nil)
+	p, err := PlanHardKey(context.Background(), k, in, []string{dir}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -39,23 +41,22 @@ func TestPlanHardKeySample(t *testing.T) {
 	}
 	k2 := *k
 	k2.LowLog, k2.HighLog = 0x53, 0x54
-	if p, _ := PlanHardKey(&k2, in, []string{dir}, nil); p.Error != ese.ErrMissingRestoreLogFiles {
+	if p, _ := PlanHardKey(context.Background(), &k2, in, []string{dir}, nil); p.Error != ese.ErrMissingRestoreLogFiles {
 		t.Errorf("LowLog 0x53: %d %s", p.Error, p.Message)
 	}
 	k3 := *k
 	k3.RstMap = []string{`C:\x.edb`, `..\..\x.edb`}
-	if _, err := PlanHardKey(&k3, in, []string{dir}, nil); !errors.Is(err, ErrUnsafePath) {
+	if _, err := PlanHardKey(context.Background(), &k3, in, []string{dir}, nil); !errors.Is(err, ErrUnsafePath) {
 		t.Errorf("hostile map: %v", err)
 	}
 	k4 := *k
 	k4.Recovered = true
-	if p, _ := PlanHardKey(&k4, in, []string{dir}, nil); p.Mode != ModeSoft || len(p.Logs) != 0 {
+	if p, _ := PlanHardKey(context.Background(), &k4, in, []string{dir}, nil); p.Mode != ModeSoft || len(p.Logs) != 0 {
 		t.Errorf("recovered key: %+v", p)
 	}
 
 	out := t.TempDir()
-	opts := &RestoreOptions{RecoverOptions: RecoverOptions{OutDir: out, Logs: os.DirFS(dir),
-		Databases: []DatabaseFile{{Name: dbPath, R: bytes.NewReader(s.DB)}}}, RIP: k}
+	opts := &RestoreOptions{RecoverOptions: RecoverOptions{OutDir: out}, RIP: k}
 	res, err := Restore(context.Background(), p, opts)
 	if err != nil {
 		t.Fatal(err)

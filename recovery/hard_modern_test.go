@@ -13,8 +13,7 @@ import (
 	"github.com/esekit/esekit/ese"
 	"github.com/esekit/esekit/esepatch"
 	"github.com/esekit/esekit/internal/bin"
-	"github.com/esekit/esekit/internal/testcorpus"
-	"github.com/esekit/esekit/internal/testset"
+	"github.com/esekit/esekit/internal/sampleset"
 )
 
 // The modern form of an online backup set (today's engines): the .pat
@@ -25,23 +24,37 @@ import (
 // the header and zeroes the page in place (ErrDBTryToZeroDBTrailer,
 // dev/ese/src/ese/db.cxx: the file keeps its size).
 
-// sampleBackup is testset's backup set built from the SRUM sample, with
-// the planning and restore steps of these tests.
-type sampleBackup struct{ *testset.Backup }
-
-const sampleDB, samplePat = testset.BackupDB, testset.BackupPat
-
-func newSampleBackup(t *testing.T) *sampleBackup { return &sampleBackup{testset.SampleBackup(t)} }
-
-// readSample returns the bytes of a file of the sample set.
+// readSample returns the uncompressed bytes of a file of the sample set
+// the CLI embeds.
 func readSample(t *testing.T, name string) []byte {
 	t.Helper()
-	return testcorpus.Read(t, testcorpus.SampleSet+"/"+name)
+	b, err := sampleset.Read(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
+}
+
+// sampleBackup is the online backup set sampleset builds from the sample
+// (no corpus needed): SRUDB.dat as the streaming backup copy of a full
+// backup of logs 0x51-0x52, with its trailer page, and the restore folder
+// of SRU00051.log, SRU.log (generation 0x52) and SRUDB.pat.
+type sampleBackup struct{ *sampleset.Backup }
+
+const sampleDB, samplePat = sampleset.BackupDatabase, sampleset.BackupPatch
+
+func newSampleBackup(t *testing.T) *sampleBackup {
+	t.Helper()
+	b, err := sampleset.NewBackup()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &sampleBackup{b}
 }
 
 func (s *sampleBackup) plan(t *testing.T, fsys fstest.MapFS, db []byte, low, high int32) *Plan {
 	t.Helper()
-	p, err := PlanHard(&HardInput{LowLog: low, HighLog: high, Restore: fsys,
+	p, err := PlanHard(context.Background(), HardInput{LowLog: low, HighLog: high, Restore: fsys,
 		Databases: []DatabaseFile{{Name: sampleDB, R: bytes.NewReader(db)}}}, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -57,9 +70,8 @@ func (s *sampleBackup) restore(t *testing.T, fsys fstest.MapFS, db []byte) ([]by
 	if p.Error != 0 {
 		t.Fatalf("plan: %v", p.Err())
 	}
-	out := t.TempDir()
-	res, err := Restore(context.Background(), p, &RestoreOptions{RecoverOptions: RecoverOptions{OutDir: out, Logs: fsys,
-		Databases: []DatabaseFile{{Name: sampleDB, R: bytes.NewReader(db)}}}})
+	out := filepath.Join(t.TempDir(), "restored") // Restore creates it
+	res, err := Restore(context.Background(), p, &RestoreOptions{RecoverOptions: RecoverOptions{OutDir: out}})
 	if err != nil {
 		t.Fatalf("restore: %v", err)
 	}
@@ -99,8 +111,8 @@ func TestRestoreModernFormSample(t *testing.T) {
 	if !bytes.Equal(classic, modern) {
 		t.Fatal("the modern form recovers to other bytes than the classic form")
 	}
-	if len(modern) != len(s.DB) || !bin.IsZero(modern[len(modern)-s.PageSize:]) {
-		t.Errorf("output of %d bytes (copy %d), trailer page zero: %v", len(modern), len(s.DB), bin.IsZero(modern[len(modern)-s.PageSize:]))
+	if len(modern) != len(s.DB) || !bin.IsZero(modern[len(modern)-s.Page:]) {
+		t.Errorf("output of %d bytes (copy %d), trailer page zero: %v", len(modern), len(s.DB), bin.IsZero(modern[len(modern)-s.Page:]))
 	}
 	h, err := ese.ReadDBHeader(bytes.NewReader(modern))
 	if err != nil || h.Header.State != ese.DBStateCleanShutdown || h.Header.CurFullBackup != (ese.BackupInfo{}) {
@@ -113,7 +125,7 @@ func TestRestoreModernFormSample(t *testing.T) {
 // each refusal.
 func TestPlanHardModernForm(t *testing.T) {
 	s := newSampleBackup(t)
-	ps := s.PageSize
+	ps := s.Page
 	noTrailer := s.DB[:len(s.DB)-ps]
 	withHeader := func(db []byte, fn func(h *ese.DBHeader)) []byte {
 		b := bytes.Clone(db)
@@ -217,7 +229,7 @@ func TestRestoreWLMModernForm(t *testing.T) {
 	}
 	run := func(dir string) ([]byte, *RecoverResult) {
 		out := t.TempDir()
-		res, err := RestoreFolder(context.Background(), []string{dir}, "", nil, &RestoreOptions{RecoverOptions: RecoverOptions{OutDir: out}})
+		res, err := RestoreFolder(context.Background(), RestoreFolderInput{Restore: dir}, &RestoreOptions{RecoverOptions: RecoverOptions{OutDir: out}})
 		if err != nil {
 			t.Fatalf("%s: %v", dir, err)
 		}
@@ -246,7 +258,7 @@ func TestRestoreWLMModernForm(t *testing.T) {
 	if err := os.WriteFile(dbPath, db[:len(db)-len(trailer)], 0o644); err != nil {
 		t.Fatal(err)
 	}
-	_, err = RestoreFolder(context.Background(), []string{modern}, "", nil, &RestoreOptions{RecoverOptions: RecoverOptions{OutDir: t.TempDir()}})
+	_, err = RestoreFolder(context.Background(), RestoreFolderInput{Restore: modern}, &RestoreOptions{RecoverOptions: RecoverOptions{OutDir: t.TempDir()}})
 	if !errors.Is(err, ese.ErrBadPatchPage) || !strings.Contains(err.Error(), "zero-length patch file WindowsMail.pat and no trailer page") {
 		t.Errorf("no trailer: %v", err)
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/esekit/esekit/ese"
 	"github.com/esekit/esekit/esepatch"
 	"github.com/esekit/esekit/internal/bin"
+	"github.com/esekit/esekit/internal/redo"
 	"github.com/esekit/esekit/internal/testcorpus"
 	"github.com/esekit/esekit/rip"
 )
@@ -53,8 +54,7 @@ func TestRestoreWLMBackup(t *testing.T) {
 	before := hashFolder(t, dir)
 	out := t.TempDir()
 	key := &rip.Key{Path: rip.KeyPath(rip.ServiceIS), Service: rip.ServiceIS, LowLog: 1, HighLog: 1}
-	res, err := RestoreFolder(context.Background(), []string{dir}, "", nil,
-		&RestoreOptions{RecoverOptions: RecoverOptions{OutDir: out}, RIP: key, RIPFormat: rip.Regedit5})
+	res, err := RestoreFolder(context.Background(), RestoreFolderInput{Restore: dir}, &RestoreOptions{RecoverOptions: RecoverOptions{OutDir: out}, RIP: key, RIPFormat: rip.Regedit5})
 	sameHashes(t, before, hashFolder(t, dir))
 	if err != nil {
 		t.Fatalf("%v\n%+v", err, res)
@@ -117,7 +117,7 @@ func TestRestoreWLMBackup(t *testing.T) {
 
 // TestRestoreWLMWithRegFileAndPatchImage drives RestoreFolder with a .reg
 // key file and a patch file that carries one page image (as pre-2001
-// engines wrote, seed 002): an image of page 2 with a later dbtime. The
+// engines wrote, KB Q200941): an image of page 2 with a later dbtime. The
 // engine used a patch image only for the new page of a split whose split
 // page was already newer (patch_apply.go), and edb00001.log holds no
 // split, so the image is not used: page 2 of the output is the page of the
@@ -127,7 +127,7 @@ func TestRestoreWLMWithRegFileAndPatchImage(t *testing.T) {
 	dir := copyCorpusSet(t, wlmBackup)
 	const ps = 8192
 	plain := t.TempDir()
-	if _, err := RestoreFolder(context.Background(), []string{dir}, "", nil, &RestoreOptions{RecoverOptions: RecoverOptions{OutDir: plain}}); err != nil {
+	if _, err := RestoreFolder(context.Background(), RestoreFolderInput{Restore: dir}, &RestoreOptions{RecoverOptions: RecoverOptions{OutDir: plain}}); err != nil {
 		t.Fatal(err)
 	}
 	want, _ := os.ReadFile(filepath.Join(plain, "WindowsMail.MSMessageStore"))
@@ -141,7 +141,7 @@ func TestRestoreWLMWithRegFileAndPatchImage(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := t.TempDir()
-	res, err := RestoreFolder(context.Background(), []string{dir}, regIn, nil, &RestoreOptions{RecoverOptions: RecoverOptions{OutDir: out}})
+	res, err := RestoreFolder(context.Background(), RestoreFolderInput{Restore: dir, RIPFile: regIn}, &RestoreOptions{RecoverOptions: RecoverOptions{OutDir: out}})
 	if err != nil {
 		t.Fatalf("%v\n%+v", err, res)
 	}
@@ -171,8 +171,7 @@ func TestRestoreWLMWithRegFileAndPatchImage(t *testing.T) {
 func TestRestoreHostileRestoreMap(t *testing.T) {
 	dir := testcorpus.Path(t, wlmBackup)
 	out := t.TempDir()
-	_, err := RestoreFolder(context.Background(), []string{dir}, "",
-		[]MapEntry{{From: `C:\x\WindowsMail.MSMessageStore`, To: `..\..\evil.edb`}}, &RestoreOptions{RecoverOptions: RecoverOptions{OutDir: out}})
+	_, err := RestoreFolder(context.Background(), RestoreFolderInput{Restore: dir, Maps: []MapEntry{{From: `C:\x\WindowsMail.MSMessageStore`, To: `..\..\evil.edb`}}}, &RestoreOptions{RecoverOptions: RecoverOptions{OutDir: out}})
 	if err == nil {
 		t.Fatal("hostile map accepted")
 	}
@@ -188,7 +187,7 @@ func TestRestoreHostileRestoreMap(t *testing.T) {
 func TestRestoreWLMExport(t *testing.T) {
 	dir := testcorpus.Path(t, wlmBackup)
 	out := t.TempDir()
-	if _, err := RestoreFolder(context.Background(), []string{dir}, "", nil, &RestoreOptions{RecoverOptions: RecoverOptions{OutDir: out}}); err != nil {
+	if _, err := RestoreFolder(context.Background(), RestoreFolderInput{Restore: dir}, &RestoreOptions{RecoverOptions: RecoverOptions{OutDir: out}}); err != nil {
 		t.Fatal(err)
 	}
 	got := exportCounts(t, filepath.Join(out, "WindowsMail.MSMessageStore"))
@@ -206,31 +205,46 @@ func TestRestoreWLMExport(t *testing.T) {
 
 // TestRestorePatchImageFarPastTheEnd: a patch file whose image names a
 // page far past the end of the database grows the output to hold it, as
-// the engine does (a sparse file here), unless RecoverOptions.MaxFileBytes
-// says no: then the restore stops with ErrDatabaseCorrupted and writes no
-// output.
+// the engine does (a sparse file here), only when RecoverOptions.MaxFileBytes
+// allows it. By default the bound is what the inputs justify (the copy's
+// 258 pages, the log's pages), and past the bound the restore stops with
+// ErrBadPatchPage and writes no output: the repro of issue 12 (an image
+// of page 0x400000, which made a 32 GiB output) and page 20000.
 func TestRestorePatchImageFarPastTheEnd(t *testing.T) {
-	const ps, pgno = 8192, 20000
-	dir := copyCorpusSet(t, wlmBackup)
-	setWLMPatchImage(t, dir, 2, pgno, 0) // page 2's bytes, sealed as page 20000
-	limited := t.TempDir()
-	_, err := RestoreFolder(context.Background(), []string{dir}, "", nil, &RestoreOptions{RecoverOptions: RecoverOptions{OutDir: limited, MaxFileBytes: 64 << 20}})
-	if !errors.Is(err, ese.ErrDatabaseCorrupted) {
-		t.Fatalf("with a 64 MiB limit: %v", err)
-	}
-	if left, _ := os.ReadDir(limited); len(left) != 0 {
-		t.Errorf("refused restore left %d files in the output folder", len(left))
-	}
-	out := t.TempDir()
-	if _, err := RestoreFolder(context.Background(), []string{dir}, "", nil, &RestoreOptions{RecoverOptions: RecoverOptions{OutDir: out}}); err != nil {
-		t.Fatal(err)
-	}
-	st, err := os.Stat(filepath.Join(out, "WindowsMail.MSMessageStore"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if want := int64(pgno+2) * ps; st.Size() != want {
-		t.Errorf("output of %d bytes, want %d (grown to hold page %d)", st.Size(), want, pgno)
+	const ps = 8192
+	for _, tc := range []struct {
+		pgno uint32
+		max  int64
+		grow bool
+	}{
+		{pgno: 0x400000},
+		{pgno: 20000},
+		{pgno: 20000, max: 64 << 20},
+		{pgno: 20000, max: 256 << 20, grow: true},
+	} {
+		dir := copyCorpusSet(t, wlmBackup)
+		setWLMPatchImage(t, dir, 2, tc.pgno, 0) // page 2's bytes, sealed as page pgno
+		out := t.TempDir()
+		_, err := RestoreFolder(context.Background(), RestoreFolderInput{Restore: dir}, &RestoreOptions{RecoverOptions: RecoverOptions{OutDir: out, MaxFileBytes: tc.max}})
+		if !tc.grow {
+			if !errors.Is(err, ese.ErrBadPatchPage) {
+				t.Errorf("page %d, limit %d: %v, want ErrBadPatchPage", tc.pgno, tc.max, err)
+			}
+			if left, _ := os.ReadDir(out); len(left) != 0 {
+				t.Errorf("page %d, limit %d: refused restore left %d files in the output folder", tc.pgno, tc.max, len(left))
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		st, err := os.Stat(filepath.Join(out, "WindowsMail.MSMessageStore"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := int64(tc.pgno+2) * ps; st.Size() != want {
+			t.Errorf("output of %d bytes, want %d (grown to hold page %d)", st.Size(), want, tc.pgno)
+		}
 	}
 }
 
@@ -247,7 +261,7 @@ func setWLMPatchImage(t *testing.T, dir string, from, pgno uint32, later uint64)
 		t.Fatal(err)
 	}
 	img := append([]byte{}, db[(from+1)*ps:(from+2)*ps]...)
-	pg, err := NewPage(img)
+	pg, err := redo.NewPage(img)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,7 +9,7 @@ import (
 )
 
 // writeDBHeader writes h as both header copies of a database file
-// (HEADERS.md §4.3): the header page with a fresh checksum at offset 0 and
+// (docs/database.md#shadowed-header): the header page with a fresh checksum at offset 0 and
 // the identical page at offset pageSize.
 func writeDBHeader(w io.WriterAt, h *ese.DBHeader, pageSize int) error {
 	b := h.Encode(pageSize)
@@ -21,7 +21,8 @@ func writeDBHeader(w io.WriterAt, h *ese.DBHeader, pageSize int) error {
 }
 
 // markClean makes h the header the engine leaves at the end of recovery
-// (LOGSTREAM.md §4.7 step 6, §3.18 step 7 for a detach): state
+// (docs/recovery.md#clean-header, step 6; docs/recovery.md#attach-rules,
+// step 7 for a detach): state
 // CleanShutdown; lgposConsistent = lgposDetach = at, with their times;
 // lgposLastResize = at when the format keeps it; the required and
 // committed generations and their times cleared (DBFILEHDR::SetDbstate);
@@ -99,7 +100,7 @@ func flushSignature(h *ese.DBHeader, tm ese.LogTime) ese.Signature {
 }
 
 // logTail is where the engine resumes writing after the last replayed
-// log (LOGSTREAM.md §4.7 steps 1, 2 and 5): its end of valid data and the
+// log (docs/recovery.md#undo, steps 1, 2 and 5): its end of valid data and the
 // geometry of its files. endPositions gives where the records that end
 // recovery land: the RecoveryUndo2 and the ShutDownMark whose position
 // becomes every database's lgposConsistent.
@@ -117,7 +118,7 @@ type logTail struct {
 	// SectorSize is the legacy sector size (512 or 4096); 0 means 512.
 	SectorSize int
 	// NewGen reports that the last log replayed is not the current log,
-	// so the engine first creates the next generation (§4.7 step 1).
+	// so the engine first creates the next generation (docs/recovery.md#undo, step 1).
 	NewGen bool
 }
 
@@ -140,7 +141,7 @@ const (
 //
 // Modern logs: writing resumes in a fresh segment (lgposLastRec is the
 // start of the segment after the last valid one). A record's lgpos is the
-// write position before it is placed (LOGSTREAM.md §1.3.6), so the first
+// write position before it is placed (docs/logs.md#positions), so the first
 // record of a segment has ib 0 and the next follow the 40-byte segment
 // header: with nothing between, the pair lands at (g,s,0) and (g,s,0x31),
 // the pattern edb0000D.log shows 26 times. Records between follow the

@@ -12,9 +12,10 @@ import (
 
 	"github.com/esekit/esekit/ese"
 	"github.com/esekit/esekit/eselog"
+	"github.com/esekit/esekit/internal/outfile"
 )
 
-// Offline procedure kinds (seed 003).
+// Offline procedure kinds (KB Q296787).
 const (
 	ProcedureRollForward = "roll-forward"
 	ProcedurePointInTime = "point-in-time"
@@ -63,14 +64,14 @@ type Action struct {
 	File string `json:"file"`
 	// To is the destination, relative to the folder (slash-separated).
 	To string `json:"to"`
-	// Reason says which rule of seed 003 asks for the step.
+	// Reason says which rule of KB Q296787 asks for the step.
 	Reason string `json:"reason"`
 	// Want is the content File must have for the step to run.
 	Want Fingerprint `json:"want"`
 }
 
 // Procedure is a checked list of actions that prepares a folder for an
-// offline restore (seed 003): roll forward (replay logs into a restored
+// offline restore (KB Q296787): roll forward (replay logs into a restored
 // offline backup) or point in time (no replay).
 type Procedure struct {
 	Kind string `json:"kind"`
@@ -136,7 +137,7 @@ func checkpointFiles(dir, base string) []string {
 	return out
 }
 
-// PlanRollForward builds the roll-forward procedure of seed 003 for the
+// PlanRollForward builds the roll-forward procedure of KB Q296787 for the
 // restored databases (paths) and the log folder dir:
 //  1. the anchor log is the lowest Last Consistent generation (step 2);
 //  2. its signature must be the databases' log signature (step 3);
@@ -189,7 +190,7 @@ func PlanRollForward(dir string, databases []string) (*Procedure, error) {
 		return p, nil
 	}
 	if set.Circular {
-		p.Message = "circular logging is on: logs after the backup are gone, so a roll-forward restore is impossible; restore point in time (seed 003)"
+		p.Message = "circular logging is on: logs after the backup are gone, so a roll-forward restore is impossible; restore point in time (KB Q296787)"
 		return p, nil
 	}
 	cur := (*eselog.SetFile)(nil)
@@ -206,7 +207,7 @@ func PlanRollForward(dir string, databases []string) (*Procedure, error) {
 				return p, nil
 			}
 		}
-		p.Error, p.Message = ese.ErrMissingLogFile, fmt.Sprintf("the anchor log, generation 0x%X (%s), is not available: do not replay any log; restore point in time (seed 003 step 3)", anchor, fmt.Sprintf("%s%05X%s", set.Base, anchor, set.Ext))
+		p.Error, p.Message = ese.ErrMissingLogFile, fmt.Sprintf("the anchor log, generation 0x%X (%s), is not available: do not replay any log; restore point in time (KB Q296787, roll-forward step 3)", anchor, fmt.Sprintf("%s%05X%s", set.Base, anchor, set.Ext))
 		return p, nil
 	}
 	// Path check (step 4): the anchor's header, or the next one's.
@@ -218,7 +219,7 @@ func PlanRollForward(dir string, databases []string) (*Procedure, error) {
 					if a.DbSignature.Equal(db.DbSignature) || strings.EqualFold(winBase(a.Path()), db.File) {
 						found = true
 						if !strings.EqualFold(winBase(a.Path()), db.File) {
-							p.Warnings = append(p.Warnings, fmt.Sprintf("the logs know %s as %s: restore it to that path, or replay stops where the path changed (seed 003 step 4)", db.File, a.Path()))
+							p.Warnings = append(p.Warnings, fmt.Sprintf("the logs know %s as %s: restore it to that path, or replay stops where the path changed (KB Q296787, roll-forward step 4)", db.File, a.Path()))
 						}
 					}
 				}
@@ -269,7 +270,7 @@ func PlanRollForward(dir string, databases []string) (*Procedure, error) {
 	return p, nil
 }
 
-// PlanPointInTime builds the point-in-time procedure of seed 003: the
+// PlanPointInTime builds the point-in-time procedure of KB Q296787: the
 // checkpoint and every transaction log of the folder are moved aside, so
 // the restored consistent databases start a new log stream.
 func PlanPointInTime(dir string) (*Procedure, error) {
@@ -280,11 +281,11 @@ func PlanPointInTime(dir string) (*Procedure, error) {
 	}
 	for _, f := range set.Files {
 		if f.Role != eselog.RoleOther && f.Status != eselog.StatusIgnored || (f.Role == eselog.RoleOther && f.HasHeader()) {
-			p.moveAside(f.File, "point in time: no log may remain (seed 003 step 1)")
+			p.moveAside(f.File, "point in time: no log may remain (KB Q296787, point-in-time step 1)")
 		}
 	}
 	for _, c := range checkpointFiles(dir, set.Base) {
-		p.moveAside(c, "point in time: the checkpoint is moved aside (seed 003 step 1)")
+		p.moveAside(c, "point in time: the checkpoint is moved aside (KB Q296787, point-in-time step 1)")
 	}
 	p.Message = fmt.Sprintf("move aside %d file(s); the databases then start a new log stream", len(p.Actions))
 	return p, nil
@@ -338,6 +339,12 @@ func (p *Procedure) Apply(opts *Options) (*ApplyResult, error) {
 			virt[a.File] = state{}
 		case !src.present && dst.present && dst.fp == a.Want:
 			res.Already = append(res.Already, a)
+		case src.present && src.fp == a.Want && dst.present && dst.fp == a.Want && sameInode(p.Dir, a.File, a.To):
+			// Both names hold the file: a rename killed between its two
+			// steps (outfile.Rename), which this one completes.
+			pending[i] = true
+			virt[a.To] = src
+			virt[a.File] = state{}
 		default:
 			return nil, fmt.Errorf("%w: step %d (%s %s -> %s): the file changed or the destination is taken", ErrPrecondition, i+1, a.Op, a.File, a.To)
 		}
@@ -350,13 +357,27 @@ func (p *Procedure) Apply(opts *Options) (*ApplyResult, error) {
 		if err := os.MkdirAll(filepath.Dir(to), 0o755); err != nil {
 			return res, err
 		}
-		if err := os.Rename(filepath.Join(p.Dir, a.File), to); err != nil {
+		// The folder a file goes to is a folder inside Dir, not a link
+		// out of it.
+		if st, err := os.Lstat(filepath.Dir(to)); err != nil || !st.IsDir() {
+			return res, fmt.Errorf("%w: step %d: %s is not a folder inside %s", ErrUnsafePath, i+1, filepath.Dir(a.To), p.Dir)
+		}
+		// Never onto a file that appeared since the check above.
+		if err := outfile.Rename(filepath.Join(p.Dir, a.File), to, false); err != nil {
 			return res, err
 		}
 		res.Done = append(res.Done, a)
 		em.emit(Event{Kind: EventAction, Files: []string{a.File, a.To}, Message: fmt.Sprintf("%s %s -> %s: %s", a.Op, a.File, a.To, a.Reason)})
 	}
 	return res, nil
+}
+
+// sameInode reports whether the relative names a and b in dir are one
+// file (not following links).
+func sameInode(dir, a, b string) bool {
+	sa, err1 := os.Lstat(filepath.Join(dir, filepath.FromSlash(a)))
+	sb, err2 := os.Lstat(filepath.Join(dir, filepath.FromSlash(b)))
+	return err1 == nil && err2 == nil && os.SameFile(sa, sb)
 }
 
 // safeRel reports a relative slash path of plain components.

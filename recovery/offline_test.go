@@ -1,6 +1,7 @@
 package recovery
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"os"
@@ -120,8 +121,8 @@ func checkRollForward(t *testing.T, dir, dbName string, possible bool, code ese.
 	if after := countFiles(t, dir); after != before {
 		t.Errorf("%d files before, %d after: something was deleted", before, after)
 	}
-	// After the procedure the folder is a replayable series named as seed
-	// 003 step 10 wants: the highest log is edb.log.
+	// After the procedure the folder is a replayable series named
+	// as KB Q296787's roll-forward step 10 wants: the highest log is edb.log.
 	if _, err := os.Stat(filepath.Join(dir, "edb.log")); err != nil {
 		t.Errorf("no edb.log after the procedure")
 	}
@@ -187,6 +188,52 @@ func checkApplyResumesAndRefuses(t *testing.T, newSet func(*testing.T) string, d
 	}
 }
 
+// TestApplyCompletesInterruptedRename: steps rename without replacing
+// (outfile.Rename links the new name, then removes the old one); a run
+// killed between the two leaves both names on the file, and the next run
+// completes the step instead of refusing the list.
+func TestApplyCompletesInterruptedRename(t *testing.T) {
+	dir := testcorpus.CopySet(t, "wlm-kimberli13")
+	os.Rename(filepath.Join(dir, "edb.log"), filepath.Join(dir, "edb00002.log"))
+	p, err := PlanRollForward(dir, []string{filepath.Join(dir, "WindowsMail.MSMessageStore")})
+	if err != nil || !p.Possible || len(p.Actions) != 2 {
+		t.Fatalf("%v %+v", err, p)
+	}
+	os.MkdirAll(filepath.Join(dir, AsideDir), 0o755)
+	if err := os.Link(filepath.Join(dir, "edb00001.log"), filepath.Join(dir, AsideDir, "edb00001.log")); err != nil {
+		t.Skip(err)
+	}
+	res, err := p.Apply(nil)
+	if err != nil || len(res.Done) != 2 {
+		t.Fatalf("%v %+v", err, res)
+	}
+	if _, err := os.Lstat(filepath.Join(dir, "edb00001.log")); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the old name is left (%v)", err)
+	}
+}
+
+// TestApplyRefusesLinkedFolder: a step's folder (the aside folder) that
+// is a symbolic link out of the folder is refused and nothing moves
+// through it.
+func TestApplyRefusesLinkedFolder(t *testing.T) {
+	dir := testcorpus.CopySet(t, "wlm-kimberli13")
+	os.Rename(filepath.Join(dir, "edb.log"), filepath.Join(dir, "edb00002.log"))
+	p, err := PlanRollForward(dir, []string{filepath.Join(dir, "WindowsMail.MSMessageStore")})
+	if err != nil || !p.Possible {
+		t.Fatalf("%v %+v", err, p)
+	}
+	elsewhere := t.TempDir()
+	if err := os.Symlink(elsewhere, filepath.Join(dir, AsideDir)); err != nil {
+		t.Skip(err)
+	}
+	if _, err := p.Apply(nil); !errors.Is(err, ErrUnsafePath) {
+		t.Errorf("aside folder linked out: %v, want ErrUnsafePath", err)
+	}
+	if ents, _ := os.ReadDir(elsewhere); len(ents) != 0 {
+		t.Errorf("%d files moved out of the folder", len(ents))
+	}
+}
+
 func TestPointInTime(t *testing.T) {
 	checkPointInTime(t, testcorpus.CopySet(t, "appdata"), "IndexedDB.edb",
 		[]string{"edb.chk", "edb.log", "edb0000D.log", "edbres00001.jrs", "edbres00002.jrs", "edbtmp.log"})
@@ -224,7 +271,7 @@ func BenchmarkPlanSoftDirtySRUM(b *testing.B) {
 	dir := testcorpus.Path(b, dirtySRUM)
 	dbs := []string{filepath.Join(dir, "SRUDB.dat")}
 	for b.Loop() {
-		if p, err := PlanSoftDir(dir, dbs, "auto", nil); err != nil || p.Error != 0 {
+		if p, err := PlanSoftDir(context.Background(), dir, dbs, CheckpointSource{Find: true}, nil); err != nil || p.Error != 0 {
 			b.Fatal(err, p.Message)
 		}
 	}

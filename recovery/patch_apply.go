@@ -10,10 +10,11 @@ import (
 	"github.com/esekit/esekit/ese"
 	"github.com/esekit/esekit/eselog"
 	"github.com/esekit/esekit/esepatch"
+	"github.com/esekit/esekit/internal/redo"
 )
 
 // How the engines that wrote page images into patch files used them
-// (seed 002: "as transaction logs are replayed into a restored database
+// (KB Q200941: "as transaction logs are replayed into a restored database
 // file, Exchange checks to see if a page described in a log file also
 // exists in the patch file. If it does, the version from the patch file is
 // used"). The current ESE source keeps only the PATCHHDR; the facts below
@@ -73,7 +74,7 @@ type splitRef struct {
 	at           ese.LogPos
 	pgno, pgnoNw uint32
 	dbtime       uint64
-	level        SplitLevel // Type, Oper, ILineOper, ILineSplit, CLines
+	level        redo.SplitLevel // Type, Oper, ILineOper, ILineSplit, CLines
 }
 
 // indexPatchImages groups a patch file's images by page, oldest dbtime
@@ -86,7 +87,7 @@ func indexPatchImages(pf *esepatch.File) (map[uint32][]patchImage, error) {
 			return nil, err
 		}
 		var dbt uint64
-		if p, err := NewPage(b); err == nil {
+		if p, err := redo.NewPage(b); err == nil {
 			dbt = p.DbTime()
 		}
 		out[im.Pgno] = append(out[im.Pgno], patchImage{index: i, pgno: im.Pgno, dbtime: dbt, ok: im.ChecksumOK})
@@ -116,7 +117,7 @@ func selectPatchImages(splits []splitRef, images map[uint32][]patchImage, dbtime
 	}
 	var uses []patchUse
 	for _, s := range splits {
-		if s.pgnoNw == 0 || !preImageRequired(s.level) {
+		if s.pgnoNw == 0 || !redo.PreImageRequired(s.level) {
 			continue
 		}
 		if at(s.pgno) < s.dbtime || at(s.pgnoNw) >= s.dbtime {
@@ -153,10 +154,39 @@ func selectPatchImages(splits []splitRef, images map[uint32][]patchImage, dbtime
 // truncated, since a split left out could leave its new page unpatched.
 func splitsOfDatabase(ctx context.Context, rp *replayer, sign ese.Signature, images map[uint32][]patchImage) ([]splitRef, error) {
 	var out []splitRef
+	err := walkDatabaseRecords(ctx, rp, sign, func(rec eselog.Record, dbid uint8) error {
+		r, ok := rec.(*eselog.Split)
+		if !ok || r.Dbid != dbid {
+			return nil
+		}
+		if _, ok := images[r.PgnoNew]; images != nil && !ok {
+			return nil
+		}
+		if len(out) >= maxPatchSplits {
+			return ese.NewFormatError("log", -1, ese.ErrLogCorrupted,
+				"more than %d split records of the database name new pages the patch file holds: refused as hostile", maxPatchSplits)
+		}
+		out = append(out, splitRef{at: r.At, pgno: r.Pgno(), pgnoNw: r.PgnoNew, dbtime: r.DbTime(),
+			level: redo.SplitLevel{Type: int(r.SplitType), Oper: int(r.SplitOper), ILineOper: int(r.ILineOper),
+				ILineSplit: int(r.ILineSplit), CLines: int(r.CLines)}})
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// walkDatabaseRecords calls fn with every record of the plan's logs, in
+// order, while the database whose signature is sign is attached, with
+// the dbid it is attached as: from the attachments a log's header lists,
+// its CreateDB or AttachDB, until a DetachDB of that dbid or another
+// database attached in its slot.
+func walkDatabaseRecords(ctx context.Context, rp *replayer, sign ese.Signature, fn func(rec eselog.Record, dbid uint8) error) error {
 	for _, pl := range rp.plan.Logs {
 		l, c, err := rp.openLog(pl)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		err = func() error {
 			defer c.Close()
@@ -193,26 +223,18 @@ func splitsOfDatabase(ctx context.Context, rp *replayer, sign ese.Signature, ima
 					if bound && r.Dbid == dbid {
 						bound = false
 					}
-				case *eselog.Split:
-					if !bound || r.Dbid != dbid {
-						continue
+				default:
+					if bound {
+						if err := fn(rec, dbid); err != nil {
+							return err
+						}
 					}
-					if _, ok := images[r.PgnoNew]; images != nil && !ok {
-						continue
-					}
-					if len(out) >= maxPatchSplits {
-						return ese.NewFormatError("log", -1, ese.ErrLogCorrupted,
-							"more than %d split records of the database name new pages the patch file holds: refused as hostile", maxPatchSplits)
-					}
-					out = append(out, splitRef{at: r.At, pgno: r.Pgno(), pgnoNw: r.PgnoNew, dbtime: r.DbTime(),
-						level: SplitLevel{Type: int(r.SplitType), Oper: int(r.SplitOper), ILineOper: int(r.ILineOper),
-							ILineSplit: int(r.ILineSplit), CLines: int(r.CLines)}})
 				}
 			}
 		}()
 		if err != nil {
-			return nil, fmt.Errorf("recovery: log %s: %w", pl.File, err)
+			return fmt.Errorf("recovery: log %s: %w", pl.File, err)
 		}
 	}
-	return out, nil
+	return nil
 }

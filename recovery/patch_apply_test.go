@@ -9,12 +9,13 @@ import (
 	"github.com/esekit/esekit/ese"
 	"github.com/esekit/esekit/eselog"
 	"github.com/esekit/esekit/esepatch"
+	"github.com/esekit/esekit/internal/redo"
 	"github.com/esekit/esekit/internal/testcorpus"
 )
 
 // TestWLMPatchSuppliesNoPage: the patch file of the Windows Live Mail
 // backup set is the empty "thunk" of the 7.3704.5+ engines (two 8 KiB
-// header pages, 16384 bytes: seed 002's "empty patch file"), and its log
+// header pages, 16384 bytes: KB Q200941's "empty patch file"), and its log
 // (edb00001.log, 7.3704.15) holds no split record for the database created
 // at (1,1,256), so a hard restore installs no patch image: the index is
 // empty, the database file does not grow, and no split asks for a page.
@@ -33,8 +34,8 @@ func TestWLMPatchSuppliesNoPage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rp := &replayer{plan: &Plan{Logs: []PlanLog{{File: "edb00001.log", Generation: 1, FromBackup: true, NeedsPatch: true}}},
-		opts: &RecoverOptions{Logs: os.DirFS(testcorpus.Path(t, wlmBackup))}}
+	rp := &replayer{plan: withLogs(&Plan{Logs: []PlanLog{{File: "edb00001.log", Generation: 1, FromBackup: true, NeedsPatch: true}}},
+		os.DirFS(testcorpus.Path(t, wlmBackup))), opts: &RecoverOptions{}}
 	splits, err := splitsOfDatabase(context.Background(), rp, h.DbSignature, nil)
 	if err != nil || len(splits) != 0 {
 		t.Errorf("%d splits, %v", len(splits), err)
@@ -68,8 +69,8 @@ func TestSelectPatchImagesOnRealSplits(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rp := &replayer{plan: &Plan{Logs: []PlanLog{{File: "SRU00003.log", Generation: 3}, {File: "SRU00004.log", Generation: 4}}},
-		opts: &RecoverOptions{Logs: os.DirFS(testcorpus.Path(t, set))}}
+	rp := &replayer{plan: withLogs(&Plan{Logs: []PlanLog{{File: "SRU00003.log", Generation: 3}, {File: "SRU00004.log", Generation: 4}}},
+		os.DirFS(testcorpus.Path(t, set))), opts: &RecoverOptions{}}
 	splits, err := splitsOfDatabase(context.Background(), rp, h.DbSignature, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -79,7 +80,7 @@ func TestSelectPatchImagesOnRealSplits(t *testing.T) {
 		if off+ps > len(raw) {
 			return 0
 		}
-		p, err := NewPage(append([]byte{}, raw[off:off+ps]...))
+		p, err := redo.NewPage(append([]byte{}, raw[off:off+ps]...))
 		if err != nil {
 			return 0
 		}
@@ -92,7 +93,7 @@ func TestSelectPatchImagesOnRealSplits(t *testing.T) {
 			t.Fatalf("split at %v: SRUDB.dat pages %d/%d older than the split", s.at, s.pgno, s.pgnoNw)
 		}
 		switch {
-		case s.pgnoNw != 0 && preImageRequired(s.level) && pick == nil:
+		case s.pgnoNw != 0 && redo.PreImageRequired(s.level) && pick == nil:
 			pick = s
 		case s.pgnoNw != 0 && s.level.Type == eselog.SplitAppend && appendSplit == nil:
 			appendSplit = s

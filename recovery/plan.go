@@ -14,7 +14,6 @@ import (
 	"strings"
 
 	"github.com/esekit/esekit/ese"
-	"github.com/esekit/esekit/esechk"
 	"github.com/esekit/esekit/eselog"
 	"github.com/esekit/esekit/esepatch"
 )
@@ -45,14 +44,16 @@ type Options struct {
 	Logger *slog.Logger
 	// RestoreMap renames logged database paths (optional in soft recovery).
 	RestoreMap *RestoreMap
-}
-
-// DatabaseFile is a database to plan for.
-type DatabaseFile struct {
-	// Name is the file's name or path, used in the plan and messages.
-	Name string
-	// R reads the file.
-	R io.ReaderAt
+	// Switches are the engine's recovery switches (switches.go).
+	Switches
+	// MaxBufferBytes bounds the bytes of input files without random
+	// access (an fs.File that is no io.ReaderAt, as a member of an
+	// archive/zip folder) that planning reads into memory, all such files
+	// together: the logs, checkpoint and patch files of the folders and
+	// the databases given. A file beyond it is refused with a
+	// *NoRandomAccessError. 0: DefaultMaxBufferBytes (64 MiB); negative:
+	// none is read into memory.
+	MaxBufferBytes int64
 }
 
 // PlanLog is one log of a plan, in replay order.
@@ -87,6 +88,9 @@ type PlanDatabase struct {
 	// Error and Message give the verdict for this database.
 	Error   ese.Error `json:"error"`
 	Message string    `json:"message,omitempty"`
+	// Remedy says what would let recovery of the database go ahead, when
+	// the planner knows (a gap in the logs).
+	Remedy string `json:"remedy,omitempty"`
 }
 
 // Plan is the outcome of planning: the ordered logs and per-database
@@ -106,6 +110,16 @@ type Plan struct {
 	// Error is the engine error recovery stops with (0 when it succeeds).
 	Error   ese.Error `json:"error"`
 	Message string    `json:"message"`
+	// Remedy says what would let recovery go ahead, when the planner
+	// knows: for a gap in the logs, the missing files to restore, or that
+	// moving the logs below the gap aside is enough when no database
+	// needs them.
+	Remedy string `json:"remedy,omitempty"`
+	// MissingLogs names the log files whose absence is Error
+	// ("SRU00050.log", "SRU00050.log through SRU00052.log", "SRU.log"),
+	// empty otherwise; Err then matches ese.ErrMissingLog.
+	MissingLogs string `json:"missing_logs,omitempty"`
+	missing     *eselog.GenRange
 	// PatchRange is the log range of the full backup the patch files
 	// describe (hard recovery): the logs that need patch data.
 	PatchRange *eselog.GenRange `json:"patch_range,omitempty"`
@@ -118,22 +132,27 @@ type Plan struct {
 	Events []Event `json:"events"`
 	// Set is the scanned log folder (soft) or backup folder (hard).
 	Set *eselog.Set `json:"-"`
+	// Inputs are the inputs the plan was made from: Recover and Restore
+	// read the logs, checkpoint, patch files and databases from them.
+	Inputs PlanInputs `json:"-"`
 }
 
 // SoftInput is the input of PlanSoft.
 type SoftInput struct {
-	// Logs is the log folder; LogDir the folder inside it ("." default).
-	Logs   fs.FS
-	LogDir string
+	// Logs is the log folder: the files at the top of the fs.FS are the
+	// logs (os.DirFS for a folder on disk; fs.Sub for a folder inside
+	// another fs.FS).
+	Logs fs.FS
 	// MoreLogs are further folders whose logs join the log folder's, as
-	// seed 003 step 5 gathers logs from several backup sets. A file name
-	// already present in an earlier folder is ignored (an event says so).
-	MoreLogs []LogFolder
+	// KB Q296787's roll-forward step 5 gathers logs from several backup
+	// sets. A file name already present in an earlier folder is ignored (an
+	// event says so).
+	MoreLogs []fs.FS
 	// Databases are the database files.
 	Databases []DatabaseFile
-	// Checkpoint reads the checkpoint, nil when there is none.
-	Checkpoint     io.ReaderAt
-	CheckpointName string
+	// Checkpoint is the checkpoint replay starts from: the zero value is
+	// none, CheckpointSource{Find: true} the one in the log folder.
+	Checkpoint CheckpointSource
 }
 
 // Err returns the plan's verdict as an error: nil when recovery can go
@@ -143,7 +162,35 @@ func (p *Plan) Err() error {
 	if p == nil || p.Error == 0 {
 		return nil
 	}
+	if m := p.missingErr(); m != nil {
+		return m
+	}
 	return fmt.Errorf("%s: %w", p.Message, p.Error)
+}
+
+// missingErr returns the plan's error as an *ese.MissingLogError when a
+// missing log is its cause, nil otherwise.
+func (p *Plan) missingErr() *ese.MissingLogError {
+	if p == nil || p.Error == 0 || p.MissingLogs == "" {
+		return nil
+	}
+	m := &ese.MissingLogError{Code: p.Error, Files: p.MissingLogs, Msg: p.Message}
+	if p.missing != nil {
+		m.Low, m.High = p.missing.Low, p.missing.High
+	}
+	return m
+}
+
+// noteMissing records that a missing log stops the plan (the walk's
+// Missing), with the remedy.
+func (p *Plan) noteMissing(rp *eselog.Replay, remedy string) {
+	if rp.Missing == nil || p.Error != rp.Error {
+		return
+	}
+	p.missing, p.MissingLogs = rp.Missing, rp.MissingFiles
+	if p.Remedy == "" {
+		p.Remedy = remedy
+	}
 }
 
 func (p *Plan) fail(em *emitter, code ese.Error, format string, args ...any) *Plan {
@@ -167,31 +214,63 @@ func headerSectors(s *eselog.Set, gen int32) uint16 {
 // the logs in a folder, as the engine would: where it starts (the
 // checkpoint, or the lowest log), where it ends (the current log), what
 // each database gets, or the engine error that stops it.
-func PlanSoft(in *SoftInput, opts *Options) (*Plan, error) {
-	if in == nil || in.Logs == nil {
+//
+// The plan keeps its inputs: Recover replays it from the same folder,
+// checkpoint and databases. A file of the inputs that gives no random
+// access is read into memory here, within Options.MaxBufferBytes, or
+// refused with a *NoRandomAccessError.
+func PlanSoft(ctx context.Context, in SoftInput, opts *Options) (*Plan, error) {
+	if in.Logs == nil {
 		return nil, errors.New("recovery: PlanSoft needs a log folder")
 	}
-	em := &emitter{opts: opts}
-	dir := in.LogDir
-	if dir == "" {
-		dir = "."
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
+	em := &emitter{opts: opts}
 	p := &Plan{Mode: ModeSoft, Logs: []PlanLog{}, Databases: []PlanDatabase{}}
 	defer func() { p.Events = em.events }()
+	sw := opts.switches()
+	if sw.on() {
+		em.emit(Event{Kind: EventSwitch, Message: fmt.Sprintf("recovery switches: %s", sw)})
+	}
 
-	dbs, err := readDatabases(in.Databases)
+	buf := newBuffer(opts)
+	first, err := buf.folder(in.Logs)
+	if err != nil {
+		return nil, err
+	}
+	if p.Inputs.Databases, err = buf.databases(in.Databases); err != nil {
+		return nil, err
+	}
+	dbs, closers, err := readDatabases(p.Inputs.Databases)
+	defer closeAllOf(closers)
 	if err != nil {
 		return nil, err
 	}
 	// The set is built around the current log (the engine reads it first).
-	logs := in.Logs
+	logs, dir := first, "."
 	var union *unionFS
 	if len(in.MoreLogs) > 0 {
-		union = &unionFS{layers: append([]LogFolder{{FS: in.Logs, Dir: dir}}, in.MoreLogs...)}
-		logs, dir = union, "."
+		union = &unionFS{layers: []fs.FS{first}}
+		for _, m := range in.MoreLogs {
+			l, err := buf.folder(m)
+			if err != nil {
+				return nil, err
+			}
+			union.layers = append(union.layers, l)
+		}
+		logs = union
+	}
+	p.Inputs.Logs = logs
+	ckpt, ckName, ckErr, err := readCheckpoint(in.Checkpoint, first, buf)
+	if err != nil {
+		return nil, err
 	}
 	set, err := eselog.ScanFS(logs, dir, nil)
 	if err != nil {
+		return nil, err
+	}
+	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	if union != nil {
@@ -206,20 +285,21 @@ func PlanSoft(in *SoftInput, opts *Options) (*Plan, error) {
 
 	var ck *eselog.CheckpointInfo
 	attachInCheckpoint := false
-	if in.Checkpoint != nil {
-		c, err := esechk.Read(in.Checkpoint)
-		if err != nil {
-			em.emit(Event{Kind: EventCheckpointIgnored, Files: []string{in.CheckpointName}, Code: ese.ErrCheckpointCorrupt,
-				Message: fmt.Sprintf("the checkpoint %s cannot be read (%v): the engine scans the logs and starts at the lowest one", in.CheckpointName, err)})
-		} else {
-			ck = &eselog.CheckpointInfo{File: in.CheckpointName, Pos: c.Checkpoint, Signature: c.LogSignature}
-			attachInCheckpoint = c.AttachInfoPresent()
-		}
+	if ckErr != nil {
+		em.emit(Event{Kind: EventCheckpointIgnored, Files: []string{ckName}, Code: ese.ErrCheckpointCorrupt,
+			Message: fmt.Sprintf("the checkpoint %s cannot be read (%v): the engine scans the logs and starts at the lowest one", ckName, ckErr)})
+	} else if ckpt != nil {
+		p.Inputs.Checkpoint = ckpt
+		ck = ckpt.CheckpointInfo(ckName)
+		attachInCheckpoint = ckpt.AttachInfoPresent()
 	}
-	rp := set.Replay(ck)
+	rp := set.ReplayWith(ck, sw.replayOptions())
+	if rp.NoCurrentLog && set.TempLog == "" {
+		em.emit(Event{Kind: EventSwitch, Generation: rp.End, Message: fmt.Sprintf("the current log %s%s is missing: allowing a missing current log (JET_bitAllowMissingCurrentLog), replay goes to the end of generation 0x%X, the highest numbered log, and the engine then starts generation 0x%X as the new current log", set.Base, set.Ext, rp.End, rp.End+1)})
+	}
 	if rp.NoRecovery {
 		p.Start, p.End = ck.Pos, ck.Pos
-		em.emit(Event{Kind: EventStart, Generation: rp.Start, Files: []string{in.CheckpointName}, Message: rp.Message})
+		em.emit(Event{Kind: EventStart, Generation: rp.Start, Files: []string{ckName}, Message: rp.Message})
 	} else if rp.Start != 0 {
 		if rp.FromCheckpoint {
 			// The engine trusts the checkpoint's own position only with its
@@ -232,7 +312,7 @@ func PlanSoft(in *SoftInput, opts *Options) (*Plan, error) {
 				p.Start = logStart(set, rp.Start)
 				why = "moved to the beginning of that generation: the checkpoint carries no attach list, or the log predates 8.4000.4.3"
 			}
-			em.emit(Event{Kind: EventStart, Generation: rp.Start, Files: []string{in.CheckpointName},
+			em.emit(Event{Kind: EventStart, Generation: rp.Start, Files: []string{ckName},
 				Message: fmt.Sprintf("replay starts at %s from the checkpoint %s (%s)", p.Start, ck.Pos, why)})
 		} else {
 			p.Start = logStart(set, rp.Start)
@@ -256,7 +336,10 @@ func PlanSoft(in *SoftInput, opts *Options) (*Plan, error) {
 		em.emit(Event{Kind: EventEnd, Generation: rp.End, Message: fmt.Sprintf("replay ends at %s, the end of generation 0x%X", p.End, rp.End)})
 	}
 
-	atts, _ := collectAttachments(context.Background(), logs, dir, set, rp.Files)
+	atts, _ := collectAttachments(ctx, logs, dir, set, rp.Files)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	for i := range p.Logs {
 		seen := map[string]bool{}
 		for _, a := range atts {
@@ -271,12 +354,17 @@ func PlanSoft(in *SoftInput, opts *Options) (*Plan, error) {
 		pd := planSoftDatabase(set, d, ck, atts, opts, em)
 		p.Databases = append(p.Databases, pd)
 		if pd.Error != 0 && p.Error == 0 {
-			p.Error, p.Message = pd.Error, pd.Message
+			p.Error, p.Message, p.Remedy = pd.Error, pd.Message, pd.Remedy
 		}
 	}
 	reportMapUse(p, opts, atts, em)
 	if rp.Error != 0 && p.Error == 0 {
 		p.Error, p.Message = rp.Error, rp.Message
+	}
+	p.noteMissing(&rp, "")
+	if p.Error == 0 && sw.WithoutUndo {
+		em.emit(Event{Kind: EventSwitch, Generation: rp.End, Code: ese.ErrRecoveredWithoutUndo,
+			Message: "recovery without undo (JET_bitRecoveryWithoutUndo): replay stops before the undo phase; open transactions are not rolled back and the databases stay dirty (JET_errRecoveredWithoutUndo)"})
 	}
 	if p.Error != 0 {
 		em.emit(Event{Kind: EventError, Code: p.Error, Message: p.Message})
@@ -288,6 +376,9 @@ func PlanSoft(in *SoftInput, opts *Options) (*Plan, error) {
 			p.Message = "no log files: nothing to replay"
 		default:
 			p.Message = fmt.Sprintf("soft recovery replays generations 0x%X-0x%X", rp.Start, rp.End)
+			if sw.WithoutUndo {
+				p.Message += " without the undo phase: the databases stay dirty"
+			}
 		}
 	}
 	return p, nil
@@ -302,16 +393,24 @@ type dbInfo struct {
 	pageSize int
 }
 
-func readDatabases(files []DatabaseFile) ([]dbInfo, error) {
-	var out []dbInfo
+// readDatabases opens the database files and reads their headers; the
+// files stay open for planning until closeAllOf(closers).
+func readDatabases(files []DatabaseFile) (out []dbInfo, closers []io.Closer, err error) {
 	for _, f := range files {
-		c, err := ese.ReadDBHeader(f.R)
+		r, _, c, err := f.open()
 		if err != nil {
-			return nil, fmt.Errorf("recovery: database %s: %w", f.Name, err)
+			return nil, closers, fmt.Errorf("recovery: database %s: %w", f.Name, err)
 		}
-		out = append(out, dbInfo{name: f.Name, hdr: c.Header, db: eselog.DatabaseFromHeader(c.Header, f.Name), r: f.R, pageSize: c.PageSize})
+		if c != nil {
+			closers = append(closers, c)
+		}
+		h, err := ese.ReadDBHeader(r)
+		if err != nil {
+			return nil, closers, fmt.Errorf("recovery: database %s: %w", f.Name, err)
+		}
+		out = append(out, dbInfo{name: f.Name, hdr: h.Header, db: eselog.DatabaseFromHeader(h.Header, f.Name), r: r, pageSize: h.PageSize})
 	}
-	return out, nil
+	return out, closers, nil
 }
 
 // loggedAttachment finds the database in the attach lists of the log
@@ -347,8 +446,18 @@ func winBase(p string) string {
 }
 
 func planSoftDatabase(set *eselog.Set, d dbInfo, ck *eselog.CheckpointInfo, atts []attachment, opts *Options, em *emitter) PlanDatabase {
-	v := set.Check(d.db, ck)
-	pd := PlanDatabase{File: d.name, Error: v.Error, Message: v.Message}
+	sw := opts.switches()
+	v := set.CheckWith(d.db, ck, sw.replayOptions())
+	pd := PlanDatabase{File: d.name, Error: v.Error, Message: v.Message, Remedy: v.Remedy}
+	switch {
+	case v.Error != 0:
+	case v.LostLogs:
+		em.emit(Event{Kind: EventSwitch, Files: []string{d.name}, Generation: v.Replay.End,
+			Message: fmt.Sprintf("%s holds committed data up to generation 0x%X, beyond the end of the logs (0x%X): ignoring lost logs (JET_bitReplayIgnoreLostLogs), recovery brings it clean with that data lost (warning 585, JET_wrnCommittedLogFilesLost)", d.name, d.db.GenMaxCommitted, v.Replay.End)})
+	case d.db.IsBackupCopy() && d.db.Dirty():
+		em.emit(Event{Kind: EventSwitch, Files: []string{d.name},
+			Message: fmt.Sprintf("%s is a copy from an online backup: allowing soft recovery on a backup (JET_bitAllowSoftRecoveryOnBackup), the logs are replayed into it without its patch file", d.name)})
+	}
 	create := justCreatedInLogs(v, d, atts)
 	switch {
 	case create != nil:
@@ -370,8 +479,8 @@ func planSoftDatabase(set *eselog.Set, d dbInfo, ck *eselog.CheckpointInfo, atts
 		pd.ReplayFrom, pd.ReplayTo = max(v.Replay.Start, d.db.GenMinRequired), v.Replay.End
 	}
 	if pd.Action == ActionReplay {
-		// The truncation rule of seed 003 and the attach checks of
-		// LOGSTREAM.md §3.18, over the attachments the replayed logs hold.
+		// The truncation rule of KB Q296787 and the attach checks of
+		// docs/recovery.md#attach-rules, over the attachments the replayed logs hold.
 		var rmap *RestoreMap
 		if opts != nil {
 			rmap = opts.RestoreMap
@@ -435,42 +544,14 @@ func sameFile(a, b string) bool {
 }
 
 // PlanSoftDir is PlanSoft over paths on the operating system's file
-// system: the log folder, the database files and the checkpoint ("" for
-// none; "auto" to look for <base>.chk/.jcp in the log folder).
-func PlanSoftDir(logDir string, databases []string, checkpoint string, opts *Options) (*Plan, error) {
-	in := &SoftInput{Logs: os.DirFS(logDir), LogDir: "."}
-	var closers []io.Closer
-	defer func() {
-		for _, c := range closers {
-			c.Close()
-		}
-	}()
+// system: the log folder and the database files; the checkpoint's Name
+// is a file of the log folder unless its FS says otherwise.
+func PlanSoftDir(ctx context.Context, logDir string, databases []string, checkpoint CheckpointSource, opts *Options) (*Plan, error) {
+	in := SoftInput{Logs: os.DirFS(logDir), Checkpoint: checkpoint}
 	for _, d := range databases {
-		f, err := os.Open(d)
-		if err != nil {
-			return nil, err
-		}
-		closers = append(closers, f)
-		in.Databases = append(in.Databases, DatabaseFile{Name: d, R: f})
+		in.Databases = append(in.Databases, DatabaseFile{Name: d})
 	}
-	if checkpoint == "auto" {
-		checkpoint = ""
-		ents, _ := os.ReadDir(logDir)
-		for _, e := range ents {
-			if ext := strings.ToLower(filepath.Ext(e.Name())); (ext == ".chk" || ext == ".jcp") && len(e.Name()) == 7 {
-				checkpoint = filepath.Join(logDir, e.Name())
-			}
-		}
-	}
-	if checkpoint != "" {
-		f, err := os.Open(checkpoint)
-		if err != nil {
-			return nil, err
-		}
-		closers = append(closers, f)
-		in.Checkpoint, in.CheckpointName = f, filepath.Base(checkpoint)
-	}
-	return PlanSoft(in, opts)
+	return PlanSoft(ctx, in, opts)
 }
 
 // HardInput is the input of PlanHard.
@@ -479,18 +560,17 @@ type HardInput struct {
 	// and "HighLog Number". Zero: taken from the patch files' backup range.
 	LowLog, HighLog int32
 	// Restore is the restore (backup) folder: logs from the backup and the
-	// .pat files. RestoreDir is the folder inside it ("." default).
-	Restore    fs.FS
-	RestoreDir string
+	// .pat files, at the top of the fs.FS (fs.Sub for a folder inside
+	// one).
+	Restore fs.FS
 	// Target is the folder of logs already on disk (optional).
-	Target    fs.FS
-	TargetDir string
+	Target fs.FS
 	// Databases are the restored databases.
 	Databases []DatabaseFile
 }
 
-// PlanHard decides a hard recovery (restore from an online backup, seed
-// 002 and LOGSTREAM.md §4.8): the checkpoint is ignored and LowLog acts as
+// PlanHard decides a hard recovery (restore from an online backup,
+// KB Q200941 and docs/recovery.md#hard-recovery): the checkpoint is ignored and LowLog acts as
 // the checkpoint; LowLog..HighLog must all be in the restore folder with
 // one signature (-557, -530); each database needs a matching patch file
 // (-538, -552) and must be a backup copy (-615). Patch data applies only
@@ -507,22 +587,44 @@ type HardInput struct {
 // signatures, backup mark and a set high generation -552, and the
 // trailer's log range must lie inside LowLog..HighLog (-554, -553). A
 // folder with no .pat file at all stays -538.
-func PlanHard(in *HardInput, opts *Options) (*Plan, error) {
-	if in == nil || in.Restore == nil {
+//
+// The plan keeps its inputs, as PlanSoft's does: Restore reads the same
+// folders and databases.
+func PlanHard(ctx context.Context, in HardInput, opts *Options) (*Plan, error) {
+	if in.Restore == nil {
 		return nil, errors.New("recovery: PlanHard needs a restore folder")
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
 	em := &emitter{opts: opts}
 	p := &Plan{Mode: ModeHard, Logs: []PlanLog{}, Databases: []PlanDatabase{}}
 	defer func() { p.Events = em.events }()
-	rdir := in.RestoreDir
-	if rdir == "" {
-		rdir = "."
+	rdir := "."
+	buf := newBuffer(opts)
+	var err error
+	if in.Restore, err = buf.folder(in.Restore); err != nil {
+		return nil, err
 	}
-	dbs, err := readDatabases(in.Databases)
+	if in.Target, err = buf.folder(in.Target); err != nil {
+		return nil, err
+	}
+	if p.Inputs.Databases, err = buf.databases(in.Databases); err != nil {
+		return nil, err
+	}
+	p.Inputs.Logs, p.Inputs.Target = in.Restore, in.Target
+	dbs, closers, err := readDatabases(p.Inputs.Databases)
+	defer closeAllOf(closers)
 	if err != nil {
 		return nil, err
 	}
-	em.emit(Event{Kind: EventCheckpointIgnored, Message: "hard recovery ignores the checkpoint: LowLog acts as the checkpoint (seed 002)"})
+	em.emit(Event{Kind: EventCheckpointIgnored, Message: "hard recovery ignores the checkpoint: LowLog acts as the checkpoint (KB Q200941)"})
+	if sw := opts.switches(); sw.on() {
+		if err := sw.hardRefusal(); err != nil {
+			return p.fail(em, ese.ErrInvalidParameter, "%v", err), nil
+		}
+		em.emit(Event{Kind: EventSwitch, Message: fmt.Sprintf("recovery switches: %s; hard recovery already replays without the current log and skips databases that are not restored, so they change nothing", sw)})
+	}
 
 	// Patch files in the restore folder.
 	ents, err := fs.ReadDir(in.Restore, rdir)
@@ -591,6 +693,9 @@ func PlanHard(in *HardInput, opts *Options) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	p.Set = set
 	// Every log LowLog..HighLog, with one signature (the databases', else
 	// the patch file's) and chained.
@@ -608,7 +713,12 @@ func PlanHard(in *HardInput, opts *Options) (*Plan, error) {
 			}
 		}
 		if f == nil {
-			return p.fail(em, ese.ErrMissingRestoreLogFiles, "log generation 0x%X of the backup set (0x%X-0x%X) is missing from the restore folder", g, low, high), nil
+			hi := g
+			for hi < high && set.Log(hi+1) == nil {
+				hi++
+			}
+			p.missing, p.MissingLogs = &eselog.GenRange{Low: g, High: hi}, set.RangeNames(g, hi)
+			return p.fail(em, ese.ErrMissingRestoreLogFiles, "%s (generation(s) 0x%X-0x%X) of the backup set (0x%X-0x%X) missing from the restore folder", p.MissingLogs, g, hi, low, high), nil
 		}
 		if !f.Signature.Equal(ref) {
 			return p.fail(em, ese.ErrBadLogSignature, "%s belongs to log stream %s, the restored databases to %s", f.File, f.Signature, ref), nil
@@ -635,10 +745,7 @@ func PlanHard(in *HardInput, opts *Options) (*Plan, error) {
 	end := high
 	// Logs already on disk that continue the backup set.
 	if in.Target != nil {
-		tdir := in.TargetDir
-		if tdir == "" {
-			tdir = "."
-		}
+		tdir := "."
 		tset, err := eselog.ScanFS(in.Target, tdir, &eselog.ScanOptions{Signature: &prev.Signature})
 		if err != nil {
 			return nil, err
@@ -647,7 +754,8 @@ func PlanHard(in *HardInput, opts *Options) (*Plan, error) {
 			for g := high + 1; g <= tset.Highest(); g++ {
 				f := tset.Log(g)
 				if f == nil {
-					return p.fail(em, ese.ErrMissingCurrentLogFiles, "log generation 0x%X is missing from the log folder: the logs on disk do not continue the backup set", g), nil
+					p.missing, p.MissingLogs = &eselog.GenRange{Low: g, High: g}, tset.RangeNames(g, g)
+					return p.fail(em, ese.ErrMissingCurrentLogFiles, "%s (generation 0x%X) is missing from the log folder: the logs on disk do not continue the backup set", p.MissingLogs, g), nil
 				}
 				if f.PrevCreated != prev.Created {
 					return p.fail(em, ese.ErrInvalidLogSequence, "%s does not chain to %s", f.File, prev.File), nil
@@ -668,11 +776,7 @@ func PlanHard(in *HardInput, opts *Options) (*Plan, error) {
 			p.End = e
 		}
 	} else if in.Target != nil {
-		tdir := in.TargetDir
-		if tdir == "" {
-			tdir = "."
-		}
-		if e, ok := logEnd(in.Target, tdir, prev); ok {
+		if e, ok := logEnd(in.Target, ".", prev); ok {
 			p.End = e
 		}
 	}
@@ -745,7 +849,7 @@ func PlanHard(in *HardInput, opts *Options) (*Plan, error) {
 				backupLogs = append(backupLogs, l.File)
 			}
 		}
-		atts, _ := collectAttachments(context.Background(), in.Restore, rdir, set, backupLogs)
+		atts, _ := collectAttachments(ctx, in.Restore, rdir, set, backupLogs)
 		reportMapUse(p, opts, atts, em)
 	}
 	if p.Error != 0 {
@@ -803,8 +907,8 @@ func logEnd(fsys fs.FS, dir string, f *eselog.SetFile) (ese.LogPos, bool) {
 // logged (or remapped) path and skips their records while they are missing.
 // A logged CreateDB lets the replay create the file
 // (RecoverOptions.CreateMissing); an attachment still deferred when replay
-// ends (not detached in the logs) stops recovery with -1216 (LOGSTREAM.md
-// §4.6 step 2). The planner does not follow detaches, so these are
+// ends (not detached in the logs) stops recovery with -1216
+// (docs/recovery.md#after-redo, step 2). The planner does not follow detaches, so these are
 // warnings, not the plan's verdict.
 func noteUnmatched(atts []attachment, dbs []dbInfo, opts *Options, em *emitter) {
 	created := map[string]bool{}
@@ -850,8 +954,13 @@ func noteUnmatched(atts []attachment, dbs []dbInfo, opts *Options, em *emitter) 
 				Message: fmt.Sprintf("the logs create database %s, which is not among the files given (the engine looks for it at %s): replay skips its records unless RecoverOptions.CreateMissing is set, which creates it from the log", a.Path, where)})
 			continue
 		}
+		if opts.switches().IgnoreMissingDB {
+			em.emit(Event{Kind: EventSkipped, Files: []string{a.Path},
+				Message: fmt.Sprintf("the logs attach database %s, which is not among the files given (the engine looks for it at %s): replay skips its records, and ignoring missing databases (JET_bitReplayIgnoreMissingDB) lets recovery end even if the logs leave it attached", a.Path, where)})
+			continue
+		}
 		em.emit(Event{Kind: EventSkipped, Files: []string{a.Path}, Code: ese.ErrAttachedDatabaseMismatch,
-			Message: fmt.Sprintf("the logs attach database %s, which is not among the files given (the engine looks for it at %s): replay skips its records, and if the logs leave it attached, recovery ends with -1216 (JET_errAttachedDatabaseMismatch)", a.Path, where)})
+			Message: fmt.Sprintf("the logs attach database %s, which is not among the files given (the engine looks for it at %s): replay skips its records, and if the logs leave it attached, recovery ends with -1216 (JET_errAttachedDatabaseMismatch) unless missing databases are ignored (JET_bitReplayIgnoreMissingDB)", a.Path, where)})
 	}
 }
 

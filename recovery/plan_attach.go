@@ -95,8 +95,8 @@ func readAttachRecords(ctx context.Context, fsys fs.FS, full string, f *eselog.S
 	return true
 }
 
-// attachDecision applies seed 003's truncation rule and the engine's
-// attach checks (LOGSTREAM.md §3.18) to one database over the attachments
+// attachDecision applies KB Q296787's truncation rule and the engine's
+// attach checks (docs/recovery.md#attach-rules) to one database over the attachments
 // of the replayed logs. It returns the first attachment that stops replay
 // into the database, with the action and error it causes, or nil.
 type attachStop struct {
@@ -151,10 +151,10 @@ func attachDecision(atts []attachment, d dbInfo, setSig ese.Signature, rmap *Res
 			continue
 		case byPath && !bySig:
 			return logged, &attachStop{at: a, action: ActionTruncate,
-				msg: fmt.Sprintf("%s at %s attaches %s with another database signature: replay into %s stops there (seed 003: a signature change truncates replay)", a.Source, a.Pos, a.Path, name)}
+				msg: fmt.Sprintf("%s at %s attaches %s with another database signature: replay into %s stops there (KB Q296787: a signature change truncates replay)", a.Source, a.Pos, a.Path, name)}
 		case bySig && !byPath:
 			return logged, &attachStop{at: a, action: ActionTruncate,
-				msg: fmt.Sprintf("%s at %s attaches this database under another path, %s: replay into %s stops there (seed 003: a path change truncates replay)", a.Source, a.Pos, a.Path, name)}
+				msg: fmt.Sprintf("%s at %s attaches this database under another path, %s: replay into %s stops there (KB Q296787: a path change truncates replay)", a.Source, a.Pos, a.Path, name)}
 		}
 		if attached {
 			// Replay has attached the database: the logged detaches and
@@ -166,7 +166,7 @@ func attachDecision(atts []attachment, d dbInfo, setSig ese.Signature, rmap *Res
 			return logged, s
 		}
 		// Same database, same path: the engine's consistent-time check for
-		// an AttachDB of the current stream (§3.18 step 3).
+		// an AttachDB of the current stream (docs/recovery.md#attach-rules, step 3).
 		if a.Source == "AttachDB" && a.SignLog.Equal(h.LogSignature) && !h.ConsistentPos.IsZero() &&
 			a.Consistent != h.ConsistentPos && h.ConsistentPos.Less(a.Pos) {
 			return logged, &attachStop{at: a, action: ActionFail, code: ese.ErrConsistentTimeMismatch,
@@ -182,7 +182,7 @@ func attachDecision(atts []attachment, d dbInfo, setSig ese.Signature, rmap *Res
 }
 
 // attachedMismatch is the lgposAttach rule of ErrLGRICheckRedoAttachDb
-// (LOGSTREAM.md §3.18 step 3) for an attachment of the database from a
+// (docs/recovery.md#attach-rules, step 3) for an attachment of the database from a
 // log-header attach list or an AttachDB record: when the header is of the
 // current log set, its consistent position is the logged one (or zero, or
 // the logged signLog is another set's), signDb is equal and the header's

@@ -1,6 +1,7 @@
 package recovery
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -40,7 +41,7 @@ func editDBHeaderFields(t *testing.T, file string, fn func(h *ese.DBHeader)) {
 // attachment of (0x50,B,268), consistent (0x50,9,31). SRU.chk (0x51,9,0)
 // has no attach list, so replay starts at the beginning of 0x51 with that
 // list. These scenarios move the header's lgposAttach/lgposConsistent to
-// hit each branch of the lgposAttach rule (LOGSTREAM.md §3.18 step 3).
+// hit each branch of the lgposAttach rule (docs/recovery.md#attach-rules, step 3).
 func TestPlanAttachPosRule(t *testing.T) {
 	for _, sc := range []struct {
 		name   string
@@ -100,7 +101,7 @@ func TestPlanAttachPosRule(t *testing.T) {
 			if sc.edit != nil {
 				editDBHeaderFields(t, db, sc.edit)
 			}
-			p, err := PlanSoftDir(dir, []string{db}, "auto", nil)
+			p, err := PlanSoftDir(context.Background(), dir, []string{db}, CheckpointSource{Find: true}, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -128,7 +129,7 @@ func TestPlanAttachPosRule(t *testing.T) {
 // verdict is not an error (a later detach would release it).
 func TestPlanUnmatchedAttachEvent(t *testing.T) {
 	dir := testcorpus.CopySet(t, dirtySRUM)
-	p, err := PlanSoftDir(dir, nil, "auto", nil)
+	p, err := PlanSoftDir(context.Background(), dir, nil, CheckpointSource{Find: true}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -154,7 +155,7 @@ func TestPlanUnmatchedAttachEvent(t *testing.T) {
 // with no error code.
 func TestPlanUnmatchedCreateEvent(t *testing.T) {
 	dir := testcorpus.CopySet(t, "appdata", "IndexedDB.edb", "edb0000D.log", "edb.chk")
-	p, err := PlanSoftDir(dir, nil, "", nil)
+	p, err := PlanSoftDir(context.Background(), dir, nil, CheckpointSource{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -172,7 +173,7 @@ func TestPlanUnmatchedCreateEvent(t *testing.T) {
 	}
 }
 
-// ErrLGRICheckRedoCreateDb (LOGSTREAM.md §3.18 step 6): appdata's edb.log
+// ErrLGRICheckRedoCreateDb (docs/recovery.md#attach-rules, step 6): appdata's edb.log
 // creates IndexedDB.edb at (1,1,268), the attach its header records. Moved
 // back to (1,1,0) in a dirty header, the file looks like an earlier
 // database of the same name: the engine does not overwrite it and defers
@@ -196,7 +197,7 @@ func TestPlanCreateDBOverOlderAttach(t *testing.T) {
 				h.AttachPos = ese.LogPos{Generation: 1, Sector: 1}
 				h.ConsistentPos = ese.LogPos{}
 			})
-			p, err := PlanSoftDir(dir, []string{db}, "", nil)
+			p, err := PlanSoftDir(context.Background(), dir, []string{db}, CheckpointSource{}, nil)
 			if err != nil {
 				t.Fatal(err)
 			}

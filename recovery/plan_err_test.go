@@ -1,6 +1,7 @@
 package recovery
 
 import (
+	"context"
 	"errors"
 	"path/filepath"
 	"testing"
@@ -14,12 +15,12 @@ import (
 // engine error that errors.Is can test.
 func TestPlanErr(t *testing.T) {
 	src := testcorpus.Path(t, "museum-srum-win10-belkasoftctf-insiderthreat-dirty")
-	p, err := PlanSoftDir(src, []string{filepath.Join(src, "SRUDB.dat")}, "auto", nil)
+	p, err := PlanSoftDir(context.Background(), src, []string{filepath.Join(src, "SRUDB.dat")}, CheckpointSource{Find: true}, nil)
 	if err != nil || p.Err() != nil {
 		t.Fatalf("dirty SRUM: %v / %v", err, p.Err())
 	}
 	dir := testcorpus.CopySet(t, "museum-srum-win10-belkasoftctf-insiderthreat-dirty", "SRU00051.log")
-	p, err = PlanSoftDir(dir, []string{filepath.Join(dir, "SRUDB.dat")}, "auto", nil)
+	p, err = PlanSoftDir(context.Background(), dir, []string{filepath.Join(dir, "SRUDB.dat")}, CheckpointSource{Find: true}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

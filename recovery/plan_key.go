@@ -1,6 +1,7 @@
 package recovery
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"io/fs"
@@ -12,18 +13,18 @@ import (
 )
 
 // PlanHardKey plans a hard recovery driven by a Restore in Progress key
-// (seed 002): LowLog and HighLog come from the key, and its EDB_RstMap
+// (KB Q200941): LowLog and HighLog come from the key, and its EDB_RstMap
 // becomes the restore map over targets (the local folders the databases
 // are restored to; nothing resolves outside them). The key's problems
 // (rip.Validate, checked against the patch files) are delivered as events
 // first. A key whose "EDB Database recovered" is 01 is no longer obeyed:
 // the engine deletes it at startup and runs soft recovery instead.
-func PlanHardKey(k *rip.Key, in *HardInput, targets []string, opts *Options) (*Plan, error) {
-	if k == nil || in == nil {
-		return nil, fmt.Errorf("recovery: PlanHardKey needs a key and an input")
+func PlanHardKey(ctx context.Context, k *rip.Key, in HardInput, targets []string, opts *Options) (*Plan, error) {
+	if k == nil {
+		return nil, fmt.Errorf("recovery: PlanHardKey needs a key")
 	}
 	em := &emitter{opts: opts}
-	// The key's own problems (seed 002), as events: their severity is in
+	// The key's own problems (KB Q200941), as events: their severity is in
 	// the message; the plan's verdict comes from the files.
 	for _, pr := range rip.Validate(k, nil) {
 		em.emit(Event{Kind: EventLogProblem, Message: "Restore in Progress key: " + pr.String()})
@@ -46,12 +47,12 @@ func PlanHardKey(k *rip.Key, in *HardInput, targets []string, opts *Options) (*P
 		}
 		o.RestoreMap = m
 	}
-	in2 := *in
+	in2 := in
 	in2.LowLog, in2.HighLog = int32(k.LowLog), int32(k.HighLog)
 	if k.LowLog > 0x7FFFFFFF || k.HighLog > 0x7FFFFFFF {
 		return nil, fmt.Errorf("recovery: key log range 0x%X-0x%X out of range", k.LowLog, k.HighLog)
 	}
-	p, err := PlanHard(&in2, &o)
+	p, err := PlanHard(ctx, in2, &o)
 	if p != nil {
 		// Check the key again with what the restore folder shows.
 		if p.PatchRange != nil {
@@ -78,7 +79,7 @@ func PlanHardKey(k *rip.Key, in *HardInput, targets []string, opts *Options) (*P
 }
 
 // hardLogBody scans a restore-set log's body and maps what it finds to the
-// hard-recovery errors of LOGSTREAM.md §4.8 step 5: a torn write or a
+// hard-recovery errors of docs/recovery.md#hard-recovery, step 5: a torn write or a
 // corruption inside the backup set (-570, -573) or after it (-571, -574).
 // current says the file is the current log, the only one whose torn tail
 // may be repaired after the backup set. It returns 0 when the body is

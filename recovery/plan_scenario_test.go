@@ -2,7 +2,9 @@ package recovery
 
 import (
 	"bytes"
+	"context"
 	"errors"
+	"io"
 	"io/fs"
 	"log/slog"
 	"os"
@@ -286,18 +288,17 @@ func TestPlanScenarios(t *testing.T) {
 					t.Fatal(ferr)
 				}
 				defer f.Close()
-				p, err = PlanHard(&HardInput{LowLog: sc.low, HighLog: sc.high, Restore: os.DirFS(dir), Databases: []DatabaseFile{{Name: db, R: f}}}, opts)
+				p, err = PlanHard(context.Background(), HardInput{LowLog: sc.low, HighLog: sc.high, Restore: os.DirFS(dir), Databases: []DatabaseFile{{Name: db, R: f}}}, opts)
 			} else {
-				ck := sc.ckpt
-				switch ck {
+				var ck CheckpointSource
+				switch sc.ckpt {
 				case "-":
-					ck = ""
 				case "":
-					ck = "auto"
+					ck.Find = true
 				default:
-					ck = filepath.Join(dir, ck)
+					ck.Name = sc.ckpt
 				}
-				p, err = PlanSoftDir(dir, []string{filepath.Join(dir, db)}, ck, opts)
+				p, err = PlanSoftDir(context.Background(), dir, []string{filepath.Join(dir, db)}, ck, opts)
 			}
 			if err != nil {
 				t.Fatal(err)
@@ -338,7 +339,7 @@ func TestPlanEventsToSlog(t *testing.T) {
 	var buf bytes.Buffer
 	lg := slog.New(slog.NewJSONHandler(&buf, nil))
 	var n int
-	p, err := PlanSoftDir(dir, []string{filepath.Join(dir, "SRUDB.dat")}, "auto", &Options{Logger: lg, OnEvent: func(Event) { n++ }})
+	p, err := PlanSoftDir(context.Background(), dir, []string{filepath.Join(dir, "SRUDB.dat")}, CheckpointSource{Find: true}, &Options{Logger: lg, OnEvent: func(Event) { n++ }})
 	if err != nil || p.Error != 0 {
 		t.Fatal(err, p.Message)
 	}
@@ -378,7 +379,7 @@ func TestBackupAnswers(t *testing.T) {
 	if a := IncrementalBackup(set, &h); a.Since != 0x51 || len(a.Logs) != 2 {
 		t.Errorf("after an incremental: %+v", a)
 	}
-	// Seed 004: a required log is gone.
+	// KB Q245211: a required log is gone.
 	d2 := testcorpus.CopySet(t, dirtySRUM, "SRU00051.log")
 	set2, _ := eselog.ScanDir(d2, nil)
 	if a := IncrementalBackup(set2, &h); a.Error != ese.ErrMissingLogFile || !slices.Equal(a.Missing, []int32{0x51}) {
@@ -400,15 +401,15 @@ func TestBackupAnswers(t *testing.T) {
 }
 
 func TestPlanRefusesBadInput(t *testing.T) {
-	if _, err := PlanSoft(nil, nil); err == nil {
+	if _, err := PlanSoft(context.Background(), SoftInput{}, nil); err == nil {
 		t.Error("nil input accepted")
 	}
-	if _, err := PlanHard(&HardInput{}, nil); err == nil {
+	if _, err := PlanHard(context.Background(), HardInput{}, nil); err == nil {
 		t.Error("no restore folder accepted")
 	}
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "x.edb"), make([]byte, 8192), 0o644)
-	if _, err := PlanSoftDir(dir, []string{filepath.Join(dir, "x.edb")}, "", nil); !errors.Is(err, ese.ErrDatabaseCorrupted) {
+	if _, err := PlanSoftDir(context.Background(), dir, []string{filepath.Join(dir, "x.edb")}, CheckpointSource{}, nil); !errors.Is(err, ese.ErrDatabaseCorrupted) {
 		t.Errorf("zero database: %v", err)
 	}
 }
@@ -422,7 +423,7 @@ func TestPlanHardKey(t *testing.T) {
 	defer f.Close()
 	in := &HardInput{Restore: os.DirFS(dir), Databases: []DatabaseFile{{Name: filepath.Join(dir, "WindowsMail.MSMessageStore"), R: f}}}
 	k := &rip.Key{LowLog: 1, HighLog: 1, RstMap: []string{`C:\Users\x\AppData\Local\Microsoft\Windows Live Mail\Backup\new\WindowsMail.MSMessageStore`, `WindowsMail.MSMessageStore`}, RstMapSize: 1}
-	p, err := PlanHardKey(k, in, []string{dir}, nil)
+	p, err := PlanHardKey(context.Background(), k, *in, []string{dir}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -435,26 +436,26 @@ func TestPlanHardKey(t *testing.T) {
 	// LowLog above the logs restored.
 	k2 := *k
 	k2.LowLog, k2.HighLog = 2, 3
-	if p, _ := PlanHardKey(&k2, in, []string{dir}, nil); p.Error != ese.ErrMissingRestoreLogFiles {
+	if p, _ := PlanHardKey(context.Background(), &k2, *in, []string{dir}, nil); p.Error != ese.ErrMissingRestoreLogFiles {
 		t.Errorf("LowLog 2: %d %s", p.Error, p.Message)
 	}
 	// A hostile EDB_RstMap is refused before planning.
 	k3 := *k
 	k3.RstMap = []string{`C:\x.edb`, `..\..\x.edb`}
-	if _, err := PlanHardKey(&k3, in, []string{dir}, nil); !errors.Is(err, ErrUnsafePath) {
+	if _, err := PlanHardKey(context.Background(), &k3, *in, []string{dir}, nil); !errors.Is(err, ErrUnsafePath) {
 		t.Errorf("hostile map: %v", err)
 	}
 	// "EDB Database recovered" = 01: the key is deleted, not obeyed.
 	k4 := *k
 	k4.Recovered = true
-	if p, _ := PlanHardKey(&k4, in, []string{dir}, nil); p.Mode != ModeSoft || len(p.Logs) != 0 {
+	if p, _ := PlanHardKey(context.Background(), &k4, *in, []string{dir}, nil); p.Mode != ModeSoft || len(p.Logs) != 0 {
 		t.Errorf("recovered key: %+v", p)
 	}
 }
 
 func TestPlanEndsAndFolders(t *testing.T) {
 	dir := testcorpus.Path(t, dirtySRUM)
-	p, err := PlanSoftDir(dir, []string{filepath.Join(dir, "SRUDB.dat")}, "auto", nil)
+	p, err := PlanSoftDir(context.Background(), dir, []string{filepath.Join(dir, "SRUDB.dat")}, CheckpointSource{Find: true}, nil)
 	if err != nil || p.Error != 0 {
 		t.Fatal(err, p.Message)
 	}
@@ -475,23 +476,22 @@ func TestPlanEndsAndFolders(t *testing.T) {
 		wdir := testcorpus.Path(t, "wlm-danyquenneville-backup")
 		wf, _ := os.Open(filepath.Join(wdir, "WindowsMail.MSMessageStore"))
 		defer wf.Close()
-		hp, err := PlanHard(&HardInput{Restore: os.DirFS(wdir), Databases: []DatabaseFile{{Name: "WindowsMail.MSMessageStore", R: wf}}}, nil)
+		hp, err := PlanHard(context.Background(), HardInput{Restore: os.DirFS(wdir), Databases: []DatabaseFile{{Name: "WindowsMail.MSMessageStore", R: wf}}}, nil)
 		if err != nil || hp.End != (ese.LogPos{Generation: 1, Sector: 3}) || hp.Start != (ese.LogPos{Generation: 1, Sector: 1}) {
 			t.Errorf("hard start %s end %s (%v)", hp.Start, hp.End, err)
 		}
 	})
-	// Logs gathered from two folders (seed 003 step 5).
+	// Logs gathered from two folders (KB Q296787, roll-forward step 5).
 	a := testcorpus.CopySet(t, dirtySRUM, "SRU0004E.log", "SRU0004F.log", "SRU00050.log")
 	b := testcorpus.CopySet(t, dirtySRUM, "SRU.log", "SRU00051.log", "SRUDB.dat", "SRU.chk")
 	db, _ := os.Open(filepath.Join(a, "SRUDB.dat"))
 	defer db.Close()
 	var shadowed bool
-	p, err = PlanSoft(&SoftInput{Logs: os.DirFS(a), MoreLogs: []LogFolder{{FS: os.DirFS(b)}}, Databases: []DatabaseFile{{Name: filepath.Join(a, "SRUDB.dat"), R: db}}},
-		&Options{OnEvent: func(e Event) {
-			if e.Kind == EventLogProblem && strings.Contains(e.Message, "more than one log folder") {
-				shadowed = true
-			}
-		}})
+	p, err = PlanSoft(context.Background(), SoftInput{Logs: os.DirFS(a), MoreLogs: []fs.FS{os.DirFS(b)}, Databases: []DatabaseFile{{Name: filepath.Join(a, "SRUDB.dat"), R: db}}}, &Options{OnEvent: func(e Event) {
+		if e.Kind == EventLogProblem && strings.Contains(e.Message, "more than one log folder") {
+			shadowed = true
+		}
+	}})
 	if err != nil || p.Error != 0 || len(p.Logs) != 5 || p.Logs[0].Generation != 0x4e {
 		t.Fatalf("two folders: %v %d %s %+v", err, p.Error, p.Message, p.Logs)
 	}
@@ -519,7 +519,7 @@ func TestPlanHardTargetLogs(t *testing.T) {
 	plan := func(target fs.FS) *Plan {
 		f, _ := os.Open(filepath.Join(rdir, "WindowsMail.MSMessageStore"))
 		defer f.Close()
-		p, err := PlanHard(&HardInput{Restore: os.DirFS(rdir), Target: target, Databases: []DatabaseFile{{Name: "WindowsMail.MSMessageStore", R: f}}}, nil)
+		p, err := PlanHard(context.Background(), HardInput{Restore: os.DirFS(rdir), Target: target, Databases: []DatabaseFile{{Name: "WindowsMail.MSMessageStore", R: f}}}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -549,7 +549,9 @@ func TestPlanHardTargetLogs(t *testing.T) {
 	}
 }
 
-// headersOnly hides io.ReaderAt so the planner reads headers only.
+// headersOnly gives files whose bodies cannot be read: only the log
+// headers (the first 4 KiB) are there, so the planner cannot check the
+// bodies and decides from the headers alone.
 type headersOnly struct{ fsys fs.FS }
 
 func (h headersOnly) Open(name string) (fs.File, error) {
@@ -557,7 +559,23 @@ func (h headersOnly) Open(name string) (fs.File, error) {
 	if err != nil {
 		return nil, err
 	}
-	return struct{ fs.File }{f}, nil
+	ra, ok := f.(io.ReaderAt)
+	if !ok {
+		return f, nil
+	}
+	return headerFile{f, ra}, nil
 }
 
 func (h headersOnly) ReadDir(name string) ([]fs.DirEntry, error) { return fs.ReadDir(h.fsys, name) }
+
+type headerFile struct {
+	fs.File
+	ra io.ReaderAt
+}
+
+func (f headerFile) ReadAt(b []byte, off int64) (int, error) {
+	if off+int64(len(b)) > 4096 {
+		return 0, errors.New("body not readable")
+	}
+	return f.ra.ReadAt(b, off)
+}

@@ -1,6 +1,7 @@
 package recovery
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
@@ -17,8 +18,7 @@ const dirtySRUM = "museum-srum-win10-belkasoftctf-insiderthreat-dirty"
 func TestPlanSoftDirtySRUM(t *testing.T) {
 	dir := testcorpus.Path(t, dirtySRUM)
 	var kinds []EventKind
-	p, err := PlanSoftDir(dir, []string{filepath.Join(dir, "SRUDB.dat")}, filepath.Join(dir, "SRU.chk"),
-		&Options{OnEvent: func(e Event) { kinds = append(kinds, e.Kind) }})
+	p, err := PlanSoftDir(context.Background(), dir, []string{filepath.Join(dir, "SRUDB.dat")}, CheckpointSource{Name: "SRU.chk"}, &Options{OnEvent: func(e Event) { kinds = append(kinds, e.Kind) }})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,7 +41,7 @@ func TestPlanSoftDirtySRUM(t *testing.T) {
 		t.Errorf("events %v", kinds)
 	}
 	// Without the checkpoint the engine starts at the lowest log, 0x4E.
-	p, _ = PlanSoftDir(dir, []string{filepath.Join(dir, "SRUDB.dat")}, "", nil)
+	p, _ = PlanSoftDir(context.Background(), dir, []string{filepath.Join(dir, "SRUDB.dat")}, CheckpointSource{}, nil)
 	if p.Error != 0 || p.Start != (ese.LogPos{Generation: 0x4e, Sector: 1}) || len(p.Logs) != 5 {
 		t.Errorf("no checkpoint: start %s logs %d error %d", p.Start, len(p.Logs), p.Error)
 	}
@@ -59,7 +59,7 @@ func TestPlanHardWLMBackup(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	p, err := PlanHard(&HardInput{Restore: os.DirFS(dir), Databases: []DatabaseFile{{Name: "WindowsMail.MSMessageStore", R: f}}}, nil)
+	p, err := PlanHard(context.Background(), HardInput{Restore: os.DirFS(dir), Databases: []DatabaseFile{{Name: "WindowsMail.MSMessageStore", R: f}}}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +74,7 @@ func TestPlanHardWLMBackup(t *testing.T) {
 	}
 	// The same set in soft recovery: edb.log is missing (-528); with it,
 	// a backup copy is refused (-544).
-	p, _ = PlanSoftDir(dir, []string{db}, "", nil)
+	p, _ = PlanSoftDir(context.Background(), dir, []string{db}, CheckpointSource{}, nil)
 	if p.Error != ese.ErrMissingLogFile {
 		t.Errorf("soft plan of a backup set: %d %s", p.Error, p.Message)
 	}
@@ -133,7 +133,7 @@ func sameLogs(a, b []PlanLog) bool {
 
 func TestPlanAttachments(t *testing.T) {
 	dir := testcorpus.Path(t, dirtySRUM)
-	p, err := PlanSoftDir(dir, []string{filepath.Join(dir, "SRUDB.dat")}, "auto", nil)
+	p, err := PlanSoftDir(context.Background(), dir, []string{filepath.Join(dir, "SRUDB.dat")}, CheckpointSource{Find: true}, nil)
 	if err != nil || p.Error != 0 {
 		t.Fatal(err, p.Message)
 	}
@@ -145,7 +145,7 @@ func TestPlanAttachments(t *testing.T) {
 	}
 	// Planned without its database: the logs attach one the plan does
 	// not cover, which the engine would miss at the end (-1216).
-	p, err = PlanSoftDir(dir, nil, "auto", nil)
+	p, err = PlanSoftDir(context.Background(), dir, nil, CheckpointSource{Find: true}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

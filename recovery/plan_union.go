@@ -2,22 +2,15 @@ package recovery
 
 import (
 	"io/fs"
-	"path"
 	"sort"
 )
 
-// LogFolder is one folder of log files: an fs.FS and the folder inside it.
-type LogFolder struct {
-	FS  fs.FS
-	Dir string
-}
-
-// unionFS presents several log folders as one flat folder, as seed 003
-// step 5 gathers logs "from multiple backup sets" into the log path. A
+// unionFS presents several log folders as one flat folder, as KB Q296787's
+// roll-forward step 5 gathers logs "from multiple backup sets" into the log path. A
 // name present in several folders is taken from the first; the others are
 // reported as shadowed.
 type unionFS struct {
-	layers   []LogFolder
+	layers   []fs.FS
 	shadowed []string
 }
 
@@ -28,10 +21,10 @@ func (u *unionFS) Open(name string) (fs.File, error) {
 		return nil, &fs.PathError{Op: "open", Path: name, Err: fs.ErrInvalid}
 	}
 	if name == "." {
-		return u.layers[0].FS.Open(dirOf(u.layers[0]))
+		return u.layers[0].Open(".")
 	}
 	for _, l := range u.layers {
-		f, err := l.FS.Open(path.Join(dirOf(l), name))
+		f, err := l.Open(name)
 		if err == nil {
 			return f, nil
 		}
@@ -48,7 +41,7 @@ func (u *unionFS) ReadDir(name string) ([]fs.DirEntry, error) {
 	var out []fs.DirEntry
 	u.shadowed = nil
 	for i, l := range u.layers {
-		ents, err := fs.ReadDir(l.FS, dirOf(l))
+		ents, err := fs.ReadDir(l, ".")
 		if err != nil {
 			if i == 0 {
 				return nil, err
@@ -68,11 +61,4 @@ func (u *unionFS) ReadDir(name string) ([]fs.DirEntry, error) {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Name() < out[j].Name() })
 	return out, nil
-}
-
-func dirOf(l LogFolder) string {
-	if l.Dir == "" {
-		return "."
-	}
-	return l.Dir
 }

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -14,13 +13,16 @@ import (
 
 	"github.com/esekit/esekit/ese"
 	"github.com/esekit/esekit/esechk"
-	"github.com/esekit/esekit/eselog"
+	"github.com/esekit/esekit/internal/outfile"
+	"github.com/esekit/esekit/internal/redo"
 )
 
-// RecoverOptions tunes Recover and Restore.
+// RecoverOptions tunes Recover and Restore: where and how the output is
+// written. The inputs are the plan's (PlanSoft, PlanHard).
 type RecoverOptions struct {
 	// OutDir is the folder the recovered databases are written to, under
-	// their own file names. It is required unless InPlace is set. Nothing
+	// their own file names; it is created (mode 0o755, with its parents)
+	// when missing. It is required unless InPlace is set. Nothing
 	// is ever written outside it: output names come from the database
 	// files the caller named, or, for a database created from the log
 	// (CreateMissing), from the checked file name alone of its logged path.
@@ -33,14 +35,14 @@ type RecoverOptions struct {
 	Overwrite bool
 	// CreateMissing lets soft recovery create, in OutDir, a database
 	// whose CreateDB record the logs hold when no database given carries
-	// its signature, as the engine does (LOGSTREAM.md §3.18 step 6): the
+	// its signature, as the engine does (docs/recovery.md#attach-rules, step 6): the
 	// file is named after the logged file name (or the RestoreMap's
 	// destination), never placed at the logged path; a hostile name
 	// (.., device names, UNC without a map entry...) creates nothing.
 	// A fully logged create (create version 2.0, logs of 8.4000.3 and
 	// later) is built by the logged records alone; an implicit create
 	// (1.0: Windows 7 7.3704.15 logs and later, 8.4000.0-2) first runs the
-	// engine's legacy create code (BuildImplicitCreate). Any other
+	// engine's legacy create code (root, space trees, catalog). Any other
 	// CreateDB stops recovery with ese.ErrInvalidCreateDbVersion, as the
 	// engine refuses it. Off by default: a forensic user may
 	// want no new files. The created databases are reported after the
@@ -49,30 +51,25 @@ type RecoverOptions struct {
 	// RestoreMap, when set, names the file a created database gets (its
 	// destination's last component); RecoverFolder also plans with it.
 	RestoreMap *RestoreMap
-	// Logs is the folder holding the plan's logs (soft recovery) or the
-	// restore folder with the backup's logs and .pat files (hard
-	// recovery); LogDir is the folder inside it ("." by default).
-	Logs   fs.FS
-	LogDir string
-	// TargetLogs is, in hard recovery, the folder of logs already on disk
-	// (the plan's logs not FromBackup).
-	TargetLogs   fs.FS
-	TargetLogDir string
-	// Checkpoint is the checkpoint the plan was made with, nil for none.
-	// When the plan starts at the checkpoint's own position (its attach
-	// list present, LOGSTREAM.md §4.2), the databases attached there are
-	// taken from its list rather than from the first log's header.
-	Checkpoint io.ReaderAt
-	// Databases are the database files the plan names (matched by Name);
-	// a database not listed here is opened by the path in the plan.
-	Databases []DatabaseFile
-	// CacheBytes bounds the page cache of each database (0: 256 MiB).
+	// Switches are the engine's recovery switches (switches.go); plan
+	// with the same ones. RecoverFolder plans with them.
+	Switches
+	// CacheBytes bounds the page cache of the recovery: one budget shared
+	// by all its databases, however many the logs attach or create (0:
+	// 256 MiB; at least 16 pages are cached).
 	CacheBytes int64
 	// MaxFileBytes, when positive, bounds the size a log may grow a
-	// database to (ExtendDB, new pages), and in hard recovery the size a
-	// patch file's page images may grow it to: a record or image beyond
-	// it stops recovery with an error wrapping ese.ErrDatabaseCorrupted.
-	// Without it the bound is the engine's, 2^32 pages.
+	// database to (ExtendDB, new pages): a record beyond it stops
+	// recovery with an error wrapping ese.ErrDatabaseCorrupted. Without
+	// it the bound for logs is the engine's, 2^32 pages.
+	//
+	// In hard recovery it is also the size a patch file's page images may
+	// grow a database to. Without it that size is what the inputs
+	// justify: the restored copy's own size, and the highest page the
+	// plan's logs name for the database (an ExtendDB's last page, a
+	// NewPage, a split's new page). An image beyond the bound stops
+	// recovery with an error wrapping ese.ErrBadPatchPage (see
+	// growForPatchImages); set MaxFileBytes to allow more.
 	MaxFileBytes int64
 	// Progress, when set, is called as logs are replayed.
 	Progress func(Progress)
@@ -98,16 +95,9 @@ type RecoverOptions struct {
 	captureAll bool
 }
 
-// noSyncFile hides the Sync method of a file from the page store.
-type noSyncFile struct{ f *os.File }
-
-func (n noSyncFile) ReadAt(b []byte, off int64) (int, error)  { return n.f.ReadAt(b, off) }
-func (n noSyncFile) WriteAt(b []byte, off int64) (int, error) { return n.f.WriteAt(b, off) }
-func (n noSyncFile) Truncate(size int64) error                { return n.f.Truncate(size) }
-
-func (db *dbRun) pageFile(o *RecoverOptions) PageFile {
+func (db *dbRun) pageFile(o *RecoverOptions) redo.PageFile {
 	if o.noSync {
-		return noSyncFile{db.file}
+		return redo.NoSync(db.file)
 	}
 	return db.file
 }
@@ -183,17 +173,25 @@ type RecoverResult struct {
 
 // Recover replays the logs of a soft-recovery plan (PlanSoft) into copies
 // of its databases and leaves each one clean, as the engine's soft
-// recovery does (LOGSTREAM.md §3, §4): logs in generation order from the
-// plan's start; sessions, macros and the gates of §3.2; file-level
+// recovery does (docs/log-records.md, docs/recovery.md): logs in generation order from the
+// plan's start; sessions, macros and the gates of docs/recovery.md#redo-gates; file-level
 // records and their header effects; at the end the open transactions
 // rolled back and each database marked CleanShutdown.
+//
+// The logs, checkpoint and databases are the plan's (Plan.Inputs); opts
+// says only where and how to write. The output folder is created when
+// missing.
 //
 // The inputs are never written. Each database is rebuilt as a temporary
 // file in the output folder and renamed to its final name only after its
 // pages and, last, its header are written and synced; a process killed
 // at any point leaves at most a temporary file, and running Recover again
 // gives the same final bytes (the run is deterministic: see
-// RecoverOptions.Now).
+// RecoverOptions.Now). The temporary file is always created new: a
+// temporary file left by a killed run is removed first, but a symbolic
+// link or anything else at its name, or an input, stops recovery with
+// ErrUnsafePath. The rename never replaces an existing file unless
+// RecoverOptions.Overwrite (or InPlace) asks for it, and never an input.
 //
 // A plan that ends in an engine error is not replayed: the result carries
 // the error. A database the replay cannot bring clean (a record type not
@@ -218,7 +216,13 @@ func recoverPlan(ctx context.Context, plan *Plan, opts *RecoverOptions, hard har
 	if opts != nil {
 		o = *opts
 	}
+	o.Switches = o.Switches.effective()
 	em := &emitter{opts: &Options{OnEvent: o.OnEvent, Logger: o.Logger}}
+	if plan.Mode == ModeHard {
+		if err := o.Switches.hardRefusal(); err != nil {
+			return nil, err
+		}
+	}
 	res := &RecoverResult{Mode: plan.Mode, Databases: []DatabaseResult{}, LogsReplayed: []string{}}
 	defer func() {
 		res.Events = em.events
@@ -230,8 +234,8 @@ func recoverPlan(ctx context.Context, plan *Plan, opts *RecoverOptions, hard har
 		if o.OutDir == "" {
 			return nil, errors.New("recovery: RecoverOptions.OutDir is required (or InPlace)")
 		}
-		if st, err := os.Stat(o.OutDir); err != nil || !st.IsDir() {
-			return nil, fmt.Errorf("recovery: output folder %q: not a folder (%v)", o.OutDir, err)
+		if err := makeOutDir(o.OutDir); err != nil {
+			return nil, err
 		}
 	}
 	for i := range plan.Databases {
@@ -241,10 +245,14 @@ func recoverPlan(ctx context.Context, plan *Plan, opts *RecoverOptions, hard har
 	if plan.Error != 0 {
 		res.Error, res.Message = plan.Error, plan.Message
 		for i := range res.Databases {
-			res.Databases[i].StateBefore = stateOf(plan.Databases[i].File, o.Databases)
+			res.Databases[i].StateBefore = stateOf(plan.Databases[i].File, &plan.Inputs)
 			res.Databases[i].StateAfter = res.Databases[i].StateBefore
 		}
-		return res, &RecoverError{Code: plan.Error, File: "plan", Msg: plan.Message}
+		rerr := &RecoverError{Code: plan.Error, File: "plan", Msg: plan.Message}
+		if m := plan.missingErr(); m != nil {
+			rerr.Cause = m
+		}
+		return res, rerr
 	}
 
 	rp := &replayer{ctx: ctx, plan: plan, opts: &o, em: em, hard: plan.Mode == ModeHard}
@@ -297,7 +305,8 @@ func recoverPlan(ctx context.Context, plan *Plan, opts *RecoverOptions, hard har
 			db.res.Output = ""
 			db.res.StateAfter = db.res.StateBefore
 			if db.active && db.res.Error == 0 && db.res.Message == "" {
-				db.res.Message = "not recovered: " + err.Error()
+				// Not recovered because the run failed: its error is the run's.
+				db.res.Error, db.res.Message = res.Error, "not recovered: "+err.Error()
 			}
 		}
 		em.emit(Event{Kind: EventError, Code: res.Error, Message: res.Message})
@@ -310,20 +319,31 @@ func recoverPlan(ctx context.Context, plan *Plan, opts *RecoverOptions, hard har
 		}
 	}
 	res.Message = fmt.Sprintf("%s recovery replayed %d log(s); %d database(s) recovered", plan.Mode, rp.logsDone, n)
+	if rp.undoSkipped != 0 {
+		res.Message = fmt.Sprintf("%s recovery replayed %d log(s) without the undo phase (%s): %d database(s) written, left as the redo leaves them", plan.Mode, rp.logsDone, rp.undoSkipped.Name(), n)
+	}
 	return res, nil
 }
 
-func codeOf(err error) ese.Error {
-	var code ese.Error
-	if errors.As(err, &code) {
-		return code
+// codeOf is the engine code of a failure: never 0 for a non-nil error
+// (ese.CodeOf), so a failed result never reports success.
+func codeOf(err error) ese.Error { return ese.CodeOf(err) }
+
+// makeOutDir creates the output folder when it is missing; an existing
+// path must be a folder.
+func makeOutDir(dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return fmt.Errorf("recovery: output folder %q: %w", dir, err)
 	}
-	return 0
+	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
+		return fmt.Errorf("recovery: output folder %q: not a folder (%v)", dir, err)
+	}
+	return nil
 }
 
-func stateOf(name string, dbs []DatabaseFile) string {
-	r, c := openSource(name, dbs)
-	if r == nil {
+func stateOf(name string, in *PlanInputs) string {
+	r, _, c, err := in.open(name)
+	if err != nil {
 		return ""
 	}
 	if c != nil {
@@ -334,21 +354,6 @@ func stateOf(name string, dbs []DatabaseFile) string {
 		return ""
 	}
 	return h.Header.State.String()
-}
-
-// openSource returns the reader of a planned database: the caller's, or
-// the file at its path.
-func openSource(name string, dbs []DatabaseFile) (io.ReaderAt, io.Closer) {
-	for _, d := range dbs {
-		if d.Name == name && d.R != nil {
-			return d.R, nil
-		}
-	}
-	f, err := os.Open(name)
-	if err != nil {
-		return nil, nil
-	}
-	return f, f
 }
 
 // outputPaths returns the final and temporary paths of a database's
@@ -363,7 +368,7 @@ func outputPaths(name string, o *RecoverOptions) (out, tmp string, err error) {
 		dir = filepath.Dir(name)
 	}
 	out = filepath.Join(dir, base)
-	tmp = filepath.Join(dir, "."+base+".esekit-recovering")
+	tmp = filepath.Join(dir, outfile.TempName(base))
 	if !within(dir, out) || !within(dir, tmp) {
 		return "", "", fmt.Errorf("%w: %q leaves %s", ErrUnsafePath, base, dir)
 	}
@@ -374,9 +379,9 @@ func outputPaths(name string, o *RecoverOptions) (out, tmp string, err error) {
 // store.
 func (rp *replayer) prepare(pd *PlanDatabase, dr *DatabaseResult, hard hardSetup) (_ *dbRun, err error) {
 	o := rp.opts
-	src, closer := openSource(pd.File, o.Databases)
-	if src == nil {
-		return nil, fmt.Errorf("recovery: cannot open database %s", pd.File)
+	src, size, closer, err := rp.plan.Inputs.open(pd.File)
+	if err != nil {
+		return nil, fmt.Errorf("recovery: cannot open database %s: %w", pd.File, err)
 	}
 	if closer != nil {
 		defer closer.Close()
@@ -400,15 +405,16 @@ func (rp *replayer) prepare(pd *PlanDatabase, dr *DatabaseResult, hard hardSetup
 	}
 	if !o.InPlace && !o.Overwrite {
 		if _, err := os.Lstat(db.out); err == nil {
-			return nil, fmt.Errorf("recovery: %s already exists (set Overwrite to replace it)", db.out)
+			return nil, fmt.Errorf("recovery: %s already exists (set Overwrite to replace it): %w", db.out, ese.ErrFileAlreadyExists)
 		}
 	}
 	if !o.InPlace && sameFile(db.out, pd.File) {
 		return nil, fmt.Errorf("recovery: the output %s is the input: use InPlace to recover in place", db.out)
 	}
-	f, err := os.OpenFile(db.tmp, os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o644)
+	f, err := outfile.CreateTemp(filepath.Dir(db.tmp), filepath.Base(db.tmp), rp.inputs()...)
 	if err != nil {
-		return nil, err
+		db.tmp = "" // not ours: removeTemps leaves it alone
+		return nil, fmt.Errorf("recovery: temporary output of %s: %w", pd.File, err)
 	}
 	db.file = f
 	defer func() {
@@ -418,10 +424,6 @@ func (rp *replayer) prepare(pd *PlanDatabase, dr *DatabaseResult, hard hardSetup
 			db.file = nil
 		}
 	}()
-	size, err := sourceSize(src)
-	if err != nil {
-		return nil, err
-	}
 	if err := copyDatabase(f, src, size, closer != nil); err != nil {
 		return nil, fmt.Errorf("recovery: copying %s: %w", pd.File, err)
 	}
@@ -437,7 +439,7 @@ func (rp *replayer) prepare(pd *PlanDatabase, dr *DatabaseResult, hard hardSetup
 	db.genMaxRequired = db.hdr.GenMaxRequired
 	db.maxDbTime, db.maxObjid = db.hdr.DbTimeDirtied, db.hdr.LastObjectID
 	db.logs = map[int32]bool{}
-	st, err := NewPageStore(db.pageFile(o), db.pageSize, &PageStoreOptions{CacheBytes: o.CacheBytes})
+	st, err := redo.NewPageStore(db.pageFile(o), db.pageSize, rp.storeOptions())
 	if err != nil {
 		return nil, err
 	}
@@ -501,28 +503,51 @@ func (rp *replayer) commitAll() error {
 			return err
 		}
 		db.file = nil
-		if err := os.Rename(db.tmp, db.out); err != nil {
-			return err
+		// In place the file replaces its input, as asked; otherwise an
+		// existing output is replaced only with Overwrite, and never an
+		// input.
+		var inputs []string
+		if !rp.opts.InPlace {
+			inputs = rp.inputs()
 		}
+		if err := outfile.Rename(db.tmp, db.out, rp.opts.Overwrite || rp.opts.InPlace, inputs...); err != nil {
+			return fmt.Errorf("recovery: %s: %w", db.out, err)
+		}
+		db.tmp = ""
 		if !rp.opts.noSync {
-			syncDir(filepath.Dir(db.out))
+			outfile.SyncDir(filepath.Dir(db.out))
 		}
 		db.res.Output = db.out
 		db.res.StateAfter = db.hdr.State.String()
 		if db.active {
 			db.res.ConsistentPos, db.res.Consistent = db.hdr.ConsistentPos, db.hdr.ConsistentPos.String()
 			db.res.Message = fmt.Sprintf("%s is %v at %v", db.out, db.hdr.State, db.hdr.ConsistentPos)
+			if rp.undoSkipped != 0 && db.hdr.State != ese.DBStateCleanShutdown {
+				db.res.Message = fmt.Sprintf("%s is %v: recovered without undo up to generation 0x%X", db.out, db.hdr.State, db.hdr.GenMaxRequired)
+			}
 			rp.em.emit(Event{Kind: EventDatabase, Files: []string{db.name, db.out}, Message: db.res.Message})
 		}
 	}
 	return nil
 }
 
-func syncDir(dir string) {
-	if d, err := os.Open(dir); err == nil {
-		d.Sync()
-		d.Close()
+// storeOptions are the options of every page store of the recovery: one
+// page cache of RecoverOptions.CacheBytes for all its databases.
+func (rp *replayer) storeOptions() *redo.PageStoreOptions {
+	if rp.cache == nil {
+		rp.cache = redo.NewPageCache(rp.opts.CacheBytes)
 	}
+	return &redo.PageStoreOptions{Cache: rp.cache}
+}
+
+// inputs are the database files of the recovery, which no file it
+// creates may be.
+func (rp *replayer) inputs() []string {
+	var in []string
+	for _, pd := range rp.plan.Databases {
+		in = append(in, pd.File)
+	}
+	return append(in, rp.plan.Inputs.names()...)
 }
 
 func (rp *replayer) closeAll() {
@@ -548,46 +573,45 @@ func (rp *replayer) removeTemps() {
 	}
 }
 
-// RecoverFolder is soft recovery in one call, for `esekit recover`: dirs[0]
-// is the log folder (its checkpoint is used when present); the databases
-// are the database files found in every folder of dirs, identified by
-// their bytes. It plans (PlanSoft, with opts.RestoreMap) and recovers into
-// opts.OutDir; with opts.CreateMissing a database whose CreateDB the logs
-// hold and that is not in the folders is created there from the logs. A
-// plan error is returned in the result and as the error.
-func RecoverFolder(ctx context.Context, dirs []string, opts *RecoverOptions) (*RecoverResult, error) {
-	if len(dirs) == 0 {
+// FolderInput names the folders of RecoverFolder on the operating
+// system's file system.
+type FolderInput struct {
+	// Logs is the log folder; its checkpoint (the first file identified as
+	// a checkpoint by its bytes that reads) is used when present.
+	Logs string
+	// Databases are further folders holding database files; the log
+	// folder's database files are taken too.
+	Databases []string
+}
+
+// RecoverFolder is soft recovery in one call, for `esekit recover`: the
+// databases are the database files found in the log folder and in every
+// folder of in.Databases, identified by their bytes. It plans (PlanSoft,
+// with opts.RestoreMap and opts.Switches) and recovers into opts.OutDir;
+// with opts.CreateMissing a database whose CreateDB the logs hold and
+// that is not in the folders is created there from the logs. A plan
+// error is returned in the result and as the error.
+func RecoverFolder(ctx context.Context, in FolderInput, opts *RecoverOptions) (*RecoverResult, error) {
+	if in.Logs == "" {
 		return nil, errors.New("recovery: RecoverFolder needs the log folder")
 	}
-	dbs, ckpt, closers, err := scanFolders(dirs)
-	defer closeAllOf(closers)
+	dbs, ckpt, err := scanFolders(append([]string{in.Logs}, in.Databases...))
 	if err != nil {
 		return nil, err
 	}
-	in := &SoftInput{Logs: os.DirFS(dirs[0]), LogDir: ".", Databases: dbs}
+	sin := SoftInput{Logs: os.DirFS(in.Logs), Databases: dbs}
 	if ckpt != "" {
-		f, err := os.Open(ckpt)
-		if err == nil {
-			closers = append(closers, f)
-			in.Checkpoint, in.CheckpointName = f, filepath.Base(ckpt)
-		}
+		sin.Checkpoint = CheckpointSource{Name: ckpt}
 	}
 	var o RecoverOptions
 	if opts != nil {
 		o = *opts
 	}
-	plan, err := PlanSoft(in, &Options{OnEvent: o.OnEvent, Logger: o.Logger, RestoreMap: o.RestoreMap})
+	plan, err := PlanSoft(ctx, sin, &Options{OnEvent: o.OnEvent, Logger: o.Logger, RestoreMap: o.RestoreMap, Switches: o.Switches})
 	if err != nil {
 		return nil, err
 	}
 	o.OnEvent, o.Logger = nil, nil // planning already delivered its events
-	if o.Logs == nil {
-		o.Logs, o.LogDir = in.Logs, "."
-	}
-	o.Databases = append(o.Databases, dbs...)
-	if o.Checkpoint == nil {
-		o.Checkpoint = in.Checkpoint
-	}
 	res, rerr := Recover(ctx, plan, &o)
 	if res != nil {
 		res.Events = append(plan.Events, res.Events...)
@@ -601,15 +625,15 @@ func RecoverFolder(ctx context.Context, dirs []string, opts *RecoverOptions) (*R
 }
 
 // scanFolders finds the database files (by their bytes) in dirs and the
-// checkpoint of the first folder.
-func scanFolders(dirs []string) (dbs []DatabaseFile, ckpt string, closers []io.Closer, err error) {
+// checkpoint of the first folder (its name there).
+func scanFolders(dirs []string) (dbs []DatabaseFile, ckpt string, err error) {
 	for i, d := range dirs {
 		ents, err := os.ReadDir(d)
 		if err != nil {
-			return nil, "", closers, err
+			return nil, "", err
 		}
 		for _, e := range ents {
-			if !e.Type().IsRegular() || strings.HasSuffix(e.Name(), ".esekit-recovering") {
+			if !e.Type().IsRegular() || outfile.IsTemp(e.Name()) {
 				continue
 			}
 			p := filepath.Join(d, e.Name())
@@ -620,18 +644,16 @@ func scanFolders(dirs []string) (dbs []DatabaseFile, ckpt string, closers []io.C
 			id, _ := ese.Identify(f)
 			switch {
 			case id.Kind == ese.KindDatabase:
-				dbs = append(dbs, DatabaseFile{Name: p, R: f})
-				closers = append(closers, f)
-				continue
+				dbs = append(dbs, DatabaseFile{Name: p})
 			case id.Kind == ese.KindCheckpoint && i == 0 && ckpt == "":
 				if _, err := esechk.Read(f); err == nil {
-					ckpt = p
+					ckpt = e.Name()
 				}
 			}
 			f.Close()
 		}
 	}
-	return dbs, ckpt, closers, nil
+	return dbs, ckpt, nil
 }
 
 func closeAllOf(cs []io.Closer) {
@@ -639,5 +661,3 @@ func closeAllOf(cs []io.Closer) {
 		c.Close()
 	}
 }
-
-var _ = eselog.DBTimeNil

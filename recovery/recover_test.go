@@ -12,6 +12,7 @@ import (
 
 	"github.com/esekit/esekit/ese"
 	"github.com/esekit/esekit/internal/bin"
+	"github.com/esekit/esekit/internal/redo"
 	"github.com/esekit/esekit/internal/testcorpus"
 )
 
@@ -98,7 +99,7 @@ func TestRecoverDirtySRUM(t *testing.T) {
 	before := hashFolder(t, dir)
 	out := t.TempDir()
 	var replayed []string
-	res, err := RecoverFolder(context.Background(), []string{dir}, &RecoverOptions{OutDir: out,
+	res, err := RecoverFolder(context.Background(), FolderInput{Logs: dir}, &RecoverOptions{OutDir: out,
 		OnEvent: func(e Event) {
 			if e.Kind == EventReplayLog {
 				replayed = append(replayed, e.Files[0])
@@ -207,7 +208,7 @@ func TestRecoverRefusesExistingOutput(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(out, "SRUDB.dat"), []byte("x"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	_, err := RecoverFolder(context.Background(), []string{dir}, &RecoverOptions{OutDir: out})
+	_, err := RecoverFolder(context.Background(), FolderInput{Logs: dir}, &RecoverOptions{OutDir: out})
 	if err == nil {
 		t.Fatal("existing output replaced")
 	}
@@ -236,7 +237,7 @@ func structureOK(t testing.TB, p string) int {
 		if bin.IsZero(pb) {
 			continue
 		}
-		pg, err := NewPage(append([]byte{}, pb...))
+		pg, err := redo.NewPage(append([]byte{}, pb...))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -291,7 +292,7 @@ func exportCounts(t *testing.T, p string) map[string]int {
 func TestRecoverDirtySRUMStructureAndExport(t *testing.T) {
 	dir := testcorpus.Path(t, srumDirty)
 	out := t.TempDir()
-	if _, err := RecoverFolder(context.Background(), []string{dir}, &RecoverOptions{OutDir: out}); err != nil {
+	if _, err := RecoverFolder(context.Background(), FolderInput{Logs: dir}, &RecoverOptions{OutDir: out}); err != nil {
 		t.Fatal(err)
 	}
 	p := filepath.Join(out, "SRUDB.dat")

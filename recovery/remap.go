@@ -8,17 +8,20 @@ import (
 	"strings"
 
 	"github.com/esekit/esekit/ese"
+	"github.com/esekit/esekit/internal/outfile"
 )
 
 // ErrUnsafePath is wrapped by every refusal of a path that could resolve
 // outside the target folders: a NUL byte, a ".." component, a device path
 // (\\.\ or \\?\), a reserved device name (CON, NUL, COM1...), an alternate
-// data stream (":"), or a UNC or absolute path where only a name may go.
-var ErrUnsafePath = errors.New("recovery: unsafe path")
+// data stream (":"), or a UNC or absolute path where only a name may go;
+// and of an output or temporary file name taken by a symbolic link or
+// anything else that is not a regular file, or by one of the inputs.
+var ErrUnsafePath = outfile.ErrUnsafePath
 
 // ErrNotMapped is returned by Resolve when a restore map exists and does
 // not name the logged database: the engine skips such an attachment
-// (LOGSTREAM.md §3.18 step 1).
+// (docs/recovery.md#attach-rules, step 1).
 var ErrNotMapped = errors.New("recovery: database not in the restore map")
 
 // MapEntry is one pair of the restore map (EDB_RstMap): the path a
@@ -73,7 +76,7 @@ func NewRestoreMap(targets []string, pairs ...MapEntry) (*RestoreMap, error) {
 
 // RestoreMapFromRstMap builds a map from the EDB_RstMap value of the
 // Restore in Progress key: odd lines are "before", even lines "after"
-// (seed 002). An odd number of lines is an error.
+// (KB Q200941; docs/rip.md#key-values). An odd number of lines is an error.
 func RestoreMapFromRstMap(lines []string, targets []string) (*RestoreMap, error) {
 	if len(lines)%2 != 0 {
 		return nil, fmt.Errorf("recovery: EDB_RstMap has %d lines; it needs before/after pairs", len(lines))

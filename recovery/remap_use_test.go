@@ -2,6 +2,7 @@ package recovery
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"strings"
 	"testing"
@@ -75,19 +76,19 @@ func TestPlanReportsRestoreMapUse(t *testing.T) {
 		}
 	}
 	fsys := s.Folder(esepatch.FormMarkerTrailer)
-	hp, err := PlanHard(&HardInput{Restore: fsys, Databases: []DatabaseFile{{Name: sampleDB, R: bytes.NewReader(s.DB)}}}, &Options{RestoreMap: m})
+	hp, err := PlanHard(context.Background(), HardInput{Restore: fsys, Databases: []DatabaseFile{{Name: sampleDB, R: bytes.NewReader(s.DB)}}}, &Options{RestoreMap: m})
 	if err != nil {
 		t.Fatal(err)
 	}
 	check("hard", hp)
 	db := readSample(t, sampleDB)
-	sp, err := PlanSoft(&SoftInput{Logs: s.Logs, Databases: []DatabaseFile{{Name: sampleDB, R: bytes.NewReader(db)}}}, &Options{RestoreMap: m})
+	sp, err := PlanSoft(context.Background(), SoftInput{Logs: s.Logs, Databases: []DatabaseFile{{Name: sampleDB, R: bytes.NewReader(db)}}}, &Options{RestoreMap: m})
 	if err != nil {
 		t.Fatal(err)
 	}
 	check("soft", sp)
 	// Without a map nothing is reported.
-	if p, _ := PlanHard(&HardInput{Restore: fsys, Databases: []DatabaseFile{{Name: sampleDB, R: bytes.NewReader(s.DB)}}}, nil); len(p.RestoreMap) != 0 {
+	if p, _ := PlanHard(context.Background(), HardInput{Restore: fsys, Databases: []DatabaseFile{{Name: sampleDB, R: bytes.NewReader(s.DB)}}}, nil); len(p.RestoreMap) != 0 {
 		t.Errorf("map use without a map: %+v", p.RestoreMap)
 	}
 }

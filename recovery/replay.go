@@ -7,11 +7,10 @@ import (
 	"io"
 
 	"os"
-	"path"
 
 	"github.com/esekit/esekit/ese"
-	"github.com/esekit/esekit/esechk"
 	"github.com/esekit/esekit/eselog"
+	"github.com/esekit/esekit/internal/redo"
 )
 
 // errStopped is returned when the test hook RecoverOptions.stopAfter
@@ -25,7 +24,7 @@ type dbRun struct {
 	name     string
 	out, tmp string
 	file     *os.File
-	store    *PageStore
+	store    *redo.PageStore
 	pageSize int
 	// hdr is the working header, written last; orig the header as read.
 	hdr, orig *ese.DBHeader
@@ -64,6 +63,8 @@ type replayer struct {
 	byDBID   [256]*dbRun
 	sessions sessionTable
 	hard     bool
+	// cache is the page cache all the databases share (storeOptions).
+	cache *redo.PageCache
 	// marks follow the records read ahead (capture_ahead.go); mark is
 	// the one of the record being dispatched.
 	marks txnMarks
@@ -74,7 +75,7 @@ type replayer struct {
 	decoder eselog.Decoder
 	// redoRes is the result of the record being redone, its slices
 	// reused.
-	redoRes RedoResult
+	redoRes redo.RedoResult
 
 	curGen       int32
 	lastShutdown ese.LogPos
@@ -93,6 +94,11 @@ type replayer struct {
 	// created are the results of the databases the logs create
 	// (RecoverOptions.CreateMissing), in log order.
 	created []*DatabaseResult
+	// missing are the attachments, by dbid, of databases not given
+	// (switches.go); undoSkipped is the code a recovery without undo
+	// ended with (-579 or -584), 0 otherwise.
+	missing     map[uint8]missingDB
+	undoSkipped ese.Error
 }
 
 func (rp *replayer) session(procid uint16) *session {
@@ -145,20 +151,17 @@ func (rp *replayer) noteTime(t ese.LogTime) {
 
 // openLog opens a log of the plan from the folder it lives in.
 func (rp *replayer) openLog(pl PlanLog) (*eselog.Log, io.Closer, error) {
-	fsys, dir := rp.opts.Logs, rp.opts.LogDir
+	fsys := rp.plan.Inputs.Logs
 	if rp.hard && !pl.FromBackup {
-		fsys, dir = rp.opts.TargetLogs, rp.opts.TargetLogDir
+		fsys = rp.plan.Inputs.Target
 	}
 	if fsys == nil {
 		return nil, nil, fmt.Errorf("recovery: no folder given for log %s", pl.File)
 	}
-	if dir == "" {
-		dir = "."
-	}
 	if err := checkComponent(pl.File); err != nil {
 		return nil, nil, err
 	}
-	f, err := fsys.Open(path.Join(dir, pl.File))
+	f, err := fsys.Open(pl.File)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -230,10 +233,11 @@ func (rp *replayer) replayLog(i int, pl PlanLog, l *eselog.Log) error {
 	if i == 0 {
 		list := l.Header.Attached
 		atStart := rp.plan.Start.Generation == gen && rp.plan.Start.Offset == 0 && int(rp.plan.Start.Sector) <= l.Header.DataSectors()
-		if !atStart && rp.opts.Checkpoint != nil {
-			if c, err := esechk.Read(rp.opts.Checkpoint); err == nil && c.AttachInfoPresent() && c.Checkpoint == rp.plan.Start {
-				list = c.Attached
-			}
+		// When the plan starts at the checkpoint's own position (its attach
+		// list present), the databases attached there come from its list
+		// rather than from the first log's header.
+		if c := rp.plan.Inputs.Checkpoint; !atStart && c != nil && c.AttachInfoPresent() && c.Checkpoint == rp.plan.Start {
+			list = c.Attached
 		}
 		rp.attachFromList(list)
 	}
@@ -304,7 +308,7 @@ func (rp *replayer) progress(pl PlanLog, gen int32) {
 }
 
 // enterGeneration does what the engine does on entering each generation
-// (LOGSTREAM.md §4.4 steps 5 and 6): the generation that a database names
+// (docs/recovery.md#next-generation, steps 5 and 6): the generation that a database names
 // as its lGenMaxRequired must be the very log it saw, and past that
 // generation a database no longer "may contain future data".
 func (rp *replayer) enterGeneration(gen int32, h *eselog.FileHeader) error {
@@ -337,14 +341,23 @@ type RecoverError struct {
 	Code ese.Error
 	File string
 	Msg  string
+	// Cause, when set, is a more specific error with the same code: an
+	// *ese.MissingLogError when a missing log stops recovery, so that
+	// errors.Is matches ese.ErrMissingLog.
+	Cause error
 }
 
 func (e *RecoverError) Error() string {
 	return fmt.Sprintf("recovery: %s: %s [%v]", e.File, e.Msg, e.Code)
 }
 
-// Unwrap returns the engine error.
-func (e *RecoverError) Unwrap() error { return e.Code }
+// Unwrap returns the engine error, and Cause when set.
+func (e *RecoverError) Unwrap() []error {
+	if e.Cause != nil {
+		return []error{e.Code, e.Cause}
+	}
+	return []error{e.Code}
+}
 
 // dbBySignature finds the active database a logged attachment names.
 func (rp *replayer) dbBySignature(sig ese.Signature) *dbRun {
@@ -357,12 +370,13 @@ func (rp *replayer) dbBySignature(sig ese.Signature) *dbRun {
 }
 
 // attachFromList takes the attachments of the first replayed log's header
-// (§4.3): a database whose header names the same attachment is attached
+// (docs/recovery.md#start-point): a database whose header names the same attachment is attached
 // now; an earlier attachment of it is deferred.
 func (rp *replayer) attachFromList(list []ese.AttachInfo) {
 	for _, a := range list {
 		db := rp.dbBySignature(a.DbSignature)
 		if db == nil || a.DBID == 0 {
+			rp.noteAttach(a.DBID, a.DbSignature, a.Path(), a.AttachPos, false)
 			continue
 		}
 		clean := db.hdr.State == ese.DBStateCleanShutdown && !db.hdr.ConsistentPos.IsZero()
@@ -443,7 +457,7 @@ func recordObjid(r eselog.Record) uint32 {
 	return 0
 }
 
-// dispatch handles one record (LOGSTREAM.md §4.5).
+// dispatch handles one record (docs/recovery.md#record-dispatch).
 func (rp *replayer) dispatch(rec eselog.Record) error {
 	t := rec.Type()
 	switch t {
@@ -491,10 +505,13 @@ func (rp *replayer) dispatch(rec eselog.Record) error {
 	case *eselog.RecoveryUndo2:
 		rp.noteTime(r.Time)
 	case *eselog.CreateDB:
+		rp.noteAttach(r.Dbid, r.SignDb, r.Path(), r.At, true)
 		return rp.createRecord(r)
 	case *eselog.AttachDB:
 		rp.attachRecord(r.Dbid, r.SignDb, r.SignLog, r.At, false)
+		rp.noteAttach(r.Dbid, r.SignDb, r.Path(), r.At, false)
 	case *eselog.DetachDB:
+		delete(rp.missing, r.Dbid)
 		return rp.detach(r)
 	case *eselog.CreateDBFinish:
 		if db, ok := rp.attached(r.Dbid, r.At); ok && db.hdr.State == ese.DBStateJustCreated {
@@ -564,7 +581,7 @@ func (rp *replayer) skip(db *dbRun) error {
 	return nil
 }
 
-// pageRecord passes a page record through the gates of LOGSTREAM.md §3.2
+// pageRecord passes a page record through the gates of docs/recovery.md#redo-gates
 // and redoes it. node is the record's LRNODE_ header when it has one (the
 // caller took it from the record once, so that the gates need no further
 // interface calls).
@@ -611,7 +628,7 @@ func (rp *replayer) pageRecord(rec eselog.Record, node *eselog.NodeHeader, proci
 	}
 	var v *version
 	if node != nil {
-		if err := rp.checkSize(db, node.PageNumber, rec); err != nil {
+		if err := rp.checkPages(db, node.PageNumber, rec); err != nil {
 			return err
 		}
 		if node.IsVersioned() && s.open() && !rp.mark.skip(procid) {
@@ -622,17 +639,17 @@ func (rp *replayer) pageRecord(rec eselog.Record, node *eselog.NodeHeader, proci
 		}
 	} else {
 		if pr, isPage := rec.(eselog.PageRecord); isPage {
-			if err := rp.checkSize(db, pr.Pgno(), rec); err != nil {
+			if err := rp.checkPages(db, pr.Pgno(), rec); err != nil {
 				return err
 			}
 		}
 		if _, isRPM := rec.(*eselog.RootPageMove); isRPM {
-			return fmt.Errorf("recovery: redo %v at %v: %w (outside a macro)", rec.Type(), rec.Pos(), ErrRedoNotImplemented)
+			return fmt.Errorf("recovery: redo %v at %v: %w (outside a macro)", rec.Type(), rec.Pos(), redo.ErrRedoNotImplemented)
 		}
 	}
 	res := &rp.redoRes
 	res.Pages, res.Skipped = res.Pages[:0], res.Skipped[:0]
-	if err := redoRecordInto(db.store, rec, RedoOptions{MayContainFutureData: db.mayFuture}, res); err != nil {
+	if err := redo.RedoRecordInto(db.store, rec, redo.RedoOptions{MayContainFutureData: db.mayFuture}, res); err != nil {
 		return rp.redoError(db, err)
 	}
 	if v != nil && len(s.versions) < maxVersions {
@@ -655,7 +672,7 @@ func (rp *replayer) redoError(db *dbRun, err error) error {
 	return err
 }
 
-// macroRecord handles MacroBegin, MacroCommit and MacroAbort (§3.10).
+// macroRecord handles MacroBegin, MacroCommit and MacroAbort (docs/log-records.md#split-and-merge).
 func (rp *replayer) macroRecord(r *eselog.Macro) error {
 	s := rp.session(r.Procid)
 	switch r.Type() {
@@ -693,6 +710,13 @@ func (rp *replayer) macroRecord(r *eselog.Macro) error {
 		}
 		for _, db := range order {
 			recs := groups[db]
+			for _, rec := range recs {
+				if pr, isPage := rec.(eselog.PageRecord); isPage {
+					if err := rp.checkPages(db, pr.Pgno(), rec); err != nil {
+						return err
+					}
+				}
+			}
 			var vs []*version
 			for _, rec := range recs {
 				if nr, isNode := rec.(eselog.NodeRecord); isNode && nr.Node().IsVersioned() && s.open() {
@@ -705,7 +729,7 @@ func (rp *replayer) macroRecord(r *eselog.Macro) error {
 					}
 				}
 			}
-			res, err := RedoMacro(db.store, recs, RedoOptions{MayContainFutureData: db.mayFuture})
+			res, err := redo.RedoMacro(db.store, recs, redo.RedoOptions{MayContainFutureData: db.mayFuture})
 			if err != nil {
 				return rp.redoError(db, err)
 			}
@@ -750,7 +774,7 @@ func (rp *replayer) undoRecord(r *eselog.Undo) error {
 	return nil
 }
 
-// attachRecord applies an AttachDB or CreateDB record (§3.18).
+// attachRecord applies an AttachDB or CreateDB record (docs/recovery.md#attach-rules).
 func (rp *replayer) attachRecord(dbid uint8, signDb, signLog ese.Signature, at ese.LogPos, create bool) {
 	db := rp.dbBySignature(signDb)
 	if db == nil {
@@ -798,7 +822,7 @@ func (rp *replayer) attachRecord(dbid uint8, signDb, signLog ese.Signature, at e
 }
 
 // detach applies a DetachDB: the header becomes clean at the record
-// (§3.18 step 7).
+// (docs/recovery.md#attach-rules, step 7).
 func (rp *replayer) detach(r *eselog.DetachDB) error {
 	db, ok := rp.attached(r.Dbid, r.At)
 	if db == nil || !db.active {
@@ -827,6 +851,7 @@ func (rp *replayer) term(r *eselog.Term) error {
 	if !rp.lastWasQuit {
 		return nil
 	}
+	clear(rp.missing) // every database is detached
 	at := rp.lastShutdown
 	if at.IsZero() {
 		at = r.At
@@ -865,7 +890,7 @@ func (rp *replayer) endAllSessions(rollback bool) error {
 	return nil
 }
 
-// rollbackOpen rolls back every open transaction (§4.7 step 3) and counts
+// rollbackOpen rolls back every open transaction (docs/recovery.md#undo, step 3) and counts
 // them per database.
 func (rp *replayer) rollbackOpen() (int, error) {
 	n := 0
@@ -925,19 +950,22 @@ func (rp *replayer) shrink(dbid uint8, at ese.LogPos, pgnoLast, pgnoStart, cpg u
 			}
 		}
 	}
-	st, err := NewPageStore(db.pageFile(rp.opts), db.pageSize, &PageStoreOptions{CacheBytes: rp.opts.CacheBytes})
+	st, err := redo.NewPageStore(db.pageFile(rp.opts), db.pageSize, rp.storeOptions())
 	if err != nil {
 		return err
 	}
 	db.res.PagesWritten += db.store.Stats().Writes
+	db.store.Discard() // flushed above
 	db.store = st
 	db.res.RecordsRedone++
 	return nil
 }
 
-// finish ends recovery (LOGSTREAM.md §4.6, §4.7): the ceiling checks, the
+// finish ends recovery (docs/recovery.md#after-redo, docs/recovery.md#undo,
+// docs/recovery.md#clean-header): the ceiling checks, the
 // rollback of open transactions, and the clean headers.
 func (rp *replayer) finish() error {
+	lost := map[*dbRun]bool{}
 	for _, db := range rp.dbs {
 		if !db.active {
 			continue
@@ -952,8 +980,22 @@ func (rp *replayer) finish() error {
 			return dbError(db, ese.ErrRequiredLogFilesMissing, "%s needs logs up to generation 0x%X; replay ended at 0x%X", db.name, db.orig.GenMaxRequired, rp.curGen)
 		}
 		if rp.curGen < db.orig.GenMaxCommitted {
-			return dbError(db, ese.ErrCommittedLogFilesMissing, "%s has committed data up to generation 0x%X; replay ended at 0x%X", db.name, db.orig.GenMaxCommitted, rp.curGen)
+			if !rp.opts.IgnoreLostLogs {
+				return dbError(db, ese.ErrCommittedLogFilesMissing, "%s has committed data up to generation 0x%X; replay ended at 0x%X (ignoring lost logs, JET_bitReplayIgnoreLostLogs, brings it clean without them)", db.name, db.orig.GenMaxCommitted, rp.curGen)
+			}
+			lost[db] = true
+			if !rp.opts.WithoutUndo { // recovery without undo skips the event (JET_bitSkipLostLogsEvent)
+				rp.em.emit(Event{Kind: EventDatabase, Files: []string{db.name}, Generation: rp.curGen,
+					Message: fmt.Sprintf("%s has lost %d committed log file(s) (generations 0x%X-0x%X); ignoring lost logs brings it to a consistent state with data loss (event 524, warning 585 JET_wrnCommittedLogFilesLost)",
+						db.name, db.orig.GenMaxCommitted-rp.curGen, rp.curGen+1, db.orig.GenMaxCommitted)})
+			}
 		}
+	}
+	if err := rp.checkMissingDBs(); err != nil {
+		return err
+	}
+	if rp.opts.WithoutUndo {
+		return rp.finishWithoutUndo(lost)
 	}
 	if rp.lastWasQuit {
 		// The stream ended with Term/RecoveryQuit: every database was
@@ -971,7 +1013,7 @@ func (rp *replayer) finish() error {
 			if s == nil {
 				continue
 			}
-			s.macro = nil // half-built macros are aborted (§4.7 step 4)
+			s.macro = nil // half-built macros are aborted (docs/recovery.md#undo, step 4)
 		}
 		undo, sd := rp.endPositions(between)
 		if rp.lastWasShutdown {
@@ -1031,6 +1073,27 @@ func (rp *replayer) checkSize(db *dbRun, pgno uint32, rec eselog.Record) error {
 	if need := (int64(pgno) + 3) * int64(db.pageSize); need > limit {
 		return rp.redoError(db, ese.NewFormatError("log record", -1, ese.ErrDatabaseCorrupted,
 			"%v at %v names page %d: the database would exceed the %d-byte limit", rec.Type(), rec.Pos(), pgno, limit))
+	}
+	return nil
+}
+
+// checkPages runs checkSize on a record's page and, for the records that
+// change several pages (split, merge, page move, the creation and
+// conversion of space trees, EmptyTree), on every page it names: any of
+// them would grow the database.
+func (rp *replayer) checkPages(db *dbRun, pgno uint32, rec eselog.Record) error {
+	if rp.opts.MaxFileBytes <= 0 {
+		return nil
+	}
+	if err := rp.checkSize(db, pgno, rec); err != nil {
+		return err
+	}
+	if pt, ok := rec.(interface{ PagesTouched() []eselog.PageTouch }); ok {
+		for _, t := range pt.PagesTouched() {
+			if err := rp.checkSize(db, t.Pgno, rec); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }

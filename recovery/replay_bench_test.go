@@ -78,7 +78,7 @@ func BenchmarkRecoverIndexedDB(b *testing.B) {
 	db := justCreated(b, in)
 	logs := os.DirFS(testcorpus.Path(b, "appdata"))
 	benchRecover(b, func(string) (*RecoverOptions, *Plan) {
-		return &RecoverOptions{Logs: logs}, indexedDBPlan(db)
+		return &RecoverOptions{}, withLogs(indexedDBPlan(db), logs)
 	}, false)
 }
 
@@ -89,7 +89,7 @@ func BenchmarkRecoverIndexedDBSync(b *testing.B) {
 	db := justCreated(b, in)
 	logs := os.DirFS(testcorpus.Path(b, "appdata"))
 	benchRecover(b, func(string) (*RecoverOptions, *Plan) {
-		return &RecoverOptions{Logs: logs}, indexedDBPlan(db)
+		return &RecoverOptions{}, withLogs(indexedDBPlan(db), logs)
 	}, true)
 }
 
@@ -98,12 +98,12 @@ func BenchmarkRecoverIndexedDBSync(b *testing.B) {
 // skipped.
 func BenchmarkRecoverDirtySRUM(b *testing.B) {
 	dir := testcorpus.Path(b, srumDirty)
-	plan, err := PlanSoftDir(dir, []string{filepath.Join(dir, "SRUDB.dat")}, "auto", nil)
+	plan, err := PlanSoftDir(context.Background(), dir, []string{filepath.Join(dir, "SRUDB.dat")}, CheckpointSource{Find: true}, nil)
 	if err != nil {
 		b.Fatal(err)
 	}
 	benchRecover(b, func(string) (*RecoverOptions, *Plan) {
-		return &RecoverOptions{Logs: os.DirFS(dir)}, plan
+		return &RecoverOptions{}, plan
 	}, false)
 }
 
@@ -117,7 +117,7 @@ func BenchmarkReplayUSSLogs(b *testing.B) {
 		Logs:      []PlanLog{{File: "USS00040.jtx", Generation: 0x40}, {File: "USS00041.jtx", Generation: 0x41}},
 		Databases: []PlanDatabase{}}
 	benchRecover(b, func(string) (*RecoverOptions, *Plan) {
-		return &RecoverOptions{Logs: logs}, plan
+		return &RecoverOptions{}, withLogs(plan, logs)
 	}, false)
 }
 
@@ -132,6 +132,6 @@ func BenchmarkReplayIndexedDBLogOnly(b *testing.B) {
 	plan := &Plan{Mode: ModeSoft, Start: ese.LogPos{Generation: 1, Sector: 1},
 		Logs: []PlanLog{{File: "edb.log", Generation: 1}}, Databases: []PlanDatabase{}}
 	benchRecover(b, func(string) (*RecoverOptions, *Plan) {
-		return &RecoverOptions{Logs: logs}, plan
+		return &RecoverOptions{}, withLogs(plan, logs)
 	}, false)
 }

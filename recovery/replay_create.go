@@ -8,16 +8,18 @@ import (
 
 	"github.com/esekit/esekit/ese"
 	"github.com/esekit/esekit/eselog"
+	"github.com/esekit/esekit/internal/outfile"
+	"github.com/esekit/esekit/internal/redo"
 )
 
-// Creating a database from its CreateDB record (LOGSTREAM.md §3.18 step
-// 6): when no database of the recovery carries the logged signature, the
+// Creating a database from its CreateDB record (docs/recovery.md#attach-rules,
+// step 6): when no database of the recovery carries the logged signature, the
 // engine creates the file anew and lets the logged operations that follow
 // (ExtendDB, the space and catalog pages, SetDbVersion, CreateDBFinish...)
 // build it. Since 8.4000.3 the create is fully logged (the record's
 // create version is 2.0), so replay alone rebuilds every page. An older
 // CreateDB (create version 1.0) makes the engine re-run its own create
-// code with logging off (bitCreateDbImplicitly), which BuildImplicitCreate
+// code with logging off (bitCreateDbImplicitly), which redo.BuildImplicitCreate
 // does here; anything else is refused with ErrInvalidCreateDbVersion, as
 // the engine refuses it (createModeOf).
 
@@ -36,10 +38,6 @@ const (
 	dbFormatVersion = 0x620
 	dbFormatUpdate  = 0x14
 )
-
-// createShadowingOff is JET_bitDbShadowingOff in the CreateDB grbit: the
-// header then carries fDbShadowingDisabled (bit 0 of its flags).
-const createShadowingOff = 0x80
 
 // createDbVersion is the create version (usDAECreateDbVersion 2, update
 // 0) a CreateDB record carries in its version block when every step of
@@ -67,7 +65,7 @@ const (
 	// createLogged: the create is fully logged; the file starts empty.
 	createLogged
 	// createImplicit: the engine re-runs its create code
-	// (bitCreateDbImplicitly; BuildImplicitCreate).
+	// (bitCreateDbImplicitly; redo.BuildImplicitCreate).
 	createImplicit
 )
 
@@ -96,7 +94,7 @@ func createModeOf(r *eselog.CreateDB, h *eselog.FileHeader) createMode {
 	switch {
 	case v == createDbVersion && u <= createDbUpdateMajor:
 		return createLogged
-	case v != createDbVersionImplicit || u > createDbUpdateImplicit:
+	case v != redo.CreateDbVersionImplicit || u > redo.CreateDbUpdateImplicit:
 		return createRefused
 	case h.VersionMajor == logVersionMajorWin7 && h.VersionMinor == logVersionMinorWin7 && h.VersionUpdateMajor < logVersionUpdateMajorWin7:
 		return createRefused
@@ -148,8 +146,8 @@ func (rp *replayer) createRecord(r *eselog.CreateDB) error {
 	}
 	if !rp.opts.Overwrite {
 		if _, err := os.Lstat(out); err == nil {
-			dr.Message = fmt.Sprintf("%s already exists (set Overwrite to replace it)", out)
-			return fmt.Errorf("recovery: %s", dr.Message)
+			dr.Error, dr.Message = ese.ErrFileAlreadyExists, fmt.Sprintf("%s already exists (set Overwrite to replace it)", out)
+			return fmt.Errorf("recovery: %s: %w", dr.Message, dr.Error)
 		}
 	}
 	db, err := rp.createDatabase(r, dr, out, tmp)
@@ -159,7 +157,8 @@ func (rp *replayer) createRecord(r *eselog.CreateDB) error {
 	}
 	how := "built from the log"
 	if mode == createImplicit {
-		if err := implicitCreateInto(db, &ImplicitCreateOptions{ShadowingOff: r.Grbit&createShadowingOff != 0}); err != nil {
+		if err := implicitCreateInto(db, &redo.ImplicitCreateOptions{ShadowingOff: r.Grbit&redo.CreateShadowingOff != 0}); err != nil {
+			db.store.Discard()
 			db.store = nil
 			db.file.Close()
 			os.Remove(tmp)
@@ -214,14 +213,17 @@ func (rp *replayer) recreate(db *dbRun, r *eselog.CreateDB) error {
 	if err := writeDBHeader(db.file, h, ps); err != nil {
 		return err
 	}
-	st, err := NewPageStore(db.pageFile(rp.opts), ps, &PageStoreOptions{CacheBytes: rp.opts.CacheBytes})
+	st, err := redo.NewPageStore(db.pageFile(rp.opts), ps, rp.storeOptions())
 	if err != nil {
 		return err
+	}
+	if db.store != nil {
+		db.store.Discard() // the pages of the file cut back above
 	}
 	db.store, db.hdr, db.maxDbTime, db.maxObjid = st, h, 0, 0
 	how := "rebuilt from the log"
 	if mode == createImplicit {
-		if err := implicitCreateInto(db, &ImplicitCreateOptions{ShadowingOff: r.Grbit&createShadowingOff != 0}); err != nil {
+		if err := implicitCreateInto(db, &redo.ImplicitCreateOptions{ShadowingOff: r.Grbit&redo.CreateShadowingOff != 0}); err != nil {
 			return err
 		}
 		how = "rebuilt by the engine's legacy create code (create version 1.0), then from the log"
@@ -235,8 +237,8 @@ func (rp *replayer) recreate(db *dbRun, r *eselog.CreateDB) error {
 // implicitCreateInto builds the pages of an implicit create in the new
 // database db and records the create's last dbtime and object id in its
 // header, as ErrDBCreateDBFinish does (dbtimeDirtied, objidLast).
-func implicitCreateInto(db *dbRun, opt *ImplicitCreateOptions) error {
-	res, err := BuildImplicitCreate(db.store, opt)
+func implicitCreateInto(db *dbRun, opt *redo.ImplicitCreateOptions) error {
+	res, err := redo.BuildImplicitCreate(db.store, opt)
 	if err != nil {
 		return err
 	}
@@ -275,7 +277,7 @@ func (rp *replayer) createPaths(logged string) (out, tmp string, err error) {
 		return "", "", err
 	}
 	out = filepath.Join(o.OutDir, rel)
-	tmp = filepath.Join(o.OutDir, "."+rel+".esekit-recovering")
+	tmp = filepath.Join(o.OutDir, outfile.TempName(rel))
 	if !within(o.OutDir, out) || !within(o.OutDir, tmp) {
 		return "", "", fmt.Errorf("%w: %q leaves %s", ErrUnsafePath, rel, o.OutDir)
 	}
@@ -304,7 +306,7 @@ func newDBHeader(r *eselog.CreateDB, signLog ese.Signature, attachTime ese.LogTi
 		CreateFormatUpdate:  dbFormatUpdate,
 		FileType:            ese.FileTypeDatabase,
 	}
-	if r.Grbit&createShadowingOff != 0 {
+	if r.Grbit&redo.CreateShadowingOff != 0 {
 		h.DbFlags[0] |= 0x01
 	}
 	return h
@@ -314,16 +316,16 @@ func newDBHeader(r *eselog.CreateDB, signLog ese.Signature, attachTime ese.LogTi
 // its page store.
 func (rp *replayer) createDatabase(r *eselog.CreateDB, dr *DatabaseResult, out, tmp string) (*dbRun, error) {
 	ps := rp.curHeader.PageSize()
-	if ps != 4096 && ps != 8192 && ps != 16384 && ps != 32768 {
+	if !ese.ValidPageSize(ps) || ps == ese.MinPageSize {
 		return nil, ese.NewFormatError("log header", -1, ese.ErrLogCorrupted, "the log's database page size %d is not one the engine uses", ps)
 	}
 	h := newDBHeader(r, rp.signLog, rp.lastTime, ps)
 	orig := *h
 	db := &dbRun{res: dr, name: r.Path(), out: out, tmp: tmp, pageSize: ps, hdr: h, orig: &orig,
 		active: true, created: true, logs: map[int32]bool{}, pd: &PlanDatabase{File: r.Path(), Action: ActionCreate}}
-	f, err := os.OpenFile(tmp, os.O_RDWR|os.O_CREATE|os.O_TRUNC, 0o644)
+	f, err := outfile.CreateTemp(filepath.Dir(tmp), filepath.Base(tmp), rp.inputs()...)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("recovery: temporary output of %s: %w", r.Path(), err)
 	}
 	db.file = f
 	if err := writeDBHeader(f, h, ps); err != nil {
@@ -331,7 +333,7 @@ func (rp *replayer) createDatabase(r *eselog.CreateDB, dr *DatabaseResult, out, 
 		os.Remove(tmp)
 		return nil, err
 	}
-	st, err := NewPageStore(db.pageFile(rp.opts), ps, &PageStoreOptions{CacheBytes: rp.opts.CacheBytes})
+	st, err := redo.NewPageStore(db.pageFile(rp.opts), ps, rp.storeOptions())
 	if err != nil {
 		f.Close()
 		os.Remove(tmp)

@@ -10,6 +10,7 @@ import (
 
 	"github.com/esekit/esekit/ese"
 	"github.com/esekit/esekit/internal/testset"
+	"github.com/esekit/esekit/internal/testset/testdb"
 )
 
 // TestRecoverFolderCreatesSynth recovers a folder holding only a
@@ -31,7 +32,7 @@ func TestRecoverFolderCreatesSynth(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := t.TempDir()
-	res, err := RecoverFolder(context.Background(), []string{in}, &RecoverOptions{OutDir: out, CreateMissing: true})
+	res, err := RecoverFolder(context.Background(), FolderInput{Logs: in}, &RecoverOptions{OutDir: out, CreateMissing: true})
 	if err != nil {
 		t.Fatalf("%v\n%+v", err, res)
 	}
@@ -54,7 +55,11 @@ func TestRecoverFolderCreatesSynth(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, built := buildImplicit(t, ps)
+	tdb, err := testdb.Build(ps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, built := tdb.File, tdb.Create
 	if len(got) != len(want) {
 		t.Fatalf("file of %d bytes, the create builds %d", len(got), len(want))
 	}
@@ -66,7 +71,7 @@ func TestRecoverFolderCreatesSynth(t *testing.T) {
 	}
 
 	out2 := t.TempDir()
-	if res, err := RecoverFolder(context.Background(), []string{in}, &RecoverOptions{OutDir: out2}); err != nil || len(res.Databases) != 0 {
+	if res, err := RecoverFolder(context.Background(), FolderInput{Logs: in}, &RecoverOptions{OutDir: out2}); err != nil || len(res.Databases) != 0 {
 		t.Errorf("without CreateMissing: %v %+v", err, res)
 	}
 	if ents, _ := os.ReadDir(out2); len(ents) != 0 {
@@ -78,7 +83,7 @@ func TestRecoverFolderCreatesSynth(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(in, "edb.log"), old, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	_, err = RecoverFolder(context.Background(), []string{in}, &RecoverOptions{OutDir: t.TempDir(), CreateMissing: true})
+	_, err = RecoverFolder(context.Background(), FolderInput{Logs: in}, &RecoverOptions{OutDir: t.TempDir(), CreateMissing: true})
 	if !errors.Is(err, ese.ErrInvalidCreateDbVersion) {
 		t.Errorf("7.3704.13 log: %v", err)
 	}

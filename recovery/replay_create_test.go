@@ -14,6 +14,7 @@ import (
 	"github.com/esekit/esekit/ese"
 	"github.com/esekit/esekit/eselog"
 	"github.com/esekit/esekit/internal/bin"
+	"github.com/esekit/esekit/internal/redo"
 	"github.com/esekit/esekit/internal/testcorpus"
 )
 
@@ -39,7 +40,7 @@ func logOnly(t *testing.T, rel, name string) string {
 func TestRecoverFolderCreatesIndexedDB(t *testing.T) {
 	in := logOnly(t, "appdata/edb.log", "edb.log")
 	out := t.TempDir()
-	res, err := RecoverFolder(context.Background(), []string{in}, &RecoverOptions{OutDir: out, CreateMissing: true})
+	res, err := RecoverFolder(context.Background(), FolderInput{Logs: in}, &RecoverOptions{OutDir: out, CreateMissing: true})
 	if err != nil {
 		t.Fatalf("%v\n%+v", err, res)
 	}
@@ -116,12 +117,12 @@ func TestRecoverFolderCreatesIndexedDB(t *testing.T) {
 			}
 			continue
 		}
-		if diff, _ := pageDiff(g, w); diff != "" {
+		if diff, _ := redo.PageDiff(g, w); diff != "" {
 			t.Errorf("page %d: %s", pgno, diff)
 			continue
 		}
 		equal++
-		if sameWholePage(g, w) {
+		if redo.SameWholePage(g, w) {
 			exact++
 		}
 	}
@@ -135,7 +136,7 @@ func TestRecoverFolderCreatesIndexedDB(t *testing.T) {
 func TestRecoverFolderNoCreateWithoutOptIn(t *testing.T) {
 	in := logOnly(t, "appdata/edb.log", "edb.log")
 	out := t.TempDir()
-	res, err := RecoverFolder(context.Background(), []string{in}, &RecoverOptions{OutDir: out})
+	res, err := RecoverFolder(context.Background(), FolderInput{Logs: in}, &RecoverOptions{OutDir: out})
 	if err != nil {
 		t.Fatalf("%v", err)
 	}
@@ -163,7 +164,10 @@ func TestRecoverFolderNoCreateWithoutOptIn(t *testing.T) {
 // signature) and ends that session with a RecoveryQuit2 at (0xD,73,0), so
 // the engine leaves it clean at the shutdown mark before, (0xD,72,31),
 // with lgposAttach (0xD,71,36). Every checksum is valid, and it holds the
-// 20 pages the page-level rebuild test builds.
+// 20 pages the page-level rebuild test builds. The log then attaches
+// another database (at (0xD,7A,268)) and ends with it attached: it is not
+// given, so the recovery ignores missing databases (without that the
+// engine stops with -1216: TestRecoverIgnoreMissingDB).
 func TestRecoverCreatesSecondDatabaseOfForeignLog(t *testing.T) {
 	in := logOnly(t, "appdata/edb0000D.log", "edb0000D.log")
 	b := testcorpus.Read(t, "appdata/edb0000D.log")
@@ -174,7 +178,7 @@ func TestRecoverCreatesSecondDatabaseOfForeignLog(t *testing.T) {
 	plan := &Plan{Mode: ModeSoft, Start: ese.LogPos{Generation: 0xD, Sector: uint16(lg.Header.DataSectors())},
 		Logs: []PlanLog{{File: "edb0000D.log", Generation: 0xD}}, Databases: []PlanDatabase{}}
 	out := t.TempDir()
-	res, err := Recover(context.Background(), plan, &RecoverOptions{OutDir: out, Logs: os.DirFS(in), CreateMissing: true})
+	res, err := Recover(context.Background(), withLogs(plan, os.DirFS(in)), &RecoverOptions{OutDir: out, CreateMissing: true, Switches: Switches{IgnoreMissingDB: true}})
 	if err != nil {
 		t.Fatalf("%v\n%+v", err, res)
 	}
@@ -210,7 +214,7 @@ func TestRecoverCreatesSecondDatabaseOfForeignLog(t *testing.T) {
 	all, _ := os.ReadFile(p)
 	var maxPage uint64
 	for off := 2 * 32768; off+32768 <= len(all); off += 32768 {
-		if pg, err := NewPage(all[off : off+32768]); err == nil && !bin.IsZero(all[off:off+32768]) {
+		if pg, err := redo.NewPage(all[off : off+32768]); err == nil && !bin.IsZero(all[off:off+32768]) {
 			maxPage = max(maxPage, pg.DbTime())
 		}
 	}
@@ -346,7 +350,7 @@ estore\Renamed.edb`, "Renamed.edb"},
 		if _, err := NewRestoreMap([]string{out}, MapEntry{From: `IndexedDB.edb`, To: `..\Escaped.edb`}); !errors.Is(err, ErrUnsafePath) {
 			t.Errorf("a map entry that climbs out: %v", err)
 		}
-		res, err := RecoverFolder(context.Background(), []string{in}, &RecoverOptions{OutDir: out, CreateMissing: true, RestoreMap: m})
+		res, err := RecoverFolder(context.Background(), FolderInput{Logs: in}, &RecoverOptions{OutDir: out, CreateMissing: true, RestoreMap: m})
 		if err != nil {
 			t.Fatalf("%s: %v", tc.to, err)
 		}
@@ -375,7 +379,7 @@ estore\Renamed.edb`, "Renamed.edb"},
 func TestCreateResumable(t *testing.T) {
 	in := logOnly(t, "appdata/edb.log", "edb.log")
 	ref := t.TempDir()
-	if _, err := RecoverFolder(context.Background(), []string{in}, &RecoverOptions{OutDir: ref, CreateMissing: true}); err != nil {
+	if _, err := RecoverFolder(context.Background(), FolderInput{Logs: in}, &RecoverOptions{OutDir: ref, CreateMissing: true}); err != nil {
 		t.Fatal(err)
 	}
 	want, err := os.ReadFile(filepath.Join(ref, "IndexedDB.edb"))
@@ -384,14 +388,14 @@ func TestCreateResumable(t *testing.T) {
 	}
 	for _, n := range []int64{1, 5, 40, 400, 1200} {
 		out := t.TempDir()
-		_, err := RecoverFolder(context.Background(), []string{in}, &RecoverOptions{OutDir: out, CreateMissing: true, stopAfter: n})
+		_, err := RecoverFolder(context.Background(), FolderInput{Logs: in}, &RecoverOptions{OutDir: out, CreateMissing: true, stopAfter: n})
 		if !errors.Is(err, errStopped) {
 			t.Fatalf("N=%d: %v", n, err)
 		}
 		if _, err := os.Stat(filepath.Join(out, "IndexedDB.edb")); err == nil {
 			t.Errorf("N=%d: the final file exists after a kill", n)
 		}
-		if _, err := RecoverFolder(context.Background(), []string{in}, &RecoverOptions{OutDir: out, CreateMissing: true}); err != nil {
+		if _, err := RecoverFolder(context.Background(), FolderInput{Logs: in}, &RecoverOptions{OutDir: out, CreateMissing: true}); err != nil {
 			t.Fatalf("N=%d: rerun: %v", n, err)
 		}
 		got, _ := os.ReadFile(filepath.Join(out, "IndexedDB.edb"))
@@ -407,7 +411,7 @@ func TestCreateResumable(t *testing.T) {
 // TestCreateMissingKeepsGivenDatabase: with CreateMissing, a CreateDB
 // whose signature is a database given to the recovery creates nothing
 // new: the real IndexedDB.edb, consistent after the whole of edb.log, is
-// deferred at its CreateDB (LOGSTREAM.md §3.18 step 6) and its copy comes
+// deferred at its CreateDB (docs/recovery.md#attach-rules, step 6) and its copy comes
 // out byte for byte as it went in.
 func TestCreateMissingKeepsGivenDatabase(t *testing.T) {
 	in := t.TempDir()
@@ -417,7 +421,7 @@ func TestCreateMissingKeepsGivenDatabase(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := t.TempDir()
-	res, err := Recover(context.Background(), indexedDBPlan(db), &RecoverOptions{OutDir: out, Logs: os.DirFS(testcorpus.Path(t, "appdata")), CreateMissing: true})
+	res, err := Recover(context.Background(), withLogs(indexedDBPlan(db), os.DirFS(testcorpus.Path(t, "appdata"))), &RecoverOptions{OutDir: out, CreateMissing: true})
 	if err != nil {
 		t.Fatalf("%v", err)
 	}
@@ -454,7 +458,7 @@ func TestCreateRefusesPreWin7LegacyCreateDB(t *testing.T) {
 		t.Fatal(err)
 	}
 	out := t.TempDir()
-	res, err := RecoverFolder(context.Background(), []string{in}, &RecoverOptions{OutDir: out, CreateMissing: true})
+	res, err := RecoverFolder(context.Background(), FolderInput{Logs: in}, &RecoverOptions{OutDir: out, CreateMissing: true})
 	if !errors.Is(err, ese.ErrInvalidCreateDbVersion) {
 		t.Fatalf("error %v, want -1225", err)
 	}
@@ -518,7 +522,7 @@ func TestCreateDefaultPageSize(t *testing.T) {
 		db := rp.dbs[0]
 		want := int64(2 * 4096)
 		if version == 1 {
-			want = (cpgLegacyDatabase + 2) * 4096
+			want = (redo.CpgLegacyDatabase + 2) * 4096
 			if db.hdr.DbTimeDirtied != 0xcc || db.hdr.LastObjectID != 5 {
 				t.Errorf("implicit create: header dbtime %#x objid %d, want 0xcc and 5", db.hdr.DbTimeDirtied, db.hdr.LastObjectID)
 			}

@@ -13,6 +13,7 @@ import (
 	"github.com/esekit/esekit/ese"
 	"github.com/esekit/esekit/eselog"
 	"github.com/esekit/esekit/internal/bin"
+	"github.com/esekit/esekit/internal/redo"
 	"github.com/esekit/esekit/internal/testcorpus"
 )
 
@@ -47,6 +48,12 @@ func justCreated(t testing.TB, dir string) string {
 
 // indexedDBPlan is the soft plan of replaying appdata/edb.log from its
 // beginning into the database at db.
+// withLogs sets the log folder of a plan made by hand.
+func withLogs(p *Plan, logs fs.FS) *Plan {
+	p.Inputs.Logs = logs
+	return p
+}
+
 func indexedDBPlan(db string) *Plan {
 	return &Plan{Mode: ModeSoft, Start: ese.LogPos{Generation: 1, Sector: 1},
 		Logs:      []PlanLog{{File: "edb.log", Generation: 1}},
@@ -55,9 +62,8 @@ func indexedDBPlan(db string) *Plan {
 
 func recoverIndexedDB(t testing.TB, db, out string, stopAfter int64, inPlace bool) (*RecoverResult, error) {
 	t.Helper()
-	o := &RecoverOptions{OutDir: out, InPlace: inPlace, Overwrite: true, Logs: os.DirFS(testcorpus.Path(t, "appdata")), stopAfter: stopAfter,
-		CacheBytes: 4 * 32768}
-	return Recover(context.Background(), indexedDBPlan(db), o)
+	o := &RecoverOptions{OutDir: out, InPlace: inPlace, Overwrite: true, stopAfter: stopAfter, CacheBytes: 4 * 32768}
+	return Recover(context.Background(), withLogs(indexedDBPlan(db), os.DirFS(testcorpus.Path(t, "appdata"))), o)
 }
 
 // TestRecoverRebuildsIndexedDB drives the whole replay of appdata/edb.log
@@ -115,7 +121,7 @@ func TestRecoverRebuildsIndexedDB(t *testing.T) {
 			}
 			continue
 		}
-		if diff, _ := pageDiff(g, w); diff != "" {
+		if diff, _ := redo.PageDiff(g, w); diff != "" {
 			t.Errorf("page %d: %s", off/ps-1, diff)
 			continue
 		}
@@ -253,12 +259,11 @@ func checkRecoverCancelled(t *testing.T, plan *Plan, fsys fs.FS) {
 	out := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
 	n := 0
-	o := &RecoverOptions{OutDir: out, Logs: fsys,
-		Progress: func(p Progress) {
-			n++
-			cancel()
-		}}
-	_, err := Recover(ctx, plan, o)
+	o := &RecoverOptions{OutDir: out, Progress: func(p Progress) {
+		n++
+		cancel()
+	}}
+	_, err := Recover(ctx, withLogs(plan, fsys), o)
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("got %v", err)
 	}
@@ -341,7 +346,7 @@ func TestRecoverRollsBackOpenTransactions(t *testing.T) {
 		logs := cutLog(t, k)
 		db := justCreated(t, t.TempDir())
 		out := t.TempDir()
-		res, err := Recover(context.Background(), indexedDBPlan(db), &RecoverOptions{OutDir: out, Logs: os.DirFS(logs)})
+		res, err := Recover(context.Background(), withLogs(indexedDBPlan(db), os.DirFS(logs)), &RecoverOptions{OutDir: out})
 		if err != nil {
 			t.Fatalf("cut at %d: %v", k, err)
 		}
@@ -366,7 +371,7 @@ func TestRecoverRollsBackOpenTransactions(t *testing.T) {
 		file, _ := os.ReadFile(p)
 		for _, r := range ins {
 			off := (int(r.Pgno()) + 1) * ps
-			pg, err := NewPage(append([]byte{}, file[off:off+ps]...))
+			pg, err := redo.NewPage(append([]byte{}, file[off:off+ps]...))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -377,7 +382,7 @@ func TestRecoverRollsBackOpenTransactions(t *testing.T) {
 					continue
 				}
 				f, _ := pg.LineFlags(i)
-				if f&NodeDeleted != 0 {
+				if f&redo.NodeDeleted != 0 {
 					found = true
 				}
 			}
@@ -431,7 +436,7 @@ func TestRecoverRefusesUnsafeUndo(t *testing.T) {
 		logs := cutLog(t, k)
 		db := dirtyFinal(t, t.TempDir())
 		out := t.TempDir()
-		res, err := Recover(context.Background(), indexedDBPlan(db), &RecoverOptions{OutDir: out, Logs: os.DirFS(logs)})
+		res, err := Recover(context.Background(), withLogs(indexedDBPlan(db), os.DirFS(logs)), &RecoverOptions{OutDir: out})
 		if err == nil {
 			continue
 		}

@@ -5,12 +5,13 @@ import (
 
 	"github.com/esekit/esekit/ese"
 	"github.com/esekit/esekit/eselog"
+	"github.com/esekit/esekit/internal/redo"
 )
 
 // session is the redo state of one logging session (procid), as the
 // engine rebuilds it during replay (ErrLGRIPpibFromProcid): its
 // transaction level, whether it has replayed a Begin0 inside the replayed
-// range (LOGSTREAM.md §3.2 step 1), the macro it has open, and the version
+// range (docs/recovery.md#redo-gates, gate 1), the macro it has open, and the version
 // entries of its open transaction.
 type session struct {
 	procid uint16
@@ -44,7 +45,7 @@ func (s *session) dropVersions() {
 // open transaction (captureVersion) in the session's arena; the caller
 // appends it to versions once redo succeeded. A session already holding
 // maxVersions entries captures nothing (the entry would be dropped).
-func (s *session) capture(st *PageStore, db *dbRun, r eselog.NodeRecord) (*version, error) {
+func (s *session) capture(st *redo.PageStore, db *dbRun, r eselog.NodeRecord) (*version, error) {
 	if len(s.versions) >= maxVersions {
 		return nil, nil
 	}
@@ -52,7 +53,7 @@ func (s *session) capture(st *PageStore, db *dbRun, r eselog.NodeRecord) (*versi
 }
 
 // macro is an open MacroBegin..MacroCommit of a session: the records that
-// carry its dbtime are buffered until the commit (§3.2 step 2).
+// carry its dbtime are buffered until the commit (docs/recovery.md#redo-gates, gate 2).
 type macro struct {
 	dbtime uint64
 	at     ese.LogPos

@@ -1,8 +1,8 @@
 // Package rip models the "Restore in Progress" registry key that controls
-// hard recovery after an online restore of an Exchange database (seed 002,
-// KB Q200941), reads and writes it as a registry export (.reg) file, finds
-// every malformation the seed warns about, re-creates the key from the
-// seed's worksheet, and says what the engine will do at startup given the
+// hard recovery after an online restore of an Exchange database
+// (KB Q200941; docs/rip.md), reads and writes it as a registry export (.reg) file, finds
+// every malformation the article warns about, re-creates the key from the
+// article's worksheet, and says what the engine will do at startup given the
 // key (or its absence) and the files on disk.
 //
 // The key lives at
@@ -10,7 +10,7 @@
 //	HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Services\<service>\Restore in Progress
 //
 // where <service> is MSExchangeDS (directory) or MSExchangeIS (information
-// store). Its values, with the types the seed gives:
+// store). Its values, with the types the article gives (docs/rip.md#key-values):
 //
 //	BackupLogPath           REG_SZ        UNC path of the current log folder
 //	CheckpointFilePath      REG_SZ        UNC path of the current working path

@@ -7,8 +7,8 @@ import (
 	"github.com/esekit/esekit/rip"
 )
 
-// Re-create seed 002's example key from its worksheet, check it against
-// the patch file's "Log Gen: 36-3f", and print the .reg text.
+// Re-create the example key of KB Q200941 from its worksheet, check it
+// against the patch file's "Log Gen: 36-3f", and print the .reg text.
 func ExampleWorksheet_Key() {
 	w, err := rip.ParseWorksheet(strings.NewReader(`Transaction Logs Path: f:\exchsrvr\mdbdata
 Working Path: c:\exchsrvr\mdbdata
@@ -68,4 +68,46 @@ func ExampleValidate() {
 	// Output:
 	// misnamed-value LowLogNumber
 	// missing-value LowLog Number
+}
+
+// Read a Restore in Progress key from a registry export and decide what
+// the next start of the service will do with it.
+func ExampleParseRegFile() {
+	reg := strings.Join([]string{
+		"Windows Registry Editor Version 5.00",
+		"",
+		`[HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Services\MSExchangeIS\Restore in Progress]`,
+		`"BackupLogPath"="\\\\NEWSERVER\\f$\\exchsrvr\\mdbdata"`,
+		`"CheckpointFilePath"="\\\\NEWSERVER\\c$\\exchsrvr\\mdbdata"`,
+		`"EDB Database recovered"=hex:00`,
+		`"HighLog Number"=dword:0000003f`,
+		`"LogPath"="\\\\NEWSERVER\\f$\\exchsrvr\\mdbdata"`,
+		`"LowLog Number"=dword:00000036`,
+		"",
+	}, "\r\n")
+	f, err := rip.ParseRegFile([]byte(reg))
+	if err != nil {
+		panic(err)
+	}
+	k, err := rip.FromRegFile(f)
+	if err != nil {
+		panic(err) // rip.ErrNoKey when the file holds no such key
+	}
+	fmt.Printf("%s: logs 0x%X-0x%X from %s, recovered %v\n", k.Service, k.LowLog, k.HighLog, k.BackupLogPath, k.Recovered)
+
+	// The restore left the backup's logs and one patch file with its page
+	// images; the logs have not been replayed yet.
+	d := rip.Disk{Service: k.Service, PatchFiles: 1, PatchPages: 12, BackupLogs: 10, CurrentLog: true}
+	fmt.Println(rip.Decide(k, d).Action)
+	ok, _ := rip.SafeToDelete(k, d)
+	fmt.Println("safe to delete the key:", ok)
+
+	// Without the key, the start would run soft recovery and the pages
+	// the patch file holds would be lost.
+	fmt.Println(rip.Decide(nil, d).Action)
+	// Output:
+	// MSExchangeIS: logs 0x36-0x3F from \\NEWSERVER\f$\exchsrvr\mdbdata, recovered false
+	// hard-recovery
+	// safe to delete the key: false
+	// soft-recovery-corrupts
 }

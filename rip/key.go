@@ -5,7 +5,7 @@ import (
 	"strings"
 )
 
-// KeyName is the name of the key, which seed 002 says to type exactly
+// KeyName is the name of the key, which KB Q200941 says to type exactly
 // (case-sensitive): "Restore in Progress".
 const KeyName = "Restore in Progress"
 
@@ -24,7 +24,7 @@ const ServicesPath = `HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Services`
 // HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Services\<service>\Restore in Progress.
 func KeyPath(service string) string { return ServicesPath + `\` + service + `\` + KeyName }
 
-// Value names, exactly as seed 002 says to type them ("type the value names
+// Value names, exactly as KB Q200941 says to type them ("type the value names
 // exactly, and match the case").
 const (
 	ValueBackupLogPath      = "BackupLogPath"
@@ -43,11 +43,11 @@ type ValueSpec struct {
 	Name string `json:"name"`
 	// Type is the registry type the engine expects.
 	Type ValueType `json:"type"`
-	// Meaning paraphrases seed 002.
+	// Meaning paraphrases KB Q200941.
 	Meaning string `json:"meaning"`
 }
 
-// Values lists every value of the key in the order seed 002 creates them
+// Values lists every value of the key in the order KB Q200941 creates them
 // (and regedit sorts them).
 var Values = []ValueSpec{
 	{ValueBackupLogPath, RegSZ, "UNC path of the current transaction logs folder (not the \"before\" log path)"},

@@ -115,7 +115,7 @@ func TestRegedit4UndefinedBytes(t *testing.T) {
 }
 
 // hex(2)/hex(7) data written as UTF-16LE inside a REGEDIT4 file is
-// recognised: the seed key's EDB_RstMap and a REG_EXPAND_SZ read back as
+// recognised: the KB Q200941 example key's EDB_RstMap and a REG_EXPAND_SZ read back as
 // their text and the key validates clean (read as ANSI, the NUL after
 // every character would make dozens of empty EDB_RstMap lines).
 func TestRegedit4UTF16Data(t *testing.T) {

@@ -10,7 +10,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// seedKey is the worked example of seed 002: an information store with two
+// seedKey is the worked example of KB Q200941: an information store with two
 // databases moved from OLDSERVER to NEWSERVER, logs 36-3f from the full
 // backup.
 func seedKey() *Key {
@@ -32,7 +32,7 @@ func seedKey() *Key {
 	}
 }
 
-// regedit4Seed is the seed key as REGEDIT4 writes it: ANSI, hex(7) as one
+// regedit4Seed is seedKey as REGEDIT4 writes it: ANSI, hex(7) as one
 // byte per character, wrapped at 77 columns with two-space indents.
 const regedit4Seed = "REGEDIT4\r\n\r\n" +
 	"[HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\MSExchangeIS\\Restore in Progress]\r\n" +
@@ -113,7 +113,7 @@ func TestRegedit5MultiSZIsUTF16(t *testing.T) {
 // case hex, spaces around '=', a deletion section, a default value and a
 // deleted value.
 const tolerantFile = "\n\nREGEDIT4\n" +
-	"; saved before deleting the key, as seed 002 advises\n" +
+	"; saved before deleting the key, as KB Q200941 advises\n" +
 	"[-HKEY_LOCAL_MACHINE\\SYSTEM\\CurrentControlSet\\Services\\MSExchangeIS\\Old]\n" +
 	"\n" +
 	"[HKEY_LOCAL_MACHINE\\System\\CurrentControlSet\\Services\\MSExchangeIS\\Restore in Progress]\n" +

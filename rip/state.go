@@ -30,11 +30,11 @@ type Disk struct {
 	// never on a backup tape; after a restore it was on the disk before.
 	CurrentLog bool `json:"current_log"`
 	// FullBackupReplayed says every log of the full backup's range has
-	// already been replayed into the database (seed 002, "How to Tell If
+	// already been replayed into the database (KB Q200941, "How to Tell If
 	// Hard Recovery Has Finished"), so the patch data is no longer needed.
 	FullBackupReplayed bool `json:"full_backup_replayed,omitempty"`
 	// Cluster says the service runs as a Microsoft Cluster Server resource,
-	// whose registry checkpoint can overwrite the key (seeds 000, 001).
+	// whose registry checkpoint can overwrite the key (KB Q188674, KB Q238063; docs/rip.md#clusters).
 	Cluster bool `json:"cluster,omitempty"`
 }
 
@@ -76,9 +76,9 @@ type Decision struct {
 	ErrorForms []string `json:"error_forms,omitempty"`
 	// Summary says in one sentence what happens.
 	Summary string `json:"summary"`
-	// Events are the event-log entries the seeds say appear.
+	// Events are the event-log entries the KB articles say appear.
 	Events []string `json:"events,omitempty"`
-	// Fix lists the steps, from the seeds, that resolve the situation.
+	// Fix lists the steps, from the KB articles, that resolve the situation.
 	Fix []string `json:"fix,omitempty"`
 }
 
@@ -203,10 +203,10 @@ func join(s []string) string {
 	return out
 }
 
-// SafeToDelete says whether deleting the key cannot lose patch data (seed
-// 002): the key says recovered (01), or the patch files are empty, or
+// SafeToDelete says whether deleting the key cannot lose patch data
+// (KB Q200941; docs/rip.md#deleting-the-key): the key says recovered (01), or the patch files are empty, or
 // every log from the full backup has already been replayed. The reason is
-// given either way. Even when safe, seed 002 says to delete it only as a
+// given either way. Even when safe, KB Q200941 says to delete it only as a
 // last resort and to export it first, since it also remaps paths.
 func SafeToDelete(k *Key, d Disk) (bool, string) {
 	switch {

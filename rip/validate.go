@@ -59,7 +59,7 @@ type Problem struct {
 	Value string `json:"value"`
 	// Severity is "error" or "warning".
 	Severity Severity `json:"severity"`
-	// Message says what is wrong and what seed 002 says about it.
+	// Message says what is wrong and what KB Q200941 says about it.
 	Message string `json:"message"`
 }
 
@@ -85,7 +85,7 @@ type Evidence struct {
 	HighestRestoredLog uint32 `json:"highest_restored_log,omitempty"`
 }
 
-// Validate checks k against every rule of seed 002 and returns the
+// Validate checks k against every rule of KB Q200941 and returns the
 // problems found, errors first, in a stable order. ev may be nil. It works
 // on the raw values (k.Raw, or the typed fields encoded when Raw is nil).
 func Validate(k *Key, ev *Evidence) []Problem {
@@ -118,7 +118,7 @@ func (v *validator) check(k *Key, ev *Evidence) {
 	if k.Path != "" {
 		i := strings.LastIndexByte(k.Path, '\\')
 		if name := k.Path[i+1:]; name != KeyName {
-			v.add(CodeKeyName, "", SeverityWarning, "key is named \"%s\"; seed 002 says to type the key name exactly (case-sensitive): \"%s\"", name, KeyName)
+			v.add(CodeKeyName, "", SeverityWarning, "key is named \"%s\"; KB Q200941 says to type the key name exactly (case-sensitive): \"%s\"", name, KeyName)
 		}
 	}
 	if k.Path != "" {
@@ -158,7 +158,7 @@ func (v *validator) check(k *Key, ev *Evidence) {
 		misnamed := false
 		for _, s := range Values {
 			if normName(s.Name) == normName(rv.Name) {
-				v.add(CodeMisnamedValue, rv.Name, SeverityError, "value name must be typed exactly \"%s\" (seed 002: type the value names exactly, and match the case); the engine ignores \"%s\"", s.Name, rv.Name)
+				v.add(CodeMisnamedValue, rv.Name, SeverityError, "value name must be typed exactly \"%s\" (KB Q200941: type the value names exactly, and match the case); the engine ignores \"%s\"", s.Name, rv.Name)
 				misnamed = true
 				break
 			}
@@ -200,7 +200,7 @@ func (v *validator) check(k *Key, ev *Evidence) {
 		if low == 0 {
 			v.add(CodeLowLogZero, ValueLowLog, SeverityError, "LowLog Number is 0; it must be the low log number from the .pat file")
 		} else if ev.PatchGenLow != 0 && low != ev.PatchGenLow {
-			v.add(CodeLowLogMismatch, ValueLowLog, SeverityError, "LowLog Number is %x but the patch file's full backup starts at log %x; seed 002: \"Low log number from the .pat file. Do not put any other number here.\"", low, ev.PatchGenLow)
+			v.add(CodeLowLogMismatch, ValueLowLog, SeverityError, "LowLog Number is %x but the patch file's full backup starts at log %x; KB Q200941: \"Low log number from the .pat file. Do not put any other number here.\"", low, ev.PatchGenLow)
 		}
 	}
 	if ok[ValueHighLog] {
@@ -304,7 +304,7 @@ func (v *validator) checkUNC(name, where, p string) {
 	if _, ok := uncServer(p); ok {
 		share := strings.SplitN(p[2:], `\`, 3)[1]
 		if len(share) != 2 || share[1] != '$' || !isLetter(share[0]) {
-			v.add(CodeNotDriveShare, name, SeverityWarning, "%s\"%s\" uses share \"%s\"; seed 002 gives the form \\\\SERVERNAME\\D$\\path (the drive's administrative share)", where, p, share)
+			v.add(CodeNotDriveShare, name, SeverityWarning, "%s\"%s\" uses share \"%s\"; KB Q200941 gives the form \\\\SERVERNAME\\D$\\path (the drive's administrative share)", where, p, share)
 		}
 		return
 	}
@@ -312,7 +312,7 @@ func (v *validator) checkUNC(name, where, p string) {
 	if len(p) >= 2 && p[1] == ':' {
 		hint = `\\SERVERNAME\` + p[:1] + `$` + p[2:]
 	}
-	v.add(CodeNotUNC, name, SeverityError, "%s\"%s\" is not a UNC path; seed 002 gives the form \\\\SERVERNAME\\D$\\path, e.g. %s", where, p, hint)
+	v.add(CodeNotUNC, name, SeverityError, "%s\"%s\" is not a UNC path; KB Q200941 gives the form \\\\SERVERNAME\\D$\\path, e.g. %s", where, p, hint)
 }
 
 // maxServerNames bounds the distinct server names checkServers compares

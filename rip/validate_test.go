@@ -5,7 +5,7 @@ import (
 	"testing"
 )
 
-// seedEvidence is what ESEUTIL /MH PRIV.PAT shows in seed 002:
+// seedEvidence is what ESEUTIL /MH PRIV.PAT shows in KB Q200941:
 // "Current Full Backup: Log Gen: - 36-3f, Mark: (58,1409,199)", with two
 // databases (PRIV.PAT and PUB.PAT).
 var seedEvidence = &Evidence{PatchGenLow: 0x36, PatchGenHigh: 0x3f, PatchFiles: 2, HighestRestoredLog: 0x3f}
@@ -17,7 +17,7 @@ func TestSeedKeyIsValid(t *testing.T) {
 			t.Fatal(err)
 		}
 		if p := Validate(k, seedEvidence); len(p) != 0 {
-			t.Errorf("%v: seed 002's example key has problems: %v", format, p)
+			t.Errorf("%v: KB Q200941's example key has problems: %v", format, p)
 		}
 	}
 	if p := Validate(seedKey(), nil); len(p) != 0 {
@@ -25,7 +25,7 @@ func TestSeedKeyIsValid(t *testing.T) {
 	}
 }
 
-// replace returns the seed key's raw values with the named value replaced
+// replace returns seedKey's raw values with the named value replaced
 // (or removed when v is nil).
 func withValue(name string, v *RegValue) *Key {
 	k := seedKey()

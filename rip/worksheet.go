@@ -10,10 +10,10 @@ import (
 	"strings"
 )
 
-// Worksheet is the form seed 002 has you fill in before re-creating a
+// Worksheet is the form KB Q200941 has you fill in before re-creating a
 // Restore in Progress key, plus the database paths the key needs.
 //
-// Its text form is one "Label: value" per line, the seed's seven labels
+// Its text form is one "Label: value" per line, the article's seven labels
 // first; "Original database path" and "Database path" repeat, one line per
 // database, in the same order. Lines starting with '#' or ';' and blank
 // lines are ignored; labels match without regard to case. Example:
@@ -31,7 +31,7 @@ import (
 //	Original database path: C:\exchsrvr\MDBDATA\PUB.EDB
 //	Database path: E:\exchsrvr\MDBDATA\PUB.EDB
 //
-// LowLog and HighLog are hexadecimal, as the seed enters them (Radix: Hex)
+// LowLog and HighLog are hexadecimal, as the article enters them (Radix: Hex)
 // and as the log file names and ESEUTIL /MH's "Log Gen: 36-3f" show them;
 // a 0x prefix is allowed.
 type Worksheet struct {
@@ -65,7 +65,7 @@ type Worksheet struct {
 	DatabasePaths []string `json:"database_paths,omitempty"`
 }
 
-// Worksheet labels (the first seven are seed 002's).
+// Worksheet labels (the first seven are KB Q200941's).
 const (
 	LabelLogsPath      = "Transaction Logs Path"
 	LabelWorkingPath   = "Working Path"
@@ -89,9 +89,9 @@ func wsErr(line int, format string, args ...any) error {
 	return fmt.Errorf("%w: line %d: %s", ErrWorksheet, line, fmt.Sprintf(format, args...))
 }
 
-// ParseHexLog parses a log generation the way seed 002 writes them: hex
+// ParseHexLog parses a log generation the way KB Q200941 writes them: hex
 // digits ("3f"), optionally with a 0x prefix or as an Edb file name
-// ("Edb0003f.log").
+// ("Edb0003f.log"). Anything else is an error wrapping ErrWorksheet.
 func ParseHexLog(s string) (uint32, error) {
 	s = strings.TrimSpace(s)
 	ls := strings.ToLower(s)
@@ -101,7 +101,7 @@ func ParseHexLog(s string) (uint32, error) {
 	s = strings.TrimPrefix(strings.TrimPrefix(s, "0x"), "0X")
 	v, err := strconv.ParseUint(s, 16, 32)
 	if err != nil {
-		return 0, fmt.Errorf("%q is not a hexadecimal log number", s)
+		return 0, fmt.Errorf("%w: %q is not a hexadecimal log number", ErrWorksheet, s)
 	}
 	return uint32(v), nil
 }
@@ -218,7 +218,7 @@ func UNCPath(server, p string) (string, error) {
 
 func isLetter(c byte) bool { return c|0x20 >= 'a' && c|0x20 <= 'z' }
 
-// Key builds the Restore in Progress key from the worksheet, as seed 002's
+// Key builds the Restore in Progress key from the worksheet, as KB Q200941's
 // "How to Re-Create a Restore in Progress Key" does by hand: LogPath and
 // BackupLogPath are the transaction logs path and CheckpointFilePath the
 // working path, all on the restore server in UNC form; EDB_RstMap pairs

@@ -9,9 +9,9 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-// seedWorksheet is seed 002's worksheet filled in for its example: the
+// seedWorksheet is KB Q200941's worksheet filled in for its example: the
 // LowLog and HighLog come from "Log Gen: - 36-3f" in ESEUTIL /MH PRIV.PAT.
-const seedWorksheet = `# seed 002 worksheet
+const seedWorksheet = `# KB Q200941 worksheet
 Transaction Logs Path: F:\exchsrvr\mdbdata
 Working Path: C:\exchsrvr\mdbdata
 Number of databases: 2
@@ -153,7 +153,7 @@ func TestDecide(t *testing.T) {
 	if d := Decide(seedKey(), Disk{PatchFiles: 2, BackupLogs: 9, BackupLogsMissing: 1}); d.Action != ActionHardRecoveryFails || d.Error != ese.ErrMissingRestoreLogFiles {
 		t.Errorf("missing log: %+v", d)
 	}
-	// No key after an online restore on a cluster (seeds 000 and 001).
+	// No key after an online restore on a cluster (KB Q188674 and KB Q238063).
 	cl := restored
 	cl.Cluster = true
 	cl.Service = ServiceDS
@@ -232,5 +232,16 @@ func TestSetRecoveredRaw(t *testing.T) {
 	del := string(k.DeleteFile(Regedit4).Marshal())
 	if !strings.Contains(del, `[-HKEY_LOCAL_MACHINE\SYSTEM\CurrentControlSet\Services\MSExchangeIS\Restore in Progress]`) {
 		t.Errorf("delete file:\n%s", del)
+	}
+}
+
+// TestParseHexLogBad: text that is not a hexadecimal log number is an
+// error wrapping ErrWorksheet, so a caller can tell it from an I/O error.
+func TestParseHexLogBad(t *testing.T) {
+	for _, in := range []string{"", "xyz", "Edb0003g.log", "0x", "1ffffffff", "-3f"} {
+		_, err := ParseHexLog(in)
+		if !errors.Is(err, ErrWorksheet) {
+			t.Errorf("ParseHexLog(%q): %v, want an error wrapping ErrWorksheet", in, err)
+		}
 	}
 }

@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"io"
-	"io/fs"
 	"path/filepath"
 	"strings"
 
@@ -121,50 +120,22 @@ type backupSetJSON struct {
 	Message string `json:"message"`
 }
 
-// backupSetOf reports the backup set in folder dir of fsys: nil when the
+// backupSetJSONOf prints the backup set of an inspection; nil when the
 // folder has no .pat file.
-func backupSetOf(fsys fs.FS, dir string, files []folderFile, dbs []input) *backupSetJSON {
-	var out *backupSetJSON
-	for _, f := range files {
-		if !isPatName(f.input.name) {
-			continue
-		}
-		if out == nil {
-			out = &backupSetJSON{PatchFiles: []backupPatJSON{}, Databases: []backupDBJSON{}}
-		}
-		pj := backupPatJSON{File: f.input.name, Size: f.id.Size, Form: string(esepatch.FormOf(f.id.Size))}
-		if pj.Form == string(esepatch.FormPatchFile) {
-			if pf, err := esepatch.Open(f.input.r); err != nil {
-				pj.Error = err.Error()
-			} else {
-				pj.PatchPages = len(pf.Images)
-			}
-		}
-		switch {
-		case out.Form == "":
-			out.Form = pj.Form
-		case out.Form != pj.Form:
-			out.Form = "mixed"
+func backupSetJSONOf(b *recovery.BackupSet) *backupSetJSON {
+	if b == nil {
+		return nil
+	}
+	out := &backupSetJSON{Form: string(b.Form), PatchFiles: []backupPatJSON{}, Databases: []backupDBJSON{},
+		Error: int32(b.Error), Message: b.Message}
+	for _, p := range b.PatchFiles {
+		pj := backupPatJSON{File: p.File, Size: p.Size, Form: string(p.Form), PatchPages: p.PatchPages}
+		if p.Err != nil {
+			pj.Error = p.Err.Error()
 		}
 		out.PatchFiles = append(out.PatchFiles, pj)
 	}
-	if out == nil {
-		return nil
-	}
-	in := &recovery.HardInput{Restore: fsys, RestoreDir: dir}
-	for _, d := range dbs {
-		in.Databases = append(in.Databases, recovery.DatabaseFile{Name: d.name, R: d.r})
-	}
-	p, err := recovery.PlanHard(in, nil)
-	if err != nil {
-		out.Message = err.Error()
-		if c, ok := engineCode(err); ok {
-			out.Error = c
-		}
-		return out
-	}
-	out.Error, out.Message = int32(p.Error), p.Message
-	for _, d := range p.Databases {
+	for _, d := range b.Databases {
 		out.Databases = append(out.Databases, backupDBJSON{File: d.File, Patch: d.Patch, PatchForm: string(d.PatchForm),
 			Error: int32(d.Error), Message: d.Message})
 	}

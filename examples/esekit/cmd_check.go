@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"io"
@@ -10,8 +11,7 @@ import (
 	"strings"
 
 	"github.com/esekit/esekit/ese"
-	"github.com/esekit/esekit/esechk"
-	"github.com/esekit/esekit/eselog"
+	"github.com/esekit/esekit/recovery"
 )
 
 func cmdCheck() command {
@@ -99,6 +99,9 @@ type verdictJSON struct {
 	Replayable   bool      `json:"replayable"`
 	Error        int32     `json:"error"`
 	Message      string    `json:"message"`
+	// Remedy says what would let recovery go ahead (a gap: the missing
+	// logs to restore, or the logs below it to move aside).
+	Remedy string `json:"remedy,omitempty"`
 }
 
 // checkJSON is the log-set verdict of a folder (issue 3).
@@ -118,10 +121,14 @@ type checkJSON struct {
 	Databases   []verdictJSON      `json:"databases"`
 	Problems    []problemJSON      `json:"problems"`
 	Files       []setFileJSON      `json:"files"`
-	// DeletableLogs are the generations below the checkpoint's: numbered
-	// logs that may be removed once backed up (seed 003); never the
-	// checkpoint's own log.
+	// DeletableLogs are the generations of the numbered logs that may be
+	// removed once backed up (recovery.TruncatableLogs): below the
+	// checkpoint's, below every dirty database's minimum required; never
+	// the checkpoint's own log nor the current log.
 	DeletableLogs []int32 `json:"deletable_logs"`
+	// Incremental is what an incremental backup of the folder must copy
+	// since the last full or incremental backup its databases record.
+	Incremental *incrementalJSON `json:"incremental,omitempty"`
 	// Backup is the online backup set the folder holds, when it has .pat
 	// files: their form and hard recovery's verdict.
 	Backup *backupSetJSON `json:"backup,omitempty"`
@@ -130,76 +137,44 @@ type checkJSON struct {
 	Error int32 `json:"error"`
 }
 
+// incrementalJSON is what an incremental backup of the folder must copy
+// (recovery.IncrementalAnswer), with its error as a signed engine code like
+// every other "error" field of the CLI's JSON.
+type incrementalJSON struct {
+	Since   int32    `json:"since"`
+	Through int32    `json:"through"`
+	Logs    []string `json:"logs"`
+	Missing []int32  `json:"missing"`
+	Error   int32    `json:"error"`
+	Message string   `json:"message"`
+}
+
 // typeLogSet is the "type" of a check report: a folder, not a file.
 const typeLogSet = "log_set"
 
-// checkFolder builds the verdict for the folder dir of fsys. dbs are the
-// databases to judge (when nil, every database found in the folder);
-// ckpt is the checkpoint (when nil and useFolderCkpt, the one found in
-// the folder).
-func checkFolder(fsys fs.FS, dir, label string, labelOf func(string) string, dbs []input, ckpt *input, useFolderCkpt bool) (checkJSON, error) {
+// checkFolder prints the inspection (recovery.Inspect) of the folder fsys
+// as the check report. dbs are the databases to judge (when nil, every
+// database found in the folder); ckpt is the checkpoint (when nil and
+// useFolderCkpt, the one found in the folder).
+func checkFolder(fsys fs.FS, label string, labelOf func(string) string, dbs []input, ckpt *input, useFolderCkpt bool) (checkJSON, error) {
 	out := checkJSON{File: label, Type: typeLogSet, Generations: []int32{}, Gaps: []rangeJSON{},
 		Foreign: []string{}, Databases: []verdictJSON{}, Problems: []problemJSON{}, Files: []setFileJSON{},
 		DeletableLogs: []int32{}}
-	files, closers, err := identifyFolder(fsys, dir, labelOf)
-	defer closeAll(closers)
-	if err != nil {
-		return out, err
-	}
-	if dbs == nil {
-		for _, f := range files {
-			if f.id.Type == typeDatabase || f.id.Type == typeTempDatabase {
-				dbs = append(dbs, f.input)
-			}
-		}
-	}
-	if ckpt == nil && useFolderCkpt {
-		for _, f := range files {
-			if f.id.Type == typeCheckpoint {
-				in := f.input
-				ckpt = &in
-				break
-			}
-		}
-	}
-	// Build the set around the databases' log stream when they agree on
-	// one, so a foreign current log is reported as foreign.
-	opts := &eselog.ScanOptions{}
-	var dbInfos []*eselog.Database
-	var dbErrs []error
+	opts := &recovery.InspectOptions{Name: labelOf, NoCheckpoint: !useFolderCkpt}
 	for _, d := range dbs {
-		info, err := eselog.ReadDatabase(d.r, d.name)
-		dbInfos = append(dbInfos, info)
-		dbErrs = append(dbErrs, err)
+		opts.Databases = append(opts.Databases, recovery.DatabaseFile{Name: d.name, R: d.r})
 	}
-	var ckInfo *eselog.CheckpointInfo
-	var ckGen int32
 	if ckpt != nil {
-		ref := &checkpointRefJSON{File: ckpt.name}
-		c, err := esechk.Read(ckpt.r)
-		if err != nil {
-			ref.Error = err.Error()
-		} else {
-			ref.Checkpoint = pos(c.Checkpoint)
-			ref.LogSignature = sig(c.LogSignature)
-			ckInfo = &eselog.CheckpointInfo{File: ckpt.name, Pos: c.Checkpoint, Signature: c.LogSignature}
-			ckGen = c.DeletableBelow()
-		}
-		out.Checkpoint = ref
+		opts.Checkpoint, opts.CheckpointName = ckpt.r, ckpt.name
 	}
-	if sig := commonLogSignature(dbInfos); sig != nil {
-		opts.Signature = sig
-	}
-	set, err := eselog.ScanFS(fsys, dir, opts)
+	ins, err := recovery.Inspect(context.Background(), fsys, opts)
 	if err != nil {
 		return out, err
 	}
+	set := ins.Set
 	out.Base, out.Ext = set.Base, set.Ext
 	out.Signature = sig(set.Signature)
 	out.Generations = append(out.Generations, set.Generations...)
-	if ckInfo != nil && ckInfo.Signature.Equal(set.Signature) {
-		out.DeletableLogs = append(out.DeletableLogs, esechk.DeletableLogs(set.Generations, ckGen)...)
-	}
 	for _, g := range set.Gaps {
 		out.Gaps = append(out.Gaps, rangeJSON{g.Low, g.High})
 	}
@@ -214,70 +189,45 @@ func checkFolder(fsys fs.FS, dir, label string, labelOf func(string) string, dbs
 	}
 	for _, p := range set.Problems {
 		out.Problems = append(out.Problems, problemJSON{Kind: p.Kind, Error: int32(p.Code), Files: p.Files,
-			Generations: p.Generations, Message: p.Message, Remedy: p.Remedy})
+			Generations: p.Generations, Message: cliText(p.Message), Remedy: cliText(p.Remedy)})
 	}
-	rp := set.Replay(ckInfo)
+	if c := ins.Checkpoint; c != nil {
+		ref := &checkpointRefJSON{File: c.File}
+		if c.Err != nil {
+			ref.Error = c.Err.Error()
+		} else {
+			ref.Checkpoint = pos(c.Checkpoint.Checkpoint)
+			ref.LogSignature = sig(c.Checkpoint.LogSignature)
+		}
+		out.Checkpoint = ref
+	}
+	for _, l := range ins.Truncatable {
+		out.DeletableLogs = append(out.DeletableLogs, l.Generation)
+	}
+	rp := ins.Replay
 	out.Replay = replayJSON{Start: rp.Start, End: rp.End, FromCheckpoint: rp.FromCheckpoint,
 		NewStream: rp.NewStream, Files: append([]string{}, rp.Files...), Error: int32(rp.Error),
-		FailedAt: rp.FailedAt, Message: rp.Message}
-	for i, d := range dbs {
-		if dbErrs[i] != nil {
-			v := verdictJSON{File: d.name, Type: typeDatabase, Missing: []int32{}, Message: dbErrs[i].Error()}
-			if c, ok := engineCode(dbErrs[i]); ok {
-				v.Error = c
-			} else {
-				v.Error = int32(ese.ErrDatabaseCorrupted)
-			}
-			out.Databases = append(out.Databases, v)
-			continue
-		}
-		vd := set.Check(dbInfos[i], ckInfo)
-		v := verdictJSON{File: d.name, Type: typeDatabase, State: vd.State, Anchor: vd.Anchor,
-			Required: rangeJSON{vd.Required.Low, vd.Required.High}, Missing: append([]int32{}, vd.Missing...),
-			MissingCount: vd.MissingCount, Replayable: vd.Replayable, Error: int32(vd.Error), Message: vd.Message}
-		if vd.Anchor > 0 && set.Base != "" {
-			v.AnchorLog = ese.LogFileName(set.Base, vd.Anchor, set.Ext, 0)
-		}
-		out.Databases = append(out.Databases, v)
+		FailedAt: rp.FailedAt, Message: cliText(rp.Message)}
+	for _, d := range ins.Databases {
+		vd := d.Verdict
+		out.Databases = append(out.Databases, verdictJSON{File: d.File, Type: typeDatabase, State: vd.State,
+			Anchor: vd.Anchor, AnchorLog: d.AnchorLog, Required: rangeJSON{vd.Required.Low, vd.Required.High},
+			Missing: append([]int32{}, vd.Missing...), MissingCount: vd.MissingCount, Replayable: vd.Replayable,
+			Error: int32(vd.Error), Message: cliText(vd.Message), Remedy: cliText(vd.Remedy)})
 	}
-	out.Backup = backupSetOf(fsys, dir, files, dbs)
-	for _, v := range out.Databases {
-		if !v.Replayable && v.Error != 0 {
-			out.Error = v.Error
-			break
-		}
+	if a := ins.Incremental; a != nil {
+		out.Incremental = &incrementalJSON{Since: a.Since, Through: a.Through, Logs: a.Logs,
+			Missing: a.Missing, Error: int32(a.Error), Message: cliText(a.Message)}
 	}
-	if out.Error == 0 && len(out.Databases) == 0 {
-		if p := set.FirstError(); p != nil {
-			out.Error = int32(p.Code)
-		}
-	}
+	out.Backup = backupSetJSONOf(ins.Backup)
+	out.Error = int32(ins.Error)
 	return out, nil
-}
-
-// commonLogSignature returns the log signature every readable database
-// shares, or nil.
-func commonLogSignature(dbs []*eselog.Database) *ese.Signature {
-	var s *ese.Signature
-	for _, d := range dbs {
-		if d == nil || d.LogSignature.IsZero() {
-			continue
-		}
-		if s == nil {
-			sg := d.LogSignature
-			s = &sg
-		} else if !s.Equal(d.LogSignature) {
-			return nil
-		}
-	}
-	return s
 }
 
 func runCheck(e *env, opts any, args []string) int {
 	o := opts.(*checkOpts)
 	if len(args) == 0 {
-		fmt.Fprintln(e.stderr, "usage: esekit check [-json] DIR [DB...]")
-		return exitUsage
+		return e.usage()
 	}
 	dir := args[0]
 	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
@@ -286,12 +236,12 @@ func runCheck(e *env, opts any, args []string) int {
 	}
 	var dbs []input
 	var closers []io.Closer
-	defer closeAll(closers)
+	defer func() { closeAll(closers) }()
 	for _, name := range args[1:] {
 		in, c, err := openInput(name)
 		if err != nil {
-			fmt.Fprintf(e.stderr, "esekit check: %v\n", err)
-			return exitBad
+			fmt.Fprintf(e.stderr, "esekit check: %s\n", cliText(err.Error()))
+			return statusOf(err)
 		}
 		closers = append(closers, c)
 		dbs = append(dbs, in)
@@ -300,16 +250,16 @@ func runCheck(e *env, opts any, args []string) int {
 	if o.checkpoint != "" {
 		in, c, err := openInput(o.checkpoint)
 		if err != nil {
-			fmt.Fprintf(e.stderr, "esekit check: %v\n", err)
-			return exitBad
+			fmt.Fprintf(e.stderr, "esekit check: -checkpoint: %s\n", cliText(err.Error()))
+			return statusOf(err)
 		}
 		closers = append(closers, c)
 		ckpt = &in
 	}
 	labelOf := func(n string) string { return filepath.Join(dir, n) }
-	out, err := checkFolder(os.DirFS(dir), ".", dir, labelOf, dbs, ckpt, !o.noCheckpoint)
+	out, err := checkFolder(os.DirFS(dir), dir, labelOf, dbs, ckpt, !o.noCheckpoint)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "esekit check: %v\n", err)
+		fmt.Fprintf(e.stderr, "esekit check: %s\n", cliText(err.Error()))
 		return exitBad
 	}
 	if e.json {
@@ -360,7 +310,7 @@ func printCheck(w io.Writer, c checkJSON) {
 		}
 	}
 	if len(c.DeletableLogs) > 0 {
-		fmt.Fprintf(w, "  deletable logs: %s (below the checkpoint generation; remove only once backed up, seed 003)\n", genRange(c.DeletableLogs[0], c.DeletableLogs[len(c.DeletableLogs)-1]))
+		fmt.Fprintf(w, "  deletable logs: %s (below the checkpoint generation; remove only once backed up; KB Q296787, backup step 6)\n", genRange(c.DeletableLogs[0], c.DeletableLogs[len(c.DeletableLogs)-1]))
 	}
 	for _, p := range c.Problems {
 		code := ""
@@ -396,13 +346,16 @@ func printCheck(w io.Writer, c checkJSON) {
 		} else {
 			fmt.Fprintf(w, "      verdict: NOT replayable, error %d (%s): %s\n", d.Error, ese.Error(d.Error).Name(), d.Message)
 		}
+		if d.Remedy != "" {
+			fmt.Fprintf(w, "      remedy: %s\n", d.Remedy)
+		}
 	}
 }
 
 // genRange prints an inclusive generation range: "0x51" or "0x4E-0x52".
 func genRange(lo, hi int32) string {
 	if lo == hi {
-		return fmt.Sprintf("0x%X", lo)
+		return genText(lo)
 	}
-	return fmt.Sprintf("0x%X-0x%X", lo, hi)
+	return genText(lo) + "-" + genText(hi)
 }

@@ -7,7 +7,9 @@ import (
 	"github.com/esekit/esekit/ese"
 )
 
-// errcodeJSON is one code in every form seed 002 describes.
+// errcodeJSON is one code in every printed form. Error is set, and the
+// exit status is 1, for a code esekit has no name for ("unknown code"; the
+// forms are still given) and for text that is no code in any form.
 type errcodeJSON struct {
 	Input string `json:"input"`
 	// Code is the signed engine code, e.g. -530.
@@ -41,7 +43,7 @@ func errcodeOf(s string) errcodeJSON {
 	out := errcodeJSON{Input: s}
 	e, err := ese.ParseError(s)
 	if err != nil {
-		out.Error = err.Error()
+		out.Error = fmt.Sprintf("unknown code: %q is no JET error code in any printed form (-530, 4294966766, 0xFFFFFDEE, 0xC8000212, JET_errBadLogSignature)", s)
 		return out
 	}
 	out.Code = e.Code()
@@ -55,13 +57,15 @@ func errcodeOf(s string) errcodeJSON {
 		out.HardRecoveryHex = fmt.Sprintf("0x%08X", h)
 	}
 	out.Forms = e.Forms()
+	if !out.Known {
+		out.Error = fmt.Sprintf("unknown code: esekit has no name for %d", e.Code())
+	}
 	return out
 }
 
 func runErrcode(e *env, _ any, args []string) int {
 	if len(args) == 0 {
-		fmt.Fprintln(e.stderr, "usage: esekit errcode [-json] CODE...")
-		return exitUsage
+		return e.usage()
 	}
 	status := exitOK
 	var out []errcodeJSON
@@ -80,11 +84,15 @@ func runErrcode(e *env, _ any, args []string) int {
 		if i > 0 {
 			fmt.Fprintln(e.stdout)
 		}
-		if c.Error != "" {
+		if len(c.Forms) == 0 {
 			fmt.Fprintf(e.stdout, "%s: %s\n", c.Input, c.Error)
 			continue
 		}
-		fmt.Fprintf(e.stdout, "%s  %s\n", strconv.Itoa(int(c.Code)), c.Name)
+		if c.Known {
+			fmt.Fprintf(e.stdout, "%s  %s\n", strconv.Itoa(int(c.Code)), c.Name)
+		} else {
+			fmt.Fprintf(e.stdout, "%s  %s\n", strconv.Itoa(int(c.Code)), c.Error)
+		}
 		if c.Meaning != "" {
 			fmt.Fprintf(e.stdout, "  meaning:        %s\n", c.Meaning)
 		}

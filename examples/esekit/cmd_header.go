@@ -1,7 +1,5 @@
 package main
 
-import "fmt"
-
 func cmdHeader() command {
 	return command{
 		name:    "header",
@@ -45,20 +43,20 @@ func headerObject(in input) (any, bool) {
 
 func runHeader(e *env, _ any, args []string) int {
 	if len(args) == 0 {
-		fmt.Fprintln(e.stderr, "usage: esekit header [-json] FILE...")
-		return exitUsage
+		return e.usage()
 	}
 	status := exitOK
 	var out []any
 	forEachFile(args, func(in input) {
 		o, ok := headerObject(in)
 		if !ok {
-			status = exitBad
+			status = max(status, exitBad)
 		}
 		out = append(out, o)
 	}, func(name string, err error) {
-		status = exitBad
-		out = append(out, errorObject(name, typeUnknown, err))
+		fe := errorObject(name, typeUnknown, err)
+		status = max(status, fe.status)
+		out = append(out, fe)
 	})
 	e.emit(out)
 	return status

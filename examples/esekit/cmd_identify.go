@@ -13,20 +13,20 @@ func cmdIdentify() command {
 
 func runIdentify(e *env, _ any, args []string) int {
 	if len(args) == 0 {
-		fmt.Fprintln(e.stderr, "usage: esekit identify [-json] FILE...")
-		return exitUsage
+		return e.usage()
 	}
 	status := exitOK
 	var out []any
 	forEachFile(args, func(in input) {
 		id := identifyInput(in)
-		if id.Error != "" {
-			status = exitBad
+		if id.Error != "" || id.Type == typeUnknown {
+			status = max(status, exitBad)
 		}
 		out = append(out, id)
 	}, func(name string, err error) {
-		status = exitBad
-		out = append(out, errorObject(name, typeUnknown, err))
+		fe := errorObject(name, typeUnknown, err)
+		status = max(status, fe.status)
+		out = append(out, fe)
 	})
 	if e.json {
 		e.emit(out)

@@ -1,6 +1,8 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"flag"
@@ -12,19 +14,22 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/esekit/esekit/ese"
+	"github.com/esekit/esekit/esedb"
 	"github.com/esekit/esekit/eselog"
 )
 
 func cmdLogs() command {
 	return command{
 		name:    "logs",
-		args:    "FILE|DIR...",
+		args:    "[-records [-type T,...] [-db DB]] [-allow-corrupt] FILE|DIR...",
 		summary: "walk transaction logs: header, valid segments/sectors, where each log ends, record-type histogram; -records lists every record",
 		setup: func(fs *flag.FlagSet) any {
 			o := &logsOpts{}
 			fs.BoolVar(&o.records, "records", false, "list every record with its position, type and fields")
 			fs.StringVar(&o.types, "type", "", "with -records: only records of these types (comma-separated names, e.g. Insert,Commit0)")
 			fs.BoolVar(&o.allowCorrupt, "allow-corrupt", false, "read up to a corrupt tail instead of failing (forensic use)")
+			fs.StringVar(&o.dbPath, "db", "", "with -records: attribute each page record to its table and tree with the catalog of database `DB`, and decode the rows of inserts and replaces on a table's primary tree")
 			return o
 		},
 		run: runLogs,
@@ -35,6 +40,9 @@ type logsOpts struct {
 	records      bool
 	types        string
 	allowCorrupt bool
+	dbPath       string
+	// rows is the -db decoder, shared by the logs of one run (in order).
+	rows *esedb.LogDecoder
 }
 
 // recordJSON is one record of -records.
@@ -42,9 +50,16 @@ type recordJSON struct {
 	Position posJSON `json:"position"`
 	Type     string  `json:"type"`
 	Size     int     `json:"size"`
-	// Fields is the decoded record (its Go structure).
+	// Fields is the decoded record: its fields under snake_case keys
+	// (record_json.go).
 	Fields any    `json:"fields,omitempty"`
 	Error  string `json:"error,omitempty"`
+	// With -db: the table and tree the record changes ("primary",
+	// "index:NAME", "long_values", "space"), and the row it writes to a
+	// primary tree, as `esekit dump -json` prints values.
+	Table  string          `json:"table,omitempty"`
+	Tree   string          `json:"tree,omitempty"`
+	Values json.RawMessage `json:"values,omitempty"`
 }
 
 // logsJSON is the walk of one log file (issue 3).
@@ -81,7 +96,8 @@ type logsJSON struct {
 }
 
 // logFilesOf expands the arguments: files stay, folders give their logs
-// (identified by bytes), sorted by name.
+// (identified by bytes), sorted by name; a folder without a log is an
+// error.
 func logFilesOf(args []string) ([]string, []fileError) {
 	var files []string
 	var errs []fileError
@@ -114,6 +130,12 @@ func logFilesOf(args []string) ([]string, []fileError) {
 				names = append(names, p)
 			}
 			c.Close()
+		}
+		if len(names) == 0 {
+			// A folder with nothing to walk answers like a file that is
+			// not a log.
+			errs = append(errs, errorObject(a, typeUnknown, fmt.Errorf("no log file in the folder: %w", ese.ErrFileNotFound)))
+			continue
 		}
 		sort.Strings(names)
 		files = append(files, names...)
@@ -193,7 +215,10 @@ func walkLog(ctx context.Context, in input, o *logsOpts, filter eselog.Filter) l
 			if rec, err := eselog.DecodeRecord(raw.Bytes, raw.Pos); err != nil {
 				rj.Error = err.Error()
 			} else {
-				rj.Fields = rec
+				rj.Fields = recordFields(rec)
+				if o.rows != nil {
+					attributeRecord(ctx, o.rows, rec, &rj)
+				}
 			}
 			out.RecordList = append(out.RecordList, rj)
 		}
@@ -204,8 +229,7 @@ func walkLog(ctx context.Context, in input, o *logsOpts, filter eselog.Filter) l
 func runLogs(e *env, opts any, args []string) int {
 	o := opts.(*logsOpts)
 	if len(args) == 0 {
-		fmt.Fprintln(e.stderr, "usage: esekit logs [-records] [-json] FILE|DIR...")
-		return exitUsage
+		return e.usage()
 	}
 	var filter eselog.Filter
 	if o.types != "" {
@@ -220,18 +244,32 @@ func runLogs(e *env, opts any, args []string) int {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
+	if o.dbPath != "" {
+		if !o.records {
+			fmt.Fprintln(e.stderr, "esekit logs: -db needs -records")
+			return exitUsage
+		}
+		db, closeDB, err := openDB(o.dbPath, false)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "esekit logs: %s: %v\n", o.dbPath, err)
+			return exitBad
+		}
+		defer closeDB()
+		o.rows = db.NewLogDecoder()
+	}
 	files, errs := logFilesOf(args)
 	status := exitOK
 	var out []any
 	for _, fe := range errs {
-		status = exitBad
+		status = max(status, fe.status)
 		out = append(out, fe)
 	}
 	for _, name := range files {
 		in, c, err := openInput(name)
 		if err != nil {
-			status = exitBad
-			out = append(out, errorObject(name, typeUnknown, err))
+			fe := errorObject(name, typeUnknown, err)
+			status = max(status, fe.status)
+			out = append(out, fe)
 			continue
 		}
 		lj := walkLog(ctx, in, o, filter)
@@ -248,10 +286,40 @@ func runLogs(e *env, opts any, args []string) int {
 	})
 }
 
+// attributeRecord fills the -db fields of rj: the table and tree rec
+// changes and, for a row written to a primary tree, its values.
+func attributeRecord(ctx context.Context, d *esedb.LogDecoder, rec eselog.Record, rj *recordJSON) {
+	row, ok, err := d.Decode(ctx, rec)
+	if !ok {
+		return
+	}
+	rj.Tree = row.Tree
+	if row.Table != nil {
+		rj.Table = row.Table.Name
+	}
+	if err != nil {
+		rj.Error = err.Error()
+		return
+	}
+	if row.Record == nil {
+		return
+	}
+	vals, err := row.Record.Values()
+	if err != nil {
+		rj.Error = err.Error()
+		return
+	}
+	var b bytes.Buffer
+	w := bufio.NewWriter(&b)
+	writeValuesJSON(w, vals)
+	w.Flush()
+	rj.Values = json.RawMessage(b.Bytes())
+}
+
 func printLogs(w io.Writer, v logsJSON) {
 	fmt.Fprintf(w, "%s (%s)\n", v.File, v.Type)
 	if v.Generation != 0 {
-		fmt.Fprintf(w, "  generation:      0x%X (%d), format %s\n", v.Generation, v.Generation, v.Format)
+		fmt.Fprintf(w, "  generation:      %s, format %s\n", genText(v.Generation), v.Format)
 	}
 	if v.Sectors != 0 {
 		unit := "segments"
@@ -292,6 +360,12 @@ func printLogs(w io.Writer, v logsJSON) {
 		}
 		if r.Error != "" {
 			fields = "error: " + r.Error
+		}
+		if r.Table != "" {
+			fields = fmt.Sprintf("[%s %s] ", r.Table, r.Tree) + fields
+		}
+		if r.Values != nil {
+			fields += " values " + string(r.Values)
 		}
 		fmt.Fprintf(w, "  %-18s %-24s %s\n", posText(r.Position), r.Type, fields)
 	}

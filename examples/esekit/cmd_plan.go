@@ -1,10 +1,13 @@
 package main
 
 import (
+	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"strings"
 
@@ -15,7 +18,7 @@ import (
 func cmdPlan() command {
 	return command{
 		name:    "plan",
-		args:    "DIR|DB...",
+		args:    "[-hard] [-rip FILE.reg] [-map OLD=NEW] [-checkpoint FILE|-no-checkpoint] [-a] [-ignore-missing-db] [-without-undo] [-allow-backup] DIR|DB...",
 		summary: "decide soft recovery (or hard recovery with -hard) as the engine would, before any page is written: logs, per-database ranges, or the exact engine error",
 		setup: func(fs *flag.FlagSet) any {
 			o := &planOpts{}
@@ -24,6 +27,7 @@ func cmdPlan() command {
 			fs.Var(&o.maps, "map", "restore map entry OLD=NEW: a logged database path and where the file is now (repeatable)")
 			fs.StringVar(&o.checkpoint, "checkpoint", "", "soft recovery: checkpoint file (default: the checkpoint found in the log folder)")
 			fs.BoolVar(&o.noCheckpoint, "no-checkpoint", false, "soft recovery: ignore any checkpoint")
+			addSwitchFlags(fs, &o.sw)
 			return o
 		},
 		run: runPlan,
@@ -36,6 +40,7 @@ type planOpts struct {
 	maps         multiFlag
 	checkpoint   string
 	noCheckpoint bool
+	sw           switchFlags
 }
 
 // planLogJSON is one log of a plan, in replay order.
@@ -54,7 +59,7 @@ type planDBJSON struct {
 	Action     string `json:"action"`
 	LoggedPath string `json:"logged_path,omitempty"`
 	// TruncateAt is where replay into the database stops early (an
-	// attachment that changed its signature or path; seed 003).
+	// attachment that changed its signature or path; KB Q296787).
 	TruncateAt *posJSON `json:"truncate_at,omitempty"`
 	Patch      string   `json:"patch,omitempty"`
 	// PatchForm is where the patch header is: "patch-file" or
@@ -75,16 +80,20 @@ type planEventJSON struct {
 
 // planJSON is a recovery plan (issue 5).
 type planJSON struct {
-	File      string          `json:"file"`
-	Type      string          `json:"type"`
-	Mode      string          `json:"mode"`
-	Start     posJSON         `json:"start"`
-	End       posJSON         `json:"end"`
-	Logs      []planLogJSON   `json:"logs"`
-	Databases []planDBJSON    `json:"databases"`
-	Error     int32           `json:"error"`
-	Message   string          `json:"message"`
-	Events    []planEventJSON `json:"events"`
+	File      string        `json:"file"`
+	Type      string        `json:"type"`
+	Mode      string        `json:"mode"`
+	Start     posJSON       `json:"start"`
+	End       posJSON       `json:"end"`
+	Logs      []planLogJSON `json:"logs"`
+	Databases []planDBJSON  `json:"databases"`
+	Error     int32         `json:"error"`
+	Message   string        `json:"message"`
+	// Remedy says what would let recovery go ahead, when the planner
+	// knows; MissingLogs names the missing log files the error is about.
+	Remedy      string          `json:"remedy,omitempty"`
+	MissingLogs string          `json:"missing_logs,omitempty"`
+	Events      []planEventJSON `json:"events"`
 	// RestoreMap says, entry by entry, whether the restore map (-rip's
 	// EDB_RstMap, -map) renames a database path the logs name.
 	RestoreMap []mapUseJSON `json:"restore_map,omitempty"`
@@ -103,14 +112,14 @@ const typePlan = "recovery_plan"
 
 func planToJSON(label string, p *recovery.Plan) planJSON {
 	out := planJSON{File: label, Type: typePlan, Mode: string(p.Mode), Start: pos(p.Start), End: pos(p.End),
-		Logs: []planLogJSON{}, Databases: []planDBJSON{}, Error: int32(p.Error), Message: p.Message,
-		Events: []planEventJSON{}}
+		Logs: []planLogJSON{}, Databases: []planDBJSON{}, Error: int32(p.Error), Message: cliText(p.Message),
+		Remedy: cliText(p.Remedy), MissingLogs: p.MissingLogs, Events: []planEventJSON{}}
 	for _, l := range p.Logs {
 		out.Logs = append(out.Logs, planLogJSON{File: l.File, Generation: l.Generation, FromBackup: l.FromBackup, NeedsPatch: l.NeedsPatch})
 	}
 	for _, d := range p.Databases {
 		dj := planDBJSON{File: d.File, ReplayFrom: d.ReplayFrom, ReplayTo: d.ReplayTo,
-			Action: d.Action, LoggedPath: d.LoggedPath, Patch: d.Patch, PatchForm: string(d.PatchForm), Error: int32(d.Error), Message: d.Message}
+			Action: d.Action, LoggedPath: d.LoggedPath, Patch: d.Patch, PatchForm: string(d.PatchForm), Error: int32(d.Error), Message: cliText(d.Message)}
 		if d.TruncateAt != nil {
 			t := pos(*d.TruncateAt)
 			dj.TruncateAt = &t
@@ -118,7 +127,7 @@ func planToJSON(label string, p *recovery.Plan) planJSON {
 		out.Databases = append(out.Databases, dj)
 	}
 	for _, e := range p.Events {
-		out.Events = append(out.Events, planEventJSON{Kind: string(e.Kind), Message: e.Message, Files: e.Files,
+		out.Events = append(out.Events, planEventJSON{Kind: string(e.Kind), Message: cliText(e.Message), Files: e.Files,
 			Generation: e.Generation, Error: int32(e.Code)})
 	}
 	for _, u := range p.RestoreMap {
@@ -140,10 +149,12 @@ func printMapEntries(w io.Writer, events []planEventJSON) {
 // recoveryInputs are the folders and files named on the command line of
 // plan, recover and restore.
 type recoveryInputs struct {
-	dirs       []string
-	databases  []recovery.DatabaseFile
-	dbNames    []string
-	checkpoint *input
+	dirs      []string
+	databases []recovery.DatabaseFile
+	dbNames   []string
+	// checkpoint is the name, in the first folder, of the checkpoint
+	// found there ("" for none).
+	checkpoint string
 	closers    []io.Closer
 }
 
@@ -169,7 +180,7 @@ func gatherInputs(args []string, wantCkpt bool) (*recoveryInputs, error) {
 	}
 	if len(ri.dirs) == 0 {
 		ri.close()
-		return nil, fmt.Errorf("no folder given: name the log folder first")
+		return nil, usageError{errors.New("no folder given: name the log folder first")}
 	}
 	seen := map[string]bool{}
 	add := func(in input, c io.Closer) {
@@ -213,10 +224,8 @@ func gatherInputs(args []string, wantCkpt bool) (*recoveryInputs, error) {
 					continue
 				}
 			case typeCheckpoint:
-				if wantCkpt && i == 0 && ri.checkpoint == nil {
-					ri.checkpoint = &in
-					ri.closers = append(ri.closers, c)
-					continue
+				if wantCkpt && i == 0 && ri.checkpoint == "" {
+					ri.checkpoint = e.Name()
 				}
 			}
 			c.Close()
@@ -238,7 +247,7 @@ func restoreMapOf(lines []string, maps []string, targets []string) (*recovery.Re
 	for _, m := range maps {
 		from, to, ok := strings.Cut(m, "=")
 		if !ok || from == "" || to == "" {
-			return nil, fmt.Errorf("-map %q: want OLD=NEW", m)
+			return nil, usageError{fmt.Errorf("-map %q: want OLD=NEW", m)}
 		}
 		pairs = append(pairs, recovery.MapEntry{From: from, To: to})
 	}
@@ -257,7 +266,7 @@ func restoreMapOf(lines []string, maps []string, targets []string) (*recovery.Re
 }
 
 // makePlan plans soft or hard recovery from the command line's inputs.
-func makePlan(o *planOpts, ri *recoveryInputs) (*recovery.Plan, error) {
+func makePlan(ctx context.Context, o *planOpts, ri *recoveryInputs) (*recovery.Plan, error) {
 	var ripLow, ripHigh int32
 	var rstMap []string
 	if o.ripFile != "" {
@@ -272,47 +281,53 @@ func makePlan(o *planOpts, ri *recoveryInputs) (*recovery.Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	opts := &recovery.Options{RestoreMap: rm}
+	opts := &recovery.Options{RestoreMap: rm, Switches: o.sw.switches()}
 	if o.hard {
-		in := &recovery.HardInput{LowLog: ripLow, HighLog: ripHigh, Restore: os.DirFS(ri.dirs[0]), RestoreDir: ".",
-			Databases: ri.databases}
+		in := recovery.HardInput{LowLog: ripLow, HighLog: ripHigh, Restore: os.DirFS(ri.dirs[0]), Databases: ri.databases}
 		if len(ri.dirs) > 1 {
-			in.Target, in.TargetDir = os.DirFS(ri.dirs[1]), "."
+			in.Target = os.DirFS(ri.dirs[1])
 		}
-		return recovery.PlanHard(in, opts)
+		return recovery.PlanHard(ctx, in, opts)
 	}
-	in := &recovery.SoftInput{Logs: os.DirFS(ri.dirs[0]), LogDir: ".", Databases: ri.databases}
+	in := recovery.SoftInput{Logs: os.DirFS(ri.dirs[0]), Databases: ri.databases}
 	switch {
 	case o.noCheckpoint:
 	case o.checkpoint != "":
-		cin, c, err := openInput(o.checkpoint)
-		if err != nil {
+		if st, err := os.Stat(o.checkpoint); err != nil {
 			return nil, err
+		} else if st.IsDir() {
+			return nil, fmt.Errorf("%s is a directory", o.checkpoint)
 		}
-		ri.closers = append(ri.closers, c)
-		in.Checkpoint, in.CheckpointName = cin.r, filepath.Base(o.checkpoint)
-	case ri.checkpoint != nil:
-		in.Checkpoint, in.CheckpointName = ri.checkpoint.r, filepath.Base(ri.checkpoint.name)
+		in.Checkpoint = recovery.CheckpointSource{FS: os.DirFS(filepath.Dir(o.checkpoint)), Name: filepath.Base(o.checkpoint)}
+	case ri.checkpoint != "":
+		in.Checkpoint = recovery.CheckpointSource{Name: ri.checkpoint}
 	}
-	return recovery.PlanSoft(in, opts)
+	return recovery.PlanSoft(ctx, in, opts)
 }
 
 func runPlan(e *env, opts any, args []string) int {
 	o := opts.(*planOpts)
 	if len(args) == 0 {
-		fmt.Fprintln(e.stderr, "usage: esekit plan [-hard] [-rip FILE.reg] [-map OLD=NEW] [-json] DIR...")
-		return exitUsage
+		return e.usage()
+	}
+	if o.hard {
+		if err := o.sw.hardRefusal("plan -hard"); err != nil {
+			fmt.Fprintln(e.stderr, err)
+			return exitUsage
+		}
 	}
 	ri, err := gatherInputs(args, !o.hard)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "esekit plan: %v\n", err)
-		return exitUsage
+		fmt.Fprintf(e.stderr, "esekit plan: %s\n", cliText(err.Error()))
+		return statusOf(err)
 	}
 	defer ri.close()
-	p, err := makePlan(o, ri)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	p, err := makePlan(ctx, o, ri)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "esekit plan: %v\n", err)
-		return exitBad
+		fmt.Fprintf(e.stderr, "esekit plan: %s\n", cliText(err.Error()))
+		return statusOf(err)
 	}
 	out := planToJSON(ri.dirs[0], p)
 	if e.json {
@@ -364,6 +379,9 @@ func printPlan(w io.Writer, p planJSON) {
 	printMapEntries(w, p.Events)
 	if p.Error != 0 {
 		fmt.Fprintf(w, "  verdict: the engine would stop with %d (%s): %s\n", p.Error, ese.Error(p.Error).Name(), p.Message)
+		if p.Remedy != "" {
+			fmt.Fprintf(w, "  remedy: %s\n", p.Remedy)
+		}
 	} else {
 		fmt.Fprintf(w, "  verdict: %s\n", orNone(p.Message))
 	}

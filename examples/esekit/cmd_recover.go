@@ -16,21 +16,23 @@ import (
 
 func cmdRecover() command {
 	return command{
-		name:    "recover",
-		args:    "-out DIR [-cache MiB] [-max-size MiB] [-create] DIR...",
-		summary: "soft recovery: replay the logs into copies of the databases written to -out and leave them clean (the inputs are never written)",
-		setup:   func(fs *flag.FlagSet) any { return recoverFlags(fs, false) },
-		run:     runRecover,
+		name:     "recover",
+		args:     "DIR...",
+		required: []string{"out"},
+		summary:  "soft recovery: replay the logs into copies of the databases written to -out and leave them clean (the inputs are never written)",
+		setup:    func(fs *flag.FlagSet) any { return recoverFlags(fs, false) },
+		run:      runRecover,
 	}
 }
 
 func cmdRestore() command {
 	return command{
-		name:    "restore",
-		args:    "-out DIR [-cache MiB] [-max-size MiB] [-rip FILE.reg] [-map OLD=NEW] RESTOREDIR [LOGDIR]",
-		summary: "hard recovery of an online backup: patch data, backup logs and logs on disk replayed into copies written to -out; the Restore in Progress key is written back marked recovered",
-		setup:   func(fs *flag.FlagSet) any { return recoverFlags(fs, true) },
-		run:     runRestore,
+		name:     "restore",
+		args:     "RESTOREDIR [LOGDIR]",
+		required: []string{"out"},
+		summary:  "hard recovery of an online backup: patch data, backup logs and logs on disk replayed into copies written to -out; the Restore in Progress key is written back marked recovered",
+		setup:    func(fs *flag.FlagSet) any { return recoverFlags(fs, true) },
+		run:      runRestore,
 	}
 }
 
@@ -42,21 +44,23 @@ type recoverOpts struct {
 	create    bool
 	ripFile   string
 	maps      multiFlag
+	sw        switchFlags
 }
 
 func recoverFlags(fs *flag.FlagSet, hard bool) *recoverOpts {
 	o := &recoverOpts{}
 	fs.StringVar(&o.out, "out", "", "folder the recovered databases are written to (required)")
-	fs.Int64Var(&o.cacheMiB, "cache", 256, "page cache per database, in MiB")
-	fs.Int64Var(&o.maxMiB, "max-size", 0, "largest size, in MiB, the logs (or a patch file) may grow a database to; 0: the engine's bound of 2^32 pages")
+	fs.Int64Var(&o.cacheMiB, "cache", 256, "page cache of the whole recovery, shared by all its databases, in MiB")
+	fs.Int64Var(&o.maxMiB, "max-size", 0, "largest size, in MiB, the logs (or a patch file's page images) may grow a database to; 0: for logs the engine's bound of 2^32 pages, for page images the size the database copy and the logs justify")
 	fs.BoolVar(&o.overwrite, "overwrite", false, "replace files already in -out")
 	if !hard {
 		fs.BoolVar(&o.create, "create", false, "create, in -out, a database the logs create (CreateDB) when no file of it is given")
 	}
 	if hard {
-		fs.StringVar(&o.ripFile, "rip", "", "Restore in Progress key (.reg): LowLog/HighLog, EDB_RstMap; written back to -out marked recovered")
+		fs.StringVar(&o.ripFile, "rip", "", "Restore in Progress key (.reg): LowLog/HighLog, EDB_RstMap; written back to -out (which must not be its folder) marked recovered")
 		fs.Var(&o.maps, "map", "restore map entry OLD=NEW (repeatable)")
 	}
+	addSwitchFlags(fs, &o.sw)
 	return o
 }
 
@@ -100,26 +104,41 @@ const typeRecovery = "recovery"
 func recoverToJSON(label, out string, r *recovery.RecoverResult) recoverJSON {
 	o := recoverJSON{File: label, Type: typeRecovery, Mode: string(r.Mode), Out: out,
 		Databases: []recoverDBJSON{}, LogsReplayed: append([]string{}, r.LogsReplayed...),
-		Records: r.Records, LogBytes: r.LogBytes, RIP: r.RIP, Error: int32(r.Error), Message: r.Message,
+		Records: r.Records, LogBytes: r.LogBytes, RIP: r.RIP, Error: int32(r.Error), Message: cliText(r.Message),
 		Events: []planEventJSON{}}
 	for _, d := range r.Databases {
 		o.Databases = append(o.Databases, recoverDBJSON{File: d.File, Type: typeDatabase, Output: d.Output,
 			Action: d.Action, StateBefore: d.StateBefore, StateAfter: d.StateAfter, LogsReplayed: d.LogsReplayed,
 			RecordsRedone: d.RecordsRedone, RecordsSkipped: d.RecordsSkipped,
 			TransactionsRolledBack: d.TransactionsRolledBack, PagesWritten: d.PagesWritten,
-			Consistent: pos(d.ConsistentPos), Error: int32(d.Error), Message: d.Message})
+			Consistent: pos(d.ConsistentPos), Error: int32(d.Error), Message: cliText(d.Message)})
 	}
 	for _, e := range r.Events {
-		o.Events = append(o.Events, planEventJSON{Kind: string(e.Kind), Message: e.Message, Files: e.Files,
+		o.Events = append(o.Events, planEventJSON{Kind: string(e.Kind), Message: cliText(e.Message), Files: e.Files,
 			Generation: e.Generation, Error: int32(e.Code)})
 	}
 	return o
 }
 
+// setFailure records err, the error recovery returned with its result: a
+// failure always reports an engine code (ese.CodeOf), never "error": 0,
+// and a message.
+func (r *recoverJSON) setFailure(err error) {
+	if err == nil {
+		return
+	}
+	if r.Error == 0 {
+		r.Error = int32(ese.CodeOf(err))
+	}
+	if r.Message == "" {
+		r.Message = cliText(err.Error())
+	}
+}
+
 // checkRecoverArgs checks what recover and restore need.
 func checkRecoverArgs(e *env, verb string, o *recoverOpts, args []string) bool {
 	if o.out == "" || len(args) == 0 {
-		fmt.Fprintf(e.stderr, "usage: esekit %s -out DIR [flags] DIR...\n", verb)
+		e.usage()
 		return false
 	}
 	for _, d := range args {
@@ -129,6 +148,18 @@ func checkRecoverArgs(e *env, verb string, o *recoverOpts, args []string) bool {
 		}
 		if same(d, o.out) {
 			fmt.Fprintf(e.stderr, "esekit %s: -out must not be an input folder (the inputs are never written)\n", verb)
+			return false
+		}
+	}
+	// The key is written back to -out under its own name: its folder is an
+	// input folder too.
+	if o.ripFile != "" && same(filepath.Dir(o.ripFile), o.out) {
+		fmt.Fprintf(e.stderr, "esekit %s: -out must not be the folder of -rip (the key read is never replaced)\n", verb)
+		return false
+	}
+	if o.ripFile != "" {
+		if st, err := os.Stat(o.ripFile); err != nil || st.IsDir() {
+			fmt.Fprintf(e.stderr, "esekit %s: -rip %s is not a file\n", verb, o.ripFile)
 			return false
 		}
 	}
@@ -166,7 +197,7 @@ func same(a, b string) bool {
 
 func recoveryOptions(o *recoverOpts) recovery.RecoverOptions {
 	return recovery.RecoverOptions{OutDir: o.out, Overwrite: o.overwrite, CacheBytes: o.cacheMiB << 20, MaxFileBytes: o.maxMiB << 20,
-		CreateMissing: o.create}
+		CreateMissing: o.create, Switches: o.sw.switches()}
 }
 
 func runRecover(e *env, opts any, args []string) int {
@@ -177,12 +208,16 @@ func runRecover(e *env, opts any, args []string) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	ro := recoveryOptions(o)
-	res, err := recovery.RecoverFolder(ctx, args, &ro)
+	res, err := recovery.RecoverFolder(ctx, recovery.FolderInput{Logs: args[0], Databases: args[1:]}, &ro)
 	return reportRecovery(e, "recover", args[0], o.out, res, err)
 }
 
 func runRestore(e *env, opts any, args []string) int {
 	o := opts.(*recoverOpts)
+	if err := o.sw.hardRefusal("restore"); err != nil {
+		fmt.Fprintln(e.stderr, err)
+		return exitUsage
+	}
 	if !checkRecoverArgs(e, "restore", o, args) {
 		return exitUsage
 	}
@@ -198,7 +233,11 @@ func runRestore(e *env, opts any, args []string) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	ro := recovery.RestoreOptions{RecoverOptions: recoveryOptions(o)}
-	res, err := recovery.RestoreFolder(ctx, args, o.ripFile, maps, &ro)
+	in := recovery.RestoreFolderInput{Restore: args[0], RIPFile: o.ripFile, Maps: maps}
+	if len(args) > 1 {
+		in.Target = args[1]
+	}
+	res, err := recovery.RestoreFolder(ctx, in, &ro)
 	return reportRecovery(e, "restore", args[0], o.out, res, err)
 }
 
@@ -212,19 +251,12 @@ func reportRecovery(e *env, verb, label, out string, res *recovery.RecoverResult
 			fe := errorObject(label, typeRecovery, err)
 			e.emit(fe)
 		} else {
-			fmt.Fprintf(e.stderr, "esekit %s: %v\n", verb, err)
+			fmt.Fprintf(e.stderr, "esekit %s: %s\n", verb, cliText(err.Error()))
 		}
 		return exitBad
 	}
 	rj := recoverToJSON(label, out, res)
-	if err != nil && rj.Error == 0 {
-		if c, ok := engineCode(err); ok {
-			rj.Error = c
-		}
-		if rj.Message == "" {
-			rj.Message = err.Error()
-		}
-	}
+	rj.setFailure(err)
 	if e.json {
 		e.emit(rj)
 	} else {

@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/esekit/esekit/esepatch"
+	"github.com/esekit/esekit/internal/outfile"
 	"github.com/esekit/esekit/rip"
 )
 
@@ -16,9 +18,14 @@ import (
 // arguments itself (command.raw).
 func cmdRip() command {
 	return command{
-		name:    "rip",
-		args:    "parse|validate|recreate [-json] [flags] ...",
-		summary: "the Restore in Progress key: parse a .reg file to JSON, validate it against seed 002's rules, or re-create it from the worksheet",
+		name: "rip",
+		args: "parse|validate|recreate ...",
+		lines: []string{
+			"parse [-json] FILE.reg...",
+			"validate [-json] [-highest-log HEX] [-pat FILE.pat]... FILE.reg",
+			"recreate [-json] [-o FILE.reg] [-regedit4] [-worksheet FILE] [-service NAME] [-logs DIR] [-working DIR] [-databases N] [-from SERVER] [-to SERVER] [-lowlog HEX] [-highlog HEX] [-original PATH]... [-restored PATH]...",
+		},
+		summary: "the Restore in Progress key (KB Q200941): parse a .reg file to JSON, validate it, or re-create it from the restore worksheet (-worksheet, or the flags after it)",
 		raw:     true,
 		run:     runRip,
 	}
@@ -50,10 +57,14 @@ func (m *multiFlag) Set(s string) error { *m = append(*m, s); return nil }
 
 func runRip(e *env, _ any, args []string) int {
 	if len(args) == 0 {
-		fmt.Fprintln(e.stderr, "usage: esekit rip parse|validate|recreate [flags] ...")
-		return exitUsage
+		return e.usage()
 	}
 	sub, rest := args[0], args[1:]
+	switch sub {
+	case "-h", "-help", "--help", "help":
+		fmt.Fprintf(e.stdout, "usage: %s\n", e.synopsis)
+		return exitOK
+	}
 	fs := flag.NewFlagSet("esekit rip "+sub, flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
 	fs.BoolVar(&e.json, "json", false, "print one JSON document on stdout")
@@ -74,8 +85,8 @@ func runRip(e *env, _ any, args []string) int {
 	case "recreate":
 		var w rip.Worksheet
 		var orig, restored multiFlag
-		sheet := fs.String("worksheet", "", "worksheet file (seed 002's form, one \"Label: value\" per line)")
-		out := fs.String("o", "", "write the .reg file here (default: stdout, or inside the JSON)")
+		sheet := fs.String("worksheet", "", "worksheet file (the form of KB Q200941, one \"Label: value\" per line)")
+		out := fs.String("o", "", "write the .reg file here, as a new file: an existing one is not replaced (default: stdout, or inside the JSON)")
 		v4 := fs.Bool("regedit4", false, "write REGEDIT4 (ANSI) instead of Windows Registry Editor Version 5.00 (UTF-16)")
 		fs.StringVar(&w.Service, "service", "", "MSExchangeIS (default) or MSExchangeDS")
 		fs.StringVar(&w.TransactionLogsPath, "logs", "", "transaction logs path on the restore server")
@@ -93,13 +104,13 @@ func runRip(e *env, _ any, args []string) int {
 		if *sheet != "" {
 			f, err := os.Open(*sheet)
 			if err != nil {
-				fmt.Fprintf(e.stderr, "esekit rip recreate: %v\n", err)
-				return exitBad
+				fmt.Fprintf(e.stderr, "esekit rip recreate: -worksheet: %s\n", cliText(err.Error()))
+				return statusOf(err)
 			}
 			ws, err := rip.ParseWorksheet(f)
 			f.Close()
 			if err != nil {
-				fmt.Fprintf(e.stderr, "esekit rip recreate: %v\n", err)
+				fmt.Fprintf(e.stderr, "esekit rip recreate: %s\n", cliText(err.Error()))
 				return exitBad
 			}
 			w = *ws
@@ -107,13 +118,13 @@ func runRip(e *env, _ any, args []string) int {
 			var err error
 			if *lowlog != "" {
 				if w.LowLog, err = rip.ParseHexLog(*lowlog); err != nil {
-					fmt.Fprintf(e.stderr, "esekit rip recreate: -lowlog: %v\n", err)
+					fmt.Fprintf(e.stderr, "esekit rip recreate: -lowlog: %s\n", cliText(err.Error()))
 					return exitUsage
 				}
 			}
 			if *highlog != "" {
 				if w.HighLog, err = rip.ParseHexLog(*highlog); err != nil {
-					fmt.Fprintf(e.stderr, "esekit rip recreate: -highlog: %v\n", err)
+					fmt.Fprintf(e.stderr, "esekit rip recreate: -highlog: %s\n", cliText(err.Error()))
 					return exitUsage
 				}
 			}
@@ -157,8 +168,9 @@ func ripParse(e *env, args []string) int {
 	for _, name := range args {
 		k, format, err := readKey(name)
 		if err != nil {
-			status = exitBad
-			out = append(out, errorObject(name, typeRipKey, err))
+			fe := errorObject(name, typeRipKey, err)
+			status = max(status, fe.status)
+			out = append(out, fe)
 			continue
 		}
 		out = append(out, ripKeyJSON{File: name, Type: typeRipKey, Format: format.String(), Key: k})
@@ -199,9 +211,9 @@ func ripValidate(e *env, args []string, pats []string, highest string) int {
 		if e.json {
 			e.emit(errorObject(name, typeRipKey, err))
 		} else {
-			fmt.Fprintf(e.stderr, "esekit rip validate: %v\n", err)
+			fmt.Fprintf(e.stderr, "esekit rip validate: %s\n", cliText(err.Error()))
 		}
-		return exitBad
+		return statusOf(err)
 	}
 	var ev *rip.Evidence
 	if len(pats) > 0 || highest != "" {
@@ -209,13 +221,13 @@ func ripValidate(e *env, args []string, pats []string, highest string) int {
 		for _, p := range pats {
 			in, c, err := openInput(p)
 			if err != nil {
-				fmt.Fprintf(e.stderr, "esekit rip validate: %v\n", err)
-				return exitBad
+				fmt.Fprintf(e.stderr, "esekit rip validate: -pat: %s\n", cliText(err.Error()))
+				return statusOf(err)
 			}
 			pf, err := esepatch.Open(in.r)
 			c.Close()
 			if err != nil {
-				fmt.Fprintf(e.stderr, "esekit rip validate: %s: %v\n", p, err)
+				fmt.Fprintf(e.stderr, "esekit rip validate: %s: %s\n", p, cliText(err.Error()))
 				return exitBad
 			}
 			if ev.PatchGenLow == 0 || pf.Header.Backup.GenLow < ev.PatchGenLow {
@@ -226,7 +238,7 @@ func ripValidate(e *env, args []string, pats []string, highest string) int {
 		if highest != "" {
 			h, err := rip.ParseHexLog(highest)
 			if err != nil {
-				fmt.Fprintf(e.stderr, "esekit rip validate: -highest-log: %v\n", err)
+				fmt.Fprintf(e.stderr, "esekit rip validate: -highest-log: %s\n", cliText(err.Error()))
 				return exitUsage
 			}
 			ev.HighestRestoredLog = h
@@ -235,6 +247,9 @@ func ripValidate(e *env, args []string, pats []string, highest string) int {
 	probs := rip.Validate(k, ev)
 	if probs == nil {
 		probs = []rip.Problem{}
+	}
+	for i := range probs {
+		probs[i].Message = cliText(probs[i].Message)
 	}
 	if e.json {
 		e.emit(ripProblemsJSON{File: name, Type: typeRipKey, Problems: probs})
@@ -265,13 +280,14 @@ type ripRecreateJSON struct {
 func ripRecreate(e *env, w *rip.Worksheet, out string, format rip.RegFormat) int {
 	k, err := w.Key()
 	if err != nil {
-		fmt.Fprintf(e.stderr, "esekit rip recreate: %v\n", err)
+		fmt.Fprintf(e.stderr, "esekit rip recreate: %s\n", cliText(err.Error()))
 		return exitBad
 	}
 	reg := k.Marshal(format)
 	if out != "" {
-		if err := os.WriteFile(out, reg, 0o644); err != nil {
-			fmt.Fprintf(e.stderr, "esekit rip recreate: %v\n", err)
+		// A new file: never over an existing one or through a link.
+		if err := outfile.WriteFile(filepath.Dir(out), filepath.Base(out), reg, false); err != nil {
+			fmt.Fprintf(e.stderr, "esekit rip recreate: %s\n", cliText(err.Error()))
 			return exitBad
 		}
 	}

@@ -60,14 +60,14 @@ type verifyJSON struct {
 	ErrorCode        int32           `json:"error_code,omitempty"`
 }
 
-// verifyInput scans one file. Files that are not databases are reported
-// with a note and count as good: there are no database pages to check.
+// verifyInput scans one file. A file that is not a database is reported
+// with a note and is not OK (exit status 1), as logs answers for a file
+// that is not a log.
 func verifyInput(ctx context.Context, in input, workers int) verifyJSON {
 	id := identifyInput(in)
 	v := verifyJSON{File: in.name, Type: id.Type, BadChecksums: []uint32{},
 		WrongPageNumbers: []wrongPageJSON{}, Correctable: []pageBitJSON{}}
 	if id.Type != typeDatabase && id.Type != typeTempDatabase {
-		v.OK = true
 		v.Note = "not a database: no pages verified"
 		return v
 	}
@@ -100,22 +100,24 @@ func verifyInput(ctx context.Context, in input, workers int) verifyJSON {
 func runVerify(e *env, opts any, args []string) int {
 	o := opts.(*verifyOpts)
 	if len(args) == 0 {
-		fmt.Fprintln(e.stderr, "usage: esekit verify [-json] FILE...")
-		return exitUsage
+		return e.usage()
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	status := exitOK
 	var out []any
-	forEachFile(args, func(in input) {
+	// Not mapped whole: the scan holds one chunk per worker at a time,
+	// so the resident size stays bounded whatever the file's size.
+	forEachFileMapped(args, false, func(in input) {
 		v := verifyInput(ctx, in, o.workers)
 		if !v.OK {
-			status = exitBad
+			status = max(status, exitBad)
 		}
 		out = append(out, v)
 	}, func(name string, err error) {
-		status = exitBad
-		out = append(out, errorObject(name, typeUnknown, err))
+		fe := errorObject(name, typeUnknown, err)
+		status = max(status, fe.status)
+		out = append(out, fe)
 	})
 	return e.emitFiles(out, status, func(x any) {
 		if v, ok := x.(verifyJSON); ok {

@@ -6,7 +6,7 @@ import (
 	"github.com/esekit/esekit/esechk"
 )
 
-// checkpointJSON is every field of a checkpoint file (HEADERS.md §5).
+// checkpointJSON is every field of a checkpoint file (docs/checkpoint.md#checkpoint-layout).
 type checkpointJSON struct {
 	File                     string       `json:"file"`
 	Type                     string       `json:"type"`
@@ -17,7 +17,7 @@ type checkpointJSON struct {
 	AttachInfoPresent        bool         `json:"attach_info_present"`
 	DbConsistency            posJSON      `json:"db_consistency"`
 	// DeletableBelow is the generation below which numbered logs may be
-	// deleted once backed up (seed 003): the checkpoint generation.
+	// deleted once backed up (KB Q296787, backup step 6): the checkpoint generation.
 	DeletableBelow   int32    `json:"deletable_below"`
 	Checksum         string   `json:"checksum"`
 	HeaderChecksumOK bool     `json:"header_checksum_ok"`
@@ -45,7 +45,7 @@ func checkpointObject(in input) any {
 		Attached:                 attachList(c.Attached),
 		AttachInfoPresent:        c.AttachInfoPresent(),
 		DbConsistency:            pos(c.DbConsistencyPos),
-		DeletableBelow:           c.DeletableBelow(),
+		DeletableBelow:           max(c.Checkpoint.Generation, 0),
 		Checksum:                 fmt.Sprintf("0x%08X", c.Checksum),
 		HeaderChecksumOK:         st.PrimaryOK,
 		ShadowOK:                 st.OK(),

@@ -6,7 +6,7 @@ import (
 	"github.com/esekit/esekit/ese"
 )
 
-// dbHeaderJSON is every field of a database header (HEADERS.md §4.2) plus
+// dbHeaderJSON is every field of a database header (docs/database.md#database-header) plus
 // the state of both header copies.
 type dbHeaderJSON struct {
 	File string `json:"file"`

@@ -6,7 +6,7 @@ import (
 	"github.com/esekit/esekit/eselog"
 )
 
-// logHeaderJSON is every field of a log file header (HEADERS.md §6.1).
+// logHeaderJSON is every field of a log file header (docs/logs.md#log-file-header).
 type logHeaderJSON struct {
 	File                      string       `json:"file"`
 	Type                      string       `json:"type"`

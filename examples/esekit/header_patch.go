@@ -6,14 +6,14 @@ import (
 	"github.com/esekit/esekit/esepatch"
 )
 
-// patchJSON is a patch file (HEADERS.md §9, issue 4): its PATCHHDR page
+// patchJSON is a patch file (docs/patch.md, issue 4): its PATCHHDR page
 // and its page images.
 type patchJSON struct {
 	File string `json:"file"`
 	Type string `json:"type"`
 	// Backup is the "Current Full Backup" the patch data belongs to.
 	Backup backupJSON `json:"backup"`
-	// LogGen is the backup's log range as seed 002 prints it, "36-3f".
+	// LogGen is the backup's log range as KB Q200941 prints it, "36-3f".
 	LogGen       string  `json:"log_gen"`
 	DbSignature  sigJSON `json:"db_signature"`
 	LogSignature sigJSON `json:"log_signature"`
@@ -25,7 +25,7 @@ type patchJSON struct {
 	// zero-length .pat is reported as "marker+trailer", patchMarkerJSON).
 	Form string `json:"form"`
 	// CorruptIfSkipped is how many database pages would be corrupt if the
-	// file were skipped (seed 002: one per page image).
+	// file were skipped (KB Q200941: one per page image).
 	CorruptIfSkipped int      `json:"corrupt_pages_if_skipped"`
 	PagePgnos        []uint32 `json:"page_pgnos"`
 	BadImages        []uint32 `json:"bad_image_checksums"`

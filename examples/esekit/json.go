@@ -65,8 +65,8 @@ func (s sigJSON) String() string {
 // name.
 func sigFromFields(random uint32, created, computer string) ese.Signature {
 	s := ese.Signature{Random: random}
-	if t, err := time.Parse(time.RFC3339Nano, created); err == nil {
-		s.Created = ese.LogTimeOf(t)
+	if created != "-" {
+		s.Created.UnmarshalText([]byte(created)) // an unreadable time stays null
 	}
 	if computer != "-" {
 		copy(s.Computer[:len(s.Computer)-1], computer)
@@ -74,12 +74,11 @@ func sigFromFields(random uint32, created, computer string) ese.Signature {
 	return s
 }
 
-// logTime formats a log time as RFC 3339 UTC with milliseconds, "" when null.
+// logTime formats a log time as its text form: RFC 3339 UTC with
+// milliseconds, "" when null.
 func logTime(t ese.LogTime) string {
-	if t.IsZero() {
-		return ""
-	}
-	return t.Time().UTC().Format(timeLayout)
+	b, _ := t.MarshalText()
+	return string(b)
 }
 
 // goTime formats a time.Time like logTime.
@@ -87,7 +86,7 @@ func goTime(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.UTC().Format(timeLayout)
+	return t.UTC().Format(ese.TextLayout)
 }
 
 // backupJSON is a backup info block (BKINFO).
@@ -161,16 +160,14 @@ type fileError struct {
 	Type      string `json:"type"`
 	Error     string `json:"error"`
 	ErrorCode int32  `json:"error_code,omitempty"`
+	// status is the exit status the failure calls for (statusOf).
+	status int
 }
 
 // errorObject builds the object reported for a file that failed, with the
-// engine code when err wraps one.
+// engine code of the failure (never 0: see ese.CodeOf).
 func errorObject(file, typ string, err error) fileError {
-	fe := fileError{File: file, Type: typ, Error: err.Error()}
-	if c, ok := engineCode(err); ok {
-		fe.ErrorCode = c
-	}
-	return fe
+	return fileError{File: file, Type: typ, Error: cliText(err.Error()), ErrorCode: int32(ese.CodeOf(err)), status: statusOf(err)}
 }
 
 // engineCode returns the JET error code err wraps, if any.

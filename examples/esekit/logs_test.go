@@ -26,7 +26,7 @@ type logsOut struct {
 	Error string
 }
 
-// TestLogsAppdata checks LOGSTREAM.md §6: the two appdata logs, their
+// TestLogsAppdata checks the corpus's own values: the two appdata logs, their
 // record counts, ends, valid segments and their combined histogram.
 func TestLogsAppdata(t *testing.T) {
 	a := testcorpus.Path(t, "appdata/edb.log")

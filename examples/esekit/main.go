@@ -3,23 +3,15 @@
 // Extensible Storage Engine ("JET Blue") databases, logs, checkpoints and
 // patch files.
 //
-// Usage:
-//
-//	esekit                      inspect the sample set embedded in the binary
-//	esekit identify [-json] FILE...
-//	esekit header   [-json] FILE...
-//	esekit verify   [-json] FILE...
-//	esekit errcode  [-json] CODE...
-//	esekit logs     [-json] [-records] [-type T,...] FILE|DIR...
-//	esekit check    [-json] [-checkpoint FILE] DIR [DB...]
-//	esekit plan     [-json] [-hard] [-rip FILE.reg] [-map OLD=NEW] DIR|DB...
-//	esekit recover  [-json] -out DIR [-cache MiB] [-max-size MiB] [-create] DIR...
-//	esekit restore  [-json] -out DIR [-cache MiB] [-max-size MiB] [-rip FILE.reg] [-map OLD=NEW] RESTOREDIR [LOGDIR]
-//	esekit rip      parse|validate|recreate [-json] ...
+// Usage: "esekit help" lists every verb with all its flags; "esekit VERB
+// -h" explains each flag.
 //
 // Every verb prints a readable report by default and one JSON document on
-// stdout with -json. Exit status: 0 when all is well, 1 when a file is bad
-// or a verdict is negative, 2 for a usage error.
+// stdout with -json. Exit status, the same for every verb: 0 when all is
+// well (the verdict is positive), 1 when a file is bad, is not of a type
+// the verb reads, or a verdict is negative, 2 for a usage error: an unknown
+// verb or flag, a malformed flag value, a missing argument, or a path that
+// does not exist or is a file where a folder is needed (or the reverse).
 package main
 
 import (
@@ -27,9 +19,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"strconv"
 	"strings"
+	"syscall"
 )
 
 func main() {
@@ -47,6 +41,15 @@ const (
 type env struct {
 	stdout, stderr io.Writer
 	json           bool
+	// synopsis is the verb's complete usage line, for usage errors.
+	synopsis string
+}
+
+// usage reports a usage error: the verb's usage line on stderr. It returns
+// exitUsage, so a verb can end with `return e.usage()`.
+func (e *env) usage() int {
+	fmt.Fprintf(e.stderr, "usage: %s\n", e.synopsis)
+	return exitUsage
 }
 
 // command is one verb.
@@ -56,6 +59,12 @@ type command struct {
 	summary string
 	// setup registers the verb's own flags (besides -json); may be nil.
 	setup func(fs *flag.FlagSet) any
+	// required names the flags the verb cannot run without; the usage
+	// line shows them without brackets.
+	required []string
+	// lines are the usage lines of a raw verb (one per sub-verb); other
+	// verbs' lines are built from their flags.
+	lines []string
 	// raw verbs parse their own arguments (sub-verbs with their own
 	// flags); run gets them untouched.
 	raw bool
@@ -75,6 +84,8 @@ func commands() []command {
 		cmdRecover(),
 		cmdRestore(),
 		cmdRip(),
+		cmdTables(),
+		cmdDump(),
 		cmdErrcode(),
 	}
 }
@@ -110,17 +121,14 @@ func run(args []string, stdout, stderr io.Writer) int {
 		}
 		e := &env{stdout: stdout, stderr: stderr}
 		if c.raw {
+			e.synopsis = strings.Join(c.synopses(), "\n       ")
 			return c.run(e, nil, args[1:])
 		}
-		fs := flag.NewFlagSet("esekit "+c.name, flag.ContinueOnError)
+		fs, opts := c.flagSet(e)
 		fs.SetOutput(stderr)
-		fs.BoolVar(&e.json, "json", false, "print one JSON document on stdout")
-		var opts any
-		if c.setup != nil {
-			opts = c.setup(fs)
-		}
+		e.synopsis = c.synopses()[0]
 		fs.Usage = func() {
-			fmt.Fprintf(stderr, "usage: esekit %s [flags] %s\n%s\n\nflags:\n", c.name, c.args, c.summary)
+			fmt.Fprintf(stderr, "usage: %s\n%s\n\nflags:\n", e.synopsis, c.summary)
 			fs.PrintDefaults()
 		}
 		if err := fs.Parse(interleaveFlags(fs, args[1:])); err != nil {
@@ -169,21 +177,111 @@ func interleaveFlags(fs *flag.FlagSet, args []string) []string {
 	return append(append(flags, "--"), rest...)
 }
 
+// flagSet builds the verb's flags: -json (into e) and the verb's own.
+func (c command) flagSet(e *env) (*flag.FlagSet, any) {
+	fs := flag.NewFlagSet("esekit "+c.name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	fs.BoolVar(&e.json, "json", false, "print one JSON document on stdout")
+	var opts any
+	if c.setup != nil {
+		opts = c.setup(fs)
+	}
+	return fs, opts
+}
+
+// flagValueNames are the placeholders usage lines show for flag values.
+var flagValueNames = map[string]string{
+	"out": "DIR", "cache": "MiB", "max-size": "MiB", "rip": "FILE.reg", "map": "OLD=NEW",
+	"checkpoint": "FILE", "type": "TYPE,...", "workers": "N",
+}
+
+// synopses returns the verb's usage lines: for a raw verb its own lines,
+// otherwise one line built from every flag the verb registers, so no flag
+// is left out: required flags first, then -json, then the others by name.
+func (c command) synopses() []string {
+	if c.raw {
+		out := make([]string, len(c.lines))
+		for i, l := range c.lines {
+			out[i] = "esekit " + c.name + " " + l
+		}
+		return out
+	}
+	fs, _ := c.flagSet(&env{})
+	req := map[string]bool{}
+	for _, r := range c.required {
+		req[r] = true
+	}
+	var first, json, rest []string
+	fs.VisitAll(func(f *flag.Flag) {
+		s := "-" + f.Name
+		if bf, ok := f.Value.(interface{ IsBoolFlag() bool }); !ok || !bf.IsBoolFlag() {
+			v, _ := flag.UnquoteUsage(f)
+			if n, ok := flagValueNames[f.Name]; ok {
+				v = n
+			} else {
+				v = strings.ToUpper(v)
+			}
+			s += " " + v
+		}
+		_, repeat := f.Value.(*multiFlag)
+		switch {
+		case req[f.Name]:
+			first = append(first, s)
+		case repeat:
+			rest = append(rest, "["+s+"]...")
+		case f.Name == "json":
+			json = append(json, "["+s+"]")
+		default:
+			rest = append(rest, "["+s+"]")
+		}
+	})
+	parts := append(append(append([]string{"esekit", c.name}, first...), json...), rest...)
+	return []string{strings.Join(append(parts, c.args), " ")}
+}
+
 func usage(w io.Writer) {
 	fmt.Fprintln(w, "esekit: inspect, verify and recover ESE (JET Blue) databases, logs and checkpoints")
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "usage:")
-	fmt.Fprintln(w, "  esekit                      inspect the sample set embedded in the binary")
+	fmt.Fprintln(w, "  esekit")
+	fmt.Fprintln(w, "      inspect the sample set embedded in the binary")
 	for _, c := range commands() {
-		if c.raw {
-			fmt.Fprintf(w, "  esekit %-8s %s\n      %s\n", c.name, c.args, c.summary)
-			continue
+		for _, l := range c.synopses() {
+			fmt.Fprintf(w, "  %s\n", l)
 		}
-		fmt.Fprintf(w, "  esekit %-8s [-json] %s\n      %s\n", c.name, c.args, c.summary)
+		fmt.Fprintf(w, "      %s\n", c.summary)
 	}
 	fmt.Fprintln(w)
-	fmt.Fprintln(w, "-json prints one JSON document on stdout. Exit status 1 means a file is bad")
-	fmt.Fprintln(w, "or a verdict is negative; 2 means a usage error.")
+	fmt.Fprintln(w, "\"esekit VERB -h\" explains each flag. -json prints one JSON document on stdout.")
+	fmt.Fprintln(w, "Exit status: 0 all is well; 1 a file is bad, is not of a type the verb reads,")
+	fmt.Fprintln(w, "or a verdict is negative; 2 a usage error (unknown verb or flag, malformed flag")
+	fmt.Fprintln(w, "value, missing argument, a path that does not exist or is of the wrong kind).")
+}
+
+// usageError marks an error as a usage error (exit status 2): a malformed
+// flag value or an argument of the wrong kind.
+type usageError struct{ error }
+
+func (u usageError) Unwrap() error { return u.error }
+
+// errIsFolder is wrapped when a file is needed and a folder is given. It
+// wraps EISDIR, so its engine code is JET_errInvalidPath.
+var errIsFolder error = isFolderError{}
+
+type isFolderError struct{}
+
+func (isFolderError) Error() string { return "is a folder, not a file" }
+func (isFolderError) Unwrap() error { return syscall.EISDIR }
+
+// statusOf is the exit status for a failure: 2 for a usage error, a path
+// that does not exist or a folder given as a file; 1 for anything else (a
+// file that cannot be read or is bad).
+func statusOf(err error) int {
+	var u usageError
+	if errors.As(err, &u) || errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.EISDIR) {
+		return exitUsage
+	}
+	return exitBad
 }
 
 // isNumber reports whether a looks like a negative number (an error code

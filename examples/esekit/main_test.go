@@ -41,7 +41,7 @@ func TestUsage(t *testing.T) {
 	}
 }
 
-// TestErrcode uses the numbers of seed 002: -530 in every form.
+// TestErrcode uses the numbers of KB Q200941: -530 in every form.
 func TestErrcode(t *testing.T) {
 	var got []map[string]any
 	code, _ := runJSON(t, &got, "errcode", "-json", "-530", "4294966766", "0xFFFFFDEE", "3355443730", "0xC8000212", "JET_errBadLogSignature")
@@ -114,7 +114,7 @@ func TestHeaderCheckpoints(t *testing.T) {
 		})
 	}
 	t.Run("worked example", func(t *testing.T) {
-		// appdata/edb.chk: HEADERS.md §14.2.
+		// appdata/edb.chk, the corpus file's own values (docs/checkpoint.md#checkpoint-layout).
 		var got []map[string]any
 		runJSON(t, &got, "header", "-json", testcorpus.Path(t, "appdata/edb.chk"))
 		o := got[0]
@@ -175,7 +175,7 @@ func TestHeaderDatabases(t *testing.T) {
 		})
 	}
 	t.Run("worked example", func(t *testing.T) {
-		// HEADERS.md §14.1: IndexedDB.edb.
+		// IndexedDB.edb, the corpus file's own values (docs/database.md#database-header).
 		var got []map[string]any
 		runJSON(t, &got, "header", "-json", testcorpus.Path(t, "appdata/IndexedDB.edb"))
 		o := got[0]
@@ -212,7 +212,7 @@ func TestHeaderLogs(t *testing.T) {
 	if c := o["checkpoint"].(map[string]any); c["generation"] != 1.0 || c["sector"] != 1.0 {
 		t.Errorf("edb.log checkpoint %v", c)
 	}
-	// edb0000D.log: HEADERS.md §14.4, two attached databases.
+	// edb0000D.log, the corpus file's own values (docs/logs.md#attach-list): two attached databases.
 	o = got[1]
 	if o["generation"] != 13.0 || o["log_signature"].(map[string]any)["random"] != 0xE01EE651*1.0 {
 		t.Errorf("edb0000D.log: %v %v", o["generation"], o["log_signature"])
@@ -254,7 +254,10 @@ func TestHeaderBadFiles(t *testing.T) {
 	dir := t.TempDir()
 	var got []map[string]any
 	code, _ := runJSON(t, &got, "header", "-json", dir+"/missing.chk", dir)
-	if code != exitBad || len(got) != 2 || got[0]["error"] == "" || got[0]["type"] != "unknown" {
+	// A path that does not exist, or a folder given as a file, is a usage
+	// error (status 2); each still gets its object with the engine code.
+	if code != exitUsage || len(got) != 2 || got[0]["error"] == "" || got[0]["type"] != "unknown" ||
+		got[0]["error_code"] != -1811.0 || got[1]["error_code"] != -1023.0 {
 		t.Errorf("status %d: %v", code, got)
 	}
 }

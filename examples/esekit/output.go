@@ -231,6 +231,45 @@ func printBlock(w io.Writer, n *node) {
 	printFields(w, n, 1, skip)
 }
 
+// genText is the print form of a log generation everywhere in readable
+// output: hexadecimal, as the engine prints positions and log names
+// ("0x52" for generation 82, the log SRU00052.log).
+func genText(g int32) string { return fmt.Sprintf("0x%X", uint32(g)) }
+
+// generationKeys are the JSON keys, besides "generation", "*_generation"
+// and "gen_*", whose numbers are log generations.
+var generationKeys = map[string]bool{
+	"deletable_below": true, "generations": true, "deletable_logs": true, "anchor": true,
+	"replay_from": true, "replay_to": true, "failed_at": true, "missing": true,
+}
+
+func isGenerationKey(k string) bool {
+	return k == "generation" || strings.HasSuffix(k, "_generation") || generationKeys[k] ||
+		(strings.HasPrefix(k, "gen_") && !strings.HasSuffix(k, "_time"))
+}
+
+// asGenerations returns n with its numbers (n itself, or the elements of
+// an array of numbers) in genText's form.
+func asGenerations(n *node) *node {
+	conv := func(s *node) *node {
+		if v, err := strconv.ParseInt(s.scalar, 10, 64); err == nil && s.kind == 's' && v >= -1<<31 && v < 1<<32 {
+			return &node{kind: 's', scalar: genText(int32(uint32(v)))}
+		}
+		return s
+	}
+	switch n.kind {
+	case 's':
+		return conv(n)
+	case 'a':
+		c := &node{kind: 'a', items: make([]*node, len(n.items))}
+		for i, it := range n.items {
+			c.items[i] = conv(it)
+		}
+		return c
+	}
+	return n
+}
+
 func printFields(w io.Writer, n *node, depth int, skip map[string]bool) {
 	width := 0
 	for _, k := range n.keys {
@@ -243,7 +282,11 @@ func printFields(w io.Writer, n *node, depth int, skip map[string]bool) {
 		if skip[k] {
 			continue
 		}
-		printValue(w, ind, fmt.Sprintf("%-*s", width+1, label(k)+":"), n.fields[i], depth)
+		v := n.fields[i]
+		if isGenerationKey(k) {
+			v = asGenerations(v)
+		}
+		printValue(w, ind, fmt.Sprintf("%-*s", width+1, label(k)+":"), v, depth)
 	}
 }
 

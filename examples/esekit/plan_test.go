@@ -33,7 +33,7 @@ type planOut struct {
 // checkpoint's generation 0x51 through the current log 0x52. The
 // checkpoint is (0x51,9,0) but its attach list is not marked present
 // (Version 0), so the engine moves the start back to the beginning of that
-// log, (0x51,1,0) (HEADERS.md §5, LGFakeCheckpointToLogFile).
+// log, (0x51,1,0) (docs/checkpoint.md#checkpoint-rules, LGFakeCheckpointToLogFile).
 func TestPlanDirtySRUM(t *testing.T) {
 	dir := filepath.Dir(testcorpus.Path(t, "museum-srum-win10-belkasoftctf-insiderthreat-dirty/SRUDB.dat"))
 	var p planOut
@@ -91,7 +91,8 @@ func TestPlanUnsafeMap(t *testing.T) {
 	if code != exitBad || !strings.Contains(errs, "unsafe") {
 		t.Errorf("status %d stderr %q", code, errs)
 	}
-	if code, _, _ := runText("plan", "-map", "no-equals-sign", dir); code != exitBad {
+	// A malformed flag value is a usage error.
+	if code, _, _ := runText("plan", "-map", "no-equals-sign", dir); code != exitUsage {
 		t.Errorf("bad -map: status %d", code)
 	}
 }

@@ -9,9 +9,9 @@ import (
 	"github.com/esekit/esekit/internal/testcorpus"
 )
 
-// seed002Args re-creates seed 002's key: OLDSERVER backed up, NEWSERVER
+// kbArgs re-creates KB Q200941's key: OLDSERVER backed up, NEWSERVER
 // restored to, Log Gen 36-3f.
-var seed002Args = []string{"-logs", `F:\exchsrvr\mdbdata`, "-working", `C:\exchsrvr\mdbdata`,
+var kbArgs = []string{"-logs", `F:\exchsrvr\mdbdata`, "-working", `C:\exchsrvr\mdbdata`,
 	"-from", "OLDSERVER", "-to", "NEWSERVER", "-lowlog", "36", "-highlog", "3f",
 	"-original", `C:\exchsrvr\MDBDATA\PRIV.EDB`, "-original", `C:\exchsrvr\MDBDATA\PUB.EDB`}
 
@@ -29,7 +29,7 @@ func TestRipRecreateParseValidate(t *testing.T) {
 			LogPath    string   `json:"logpath"`
 		}
 	}
-	code, errs := runJSON(t, &rec, append([]string{"rip", "recreate", "-json", "-o", reg}, seed002Args...)...)
+	code, errs := runJSON(t, &rec, append([]string{"rip", "recreate", "-json", "-o", reg}, kbArgs...)...)
 	if code != exitOK {
 		t.Fatalf("recreate: status %d: %s", code, errs)
 	}
@@ -54,7 +54,7 @@ func TestRipRecreateParseValidate(t *testing.T) {
 	// A malformed key: before and after differ only in case, and the
 	// patch file's low generation is not LowLog.
 	reg4 := filepath.Join(dir, "rip4.reg")
-	if code, _, errs := runText(append([]string{"rip", "recreate", "-regedit4", "-o", reg4}, seed002Args...)...); code != exitOK {
+	if code, _, errs := runText(append([]string{"rip", "recreate", "-regedit4", "-o", reg4}, kbArgs...)...); code != exitOK {
 		t.Fatalf("recreate -regedit4: %d %s", code, errs)
 	}
 	b, err := os.ReadFile(reg4)

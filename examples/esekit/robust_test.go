@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/esekit/esekit/esepatch"
+	"github.com/esekit/esekit/internal/sampleset"
 	"github.com/esekit/esekit/internal/testcorpus"
 	"github.com/esekit/esekit/internal/testset"
 )
@@ -31,7 +32,7 @@ func TestTruncatedAndGarbage(t *testing.T) {
 		t.Fatal(err)
 	}
 	inputs["legacy/edb.log"] = legacy.File
-	inputs["backup/SRUDB.pat"] = testset.SampleBackup(t).Folder(esepatch.FormPatchFile)[testset.BackupPat].Data
+	inputs["backup/SRUDB.pat"] = testset.SampleBackup(t).Folder(esepatch.FormPatchFile)[sampleset.BackupPatch].Data
 	for _, rel := range slices.Sorted(maps.Keys(inputs)) {
 		b := inputs[rel]
 		for _, n := range []int{0, 1, 100, 700, 4095, 4096, 5000, 8191, 40000} {

@@ -96,19 +96,17 @@ func recoveredName(output string) string {
 	return "recovered/" + filepath.Base(output)
 }
 
-// recoverSample replays plan p into copies of dbs written to a temporary
-// folder, reads back each output's header and page checksums, and removes
-// the folder. Nothing is written anywhere else: the sample itself lives in
+// recoverSample replays plan p into copies of its databases written to a
+// temporary folder, reads back each output's header and page checksums,
+// and removes the folder. Nothing is written anywhere else: the sample itself lives in
 // memory.
-func recoverSample(ctx context.Context, p *recovery.Plan, logs fs.FS, dbs []recovery.DatabaseFile, rep *sampleJSON) error {
+func recoverSample(ctx context.Context, p *recovery.Plan, rep *sampleJSON) error {
 	dir, err := os.MkdirTemp("", "esekit-sample-")
 	if err != nil {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	res, rerr := recovery.Recover(ctx, p, &recovery.RecoverOptions{
-		OutDir: dir, Logs: logs, LogDir: ".", Databases: dbs,
-	})
+	res, rerr := recovery.Recover(ctx, p, &recovery.RecoverOptions{OutDir: dir})
 	if res == nil {
 		if rerr == nil {
 			rerr = fmt.Errorf("no result")
@@ -116,14 +114,7 @@ func recoverSample(ctx context.Context, p *recovery.Plan, logs fs.FS, dbs []reco
 		return rerr
 	}
 	rj := recoverToJSON(sampleName, "a temporary folder, removed afterwards", res)
-	if rerr != nil && rj.Error == 0 {
-		if c, ok := engineCode(rerr); ok {
-			rj.Error = c
-		}
-		if rj.Message == "" {
-			rj.Message = rerr.Error()
-		}
-	}
+	rj.setFailure(rerr)
 	for i, d := range rj.Databases {
 		if d.Output == "" {
 			continue
@@ -168,7 +159,7 @@ func runSample(e *env, js bool) int {
 	label := func(n string) string { return sampleName + "/" + n }
 	rep := sampleJSON{Sample: sampleName, Deletable: []int32{}, RecoveredHeaders: []any{}, RecoveredVerify: []verifyJSON{}}
 	var ckpt *esechk.Checkpoint
-	var ckptIn *input
+	var ckptName string
 	var dbs []recovery.DatabaseFile
 	status := exitOK
 	for _, n := range names {
@@ -190,10 +181,10 @@ func runSample(e *env, js bool) int {
 		}
 		if id.Type == typeCheckpoint && ckpt == nil {
 			ckpt, _ = esechk.Read(in.r)
-			ckptIn = &in
+			ckptName = n
 		}
 	}
-	c, err := checkFolder(m, ".", sampleName, label, nil, nil, true)
+	c, err := checkFolder(m, sampleName, label, nil, nil, true)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "esekit: checking the sample: %v\n", err)
 		status = exitBad
@@ -204,11 +195,11 @@ func runSample(e *env, js bool) int {
 		}
 		rep.Deletable = append(rep.Deletable, c.DeletableLogs...)
 	}
-	in := &recovery.SoftInput{Logs: m, LogDir: ".", Databases: dbs}
-	if ckptIn != nil {
-		in.Checkpoint, in.CheckpointName = ckptIn.r, path.Base(ckptIn.name)
+	in := recovery.SoftInput{Logs: m, Databases: dbs}
+	if ckptName != "" {
+		in.Checkpoint = recovery.CheckpointSource{Name: ckptName}
 	}
-	if p, err := recovery.PlanSoft(in, nil); err != nil {
+	if p, err := recovery.PlanSoft(context.Background(), in, nil); err != nil {
 		fmt.Fprintf(e.stderr, "esekit: planning the sample: %v\n", err)
 		status = exitBad
 	} else {
@@ -216,7 +207,7 @@ func runSample(e *env, js bool) int {
 		rep.Plan = &pj
 		if pj.Error != 0 {
 			status = exitBad
-		} else if err := recoverSample(context.Background(), p, m, dbs, &rep); err != nil {
+		} else if err := recoverSample(context.Background(), p, &rep); err != nil {
 			fmt.Fprintf(e.stderr, "esekit: recovering the sample: %v\n", err)
 			status = exitBad
 		}

@@ -12,7 +12,7 @@ import (
 // the decoded value or rebuilt from the JSON fields (the generic printer
 // works from JSON); the JSON fields themselves are unchanged.
 func TestSignatureForms(t *testing.T) {
-	// Seed 002's ESEUTIL /ML example: "Signature: Create time:8/19/1999
+	// KB Q200941's ESEUTIL /ML example: "Signature: Create time:8/19/1999
 	// 19:37:35 Rand:39623424 Computer:".
 	s := ese.Signature{Random: 39623424, Created: ese.LogTime{35, 37, 19, 19, 8, 99, 1, 0}}
 	const want = "Create time:8/19/1999 19:37:35 Rand:39623424 Computer:"
@@ -26,6 +26,10 @@ func TestSignatureForms(t *testing.T) {
 	}
 	if string(b) != `{"random":39623424,"created":"1999-08-19T19:37:35.000Z","computer":""}` {
 		t.Errorf("JSON %s", b)
+	}
+	// The library's own JSON of a signature is the same document.
+	if lib, err := json.Marshal(s); err != nil || string(lib) != string(b) {
+		t.Errorf("ese.Signature JSON %s differs from the CLI's %s", lib, b)
 	}
 	var back sigJSON
 	if err := json.Unmarshal(b, &back); err != nil || back.String() != want {

@@ -39,7 +39,8 @@ func TestVerifyCorpus(t *testing.T) {
 		})
 	}
 	t.Run("worked example", func(t *testing.T) {
-		// HEADERS.md §14.1: 47 of the 94 slots of IndexedDB.edb are all zero.
+		// The corpus file's own count (docs/pages.md#blocks-per-page-size): 47 of
+		// the 94 slots of IndexedDB.edb are all zero.
 		var got []map[string]any
 		runJSON(t, &got, "verify", "-json", testcorpus.Path(t, "appdata/IndexedDB.edb"))
 		if got[0]["uninitialized"] != 47.0 {
@@ -87,15 +88,18 @@ func TestVerifyCorruption(t *testing.T) {
 	if len(b) != 1 || b[0] != float64(pg) {
 		t.Errorf("bad_checksums = %v, want [%d]", b, pg)
 	}
-	// Not a database: noted, not a failure.
+	// Not a database: noted, and a file verify cannot check (status 1,
+	// as logs answers for a file that is not a log).
 	code, _ = runJSON(t, &got, "verify", "-json", testcorpus.Path(t, "museum-srum-server2022-apt-1daylater/SRU.chk"))
-	if code != exitOK || got[0]["type"] != "checkpoint" || got[0]["note"] == "" {
+	if code != exitBad || got[0]["type"] != "checkpoint" || got[0]["note"] == "" || got[0]["ok"] != false {
 		t.Errorf("checkpoint: %d %v", code, got[0])
 	}
 }
 
-// Large files are memory-mapped (x/exp/mmap); the verdict is the same as
-// through ReadAt: large.edb (32 KiB pages) verifies page by page.
+// Large files are memory-mapped (x/exp/mmap) for the verbs that read
+// parts of them; verify never maps its input (see openFile) and still
+// verifies large.edb (32 KiB pages) page by page with the mapping
+// threshold at zero.
 func TestVerifyMapped(t *testing.T) {
 	p := testcorpus.Path(t, "dissect-esedb-testdbs/large.edb")
 	old := mmapMin

@@ -385,16 +385,13 @@ func baseNames(list []ese.AttachInfo) []string {
 // patch files. The library opens the evidence read-only and writes only
 // under out.
 func recoverInto(ctx context.Context, dir, out string, hard bool) (*recovered, error) {
-	if err := os.MkdirAll(out, 0o755); err != nil {
-		return nil, err
-	}
 	opts := recovery.RecoverOptions{OutDir: out}
 	var res *recovery.RecoverResult
 	var err error
 	if hard {
-		res, err = recovery.RestoreFolder(ctx, []string{dir}, "", nil, &recovery.RestoreOptions{RecoverOptions: opts})
+		res, err = recovery.RestoreFolder(ctx, recovery.RestoreFolderInput{Restore: dir}, &recovery.RestoreOptions{RecoverOptions: opts})
 	} else {
-		res, err = recovery.RecoverFolder(ctx, []string{dir}, &opts)
+		res, err = recovery.RecoverFolder(ctx, recovery.FolderInput{Logs: dir}, &opts)
 	}
 	if res == nil {
 		if err == nil {

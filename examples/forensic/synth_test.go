@@ -15,7 +15,9 @@ import (
 // and holds no page images; the readable report runs too.
 func TestSampleBackup(t *testing.T) {
 	dir := t.TempDir()
-	testset.SampleBackup(t).WriteDir(t, dir, esepatch.FormPatchFile)
+	if err := testset.SampleBackup(t).WriteDir(dir, esepatch.FormPatchFile); err != nil {
+		t.Fatal(err)
+	}
 	code, r := runJSON(t, dir, "-out", t.TempDir())
 	if code != 0 || !r.EvidenceUntouched || r.Recovery == nil || r.Recovery.Mode != "hard" || len(r.Recovery.Databases) != 1 {
 		t.Fatalf("exit %d %+v", code, r.Recovery)

@@ -1,5 +1,5 @@
 // Command verifybackup checks an online backup set of an ESE database the
-// way a backup vendor's agent does around a restore (seeds 002, 003, 004):
+// way a backup vendor's agent does around a restore (KB Q200941, KB Q296787, KB Q245211):
 //
 //   - every file is identified by its bytes, never by its name;
 //   - the log set: the anchor log of each database is present, the
@@ -10,10 +10,10 @@
 //     is an empty marker and the patch header is the trailer page at the
 //     end of the database copy, checked the same way;
 //   - which logs are safe to truncate, and what an incremental backup
-//     would have to copy (or why it would fail, seed 004);
+//     would have to copy (or why it would fail, KB Q245211);
 //   - the hard-recovery plan the engine would follow;
 //   - with -rip, the Restore in Progress key for the restore, written as a
-//     .reg file and validated against the patch file (seed 002);
+//     .reg file and validated against the patch file (KB Q200941);
 //   - with -out, the restore itself: hard recovery into copies in that
 //     folder, then "has hard recovery finished?" answered from the result.
 //
@@ -39,9 +39,9 @@ import (
 	"strings"
 
 	"github.com/esekit/esekit/ese"
-	"github.com/esekit/esekit/esechk"
 	"github.com/esekit/esekit/eselog"
 	"github.com/esekit/esekit/esepatch"
+	"github.com/esekit/esekit/internal/outfile"
 	"github.com/esekit/esekit/recovery"
 	"github.com/esekit/esekit/rip"
 )
@@ -66,7 +66,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	fs.SetOutput(stderr)
 	fs.BoolVar(&o.json, "json", false, "print one JSON document")
 	fs.StringVar(&o.checkpoint, "checkpoint", "", "checkpoint of the live log folder (default: the folder's own, if any)")
-	fs.StringVar(&o.ripFile, "rip", "", "write the Restore in Progress key for this restore to `FILE.reg`")
+	fs.StringVar(&o.ripFile, "rip", "", "write the Restore in Progress key for this restore to `FILE.reg`, a new file (an existing one is not replaced)")
 	fs.StringVar(&o.from, "from", "BACKUPSERVER", "server the backup was taken from (for EDB_RstMap)")
 	fs.StringVar(&o.to, "to", "RESTORESERVER", "server the backup is restored to")
 	fs.StringVar(&o.restorePath, "restore-path", "", `Windows folder the files are restored to, e.g. D:\mail (default: where they were)`)
@@ -214,7 +214,6 @@ func verify(ctx context.Context, dir string, o *options) (*report, error) {
 	}
 	// 1. Identify every file by its bytes.
 	var names, dbFiles []string
-	var ckpt string
 	for _, e := range ents {
 		if !e.Type().IsRegular() {
 			continue
@@ -225,11 +224,8 @@ func verify(ctx context.Context, dir string, o *options) (*report, error) {
 			return nil, err
 		}
 		rep.Files = append(rep.Files, fileInfo{File: e.Name(), Kind: id.Kind.String(), Format: id.Format, Gen: id.Generation})
-		switch id.Kind {
-		case ese.KindDatabase:
+		if id.Kind == ese.KindDatabase {
 			dbFiles = append(dbFiles, e.Name())
-		case ese.KindCheckpoint:
-			ckpt = filepath.Join(dir, e.Name())
 		}
 	}
 	if len(dbFiles) == 0 {
@@ -289,13 +285,12 @@ func verify(ctx context.Context, dir string, o *options) (*report, error) {
 
 	// 4. What may be truncated: logs below the checkpoint and below what
 	// every dirty database needs, never the current log.
-	if o.checkpoint != "" {
-		ckpt = o.checkpoint
+	if rep.Truncate, err = truncatable(ctx, dir, dbs, o.checkpoint); err != nil {
+		return nil, err
 	}
-	rep.Truncate = truncatable(set, ckpt, rep.databases)
 
 	// 5. The hard-recovery plan the engine would follow after a restore.
-	plan, err := recovery.PlanHard(&recovery.HardInput{Restore: os.DirFS(dir), Databases: dbs}, nil)
+	plan, err := recovery.PlanHard(ctx, recovery.HardInput{Restore: os.DirFS(dir), Databases: dbs}, nil)
 	if plan == nil {
 		return nil, err
 	}
@@ -319,14 +314,15 @@ func verify(ctx context.Context, dir string, o *options) (*report, error) {
 		}
 	}
 	if key != nil && o.ripFile != "" {
-		if err := os.WriteFile(o.ripFile, key.Marshal(rip.Regedit5), 0o644); err != nil {
+		// A new file: never over an existing one or through a link.
+		if err := outfile.WriteFile(filepath.Dir(o.ripFile), filepath.Base(o.ripFile), key.Marshal(rip.Regedit5), false); err != nil {
 			return nil, err
 		}
 	}
 
 	// 7. The restore itself, into copies.
 	if o.out != "" && plan.Error == 0 {
-		r, err := restore(ctx, plan, dir, dbs, key, rep, o.out)
+		r, err := restore(ctx, plan, key, rep, o.out)
 		if err != nil {
 			rep.Problems = append(rep.Problems, "restore: "+err.Error())
 		}
@@ -446,30 +442,45 @@ func trailerAsPatch(db io.ReaderAt, pat, name string) (*esepatch.File, esepatch.
 }
 
 // truncatable says which logs a backup may remove once they are safe on
-// tape (seed 003 step 6).
-func truncatable(set *eselog.Set, ckptFile string, hdrs []*ese.DBHeader) truncateInfo {
-	t := truncateInfo{Checkpoint: ckptFile, Logs: []string{}}
-	if ckptFile == "" {
+// tape (KB Q296787): recovery.Inspect applies the library's one rule
+// (recovery.TruncatableLogs) to the folder, with the checkpoint found in
+// it or the one given.
+func truncatable(ctx context.Context, dir string, dbs []recovery.DatabaseFile, ckptFile string) (truncateInfo, error) {
+	t := truncateInfo{Logs: []string{}}
+	opts := &recovery.InspectOptions{Databases: dbs, Name: func(n string) string { return filepath.Join(dir, n) }}
+	if ckptFile != "" {
+		f, err := os.Open(ckptFile)
+		if err != nil {
+			t.Checkpoint, t.Reason = ckptFile, err.Error()
+			return t, nil
+		}
+		defer f.Close()
+		opts.Checkpoint, opts.CheckpointName = f, ckptFile
+	}
+	ins, err := recovery.Inspect(ctx, os.DirFS(dir), opts)
+	if err != nil {
+		return t, err
+	}
+	c := ins.Checkpoint
+	switch {
+	case c == nil:
 		t.Reason = "no checkpoint in the folder: nothing is known to be flushed, so no log may be truncated"
-		return t
+	case c.Err != nil:
+		t.Checkpoint, t.Reason = c.File, c.Err.Error()
+	case len(ins.Set.Generations) > 0 && !c.Checkpoint.LogSignature.Equal(ins.Set.Signature):
+		t.Checkpoint = c.File
+		t.Reason = "the checkpoint belongs to another log stream than the logs: it says nothing about them, so no log may be truncated"
+	default:
+		t.Checkpoint = c.File
+		for _, l := range ins.Truncatable {
+			t.Logs = append(t.Logs, l.File)
+		}
+		t.Reason = fmt.Sprintf("logs below the checkpoint generation 0x%X and below every dirty database's minimum required generation; never the current log", c.Checkpoint.Checkpoint.Generation)
 	}
-	f, err := os.Open(ckptFile)
-	if err != nil {
-		t.Reason = err.Error()
-		return t
-	}
-	defer f.Close()
-	c, err := esechk.Read(f)
-	if err != nil {
-		t.Reason = err.Error()
-		return t
-	}
-	t.Logs = append(t.Logs, recovery.TruncatableLogs(set, c.Checkpoint.Generation, hdrs...)...)
-	t.Reason = fmt.Sprintf("logs below the checkpoint generation 0x%X and below every dirty database's minimum required generation; never the current log", c.Checkpoint.Generation)
-	return t
+	return t, nil
 }
 
-// restoreKey builds the Restore in Progress key of seed 002's worksheet
+// restoreKey builds the Restore in Progress key of KB Q200941's worksheet
 // from the backup set: LowLog and HighLog from the patch file, the
 // original database paths from the low log's records, the paths after the
 // restore from -restore-path (or unchanged).
@@ -528,7 +539,7 @@ func restoreKey(rep *report, set *eselog.Set, pats []string, o *options) (*rip.K
 
 // loggedPaths maps the lower-cased base name of every database the log
 // creates or attaches to the path it was logged with (what ESEUTIL /ML
-// on the low log shows, seed 002).
+// on the low log shows, KB Q200941).
 func loggedPaths(name string) (map[string]string, error) {
 	f, err := os.Open(name)
 	if err != nil {
@@ -566,14 +577,11 @@ func loggedPaths(name string) (map[string]string, error) {
 	return out, nil
 }
 
-// restore carries out hard recovery into copies in out, then asks seed
-// 002's question: has every log of the full backup been replayed, so that
+// restore carries out hard recovery into copies in out, then asks
+// KB Q200941's question: has every log of the full backup been replayed, so that
 // the patch data is no longer needed?
-func restore(ctx context.Context, plan *recovery.Plan, dir string, dbs []recovery.DatabaseFile, key *rip.Key, rep *report, out string) (*restoreInfo, error) {
-	if err := os.MkdirAll(out, 0o755); err != nil {
-		return nil, err
-	}
-	ro := &recovery.RestoreOptions{RecoverOptions: recovery.RecoverOptions{OutDir: out, Logs: os.DirFS(dir), Databases: dbs}, RIP: key}
+func restore(ctx context.Context, plan *recovery.Plan, key *rip.Key, rep *report, out string) (*restoreInfo, error) {
+	ro := &recovery.RestoreOptions{RecoverOptions: recovery.RecoverOptions{OutDir: out}, RIP: key}
 	res, err := recovery.Restore(ctx, plan, ro)
 	if res == nil {
 		return nil, err

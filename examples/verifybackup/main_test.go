@@ -286,7 +286,7 @@ func TestTruncateLiveFolder(t *testing.T) {
 // The Windows Live Mail store of wlm-kimberli13 is the live database after
 // an online backup (its header records the previous full backup, logs
 // 0x1): an incremental backup must copy the logs since, 0x2 (edb.log,
-// rolled first), as seed 004's BackupPrepare would. Its .pat file is the
+// rolled first), as KB Q245211's BackupPrepare would. Its .pat file is the
 // leftover of that backup: hard recovery on the live database is -615.
 func TestIncrementalAfterFullBackup(t *testing.T) {
 	dir := testcorpus.Path(t, "wlm-kimberli13")

@@ -17,7 +17,9 @@ import (
 func sampleBackupDir(t *testing.T, form esepatch.Form) string {
 	t.Helper()
 	dir := t.TempDir()
-	testset.SampleBackup(t).WriteDir(t, dir, form)
+	if err := testset.SampleBackup(t).WriteDir(dir, form); err != nil {
+		t.Fatal(err)
+	}
 	return dir
 }
 

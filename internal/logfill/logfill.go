@@ -1,6 +1,6 @@
 // Package logfill knows the legacy log-extend fill pattern: the 512-byte
 // block that legacy (7.3704.x) log writers and reserve-log creation repeat
-// over unused log space (LOGSTREAM.md §1.4.3, _osu/fileu.cxx
+// over unused log space (docs/logs.md#legacy-end-of-data, dev/ese/src/ese/_osu/fileu.cxx
 // ErrOSULogPatternInit). ese.Identify and eselog share it.
 package logfill
 

@@ -1,10 +1,10 @@
 // Package testdb builds complete database files for tests with the
 // module's own page encoders: the pages the engine's create code builds
-// for a new database (recovery.BuildImplicitCreate: the root and its
+// for a new database (redo.BuildImplicitCreate: the root and its
 // space trees, the catalog MSysObjects with its 56 records of the two
 // system tables, their indexes, the shadow catalog) behind a clean
 // database header. It lives beside internal/testset rather than in it
-// because it depends on recovery, whose own tests use testset.
+// because it depends on internal/redo, whose own tests use testset.
 package testdb
 
 import (
@@ -13,8 +13,8 @@ import (
 	"github.com/dsnet/golib/memfile"
 
 	"github.com/esekit/esekit/ese"
+	"github.com/esekit/esekit/internal/redo"
 	"github.com/esekit/esekit/internal/testset"
-	"github.com/esekit/esekit/recovery"
 )
 
 // Database is a generated database file and what it holds.
@@ -26,7 +26,7 @@ type Database struct {
 	Header *ese.DBHeader
 	// Create is what the create built: its pages (the others are
 	// zero), their last dbtime, the last object id, the catalog roots.
-	Create recovery.ImplicitCreate
+	Create redo.ImplicitCreate
 }
 
 // Build returns a clean database of pageSize-byte pages (4, 8, 16 or 32
@@ -34,11 +34,11 @@ type Database struct {
 // stream testset.Signature(1), database signature testset.Signature(2).
 func Build(pageSize int) (*Database, error) {
 	f := memfile.New(make([]byte, 2*pageSize))
-	s, err := recovery.NewPageStore(f, pageSize, &recovery.PageStoreOptions{CacheBytes: 8 * int64(pageSize)})
+	s, err := redo.NewPageStore(f, pageSize, &redo.PageStoreOptions{CacheBytes: 8 * int64(pageSize)})
 	if err != nil {
 		return nil, err
 	}
-	res, err := recovery.BuildImplicitCreate(s, nil)
+	res, err := redo.BuildImplicitCreate(s, nil)
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,481 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/csv"
+	"encoding/hex"
+	"flag"
+	"fmt"
+	"io"
+	"iter"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/esekit/esekit/esedb"
+)
+
+// dumpOpts are the flags of `esekit dump`.
+type dumpOpts struct {
+	csv         bool
+	table       string
+	index       string
+	where       string
+	deleted     bool
+	logs        string
+	noVerify    bool
+	skipDamaged bool
+}
+
+func cmdDump() command {
+	return command{
+		name:    "dump",
+		args:    "[-csv] [-table NAME] [-index NAME] [-where COL=VALUE,...] [-deleted] [-logs DIR] [-no-verify] [-skip-damaged] DB",
+		summary: "the rows of a database's tables: JSON Lines with -json (one object per row), CSV of one table with -csv",
+		setup: func(fs *flag.FlagSet) any {
+			o := &dumpOpts{}
+			fs.BoolVar(&o.csv, "csv", false, "print one table (-table) as CSV with a header row of column names")
+			fs.StringVar(&o.table, "table", "", "dump only the table `NAME` (default: every table)")
+			fs.StringVar(&o.index, "index", "", "order the rows by the index `NAME` (default: the primary key)")
+			fs.StringVar(&o.where, "where", "", "keep rows whose columns have these values: `COL=VALUE,...` (values as -json prints them; with -index, conditions on its first key columns seek the index)")
+			fs.BoolVar(&o.deleted, "deleted", false, "also print rows flagged deleted on their page (marked \"deleted\": true)")
+			fs.StringVar(&o.logs, "logs", "", "read the rows as they are after soft recovery with the logs of `DIR` (recovered into a temporary copy; the database is not written)")
+			fs.BoolVar(&o.noVerify, "no-verify", false, "do not check page checksums")
+			fs.BoolVar(&o.skipDamaged, "skip-damaged", false, "go on after a damaged page, reporting on stderr the pages left out")
+			return o
+		},
+		run: runDump,
+	}
+}
+
+// condition is one COL=VALUE of -where.
+type condition struct {
+	col   string
+	value string
+}
+
+func parseWhere(s string) ([]condition, error) {
+	if s == "" {
+		return nil, nil
+	}
+	var out []condition
+	for _, part := range strings.Split(s, ",") {
+		col, val, ok := strings.Cut(part, "=")
+		if !ok || col == "" {
+			return nil, fmt.Errorf("-where %q: want COL=VALUE,...", s)
+		}
+		out = append(out, condition{col: col, value: val})
+	}
+	return out, nil
+}
+
+func runDump(e *env, opts any, args []string) int {
+	o := opts.(*dumpOpts)
+	if len(args) != 1 || (o.csv && e.json) || (o.csv && o.table == "") || (o.index != "" && o.table == "") {
+		fmt.Fprintln(e.stderr, "usage: esekit dump [-json|-csv] [-table NAME] [-index NAME] [-where COL=VALUE,...] [-deleted] [-logs DIR] DB\n(-csv and -index need -table)")
+		return exitUsage
+	}
+	conds, err := parseWhere(o.where)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "esekit dump: %v\n", err)
+		return exitUsage
+	}
+	ctx := context.Background()
+	dbOpts := &esedb.Options{NoVerify: o.noVerify, SkipDamaged: o.skipDamaged}
+	skipped := 0
+	dbOpts.OnSkip = func(pgno uint32, err error) {
+		skipped++
+		fmt.Fprintf(e.stderr, "esekit dump: skipped page %d: %v\n", pgno, err)
+	}
+	var db *esedb.DB
+	if o.logs != "" {
+		rec, err := esedb.OpenRecovered(ctx, args[0], o.logs, dbOpts)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "esekit dump: %s\n", cliText(err.Error()))
+			return statusOf(err)
+		}
+		defer rec.Close()
+		db = rec.DB
+	} else {
+		in, c, err := openInput(args[0])
+		if err != nil {
+			fmt.Fprintf(e.stderr, "esekit dump: %s\n", cliText(err.Error()))
+			return statusOf(err)
+		}
+		defer c.Close()
+		if db, err = esedb.Open(in.r, in.size, dbOpts); err != nil {
+			fmt.Fprintf(e.stderr, "esekit dump: %s: %v\n", args[0], err)
+			return exitBad
+		}
+	}
+	for _, w := range db.Warnings {
+		fmt.Fprintf(e.stderr, "esekit dump: warning: %s\n", w)
+	}
+	tables := db.Tables
+	if o.table != "" {
+		t, err := db.Table(o.table)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "esekit dump: %v\n", err)
+			return exitUsage
+		}
+		if o.index != "" && t.Index(o.index) == nil {
+			fmt.Fprintf(e.stderr, "esekit dump: table %q has no index %q\n", t.Name, o.index)
+			return exitUsage
+		}
+		for _, c := range conds {
+			if t.Column(c.col) == nil {
+				fmt.Fprintf(e.stderr, "esekit dump: table %q has no column %q\n", t.Name, c.col)
+				return exitUsage
+			}
+		}
+		tables = []*esedb.Table{t}
+	}
+	w := bufio.NewWriterSize(e.stdout, 1<<16)
+	defer w.Flush()
+	var cw *csv.Writer
+	if o.csv {
+		cw = csv.NewWriter(w)
+		defer cw.Flush()
+		var head []string
+		for _, c := range tables[0].Columns {
+			head = append(head, c.Name)
+		}
+		cw.Write(head)
+	}
+	p := &progress{w: e.stderr, start: time.Now()}
+	status := exitOK
+	for _, t := range tables {
+		if !e.json && !o.csv {
+			fmt.Fprintf(w, "table %s\n", t.Name)
+		}
+		n := 0
+		rows := db.Rows(ctx, t, &esedb.RowOptions{Index: o.index, Deleted: o.deleted})
+		rest := conds
+		if o.index != "" && len(conds) > 0 {
+			seq, left, err := seekRows(ctx, db, t, o.index, conds, o.deleted, e.stderr)
+			if err != nil {
+				fmt.Fprintf(e.stderr, "esekit dump: %v\n", err)
+				return exitUsage
+			}
+			if seq != nil {
+				rows, rest = seq, left
+			}
+		}
+		for rec, err := range rows {
+			if err != nil {
+				fmt.Fprintf(e.stderr, "esekit dump: table %s: %v\n", t.Name, err)
+				status = exitBad
+				break
+			}
+			vals, err := rec.Values()
+			if err != nil {
+				fmt.Fprintf(e.stderr, "esekit dump: table %s, row on page %d line %d: %v\n", t.Name, rec.Pgno, rec.Line, err)
+				status = exitBad
+				if o.skipDamaged {
+					continue
+				}
+				break
+			}
+			if !matches(vals, rest) {
+				continue
+			}
+			n++
+			p.tick(t.Name, n)
+			switch {
+			case o.csv:
+				row := make([]string, len(vals))
+				for i, v := range vals {
+					row[i] = csvValue(v)
+				}
+				cw.Write(row)
+			case e.json:
+				writeRowJSON(w, t.Name, rec.Deleted, vals)
+			default:
+				writeRowText(w, n, rec.Deleted, vals)
+			}
+		}
+	}
+	if skipped > 0 {
+		status = exitBad
+	}
+	return status
+}
+
+// seekRows answers -where through the index named index when the
+// conditions name its first key columns: the rows come from a seek on the
+// normalised key (equality as the index defines it: ASCII text ignores
+// case), and the conditions left over are returned for filtering. It
+// returns a nil sequence when the conditions do not start the key. When
+// the key cannot be normalised here (Unicode text), the seek scans the
+// table and says so on stderr.
+func seekRows(ctx context.Context, db *esedb.DB, t *esedb.Table, index string, conds []condition, deleted bool, stderr io.Writer) (iter.Seq2[*esedb.Record, error], []condition, error) {
+	ix := t.Index(index)
+	var vals [][]byte
+	used := map[int]bool{}
+	for _, kc := range ix.Columns {
+		c := t.ColumnByID(kc.ID)
+		found := -1
+		for i, cd := range conds {
+			if c != nil && strings.EqualFold(cd.col, c.Name) {
+				found = i
+			}
+		}
+		if found < 0 {
+			break
+		}
+		v, err := esedb.ParseValue(c, conds[found].value)
+		if err != nil {
+			return nil, nil, err
+		}
+		vals = append(vals, v)
+		used[found] = true
+	}
+	if len(vals) == 0 {
+		return nil, nil, nil
+	}
+	seq, indexed, err := db.Seek(ctx, t, index, vals, &esedb.RowOptions{Deleted: deleted})
+	if err != nil {
+		return nil, nil, err
+	}
+	if !indexed {
+		fmt.Fprintf(stderr, "esekit dump: index %s: its text keys are the locale's sort keys, not computed here; scanning the table\n", index)
+	}
+	var rest []condition
+	for i, cd := range conds {
+		if !used[i] {
+			rest = append(rest, cd)
+		}
+	}
+	return seq, rest, nil
+}
+
+// progress reports long dumps on stderr every few seconds.
+type progress struct {
+	w     io.Writer
+	start time.Time
+	last  time.Time
+}
+
+func (p *progress) tick(table string, n int) {
+	if n%1024 != 0 {
+		return
+	}
+	now := time.Now()
+	if now.Sub(p.start) < 5*time.Second || now.Sub(p.last) < 5*time.Second {
+		return
+	}
+	p.last = now
+	fmt.Fprintf(p.w, "esekit dump: %s: %d rows\n", table, n)
+}
+
+// matches applies -where: each named column's printed value (the JSON
+// scalar form without quotes) must equal the wanted text; for a
+// multi-valued column one of its values must.
+func matches(vals []esedb.Value, conds []condition) bool {
+	for _, c := range conds {
+		ok := false
+		for _, v := range vals {
+			if !strings.EqualFold(v.Column.Name, c.col) {
+				continue
+			}
+			if v.Null {
+				ok = c.value == "" || c.value == "null"
+				break
+			}
+			if l, isList := v.Any().([]any); isList {
+				for _, x := range l {
+					if scalarText(x) == c.value {
+						ok = true
+					}
+				}
+				break
+			}
+			ok = scalarText(v.Any()) == c.value
+			break
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// writeRowJSON prints one row as a JSON Lines object: {"table": ...,
+// "values": {"Col": value, ...}} and "deleted": true for a flag-deleted
+// row. Columns keep table order; integers are printed exactly.
+func writeRowJSON(w *bufio.Writer, table string, deleted bool, vals []esedb.Value) {
+	w.WriteString(`{"table":`)
+	writeJSONString(w, table)
+	if deleted {
+		w.WriteString(`,"deleted":true`)
+	}
+	w.WriteString(`,"values":`)
+	writeValuesJSON(w, vals)
+	w.WriteString("}\n")
+}
+
+// writeValuesJSON prints a row's values as one JSON object, columns in
+// table order.
+func writeValuesJSON(w *bufio.Writer, vals []esedb.Value) {
+	w.WriteByte('{')
+	for i, v := range vals {
+		if i > 0 {
+			w.WriteByte(',')
+		}
+		writeJSONString(w, v.Column.Name)
+		w.WriteByte(':')
+		writeJSONValue(w, v.Any())
+	}
+	w.WriteByte('}')
+}
+
+// writeJSONString writes s as a JSON string. Text that held an unpaired
+// UTF-16 surrogate carries it in its three-byte (WTF-8) form (see
+// esedb.DecodeText); it is written as the \uD8xx escape JSON allows, so
+// the stored unit is kept rather than replaced. Other invalid bytes become
+// U+FFFD, as encoding/json writes them.
+func writeJSONString(w *bufio.Writer, s string) {
+	w.WriteByte('"')
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case c == '"' || c == '\\':
+			w.WriteByte('\\')
+			w.WriteByte(c)
+			i++
+			continue
+		case c < 0x20:
+			fmt.Fprintf(w, `\u%04x`, c)
+			i++
+			continue
+		case c < 0x80:
+			w.WriteByte(c)
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			if c == 0xED && i+2 < len(s) && s[i+1] >= 0xA0 && s[i+1] <= 0xBF && s[i+2]&0xC0 == 0x80 {
+				u := rune(c&0x0F)<<12 | rune(s[i+1]&0x3F)<<6 | rune(s[i+2]&0x3F)
+				fmt.Fprintf(w, `\u%04x`, u)
+				i += 3
+				continue
+			}
+			w.WriteString("\ufffd")
+			i++
+			continue
+		}
+		w.WriteString(s[i : i+size])
+		i += size
+	}
+	w.WriteByte('"')
+}
+
+// writeJSONValue prints one value of esedb.Value.Any: Bit as true/false,
+// integers exactly, IEEE values as numbers (NaN and infinities, which JSON
+// cannot hold, as the strings "NaN", "+Inf", "-Inf"), DateTime as an RFC
+// 3339 UTC string, GUIDs and text as strings, binary as lowercase hex,
+// NULL as null, multi-values as arrays.
+func writeJSONValue(w *bufio.Writer, x any) {
+	switch x := x.(type) {
+	case nil:
+		w.WriteString("null")
+	case []any:
+		w.WriteByte('[')
+		for i, e := range x {
+			if i > 0 {
+				w.WriteByte(',')
+			}
+			writeJSONValue(w, e)
+		}
+		w.WriteByte(']')
+	case string:
+		writeJSONString(w, x)
+	case []byte:
+		w.WriteByte('"')
+		w.WriteString(hex.EncodeToString(x))
+		w.WriteByte('"')
+	case time.Time:
+		writeJSONString(w, x.Format(time.RFC3339Nano))
+	case float32:
+		writeFloat(w, float64(x), 32)
+	case float64:
+		writeFloat(w, x, 64)
+	default:
+		w.WriteString(scalarText(x))
+	}
+}
+
+func writeFloat(w *bufio.Writer, f float64, bits int) {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		writeJSONString(w, strconv.FormatFloat(f, 'g', -1, bits))
+		return
+	}
+	w.WriteString(strconv.FormatFloat(f, 'g', -1, bits))
+}
+
+// scalarText is the text of one value as -json prints it, without quotes.
+func scalarText(x any) string {
+	switch x := x.(type) {
+	case nil:
+		return "null"
+	case bool:
+		return strconv.FormatBool(x)
+	case uint8:
+		return strconv.FormatUint(uint64(x), 10)
+	case uint16:
+		return strconv.FormatUint(uint64(x), 10)
+	case uint32:
+		return strconv.FormatUint(uint64(x), 10)
+	case int16:
+		return strconv.FormatInt(int64(x), 10)
+	case int32:
+		return strconv.FormatInt(int64(x), 10)
+	case int64:
+		return strconv.FormatInt(x, 10)
+	case float32:
+		return strconv.FormatFloat(float64(x), 'g', -1, 32)
+	case float64:
+		return strconv.FormatFloat(x, 'g', -1, 64)
+	case time.Time:
+		return x.Format(time.RFC3339Nano)
+	case []byte:
+		return hex.EncodeToString(x)
+	case string:
+		return x
+	}
+	return fmt.Sprint(x)
+}
+
+// csvValue is a cell of -csv: the scalar text, empty for NULL, a JSON
+// array for several values.
+func csvValue(v esedb.Value) string {
+	x := v.Any()
+	switch x := x.(type) {
+	case nil:
+		return ""
+	case []any:
+		var b strings.Builder
+		bw := bufio.NewWriter(&b)
+		writeJSONValue(bw, x)
+		bw.Flush()
+		return b.String()
+	}
+	return scalarText(x)
+}
+
+// writeRowText prints one row for people: its number, then one line per
+// column.
+func writeRowText(w *bufio.Writer, n int, deleted bool, vals []esedb.Value) {
+	fmt.Fprintf(w, "  row %d", n)
+	if deleted {
+		w.WriteString(" (deleted)")
+	}
+	w.WriteByte('\n')
+	for _, v := range vals {
+		fmt.Fprintf(w, "    %s: %s\n", v.Column.Name, v.String())
+	}
+}
