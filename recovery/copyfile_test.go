@@ -12,12 +12,12 @@ import (
 	"github.com/esekit/esekit/internal/testcorpus"
 )
 
-// TestCopyDatabase copies the real IndexedDB.edb (49 of its 96 pages are
-// zero) through the kernel copy of an owned file and through the generic
+// TestCopyDatabase copies the committed Server 2022 SRUDB.dat (85 of its
+// 160 pages are zero) through the kernel copy of an owned file and through the generic
 // copy that leaves zero ranges as holes: both give the same bytes. A
 // source shorter than the size given is an error.
 func TestCopyDatabase(t *testing.T) {
-	orig := testcorpus.Read(t, "appdata/IndexedDB.edb")
+	orig := testcorpus.Read(t, "museum-srum-server2022-apt-1daylater/SRUDB.dat")
 	dir := t.TempDir()
 	src := filepath.Join(dir, "src.edb")
 	if err := os.WriteFile(src, orig, 0o444); err != nil {
