@@ -138,16 +138,10 @@ func xeChecksumRows(block []byte, pgno uint32, first bool) uint64 {
 	return uint64(ecc)<<32 | uint64(col^pgno)
 }
 
-// Page checksum layout constants.
-const (
-	smallPageMax       = 8192 // pages up to this size have one checksum block
-	largePageHeaderOff = 40   // offset of BlockChecksum1 in a PGHDR2
-)
-
 // PageChecksumBlocks returns how many checksum blocks a page of pageSize
 // bytes has: 1 for pages of 8 KiB or less, 4 for 16 and 32 KiB pages.
 func PageChecksumBlocks(pageSize int) int {
-	if pageSize <= smallPageMax {
+	if pageSize <= MaxSmallPageSize {
 		return 1
 	}
 	return 4
@@ -189,7 +183,7 @@ func newChecksumFormat(page []byte) bool {
 // header; use CheckPage for a buffer of unknown length.
 func ComputePageChecksums(page []byte, pgno uint32) PageChecksums {
 	var c PageChecksums
-	if len(page) <= smallPageMax {
+	if len(page) <= MaxSmallPageSize {
 		c.Blocks = 1
 		c.Stored[0] = binary.LittleEndian.Uint64(page)
 		if newChecksumFormat(page) {
@@ -206,7 +200,7 @@ func ComputePageChecksums(page []byte, pgno uint32) PageChecksums {
 		if k == 0 {
 			c.Stored[0] = binary.LittleEndian.Uint64(page)
 		} else {
-			c.Stored[k] = binary.LittleEndian.Uint64(page[largePageHeaderOff+8*(k-1):])
+			c.Stored[k] = binary.LittleEndian.Uint64(page[PageBlockChecksumsOffset+8*(k-1):])
 		}
 		c.Computed[k] = XEChecksum(page[k*bs:(k+1)*bs], pgno, k == 0)
 	}
@@ -217,7 +211,7 @@ func ComputePageChecksums(page []byte, pgno uint32) PageChecksums {
 // in the format the page's flags select (large pages always ECC): blocks
 // 1..3 first, then block 0, which covers their stored values.
 func SetPageChecksum(page []byte, pgno uint32) {
-	if len(page) <= smallPageMax {
+	if len(page) <= MaxSmallPageSize {
 		if newChecksumFormat(page) {
 			binary.LittleEndian.PutUint64(page, XEChecksum(page, pgno, true))
 		} else {
@@ -228,7 +222,7 @@ func SetPageChecksum(page []byte, pgno uint32) {
 	}
 	bs := len(page) / 4
 	for k := 1; k < 4; k++ {
-		binary.LittleEndian.PutUint64(page[largePageHeaderOff+8*(k-1):], XEChecksum(page[k*bs:(k+1)*bs], pgno, false))
+		binary.LittleEndian.PutUint64(page[PageBlockChecksumsOffset+8*(k-1):], XEChecksum(page[k*bs:(k+1)*bs], pgno, false))
 	}
 	binary.LittleEndian.PutUint64(page, XEChecksum(page[:bs], pgno, true))
 }

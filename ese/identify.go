@@ -112,6 +112,15 @@ func Identify(r io.ReaderAt) (Identity, error) {
 		return Identity{}, fmt.Errorf("ese: identify: %w", err)
 	}
 	id := Identity{Size: size}
+	// A log (the most common file of a folder) is known from its first
+	// 4 KiB; read the rest of the head only for the other kinds.
+	var first [4096]byte
+	if n, _ := r.ReadAt(first[:], 0); n == len(first) && bin.U32(first[:], 4) != DBMagic &&
+		FileType(bin.U32(first[:], 667)) == FileTypeLog && bin.U32(first[:], 0) == HeaderChecksum(first[:]) {
+		id.FileType = FileTypeLog
+		logIdentity(first[:], &id)
+		return id, nil
+	}
 	head, err := bin.ReadAt(r, 0, int(min(size, identifyHead)))
 	if err != nil && !errors.Is(err, bin.ErrShort) {
 		return id, fmt.Errorf("ese: identify: %w", err)

@@ -208,12 +208,16 @@ func TestIdentifySynthetic(t *testing.T) {
 		t.Errorf("damaged db: %+v", id)
 	}
 	// Truncated files of every corpus kind never panic.
-	for _, rel := range []string{"appdata/edb.chk", "appdata/edb.log", "appdata/IndexedDB.jfm", "wlm-kimberli13/WindowsMail.pat"} {
-		b := corpus(t, rel)
-		for _, n := range []int{1, 100, 700, 2048, 4095, 4096, 5000, 8191} {
-			if n < len(b) {
-				ident(b[:n])
+	for _, rel := range []string{"appdata/edb.chk", "appdata/edb.log", "appdata/IndexedDB.jfm", "wlm-kimberli13/WindowsMail.pat",
+		"museum-srum-win10-belkasoftctf-insiderthreat-dirty/SRU.chk", "museum-srum-win10-belkasoftctf-insiderthreat-dirty/SRU.log",
+		"museum-srum-win10-belkasoftctf-insiderthreat-dirty/SRUDB.jfm"} {
+		t.Run(rel, func(t *testing.T) {
+			b := corpus(t, rel)
+			for _, n := range []int{1, 100, 700, 2048, 4095, 4096, 5000, 8191} {
+				if n < len(b) {
+					ident(b[:n])
+				}
 			}
-		}
+		})
 	}
 }

@@ -20,31 +20,52 @@ const (
 	MaxPageSize = 32768
 	// MinPageSize is the smallest database page size, 2 KiB.
 	MinPageSize = 2048
+	// MaxSmallPageSize is the largest page size with the small-page
+	// layout (PGHDR, 13-bit tags, one checksum block): 8 KiB.
+	MaxSmallPageSize = 8192
 )
 
-// Page-header field offsets, shared by PGHDR and PGHDR2.
+// Offsets of the page-header fields (docs/pages.md#small-page-header),
+// the same in PGHDR and PGHDR2; the last three are PGHDR2's only
+// (docs/pages.md#large-page-header).
 const (
-	pghdrChecksum      = 0
-	pghdrDbTime        = 8
-	pghdrPrev          = 16
-	pghdrNext          = 20
-	pghdrObjid         = 24
-	pghdrFree          = 28
-	pghdrUncommitted   = 30
-	pghdrMicFree       = 32
-	pghdrTagState      = 34
-	pghdrFlags         = 36
-	pghdr2BlockSums    = 40
-	pghdr2Pgno         = 64
-	pghdr2Reserved     = 68
-	tagStateCountMask  = 0x0FFF
-	tagStateResvMask   = 0x7000
-	tagStateResvShift  = 12
-	smallTagMask       = 0x1FFF
-	largeTagMask       = 0x7FFF
-	tagFlagsShift      = 13
-	tagFlagsMask       = 0xE000
-	largeTagFlagsLimit = 2 // a large-page node carries flags only when it has >= 2 bytes
+	PageChecksumOffset       = 0  // u64 checksum
+	PageDbTimeOffset         = 8  // u64 dbtimeDirtied
+	PagePrevOffset           = 16 // u32 pgnoPrev
+	PageNextOffset           = 20 // u32 pgnoNext
+	PageObjidOffset          = 24 // u32 objidFDP
+	PageFreeOffset           = 28 // u16 cbFree
+	PageUncommittedOffset    = 30 // u16 cbUncommittedFree
+	PageFirstFreeOffset      = 32 // u16 ibMicFree
+	PageTagStateOffset       = 34 // u16 itagState
+	PageFlagsOffset          = 36 // u32 fFlags
+	PageBlockChecksumsOffset = 40 // 3 u64 checksums of blocks 1-3 (PGHDR2)
+	PagePgnoOffset           = 64 // u32 pgno (PGHDR2)
+	PageReservedOffset       = 68 // 12 reserved bytes (PGHDR2)
+)
+
+// Bit fields of the tag state and of the tags (docs/pages.md#tags).
+const (
+	// TagCountMask keeps the tag count of itagState (bits 0-11).
+	TagCountMask = 0x0FFF
+	// TagReservedMask keeps the reserved-tag count of itagState (bits
+	// 12-14, the JET_efvReservedTags format); TagReservedShift is its
+	// shift.
+	TagReservedMask  = 0x7000
+	TagReservedShift = 12
+	// SmallTagMask keeps a tag's cb and ib on pages of 8 KiB or less (13
+	// bits); the top 3 bits of ib hold the node flags.
+	SmallTagMask = 0x1FFF
+	// LargeTagMask keeps a tag's cb and ib on 16 and 32 KiB pages (15
+	// bits); the node flags are in the node's first u16.
+	LargeTagMask = 0x7FFF
+	// TagFlagsMask keeps the node flags (bits 13-15); TagFlagsShift is
+	// their shift.
+	TagFlagsMask  = 0xE000
+	TagFlagsShift = 13
+	// largeTagFlagsLimit: a large-page node carries flags only when it
+	// has at least 2 bytes.
+	largeTagFlagsLimit = 2
 )
 
 // ValidPageSize reports whether n is a database page size the engine
@@ -59,7 +80,7 @@ func ValidPageSize(n int) bool {
 
 // IsLargePage reports whether pages of pageSize bytes use the large-page
 // layout (PGHDR2, 15-bit tags, flags in the node): pages above 8 KiB.
-func IsLargePage(pageSize int) bool { return pageSize > smallPageMax }
+func IsLargePage(pageSize int) bool { return pageSize > MaxSmallPageSize }
 
 // HeaderSize returns the page-header size for pages of pageSize bytes: 40
 // for pages of 8 KiB or less, 80 for 16 and 32 KiB pages.
@@ -117,13 +138,13 @@ type PageHeader struct {
 
 // TagCount returns the number of tags (lines, including reserved tags) on
 // the page: the low 12 bits of TagState.
-func (h PageHeader) TagCount() int { return int(h.TagState & tagStateCountMask) }
+func (h PageHeader) TagCount() int { return int(h.TagState & TagCountMask) }
 
 // ReservedTags returns the reserved-tag count in bits 12-14 of TagState.
 // Legacy pages store 0 there; the engine then treats the page as having one
 // reserved tag (the external header, tag 0), and so does this method.
 func (h PageHeader) ReservedTags() int {
-	n := int(h.TagState&tagStateResvMask) >> tagStateResvShift
+	n := int(h.TagState&TagReservedMask) >> TagReservedShift
 	if n == 0 {
 		return 1
 	}
@@ -133,7 +154,7 @@ func (h PageHeader) ReservedTags() int {
 // SetTagState sets TagState from a tag count (0..4095) and a reserved-tag
 // count (0..7), keeping bit 15.
 func (h *PageHeader) SetTagState(count, reserved int) {
-	h.TagState = h.TagState&0x8000 | uint16(count)&tagStateCountMask | uint16(reserved<<tagStateResvShift)&tagStateResvMask
+	h.TagState = h.TagState&0x8000 | uint16(count)&TagCountMask | uint16(reserved<<TagReservedShift)&TagReservedMask
 }
 
 // pageError builds the FormatError for a malformed page.
@@ -157,23 +178,23 @@ func DecodePageHeader(page []byte) (PageHeader, error) {
 		return PageHeader{}, err
 	}
 	h := PageHeader{
-		Checksum:             bin.U64(page, pghdrChecksum),
-		DbTimeDirtied:        bin.U64(page, pghdrDbTime),
-		PrevPage:             bin.U32(page, pghdrPrev),
-		NextPage:             bin.U32(page, pghdrNext),
-		ObjidFDP:             bin.U32(page, pghdrObjid),
-		FreeBytes:            bin.U16(page, pghdrFree),
-		UncommittedFreeBytes: bin.U16(page, pghdrUncommitted),
-		FirstFreeByte:        bin.U16(page, pghdrMicFree),
-		TagState:             bin.U16(page, pghdrTagState),
-		Flags:                PageFlags(bin.U32(page, pghdrFlags)),
+		Checksum:             bin.U64(page, PageChecksumOffset),
+		DbTimeDirtied:        bin.U64(page, PageDbTimeOffset),
+		PrevPage:             bin.U32(page, PagePrevOffset),
+		NextPage:             bin.U32(page, PageNextOffset),
+		ObjidFDP:             bin.U32(page, PageObjidOffset),
+		FreeBytes:            bin.U16(page, PageFreeOffset),
+		UncommittedFreeBytes: bin.U16(page, PageUncommittedOffset),
+		FirstFreeByte:        bin.U16(page, PageFirstFreeOffset),
+		TagState:             bin.U16(page, PageTagStateOffset),
+		Flags:                PageFlags(bin.U32(page, PageFlagsOffset)),
 	}
 	if IsLargePage(len(page)) {
 		for i := range h.BlockChecksums {
-			h.BlockChecksums[i] = bin.U64(page, pghdr2BlockSums+8*i)
+			h.BlockChecksums[i] = bin.U64(page, PageBlockChecksumsOffset+8*i)
 		}
-		h.Pgno = bin.U32(page, pghdr2Pgno)
-		copy(h.Reserved[:], page[pghdr2Reserved:LargePageHeaderSize])
+		h.Pgno = bin.U32(page, PagePgnoOffset)
+		copy(h.Reserved[:], page[PageReservedOffset:LargePageHeaderSize])
 	}
 	return h, nil
 }
@@ -183,22 +204,22 @@ func DecodePageHeader(page []byte) (PageHeader, error) {
 // HeaderSize(len(page)) bytes. Put does not recompute the checksum; call
 // SetPageChecksum afterwards.
 func (h PageHeader) Put(page []byte) {
-	bin.PutU64(page, pghdrChecksum, h.Checksum)
-	bin.PutU64(page, pghdrDbTime, h.DbTimeDirtied)
-	bin.PutU32(page, pghdrPrev, h.PrevPage)
-	bin.PutU32(page, pghdrNext, h.NextPage)
-	bin.PutU32(page, pghdrObjid, h.ObjidFDP)
-	bin.PutU16(page, pghdrFree, h.FreeBytes)
-	bin.PutU16(page, pghdrUncommitted, h.UncommittedFreeBytes)
-	bin.PutU16(page, pghdrMicFree, h.FirstFreeByte)
-	bin.PutU16(page, pghdrTagState, h.TagState)
-	bin.PutU32(page, pghdrFlags, uint32(h.Flags))
+	bin.PutU64(page, PageChecksumOffset, h.Checksum)
+	bin.PutU64(page, PageDbTimeOffset, h.DbTimeDirtied)
+	bin.PutU32(page, PagePrevOffset, h.PrevPage)
+	bin.PutU32(page, PageNextOffset, h.NextPage)
+	bin.PutU32(page, PageObjidOffset, h.ObjidFDP)
+	bin.PutU16(page, PageFreeOffset, h.FreeBytes)
+	bin.PutU16(page, PageUncommittedOffset, h.UncommittedFreeBytes)
+	bin.PutU16(page, PageFirstFreeOffset, h.FirstFreeByte)
+	bin.PutU16(page, PageTagStateOffset, h.TagState)
+	bin.PutU32(page, PageFlagsOffset, uint32(h.Flags))
 	if IsLargePage(len(page)) {
 		for i, c := range h.BlockChecksums {
-			bin.PutU64(page, pghdr2BlockSums+8*i, c)
+			bin.PutU64(page, PageBlockChecksumsOffset+8*i, c)
 		}
-		bin.PutU32(page, pghdr2Pgno, h.Pgno)
-		copy(page[pghdr2Reserved:LargePageHeaderSize], h.Reserved[:])
+		bin.PutU32(page, PagePgnoOffset, h.Pgno)
+		copy(page[PageReservedOffset:LargePageHeaderSize], h.Reserved[:])
 	}
 }
 
@@ -255,9 +276,9 @@ func PageTagCount(page []byte) (int, error) {
 	if err := checkPageLen(page); err != nil {
 		return 0, err
 	}
-	n := int(bin.U16(page, pghdrTagState) & tagStateCountMask)
+	n := int(bin.U16(page, PageTagStateOffset) & TagCountMask)
 	if dataEnd(len(page), n) < 0 {
-		return 0, pageError(pghdrTagState, "tag count %d does not fit in a %d-byte page", n, len(page))
+		return 0, pageError(PageTagStateOffset, "tag count %d does not fit in a %d-byte page", n, len(page))
 	}
 	return n, nil
 }
@@ -283,17 +304,17 @@ func decodeTag(page []byte, i, count int) (Tag, error) {
 	var t Tag
 	large := IsLargePage(ps)
 	if large {
-		t.Size, t.Offset = cbw&largeTagMask, ibw&largeTagMask
+		t.Size, t.Offset = cbw&LargeTagMask, ibw&LargeTagMask
 	} else {
-		t.Size, t.Offset = cbw&smallTagMask, ibw&smallTagMask
-		t.Flags = uint8(ibw >> tagFlagsShift)
+		t.Size, t.Offset = cbw&SmallTagMask, ibw&SmallTagMask
+		t.Flags = uint8(ibw >> TagFlagsShift)
 	}
 	end := dataEnd(ps, count)
 	if int(t.Offset)+int(t.Size) > end {
 		return Tag{}, pageError(int64(pos), "tag %d (ib %d, cb %d) runs past the data area (%d bytes)", i, t.Offset, t.Size, end)
 	}
 	if large && t.Size >= largeTagFlagsLimit {
-		t.Flags = uint8(bin.U16(page, HeaderSize(ps)+int(t.Offset)) >> tagFlagsShift)
+		t.Flags = uint8(bin.U16(page, HeaderSize(ps)+int(t.Offset)) >> TagFlagsShift)
 	}
 	return t, nil
 }
@@ -341,7 +362,7 @@ func NodeData(page []byte, t Tag) ([]byte, error) {
 	}
 	out := append([]byte(nil), b...)
 	if IsLargePage(len(page)) && len(out) >= largeTagFlagsLimit {
-		bin.PutU16(out, 0, bin.U16(out, 0)&^tagFlagsMask)
+		bin.PutU16(out, 0, bin.U16(out, 0)&^TagFlagsMask)
 	}
 	return out, nil
 }
@@ -367,10 +388,10 @@ func PutTag(page []byte, i int, t Tag) error {
 	if t.Flags > 7 {
 		return pageError(-1, "tag flags %#x do not fit in 3 bits", t.Flags)
 	}
-	mask := uint16(smallTagMask)
+	mask := uint16(SmallTagMask)
 	large := IsLargePage(ps)
 	if large {
-		mask = largeTagMask
+		mask = LargeTagMask
 	}
 	if t.Size > mask || t.Offset > mask || int(t.Offset)+int(t.Size) > end {
 		return pageError(-1, "tag %d (ib %d, cb %d) does not fit in the data area (%d bytes)", i, t.Offset, t.Size, end)
@@ -384,11 +405,11 @@ func PutTag(page []byte, i int, t Tag) error {
 		bin.PutU16(page, pos+2, bin.U16(page, pos+2)&^mask|t.Offset)
 		if t.Size >= largeTagFlagsLimit {
 			at := HeaderSize(ps) + int(t.Offset)
-			bin.PutU16(page, at, bin.U16(page, at)&^tagFlagsMask|uint16(t.Flags)<<tagFlagsShift)
+			bin.PutU16(page, at, bin.U16(page, at)&^TagFlagsMask|uint16(t.Flags)<<TagFlagsShift)
 		}
 		return nil
 	}
 	bin.PutU16(page, pos, bin.U16(page, pos)&^mask|t.Size)
-	bin.PutU16(page, pos+2, t.Offset|uint16(t.Flags)<<tagFlagsShift)
+	bin.PutU16(page, pos+2, t.Offset|uint16(t.Flags)<<TagFlagsShift)
 	return nil
 }

@@ -55,78 +55,80 @@ func TestPageHeaderWorkedExample(t *testing.T) {
 // that are not fragmented the free-space arithmetic of docs/pages.md#tags holds.
 func TestPagesCorpusTags(t *testing.T) {
 	for _, f := range corpusDatabases {
-		db := corpus(t, f.path)
-		ps := f.pageSize
-		checked := 0
-		for off := 2 * ps; off+ps <= len(db); off += ps {
-			page := db[off : off+ps]
-			pgno := off/ps - 1
-			if bin.IsZero(page) || !ComputePageChecksums(page, uint32(pgno)).OK() {
-				continue // unused, temp-database or trailer page
-			}
-			h, err := DecodePageHeader(page)
-			if err != nil {
-				t.Fatalf("%s page %d: %v", f.path, pgno, err)
-			}
-			if IsLargePage(ps) && int(h.Pgno) != pgno {
-				t.Errorf("%s page %d: Pgno %d", f.path, pgno, h.Pgno)
-			}
-			tags, err := Tags(page)
-			if err != nil {
-				t.Errorf("%s page %d: %v", f.path, pgno, err)
-				continue
-			}
-			// Clear the fields (not the stale high bits) and the large-page
-			// node flags, then write every tag back.
-			cp := append([]byte(nil), page...)
-			for i, tg := range tags {
-				pos := tagPos(ps, i)
-				if IsLargePage(ps) {
-					bin.PutU32(cp, pos, bin.U32(cp, pos)&0x80008000)
-					if tg.Size >= 2 {
-						at := HeaderSize(ps) + int(tg.Offset)
-						bin.PutU16(cp, at, bin.U16(cp, at)&0x1FFF)
+		t.Run(f.path, func(t *testing.T) {
+			db := corpus(t, f.path)
+			ps := f.pageSize
+			checked := 0
+			for off := 2 * ps; off+ps <= len(db); off += ps {
+				page := db[off : off+ps]
+				pgno := off/ps - 1
+				if bin.IsZero(page) || !ComputePageChecksums(page, uint32(pgno)).OK() {
+					continue // unused, temp-database or trailer page
+				}
+				h, err := DecodePageHeader(page)
+				if err != nil {
+					t.Fatalf("%s page %d: %v", f.path, pgno, err)
+				}
+				if IsLargePage(ps) && int(h.Pgno) != pgno {
+					t.Errorf("%s page %d: Pgno %d", f.path, pgno, h.Pgno)
+				}
+				tags, err := Tags(page)
+				if err != nil {
+					t.Errorf("%s page %d: %v", f.path, pgno, err)
+					continue
+				}
+				// Clear the fields (not the stale high bits) and the large-page
+				// node flags, then write every tag back.
+				cp := append([]byte(nil), page...)
+				for i, tg := range tags {
+					pos := tagPos(ps, i)
+					if IsLargePage(ps) {
+						bin.PutU32(cp, pos, bin.U32(cp, pos)&0x80008000)
+						if tg.Size >= 2 {
+							at := HeaderSize(ps) + int(tg.Offset)
+							bin.PutU16(cp, at, bin.U16(cp, at)&0x1FFF)
+						}
+					} else {
+						bin.PutU32(cp, pos, bin.U32(cp, pos)&0x0000E000)
 					}
-				} else {
-					bin.PutU32(cp, pos, bin.U32(cp, pos)&0x0000E000)
 				}
-			}
-			var sum int
-			for i, tg := range tags {
-				if err := PutTag(cp, i, tg); err != nil {
-					t.Fatalf("%s page %d tag %d: %v", f.path, pgno, i, err)
+				var sum int
+				for i, tg := range tags {
+					if err := PutTag(cp, i, tg); err != nil {
+						t.Fatalf("%s page %d tag %d: %v", f.path, pgno, i, err)
+					}
+					sum += int(tg.Size)
+					if _, err := TagData(page, tg); err != nil {
+						t.Fatal(err)
+					}
 				}
-				sum += int(tg.Size)
-				if _, err := TagData(page, tg); err != nil {
-					t.Fatal(err)
+				if string(cp) != string(page) {
+					t.Errorf("%s page %d: re-encoded tags differ", f.path, pgno)
 				}
-			}
-			if string(cp) != string(page) {
-				t.Errorf("%s page %d: re-encoded tags differ", f.path, pgno)
-			}
-			if int(h.FirstFreeByte) == sum {
-				want := ps - HeaderSize(ps) - TagSize*len(tags) - sum
-				if int(h.FreeBytes) != want {
-					t.Errorf("%s page %d: FreeBytes %d, want %d", f.path, pgno, h.FreeBytes, want)
+				if int(h.FirstFreeByte) == sum {
+					want := ps - HeaderSize(ps) - TagSize*len(tags) - sum
+					if int(h.FreeBytes) != want {
+						t.Errorf("%s page %d: FreeBytes %d, want %d", f.path, pgno, h.FreeBytes, want)
+					}
 				}
+				checked++
 			}
-			checked++
-		}
-		if checked == 0 && f.state != DBStateJustCreated { // temp.edb has no page checksums
-			t.Errorf("%s: no pages checked", f.path)
-		}
+			if checked == 0 && f.state != DBStateJustCreated { // temp.edb has no page checksums
+				t.Errorf("%s: no pages checked", f.path)
+			}
+		})
 	}
 }
 
 func TestTagsBad(t *testing.T) {
 	page := make([]byte, 4096)
-	bin.PutU16(page, pghdrTagState, 1)
+	bin.PutU16(page, PageTagStateOffset, 1)
 	bin.PutU16(page, 4096-4, 100) // cb
 	bin.PutU16(page, 4096-2, 4096-40-4-50)
 	if _, err := Tags(page); !errors.Is(err, ErrDatabaseCorrupted) {
 		t.Errorf("tag past data area: %v", err)
 	}
-	bin.PutU16(page, pghdrTagState, 0xFFF)
+	bin.PutU16(page, PageTagStateOffset, 0xFFF)
 	if _, err := Tags(page); !errors.Is(err, ErrDatabaseCorrupted) {
 		t.Errorf("tag count too large: %v", err)
 	}
@@ -135,7 +137,7 @@ func TestTagsBad(t *testing.T) {
 	}
 	// Large page: flags live in the node.
 	lp := make([]byte, 16384)
-	bin.PutU16(lp, pghdrTagState, 2)
+	bin.PutU16(lp, PageTagStateOffset, 2)
 	if err := PutTag(lp, 0, Tag{Size: 0, Offset: 0}); err != nil {
 		t.Fatal(err)
 	}

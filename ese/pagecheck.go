@@ -84,43 +84,54 @@ func (c PageCheck) Err() error {
 // like a page-number change: bounded by the file's page count it is
 // reported as a bad checksum instead.
 func CheckPage(page []byte, pgno, maxPgno uint32) PageCheck {
-	return checkPage(page, pgno, maxPgno, false)
+	res, _ := checkPage(page, nil, pgno, maxPgno, false)
+	return res
 }
 
 // checkPage is CheckPage; with fix set, a correctable page is left
-// corrected in place.
-func checkPage(page []byte, pgno, maxPgno uint32, fix bool) PageCheck {
+// corrected in place. With spare (a buffer of the page's size) set, page
+// is never written (it may be read-only memory): the correction is made in
+// a copy in spare. fixed is the corrected page (page or spare) when the
+// status is PageCorrectable and fix is set, nil otherwise.
+func checkPage(page, spare []byte, pgno, maxPgno uint32, fix bool) (res PageCheck, fixed []byte) {
 	if !ValidPageSize(len(page)) {
-		return PageCheck{Status: PageBadChecksum}
+		return PageCheck{Status: PageBadChecksum}, nil
 	}
 	c := ComputePageChecksums(page, pgno)
 	if c.OK() {
 		if IsLargePage(len(page)) {
 			// Large pages also carry their number in the header; the
 			// engine checks it after the checksum.
-			if found := bin.U32(page, pghdr2Pgno); found != pgno {
-				return PageCheck{Status: PageWrongNumber, FoundPgno: found, Checksums: c}
+			if found := bin.U32(page, PagePgnoOffset); found != pgno {
+				return PageCheck{Status: PageWrongNumber, FoundPgno: found, Checksums: c}, nil
 			}
 		}
-		return PageCheck{Status: PageGood, Checksums: c}
+		return PageCheck{Status: PageGood, Checksums: c}, nil
 	}
 	if bin.IsZero(page) {
-		return PageCheck{Status: PageUninitialized}
+		return PageCheck{Status: PageUninitialized}, nil
 	}
-	res := PageCheck{Status: PageBadChecksum, Checksums: c}
+	res = PageCheck{Status: PageBadChecksum, Checksums: c}
 	if found, ok := wrongPageNumber(page, pgno, c); ok && found != 0 && (maxPgno == 0 || found <= maxPgno) {
 		res.Status, res.FoundPgno = PageWrongNumber, found
-		return res
+		return res, nil
 	}
 	if !c.Legacy {
-		if bit, ok := CorrectPage(page, pgno); ok {
+		buf := page
+		if spare != nil {
+			buf = spare[:len(page)]
+			copy(buf, page)
+		}
+		if bit, ok := CorrectPage(buf, pgno); ok {
 			res.Status, res.Bit = PageCorrectable, bit
 			if !fix {
-				page[bit/8] ^= 1 << (bit % 8)
+				buf[bit/8] ^= 1 << (bit % 8)
+			} else {
+				fixed = buf
 			}
 		}
 	}
-	return res
+	return res, fixed
 }
 
 // wrongPageNumber looks for the page number a failing page does verify
@@ -131,7 +142,7 @@ func wrongPageNumber(page []byte, pgno uint32, c PageChecksums) (uint32, bool) {
 	case c.Legacy:
 		found = bin.U32(page, 4)
 	case IsLargePage(len(page)):
-		found = bin.U32(page, pghdr2Pgno)
+		found = bin.U32(page, PagePgnoOffset)
 	default:
 		// The ECC halves agree and only the XOR half differs: the data is
 		// intact and x = pgno ^ found.

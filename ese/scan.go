@@ -19,7 +19,8 @@ type ScanOptions struct {
 	// runtime.GOMAXPROCS(0).
 	Workers int
 	// ChunkBytes is how much each worker reads at a time, rounded down to
-	// whole pages (at least one); 0 means 1 MiB. Memory use is about
+	// whole pages (at least one); 0 means 4 MiB with up to 8 workers, 32
+	// MiB / Workers with more (at least 1 MiB). Memory use is about
 	// Workers × ChunkBytes.
 	ChunkBytes int
 	// PageSize overrides the page size taken from the database header
@@ -109,9 +110,13 @@ type scanContext struct {
 // ScanDatabase verifies every page of the database in r, the job of
 // "esefile /s" and "eseutil /k": page checksums (ECC or legacy),
 // all-zero pages, pages carrying the wrong number, single-bit errors. It
-// reads the file in chunks on several goroutines with memory bounded by
-// Workers × ChunkBytes, and stops early, returning ctx.Err(), when ctx is
-// cancelled.
+// reads the file in chunks, in order of file offset, on several goroutines
+// with memory bounded by Workers × ChunkBytes, and stops early, returning
+// ctx.Err(), when ctx is cancelled. On Linux, when r is an *os.File of a
+// regular file, each chunk is mapped read-only and unmapped after it is
+// verified instead of being copied by ReadAt: the resident size stays
+// bounded the same way, and a file cut short during the scan gives an
+// error wrapping ErrFileIOBeyondEOF.
 //
 // The page size comes from the header (ReadDBHeader); a file whose header
 // copies are both bad can still be scanned with ScanOptions.PageSize. A
@@ -154,15 +159,15 @@ func ScanDatabase(ctx context.Context, r io.ReaderAt, opts *ScanOptions) (*ScanR
 			sc.trailer = sc.pages
 		}
 	}
-	sc.chunkPages = int64(max(o.ChunkBytes, 0))
-	if sc.chunkPages == 0 {
-		sc.chunkPages = 1 << 20
-	}
-	sc.chunkPages = max(min(sc.chunkPages/ps, sc.pages), 1)
 	workers := o.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
+	sc.chunkPages = int64(max(o.ChunkBytes, 0))
+	if sc.chunkPages == 0 {
+		sc.chunkPages = int64(min(4<<20, max(1<<20, (32<<20)/workers)))
+	}
+	sc.chunkPages = max(min(sc.chunkPages/ps, sc.pages), 1)
 	chunks := (sc.pages + sc.chunkPages - 1) / sc.chunkPages
 	workers = int(min(int64(workers), max(chunks, 1)))
 
@@ -176,13 +181,15 @@ func ScanDatabase(ctx context.Context, r io.ReaderAt, opts *ScanOptions) (*ScanR
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			buf := make([]byte, sc.chunkPages*ps)
+			src := sc.newSource(size)
+			defer src.close()
+			spare := make([]byte, ps)
 			for ctx.Err() == nil {
 				c := next.Add(1) - 1
 				if c >= chunks {
 					return
 				}
-				part, err := sc.scanChunk(buf, c)
+				part, err := sc.scanChunk(src, spare, c)
 				if err != nil {
 					errc <- err
 					cancel()
@@ -222,25 +229,74 @@ func ScanDatabase(ctx context.Context, r io.ReaderAt, opts *ScanOptions) (*ScanR
 	return res, nil
 }
 
-// scanChunk verifies chunk c (pages c·chunkPages+1 ...) using buf.
-func (sc *scanContext) scanChunk(buf []byte, c int64) (*ScanResult, error) {
-	ps := int64(sc.ps)
-	first := c * sc.chunkPages // index of the first slot, pgno = index+1
-	n := min(sc.chunkPages, sc.pages-first)
-	off := (first + 2) * ps
-	b := buf[:n*ps]
-	got, err := sc.r.ReadAt(b, off)
+// pageSource gives a worker the bytes of a run of page slots.
+type pageSource interface {
+	// pages returns the n bytes at file offset off, valid until the next
+	// call. They may be read-only memory.
+	pages(off int64, n int) ([]byte, error)
+	// close releases what the source holds.
+	close()
+}
+
+// readSource reads pages with ReadAt into a buffer of its own.
+type readSource struct {
+	r   io.ReaderAt
+	buf []byte
+}
+
+func (s *readSource) pages(off int64, n int) ([]byte, error) {
+	if cap(s.buf) < n {
+		s.buf = make([]byte, n)
+	}
+	b := s.buf[:n]
+	got, err := s.r.ReadAt(b, off)
 	if got < len(b) {
 		if err == nil || errors.Is(err, io.EOF) {
 			return nil, NewFormatError("database", off+int64(got), ErrFileIOBeyondEOF, "file ended while reading pages")
 		}
 		return nil, fmt.Errorf("ese: reading pages at offset %d: %w", off, err)
 	}
-	part := &ScanResult{Pages: n}
+	return b, nil
+}
+
+func (s *readSource) close() {}
+
+// newSource returns a worker's page source: a mapping of one chunk at a
+// time where the platform has one for r (mappedSource), ReadAt otherwise.
+func (sc *scanContext) newSource(size int64) pageSource {
+	if m := mappedSource(sc.r, size); m != nil {
+		return m
+	}
+	return &readSource{r: sc.r, buf: make([]byte, sc.chunkPages*int64(sc.ps))}
+}
+
+// scanChunk verifies chunk c (pages c·chunkPages+1 ...) read from src;
+// spare is a page-sized buffer for correcting a page apart from src's
+// bytes.
+func (sc *scanContext) scanChunk(src pageSource, spare []byte, c int64) (part *ScanResult, err error) {
+	ps := int64(sc.ps)
+	first := c * sc.chunkPages // index of the first slot, pgno = index+1
+	n := min(sc.chunkPages, sc.pages-first)
+	off := (first + 2) * ps
+	defer func() {
+		if p := recover(); p != nil {
+			if _, ok := p.(interface{ Addr() uintptr }); !ok {
+				panic(p)
+			}
+			// A memory fault reading mapped pages: the file was cut
+			// short while it was scanned.
+			part, err = nil, NewFormatError("database", off, ErrFileIOBeyondEOF, "file shrank while its pages were read")
+		}
+	}()
+	b, err := src.pages(off, int(n*ps))
+	if err != nil {
+		return nil, err
+	}
+	part = &ScanResult{Pages: n}
 	for i := int64(0); i < n; i++ {
 		page := b[i*ps : (i+1)*ps]
 		pgno := uint32(first + i + 1)
-		chk := checkPage(page, pgno, uint32(min(sc.pages, 0xFFFFFFFF)), sc.fixTo != nil)
+		chk, fixed := checkPage(page, spare, pgno, uint32(min(sc.pages, 0xFFFFFFFF)), sc.fixTo != nil)
 		switch chk.Status {
 		case PageGood:
 			part.Good++
@@ -261,7 +317,7 @@ func (sc *scanContext) scanChunk(buf []byte, c int64) (*ScanResult, error) {
 		case PageCorrectable:
 			part.Correctable = append(part.Correctable, PageBit{Page: pgno, Bit: chk.Bit})
 			if sc.fixTo != nil {
-				if _, err := sc.fixTo.WriteAt(page, off+i*ps); err != nil {
+				if _, err := sc.fixTo.WriteAt(fixed, off+i*ps); err != nil {
 					return nil, fmt.Errorf("ese: writing corrected page %d: %w", pgno, err)
 				}
 				part.Fixed++

@@ -45,37 +45,39 @@ func TestScanWorkedExample(t *testing.T) {
 // Every page of every corpus database verifies.
 func TestScanCorpus(t *testing.T) {
 	for _, f := range corpusDatabases {
-		b := corpus(t, f.path)
-		res := scanBytes(t, b, nil)
-		if !res.OK() || res.PageSize != f.pageSize || res.TrailingBytes != 0 {
-			t.Errorf("%s: %+v", f.path, res)
-		}
-		if want := int64(len(b)/f.pageSize - 2); res.Pages != want {
-			t.Errorf("%s: %d pages, want %d", f.path, res.Pages, want)
-		}
-		accounted := res.Good + res.Uninitialized + res.NotChecksummed
-		if res.TrailerPage != 0 {
-			accounted++
-		}
-		if accounted != res.Pages {
-			t.Errorf("%s: %d of %d pages accounted for", f.path, accounted, res.Pages)
-		}
-		switch f.path {
-		case "museum-ntds-win2012r2/temp.edb":
-			// The instance's temporary database (DbID 0): no checksums.
-			if res.NotChecksummed != 234 || res.Uninitialized != 22 {
-				t.Errorf("temp.edb: %+v", res)
-			}
-		case "wlm-danyquenneville-backup/WindowsMail.MSMessageStore":
-			// A streaming-backup copy ends with its trailer page.
-			if res.TrailerPage != 257 || res.Good+res.Uninitialized != 256 {
-				t.Errorf("backup copy: %+v", res)
-			}
-		default:
-			if res.NotChecksummed != 0 || res.TrailerPage != 0 || res.Good == 0 {
+		t.Run(f.path, func(t *testing.T) {
+			b := corpus(t, f.path)
+			res := scanBytes(t, b, nil)
+			if !res.OK() || res.PageSize != f.pageSize || res.TrailingBytes != 0 {
 				t.Errorf("%s: %+v", f.path, res)
 			}
-		}
+			if want := int64(len(b)/f.pageSize - 2); res.Pages != want {
+				t.Errorf("%s: %d pages, want %d", f.path, res.Pages, want)
+			}
+			accounted := res.Good + res.Uninitialized + res.NotChecksummed
+			if res.TrailerPage != 0 {
+				accounted++
+			}
+			if accounted != res.Pages {
+				t.Errorf("%s: %d of %d pages accounted for", f.path, accounted, res.Pages)
+			}
+			switch f.path {
+			case "museum-ntds-win2012r2/temp.edb":
+				// The instance's temporary database (DbID 0): no checksums.
+				if res.NotChecksummed != 234 || res.Uninitialized != 22 {
+					t.Errorf("temp.edb: %+v", res)
+				}
+			case "wlm-danyquenneville-backup/WindowsMail.MSMessageStore":
+				// A streaming-backup copy ends with its trailer page.
+				if res.TrailerPage != 257 || res.Good+res.Uninitialized != 256 {
+					t.Errorf("backup copy: %+v", res)
+				}
+			default:
+				if res.NotChecksummed != 0 || res.TrailerPage != 0 || res.Good == 0 {
+					t.Errorf("%s: %+v", f.path, res)
+				}
+			}
+		})
 	}
 }
 
@@ -83,51 +85,54 @@ func TestScanCorruption(t *testing.T) {
 	for _, tc := range []struct {
 		path string
 		ps   int
-	}{{"appdata/IndexedDB.edb", 32768}, {"dissect-esedb-testdbs/basic.edb", 4096}, {"eseparser-testdbs/decompress_test.edb", 8192}, {"goese-qmgr/qmgr.db", 16384}} {
-		orig := corpus(t, tc.path)
-		ps := tc.ps
-		// Two in-use pages.
-		var used []int
-		for pg := 1; pg < len(orig)/ps-2 && len(used) < 2; pg++ {
-			if !bin.IsZero(orig[(pg+1)*ps : (pg+2)*ps]) {
-				used = append(used, pg)
+	}{{"appdata/IndexedDB.edb", 32768}, {"dissect-esedb-testdbs/basic.edb", 4096}, {"eseparser-testdbs/decompress_test.edb", 8192}, {"goese-qmgr/qmgr.db", 16384},
+		{"museum-srum-server2022-apt-1daylater/SRUDB.dat", 4096}} {
+		t.Run(tc.path, func(t *testing.T) {
+			orig := corpus(t, tc.path)
+			ps := tc.ps
+			// Two in-use pages.
+			var used []int
+			for pg := 1; pg < len(orig)/ps-2 && len(used) < 2; pg++ {
+				if !bin.IsZero(orig[(pg+1)*ps : (pg+2)*ps]) {
+					used = append(used, pg)
+				}
 			}
-		}
-		p, q := used[0], used[1]
-		at := func(pg int) int { return (pg + 1) * ps }
+			p, q := used[0], used[1]
+			at := func(pg int) int { return (pg + 1) * ps }
 
-		// One flipped bit: located, and corrected when asked.
-		b := bytes.Clone(orig)
-		bit := ps*8 - 1000*8 + 3 // inside the last block, clear of headers
-		b[at(q)+bit/8] ^= 1 << (bit % 8)
-		res := scanBytes(t, b, nil)
-		if len(res.Correctable) != 1 || res.Correctable[0] != (PageBit{uint32(q), bit}) || len(res.BadChecksums) != 0 || res.OK() {
-			t.Errorf("%s bit flip: %+v", tc.path, res)
-		}
-		fixed := bytes.Clone(b)
-		res = scanBytes(t, b, &ScanOptions{FixTo: sliceWriter(fixed)})
-		if res.Fixed != 1 || !bytes.Equal(fixed, orig) {
-			t.Errorf("%s: fix wrote %d pages, equal %v", tc.path, res.Fixed, bytes.Equal(fixed, orig))
-		}
+			// One flipped bit: located, and corrected when asked.
+			b := bytes.Clone(orig)
+			bit := ps*8 - 1000*8 + 3 // inside the last block, clear of headers
+			b[at(q)+bit/8] ^= 1 << (bit % 8)
+			res := scanBytes(t, b, nil)
+			if len(res.Correctable) != 1 || res.Correctable[0] != (PageBit{uint32(q), bit}) || len(res.BadChecksums) != 0 || res.OK() {
+				t.Errorf("%s bit flip: %+v", tc.path, res)
+			}
+			fixed := bytes.Clone(b)
+			res = scanBytes(t, b, &ScanOptions{FixTo: sliceWriter(fixed)})
+			if res.Fixed != 1 || !bytes.Equal(fixed, orig) {
+				t.Errorf("%s: fix wrote %d pages, equal %v", tc.path, res.Fixed, bytes.Equal(fixed, orig))
+			}
 
-		// A flipped byte: a bad checksum with its page number.
-		b = bytes.Clone(orig)
-		b[at(q)+ps/2+5] ^= 0xFF
-		res = scanBytes(t, b, nil)
-		if len(res.BadChecksums) != 1 || res.BadChecksums[0] != uint32(q) || len(res.Correctable) != 0 {
-			t.Errorf("%s byte flip: %+v", tc.path, res)
-		}
+			// A flipped byte: a bad checksum with its page number.
+			b = bytes.Clone(orig)
+			b[at(q)+ps/2+5] ^= 0xFF
+			res = scanBytes(t, b, nil)
+			if len(res.BadChecksums) != 1 || res.BadChecksums[0] != uint32(q) || len(res.Correctable) != 0 {
+				t.Errorf("%s byte flip: %+v", tc.path, res)
+			}
 
-		// Page p copied over slot q: a wrong page number.
-		b = bytes.Clone(orig)
-		copy(b[at(q):at(q)+ps], orig[at(p):at(p)+ps])
-		res = scanBytes(t, b, &ScanOptions{Workers: 1})
-		if len(res.WrongPageNumbers) != 1 || res.WrongPageNumbers[0] != (WrongPage{uint32(q), uint32(p)}) {
-			t.Errorf("%s misplaced page: %+v", tc.path, res)
-		}
-		if chk := CheckPage(b[at(q):at(q)+ps], uint32(q), 0); !errors.Is(chk.Err(), ErrReadPgnoVerifyFailure) {
-			t.Errorf("CheckPage: %+v", chk)
-		}
+			// Page p copied over slot q: a wrong page number.
+			b = bytes.Clone(orig)
+			copy(b[at(q):at(q)+ps], orig[at(p):at(p)+ps])
+			res = scanBytes(t, b, &ScanOptions{Workers: 1})
+			if len(res.WrongPageNumbers) != 1 || res.WrongPageNumbers[0] != (WrongPage{uint32(q), uint32(p)}) {
+				t.Errorf("%s misplaced page: %+v", tc.path, res)
+			}
+			if chk := CheckPage(b[at(q):at(q)+ps], uint32(q), 0); !errors.Is(chk.Err(), ErrReadPgnoVerifyFailure) {
+				t.Errorf("CheckPage: %+v", chk)
+			}
+		})
 	}
 }
 
@@ -225,22 +230,35 @@ func (f failingReaderAt) ReadAt(b []byte, off int64) (int, error) {
 func (f failingReaderAt) Size() int64 { return f.r.Size() }
 
 func TestReadersWithoutSizeAndFailingReads(t *testing.T) {
-	b := corpus(t, "appdata/IndexedDB.edb")
-	// Size found by probing.
-	res, err := ScanDatabase(context.Background(), plainReaderAt{bytes.NewReader(b)}, nil)
-	if err != nil || res.Pages != 94 || res.Good != 47 {
-		t.Fatalf("plain ReaderAt: %+v %v", res, err)
-	}
-	id, err := Identify(plainReaderAt{bytes.NewReader(b)})
-	if err != nil || id.Kind != KindDatabase || id.Size != int64(len(b)) {
-		t.Fatalf("plain ReaderAt identify: %+v %v", id, err)
-	}
-	// A read error is returned, wrapped.
-	_, err = ScanDatabase(context.Background(), failingReaderAt{bytes.NewReader(b), 40 * 32768}, &ScanOptions{Workers: 2, ChunkBytes: 32768})
-	if !errors.Is(err, errDisk) {
-		t.Fatalf("failing read: %v", err)
-	}
-	if _, err := ReadDBHeader(failingReaderAt{bytes.NewReader(b), 1000}); !errors.Is(err, errDisk) {
-		t.Fatalf("failing header read: %v", err)
+	for _, c := range []struct {
+		rel         string
+		ps          int
+		pages, good int64
+	}{
+		{"appdata/IndexedDB.edb", 32768, 94, 47},
+		// 160 page slots, 85 of them zero: the two header pages and 73
+		// good pages are not.
+		{"museum-srum-server2022-apt-1daylater/SRUDB.dat", 4096, 158, 73},
+	} {
+		t.Run(c.rel, func(t *testing.T) {
+			b := corpus(t, c.rel)
+			// Size found by probing.
+			res, err := ScanDatabase(context.Background(), plainReaderAt{bytes.NewReader(b)}, nil)
+			if err != nil || res.Pages != c.pages || res.Good != c.good {
+				t.Fatalf("plain ReaderAt: %+v %v", res, err)
+			}
+			id, err := Identify(plainReaderAt{bytes.NewReader(b)})
+			if err != nil || id.Kind != KindDatabase || id.Size != int64(len(b)) {
+				t.Fatalf("plain ReaderAt identify: %+v %v", id, err)
+			}
+			// A read error is returned, wrapped.
+			_, err = ScanDatabase(context.Background(), failingReaderAt{bytes.NewReader(b), int64(40 * c.ps)}, &ScanOptions{Workers: 2, ChunkBytes: c.ps})
+			if !errors.Is(err, errDisk) {
+				t.Fatalf("failing read: %v", err)
+			}
+			if _, err := ReadDBHeader(failingReaderAt{bytes.NewReader(b), 1000}); !errors.Is(err, errDisk) {
+				t.Fatalf("failing header read: %v", err)
+			}
+		})
 	}
 }

@@ -209,13 +209,20 @@ func corrupt(b []byte, off int) []byte {
 
 func TestShadowRules(t *testing.T) {
 	raw := testcorpus.Read(t, "museum-srum-server2022-apt-1daylater/SRU.chk")
+	checkShadowRules(t, raw, ese.LogPos{Generation: 5, Sector: 6})
+}
+
+// checkShadowRules applies the shadow rules to checkpoint file raw (two
+// good identical copies) whose checkpoint is at cp.
+func checkShadowRules(t *testing.T, raw []byte, cp ese.LogPos) {
+	t.Helper()
 
 	// Primary damaged: the shadow is used.
 	c, st, err := ReadCopies(bytes.NewReader(corrupt(raw, 0x100)))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if st.PrimaryOK || !st.ShadowOK || st.Used != Size || st.OK() || c.Checkpoint.Generation != 5 {
+	if st.PrimaryOK || !st.ShadowOK || st.Used != Size || st.OK() || c.Checkpoint.Generation != cp.Generation {
 		t.Errorf("primary bad: %+v gen %d", st, c.Checkpoint.Generation)
 	}
 
@@ -224,7 +231,7 @@ func TestShadowRules(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !st.PrimaryOK || st.ShadowOK || st.Used != 0 || st.OK() || c.Checkpoint.Generation != 5 {
+	if !st.PrimaryOK || st.ShadowOK || st.Used != 0 || st.OK() || c.Checkpoint.Generation != cp.Generation {
 		t.Errorf("shadow bad: %+v", st)
 	}
 
@@ -240,19 +247,19 @@ func TestShadowRules(t *testing.T) {
 
 	// Both good but different: the primary wins, shadow reported.
 	other := bytes.Clone(raw)
-	bin.PutU16(other, Size+offCheckpoint+2, 7)
+	bin.PutU16(other, Size+offCheckpoint+2, cp.Sector+1)
 	bin.PutU32(other, Size, ese.HeaderChecksum(other[Size:]))
 	c, st, err = ReadCopies(bytes.NewReader(other))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !st.PrimaryOK || !st.ShadowOK || st.Identical || st.OK() || c.Checkpoint.Sector != 6 {
+	if !st.PrimaryOK || !st.ShadowOK || st.Identical || st.OK() || c.Checkpoint.Sector != cp.Sector {
 		t.Errorf("different copies: %+v sector %d", st, c.Checkpoint.Sector)
 	}
 
 	// Only one copy present.
 	c, st, err = ReadCopies(bytes.NewReader(raw[:Size]))
-	if err != nil || st.ShadowOK || !st.PrimaryOK || c.Checkpoint.Generation != 5 {
+	if err != nil || st.ShadowOK || !st.PrimaryOK || c.Checkpoint.Generation != cp.Generation {
 		t.Errorf("one copy: %+v %v", st, err)
 	}
 
@@ -280,7 +287,13 @@ func TestShadowRules(t *testing.T) {
 }
 
 func TestBadAttachList(t *testing.T) {
-	raw := testcorpus.Read(t, "appdata/edb.chk")
+	checkBadAttachList(t, testcorpus.Read(t, "museum-srum-server2022-apt-1daylater/SRU.chk"))
+}
+
+// checkBadAttachList damages the attach list of checkpoint file raw (whose
+// list is empty and flagged stale).
+func checkBadAttachList(t *testing.T, raw []byte) {
+	t.Helper()
 	b := bytes.Clone(raw[:Size])
 	// An entry whose name runs past the 2048-byte area.
 	b[offAttachList] = 1

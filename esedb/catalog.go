@@ -405,10 +405,11 @@ func keyColumns(b []byte, idxflags uint32) []IndexColumn {
 	return out
 }
 
-// buildCatalog assembles tables from catalog rows in catalog order.
-func buildCatalog(rows []catRow) ([]*Table, error) {
+// buildCatalog assembles tables from catalog rows in catalog order. A
+// derived table whose template the catalog does not hold is kept without
+// its template columns, with a warning.
+func buildCatalog(rows []catRow) (tables []*Table, warnings []string, err error) {
 	byObjid := map[uint32]*Table{}
-	var tables []*Table
 	for _, r := range rows {
 		if r.typ == sysobjTable {
 			t := &Table{Name: r.name, Objid: r.id, PgnoFDP: r.coltypPgno, Flags: r.flags, TemplateName: r.template}
@@ -424,7 +425,7 @@ func buildCatalog(rows []catRow) ([]*Table, error) {
 		switch r.typ {
 		case sysobjColumn:
 			if r.id < fidFixedLeast || r.id > 0xFFFF {
-				return nil, fmt.Errorf("esedb: table %q: column %q has id %d", t.Name, r.name, r.id)
+				return nil, nil, fmt.Errorf("esedb: table %q: column %q has id %d", t.Name, r.name, r.id)
 			}
 			c := &Column{ID: r.id, Name: r.name, Type: ColumnType(r.coltypPgno), Flags: r.flags, Codepage: r.pages, MaxSize: r.spaceUsage, RecordOffset: r.recOffset}
 			if r.dflt != nil {
@@ -454,7 +455,8 @@ func buildCatalog(rows []catRow) ([]*Table, error) {
 		}
 		tt := byName[strings.ToLower(t.TemplateName)]
 		if tt == nil || tt == t {
-			return nil, fmt.Errorf("esedb: table %q: template table %q not in the catalog", t.Name, t.TemplateName)
+			warnings = append(warnings, fmt.Sprintf("table %q names template table %q, which the catalog does not hold: read without template columns", t.Name, t.TemplateName))
+			continue
 		}
 		t.Template = tt
 		own := map[uint32]bool{}
@@ -472,5 +474,5 @@ func buildCatalog(rows []catRow) ([]*Table, error) {
 	for _, t := range tables {
 		t.finish()
 	}
-	return tables, nil
+	return tables, warnings, nil
 }

@@ -24,9 +24,14 @@ type Options struct {
 	// SkipDamaged makes row iteration go on after a page that cannot be
 	// read or is malformed, leaving out the rows under it; OnSkip (when
 	// set) is told of each page left out. Without it, such a page ends
-	// the iteration with a *btree.PageError naming it.
+	// the iteration with a *PageError naming it.
 	SkipDamaged bool
 	OnSkip      func(pgno uint32, err error)
+	// MaxValueSize is the largest long value read (default 256 MiB): a
+	// long value whose root claims more is an error, so that a hostile
+	// file cannot make a small tree of compressed chunks expand without
+	// bound.
+	MaxValueSize int
 }
 
 // DB is an open database. It is not safe for concurrent use.
@@ -84,6 +89,9 @@ func Open(r io.ReaderAt, size int64, opts *Options) (*DB, error) {
 	if db.opts.CacheSize <= 0 {
 		db.opts.CacheSize = 512
 	}
+	if db.opts.MaxValueSize <= 0 {
+		db.opts.MaxValueSize = 256 << 20
+	}
 	if !h.Header.Consistent() {
 		db.Warnings = append(db.Warnings, fmt.Sprintf("database state is %v, not a clean shutdown: rows are read as they are on disk, without the changes its logs hold", h.Header.State))
 	}
@@ -116,11 +124,12 @@ func (db *DB) readCatalog() error {
 	if len(rows) == 0 {
 		return fmt.Errorf("esedb: the catalog has no rows: %w", ese.ErrDatabaseCorrupted)
 	}
-	tables, err := buildCatalog(rows)
+	tables, warnings, err := buildCatalog(rows)
 	if err != nil {
 		return fmt.Errorf("%w: %w", err, ese.ErrDatabaseCorrupted)
 	}
 	db.Tables = tables
+	db.Warnings = append(db.Warnings, warnings...)
 	return nil
 }
 

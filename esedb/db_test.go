@@ -95,6 +95,9 @@ func TestSyntheticDB(t *testing.T) {
 			if got := rowsOf(t, db, nil); !reflect.DeepEqual(got, want) {
 				t.Errorf("rows:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 			}
+			if links := rowsOf(t, db, &RowOptions{SiblingLinks: true}); !reflect.DeepEqual(links, want) {
+				t.Errorf("by sibling links: %q", links)
+			}
 			withDel := rowsOf(t, db, &RowOptions{Deleted: true})
 			if len(withDel) != 4 || withDel[2] != "Id=3 Age=99 Score=NULL Name=Del Nick=NULL Tags=NULL Bio=none Photo=NULL deleted" {
 				t.Errorf("with deleted: %q", withDel)
@@ -151,7 +154,8 @@ func TestSyntheticDamage(t *testing.T) {
 			break
 		}
 	}
-	if pg, ok := btree.IsPageError(err); !ok || pg != 11 || !errors.Is(err, ese.ErrReadVerifyFailure) {
+	var pe *PageError // the exported name a caller outside the module uses
+	if !errors.As(err, &pe) || pe.Pgno != 11 || !errors.Is(err, ese.ErrReadVerifyFailure) {
 		t.Errorf("damaged long-value page: %v", err)
 	}
 
@@ -195,6 +199,15 @@ func TestSyntheticDamage(t *testing.T) {
 	db = openTestDB(t, dirty, nil)
 	if len(db.Warnings) != 1 || !strings.Contains(db.Warnings[0], "DirtyShutdown") {
 		t.Errorf("warnings %q", db.Warnings)
+	}
+	// A long value larger than MaxValueSize is refused (row 1's Bio is
+	// 3000 bytes).
+	db = openTestDB(t, file, &Options{MaxValueSize: 2999})
+	for r := range db.Rows(context.Background(), db.Tables[0], nil) {
+		if _, err := r.Get("Bio"); !errors.Is(err, ese.ErrInvalidParameter) {
+			t.Errorf("MaxValueSize: %v", err)
+		}
+		break
 	}
 	// A truncated file: the catalog page is missing.
 	if _, err := Open(bytes.NewReader(file[:4*4096]), 4*4096, nil); !errors.Is(err, ese.ErrDatabaseCorrupted) {

@@ -17,7 +17,7 @@
 //
 // Forensic views: rows flagged deleted but still on their page are
 // returned when RowOptions.Deleted asks for them (Record.Deleted); a page
-// that fails its checksum or is malformed gives a *btree.PageError naming
+// that fails its checksum or is malformed gives a *PageError naming
 // it (errors.Is with ese.ErrReadVerifyFailure or ese.ErrDatabaseCorrupted),
 // or with Options.SkipDamaged is left out and reported; a database not
 // shut down cleanly is read as it is on disk with a warning, and

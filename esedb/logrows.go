@@ -2,6 +2,7 @@ package esedb
 
 import (
 	"context"
+	"encoding/binary"
 	"fmt"
 
 	"github.com/esekit/esekit/eselog"
@@ -26,10 +27,12 @@ type LogRow struct {
 	// TreePrimary, TreeLongValues, TreeSpace or "index:NAME".
 	Table *Table
 	Tree  string
-	// Record is set when the record inserts or replaces a row of the
+	// Record is set when the record inserts or changes a row of the
 	// table's primary tree and its data is known: an Insert, a
-	// FlagInsertAndReplaceData, a Replace (after-image), or a ReplaceD
-	// whose before-image an earlier record of the same walk gave.
+	// FlagInsertAndReplaceData, a Replace (after-image), or a ReplaceD or
+	// Delta (escrow update) whose before-image an earlier record of the
+	// same walk gave or the database's page holds (its dbtime is the one
+	// the record expects).
 	Record *Record
 	// Key is the row's primary key when the walk knows it (from the
 	// Insert that created the line).
@@ -145,6 +148,9 @@ func (d *LogDecoder) track(rec eselog.Record, ph *eselog.PageHeader) (key, data 
 			m[line] = lineData{old.key, r.Payload}
 			return old.key, r.Payload
 		}
+		if !known {
+			old, known = d.pageLine(ph)
+		}
 		if known {
 			if after, err := r.AfterImage(old.data); err == nil {
 				m[line] = lineData{old.key, after}
@@ -152,12 +158,58 @@ func (d *LogDecoder) track(rec eselog.Record, ph *eselog.PageHeader) (key, data 
 			}
 		}
 		delete(m, line)
+	case *eselog.Delta:
+		// An escrow update adds to a 4- or 8-byte counter of the data.
+		old, known := m[line]
+		if !known {
+			old, known = d.pageLine(ph)
+		}
+		size := 4
+		if r.Is64() {
+			size = 8
+		}
+		off := int(r.Offset)
+		if !known || off+size > len(old.data) {
+			delete(m, line)
+			break
+		}
+		after := append([]byte(nil), old.data...)
+		if size == 4 {
+			binary.LittleEndian.PutUint32(after[off:], binary.LittleEndian.Uint32(after[off:])+uint32(r.Delta))
+		} else {
+			binary.LittleEndian.PutUint64(after[off:], binary.LittleEndian.Uint64(after[off:])+uint64(r.Delta))
+		}
+		m[line] = lineData{old.key, after}
+		return old.key, after
 	case *eselog.FlagDelete, *eselog.FlagInsert, *eselog.UndoInfo:
 		// The line's data is unchanged.
 	default:
-		// Delta, Undo, SetExternalHeader, Scrub, EmptyTree and the like:
-		// forget what the page held.
+		// Undo, SetExternalHeader, Scrub, EmptyTree and the like: forget
+		// what the page held.
 		delete(d.lines, pg)
 	}
 	return nil, nil
+}
+
+// pageLine returns the line a record changes as the database file holds
+// it, when the page on disk is in the state the record expects (its
+// dbtime is the record's dbtime before): then the line is the record's
+// before-image.
+func (d *LogDecoder) pageLine(ph *eselog.PageHeader) (lineData, bool) {
+	if ph.Before == 0 || ph.Before == ^uint64(0) {
+		return lineData{}, false
+	}
+	p, err := d.db.bt.Page(ph.Pgno())
+	if err != nil || p.Header.DbTimeDirtied != ph.Before {
+		return lineData{}, false
+	}
+	n, err := p.Node(ph.ILine())
+	if err != nil {
+		return lineData{}, false
+	}
+	key, err := p.Key(n)
+	if err != nil {
+		return lineData{}, false
+	}
+	return lineData{key, append([]byte(nil), n.Data...)}, true
 }

@@ -18,10 +18,8 @@ const maxChunkOut = ese.MaxPageSize
 // lvRootSize is the size of an LVROOT (reference count, size); an LVROOT2
 // adds a flags byte (dev/ese/src/inc/rec.hxx).
 const (
-	lvRootSize    = 8
-	lvEncrypted   = 0x01
-	lid64Flag     = 0x80 // top bit of the big-endian 64-bit LID
-	maxLongValueB = 1 << 31
+	lvRootSize  = 8
+	lvEncrypted = 0x01
 )
 
 // readLV reads the separated long value lid (the bytes a record holds: a
@@ -86,8 +84,8 @@ func (db *DB) readLV(ctx context.Context, t *Table, lidBytes []byte) (out []byte
 				return nil, false, fmt.Errorf("esedb: long value %x is encrypted: %w", key, ese.ErrInvalidParameter)
 			}
 			size = int(bin.U32(e.Node.Data, 4))
-			if size > maxLongValueB {
-				return nil, false, recordErr("long value %x of %d bytes", key, size)
+			if size > db.opts.MaxValueSize {
+				return nil, false, fmt.Errorf("esedb: long value %x of %d bytes, more than Options.MaxValueSize (%d): %w", key, size, db.opts.MaxValueSize, ese.ErrInvalidParameter)
 			}
 		case 4:
 			if size < 0 {

@@ -1,6 +1,7 @@
 package esedb
 
 import (
+	"encoding/binary"
 	"sort"
 
 	"github.com/esekit/esekit/ese"
@@ -48,6 +49,7 @@ type tagField struct {
 	fid     uint16
 	derived bool
 	null    bool  // NULL set explicitly (overrides a default value)
+	ext     bool  // a TAGFLD_HEADER byte leads the stored data
 	header  uint8 // TAGFLD_HEADER bits, 0 when the field has none
 	data    []byte
 }
@@ -156,6 +158,7 @@ func parseTagged(b []byte, large bool) ([]tagField, error) {
 			f.null = true
 		}
 		if ext && len(f.data) > 0 {
+			f.ext = true
 			f.header = f.data[0]
 			f.data = f.data[1:]
 			if f.header&tfNull != 0 {
@@ -227,4 +230,41 @@ func (l *layout) tag(c *Column) *tagField {
 		}
 	}
 	return found
+}
+
+// encode rebuilds the record from its parsed parts: the header, the
+// fixed data and null bits and the variable offsets as read, the variable
+// data, then the tagged array and data rebuilt from the fields. For every
+// record parseRecord accepts it gives back the same bytes (the decoder's
+// round trip).
+func (l *layout) encode(large bool) []byte {
+	out := append([]byte(nil), l.rec[:l.varData]...)
+	nvar := len(l.varOffs) / 2
+	tagStart := l.varData
+	if nvar > 0 {
+		tagStart += int(binary.LittleEndian.Uint16(l.varOffs[2*(nvar-1):]) & varOffsetMask)
+	}
+	out = append(out, l.rec[l.varData:tagStart]...)
+	var dir, data []byte
+	for _, f := range l.tagged {
+		ib := uint16(len(l.tagged)*tagFieldSize + len(data))
+		if f.derived {
+			ib |= tagDerived
+		}
+		if !large {
+			if f.ext {
+				ib |= tagSmallExt
+			}
+			if f.null && !f.ext {
+				ib |= tagSmallNull
+			}
+		}
+		if f.ext {
+			data = append(data, f.header)
+		}
+		data = append(data, f.data...)
+		dir = binary.LittleEndian.AppendUint16(dir, f.fid)
+		dir = binary.LittleEndian.AppendUint16(dir, ib)
+	}
+	return append(append(out, dir...), data...)
 }

@@ -45,6 +45,11 @@ type RowOptions struct {
 	Prefix []byte
 	// Deleted includes rows flagged deleted on their page.
 	Deleted bool
+	// SiblingLinks reads the leaves by their sibling links from the
+	// leftmost leaf instead of through the parent pages: rows under a
+	// damaged parent page are still reached (a link loop ends the
+	// iteration with an error). Key and Index do not apply.
+	SiblingLinks bool
 }
 
 // walkOpts returns the tree walk options for the database's damage
@@ -54,7 +59,7 @@ func (db *DB) walkOpts() *btree.WalkOptions {
 }
 
 // Rows yields the rows of t. Errors end the iteration (reading a damaged
-// page gives a *btree.PageError naming it; with Options.SkipDamaged such
+// page gives a *PageError naming it; with Options.SkipDamaged such
 // pages are skipped and reported to Options.OnSkip instead), and so does
 // ctx.
 func (db *DB) Rows(ctx context.Context, t *Table, opts *RowOptions) iter.Seq2[*Record, error] {
@@ -78,7 +83,11 @@ func (db *DB) Rows(ctx context.Context, t *Table, opts *RowOptions) iter.Seq2[*R
 // rows yields the records of the tree rooted at root in key order.
 func (db *DB) rows(ctx context.Context, t *Table, root uint32, opts *RowOptions) iter.Seq2[*Record, error] {
 	return func(yield func(*Record, error) bool) {
-		for e, err := range db.bt.Seek(ctx, root, opts.Key, db.walkOpts()) {
+		entries := db.bt.Seek(ctx, root, opts.Key, db.walkOpts())
+		if opts.SiblingLinks {
+			entries = db.bt.Chain(ctx, root)
+		}
+		for e, err := range entries {
 			if err != nil {
 				yield(nil, err)
 				return

@@ -119,7 +119,8 @@ type FileHeader struct {
 	// AttachRest holds the bytes of the 2048-byte attach area after the
 	// list's terminating 0 byte, as found (normally all zero), so that the
 	// header re-encodes byte for byte. Encode places them right after the
-	// encoded list, cut to fit the area; missing bytes are zero.
+	// encoded list, cut to fit the area; missing bytes are zero. Decoding
+	// leaves it nil when those bytes are all zero.
 	AttachRest []byte
 	// Padding holds bytes 2719..4095 (1377 bytes), normally zero.
 	Padding [paddingSize]byte
@@ -263,7 +264,9 @@ func DecodeFileHeader(b []byte) (*FileHeader, error) {
 		return nil, err
 	}
 	h.Attached = list
-	h.AttachRest = append([]byte(nil), area[used:]...)
+	if !bin.IsZero(area[used:]) {
+		h.AttachRest = append([]byte(nil), area[used:]...)
+	}
 	return h, nil
 }
 
@@ -276,7 +279,7 @@ func (h *FileHeader) checkVersion() error {
 		}
 		return nil
 	case h.VersionMajor == VersionMajorLegacy && h.VersionMinor == VersionMinorLegacy:
-		if h.VersionUpdateMajor < versionUpdateNewLVChunk && h.PageSize() > 8192 {
+		if h.VersionUpdateMajor < versionUpdateNewLVChunk && ese.IsLargePage(h.PageSize()) {
 			return ese.NewFormatError("log header", 40, ese.ErrBadLogVersion, "log version %s predates the long-value chunk change needed for %d-byte pages", h.Version(), h.PageSize())
 		}
 		return nil

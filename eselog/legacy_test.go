@@ -13,11 +13,13 @@ import (
 )
 
 func TestLogExtendPattern(t *testing.T) {
-	// The unused reserve log of the Windows Live Mail set is this pattern.
-	res := testcorpus.Read(t, "wlm-kimberli13/edbres00001.jrs")
-	if !IsLogExtendPattern(res) {
-		t.Error("edbres00001.jrs is not the log-extend pattern")
-	}
+	t.Run("edbres00001.jrs", func(t *testing.T) {
+		// The unused reserve log of the Windows Live Mail set is this pattern.
+		res := testcorpus.Read(t, "wlm-kimberli13/edbres00001.jrs")
+		if !IsLogExtendPattern(res) {
+			t.Error("edbres00001.jrs is not the log-extend pattern")
+		}
+	})
 	p := LogExtendPattern()
 	if p[0] != 0xDA || p[16] != 0xEA || p[48] != 0x0A || p[1] != 0xDA || p[511] != 0xDA {
 		t.Errorf("pattern bytes %x %x %x", p[0], p[16], p[48])

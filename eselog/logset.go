@@ -7,8 +7,11 @@ import (
 	"io/fs"
 	"os"
 	"path"
+	"runtime"
 	"sort"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/esekit/esekit/ese"
 )
@@ -82,7 +85,10 @@ type bodyInfo struct {
 	lastTerm ese.LogPos // that record's position
 	end      ese.LogPos // the end of valid data (lgposLastRec)
 	tailErr  error      // corruption found by the tail scan
-	err      error      // the file could not be opened or scanned at all
+	// closeKnown says closed and lastTerm were computed (the current
+	// log's scan, or any legacy log's).
+	closeKnown bool
+	err        error // the file could not be opened or scanned at all
 }
 
 // HasHeader reports whether the file carries a valid log header.
@@ -216,7 +222,9 @@ func ScanDir(dir string, opts *ScanOptions) (*Set, error) {
 // log, whatever its name. Headers are read first (4096 bytes a file); the
 // bodies of member logs are scanned only when a check needs them (the
 // accumulated-checksum chain, -590; tail corruption, -501), and only when
-// fsys files implement io.ReaderAt (os.DirFS and fstest.MapFS do). It
+// fsys files implement io.ReaderAt (os.DirFS and fstest.MapFS do). Files
+// are read on up to GOMAXPROCS goroutines at once, so fsys must allow
+// concurrent use (os.DirFS and fstest.MapFS do). It
 // returns an error only when the folder cannot be listed; everything wrong
 // with the files is in Set.Problems.
 func ScanFS(fsys fs.FS, dir string, opts *ScanOptions) (*Set, error) {
@@ -227,19 +235,53 @@ func ScanFS(fsys fs.FS, dir string, opts *ScanOptions) (*Set, error) {
 	if err != nil {
 		return nil, err
 	}
-	var files []*SetFile
+	var names []string
 	for _, e := range ents {
-		if !e.Type().IsRegular() {
-			continue
+		if e.Type().IsRegular() {
+			names = append(names, e.Name())
 		}
-		files = append(files, readSetFile(fsys, path.Join(dir, e.Name()), e.Name()))
 	}
+	files := make([]*SetFile, len(names))
+	forEachParallel(len(names), func() func(int) {
+		buf := make([]byte, HeaderSize)
+		return func(i int) { files[i] = readSetFile(fsys, path.Join(dir, names[i]), names[i], buf) }
+	})
 	return buildSet(files, opts), nil
 }
 
-// readSetFile reads the header of one file. Only the first 4096 bytes are
-// read, whatever the file's size.
-func readSetFile(fsys fs.FS, full, name string) *SetFile {
+// forEachParallel calls the function newWorker returns for every index
+// below n, on up to GOMAXPROCS goroutines, each with its own function (and
+// so its own buffers). Indexes are handed out in order.
+func forEachParallel(n int, newWorker func() func(int)) {
+	workers := min(runtime.GOMAXPROCS(0), n)
+	if workers <= 1 {
+		if n > 0 {
+			work := newWorker()
+			for i := range n {
+				work(i)
+			}
+		}
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			work := newWorker()
+			for i := int(next.Add(1) - 1); i < n; i = int(next.Add(1) - 1) {
+				work(i)
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+// readSetFile reads the header of one file into buf (HeaderSize bytes,
+// reused by the caller). Only the first 4096 bytes are read, whatever the
+// file's size.
+func readSetFile(fsys fs.FS, full, name string, buf []byte) *SetFile {
 	f := &SetFile{File: name}
 	ln := parseLogName(name)
 	f.Role = ln.Role
@@ -253,8 +295,7 @@ func readSetFile(fsys fs.FS, full, name string) *SetFile {
 	if st, err := fh.Stat(); err == nil {
 		f.Size = st.Size()
 	}
-	buf := make([]byte, HeaderSize)
-	n, err := io.ReadFull(fh, buf)
+	n, err := io.ReadFull(fh, buf[:HeaderSize])
 	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
 		f.Status, f.Err, f.Note = StatusUnreadable, err, err.Error()
 		return f
@@ -311,12 +352,19 @@ func (f *SetFile) applyHeader(h *FileHeader) {
 
 // scanBody opens the log body once (tail scan, accumulated checksum) and
 // caches the outcome. current says the file is the current log, whose torn
-// legacy tail the engine repairs.
+// legacy tail the engine repairs and whose clean close the replay walk
+// asks about.
 func (f *SetFile) scanBody(current bool) *bodyInfo {
-	if f.body != nil {
+	return f.scanBodyWith(current, nil)
+}
+
+// scanBodyWith is scanBody with the tail scan's buffers lent by sc (nil:
+// allocated).
+func (f *SetFile) scanBodyWith(current bool, sc *scanScratch) *bodyInfo {
+	if f.body != nil && (f.body.closeKnown || !current) {
 		return f.body
 	}
-	f.body = &bodyInfo{}
+	f.body = &bodyInfo{closeKnown: current}
 	if f.open == nil {
 		f.body.err = errors.New("eselog: no access to the file body")
 		return f.body
@@ -327,14 +375,45 @@ func (f *SetFile) scanBody(current bool) *bodyInfo {
 		return f.body
 	}
 	defer c.Close()
-	l, err := OpenOptions(r, f.Size, Options{AllowCorruptTail: true, RepairLegacyTail: current})
+	if sc == nil {
+		sc = &scanScratch{}
+	}
+	// Only the current log's clean close matters to the checks.
+	sc.skipClose, sc.once = !current, true
+	h := f.Header
+	if h == nil {
+		if h, err = ReadFileHeader(r); err != nil {
+			f.body.err = err
+			return f.body
+		}
+	}
+	l, err := openWithHeader(r, f.Size, h, Options{AllowCorruptTail: true, RepairLegacyTail: current}, sc)
 	if err != nil {
 		f.body.err = err
 		return f.body
 	}
 	f.body.acc, f.body.tailErr = l.AccumulatedChecksum, l.TailErr
 	f.body.closed, f.body.lastTerm, f.body.end = l.ClosedNormally, l.LastTerm, l.End
+	f.body.closeKnown = current || h.Legacy()
 	return f.body
+}
+
+// scanBodies scans the bodies of the members on several goroutines, each
+// with its own buffers, before the checks ask for them one by one.
+func (s *Set) scanBodies() {
+	var todo []*SetFile
+	for _, g := range s.Generations {
+		if f := s.byGen[g]; f.open != nil && f.body == nil {
+			todo = append(todo, f)
+		}
+	}
+	forEachParallel(len(todo), func() func(int) {
+		sc := &scanScratch{}
+		return func(i int) {
+			f := todo[i]
+			f.scanBodyWith(s.Current != nil && f.File == s.Current.File, sc)
+		}
+	})
 }
 
 // BuildSet builds a set from files whose headers have already been read
@@ -691,6 +770,7 @@ func (s *Set) pickMembers(cur *SetFile) {
 // tmPrevGen must equal the previous generation's tmCreate (-515), and the
 // logs of a recovery must share one size (-541).
 func (s *Set) checkChain() {
+	s.scanBodies()
 	for i := 1; i < len(s.Generations); i++ {
 		a, b := s.byGen[s.Generations[i-1]], s.byGen[s.Generations[i]]
 		if b.Generation != a.Generation+1 {

@@ -172,22 +172,24 @@ func TestScanStaleTempLogs(t *testing.T) {
 	if p := s.FirstError(); p != nil {
 		t.Errorf("unexpected problem %+v", p)
 	}
-	u := scan(t, testcorpus.Path(t, "appdata-uss-jtx"))
-	if !slices.Equal(u.Generations, []int32{0x40, 0x41}) || u.Ext != ".jtx" || u.Base != "USS" {
-		t.Errorf("USS set: gens %x base %s ext %s", u.Generations, u.Base, u.Ext)
-	}
-	if f := u.File("USStmp.jtx"); f.Status != StatusStale || f.Generation != 0x3f {
-		t.Errorf("USStmp.jtx: %+v", f)
-	}
-	// USS.jtx is missing but USStmp.jtx exists: a crash during rollover,
-	// not an error (docs/recovery.md#open-the-tail).
-	if !hasProblem(u, ProblemCurrentMissing, 0) || u.Current != nil {
-		t.Errorf("USS current: %+v %+v", u.Current, u.Problems)
-	}
-	r := u.Replay(nil)
-	if r.Error != 0 || r.Start != 0x40 || r.End != 0x41 {
-		t.Errorf("USS replay %+v", r)
-	}
+	t.Run("appdata-uss-jtx", func(t *testing.T) {
+		u := scan(t, testcorpus.Path(t, "appdata-uss-jtx"))
+		if !slices.Equal(u.Generations, []int32{0x40, 0x41}) || u.Ext != ".jtx" || u.Base != "USS" {
+			t.Errorf("USS set: gens %x base %s ext %s", u.Generations, u.Base, u.Ext)
+		}
+		if f := u.File("USStmp.jtx"); f.Status != StatusStale || f.Generation != 0x3f {
+			t.Errorf("USStmp.jtx: %+v", f)
+		}
+		// USS.jtx is missing but USStmp.jtx exists: a crash during rollover,
+		// not an error (docs/recovery.md#open-the-tail).
+		if !hasProblem(u, ProblemCurrentMissing, 0) || u.Current != nil {
+			t.Errorf("USS current: %+v %+v", u.Current, u.Problems)
+		}
+		r := u.Replay(nil)
+		if r.Error != 0 || r.Start != 0x40 || r.End != 0x41 {
+			t.Errorf("USS replay %+v", r)
+		}
+	})
 }
 
 func TestCheckLogsAbsent(t *testing.T) {
@@ -405,25 +407,27 @@ func TestParseLogName(t *testing.T) {
 // PrevLogAccumulatedChecksum is the XOR of the previous log's segments.
 func TestAccumulatedChecksumChainCorpus(t *testing.T) {
 	for _, set := range []string{dirtySRUM, "museum-srum-server2022-apt-1daylater", "appdata-uss-jtx"} {
-		s := scan(t, testcorpus.Path(t, set))
-		checked := 0
-		for i := 1; i < len(s.Generations); i++ {
-			a, b := s.Log(s.Generations[i-1]), s.Log(s.Generations[i])
-			if !accumulatedChecked(b.Header) {
-				continue
+		t.Run(set, func(t *testing.T) {
+			s := scan(t, testcorpus.Path(t, set))
+			checked := 0
+			for i := 1; i < len(s.Generations); i++ {
+				a, b := s.Log(s.Generations[i-1]), s.Log(s.Generations[i])
+				if !accumulatedChecked(b.Header) {
+					continue
+				}
+				bi := a.scanBody(false)
+				if bi.err != nil || bi.tailErr != nil || bi.acc != b.PrevAccumulated {
+					t.Errorf("%s: %s -> %s: acc 0x%016X want 0x%016X (%v %v)", set, a.File, b.File, bi.acc, b.PrevAccumulated, bi.err, bi.tailErr)
+				}
+				checked++
 			}
-			bi := a.scanBody(false)
-			if bi.err != nil || bi.tailErr != nil || bi.acc != b.PrevAccumulated {
-				t.Errorf("%s: %s -> %s: acc 0x%016X want 0x%016X (%v %v)", set, a.File, b.File, bi.acc, b.PrevAccumulated, bi.err, bi.tailErr)
+			if checked == 0 {
+				t.Errorf("%s: no pair checked", set)
 			}
-			checked++
-		}
-		if checked == 0 {
-			t.Errorf("%s: no pair checked", set)
-		}
-		if hasProblem(s, ProblemChecksumChain, ese.ErrLogSequenceChecksumMismatch) {
-			t.Errorf("%s: spurious -590", set)
-		}
+			if hasProblem(s, ProblemChecksumChain, ese.ErrLogSequenceChecksumMismatch) {
+				t.Errorf("%s: spurious -590", set)
+			}
+		})
 	}
 }
 

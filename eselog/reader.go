@@ -114,6 +114,14 @@ func OpenOptions(r io.ReaderAt, size int64, opts Options) (*Log, error) {
 	if err != nil {
 		return nil, err
 	}
+	return openWithHeader(r, size, h, opts, nil)
+}
+
+// openWithHeader is OpenOptions for a header already read from r. sc, when
+// not nil, lends the tail scan its buffers (the set check reuses them
+// across thousands of logs); the Log does not keep them.
+func openWithHeader(r io.ReaderAt, size int64, h *FileHeader, opts Options, sc *scanScratch) (*Log, error) {
+	var err error
 	if h.FileSize() != size {
 		return nil, ese.NewFormatError("log file", size, ese.ErrLogFileSizeMismatch, "file is %d bytes, header says %d sectors of %d", size, h.FileSectors, h.SectorSize)
 	}
@@ -124,7 +132,7 @@ func OpenOptions(r io.ReaderAt, size int64, opts Options) (*Log, error) {
 	if h.Legacy() {
 		err = l.scanLegacy()
 	} else {
-		err = l.scanModern()
+		err = l.scanModern(sc)
 	}
 	if err != nil {
 		var fe *ese.FormatError

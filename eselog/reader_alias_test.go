@@ -98,7 +98,7 @@ func TestDecodeRecordKeepsNoInput(t *testing.T) {
 // log: a short diff is copied into the record's own allocation (one
 // allocation per record, payload capacity equal to its length), a long
 // one keeps the general form; both decode to the same values as
-// decodeFresh[Replace] over a copy of the record.
+// decodeLayout[Replace] over a copy of the record.
 func TestDecodeReplaceOneAllocation(t *testing.T) {
 	l, _ := openCorpus(t, "appdata/edb.log")
 	short, long := 0, 0
@@ -111,7 +111,7 @@ func TestDecodeReplaceOneAllocation(t *testing.T) {
 			t.Fatal(err)
 		}
 		got := rec.(*Replace)
-		want := decodeFresh[Replace](bytes.Clone(r.Bytes), RecordBase{Lrtyp: r.Type, At: r.Pos}).(*Replace)
+		want := decodeLayout[Replace](bytes.Clone(r.Bytes), RecordBase{Lrtyp: r.Type, At: r.Pos}).(*Replace)
 		if !reflect.DeepEqual(got, want) || cap(got.Payload) != len(got.Payload) {
 			t.Fatalf("%v: decoded %+v, want %+v (payload cap %d)", r.Pos, got, want, cap(got.Payload))
 		}

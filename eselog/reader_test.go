@@ -181,6 +181,14 @@ func TestRecordsDecoded(t *testing.T) {
 
 func TestReaderCancel(t *testing.T) {
 	l, _ := openCorpus(t, "appdata/edb0000D.log")
+	checkReaderCancel(t, l)
+}
+
+// checkReaderCancel cancels the context of a reader of l (of more than
+// 200 records) after its first record: the reader stops with
+// context.Canceled.
+func checkReaderCancel(t *testing.T, l *Log) {
+	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	rd := l.NewReader(ctx, Filter{})
 	if _, err := rd.NextRaw(); err != nil {
@@ -237,35 +245,39 @@ func TestWalkCorpusFigures(t *testing.T) {
 		{"appdata-uss-jtx/USS00040.jtx", 766, ese.LogPos{Generation: 0x40, Sector: 0x2FF}, 55550, false},
 		{"secedit-horrorandscifi/edb.log", 1, ese.LogPos{Generation: 1, Sector: 2}, 3, false},
 	}
-	// USS00041.jtx holds a crash: a FragmentBegin (59 bytes) ends segment
-	// 0x2D6 and segment 0x2D7 opens with RecoveryUndo2 instead of its
-	// Fragment. The engine drops the partial record and gives the
-	// RecoveryUndo2 the position of its segment's start.
-	u, _ := openCorpus(t, "appdata-uss-jtx/USS00041.jtx")
-	if s := walk(t, u); s.DroppedBytes != 59 || s.Records != 64287 || s.Unaccounted != 0 {
-		t.Errorf("USS00041.jtx: dropped %d records %d", s.DroppedBytes, s.Records)
-	}
-	found := false
-	for r, err := range u.RawRecords(context.Background(), Filter{Types: []RecordType{RecRecoveryUndo2}}) {
-		if err != nil {
-			t.Fatal(err)
+	t.Run("USS00041.jtx", func(t *testing.T) {
+		// USS00041.jtx holds a crash: a FragmentBegin (59 bytes) ends segment
+		// 0x2D6 and segment 0x2D7 opens with RecoveryUndo2 instead of its
+		// Fragment. The engine drops the partial record and gives the
+		// RecoveryUndo2 the position of its segment's start.
+		u, _ := openCorpus(t, "appdata-uss-jtx/USS00041.jtx")
+		if s := walk(t, u); s.DroppedBytes != 59 || s.Records != 64287 || s.Unaccounted != 0 {
+			t.Errorf("USS00041.jtx: dropped %d records %d", s.DroppedBytes, s.Records)
 		}
-		if r.Offset == 0x2D7*4096+40 {
-			found = true
-			if r.Pos != (ese.LogPos{Generation: 0x41, Sector: 0x2D7}) {
-				t.Errorf("RecoveryUndo2 after the torn fragment at %v", r.Pos)
+		found := false
+		for r, err := range u.RawRecords(context.Background(), Filter{Types: []RecordType{RecRecoveryUndo2}}) {
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.Offset == 0x2D7*4096+40 {
+				found = true
+				if r.Pos != (ese.LogPos{Generation: 0x41, Sector: 0x2D7}) {
+					t.Errorf("RecoveryUndo2 after the torn fragment at %v", r.Pos)
+				}
 			}
 		}
-	}
-	if !found {
-		t.Error("no RecoveryUndo2 at the start of segment 0x2D7")
-	}
-	for _, c := range cases {
-		l, _ := openCorpus(t, c.path)
-		s := walk(t, l)
-		if s.Valid != c.valid || s.End != c.end || s.Records != c.records || s.ClosedNormally != c.closed {
-			t.Errorf("%s: valid %d end %v records %d closed %v", c.path, s.Valid, s.End, s.Records, s.ClosedNormally)
+		if !found {
+			t.Error("no RecoveryUndo2 at the start of segment 0x2D7")
 		}
+	})
+	for _, c := range cases {
+		t.Run(c.path, func(t *testing.T) {
+			l, _ := openCorpus(t, c.path)
+			s := walk(t, l)
+			if s.Valid != c.valid || s.End != c.end || s.Records != c.records || s.ClosedNormally != c.closed {
+				t.Errorf("%s: valid %d end %v records %d closed %v", c.path, s.Valid, s.End, s.Records, s.ClosedNormally)
+			}
+		})
 	}
 }
 
@@ -448,22 +460,24 @@ func TestAccumulatedChecksumChain(t *testing.T) {
 		{"appdata-uss-jtx/USStmp.jtx", "appdata-uss-jtx/USS00040.jtx", "appdata-uss-jtx/USS00041.jtx"},
 	}
 	for _, set := range sets {
-		var prev *Log
-		for _, p := range set {
-			l, _ := openCorpus(t, p)
-			if prev != nil {
-				if l.Header.Generation != prev.Header.Generation+1 {
-					t.Fatalf("%s: generation %#x after %#x", p, l.Header.Generation, prev.Header.Generation)
+		t.Run(strings.Split(set[0], "/")[0], func(t *testing.T) {
+			var prev *Log
+			for _, p := range set {
+				l, _ := openCorpus(t, p)
+				if prev != nil {
+					if l.Header.Generation != prev.Header.Generation+1 {
+						t.Fatalf("%s: generation %#x after %#x", p, l.Header.Generation, prev.Header.Generation)
+					}
+					if l.Header.PrevLogAccumulatedChecksum != prev.AccumulatedChecksum {
+						t.Errorf("%s: header expects %#x, previous generation's segments XOR to %#x", p, l.Header.PrevLogAccumulatedChecksum, prev.AccumulatedChecksum)
+					}
+					if l.Header.PrevGenCreateTime != prev.Header.CreateTime {
+						t.Errorf("%s: previous-generation time %v, previous file created %v", p, l.Header.PrevGenCreateTime, prev.Header.CreateTime)
+					}
 				}
-				if l.Header.PrevLogAccumulatedChecksum != prev.AccumulatedChecksum {
-					t.Errorf("%s: header expects %#x, previous generation's segments XOR to %#x", p, l.Header.PrevLogAccumulatedChecksum, prev.AccumulatedChecksum)
-				}
-				if l.Header.PrevGenCreateTime != prev.Header.CreateTime {
-					t.Errorf("%s: previous-generation time %v, previous file created %v", p, l.Header.PrevGenCreateTime, prev.Header.CreateTime)
-				}
+				prev = l
 			}
-			prev = l
-		}
+		})
 	}
 	// SRU.log (gen 0x52) of the dirty set holds no data yet: nothing to XOR.
 	l, _ := openCorpus(t, "museum-srum-win10-belkasoftctf-insiderthreat-dirty/SRU.log")
@@ -613,6 +627,15 @@ func checkRecordAt(t *testing.T, path string, pos ese.LogPos, want RecordType) {
 // a corrupt-log error; restored, it reads as before.
 func TestReaderRechecksSegments(t *testing.T) {
 	l, data := openCorpus(t, "appdata/edb.log")
+	checkRechecksSegments(t, l, data, l.Header.DataSectors()+2, 400)
+}
+
+// checkRechecksSegments changes a byte of segment isec of data, the bytes
+// l was opened over, after Open: the reader notices it (-501, "no longer
+// matches") and reads all records again, at least min of them, once the
+// byte is back.
+func checkRechecksSegments(t *testing.T, l *Log, data []byte, isec, min int) {
+	t.Helper()
 	count := func() (int, error) {
 		n := 0
 		for _, err := range l.RawRecords(context.Background(), Filter{}) {
@@ -624,10 +647,9 @@ func TestReaderRechecksSegments(t *testing.T) {
 		return n, nil
 	}
 	want, err := count()
-	if err != nil || want < 400 {
+	if err != nil || want < min {
 		t.Fatalf("%d records, %v", want, err)
 	}
-	isec := l.Header.DataSectors() + 2
 	if l.States[isec] != SegValid {
 		t.Fatalf("segment %d is %v", isec, l.States[isec])
 	}

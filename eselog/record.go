@@ -68,7 +68,3 @@ func DecodeRecord(b []byte, pos ese.LogPos) (Record, error) {
 	}
 	return &Raw{base, bytes.Clone(b)}, nil
 }
-
-// decoders maps a type to its decoder. Every decoder receives exactly one
-// whole record whose size fields agree with len(b).
-var decoders [RecTypeMax]func(b []byte, base RecordBase) Record

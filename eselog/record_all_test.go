@@ -240,15 +240,7 @@ func TestCorpusRecordSemantics(t *testing.T) {
 // BenchmarkDecodeRecord decodes and re-encodes every record of the appdata
 // logs.
 func BenchmarkDecodeRecord(b *testing.B) {
-	var recs []walkedRecord
-	size := 0
-	for _, rel := range []string{"appdata/edb0000D.log", "appdata/edb.log"} {
-		w, _ := walkModern(b, testcorpus.Read(b, rel))
-		recs = append(recs, w...)
-	}
-	for _, r := range recs {
-		size += len(r.bytes)
-	}
+	recs, size := corpusBenchRecords(b)
 	b.SetBytes(int64(size))
 	b.ReportAllocs()
 	var buf []byte
@@ -483,5 +475,58 @@ func TestRecoveryQuitPointsAtUndo(t *testing.T) {
 	}
 	if n != 26 {
 		t.Errorf("%d RecoveryQuit2, want 26", n)
+	}
+}
+
+// corpusBenchRecords returns the records of the appdata logs, for the
+// decode and encode benchmarks, and their total size.
+func corpusBenchRecords(b *testing.B) ([]walkedRecord, int) {
+	var recs []walkedRecord
+	size := 0
+	for _, rel := range []string{"appdata/edb0000D.log", "appdata/edb.log"} {
+		w, _ := walkModern(b, testcorpus.Read(b, rel))
+		recs = append(recs, w...)
+	}
+	for _, r := range recs {
+		size += len(r.bytes)
+	}
+	return recs, size
+}
+
+// BenchmarkDecoder decodes every record of the appdata logs with one
+// Decoder, as replay does.
+func BenchmarkDecoder(b *testing.B) {
+	recs, size := corpusBenchRecords(b)
+	b.SetBytes(int64(size))
+	b.ReportAllocs()
+	var d Decoder
+	for b.Loop() {
+		for _, w := range recs {
+			if _, err := d.Decode(w.bytes, w.pos); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+	b.ReportMetric(float64(len(recs))*float64(b.N)/b.Elapsed().Seconds(), "records/s")
+}
+
+// BenchmarkAppendEncode encodes every record of the appdata logs.
+func BenchmarkAppendEncode(b *testing.B) {
+	recs, size := corpusBenchRecords(b)
+	decoded := make([]Record, len(recs))
+	for i, w := range recs {
+		r, err := DecodeRecord(w.bytes, w.pos)
+		if err != nil {
+			b.Fatal(err)
+		}
+		decoded[i] = r
+	}
+	b.SetBytes(int64(size))
+	b.ReportAllocs()
+	var buf []byte
+	for b.Loop() {
+		for _, r := range decoded {
+			buf = r.AppendEncode(buf[:0])
+		}
 	}
 }

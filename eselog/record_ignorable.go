@@ -1,9 +1,6 @@
 package eselog
 
-import (
-	"github.com/esekit/esekit/ese"
-	"github.com/esekit/esekit/internal/bin"
-)
+import "github.com/esekit/esekit/ese"
 
 // The ignorable family (67-75, 82-91) shares LRIGNORED: u8 type, u32 cb@1,
 // cb bytes of payload @5. The records below decode the payload of the
@@ -11,14 +8,8 @@ import (
 // decodes as *Ignored instead; bytes past the known layout are kept in
 // Extra so that every record re-encodes exactly.
 
-// appendIgnorable appends an LRIGNORED header for payload size n and
-// returns dst with the payload window.
-func appendIgnorable(dst []byte, t RecordType, n int) ([]byte, []byte) {
-	dst, w := extend(dst, 5+n)
-	w[0] = byte(t)
-	putU32(w, 1, uint32(n))
-	return dst, w[5:]
-}
+// A known member's layout starts with codec.known, and decodeIgnorable
+// keeps a shorter one as *Ignored. appendLayout sets cb.
 
 // MacroInfo (67) lists the pages the preceding macro touched: cb/4 u32
 // pgnos @5. Redo ignores it.
@@ -28,26 +19,6 @@ type MacroInfo struct {
 	Pgnos []uint32
 	// Extra holds cb%4 trailing bytes (never written by the engine).
 	Extra []byte
-}
-
-func decodeMacroInfo(b []byte, base RecordBase) Record {
-	p := b[5:]
-	r := &MacroInfo{RecordBase: base, Pgnos: make([]uint32, len(p)/4)}
-	for i := range r.Pgnos {
-		r.Pgnos[i] = bin.U32(p, 4*i)
-	}
-	r.Extra = p[4*len(r.Pgnos):]
-	return r
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *MacroInfo) AppendEncode(dst []byte) []byte {
-	dst, w := appendIgnorable(dst, r.Lrtyp, 4*len(r.Pgnos)+len(r.Extra))
-	for i, p := range r.Pgnos {
-		putU32(w, 4*i, p)
-	}
-	copy(w[4*len(r.Pgnos):], r.Extra)
-	return dst
 }
 
 // MacroInfo2 (73) lists the pages the preceding macro touched in one
@@ -67,31 +38,6 @@ type MacroInfo2 struct {
 // DBID returns the attachment slot.
 func (r *MacroInfo2) DBID() uint8 { return r.Dbid }
 
-func decodeMacroInfo2(b []byte, base RecordBase) Record {
-	if bin.U32(b, 1) < 5 {
-		return decodeIgnored(b, base)
-	}
-	p := b[10:]
-	r := &MacroInfo2{RecordBase: base, Dbid: b[5], Count: bin.U32(b, 6), Pgnos: make([]uint32, len(p)/4)}
-	for i := range r.Pgnos {
-		r.Pgnos[i] = bin.U32(p, 4*i)
-	}
-	r.Extra = p[4*len(r.Pgnos):]
-	return r
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *MacroInfo2) AppendEncode(dst []byte) []byte {
-	dst, w := appendIgnorable(dst, r.Lrtyp, 5+4*len(r.Pgnos)+len(r.Extra))
-	w[0] = r.Dbid
-	putU32(w, 1, r.Count)
-	for i, p := range r.Pgnos {
-		putU32(w, 5+4*i, p)
-	}
-	copy(w[5+4*len(r.Pgnos):], r.Extra)
-	return dst
-}
-
 // ExtendDB (68) grows a database file: cb@1 (5), dbid@5, pgnoLast@6.
 type ExtendDB struct {
 	RecordBase
@@ -105,22 +51,6 @@ type ExtendDB struct {
 
 // DBID returns the attachment slot.
 func (r *ExtendDB) DBID() uint8 { return r.Dbid }
-
-func decodeExtendDB(b []byte, base RecordBase) Record {
-	if bin.U32(b, 1) < 5 {
-		return decodeIgnored(b, base)
-	}
-	return &ExtendDB{base, b[5], bin.U32(b, 6), b[10:]}
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *ExtendDB) AppendEncode(dst []byte) []byte {
-	dst, w := appendIgnorable(dst, r.Lrtyp, 5+len(r.Extra))
-	w[0] = r.Dbid
-	putU32(w, 1, r.PgnoLast)
-	copy(w[5:], r.Extra)
-	return dst
-}
 
 // CommitCtx (69) carries a client commit context: cb@1, u16 procid@5, then
 // the rest of the payload. From log format 8.4000.4.8 / 8.4000.5.2 the rest
@@ -163,21 +93,6 @@ func CommitCtxHasFlags(updateMajor, updateMinor uint32) bool {
 	return false
 }
 
-func decodeCommitCtx(b []byte, base RecordBase) Record {
-	if bin.U32(b, 1) < 2 {
-		return decodeIgnored(b, base)
-	}
-	return &CommitCtx{base, bin.U16(b, 5), b[7:]}
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *CommitCtx) AppendEncode(dst []byte) []byte {
-	dst, w := appendIgnorable(dst, r.Lrtyp, 2+len(r.Rest))
-	putU16(w, 0, r.Procid)
-	copy(w[2:], r.Rest)
-	return dst
-}
-
 // ScanCheck (70) is the legacy database-scan check: cb@1 (39), dbid@5,
 // pgno@6, dbtimePage@10, dbtimeCurrent@18, dbtimeBefore@26,
 // dbtimeAfter@34, u16 checksum@42. The engine fills only dbid, pgno,
@@ -208,28 +123,6 @@ func (r *ScanCheck) DBID() uint8 { return r.Dbid }
 // Pgno returns the page.
 func (r *ScanCheck) Pgno() uint32 { return r.PageNumber }
 
-func decodeScanCheck(b []byte, base RecordBase) Record {
-	if bin.U32(b, 1) < 39 {
-		return decodeIgnored(b, base)
-	}
-	return &ScanCheck{base, b[5], bin.U32(b, 6), bin.U64(b, 10), bin.U64(b, 18), bin.U64(b, 26),
-		bin.U64(b, 34), bin.U16(b, 42), b[44:]}
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *ScanCheck) AppendEncode(dst []byte) []byte {
-	dst, w := appendIgnorable(dst, r.Lrtyp, 39+len(r.Extra))
-	w[0] = r.Dbid
-	putU32(w, 1, r.PageNumber)
-	putU64(w, 5, r.DbtimePage)
-	putU64(w, 13, r.DbtimeCurrent)
-	putU64(w, 21, r.DbtimeBefore)
-	putU64(w, 29, r.DbtimeAfter)
-	putU16(w, 37, r.Checksum)
-	copy(w[39:], r.Extra)
-	return dst
-}
-
 // NOP2 (71) is padding: cb@1, then cb bytes (zero when written by the
 // engine). Redo skips it.
 type NOP2 struct {
@@ -240,25 +133,6 @@ type NOP2 struct {
 	// when they are (as the engine writes them). When Pad is non-nil it
 	// wins over Len on encoding.
 	Pad []byte
-}
-
-func decodeNOP2(b []byte, base RecordBase) Record {
-	r := &NOP2{RecordBase: base, Len: bin.U32(b, 1)}
-	if !bin.IsZero(b[5:]) {
-		r.Pad = b[5:]
-	}
-	return r
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *NOP2) AppendEncode(dst []byte) []byte {
-	if r.Pad != nil {
-		dst, w := appendIgnorable(dst, r.Lrtyp, len(r.Pad))
-		copy(w, r.Pad)
-		return dst
-	}
-	dst, _ = appendIgnorable(dst, r.Lrtyp, int(r.Len))
-	return dst
 }
 
 // ReAttach (72) records a re-attach: cb@1 (45), dbid@5, lgposAttach@6,
@@ -280,24 +154,6 @@ type ReAttach struct {
 // DBID returns the attachment slot.
 func (r *ReAttach) DBID() uint8 { return r.Dbid }
 
-func decodeReAttach(b []byte, base RecordBase) Record {
-	if bin.U32(b, 1) < 45 {
-		return decodeIgnored(b, base)
-	}
-	return &ReAttach{base, b[5], ese.DecodeLogPos(b[6:]), ese.DecodeLogPos(b[14:]), ese.DecodeSignature(b[22:]), b[50:]}
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *ReAttach) AppendEncode(dst []byte) []byte {
-	dst, w := appendIgnorable(dst, r.Lrtyp, 45+len(r.Extra))
-	w[0] = r.Dbid
-	r.Attach.Put(w[1:])
-	r.Consistent.Put(w[9:])
-	r.SignDb.Put(w[17:])
-	copy(w[45:], r.Extra)
-	return dst
-}
-
 // FreeFDP (74) says a B-tree was freed: cb@1 (10), dbid@5, pgnoFDP@6,
 // trxCommitted@10, u8 FDP type@14 (0 unknown, 1 table, 2 index).
 type FreeFDP struct {
@@ -317,25 +173,7 @@ type FreeFDP struct {
 // DBID returns the attachment slot.
 func (r *FreeFDP) DBID() uint8 { return r.Dbid }
 
-func decodeFreeFDP(b []byte, base RecordBase) Record {
-	if bin.U32(b, 1) < 10 {
-		return decodeIgnored(b, base)
-	}
-	return &FreeFDP{base, b[5], bin.U32(b, 6), bin.U32(b, 10), b[14], b[15:]}
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *FreeFDP) AppendEncode(dst []byte) []byte {
-	dst, w := appendIgnorable(dst, r.Lrtyp, 10+len(r.Extra))
-	w[0] = r.Dbid
-	putU32(w, 1, r.PgnoFDP)
-	putU32(w, 5, r.TrxCommitted)
-	w[9] = r.FDPType
-	copy(w[10:], r.Extra)
-	return dst
-}
-
-func decodeIgnored(b []byte, base RecordBase) Record { return &Ignored{base, b[5:]} }
+func decodeIgnored(b []byte, base RecordBase) Record { return decodeLayout[Ignored](b, base) }
 
 // FragmentBegin (76) starts a fragmented record: u32 total size of the
 // whole record@1, u16 piece size@5, piece@7. Readers reassemble
@@ -348,34 +186,11 @@ type FragmentBegin struct {
 	Piece []byte
 }
 
-func decodeFragmentBegin(b []byte, base RecordBase) Record {
-	return &FragmentBegin{base, bin.U32(b, 1), b[7:]}
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *FragmentBegin) AppendEncode(dst []byte) []byte {
-	p := clip16(r.Piece)
-	dst, w := extend(dst, 7+len(p))
-	w[0] = byte(r.Lrtyp)
-	putU32(w, 1, r.TotalSize)
-	putU16(w, 5, uint16(len(p)))
-	copy(w[7:], p)
-	return dst
-}
-
 // Fragment (77) continues a fragmented record: u16 piece size@1, piece@3.
 type Fragment struct {
 	RecordBase
 	// Piece is the piece (cb@1 bytes, @3).
 	Piece []byte
-}
-
-func decodeFragment(b []byte, base RecordBase) Record { return &Fragment{base, b[3:]} }
-
-// AppendEncode appends the record's bytes to dst.
-func (r *Fragment) AppendEncode(dst []byte) []byte {
-	p := clip16(r.Piece)
-	return append(append(dst, byte(r.Lrtyp), byte(len(p)), byte(len(p)>>8)), p...)
 }
 
 // ShrinkDB is ShrinkDB (78), ShrinkDB2 (94) and ShrinkDB3 (99): truncate
@@ -397,31 +212,6 @@ type ShrinkDB struct {
 // DBID returns the attachment slot.
 func (r *ShrinkDB) DBID() uint8 { return r.Dbid }
 
-func decodeShrinkDB(b []byte, base RecordBase) Record {
-	r := &ShrinkDB{RecordBase: base, Dbid: b[1], PgnoLast: bin.U32(b, 2), CpgShrunk: bin.U32(b, 6)}
-	if base.Lrtyp == RecShrinkDB3 {
-		r.DBTime = bin.U64(b, 10)
-	}
-	return r
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *ShrinkDB) AppendEncode(dst []byte) []byte {
-	n := 10
-	if r.Lrtyp == RecShrinkDB3 {
-		n = 18
-	}
-	dst, w := extend(dst, n)
-	w[0] = byte(r.Lrtyp)
-	w[1] = r.Dbid
-	putU32(w, 2, r.PgnoLast)
-	putU32(w, 6, r.CpgShrunk)
-	if n == 18 {
-		putU64(w, 10, r.DBTime)
-	}
-	return dst
-}
-
 // TrimDB (81) sparse-zeroes a page range: dbid@1, pgnoStart@2, u32 cpg@6.
 type TrimDB struct {
 	RecordBase
@@ -435,20 +225,6 @@ type TrimDB struct {
 
 // DBID returns the attachment slot.
 func (r *TrimDB) DBID() uint8 { return r.Dbid }
-
-func decodeTrimDB(b []byte, base RecordBase) Record {
-	return &TrimDB{base, b[1], bin.U32(b, 2), bin.U32(b, 6)}
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *TrimDB) AppendEncode(dst []byte) []byte {
-	dst, w := extend(dst, 10)
-	w[0] = byte(r.Lrtyp)
-	w[1] = r.Dbid
-	putU32(w, 2, r.PgnoStart)
-	putU32(w, 6, r.Cpg)
-	return dst
-}
 
 // ExtentFreed is ExtentFreed (100) and ExtentFreed2 (101): dbid@1,
 // pgnoFirst@2, i32 cpg@6, u8 flags@10 (0x1 table root page, 0x2 empty page
@@ -469,29 +245,3 @@ type ExtentFreed struct {
 
 // DBID returns the attachment slot.
 func (r *ExtentFreed) DBID() uint8 { return r.Dbid }
-
-func decodeExtentFreed(b []byte, base RecordBase) Record {
-	r := &ExtentFreed{RecordBase: base, Dbid: b[1], PgnoFirst: bin.U32(b, 2), Cpg: bin.I32(b, 6), Flags: b[10]}
-	if base.Lrtyp == RecExtentFreed2 {
-		r.DBTime = bin.U64(b, 11)
-	}
-	return r
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *ExtentFreed) AppendEncode(dst []byte) []byte {
-	n := 11
-	if r.Lrtyp == RecExtentFreed2 {
-		n = 19
-	}
-	dst, w := extend(dst, n)
-	w[0] = byte(r.Lrtyp)
-	w[1] = r.Dbid
-	putU32(w, 2, r.PgnoFirst)
-	putU32(w, 6, uint32(r.Cpg))
-	w[10] = r.Flags
-	if n == 19 {
-		putU64(w, 11, r.DBTime)
-	}
-	return dst
-}

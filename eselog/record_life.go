@@ -15,29 +15,6 @@ type Init struct {
 	Time ese.LogTime
 }
 
-func decodeInit(b []byte, base RecordBase) Record {
-	r := &Init{RecordBase: base, Params: ese.DecodeDBMSParam(b[1:])}
-	if base.Lrtyp == RecInit2 {
-		r.Time = ese.DecodeLogTime(b[568:])
-	}
-	return r
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *Init) AppendEncode(dst []byte) []byte {
-	n := 568
-	if r.Lrtyp == RecInit2 {
-		n = 576
-	}
-	dst, w := extend(dst, n)
-	w[0] = byte(r.Lrtyp)
-	r.Params.Put(w[1:])
-	if n == 576 {
-		r.Time.Put(w[568:])
-	}
-	return dst
-}
-
 // Term is Term (2), RecoveryQuit (18), Term2 (50), RecoveryQuit2 (52) and
 // RecoveryQuitKeepAttachments (80): lgpos@1, lgposRedoFrom@9, u8 fHard@17
 // and, except for the old forms 2 and 18, LOGTIME@18.
@@ -56,45 +33,11 @@ type Term struct {
 
 func (r *Term) hasTime() bool { return r.Lrtyp != RecTerm && r.Lrtyp != RecRecoveryQuit }
 
-func decodeTerm(b []byte, base RecordBase) Record {
-	r := &Term{RecordBase: base, Lgpos: ese.DecodeLogPos(b[1:]), RedoFrom: ese.DecodeLogPos(b[9:]), Hard: b[17]}
-	if r.hasTime() {
-		r.Time = ese.DecodeLogTime(b[18:])
-	}
-	return r
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *Term) AppendEncode(dst []byte) []byte {
-	n := 18
-	if r.hasTime() {
-		n = 26
-	}
-	dst, w := extend(dst, n)
-	w[0] = byte(r.Lrtyp)
-	r.Lgpos.Put(w[1:])
-	r.RedoFrom.Put(w[9:])
-	w[17] = r.Hard
-	if n == 26 {
-		r.Time.Put(w[18:])
-	}
-	return dst
-}
-
 // RecoveryUndo2 (51): recovery switched from redo to undo; LOGTIME@1.
 type RecoveryUndo2 struct {
 	RecordBase
 	// Time is the time stamp (+1).
 	Time ese.LogTime
-}
-
-func decodeRecoveryUndo2(b []byte, base RecordBase) Record {
-	return &RecoveryUndo2{base, ese.DecodeLogTime(b[1:])}
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *RecoveryUndo2) AppendEncode(dst []byte) []byte {
-	return append(append(dst, byte(r.Lrtyp)), r.Time[:]...)
 }
 
 // MS (3) is the obsolete multi-sector flush marker: u16 ibForwardLink@1,
@@ -107,20 +50,6 @@ type MS struct {
 	Checksum uint32
 	// IsecForwardLink is the sector of the next MS record (+7).
 	IsecForwardLink uint16
-}
-
-func decodeMS(b []byte, base RecordBase) Record {
-	return &MS{base, bin.U16(b, 1), bin.U32(b, 3), bin.U16(b, 7)}
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *MS) AppendEncode(dst []byte) []byte {
-	dst, w := extend(dst, 9)
-	w[0] = byte(r.Lrtyp)
-	putU16(w, 1, r.IbForwardLink)
-	putU32(w, 3, r.Checksum)
-	putU16(w, 7, r.IsecForwardLink)
-	return dst
 }
 
 // Checksum (42) is the legacy format's LRCHECKSUM (docs/logs.md#legacy-layout).
@@ -149,23 +78,6 @@ const (
 	ShortChecksumOn  = 0x9A
 	ShortChecksumOff = 0xD1
 )
-
-func decodeChecksum(b []byte, base RecordBase) Record {
-	return &Checksum{base, bin.U32(b, 1), bin.U32(b, 5), bin.U32(b, 9), bin.U32(b, 13), bin.U32(b, 17), b[21]}
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *Checksum) AppendEncode(dst []byte) []byte {
-	dst, w := extend(dst, 22)
-	w[0] = byte(r.Lrtyp)
-	putU32(w, 1, r.CbBackwards)
-	putU32(w, 5, r.CbForwards)
-	putU32(w, 9, r.CbNext)
-	putU32(w, 13, r.Checksum)
-	putU32(w, 17, r.ShortChecksum)
-	w[21] = r.UseShortChecksum
-	return dst
-}
 
 // Path flags of CreateDB (+42) and AttachDB (+74).
 const (
@@ -226,42 +138,6 @@ func (r *CreateDB) HasVersion() bool { return r.Flags&CreateDBVersionInfo != 0 }
 // Path returns the database path.
 func (r *CreateDB) Path() string { return decodePath(r.PathBytes, r.IsUnicode()) }
 
-func decodeCreateDB(b []byte, base RecordBase) Record {
-	r := &CreateDB{RecordBase: base, Procid: bin.U16(b, 1), Dbid: b[3], Grbit: bin.U32(b, 4),
-		CpgMax: bin.U32(b, 8), SignDb: ese.DecodeSignature(b[12:]), Flags: b[42]}
-	p := 43
-	if r.HasVersion() {
-		r.Version, r.UpdateMajor = bin.U16(b, 43), bin.U16(b, 45)
-		p = 47
-	}
-	r.PathBytes = b[p:]
-	return r
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *CreateDB) AppendEncode(dst []byte) []byte {
-	path := clip16(r.PathBytes)
-	p := 43
-	if r.HasVersion() {
-		p = 47
-	}
-	dst, w := extend(dst, p+len(path))
-	w[0] = byte(r.Lrtyp)
-	putU16(w, 1, r.Procid)
-	w[3] = r.Dbid
-	putU32(w, 4, r.Grbit)
-	putU32(w, 8, r.CpgMax)
-	r.SignDb.Put(w[12:])
-	putU16(w, 40, uint16(len(path)))
-	w[42] = r.Flags
-	if p == 47 {
-		putU16(w, 43, r.Version)
-		putU16(w, 45, r.UpdateMajor)
-	}
-	copy(w[p:], path)
-	return dst
-}
-
 // AttachDB (15) attaches a database: u16 procid@1, dbid@3, u32
 // cpgDatabaseSizeMax@4, lgposConsistent@8, signDb@16, signLog@44, u16
 // cbPath@72, u8 flags@74, path@75.
@@ -298,29 +174,6 @@ func (r *AttachDB) IsUnicode() bool { return r.Flags&DBUnicodeNames != 0 }
 // Path returns the database path.
 func (r *AttachDB) Path() string { return decodePath(r.PathBytes, r.IsUnicode()) }
 
-func decodeAttachDB(b []byte, base RecordBase) Record {
-	return &AttachDB{RecordBase: base, Procid: bin.U16(b, 1), Dbid: b[3], CpgMax: bin.U32(b, 4),
-		Consistent: ese.DecodeLogPos(b[8:]), SignDb: ese.DecodeSignature(b[16:]),
-		SignLog: ese.DecodeSignature(b[44:]), Flags: b[74], PathBytes: b[75:]}
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *AttachDB) AppendEncode(dst []byte) []byte {
-	path := clip16(r.PathBytes)
-	dst, w := extend(dst, 75+len(path))
-	w[0] = byte(r.Lrtyp)
-	putU16(w, 1, r.Procid)
-	w[3] = r.Dbid
-	putU32(w, 4, r.CpgMax)
-	r.Consistent.Put(w[8:])
-	r.SignDb.Put(w[16:])
-	r.SignLog.Put(w[44:])
-	putU16(w, 72, uint16(len(path)))
-	w[74] = r.Flags
-	copy(w[75:], path)
-	return dst
-}
-
 // DetachDB (16) detaches a database: u16 procid@1, dbid@3, u16 cbPath@4,
 // u8 flags@6 (0x10 Unicode), path@7.
 type DetachDB struct {
@@ -347,18 +200,6 @@ func (r *DetachDB) IsUnicode() bool { return r.Flags&DetachUnicodeNames != 0 }
 // Path returns the database path.
 func (r *DetachDB) Path() string { return decodePath(r.PathBytes, r.IsUnicode()) }
 
-func decodeDetachDB(b []byte, base RecordBase) Record {
-	return &DetachDB{base, bin.U16(b, 1), b[3], b[6], b[7:]}
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *DetachDB) AppendEncode(dst []byte) []byte {
-	path := clip16(r.PathBytes)
-	dst = append(dst, byte(r.Lrtyp), byte(r.Procid), byte(r.Procid>>8), r.Dbid,
-		byte(len(path)), byte(len(path)>>8), r.Flags)
-	return append(dst, path...)
-}
-
 // CreateDBFinish (79): the database's creation is complete; u16 procid@1,
 // dbid@3.
 type CreateDBFinish struct {
@@ -374,15 +215,6 @@ func (r *CreateDBFinish) ProcID() uint16 { return r.Procid }
 
 // DBID returns the attachment slot.
 func (r *CreateDBFinish) DBID() uint8 { return r.Dbid }
-
-func decodeCreateDBFinish(b []byte, base RecordBase) Record {
-	return &CreateDBFinish{base, bin.U16(b, 1), b[3]}
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *CreateDBFinish) AppendEncode(dst []byte) []byte {
-	return append(dst, byte(r.Lrtyp), byte(r.Procid), byte(r.Procid>>8), r.Dbid)
-}
 
 // SetDbVersion (92) raises the database header's version: dbid@1, u32
 // major@2, u32 update major@6, u32 update minor@10.
@@ -401,21 +233,6 @@ type SetDbVersion struct {
 // DBID returns the attachment slot.
 func (r *SetDbVersion) DBID() uint8 { return r.Dbid }
 
-func decodeSetDbVersion(b []byte, base RecordBase) Record {
-	return &SetDbVersion{base, b[1], bin.U32(b, 2), bin.U32(b, 6), bin.U32(b, 10)}
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *SetDbVersion) AppendEncode(dst []byte) []byte {
-	dst, w := extend(dst, 14)
-	w[0] = byte(r.Lrtyp)
-	w[1] = r.Dbid
-	putU32(w, 2, r.Major)
-	putU32(w, 6, r.UpdateMajor)
-	putU32(w, 10, r.UpdateMinor)
-	return dst
-}
-
 // SignalAttachDb (97): dbid@1; recovery only calls back the client.
 type SignalAttachDb struct {
 	RecordBase
@@ -425,13 +242,6 @@ type SignalAttachDb struct {
 
 // DBID returns the attachment slot.
 func (r *SignalAttachDb) DBID() uint8 { return r.Dbid }
-
-func decodeSignalAttachDb(b []byte, base RecordBase) Record { return &SignalAttachDb{base, b[1]} }
-
-// AppendEncode appends the record's bytes to dst.
-func (r *SignalAttachDb) AppendEncode(dst []byte) []byte {
-	return append(dst, byte(r.Lrtyp), r.Dbid)
-}
 
 // TextRecord is FullBackup (19), IncBackup (20), ExtRestore (45) and
 // ExtRestore2 (59): u16 cb@1, then cb bytes (an ANSI path for 19/20, ANSI
@@ -445,14 +255,6 @@ type TextRecord struct {
 // String returns the text up to its first NUL (UTF-16LE for ExtRestore2).
 func (r *TextRecord) String() string { return decodePath(r.Data, r.Lrtyp == RecExtRestore2) }
 
-func decodeTextRecord(b []byte, base RecordBase) Record { return &TextRecord{base, b[3:]} }
-
-// AppendEncode appends the record's bytes to dst.
-func (r *TextRecord) AppendEncode(dst []byte) []byte {
-	d := clip16(r.Data)
-	return append(append(dst, byte(r.Lrtyp), byte(len(d)), byte(len(d)>>8)), d...)
-}
-
 // Backup (46) is the old backup marker: u8 type@1, u8 reserved@2, u16
 // cbPath@3, path@5.
 type Backup struct {
@@ -464,14 +266,6 @@ type Backup struct {
 	Reserved uint8
 	// PathBytes is the ANSI path (cbPath@3 bytes, @5).
 	PathBytes []byte
-}
-
-func decodeBackup(b []byte, base RecordBase) Record { return &Backup{base, b[1], b[2], b[5:]} }
-
-// AppendEncode appends the record's bytes to dst.
-func (r *Backup) AppendEncode(dst []byte) []byte {
-	p := clip16(r.PathBytes)
-	return append(append(dst, byte(r.Lrtyp), r.BackupType, r.Reserved, byte(len(p)), byte(len(p)>>8)), p...)
 }
 
 // Backup2 (60) marks a backup phase: u8 phase@1, u32 backup type@2, u8
@@ -497,23 +291,3 @@ type Backup2 struct {
 
 // DBID returns the attachment slot.
 func (r *Backup2) DBID() uint8 { return r.Dbid }
-
-func decodeBackup2(b []byte, base RecordBase) Record {
-	return &Backup2{base, b[1], bin.U32(b, 2), b[6], b[7], ese.DecodeBackupInfo(b[8:]), b[32], b[35:]}
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *Backup2) AppendEncode(dst []byte) []byte {
-	p := clip16(r.PathBytes)
-	dst, w := extend(dst, 35+len(p))
-	w[0] = byte(r.Lrtyp)
-	w[1] = r.Phase
-	putU32(w, 2, r.BackupType)
-	w[6] = r.Scope
-	w[7] = r.Dbid
-	r.Info.Put(w[8:])
-	w[32] = r.Reserved
-	putU16(w, 33, uint16(len(p)))
-	copy(w[35:], p)
-	return dst
-}

@@ -1,7 +1,6 @@
 package eselog
 
 import (
-	"bytes"
 	"encoding/binary"
 
 	"github.com/esekit/esekit/internal/bin"
@@ -27,29 +26,6 @@ func (r *Insert) Key() []byte {
 	return append(append(k, r.KeyPrefix...), r.KeySuffix...)
 }
 
-// decode fills r from b, its slices aliasing b.
-func (r *Insert) decode(b []byte, base RecordBase) {
-	r.NodeHeader.decode(b, base)
-	c := cursor{b, 50}
-	r.KeyPrefix = c.take(int(bin.U16(b, 46)))
-	r.KeySuffix = c.take(int(bin.U16(b, 44)))
-	r.Data = c.take(int(bin.U16(b, 48)))
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *Insert) AppendEncode(dst []byte) []byte {
-	p, s, d := clip16(r.KeyPrefix), clip16(r.KeySuffix), clip16(r.Data)
-	dst, w := extend(dst, 50+len(p)+len(s)+len(d))
-	r.NodeHeader.put(w)
-	putU16(w, 44, uint16(len(s)))
-	putU16(w, 46, uint16(len(p)))
-	putU16(w, 48, uint16(len(d)))
-	copy(w[50+len(p)+len(s):], d)
-	copy(w[50+len(p):], s)
-	copy(w[50:], p)
-	return dst
-}
-
 // FlagInsert (30) clears the deleted flag of the node at Line: LRNODE_ +
 // u16 cbKey@44, u16 cbData@46, then key and data (the after-image).
 type FlagInsert struct {
@@ -58,26 +34,6 @@ type FlagInsert struct {
 	Key []byte
 	// Data is the node's data (cbData@46 bytes).
 	Data []byte
-}
-
-func decodeFlagInsert(b []byte, base RecordBase) Record {
-	r := &FlagInsert{NodeHeader: decodeNodeHeader(b, base)}
-	c := cursor{b, 48}
-	r.Key = c.take(int(bin.U16(b, 44)))
-	r.Data = c.take(int(bin.U16(b, 46)))
-	return r
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *FlagInsert) AppendEncode(dst []byte) []byte {
-	k, d := clip16(r.Key), clip16(r.Data)
-	dst, w := extend(dst, 48+len(k)+len(d))
-	r.NodeHeader.put(w)
-	putU16(w, 44, uint16(len(k)))
-	putU16(w, 46, uint16(len(d)))
-	copy(w[48+len(k):], d)
-	copy(w[48:], k)
-	return dst
 }
 
 // FlagInsertAndReplaceData (31) un-deletes the node at Line and replaces
@@ -93,48 +49,13 @@ type FlagInsertAndReplaceData struct {
 	Data []byte
 }
 
-func decodeFlagInsertAndReplaceData(b []byte, base RecordBase) Record {
-	r := &FlagInsertAndReplaceData{NodeHeader: decodeNodeHeader(b, base), RCEIDReplace: bin.U32(b, 48)}
-	c := cursor{b, 52}
-	r.Key = c.take(int(bin.U16(b, 44)))
-	r.Data = c.take(int(bin.U16(b, 46)))
-	return r
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *FlagInsertAndReplaceData) AppendEncode(dst []byte) []byte {
-	k, d := clip16(r.Key), clip16(r.Data)
-	dst, w := extend(dst, 52+len(k)+len(d))
-	r.NodeHeader.put(w)
-	putU16(w, 44, uint16(len(k)))
-	putU16(w, 46, uint16(len(d)))
-	putU32(w, 48, r.RCEIDReplace)
-	copy(w[52+len(k):], d)
-	copy(w[52:], k)
-	return dst
-}
-
 // FlagDelete (32) sets the deleted flag of the node at Line. It is LRNODE_
 // alone (44 bytes).
 type FlagDelete struct{ NodeHeader }
 
-// AppendEncode appends the record's bytes to dst.
-func (r *FlagDelete) AppendEncode(dst []byte) []byte {
-	dst, w := extend(dst, NodeHeaderSize)
-	r.NodeHeader.put(w)
-	return dst
-}
-
 // Delete (35) physically removes the node at Line (written by version
 // cleanup). It is LRNODE_ alone (44 bytes).
 type Delete struct{ NodeHeader }
-
-// AppendEncode appends the record's bytes to dst.
-func (r *Delete) AppendEncode(dst []byte) []byte {
-	dst, w := extend(dst, NodeHeaderSize)
-	r.NodeHeader.put(w)
-	return dst
-}
 
 // Replace is Replace (33) and ReplaceD (34): LRNODE_ + u16 cb@44 (bits
 // 0-14 the payload length, bit 15 set when ReplaceD's diff uses DIFFHDR2),
@@ -154,16 +75,26 @@ type Replace struct {
 	Payload []byte
 }
 
-// decode fills r from b, its payload aliasing b.
-func (r *Replace) decode(b []byte, base RecordBase) {
-	// Field by field: a composite literal assigned through r is built
-	// and then copied whole, with the write barrier of its pointer.
-	cb := bin.U16(b, 44)
-	r.NodeHeader.decode(b, base)
-	r.Diff2 = cb&^replaceCbMask != 0
-	r.CbOldData = bin.U16(b, 46)
-	r.CbNewData = bin.U16(b, 48)
-	r.Payload = b[50 : 50+int(cb&replaceCbMask)]
+// replacePayload is the payload of Replace and ReplaceD, whose u16
+// length at off also carries the DIFFHDR2 flag in bit 15. Encoding cuts a
+// payload longer than 0x7FFF bytes to that length.
+func (c *codec) replacePayload(off int, diff2 *bool, v *[]byte) {
+	if !c.enc {
+		cb := bin.U16(c.b, off)
+		*diff2 = cb&^replaceCbMask != 0
+		*v = c.take(int(cb & replaceCbMask))
+		return
+	}
+	p := *v
+	if len(p) > replaceCbMask {
+		p = p[:replaceCbMask]
+	}
+	cb := uint16(len(p))
+	if *diff2 {
+		cb |= 0x8000
+	}
+	bin.PutU16(c.window(off, 2), 0, cb)
+	c.b = append(c.b, p...)
 }
 
 // replaceInline is the longest payload decodeReplaceOwned keeps in the
@@ -180,44 +111,18 @@ type replaceBox struct {
 
 // decodeReplaceOwned is DecodeRecord's decoder for Replace and ReplaceD:
 // b is one whole record that the caller keeps (a reader's buffer), so the
-// payload is copied; a short one into the same allocation as the record,
-// a longer one with the record's bytes as every other decoder gets them.
+// payload is copied, a short one into the same allocation as the record.
 func decodeReplaceOwned(b []byte, base RecordBase) Record {
-	cb := int(bin.U16(b, 44) & replaceCbMask)
-	if cb > replaceInline {
-		c := bytes.Clone(b)
-		return decodeFresh[Replace](c[:len(c):len(c)], base)
-	}
 	box := new(replaceBox)
-	box.r = Replace{
-		NodeHeader: decodeNodeHeader(b, base),
-		Diff2:      bin.U16(b, 44)&^replaceCbMask != 0,
-		CbOldData:  bin.U16(b, 46),
-		CbNewData:  bin.U16(b, 48),
-		Payload:    box.buf[:cb:cb],
+	r := &box.r
+	r.decode(b, base)
+	if n := len(r.Payload); n <= replaceInline {
+		copy(box.buf[:], r.Payload)
+		r.Payload = box.buf[:n:n]
+	} else {
+		r.Payload = append(make([]byte, 0, n), r.Payload...)
 	}
-	copy(box.buf[:], b[50:50+cb])
-	return &box.r
-}
-
-// AppendEncode appends the record's bytes to dst. A payload longer than
-// 0x7FFF bytes is cut to that length.
-func (r *Replace) AppendEncode(dst []byte) []byte {
-	p := r.Payload
-	if len(p) > replaceCbMask {
-		p = p[:replaceCbMask]
-	}
-	dst, w := extend(dst, 50+len(p))
-	r.NodeHeader.put(w)
-	cb := uint16(len(p))
-	if r.Diff2 {
-		cb |= 0x8000
-	}
-	putU16(w, 44, cb)
-	putU16(w, 46, r.CbOldData)
-	putU16(w, 48, r.CbNewData)
-	copy(w[50:], p)
-	return dst
+	return r
 }
 
 // IsDiff reports whether the payload is a diff (ReplaceD).
@@ -312,37 +217,6 @@ const (
 	OperFlagDelete = 3
 )
 
-func decodeUndoInfo(b []byte, base RecordBase) Record {
-	r := &UndoInfo{
-		NodeHeader: decodeNodeHeader(b, base),
-		Oper:       bin.U16(b, 48),
-		CbMaxSize:  int16(bin.U16(b, 50)),
-		CbDelta:    int16(bin.U16(b, 52)),
-	}
-	c := cursor{b, 56}
-	r.BookmarkKey = c.take(int(bin.U16(b, 44)))
-	r.BookmarkData = c.take(int(bin.U16(b, 46)))
-	r.Data = c.take(int(bin.U16(b, 54)))
-	return r
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *UndoInfo) AppendEncode(dst []byte) []byte {
-	k, bd, d := clip16(r.BookmarkKey), clip16(r.BookmarkData), clip16(r.Data)
-	dst, w := extend(dst, 56+len(k)+len(bd)+len(d))
-	r.NodeHeader.put(w)
-	putU16(w, 44, uint16(len(k)))
-	putU16(w, 46, uint16(len(bd)))
-	putU16(w, 48, r.Oper)
-	putU16(w, 50, uint16(r.CbMaxSize))
-	putU16(w, 52, uint16(r.CbDelta))
-	putU16(w, 54, uint16(len(d)))
-	n := copy(w[56:], k)
-	n += copy(w[56+n:], bd)
-	copy(w[56+n:], d)
-	return dst
-}
-
 // Delta is Delta (37) and Delta64 (93): add Delta to the little-endian
 // integer at Offset inside the node's data. LRNODE_ + u16 cbBmKey@44, u16
 // cbBmData@46, delta@48 (i32 for Delta, i64 for Delta64), u16 cbOffset
@@ -361,46 +235,6 @@ type Delta struct {
 
 // Is64 reports whether this is a Delta64 record.
 func (r *Delta) Is64() bool { return r.Lrtyp == RecDelta64 }
-
-// decode fills r from b, its slices aliasing b.
-func (r *Delta) decode(b []byte, base RecordBase) {
-	r.NodeHeader.decode(b, base)
-	fixed := 54
-	if base.Lrtyp == RecDelta64 {
-		r.Delta = bin.I64(b, 48)
-		r.Offset = bin.U16(b, 56)
-		fixed = 58
-	} else {
-		r.Delta = int64(bin.I32(b, 48))
-		r.Offset = bin.U16(b, 52)
-	}
-	c := cursor{b, fixed}
-	r.BookmarkKey = c.take(int(bin.U16(b, 44)))
-	r.BookmarkData = c.take(int(bin.U16(b, 46)))
-}
-
-// AppendEncode appends the record's bytes to dst. For Delta (32-bit) only
-// the low 32 bits of Delta are stored.
-func (r *Delta) AppendEncode(dst []byte) []byte {
-	k, d := clip16(r.BookmarkKey), clip16(r.BookmarkData)
-	fixed := 54
-	if r.Is64() {
-		fixed = 58
-	}
-	dst, w := extend(dst, fixed+len(k)+len(d))
-	r.NodeHeader.put(w)
-	putU16(w, 44, uint16(len(k)))
-	putU16(w, 46, uint16(len(d)))
-	if r.Is64() {
-		putU64(w, 48, uint64(r.Delta))
-	} else {
-		putU32(w, 48, uint32(r.Delta))
-	}
-	putU16(w, fixed-2, r.Offset)
-	n := copy(w[fixed:], k)
-	copy(w[fixed+n:], d)
-	return dst
-}
 
 // Apply adds the delta to the counter at Offset in data, in place, as the
 // engine's redo does (wrapping). It reports false when data is too short.
@@ -428,20 +262,6 @@ type SetExternalHeader struct {
 	Data []byte
 }
 
-func decodeSetExternalHeader(b []byte, base RecordBase) Record {
-	return &SetExternalHeader{NodeHeader: decodeNodeHeader(b, base), Data: b[46:]}
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *SetExternalHeader) AppendEncode(dst []byte) []byte {
-	d := clip16(r.Data)
-	dst, w := extend(dst, 46+len(d))
-	r.NodeHeader.put(w)
-	putU16(w, 44, uint16(len(d)))
-	copy(w[46:], d)
-	return dst
-}
-
 // Undo (39) is the physical undo of one versioned operation during a
 // rollback: LRNODE_ + u16 cbBmKey@44, u16 cbBmData@46, u16 oper@48, u8
 // level@50, then bookmark key and data. The before-image is not in the
@@ -456,28 +276,6 @@ type Undo struct {
 	BookmarkKey []byte
 	// BookmarkData is the bookmark data (cbBmData@46 bytes).
 	BookmarkData []byte
-}
-
-func decodeUndo(b []byte, base RecordBase) Record {
-	r := &Undo{NodeHeader: decodeNodeHeader(b, base), Oper: bin.U16(b, 48), UndoLevel: b[50]}
-	c := cursor{b, 51}
-	r.BookmarkKey = c.take(int(bin.U16(b, 44)))
-	r.BookmarkData = c.take(int(bin.U16(b, 46)))
-	return r
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *Undo) AppendEncode(dst []byte) []byte {
-	k, d := clip16(r.BookmarkKey), clip16(r.BookmarkData)
-	dst, w := extend(dst, 51+len(k)+len(d))
-	r.NodeHeader.put(w)
-	putU16(w, 44, uint16(len(k)))
-	putU16(w, 46, uint16(len(d)))
-	putU16(w, 48, r.Oper)
-	w[50] = r.UndoLevel
-	n := copy(w[51:], k)
-	copy(w[51+n:], d)
-	return dst
 }
 
 // Scrub (64) zeroes deleted or unused data on a page: LRNODE_ + u32
@@ -495,23 +293,6 @@ type Scrub struct {
 
 // ScrubUnusedPage is the Scrub flag for a page that is unused as a whole.
 const ScrubUnusedPage = 0x1
-
-func decodeScrub(b []byte, base RecordBase) Record {
-	return &Scrub{NodeHeader: decodeNodeHeader(b, base), ScrubFlags: bin.U32(b, 44),
-		ScrubOpers: bin.U32(b, 48), Data: b[54:]}
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *Scrub) AppendEncode(dst []byte) []byte {
-	d := clip16(r.Data)
-	dst, w := extend(dst, 54+len(d))
-	r.NodeHeader.put(w)
-	putU32(w, 44, r.ScrubFlags)
-	putU32(w, 48, r.ScrubOpers)
-	putU16(w, 52, uint16(len(d)))
-	copy(w[54:], d)
-	return dst
-}
 
 // EmptyPage is one EMPTYPAGE entry of an EmptyTree record (16 bytes).
 type EmptyPage struct {
@@ -533,42 +314,6 @@ type EmptyTree struct {
 	// Tail holds bytes of the list past its last whole 16-byte entry
 	// (never written by the engine; kept for an exact round trip).
 	Tail []byte
-}
-
-func decodeEmptyTree(b []byte, base RecordBase) Record {
-	r := &EmptyTree{NodeHeader: decodeNodeHeader(b, base)}
-	list := b[46:]
-	r.Pages = make([]EmptyPage, len(list)/16)
-	for i := range r.Pages {
-		e := list[16*i:]
-		r.Pages[i] = EmptyPage{Before: bin.U64(e, 0), Pgno: bin.U32(e, 8), Flags: bin.U32(e, 12)}
-	}
-	r.Tail = list[16*len(r.Pages):]
-	return r
-}
-
-// AppendEncode appends the record's bytes to dst. Entries that would take
-// the list past 0xFFFF bytes are dropped.
-func (r *EmptyTree) AppendEncode(dst []byte) []byte {
-	pages, tail := r.Pages, r.Tail
-	if len(pages) > 0xFFFF/16 {
-		pages = pages[:0xFFFF/16]
-	}
-	if n := 0xFFFF - 16*len(pages); len(tail) > n {
-		tail = tail[:n]
-	}
-	cb := 16*len(pages) + len(tail)
-	dst, w := extend(dst, 46+cb)
-	r.NodeHeader.put(w)
-	putU16(w, 44, uint16(cb))
-	for i, p := range pages {
-		e := w[46+16*i:]
-		putU64(e, 0, p.Before)
-		putU32(e, 8, p.Pgno)
-		putU32(e, 12, p.Flags)
-	}
-	copy(w[46+16*len(pages):], tail)
-	return dst
 }
 
 // PagesTouched returns the root (under the header's dbtimeBefore) and each

@@ -1,7 +1,5 @@
 package eselog
 
-import "github.com/esekit/esekit/internal/bin"
-
 // DBTime values with a special meaning (DBTIME is a signed 64-bit counter
 // on disk; this package keeps it as the raw uint64).
 const (
@@ -90,40 +88,22 @@ type PageHeader struct {
 	Flags NodeFlags
 }
 
-func decodePageHeader(b []byte, base RecordBase) PageHeader {
-	var h PageHeader
-	h.decode(b, base)
-	return h
-}
-
-// decode fills h from b field by field (the decoders of the commonest
-// records fill their reused values in place: a header built aside and
-// copied over costs more than its fields).
-func (h *PageHeader) decode(b []byte, base RecordBase) {
-	h.RecordBase = base
-	h.Procid = bin.U16(b, 1)
-	h.Dbid = b[3]
-	h.PageNumber = bin.U32(b, 4)
-	h.After = bin.U64(b, 8)
-	h.Before = bin.U64(b, 16)
-	h.TrxBegin0 = bin.U32(b, 24)
-	h.Level = b[28]
-	h.Line = bin.U16(b, 29)
-	h.Flags = NodeFlags(b[31])
-}
-
-func (h *PageHeader) put(w []byte) {
-	w[0] = byte(h.Lrtyp)
-	putU16(w, 1, h.Procid)
-	w[3] = h.Dbid
-	putU32(w, 4, h.PageNumber)
-	putU64(w, 8, h.After)
-	putU64(w, 16, h.Before)
-	putU32(w, 24, h.TrxBegin0)
-	w[28] = h.Level
-	putU16(w, 29, h.Line)
-	w[31] = byte(h.Flags)
-}
+// Offsets of the LRPAGE_ and LRNODE_ fields. The headers' layouts and the
+// Decoder's hand-written decoding (decodeHot) both use them.
+const (
+	offProcid       = 1
+	offDbid         = 3
+	offPgno         = 4
+	offDbtime       = 8
+	offDbtimeBefore = 16
+	offTrxBegin0    = 24
+	offLevel        = 28
+	offILine        = 29
+	offNodeFlags    = 31
+	offRCEID        = 32
+	offPgnoFDP      = 36
+	offObjidFDP     = 40
+)
 
 // Page returns the header itself, so that code holding any record built on
 // LRPAGE_ can reach the header through interface{ Page() *PageHeader }.
@@ -180,41 +160,3 @@ type NodeRecord interface {
 	// Node returns the record's LRNODE_ header.
 	Node() *NodeHeader
 }
-
-func decodeNodeHeader(b []byte, base RecordBase) NodeHeader {
-	var h NodeHeader
-	h.decode(b, base)
-	return h
-}
-
-// decode fills h from b field by field.
-func (h *NodeHeader) decode(b []byte, base RecordBase) {
-	h.PageHeader.decode(b, base)
-	h.RCEID = bin.U32(b, 32)
-	h.PgnoFDP = bin.U32(b, 36)
-	h.ObjidFDP = bin.U32(b, 40)
-}
-
-func (h *NodeHeader) put(w []byte) {
-	h.PageHeader.put(w)
-	putU32(w, 32, h.RCEID)
-	putU32(w, 36, h.PgnoFDP)
-	putU32(w, 40, h.ObjidFDP)
-}
-
-// cursor hands out consecutive slices of a record's variable part. The
-// decoders only use it after RecordSize has shown that the length fields
-// add up to len(b), so it never runs past the buffer; it still clamps.
-type cursor struct {
-	b []byte
-	p int
-}
-
-func (c *cursor) take(n int) []byte {
-	end := min(c.p+n, len(c.b))
-	s := c.b[c.p:end:end]
-	c.p = end
-	return s
-}
-
-func (c *cursor) rest() []byte { return c.take(len(c.b) - c.p) }

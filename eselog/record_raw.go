@@ -17,15 +17,6 @@ type Ignored struct {
 	Data []byte
 }
 
-// AppendEncode appends the record's bytes to dst.
-func (r *Ignored) AppendEncode(dst []byte) []byte {
-	dst, w := extend(dst, 5+len(r.Data))
-	w[0] = byte(r.Lrtyp)
-	putU32(w, 1, uint32(len(r.Data)))
-	copy(w[5:], r.Data)
-	return dst
-}
-
 // Raw is a whole record kept as its bytes, for callers that need to carry
 // a record without interpreting it (see DecodeRaw).
 type Raw struct {

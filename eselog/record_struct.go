@@ -1,9 +1,5 @@
 package eselog
 
-import (
-	"github.com/esekit/esekit/internal/bin"
-)
-
 // PageTouch is one page a structural record may change, with the dbtime
 // the page must have before (DBTimeNil for a page created from nothing).
 type PageTouch struct {
@@ -34,24 +30,6 @@ type CreateMultipleExtentFDP struct {
 	PageFlags uint32
 }
 
-func decodeCreateMEFDP(b []byte, base RecordBase) Record {
-	return &CreateMultipleExtentFDP{decodePageHeader(b, base), bin.U32(b, 32), bin.U32(b, 36),
-		bin.U32(b, 40), bin.U32(b, 44), bin.I32(b, 48), bin.U32(b, 52)}
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *CreateMultipleExtentFDP) AppendEncode(dst []byte) []byte {
-	dst, w := extend(dst, 56)
-	r.PageHeader.put(w)
-	putU32(w, 32, r.ObjidFDP)
-	putU32(w, 36, r.PgnoOE)
-	putU32(w, 40, r.PgnoAE)
-	putU32(w, 44, r.PgnoFDPParent)
-	putU32(w, 48, uint32(r.CpgPrimary))
-	putU32(w, 52, r.PageFlags)
-	return dst
-}
-
 // PagesTouched returns the FDP root and the OE and AE roots, all new.
 func (r *CreateMultipleExtentFDP) PagesTouched() []PageTouch {
 	return []PageTouch{{r.PageNumber, DBTimeNil, true}, {r.PgnoOE, DBTimeNil, true}, {r.PgnoAE, DBTimeNil, true}}
@@ -70,22 +48,6 @@ type CreateSingleExtentFDP struct {
 	CpgPrimary int32
 	// PageFlags are extra page flags for the root (+44).
 	PageFlags uint32
-}
-
-func decodeCreateSEFDP(b []byte, base RecordBase) Record {
-	return &CreateSingleExtentFDP{decodePageHeader(b, base), bin.U32(b, 32), bin.U32(b, 36),
-		bin.I32(b, 40), bin.U32(b, 44)}
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *CreateSingleExtentFDP) AppendEncode(dst []byte) []byte {
-	dst, w := extend(dst, 48)
-	r.PageHeader.put(w)
-	putU32(w, 32, r.ObjidFDP)
-	putU32(w, 36, r.PgnoFDPParent)
-	putU32(w, 40, uint32(r.CpgPrimary))
-	putU32(w, 44, r.PageFlags)
-	return dst
 }
 
 // ConvertFDP is ConvertFDP (26, obsolete, 60 bytes) and ConvertFDP2 (58,
@@ -116,38 +78,6 @@ type ConvertFDP struct {
 	AvailBitmap uint32
 	// CpageFlags are the root's page flags (+64, ConvertFDP2 only).
 	CpageFlags uint32
-}
-
-func decodeConvertFDP(b []byte, base RecordBase) Record {
-	r := &ConvertFDP{PageHeader: decodePageHeader(b, base), ObjidFDP: bin.U32(b, 32), PgnoOE: bin.U32(b, 36),
-		PgnoAE: bin.U32(b, 40), PgnoFDPParent: bin.U32(b, 44), PgnoSecondaryFirst: bin.U32(b, 48),
-		CpgPrimary: bin.I32(b, 52), CpgSecondary: bin.I32(b, 56)}
-	if base.Lrtyp == RecConvertFDP2 {
-		r.AvailBitmap, r.CpageFlags = bin.U32(b, 60), bin.U32(b, 64)
-	}
-	return r
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *ConvertFDP) AppendEncode(dst []byte) []byte {
-	n := 60
-	if r.Lrtyp == RecConvertFDP2 {
-		n = 68
-	}
-	dst, w := extend(dst, n)
-	r.PageHeader.put(w)
-	putU32(w, 32, r.ObjidFDP)
-	putU32(w, 36, r.PgnoOE)
-	putU32(w, 40, r.PgnoAE)
-	putU32(w, 44, r.PgnoFDPParent)
-	putU32(w, 48, r.PgnoSecondaryFirst)
-	putU32(w, 52, uint32(r.CpgPrimary))
-	putU32(w, 56, uint32(r.CpgSecondary))
-	if n == 68 {
-		putU32(w, 60, r.AvailBitmap)
-		putU32(w, 64, r.CpageFlags)
-	}
-	return dst
 }
 
 // PagesTouched returns the FDP root (redone under the header's
@@ -233,71 +163,6 @@ type Split struct {
 	PageBeforeImage []byte
 }
 
-func decodeSplit(b []byte, base RecordBase) Record {
-	r := &Split{PageHeader: decodePageHeader(b, base),
-		PgnoNew: bin.U32(b, 32), PgnoRight: bin.U32(b, 36), DbtimeRightBefore: bin.U64(b, 40),
-		PgnoParent: bin.U32(b, 48), DbtimeParentBefore: bin.U64(b, 52), PgnoFDP: bin.U32(b, 60),
-		ObjidFDP: bin.U32(b, 64), SplitType: b[68], SplitOper: b[69], ILineOper: bin.U16(b, 70),
-		ILineSplit: bin.U16(b, 72), CLines: bin.U16(b, 74), NewPageFlags: bin.U32(b, 76),
-		SplitPageFlags: bin.U32(b, 80), CbUncFreeSrc: int16(bin.U16(b, 84)),
-		CbUncFreeDest: int16(bin.U16(b, 86)), ILinePrefixSplit: bin.I32(b, 88), ILinePrefixNew: bin.I32(b, 92)}
-	c := cursor{b, 102}
-	if base.Lrtyp == RecSplit2 {
-		r.PreimageFlags = bin.U32(b, 102)
-		c.p = 110
-	}
-	r.KeyParent = c.take(int(bin.U16(b, 100)))
-	r.PrefixSplitOld = c.take(int(bin.U16(b, 96)))
-	r.PrefixSplitNew = c.take(int(bin.U16(b, 98)))
-	if base.Lrtyp == RecSplit2 {
-		r.PageBeforeImage = c.rest()
-	}
-	return r
-}
-
-// AppendEncode appends the record's bytes to dst. The pre-image is only
-// written for Split2.
-func (r *Split) AppendEncode(dst []byte) []byte {
-	k, po, pn := clip16(r.KeyParent), clip16(r.PrefixSplitOld), clip16(r.PrefixSplitNew)
-	fixed := 102
-	var pre []byte
-	if r.Lrtyp == RecSplit2 {
-		fixed = 110
-		pre = clip32(r.PageBeforeImage)
-	}
-	dst, w := extend(dst, fixed+len(k)+len(po)+len(pn)+len(pre))
-	r.PageHeader.put(w)
-	putU32(w, 32, r.PgnoNew)
-	putU32(w, 36, r.PgnoRight)
-	putU64(w, 40, r.DbtimeRightBefore)
-	putU32(w, 48, r.PgnoParent)
-	putU64(w, 52, r.DbtimeParentBefore)
-	putU32(w, 60, r.PgnoFDP)
-	putU32(w, 64, r.ObjidFDP)
-	w[68], w[69] = r.SplitType, r.SplitOper
-	putU16(w, 70, r.ILineOper)
-	putU16(w, 72, r.ILineSplit)
-	putU16(w, 74, r.CLines)
-	putU32(w, 76, r.NewPageFlags)
-	putU32(w, 80, r.SplitPageFlags)
-	putU16(w, 84, uint16(r.CbUncFreeSrc))
-	putU16(w, 86, uint16(r.CbUncFreeDest))
-	putU32(w, 88, uint32(r.ILinePrefixSplit))
-	putU32(w, 92, uint32(r.ILinePrefixNew))
-	putU16(w, 96, uint16(len(po)))
-	putU16(w, 98, uint16(len(pn)))
-	putU16(w, 100, uint16(len(k)))
-	if fixed == 110 {
-		putU32(w, 102, r.PreimageFlags)
-		putU32(w, 106, uint32(len(pre)))
-	}
-	n := fixed + copy(w[fixed:], k)
-	n += copy(w[n:], po)
-	n += copy(w[n:], pn)
-	copy(w[n:], pre)
-	return dst
-}
-
 // PagesTouched returns the split page, the new page (if any), the right
 // sibling and the parent (when non-zero).
 func (r *Split) PagesTouched() []PageTouch {
@@ -372,60 +237,6 @@ type Merge struct {
 	PageBeforeImage []byte
 }
 
-func decodeMerge(b []byte, base RecordBase) Record {
-	r := &Merge{PageHeader: decodePageHeader(b, base),
-		PgnoRight: bin.U32(b, 32), DbtimeRightBefore: bin.U64(b, 36), PgnoLeft: bin.U32(b, 44),
-		DbtimeLeftBefore: bin.U64(b, 48), PgnoParent: bin.U32(b, 56), DbtimeParentBefore: bin.U64(b, 60),
-		PgnoFDP: bin.U32(b, 68), ObjidFDP: bin.U32(b, 72), CbSizeTotal: bin.U16(b, 76),
-		CbSizeMaxTotal: bin.U16(b, 78), CbUncFreeDest: bin.U16(b, 80), ILineMerge: bin.U16(b, 82),
-		MergeFlags: b[84], MergeType: b[85]}
-	c := cursor{b, 88}
-	if base.Lrtyp == RecMerge2 {
-		r.PreimageFlags = bin.U32(b, 88)
-		c.p = 96
-	}
-	r.KeyParentSep = c.take(int(bin.U16(b, 86)))
-	if base.Lrtyp == RecMerge2 {
-		r.PageBeforeImage = c.rest()
-	}
-	return r
-}
-
-// AppendEncode appends the record's bytes to dst. The pre-image is only
-// written for Merge2.
-func (r *Merge) AppendEncode(dst []byte) []byte {
-	k := clip16(r.KeyParentSep)
-	fixed := 88
-	var pre []byte
-	if r.Lrtyp == RecMerge2 {
-		fixed = 96
-		pre = clip32(r.PageBeforeImage)
-	}
-	dst, w := extend(dst, fixed+len(k)+len(pre))
-	r.PageHeader.put(w)
-	putU32(w, 32, r.PgnoRight)
-	putU64(w, 36, r.DbtimeRightBefore)
-	putU32(w, 44, r.PgnoLeft)
-	putU64(w, 48, r.DbtimeLeftBefore)
-	putU32(w, 56, r.PgnoParent)
-	putU64(w, 60, r.DbtimeParentBefore)
-	putU32(w, 68, r.PgnoFDP)
-	putU32(w, 72, r.ObjidFDP)
-	putU16(w, 76, r.CbSizeTotal)
-	putU16(w, 78, r.CbSizeMaxTotal)
-	putU16(w, 80, r.CbUncFreeDest)
-	putU16(w, 82, r.ILineMerge)
-	w[84], w[85] = r.MergeFlags, r.MergeType
-	putU16(w, 86, uint16(len(k)))
-	if fixed == 96 {
-		putU32(w, 88, r.PreimageFlags)
-		putU32(w, 92, uint32(len(pre)))
-	}
-	n := fixed + copy(w[fixed:], k)
-	copy(w[n:], pre)
-	return dst
-}
-
 // PagesTouched returns the merged page and its non-zero siblings and
 // parent.
 func (r *Merge) PagesTouched() []PageTouch {
@@ -482,40 +293,6 @@ type PageMove struct {
 	PageTrailerBytes []byte
 }
 
-func decodePageMove(b []byte, base RecordBase) Record {
-	r := &PageMove{PageHeader: decodePageHeader(b, base), PgnoDest: bin.U32(b, 32), PgnoLeft: bin.U32(b, 36),
-		PgnoRight: bin.U32(b, 40), PgnoParent: bin.U32(b, 44), DbtimeLeftBefore: bin.U64(b, 48),
-		DbtimeRightBefore: bin.U64(b, 56), DbtimeParentBefore: bin.U64(b, 64), PgnoFDP: bin.U32(b, 72),
-		ObjidFDP: bin.U32(b, 76), ILineParent: bin.I32(b, 80), MoveFlags: bin.U32(b, 84)}
-	c := cursor{b, 96}
-	r.PageHeaderBytes = c.take(int(bin.U32(b, 88)))
-	r.PageTrailerBytes = c.take(int(bin.U32(b, 92)))
-	return r
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *PageMove) AppendEncode(dst []byte) []byte {
-	h, t := clip32(r.PageHeaderBytes), clip32(r.PageTrailerBytes)
-	dst, w := extend(dst, 96+len(h)+len(t))
-	r.PageHeader.put(w)
-	putU32(w, 32, r.PgnoDest)
-	putU32(w, 36, r.PgnoLeft)
-	putU32(w, 40, r.PgnoRight)
-	putU32(w, 44, r.PgnoParent)
-	putU64(w, 48, r.DbtimeLeftBefore)
-	putU64(w, 56, r.DbtimeRightBefore)
-	putU64(w, 64, r.DbtimeParentBefore)
-	putU32(w, 72, r.PgnoFDP)
-	putU32(w, 76, r.ObjidFDP)
-	putU32(w, 80, uint32(r.ILineParent))
-	putU32(w, 84, r.MoveFlags)
-	putU32(w, 88, uint32(len(h)))
-	putU32(w, 92, uint32(len(t)))
-	copy(w[96+len(h):], t)
-	copy(w[96:], h)
-	return dst
-}
-
 // PagesTouched returns the source, the new destination, and the non-zero
 // siblings and parent.
 func (r *PageMove) PagesTouched() []PageTouch {
@@ -555,21 +332,6 @@ func (r *RootPageMove) ProcID() uint16 { return r.Procid }
 // DbTime returns the macro's dbtime.
 func (r *RootPageMove) DbTime() uint64 { return r.After }
 
-func decodeRootPageMove(b []byte, base RecordBase) Record {
-	return &RootPageMove{base, bin.U64(b, 1), b[9], bin.U32(b, 10), bin.U16(b, 14)}
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *RootPageMove) AppendEncode(dst []byte) []byte {
-	dst, w := extend(dst, 16)
-	w[0] = byte(r.Lrtyp)
-	putU64(w, 1, r.After)
-	w[9] = r.Dbid
-	putU32(w, 10, r.Objid)
-	putU16(w, 14, r.Procid)
-	return dst
-}
-
 // NewPage (95) formats a blank pre-initialised page: u16 procid@1,
 // dbid@3, pgno@4, objid@8, dbtimeAfter@12. There is no dbtime before.
 type NewPage struct {
@@ -601,22 +363,6 @@ func (r *NewPage) DbTime() uint64 { return r.After }
 // DbTimeBefore returns DBTimeNil: a new page has no before.
 func (r *NewPage) DbTimeBefore() uint64 { return DBTimeNil }
 
-func decodeNewPage(b []byte, base RecordBase) Record {
-	return &NewPage{base, bin.U16(b, 1), b[3], bin.U32(b, 4), bin.U32(b, 8), bin.U64(b, 12)}
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *NewPage) AppendEncode(dst []byte) []byte {
-	dst, w := extend(dst, 20)
-	w[0] = byte(r.Lrtyp)
-	putU16(w, 1, r.Procid)
-	w[3] = r.Dbid
-	putU32(w, 4, r.PageNumber)
-	putU32(w, 8, r.Objid)
-	putU64(w, 12, r.After)
-	return dst
-}
-
 // PagePatchRequest (66) asks for a page to be patched: dbid@1, pgno@2,
 // dbtime@6, 32 reserved bytes@14.
 type PagePatchRequest struct {
@@ -636,23 +382,6 @@ func (r *PagePatchRequest) DBID() uint8 { return r.Dbid }
 
 // Pgno returns the page.
 func (r *PagePatchRequest) Pgno() uint32 { return r.PageNumber }
-
-func decodePagePatchRequest(b []byte, base RecordBase) Record {
-	r := &PagePatchRequest{RecordBase: base, Dbid: b[1], PageNumber: bin.U32(b, 2), DBTime: bin.U64(b, 6)}
-	copy(r.Reserved[:], b[14:46])
-	return r
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *PagePatchRequest) AppendEncode(dst []byte) []byte {
-	dst, w := extend(dst, 46)
-	w[0] = byte(r.Lrtyp)
-	w[1] = r.Dbid
-	putU32(w, 2, r.PageNumber)
-	putU64(w, 6, r.DBTime)
-	copy(w[14:], r.Reserved[:])
-	return dst
-}
 
 // ScanCheck2 (98) records a database-scan check of a page: dbid@1,
 // pgno@2, u8 flags/source@6 (0x80 objid invalid, 0x40 empty page, 0x20
@@ -679,20 +408,3 @@ func (r *ScanCheck2) DBID() uint8 { return r.Dbid }
 
 // Pgno returns the page.
 func (r *ScanCheck2) Pgno() uint32 { return r.PageNumber }
-
-func decodeScanCheck2(b []byte, base RecordBase) Record {
-	return &ScanCheck2{base, b[1], bin.U32(b, 2), b[6], bin.U64(b, 7), bin.U64(b, 15), bin.U32(b, 23)}
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *ScanCheck2) AppendEncode(dst []byte) []byte {
-	dst, w := extend(dst, 27)
-	w[0] = byte(r.Lrtyp)
-	w[1] = r.Dbid
-	putU32(w, 2, r.PageNumber)
-	w[6] = r.FlagsAndSource
-	putU64(w, 7, r.DbtimePage)
-	putU64(w, 15, r.DbtimeCurrent)
-	putU32(w, 23, r.Checksum)
-	return dst
-}

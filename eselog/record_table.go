@@ -1,89 +1,102 @@
 package eselog
 
-func init() {
-	d := &decoders
-	mark := func(b []byte, base RecordBase) Record { return &Mark{base} }
-	for _, t := range []RecordType{RecNOP, RecEnd, RecRecoveryUndo, RecShutDownMark} {
-		d[t] = mark
-	}
-	d[RecInit], d[RecInit2] = decodeInit, decodeInit
-	for _, t := range []RecordType{RecTerm, RecRecoveryQuit, RecTerm2, RecRecoveryQuit2, RecRecoveryQuitKeepAttachments} {
-		d[t] = decodeTerm
-	}
-	d[RecMS] = decodeMS
-	d[RecBegin] = decodeFresh[Begin]
-	d[RecBegin0], d[RecBeginDT] = decodeFresh[Begin0], decodeFresh[Begin0]
-	d[RecCommit] = decodeFresh[Commit]
-	d[RecCommit0] = decodeFresh[Commit0]
-	d[RecRollback] = decodeRollback
-	d[RecRefresh] = decodeRefresh
-	d[RecMacroBegin], d[RecMacroCommit], d[RecMacroAbort] = decodeMacro, decodeMacro, decodeMacro
-	d[RecCreateDB] = decodeCreateDB
-	d[RecAttachDB] = decodeAttachDB
-	d[RecDetachDB] = decodeDetachDB
-	d[RecFullBackup], d[RecIncBackup] = decodeTextRecord, decodeTextRecord
-	d[RecExtRestore], d[RecExtRestore2] = decodeTextRecord, decodeTextRecord
-	d[RecJetOp] = decodeJetOp
-	d[RecTrace], d[RecForceLogRollover] = decodeTrace, decodeTrace
-	d[RecCreateMultipleExtentFDP] = decodeCreateMEFDP
-	d[RecCreateSingleExtentFDP] = decodeCreateSEFDP
-	d[RecConvertFDP], d[RecConvertFDP2] = decodeConvertFDP, decodeConvertFDP
-	d[RecSplit], d[RecSplit2] = decodeSplit, decodeSplit
-	d[RecMerge], d[RecMerge2] = decodeMerge, decodeMerge
-	d[RecInsert] = decodeFresh[Insert]
-	d[RecFlagInsert] = decodeFlagInsert
-	d[RecFlagInsertAndReplaceData] = decodeFlagInsertAndReplaceData
-	d[RecFlagDelete] = func(b []byte, base RecordBase) Record { return &FlagDelete{decodeNodeHeader(b, base)} }
-	d[RecDelete] = func(b []byte, base RecordBase) Record { return &Delete{decodeNodeHeader(b, base)} }
-	d[RecReplace], d[RecReplaceD] = decodeFresh[Replace], decodeFresh[Replace]
-	d[RecUndoInfo] = decodeUndoInfo
-	d[RecDelta], d[RecDelta64] = decodeFresh[Delta], decodeFresh[Delta]
-	d[RecSetExternalHeader] = decodeSetExternalHeader
-	d[RecUndo] = decodeUndo
-	d[RecChecksum] = decodeChecksum
-	d[RecBackup] = decodeBackup
-	d[RecBackup2] = decodeBackup2
-	d[RecEmptyTree] = decodeEmptyTree
-	d[RecRecoveryUndo2] = decodeRecoveryUndo2
-	d[RecPrepCommit] = decodePrepCommit
-	d[RecForceWriteLog] = decodeForceWriteLog
-	d[RecScrub] = decodeScrub
-	d[RecPageMove] = decodePageMove
-	d[RecPagePatchRequest] = decodePagePatchRequest
-	d[RecMacroInfo] = decodeMacroInfo
-	d[RecExtendDB] = decodeExtendDB
-	d[RecCommitCtx] = decodeCommitCtx
-	d[RecScanCheck] = decodeScanCheck
-	d[RecNOP2] = decodeNOP2
-	d[RecReAttach] = decodeReAttach
-	d[RecMacroInfo2] = decodeMacroInfo2
-	d[RecFreeFDP] = decodeFreeFDP
-	for t := RecordType(0); t < RecTypeMax; t++ {
-		if t.IsIgnorable() && d[t] == nil {
-			d[t] = decodeIgnored
-		}
-	}
-	d[RecFragmentBegin] = decodeFragmentBegin
-	d[RecFragment] = decodeFragment
-	d[RecShrinkDB], d[RecShrinkDB2], d[RecShrinkDB3] = decodeShrinkDB, decodeShrinkDB, decodeShrinkDB
-	d[RecCreateDBFinish] = decodeCreateDBFinish
-	d[RecTrimDB] = decodeTrimDB
-	d[RecSetDbVersion] = decodeSetDbVersion
-	d[RecNewPage] = decodeNewPage
-	d[RecRootPageMove] = decodeRootPageMove
-	d[RecSignalAttachDb] = decodeSignalAttachDb
-	d[RecScanCheck2] = decodeScanCheck2
-	d[RecExtentFreed], d[RecExtentFreed2] = decodeExtentFreed, decodeExtentFreed
+// decoders maps a type to its decoder. Every decoder receives exactly one
+// whole record whose size fields agree with len(b). The members of the
+// ignorable family without a layout of their own decode as *Ignored (see
+// init); the types missing here decode as *Raw.
+var decoders = [RecTypeMax]func(b []byte, base RecordBase) Record{
+	RecNOP:                         decodeMark,
+	RecInit:                        decodeLayout[Init],
+	RecTerm:                        decodeLayout[Term],
+	RecMS:                          decodeLayout[MS],
+	RecEnd:                         decodeMark,
+	RecBegin:                       decodeFresh[Begin],
+	RecCommit:                      decodeFresh[Commit],
+	RecRollback:                    decodeLayout[Rollback],
+	RecBegin0:                      decodeFresh[Begin0],
+	RecCommit0:                     decodeFresh[Commit0],
+	RecRefresh:                     decodeLayout[Refresh],
+	RecMacroBegin:                  decodeLayout[Macro],
+	RecMacroCommit:                 decodeLayout[Macro],
+	RecMacroAbort:                  decodeLayout[Macro],
+	RecCreateDB:                    decodeLayout[CreateDB],
+	RecAttachDB:                    decodeLayout[AttachDB],
+	RecDetachDB:                    decodeLayout[DetachDB],
+	RecRecoveryUndo:                decodeMark,
+	RecRecoveryQuit:                decodeLayout[Term],
+	RecFullBackup:                  decodeLayout[TextRecord],
+	RecIncBackup:                   decodeLayout[TextRecord],
+	RecJetOp:                       decodeLayout[JetOp],
+	RecTrace:                       decodeLayout[Trace],
+	RecShutDownMark:                decodeMark,
+	RecCreateMultipleExtentFDP:     decodeLayout[CreateMultipleExtentFDP],
+	RecCreateSingleExtentFDP:       decodeLayout[CreateSingleExtentFDP],
+	RecConvertFDP:                  decodeLayout[ConvertFDP],
+	RecSplit:                       decodeLayout[Split],
+	RecMerge:                       decodeLayout[Merge],
+	RecInsert:                      decodeFresh[Insert],
+	RecFlagInsert:                  decodeLayout[FlagInsert],
+	RecFlagInsertAndReplaceData:    decodeLayout[FlagInsertAndReplaceData],
+	RecFlagDelete:                  decodeFresh[FlagDelete],
+	RecReplace:                     decodeFresh[Replace],
+	RecReplaceD:                    decodeFresh[Replace],
+	RecDelete:                      decodeFresh[Delete],
+	RecUndoInfo:                    decodeLayout[UndoInfo],
+	RecDelta:                       decodeFresh[Delta],
+	RecSetExternalHeader:           decodeLayout[SetExternalHeader],
+	RecUndo:                        decodeLayout[Undo],
+	RecChecksum:                    decodeLayout[Checksum],
+	RecExtRestore:                  decodeLayout[TextRecord],
+	RecBackup:                      decodeLayout[Backup],
+	RecEmptyTree:                   decodeLayout[EmptyTree],
+	RecInit2:                       decodeLayout[Init],
+	RecTerm2:                       decodeLayout[Term],
+	RecRecoveryUndo2:               decodeLayout[RecoveryUndo2],
+	RecRecoveryQuit2:               decodeLayout[Term],
+	RecBeginDT:                     decodeFresh[Begin0],
+	RecPrepCommit:                  decodeLayout[PrepCommit],
+	RecForceWriteLog:               decodeLayout[ForceWriteLog],
+	RecConvertFDP2:                 decodeLayout[ConvertFDP],
+	RecExtRestore2:                 decodeLayout[TextRecord],
+	RecBackup2:                     decodeLayout[Backup2],
+	RecForceLogRollover:            decodeLayout[Trace],
+	RecSplit2:                      decodeLayout[Split],
+	RecMerge2:                      decodeLayout[Merge],
+	RecScrub:                       decodeLayout[Scrub],
+	RecPageMove:                    decodeLayout[PageMove],
+	RecPagePatchRequest:            decodeLayout[PagePatchRequest],
+	RecMacroInfo:                   decodeLayout[MacroInfo],
+	RecExtendDB:                    decodeIgnorable[ExtendDB],
+	RecCommitCtx:                   decodeIgnorable[CommitCtx],
+	RecScanCheck:                   decodeIgnorable[ScanCheck],
+	RecNOP2:                        decodeLayout[NOP2],
+	RecReAttach:                    decodeIgnorable[ReAttach],
+	RecMacroInfo2:                  decodeIgnorable[MacroInfo2],
+	RecFreeFDP:                     decodeIgnorable[FreeFDP],
+	RecFragmentBegin:               decodeLayout[FragmentBegin],
+	RecFragment:                    decodeLayout[Fragment],
+	RecShrinkDB:                    decodeLayout[ShrinkDB],
+	RecCreateDBFinish:              decodeLayout[CreateDBFinish],
+	RecRecoveryQuitKeepAttachments: decodeLayout[Term],
+	RecTrimDB:                      decodeLayout[TrimDB],
+	RecSetDbVersion:                decodeLayout[SetDbVersion],
+	RecDelta64:                     decodeFresh[Delta],
+	RecShrinkDB2:                   decodeLayout[ShrinkDB],
+	RecNewPage:                     decodeLayout[NewPage],
+	RecRootPageMove:                decodeLayout[RootPageMove],
+	RecSignalAttachDb:              decodeLayout[SignalAttachDb],
+	RecScanCheck2:                  decodeLayout[ScanCheck2],
+	RecShrinkDB3:                   decodeLayout[ShrinkDB],
+	RecExtentFreed:                 decodeLayout[ExtentFreed],
+	RecExtentFreed2:                decodeLayout[ExtentFreed],
 }
 
-// decodeFresh decodes b into a new T, for the types whose decode method
-// the Decoder also uses to fill its reused values.
-func decodeFresh[T any, P interface {
-	*T
-	Record
-	decode(b []byte, base RecordBase)
-}](b []byte, base RecordBase) Record {
-	r := P(new(T))
-	r.decode(b, base)
-	return r
+func init() {
+	for t := RecordType(0); t < RecTypeMax; t++ {
+		if t.IsIgnorable() && decoders[t] == nil {
+			decoders[t] = decodeIgnored
+		}
+	}
 }
+
+func decodeMark(b []byte, base RecordBase) Record { return &Mark{base} }

@@ -25,21 +25,14 @@ type Begin struct {
 // ProcID returns the session id.
 func (r *Begin) ProcID() uint16 { return r.Procid }
 
-func (r *Begin) decode(b []byte, base RecordBase) {
-	*r = Begin{base, bin.U16(b, 1), b[3] & 0xF, b[3] >> 4}
-}
-
-func (r *Begin) put(w []byte) {
-	w[0] = byte(r.Lrtyp)
-	putU16(w, 1, r.Procid)
-	w[3] = r.LevelBeginFrom&0xF | r.LevelsToBegin<<4
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *Begin) AppendEncode(dst []byte) []byte {
-	dst, w := extend(dst, 4)
-	r.put(w)
-	return dst
+// nibbles is a byte holding lo in its low four bits and hi in its high
+// four bits.
+func (c *codec) nibbles(off int, lo, hi *uint8) {
+	if c.enc {
+		c.window(off, 1)[0] = *lo&0xF | *hi<<4
+	} else {
+		*lo, *hi = c.b[off]&0xF, c.b[off]>>4
+	}
 }
 
 // Begin0 is Begin0 (8) and BeginDT (53): a Begin from level 0 plus u32
@@ -48,19 +41,6 @@ type Begin0 struct {
 	Begin
 	// TrxBegin0 is the transaction's begin timestamp (+4).
 	TrxBegin0 uint32
-}
-
-func (r *Begin0) decode(b []byte, base RecordBase) {
-	r.Begin.decode(b, base)
-	r.TrxBegin0 = bin.U32(b, 4)
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *Begin0) AppendEncode(dst []byte) []byte {
-	dst, w := extend(dst, 8)
-	r.put(w)
-	putU32(w, 4, r.TrxBegin0)
-	return dst
 }
 
 // Commit (6) commits to a level: u16 procid@1, u8 levelCommitTo@3.
@@ -75,29 +55,11 @@ type Commit struct {
 // ProcID returns the session id.
 func (r *Commit) ProcID() uint16 { return r.Procid }
 
-func (r *Commit) decode(b []byte, base RecordBase) { *r = Commit{base, bin.U16(b, 1), b[3]} }
-
-// AppendEncode appends the record's bytes to dst.
-func (r *Commit) AppendEncode(dst []byte) []byte {
-	return append(dst, byte(r.Lrtyp), byte(r.Procid), byte(r.Procid>>8), r.LevelCommitTo)
-}
-
 // Commit0 (9) commits a level-0 transaction: Commit + u32 trxCommit0@4.
 type Commit0 struct {
 	Commit
 	// TrxCommit0 is the commit timestamp (+4).
 	TrxCommit0 uint32
-}
-
-func (r *Commit0) decode(b []byte, base RecordBase) {
-	r.Commit.decode(b, base)
-	r.TrxCommit0 = bin.U32(b, 4)
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *Commit0) AppendEncode(dst []byte) []byte {
-	dst = r.Commit.AppendEncode(dst)
-	return le.AppendUint32(dst, r.TrxCommit0)
 }
 
 // Rollback (7) rolls back levels: u16 procid@1, u8 levelRollback@3.
@@ -112,13 +74,6 @@ type Rollback struct {
 // ProcID returns the session id.
 func (r *Rollback) ProcID() uint16 { return r.Procid }
 
-func decodeRollback(b []byte, base RecordBase) Record { return &Rollback{base, bin.U16(b, 1), b[3]} }
-
-// AppendEncode appends the record's bytes to dst.
-func (r *Rollback) AppendEncode(dst []byte) []byte {
-	return append(dst, byte(r.Lrtyp), byte(r.Procid), byte(r.Procid>>8), r.LevelRollback)
-}
-
 // Refresh (10): u16 procid@1, u32 trxBegin0@3.
 type Refresh struct {
 	RecordBase
@@ -130,16 +85,6 @@ type Refresh struct {
 
 // ProcID returns the session id.
 func (r *Refresh) ProcID() uint16 { return r.Procid }
-
-func decodeRefresh(b []byte, base RecordBase) Record {
-	return &Refresh{base, bin.U16(b, 1), bin.U32(b, 3)}
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *Refresh) AppendEncode(dst []byte) []byte {
-	dst = append(dst, byte(r.Lrtyp), byte(r.Procid), byte(r.Procid>>8))
-	return le.AppendUint32(dst, r.TrxBegin0)
-}
 
 // Macro is MacroBegin (11), MacroCommit (12) and MacroAbort (13): u16
 // procid@1, i64 dbtime@3, the dbtime shared by the macro's records.
@@ -157,14 +102,6 @@ func (r *Macro) ProcID() uint16 { return r.Procid }
 // DbTime returns the macro's dbtime.
 func (r *Macro) DbTime() uint64 { return r.DBTime }
 
-func decodeMacro(b []byte, base RecordBase) Record { return &Macro{base, bin.U16(b, 1), bin.U64(b, 3)} }
-
-// AppendEncode appends the record's bytes to dst.
-func (r *Macro) AppendEncode(dst []byte) []byte {
-	dst = append(dst, byte(r.Lrtyp), byte(r.Procid), byte(r.Procid>>8))
-	return le.AppendUint64(dst, r.DBTime)
-}
-
 // PrepCommit (54) is a distributed prepare-to-commit: u16 procid@1, u32
 // cbData@3, data@7. Redo refuses it.
 type PrepCommit struct {
@@ -178,18 +115,6 @@ type PrepCommit struct {
 // ProcID returns the session id.
 func (r *PrepCommit) ProcID() uint16 { return r.Procid }
 
-func decodePrepCommit(b []byte, base RecordBase) Record {
-	return &PrepCommit{base, bin.U16(b, 1), b[7:]}
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *PrepCommit) AppendEncode(dst []byte) []byte {
-	d := clip32(r.Data)
-	dst = append(dst, byte(r.Lrtyp), byte(r.Procid), byte(r.Procid>>8))
-	dst = le.AppendUint32(dst, uint32(len(d)))
-	return append(dst, d...)
-}
-
 // ForceWriteLog (57) forces a log flush: u16 procid@1.
 type ForceWriteLog struct {
 	RecordBase
@@ -199,15 +124,6 @@ type ForceWriteLog struct {
 
 // ProcID returns the session id.
 func (r *ForceWriteLog) ProcID() uint16 { return r.Procid }
-
-func decodeForceWriteLog(b []byte, base RecordBase) Record {
-	return &ForceWriteLog{base, bin.U16(b, 1)}
-}
-
-// AppendEncode appends the record's bytes to dst.
-func (r *ForceWriteLog) AppendEncode(dst []byte) []byte {
-	return append(dst, byte(r.Lrtyp), byte(r.Procid), byte(r.Procid>>8))
-}
 
 // JetOp (21) is a debug record naming an API operation: u16 procid@1, u8
 // op@3.
@@ -221,13 +137,6 @@ type JetOp struct {
 
 // ProcID returns the session id.
 func (r *JetOp) ProcID() uint16 { return r.Procid }
-
-func decodeJetOp(b []byte, base RecordBase) Record { return &JetOp{base, bin.U16(b, 1), b[3]} }
-
-// AppendEncode appends the record's bytes to dst.
-func (r *JetOp) AppendEncode(dst []byte) []byte {
-	return append(dst, byte(r.Lrtyp), byte(r.Procid), byte(r.Procid>>8), r.Op)
-}
 
 // Trace is Trace (22) and ForceLogRollover (61): u16 procid@1, u16 cb@3,
 // then cb bytes of ANSI text. Redo skips both.
@@ -244,12 +153,3 @@ func (r *Trace) ProcID() uint16 { return r.Procid }
 
 // String returns the text up to its first NUL.
 func (r *Trace) String() string { return bin.CString(r.Text) }
-
-func decodeTrace(b []byte, base RecordBase) Record { return &Trace{base, bin.U16(b, 1), b[5:]} }
-
-// AppendEncode appends the record's bytes to dst.
-func (r *Trace) AppendEncode(dst []byte) []byte {
-	t := clip16(r.Text)
-	dst = append(dst, byte(r.Lrtyp), byte(r.Procid), byte(r.Procid>>8), byte(len(t)), byte(len(t)>>8))
-	return append(dst, t...)
-}

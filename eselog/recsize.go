@@ -137,58 +137,56 @@ func variablePart(t RecordType, b []byte) uint64 {
 	u32 := func(off int) uint64 { return uint64(bin.U32(b, off)) }
 	switch t {
 	case RecCreateDB:
-		n := u16(40)
-		if b[42]&CreateDBVersionInfo != 0 {
-			n += 4
+		n := u16(offCreateDBCbPath)
+		if b[offCreateDBFlags]&CreateDBVersionInfo != 0 {
+			n += createDBVersionSize
 		}
 		return n
 	case RecAttachDB:
-		return u16(72)
+		return u16(offAttachDBCbPath)
 	case RecDetachDB:
-		return u16(4)
+		return u16(offDetachDBCbPath)
 	case RecFullBackup, RecIncBackup, RecExtRestore, RecExtRestore2:
-		return u16(1)
+		return u16(offTextCb)
 	case RecBackup:
-		return u16(3)
+		return u16(offBackupCbPath)
 	case RecBackup2:
-		return u16(33)
+		return u16(offBackup2CbPath)
 	case RecTrace, RecForceLogRollover:
-		return u16(3)
+		return u16(offTraceCb)
 	case RecSplit:
-		return u16(100) + u16(96) + u16(98)
+		return u16(offSplitCbKeyParent) + u16(offSplitCbPrefixOld) + u16(offSplitCbPrefixNew)
 	case RecSplit2:
-		return u16(100) + u16(96) + u16(98) + u32(106)
+		return u16(offSplitCbKeyParent) + u16(offSplitCbPrefixOld) + u16(offSplitCbPrefixNew) + u32(offSplit2CbPreimage)
 	case RecMerge:
-		return u16(86)
+		return u16(offMergeCbKeySep)
 	case RecMerge2:
-		return u16(86) + u32(92)
+		return u16(offMergeCbKeySep) + u32(offMerge2CbPreimage)
 	case RecPageMove:
-		return u32(88) + u32(92)
+		return u32(offPageMoveCbHeader) + u32(offPageMoveCbTrailer)
 	case RecEmptyTree:
-		return u16(44)
-	case RecDelta, RecDelta64, RecUndo:
-		return u16(44) + u16(46)
+		return u16(offEmptyTreeCb)
+	case RecDelta, RecDelta64, RecUndo, RecFlagInsert, RecFlagInsertAndReplaceData:
+		return u16(offCbKey) + u16(offCbData)
 	case RecInsert:
-		return u16(44) + u16(46) + u16(48)
-	case RecFlagInsert, RecFlagInsertAndReplaceData:
-		return u16(44) + u16(46)
+		return u16(offInsertCbPrefix) + u16(offInsertCbSuffix) + u16(offInsertCbData)
 	case RecReplace, RecReplaceD:
-		return u16(44) & replaceCbMask
+		return u16(offReplaceCb) & replaceCbMask
 	case RecUndoInfo:
-		return u16(44) + u16(46) + u16(54)
+		return u16(offCbKey) + u16(offCbData) + u16(offUndoInfoCbData)
 	case RecSetExternalHeader:
-		return u16(44)
+		return u16(offSetExtHdrCb)
 	case RecScrub:
-		return u16(52)
+		return u16(offScrubCbData)
 	case RecPrepCommit:
-		return u32(3)
+		return u32(offPrepCommitCbData)
 	case RecFragmentBegin:
-		return u16(5)
+		return u16(offFragmentBeginCb)
 	case RecFragment:
-		return u16(1)
+		return u16(offFragmentCb)
 	}
-	// The ignorable family: u32 cb at +1.
-	return u32(1)
+	// The ignorable family.
+	return u32(offIgnorableCb)
 }
 
 // CreateDBVersionInfo is the CreateDB flags bit (+42) saying a 4-byte

@@ -17,7 +17,13 @@ const scanChunkSegments = 16
 // It reads the file in fixed-size chunks. A corrupt tail gives an error
 // wrapping ese.ErrLogFileCorrupt; l.End then still marks the end of the
 // valid segments before it.
-func (l *Log) scanModern() error {
+//
+// sc, when not nil, supplies the read buffers and may skip the clean-close
+// test (sc.skipClose); nil allocates them.
+func (l *Log) scanModern(sc *scanScratch) error {
+	if sc == nil {
+		sc = &scanScratch{}
+	}
 	h := l.Header
 	gen := h.Generation
 	first := h.DataSectors() // csecHeader as the engine computes it
@@ -33,8 +39,8 @@ func (l *Log) scanModern() error {
 	l.End = ese.LogPos{Generation: gen, Sector: uint16(first)}
 	zeroFilled := h.VersionMajor > 8 || (h.VersionMajor == 8 && (h.VersionMinor > 4000 || (h.VersionMinor == 4000 && h.VersionUpdateMajor >= 2)))
 
-	buf := make([]byte, scanChunkSegments*SegmentSize)
-	var spare [SegmentSize]byte
+	buf := sc.chunk()
+	spare := sc.segment()
 	chunkStart, chunkN := -1, 0
 	get := func(isec int) ([]byte, error) {
 		if isec < chunkStart || isec >= chunkStart+chunkN {
@@ -82,7 +88,7 @@ func (l *Log) scanModern() error {
 			l.States[isec] = SegValid
 			if corrected {
 				l.States[isec] = SegCorrected
-			} else {
+			} else if !sc.once {
 				l.segCRC[isec] = crc32.Checksum(seg, castagnoli)
 			}
 			acc ^= bin.U64(seg, 0)
@@ -90,8 +96,8 @@ func (l *Log) scanModern() error {
 			continue
 		}
 		if isec != first {
-			copy(spare[:], seg)
-			if ok, _ := checkSegment(spare[:], uint32(isec-1)); ok {
+			copy(spare, seg)
+			if ok, _ := checkSegment(spare, uint32(isec-1)); ok {
 				l.States[isec] = SegShadow
 				emptySeen = true
 				continue
@@ -113,8 +119,8 @@ func (l *Log) scanModern() error {
 			l.setEnd(lastValid)
 			return err
 		}
-		copy(spare[:], shadow)
-		ok, _ = checkSegment(spare[:], uint32(isec))
+		copy(spare, shadow)
+		ok, _ = checkSegment(spare, uint32(isec))
 		if !ok || ese.DecodeLogPos(spare[8:]) != want {
 			l.setEnd(lastValid)
 			return l.corrupt(isec, "segment checksum mismatch and no usable shadow copy")
@@ -125,18 +131,49 @@ func (l *Log) scanModern() error {
 		}
 		l.States[isec] = SegRepaired
 		l.TornWrite = true
-		acc ^= bin.U64(spare[:], 0)
+		acc ^= bin.U64(spare, 0)
 		lastValid = isec
 	}
 	l.setEnd(lastValid)
-	if lastValid >= first {
-		seg, err := l.readSegment(lastValid, make([]byte, SegmentSize))
+	if lastValid >= first && !sc.skipClose {
+		seg, err := l.readSegment(lastValid, spare)
 		if err != nil {
 			return err
 		}
 		l.closedNormallyModern(seg, lastValid)
 	}
 	return nil
+}
+
+// scanScratch holds the buffers of a modern tail scan, so that a caller
+// scanning many logs (the set check) allocates them once.
+type scanScratch struct {
+	buf []byte // scanChunkSegments segments, then one spare segment
+	// skipClose skips the clean-close test of the last valid segment
+	// (ClosedNormally and LastTerm stay unset).
+	skipClose bool
+	// once says the Log is dropped after the scan: the CRC-32C of each
+	// valid segment, which only speeds up reading records later, is not
+	// taken (a reader falls back to the segment checksum).
+	once bool
+}
+
+func (sc *scanScratch) grow() {
+	if sc.buf == nil {
+		sc.buf = make([]byte, (scanChunkSegments+1)*SegmentSize)
+	}
+}
+
+// chunk is the buffer of one read of scanChunkSegments segments.
+func (sc *scanScratch) chunk() []byte {
+	sc.grow()
+	return sc.buf[:scanChunkSegments*SegmentSize]
+}
+
+// segment is a buffer of one segment, apart from chunk.
+func (sc *scanScratch) segment() []byte {
+	sc.grow()
+	return sc.buf[scanChunkSegments*SegmentSize:]
 }
 
 // setEnd sets l.End to the engine's m_lgposLastRec: the start of the sector

@@ -62,11 +62,21 @@ func FuzzEselogHeader(f *testing.F) {
 	})
 }
 
+// maxWalkSegments bounds the modern log the walk target builds: a header
+// and 15 segments leave room for records that span segments, and every
+// byte more is checksummed and parsed on every call.
+// legacyWalkMax does the same for legacy logs: the header and 128 sectors
+// of 512 bytes (16 of 4096).
+const (
+	maxWalkSegments = 16
+	legacyWalkMax   = 4096 + 128*512
+)
+
 // fixModernHeader makes b's header describe b (FileSectors = len/4096, a
 // valid checksum) so the fuzzer reaches the body.
 func fixModernHeader(b []byte) []byte {
 	b = b[:len(b)/4096*4096]
-	if len(b) < 2*4096 || len(b) > 64*4096 {
+	if len(b) < 2*4096 || len(b) > maxWalkSegments*4096 {
 		return nil
 	}
 	binary.LittleEndian.PutUint16(b[8:], 4096)
@@ -129,10 +139,11 @@ func walkAll(t *testing.T, b []byte) {
 // odd every segment also gets a valid checksum and position, so the record
 // parser sees arbitrary bytes.
 func FuzzEselogModernWalk(f *testing.F) {
-	if b := eselogSeed("appdata/edb.log", 6*4096); b != nil {
+	// The header and first three segments of two real logs (16 KiB each).
+	if b := eselogSeed("appdata/edb.log", 4*4096); b != nil {
 		f.Add(b)
 	}
-	if b := eselogSeed("appdata-uss-jtx/USS00041.jtx", 8*4096); b != nil {
+	if b := eselogSeed("appdata-uss-jtx/USS00041.jtx", 4*4096); b != nil {
 		f.Add(b)
 	}
 	f.Add(syntheticModernLog())
@@ -206,7 +217,7 @@ func FuzzEselogLegacyWalk(f *testing.F) {
 	}
 	f.Add(append(bytes.Clone(syntheticModernLog()[:4096]), make([]byte, 8*512)...))
 	f.Fuzz(func(t *testing.T, in []byte) {
-		if len(in) < 4096+2*512 || len(in) > 4096+512*512 {
+		if len(in) < 4096+2*512 || len(in) > legacyWalkMax {
 			return
 		}
 		b := bytes.Clone(in)

@@ -45,52 +45,65 @@ func FuzzRecoveryPlan(f *testing.F) {
 	f.Add([]byte{0xFF})
 	f.Add([]byte{0x2F, 0x2c, 0x00, 0x01, 0x00, 0x00, 0x00})
 	f.Add([]byte{0x3F, 0x10, 0x00, 0x00, 0x00, 0x52})
-	f.Fuzz(func(t *testing.T, data []byte) {
-		if len(data) == 0 {
-			return
+	f.Fuzz(func(t *testing.T, data []byte) { planOnce(files, data) })
+}
+
+// planOnce is FuzzRecoveryPlan's body. Files the corruptions leave alone
+// are shared with files, not copied: the planner only reads them, and
+// copying the several megabytes of the pool on every call made the target
+// run a few hundred inputs a second.
+func planOnce(files map[string][]byte, data []byte) {
+	if len(data) == 0 {
+		return
+	}
+	mask := data[0]
+	data = data[1:]
+	fsys := fstest.MapFS{}
+	var names []string
+	for i, p := range recoveryPool {
+		b, ok := files[p.name]
+		if !ok || (i < 8 && mask&(1<<i) == 0) {
+			continue
 		}
-		mask := data[0]
-		data = data[1:]
-		fsys := fstest.MapFS{}
-		var names []string
-		for i, p := range recoveryPool {
-			b, ok := files[p.name]
-			if !ok || (i < 8 && mask&(1<<i) == 0) {
-				continue
-			}
-			names = append(names, p.name)
-			fsys[p.name] = &fstest.MapFile{Data: bytes.Clone(b)}
+		names = append(names, p.name)
+		fsys[p.name] = &fstest.MapFile{Data: b}
+	}
+	if len(names) == 0 {
+		fsys["SRU.log"] = &fstest.MapFile{Data: data}
+		names = append(names, "SRU.log")
+	}
+	// Corruptions: (file index, u32 offset, xor byte), header fixed
+	// half of the time so deeper checks run. A file is copied the first
+	// time a corruption touches it.
+	copied := map[string]bool{}
+	for len(data) >= 6 {
+		fi, off, x := int(data[0]), binary.LittleEndian.Uint32(data[1:]), data[5]
+		data = data[6:]
+		name := names[fi%len(names)]
+		mf := fsys[name]
+		if len(mf.Data) == 0 {
+			continue
 		}
-		if len(names) == 0 {
-			fsys["SRU.log"] = &fstest.MapFile{Data: data}
-			names = append(names, "SRU.log")
+		if !copied[name] {
+			mf.Data = bytes.Clone(mf.Data)
+			copied[name] = true
 		}
-		// Corruptions: (file index, u32 offset, xor byte), header fixed
-		// half of the time so deeper checks run.
-		for len(data) >= 6 {
-			fi, off, x := int(data[0]), binary.LittleEndian.Uint32(data[1:]), data[5]
-			data = data[6:]
-			mf := fsys[names[fi%len(names)]]
-			if len(mf.Data) == 0 {
-				continue
-			}
-			o := int(off % uint32(len(mf.Data)))
-			mf.Data[o] ^= x
-			if fi&0x80 != 0 && len(mf.Data) >= 4096 {
-				binary.LittleEndian.PutUint32(mf.Data, ese.HeaderChecksum(mf.Data[:4096]))
-			}
+		o := int(off % uint32(len(mf.Data)))
+		mf.Data[o] ^= x
+		if fi&0x80 != 0 && len(mf.Data) >= 4096 {
+			binary.LittleEndian.PutUint32(mf.Data, ese.HeaderChecksum(mf.Data[:4096]))
 		}
-		var dbs []recovery.DatabaseFile
-		if mf, ok := fsys["SRUDB.dat"]; ok {
-			dbs = append(dbs, recovery.DatabaseFile{Name: "SRUDB.dat", R: bytes.NewReader(mf.Data)})
-		}
-		in := recovery.SoftInput{Logs: fsys, Databases: dbs}
-		if _, ok := fsys["SRU.chk"]; ok {
-			in.Checkpoint = recovery.CheckpointSource{Name: "SRU.chk"}
-		}
-		recovery.PlanSoft(context.Background(), in, nil)
-		recovery.PlanHard(context.Background(), recovery.HardInput{Restore: fsys, Databases: dbs}, nil)
-	})
+	}
+	var dbs []recovery.DatabaseFile
+	if mf, ok := fsys["SRUDB.dat"]; ok {
+		dbs = append(dbs, recovery.DatabaseFile{Name: "SRUDB.dat", R: bytes.NewReader(mf.Data)})
+	}
+	in := recovery.SoftInput{Logs: fsys, Databases: dbs}
+	if _, ok := fsys["SRU.chk"]; ok {
+		in.Checkpoint = recovery.CheckpointSource{Name: "SRU.chk"}
+	}
+	recovery.PlanSoft(context.Background(), in, nil)
+	recovery.PlanHard(context.Background(), recovery.HardInput{Restore: fsys, Databases: dbs}, nil)
 }
 
 // FuzzRecoveryRemap resolves hostile logged paths through hostile restore

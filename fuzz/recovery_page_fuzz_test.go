@@ -7,8 +7,9 @@ import (
 
 	"github.com/dsnet/golib/memfile"
 
+	"github.com/esekit/esekit/eselog"
+	"github.com/esekit/esekit/internal/redo"
 	"github.com/esekit/esekit/internal/testcorpus"
-	"github.com/esekit/esekit/recovery"
 )
 
 // recoveryPageSeeds returns a few used pages of corpus databases (4 and
@@ -36,12 +37,12 @@ func recoveryPageSeeds() [][]byte {
 
 // syntheticRecoveryPage is a small page with an external header and lines.
 func syntheticRecoveryPage(size int) []byte {
-	p, _ := recovery.NewPage(make([]byte, size))
+	p, _ := redo.NewPage(make([]byte, size))
 	p.FormatPreInit(7, 3, 9)
 	p.ConsumePreInit(0)
 	p.SetExternalHeaderBytes([]byte("prefix"))
-	p.InsertNode(0, recovery.Node{PrefixLen: 3, Suffix: []byte("a"), Data: []byte("data")})
-	p.InsertNode(1, recovery.Node{Suffix: []byte("bb"), Data: []byte{1, 2, 3, 4, 5, 6, 7, 8}})
+	p.InsertNode(0, redo.Node{PrefixLen: 3, Suffix: []byte("a"), Data: []byte("data")})
+	p.InsertNode(1, redo.Node{Suffix: []byte("bb"), Data: []byte{1, 2, 3, 4, 5, 6, 7, 8}})
 	return p.Bytes()
 }
 
@@ -69,7 +70,7 @@ func recoveryPageOps(t *testing.T, page, ops []byte) {
 	}
 	buf := make([]byte, size)
 	copy(buf, page)
-	p, err := recovery.NewPage(buf)
+	p, err := redo.NewPage(buf)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -83,30 +84,30 @@ func recoveryPageOps(t *testing.T, page, ops []byte) {
 	dbt := p.DbTime()
 	for i, o := range ops {
 		dbt++
-		op := recovery.RedoOp{DbTime: dbt, DbTimeBefore: recovery.DbTimeNil, ILine: int(o>>4) % (p.Lines() + 1)}
+		op := redo.RedoOp{DbTime: dbt, DbTimeBefore: eselog.DBTimeNil, ILine: int(o>>4) % (p.Lines() + 1)}
 		data := make([]byte, int(o)*3)
 		var err error
 		switch o % 10 {
 		case 0:
-			_, err = recovery.RedoInsert(p, op, int(o%5), []byte{o, byte(i)}, data)
+			_, err = redo.RedoInsert(p, op, int(o%5), []byte{o, byte(i)}, data)
 		case 1:
-			_, err = recovery.RedoReplace(p, op, data)
+			_, err = redo.RedoReplace(p, op, data)
 		case 2:
-			_, err = recovery.RedoDelete(p, op)
+			_, err = redo.RedoDelete(p, op)
 		case 3:
-			_, err = recovery.RedoFlagDelete(p, op)
+			_, err = redo.RedoFlagDelete(p, op)
 		case 4:
-			_, err = recovery.RedoFlagInsertAndReplaceData(p, op, data[:len(data)/2])
+			_, err = redo.RedoFlagInsertAndReplaceData(p, op, data[:len(data)/2])
 		case 5:
-			_, err = recovery.RedoDelta(p, op, int(o%7), 1)
+			_, err = redo.RedoDelta(p, op, int(o%7), 1)
 		case 6:
-			_, err = recovery.RedoSetExternalHeader(p, op, data[:len(data)%40])
+			_, err = redo.RedoSetExternalHeader(p, op, data[:len(data)%40])
 		case 7:
 			err = p.Reorganize()
 		case 8:
-			_, err = recovery.RedoReplaceD(p, op, func(old []byte) ([]byte, error) { return append(old, o), nil })
+			_, err = redo.RedoReplaceD(p, op, func(old []byte) ([]byte, error) { return append(old, o), nil })
 		case 9:
-			err = recovery.EmptyPage(p)
+			err = redo.EmptyPage(p)
 		}
 		if err == nil {
 			p.Invalidate()
@@ -135,27 +136,27 @@ func FuzzRecoveryStructural(f *testing.F) {
 		for pg := 1; pg <= 3; pg++ {
 			copy(buf[(pg+1)*ps:(pg+2)*ps], page)
 		}
-		s, err := recovery.NewPageStore(memfile.New(buf), ps, nil)
+		s, err := redo.NewPageStore(memfile.New(buf), ps, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
 		p := func(i int) uint32 { return uint32(params[i]%4) + 1 }
 		small := func(i int) int { return int(params[i] % 8) }
 		dbt := uint64(1) << 40
-		sl := []recovery.SplitLevel{{Pgno: p(0), DbTimeBefore: recovery.DbTimeNil},
-			{Pgno: p(1), DbTimeBefore: recovery.DbTimeNil, PgnoNew: p(2), PgnoRight: p(3) % 4, PgnoParent: p(0),
-				DbTimeParentBefore: recovery.DbTimeNil, DbTimeRightBefore: recovery.DbTimeNil,
+		sl := []redo.SplitLevel{{Pgno: p(0), DbTimeBefore: eselog.DBTimeNil},
+			{Pgno: p(1), DbTimeBefore: eselog.DBTimeNil, PgnoNew: p(2), PgnoRight: p(3) % 4, PgnoParent: p(0),
+				DbTimeParentBefore: eselog.DBTimeNil, DbTimeRightBefore: eselog.DBTimeNil,
 				Type: small(4) % 3, Oper: small(5) % 4, ILineOper: small(6), ILineSplit: small(7), CLines: small(6) + small(7),
 				ILinePrefixSplit: small(4) - 1, ILinePrefixNew: small(5) - 1, KeyParent: params[:3], PrefixSplitNew: params[1:4]}}
-		recovery.RedoSplit(s, sl, recovery.SplitOperation{Key: params, Data: params[2:]}, dbt, true)
-		ml := []recovery.MergeLevel{{Pgno: p(0), DbTimeBefore: recovery.DbTimeNil, ILine: small(3), Flags: small(4)},
-			{Pgno: p(1), DbTimeBefore: recovery.DbTimeNil, PgnoRight: p(2) % 4, PgnoLeft: p(3) % 4,
-				DbTimeLeftBefore: recovery.DbTimeNil, DbTimeRightBefore: recovery.DbTimeNil, DbTimeParentBefore: recovery.DbTimeNil,
+		redo.RedoSplit(s, sl, redo.SplitOperation{Key: params, Data: params[2:]}, dbt, true)
+		ml := []redo.MergeLevel{{Pgno: p(0), DbTimeBefore: eselog.DBTimeNil, ILine: small(3), Flags: small(4)},
+			{Pgno: p(1), DbTimeBefore: eselog.DBTimeNil, PgnoRight: p(2) % 4, PgnoLeft: p(3) % 4,
+				DbTimeLeftBefore: eselog.DBTimeNil, DbTimeRightBefore: eselog.DBTimeNil, DbTimeParentBefore: eselog.DBTimeNil,
 				Flags: small(5), Type: small(6), ILineMerge: small(7), KeyParentSep: params[:2]}}
-		recovery.RedoMerge(s, ml, dbt+1, true)
-		recovery.RedoPageMove(s, recovery.PageMoveParams{PgnoSource: p(0), PgnoDest: p(1) + 1, PgnoLeft: p(2) % 4, PgnoRight: p(3) % 4,
-			PgnoParent: p(4), DbTimeSourceBefore: recovery.DbTimeNil, DbTimeLeftBefore: recovery.DbTimeNil,
-			DbTimeRightBefore: recovery.DbTimeNil, DbTimeParentBefore: recovery.DbTimeNil, ILineParent: small(5),
+		redo.RedoMerge(s, ml, dbt+1, true)
+		redo.RedoPageMove(s, redo.PageMoveParams{PgnoSource: p(0), PgnoDest: p(1) + 1, PgnoLeft: p(2) % 4, PgnoRight: p(3) % 4,
+			PgnoParent: p(4), DbTimeSourceBefore: eselog.DBTimeNil, DbTimeLeftBefore: eselog.DBTimeNil,
+			DbTimeRightBefore: eselog.DBTimeNil, DbTimeParentBefore: eselog.DBTimeNil, ILineParent: small(5),
 			Header: page[:min(len(page), small(6)*12)], Trailer: params}, dbt+2, small(7)&1 == 0)
 	})
 }
@@ -180,20 +181,20 @@ func FuzzRecoveryScrubPreImage(f *testing.F) {
 		case len(page) > 4096:
 			size = 8192
 		}
-		if img, err := recovery.RehydratePreImage(page, uint32(mode&3), size); err == nil && len(img) != size {
+		if img, err := redo.RehydratePreImage(page, uint32(mode&3), size); err == nil && len(img) != size {
 			t.Fatalf("rehydrated %d bytes into %d", len(page), len(img))
 		}
 		buf := make([]byte, size)
 		copy(buf, page)
-		p, err := recovery.NewPage(buf)
+		p, err := redo.NewPage(buf)
 		if err != nil {
 			t.Fatal(err)
 		}
-		op := recovery.RedoOp{DbTime: p.DbTime() + 1, DbTimeBefore: recovery.DbTimeNil}
+		op := redo.RedoOp{DbTime: p.DbTime() + 1, DbTimeBefore: eselog.DBTimeNil}
 		if len(opers) > 4096 {
 			opers = opers[:4096]
 		}
-		if ok, err := recovery.RedoScrub(p, op, mode&4 != 0, opers); err == nil && ok {
+		if ok, err := redo.RedoScrub(p, op, mode&4 != 0, opers); err == nil && ok {
 			p.Invalidate()
 			if cerr := p.Check(); cerr != nil {
 				t.Fatalf("scrub left a bad page: %v", cerr)

@@ -8,9 +8,9 @@ import (
 	"testing"
 
 	"github.com/esekit/esekit/ese"
+	"github.com/esekit/esekit/internal/redo"
 
 	"github.com/esekit/esekit/eselog"
-	"github.com/esekit/esekit/recovery"
 )
 
 // FuzzRecoveryPreImageLZ4 feeds hostile LZ4-compressed page pre-images
@@ -40,7 +40,7 @@ func FuzzRecoveryPreImageLZ4(f *testing.F) {
 			size = pageSize - int(sel>>2)*64
 		}
 		img := append([]byte{0x38, byte(size), byte(size >> 8)}, in[1:]...)
-		b, err := recovery.RehydratePreImage(img, flags, pageSize)
+		b, err := redo.RehydratePreImage(img, flags, pageSize)
 		if err == nil && len(b) != pageSize {
 			t.Fatalf("%d bytes for a %d-byte page", len(b), pageSize)
 		}
@@ -57,7 +57,7 @@ func FuzzRecoveryPreImageLZ4(f *testing.F) {
 // Huffman tables and the LZ77 data. It must never panic, never allocate
 // more than a page, and return exactly one page or an error wrapping
 // JET_errLogCorrupted. Seeds: the test vectors of
-// recovery/testdata/xpress9 (made by the engine's encoder).
+// internal/xpress/testdata/xpress9 (made by the engine's encoder).
 func FuzzRecoveryPreImageXpress9(f *testing.F) {
 	files, _ := filepath.Glob(filepath.Join("..", "internal", "xpress", "testdata", "xpress9", "*.x9"))
 	for _, name := range files {
@@ -84,7 +84,7 @@ func FuzzRecoveryPreImageXpress9(f *testing.F) {
 			sum := crc32.Checksum(h[:28], castagnoli)
 			h[28], h[29], h[30], h[31] = byte(sum), byte(sum>>8), byte(sum>>16), byte(sum>>24)
 		}
-		b, err := recovery.RehydratePreImage(img, flags, pageSize)
+		b, err := redo.RehydratePreImage(img, flags, pageSize)
 		if err == nil && len(b) != pageSize {
 			t.Fatalf("%d bytes for a %d-byte page", len(b), pageSize)
 		}

@@ -14,6 +14,8 @@ import (
 
 	"github.com/esekit/esekit/ese"
 	"github.com/esekit/esekit/eselog"
+	"github.com/esekit/esekit/internal/redo"
+	"github.com/esekit/esekit/internal/steadylog"
 )
 
 // captureAheadSpecs are the generated logs TestCaptureAheadReplay
@@ -23,34 +25,50 @@ import (
 // replaces, after their UndoInfo, or of deltas, alone).
 var captureAheadSpecs = []struct {
 	name string
-	spec steadySpec
+	spec steadylog.Spec
 	// spread: the first open update lies more than a window before the
 	// end.
 	spread bool
 }{
 	// Three open transactions close together at the very end.
-	{"open-tail", steadySpec{DB: "dissect-esedb-testdbs/large.edb", Gen: 0x30, Sectors: 48, HotPages: 24, Sessions: 4,
+	{"open-tail", steadylog.Spec{DB: "dissect-esedb-testdbs/large.edb", Gen: 0x30, Sectors: 48, HotPages: 24, Sessions: 4,
 		MaxNode: 1024, OpenTail: 3, OpenGap: 2, Seed: 11}, false},
 	// Four open transactions spread over the last ~1,500 records: the
 	// first began more than a window before the end.
-	{"open-spread", steadySpec{DB: "dissect-esedb-testdbs/large.edb", Gen: 0x31, Sectors: 96, HotPages: 40, Sessions: 5,
+	{"open-spread", steadylog.Spec{DB: "dissect-esedb-testdbs/large.edb", Gen: 0x31, Sectors: 96, HotPages: 40, Sessions: 5,
 		MaxNode: 1024, OpenTail: 4, OpenGap: 120, Seed: 12}, true},
 	// Nested levels rolled back in every fifth transaction, two open.
-	{"rollbacks", steadySpec{DB: "dissect-esedb-testdbs/large.edb", Gen: 0x32, Sectors: 64, HotPages: 16, Sessions: 3,
+	{"rollbacks", steadylog.Spec{DB: "dissect-esedb-testdbs/large.edb", Gen: 0x32, Sectors: 64, HotPages: 16, Sessions: 3,
 		MaxNode: 1024, Rollbacks: 5, OpenTail: 2, OpenGap: 30, Seed: 13}, false},
 	// A rollback in every second transaction, one open, on a hot set of
 	// eight pages of a single session: every update of the rotation is
 	// of one session, so the marks end and restart each transaction.
-	{"rollbacks-one-session", steadySpec{DB: "dissect-esedb-testdbs/large.edb", Gen: 0x33, Sectors: 64, HotPages: 8, Sessions: 1,
+	{"rollbacks-one-session", steadylog.Spec{DB: "dissect-esedb-testdbs/large.edb", Gen: 0x33, Sectors: 64, HotPages: 8, Sessions: 1,
 		MaxNode: 1024, Rollbacks: 2, OpenTail: 1, OpenGap: 10, Seed: 14}, false},
 	// A nested level rolled back in every second transaction, every
 	// second one of Delta records: their rollback logs an Undo per Delta
 	// and no UndoInfo, so only the Undo records tell the read-ahead that
 	// the deltas' version entries are read (redoUndo subtracts the
 	// entry's delta; without the entry it refuses the log).
-	{"delta-rollbacks", steadySpec{DB: "dissect-esedb-testdbs/large.edb", Gen: 0x34, Sectors: 64, HotPages: 16, Sessions: 3,
+	{"delta-rollbacks", steadylog.Spec{DB: "dissect-esedb-testdbs/large.edb", Gen: 0x34, Sectors: 64, HotPages: 16, Sessions: 3,
 		MaxNode: 1024, Rollbacks: 2, Deltas: 2, OpenTail: 2, OpenGap: 30, Seed: 15}, false},
+	// The same shapes over the committed Server 2022 SRUM database (4 KiB
+	// pages), which run without the corpus.
+	{"srum-open-tail", steadylog.Spec{DB: steadySRUM, Gen: 0x30, Sectors: 48, HotPages: 12, Sessions: 4,
+		OpenTail: 3, OpenGap: 2, Seed: 21}, false},
+	{"srum-rollbacks", steadylog.Spec{DB: steadySRUM, Gen: 0x32, Sectors: 64, HotPages: 12, Sessions: 3,
+		Rollbacks: 5, OpenTail: 2, OpenGap: 30, Seed: 23}, false},
+	{"srum-delta-rollbacks", steadylog.Spec{DB: steadySRUM, Gen: 0x34, Sectors: 64, HotPages: 12, Sessions: 3,
+		Rollbacks: 2, Deltas: 2, OpenTail: 2, OpenGap: 30, Seed: 25}, false},
 }
+
+// steadySRUM is the clean SRUM database of Windows Server 2022 the module
+// commits (internal/testcorpus/testdata).
+const steadySRUM = "museum-srum-server2022-apt-1daylater/SRUDB.dat"
+
+// steadyPagesUsed is the number of pages in use (not zero) of the
+// databases the steady logs are written for.
+var steadyPagesUsed = map[string]int{"dissect-esedb-testdbs/large.edb": 381, steadySRUM: 73}
 
 // endRollbackRecords reads the number of rollback records of the end
 // event ("… %d rollback record(s) …").
@@ -82,7 +100,7 @@ func TestCaptureAheadReplay(t *testing.T) {
 	for _, cs := range captureAheadSpecs {
 		t.Run(cs.name, func(t *testing.T) {
 			spec := cs.spec
-			sl := buildSteadyLog(t, spec)
+			sl := steadylog.Build(t, spec)
 			if sl.OpenTrx != spec.OpenTail || len(sl.OpenOps) < spec.OpenTail || len(sl.Rolled) != len(sl.OpenOps) {
 				t.Fatalf("generator: %d open transactions, %d updates, %d nodes", sl.OpenTrx, len(sl.OpenOps), len(sl.Rolled))
 			}
@@ -107,7 +125,7 @@ func TestCaptureAheadReplay(t *testing.T) {
 			}
 			for i, all := range []bool{false, true} {
 				dir := t.TempDir()
-				dbPath := writeSteadySet(t, dir, spec, sl)
+				dbPath := steadylog.WriteSet(t, dir, spec, sl)
 				plan := planSteadySet(t, dir, dbPath)
 				out := t.TempDir()
 				res, err := Recover(context.Background(), plan, &RecoverOptions{OutDir: out, captureAll: all})
@@ -189,20 +207,20 @@ func TestCaptureAheadReplay(t *testing.T) {
 				t.Errorf("header state %v", h.State)
 			}
 			ps := h.EffectivePageSize()
-			pages := map[uint32]*Page{}
-			nodeAt := func(id steadyNodeID) []byte {
-				p := pages[id.pgno]
+			pages := map[uint32]*redo.Page{}
+			nodeAt := func(id steadylog.NodeID) []byte {
+				p := pages[id.Pgno]
 				if p == nil {
-					off := (int(id.pgno) + 1) * ps
-					if !ese.ComputePageChecksums(ahead.db[off:off+ps], id.pgno).OK() {
-						t.Errorf("page %d: checksum does not verify", id.pgno)
+					off := (int(id.Pgno) + 1) * ps
+					if !ese.ComputePageChecksums(ahead.db[off:off+ps], id.Pgno).OK() {
+						t.Errorf("page %d: checksum does not verify", id.Pgno)
 					}
-					if p, err = NewPage(slices.Clone(ahead.db[off : off+ps])); err != nil {
+					if p, err = redo.NewPage(slices.Clone(ahead.db[off : off+ps])); err != nil {
 						t.Fatal(err)
 					}
-					pages[id.pgno] = p
+					pages[id.Pgno] = p
 				}
-				n, err := p.Node(id.iline)
+				n, err := p.Node(id.ILine)
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -211,22 +229,22 @@ func TestCaptureAheadReplay(t *testing.T) {
 			for id, before := range sl.Rolled {
 				got := nodeAt(id)
 				if bytes.Equal(before, sl.OpenData[id]) {
-					t.Fatalf("page %d line %d: the open transaction did not change the node", id.pgno, id.iline)
+					t.Fatalf("page %d line %d: the open transaction did not change the node", id.Pgno, id.ILine)
 				}
 				if !bytes.Equal(got, before) {
-					t.Errorf("page %d line %d: not rolled back (holds the open transaction's bytes: %v)", id.pgno, id.iline, bytes.Equal(got, sl.OpenData[id]))
+					t.Errorf("page %d line %d: not rolled back (holds the open transaction's bytes: %v)", id.Pgno, id.ILine, bytes.Equal(got, sl.OpenData[id]))
 				}
 			}
 			// A rolled-back Delta leaves its node's data as it was.
 			for _, id := range sl.DeltaNodes {
 				if want := sl.NodeData[id]; !bytes.Equal(nodeAt(id), want) {
-					t.Errorf("page %d line %d: a rolled-back Delta left the node changed", id.pgno, id.iline)
+					t.Errorf("page %d line %d: a rolled-back Delta left the node changed", id.Pgno, id.ILine)
 				}
 			}
 			changed := 0
 			for id, want := range sl.NodeData {
 				if !bytes.Equal(nodeAt(id), want) {
-					t.Errorf("page %d line %d: node data differs from the last committed (%d bytes)", id.pgno, id.iline, len(want))
+					t.Errorf("page %d line %d: node data differs from the last committed (%d bytes)", id.Pgno, id.ILine, len(want))
 				}
 				if !bytes.Equal(want, sl.Original[id]) {
 					changed++
@@ -239,8 +257,8 @@ func TestCaptureAheadReplay(t *testing.T) {
 			// Undo records (the other pages only ever see same-length
 			// replaces, as in TestSteadyLogReplay).
 			if spec.Rollbacks > 0 {
-				if n := structureOK(t, ahead.path); n != 381 {
-					t.Errorf("checked %d pages, large.edb uses 381", n)
+				if n := structureOK(t, ahead.path); n != steadyPagesUsed[spec.DB] {
+					t.Errorf("checked %d pages, %s uses %d", n, spec.DB, steadyPagesUsed[spec.DB])
 				}
 			}
 		})
@@ -249,7 +267,7 @@ func TestCaptureAheadReplay(t *testing.T) {
 
 // checkAheadDecisions walks the generated log through the read-ahead as
 // replay does and checks what it decides for each update.
-func checkAheadDecisions(t *testing.T, sl *steadyLog) {
+func checkAheadDecisions(t *testing.T, sl *steadylog.Log) {
 	t.Helper()
 	l, err := eselog.OpenOptions(bytes.NewReader(sl.Log), int64(len(sl.Log)), eselog.Options{})
 	if err != nil {

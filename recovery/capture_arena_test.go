@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/esekit/esekit/eselog"
+	"github.com/esekit/esekit/internal/redo"
 )
 
 // prefixPage builds a store with one leaf page (pgno 3, dbtime 10) whose
@@ -13,17 +14,17 @@ import (
 // first 4 bytes: keys "PFX-a", "PFX-b", "PFX-c" stored as prefix count 4
 // and suffixes "a", "b", "c", data "data-0".."data-2"; line 3 is key "z"
 // with no prefix.
-func prefixPage(t *testing.T) (*PageStore, *dbRun) {
-	return leafPageStore(t, func(p *Page) error {
+func prefixPage(t *testing.T) (*redo.PageStore, *dbRun) {
+	return leafPageStore(t, func(p *redo.Page) error {
 		if err := p.SetExternalHeaderBytes([]byte("PFX-")); err != nil {
 			return err
 		}
 		for i, k := range []string{"a", "b", "c"} {
-			if err := p.InsertNode(i, Node{PrefixLen: 4, Suffix: []byte(k), Data: fmt.Appendf(nil, "data-%d", i)}); err != nil {
+			if err := p.InsertNode(i, redo.Node{PrefixLen: 4, Suffix: []byte(k), Data: fmt.Appendf(nil, "data-%d", i)}); err != nil {
 				return err
 			}
 		}
-		return p.InsertNode(3, Node{Suffix: []byte("z"), Data: []byte("zdata")})
+		return p.InsertNode(3, redo.Node{Suffix: []byte("z"), Data: []byte("zdata")})
 	})
 }
 
@@ -129,7 +130,7 @@ func TestCaptureArenaReuseAfterCommit(t *testing.T) {
 		if err != nil || v == nil {
 			t.Fatalf("capture: %v %v", v, err)
 		}
-		if _, err := RedoRecord(s, r, RedoOptions{}); err != nil {
+		if _, err := redo.RedoRecord(s, r, redo.RedoOptions{}); err != nil {
 			t.Fatal(err)
 		}
 		sess.versions = append(sess.versions, v)

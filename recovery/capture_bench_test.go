@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"github.com/esekit/esekit/eselog"
+	"github.com/esekit/esekit/internal/redo"
+	"github.com/esekit/esekit/internal/steadylog"
 )
 
 // BenchmarkSteadyStateCapture measures the before-image capture as replay
@@ -19,11 +21,11 @@ import (
 // log.
 func BenchmarkSteadyStateCapture(b *testing.B) {
 	spec := steadyBenchSpecs[0].spec
-	sl := buildSteadyLog(b, spec)
+	sl := steadylog.Build(b, spec)
 	// The page records and the Commit0s, in log order.
 	var recs []eselog.Record
 	pages := 0
-	for _, rec := range sl.records(b, eselog.Filter{}) {
+	for _, rec := range sl.Records(b, eselog.Filter{}) {
 		switch rec.(type) {
 		case eselog.NodeRecord:
 			recs = append(recs, rec)
@@ -47,7 +49,7 @@ func BenchmarkSteadyStateCapture(b *testing.B) {
 			return s
 		}
 		steadyCPULoop(b, sl.RecordBytes, w.reset, func() error {
-			st, err := NewPageStore(noSyncFile{w.f}, 32768, nil)
+			st, err := redo.NewPageStore(redo.NoSync(w.f), 32768, nil)
 			if err != nil {
 				return err
 			}
@@ -64,7 +66,7 @@ func BenchmarkSteadyStateCapture(b *testing.B) {
 				if v, err = s.capture(st, nil, nr); err != nil {
 					return err
 				}
-				if _, err := RedoRecord(st, r, RedoOptions{}); err != nil {
+				if _, err := redo.RedoRecord(st, r, redo.RedoOptions{}); err != nil {
 					return err
 				}
 				if v != nil {

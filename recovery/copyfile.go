@@ -3,6 +3,8 @@ package recovery
 import (
 	"io"
 	"os"
+
+	"github.com/esekit/esekit/internal/redo"
 )
 
 // copyChunk is the read size of the generic copy, and copyPiece the unit
@@ -52,12 +54,12 @@ func copyDatabase(dst *os.File, src io.ReaderAt, size int64, owned bool) error {
 		// Write each run of pieces that are not all zero with one call.
 		for i := 0; i < len(b); {
 			j := min(i+copyPiece, len(b))
-			if isZeroPage(b[i:j]) {
+			if redo.IsZeroPage(b[i:j]) {
 				holes = true
 				i = j
 				continue
 			}
-			for j < len(b) && !isZeroPage(b[j:min(j+copyPiece, len(b))]) {
+			for j < len(b) && !redo.IsZeroPage(b[j:min(j+copyPiece, len(b))]) {
 				j = min(j+copyPiece, len(b))
 			}
 			if _, err := dst.WriteAt(b[i:j], done+int64(i)); err != nil {

@@ -54,19 +54,22 @@
 //     output folder and renamed into place last, so a run killed at any
 //     point can be run again to the same bytes. RecoverFolder and
 //     RestoreFolder do the same from folders on disk.
-//   - PageStore is the bounded page cache over a database file; Page is one
-//     page (tags, nodes, free space, reorganisation as the engine does it).
-//   - RedoRecord and RedoMacro apply one page record, or one structural
-//     macro (Split2, Merge2, PageMove, RootPageMove with their node
-//     operation), under the engine's dbtime test (NeedRedo). Compressed
-//     page pre-images (Xpress, Xpress9, LZ4, dehydrated) are rehydrated
-//     first; Xpress10 returns ErrRedoNotImplemented.
+//   - Pages are read and written through a bounded page cache over each
+//     database file (RecoverOptions.CacheBytes, one budget for the whole
+//     recovery), and changed as the engine changes them: tags, nodes,
+//     free space, reorganisation.
+//   - Each page record, and each structural macro (Split2, Merge2,
+//     PageMove, RootPageMove with their node operation), is applied under
+//     the engine's dbtime test; a page that fails it stops recovery with a
+//     DbTimeMismatchError. Compressed page pre-images (Xpress, Xpress9,
+//     LZ4, dehydrated) are rehydrated first; Xpress10 returns
+//     ErrRedoNotImplemented.
 //   - With RecoverOptions.CreateMissing, a database the logs create is
 //     built from its CreateDB: by the logged records (create version 2.0)
 //     or, for the implicit create of Windows 7 logs (1.0), by the engine's
-//     legacy create code first (BuildImplicitCreate: root, space trees and
-//     system catalog); a CreateDB met over its own unfinished (JustCreated)
-//     file recreates it the same way.
+//     legacy create code first (root, space trees and system catalog); a
+//     CreateDB met over its own unfinished (JustCreated) file recreates it
+//     the same way.
 //   - Hard recovery uses a patch file's page images where the engine did:
 //     for the new page of a split whose split page is already newer.
 //   - The clean header's consistent position counts the records the engine

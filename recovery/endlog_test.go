@@ -10,6 +10,7 @@ import (
 
 	"github.com/esekit/esekit/ese"
 	"github.com/esekit/esekit/eselog"
+	"github.com/esekit/esekit/internal/redo"
 	"github.com/esekit/esekit/internal/testcorpus"
 )
 
@@ -90,7 +91,7 @@ func TestSegmentWriterMatchesCorpus(t *testing.T) {
 // node record of an open transaction whose page redo changed (the engine
 // then links Replace and FlagDelete entries for an UndoInfo at rollback).
 // The before-image of a Replace is CbOldData bytes long.
-var testDB = &dbRun{store: new(PageStore)}
+var testDB = &dbRun{store: new(redo.PageStore)}
 
 func uncommittedVersion(r eselog.NodeRecord, level int) *version {
 	h := r.Node()

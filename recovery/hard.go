@@ -13,6 +13,7 @@ import (
 	"github.com/esekit/esekit/esepatch"
 	"github.com/esekit/esekit/internal/bin"
 	"github.com/esekit/esekit/internal/outfile"
+	"github.com/esekit/esekit/internal/redo"
 	"github.com/esekit/esekit/rip"
 )
 
@@ -169,7 +170,7 @@ func hardSetupDB(db *dbRun, src io.ReaderAt, o *RecoverOptions, plan *Plan) erro
 		if n, _ := db.file.ReadAt(cur, (int64(pgno)+1)*int64(db.pageSize)); n != db.pageSize || bin.IsZero(cur) {
 			return 0
 		}
-		p, err := NewPage(cur)
+		p, err := redo.NewPage(cur)
 		if err != nil {
 			return 0
 		}

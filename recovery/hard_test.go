@@ -11,6 +11,7 @@ import (
 	"github.com/esekit/esekit/ese"
 	"github.com/esekit/esekit/esepatch"
 	"github.com/esekit/esekit/internal/bin"
+	"github.com/esekit/esekit/internal/redo"
 	"github.com/esekit/esekit/internal/testcorpus"
 	"github.com/esekit/esekit/rip"
 )
@@ -260,7 +261,7 @@ func setWLMPatchImage(t *testing.T, dir string, from, pgno uint32, later uint64)
 		t.Fatal(err)
 	}
 	img := append([]byte{}, db[(from+1)*ps:(from+2)*ps]...)
-	pg, err := NewPage(img)
+	pg, err := redo.NewPage(img)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -87,35 +87,44 @@ func TestRollForwardScenarios(t *testing.T) {
 			if sc.set == dirtySRUM {
 				dbName = "SRUDB.dat"
 			}
-			p, err := PlanRollForward(dir, []string{filepath.Join(dir, dbName)})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if p.Possible != sc.possible || p.Error != sc.code {
-				t.Fatalf("possible %v error %d: %s", p.Possible, p.Error, p.Message)
-			}
-			if sc.actions != nil && !slices.Equal(actionFiles(p), sc.actions) {
-				t.Errorf("actions %q, want %q", actionFiles(p), sc.actions)
-			}
-			if !p.Possible {
-				if _, err := p.Apply(nil); err == nil {
-					t.Error("an impossible procedure applied")
-				}
-				return
-			}
-			before := countFiles(t, dir)
-			if _, err := p.Apply(nil); err != nil {
-				t.Fatal(err)
-			}
-			if after := countFiles(t, dir); after != before {
-				t.Errorf("%d files before, %d after: something was deleted", before, after)
-			}
-			// After the procedure the folder is a replayable series named
-			// as KB Q296787's roll-forward step 10 wants: the highest log is edb.log.
-			if _, err := os.Stat(filepath.Join(dir, "edb.log")); err != nil {
-				t.Errorf("no edb.log after the procedure")
-			}
+			checkRollForward(t, dir, dbName, sc.possible, sc.code, sc.actions)
 		})
+	}
+}
+
+// checkRollForward plans the roll-forward of database dbName in dir and
+// checks the verdict (possible, error code) and the actions (when not
+// nil); a possible procedure is applied: nothing is deleted and the
+// folder ends with an edb.log, an impossible one refuses to apply.
+func checkRollForward(t *testing.T, dir, dbName string, possible bool, code ese.Error, actions []string) {
+	t.Helper()
+	p, err := PlanRollForward(dir, []string{filepath.Join(dir, dbName)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Possible != possible || p.Error != code {
+		t.Fatalf("possible %v error %d: %s", p.Possible, p.Error, p.Message)
+	}
+	if actions != nil && !slices.Equal(actionFiles(p), actions) {
+		t.Errorf("actions %q, want %q", actionFiles(p), actions)
+	}
+	if !p.Possible {
+		if _, err := p.Apply(nil); err == nil {
+			t.Error("an impossible procedure applied")
+		}
+		return
+	}
+	before := countFiles(t, dir)
+	if _, err := p.Apply(nil); err != nil {
+		t.Fatal(err)
+	}
+	if after := countFiles(t, dir); after != before {
+		t.Errorf("%d files before, %d after: something was deleted", before, after)
+	}
+	// After the procedure the folder is a replayable series named
+	// as KB Q296787's roll-forward step 10 wants: the highest log is edb.log.
+	if _, err := os.Stat(filepath.Join(dir, "edb.log")); err != nil {
+		t.Errorf("no edb.log after the procedure")
 	}
 }
 
@@ -126,9 +135,18 @@ func editHeaderBytes(b []byte, fn func([]byte)) {
 }
 
 func TestApplyResumesAndRefuses(t *testing.T) {
-	dir := testcorpus.CopySet(t, "wlm-kimberli13")
+	checkApplyResumesAndRefuses(t, func(t *testing.T) string { return testcorpus.CopySet(t, "wlm-kimberli13") }, "WindowsMail.MSMessageStore")
+}
+
+// checkApplyResumesAndRefuses applies the roll-forward of database db in
+// folders newSet makes (logs edb00001.log and edb.log): interrupted and
+// resumed, run twice, refused after a file changed or with an action
+// that leaves the folder.
+func checkApplyResumesAndRefuses(t *testing.T, newSet func(*testing.T) string, db string) {
+	t.Helper()
+	dir := newSet(t)
 	os.Rename(filepath.Join(dir, "edb.log"), filepath.Join(dir, "edb00002.log"))
-	p, err := PlanRollForward(dir, []string{filepath.Join(dir, "WindowsMail.MSMessageStore")})
+	p, err := PlanRollForward(dir, []string{filepath.Join(dir, db)})
 	if err != nil || !p.Possible || len(p.Actions) != 2 {
 		t.Fatalf("%v %+v", err, p)
 	}
@@ -152,8 +170,8 @@ func TestApplyResumesAndRefuses(t *testing.T) {
 	}
 
 	// A file changed after planning: the list is refused, nothing moves.
-	dir = testcorpus.CopySet(t, "wlm-kimberli13")
-	p, _ = PlanRollForward(dir, []string{filepath.Join(dir, "WindowsMail.MSMessageStore")})
+	dir = newSet(t)
+	p, _ = PlanRollForward(dir, []string{filepath.Join(dir, db)})
 	f, _ := os.OpenFile(filepath.Join(dir, "edb00001.log"), os.O_WRONLY, 0)
 	f.WriteAt([]byte{1}, 100)
 	f.Close()
@@ -217,7 +235,14 @@ func TestApplyRefusesLinkedFolder(t *testing.T) {
 }
 
 func TestPointInTime(t *testing.T) {
-	dir := testcorpus.CopySet(t, "appdata")
+	checkPointInTime(t, testcorpus.CopySet(t, "appdata"), "IndexedDB.edb",
+		[]string{"edb.chk", "edb.log", "edb0000D.log", "edbres00001.jrs", "edbres00002.jrs", "edbtmp.log"})
+}
+
+// checkPointInTime plans the point-in-time procedure of folder dir: every
+// file but the database db (want, sorted) is moved aside, nothing deleted.
+func checkPointInTime(t *testing.T, dir, db string, want []string) {
+	t.Helper()
 	p, err := PlanPointInTime(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -227,7 +252,6 @@ func TestPointInTime(t *testing.T) {
 		moved = append(moved, a.File)
 	}
 	slices.Sort(moved)
-	want := []string{"edb.chk", "edb.log", "edb0000D.log", "edbres00001.jrs", "edbres00002.jrs", "edbtmp.log"}
 	if !slices.Equal(moved, want) {
 		t.Errorf("moved %q, want %q", moved, want)
 	}
@@ -238,7 +262,7 @@ func TestPointInTime(t *testing.T) {
 	if countFiles(t, dir) != before {
 		t.Error("files deleted")
 	}
-	if _, err := os.Stat(filepath.Join(dir, "IndexedDB.edb")); err != nil {
+	if _, err := os.Stat(filepath.Join(dir, db)); err != nil {
 		t.Error("database moved")
 	}
 }
@@ -257,7 +281,14 @@ func BenchmarkPlanSoftDirtySRUM(b *testing.B) {
 // reviews it, the CLI applies it later).
 func TestProcedureJSON(t *testing.T) {
 	dir := testcorpus.CopySet(t, "wlm-kimberli13")
-	p, err := PlanRollForward(dir, []string{filepath.Join(dir, "WindowsMail.MSMessageStore")})
+	checkProcedureJSON(t, dir, "WindowsMail.MSMessageStore")
+}
+
+// checkProcedureJSON plans the roll-forward of database db in dir (one
+// action), sends it through JSON and applies the copy.
+func checkProcedureJSON(t *testing.T, dir, db string) {
+	t.Helper()
+	p, err := PlanRollForward(dir, []string{filepath.Join(dir, db)})
 	if err != nil {
 		t.Fatal(err)
 	}

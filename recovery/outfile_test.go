@@ -20,7 +20,7 @@ import (
 func genCleanDB(t *testing.T, dir, name string) []byte {
 	t.Helper()
 	const ps = 8192
-	b, _ := buildImplicit(t, ps)
+	b := buildImplicit(t, ps)
 	h := &ese.DBHeader{Magic: ese.DBMagic, FormatVersion: dbFormatVersion, FormatUpdateMajor: dbFormatUpdate,
 		State: ese.DBStateCleanShutdown, PageSize: ps, FileType: ese.FileTypeDatabase,
 		DbSignature: ese.Signature{Random: 0x1234}, DbTimeDirtied: 0xcc, LastObjectID: 5}

@@ -10,6 +10,7 @@ import (
 	"github.com/esekit/esekit/ese"
 	"github.com/esekit/esekit/eselog"
 	"github.com/esekit/esekit/esepatch"
+	"github.com/esekit/esekit/internal/redo"
 )
 
 // How the engines that wrote page images into patch files used them
@@ -73,7 +74,7 @@ type splitRef struct {
 	at           ese.LogPos
 	pgno, pgnoNw uint32
 	dbtime       uint64
-	level        SplitLevel // Type, Oper, ILineOper, ILineSplit, CLines
+	level        redo.SplitLevel // Type, Oper, ILineOper, ILineSplit, CLines
 }
 
 // indexPatchImages groups a patch file's images by page, oldest dbtime
@@ -86,7 +87,7 @@ func indexPatchImages(pf *esepatch.File) (map[uint32][]patchImage, error) {
 			return nil, err
 		}
 		var dbt uint64
-		if p, err := NewPage(b); err == nil {
+		if p, err := redo.NewPage(b); err == nil {
 			dbt = p.DbTime()
 		}
 		out[im.Pgno] = append(out[im.Pgno], patchImage{index: i, pgno: im.Pgno, dbtime: dbt, ok: im.ChecksumOK})
@@ -116,7 +117,7 @@ func selectPatchImages(splits []splitRef, images map[uint32][]patchImage, dbtime
 	}
 	var uses []patchUse
 	for _, s := range splits {
-		if s.pgnoNw == 0 || !preImageRequired(s.level) {
+		if s.pgnoNw == 0 || !redo.PreImageRequired(s.level) {
 			continue
 		}
 		if at(s.pgno) < s.dbtime || at(s.pgnoNw) >= s.dbtime {
@@ -166,7 +167,7 @@ func splitsOfDatabase(ctx context.Context, rp *replayer, sign ese.Signature, ima
 				"more than %d split records of the database name new pages the patch file holds: refused as hostile", maxPatchSplits)
 		}
 		out = append(out, splitRef{at: r.At, pgno: r.Pgno(), pgnoNw: r.PgnoNew, dbtime: r.DbTime(),
-			level: SplitLevel{Type: int(r.SplitType), Oper: int(r.SplitOper), ILineOper: int(r.ILineOper),
+			level: redo.SplitLevel{Type: int(r.SplitType), Oper: int(r.SplitOper), ILineOper: int(r.ILineOper),
 				ILineSplit: int(r.ILineSplit), CLines: int(r.CLines)}})
 		return nil
 	})

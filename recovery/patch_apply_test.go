@@ -9,6 +9,7 @@ import (
 	"github.com/esekit/esekit/ese"
 	"github.com/esekit/esekit/eselog"
 	"github.com/esekit/esekit/esepatch"
+	"github.com/esekit/esekit/internal/redo"
 	"github.com/esekit/esekit/internal/testcorpus"
 )
 
@@ -79,7 +80,7 @@ func TestSelectPatchImagesOnRealSplits(t *testing.T) {
 		if off+ps > len(raw) {
 			return 0
 		}
-		p, err := NewPage(append([]byte{}, raw[off:off+ps]...))
+		p, err := redo.NewPage(append([]byte{}, raw[off:off+ps]...))
 		if err != nil {
 			return 0
 		}
@@ -92,7 +93,7 @@ func TestSelectPatchImagesOnRealSplits(t *testing.T) {
 			t.Fatalf("split at %v: SRUDB.dat pages %d/%d older than the split", s.at, s.pgno, s.pgnoNw)
 		}
 		switch {
-		case s.pgnoNw != 0 && preImageRequired(s.level) && pick == nil:
+		case s.pgnoNw != 0 && redo.PreImageRequired(s.level) && pick == nil:
 			pick = s
 		case s.pgnoNw != 0 && s.level.Type == eselog.SplitAppend && appendSplit == nil:
 			appendSplit = s

@@ -10,6 +10,7 @@ import (
 	"github.com/esekit/esekit/ese"
 	"github.com/esekit/esekit/eselog"
 	"github.com/esekit/esekit/esepatch"
+	"github.com/esekit/esekit/internal/testset"
 )
 
 // genBackupSet writes into dir a generated restore folder of 8 KiB
@@ -46,8 +47,8 @@ func genBackupSet(t *testing.T, dir, out string, pgno uint32) (*dbRun, *Plan, *R
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := newSegLogWriter(1, 8, tm)
-	copy(w.file, lb)
+	w := testset.NewLogWriter(1, 8, tm)
+	copy(w.File(), lb)
 	for _, r := range []interface{ AppendEncode([]byte) []byte }{
 		&eselog.Init{RecordBase: eselog.RecordBase{Lrtyp: eselog.RecInit2}, Time: tm},
 		&eselog.AttachDB{RecordBase: eselog.RecordBase{Lrtyp: eselog.RecAttachDB}, Procid: 1, Dbid: 1,
@@ -55,12 +56,12 @@ func genBackupSet(t *testing.T, dir, out string, pgno uint32) (*dbRun, *Plan, *R
 		&eselog.ExtendDB{RecordBase: eselog.RecordBase{Lrtyp: eselog.RecExtendDB}, Dbid: 1, PgnoLast: 300},
 		&eselog.NewPage{RecordBase: eselog.RecordBase{Lrtyp: eselog.RecNewPage}, Procid: 1, Dbid: 1, PageNumber: 290, Objid: 2, After: 0xd0},
 	} {
-		if _, err := w.add(r.AppendEncode(nil)); err != nil {
+		if _, err := w.Add(r.AppendEncode(nil)); err != nil {
 			t.Fatal(err)
 		}
 	}
-	w.finish()
-	os.WriteFile(filepath.Join(dir, "edb00001.log"), w.file, 0o644)
+	w.Finish()
+	os.WriteFile(filepath.Join(dir, "edb00001.log"), w.File(), 0o644)
 
 	img := append([]byte{}, b[2*ps:3*ps]...)
 	esepatch.SealImage(img, pgno)

@@ -14,6 +14,7 @@ import (
 	"github.com/esekit/esekit/ese"
 	"github.com/esekit/esekit/esechk"
 	"github.com/esekit/esekit/internal/outfile"
+	"github.com/esekit/esekit/internal/redo"
 )
 
 // RecoverOptions tunes Recover and Restore: where and how the output is
@@ -41,7 +42,7 @@ type RecoverOptions struct {
 	// A fully logged create (create version 2.0, logs of 8.4000.3 and
 	// later) is built by the logged records alone; an implicit create
 	// (1.0: Windows 7 7.3704.15 logs and later, 8.4000.0-2) first runs the
-	// engine's legacy create code (BuildImplicitCreate). Any other
+	// engine's legacy create code (root, space trees, catalog). Any other
 	// CreateDB stops recovery with ese.ErrInvalidCreateDbVersion, as the
 	// engine refuses it. Off by default: a forensic user may
 	// want no new files. The created databases are reported after the
@@ -55,11 +56,11 @@ type RecoverOptions struct {
 	Switches
 	// CacheBytes bounds the page cache of the recovery: one budget shared
 	// by all its databases, however many the logs attach or create (0:
-	// DefaultCacheBytes, 256 MiB; at least 16 pages are cached). The
-	// rest of a replay's memory is small beside it: evicted pages'
-	// buffers are reused, and between logs the replay collects garbage
-	// once more than 32 MiB has accumulated (a 4 GiB database and 1 GiB of
-	// logs recover in a process of at most CacheBytes + 60 MiB).
+	// 256 MiB; at least 16 pages are cached). The rest of a replay's
+	// memory is small beside it: evicted pages' buffers are reused, and
+	// between logs the replay collects garbage once more than 32 MiB has
+	// accumulated (a 4 GiB database and 1 GiB of logs recover in a
+	// process of at most CacheBytes + 60 MiB).
 	CacheBytes int64
 	// MaxFileBytes, when positive, bounds the size a log may grow a
 	// database to (ExtendDB, new pages): a record beyond it stops
@@ -99,19 +100,12 @@ type RecoverOptions struct {
 	// pageCache, for tests and benchmarks, is the page cache the
 	// recovery uses instead of a new one of CacheBytes (its peak is read
 	// after Recover).
-	pageCache *PageCache
+	pageCache *redo.PageCache
 }
 
-// noSyncFile hides the Sync method of a file from the page store.
-type noSyncFile struct{ f *os.File }
-
-func (n noSyncFile) ReadAt(b []byte, off int64) (int, error)  { return n.f.ReadAt(b, off) }
-func (n noSyncFile) WriteAt(b []byte, off int64) (int, error) { return n.f.WriteAt(b, off) }
-func (n noSyncFile) Truncate(size int64) error                { return n.f.Truncate(size) }
-
-func (db *dbRun) pageFile(o *RecoverOptions) PageFile {
+func (db *dbRun) pageFile(o *RecoverOptions) redo.PageFile {
 	if o.noSync {
-		return noSyncFile{db.file}
+		return redo.NoSync(db.file)
 	}
 	return db.file
 }
@@ -453,7 +447,7 @@ func (rp *replayer) prepare(pd *PlanDatabase, dr *DatabaseResult, hard hardSetup
 	db.genMaxRequired = db.hdr.GenMaxRequired
 	db.maxDbTime, db.maxObjid = db.hdr.DbTimeDirtied, db.hdr.LastObjectID
 	db.logs = map[int32]bool{}
-	st, err := NewPageStore(db.pageFile(o), db.pageSize, rp.storeOptions())
+	st, err := redo.NewPageStore(db.pageFile(o), db.pageSize, rp.storeOptions())
 	if err != nil {
 		return nil, err
 	}
@@ -547,15 +541,15 @@ func (rp *replayer) commitAll() error {
 
 // storeOptions are the options of every page store of the recovery: one
 // page cache of RecoverOptions.CacheBytes for all its databases.
-func (rp *replayer) storeOptions() *PageStoreOptions {
+func (rp *replayer) storeOptions() *redo.PageStoreOptions {
 	if rp.cache == nil {
 		rp.cache = rp.opts.pageCache
 	}
 	if rp.cache == nil {
-		rp.cache = NewPageCache(rp.opts.CacheBytes)
+		rp.cache = redo.NewPageCache(rp.opts.CacheBytes)
 	}
-	rp.cache.recycle = true // replayLog calls endRecord between records
-	return &PageStoreOptions{Cache: rp.cache}
+	rp.cache.Recycle() // replayLog calls EndRecord between records
+	return &redo.PageStoreOptions{Cache: rp.cache}
 }
 
 // inputs are the database files of the recovery, which no file it

@@ -12,6 +12,7 @@ import (
 
 	"github.com/esekit/esekit/ese"
 	"github.com/esekit/esekit/internal/bin"
+	"github.com/esekit/esekit/internal/redo"
 	"github.com/esekit/esekit/internal/testcorpus"
 )
 
@@ -236,7 +237,7 @@ func structureOK(t testing.TB, p string) int {
 		if bin.IsZero(pb) {
 			continue
 		}
-		pg, err := NewPage(append([]byte{}, pb...))
+		pg, err := redo.NewPage(append([]byte{}, pb...))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/esekit/esekit/ese"
 	"github.com/esekit/esekit/eselog"
+	"github.com/esekit/esekit/internal/redo"
 )
 
 // errStopped is returned when the test hook RecoverOptions.stopAfter
@@ -23,7 +24,7 @@ type dbRun struct {
 	name     string
 	out, tmp string
 	file     *os.File
-	store    *PageStore
+	store    *redo.PageStore
 	pageSize int
 	// hdr is the working header, written last; orig the header as read.
 	hdr, orig *ese.DBHeader
@@ -63,7 +64,7 @@ type replayer struct {
 	sessions sessionTable
 	hard     bool
 	// cache is the page cache all the databases share (storeOptions).
-	cache *PageCache
+	cache *redo.PageCache
 	// marks follow the records read ahead (capture_ahead.go); mark is
 	// the one of the record being dispatched.
 	marks txnMarks
@@ -74,7 +75,7 @@ type replayer struct {
 	decoder eselog.Decoder
 	// redoRes is the result of the record being redone, its slices
 	// reused.
-	redoRes RedoResult
+	redoRes redo.RedoResult
 
 	curGen       int32
 	lastShutdown ese.LogPos
@@ -279,7 +280,7 @@ func (rp *replayer) replayLog(i int, pl PlanLog, l *eselog.Log) error {
 		err = rp.dispatch(rec)
 		rp.mark = nil
 		if rp.cache != nil {
-			rp.cache.endRecord()
+			rp.cache.EndRecord()
 		}
 		if err != nil {
 			return err
@@ -632,7 +633,7 @@ func (rp *replayer) pageRecord(rec eselog.Record, node *eselog.NodeHeader, proci
 	}
 	var v *version
 	if node != nil {
-		if err := rp.checkSize(db, node.PageNumber, rec); err != nil {
+		if err := rp.checkPages(db, node.PageNumber, rec); err != nil {
 			return err
 		}
 		if node.IsVersioned() && s.open() && !rp.mark.skip(procid) {
@@ -643,17 +644,17 @@ func (rp *replayer) pageRecord(rec eselog.Record, node *eselog.NodeHeader, proci
 		}
 	} else {
 		if pr, isPage := rec.(eselog.PageRecord); isPage {
-			if err := rp.checkSize(db, pr.Pgno(), rec); err != nil {
+			if err := rp.checkPages(db, pr.Pgno(), rec); err != nil {
 				return err
 			}
 		}
 		if _, isRPM := rec.(*eselog.RootPageMove); isRPM {
-			return fmt.Errorf("recovery: redo %v at %v: %w (outside a macro)", rec.Type(), rec.Pos(), ErrRedoNotImplemented)
+			return fmt.Errorf("recovery: redo %v at %v: %w (outside a macro)", rec.Type(), rec.Pos(), redo.ErrRedoNotImplemented)
 		}
 	}
 	res := &rp.redoRes
 	res.Pages, res.Skipped = res.Pages[:0], res.Skipped[:0]
-	if err := redoRecordInto(db.store, rec, RedoOptions{MayContainFutureData: db.mayFuture}, res); err != nil {
+	if err := redo.RedoRecordInto(db.store, rec, redo.RedoOptions{MayContainFutureData: db.mayFuture}, res); err != nil {
 		return rp.redoError(db, err)
 	}
 	if v != nil && len(s.versions) < maxVersions {
@@ -714,6 +715,13 @@ func (rp *replayer) macroRecord(r *eselog.Macro) error {
 		}
 		for _, db := range order {
 			recs := groups[db]
+			for _, rec := range recs {
+				if pr, isPage := rec.(eselog.PageRecord); isPage {
+					if err := rp.checkPages(db, pr.Pgno(), rec); err != nil {
+						return err
+					}
+				}
+			}
 			var vs []*version
 			for _, rec := range recs {
 				if nr, isNode := rec.(eselog.NodeRecord); isNode && nr.Node().IsVersioned() && s.open() {
@@ -726,7 +734,7 @@ func (rp *replayer) macroRecord(r *eselog.Macro) error {
 					}
 				}
 			}
-			res, err := RedoMacro(db.store, recs, RedoOptions{MayContainFutureData: db.mayFuture})
+			res, err := redo.RedoMacro(db.store, recs, redo.RedoOptions{MayContainFutureData: db.mayFuture})
 			if err != nil {
 				return rp.redoError(db, err)
 			}
@@ -947,7 +955,7 @@ func (rp *replayer) shrink(dbid uint8, at ese.LogPos, pgnoLast, pgnoStart, cpg u
 			}
 		}
 	}
-	st, err := NewPageStore(db.pageFile(rp.opts), db.pageSize, rp.storeOptions())
+	st, err := redo.NewPageStore(db.pageFile(rp.opts), db.pageSize, rp.storeOptions())
 	if err != nil {
 		return err
 	}
@@ -1070,6 +1078,27 @@ func (rp *replayer) checkSize(db *dbRun, pgno uint32, rec eselog.Record) error {
 	if need := (int64(pgno) + 3) * int64(db.pageSize); need > limit {
 		return rp.redoError(db, ese.NewFormatError("log record", -1, ese.ErrDatabaseCorrupted,
 			"%v at %v names page %d: the database would exceed the %d-byte limit", rec.Type(), rec.Pos(), pgno, limit))
+	}
+	return nil
+}
+
+// checkPages runs checkSize on a record's page and, for the records that
+// change several pages (split, merge, page move, the creation and
+// conversion of space trees, EmptyTree), on every page it names: any of
+// them would grow the database.
+func (rp *replayer) checkPages(db *dbRun, pgno uint32, rec eselog.Record) error {
+	if rp.opts.MaxFileBytes <= 0 {
+		return nil
+	}
+	if err := rp.checkSize(db, pgno, rec); err != nil {
+		return err
+	}
+	if pt, ok := rec.(interface{ PagesTouched() []eselog.PageTouch }); ok {
+		for _, t := range pt.PagesTouched() {
+			if err := rp.checkSize(db, t.Pgno, rec); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/esekit/esekit/ese"
 	"github.com/esekit/esekit/eselog"
 	"github.com/esekit/esekit/internal/outfile"
+	"github.com/esekit/esekit/internal/redo"
 )
 
 // Creating a database from its CreateDB record (docs/recovery.md#attach-rules,
@@ -18,7 +19,7 @@ import (
 // build it. Since 8.4000.3 the create is fully logged (the record's
 // create version is 2.0), so replay alone rebuilds every page. An older
 // CreateDB (create version 1.0) makes the engine re-run its own create
-// code with logging off (bitCreateDbImplicitly), which BuildImplicitCreate
+// code with logging off (bitCreateDbImplicitly), which redo.BuildImplicitCreate
 // does here; anything else is refused with ErrInvalidCreateDbVersion, as
 // the engine refuses it (createModeOf).
 
@@ -37,10 +38,6 @@ const (
 	dbFormatVersion = 0x620
 	dbFormatUpdate  = 0x14
 )
-
-// createShadowingOff is JET_bitDbShadowingOff in the CreateDB grbit: the
-// header then carries fDbShadowingDisabled (bit 0 of its flags).
-const createShadowingOff = 0x80
 
 // createDbVersion is the create version (usDAECreateDbVersion 2, update
 // 0) a CreateDB record carries in its version block when every step of
@@ -68,7 +65,7 @@ const (
 	// createLogged: the create is fully logged; the file starts empty.
 	createLogged
 	// createImplicit: the engine re-runs its create code
-	// (bitCreateDbImplicitly; BuildImplicitCreate).
+	// (bitCreateDbImplicitly; redo.BuildImplicitCreate).
 	createImplicit
 )
 
@@ -97,7 +94,7 @@ func createModeOf(r *eselog.CreateDB, h *eselog.FileHeader) createMode {
 	switch {
 	case v == createDbVersion && u <= createDbUpdateMajor:
 		return createLogged
-	case v != createDbVersionImplicit || u > createDbUpdateImplicit:
+	case v != redo.CreateDbVersionImplicit || u > redo.CreateDbUpdateImplicit:
 		return createRefused
 	case h.VersionMajor == logVersionMajorWin7 && h.VersionMinor == logVersionMinorWin7 && h.VersionUpdateMajor < logVersionUpdateMajorWin7:
 		return createRefused
@@ -160,7 +157,7 @@ func (rp *replayer) createRecord(r *eselog.CreateDB) error {
 	}
 	how := "built from the log"
 	if mode == createImplicit {
-		if err := implicitCreateInto(db, &ImplicitCreateOptions{ShadowingOff: r.Grbit&createShadowingOff != 0}); err != nil {
+		if err := implicitCreateInto(db, &redo.ImplicitCreateOptions{ShadowingOff: r.Grbit&redo.CreateShadowingOff != 0}); err != nil {
 			db.store.Discard()
 			db.store = nil
 			db.file.Close()
@@ -216,7 +213,7 @@ func (rp *replayer) recreate(db *dbRun, r *eselog.CreateDB) error {
 	if err := writeDBHeader(db.file, h, ps); err != nil {
 		return err
 	}
-	st, err := NewPageStore(db.pageFile(rp.opts), ps, rp.storeOptions())
+	st, err := redo.NewPageStore(db.pageFile(rp.opts), ps, rp.storeOptions())
 	if err != nil {
 		return err
 	}
@@ -226,7 +223,7 @@ func (rp *replayer) recreate(db *dbRun, r *eselog.CreateDB) error {
 	db.store, db.hdr, db.maxDbTime, db.maxObjid = st, h, 0, 0
 	how := "rebuilt from the log"
 	if mode == createImplicit {
-		if err := implicitCreateInto(db, &ImplicitCreateOptions{ShadowingOff: r.Grbit&createShadowingOff != 0}); err != nil {
+		if err := implicitCreateInto(db, &redo.ImplicitCreateOptions{ShadowingOff: r.Grbit&redo.CreateShadowingOff != 0}); err != nil {
 			return err
 		}
 		how = "rebuilt by the engine's legacy create code (create version 1.0), then from the log"
@@ -240,8 +237,8 @@ func (rp *replayer) recreate(db *dbRun, r *eselog.CreateDB) error {
 // implicitCreateInto builds the pages of an implicit create in the new
 // database db and records the create's last dbtime and object id in its
 // header, as ErrDBCreateDBFinish does (dbtimeDirtied, objidLast).
-func implicitCreateInto(db *dbRun, opt *ImplicitCreateOptions) error {
-	res, err := BuildImplicitCreate(db.store, opt)
+func implicitCreateInto(db *dbRun, opt *redo.ImplicitCreateOptions) error {
+	res, err := redo.BuildImplicitCreate(db.store, opt)
 	if err != nil {
 		return err
 	}
@@ -309,7 +306,7 @@ func newDBHeader(r *eselog.CreateDB, signLog ese.Signature, attachTime ese.LogTi
 		CreateFormatUpdate:  dbFormatUpdate,
 		FileType:            ese.FileTypeDatabase,
 	}
-	if r.Grbit&createShadowingOff != 0 {
+	if r.Grbit&redo.CreateShadowingOff != 0 {
 		h.DbFlags[0] |= 0x01
 	}
 	return h
@@ -319,7 +316,7 @@ func newDBHeader(r *eselog.CreateDB, signLog ese.Signature, attachTime ese.LogTi
 // its page store.
 func (rp *replayer) createDatabase(r *eselog.CreateDB, dr *DatabaseResult, out, tmp string) (*dbRun, error) {
 	ps := rp.curHeader.PageSize()
-	if ps != 4096 && ps != 8192 && ps != 16384 && ps != 32768 {
+	if !ese.ValidPageSize(ps) || ps == ese.MinPageSize {
 		return nil, ese.NewFormatError("log header", -1, ese.ErrLogCorrupted, "the log's database page size %d is not one the engine uses", ps)
 	}
 	h := newDBHeader(r, rp.signLog, rp.lastTime, ps)
@@ -336,7 +333,7 @@ func (rp *replayer) createDatabase(r *eselog.CreateDB, dr *DatabaseResult, out, 
 		os.Remove(tmp)
 		return nil, err
 	}
-	st, err := NewPageStore(db.pageFile(rp.opts), ps, rp.storeOptions())
+	st, err := redo.NewPageStore(db.pageFile(rp.opts), ps, rp.storeOptions())
 	if err != nil {
 		f.Close()
 		os.Remove(tmp)

@@ -14,6 +14,7 @@ import (
 	"github.com/esekit/esekit/ese"
 	"github.com/esekit/esekit/eselog"
 	"github.com/esekit/esekit/internal/bin"
+	"github.com/esekit/esekit/internal/redo"
 	"github.com/esekit/esekit/internal/testcorpus"
 )
 
@@ -116,12 +117,12 @@ func TestRecoverFolderCreatesIndexedDB(t *testing.T) {
 			}
 			continue
 		}
-		if diff, _ := pageDiff(g, w); diff != "" {
+		if diff, _ := redo.PageDiff(g, w); diff != "" {
 			t.Errorf("page %d: %s", pgno, diff)
 			continue
 		}
 		equal++
-		if sameWholePage(g, w) {
+		if redo.SameWholePage(g, w) {
 			exact++
 		}
 	}
@@ -213,7 +214,7 @@ func TestRecoverCreatesSecondDatabaseOfForeignLog(t *testing.T) {
 	all, _ := os.ReadFile(p)
 	var maxPage uint64
 	for off := 2 * 32768; off+32768 <= len(all); off += 32768 {
-		if pg, err := NewPage(all[off : off+32768]); err == nil && !bin.IsZero(all[off:off+32768]) {
+		if pg, err := redo.NewPage(all[off : off+32768]); err == nil && !bin.IsZero(all[off:off+32768]) {
 			maxPage = max(maxPage, pg.DbTime())
 		}
 	}
@@ -521,7 +522,7 @@ func TestCreateDefaultPageSize(t *testing.T) {
 		db := rp.dbs[0]
 		want := int64(2 * 4096)
 		if version == 1 {
-			want = (cpgLegacyDatabase + 2) * 4096
+			want = (redo.CpgLegacyDatabase + 2) * 4096
 			if db.hdr.DbTimeDirtied != 0xcc || db.hdr.LastObjectID != 5 {
 				t.Errorf("implicit create: header dbtime %#x objid %d, want 0xcc and 5", db.hdr.DbTimeDirtied, db.hdr.LastObjectID)
 			}

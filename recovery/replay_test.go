@@ -13,6 +13,7 @@ import (
 	"github.com/esekit/esekit/ese"
 	"github.com/esekit/esekit/eselog"
 	"github.com/esekit/esekit/internal/bin"
+	"github.com/esekit/esekit/internal/redo"
 	"github.com/esekit/esekit/internal/testcorpus"
 )
 
@@ -120,7 +121,7 @@ func TestRecoverRebuildsIndexedDB(t *testing.T) {
 			}
 			continue
 		}
-		if diff, _ := pageDiff(g, w); diff != "" {
+		if diff, _ := redo.PageDiff(g, w); diff != "" {
 			t.Errorf("page %d: %s", off/ps-1, diff)
 			continue
 		}
@@ -170,29 +171,46 @@ func TestRecoverRebuildsIndexedDB(t *testing.T) {
 func TestRecoverCrashResume(t *testing.T) {
 	in := t.TempDir()
 	db := justCreated(t, in)
+	checkCrashResume(t, db, func(db, out string, stopAfter int64, inPlace bool) (*RecoverResult, error) {
+		return recoverIndexedDB(t, db, out, stopAfter, inPlace)
+	}, 1500)
+}
+
+// recoverRun recovers database db into out (in place when inPlace),
+// stopping after stopAfter records when it is positive.
+type recoverRun func(db, out string, stopAfter int64, inPlace bool) (*RecoverResult, error)
+
+// checkCrashResume stops the recovery of db (at least minRecords records)
+// after every 97th record and resumes it: each resumed run ends with the
+// bytes of one uninterrupted run and leaves only the output; in place, a
+// stopped run leaves the input untouched and the rerun replaces it with
+// the same bytes.
+func checkCrashResume(t *testing.T, db string, recoverIndexedDB recoverRun, minRecords int64) {
+	t.Helper()
+	name := filepath.Base(db)
 	input, _ := os.ReadFile(db)
 	ref := t.TempDir()
-	res, err := recoverIndexedDB(t, db, ref, 0, false)
+	res, err := recoverIndexedDB(db, ref, 0, false)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want, _ := os.ReadFile(filepath.Join(ref, "IndexedDB.edb"))
+	want, _ := os.ReadFile(filepath.Join(ref, name))
 	total := res.Records
-	if total < 1500 {
+	if total < minRecords {
 		t.Fatalf("%d records", total)
 	}
 	for n := int64(1); n < total; n += 97 {
 		out := t.TempDir()
-		if _, err := recoverIndexedDB(t, db, out, n, false); !errors.Is(err, errStopped) {
+		if _, err := recoverIndexedDB(db, out, n, false); !errors.Is(err, errStopped) {
 			t.Fatalf("stop after %d: %v", n, err)
 		}
-		if _, err := os.Stat(filepath.Join(out, "IndexedDB.edb")); err == nil {
+		if _, err := os.Stat(filepath.Join(out, name)); err == nil {
 			t.Fatalf("stop after %d: a final output exists", n)
 		}
-		if _, err := recoverIndexedDB(t, db, out, 0, false); err != nil {
+		if _, err := recoverIndexedDB(db, out, 0, false); err != nil {
 			t.Fatalf("resume after %d: %v", n, err)
 		}
-		got, _ := os.ReadFile(filepath.Join(out, "IndexedDB.edb"))
+		got, _ := os.ReadFile(filepath.Join(out, name))
 		if !bytes.Equal(got, want) {
 			t.Fatalf("stopped after %d records and resumed: bytes differ from one run", n)
 		}
@@ -202,19 +220,19 @@ func TestRecoverCrashResume(t *testing.T) {
 	}
 	// In place: a killed run leaves the input untouched (only the
 	// temporary beside it), and the rerun renames over it.
-	inPlace := filepath.Join(t.TempDir(), "IndexedDB.edb")
+	inPlace := filepath.Join(t.TempDir(), name)
 	if err := os.WriteFile(inPlace, input, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	for _, n := range []int64{5, 700, total - 3} {
-		if _, err := recoverIndexedDB(t, inPlace, "", n, true); !errors.Is(err, errStopped) {
+		if _, err := recoverIndexedDB(inPlace, "", n, true); !errors.Is(err, errStopped) {
 			t.Fatalf("in place, stop after %d: %v", n, err)
 		}
 		if b, _ := os.ReadFile(inPlace); !bytes.Equal(b, input) {
 			t.Fatalf("in place, stop after %d: the file changed before recovery finished", n)
 		}
 	}
-	if _, err := recoverIndexedDB(t, inPlace, "", 0, true); err != nil {
+	if _, err := recoverIndexedDB(inPlace, "", 0, true); err != nil {
 		t.Fatal(err)
 	}
 	if b, _ := os.ReadFile(inPlace); !bytes.Equal(b, want) {
@@ -230,6 +248,14 @@ func TestRecoverCrashResume(t *testing.T) {
 func TestRecoverCancelled(t *testing.T) {
 	in := t.TempDir()
 	db := justCreated(t, in)
+	checkRecoverCancelled(t, indexedDBPlan(db), os.DirFS(testcorpus.Path(t, "appdata")))
+}
+
+// checkRecoverCancelled recovers plan with the logs of fsys, cancelling
+// the context at the first progress report: Recover returns
+// context.Canceled and leaves nothing in the output folder.
+func checkRecoverCancelled(t *testing.T, plan *Plan, fsys fs.FS) {
+	t.Helper()
 	out := t.TempDir()
 	ctx, cancel := context.WithCancel(context.Background())
 	n := 0
@@ -237,7 +263,7 @@ func TestRecoverCancelled(t *testing.T) {
 		n++
 		cancel()
 	}}
-	_, err := Recover(ctx, withLogs(indexedDBPlan(db), os.DirFS(testcorpus.Path(t, "appdata"))), o)
+	_, err := Recover(ctx, withLogs(plan, fsys), o)
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("got %v", err)
 	}
@@ -345,7 +371,7 @@ func TestRecoverRollsBackOpenTransactions(t *testing.T) {
 		file, _ := os.ReadFile(p)
 		for _, r := range ins {
 			off := (int(r.Pgno()) + 1) * ps
-			pg, err := NewPage(append([]byte{}, file[off:off+ps]...))
+			pg, err := redo.NewPage(append([]byte{}, file[off:off+ps]...))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -356,7 +382,7 @@ func TestRecoverRollsBackOpenTransactions(t *testing.T) {
 					continue
 				}
 				f, _ := pg.LineFlags(i)
-				if f&NodeDeleted != 0 {
+				if f&redo.NodeDeleted != 0 {
 					found = true
 				}
 			}

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/esekit/esekit/internal/redo"
 )
 
 // smallScaleSpec is the set TestRecoverScaleSmall generates: large.edb
@@ -40,7 +42,7 @@ func TestRecoverScaleSmall(t *testing.T) {
 	plan := planSteadySet(t, dir, dbPath)
 	out := t.TempDir()
 	const budget = 16 * 32768
-	cache := NewPageCache(budget)
+	cache := redo.NewPageCache(budget)
 	res, err := Recover(context.Background(), plan, &RecoverOptions{OutDir: out, CacheBytes: budget, pageCache: cache})
 	if err != nil {
 		t.Fatal(err)
@@ -130,7 +132,7 @@ func BenchmarkRecoverScale(b *testing.B) {
 	b.Logf("plan: %.1f cpu-s, %.1f s, max RSS so far %d MiB", (processCPU() - c0).Seconds(), time.Since(w0).Seconds(), processMaxRSS()>>20)
 	out := filepath.Join(dir, "out")
 	for b.Loop() {
-		cache := NewPageCache(budget)
+		cache := redo.NewPageCache(budget)
 		var c1 time.Duration
 		c0, w0 := processCPU(), time.Now()
 		res, err := Recover(context.Background(), plan, &RecoverOptions{OutDir: out, CacheBytes: budget, pageCache: cache, noSync: true,

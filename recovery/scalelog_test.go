@@ -14,12 +14,15 @@ import (
 	"github.com/esekit/esekit/ese"
 	"github.com/esekit/esekit/eselog"
 	"github.com/esekit/esekit/internal/bin"
+	"github.com/esekit/esekit/internal/btree"
+	"github.com/esekit/esekit/internal/steadylog"
 	"github.com/esekit/esekit/internal/testcorpus"
+	"github.com/esekit/esekit/internal/testset"
 )
 
 // This file generates recovery sets at scale: a database grown from a
 // clean corpus database to any size and many generations of steady-state
-// logs (the records of steadylog_test.go) whose updates reach pages all
+// logs (the records of internal/steadylog) whose updates reach pages all
 // over the file, so that replay through a page cache much smaller than
 // the database must evict, write back and read again. It writes to a
 // folder as it goes and keeps only the expected state of a sample of
@@ -99,7 +102,7 @@ const scaleManifest = "scale.json"
 // scaleTemplate is a table leaf page of the corpus file that copies are
 // made of.
 type scaleTemplate struct {
-	leaf   steadyLeaf
+	leaf   steadylog.Leaf
 	b      []byte   // the page
 	dbtime uint64   // its dbtime
 	nodes  [][]byte // data of each line
@@ -126,19 +129,19 @@ func writeScaleSet(tb testing.TB, dir string, spec scaleSpec) *scaleSet {
 	if spec.FilePages < corpusPages {
 		tb.Fatalf("%d pages asked, the corpus file has %d", spec.FilePages, corpusPages)
 	}
-	page := func(pgno uint32) *Page {
-		p, err := NewPage(db[(int(pgno)+1)*ps : (int(pgno)+2)*ps])
+	page := func(pgno uint32) *btree.Page {
+		p, err := btree.NewPage(pgno, db[(int(pgno)+1)*ps:(int(pgno)+2)*ps])
 		if err != nil {
 			tb.Fatal(err)
 		}
 		return p
 	}
-	leaves, maxDbTime := steadyTableLeaves(tb, corpusPages, 1024, page)
+	leaves, maxDbTime := steadylog.TableLeaves(tb, db, ps, 1024, page)
 	maxDbTime = max(maxDbTime, hdr.DbTimeDirtied)
 	var tmpls []scaleTemplate
 	for _, l := range leaves {
-		p := page(l.pgno)
-		t := scaleTemplate{leaf: l, b: p.Bytes(), dbtime: p.DbTime()}
+		p := page(l.Pgno)
+		t := scaleTemplate{leaf: l, b: p.Bytes(), dbtime: p.Header.DbTimeDirtied}
 		for i := range p.Lines() {
 			n, err := p.Node(i)
 			if err != nil {
@@ -162,7 +165,7 @@ func writeScaleSet(tb testing.TB, dir string, spec scaleSpec) *scaleSet {
 	candidates := len(tmpls) + spec.FilePages - corpusPages
 	candidate := func(c int) (uint32, *scaleTemplate) {
 		if c < len(tmpls) {
-			return tmpls[c].leaf.pgno, &tmpls[c]
+			return tmpls[c].leaf.Pgno, &tmpls[c]
 		}
 		pgno := firstCopy + uint32(c-len(tmpls))
 		t := &tmpls[int(pgno)%len(tmpls)]
@@ -192,34 +195,28 @@ func writeScaleSet(tb testing.TB, dir string, spec scaleSpec) *scaleSet {
 		}
 	}
 
-	lh := steadyTemplateHeader(tb, ps)
 	t0 := time.Date(2026, 11, 2, 9, 30, 0, 0, time.UTC)
-	created := func(g int32) ese.LogTime { return ese.LogTimeOf(t0.Add(time.Duration(g-spec.Gen) * time.Minute)) }
+	created := func(g int32) time.Time { return t0.Add(time.Duration(g-spec.Gen) * time.Minute) }
 	sig := ese.Signature{Random: 0x5CA1E000 ^ uint32(spec.Seed), Created: ese.LogTimeOf(t0.Add(-30 * 24 * time.Hour))}
-	consistent := ese.LogPos{Generation: spec.Gen - 1, Sector: 0x40, Offset: 0x1F}
-	lh.FileSectors = uint16(spec.Sectors)
-	lh.LogSignature = sig
-	lh.Attached, lh.AttachRest = nil, nil
-	lh.CheckpointAtCreation = consistent
-	lh.PrevLogAccumulatedChecksum = 0
+	consistent := steadylog.Consistent(spec.Gen)
 	gen := spec.Gen
-	var w *segLogWriter
+	var lh *eselog.FileHeader
+	var w *testset.LogWriter
 	startLog := func() {
-		lh.Generation = gen
-		lh.CreateTime = created(gen)
-		lh.PrevGenCreateTime = ese.LogTimeOf(t0.Add(-time.Hour))
+		prev := t0.Add(-time.Hour)
 		if gen > spec.Gen {
-			lh.PrevGenCreateTime = created(gen - 1)
+			prev = created(gen - 1)
 		}
+		lh = steadylog.LogHeader(gen, spec.Sectors, ps, sig, created(gen), prev, consistent)
 		hb, err := lh.Encode()
 		if err != nil {
 			tb.Fatal(err)
 		}
-		w = newSegLogWriter(gen, spec.Sectors, lh.CreateTime)
-		copy(w.file, hb)
+		w = testset.NewLogWriter(gen, spec.Sectors, lh.CreateTime)
+		copy(w.File(), hb)
 	}
 	writeLog := func(name string) {
-		if err := os.WriteFile(filepath.Join(dir, name), w.file, 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(dir, name), w.File(), 0o644); err != nil {
 			tb.Fatal(err)
 		}
 		set.Logs++
@@ -227,7 +224,7 @@ func writeScaleSet(tb testing.TB, dir string, spec scaleSpec) *scaleSet {
 	var buf []byte
 	put := func(r interface{ AppendEncode([]byte) []byte }) ese.LogPos {
 		buf = r.AppendEncode(buf[:0])
-		at, err := w.add(buf)
+		at, err := w.Add(buf)
 		if err != nil {
 			tb.Fatal(err)
 		}
@@ -238,10 +235,8 @@ func writeScaleSet(tb testing.TB, dir string, spec scaleSpec) *scaleSet {
 	startLog()
 	const dbid = 1
 	put(&eselog.Init{RecordBase: eselog.RecordBase{Lrtyp: eselog.RecInit2}, Params: lh.DbmsParam, Time: lh.CreateTime})
-	attach := put(&eselog.AttachDB{RecordBase: eselog.RecordBase{Lrtyp: eselog.RecAttachDB}, Procid: 1, Dbid: dbid,
-		Consistent: consistent, SignDb: hdr.DbSignature, SignLog: sig, Flags: eselog.DBUnicodeNames,
-		PathBytes: utf16Path(`D:\Data\` + set.DB)})
-	set.Bytes = writeScaleDB(tb, filepath.Join(dir, set.DB), db, steadyDirtyHeader(hdr, sig, attach, consistent, lh.CreateTime, spec.Gen, ps),
+	attach := put(steadylog.Attach(dbid, consistent, hdr.DbSignature, sig, set.DB))
+	set.Bytes = writeScaleDB(tb, filepath.Join(dir, set.DB), db, steadylog.DirtyHeader(hdr, sig, attach, consistent, lh.CreateTime, spec.Gen, ps),
 		spec.FilePages, func(pgno uint32) []byte { _, t := candidate(len(tmpls) + int(pgno-firstCopy)); return t.b })
 
 	// Each page's dbtime (0: the template's).
@@ -254,9 +249,8 @@ func writeScaleSet(tb testing.TB, dir string, spec scaleSpec) *scaleSet {
 	for s := 0; set.RecordBytes < spec.LogBytes; s++ {
 		// A transaction is at most 4 updates of 70 bytes and 2 records of
 		// 16: it goes whole into this generation or the next.
-		if !w.room(4*70+2*16+64, 0) {
-			for w.advance() == nil {
-			}
+		if !w.Room(4*70+2*16+64, 0) {
+			w.Fill()
 			writeLog(fmt.Sprintf("edb%05X.log", gen))
 			gen++
 			startLog()
@@ -285,9 +279,9 @@ func writeScaleSet(tb testing.TB, dir string, spec scaleSpec) *scaleSet {
 				touched++
 			}
 			leaf := t.leaf
-			leaf.pgno = pgno
+			leaf.Pgno = pgno
 			rceid++
-			r := steadyReplace(procid, dbid, tx, 1, leaf, iline, dbtime+1, before, rceid, cb)
+			r := steadylog.Replace(procid, dbid, tx, 1, leaf, iline, dbtime+1, before, rceid, cb)
 			diff, err := eselog.AppendDiff(nil, []eselog.DiffEntry{{Offset: at, Flags: eselog.DiffSameLength, OldLen: k, New: nb[:k]}}, true)
 			if err != nil {
 				tb.Fatal(err)
@@ -305,7 +299,7 @@ func writeScaleSet(tb testing.TB, dir string, spec scaleSpec) *scaleSet {
 		trx++
 		put(&eselog.Commit0{Commit: eselog.Commit{RecordBase: eselog.RecordBase{Lrtyp: eselog.RecCommit0}, Procid: procid}, TrxCommit0: trx})
 	}
-	w.finish()
+	w.Finish()
 	writeLog("edb.log")
 	set.Touched = touched
 	for _, sp := range sample {
@@ -345,7 +339,7 @@ func writeScaleDB(tb testing.TB, path string, corpus, header []byte, filePages i
 	pb := make([]byte, ps)
 	for pgno := uint32(len(corpus)/ps - 1); int(pgno)+2 <= filePages; pgno++ {
 		copy(pb, copyOf(pgno))
-		bin.PutU32(pb, 64, pgno) // PGHDR2 pgno
+		bin.PutU32(pb, ese.PagePgnoOffset, pgno)
 		ese.SetPageChecksum(pb, pgno)
 		write(pb)
 	}
@@ -395,12 +389,12 @@ func checkScaleOutput(tb testing.TB, path string, set *scaleSet) {
 			tb.Errorf("page %d: checksum does not verify", sp.Pgno)
 			continue
 		}
-		p, err := NewPage(b)
+		p, err := btree.NewPage(sp.Pgno, b)
 		if err != nil {
 			tb.Fatal(err)
 		}
-		if p.DbTime() != sp.DbTime || p.Lines() != len(sp.Nodes) {
-			tb.Errorf("page %d: dbtime %d, %d lines; want %d, %d", sp.Pgno, p.DbTime(), p.Lines(), sp.DbTime, len(sp.Nodes))
+		if p.Header.DbTimeDirtied != sp.DbTime || p.Lines() != len(sp.Nodes) {
+			tb.Errorf("page %d: dbtime %d, %d lines; want %d, %d", sp.Pgno, p.Header.DbTimeDirtied, p.Lines(), sp.DbTime, len(sp.Nodes))
 			continue
 		}
 		for i, want := range sp.Nodes {

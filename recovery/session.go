@@ -5,6 +5,7 @@ import (
 
 	"github.com/esekit/esekit/ese"
 	"github.com/esekit/esekit/eselog"
+	"github.com/esekit/esekit/internal/redo"
 )
 
 // session is the redo state of one logging session (procid), as the
@@ -44,7 +45,7 @@ func (s *session) dropVersions() {
 // open transaction (captureVersion) in the session's arena; the caller
 // appends it to versions once redo succeeded. A session already holding
 // maxVersions entries captures nothing (the entry would be dropped).
-func (s *session) capture(st *PageStore, db *dbRun, r eselog.NodeRecord) (*version, error) {
+func (s *session) capture(st *redo.PageStore, db *dbRun, r eselog.NodeRecord) (*version, error) {
 	if len(s.versions) >= maxVersions {
 		return nil, nil
 	}

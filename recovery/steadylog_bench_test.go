@@ -10,6 +10,8 @@ import (
 
 	"github.com/esekit/esekit/ese"
 	"github.com/esekit/esekit/eselog"
+	"github.com/esekit/esekit/internal/redo"
+	"github.com/esekit/esekit/internal/steadylog"
 )
 
 // BenchmarkSteadyStateSplit splits BenchmarkRecoverSteadyState/rows into
@@ -28,9 +30,9 @@ import (
 // bytes, so the figures compare with the whole recovery's.
 func BenchmarkSteadyStateSplit(b *testing.B) {
 	spec := steadyBenchSpecs[0].spec
-	sl := buildSteadyLog(b, spec)
+	sl := steadylog.Build(b, spec)
 	dir := b.TempDir()
-	writeSteadySet(b, dir, spec, sl)
+	steadylog.WriteSet(b, dir, spec, sl)
 	logBytes := sl.RecordBytes
 
 	b.Run("log-only", func(b *testing.B) {
@@ -57,7 +59,7 @@ func BenchmarkSteadyStateSplit(b *testing.B) {
 
 	// The page records, decoded once.
 	var recs []eselog.NodeRecord
-	for _, rec := range sl.records(b, eselog.Filter{}) {
+	for _, rec := range sl.Records(b, eselog.Filter{}) {
 		if nr, ok := rec.(eselog.NodeRecord); ok {
 			recs = append(recs, nr)
 		}
@@ -73,7 +75,7 @@ func BenchmarkSteadyStateSplit(b *testing.B) {
 		b.Run(name, func(b *testing.B) {
 			w := &steadyWorkFile{b: b, path: filepath.Join(b.TempDir(), "work.edb"), db: sl.DB}
 			steadyCPULoop(b, logBytes, w.reset, func() error {
-				s, err := NewPageStore(noSyncFile{w.f}, 32768, nil)
+				s, err := redo.NewPageStore(redo.NoSync(w.f), 32768, nil)
 				if err != nil {
 					return err
 				}
@@ -83,7 +85,7 @@ func BenchmarkSteadyStateSplit(b *testing.B) {
 							return err
 						}
 					}
-					if _, err := RedoRecord(s, r, RedoOptions{}); err != nil {
+					if _, err := redo.RedoRecord(s, r, redo.RedoOptions{}); err != nil {
 						return err
 					}
 				}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/esekit/esekit/ese"
 	"github.com/esekit/esekit/eselog"
+	"github.com/esekit/esekit/internal/redo"
 )
 
 // Switches are the engine's recovery switches: the JetInit3 grbits of
@@ -296,7 +297,7 @@ func (rp *replayer) holdPages(db *dbRun, pages map[uint32]bool) error {
 		}
 	}
 	db.res.PagesWritten += db.store.Stats().Writes
-	st, err := NewPageStore(db.pageFile(rp.opts), db.pageSize, &PageStoreOptions{CacheBytes: rp.opts.CacheBytes})
+	st, err := redo.NewPageStore(db.pageFile(rp.opts), db.pageSize, &redo.PageStoreOptions{CacheBytes: rp.opts.CacheBytes})
 	if err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/esekit/esekit/ese"
+	"github.com/esekit/esekit/internal/steadylog"
 	"github.com/esekit/esekit/internal/testcorpus"
 )
 
@@ -114,10 +115,10 @@ func TestRecoverWithoutUndoThenRestSRUM(t *testing.T) {
 // Recovering that output again with the log redoes those pages, rolls the
 // three transactions back and gives the bytes of one ordinary recovery.
 func TestRecoverWithoutUndoSteady(t *testing.T) {
-	spec := steadySpec{DB: "dissect-esedb-testdbs/large.edb", Gen: 0x21, Sectors: 24, HotPages: 24, Sessions: 4, Seed: 5, OpenTail: 3, OpenGap: 2}
-	sl := buildSteadyLog(t, spec)
+	spec := steadylog.Spec{DB: "dissect-esedb-testdbs/large.edb", Gen: 0x21, Sectors: 24, HotPages: 24, Sessions: 4, Seed: 5, OpenTail: 3, OpenGap: 2}
+	sl := steadylog.Build(t, spec)
 	dir := t.TempDir()
-	dbPath := writeSteadySet(t, dir, spec, sl)
+	dbPath := steadylog.WriteSet(t, dir, spec, sl)
 	name := filepath.Base(spec.DB)
 	run := func(dbDir string, sw Switches) (*RecoverResult, []byte) {
 		t.Helper()
@@ -180,10 +181,10 @@ func TestRecoverWithoutUndoSteady(t *testing.T) {
 // edb00021.log is refused (-528, missing edb.log) and, allowed, replayed
 // whole; the database becomes clean in generation 0x22 with every update.
 func TestRecoverMissingCurrentLogSteady(t *testing.T) {
-	spec := steadySpec{DB: "dissect-esedb-testdbs/large.edb", Gen: 0x21, Sectors: 24, HotPages: 24, Sessions: 4, Seed: 6}
-	sl := buildSteadyLog(t, spec)
+	spec := steadylog.Spec{DB: "dissect-esedb-testdbs/large.edb", Gen: 0x21, Sectors: 24, HotPages: 24, Sessions: 4, Seed: 6}
+	sl := steadylog.Build(t, spec)
 	dir := t.TempDir()
-	dbPath := writeSteadySet(t, dir, spec, sl)
+	dbPath := steadylog.WriteSet(t, dir, spec, sl)
 	if err := os.Rename(filepath.Join(dir, "edb.log"), filepath.Join(dir, "edb00021.log")); err != nil {
 		t.Fatal(err)
 	}
@@ -318,8 +319,8 @@ func TestPlanGapSRUM(t *testing.T) {
 // 0x23, the log is 0x21) fails with -582; ignoring lost logs it is
 // recovered clean with event 524's warning naming the two lost logs.
 func TestRecoverIgnoreLostLogsSteady(t *testing.T) {
-	spec := steadySpec{DB: "dissect-esedb-testdbs/large.edb", Gen: 0x21, Sectors: 24, HotPages: 16, Sessions: 2, Seed: 7}
-	sl := buildSteadyLog(t, spec)
+	spec := steadylog.Spec{DB: "dissect-esedb-testdbs/large.edb", Gen: 0x21, Sectors: 24, HotPages: 16, Sessions: 2, Seed: 7}
+	sl := steadylog.Build(t, spec)
 	h, err := ese.DecodeDBHeader(sl.DB)
 	if err != nil {
 		t.Fatal(err)
@@ -330,7 +331,7 @@ func TestRecoverIgnoreLostLogsSteady(t *testing.T) {
 	copy(sl.DB, enc)
 	copy(sl.DB[ps:], enc)
 	dir := t.TempDir()
-	dbPath := writeSteadySet(t, dir, spec, sl)
+	dbPath := steadylog.WriteSet(t, dir, spec, sl)
 	plan, err := PlanSoftDir(context.Background(), dir, []string{dbPath}, CheckpointSource{}, nil)
 	if err != nil || plan.Error != ese.ErrCommittedLogFilesMissing {
 		t.Fatalf("plan without the switch: %v %d %s", err, plan.Error, plan.Message)
@@ -356,10 +357,10 @@ func TestRecoverIgnoreLostLogsSteady(t *testing.T) {
 // recovery without undo has nothing to undo: -584, and the output is the
 // one an ordinary recovery writes.
 func TestRecoverWithoutUndoConsistentSteady(t *testing.T) {
-	spec := steadySpec{DB: "dissect-esedb-testdbs/large.edb", Gen: 0x7, Sectors: 24, HotPages: 16, Sessions: 3, Term: true, Seed: 8}
-	sl := buildSteadyLog(t, spec)
+	spec := steadylog.Spec{DB: "dissect-esedb-testdbs/large.edb", Gen: 0x7, Sectors: 24, HotPages: 16, Sessions: 3, Term: true, Seed: 8}
+	sl := steadylog.Build(t, spec)
 	dir := t.TempDir()
-	dbPath := writeSteadySet(t, dir, spec, sl)
+	dbPath := steadylog.WriteSet(t, dir, spec, sl)
 	plan := planSteadySet(t, dir, dbPath)
 	outA, outB := t.TempDir(), t.TempDir()
 	if _, err := Recover(context.Background(), plan, &RecoverOptions{OutDir: outA}); err != nil {

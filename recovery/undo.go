@@ -2,12 +2,11 @@ package recovery
 
 import (
 	"bytes"
-	"errors"
 	"fmt"
 
 	"github.com/esekit/esekit/ese"
 	"github.com/esekit/esekit/eselog"
-	"github.com/esekit/esekit/internal/bin"
+	"github.com/esekit/esekit/internal/redo"
 )
 
 // ErrUndoUnsafe is wrapped by the error recovery stops with when a
@@ -17,7 +16,7 @@ import (
 // node cannot be found on its page, or the operation is of a kind this
 // package does not undo. The database is then left dirty, never marked
 // clean.
-var ErrUndoUnsafe = errors.New("recovery: an open transaction cannot be rolled back safely")
+var ErrUndoUnsafe = redo.ErrUndoUnsafe
 
 // version is one version-store entry (RCE) rebuilt during redo: what is
 // needed to undo one versioned operation of an open transaction
@@ -70,7 +69,7 @@ const maxVersions = 1 << 20
 // without a before-image (an UndoInfo record may supply it later). The
 // entry and its bytes are allocated on their own; replay captures into
 // the session's arena instead (session.capture).
-func captureVersion(s *PageStore, db *dbRun, r eselog.NodeRecord, level int) (*version, error) {
+func captureVersion(s *redo.PageStore, db *dbRun, r eselog.NodeRecord, level int) (*version, error) {
 	return (*captureArena)(nil).capture(s, db, r, level)
 }
 
@@ -148,7 +147,7 @@ func (a *captureArena) reset() {
 
 // capture is captureVersion with the entry and its bytes taken from a
 // (nil: allocated on their own).
-func (a *captureArena) capture(s *PageStore, db *dbRun, r eselog.NodeRecord, level int) (*version, error) {
+func (a *captureArena) capture(s *redo.PageStore, db *dbRun, r eselog.NodeRecord, level int) (*version, error) {
 	switch r.(type) {
 	case *eselog.Insert, *eselog.FlagInsert, *eselog.Delta, *eselog.FlagInsertAndReplaceData, *eselog.Replace, *eselog.FlagDelete:
 	default:
@@ -203,7 +202,7 @@ func (a *captureArena) capture(s *PageStore, db *dbRun, r eselog.NodeRecord, lev
 		var pre []byte
 		ok := true
 		if n.PrefixLen > 0 {
-			if kp, err := p.keyPrefixView(); err != nil || n.PrefixLen > len(kp) {
+			if kp, err := p.KeyPrefixView(); err != nil || n.PrefixLen > len(kp) {
 				ok = false
 			} else {
 				pre = kp[:n.PrefixLen]
@@ -266,97 +265,16 @@ func (s *session) applyUndoInfo(db *dbRun, r *eselog.UndoInfo) {
 	}
 }
 
-// findNode locates the node of a version entry on its page: the logged
-// line when its key (and bookmark data) match, else the only line that
-// matches.
-func findNode(p *Page, v *version) (int, error) {
-	match := func(i int) bool {
-		k, err := p.Key(i)
-		if err != nil || !bytes.Equal(k, v.key) {
-			return false
-		}
-		if len(v.bmData) == 0 {
-			return true
-		}
-		n, err := p.Node(i)
-		return err == nil && bytes.Equal(n.Data, v.bmData)
-	}
-	if !v.keyKnown {
-		return 0, fmt.Errorf("%w: %v: the node's key is unknown", ErrUndoUnsafe, v)
-	}
-	if v.iline >= 0 && v.iline < p.Lines() && match(v.iline) {
-		return v.iline, nil
-	}
-	found := -1
-	for i := 0; i < p.Lines(); i++ {
-		if match(i) {
-			if found >= 0 {
-				return 0, fmt.Errorf("%w: %v: more than one node on page %d carries its key", ErrUndoUnsafe, v, v.pgno)
-			}
-			found = i
-		}
-	}
-	if found < 0 {
-		return 0, fmt.Errorf("%w: %v: its node is no longer on page %d", ErrUndoUnsafe, v, v.pgno)
-	}
-	return found, nil
-}
-
-// undoOn applies the inverse of v to page p (VERRedoPhysicalUndo,
-// ErrVERIUndoInsertPhysical): an insert (or un-delete) becomes a deleted
-// node, a flag-delete is cleared, a replace gets its before-image back, a
-// delta is subtracted.
-func undoOn(p *Page, v *version) error {
-	if !v.haveBefore {
-		return fmt.Errorf("%w: %v: its page was already newer than the record and no UndoInfo record gave the before-image", ErrUndoUnsafe, v)
-	}
-	i, err := findNode(p, v)
-	if err != nil {
-		return err
-	}
-	f, err := p.LineFlags(i)
-	if err != nil {
-		return err
-	}
-	switch v.op {
-	case eselog.RecInsert, eselog.RecFlagInsert:
-		return p.SetLineFlags(i, f|NodeDeleted)
-	case eselog.RecFlagInsertAndReplaceData:
-		if err := p.ReplaceNodeData(i, v.before, f); err != nil {
-			return err
-		}
-		f, _ = p.LineFlags(i)
-		return p.SetLineFlags(i, f|NodeDeleted)
-	case eselog.RecReplace, eselog.RecReplaceD:
-		return p.ReplaceNodeData(i, v.before, f)
-	case eselog.RecFlagDelete:
-		return p.SetLineFlags(i, f&^NodeDeleted)
-	case eselog.RecDelta, eselog.RecDelta64:
-		n, err := p.Node(i)
-		if err != nil {
-			return err
-		}
-		size := 4
-		if v.is64 {
-			size = 8
-		}
-		if v.offset < 0 || v.offset+size > len(n.Data) {
-			return fmt.Errorf("%w: %v: counter at %d is outside the node's %d data bytes", ErrUndoUnsafe, v, v.offset, len(n.Data))
-		}
-		if v.is64 {
-			bin.PutU64(n.Data, v.offset, bin.U64(n.Data, v.offset)-uint64(v.delta))
-		} else {
-			bin.PutU32(n.Data, v.offset, bin.U32(n.Data, v.offset)-uint32(v.delta))
-		}
-		return nil
-	}
-	return fmt.Errorf("%w: %v: undo of this operation is not implemented", ErrUndoUnsafe, v)
+// undoOn applies the inverse of v to page p (redo.Undo).
+func undoOn(p *redo.Page, v *version) error {
+	return redo.Undo(p, &redo.UndoOp{Desc: v, Pgno: v.pgno, Op: v.op, ILine: v.iline, Key: v.key, BmData: v.bmData,
+		KeyKnown: v.keyKnown, Before: v.before, HaveBefore: v.haveBefore, Delta: v.delta, Offset: v.offset, Is64: v.is64})
 }
 
 // redoUndo redoes an Undo record (type 39, docs/log-records.md#undo): the
 // session's entry with the record's rceid is undone on the page when the
 // page needs it, and the entry leaves the version store either way.
-func (s *session) redoUndo(st *PageStore, db *dbRun, r *eselog.Undo, mayFuture bool) (bool, error) {
+func (s *session) redoUndo(st *redo.PageStore, db *dbRun, r *eselog.Undo, mayFuture bool) (bool, error) {
 	idx := -1
 	for i, e := range s.versions {
 		if e.db == db && e.rceid == r.RCEID && e.pgnoFDP == r.PgnoFDP {
@@ -367,7 +285,7 @@ func (s *session) redoUndo(st *PageStore, db *dbRun, r *eselog.Undo, mayFuture b
 	if err != nil {
 		return false, err
 	}
-	redo, err := NeedRedo(p, r.Pgno(), r.DbTime(), r.DbTimeBefore(), mayFuture)
+	need, err := redo.NeedRedo(p, r.Pgno(), r.DbTime(), r.DbTimeBefore(), mayFuture)
 	if err != nil {
 		return false, err
 	}
@@ -376,7 +294,7 @@ func (s *session) redoUndo(st *PageStore, db *dbRun, r *eselog.Undo, mayFuture b
 		v = s.versions[idx]
 		s.versions = append(s.versions[:idx], s.versions[idx+1:]...)
 	}
-	if !redo {
+	if !need {
 		return false, nil
 	}
 	if v == nil {

@@ -11,16 +11,17 @@ import (
 	"github.com/esekit/esekit/ese"
 	"github.com/esekit/esekit/eselog"
 	"github.com/esekit/esekit/internal/bin"
+	"github.com/esekit/esekit/internal/redo"
 )
 
 // undoPage builds a store with one leaf page (pgno 3, dbtime 10) holding
 // three nodes with keys "a", "b", "c" and 8-byte data.
-func undoPage(t *testing.T) (*PageStore, *dbRun) {
-	return leafPageStore(t, func(p *Page) error {
+func undoPage(t *testing.T) (*redo.PageStore, *dbRun) {
+	return leafPageStore(t, func(p *redo.Page) error {
 		for i, k := range []string{"a", "b", "c"} {
 			data := make([]byte, 8)
 			bin.PutU32(data, 0, uint32(100+i))
-			if err := p.InsertNode(i, Node{Suffix: []byte(k), Data: data}); err != nil {
+			if err := p.InsertNode(i, redo.Node{Suffix: []byte(k), Data: data}); err != nil {
 				return err
 			}
 		}
@@ -30,10 +31,10 @@ func undoPage(t *testing.T) (*PageStore, *dbRun) {
 
 // leafPageStore builds a store of 4 KiB pages with one leaf page (pgno 3,
 // objid 7, dbtime 10) filled by fill, and a database run over it.
-func leafPageStore(t *testing.T, fill func(p *Page) error) (*PageStore, *dbRun) {
+func leafPageStore(t *testing.T, fill func(p *redo.Page) error) (*redo.PageStore, *dbRun) {
 	t.Helper()
 	const ps = 4096
-	s, err := NewPageStore(memfile.New(make([]byte, 6*ps)), ps, nil)
+	s, err := redo.NewPageStore(memfile.New(make([]byte, 6*ps)), ps, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -81,7 +82,7 @@ func TestUndoEachOperation(t *testing.T) {
 		if err != nil || v == nil {
 			t.Fatalf("%v: capture %v %v", r.Type(), v, err)
 		}
-		if _, err := RedoRecord(s, r, RedoOptions{}); err != nil {
+		if _, err := redo.RedoRecord(s, r, redo.RedoOptions{}); err != nil {
 			t.Fatalf("%v: %v", r.Type(), err)
 		}
 		sess.versions = append(sess.versions, v)
@@ -107,11 +108,11 @@ func TestUndoEachOperation(t *testing.T) {
 		if !bytes.Equal(n.Data, orig[i]) {
 			t.Errorf("line %d: data %x, before %x", i, n.Data, orig[i])
 		}
-		if n.Flags&NodeDeleted != 0 {
+		if n.Flags&redo.NodeDeleted != 0 {
 			t.Errorf("line %d still deleted", i)
 		}
 	}
-	if f, _ := p.LineFlags(3); f&NodeDeleted == 0 {
+	if f, _ := p.LineFlags(3); f&redo.NodeDeleted == 0 {
 		t.Error("the inserted node is not deleted")
 	}
 	if p.DbTime() != 18 || db.maxDbTime != 18 {
@@ -169,7 +170,7 @@ func TestUndoRecordAndUndoInfo(t *testing.T) {
 // FlagInsertAndReplaceData is two Undo records after its UndoInfo; an
 // entry whose UndoInfo record was replayed logs no second UndoInfo.
 func TestEndOfRecoveryRecordsOrder(t *testing.T) {
-	db := &dbRun{store: new(PageStore)}
+	db := &dbRun{store: new(redo.PageStore)}
 	ins := &version{db: db, op: eselog.RecInsert, level: 1, key: []byte("k1")}
 	rep := &version{db: db, op: eselog.RecReplace, level: 2, key: []byte("k22"), before: make([]byte, 8), undoInfo: true}
 	s3 := &session{procid: 3, macro: &macro{dbtime: 9}}

@@ -613,10 +613,13 @@ func (f *RegFile) Marshal() []byte {
 	return bin.AppendUTF16([]byte{0xFF, 0xFE}, s)
 }
 
+// quote writes s as a quoted string with regedit's escapes \\ and \", and
+// a CR, LF or NUL as the escape \r, \n or \0 that parseQuoted reads: a
+// value name parsed from those escapes holds the character, and a CR or LF
+// written as is would end the line.
 func quote(s string) string {
-	s = strings.ReplaceAll(s, `\`, `\\`)
-	s = strings.ReplaceAll(s, `"`, `\"`)
-	return `"` + s + `"`
+	r := strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\r", `\r`, "\n", `\n`, "\x00", `\0`)
+	return `"` + r.Replace(s) + `"`
 }
 
 func writeValue(b *strings.Builder, v RegValue, format RegFormat) {

@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/hex"
-	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -14,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/esekit/esekit/esedb"
 )
@@ -332,9 +332,46 @@ func writeValuesJSON(w *bufio.Writer, vals []esedb.Value) {
 	w.WriteByte('}')
 }
 
+// writeJSONString writes s as a JSON string. Text that held an unpaired
+// UTF-16 surrogate carries it in its three-byte (WTF-8) form (see
+// esedb.DecodeText); it is written as the \uD8xx escape JSON allows, so
+// the stored unit is kept rather than replaced. Other invalid bytes become
+// U+FFFD, as encoding/json writes them.
 func writeJSONString(w *bufio.Writer, s string) {
-	b, _ := json.Marshal(s)
-	w.Write(b)
+	w.WriteByte('"')
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case c == '"' || c == '\\':
+			w.WriteByte('\\')
+			w.WriteByte(c)
+			i++
+			continue
+		case c < 0x20:
+			fmt.Fprintf(w, `\u%04x`, c)
+			i++
+			continue
+		case c < 0x80:
+			w.WriteByte(c)
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			if c == 0xED && i+2 < len(s) && s[i+1] >= 0xA0 && s[i+1] <= 0xBF && s[i+2]&0xC0 == 0x80 {
+				u := rune(c&0x0F)<<12 | rune(s[i+1]&0x3F)<<6 | rune(s[i+2]&0x3F)
+				fmt.Fprintf(w, `\u%04x`, u)
+				i += 3
+				continue
+			}
+			w.WriteString("\ufffd")
+			i++
+			continue
+		}
+		w.WriteString(s[i : i+size])
+		i += size
+	}
+	w.WriteByte('"')
 }
 
 // writeJSONValue prints one value of esedb.Value.Any: Bit as true/false,

@@ -106,7 +106,9 @@ func runVerify(e *env, opts any, args []string) int {
 	defer stop()
 	status := exitOK
 	var out []any
-	forEachFile(args, func(in input) {
+	// Not mapped whole: the scan holds one chunk per worker at a time,
+	// so the resident size stays bounded whatever the file's size.
+	forEachFileMapped(args, false, func(in input) {
 		v := verifyInput(ctx, in, o.workers)
 		if !v.OK {
 			status = max(status, exitBad)

@@ -25,7 +25,14 @@ var mmapMin int64 = 64 << 20
 
 // openInput opens a file on disk, memory-mapped when it is large. The caller
 // closes the returned closer.
-func openInput(name string) (input, io.Closer, error) {
+func openInput(name string) (input, io.Closer, error) { return openFile(name, true) }
+
+// openFile opens a file on disk; mapLarge memory-maps it when it is large.
+// A pass over the whole file (verify) does not map it: every mapped page
+// it touches would stay in the process's resident size, up to the file's
+// size, whereas ese.ScanDatabase given the *os.File holds one chunk per
+// worker at a time.
+func openFile(name string, mapLarge bool) (input, io.Closer, error) {
 	f, err := os.Open(name)
 	if err != nil {
 		return input{}, nil, err
@@ -39,7 +46,7 @@ func openInput(name string) (input, io.Closer, error) {
 		f.Close()
 		return input{}, nil, fmt.Errorf("%s: %w", name, errIsFolder)
 	}
-	if st.Mode().IsRegular() && st.Size() >= mmapMin {
+	if mapLarge && st.Mode().IsRegular() && st.Size() >= mmapMin {
 		if m, err := mmap.Open(name); err == nil && int64(m.Len()) == st.Size() {
 			f.Close()
 			return input{name: name, r: m, size: st.Size()}, m, nil
@@ -65,8 +72,14 @@ func (in input) readHead(n int) []byte {
 // forEachFile opens each named file and calls fn with it; files that
 // cannot be opened are reported through onErr.
 func forEachFile(names []string, fn func(in input), onErr func(name string, err error)) {
+	forEachFileMapped(names, true, fn, onErr)
+}
+
+// forEachFileMapped is forEachFile; mapLarge false never memory-maps a
+// file (see openFile).
+func forEachFileMapped(names []string, mapLarge bool, fn func(in input), onErr func(name string, err error)) {
 	for _, name := range names {
-		in, c, err := openInput(name)
+		in, c, err := openFile(name, mapLarge)
 		if err != nil {
 			onErr(name, err)
 			continue

@@ -84,47 +84,51 @@ func TestHeaderCheckpoints(t *testing.T) {
 		{"secedit-horrorandscifi/edb.chk", 1, 1, 0xEBF5B760},
 	}
 	for _, tc := range cases {
-		p := testcorpus.Path(t, tc.rel)
+		t.Run(tc.rel, func(t *testing.T) {
+			p := testcorpus.Path(t, tc.rel)
+			var got []map[string]any
+			code, _ := runJSON(t, &got, "header", "-json", p)
+			if code != exitOK || len(got) != 1 {
+				t.Fatalf("%s: status %d, %d objects", tc.rel, code, len(got))
+			}
+			o := got[0]
+			if o["file"] != p || o["type"] != "checkpoint" {
+				t.Errorf("%s: file/type %v %v", tc.rel, o["file"], o["type"])
+			}
+			cp := o["checkpoint"].(map[string]any)
+			if cp["generation"] != tc.gen || cp["sector"] != tc.sector {
+				t.Errorf("%s: checkpoint %v", tc.rel, cp)
+			}
+			if s := o["log_signature"].(map[string]any); s["random"] != tc.random {
+				t.Errorf("%s: log_signature %v", tc.rel, s)
+			}
+			if _, ok := o["last_full_backup_checkpoint"].(map[string]any); !ok {
+				t.Errorf("%s: last_full_backup_checkpoint missing", tc.rel)
+			}
+			if a, ok := o["attached"].([]any); !ok || len(a) != 0 {
+				t.Errorf("%s: attached %v", tc.rel, o["attached"])
+			}
+			if o["shadow_ok"] != true || o["header_checksum_ok"] != true {
+				t.Errorf("%s: copies %v %v", tc.rel, o["header_checksum_ok"], o["shadow_ok"])
+			}
+		})
+	}
+	t.Run("worked example", func(t *testing.T) {
+		// appdata/edb.chk, the corpus file's own values (docs/checkpoint.md#checkpoint-layout).
 		var got []map[string]any
-		code, _ := runJSON(t, &got, "header", "-json", p)
-		if code != exitOK || len(got) != 1 {
-			t.Fatalf("%s: status %d, %d objects", tc.rel, code, len(got))
-		}
+		runJSON(t, &got, "header", "-json", testcorpus.Path(t, "appdata/edb.chk"))
 		o := got[0]
-		if o["file"] != p || o["type"] != "checkpoint" {
-			t.Errorf("%s: file/type %v %v", tc.rel, o["file"], o["type"])
+		if s := o["log_signature"].(map[string]any); s["created"] != "2022-03-23T14:12:52.254Z" || s["computer"] != "" {
+			t.Errorf("log_signature %v", s)
 		}
-		cp := o["checkpoint"].(map[string]any)
-		if cp["generation"] != tc.gen || cp["sector"] != tc.sector {
-			t.Errorf("%s: checkpoint %v", tc.rel, cp)
+		d := o["dbms_param"].(map[string]any)
+		if d["circular_logging"] != true || d["log_file_sectors"] != 128.0 || d["max_sessions"] != 30000.0 {
+			t.Errorf("dbms_param %v", d)
 		}
-		if s := o["log_signature"].(map[string]any); s["random"] != tc.random {
-			t.Errorf("%s: log_signature %v", tc.rel, s)
+		if o["checksum"] != "0xEC707CF5" || o["deletable_below"] != 1.0 {
+			t.Errorf("checksum %v deletable %v", o["checksum"], o["deletable_below"])
 		}
-		if _, ok := o["last_full_backup_checkpoint"].(map[string]any); !ok {
-			t.Errorf("%s: last_full_backup_checkpoint missing", tc.rel)
-		}
-		if a, ok := o["attached"].([]any); !ok || len(a) != 0 {
-			t.Errorf("%s: attached %v", tc.rel, o["attached"])
-		}
-		if o["shadow_ok"] != true || o["header_checksum_ok"] != true {
-			t.Errorf("%s: copies %v %v", tc.rel, o["header_checksum_ok"], o["shadow_ok"])
-		}
-	}
-	// appdata/edb.chk, the corpus file's own values (docs/checkpoint.md#checkpoint-layout).
-	var got []map[string]any
-	runJSON(t, &got, "header", "-json", testcorpus.Path(t, "appdata/edb.chk"))
-	o := got[0]
-	if s := o["log_signature"].(map[string]any); s["created"] != "2022-03-23T14:12:52.254Z" || s["computer"] != "" {
-		t.Errorf("log_signature %v", s)
-	}
-	d := o["dbms_param"].(map[string]any)
-	if d["circular_logging"] != true || d["log_file_sectors"] != 128.0 || d["max_sessions"] != 30000.0 {
-		t.Errorf("dbms_param %v", d)
-	}
-	if o["checksum"] != "0xEC707CF5" || o["deletable_below"] != 1.0 {
-		t.Errorf("checksum %v deletable %v", o["checksum"], o["deletable_below"])
-	}
+	})
 }
 
 func TestHeaderDatabases(t *testing.T) {
@@ -143,48 +147,52 @@ func TestHeaderDatabases(t *testing.T) {
 		{"wlm-danyquenneville-backup/WindowsMail.MSMessageStore", "0x620,17", "DirtyShutdown", 8192, 0x0004B4A1, -1, -1},
 	}
 	for _, tc := range cases {
-		p := testcorpus.Path(t, tc.rel)
-		var got []map[string]any
-		code, _ := runJSON(t, &got, "header", "-json", p)
-		if code != exitOK || len(got) != 1 {
-			t.Fatalf("%s: status %d", tc.rel, code)
-		}
-		o := got[0]
-		if o["type"] != "database" || o["format"] != tc.format || o["state"] != tc.state || o["page_size"] != tc.pageSize {
-			t.Errorf("%s: type %v format %v state %v page %v", tc.rel, o["type"], o["format"], o["state"], o["page_size"])
-		}
-		if s := o["log_signature"].(map[string]any); s["random"] != tc.logRandom {
-			t.Errorf("%s: log_signature %v", tc.rel, s)
-		}
-		if tc.genMin >= 0 && (o["gen_min_required"] != tc.genMin || o["gen_max_required"] != tc.genMax) {
-			t.Errorf("%s: required %v..%v", tc.rel, o["gen_min_required"], o["gen_max_required"])
-		}
-		for _, k := range []string{"format_update", "state_code", "dbtime", "db_signature", "consistent", "attach", "detach", "gen_max_committed", "repair_count"} {
-			if _, ok := o[k]; !ok {
-				t.Errorf("%s: %s missing", tc.rel, k)
+		t.Run(tc.rel, func(t *testing.T) {
+			p := testcorpus.Path(t, tc.rel)
+			var got []map[string]any
+			code, _ := runJSON(t, &got, "header", "-json", p)
+			if code != exitOK || len(got) != 1 {
+				t.Fatalf("%s: status %d", tc.rel, code)
 			}
+			o := got[0]
+			if o["type"] != "database" || o["format"] != tc.format || o["state"] != tc.state || o["page_size"] != tc.pageSize {
+				t.Errorf("%s: type %v format %v state %v page %v", tc.rel, o["type"], o["format"], o["state"], o["page_size"])
+			}
+			if s := o["log_signature"].(map[string]any); s["random"] != tc.logRandom {
+				t.Errorf("%s: log_signature %v", tc.rel, s)
+			}
+			if tc.genMin >= 0 && (o["gen_min_required"] != tc.genMin || o["gen_max_required"] != tc.genMax) {
+				t.Errorf("%s: required %v..%v", tc.rel, o["gen_min_required"], o["gen_max_required"])
+			}
+			for _, k := range []string{"format_update", "state_code", "dbtime", "db_signature", "consistent", "attach", "detach", "gen_max_committed", "repair_count"} {
+				if _, ok := o[k]; !ok {
+					t.Errorf("%s: %s missing", tc.rel, k)
+				}
+			}
+			if o["header_checksum_ok"] != true || o["shadow_ok"] != true {
+				t.Errorf("%s: header copies %v %v", tc.rel, o["header_checksum_ok"], o["shadow_ok"])
+			}
+		})
+	}
+	t.Run("worked example", func(t *testing.T) {
+		// IndexedDB.edb, the corpus file's own values (docs/database.md#database-header).
+		var got []map[string]any
+		runJSON(t, &got, "header", "-json", testcorpus.Path(t, "appdata/IndexedDB.edb"))
+		o := got[0]
+		if o["state_code"] != 3.0 || o["dbtime"] != 0x38D*1.0 || o["format_update"] != "110.240" {
+			t.Errorf("state_code %v dbtime %v format_update %v", o["state_code"], o["dbtime"], o["format_update"])
 		}
-		if o["header_checksum_ok"] != true || o["shadow_ok"] != true {
-			t.Errorf("%s: header copies %v %v", tc.rel, o["header_checksum_ok"], o["shadow_ok"])
+		c := o["consistent"].(map[string]any)
+		if c["generation"] != 1.0 || c["sector"] != 32.0 || c["offset"] != 630.0 || o["consistent_time"] != "2022-03-23T14:17:57.552Z" {
+			t.Errorf("consistent %v at %v", c, o["consistent_time"])
 		}
-	}
-	// IndexedDB.edb, the corpus file's own values (docs/database.md#database-header).
-	var got []map[string]any
-	runJSON(t, &got, "header", "-json", testcorpus.Path(t, "appdata/IndexedDB.edb"))
-	o := got[0]
-	if o["state_code"] != 3.0 || o["dbtime"] != 0x38D*1.0 || o["format_update"] != "110.240" {
-		t.Errorf("state_code %v dbtime %v format_update %v", o["state_code"], o["dbtime"], o["format_update"])
-	}
-	c := o["consistent"].(map[string]any)
-	if c["generation"] != 1.0 || c["sector"] != 32.0 || c["offset"] != 630.0 || o["consistent_time"] != "2022-03-23T14:17:57.552Z" {
-		t.Errorf("consistent %v at %v", c, o["consistent_time"])
-	}
-	if a := o["attach"].(map[string]any); a["sector"] != 1.0 || a["offset"] != 616.0 {
-		t.Errorf("attach %v", a)
-	}
-	if s := o["db_signature"].(map[string]any); s["random"] != 0x8BED65CB*1.0 || s["created"] != "2022-03-23T14:12:52.275Z" {
-		t.Errorf("db_signature %v", s)
-	}
+		if a := o["attach"].(map[string]any); a["sector"] != 1.0 || a["offset"] != 616.0 {
+			t.Errorf("attach %v", a)
+		}
+		if s := o["db_signature"].(map[string]any); s["random"] != 0x8BED65CB*1.0 || s["created"] != "2022-03-23T14:12:52.275Z" {
+			t.Errorf("db_signature %v", s)
+		}
+	})
 }
 
 func TestHeaderLogs(t *testing.T) {

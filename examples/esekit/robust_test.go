@@ -2,21 +2,39 @@ package main
 
 import (
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
+	"github.com/esekit/esekit/esepatch"
+	"github.com/esekit/esekit/internal/sampleset"
 	"github.com/esekit/esekit/internal/testcorpus"
+	"github.com/esekit/esekit/internal/testset"
 )
 
 // TestTruncatedAndGarbage runs every file verb over truncated copies of
-// real files and over garbage: each file gets an object with its name and
+// real and generated files of every kind and over garbage: each file gets an object with its name and
 // a type, failures are reported (exit status 1), and nothing panics.
 func TestTruncatedAndGarbage(t *testing.T) {
 	dir := t.TempDir()
 	var files []string
-	for _, rel := range []string{"appdata/edb.chk", "appdata/edb.log", "appdata/IndexedDB.edb", "wlm-kimberli13/WindowsMail.pat", "wlm-kimberli13/edb.log"} {
-		b := testcorpus.Read(t, rel)
+	// A checkpoint, a modern log and a database of the committed SRUM
+	// set, a generated legacy log and a generated .pat.
+	const srum = "museum-srum-win10-belkasoftctf-insiderthreat-dirty/"
+	inputs := map[string][]byte{}
+	for _, rel := range []string{srum + "SRU.chk", srum + "SRU00051.log", srum + "SRUDB.dat"} {
+		inputs[rel] = testcorpus.Read(t, rel)
+	}
+	legacy, err := testset.BuildLegacyLog(testset.LogSpec{Transactions: 40, Term: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	inputs["legacy/edb.log"] = legacy.File
+	inputs["backup/SRUDB.pat"] = testset.SampleBackup(t).Folder(esepatch.FormPatchFile)[sampleset.BackupPatch].Data
+	for _, rel := range slices.Sorted(maps.Keys(inputs)) {
+		b := inputs[rel]
 		for _, n := range []int{0, 1, 100, 700, 4095, 4096, 5000, 8191, 40000} {
 			n = min(n, len(b))
 			p := filepath.Join(dir, fmt.Sprintf("%s.%d", filepath.Base(rel), n))

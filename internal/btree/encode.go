@@ -11,15 +11,22 @@ import (
 // data (CdataNDIKeydataflagsToDataflags). The flags to store with the tag
 // are n.Flags with NodeCompressed set exactly when PrefixLen > 0.
 func EncodeNode(n Node) ([]byte, uint8) {
-	var out []byte
-	f := n.Flags &^ NodeCompressed
-	if n.PrefixLen > 0 {
-		out = binary.LittleEndian.AppendUint16(out, uint16(n.PrefixLen))
-		f |= NodeCompressed
-	}
-	out = binary.LittleEndian.AppendUint16(out, uint16(len(n.Suffix)))
+	out, f := NodeHeader(n.PrefixLen, len(n.Suffix), n.Flags)
 	out = append(append(out, n.Suffix...), n.Data...)
 	return out, f
+}
+
+// NodeHeader returns the bytes a node stores before its key suffix: the
+// prefix count when prefixLen > 0, then the suffix length. The flags
+// returned are flags with NodeCompressed set exactly when prefixLen > 0.
+func NodeHeader(prefixLen, suffixLen int, flags uint8) ([]byte, uint8) {
+	var out []byte
+	flags &^= NodeCompressed
+	if prefixLen > 0 {
+		out = binary.LittleEndian.AppendUint16(out, uint16(prefixLen))
+		flags |= NodeCompressed
+	}
+	return binary.LittleEndian.AppendUint16(out, uint16(suffixLen)), flags
 }
 
 // EncodePage builds a page of pageSize bytes from h (its tag state, free

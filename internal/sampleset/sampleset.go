@@ -232,3 +232,16 @@ func (b *Backup) Folder(form esepatch.Form) fstest.MapFS {
 	fsys[BackupPatch] = &fstest.MapFile{Data: pat, Mode: 0o644}
 	return fsys
 }
+
+// WriteDir writes the whole set in the given form into the existing
+// folder dir: the database copy, the .pat and the logs.
+func (b *Backup) WriteDir(dir string, form esepatch.Form) error {
+	files := b.Folder(form)
+	files[BackupDatabase] = &fstest.MapFile{Data: b.DB}
+	for n, f := range files {
+		if err := os.WriteFile(filepath.Join(dir, n), f.Data, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}

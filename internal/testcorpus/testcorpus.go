@@ -1,11 +1,24 @@
 // Package testcorpus finds the shared corpus of real ESE files for tests.
 // The corpus lives at ../shared/corpus relative to the module root; tests
 // skip, with a message saying so, when it is absent.
+//
+// Two environment variables steer it:
+//
+//   - ESEKIT_CORPUS names the corpus folder instead. "none", or any value
+//     that is not an existing folder, means "no corpus": the run then
+//     measures what a fresh clone of the module tests.
+//   - ESEKIT_REQUIRE_CORPUS=1 turns every skip for a missing corpus file
+//     into a test failure. CI sets it on its corpus run, so that a test
+//     whose file moved or was renamed cannot go quiet.
+//
+// Without the corpus, Path, Read and CopySet still serve the files of the
+// sets the module commits under testdata (see committed.go).
 package testcorpus
 
 import (
 	"io"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
 	"sync"
@@ -19,30 +32,21 @@ var (
 
 // Dir returns the corpus directory, or "" when it cannot be found. It walks
 // up from the working directory to the module root (the folder holding
-// go.mod) and looks for ../shared/corpus beside it. ESEKIT_CORPUS overrides.
+// go.mod) and looks for ../shared/corpus beside it. ESEKIT_CORPUS overrides;
+// "none" or a value that is not a folder means no corpus.
 func Dir() string {
 	once.Do(func() {
 		if d := os.Getenv("ESEKIT_CORPUS"); d != "" {
-			dir = d
+			if st, err := os.Stat(d); err == nil && st.IsDir() {
+				dir = filepath.Clean(d)
+			}
 			return
 		}
-		wd, err := os.Getwd()
-		if err != nil {
-			return
-		}
-		for d := wd; ; {
-			if _, err := os.Stat(filepath.Join(d, "go.mod")); err == nil {
-				c := filepath.Join(d, "..", "shared", "corpus")
-				if st, err := os.Stat(c); err == nil && st.IsDir() {
-					dir = filepath.Clean(c)
-				}
-				return
+		if root := moduleRoot(); root != "" {
+			c := filepath.Join(root, "..", "shared", "corpus")
+			if st, err := os.Stat(c); err == nil && st.IsDir() {
+				dir = filepath.Clean(c)
 			}
-			up := filepath.Dir(d)
-			if up == d {
-				return
-			}
-			d = up
 		}
 	})
 	return dir
@@ -54,13 +58,25 @@ func Path(tb testing.TB, rel string) string {
 	tb.Helper()
 	d := Dir()
 	if d == "" {
-		tb.Skipf("corpus not found (expected ../shared/corpus beside the module root); skipping test that needs %s", rel)
+		if p := committedPath(tb, rel); p != "" {
+			return p
+		}
+		skip(tb, "corpus not found (expected ../shared/corpus beside the module root); skipping test that needs %s", rel)
 	}
 	p := filepath.Join(d, filepath.FromSlash(rel))
 	if _, err := os.Stat(p); err != nil {
-		tb.Skipf("corpus file %s not available: %v", rel, err)
+		skip(tb, "corpus file %s not available: %v", rel, err)
 	}
 	return p
+}
+
+// skip skips the test, or fails it when ESEKIT_REQUIRE_CORPUS=1.
+func skip(tb testing.TB, format string, args ...any) {
+	tb.Helper()
+	if os.Getenv("ESEKIT_REQUIRE_CORPUS") == "1" {
+		tb.Fatalf("ESEKIT_REQUIRE_CORPUS=1: "+format, args...)
+	}
+	tb.Skipf(format, args...)
 }
 
 // Read returns the bytes of corpus file rel, skipping the test when absent.
@@ -74,12 +90,13 @@ func Read(tb testing.TB, rel string) []byte {
 }
 
 // Files returns every regular file of the corpus as slash paths relative to
-// its root (e.g. "appdata/edb.log"), skipping the test when it is absent.
+// its root (e.g. "appdata/edb.log"), skipping the test when it is absent
+// (tests over every file assert figures of the whole corpus).
 func Files(tb testing.TB) []string {
 	tb.Helper()
 	d := Dir()
 	if d == "" {
-		tb.Skip("corpus not found (expected ../shared/corpus beside the module root)")
+		skip(tb, "corpus not found (expected ../shared/corpus beside the module root)")
 	}
 	var out []string
 	filepath.WalkDir(d, func(p string, e os.DirEntry, err error) error {
@@ -95,13 +112,19 @@ func Files(tb testing.TB) []string {
 // Glob returns the corpus files, as slash paths relative to the corpus root
 // ("appdata/edb.log"), in any set folder whose base name matches pattern
 // (filepath.Match syntax: "*.chk", "edb*.log"), sorted; MANIFEST-style .md
-// files are left out. It returns nil when the corpus is absent and never
-// skips: fuzz targets use it to add seeds, and must still run without the
-// corpus.
+// files are left out. Without the corpus it matches the files of the sets
+// the module commits. It never skips: fuzz targets use it to add seeds,
+// and must still run without the corpus.
 func Glob(pattern string) []string {
 	d := Dir()
 	if d == "" {
-		return nil
+		var out []string
+		for _, rel := range committedFiles() {
+			if ok, _ := path.Match(pattern, path.Base(rel)); ok {
+				out = append(out, rel)
+			}
+		}
+		return out
 	}
 	paths, _ := filepath.Glob(filepath.Join(d, "*", pattern))
 	var out []string
@@ -121,12 +144,13 @@ func Glob(pattern string) []string {
 }
 
 // Head returns the first n bytes of corpus file rel (all of it when n < 0
-// or the file is shorter), or nil when the corpus or the file is absent.
-// Like Glob it never skips; it reads no more than n bytes.
+// or the file is shorter), or nil when the file is absent (without the
+// corpus, when it is not a committed file). Like Glob it never skips; it
+// reads no more than n bytes.
 func Head(rel string, n int) []byte {
 	d := Dir()
 	if d == "" {
-		return nil
+		return committedHead(rel, n)
 	}
 	f, err := os.Open(filepath.Join(d, filepath.FromSlash(rel)))
 	if err != nil {

@@ -10,10 +10,8 @@ import (
 
 func TestGlobAndHead(t *testing.T) {
 	if Dir() == "" {
-		if Glob("*.log") != nil || Head("appdata/edb.log", 10) != nil {
-			t.Error("Glob/Head return data without a corpus")
-		}
-		t.Skip("corpus not found")
+		checkCommittedGlobAndHead(t)
+		return
 	}
 	logs := Glob("edb*.log")
 	if !slices.Contains(logs, "appdata/edb.log") || !slices.Contains(logs, "appdata/edb0000D.log") {
@@ -38,12 +36,16 @@ func TestGlobAndHead(t *testing.T) {
 }
 
 func TestCopySet(t *testing.T) {
-	dir := CopySet(t, "appdata", "edb.chk")
-	if _, err := os.Stat(filepath.Join(dir, "edb.chk")); !os.IsNotExist(err) {
+	const set = "museum-srum-server2022-apt-1daylater"
+	dir := CopySet(t, set, "SRU.chk")
+	if _, err := os.Stat(filepath.Join(dir, "SRU.chk")); !os.IsNotExist(err) {
 		t.Errorf("skipped file copied: %v", err)
 	}
-	b, err := os.ReadFile(filepath.Join(dir, "edb.log"))
-	if err != nil || !bytes.Equal(b, Read(t, "appdata/edb.log")) {
-		t.Errorf("edb.log not copied byte for byte: %v", err)
+	b, err := os.ReadFile(filepath.Join(dir, "SRU.log"))
+	if err != nil || !bytes.Equal(b, Read(t, set+"/SRU.log")) {
+		t.Errorf("SRU.log not copied byte for byte: %v", err)
+	}
+	if ents, err := os.ReadDir(dir); err != nil || len(ents) != 8 {
+		t.Errorf("%d files copied, want the set's 9 but SRU.chk (%v)", len(ents), err)
 	}
 }

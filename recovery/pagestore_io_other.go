@@ -1,7 +1,0 @@
-//go:build !linux
-
-package recovery
-
-// vectorWriterOf returns nil: gathered writes are used on Linux only, and
-// the page store writes one page per WriteAt elsewhere.
-func vectorWriterOf(PageFile) vectorWriter { return nil }
