@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/esekit/esekit/internal/redo"
+	"github.com/esekit/esekit/internal/scalegen"
 )
 
 // smallScaleSpec is the set TestRecoverScaleSmall generates: large.edb
@@ -129,7 +130,8 @@ func BenchmarkRecoverScale(b *testing.B) {
 	if err != nil || plan.Error != 0 || len(plan.Databases) != 1 || plan.Databases[0].Action != ActionReplay {
 		b.Fatalf("plan: %v %+v", err, plan)
 	}
-	b.Logf("plan: %.1f cpu-s, %.1f s, max RSS so far %d MiB", (processCPU() - c0).Seconds(), time.Since(w0).Seconds(), processMaxRSS()>>20)
+	rss, _ := scalegen.MaxRSSMiB()
+	b.Logf("plan: %.1f cpu-s, %.1f s, max RSS so far %.0f MiB", (processCPU() - c0).Seconds(), time.Since(w0).Seconds(), rss)
 	out := filepath.Join(dir, "out")
 	for b.Loop() {
 		cache := redo.NewPageCache(budget)
@@ -152,13 +154,14 @@ func BenchmarkRecoverScale(b *testing.B) {
 		b.Logf("heap: sys %d MiB, in use %d MiB, total allocated %d MiB, %d GCs", ms.HeapSys>>20, ms.HeapInuse>>20, ms.TotalAlloc>>20, ms.NumGC)
 		load, _ := os.ReadFile("/proc/loadavg")
 		mb := float64(res.LogBytes) / 1e6
-		b.Logf("%d logs, %.1f MB of records, database %.2f GiB, cache %d MiB: %.1f cpu-s (replay %.1f), %.1f s wall, %.0f MB/cpu-s (replay %.0f), max RSS %d MiB, cache peak %d MiB, %d pages written; load %s",
+		rss, _ := scalegen.MaxRSSMiB()
+		b.Logf("%d logs, %.1f MB of records, database %.2f GiB, cache %d MiB: %.1f cpu-s (replay %.1f), %.1f s wall, %.0f MB/cpu-s (replay %.0f), max RSS %.0f MiB, cache peak %d MiB, %d pages written; load %s",
 			len(res.LogsReplayed), mb, float64(set.Bytes)/(1<<30), budget>>20, cpu.Seconds(), (c0 + cpu - c1).Seconds(), wall.Seconds(),
-			mb/cpu.Seconds(), mb/(c0+cpu-c1).Seconds(), processMaxRSS()>>20, cache.Peak()>>20, d.PagesWritten, strings.TrimSpace(string(load)))
+			mb/cpu.Seconds(), mb/(c0+cpu-c1).Seconds(), rss, cache.Peak()>>20, d.PagesWritten, strings.TrimSpace(string(load)))
 		b.ReportMetric(mb/cpu.Seconds(), "MB/cpu-s")
 		b.ReportMetric(mb/(c0+cpu-c1).Seconds(), "replay-MB/cpu-s")
 		b.ReportMetric(cpu.Seconds(), "cpu-s/op")
-		b.ReportMetric(float64(processMaxRSS()>>20), "max-rss-MiB")
+		b.ReportMetric(rss, "max-rss-MiB")
 		b.ReportMetric(float64(cache.Peak()>>20), "cache-peak-MiB")
 		if err := os.RemoveAll(out); err != nil {
 			b.Fatal(err)
