@@ -431,8 +431,16 @@ func (rp *replayer) prepare(pd *PlanDatabase, dr *DatabaseResult, hard hardSetup
 	// last.
 	h := *hc.Header
 	db.hdr = &h
-	if hard != nil && db.active {
+	switch {
+	case hard != nil && db.active:
 		if err := hard(db, src); err != nil {
+			return nil, err
+		}
+	case db.active:
+		// A backup copy soft recovery was allowed to replay into
+		// (Switches.AllowBackup) takes its trailer first, as at attach
+		// in the engine (ErrLGRICheckAttachNow).
+		if _, err := updateHeaderFromTrailer(db, src); err != nil {
 			return nil, err
 		}
 	}
