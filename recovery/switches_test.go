@@ -223,6 +223,10 @@ func TestRecoverIgnoreMissingDB(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The plan predicts it.
+	if plan.Error != ese.ErrAttachedDatabaseMismatch || !strings.Contains(plan.Message, `CacheStorage\CacheStorage.edb attached (attached at (0xD,7A,268))`) {
+		t.Errorf("plan: %d %s", plan.Error, plan.Message)
+	}
 	res, err := Recover(context.Background(), plan, &RecoverOptions{OutDir: t.TempDir()})
 	if !errors.Is(err, ese.ErrAttachedDatabaseMismatch) || res.Error != ese.ErrAttachedDatabaseMismatch ||
 		!strings.Contains(res.Message, `Microsoft.Windows.Search_cw5n1h2txyewy\AppData\CacheStorage\CacheStorage.edb`) {

@@ -1,9 +1,12 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/esekit/esekit/internal/sampleset"
 	"github.com/esekit/esekit/internal/testcorpus"
 )
 
@@ -105,5 +108,32 @@ func TestSwitchesRefusedInHardRecovery(t *testing.T) {
 		if !strings.Contains(out, f) {
 			t.Errorf("help lacks %s", f)
 		}
+	}
+}
+
+// TestPlanMissingDatabase: the sample's logs leave SRUDB.dat attached;
+// planned without it, plan says what recover does (-1216, exit 1) and
+// prints the database-skipped event; with -ignore-missing-db it replays
+// (exit 0), still printing the skipped database.
+func TestPlanMissingDatabase(t *testing.T) {
+	dir := t.TempDir()
+	if err := sampleset.WriteDir(dir); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(filepath.Join(dir, sampleset.Database)); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := runText("plan", dir)
+	if code != exitBad || !strings.Contains(out, "verdict: the engine would stop with -1216 (JET_errAttachedDatabaseMismatch)") ||
+		!strings.Contains(out, "  skipped: the logs attach database") || !strings.Contains(out, "SRUDB.dat") {
+		t.Errorf("plan: status %d\n%s%s", code, out, errs)
+	}
+	code, _, _ = runText("recover", "-out", filepath.Join(t.TempDir(), "out"), dir)
+	if code != exitBad {
+		t.Errorf("recover: status %d", code)
+	}
+	code, out, errs = runText("plan", "-ignore-missing-db", dir)
+	if code != exitOK || !strings.Contains(out, "  skipped: the logs attach database") || !strings.Contains(out, "verdict: soft recovery replays") {
+		t.Errorf("plan -ignore-missing-db: status %d\n%s%s", code, out, errs)
 	}
 }
