@@ -18,7 +18,7 @@ import (
 func cmdPlan() command {
 	return command{
 		name:    "plan",
-		args:    "[-hard] [-rip FILE.reg] [-map OLD=NEW] [-checkpoint FILE|-no-checkpoint] [-a] [-ignore-missing-db] [-without-undo] [-allow-backup] DIR|DB...",
+		args:    "DIR|DB...",
 		summary: "decide soft recovery (or hard recovery with -hard) as the engine would, before any page is written: logs, per-database ranges, or the exact engine error",
 		setup: func(fs *flag.FlagSet) any {
 			o := &planOpts{}

@@ -104,7 +104,7 @@ func TestSwitchesRefusedInHardRecovery(t *testing.T) {
 		}
 	}
 	_, out, _ := runText("help")
-	for _, f := range []string{"[-a] [-ignore-missing-db] [-without-undo] [-allow-backup]"} {
+	for _, f := range []string{"esekit plan [-json] [-a] [-allow-backup] [-allow-missing-current-log] ", " [-ignore-missing-db] ", " [-without-undo] DIR|DB..."} {
 		if !strings.Contains(out, f) {
 			t.Errorf("help lacks %s", f)
 		}
