@@ -43,3 +43,39 @@ func TestPlanPredictsMissingDB(t *testing.T) {
 		t.Errorf("Recover with the switch: %v", err)
 	}
 }
+
+// TestFailedRecoveryRemovesItsEmptyOutDir: a recovery that fails having
+// written nothing removes the output folder it created (and the missing
+// parent it created with it), but never a folder that was there before.
+func TestFailedRecoveryRemovesItsEmptyOutDir(t *testing.T) {
+	dir, err := sampleset.TempDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer os.RemoveAll(dir)
+	if err := os.Remove(filepath.Join(dir, sampleset.Database)); err != nil {
+		t.Fatal(err)
+	}
+	plan, err := PlanSoftDir(context.Background(), dir, nil, CheckpointSource{}, nil)
+	if err != nil || plan.Error == 0 {
+		t.Fatalf("plan: %v %d", err, plan.Error)
+	}
+	base := t.TempDir()
+	out := filepath.Join(base, "new", "out")
+	if _, err := Recover(context.Background(), plan, &RecoverOptions{OutDir: out}); err == nil {
+		t.Fatal("Recover went ahead")
+	}
+	if _, err := os.Lstat(filepath.Join(base, "new")); !os.IsNotExist(err) {
+		t.Errorf("the created folders are left behind: %v", err)
+	}
+	existing := filepath.Join(base, "existing")
+	if err := os.Mkdir(existing, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Recover(context.Background(), plan, &RecoverOptions{OutDir: existing}); err == nil {
+		t.Fatal("Recover went ahead")
+	}
+	if st, err := os.Stat(existing); err != nil || !st.IsDir() {
+		t.Errorf("the existing output folder was removed: %v", err)
+	}
+}

@@ -128,9 +128,16 @@ func TestPlanMissingDatabase(t *testing.T) {
 		!strings.Contains(out, "  skipped: the logs attach database") || !strings.Contains(out, "SRUDB.dat") {
 		t.Errorf("plan: status %d\n%s%s", code, out, errs)
 	}
-	code, _, _ = runText("recover", "-out", filepath.Join(t.TempDir(), "out"), dir)
-	if code != exitBad {
-		t.Errorf("recover: status %d", code)
+	// recover fails the same way, and removes the -out folder it created.
+	outDir := filepath.Join(t.TempDir(), "out")
+	code, _, _ = runText("recover", "-out", outDir, dir)
+	if _, err := os.Lstat(outDir); code != exitBad || !os.IsNotExist(err) {
+		t.Errorf("recover: status %d, -out left: %v", code, err)
+	}
+	// So does a restore that fails (the folder is not a backup set).
+	code, _, errs = runText("restore", "-out", outDir, dir)
+	if _, err := os.Lstat(outDir); code != exitBad || !os.IsNotExist(err) {
+		t.Errorf("restore: status %d %s, -out left: %v", code, errs, err)
 	}
 	code, out, errs = runText("plan", "-ignore-missing-db", dir)
 	if code != exitOK || !strings.Contains(out, "  skipped: the logs attach database") || !strings.Contains(out, "verdict: soft recovery replays") {
