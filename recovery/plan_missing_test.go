@@ -11,19 +11,26 @@ import (
 	"github.com/esekit/esekit/internal/sampleset"
 )
 
+// sampleWithoutDatabase writes the SRUM sample without SRUDB.dat into a
+// new folder: its logs leave the database attached.
+func sampleWithoutDatabase(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := sampleset.WriteDir(dir); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(filepath.Join(dir, sampleset.Database)); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
 // TestPlanPredictsMissingDB: the SRUM sample's logs leave SRUDB.dat
 // attached (the set is dirty). Planned without the database, the plan
 // says what Recover will: -1216 naming SRUDB.dat's logged path; with
 // missing databases ignored it replays, and Recover agrees both times.
 func TestPlanPredictsMissingDB(t *testing.T) {
-	dir, err := sampleset.TempDir()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer os.RemoveAll(dir)
-	if err := os.Remove(filepath.Join(dir, sampleset.Database)); err != nil {
-		t.Fatal(err)
-	}
+	dir := sampleWithoutDatabase(t)
 	plan, err := PlanSoftDir(context.Background(), dir, nil, CheckpointSource{}, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -48,14 +55,7 @@ func TestPlanPredictsMissingDB(t *testing.T) {
 // written nothing removes the output folder it created (and the missing
 // parent it created with it), but never a folder that was there before.
 func TestFailedRecoveryRemovesItsEmptyOutDir(t *testing.T) {
-	dir, err := sampleset.TempDir()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer os.RemoveAll(dir)
-	if err := os.Remove(filepath.Join(dir, sampleset.Database)); err != nil {
-		t.Fatal(err)
-	}
+	dir := sampleWithoutDatabase(t)
 	plan, err := PlanSoftDir(context.Background(), dir, nil, CheckpointSource{}, nil)
 	if err != nil || plan.Error == 0 {
 		t.Fatalf("plan: %v %d", err, plan.Error)
