@@ -94,7 +94,7 @@ const (
 //
 //   - database / temp database: magic 0x89ABCDEF at offset 4; page size
 //     and header copy as ReadDBHeader finds them (FileType 5 is temp);
-//   - flush map: FileType 7 and the header checksum over 8 KiB;
+//   - flush map: FileType 7 (HeaderOK: the header checksum over 8 KiB);
 //   - log: header checksum over 4 KiB and FileType 3 (or 0 with a log
 //     version 6..8 at offset 32 and file size = sectors × sector size);
 //   - checkpoint: header checksum over either 4 KiB copy and FileType 4
@@ -188,11 +188,14 @@ func identifyHeader(head []byte, id *Identity) bool {
 	ok4, okShadow := ok(0, 4096), ok(4096, 4096)
 	switch id.FileType {
 	case FileTypeFlushMap:
-		if ok(0, FlushMapPageSize) {
-			id.Kind, id.HeaderOK = KindFlushMap, true
-			id.Format = fmt.Sprintf("FM %d.%d.%d", bin.U32(head, 4), bin.U32(head, 8), bin.U32(head, 12))
-			return true
+		// FileType 7 names a flush map as the magic names a database: a
+		// map whose header checksum fails is still a map, a damaged one.
+		id.Kind, id.HeaderOK = KindFlushMap, ok(0, FlushMapPageSize)
+		id.Format = fmt.Sprintf("FM %d.%d.%d", bin.U32(head, 4), bin.U32(head, 8), bin.U32(head, 12))
+		if !id.HeaderOK {
+			id.Note = "header checksum bad"
 		}
+		return true
 	case FileTypeLog:
 		if ok4 {
 			logIdentity(head, id)

@@ -221,3 +221,22 @@ func TestIdentifySynthetic(t *testing.T) {
 		})
 	}
 }
+
+// TestIdentifyDamagedFlushMap: an encoded flush map header (version 3.0.0,
+// FileType 7) plus one data page is a flush map with a good header; with
+// one byte of its header changed it is still a flush map, with HeaderOK
+// false and a note, as a database whose header copies fail stays a
+// database.
+func TestIdentifyDamagedFlushMap(t *testing.T) {
+	h := FlushMapHeader{VersionMajor: FlushMapVersionMajor, FileType: FileTypeFlushMap, GenMinRequired: 9}
+	b := append(h.Encode(), make([]byte, FlushMapPageSize)...)
+	id, err := Identify(bytes.NewReader(b))
+	if err != nil || id.Kind != KindFlushMap || !id.HeaderOK || id.Format != "FM 3.0.0" || id.Note != "" {
+		t.Fatalf("good map: %v %+v", err, id)
+	}
+	b[0x40] ^= 0xFF
+	id, err = Identify(bytes.NewReader(b))
+	if err != nil || id.Kind != KindFlushMap || id.HeaderOK || id.FileType != FileTypeFlushMap || id.Note != "header checksum bad" {
+		t.Errorf("damaged map: %v %+v", err, id)
+	}
+}

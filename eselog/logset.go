@@ -740,7 +740,7 @@ func (s *Set) pickMembers(cur *SetFile) {
 			r := GenRange{a + 1, b - 1}
 			s.Gaps = append(s.Gaps, r)
 			names := s.RangeNames(r.Low, r.High)
-			s.add(Problem{Kind: ProblemGap, Code: ese.ErrMissingLogFile, Generations: []int32{r.Low, r.High},
+			s.add(Problem{Kind: ProblemGap, Code: gapCode(cur, r), Generations: []int32{r.Low, r.High},
 				Message: fmt.Sprintf("%s (generation(s) %s) missing between %s and %s", names, r, s.byGen[a].File, s.byGen[b].File),
 				Remedy: fmt.Sprintf("restore %s from a backup; replay cannot cross a gap. When no database needs %s or the logs below it, moving the logs below the gap aside is enough",
 					names, s.byGen[a].File)})
@@ -848,3 +848,16 @@ func (s *Set) FirstError() *Problem {
 }
 
 func sortGens(g []int32) { sort.Slice(g, func(i, j int) bool { return g[i] < g[j] }) }
+
+// gapCode is the error replay stops with at the gap r, as the replay walk
+// decides (ReplayWith): when the current log exists and holds a later
+// generation, the engine opens it in place of the missing archived name
+// and finds the wrong generation, JET_errInvalidLogSequence (-515);
+// without it, the missing file is JET_errMissingLogFile (-528,
+// GAP_LOG_FILE_GEN_ID).
+func gapCode(cur *SetFile, r GenRange) ese.Error {
+	if cur != nil && cur.HasHeader() && cur.Generation > r.High {
+		return ese.ErrInvalidLogSequence
+	}
+	return ese.ErrMissingLogFile
+}

@@ -259,8 +259,8 @@ func TestScanScenarios(t *testing.T) {
 	}
 	for _, sc := range []scen{
 		{name: "as collected", code: 0, gens: []int32{0x4e, 0x4f, 0x50, 0x51, 0x52}},
-		{name: "log removed in the middle", skip: []string{"SRU00050.log"}, problem: ProblemGap, pcode: ese.ErrMissingLogFile, code: ese.ErrInvalidLogSequence, gens: []int32{0x4e, 0x4f, 0x51, 0x52}},
-		{name: "required log removed, checkpoint points at it", skip: []string{"SRU00051.log"}, ckpt: true, problem: ProblemGap, pcode: ese.ErrMissingLogFile, code: ese.ErrMissingLogFile},
+		{name: "log removed in the middle", skip: []string{"SRU00050.log"}, problem: ProblemGap, pcode: ese.ErrInvalidLogSequence, code: ese.ErrInvalidLogSequence, gens: []int32{0x4e, 0x4f, 0x51, 0x52}},
+		{name: "required log removed, checkpoint points at it", skip: []string{"SRU00051.log"}, ckpt: true, problem: ProblemGap, pcode: ese.ErrInvalidLogSequence, code: ese.ErrMissingLogFile},
 		{name: "older logs removed", skip: []string{"SRU0004E.log", "SRU0004F.log", "SRU00050.log"}, problem: "", code: 0, gens: []int32{0x51, 0x52}},
 		{name: "current log missing, temp log present", skip: []string{"SRU.log"}, problem: ProblemCurrentMissing, pcode: 0, code: 0},
 		{name: "current log and temp log missing", skip: []string{"SRU.log", "SRUtmp.log"}, problem: ProblemCurrentMissing, pcode: ese.ErrMissingLogFile, code: ese.ErrMissingLogFile},

@@ -1,6 +1,7 @@
 package esepatch
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/esekit/esekit/ese"
@@ -50,12 +51,23 @@ func (f Form) Describe() string {
 // pat is the zero-length marker while the copy db has no readable trailer
 // page (its header still waits for one: StateOf is TrailerPending). The
 // engine stops there with ese.ErrBadPatchPage (-535, "trailer page missing
-// or corrupt", ErrDBReadAndCheckDBTrailer in dev/ese/src/ese/db.cxx);
-// cause, when not nil, is why the trailer did not read.
+// or corrupt", ErrDBReadAndCheckDBTrailer in dev/ese/src/ese/db.cxx).
+// cause, when not nil, is why the trailer did not read (ReadTrailer's
+// error: a last page of zeros or a file that ends early, "no trailer
+// page"; a bad checksum, "a corrupt trailer page"); the error wraps it,
+// and ese.ErrBadPatchPage once.
 func MarkerWithoutTrailer(pat, db string, cause error) error {
-	msg := fmt.Sprintf("zero-length patch file %s and no trailer page in %s", pat, db)
-	if cause != nil {
-		msg += fmt.Sprintf(" (%v)", cause)
+	what := "no trailer page"
+	var bad *corruptTrailerError
+	if errors.As(cause, &bad) {
+		what = "a corrupt trailer page"
 	}
-	return ese.NewFormatError("backup set", -1, ese.ErrBadPatchPage, "%s", msg)
+	msg := fmt.Sprintf("zero-length patch file %s and %s in %s", pat, what, db)
+	switch {
+	case cause == nil:
+		return ese.NewFormatError("backup set", -1, ese.ErrBadPatchPage, "%s", msg)
+	case errors.Is(cause, ese.ErrBadPatchPage):
+		return fmt.Errorf("%s: %w", msg, cause)
+	}
+	return fmt.Errorf("%s: %w [%w]", msg, cause, ese.ErrBadPatchPage)
 }

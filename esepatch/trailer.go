@@ -1,6 +1,7 @@
 package esepatch
 
 import (
+	"errors"
 	"fmt"
 	"io"
 
@@ -75,14 +76,27 @@ func ReadTrailer(r io.ReaderAt, size int64, pageSize int) (*Trailer, error) {
 	t := &Trailer{Offset: off, PageSize: pageSize, Raw: raw}
 	if bin.IsZero(raw) {
 		return t, ese.NewFormatError("backup trailer", off, ese.ErrBadPatchPage,
-			"last page is all zero: no trailer (incomplete backup, or already merged)")
+			"last page is all zero: no trailer page (incomplete backup, or already merged)")
 	}
 	t.Header, err = DecodeHeader(raw)
-	if err != nil {
-		return t, err
+	var fe *ese.FormatError
+	if errors.As(err, &fe) {
+		// DecodeHeader places its error in the page; say where the page
+		// is in the file, and that the trailer is corrupt.
+		at := off
+		if fe.Offset > 0 {
+			at += fe.Offset
+		}
+		return t, &corruptTrailerError{&ese.FormatError{What: "backup trailer", Offset: at, Msg: "corrupt trailer page: " + fe.Msg, Err: fe.Err}}
 	}
-	return t, nil
+	return t, err
 }
+
+// corruptTrailerError is ReadTrailer's error for a last page that is
+// there but does not check as a trailer page.
+type corruptTrailerError struct{ *ese.FormatError }
+
+func (e *corruptTrailerError) Unwrap() error { return e.FormatError }
 
 // ReadBackupDatabase reads the header of a database copy and, when the
 // header says its trailer is pending, the trailer, and checks that they

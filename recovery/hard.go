@@ -116,22 +116,14 @@ func (o *RestoreOptions) keyInputs(plan *Plan) []string {
 }
 
 // hardSetupDB does what the engine does to a restored database before
-// replay: merge the backup trailer (ErrDBIUpdateHeaderFromTrailer) and
-// zero it; index the patch file's page images (growing the file for an
-// image past its end) and write the images the replay's splits will need
-// (selectPatchImages).
+// replay: merge the backup trailer and zero it (updateHeaderFromTrailer,
+// as soft recovery does too); index the patch file's page images
+// (growing the file for an image past its end) and write the images the
+// replay's splits will need (selectPatchImages).
 func hardSetupDB(db *dbRun, src io.ReaderAt, o *RecoverOptions, plan *Plan) error {
-	_, tr, _, err := esepatch.ReadBackupDatabase(src)
+	tr, err := updateHeaderFromTrailer(db, src)
 	if err != nil {
-		return fmt.Errorf("recovery: %s: %w", db.name, err)
-	}
-	if tr != nil {
-		if err := esepatch.MergeTrailer(db.hdr, tr.Header); err != nil {
-			return fmt.Errorf("recovery: %s: %w", db.name, err)
-		}
-		if _, err := db.file.WriteAt(make([]byte, tr.PageSize), tr.Offset); err != nil {
-			return err
-		}
+		return err
 	}
 	// A zero-length .pat (the marker of today's engines) has no page
 	// images: the trailer merged above was all of its patch data.

@@ -362,6 +362,14 @@ func PlanSoft(ctx context.Context, in SoftInput, opts *Options) (*Plan, error) {
 		p.Error, p.Message = rp.Error, rp.Message
 	}
 	p.noteMissing(&rp, "")
+	if p.Error == 0 && !sw.IgnoreMissingDB && !rp.NoRecovery {
+		// Replay ends with -1216 when the logs leave attached a database
+		// that is not given (checkMissingDBs): predict it.
+		if m, ok := predictMissingDB(ctx, logs, dir, set, rp.Files, p.Start, p.Inputs.Checkpoint, dbs); ok && m != nil {
+			p.Error, p.Message = ese.ErrAttachedDatabaseMismatch, missingDBMessage(m)
+			p.Remedy = fmt.Sprintf("give the database the logs attach as %s with the others, or ignore missing databases (JET_bitReplayIgnoreMissingDB)", m.path)
+		}
+	}
 	if p.Error == 0 && sw.WithoutUndo {
 		em.emit(Event{Kind: EventSwitch, Generation: rp.End, Code: ese.ErrRecoveredWithoutUndo,
 			Message: "recovery without undo (JET_bitRecoveryWithoutUndo): replay stops before the undo phase; open transactions are not rolled back and the databases stay dirty (JET_errRecoveredWithoutUndo)"})
@@ -883,22 +891,14 @@ func attachInfoInCheckpointVersion(h *eselog.FileHeader) bool {
 // logEnd returns the end of valid data of f (lgposLastRec), read from
 // fsys; ok is false when the body cannot be read.
 func logEnd(fsys fs.FS, dir string, f *eselog.SetFile) (ese.LogPos, bool) {
-	if fsys == nil || f == nil {
+	if f == nil {
 		return ese.LogPos{}, false
 	}
-	fh, err := fsys.Open(path.Join(dir, f.File))
-	if err != nil {
-		return ese.LogPos{}, false
-	}
-	defer fh.Close()
-	ra, ok := fh.(io.ReaderAt)
+	l, c, ok := openSetLog(fsys, path.Join(dir, f.File), f)
 	if !ok {
 		return ese.LogPos{}, false
 	}
-	l, err := eselog.OpenOptions(ra, f.Size, eselog.Options{AllowCorruptTail: true, RepairLegacyTail: true})
-	if err != nil {
-		return ese.LogPos{}, false
-	}
+	defer c.Close()
 	return l.End, true
 }
 
@@ -908,8 +908,8 @@ func logEnd(fsys fs.FS, dir string, f *eselog.SetFile) (ese.LogPos, bool) {
 // A logged CreateDB lets the replay create the file
 // (RecoverOptions.CreateMissing); an attachment still deferred when replay
 // ends (not detached in the logs) stops recovery with -1216
-// (docs/recovery.md#after-redo, step 2). The planner does not follow detaches, so these are
-// warnings, not the plan's verdict.
+// (docs/recovery.md#after-redo, step 2). These events are warnings;
+// predictMissingDB follows the detaches and gives the plan's verdict.
 func noteUnmatched(atts []attachment, dbs []dbInfo, opts *Options, em *emitter) {
 	created := map[string]bool{}
 	for _, a := range atts {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -62,22 +61,11 @@ func collectAttachments(ctx context.Context, fsys fs.FS, dir string, set *eselog
 }
 
 func readAttachRecords(ctx context.Context, fsys fs.FS, full string, f *eselog.SetFile, out *[]attachment) bool {
-	if fsys == nil {
+	l, c, ok := openSetLog(fsys, full, f)
+	if !ok {
 		return false
 	}
-	fh, err := fsys.Open(full)
-	if err != nil {
-		return false
-	}
-	defer fh.Close()
-	ra, isRA := fh.(io.ReaderAt)
-	if !isRA {
-		return false
-	}
-	l, err := eselog.OpenOptions(ra, f.Size, eselog.Options{AllowCorruptTail: true, RepairLegacyTail: true})
-	if err != nil {
-		return false
-	}
+	defer c.Close()
 	for rec, err := range l.Records(ctx, eselog.Filter{Types: []eselog.RecordType{eselog.RecCreateDB, eselog.RecAttachDB}}) {
 		if err != nil {
 			return false

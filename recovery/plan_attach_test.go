@@ -124,16 +124,17 @@ func TestPlanAttachPosRule(t *testing.T) {
 	}
 }
 
-// A database the logs attach (no CreateDB) that is not given: a warning
-// event with -1216 that does not claim recovery must stop; the plan's
-// verdict is not an error (a later detach would release it).
+// A database the logs attach (no CreateDB) that is not given: a skipped
+// event with -1216 that does not claim recovery must stop (a later detach
+// would release it); the plan follows the detaches, and these logs leave
+// it attached, so its verdict is -1216, as Recover's is.
 func TestPlanUnmatchedAttachEvent(t *testing.T) {
 	dir := testcorpus.CopySet(t, dirtySRUM)
 	p, err := PlanSoftDir(context.Background(), dir, nil, CheckpointSource{Find: true}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p.Error != 0 {
+	if p.Error != ese.ErrAttachedDatabaseMismatch {
 		t.Fatalf("plan error %d: %s", p.Error, p.Message)
 	}
 	n := 0

@@ -22,7 +22,9 @@ import (
 type RecoverOptions struct {
 	// OutDir is the folder the recovered databases are written to, under
 	// their own file names; it is created (mode 0o755, with its parents)
-	// when missing. It is required unless InPlace is set. Nothing
+	// when missing, and removed again (with the parents created) when
+	// recovery fails having written nothing in it. It is required unless
+	// InPlace is set. Nothing
 	// is ever written outside it: output names come from the database
 	// files the caller named, or, for a database created from the log
 	// (CreateMissing), from the checked file name alone of its logged path.
@@ -188,7 +190,7 @@ type RecoverResult struct {
 //
 // The logs, checkpoint and databases are the plan's (Plan.Inputs); opts
 // says only where and how to write. The output folder is created when
-// missing.
+// missing (and removed when the run fails with nothing written).
 //
 // The inputs are never written. Each database is rebuilt as a temporary
 // file in the output folder and renamed to its final name only after its
@@ -213,7 +215,7 @@ func Recover(ctx context.Context, plan *Plan, opts *RecoverOptions) (*RecoverRes
 // hardSetup prepares a database copy before a hard-recovery replay.
 type hardSetup func(db *dbRun, src io.ReaderAt) error
 
-func recoverPlan(ctx context.Context, plan *Plan, opts *RecoverOptions, hard hardSetup) (*RecoverResult, error) {
+func recoverPlan(ctx context.Context, plan *Plan, opts *RecoverOptions, hard hardSetup) (_ *RecoverResult, rerr error) {
 	if plan == nil {
 		return nil, errors.New("recovery: Recover needs a plan")
 	}
@@ -242,9 +244,15 @@ func recoverPlan(ctx context.Context, plan *Plan, opts *RecoverOptions, hard har
 		if o.OutDir == "" {
 			return nil, errors.New("recovery: RecoverOptions.OutDir is required (or InPlace)")
 		}
-		if err := makeOutDir(o.OutDir); err != nil {
+		created, err := makeOutDir(o.OutDir)
+		if err != nil {
 			return nil, err
 		}
+		defer func() {
+			if rerr != nil {
+				removeEmptyDirs(created)
+			}
+		}()
 	}
 	for i := range plan.Databases {
 		pd := &plan.Databases[i]
@@ -338,15 +346,35 @@ func recoverPlan(ctx context.Context, plan *Plan, opts *RecoverOptions, hard har
 func codeOf(err error) ese.Error { return ese.CodeOf(err) }
 
 // makeOutDir creates the output folder when it is missing; an existing
-// path must be a folder.
-func makeOutDir(dir string) error {
+// path must be a folder. It returns the folders it created (the output
+// folder and any missing parent), deepest first.
+func makeOutDir(dir string) ([]string, error) {
+	var created []string
+	for d := filepath.Clean(dir); ; d = filepath.Dir(d) {
+		if _, err := os.Lstat(d); err == nil || filepath.Dir(d) == d {
+			break
+		}
+		created = append(created, d)
+	}
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return fmt.Errorf("recovery: output folder %q: %w", dir, err)
+		return nil, fmt.Errorf("recovery: output folder %q: %w", dir, err)
 	}
 	if st, err := os.Stat(dir); err != nil || !st.IsDir() {
-		return fmt.Errorf("recovery: output folder %q: not a folder (%v)", dir, err)
+		return nil, fmt.Errorf("recovery: output folder %q: not a folder (%v)", dir, err)
 	}
-	return nil
+	return created, nil
+}
+
+// removeEmptyDirs removes, deepest first, the folders a failed recovery
+// created, each only while it is empty (os.Remove never removes a folder
+// that holds anything), so a failed run leaves no empty output folder
+// behind and never removes a folder that existed before it.
+func removeEmptyDirs(created []string) {
+	for _, d := range created {
+		if os.Remove(d) != nil {
+			return
+		}
+	}
 }
 
 func stateOf(name string, in *PlanInputs) string {
@@ -439,8 +467,16 @@ func (rp *replayer) prepare(pd *PlanDatabase, dr *DatabaseResult, hard hardSetup
 	// last.
 	h := *hc.Header
 	db.hdr = &h
-	if hard != nil && db.active {
+	switch {
+	case hard != nil && db.active:
 		if err := hard(db, src); err != nil {
+			return nil, err
+		}
+	case db.active:
+		// A backup copy soft recovery was allowed to replay into
+		// (Switches.AllowBackup) takes its trailer first, as at attach
+		// in the engine (ErrLGRICheckAttachNow).
+		if _, err := updateHeaderFromTrailer(db, src); err != nil {
 			return nil, err
 		}
 	}

@@ -97,7 +97,7 @@ type replayer struct {
 	// missing are the attachments, by dbid, of databases not given
 	// (switches.go); undoSkipped is the code a recovery without undo
 	// ended with (-579 or -584), 0 otherwise.
-	missing     map[uint8]missingDB
+	missing     missingTracker
 	undoSkipped ese.Error
 }
 
@@ -516,7 +516,7 @@ func (rp *replayer) dispatch(rec eselog.Record) error {
 		rp.attachRecord(r.Dbid, r.SignDb, r.SignLog, r.At, false)
 		rp.noteAttach(r.Dbid, r.SignDb, r.Path(), r.At, false)
 	case *eselog.DetachDB:
-		delete(rp.missing, r.Dbid)
+		delete(rp.missing.missing, r.Dbid)
 		return rp.detach(r)
 	case *eselog.CreateDBFinish:
 		if db, ok := rp.attached(r.Dbid, r.At); ok && db.hdr.State == ese.DBStateJustCreated {
@@ -856,7 +856,7 @@ func (rp *replayer) term(r *eselog.Term) error {
 	if !rp.lastWasQuit {
 		return nil
 	}
-	clear(rp.missing) // every database is detached
+	clear(rp.missing.missing) // every database is detached
 	at := rp.lastShutdown
 	if at.IsZero() {
 		at = r.At

@@ -150,19 +150,13 @@ func (rp *replayer) present(sig ese.Signature) bool {
 	return false
 }
 
-// noteAttach follows the attachments of databases that are not given:
-// dbid is attached to path at at; sig is the database's signature. A
-// CreateDB (create true) is never missing: the engine creates the file.
+// noteAttach follows the attachments of databases that are not given
+// (missingTracker): dbid is attached to path at at; sig is the database's
+// signature. A CreateDB (create true) is never missing: the engine
+// creates the file.
 func (rp *replayer) noteAttach(dbid uint8, sig ese.Signature, path string, at ese.LogPos, create bool) {
-	if rp.missing == nil {
-		rp.missing = map[uint8]missingDB{}
-	}
-	delete(rp.missing, dbid)
-	if create || dbid == 0 || rp.present(sig) {
-		return
-	}
-	rp.missing[dbid] = missingDB{path: path, at: at}
-	if rp.opts.IgnoreMissingDB {
+	rp.missing.given = func(sig ese.Signature, _ string) bool { return rp.present(sig) }
+	if rp.missing.attach(dbid, sig, path, at, create) && rp.opts.IgnoreMissingDB {
 		rp.em.emit(Event{Kind: EventSkipped, Files: []string{path}, Generation: at.Generation,
 			Message: fmt.Sprintf("the logs attach %s at %v, which is not among the databases given: its records are skipped, and ignoring missing databases (JET_bitReplayIgnoreMissingDB) lets recovery end while it is attached", path, at)})
 	}
@@ -171,19 +165,14 @@ func (rp *replayer) noteAttach(dbid uint8, sig ese.Signature, path string, at es
 // checkMissingDBs is the end-of-redo check of attachments
 // (ErrLGRICheckForAttachedDatabaseMismatch): a database the logs leave
 // attached that was never found stops recovery with -1216 unless missing
-// databases are ignored. Hard recovery always ignores them.
+// databases are ignored. Hard recovery always ignores them. The plan
+// predicts it (predictMissingDB).
 func (rp *replayer) checkMissingDBs() error {
-	if rp.hard || rp.opts.IgnoreMissingDB || len(rp.missing) == 0 {
+	first := rp.missing.first()
+	if rp.hard || rp.opts.IgnoreMissingDB || first == nil {
 		return nil
 	}
-	var first *missingDB
-	var firstID uint8
-	for id := range rp.missing {
-		if m := rp.missing[id]; first == nil || id < firstID {
-			first, firstID = &m, id
-		}
-	}
-	msg := fmt.Sprintf("the logs leave database %s attached (attached at %v), but it is not among the databases given: the engine stops with JET_errAttachedDatabaseMismatch (event 494); give the file, or ignore missing databases (JET_bitReplayIgnoreMissingDB, eseutil /r /i)", first.path, first.at)
+	msg := missingDBMessage(first)
 	rp.em.emit(Event{Kind: EventError, Files: []string{first.path}, Code: ese.ErrAttachedDatabaseMismatch, Message: msg})
 	return &RecoverError{Code: ese.ErrAttachedDatabaseMismatch, File: first.path, Msg: msg}
 }

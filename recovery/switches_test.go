@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/esekit/esekit/ese"
+	"github.com/esekit/esekit/esepatch"
+	"github.com/esekit/esekit/internal/bin"
 	"github.com/esekit/esekit/internal/steadylog"
 	"github.com/esekit/esekit/internal/testcorpus"
 )
@@ -221,6 +223,10 @@ func TestRecoverIgnoreMissingDB(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The plan predicts it.
+	if plan.Error != ese.ErrAttachedDatabaseMismatch || !strings.Contains(plan.Message, `CacheStorage\CacheStorage.edb attached (attached at (0xD,7A,268))`) {
+		t.Errorf("plan: %d %s", plan.Error, plan.Message)
+	}
 	res, err := Recover(context.Background(), plan, &RecoverOptions{OutDir: t.TempDir()})
 	if !errors.Is(err, ese.ErrAttachedDatabaseMismatch) || res.Error != ese.ErrAttachedDatabaseMismatch ||
 		!strings.Contains(res.Message, `Microsoft.Windows.Search_cw5n1h2txyewy\AppData\CacheStorage\CacheStorage.edb`) {
@@ -262,9 +268,33 @@ func TestRecoverAllowBackup(t *testing.T) {
 	if !hasEventWith(res.Events, EventSwitch, 0, "JET_bitAllowSoftRecoveryOnBackup") {
 		t.Errorf("no switch event: %+v", res.Events)
 	}
-	// Without undo implies allowing both, as in the engine.
-	if _, err, _ := recoverDir(t, dir, "WindowsMail.MSMessageStore", Switches{WithoutUndo: true}); err != nil {
-		t.Errorf("without undo: %v", err)
+	// The trailer page (the last page) was merged and zeroed, as the
+	// engine does at attach (ErrDBUpdateHeaderFromTrailer).
+	in := testcorpus.Read(t, "wlm-danyquenneville-backup/WindowsMail.MSMessageStore")
+	ps := h.EffectivePageSize()
+	tr, err := esepatch.ReadTrailer(bytes.NewReader(in), int64(len(in)), ps)
+	if err != nil || tr.Header.Backup.GenHigh == 0 {
+		t.Fatalf("input trailer: %v", err)
+	}
+	if len(b) != len(in) || !bin.IsZero(b[len(b)-ps:]) {
+		t.Errorf("output of %d bytes (input %d): the trailer page is not zeroed", len(b), len(in))
+	}
+	// Without undo implies allowing both, as in the engine; the output
+	// keeps its backup range, now with the trailer's GenHigh, so its soft
+	// recovery needs no switch for the backup any more.
+	_, err, b = recoverDir(t, dir, "WindowsMail.MSMessageStore", Switches{WithoutUndo: true})
+	if err != nil {
+		t.Fatalf("without undo: %v", err)
+	}
+	h, err = ese.DecodeDBHeader(b)
+	if err != nil || h.CurFullBackup.GenHigh != tr.Header.Backup.GenHigh || !bin.IsZero(b[len(b)-ps:]) {
+		t.Fatalf("without undo: %v GenHigh %d, trailer's %d", err, h.CurFullBackup.GenHigh, tr.Header.Backup.GenHigh)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "WindowsMail.MSMessageStore"), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if _, err, _ := recoverDir(t, dir, "WindowsMail.MSMessageStore", Switches{AllowMissingCurrentLog: true}); err != nil {
+		t.Errorf("the without-undo output: %v", err)
 	}
 }
 

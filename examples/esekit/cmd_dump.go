@@ -33,7 +33,7 @@ type dumpOpts struct {
 func cmdDump() command {
 	return command{
 		name:    "dump",
-		args:    "[-csv] [-table NAME] [-index NAME] [-where COL=VALUE,...] [-deleted] [-logs DIR] [-no-verify] [-skip-damaged] DB",
+		args:    "DB",
 		summary: "the rows of a database's tables: JSON Lines with -json (one object per row), CSV of one table with -csv",
 		setup: func(fs *flag.FlagSet) any {
 			o := &dumpOpts{}
@@ -74,9 +74,18 @@ func parseWhere(s string) ([]condition, error) {
 
 func runDump(e *env, opts any, args []string) int {
 	o := opts.(*dumpOpts)
-	if len(args) != 1 || (o.csv && e.json) || (o.csv && o.table == "") || (o.index != "" && o.table == "") {
-		fmt.Fprintln(e.stderr, "usage: esekit dump [-json|-csv] [-table NAME] [-index NAME] [-where COL=VALUE,...] [-deleted] [-logs DIR] DB\n(-csv and -index need -table)")
-		return exitUsage
+	var why string
+	switch {
+	case o.csv && e.json:
+		why = "-csv and -json exclude each other"
+	case o.csv && o.table == "", o.index != "" && o.table == "":
+		why = "-csv and -index need -table"
+	}
+	if why != "" {
+		fmt.Fprintf(e.stderr, "esekit dump: %s\n", why)
+	}
+	if why != "" || len(args) != 1 {
+		return e.usage()
 	}
 	conds, err := parseWhere(o.where)
 	if err != nil {

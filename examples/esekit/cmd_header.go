@@ -30,7 +30,11 @@ func headerObject(in input) (any, bool) {
 	case typePatch:
 		o = patchHeaderObject(in, id)
 	case typeFlushMap:
-		o = flushMapObject(in)
+		fm := flushMapObject(in)
+		if v, isMap := fm.(flushMapJSON); isMap && !v.HeaderChecksumOK {
+			return fm, false // shown, but a damaged file
+		}
+		o = fm
 	default:
 		if id.Type == typeUnknown && id.Size == 0 && id.Error == "" && isPatName(in.name) {
 			return patchMarkerObject(in.name), true

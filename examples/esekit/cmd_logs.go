@@ -22,7 +22,7 @@ import (
 func cmdLogs() command {
 	return command{
 		name:    "logs",
-		args:    "[-records [-type T,...] [-db DB]] [-allow-corrupt] FILE|DIR...",
+		args:    "FILE|DIR...",
 		summary: "walk transaction logs: header, valid segments/sectors, where each log ends, record-type histogram; -records lists every record",
 		setup: func(fs *flag.FlagSet) any {
 			o := &logsOpts{}

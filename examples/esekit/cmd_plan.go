@@ -18,7 +18,7 @@ import (
 func cmdPlan() command {
 	return command{
 		name:    "plan",
-		args:    "[-hard] [-rip FILE.reg] [-map OLD=NEW] [-checkpoint FILE|-no-checkpoint] [-a] [-ignore-missing-db] [-without-undo] [-allow-backup] DIR|DB...",
+		args:    "DIR|DB...",
 		summary: "decide soft recovery (or hard recovery with -hard) as the engine would, before any page is written: logs, per-database ranges, or the exact engine error",
 		setup: func(fs *flag.FlagSet) any {
 			o := &planOpts{}
@@ -139,9 +139,15 @@ func planToJSON(label string, p *recovery.Plan) planJSON {
 // printMapEntries prints one line per restore map entry: the messages of
 // the plan's map-entry events.
 func printMapEntries(w io.Writer, events []planEventJSON) {
+	printEvents(w, events, recovery.EventMapEntry, "")
+}
+
+// printEvents prints the message of every event of the kind, one a line,
+// after prefix.
+func printEvents(w io.Writer, events []planEventJSON, kind recovery.EventKind, prefix string) {
 	for _, e := range events {
-		if e.Kind == string(recovery.EventMapEntry) {
-			fmt.Fprintf(w, "  %s\n", e.Message)
+		if e.Kind == string(kind) {
+			fmt.Fprintf(w, "  %s%s\n", prefix, e.Message)
 		}
 	}
 }
@@ -376,6 +382,7 @@ func printPlan(w io.Writer, p planJSON) {
 			fmt.Fprintf(w, "      %s\n", d.Message)
 		}
 	}
+	printEvents(w, p.Events, recovery.EventSkipped, "skipped: ")
 	printMapEntries(w, p.Events)
 	if p.Error != 0 {
 		fmt.Fprintf(w, "  verdict: the engine would stop with %d (%s): %s\n", p.Error, ese.Error(p.Error).Name(), p.Message)

@@ -171,13 +171,10 @@ func checkRecoverArgs(e *env, verb string, o *recoverOpts, args []string) bool {
 		fmt.Fprintf(e.stderr, "esekit %s: -max-size %d MiB is out of range\n", verb, o.maxMiB)
 		return false
 	}
-	// The output folder is created when it does not exist yet; an existing
-	// path must be a folder.
-	if err := os.MkdirAll(o.out, 0o755); err != nil {
-		fmt.Fprintf(e.stderr, "esekit %s: -out %s: %v\n", verb, o.out, err)
-		return false
-	}
-	if st, err := os.Stat(o.out); err != nil || !st.IsDir() {
+	// An existing path must be a folder; a missing one is created by
+	// recovery, which removes it again when it fails having written
+	// nothing.
+	if st, err := os.Stat(o.out); err == nil && !st.IsDir() {
 		fmt.Fprintf(e.stderr, "esekit %s: -out %s is not a folder\n", verb, o.out)
 		return false
 	}

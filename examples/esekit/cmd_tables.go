@@ -16,7 +16,7 @@ type tablesOpts struct {
 func cmdTables() command {
 	return command{
 		name:    "tables",
-		args:    "[-no-verify] DB",
+		args:    "DB",
 		summary: "the tables of a database: columns (id, name, type, tagged, multi-valued, code page), indexes and row counts",
 		setup: func(fs *flag.FlagSet) any {
 			o := &tablesOpts{}
@@ -79,8 +79,7 @@ func openDB(name string, noVerify bool) (*esedb.DB, func(), error) {
 func runTables(e *env, opts any, args []string) int {
 	o := opts.(*tablesOpts)
 	if len(args) != 1 {
-		fmt.Fprintln(e.stderr, "usage: esekit tables [-json] [-no-verify] DB")
-		return exitUsage
+		return e.usage()
 	}
 	db, closeDB, err := openDB(args[0], o.noVerify)
 	if err != nil {

@@ -159,3 +159,32 @@ func TestHeaderFlushMapCorpus(t *testing.T) {
 		t.Errorf("database %v", d)
 	}
 }
+
+// A flush map whose header checksum fails is still named a flush map, as
+// a damaged database is still a database: identify says flush_map with
+// header_ok false, header shows its fields with header_checksum_ok false
+// and the engine's -1018, and exits 1.
+func TestDamagedFlushMap(t *testing.T) {
+	fm := &ese.FlushMapHeader{VersionMajor: 3, GenMinRequired: 81, FileType: ese.FileTypeFlushMap}
+	db := &ese.DBHeader{Magic: ese.DBMagic, FormatVersion: ese.DBFormatVersion, PageSize: 4096, FileType: ese.FileTypeDatabase}
+	_, fmPath := writeFlushMapPair(t, t.TempDir(), db, fm)
+	b, err := os.ReadFile(fmPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b[0x40] ^= 0xFF // GenMinRequired 81 -> 174, checksum not updated
+	if err := os.WriteFile(fmPath, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var ids []map[string]any
+	code, out := runJSON(t, &ids, "identify", "-json", fmPath)
+	if code != exitOK || len(ids) != 1 || ids[0]["type"] != "flush_map" || ids[0]["header_ok"] != false || ids[0]["note"] != "header checksum bad" {
+		t.Errorf("identify: status %d %s", code, out)
+	}
+	var hs []map[string]any
+	code, out = runJSON(t, &hs, "header", "-json", fmPath)
+	if code != exitBad || len(hs) != 1 || hs[0]["type"] != "flush_map" || hs[0]["header_checksum_ok"] != false ||
+		hs[0]["gen_min_required"] != 174.0 || hs[0]["error_code"] != -1018.0 {
+		t.Errorf("header: status %d %s", code, out)
+	}
+}

@@ -276,3 +276,37 @@ func TestReadable(t *testing.T) {
 		}
 	}
 }
+
+// TestUsageLinesNameEachFlagOnce: every verb's usage line is built from
+// its flags, so args holds only positional arguments and no flag shows
+// twice; tables and dump report usage errors with that line.
+func TestUsageLinesNameEachFlagOnce(t *testing.T) {
+	for _, c := range commands() {
+		for _, l := range c.synopses() {
+			seen := map[string]bool{}
+			for _, w := range strings.Fields(l) {
+				w = strings.Trim(w, "[]|.")
+				if !strings.HasPrefix(w, "-") {
+					continue
+				}
+				if seen[w] {
+					t.Errorf("%s: %s twice in %q", c.name, w, l)
+				}
+				seen[w] = true
+			}
+		}
+	}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"tables"}, "usage: esekit tables [-json] [-no-verify] DB\n"},
+		{[]string{"dump"}, "usage: esekit dump [-json] [-csv] [-deleted] [-index NAME] [-logs DIR] [-no-verify] [-skip-damaged] [-table NAME] [-where COL=VALUE,...] DB\n"},
+		{[]string{"dump", "-csv", "-json", "x.edb"}, "esekit dump: -csv and -json exclude each other\nusage: esekit dump [-json] [-csv]"},
+	} {
+		code, _, errs := runText(tc.args...)
+		if code != exitUsage || !strings.HasPrefix(errs, tc.want) {
+			t.Errorf("%v: status %d %q", tc.args, code, errs)
+		}
+	}
+}

@@ -1,9 +1,12 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/esekit/esekit/internal/sampleset"
 	"github.com/esekit/esekit/internal/testcorpus"
 )
 
@@ -101,9 +104,43 @@ func TestSwitchesRefusedInHardRecovery(t *testing.T) {
 		}
 	}
 	_, out, _ := runText("help")
-	for _, f := range []string{"[-a] [-ignore-missing-db] [-without-undo] [-allow-backup]"} {
+	for _, f := range []string{"esekit plan [-json] [-a] [-allow-backup] [-allow-missing-current-log] ", " [-ignore-missing-db] ", " [-without-undo] DIR|DB..."} {
 		if !strings.Contains(out, f) {
 			t.Errorf("help lacks %s", f)
 		}
+	}
+}
+
+// TestPlanMissingDatabase: the sample's logs leave SRUDB.dat attached;
+// planned without it, plan says what recover does (-1216, exit 1) and
+// prints the database-skipped event; with -ignore-missing-db it replays
+// (exit 0), still printing the skipped database.
+func TestPlanMissingDatabase(t *testing.T) {
+	dir := t.TempDir()
+	if err := sampleset.WriteDir(dir); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(filepath.Join(dir, sampleset.Database)); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs := runText("plan", dir)
+	if code != exitBad || !strings.Contains(out, "verdict: the engine would stop with -1216 (JET_errAttachedDatabaseMismatch)") ||
+		!strings.Contains(out, "  skipped: the logs attach database") || !strings.Contains(out, "SRUDB.dat") {
+		t.Errorf("plan: status %d\n%s%s", code, out, errs)
+	}
+	// recover fails the same way, and removes the -out folder it created.
+	outDir := filepath.Join(t.TempDir(), "out")
+	code, _, _ = runText("recover", "-out", outDir, dir)
+	if _, err := os.Lstat(outDir); code != exitBad || !os.IsNotExist(err) {
+		t.Errorf("recover: status %d, -out left: %v", code, err)
+	}
+	// So does a restore that fails (the folder is not a backup set).
+	code, _, errs = runText("restore", "-out", outDir, dir)
+	if _, err := os.Lstat(outDir); code != exitBad || !os.IsNotExist(err) {
+		t.Errorf("restore: status %d %s, -out left: %v", code, errs, err)
+	}
+	code, out, errs = runText("plan", "-ignore-missing-db", dir)
+	if code != exitOK || !strings.Contains(out, "  skipped: the logs attach database") || !strings.Contains(out, "verdict: soft recovery replays") {
+		t.Errorf("plan -ignore-missing-db: status %d\n%s%s", code, out, errs)
 	}
 }
