@@ -12,13 +12,18 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/esekit/esekit/ese"
 )
 
 // ErrUnsafePath is wrapped by every refusal of a name that is not a plain
 // file name, of a symbolic link or other non-regular file where a new file
 // goes, and of a file that is one of the inputs. A file that merely
-// exists gives an error wrapping fs.ErrExist instead.
-var ErrUnsafePath = errors.New("unsafe path")
+// exists gives an error wrapping fs.ErrExist instead. It wraps
+// ese.ErrInvalidPath (JET_errInvalidPath, -1023, "invalid file path" in
+// dev/ese/published/inc/jethdr.w), so errors.Is(err, ese.ErrInvalidPath)
+// holds and ese.CodeOf reports that code.
+var ErrUnsafePath = ese.NewSentinel("unsafe path", ese.ErrInvalidPath)
 
 // TempSuffix ends the name of a file being written: the file "x" is
 // written as ".x" + TempSuffix beside it and renamed once complete.
@@ -57,7 +62,7 @@ func create(dir, name string, stale bool, inputs []string) (*os.File, error) {
 	if stale {
 		if st, err := os.Lstat(p); err == nil {
 			if !st.Mode().IsRegular() {
-				return nil, fmt.Errorf("%w: %s is a %v, not a file this program left", ErrUnsafePath, p, st.Mode().Type())
+				return nil, fmt.Errorf("%w: %s %s, not a file this program left", ErrUnsafePath, p, Kind(st))
 			}
 			if in := Input(st, inputs...); in != "" {
 				return nil, fmt.Errorf("%w: %s is the input %s", ErrUnsafePath, p, in)
@@ -102,6 +107,18 @@ func verify(f *os.File, p string, inputs []string) error {
 		return fmt.Errorf("%w: %s is the input %s", ErrUnsafePath, p, in)
 	}
 	return nil
+}
+
+// Kind says what a file that is not a regular one is, for a refusal:
+// "is a symbolic link", "is a folder" or "is not a regular file".
+func Kind(st fs.FileInfo) string {
+	switch {
+	case st.Mode()&fs.ModeSymlink != 0:
+		return "is a symbolic link"
+	case st.IsDir():
+		return "is a folder"
+	}
+	return "is not a regular file"
 }
 
 // Input returns the one of inputs that st (from os.Stat or os.Lstat) is,

@@ -5,7 +5,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+
+	"github.com/esekit/esekit/ese"
 )
 
 func TestCreate(t *testing.T) {
@@ -39,6 +42,16 @@ func TestCreate(t *testing.T) {
 		}
 		if !errors.Is(err, tc.want) {
 			t.Errorf("%s (temp %v): %v, want %v", tc.name, tc.temp, err, tc.want)
+		}
+		// A refusal carries JET_errInvalidPath, and says what it found in
+		// words, not as a file mode.
+		if tc.want == ErrUnsafePath {
+			if !errors.Is(err, ese.ErrInvalidPath) || ese.CodeOf(err) != ese.ErrInvalidPath {
+				t.Errorf("%s (temp %v): code %v, want -1023", tc.name, tc.temp, ese.CodeOf(err))
+			}
+			if strings.Contains(err.Error(), "---") {
+				t.Errorf("%s (temp %v): %v shows a file mode", tc.name, tc.temp, err)
+			}
 		}
 	}
 	if b, _ := os.ReadFile(victim); string(b) != "victim" {
