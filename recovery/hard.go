@@ -62,6 +62,9 @@ func Restore(ctx context.Context, plan *Plan, opts *RestoreOptions) (*RecoverRes
 	if plan == nil {
 		return nil, errors.New("recovery: Restore needs a plan")
 	}
+	if o.ripSource != "" {
+		o.extraInputs = append(o.extraInputs[:len(o.extraInputs):len(o.extraInputs)], o.ripSource)
+	}
 	dir, name, err := ripOutput(&o, plan)
 	if err != nil {
 		return nil, err
@@ -110,9 +113,10 @@ func ripOutput(o *RestoreOptions, plan *Plan) (dir, name string, err error) {
 	return dir, name, nil
 }
 
-// keyInputs are the files the written key must not replace.
+// keyInputs are the files the written key must not replace: every input
+// file of the plan and the key read.
 func (o *RestoreOptions) keyInputs(plan *Plan) []string {
-	return append([]string{o.ripSource}, plan.Inputs.names()...)
+	return planInputPaths(plan, o.extraInputs...).files
 }
 
 // hardSetupDB does what the engine does to a restored database before

@@ -23,7 +23,9 @@ type RecoverOptions struct {
 	// OutDir is the folder the recovered databases are written to, under
 	// their own file names; it is created (mode 0o755, with its parents)
 	// when missing. It is required unless InPlace is set. Nothing
-	// is ever written outside it: output names come from the database
+	// is ever written outside it, and it may not be one of the plan's
+	// input folders nor lie inside one (ErrOutputIsInput, refused before
+	// anything is created): output names come from the database
 	// files the caller named, or, for a database created from the log
 	// (CreateMissing), from the checked file name alone of its logged path.
 	OutDir string
@@ -93,6 +95,10 @@ type RecoverOptions struct {
 	// captureAll, for tests, turns the read-ahead off: every versioned
 	// operation of an open transaction is captured (capture_ahead.go).
 	captureAll bool
+	// extraInputs are input files beyond the plan's (the Restore in
+	// Progress key Restore read): no output may be one, and their folders
+	// are input folders.
+	extraInputs []string
 }
 
 func (db *dbRun) pageFile(o *RecoverOptions) redo.PageFile {
@@ -191,7 +197,8 @@ type RecoverResult struct {
 // temporary file left by a killed run is removed first, but a symbolic
 // link or anything else at its name, or an input, stops recovery with
 // ErrUnsafePath. The rename never replaces an existing file unless
-// RecoverOptions.Overwrite (or InPlace) asks for it, and never an input.
+// RecoverOptions.Overwrite (or InPlace) asks for it, and never an input:
+// a log, the checkpoint, a patch file or a database of the plan.
 //
 // A plan that ends in an engine error is not replayed: the result carries
 // the error. A database the replay cannot bring clean (a record type not
@@ -230,9 +237,13 @@ func recoverPlan(ctx context.Context, plan *Plan, opts *RecoverOptions, hard har
 			res.Events = []Event{}
 		}
 	}()
+	ip := planInputPaths(plan, o.extraInputs...)
 	if !o.InPlace {
 		if o.OutDir == "" {
 			return nil, errors.New("recovery: RecoverOptions.OutDir is required (or InPlace)")
+		}
+		if err := ip.checkOutDir(o.OutDir); err != nil {
+			return nil, err
 		}
 		if err := makeOutDir(o.OutDir); err != nil {
 			return nil, err
@@ -255,7 +266,7 @@ func recoverPlan(ctx context.Context, plan *Plan, opts *RecoverOptions, hard har
 		return res, rerr
 	}
 
-	rp := &replayer{ctx: ctx, plan: plan, opts: &o, em: em, hard: plan.Mode == ModeHard}
+	rp := &replayer{ctx: ctx, plan: plan, opts: &o, em: em, hard: plan.Mode == ModeHard, paths: ip}
 	defer rp.closeAll()
 	defer func() {
 		// The databases the logs created follow the plan's.
@@ -540,14 +551,14 @@ func (rp *replayer) storeOptions() *redo.PageStoreOptions {
 	return &redo.PageStoreOptions{Cache: rp.cache}
 }
 
-// inputs are the database files of the recovery, which no file it
-// creates may be.
+// inputs are the input files of the recovery (planInputPaths: its
+// databases, and the logs, checkpoint and patch files of its folders),
+// which no file it creates may be.
 func (rp *replayer) inputs() []string {
-	var in []string
-	for _, pd := range rp.plan.Databases {
-		in = append(in, pd.File)
+	if rp.paths == nil {
+		rp.paths = planInputPaths(rp.plan, rp.opts.extraInputs...)
 	}
-	return append(in, rp.plan.Inputs.names()...)
+	return rp.paths.files
 }
 
 func (rp *replayer) closeAll() {
