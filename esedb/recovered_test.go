@@ -4,12 +4,15 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"errors"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/esekit/esekit/esedb"
+	"github.com/esekit/esekit/internal/sampleset"
 	"github.com/esekit/esekit/internal/testcorpus"
+	"github.com/esekit/esekit/recovery"
 )
 
 // TestCorpusOpenRecovered reads the dirty SRUM database as it is after
@@ -48,5 +51,27 @@ func TestCorpusOpenRecovered(t *testing.T) {
 	}
 	if _, err := esedb.OpenRecovered(context.Background(), path, t.TempDir(), nil); err == nil {
 		t.Error("recovery without logs succeeded")
+	}
+}
+
+// OpenRecovered of a database in another folder than its logs, when the
+// log folder holds a database of the same name, is refused before
+// anything is recovered: both would be the copy's one name.
+func TestOpenRecoveredTwoDatabasesOfOneName(t *testing.T) {
+	logs, other := t.TempDir(), t.TempDir()
+	if err := sampleset.WriteDir(logs); err != nil {
+		t.Skip(err)
+	}
+	b, _ := os.ReadFile(filepath.Join(logs, sampleset.Database))
+	p := filepath.Join(other, sampleset.Database)
+	if err := os.WriteFile(p, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r, err := esedb.OpenRecovered(context.Background(), p, logs, nil)
+	if err == nil {
+		r.Close()
+	}
+	if !errors.Is(err, recovery.ErrSameOutputName) {
+		t.Errorf("%v, want recovery.ErrSameOutputName", err)
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/esekit/esekit/ese"
@@ -129,5 +130,33 @@ func TestOSDirs(t *testing.T) {
 	want := []string{d, filepath.Join(d, "a", "b")}
 	if len(got) != len(want) || got[0] != want[0] || got[1] != want[1] {
 		t.Errorf("osDirs = %q, want %q", got, want)
+	}
+}
+
+// Two databases of one file name in different folders would both be
+// written as OutDir/SRUDB.dat: the run is refused before it writes
+// anything, naming both (the second's temporary file once removed the
+// first's as stale, and the output held the wrong bytes).
+func TestRecoverRefusesTwoDatabasesOfOneName(t *testing.T) {
+	la, other := t.TempDir(), t.TempDir()
+	if err := sampleset.WriteDir(la); err != nil {
+		t.Skip(err)
+	}
+	b, _ := os.ReadFile(filepath.Join(la, sampleset.Database))
+	if err := os.WriteFile(filepath.Join(other, sampleset.Database), b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "dup")
+	_, err := RecoverFolder(context.Background(), FolderInput{Logs: la, Databases: []string{other}}, &RecoverOptions{OutDir: out})
+	if !errors.Is(err, ErrSameOutputName) || ese.CodeOf(err) != ese.ErrInvalidParameter {
+		t.Fatalf("%v, want ErrSameOutputName (-1003)", err)
+	}
+	for _, p := range []string{filepath.Join(la, sampleset.Database), filepath.Join(other, sampleset.Database)} {
+		if !strings.Contains(err.Error(), p) {
+			t.Errorf("%v does not name %s", err, p)
+		}
+	}
+	if _, err := os.Lstat(out); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("the output folder was created")
 	}
 }

@@ -237,6 +237,9 @@ func recoverPlan(ctx context.Context, plan *Plan, opts *RecoverOptions, hard har
 			res.Events = []Event{}
 		}
 	}()
+	if err := checkOutputNames(plan, &o); err != nil {
+		return nil, err
+	}
 	ip := planInputPaths(plan, o.extraInputs...)
 	if !o.InPlace {
 		if o.OutDir == "" {
