@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/esekit/esekit/ese"
 	"github.com/esekit/esekit/esepatch"
@@ -77,7 +78,9 @@ func Restore(ctx context.Context, plan *Plan, opts *RestoreOptions) (*RecoverRes
 	k := *o.RIP
 	k.SetRecovered()
 	if err := outfile.WriteFile(dir, name, k.Marshal(o.RIPFormat), o.Overwrite, o.keyInputs(plan)...); err != nil {
-		return res, fmt.Errorf("recovery: Restore in Progress key: %w", err)
+		err = fmt.Errorf("recovery: the databases were recovered, but the Restore in Progress key %s could not be written: %w", filepath.Join(dir, name), err)
+		res.Error, res.Message = codeOf(err), err.Error()
+		return res, err
 	}
 	res.RIP = filepath.Join(dir, name)
 	return res, nil
@@ -86,7 +89,9 @@ func Restore(ctx context.Context, plan *Plan, opts *RestoreOptions) (*RecoverRes
 // ripOutput returns where Restore writes the Restore in Progress key
 // (name "" when it writes none), refusing before anything is recovered a
 // name that is not a plain file name, a file already there without
-// Overwrite, and the key file read.
+// Overwrite, the key file read or any other input, a name a database is
+// written under (or its temporary name), and anything but a regular file
+// at the key's temporary name.
 func ripOutput(o *RestoreOptions, plan *Plan) (dir, name string, err error) {
 	if o.RIP == nil || o.InPlace && o.OutDir == "" {
 		return "", "", nil
@@ -102,12 +107,39 @@ func ripOutput(o *RestoreOptions, plan *Plan) (dir, name string, err error) {
 	if !within(dir, p) {
 		return "", "", fmt.Errorf("%w: %q", ErrUnsafePath, name)
 	}
+	for i := range plan.Databases {
+		out, tmp, err := outputPaths(plan.Databases[i].File, &o.RecoverOptions)
+		if err != nil {
+			continue // recovery reports it
+		}
+		for _, q := range []string{out, tmp} {
+			if strings.EqualFold(filepath.Clean(q), filepath.Clean(p)) || strings.EqualFold(filepath.Clean(q), filepath.Join(dir, outfile.TempName(name))) {
+				return "", "", fmt.Errorf("recovery: the Restore in Progress key %s would be written where the database %s is recovered (%s): choose another key name: %w", p, plan.Databases[i].File, q, ErrSameOutputName)
+			}
+		}
+	}
+	inputs := o.keyInputs(plan)
 	if st, err := os.Lstat(p); err == nil {
 		if !o.Overwrite {
 			return "", "", fmt.Errorf("recovery: Restore in Progress key: %s already exists (set Overwrite to replace it): %w", p, fs.ErrExist)
 		}
-		if in := outfile.Input(st, o.keyInputs(plan)...); in != "" {
+		if in := outfile.Input(st, inputs...); in != "" {
 			return "", "", fmt.Errorf("%w: the Restore in Progress key would replace the input %s", ErrUnsafePath, in)
+		}
+		if st.IsDir() {
+			return "", "", fmt.Errorf("%w: the Restore in Progress key %s is a folder", ErrUnsafePath, p)
+		}
+	}
+	// The key is written through its temporary name: a stale regular
+	// file there is replaced, anything else refused, now rather than
+	// after recovery.
+	tp := filepath.Join(dir, outfile.TempName(name))
+	if st, err := os.Lstat(tp); err == nil {
+		if !st.Mode().IsRegular() {
+			return "", "", fmt.Errorf("%w: the Restore in Progress key's temporary name %s %s", ErrUnsafePath, tp, outfile.Kind(st))
+		}
+		if in := outfile.Input(st, inputs...); in != "" {
+			return "", "", fmt.Errorf("%w: the Restore in Progress key's temporary name %s is the input %s", ErrUnsafePath, tp, in)
 		}
 	}
 	return dir, name, nil
