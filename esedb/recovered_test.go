@@ -75,3 +75,42 @@ func TestOpenRecoveredTwoDatabasesOfOneName(t *testing.T) {
 		t.Errorf("%v, want recovery.ErrSameOutputName", err)
 	}
 }
+
+// The recovered copy lives in a folder only its owner can read, and Close
+// removes it (a second Close is harmless); a failed open leaves nothing.
+func TestOpenRecoveredTempFolder(t *testing.T) {
+	logs := t.TempDir()
+	if err := sampleset.WriteDir(logs); err != nil {
+		t.Skip(err)
+	}
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	r, err := esedb.OpenRecovered(context.Background(), filepath.Join(logs, sampleset.Database), logs, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dirs, _ := filepath.Glob(filepath.Join(tmp, "esedb-recovered-*"))
+	if len(dirs) != 1 {
+		t.Fatalf("temporary folders %q", dirs)
+	}
+	if st, err := os.Stat(dirs[0]); err != nil || st.Mode().Perm() != 0o700 {
+		t.Errorf("temporary folder mode %v (%v), want 0700", st.Mode().Perm(), err)
+	}
+	// Made read-only meanwhile: still removed.
+	os.Chmod(dirs[0], 0o500)
+	if err := r.Close(); err != nil {
+		t.Errorf("Close: %v", err)
+	}
+	if err := r.Close(); err != nil {
+		t.Errorf("second Close: %v", err)
+	}
+	if _, err := os.Lstat(dirs[0]); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the recovered copy is still there (%v)", err)
+	}
+	if _, err := esedb.OpenRecovered(context.Background(), filepath.Join(logs, sampleset.Database), t.TempDir(), nil); err == nil {
+		t.Fatal("recovery without logs succeeded")
+	}
+	if left, _ := filepath.Glob(filepath.Join(tmp, "esedb-recovered-*")); len(left) != 0 {
+		t.Errorf("a failed open left %q", left)
+	}
+}
