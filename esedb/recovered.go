@@ -38,8 +38,12 @@ func OpenRecovered(ctx context.Context, path, logDir string, opts *Options) (*Re
 		r.Close()
 		return nil, err
 	}
+	// The database's folder joins the log folder's unless it is the same
+	// folder, by any name (a symbolic link, a relative path): compared by
+	// name only, one folder was scanned twice and its database planned
+	// twice (-1216).
 	in := recovery.FolderInput{Logs: logDir}
-	if a, b := filepath.Clean(logDir), filepath.Clean(filepath.Dir(path)); a != b {
+	if !sameDir(logDir, filepath.Dir(path)) {
 		in.Databases = []string{filepath.Dir(path)}
 	}
 	res, err := recovery.RecoverFolder(ctx, in, &recovery.RecoverOptions{OutDir: dir})
@@ -48,9 +52,9 @@ func OpenRecovered(ctx context.Context, path, logDir string, opts *Options) (*Re
 		return fail(fmt.Errorf("esedb: recovering %s with the logs of %s: %w", path, logDir, err))
 	}
 	var out string
-	abs, _ := filepath.Abs(path)
+	pst, _ := os.Stat(path)
 	for _, d := range res.Databases {
-		if fa, _ := filepath.Abs(d.File); fa == abs || filepath.Base(d.File) == filepath.Base(path) {
+		if dst, err := os.Stat(d.File); err == nil && pst != nil && os.SameFile(dst, pst) {
 			out = d.Output
 		}
 	}
@@ -97,4 +101,15 @@ func (r *Recovered) Close() error {
 	}
 	r.dir = ""
 	return err
+}
+
+// sameDir reports whether a and b are one folder (os.SameFile), or, when
+// either cannot be read, the same cleaned name.
+func sameDir(a, b string) bool {
+	sa, err1 := os.Stat(a)
+	sb, err2 := os.Stat(b)
+	if err1 != nil || err2 != nil {
+		return filepath.Clean(a) == filepath.Clean(b)
+	}
+	return os.SameFile(sa, sb)
 }

@@ -114,3 +114,24 @@ func TestOpenRecoveredTempFolder(t *testing.T) {
 		t.Errorf("a failed open left %q", left)
 	}
 }
+
+// The log folder named through a symbolic link to the database's folder
+// is the same folder: the database is planned once, not twice (-1216).
+func TestOpenRecoveredLinkedLogFolder(t *testing.T) {
+	set := t.TempDir()
+	if err := sampleset.WriteDir(set); err != nil {
+		t.Skip(err)
+	}
+	link := filepath.Join(t.TempDir(), "srumlink")
+	if err := os.Symlink(set, link); err != nil {
+		t.Skip(err)
+	}
+	r, err := esedb.OpenRecovered(context.Background(), filepath.Join(set, sampleset.Database), link, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if n := len(r.Result.Databases); n != 1 || !r.Header.Consistent() {
+		t.Errorf("%d databases recovered, consistent %v", n, r.Header.Consistent())
+	}
+}
