@@ -75,9 +75,7 @@ func Restore(ctx context.Context, plan *Plan, opts *RestoreOptions) (*RecoverRes
 	if err != nil || name == "" {
 		return res, err
 	}
-	k := *o.RIP
-	k.SetRecovered()
-	if err := outfile.WriteFile(dir, name, k.Marshal(o.RIPFormat), o.Overwrite, o.keyInputs(plan)...); err != nil {
+	if err := outfile.WriteFile(dir, name, ripBytes(&o), o.Overwrite, o.keyInputs(plan)...); err != nil {
 		err = fmt.Errorf("recovery: the databases were recovered, but the Restore in Progress key %s could not be written: %w", filepath.Join(dir, name), err)
 		res.Error, res.Message = codeOf(err), err.Error()
 		return res, err
@@ -130,19 +128,20 @@ func ripOutput(o *RestoreOptions, plan *Plan) (dir, name string, err error) {
 			return "", "", fmt.Errorf("%w: the Restore in Progress key %s is a folder", ErrUnsafePath, p)
 		}
 	}
-	// The key is written through its temporary name: a stale regular
-	// file there is replaced, anything else refused, now rather than
-	// after recovery.
-	tp := filepath.Join(dir, outfile.TempName(name))
-	if st, err := os.Lstat(tp); err == nil {
-		if !st.Mode().IsRegular() {
-			return "", "", fmt.Errorf("%w: the Restore in Progress key's temporary name %s %s", ErrUnsafePath, tp, outfile.Kind(st))
-		}
-		if in := outfile.Input(st, inputs...); in != "" {
-			return "", "", fmt.Errorf("%w: the Restore in Progress key's temporary name %s is the input %s", ErrUnsafePath, tp, in)
-		}
+	// The key is written through its temporary name: what a killed run
+	// of this write left there is replaced, anything else refused, now
+	// rather than after recovery.
+	if err := outfile.CheckStaleTemp(dir, name, ripBytes(o), inputs...); err != nil {
+		return "", "", fmt.Errorf("recovery: Restore in Progress key: %w", err)
 	}
 	return dir, name, nil
+}
+
+// ripBytes is the key file Restore writes: the key marked recovered.
+func ripBytes(o *RestoreOptions) []byte {
+	k := *o.RIP
+	k.SetRecovered()
+	return k.Marshal(o.RIPFormat)
 }
 
 // keyInputs are the files the written key must not replace: every input

@@ -8,6 +8,7 @@ package outfile
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -194,7 +195,9 @@ func Rename(oldpath, newpath string, replace bool, inputs ...string) error {
 }
 
 // WriteFile writes b as name in dir: into a new temporary file beside it
-// (CreateTemp), synced, then renamed to name by Rename, which replaces an
+// (CreateTemp; what stands at its name is checked by CheckStaleTemp
+// first: only a file a killed run of the same write left is replaced),
+// synced, then renamed to name by Rename, which replaces an
 // existing file only when replace is set and never one of inputs. A
 // failure removes the temporary file and leaves any existing file as it
 // was.
@@ -209,6 +212,9 @@ func WriteFile(dir, name string, b []byte, replace bool, inputs ...string) error
 		}
 	}
 	tmp := TempName(name)
+	if err := CheckStaleTemp(dir, name, b, inputs...); err != nil {
+		return err
+	}
 	f, err := CreateTemp(dir, tmp, inputs...)
 	if err != nil {
 		return err
@@ -230,6 +236,49 @@ func WriteFile(dir, name string, b []byte, replace bool, inputs ...string) error
 	}
 	SyncDir(dir)
 	return nil
+}
+
+// CheckStaleTemp checks what stands at the temporary name of name in dir
+// (TempName) before WriteFile writes b through it. Nothing there is
+// fine; so is a regular file whose bytes begin b (a run writing the same
+// bytes was killed: the file is this program's, and replaced). Anything
+// else is refused and left alone, with an error naming it: a symbolic
+// link or non-regular file or an input with ErrUnsafePath, a file of
+// other bytes (someone else's) with an error wrapping fs.ErrExist.
+func CheckStaleTemp(dir, name string, b []byte, inputs ...string) error {
+	if err := checkName(name); err != nil {
+		return err
+	}
+	tp := filepath.Join(dir, TempName(name))
+	st, err := os.Lstat(tp)
+	if err != nil {
+		return nil
+	}
+	if !st.Mode().IsRegular() {
+		return fmt.Errorf("%w: %s %s, not a file this program left", ErrUnsafePath, tp, Kind(st))
+	}
+	if in := Input(st, inputs...); in != "" {
+		return fmt.Errorf("%w: %s is the input %s", ErrUnsafePath, tp, in)
+	}
+	if st.Size() <= int64(len(b)) {
+		if got, err := readPrefix(tp, st.Size()); err == nil && string(got) == string(b[:len(got)]) {
+			return nil
+		}
+	}
+	return fmt.Errorf("outfile: %s is in the way of the temporary file and was not left by this program (its bytes are not the ones being written): move it away: %w", tp, fs.ErrExist)
+}
+
+// readPrefix reads the first n bytes of the regular file p, without
+// following a link.
+func readPrefix(p string, n int64) ([]byte, error) {
+	f, err := os.OpenFile(p, os.O_RDONLY|oNoFollow, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b := make([]byte, n)
+	_, err = io.ReadFull(f, b)
+	return b, err
 }
 
 // SyncDir syncs the folder dir so that a rename in it is on disk; errors

@@ -130,3 +130,26 @@ func TestWriteFile(t *testing.T) {
 		t.Errorf("%d files, want only k", len(ents))
 	}
 }
+
+// WriteFile replaces at its temporary name only what a killed run of the
+// same write left (the start of the same bytes); another file there is
+// left alone and named.
+func TestWriteFileStaleTemp(t *testing.T) {
+	dir := t.TempDir()
+	tp := filepath.Join(dir, TempName("k"))
+	os.WriteFile(tp, []byte("someone's"), 0o644)
+	err := WriteFile(dir, "k", []byte("the key"), false)
+	if !errors.Is(err, fs.ErrExist) || !strings.Contains(err.Error(), tp) {
+		t.Errorf("another file at the temporary name: %v", err)
+	}
+	if b, _ := os.ReadFile(tp); string(b) != "someone's" {
+		t.Errorf("it was replaced: %q", b)
+	}
+	os.WriteFile(tp, []byte("the k"), 0o644)
+	if err := WriteFile(dir, "k", []byte("the key"), false); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "k")); string(b) != "the key" {
+		t.Errorf("k holds %q", b)
+	}
+}
