@@ -90,6 +90,15 @@ func (ip *inputPaths) checkOutDir(out string) error {
 	return checkOutsideInputs(out, ip.dirs)
 }
 
+// CheckOutDir refuses an output folder out that is one of the folders
+// inputs or lies inside one, compared as folders (os.SameFile), not as
+// names: a symbolic link, a relative path or another spelling of an input
+// folder is found too. out need not exist yet; nothing is created. The
+// error wraps ErrOutputIsInput and ErrUnsafePath (ese.ErrInvalidPath).
+// Recover and Restore make this check themselves with the plan's input
+// folders; tools call it to refuse an output folder before creating it.
+func CheckOutDir(out string, inputs ...string) error { return checkOutsideInputs(out, inputs) }
+
 // checkOutsideInputs is checkOutDir for a list of input folders.
 func checkOutsideInputs(out string, inputs []string) error {
 	type dirStat struct {
