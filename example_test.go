@@ -57,8 +57,13 @@ func Example() {
 		log.Fatal(err)
 	}
 
-	// Soft recovery into copies in a new folder: the plan carries its inputs.
-	out := filepath.Join(dir, "out")
+	// Soft recovery into copies in a new folder outside the inputs' (one
+	// inside them is refused): the plan carries its inputs.
+	out, err := os.MkdirTemp("", "esekit-out-")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(out)
 	res, err := recovery.Recover(context.Background(), plan, &recovery.RecoverOptions{OutDir: out})
 	if err != nil {
 		log.Fatal(err)

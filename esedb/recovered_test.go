@@ -4,12 +4,15 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"errors"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/esekit/esekit/esedb"
+	"github.com/esekit/esekit/internal/sampleset"
 	"github.com/esekit/esekit/internal/testcorpus"
+	"github.com/esekit/esekit/recovery"
 )
 
 // TestCorpusOpenRecovered reads the dirty SRUM database as it is after
@@ -48,5 +51,87 @@ func TestCorpusOpenRecovered(t *testing.T) {
 	}
 	if _, err := esedb.OpenRecovered(context.Background(), path, t.TempDir(), nil); err == nil {
 		t.Error("recovery without logs succeeded")
+	}
+}
+
+// OpenRecovered of a database in another folder than its logs, when the
+// log folder holds a database of the same name, is refused before
+// anything is recovered: both would be the copy's one name.
+func TestOpenRecoveredTwoDatabasesOfOneName(t *testing.T) {
+	logs, other := t.TempDir(), t.TempDir()
+	if err := sampleset.WriteDir(logs); err != nil {
+		t.Skip(err)
+	}
+	b, _ := os.ReadFile(filepath.Join(logs, sampleset.Database))
+	p := filepath.Join(other, sampleset.Database)
+	if err := os.WriteFile(p, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r, err := esedb.OpenRecovered(context.Background(), p, logs, nil)
+	if err == nil {
+		r.Close()
+	}
+	if !errors.Is(err, recovery.ErrSameOutputName) {
+		t.Errorf("%v, want recovery.ErrSameOutputName", err)
+	}
+}
+
+// The recovered copy lives in a folder only its owner can read, and Close
+// removes it (a second Close is harmless); a failed open leaves nothing.
+func TestOpenRecoveredTempFolder(t *testing.T) {
+	logs := t.TempDir()
+	if err := sampleset.WriteDir(logs); err != nil {
+		t.Skip(err)
+	}
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	r, err := esedb.OpenRecovered(context.Background(), filepath.Join(logs, sampleset.Database), logs, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dirs, _ := filepath.Glob(filepath.Join(tmp, "esedb-recovered-*"))
+	if len(dirs) != 1 {
+		t.Fatalf("temporary folders %q", dirs)
+	}
+	if st, err := os.Stat(dirs[0]); err != nil || st.Mode().Perm() != 0o700 {
+		t.Errorf("temporary folder mode %v (%v), want 0700", st.Mode().Perm(), err)
+	}
+	// Made read-only meanwhile: still removed.
+	os.Chmod(dirs[0], 0o500)
+	if err := r.Close(); err != nil {
+		t.Errorf("Close: %v", err)
+	}
+	if err := r.Close(); err != nil {
+		t.Errorf("second Close: %v", err)
+	}
+	if _, err := os.Lstat(dirs[0]); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the recovered copy is still there (%v)", err)
+	}
+	if _, err := esedb.OpenRecovered(context.Background(), filepath.Join(logs, sampleset.Database), t.TempDir(), nil); err == nil {
+		t.Fatal("recovery without logs succeeded")
+	}
+	if left, _ := filepath.Glob(filepath.Join(tmp, "esedb-recovered-*")); len(left) != 0 {
+		t.Errorf("a failed open left %q", left)
+	}
+}
+
+// The log folder named through a symbolic link to the database's folder
+// is the same folder: the database is planned once, not twice (-1216).
+func TestOpenRecoveredLinkedLogFolder(t *testing.T) {
+	set := t.TempDir()
+	if err := sampleset.WriteDir(set); err != nil {
+		t.Skip(err)
+	}
+	link := filepath.Join(t.TempDir(), "srumlink")
+	if err := os.Symlink(set, link); err != nil {
+		t.Skip(err)
+	}
+	r, err := esedb.OpenRecovered(context.Background(), filepath.Join(set, sampleset.Database), link, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if n := len(r.Result.Databases); n != 1 || !r.Header.Consistent() {
+		t.Errorf("%d databases recovered, consistent %v", n, r.Header.Consistent())
 	}
 }

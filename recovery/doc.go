@@ -27,6 +27,14 @@
 //     archive/zip folder) is held in memory, within
 //     Options.MaxBufferBytes (64 MiB by default), or refused when the plan
 //     is made with a *NoRandomAccessError wrapping ese.ErrInvalidParameter.
+//   - Recover and Restore write only into their output folder, which may
+//     not be one of the plan's input folders (log folders, database,
+//     checkpoint, restore and target folders, given as os.DirFS or fs.Sub
+//     of one) nor lie inside one (ErrOutputIsInput; CheckOutDir for
+//     tools); no output may be an input file, and two databases of one
+//     output name are refused before anything is written
+//     (ErrSameOutputName). These refusals carry engine codes (-1023,
+//     -1003) through errors.Is and ese.CodeOf.
 //   - RestoreMap renames logged database paths to files inside the
 //     caller's target folders, comparing paths as Windows does, and refuses
 //     anything that could resolve elsewhere (ErrUnsafePath).

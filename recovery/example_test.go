@@ -75,8 +75,14 @@ func ExampleRecover() {
 	if err := plan.Err(); err != nil {
 		log.Fatal(err)
 	}
-	// The plan carries its inputs: Recover needs only where to write.
-	out := filepath.Join(dir, "recovered") // created by Recover
+	// The plan carries its inputs: Recover needs only where to write, a
+	// folder outside the inputs' (one inside them is refused).
+	parent, err := os.MkdirTemp("", "esekit-recovered-")
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer os.RemoveAll(parent)
+	out := filepath.Join(parent, "recovered") // created by Recover
 	res, err := recovery.Recover(context.Background(), plan, &recovery.RecoverOptions{OutDir: out})
 	if err != nil {
 		log.Fatal(err)

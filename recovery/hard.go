@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/esekit/esekit/ese"
 	"github.com/esekit/esekit/esepatch"
@@ -62,6 +63,9 @@ func Restore(ctx context.Context, plan *Plan, opts *RestoreOptions) (*RecoverRes
 	if plan == nil {
 		return nil, errors.New("recovery: Restore needs a plan")
 	}
+	if o.ripSource != "" {
+		o.extraInputs = append(o.extraInputs[:len(o.extraInputs):len(o.extraInputs)], o.ripSource)
+	}
 	dir, name, err := ripOutput(&o, plan)
 	if err != nil {
 		return nil, err
@@ -71,10 +75,10 @@ func Restore(ctx context.Context, plan *Plan, opts *RestoreOptions) (*RecoverRes
 	if err != nil || name == "" {
 		return res, err
 	}
-	k := *o.RIP
-	k.SetRecovered()
-	if err := outfile.WriteFile(dir, name, k.Marshal(o.RIPFormat), o.Overwrite, o.keyInputs(plan)...); err != nil {
-		return res, fmt.Errorf("recovery: Restore in Progress key: %w", err)
+	if err := outfile.WriteFile(dir, name, ripBytes(&o), o.Overwrite, o.keyInputs(plan)...); err != nil {
+		err = fmt.Errorf("recovery: the databases were recovered, but the Restore in Progress key %s could not be written: %w", filepath.Join(dir, name), err)
+		res.Error, res.Message = codeOf(err), err.Error()
+		return res, err
 	}
 	res.RIP = filepath.Join(dir, name)
 	return res, nil
@@ -83,7 +87,9 @@ func Restore(ctx context.Context, plan *Plan, opts *RestoreOptions) (*RecoverRes
 // ripOutput returns where Restore writes the Restore in Progress key
 // (name "" when it writes none), refusing before anything is recovered a
 // name that is not a plain file name, a file already there without
-// Overwrite, and the key file read.
+// Overwrite, the key file read or any other input, a name a database is
+// written under (or its temporary name), and anything but a regular file
+// at the key's temporary name.
 func ripOutput(o *RestoreOptions, plan *Plan) (dir, name string, err error) {
 	if o.RIP == nil || o.InPlace && o.OutDir == "" {
 		return "", "", nil
@@ -99,20 +105,49 @@ func ripOutput(o *RestoreOptions, plan *Plan) (dir, name string, err error) {
 	if !within(dir, p) {
 		return "", "", fmt.Errorf("%w: %q", ErrUnsafePath, name)
 	}
+	for i := range plan.Databases {
+		out, tmp, err := outputPaths(plan.Databases[i].File, &o.RecoverOptions)
+		if err != nil {
+			continue // recovery reports it
+		}
+		for _, q := range []string{out, tmp} {
+			if strings.EqualFold(filepath.Clean(q), filepath.Clean(p)) || strings.EqualFold(filepath.Clean(q), filepath.Join(dir, outfile.TempName(name))) {
+				return "", "", fmt.Errorf("recovery: the Restore in Progress key %s would be written where the database %s is recovered (%s): choose another key name: %w", p, plan.Databases[i].File, q, ErrSameOutputName)
+			}
+		}
+	}
+	inputs := o.keyInputs(plan)
 	if st, err := os.Lstat(p); err == nil {
 		if !o.Overwrite {
 			return "", "", fmt.Errorf("recovery: Restore in Progress key: %s already exists (set Overwrite to replace it): %w", p, fs.ErrExist)
 		}
-		if in := outfile.Input(st, o.keyInputs(plan)...); in != "" {
+		if in := outfile.Input(st, inputs...); in != "" {
 			return "", "", fmt.Errorf("%w: the Restore in Progress key would replace the input %s", ErrUnsafePath, in)
 		}
+		if st.IsDir() {
+			return "", "", fmt.Errorf("%w: the Restore in Progress key %s is a folder", ErrUnsafePath, p)
+		}
+	}
+	// The key is written through its temporary name: what a killed run
+	// of this write left there is replaced, anything else refused, now
+	// rather than after recovery.
+	if err := outfile.CheckStaleTemp(dir, name, ripBytes(o), inputs...); err != nil {
+		return "", "", fmt.Errorf("recovery: Restore in Progress key: %w", err)
 	}
 	return dir, name, nil
 }
 
-// keyInputs are the files the written key must not replace.
+// ripBytes is the key file Restore writes: the key marked recovered.
+func ripBytes(o *RestoreOptions) []byte {
+	k := *o.RIP
+	k.SetRecovered()
+	return k.Marshal(o.RIPFormat)
+}
+
+// keyInputs are the files the written key must not replace: every input
+// file of the plan and the key read.
 func (o *RestoreOptions) keyInputs(plan *Plan) []string {
-	return append([]string{o.ripSource}, plan.Inputs.names()...)
+	return planInputPaths(plan, o.extraInputs...).files
 }
 
 // hardSetupDB does what the engine does to a restored database before

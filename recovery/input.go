@@ -67,6 +67,10 @@ type PlanInputs struct {
 	// them (a file without random access held in memory); a planned
 	// database not among them is opened by the path in the plan.
 	Databases []DatabaseFile
+
+	// checkpointFS is the folder the checkpoint was read from when it is
+	// not the log folder (CheckpointSource.FS): an input folder too.
+	checkpointFS fs.FS
 }
 
 // open returns the reader of a planned database with its size: the file
@@ -79,15 +83,6 @@ func (in *PlanInputs) open(name string) (io.ReaderAt, int64, io.Closer, error) {
 		}
 	}
 	return DatabaseFile{Name: name}.open()
-}
-
-// names are the names of the database files given.
-func (in *PlanInputs) names() []string {
-	var out []string
-	for _, d := range in.Databases {
-		out = append(out, d.Name)
-	}
-	return out
 }
 
 // open opens the database file. A file of an fs.FS must give random

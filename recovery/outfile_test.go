@@ -87,12 +87,14 @@ func TestRecoverTempSymlink(t *testing.T) {
 
 // restoreCopy runs Restore of a hard plan that only copies the generated
 // clean database in in/db.edb to out, with a Restore in Progress key to
-// write back as out/key.reg.
+// write back as out/key.reg (or o.RIPName).
 func restoreCopy(in, out string, o RestoreOptions) (*RecoverResult, error) {
 	o.OutDir = out
 	o.RIP = &rip.Key{Path: rip.KeyPath(rip.ServiceIS), Service: rip.ServiceIS, LowLog: 1, HighLog: 1}
 	o.RIPFormat = rip.Regedit4
-	o.RIPName = "key.reg"
+	if o.RIPName == "" {
+		o.RIPName = "key.reg"
+	}
 	plan := &Plan{Mode: ModeHard, Databases: []PlanDatabase{{File: filepath.Join(in, "db.edb"), Action: ActionNone}}}
 	return Restore(context.Background(), plan, &o)
 }
@@ -153,6 +155,40 @@ func TestRestoreKeyWriteBack(t *testing.T) {
 		}
 		if _, err := os.Lstat(filepath.Join(out, "key.reg")); !errors.Is(err, fs.ErrNotExist) {
 			t.Errorf("key.reg written through the link (%v)", err)
+		}
+		// Found before recovery: no database was written.
+		if _, err := os.Lstat(filepath.Join(out, "db.edb")); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("the database was recovered before the link was refused (%v)", err)
+		}
+	})
+
+	// A key named like a database would replace the recovered database
+	// (with Overwrite) or fail only after recovery: it is refused first.
+	t.Run("database name", func(t *testing.T) {
+		out := t.TempDir()
+		for _, name := range []string{"db.edb", "DB.EDB", ".db.edb.esekit-recovering"} {
+			_, err := restoreCopy(in, out, RestoreOptions{RecoverOptions: RecoverOptions{Overwrite: true}, RIPName: name})
+			if !errors.Is(err, ErrSameOutputName) {
+				t.Errorf("key named %s: %v, want ErrSameOutputName", name, err)
+			}
+			if ents, _ := os.ReadDir(out); len(ents) != 0 {
+				t.Errorf("key named %s: %d files written", name, len(ents))
+			}
+		}
+	})
+
+	// A write-back that fails after recovery reports its own cause.
+	t.Run("late failure", func(t *testing.T) {
+		out := t.TempDir()
+		key := filepath.Join(out, "key.reg")
+		o := RestoreOptions{}
+		o.prepared = func() { os.WriteFile(key, old, 0o644) }
+		res, err := restoreCopy(in, out, o)
+		if !errors.Is(err, fs.ErrExist) {
+			t.Fatalf("%v, want fs.ErrExist", err)
+		}
+		if res == nil || res.Error != ese.ErrFileAlreadyExists || !bytes.Contains([]byte(res.Message), []byte("Restore in Progress key")) {
+			t.Errorf("result %v %q, want the key's failure", res.Error, res.Message)
 		}
 	})
 

@@ -69,3 +69,46 @@ func TestCacheBudgetShared(t *testing.T) {
 		}
 	}
 }
+
+// TestCacheBudgetWithoutUndo: recovery without undo puts back the input
+// image of the pages open transactions changed (holdPages) and reopens
+// the database's page store; the new store stays in the recovery's one
+// cache, and the old store's pages leave it, so the budget still holds
+// (the new store used to get a cache, and a budget, of its own, while the
+// old one's pages stayed charged to the shared cache).
+func TestCacheBudgetWithoutUndo(t *testing.T) {
+	const ps, budget = 8192, 16 * 8192
+	out := t.TempDir()
+	lh := &eselog.FileHeader{VersionMajor: 8, VersionMinor: 4000, VersionUpdateMajor: 20, DbPageSize: ps}
+	rp := &replayer{ctx: context.Background(), plan: &Plan{}, opts: &RecoverOptions{OutDir: out, CreateMissing: true, CacheBytes: budget},
+		em: &emitter{opts: &Options{}}, curHeader: lh}
+	defer rp.closeAll()
+	r := &eselog.CreateDB{RecordBase: eselog.RecordBase{Lrtyp: eselog.RecCreateDB, At: ese.LogPos{Generation: 1, Sector: 1}},
+		Dbid: 1, SignDb: ese.Signature{Random: 100}, Flags: eselog.DBUnicodeNames | eselog.CreateDBVersionInfo,
+		Version: 1, PathBytes: utf16Path(`C:\data\db.edb`)}
+	if err := rp.createRecord(r); err != nil {
+		t.Fatal(err)
+	}
+	db := rp.dbs[0]
+	c := rp.cache
+	if c == nil || c.Used() == 0 {
+		t.Fatalf("the create cached no page: %+v", c)
+	}
+	if err := rp.holdPages(db, map[uint32]bool{1: true, 2: true}); err != nil {
+		t.Fatal(err)
+	}
+	if db.store.Cache() != c {
+		t.Errorf("the reopened store has a page cache of its own")
+	}
+	if got := c.Used(); got != int64(db.store.Cached()*ps) {
+		t.Errorf("the shared cache holds %d bytes, the database's store %d: the old store's pages were kept", got, db.store.Cached()*ps)
+	}
+	for pgno := uint32(3); pgno < 40; pgno++ {
+		if _, err := db.store.Get(pgno); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if c.Used() > budget || c.Peak() > budget {
+		t.Errorf("cache used %d, peak %d, over the budget %d", c.Used(), c.Peak(), budget)
+	}
+}

@@ -261,7 +261,7 @@ func PlanSoft(ctx context.Context, in SoftInput, opts *Options) (*Plan, error) {
 		}
 		logs = union
 	}
-	p.Inputs.Logs = logs
+	p.Inputs.Logs, p.Inputs.checkpointFS = logs, in.Checkpoint.FS
 	ckpt, ckName, ckErr, err := readCheckpoint(in.Checkpoint, first, buf)
 	if err != nil {
 		return nil, err

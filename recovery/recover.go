@@ -24,8 +24,9 @@ type RecoverOptions struct {
 	// their own file names; it is created (mode 0o755, with its parents)
 	// when missing, and removed again (with the parents created) when
 	// recovery fails having written nothing in it. It is required unless
-	// InPlace is set. Nothing
-	// is ever written outside it: output names come from the database
+	// InPlace is set. Nothing is ever written outside it, and it may not be
+	// one of the plan's input folders nor lie inside one (ErrOutputIsInput,
+	// refused before anything is created): output names come from the database
 	// files the caller named, or, for a database created from the log
 	// (CreateMissing), from the checked file name alone of its logged path.
 	OutDir string
@@ -103,6 +104,10 @@ type RecoverOptions struct {
 	// recovery uses instead of a new one of CacheBytes (its peak is read
 	// after Recover).
 	pageCache *redo.PageCache
+	// extraInputs are input files beyond the plan's (the Restore in
+	// Progress key Restore read): no output may be one, and their folders
+	// are input folders.
+	extraInputs []string
 }
 
 func (db *dbRun) pageFile(o *RecoverOptions) redo.PageFile {
@@ -201,7 +206,8 @@ type RecoverResult struct {
 // temporary file left by a killed run is removed first, but a symbolic
 // link or anything else at its name, or an input, stops recovery with
 // ErrUnsafePath. The rename never replaces an existing file unless
-// RecoverOptions.Overwrite (or InPlace) asks for it, and never an input.
+// RecoverOptions.Overwrite (or InPlace) asks for it, and never an input:
+// a log, the checkpoint, a patch file or a database of the plan.
 //
 // A plan that ends in an engine error is not replayed: the result carries
 // the error. A database the replay cannot bring clean (a record type not
@@ -240,9 +246,16 @@ func recoverPlan(ctx context.Context, plan *Plan, opts *RecoverOptions, hard har
 			res.Events = []Event{}
 		}
 	}()
+	if err := checkOutputNames(plan, &o); err != nil {
+		return nil, err
+	}
+	ip := planInputPaths(plan, o.extraInputs...)
 	if !o.InPlace {
 		if o.OutDir == "" {
 			return nil, errors.New("recovery: RecoverOptions.OutDir is required (or InPlace)")
+		}
+		if err := ip.checkOutDir(o.OutDir); err != nil {
+			return nil, err
 		}
 		created, err := makeOutDir(o.OutDir)
 		if err != nil {
@@ -271,7 +284,7 @@ func recoverPlan(ctx context.Context, plan *Plan, opts *RecoverOptions, hard har
 		return res, rerr
 	}
 
-	rp := &replayer{ctx: ctx, plan: plan, opts: &o, em: em, hard: plan.Mode == ModeHard}
+	rp := &replayer{ctx: ctx, plan: plan, opts: &o, em: em, hard: plan.Mode == ModeHard, paths: ip}
 	defer rp.closeAll()
 	defer func() {
 		// The databases the logs created follow the plan's.
@@ -588,14 +601,14 @@ func (rp *replayer) storeOptions() *redo.PageStoreOptions {
 	return &redo.PageStoreOptions{Cache: rp.cache}
 }
 
-// inputs are the database files of the recovery, which no file it
-// creates may be.
+// inputs are the input files of the recovery (planInputPaths: its
+// databases, and the logs, checkpoint and patch files of its folders),
+// which no file it creates may be.
 func (rp *replayer) inputs() []string {
-	var in []string
-	for _, pd := range rp.plan.Databases {
-		in = append(in, pd.File)
+	if rp.paths == nil {
+		rp.paths = planInputPaths(rp.plan, rp.opts.extraInputs...)
 	}
-	return append(in, rp.plan.Inputs.names()...)
+	return rp.paths.files
 }
 
 func (rp *replayer) closeAll() {

@@ -58,6 +58,7 @@ type replayer struct {
 	ctx      context.Context
 	plan     *Plan
 	opts     *RecoverOptions
+	paths    *inputPaths // the plan's input folders and files
 	em       *emitter
 	dbs      []*dbRun
 	byDBID   [256]*dbRun

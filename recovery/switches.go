@@ -252,7 +252,7 @@ func (rp *replayer) finishWithoutUndo(lost map[*dbRun]bool) error {
 
 // holdPages puts back, in the copy being recovered, the image each page
 // had in the input (zeros for a page beyond its end), and reopens the
-// page store over the file.
+// page store over the file, in the recovery's shared page cache.
 func (rp *replayer) holdPages(db *dbRun, pages map[uint32]bool) error {
 	if err := db.store.Flush(); err != nil {
 		return err
@@ -285,11 +285,14 @@ func (rp *replayer) holdPages(db *dbRun, pages map[uint32]bool) error {
 			return err
 		}
 	}
-	db.res.PagesWritten += db.store.Stats().Writes
-	st, err := redo.NewPageStore(db.pageFile(rp.opts), db.pageSize, &redo.PageStoreOptions{CacheBytes: rp.opts.CacheBytes})
+	// The new store shares the recovery's one cache (and its budget); the
+	// old one, flushed above, gives its pages back to it.
+	st, err := redo.NewPageStore(db.pageFile(rp.opts), db.pageSize, rp.storeOptions())
 	if err != nil {
 		return err
 	}
+	db.res.PagesWritten += db.store.Stats().Writes
+	db.store.Discard()
 	db.store = st
 	return nil
 }

@@ -8,6 +8,8 @@ import (
 	"io"
 	"strconv"
 	"strings"
+
+	"github.com/esekit/esekit/ese"
 )
 
 // Worksheet is the form KB Q200941 has you fill in before re-creating a
@@ -82,8 +84,10 @@ const (
 // MaxWorksheetSize bounds the worksheet text ParseWorksheet reads.
 const MaxWorksheetSize = 1 << 20
 
-// ErrWorksheet is wrapped by worksheet errors.
-var ErrWorksheet = errors.New("rip: bad worksheet")
+// ErrWorksheet is wrapped by worksheet errors. It wraps
+// ese.ErrInvalidParameter (JET_errInvalidParameter, -1003), so the code a
+// caller reports for a bad worksheet is that one.
+var ErrWorksheet = ese.NewSentinel("rip: bad worksheet", ese.ErrInvalidParameter)
 
 func wsErr(line int, format string, args ...any) error {
 	return fmt.Errorf("%w: line %d: %s", ErrWorksheet, line, fmt.Sprintf(format, args...))

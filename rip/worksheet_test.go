@@ -95,8 +95,13 @@ func TestWorksheetErrors(t *testing.T) {
 		"bad lowlog":    "LowLog Number: 3g\n",
 		"bad count":     "Number of databases: two\n",
 	} {
-		if _, err := ParseWorksheet(strings.NewReader(text)); !errors.Is(err, ErrWorksheet) {
+		_, err := ParseWorksheet(strings.NewReader(text))
+		if !errors.Is(err, ErrWorksheet) {
 			t.Errorf("%s: %v", name, err)
+		}
+		// The engine code a caller reports is JET_errInvalidParameter.
+		if !errors.Is(err, ese.ErrInvalidParameter) || ese.CodeOf(err) != ese.ErrInvalidParameter {
+			t.Errorf("%s: code %v, want -1003", name, ese.CodeOf(err))
 		}
 	}
 	base := func() *Worksheet {

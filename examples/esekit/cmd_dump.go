@@ -10,8 +10,11 @@ import (
 	"io"
 	"iter"
 	"math"
+	"os"
+	"os/signal"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 	"unicode/utf8"
 
@@ -92,7 +95,16 @@ func runDump(e *env, opts any, args []string) int {
 		fmt.Fprintf(e.stderr, "esekit dump: %v\n", err)
 		return exitUsage
 	}
-	ctx := context.Background()
+	// Ctrl-C, a kill, or a reader that goes away (`| head`) end the dump
+	// through the normal path, so that the deferred Close removes the
+	// recovered copy of -logs: SIGINT and SIGTERM cancel ctx; with SIGPIPE
+	// notified a write to the closed stdout fails with EPIPE instead of
+	// killing the process, and the rows stop.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	pipe := make(chan os.Signal, 1)
+	signal.Notify(pipe, syscall.SIGPIPE)
+	defer signal.Stop(pipe)
 	dbOpts := &esedb.Options{NoVerify: o.noVerify, SkipDamaged: o.skipDamaged}
 	skipped := 0
 	dbOpts.OnSkip = func(pgno uint32, err error) {
@@ -142,7 +154,8 @@ func runDump(e *env, opts any, args []string) int {
 		}
 		tables = []*esedb.Table{t}
 	}
-	w := bufio.NewWriterSize(e.stdout, 1<<16)
+	out := &stickyWriter{w: e.stdout}
+	w := bufio.NewWriterSize(out, 1<<16)
 	defer w.Flush()
 	var cw *csv.Writer
 	if o.csv {
@@ -156,6 +169,7 @@ func runDump(e *env, opts any, args []string) int {
 	}
 	p := &progress{w: e.stderr, start: time.Now()}
 	status := exitOK
+tables:
 	for _, t := range tables {
 		if !e.json && !o.csv {
 			fmt.Fprintf(w, "table %s\n", t.Name)
@@ -174,6 +188,9 @@ func runDump(e *env, opts any, args []string) int {
 			}
 		}
 		for rec, err := range rows {
+			if out.err != nil || ctx.Err() != nil {
+				break tables // stdout closed, or interrupted
+			}
 			if err != nil {
 				fmt.Fprintf(e.stderr, "esekit dump: table %s: %v\n", t.Name, err)
 				status = exitBad
@@ -210,7 +227,30 @@ func runDump(e *env, opts any, args []string) int {
 	if skipped > 0 {
 		status = exitBad
 	}
+	if err := ctx.Err(); err != nil {
+		fmt.Fprintf(e.stderr, "esekit dump: interrupted\n")
+		return exitBad
+	}
+	if out.err != nil {
+		return exitBad // the reader went away: nothing more to say
+	}
 	return status
+}
+
+// stickyWriter passes writes to w until one fails, then fails every
+// write with that first error (err), which the caller checks to stop.
+type stickyWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (s *stickyWriter) Write(b []byte) (int, error) {
+	if s.err != nil {
+		return 0, s.err
+	}
+	n, err := s.w.Write(b)
+	s.err = err
+	return n, err
 }
 
 // seekRows answers -where through the index named index when the

@@ -146,15 +146,18 @@ func checkRecoverArgs(e *env, verb string, o *recoverOpts, args []string) bool {
 			fmt.Fprintf(e.stderr, "esekit %s: %s is not a folder\n", verb, d)
 			return false
 		}
-		if same(d, o.out) {
-			fmt.Fprintf(e.stderr, "esekit %s: -out must not be an input folder (the inputs are never written)\n", verb)
+		// Not an input folder, nor inside one (compared as folders: a
+		// link or another spelling is the same folder); checked before
+		// -out is created.
+		if err := recovery.CheckOutDir(o.out, d); err != nil {
+			fmt.Fprintf(e.stderr, "esekit %s: -out must not be an input folder or inside one (the inputs are never written): %s\n", verb, cliText(err.Error()))
 			return false
 		}
 	}
 	// The key is written back to -out under its own name: its folder is an
 	// input folder too.
-	if o.ripFile != "" && same(filepath.Dir(o.ripFile), o.out) {
-		fmt.Fprintf(e.stderr, "esekit %s: -out must not be the folder of -rip (the key read is never replaced)\n", verb)
+	if o.ripFile != "" && recovery.CheckOutDir(o.out, filepath.Dir(o.ripFile)) != nil {
+		fmt.Fprintf(e.stderr, "esekit %s: -out must not be the folder of -rip, nor inside it (the key read is never replaced)\n", verb)
 		return false
 	}
 	if o.ripFile != "" {
@@ -179,17 +182,6 @@ func checkRecoverArgs(e *env, verb string, o *recoverOpts, args []string) bool {
 		return false
 	}
 	return true
-}
-
-func same(a, b string) bool {
-	aa, err1 := filepath.Abs(a)
-	bb, err2 := filepath.Abs(b)
-	if err1 == nil && err2 == nil && strings.EqualFold(aa, bb) {
-		return true
-	}
-	sa, err1 := os.Stat(a)
-	sb, err2 := os.Stat(b)
-	return err1 == nil && err2 == nil && os.SameFile(sa, sb)
 }
 
 func recoveryOptions(o *recoverOpts) recovery.RecoverOptions {

@@ -278,6 +278,10 @@ type ripRecreateJSON struct {
 }
 
 func ripRecreate(e *env, w *rip.Worksheet, out string, format rip.RegFormat) int {
+	if out != "" && isFolderName(out) {
+		fmt.Fprintf(e.stderr, "esekit rip recreate: -o %s names a folder: give the .reg file's path\n", out)
+		return exitUsage
+	}
 	k, err := w.Key()
 	if err != nil {
 		fmt.Fprintf(e.stderr, "esekit rip recreate: %s\n", cliText(err.Error()))
@@ -320,4 +324,17 @@ func regText(b []byte, format rip.RegFormat) []byte {
 		u = append(u, rune(uint16(b[i])|uint16(b[i+1])<<8))
 	}
 	return []byte(string(u))
+}
+
+// isFolderName reports whether the output path p names a folder: it ends
+// in a separator or a "." or ".." element, or it is an existing folder.
+func isFolderName(p string) bool {
+	if strings.HasSuffix(p, "/") || strings.HasSuffix(p, string(filepath.Separator)) {
+		return true
+	}
+	if b := filepath.Base(p); b == "." || b == ".." {
+		return true
+	}
+	st, err := os.Stat(p)
+	return err == nil && st.IsDir()
 }

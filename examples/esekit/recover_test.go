@@ -186,3 +186,29 @@ func TestRecoverMaxSize(t *testing.T) {
 		t.Errorf("-max-size -1: exit %d", code)
 	}
 }
+
+// -out inside an input folder (srum/sub), or the input folder itself
+// named through a symbolic link, is refused as a usage error before
+// anything is created in the evidence folder; -out beside it is fine.
+func TestRecoverOutInsideInput(t *testing.T) {
+	set := sampleFolder(t)
+	link := filepath.Join(t.TempDir(), "srumlink")
+	haveLink := os.Symlink(set, link) == nil
+	outs := []string{filepath.Join(set, "sub"), filepath.Join(set, "sub", "deeper"), set}
+	if haveLink {
+		outs = append(outs, link, filepath.Join(link, "sub"))
+	}
+	before, _ := os.ReadDir(set)
+	for _, o := range outs {
+		code, _, errs := runText("recover", "-out", o, set)
+		if code != exitUsage || !strings.Contains(errs, "-out must not be an input folder") {
+			t.Errorf("-out %s: status %d, %s", o, code, errs)
+		}
+	}
+	if after, _ := os.ReadDir(set); len(after) != len(before) {
+		t.Errorf("the evidence folder went from %d to %d entries", len(before), len(after))
+	}
+	if code, _, errs := runText("recover", "-out", filepath.Join(filepath.Dir(set), "out"), set); code != exitOK {
+		t.Errorf("-out beside the input: status %d, %s", code, errs)
+	}
+}

@@ -88,3 +88,51 @@ func TestRipRecreateParseValidate(t *testing.T) {
 		t.Errorf("unknown sub-verb: %d", code)
 	}
 }
+
+// rip recreate -o writes one new file: a folder path (rr/, rr/., an
+// existing folder) is a usage error that writes nothing, and a file
+// someone placed at the temporary name .NAME.esekit-recovering is left
+// alone and named, where it used to be deleted without a word. A file a
+// killed run of the same recreate left there is replaced.
+func TestRipRecreateOutput(t *testing.T) {
+	dir := t.TempDir()
+	rr := filepath.Join(dir, "rr")
+	os.Mkdir(rr, 0o755)
+	for _, o := range []string{rr + "/", rr, filepath.Join(rr, "."), filepath.Join(dir, "new") + "/"} {
+		code, out, errs := runText(append([]string{"rip", "recreate", "-o", o}, kbArgs...)...)
+		if code != exitUsage || strings.Contains(out, "wrote") {
+			t.Errorf("-o %s: status %d, %q %q", o, code, out, errs)
+		}
+	}
+	if ents, _ := os.ReadDir(rr); len(ents) != 0 {
+		t.Errorf("-o folder wrote %d files in it", len(ents))
+	}
+	if _, err := os.Lstat(filepath.Join(dir, "new")); err == nil {
+		t.Errorf("-o new/ created something")
+	}
+
+	mine := filepath.Join(dir, ".k.reg.esekit-recovering")
+	os.WriteFile(mine, []byte("the user's notes"), 0o644)
+	code, _, errs := runText(append([]string{"rip", "recreate", "-o", filepath.Join(dir, "k.reg")}, kbArgs...)...)
+	if code != exitBad || !strings.Contains(errs, mine) {
+		t.Errorf("a user's file at the temporary name: status %d, %q", code, errs)
+	}
+	if b, _ := os.ReadFile(mine); string(b) != "the user's notes" {
+		t.Errorf("the user's file was replaced: %q", b)
+	}
+	// What a killed run left (the start of the same bytes) is replaced.
+	code, reg, _ := runText(append([]string{"rip", "recreate"}, kbArgs...)...)
+	if code != exitOK {
+		t.Fatal(code)
+	}
+	os.WriteFile(mine, []byte(reg[:len(reg)/2]), 0o644)
+	if code, _, errs := runText(append([]string{"rip", "recreate", "-o", filepath.Join(dir, "k.reg")}, kbArgs...)...); code != exitOK {
+		t.Errorf("after a killed run: status %d, %s", code, errs)
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "k.reg")); string(b) != reg {
+		t.Errorf("k.reg holds %d bytes, want the %d of the key", len(b), len(reg))
+	}
+	if _, err := os.Lstat(mine); err == nil {
+		t.Errorf("the temporary file is left")
+	}
+}

@@ -85,8 +85,13 @@ func run(args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// inside reports whether path is dir or lies under it.
+// inside reports whether path is the folder dir or lies under it, as
+// folders (recovery.CheckOutDir: a symbolic link or another spelling of
+// the evidence folder is found too), or by name when dir cannot be read.
 func inside(path, dir string) bool {
+	if err := recovery.CheckOutDir(path, dir); err != nil {
+		return true
+	}
 	p, err1 := filepath.Abs(path)
 	d, err2 := filepath.Abs(dir)
 	if err1 != nil || err2 != nil {

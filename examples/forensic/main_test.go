@@ -166,6 +166,16 @@ func TestOutInsideEvidence(t *testing.T) {
 	if !inside(dir, dir) || inside(filepath.Dir(dir), dir) || inside(dir+"x", dir) {
 		t.Errorf("inside")
 	}
+	// Through a symbolic link to the evidence folder: the same folder.
+	link := filepath.Join(t.TempDir(), "evlink")
+	if err := os.Symlink(dir, link); err == nil {
+		if code := run([]string{"-out", filepath.Join(link, "out"), dir}, io.Discard, io.Discard); code != 2 {
+			t.Errorf("-out through a link into the evidence: exit %d", code)
+		}
+		if ents, _ := os.ReadDir(dir); len(ents) != 0 {
+			t.Errorf("evidence folder written through the link: %v", ents)
+		}
+	}
 }
 
 // A file written, removed or added between the two hash passes is

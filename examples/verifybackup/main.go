@@ -87,6 +87,19 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fs.PrintDefaults()
 		return 2
 	}
+	// The restore writes only outside its inputs: the backup folder and
+	// the checkpoint's folder (compared as folders, checked before -out
+	// is created).
+	if o.out != "" {
+		ins := []string{pos[0]}
+		if o.checkpoint != "" {
+			ins = append(ins, filepath.Dir(o.checkpoint))
+		}
+		if err := recovery.CheckOutDir(o.out, ins...); err != nil {
+			fmt.Fprintf(stderr, "verifybackup: -out must not be an input folder or inside one: %v\n", err)
+			return 2
+		}
+	}
 	rep, err := verify(context.Background(), pos[0], &o)
 	if err != nil {
 		fmt.Fprintf(stderr, "verifybackup: %v\n", err)

@@ -350,3 +350,24 @@ func TestWLMBackupSetModernForm(t *testing.T) {
 		t.Errorf("no trailer: exit %d %+v", code, r.Problems)
 	}
 }
+
+// -out inside the backup folder (or the folder itself, or through a link
+// to it) is refused with status 2 before anything is created there.
+func TestOutInsideBackup(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "x.log"), []byte("not a log"), 0o644)
+	outs := []string{dir, filepath.Join(dir, "restored")}
+	link := filepath.Join(t.TempDir(), "bk")
+	if os.Symlink(dir, link) == nil {
+		outs = append(outs, filepath.Join(link, "restored"))
+	}
+	for _, o := range outs {
+		var errb bytes.Buffer
+		if code := run([]string{"-out", o, dir}, io.Discard, &errb); code != 2 || !strings.Contains(errb.String(), "-out") {
+			t.Errorf("-out %s: status %d, %s", o, code, errb.String())
+		}
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 1 {
+		t.Errorf("the backup folder holds %d entries, want its 1", len(ents))
+	}
+}

@@ -8,17 +8,23 @@ package outfile
 import (
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/esekit/esekit/ese"
 )
 
 // ErrUnsafePath is wrapped by every refusal of a name that is not a plain
 // file name, of a symbolic link or other non-regular file where a new file
 // goes, and of a file that is one of the inputs. A file that merely
-// exists gives an error wrapping fs.ErrExist instead.
-var ErrUnsafePath = errors.New("unsafe path")
+// exists gives an error wrapping fs.ErrExist instead. It wraps
+// ese.ErrInvalidPath (JET_errInvalidPath, -1023, "invalid file path" in
+// dev/ese/published/inc/jethdr.w), so errors.Is(err, ese.ErrInvalidPath)
+// holds and ese.CodeOf reports that code.
+var ErrUnsafePath = ese.NewSentinel("unsafe path", ese.ErrInvalidPath)
 
 // TempSuffix ends the name of a file being written: the file "x" is
 // written as ".x" + TempSuffix beside it and renamed once complete.
@@ -57,7 +63,7 @@ func create(dir, name string, stale bool, inputs []string) (*os.File, error) {
 	if stale {
 		if st, err := os.Lstat(p); err == nil {
 			if !st.Mode().IsRegular() {
-				return nil, fmt.Errorf("%w: %s is a %v, not a file this program left", ErrUnsafePath, p, st.Mode().Type())
+				return nil, fmt.Errorf("%w: %s %s, not a file this program left", ErrUnsafePath, p, Kind(st))
 			}
 			if in := Input(st, inputs...); in != "" {
 				return nil, fmt.Errorf("%w: %s is the input %s", ErrUnsafePath, p, in)
@@ -102,6 +108,18 @@ func verify(f *os.File, p string, inputs []string) error {
 		return fmt.Errorf("%w: %s is the input %s", ErrUnsafePath, p, in)
 	}
 	return nil
+}
+
+// Kind says what a file that is not a regular one is, for a refusal:
+// "is a symbolic link", "is a folder" or "is not a regular file".
+func Kind(st fs.FileInfo) string {
+	switch {
+	case st.Mode()&fs.ModeSymlink != 0:
+		return "is a symbolic link"
+	case st.IsDir():
+		return "is a folder"
+	}
+	return "is not a regular file"
 }
 
 // Input returns the one of inputs that st (from os.Stat or os.Lstat) is,
@@ -177,7 +195,9 @@ func Rename(oldpath, newpath string, replace bool, inputs ...string) error {
 }
 
 // WriteFile writes b as name in dir: into a new temporary file beside it
-// (CreateTemp), synced, then renamed to name by Rename, which replaces an
+// (CreateTemp; what stands at its name is checked by CheckStaleTemp
+// first: only a file a killed run of the same write left is replaced),
+// synced, then renamed to name by Rename, which replaces an
 // existing file only when replace is set and never one of inputs. A
 // failure removes the temporary file and leaves any existing file as it
 // was.
@@ -192,6 +212,9 @@ func WriteFile(dir, name string, b []byte, replace bool, inputs ...string) error
 		}
 	}
 	tmp := TempName(name)
+	if err := CheckStaleTemp(dir, name, b, inputs...); err != nil {
+		return err
+	}
 	f, err := CreateTemp(dir, tmp, inputs...)
 	if err != nil {
 		return err
@@ -213,6 +236,49 @@ func WriteFile(dir, name string, b []byte, replace bool, inputs ...string) error
 	}
 	SyncDir(dir)
 	return nil
+}
+
+// CheckStaleTemp checks what stands at the temporary name of name in dir
+// (TempName) before WriteFile writes b through it. Nothing there is
+// fine; so is a regular file whose bytes begin b (a run writing the same
+// bytes was killed: the file is this program's, and replaced). Anything
+// else is refused and left alone, with an error naming it: a symbolic
+// link or non-regular file or an input with ErrUnsafePath, a file of
+// other bytes (someone else's) with an error wrapping fs.ErrExist.
+func CheckStaleTemp(dir, name string, b []byte, inputs ...string) error {
+	if err := checkName(name); err != nil {
+		return err
+	}
+	tp := filepath.Join(dir, TempName(name))
+	st, err := os.Lstat(tp)
+	if err != nil {
+		return nil
+	}
+	if !st.Mode().IsRegular() {
+		return fmt.Errorf("%w: %s %s, not a file this program left", ErrUnsafePath, tp, Kind(st))
+	}
+	if in := Input(st, inputs...); in != "" {
+		return fmt.Errorf("%w: %s is the input %s", ErrUnsafePath, tp, in)
+	}
+	if st.Size() <= int64(len(b)) {
+		if got, err := readPrefix(tp, st.Size()); err == nil && string(got) == string(b[:len(got)]) {
+			return nil
+		}
+	}
+	return fmt.Errorf("outfile: %s is in the way of the temporary file and was not left by this program (its bytes are not the ones being written): move it away: %w", tp, fs.ErrExist)
+}
+
+// readPrefix reads the first n bytes of the regular file p, without
+// following a link.
+func readPrefix(p string, n int64) ([]byte, error) {
+	f, err := os.OpenFile(p, os.O_RDONLY|oNoFollow, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b := make([]byte, n)
+	_, err = io.ReadFull(f, b)
+	return b, err
 }
 
 // SyncDir syncs the folder dir so that a rename in it is on disk; errors

@@ -5,7 +5,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+
+	"github.com/esekit/esekit/ese"
 )
 
 func TestCreate(t *testing.T) {
@@ -39,6 +42,16 @@ func TestCreate(t *testing.T) {
 		}
 		if !errors.Is(err, tc.want) {
 			t.Errorf("%s (temp %v): %v, want %v", tc.name, tc.temp, err, tc.want)
+		}
+		// A refusal carries JET_errInvalidPath, and says what it found in
+		// words, not as a file mode.
+		if tc.want == ErrUnsafePath {
+			if !errors.Is(err, ese.ErrInvalidPath) || ese.CodeOf(err) != ese.ErrInvalidPath {
+				t.Errorf("%s (temp %v): code %v, want -1023", tc.name, tc.temp, ese.CodeOf(err))
+			}
+			if strings.Contains(err.Error(), "---") {
+				t.Errorf("%s (temp %v): %v shows a file mode", tc.name, tc.temp, err)
+			}
 		}
 	}
 	if b, _ := os.ReadFile(victim); string(b) != "victim" {
@@ -115,5 +128,28 @@ func TestWriteFile(t *testing.T) {
 	ents, _ := os.ReadDir(dir)
 	if len(ents) != 1 {
 		t.Errorf("%d files, want only k", len(ents))
+	}
+}
+
+// WriteFile replaces at its temporary name only what a killed run of the
+// same write left (the start of the same bytes); another file there is
+// left alone and named.
+func TestWriteFileStaleTemp(t *testing.T) {
+	dir := t.TempDir()
+	tp := filepath.Join(dir, TempName("k"))
+	os.WriteFile(tp, []byte("someone's"), 0o644)
+	err := WriteFile(dir, "k", []byte("the key"), false)
+	if !errors.Is(err, fs.ErrExist) || !strings.Contains(err.Error(), tp) {
+		t.Errorf("another file at the temporary name: %v", err)
+	}
+	if b, _ := os.ReadFile(tp); string(b) != "someone's" {
+		t.Errorf("it was replaced: %q", b)
+	}
+	os.WriteFile(tp, []byte("the k"), 0o644)
+	if err := WriteFile(dir, "k", []byte("the key"), false); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(filepath.Join(dir, "k")); string(b) != "the key" {
+		t.Errorf("k holds %q", b)
 	}
 }
