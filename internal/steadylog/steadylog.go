@@ -43,7 +43,7 @@ type Spec struct {
 	// DB is the corpus path of the clean database the log is written for.
 	DB string
 	// Gen is the log's generation.
-	Gen int32
+	Gen ese.Generation
 	// Sectors is the log file size in 4 KiB segments (header and reserved
 	// last segment included).
 	Sectors int
@@ -118,11 +118,11 @@ type Log struct {
 	// transactions.
 	PageRecords int
 	Trx         int
-	// PageDbTime is each touched page's last dbtime in the log; NodeData
+	// PageDBTime is each touched page's last dbtime in the log; NodeData
 	// each changed node's data once recovered (the last committed: a
 	// node an open transaction changed gets its data from before that
 	// transaction back); Original its data in the corpus file.
-	PageDbTime map[uint32]uint64
+	PageDBTime map[uint32]uint64
 	NodeData   map[NodeID][]byte
 	Original   map[NodeID][]byte
 	// OpenTrx is the transactions left open (OpenTail); Rolled each node
@@ -227,13 +227,13 @@ func Build(tb testing.TB, spec Spec) *Log {
 	// pages of tables (not indexes, long values or space trees).
 	roots := map[uint32]uint32{}
 	var leaves []steadyLeaf
-	maxDbTime := hdr.DbTimeDirtied
+	maxDBTime := hdr.DBTimeDirtied
 	for pgno := uint32(1); (int(pgno)+2)*ps <= len(db); pgno++ {
 		if bin.IsZero(db[(int(pgno)+1)*ps : (int(pgno)+2)*ps]) {
 			continue
 		}
 		p := page(pgno)
-		maxDbTime = max(maxDbTime, p.Header.DbTimeDirtied)
+		maxDBTime = max(maxDBTime, p.Header.DBTimeDirtied)
 		f := p.Flags()
 		if f&ese.PageRoot != 0 && f&ese.PageSpaceTree == 0 {
 			roots[p.Header.ObjidFDP] = pgno
@@ -277,7 +277,7 @@ func Build(tb testing.TB, spec Spec) *Log {
 	if spec.OpenTail > 0 && (spec.Term || spec.Restore) {
 		tb.Fatal("steady log: OpenTail goes with neither Term nor Restore")
 	}
-	out := &Log{PageDbTime: map[uint32]uint64{}, NodeData: map[NodeID][]byte{}, Original: map[NodeID][]byte{}, Signature: sig,
+	out := &Log{PageDBTime: map[uint32]uint64{}, NodeData: map[NodeID][]byte{}, Original: map[NodeID][]byte{}, Signature: sig,
 		Rolled: map[NodeID][]byte{}, OpenData: map[NodeID][]byte{}}
 	var buf []byte
 	put := func(r interface{ AppendEncode([]byte) []byte }, t eselog.RecordType) (ese.LogPos, error) {
@@ -325,7 +325,7 @@ func Build(tb testing.TB, spec Spec) *Log {
 
 	// Current data of every changed node, and each page's dbtime.
 	pageTime := map[uint32]uint64{}
-	dbtime := maxDbTime
+	dbtime := maxDBTime
 	trx := uint32(1000)
 	rceid := uint32(5000)
 	restoreCost := 0
@@ -348,7 +348,7 @@ func Build(tb testing.TB, spec Spec) *Log {
 		old := out.NodeData[id]
 		before, ok := pageTime[leaf.pgno]
 		if !ok {
-			before = page(leaf.pgno).Header.DbTimeDirtied
+			before = page(leaf.pgno).Header.DBTimeDirtied
 		}
 		flags := eselog.NodeVersioned
 		if leaf.unique {
@@ -514,7 +514,7 @@ func Build(tb testing.TB, spec Spec) *Log {
 			o := &ops[i]
 			before, ok := pageTime[o.leaf.pgno]
 			if !ok {
-				before = page(o.leaf.pgno).Header.DbTimeDirtied
+				before = page(o.leaf.pgno).Header.DBTimeDirtied
 			}
 			rceid++
 			o.rceid = rceid
@@ -735,7 +735,7 @@ func Build(tb testing.TB, spec Spec) *Log {
 	w.Finish()
 	out.Log = w.File()
 	for pg, t := range pageTime {
-		out.PageDbTime[pg] = t
+		out.PageDBTime[pg] = t
 	}
 	return out
 }
