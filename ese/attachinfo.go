@@ -27,8 +27,8 @@ type AttachInfo struct {
 	DBID uint8
 	// Flags (+1): AttachUnicodeNames, AttachSparseFile.
 	Flags uint8
-	// DbTime is the last DBTIME known when the list was written (+4).
-	DbTime uint64
+	// DBTime is the last DBTIME known when the list was written (+4).
+	DBTime uint64
 	// LastObjectID is the highest object id (+12).
 	LastObjectID uint32
 	// MaxDbSizePages is cpgDatabaseSizeMax (+16).
@@ -94,7 +94,7 @@ func DecodeAttachList(area []byte) ([]AttachInfo, int, error) {
 		a := AttachInfo{
 			DBID:           e[0],
 			Flags:          e[1],
-			DbTime:         bin.U64(e, 4),
+			DBTime:         bin.U64(e, 4),
 			LastObjectID:   bin.U32(e, 12),
 			MaxDbSizePages: bin.I32(e, 16),
 			AttachPos:      DecodeLogPos(e[20:]),
@@ -132,7 +132,7 @@ func EncodeAttachList(area []byte, list []AttachInfo) (int, error) {
 		e[0] = a.DBID
 		e[1] = a.Flags
 		bin.PutU16(e, 2, uint16(len(a.Names)))
-		bin.PutU64(e, 4, a.DbTime)
+		bin.PutU64(e, 4, a.DBTime)
 		bin.PutU32(e, 12, a.LastObjectID)
 		bin.PutI32(e, 16, a.MaxDbSizePages)
 		a.AttachPos.Put(e[20:])

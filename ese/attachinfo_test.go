@@ -20,8 +20,8 @@ func TestAttachListEdb0000D(t *testing.T) {
 		t.Fatalf("got %d entries, want 2", len(list))
 	}
 	a, b := list[0], list[1]
-	if a.DBID != 1 || a.Flags != 0x60 || len(a.Names) != 230 || a.DbTime != 0x29D || a.LastObjectID != 14 {
-		t.Errorf("entry 0 = dbid %d flags %#x names %d dbtime %#x objid %d", a.DBID, a.Flags, len(a.Names), a.DbTime, a.LastObjectID)
+	if a.DBID != 1 || a.Flags != 0x60 || len(a.Names) != 230 || a.DBTime != 0x29D || a.LastObjectID != 14 {
+		t.Errorf("entry 0 = dbid %d flags %#x names %d dbtime %#x objid %d", a.DBID, a.Flags, len(a.Names), a.DBTime, a.LastObjectID)
 	}
 	if a.AttachPos != (LogPos{Generation: 0xA, Sector: 92, Offset: 616}) || a.ConsistentPos != (LogPos{Generation: 0xA, Sector: 90, Offset: 49}) {
 		t.Errorf("entry 0 positions %v %v", a.AttachPos, a.ConsistentPos)

@@ -12,9 +12,9 @@ type BackupInfo struct {
 	// MarkTime is when Mark was logged (+8).
 	MarkTime LogTime
 	// GenLow is the lowest log generation in the backup set (+16).
-	GenLow uint32
+	GenLow Generation
 	// GenHigh is the highest log generation in the backup set (+20).
-	GenHigh uint32
+	GenHigh Generation
 }
 
 // DecodeBackupInfo decodes b[0:24].
@@ -22,8 +22,8 @@ func DecodeBackupInfo(b []byte) BackupInfo {
 	return BackupInfo{
 		Mark:     DecodeLogPos(b),
 		MarkTime: DecodeLogTime(b[8:]),
-		GenLow:   bin.U32(b, 16),
-		GenHigh:  bin.U32(b, 20),
+		GenLow:   Generation(bin.I32(b, 16)),
+		GenHigh:  Generation(bin.I32(b, 20)),
 	}
 }
 
@@ -31,8 +31,8 @@ func DecodeBackupInfo(b []byte) BackupInfo {
 func (bk BackupInfo) Put(b []byte) {
 	bk.Mark.Put(b)
 	bk.MarkTime.Put(b[8:])
-	bin.PutU32(b, 16, bk.GenLow)
-	bin.PutU32(b, 20, bk.GenHigh)
+	bin.PutI32(b, 16, int32(bk.GenLow))
+	bin.PutI32(b, 20, int32(bk.GenHigh))
 }
 
 // IsZero reports whether no backup is recorded.

@@ -7,12 +7,12 @@ type corpusDatabase struct {
 	pageSize int
 	format   string
 	state    DBState
-	logRand  uint32 // 0: no log signature
-	logTime  string // log signature creation, UTC, to the second (MANIFEST)
-	dbRand   uint32 // database signature random
-	minReq   int32  // GenMinRequired (= GenMaxRequired = GenMaxCommitted in the corpus)
-	cons     string // ConsistentPos, hex form
-	attach   string // AttachPos, hex form
+	logRand  uint32     // 0: no log signature
+	logTime  string     // log signature creation, UTC, to the second (MANIFEST)
+	dbRand   uint32     // database signature random
+	minReq   Generation // GenMinRequired (= GenMaxRequired = GenMaxCommitted in the corpus)
+	cons     string     // ConsistentPos, hex form
+	attach   string     // AttachPos, hex form
 }
 
 var corpusDatabases = []corpusDatabase{

@@ -51,8 +51,8 @@ type DBHeader struct {
 	// Attrib (0x00C, i32) is 0 for a database (1 was the obsolete
 	// streaming file).
 	Attrib int32
-	// DbTimeDirtied (0x010, u64) is the database's current (last) DBTIME.
-	DbTimeDirtied uint64
+	// DBTimeDirtied (0x010, u64) is the database's current (last) DBTIME.
+	DBTimeDirtied uint64
 	// DbSignature (0x018, 28 bytes) is the identity of this database.
 	DbSignature Signature
 	// State (0x034, u32) is the database state (docs/database.md#database-states).
@@ -72,9 +72,9 @@ type DBHeader struct {
 	DetachTime LogTime
 	// DetachPos (0x060, LGPOS) is the log position of the last detach.
 	DetachPos LogPos
-	// DbID (0x068, u32) is the DBID of the current attachment (1..6; 0 for
+	// DBID (0x068, u32) is the DBID of the current attachment (1..6; 0 for
 	// the instance's temporary database).
-	DbID uint32
+	DBID uint32
 	// LogSignature (0x06C, 28 bytes) is the signature of the log stream
 	// the database belongs to.
 	LogSignature Signature
@@ -113,16 +113,16 @@ type DBHeader struct {
 	// ReservedSLVSignature (0x0FC, 28 bytes) held the obsolete streaming
 	// file's signature; zero.
 	ReservedSLVSignature [28]byte
-	// ScrubDbTime (0x118, u64) is the DBTIME of the last zeroing pass.
-	ScrubDbTime uint64
+	// ScrubDBTime (0x118, u64) is the DBTIME of the last zeroing pass.
+	ScrubDBTime uint64
 	// ScrubTime (0x120, LOGTIME) is the time of the last zeroing pass.
 	ScrubTime LogTime
 	// GenMinRequired (0x128, i32) is the lowest log generation replay
 	// needs; 0 when consistent.
-	GenMinRequired int32
+	GenMinRequired Generation
 	// GenMaxRequired (0x12C, i32) is the highest generation replay needs
 	// (the waypoint); 0 when consistent.
-	GenMaxRequired int32
+	GenMaxRequired Generation
 	// Upgrade55FormatPages (0x130, i32) is upgrade bookkeeping.
 	Upgrade55FormatPages int32
 	// UpgradeFreePages (0x134, i32) is upgrade bookkeeping.
@@ -169,7 +169,7 @@ type DBHeader struct {
 	BadChecksumCountOld uint32
 	// GenMaxCommitted (0x1A0, i32) is the last log generation holding
 	// committed data for this database.
-	GenMaxCommitted int32
+	GenMaxCommitted Generation
 	// PrevCopyBackup (0x1A4, BKINFO) is the last copy backup.
 	PrevCopyBackup BackupInfo
 	// PrevDiffBackup (0x1BC, BKINFO) is the last differential backup
@@ -202,7 +202,7 @@ type DBHeader struct {
 	// DbscanHighestContinuousPgno (0x214, u32) is the pass's progress.
 	DbscanHighestContinuousPgno uint32
 	// GenRecovering (0x218, i32) is the generation being redone.
-	GenRecovering int32
+	GenRecovering Generation
 	// ExtendCount (0x21C, u32) counts file extensions.
 	ExtendCount uint32
 	// LastExtendTime (0x220, LOGTIME) is the last extension.
@@ -226,7 +226,7 @@ type DBHeader struct {
 	FlushMapHdrFlushSignature Signature
 	// GenMinConsistent (0x280, i32) is the lowest generation needed to
 	// become consistent (0 on older databases).
-	GenMinConsistent int32
+	GenMinConsistent Generation
 	// FormatUpdateMinor (0x284, u32) is the format update minor, e.g. 240
 	// in "0x620,110.240".
 	FormatUpdateMinor uint32
@@ -251,10 +251,10 @@ type DBHeader struct {
 	GenMaxRequiredTime LogTime
 	// GenPreRedoMinConsistent (0x2A8, i32) overrides GenMinConsistent at
 	// the start of redo; else 0.
-	GenPreRedoMinConsistent int32
+	GenPreRedoMinConsistent Generation
 	// GenPreRedoMinRequired (0x2AC, i32) overrides GenMinRequired at the
 	// start of redo; else 0.
-	GenPreRedoMinRequired int32
+	GenPreRedoMinRequired Generation
 	// RBSHdrFlushSignature (0x2B0, 28 bytes) pairs the file with a revert
 	// snapshot.
 	RBSHdrFlushSignature Signature
@@ -287,7 +287,7 @@ var dbHeaderLayout = [...]struct {
 	{0x004, func(h *DBHeader) any { return &h.Magic }},
 	{0x008, func(h *DBHeader) any { return &h.FormatVersion }},
 	{0x00C, func(h *DBHeader) any { return &h.Attrib }},
-	{0x010, func(h *DBHeader) any { return &h.DbTimeDirtied }},
+	{0x010, func(h *DBHeader) any { return &h.DBTimeDirtied }},
 	{0x018, func(h *DBHeader) any { return &h.DbSignature }},
 	{0x034, func(h *DBHeader) any { return (*uint32)(&h.State) }},
 	{0x038, func(h *DBHeader) any { return &h.ConsistentPos }},
@@ -296,7 +296,7 @@ var dbHeaderLayout = [...]struct {
 	{0x050, func(h *DBHeader) any { return &h.AttachPos }},
 	{0x058, func(h *DBHeader) any { return &h.DetachTime }},
 	{0x060, func(h *DBHeader) any { return &h.DetachPos }},
-	{0x068, func(h *DBHeader) any { return &h.DbID }},
+	{0x068, func(h *DBHeader) any { return &h.DBID }},
 	{0x06C, func(h *DBHeader) any { return &h.LogSignature }},
 	{0x088, func(h *DBHeader) any { return &h.PrevFullBackup }},
 	{0x0A0, func(h *DBHeader) any { return &h.PrevIncBackup }},
@@ -312,7 +312,7 @@ var dbHeaderLayout = [...]struct {
 	{0x0F0, func(h *DBHeader) any { return &h.RepairCount }},
 	{0x0F4, func(h *DBHeader) any { return &h.RepairTime }},
 	{0x0FC, func(h *DBHeader) any { return &h.ReservedSLVSignature }},
-	{0x118, func(h *DBHeader) any { return &h.ScrubDbTime }},
+	{0x118, func(h *DBHeader) any { return &h.ScrubDBTime }},
 	{0x120, func(h *DBHeader) any { return &h.ScrubTime }},
 	{0x128, func(h *DBHeader) any { return &h.GenMinRequired }},
 	{0x12C, func(h *DBHeader) any { return &h.GenMaxRequired }},
@@ -478,10 +478,10 @@ func (h *DBHeader) IsSnapshotBackup() bool { return !h.CurSnapshotBackup.Mark.Is
 
 // IsTemp reports whether this is a temporary database, whose pages the
 // engine does not checksum: FileType is FileTypeTempDatabase, or (older
-// engines, which wrote FileTypeDatabase there) DbID is 0, the DBID of an
+// engines, which wrote FileTypeDatabase there) DBID is 0, the DBID of an
 // instance's temporary database.
 func (h *DBHeader) IsTemp() bool {
-	return h.FileType == FileTypeTempDatabase || h.DbID == 0
+	return h.FileType == FileTypeTempDatabase || h.DBID == 0
 }
 
 // IsLargePages reports whether the database uses 16 or 32 KiB pages.
@@ -497,6 +497,8 @@ func getField(p any, b []byte) {
 		*v = bin.U32(b, 0)
 	case *int32:
 		*v = bin.I32(b, 0)
+	case *Generation:
+		*v = Generation(bin.I32(b, 0))
 	case *uint64:
 		*v = bin.U64(b, 0)
 	case *Signature:
@@ -531,6 +533,8 @@ func putField(p any, b []byte) {
 		bin.PutU32(b, 0, *v)
 	case *int32:
 		bin.PutI32(b, 0, *v)
+	case *Generation:
+		bin.PutI32(b, 0, int32(*v))
 	case *uint64:
 		bin.PutU64(b, 0, *v)
 	case *Signature:

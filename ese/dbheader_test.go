@@ -89,7 +89,7 @@ func TestDBHeaderWorkedExample(t *testing.T) {
 		got, want any
 	}{
 		{"Checksum", h.Checksum, uint32(0xD9D7F49F)},
-		{"DbTimeDirtied", h.DbTimeDirtied, uint64(0x38D)},
+		{"DBTimeDirtied", h.DBTimeDirtied, uint64(0x38D)},
 		{"DbSignature", h.DbSignature.Random, uint32(0x8BED65CB)},
 		{"DbSignature time", ms(h.DbSignature.Created), "2022-03-23 14:12:52.275"},
 		{"ConsistentPos", h.ConsistentPos.Decimal(), "(1,32,630)"},
@@ -98,7 +98,7 @@ func TestDBHeaderWorkedExample(t *testing.T) {
 		{"AttachPos", h.AttachPos.Decimal(), "(1,1,616)"},
 		{"DetachPos", h.DetachPos, h.ConsistentPos},
 		{"DetachTime", h.DetachTime, h.ConsistentTime},
-		{"DbID", h.DbID, uint32(1)},
+		{"DBID", h.DBID, uint32(1)},
 		{"LogSignature", h.LogSignature.Random, uint32(0x5E1755E7)},
 		{"LogSignature time", ms(h.LogSignature.Created), "2022-03-23 14:12:52.254"},
 		{"backups", h.PrevFullBackup.IsZero() && h.PrevIncBackup.IsZero() && h.CurFullBackup.IsZero(), true},
@@ -143,7 +143,7 @@ func TestDBHeaderBackupCopy(t *testing.T) {
 		t.Errorf("FormatUpdate = %s", h.FormatUpdate())
 	}
 	tmp, _ := DecodeDBHeader(corpus(t, "museum-ntds-win2012r2/temp.edb")[:8192])
-	if !tmp.IsTemp() || tmp.DbID != 0 {
+	if !tmp.IsTemp() || tmp.DBID != 0 {
 		t.Errorf("temp.edb IsTemp %v", tmp.IsTemp())
 	}
 }

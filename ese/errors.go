@@ -57,8 +57,8 @@ const (
 	ErrMissingFullBackup                    Error = -560
 	ErrBadBackupDatabaseSize                Error = -561
 	ErrMissingCurrentLogFiles               Error = -565
-	ErrDbTimeTooOld                         Error = -566
-	ErrDbTimeTooNew                         Error = -567
+	ErrDBTimeTooOld                         Error = -566
+	ErrDBTimeTooNew                         Error = -567
 	ErrLogTornWriteDuringHardRestore        Error = -570
 	ErrLogTornWriteDuringHardRecovery       Error = -571
 	ErrLogCorruptDuringHardRestore          Error = -573
@@ -69,7 +69,7 @@ const (
 	ErrLogSequenceChecksumMismatch          Error = -590
 	ErrLogReadVerifyFailure                 Error = -612
 	ErrRestoreOfNonBackupDatabase           Error = -615
-	ErrDbTimeBeyondMaxRequired              Error = -625
+	ErrDBTimeBeyondMaxRequired              Error = -625
 	ErrLogOperationInconsistentWithDatabase Error = -626
 	ErrInvalidParameter                     Error = -1003
 	ErrOutOfMemory                          Error = -1011

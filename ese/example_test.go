@@ -29,17 +29,17 @@ func ExampleParseLogName() {
 		fmt.Println(n.Kind, n.Base, n.Generation, n.Ordinal)
 	}
 	// Output:
-	// Numbered SRU 78 0
-	// Current USS 0 0
-	// Reserve edb 0 2
-	// Numbered E00 13 0
+	// Numbered SRU 0x4E 0
+	// Current USS 0x0 0
+	// Reserve edb 0x0 2
+	// Numbered E00 0xD 0
 }
 
 // Building a database header page and reading it back.
 func ExampleDBHeader_Encode() {
 	h := &ese.DBHeader{
 		Magic: ese.DBMagic, FormatVersion: ese.DBFormatVersion, FormatUpdateMajor: 20,
-		PageSize: 4096, State: ese.DBStateCleanShutdown, DbID: 1, FileType: ese.FileTypeDatabase,
+		PageSize: 4096, State: ese.DBStateCleanShutdown, DBID: 1, FileType: ese.FileTypeDatabase,
 	}
 	page := h.Encode(4096)
 	file := append(page, page...) // primary and shadow copy

@@ -69,10 +69,10 @@ type FlushMapHeader struct {
 	DetachTime LogTime
 	// GenMinRequired (0x040, i32) is the lowest log generation needed to
 	// rebuild the map after a crash; 0 after a clean detach.
-	GenMinRequired int32
+	GenMinRequired Generation
 	// GenMinRequiredTarget (0x044, i32) is the GenMinRequired a full map
 	// flush under way will set when it completes; 0 when none is.
-	GenMinRequiredTarget int32
+	GenMinRequiredTarget Generation
 	// FlushLastStartedTime (0x048, LOGTIME) is when the last full map
 	// flush started.
 	FlushLastStartedTime LogTime

@@ -158,7 +158,7 @@ func TestFlushMapCurrentAndCheck(t *testing.T) {
 		dbDb, dbFm       Signature // database header's two signatures
 		fmDb, fmFm       Signature // map header's two signatures
 		clean            bool
-		dbGen, fmGen     int32
+		dbGen, fmGen     Generation
 		logging, current bool
 		want             error
 	}{
@@ -209,7 +209,7 @@ func TestFlushMapPath(t *testing.T) {
 func TestFlushMapCorpus(t *testing.T) {
 	want := map[string]struct {
 		clean bool
-		gen   int32
+		gen   Generation
 		db    string
 	}{
 		"secedit-artemk1337-root/secedit.jfm":                          {true, 0, "secedit.sdb"},

@@ -68,7 +68,7 @@ type Identity struct {
 	FileType FileType
 	// Generation is a log's generation (header offset 4) or a
 	// checkpoint's checkpoint generation (offset 16); 0 otherwise.
-	Generation int32
+	Generation Generation
 	// HeaderOK reports that the header checksum verifies (for a
 	// database: the primary copy; for a checkpoint: either copy).
 	HeaderOK bool
@@ -237,7 +237,7 @@ func legacyLogHeader(head []byte, size int64) bool {
 
 func logIdentity(head []byte, id *Identity) {
 	id.Kind, id.HeaderOK = KindLog, true
-	id.Generation = bin.I32(head, 4)
+	id.Generation = Generation(bin.I32(head, 4))
 	id.SectorSize = int(bin.U16(head, 8))
 	id.PageSize = int(bin.U16(head, 14))
 	if id.PageSize == 0 {
@@ -261,7 +261,7 @@ func checkpointIdentity(head []byte, id *Identity, primaryOK bool) {
 		copyOff = 4096
 		id.Note = "primary copy bad, shadow copy used"
 	}
-	id.Generation = bin.I32(head, copyOff+16)
+	id.Generation = Generation(bin.I32(head, copyOff+16))
 }
 
 // patchPageSize recognises a patch file (two PATCHHDR header pages, then

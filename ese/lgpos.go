@@ -21,7 +21,7 @@ type LogPos struct {
 	// starts the file header (isec).
 	Sector uint16
 	// Generation (+4, i32) is the log generation number (lGeneration).
-	Generation int32
+	Generation Generation
 }
 
 // LogPosMax is lgposMax: the largest position the engine uses.
@@ -29,14 +29,14 @@ var LogPosMax = LogPos{Offset: 0xFFFF, Sector: 0xFFFF, Generation: 0x7FFFFFFF}
 
 // DecodeLogPos decodes the 8 bytes at b[0:8].
 func DecodeLogPos(b []byte) LogPos {
-	return LogPos{Offset: bin.U16(b, 0), Sector: bin.U16(b, 2), Generation: bin.I32(b, 4)}
+	return LogPos{Offset: bin.U16(b, 0), Sector: bin.U16(b, 2), Generation: Generation(bin.I32(b, 4))}
 }
 
 // Put stores p in the 8 bytes at b[0:8].
 func (p LogPos) Put(b []byte) {
 	bin.PutU16(b, 0, p.Offset)
 	bin.PutU16(b, 2, p.Sector)
-	bin.PutI32(b, 4, p.Generation)
+	bin.PutI32(b, 4, int32(p.Generation))
 }
 
 // IsZero reports whether p is lgposMin (all zero, "not set").
@@ -71,7 +71,7 @@ func (p LogPos) Less(q LogPos) bool { return p.Compare(q) < 0 }
 // String returns the engine's hexadecimal form, as eseutil prints
 // checkpoints and record positions: (0x12CF,1CA9,190).
 func (p LogPos) String() string {
-	return fmt.Sprintf("(0x%X,%X,%X)", uint32(p.Generation), p.Sector, p.Offset)
+	return fmt.Sprintf("(%v,%X,%X)", p.Generation, p.Sector, p.Offset)
 }
 
 // Decimal returns the engine's decimal form, as eseutil prints "Last
@@ -108,7 +108,7 @@ func ParseLogPos(s string) (LogPos, error) {
 	if err != nil || g > 0xFFFFFFFF || sec > 0xFFFF || off > 0xFFFF {
 		return LogPos{}, fmt.Errorf("ese: bad log position %q: %w", s, ErrInvalidParameter)
 	}
-	return LogPos{Generation: int32(uint32(g)), Sector: uint16(sec), Offset: uint16(off)}, nil
+	return LogPos{Generation: Generation(uint32(g)), Sector: uint16(sec), Offset: uint16(off)}, nil
 }
 
 // StreamOffset returns the linear byte distance of p from the start of the

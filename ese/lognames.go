@@ -61,7 +61,7 @@ type LogName struct {
 	// ".jrs", ".chk", ".jcp").
 	Ext string
 	// Generation is the log generation of a LogNameNumbered name.
-	Generation int32
+	Generation Generation
 	// Digits is the number of hex digits of a LogNameNumbered name (5 or
 	// 8) or of a reserve log's ordinal (5).
 	Digits int
@@ -91,7 +91,7 @@ func (n LogName) String() string {
 // (legacy), 8 (extended) or 0 for the engine's automatic choice (5 while
 // gen ≤ 0xFFFFF, else 8). A generation too large for 5 digits always
 // gets 8.
-func GenerationDigits(gen int32, digits int) string {
+func GenerationDigits(gen Generation, digits int) string {
 	if digits != legacyDigits && digits != extendedDigits || gen > maxLegacyGen {
 		if digits == 0 && gen <= maxLegacyGen {
 			digits = legacyDigits
@@ -106,7 +106,7 @@ func GenerationDigits(gen int32, digits int) string {
 // ext, e.g. LogFileName("edb", 13, ".log", 5) = "edb0000D.log" and
 // LogFileName("E00", 13, ".log", 8) = "E000000000D.log". digits is 5, 8 or
 // 0 (automatic, as GenerationDigits). An empty ext means ".log".
-func LogFileName(base string, gen int32, ext string, digits int) string {
+func LogFileName(base string, gen Generation, ext string, digits int) string {
 	if ext == "" {
 		ext = ExtLog
 	}
@@ -205,7 +205,7 @@ func ParseLogName(name string) (LogName, error) {
 			if g == 0 || g >= maxGeneration {
 				return LogName{}, nameError(name, "generation %#x out of range", g)
 			}
-			return LogName{Kind: LogNameNumbered, Base: base, Ext: ext, Generation: int32(g), Digits: len(rest)}, nil
+			return LogName{Kind: LogNameNumbered, Base: base, Ext: ext, Generation: Generation(g), Digits: len(rest)}, nil
 		}
 		return LogName{}, nameError(name, "%q after the base name is not 5 or 8 hex digits", rest)
 	case ExtReserveLog:

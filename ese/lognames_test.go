@@ -26,7 +26,7 @@ func TestAnchorLogQ296787(t *testing.T) {
 		t.Errorf("anchor (auto digits) = %q", got)
 	}
 	// The article's lower-case spelling parses to the same generation.
-	for name, gen := range map[string]int32{"Edb012cf.log": 4815, "edb012dc.log": 4828, "Edb00001.log": 1, "edb0000a.log": 10} {
+	for name, gen := range map[string]Generation{"Edb012cf.log": 4815, "edb012dc.log": 4828, "Edb00001.log": 1, "edb0000a.log": 10} {
 		n, err := ParseLogName(name)
 		if err != nil || n.Kind != LogNameNumbered || n.Generation != gen || n.Digits != 5 {
 			t.Errorf("ParseLogName(%q) = %+v, %v; want generation %d", name, n, err, gen)
@@ -72,7 +72,7 @@ func TestLogNames(t *testing.T) {
 		}
 	}
 	gens := []struct {
-		gen    int32
+		gen    Generation
 		digits int
 		want   string
 	}{{13, 5, "0000D"}, {13, 8, "0000000D"}, {13, 0, "0000D"}, {0xFFFFF, 0, "FFFFF"}, {0x100000, 0, "00100000"}, {0x100000, 5, "00100000"}}

@@ -23,7 +23,7 @@ type MissingLogError struct {
 	// Code is the engine error the engine stops with.
 	Code Error
 	// Low and High are the missing generations, inclusive.
-	Low, High int32
+	Low, High Generation
 	// Files names the missing files: "E000000A.log", or
 	// "E000000A.log through E000000C.log" for a range.
 	Files string
@@ -46,7 +46,7 @@ func (e *MissingLogError) Unwrap() []error { return []error{e.Code, ErrMissingLo
 // name and extension: "E000000A.log" for one generation, "E000000A.log
 // through E000000C.log" for more. digits is 8 for eight-digit names,
 // anything else for the default.
-func LogRangeNames(base, ext string, low, high int32, digits int) string {
+func LogRangeNames(base, ext string, low, high Generation, digits int) string {
 	if digits != 8 {
 		digits = 0
 	}

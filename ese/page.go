@@ -30,7 +30,7 @@ const (
 // (docs/pages.md#large-page-header).
 const (
 	PageChecksumOffset       = 0  // u64 checksum
-	PageDbTimeOffset         = 8  // u64 dbtimeDirtied
+	PageDBTimeOffset         = 8  // u64 dbtimeDirtied
 	PagePrevOffset           = 16 // u32 pgnoPrev
 	PageNextOffset           = 20 // u32 pgnoNext
 	PageObjidOffset          = 24 // u32 objidFDP
@@ -103,8 +103,8 @@ type PageHeader struct {
 	// bits are the XOR checksum and the high 32 bits the page number. On
 	// large pages it covers block 0 only.
 	Checksum uint64
-	// DbTimeDirtied (+8, u64) is the DBTIME of the last change to the page.
-	DbTimeDirtied uint64
+	// DBTimeDirtied (+8, u64) is the DBTIME of the last change to the page.
+	DBTimeDirtied uint64
 	// PrevPage (+16, u32) is the left sibling's page number, 0 if none.
 	PrevPage uint32
 	// NextPage (+20, u32) is the right sibling's page number, 0 if none.
@@ -179,7 +179,7 @@ func DecodePageHeader(page []byte) (PageHeader, error) {
 	}
 	h := PageHeader{
 		Checksum:             bin.U64(page, PageChecksumOffset),
-		DbTimeDirtied:        bin.U64(page, PageDbTimeOffset),
+		DBTimeDirtied:        bin.U64(page, PageDBTimeOffset),
 		PrevPage:             bin.U32(page, PagePrevOffset),
 		NextPage:             bin.U32(page, PageNextOffset),
 		ObjidFDP:             bin.U32(page, PageObjidOffset),
@@ -205,7 +205,7 @@ func DecodePageHeader(page []byte) (PageHeader, error) {
 // SetPageChecksum afterwards.
 func (h PageHeader) Put(page []byte) {
 	bin.PutU64(page, PageChecksumOffset, h.Checksum)
-	bin.PutU64(page, PageDbTimeOffset, h.DbTimeDirtied)
+	bin.PutU64(page, PageDBTimeOffset, h.DBTimeDirtied)
 	bin.PutU32(page, PagePrevOffset, h.PrevPage)
 	bin.PutU32(page, PageNextOffset, h.NextPage)
 	bin.PutU32(page, PageObjidOffset, h.ObjidFDP)

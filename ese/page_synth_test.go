@@ -47,7 +47,7 @@ func TestGeneratedPages(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if ese.IsLargePage(ps) != (h.Pgno == pgno) || h.DbTimeDirtied == 0 || h.DbTimeDirtied > db.Create.DbTime {
+			if ese.IsLargePage(ps) != (h.Pgno == pgno) || h.DBTimeDirtied == 0 || h.DBTimeDirtied > db.Create.DBTime {
 				t.Errorf("%d: page %d header %+v", ps, pgno, h)
 			}
 			tags, err := ese.Tags(p)

@@ -63,7 +63,7 @@ func TestScanCorpus(t *testing.T) {
 			}
 			switch f.path {
 			case "museum-ntds-win2012r2/temp.edb":
-				// The instance's temporary database (DbID 0): no checksums.
+				// The instance's temporary database (DBID 0): no checksums.
 				if res.NotChecksummed != 234 || res.Uninitialized != 22 {
 					t.Errorf("temp.edb: %+v", res)
 				}

@@ -169,7 +169,7 @@ func TestAttachListRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	a := ese.AttachInfo{
-		DBID: 1, Flags: ese.AttachUnicodeNames, DbTime: 0x1234, LastObjectID: 27,
+		DBID: 1, Flags: ese.AttachUnicodeNames, DBTime: 0x1234, LastObjectID: 27,
 		AttachPos:   ese.LogPos{Generation: 0x4E, Sector: 1, Offset: 616},
 		DbSignature: ese.Signature{Random: 0xA3DD42DE},
 	}
@@ -185,7 +185,7 @@ func TestAttachListRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	if len(d.Attached) != 1 || d.Attached[0].Path() != `C:\Windows\System32\sru\SRUDB.dat` ||
-		d.Attached[0].AttachPos != a.AttachPos || d.Attached[0].DbTime != 0x1234 || !d.AttachInfoPresent() {
+		d.Attached[0].AttachPos != a.AttachPos || d.Attached[0].DBTime != 0x1234 || !d.AttachInfoPresent() {
 		t.Fatalf("attach list round trip: %+v", d.Attached)
 	}
 	again, err := d.EncodeFile()

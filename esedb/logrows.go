@@ -200,7 +200,7 @@ func (d *LogDecoder) pageLine(ph *eselog.PageHeader) (lineData, bool) {
 		return lineData{}, false
 	}
 	p, err := d.db.bt.Page(ph.Pgno())
-	if err != nil || p.Header.DbTimeDirtied != ph.Before {
+	if err != nil || p.Header.DBTimeDirtied != ph.Before {
 		return lineData{}, false
 	}
 	n, err := p.Node(ph.ILine())

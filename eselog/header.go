@@ -58,7 +58,7 @@ type FileHeader struct {
 	// u32 at offsets 4, 8, ... 4092 (ese.HeaderChecksum).
 	Checksum uint32
 	// Generation is this file's log generation (+4, i32).
-	Generation int32
+	Generation ese.Generation
 	// SectorSize is the sector size in bytes (+8, u16): 4096 (the segment
 	// size) in modern logs, the disk sector size (512 or 4096) in legacy
 	// logs.
@@ -222,7 +222,7 @@ func DecodeFileHeader(b []byte) (*FileHeader, error) {
 	}
 	h := &FileHeader{
 		Checksum:                   stored,
-		Generation:                 bin.I32(b, 4),
+		Generation:                 ese.Generation(bin.I32(b, 4)),
 		SectorSize:                 bin.U16(b, 8),
 		HeaderSectors:              bin.U16(b, 10),
 		FileSectors:                bin.U16(b, 12),
@@ -321,7 +321,7 @@ func ReadFileHeader(r io.ReaderAt) (*FileHeader, error) {
 // in its area or holds an entry with DBID 0.
 func (h *FileHeader) Encode() ([]byte, error) {
 	b := make([]byte, HeaderSize)
-	bin.PutI32(b, 4, h.Generation)
+	bin.PutI32(b, 4, int32(h.Generation))
 	bin.PutU16(b, 8, h.SectorSize)
 	bin.PutU16(b, 10, h.HeaderSectors)
 	bin.PutU16(b, 12, h.FileSectors)

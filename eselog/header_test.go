@@ -14,7 +14,7 @@ import (
 // MANIFEST.md and the files themselves.
 type corpusLog struct {
 	path        string
-	gen         int32
+	gen         ese.Generation
 	version     string
 	sectorSize  uint16
 	fileSectors uint16

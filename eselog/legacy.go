@@ -125,7 +125,7 @@ func (s *legacyScanner) rangeSum(c lrck, at int64) (uint32, error) {
 		sum = xorWords(b, sum)
 		off, left = off+n, left-n
 	}
-	return sum ^ c.fields(s.l.Header.Generation), nil
+	return sum ^ c.fields(int32(s.l.Header.Generation)), nil
 }
 
 // shortSum is UlComputeShortChecksum: the backward range and the rest of
@@ -139,7 +139,7 @@ func (s *legacyScanner) shortSum(c lrck, at int64) (uint32, error) {
 	ib := at - secStart
 	sum := xorWords(b[ib-int64(c.back):ib], lrckShortSeed)
 	sum = xorWords(b[ib+LRChecksumSize:], sum)
-	return sum ^ c.fields(s.l.Header.Generation), nil
+	return sum ^ c.fields(int32(s.l.Header.Generation)), nil
 }
 
 // validRecord is FValidLRCKRecord for c sitting at position at.

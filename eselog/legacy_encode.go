@@ -3,6 +3,8 @@ package eselog
 import (
 	"bytes"
 	"fmt"
+
+	"github.com/esekit/esekit/ese"
 )
 
 // SealLRChecksum is the legacy writer's side of an LRCHECKSUM: it
@@ -15,7 +17,7 @@ import (
 // mark of a shadow sector's copy (the engine writes a single-sector
 // flush a second time into the next sector so). sectorSize is the
 // header's sector size, gen its generation.
-func SealLRChecksum(file []byte, off int64, sectorSize int, gen int32, c *Checksum, shadow bool) error {
+func SealLRChecksum(file []byte, off int64, sectorSize int, gen ese.Generation, c *Checksum, shadow bool) error {
 	cbSec := int64(sectorSize)
 	if cbSec <= LRChecksumSize || off < 0 || off%cbSec+LRChecksumSize > cbSec || int64(c.CbBackwards) > off%cbSec ||
 		off+LRChecksumSize+int64(c.CbForwards) > int64(len(file)) {

@@ -40,10 +40,10 @@ type SetFile struct {
 	// Role is what the name says (current, archived, temp, reserve, other).
 	Role FileRole `json:"role"`
 	// NameGeneration is the generation an archived name carries.
-	NameGeneration int32 `json:"name_generation,omitempty"`
+	NameGeneration ese.Generation `json:"name_generation,omitempty"`
 	// Generation is the generation in the header (lGeneration, offset 4);
 	// 0 when the file has no valid log header.
-	Generation int32 `json:"generation"`
+	Generation ese.Generation `json:"generation"`
 	// Size is the file size in bytes.
 	Size int64 `json:"size"`
 	// Format is the log version, e.g. "8.4000.60.140"; "" without header.
@@ -99,8 +99,8 @@ func (f *SetFile) CircularLogging() bool { return f.Flags&LogFlagCircularLogging
 
 // GenRange is an inclusive range of log generations.
 type GenRange struct {
-	Low  int32 `json:"low"`
-	High int32 `json:"high"`
+	Low  ese.Generation `json:"low"`
+	High ese.Generation `json:"high"`
 }
 
 // Count returns the number of generations in r (0 when High < Low).
@@ -120,8 +120,8 @@ func (r GenRange) String() string {
 
 // CurrentLog names the current log (edb.log, SRU.log, USS.jtx...).
 type CurrentLog struct {
-	File       string `json:"file"`
-	Generation int32  `json:"generation"`
+	File       string         `json:"file"`
+	Generation ese.Generation `json:"generation"`
 }
 
 // Problem kinds, stable for programs.
@@ -153,7 +153,7 @@ type Problem struct {
 	// Files are the files involved.
 	Files []string `json:"files,omitempty"`
 	// Generations are the generations involved.
-	Generations []int32 `json:"generations,omitempty"`
+	Generations []ese.Generation `json:"generations,omitempty"`
 	// Message says what is wrong.
 	Message string `json:"message"`
 	// Remedy says what KB Q296787's procedures do about it, when they say.
@@ -177,7 +177,7 @@ type Set struct {
 	Files []*SetFile `json:"files"`
 	// Generations is the sorted list of generations present as members
 	// (the current log included).
-	Generations []int32 `json:"generations"`
+	Generations []ese.Generation `json:"generations"`
 	// Gaps are the ranges of generations missing between the lowest member
 	// and the current log (or the highest member).
 	Gaps []GenRange `json:"gaps"`
@@ -194,10 +194,10 @@ type Set struct {
 	// Problems are the findings, in the order the engine would meet them.
 	Problems []Problem `json:"problems"`
 
-	byGen map[int32]*SetFile
+	byGen map[ese.Generation]*SetFile
 	// byNameGen maps the generation in an archived name to its file, as
 	// the engine finds files.
-	byNameGen map[int32]*SetFile
+	byNameGen map[ese.Generation]*SetFile
 }
 
 // ScanOptions tune ScanFS.
@@ -428,8 +428,8 @@ func BuildSet(files []*SetFile, opts *ScanOptions) *Set {
 
 func buildSet(files []*SetFile, opts *ScanOptions) *Set {
 	sort.Slice(files, func(i, j int) bool { return files[i].File < files[j].File })
-	s := &Set{Files: files, byGen: map[int32]*SetFile{}, byNameGen: map[int32]*SetFile{}}
-	s.Generations, s.Gaps, s.Foreign, s.Problems = []int32{}, []GenRange{}, []string{}, []Problem{}
+	s := &Set{Files: files, byGen: map[ese.Generation]*SetFile{}, byNameGen: map[ese.Generation]*SetFile{}}
+	s.Generations, s.Gaps, s.Foreign, s.Problems = []ese.Generation{}, []GenRange{}, []string{}, []Problem{}
 
 	// 1. The base name: asked for, else the current log's, else the most
 	// common among files that are logs by their bytes.
@@ -516,7 +516,7 @@ func chooseBase(files []*SetFile, want string) (string, string) {
 func commonSignature(files []*SetFile, base string) ese.Signature {
 	type cnt struct {
 		n   int
-		max int32
+		max ese.Generation
 	}
 	m := map[ese.Signature]*cnt{}
 	var best ese.Signature
@@ -632,7 +632,7 @@ func (s *Set) pickMembers(cur *SetFile) {
 		if o := s.byGen[f.Generation]; o != nil {
 			f.Status = StatusDuplicate
 			f.Note = "generation already held by " + o.File
-			s.add(Problem{Kind: ProblemDuplicate, Code: 0, Files: []string{o.File, f.File}, Generations: []int32{f.Generation},
+			s.add(Problem{Kind: ProblemDuplicate, Code: 0, Files: []string{o.File, f.File}, Generations: []ese.Generation{f.Generation},
 				Message: fmt.Sprintf("generation 0x%X is held by two files", f.Generation), Remedy: "keep one, move the other aside"})
 			continue
 		}
@@ -649,11 +649,11 @@ func (s *Set) pickMembers(cur *SetFile) {
 			rem = fmt.Sprintf("generation 0x%X is already present as %s: move %s aside", f.Generation, s.byGen[f.Generation].File, f.File)
 		}
 		code := ese.ErrLogGenerationMismatch
-		s.add(Problem{Kind: ProblemNameMismatch, Code: code, Files: []string{f.File}, Generations: []int32{f.Generation},
+		s.add(Problem{Kind: ProblemNameMismatch, Code: code, Files: []string{f.File}, Generations: []ese.Generation{f.Generation},
 			Message: fmt.Sprintf("%s holds generation 0x%X (%s)", f.File, f.Generation, f.Note), Remedy: rem})
 	}
 
-	highest := int32(0)
+	highest := ese.Generation(0)
 	for g := range s.byGen {
 		highest = max(highest, g)
 	}
@@ -667,13 +667,13 @@ func (s *Set) pickMembers(cur *SetFile) {
 				code = 0
 				msg += fmt.Sprintf("; %s exists, so the engine assumes a crash during log rollover and ends replay at generation 0x%X", s.TempLog, highest)
 			}
-			s.add(Problem{Kind: ProblemCurrentMissing, Code: code, Generations: []int32{highest}, Message: msg,
+			s.add(Problem{Kind: ProblemCurrentMissing, Code: code, Generations: []ese.Generation{highest}, Message: msg,
 				Remedy: fmt.Sprintf("for an offline roll-forward, rename the highest numbered log %s to %s%s (KB Q296787, roll-forward step 7)",
 					s.byGen[highest].File, s.Base, s.Ext)})
 		}
 	case cur.Status == StatusMember:
 		if o := s.byGen[cur.Generation]; o != nil {
-			s.add(Problem{Kind: ProblemCurrentMismatch, Code: ese.ErrInvalidLogSequence, Files: []string{cur.File, o.File}, Generations: []int32{cur.Generation},
+			s.add(Problem{Kind: ProblemCurrentMismatch, Code: ese.ErrInvalidLogSequence, Files: []string{cur.File, o.File}, Generations: []ese.Generation{cur.Generation},
 				Message: fmt.Sprintf("%s has generation 0x%X, the same as %s; it must be one above the highest numbered log", cur.File, cur.Generation, o.File),
 				Remedy:  fmt.Sprintf("remove (move aside) %s, then rename the highest numbered log to %s (KB Q296787, roll-forward steps 6-7)", cur.File, cur.File)})
 			cur.Status = StatusDuplicate
@@ -685,7 +685,7 @@ func (s *Set) pickMembers(cur *SetFile) {
 			if highest > 0 && cur.Generation != highest+1 {
 				if cur.Generation < highest {
 					var above []string
-					var ag []int32
+					var ag []ese.Generation
 					for g, f := range s.byGen {
 						if g > cur.Generation {
 							above = append(above, f.File)
@@ -703,7 +703,7 @@ func (s *Set) pickMembers(cur *SetFile) {
 						Message: fmt.Sprintf("%s is generation 0x%X but higher numbered logs exist; the engine stops at the current log and the higher logs become a ceiling that blocks new log files", cur.File, cur.Generation),
 						Remedy:  fmt.Sprintf("either remove (move aside) %s and rename the highest numbered log to %s, or move the logs above 0x%X out of the way (KB Q296787, roll-forward steps 6-7)", cur.File, cur.File, cur.Generation)})
 				} else {
-					s.add(Problem{Kind: ProblemCurrentMismatch, Code: 0, Files: []string{cur.File}, Generations: []int32{cur.Generation},
+					s.add(Problem{Kind: ProblemCurrentMismatch, Code: 0, Files: []string{cur.File}, Generations: []ese.Generation{cur.Generation},
 						Message: fmt.Sprintf("%s is generation 0x%X, not one above the highest numbered log 0x%X", cur.File, cur.Generation, highest),
 						Remedy:  fmt.Sprintf("if the logs between are lost, remove (move aside) %s and rename the highest numbered log to %s (KB Q296787, roll-forward steps 6-7)", cur.File, cur.File)})
 				}
@@ -740,7 +740,7 @@ func (s *Set) pickMembers(cur *SetFile) {
 			r := GenRange{a + 1, b - 1}
 			s.Gaps = append(s.Gaps, r)
 			names := s.RangeNames(r.Low, r.High)
-			s.add(Problem{Kind: ProblemGap, Code: gapCode(cur, r), Generations: []int32{r.Low, r.High},
+			s.add(Problem{Kind: ProblemGap, Code: gapCode(cur, r), Generations: []ese.Generation{r.Low, r.High},
 				Message: fmt.Sprintf("%s (generation(s) %s) missing between %s and %s", names, r, s.byGen[a].File, s.byGen[b].File),
 				Remedy: fmt.Sprintf("restore %s from a backup; replay cannot cross a gap. When no database needs %s or the logs below it, moving the logs below the gap aside is enough",
 					names, s.byGen[a].File)})
@@ -777,7 +777,7 @@ func (s *Set) checkChain() {
 			continue
 		}
 		if b.PrevCreated != a.Created {
-			s.add(Problem{Kind: ProblemChain, Code: ese.ErrInvalidLogSequence, Files: []string{a.File, b.File}, Generations: []int32{a.Generation, b.Generation},
+			s.add(Problem{Kind: ProblemChain, Code: ese.ErrInvalidLogSequence, Files: []string{a.File, b.File}, Generations: []ese.Generation{a.Generation, b.Generation},
 				Message: fmt.Sprintf("%s (0x%X) says its previous generation was created %s, but %s was created %s", b.File, b.Generation, b.PrevCreated, a.File, a.Created),
 				Remedy:  fmt.Sprintf("%s is not the log that came before %s: find the right generation 0x%X", a.File, b.File, a.Generation)})
 		}
@@ -788,7 +788,7 @@ func (s *Set) checkChain() {
 			continue
 		}
 		if bi := a.scanBody(false); bi.err == nil && bi.tailErr == nil && bi.acc != b.PrevAccumulated {
-			s.add(Problem{Kind: ProblemChecksumChain, Code: ese.ErrLogSequenceChecksumMismatch, Files: []string{a.File, b.File}, Generations: []int32{a.Generation, b.Generation},
+			s.add(Problem{Kind: ProblemChecksumChain, Code: ese.ErrLogSequenceChecksumMismatch, Files: []string{a.File, b.File}, Generations: []ese.Generation{a.Generation, b.Generation},
 				Message: fmt.Sprintf("%s expects the segments of generation 0x%X to XOR to 0x%016X, %s gives 0x%016X", b.File, a.Generation, b.PrevAccumulated, a.File, bi.acc),
 				Remedy:  fmt.Sprintf("%s is not the complete log that came before %s", a.File, b.File)})
 		}
@@ -796,21 +796,21 @@ func (s *Set) checkChain() {
 	for _, g := range s.Generations {
 		f := s.byGen[g]
 		if bi := f.scanBody(s.Current != nil && f.File == s.Current.File); bi.err == nil && bi.tailErr != nil {
-			s.add(Problem{Kind: ProblemCorrupt, Code: ese.ErrLogFileCorrupt, Files: []string{f.File}, Generations: []int32{g},
+			s.add(Problem{Kind: ProblemCorrupt, Code: ese.ErrLogFileCorrupt, Files: []string{f.File}, Generations: []ese.Generation{g},
 				Message: fmt.Sprintf("%s is corrupt: %v", f.File, bi.tailErr), Remedy: "records before the damage replay; restore this generation from a backup"})
 		}
 		if want := int64(f.FileSectors) * int64(f.SectorSize); f.Size > 0 && want > 0 && f.Size != want {
-			s.add(Problem{Kind: ProblemSizeMismatch, Code: ese.ErrLogFileSizeMismatch, Files: []string{f.File}, Generations: []int32{g},
+			s.add(Problem{Kind: ProblemSizeMismatch, Code: ese.ErrLogFileSizeMismatch, Files: []string{f.File}, Generations: []ese.Generation{g},
 				Message: fmt.Sprintf("%s is %d bytes, its header says %d sectors of %d bytes", f.File, f.Size, f.FileSectors, f.SectorSize)})
 		}
 	}
 }
 
 // Log returns the member file holding generation g, or nil.
-func (s *Set) Log(g int32) *SetFile { return s.byGen[g] }
+func (s *Set) Log(g ese.Generation) *SetFile { return s.byGen[g] }
 
 // Lowest returns the lowest member generation, 0 when there is none.
-func (s *Set) Lowest() int32 {
+func (s *Set) Lowest() ese.Generation {
 	if len(s.Generations) == 0 {
 		return 0
 	}
@@ -819,7 +819,7 @@ func (s *Set) Lowest() int32 {
 
 // Highest returns the highest member generation (the current log's when
 // there is one), 0 when there is none.
-func (s *Set) Highest() int32 {
+func (s *Set) Highest() ese.Generation {
 	if len(s.Generations) == 0 {
 		return 0
 	}
@@ -847,7 +847,7 @@ func (s *Set) FirstError() *Problem {
 	return nil
 }
 
-func sortGens(g []int32) { sort.Slice(g, func(i, j int) bool { return g[i] < g[j] }) }
+func sortGens(g []ese.Generation) { sort.Slice(g, func(i, j int) bool { return g[i] < g[j] }) }
 
 // gapCode is the error replay stops with at the gap r, as the replay walk
 // decides (ReplayWith): when the current log exists and holds a later

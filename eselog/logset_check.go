@@ -24,10 +24,10 @@ type CheckpointInfo struct {
 // them, and checked by their bytes.
 type Replay struct {
 	// Start is the first generation replayed, 0 when nothing is.
-	Start int32 `json:"start"`
+	Start ese.Generation `json:"start"`
 	// End is the last generation replayed (the current log's when it is
 	// reached).
-	End int32 `json:"end"`
+	End ese.Generation `json:"end"`
 	// FromCheckpoint reports that Start came from the checkpoint rather
 	// than from the lowest numbered log.
 	FromCheckpoint bool `json:"from_checkpoint"`
@@ -47,7 +47,7 @@ type Replay struct {
 	// the end.
 	Error ese.Error `json:"error"`
 	// FailedAt is the generation being opened when Error was raised.
-	FailedAt int32 `json:"failed_at,omitempty"`
+	FailedAt ese.Generation `json:"failed_at,omitempty"`
 	// Message explains Error.
 	Message string `json:"message,omitempty"`
 	// Signature is the log stream signature the walk established.
@@ -127,23 +127,23 @@ func (s *Set) ReplayWith(ckpt *CheckpointInfo, opts *ReplayOptions) Replay {
 	}
 	var r Replay
 	cur := s.currentFile()
-	highName := int32(0)
-	lowName := int32(0)
+	highName := ese.Generation(0)
+	lowName := ese.Generation(0)
 	for g := range s.byNameGen {
 		highName = max(highName, g)
 		if lowName == 0 || g < lowName {
 			lowName = g
 		}
 	}
-	end := int32(0)
+	end := ese.Generation(0)
 	haveSig := false
-	fail := func(code ese.Error, g int32, format string, args ...any) Replay {
+	fail := func(code ese.Error, g ese.Generation, format string, args ...any) Replay {
 		r.Error, r.FailedAt, r.Message = code, g, fmt.Sprintf(format, args...)
 		return r
 	}
 	// missing notes the generations from g up to the next log present
 	// as the ones whose absence stops the walk, and names them.
-	missing := func(g int32) string {
+	missing := func(g ese.Generation) string {
 		hi := s.gapEnd(g, cur)
 		r.Missing = &GenRange{g, hi}
 		r.MissingFiles = s.RangeNames(g, hi)
@@ -278,14 +278,14 @@ type Verdict struct {
 	// State is the database state.
 	State string `json:"state"`
 	// Anchor is the anchor log generation (Database.Anchor).
-	Anchor int32 `json:"anchor"`
+	Anchor ese.Generation `json:"anchor"`
 	// Required is the range of generations the database needs; zero for a
 	// clean database.
 	Required GenRange `json:"required"`
 	// Missing lists required generations not present as members of the
 	// set (at most maxMissingList of them; MissingCount has the total).
-	Missing      []int32 `json:"missing"`
-	MissingCount int64   `json:"missing_count"`
+	Missing      []ese.Generation `json:"missing"`
+	MissingCount int64            `json:"missing_count"`
 	// Replayable reports that the engine would bring the database clean.
 	Replayable bool `json:"replayable"`
 	// Error is the engine error the engine would stop with, 0 if none.
@@ -329,14 +329,14 @@ func (s *Set) Check(db *Database, ckpt *CheckpointInfo) Verdict { return s.Check
 // CheckWith is Check with the engine's recovery switches (nil: none).
 func (s *Set) CheckWith(db *Database, ckpt *CheckpointInfo, opts *ReplayOptions) Verdict {
 	if db == nil || s == nil {
-		return Verdict{Missing: []int32{}, Error: ese.ErrInvalidParameter,
+		return Verdict{Missing: []ese.Generation{}, Error: ese.ErrInvalidParameter,
 			Message: "no database or no log set to check it against"}
 	}
 	var o ReplayOptions
 	if opts != nil {
 		o = *opts
 	}
-	v := Verdict{File: db.File, State: db.State.String(), Anchor: db.Anchor(), Missing: []int32{}}
+	v := Verdict{File: db.File, State: db.State.String(), Anchor: db.Anchor(), Missing: []ese.Generation{}}
 	v.Replay = s.ReplayWith(ckpt, &o)
 	rp := &v.Replay
 	set := func(code ese.Error, format string, args ...any) Verdict {
@@ -373,7 +373,7 @@ func (s *Set) CheckWith(db *Database, ckpt *CheckpointInfo, opts *ReplayOptions)
 	v.Required = GenRange{low, high}
 	// Count what is present, then list what is not; the listing stops
 	// after maxMissingList entries, so a hostile range costs nothing.
-	present := func(g int32) bool {
+	present := func(g ese.Generation) bool {
 		f := s.byGen[g]
 		return f != nil && f.Signature.Equal(db.LogSignature)
 	}
@@ -384,8 +384,8 @@ func (s *Set) CheckWith(db *Database, ckpt *CheckpointInfo, opts *ReplayOptions)
 		}
 	}
 	for g := int64(low); g <= int64(top) && int64(len(v.Missing)) < min(v.MissingCount, maxMissingList); g++ {
-		if !present(int32(g)) {
-			v.Missing = append(v.Missing, int32(g))
+		if !present(ese.Generation(g)) {
+			v.Missing = append(v.Missing, ese.Generation(g))
 		}
 	}
 	need := fmt.Sprintf("generations %s of log stream %s", v.Required, db.LogSignature)
@@ -449,7 +449,7 @@ func (s *Set) CheckWith(db *Database, ckpt *CheckpointInfo, opts *ReplayOptions)
 // generation it needs), moving the logs below the gap aside is enough
 // (with the checkpoint, when it points below the gap); otherwise the
 // missing logs must come back.
-func (s *Set) gapRemedy(rp *Replay, low int32, ckpt *CheckpointInfo) string {
+func (s *Set) gapRemedy(rp *Replay, low ese.Generation, ckpt *CheckpointInfo) string {
 	m := rp.Missing
 	switch {
 	case m == nil:

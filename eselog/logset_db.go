@@ -26,11 +26,11 @@ type Database struct {
 	AttachPos ese.LogPos `json:"attach"`
 	// GenMinRequired and GenMaxRequired are the log generations a dirty
 	// database needs (offsets 296 and 300); 0 when clean.
-	GenMinRequired int32 `json:"gen_min_required"`
-	GenMaxRequired int32 `json:"gen_max_required"`
+	GenMinRequired ese.Generation `json:"gen_min_required"`
+	GenMaxRequired ese.Generation `json:"gen_max_required"`
 	// GenMaxCommitted is the last generation holding committed data for
 	// the database (offset 416).
-	GenMaxCommitted int32 `json:"gen_max_committed"`
+	GenMaxCommitted ese.Generation `json:"gen_max_committed"`
 	// GenMaxRequiredTime is the creation time of log GenMaxRequired
 	// (offset 672; older engines leave it zero).
 	GenMaxRequiredTime ese.LogTime `json:"-"`
@@ -58,7 +58,7 @@ func (d *Database) IsBackupCopy() bool {
 // offline roll-forward or a soft recovery needs. For a dirty database it is
 // GenMinRequired; otherwise the generation of the Last Consistent position.
 // 0 means the database names no log.
-func (d *Database) Anchor() int32 {
+func (d *Database) Anchor() ese.Generation {
 	if d.Dirty() && d.GenMinRequired > 0 {
 		return d.GenMinRequired
 	}

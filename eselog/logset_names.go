@@ -22,7 +22,7 @@ type logName struct {
 	Base string // the 3-character base name as written, e.g. "SRU"
 	Ext  string // ".log", ".jtx" or ".jrs", lower case
 	Role FileRole
-	Gen  int32 // generation from an archived name
+	Gen  ese.Generation // generation from an archived name
 	// Digits is the number of hex digits of an archived name (5 or 8).
 	Digits int
 }
@@ -54,7 +54,7 @@ func parseLogName(name string) logName {
 // archivedName returns the name the engine gives generation gen in a set
 // with this base and extension: five uppercase hex digits while gen fits
 // (the Windows default, 8.3 soft compatibility) unless digits is 8.
-func archivedName(base, ext string, gen int32, digits int) string {
+func archivedName(base, ext string, gen ese.Generation, digits int) string {
 	if digits != 8 {
 		digits = 0
 	}
@@ -75,8 +75,8 @@ func (s *Set) nameDigits() int {
 // gapEnd returns the last generation of the gap that starts at g: one
 // below the next log present (an archived name above g, or the current
 // log), or g when none is.
-func (s *Set) gapEnd(g int32, cur *SetFile) int32 {
-	next := int32(0)
+func (s *Set) gapEnd(g ese.Generation, cur *SetFile) ese.Generation {
+	next := ese.Generation(0)
 	for n := range s.byNameGen {
 		if n > g && (next == 0 || n < next) {
 			next = n
@@ -94,7 +94,7 @@ func (s *Set) gapEnd(g int32, cur *SetFile) int32 {
 // RangeNames names the archived logs of generations low..high as this
 // set names its logs: "edb0000A.log", or "edb0000A.log through
 // edb0000C.log" (base "edb" and extension ".log" when the set has no log).
-func (s *Set) RangeNames(low, high int32) string {
+func (s *Set) RangeNames(low, high ese.Generation) string {
 	base, ext := s.Base, s.Ext
 	if base == "" {
 		base, ext = "edb", ese.ExtLog

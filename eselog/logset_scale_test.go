@@ -24,14 +24,14 @@ func checkGenerated(tb testing.TB, dir string, n int) {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	if len(s.Files) != n || len(s.Generations) != n || s.Lowest() != 1 || s.Highest() != int32(n) ||
-		s.Current == nil || s.Current.File != "edb.log" || s.Current.Generation != int32(n) ||
+	if len(s.Files) != n || len(s.Generations) != n || s.Lowest() != 1 || s.Highest() != ese.Generation(n) ||
+		s.Current == nil || s.Current.File != "edb.log" || s.Current.Generation != ese.Generation(n) ||
 		len(s.Problems) != 0 || len(s.Gaps) != 0 || !s.Signature.Equal(scalegen.Signature) {
 		tb.Fatalf("set: %d files, generations %d (%d-%d), current %+v, problems %+v", len(s.Files), len(s.Generations), s.Lowest(), s.Highest(), s.Current, s.Problems)
 	}
 	rp := s.Replay(nil)
-	if rp.Error != 0 || rp.Start != 1 || rp.End != int32(n) || len(rp.Files) != n || rp.Files[n-1] != "edb.log" ||
-		rp.EndPos.Generation != int32(n) || rp.EndPos.Sector != 2 {
+	if rp.Error != 0 || rp.Start != 1 || rp.End != ese.Generation(n) || len(rp.Files) != n || rp.Files[n-1] != "edb.log" ||
+		rp.EndPos.Generation != ese.Generation(n) || rp.EndPos.Sector != 2 {
 		tb.Fatalf("replay: start %d end %d, %d files, end %v, error %d %s", rp.Start, rp.End, len(rp.Files), rp.EndPos, rp.Error, rp.Message)
 	}
 }
@@ -78,7 +78,7 @@ func TestScanGeneratedFolder(t *testing.T) {
 	for _, pr := range s.Problems {
 		got = append(got, fmt.Sprintf("%s %d %v %v", pr.Kind, pr.Code, pr.Files, pr.Generations))
 	}
-	want := []string{"checksum-chain -590 [edb00063.log edb00064.log] [99 100]", "corrupt -501 [edb00032.log] [50]"}
+	want := []string{"checksum-chain -590 [edb00063.log edb00064.log] [0x63 0x64]", "corrupt -501 [edb00032.log] [0x32]"}
 	if !slices.Equal(got, want) {
 		t.Errorf("problems %q, want %q", got, want)
 	}

@@ -16,12 +16,12 @@ import (
 // of the generations in gens, chained by their times, and, when cur is
 // non-zero, the current log edb.log holding generation cur. Bodies are
 // not read (the walk's body checks need file access).
-func genSet(t *testing.T, gens []int32, cur int32) (*Set, ese.Signature) {
+func genSet(t *testing.T, gens []ese.Generation, cur ese.Generation) (*Set, ese.Signature) {
 	t.Helper()
 	t0 := time.Date(2026, 3, 1, 8, 0, 0, 0, time.UTC)
 	sig := ese.Signature{Random: 0x13572468, Created: ese.LogTimeOf(t0)}
-	created := func(g int32) ese.LogTime { return ese.LogTimeOf(t0.Add(time.Duration(g) * time.Minute)) }
-	head := func(g int32) []byte {
+	created := func(g ese.Generation) ese.LogTime { return ese.LogTimeOf(t0.Add(time.Duration(g) * time.Minute)) }
+	head := func(g ese.Generation) []byte {
 		h := &FileHeader{Generation: g, SectorSize: SegmentSize, HeaderSectors: 1, FileSectors: 16, DbPageSize: 4096,
 			CreateTime: created(g), PrevGenCreateTime: created(g - 1), VersionMajor: VersionMajorSegment,
 			VersionMinor: VersionMinorSegment, VersionUpdateMajor: 20, LogSignature: sig, FileType: ese.FileTypeLog}
@@ -48,7 +48,7 @@ func genSet(t *testing.T, gens []int32, cur int32) (*Set, ese.Signature) {
 
 // genDB is a dirty database of the generated stream needing low..high,
 // with committed data up to committed.
-func genDB(sig ese.Signature, low, high, committed int32) *Database {
+func genDB(sig ese.Signature, low, high, committed ese.Generation) *Database {
 	return &Database{File: "db.edb", State: ese.DBStateDirtyShutdown, LogSignature: sig,
 		AttachPos: ese.LogPos{Generation: low}, GenMinRequired: low, GenMaxRequired: high, GenMaxCommitted: committed}
 }
@@ -63,23 +63,23 @@ func genDB(sig ese.Signature, low, high, committed int32) *Database {
 func TestReplayGapNamesMissingLogs(t *testing.T) {
 	for _, tc := range []struct {
 		name      string
-		gens      []int32
-		cur       int32
+		gens      []ese.Generation
+		cur       ese.Generation
 		opts      *ReplayOptions
 		code      ese.Error
 		missing   GenRange
 		files     string
-		dbLow     int32
+		dbLow     ese.Generation
 		remedy    string
 		notRemedy string
 	}{
-		{name: "gap, current log present", gens: []int32{8, 9, 0xD, 0xE}, cur: 0xF, code: ese.ErrInvalidLogSequence,
+		{name: "gap, current log present", gens: []ese.Generation{8, 9, 0xD, 0xE}, cur: 0xF, code: ese.ErrInvalidLogSequence,
 			missing: GenRange{0xA, 0xC}, files: "edb0000A.log through edb0000C.log", dbLow: 0xE,
 			remedy: "moving edb00008.log through edb00009.log (the logs below the gap) aside is enough"},
-		{name: "gap of one, no current log", gens: []int32{8, 9, 0xB}, opts: &ReplayOptions{AllowMissingCurrentLog: true},
+		{name: "gap of one, no current log", gens: []ese.Generation{8, 9, 0xB}, opts: &ReplayOptions{AllowMissingCurrentLog: true},
 			code: ese.ErrMissingLogFile, missing: GenRange{0xA, 0xA}, files: "edb0000A.log", dbLow: 0xB,
 			remedy: "moving edb00008.log through edb00009.log (the logs below the gap) aside is enough"},
-		{name: "gap the database needs", gens: []int32{8, 9, 0xD}, cur: 0xE, code: ese.ErrInvalidLogSequence,
+		{name: "gap the database needs", gens: []ese.Generation{8, 9, 0xD}, cur: 0xE, code: ese.ErrInvalidLogSequence,
 			missing: GenRange{0xA, 0xC}, files: "edb0000A.log through edb0000C.log", dbLow: 0xB,
 			remedy: "restore edb0000A.log through edb0000C.log from a backup", notRemedy: "aside"},
 	} {
@@ -128,7 +128,7 @@ func TestReplayGapNamesMissingLogs(t *testing.T) {
 // -582 unless lost logs are ignored, and a database needing it fails with
 // -543 either way.
 func TestReplayAllowMissingCurrentLog(t *testing.T) {
-	s, sig := genSet(t, []int32{3, 4, 5}, 0)
+	s, sig := genSet(t, []ese.Generation{3, 4, 5}, 0)
 	rp := s.Replay(nil)
 	if rp.Error != ese.ErrMissingLogFile || rp.MissingFiles != "edb.log" || !errors.Is(rp.Err(), ese.ErrMissingLog) {
 		t.Fatalf("default walk: %d %q %s", rp.Error, rp.MissingFiles, rp.Message)
@@ -147,7 +147,7 @@ func TestReplayAllowMissingCurrentLog(t *testing.T) {
 	for _, tc := range []struct {
 		name            string
 		opts            ReplayOptions
-		high, committed int32
+		high, committed ese.Generation
 		code            ese.Error
 		lost            bool
 		msg             string
@@ -169,7 +169,7 @@ func TestReplayAllowMissingCurrentLog(t *testing.T) {
 // is given; on the real Windows Live Mail backup set (one log, no current
 // log) it takes both that and a missing current log.
 func TestCheckAllowBackup(t *testing.T) {
-	s, sig := genSet(t, []int32{3, 4}, 5)
+	s, sig := genSet(t, []ese.Generation{3, 4}, 5)
 	db := genDB(sig, 4, 4, 4)
 	db.CurFullBackup = ese.BackupInfo{GenLow: 3}
 	if v := s.Check(db, nil); v.Error != ese.ErrSoftRecoveryOnBackupDatabase || !strings.Contains(v.Message, "JET_bitAllowSoftRecoveryOnBackup") {

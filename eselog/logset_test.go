@@ -67,7 +67,7 @@ func hasProblem(s *Set, kind string, code ese.Error) bool {
 
 func TestScanAppdata(t *testing.T) {
 	s := scan(t, testcorpus.Path(t, "appdata"))
-	if !slices.Equal(s.Generations, []int32{1}) {
+	if !slices.Equal(s.Generations, []ese.Generation{1}) {
 		t.Errorf("generations = %v, want [1]", s.Generations)
 	}
 	if !slices.Equal(s.Foreign, []string{"edb0000D.log"}) {
@@ -111,7 +111,7 @@ func TestScanAppdata(t *testing.T) {
 func TestScanDirtySRUM(t *testing.T) {
 	dir := testcorpus.Path(t, dirtySRUM)
 	s := scan(t, dir)
-	if !slices.Equal(s.Generations, []int32{0x4e, 0x4f, 0x50, 0x51, 0x52}) {
+	if !slices.Equal(s.Generations, []ese.Generation{0x4e, 0x4f, 0x50, 0x51, 0x52}) {
 		t.Errorf("generations = %x", s.Generations)
 	}
 	if s.Current == nil || s.Current.File != "SRU.log" || s.Current.Generation != 0x52 {
@@ -163,7 +163,7 @@ func indexOf(s, sub string) int {
 
 func TestScanStaleTempLogs(t *testing.T) {
 	s := scan(t, testcorpus.Path(t, "museum-srum-server2022-apt-1daylater"))
-	if !slices.Equal(s.Generations, []int32{3, 4, 5}) {
+	if !slices.Equal(s.Generations, []ese.Generation{3, 4, 5}) {
 		t.Errorf("generations = %v", s.Generations)
 	}
 	if f := s.File("SRUtmp.log"); f.Status != StatusStale || f.Generation != 2 {
@@ -174,7 +174,7 @@ func TestScanStaleTempLogs(t *testing.T) {
 	}
 	t.Run("appdata-uss-jtx", func(t *testing.T) {
 		u := scan(t, testcorpus.Path(t, "appdata-uss-jtx"))
-		if !slices.Equal(u.Generations, []int32{0x40, 0x41}) || u.Ext != ".jtx" || u.Base != "USS" {
+		if !slices.Equal(u.Generations, []ese.Generation{0x40, 0x41}) || u.Ext != ".jtx" || u.Base != "USS" {
 			t.Errorf("USS set: gens %x base %s ext %s", u.Generations, u.Base, u.Ext)
 		}
 		if f := u.File("USStmp.jtx"); f.Status != StatusStale || f.Generation != 0x3f {
@@ -197,7 +197,7 @@ func TestCheckLogsAbsent(t *testing.T) {
 	s := scan(t, dir)
 	db := readDB(t, filepath.Join(dir, "qmgr.db"))
 	v := s.Check(db, nil)
-	if v.Replayable || v.Error != ese.ErrDatabaseDirtyShutdown || !slices.Equal(v.Missing, []int32{0x17}) || v.Required != (GenRange{0x17, 0x17}) {
+	if v.Replayable || v.Error != ese.ErrDatabaseDirtyShutdown || !slices.Equal(v.Missing, []ese.Generation{0x17}) || v.Required != (GenRange{0x17, 0x17}) {
 		t.Errorf("qmgr verdict %+v", v)
 	}
 	if !v.Replay.NewStream {
@@ -208,7 +208,7 @@ func TestCheckLogsAbsent(t *testing.T) {
 func TestCheckBackupCopy(t *testing.T) {
 	dir := testcorpus.Path(t, "wlm-danyquenneville-backup")
 	s := scan(t, dir)
-	if !slices.Equal(s.Generations, []int32{1}) || !hasProblem(s, ProblemCurrentMissing, ese.ErrMissingLogFile) {
+	if !slices.Equal(s.Generations, []ese.Generation{1}) || !hasProblem(s, ProblemCurrentMissing, ese.ErrMissingLogFile) {
 		t.Errorf("wlm backup set: %v %+v", s.Generations, s.Problems)
 	}
 	if f := s.File("edb00001.log"); f.Format != "7.3704.15" {
@@ -237,7 +237,7 @@ func TestScanScenarios(t *testing.T) {
 		problem string
 		pcode   ese.Error
 		code    ese.Error // verdict for SRUDB.dat
-		gens    []int32
+		gens    []ese.Generation
 	}
 	foreignize := func(name string) func(*testing.T, string) {
 		return func(t *testing.T, dir string) {
@@ -258,10 +258,10 @@ func TestScanScenarios(t *testing.T) {
 		}
 	}
 	for _, sc := range []scen{
-		{name: "as collected", code: 0, gens: []int32{0x4e, 0x4f, 0x50, 0x51, 0x52}},
-		{name: "log removed in the middle", skip: []string{"SRU00050.log"}, problem: ProblemGap, pcode: ese.ErrInvalidLogSequence, code: ese.ErrInvalidLogSequence, gens: []int32{0x4e, 0x4f, 0x51, 0x52}},
+		{name: "as collected", code: 0, gens: []ese.Generation{0x4e, 0x4f, 0x50, 0x51, 0x52}},
+		{name: "log removed in the middle", skip: []string{"SRU00050.log"}, problem: ProblemGap, pcode: ese.ErrInvalidLogSequence, code: ese.ErrInvalidLogSequence, gens: []ese.Generation{0x4e, 0x4f, 0x51, 0x52}},
 		{name: "required log removed, checkpoint points at it", skip: []string{"SRU00051.log"}, ckpt: true, problem: ProblemGap, pcode: ese.ErrInvalidLogSequence, code: ese.ErrMissingLogFile},
-		{name: "older logs removed", skip: []string{"SRU0004E.log", "SRU0004F.log", "SRU00050.log"}, problem: "", code: 0, gens: []int32{0x51, 0x52}},
+		{name: "older logs removed", skip: []string{"SRU0004E.log", "SRU0004F.log", "SRU00050.log"}, problem: "", code: 0, gens: []ese.Generation{0x51, 0x52}},
 		{name: "current log missing, temp log present", skip: []string{"SRU.log"}, problem: ProblemCurrentMissing, pcode: 0, code: 0},
 		{name: "current log and temp log missing", skip: []string{"SRU.log", "SRUtmp.log"}, problem: ProblemCurrentMissing, pcode: ese.ErrMissingLogFile, code: ese.ErrMissingLogFile},
 		{name: "foreign log of a needed generation", edit: foreignize("SRU00050.log"), problem: ProblemForeign, pcode: ese.ErrBadLogSignature, code: ese.ErrBadLogSignature},
@@ -288,7 +288,7 @@ func TestScanScenarios(t *testing.T) {
 			os.Truncate(filepath.Join(dir, "SRU0004F.log"), 32768)
 		}, problem: ProblemSizeMismatch, pcode: ese.ErrLogFileSizeMismatch, code: ese.ErrLogFileSizeMismatch},
 		{name: "duplicate generation under 5- and 8-digit names", edit: copyAs("SRU00050.log", "SRU00000050.log"),
-			problem: ProblemDuplicate, pcode: 0, code: 0, gens: []int32{0x4e, 0x4f, 0x50, 0x51, 0x52}},
+			problem: ProblemDuplicate, pcode: 0, code: 0, gens: []ese.Generation{0x4e, 0x4f, 0x50, 0x51, 0x52}},
 		{name: "copy of a log under another name", edit: copyAs("SRU00050.log", "SRU00050 - Copy.log"),
 			problem: ProblemNameMismatch, pcode: ese.ErrLogGenerationMismatch, code: 0},
 		{name: "previous-checksum chain broken", edit: func(t *testing.T, dir string) {
@@ -386,7 +386,7 @@ func TestParseLogName(t *testing.T) {
 	for _, c := range []struct {
 		name string
 		role FileRole
-		gen  int32
+		gen  ese.Generation
 	}{
 		{"edb.log", RoleCurrent, 0}, {"SRU.log", RoleCurrent, 0}, {"USS.jtx", RoleCurrent, 0},
 		{"edb0000D.log", RoleArchived, 0xD}, {"edb0000000D.log", RoleArchived, 0xD}, {"EDB012CF.LOG", RoleArchived, 0x12CF},
@@ -443,30 +443,30 @@ func TestCheckEveryCorpusSet(t *testing.T) {
 	for _, c := range []struct {
 		set     string
 		ckpt    string
-		gens    []int32
+		gens    []ese.Generation
 		current string
 		foreign []string
 		dbs     []dbWant
 	}{
-		{set: "appdata", ckpt: "edb.chk", gens: []int32{1}, current: "edb.log", foreign: []string{"edb0000D.log"},
+		{set: "appdata", ckpt: "edb.chk", gens: []ese.Generation{1}, current: "edb.log", foreign: []string{"edb0000D.log"},
 			dbs: []dbWant{{"IndexedDB.edb", true, 0, GenRange{}}}},
-		{set: "appdata-uss-jtx", gens: []int32{0x40, 0x41}},
-		{set: "dissect-esedb-testdbs", gens: []int32{}, dbs: []dbWant{{"basic.edb", true, 0, GenRange{}}, {"large.edb", true, 0, GenRange{}}}},
-		{set: "eseparser-testdbs", gens: []int32{}, dbs: []dbWant{{"test.v1.edb", true, 0, GenRange{}}}},
-		{set: "goese-qmgr", gens: []int32{}, dbs: []dbWant{{"qmgr.db", false, ese.ErrDatabaseDirtyShutdown, GenRange{0x17, 0x17}}}},
-		{set: "museum-ntds-win2012r2", ckpt: "edb.chk", gens: []int32{}, dbs: []dbWant{{"temp.edb", false, ese.ErrDatabaseCorrupted, GenRange{}}}},
-		{set: "museum-srum-server2022-apt-1daylater", ckpt: "SRU.chk", gens: []int32{3, 4, 5}, current: "SRU.log",
+		{set: "appdata-uss-jtx", gens: []ese.Generation{0x40, 0x41}},
+		{set: "dissect-esedb-testdbs", gens: []ese.Generation{}, dbs: []dbWant{{"basic.edb", true, 0, GenRange{}}, {"large.edb", true, 0, GenRange{}}}},
+		{set: "eseparser-testdbs", gens: []ese.Generation{}, dbs: []dbWant{{"test.v1.edb", true, 0, GenRange{}}}},
+		{set: "goese-qmgr", gens: []ese.Generation{}, dbs: []dbWant{{"qmgr.db", false, ese.ErrDatabaseDirtyShutdown, GenRange{0x17, 0x17}}}},
+		{set: "museum-ntds-win2012r2", ckpt: "edb.chk", gens: []ese.Generation{}, dbs: []dbWant{{"temp.edb", false, ese.ErrDatabaseCorrupted, GenRange{}}}},
+		{set: "museum-srum-server2022-apt-1daylater", ckpt: "SRU.chk", gens: []ese.Generation{3, 4, 5}, current: "SRU.log",
 			dbs: []dbWant{{"SRUDB.dat", true, 0, GenRange{}}}},
-		{set: "museum-srum-win10-belkasoftctf-insiderthreat-clean", ckpt: "SRU.chk", gens: []int32{0x4e, 0x4f, 0x50, 0x51, 0x52}, current: "SRU.log",
+		{set: "museum-srum-win10-belkasoftctf-insiderthreat-clean", ckpt: "SRU.chk", gens: []ese.Generation{0x4e, 0x4f, 0x50, 0x51, 0x52}, current: "SRU.log",
 			dbs: []dbWant{{"SRUDB.dat", true, 0, GenRange{}}}},
-		{set: dirtySRUM, ckpt: "SRU.chk", gens: []int32{0x4e, 0x4f, 0x50, 0x51, 0x52}, current: "SRU.log",
+		{set: dirtySRUM, ckpt: "SRU.chk", gens: []ese.Generation{0x4e, 0x4f, 0x50, 0x51, 0x52}, current: "SRU.log",
 			dbs: []dbWant{{"SRUDB.dat", true, 0, GenRange{0x51, 0x51}}}},
-		{set: "ravendb-ssdug", ckpt: "RVN.chk", gens: []int32{}, dbs: []dbWant{{"Data", false, ese.ErrDatabaseDirtyShutdown, GenRange{1, 1}}}},
-		{set: "secedit-artemk1337-root", gens: []int32{}, dbs: []dbWant{{"secedit.sdb", true, 0, GenRange{}}}},
-		{set: "secedit-horrorandscifi", ckpt: "edb.chk", gens: []int32{1}, current: "edb.log"},
-		{set: "wlm-danyquenneville-backup", gens: []int32{1},
+		{set: "ravendb-ssdug", ckpt: "RVN.chk", gens: []ese.Generation{}, dbs: []dbWant{{"Data", false, ese.ErrDatabaseDirtyShutdown, GenRange{1, 1}}}},
+		{set: "secedit-artemk1337-root", gens: []ese.Generation{}, dbs: []dbWant{{"secedit.sdb", true, 0, GenRange{}}}},
+		{set: "secedit-horrorandscifi", ckpt: "edb.chk", gens: []ese.Generation{1}, current: "edb.log"},
+		{set: "wlm-danyquenneville-backup", gens: []ese.Generation{1},
 			dbs: []dbWant{{"WindowsMail.MSMessageStore", false, ese.ErrMissingLogFile, GenRange{1, 1}}}},
-		{set: "wlm-kimberli13", gens: []int32{1, 2}, current: "edb.log", dbs: []dbWant{{"WindowsMail.MSMessageStore", true, 0, GenRange{}}}},
+		{set: "wlm-kimberli13", gens: []ese.Generation{1, 2}, current: "edb.log", dbs: []dbWant{{"WindowsMail.MSMessageStore", true, 0, GenRange{}}}},
 	} {
 		t.Run(c.set, func(t *testing.T) {
 			dir := testcorpus.Path(t, c.set)

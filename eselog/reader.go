@@ -43,7 +43,7 @@ type HardRestore struct {
 	// (-570); later generations get ese.ErrLogCorruptDuringHardRecovery
 	// (-574), and a torn write ese.ErrLogTornWriteDuringHardRecovery (-571)
 	// unless the file is the current log.
-	GenHigh int32
+	GenHigh ese.Generation
 	// CurrentLog says the file is the current log (edb.log, edb.jtx...),
 	// the only one whose torn tail the engine repairs after the backup set.
 	CurrentLog bool

@@ -406,7 +406,7 @@ func TestModernCorruption(t *testing.T) {
 
 // fixSeg rewrites segment isec's position and checksum so it is valid for
 // sector isec of generation gen.
-func fixSeg(b []byte, isec int, gen int32) {
+func fixSeg(b []byte, isec int, gen ese.Generation) {
 	seg := b[isec*4096 : (isec+1)*4096]
 	ese.LogPos{Generation: gen, Sector: uint16(isec)}.Put(seg[8:])
 	ese.SetPageChecksum(seg, uint32(isec))

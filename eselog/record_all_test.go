@@ -147,7 +147,7 @@ func TestCorpusRecordSemantics(t *testing.T) {
 				}
 			case *Split:
 				nSplit++
-				if d, ok := open[v.Procid]; seen[v.Procid] && (!ok || d != v.DbTime()) {
+				if d, ok := open[v.Procid]; seen[v.Procid] && (!ok || d != v.DBTime()) {
 					t.Errorf("%s %v: Split2 outside its macro", rel, v.Pos())
 				}
 				if v.SplitType > SplitAppend || v.SplitOper > SplitOperFlagInsertAndReplaceData || v.PgnoFDP == 0 || v.ObjidFDP == 0 {
@@ -158,7 +158,7 @@ func TestCorpusRecordSemantics(t *testing.T) {
 				}
 			case *Merge:
 				nMerge++
-				if d, ok := open[v.Procid]; seen[v.Procid] && (!ok || d != v.DbTime()) {
+				if d, ok := open[v.Procid]; seen[v.Procid] && (!ok || d != v.DBTime()) {
 					t.Errorf("%s %v: Merge2 outside its macro", rel, v.Pos())
 				}
 				if v.MergeType > MergeTypePageMove || v.PgnoFDP == 0 {
@@ -170,8 +170,8 @@ func TestCorpusRecordSemantics(t *testing.T) {
 					t.Errorf("%s %v: EmptyTree list has %d stray bytes", rel, v.Pos(), len(v.Tail))
 				}
 				for _, p := range v.Pages {
-					if p.Pgno == 0 || p.Before >= v.DbTime() {
-						t.Errorf("%s %v: EmptyTree page %d before %#x after %#x", rel, v.Pos(), p.Pgno, p.Before, v.DbTime())
+					if p.Pgno == 0 || p.Before >= v.DBTime() {
+						t.Errorf("%s %v: EmptyTree page %d before %#x after %#x", rel, v.Pos(), p.Pgno, p.Before, v.DBTime())
 					}
 				}
 			case *Replace:
@@ -210,7 +210,7 @@ func TestCorpusRecordSemantics(t *testing.T) {
 			case *UndoInfo:
 				nUndoInfo++
 				// docs/log-records.md#undoinfo: UndoInfo's dbtimes are nil.
-				if v.After != DBTimeNil || v.Before != DBTimeNil || v.DbTime() != DBTimeNil {
+				if v.After != DBTimeNil || v.Before != DBTimeNil || v.DBTime() != DBTimeNil {
 					t.Errorf("%s %v: UndoInfo dbtimes %#x/%#x", rel, v.Pos(), v.After, v.Before)
 				}
 				if v.Oper != OperReplace && v.Oper != OperFlagDelete {
@@ -313,7 +313,7 @@ func TestMacroInfoListsMacroPages(t *testing.T) {
 				continue
 			}
 			pages := open[sr.ProcID()]
-			if pages == nil || pr.DbTime() != dbt[sr.ProcID()] {
+			if pages == nil || pr.DBTime() != dbt[sr.ProcID()] {
 				continue
 			}
 			if pt, ok := r.(interface{ PagesTouched() []PageTouch }); ok {

@@ -26,7 +26,7 @@ type walkedRecord struct {
 func walkModern(t testing.TB, data []byte) (recs []walkedRecord, nopRuns int) {
 	t.Helper()
 	const seg = 4096
-	gen := bin.I32(data, 4)
+	gen := ese.Generation(bin.I32(data, 4))
 	csec := int(bin.U16(data, 12))
 	var (
 		pendingNOP *ese.LogPos // position of a NOP run that precedes the next record
@@ -118,7 +118,7 @@ func walkModern(t testing.TB, data []byte) (recs []walkedRecord, nopRuns int) {
 // exactly up to the end of the last checksum range.
 func walkLegacy(t testing.TB, data []byte) []walkedRecord {
 	t.Helper()
-	gen := bin.I32(data, 4)
+	gen := ese.Generation(bin.I32(data, 4))
 	cbSec := int(bin.U16(data, 8))
 	start := 4096
 	// Follow the checksum chain to find the end of data.
@@ -303,7 +303,7 @@ func TestSplitMacroGenD(t *testing.T) {
 		case *Split:
 			splits = append(splits, v)
 		case *Insert:
-			if mb != nil && v.DbTime() == mb.DBTime {
+			if mb != nil && v.DBTime() == mb.DBTime {
 				ins = v
 			}
 		case *MacroInfo2:
@@ -317,15 +317,15 @@ func TestSplitMacroGenD(t *testing.T) {
 	if mb == nil || mb.DBTime != 0x1AB9 {
 		t.Fatalf("no MacroBegin with dbtime 0x1AB9")
 	}
-	if np == nil || np.Pgno() != 141 || np.DbTimeBefore() != DBTimeNil || np.Pos().Compare(mb.Pos()) >= 0 {
+	if np == nil || np.Pgno() != 141 || np.DBTimeBefore() != DBTimeNil || np.Pos().Compare(mb.Pos()) >= 0 {
 		t.Errorf("no NewPage(141) before the macro")
 	}
 	if len(splits) != 2 {
 		t.Fatalf("%d Split2 records in isec 6", len(splits))
 	}
 	root, leaf := splits[0], splits[1]
-	if root.Type() != RecSplit2 || root.Pgno() != 123 || root.PgnoNew != 0 || root.DbTime() != 0x1AB9 {
-		t.Errorf("root split: pgno %d new %d dbtime %#x", root.Pgno(), root.PgnoNew, root.DbTime())
+	if root.Type() != RecSplit2 || root.Pgno() != 123 || root.PgnoNew != 0 || root.DBTime() != 0x1AB9 {
+		t.Errorf("root split: pgno %d new %d dbtime %#x", root.Pgno(), root.PgnoNew, root.DBTime())
 	}
 	if leaf.Pgno() != 140 || leaf.PgnoNew != 141 || leaf.SplitType != SplitAppend ||
 		leaf.SplitOper != SplitOperInsert || len(leaf.KeyParent) != 9 || leaf.PgnoParent != 123 {
@@ -343,8 +343,8 @@ func TestSplitMacroGenD(t *testing.T) {
 	if ins == nil {
 		t.Fatal("no Insert inside the macro")
 	}
-	if n := len(ins.AppendEncode(nil)); ins.Pgno() != 140 || ins.ILine() != 16 || n != 2040 || ins.DbTimeBefore() != DBTimeNil {
-		t.Errorf("macro insert: pgno %d iline %d size %d before %#x", ins.Pgno(), ins.ILine(), n, ins.DbTimeBefore())
+	if n := len(ins.AppendEncode(nil)); ins.Pgno() != 140 || ins.ILine() != 16 || n != 2040 || ins.DBTimeBefore() != DBTimeNil {
+		t.Errorf("macro insert: pgno %d iline %d size %d before %#x", ins.Pgno(), ins.ILine(), n, ins.DBTimeBefore())
 	}
 	if mi == nil || fmt.Sprint(mi.Pgnos) != "[123 140 141]" || mi.Count != 3 || mi.DBID() != ins.DBID() {
 		t.Errorf("MacroInfo2 does not list [123 140 141]")

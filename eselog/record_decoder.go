@@ -123,10 +123,10 @@ const (
 func (h *PageHeader) decode(b []byte, base RecordBase) {
 	h.RecordBase = base
 	h.Procid = bin.U16(b, offProcid)
-	h.Dbid = b[offDbid]
+	h.Dbid = b[offDBID]
 	h.PageNumber = bin.U32(b, offPgno)
-	h.After = bin.U64(b, offDbtime)
-	h.Before = bin.U64(b, offDbtimeBefore)
+	h.After = bin.U64(b, offDBTime)
+	h.Before = bin.U64(b, offDBTimeBefore)
 	h.TrxBegin0 = bin.U32(b, offTrxBegin0)
 	h.Level = b[offLevel]
 	h.Line = bin.U16(b, offILine)

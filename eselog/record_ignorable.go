@@ -103,14 +103,14 @@ type ScanCheck struct {
 	Dbid uint8
 	// PageNumber is the page (+6).
 	PageNumber uint32
-	// DbtimePage (+10), unused by the engine.
-	DbtimePage uint64
-	// DbtimeCurrent (+18), unused by the engine.
-	DbtimeCurrent uint64
-	// DbtimeBefore is the page's dbtime (+26).
-	DbtimeBefore uint64
-	// DbtimeAfter is the database's dbtime (+34).
-	DbtimeAfter uint64
+	// DBTimePage (+10), unused by the engine.
+	DBTimePage uint64
+	// DBTimeCurrent (+18), unused by the engine.
+	DBTimeCurrent uint64
+	// DBTimeBefore is the page's dbtime (+26).
+	DBTimeBefore uint64
+	// DBTimeAfter is the database's dbtime (+34).
+	DBTimeAfter uint64
 	// Checksum is the compressed logical page checksum (+42).
 	Checksum uint16
 	// Extra holds payload bytes past the known 39.

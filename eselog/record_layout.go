@@ -49,10 +49,10 @@ const (
 // fields states LRPAGE_'s layout.
 func (h *PageHeader) fields(c codec) codec {
 	c.u16(offProcid, &h.Procid)
-	c.u8(offDbid, &h.Dbid)
+	c.u8(offDBID, &h.Dbid)
 	c.u32(offPgno, &h.PageNumber)
-	c.u64(offDbtime, &h.After)
-	c.u64(offDbtimeBefore, &h.Before)
+	c.u64(offDBTime, &h.After)
+	c.u64(offDBTimeBefore, &h.Before)
 	c.u32(offTrxBegin0, &h.TrxBegin0)
 	c.u8(offLevel, &h.Level)
 	c.u16(offILine, &h.Line)
@@ -303,7 +303,7 @@ func (r *ConvertFDP) fields(c codec) codec {
 
 func (r *Split) fields(c codec) codec {
 	c = r.PageHeader.fields(c)
-	c = c.seq(32, &r.PgnoNew, &r.PgnoRight, &r.DbtimeRightBefore, &r.PgnoParent, &r.DbtimeParentBefore,
+	c = c.seq(32, &r.PgnoNew, &r.PgnoRight, &r.DBTimeRightBefore, &r.PgnoParent, &r.DBTimeParentBefore,
 		&r.PgnoFDP, &r.ObjidFDP, &r.SplitType, &r.SplitOper, &r.ILineOper, &r.ILineSplit, &r.CLines,
 		&r.NewPageFlags, &r.SplitPageFlags, &r.CbUncFreeSrc, &r.CbUncFreeDest, &r.ILinePrefixSplit,
 		&r.ILinePrefixNew) // up to the length fields @96
@@ -322,8 +322,8 @@ func (r *Split) fields(c codec) codec {
 
 func (r *Merge) fields(c codec) codec {
 	c = r.PageHeader.fields(c)
-	c = c.seq(32, &r.PgnoRight, &r.DbtimeRightBefore, &r.PgnoLeft, &r.DbtimeLeftBefore, &r.PgnoParent,
-		&r.DbtimeParentBefore, &r.PgnoFDP, &r.ObjidFDP, &r.CbSizeTotal, &r.CbSizeMaxTotal, &r.CbUncFreeDest,
+	c = c.seq(32, &r.PgnoRight, &r.DBTimeRightBefore, &r.PgnoLeft, &r.DBTimeLeftBefore, &r.PgnoParent,
+		&r.DBTimeParentBefore, &r.PgnoFDP, &r.ObjidFDP, &r.CbSizeTotal, &r.CbSizeMaxTotal, &r.CbUncFreeDest,
 		&r.ILineMerge, &r.MergeFlags, &r.MergeType) // up to cbKeyParentSep @86
 	merge2 := r.Lrtyp == RecMerge2
 	if merge2 {
@@ -338,8 +338,8 @@ func (r *Merge) fields(c codec) codec {
 
 func (r *PageMove) fields(c codec) codec {
 	c = r.PageHeader.fields(c)
-	c = c.seq(32, &r.PgnoDest, &r.PgnoLeft, &r.PgnoRight, &r.PgnoParent, &r.DbtimeLeftBefore,
-		&r.DbtimeRightBefore, &r.DbtimeParentBefore, &r.PgnoFDP, &r.ObjidFDP, &r.ILineParent,
+	c = c.seq(32, &r.PgnoDest, &r.PgnoLeft, &r.PgnoRight, &r.PgnoParent, &r.DBTimeLeftBefore,
+		&r.DBTimeRightBefore, &r.DBTimeParentBefore, &r.PgnoFDP, &r.ObjidFDP, &r.ILineParent,
 		&r.MoveFlags) // up to the length fields @88
 	c.var32(offPageMoveCbHeader, &r.PageHeaderBytes)
 	c.var32(offPageMoveCbTrailer, &r.PageTrailerBytes)
@@ -357,7 +357,7 @@ func (r *PagePatchRequest) fields(c codec) codec {
 }
 
 func (r *ScanCheck2) fields(c codec) codec {
-	return c.seq(1, &r.Dbid, &r.PageNumber, &r.FlagsAndSource, &r.DbtimePage, &r.DbtimeCurrent, &r.Checksum)
+	return c.seq(1, &r.Dbid, &r.PageNumber, &r.FlagsAndSource, &r.DBTimePage, &r.DBTimeCurrent, &r.Checksum)
 }
 
 func (r *MacroInfo) fields(c codec) codec {
@@ -387,7 +387,7 @@ func (r *CommitCtx) fields(c codec) codec {
 }
 
 func (r *ScanCheck) fields(c codec) codec {
-	if c.known(&r.Dbid, &r.PageNumber, &r.DbtimePage, &r.DbtimeCurrent, &r.DbtimeBefore, &r.DbtimeAfter,
+	if c.known(&r.Dbid, &r.PageNumber, &r.DBTimePage, &r.DBTimeCurrent, &r.DBTimeBefore, &r.DBTimeAfter,
 		&r.Checksum) {
 		c.rest(&r.Extra)
 	}

@@ -57,11 +57,11 @@ type PageRecord interface {
 	// Pgno returns the page the record changes (the FDP for the
 	// Create*FDP/ConvertFDP records, the source page for PageMove).
 	Pgno() uint32
-	// DbTime returns the page's dbtime after the operation.
-	DbTime() uint64
-	// DbTimeBefore returns the dbtime the page must have before the
+	// DBTime returns the page's dbtime after the operation.
+	DBTime() uint64
+	// DBTimeBefore returns the dbtime the page must have before the
 	// operation, or DBTimeNil when not meaningful.
-	DbTimeBefore() uint64
+	DBTimeBefore() uint64
 }
 
 // PageHeader is LRPAGE_, the 32-byte header of every page-touching record.
@@ -92,10 +92,10 @@ type PageHeader struct {
 // Decoder's hand-written decoding (decodeHot) both use them.
 const (
 	offProcid       = 1
-	offDbid         = 3
+	offDBID         = 3
 	offPgno         = 4
-	offDbtime       = 8
-	offDbtimeBefore = 16
+	offDBTime       = 8
+	offDBTimeBefore = 16
 	offTrxBegin0    = 24
 	offLevel        = 28
 	offILine        = 29
@@ -118,11 +118,11 @@ func (h *PageHeader) DBID() uint8 { return h.Dbid }
 // Pgno returns the page number.
 func (h *PageHeader) Pgno() uint32 { return h.PageNumber }
 
-// DbTime returns the dbtime after the operation.
-func (h *PageHeader) DbTime() uint64 { return h.After }
+// DBTime returns the dbtime after the operation.
+func (h *PageHeader) DBTime() uint64 { return h.After }
 
-// DbTimeBefore returns the dbtime expected before the operation.
-func (h *PageHeader) DbTimeBefore() uint64 { return h.Before }
+// DBTimeBefore returns the dbtime expected before the operation.
+func (h *PageHeader) DBTimeBefore() uint64 { return h.Before }
 
 // ILine returns the node's line index.
 func (h *PageHeader) ILine() int { return int(h.Line) }

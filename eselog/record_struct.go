@@ -116,12 +116,12 @@ type Split struct {
 	PgnoNew uint32
 	// PgnoRight is the right sibling (+36).
 	PgnoRight uint32
-	// DbtimeRightBefore is the right sibling's expected dbtime (+40).
-	DbtimeRightBefore uint64
+	// DBTimeRightBefore is the right sibling's expected dbtime (+40).
+	DBTimeRightBefore uint64
 	// PgnoParent is the parent page (+48).
 	PgnoParent uint32
-	// DbtimeParentBefore is the parent's expected dbtime (+52).
-	DbtimeParentBefore uint64
+	// DBTimeParentBefore is the parent's expected dbtime (+52).
+	DBTimeParentBefore uint64
 	// PgnoFDP is the tree's root (+60).
 	PgnoFDP uint32
 	// ObjidFDP is the tree's object id (+64).
@@ -171,10 +171,10 @@ func (r *Split) PagesTouched() []PageTouch {
 		t = append(t, PageTouch{r.PgnoNew, DBTimeNil, true})
 	}
 	if r.PgnoRight != 0 {
-		t = append(t, PageTouch{r.PgnoRight, r.DbtimeRightBefore, false})
+		t = append(t, PageTouch{r.PgnoRight, r.DBTimeRightBefore, false})
 	}
 	if r.PgnoParent != 0 {
-		t = append(t, PageTouch{r.PgnoParent, r.DbtimeParentBefore, false})
+		t = append(t, PageTouch{r.PgnoParent, r.DBTimeParentBefore, false})
 	}
 	return t
 }
@@ -203,16 +203,16 @@ type Merge struct {
 	PageHeader
 	// PgnoRight is the right sibling (+32).
 	PgnoRight uint32
-	// DbtimeRightBefore (+36).
-	DbtimeRightBefore uint64
+	// DBTimeRightBefore (+36).
+	DBTimeRightBefore uint64
 	// PgnoLeft is the left sibling (+44).
 	PgnoLeft uint32
-	// DbtimeLeftBefore (+48).
-	DbtimeLeftBefore uint64
+	// DBTimeLeftBefore (+48).
+	DBTimeLeftBefore uint64
 	// PgnoParent is the parent page (+56).
 	PgnoParent uint32
-	// DbtimeParentBefore (+60).
-	DbtimeParentBefore uint64
+	// DBTimeParentBefore (+60).
+	DBTimeParentBefore uint64
 	// PgnoFDP is the tree's root (+68).
 	PgnoFDP uint32
 	// ObjidFDP is the tree's object id (+72).
@@ -242,13 +242,13 @@ type Merge struct {
 func (r *Merge) PagesTouched() []PageTouch {
 	t := []PageTouch{{r.PageNumber, r.Before, false}}
 	if r.PgnoRight != 0 {
-		t = append(t, PageTouch{r.PgnoRight, r.DbtimeRightBefore, false})
+		t = append(t, PageTouch{r.PgnoRight, r.DBTimeRightBefore, false})
 	}
 	if r.PgnoLeft != 0 {
-		t = append(t, PageTouch{r.PgnoLeft, r.DbtimeLeftBefore, false})
+		t = append(t, PageTouch{r.PgnoLeft, r.DBTimeLeftBefore, false})
 	}
 	if r.PgnoParent != 0 {
-		t = append(t, PageTouch{r.PgnoParent, r.DbtimeParentBefore, false})
+		t = append(t, PageTouch{r.PgnoParent, r.DBTimeParentBefore, false})
 	}
 	return t
 }
@@ -273,12 +273,12 @@ type PageMove struct {
 	PgnoRight uint32
 	// PgnoParent is the parent (+44).
 	PgnoParent uint32
-	// DbtimeLeftBefore (+48).
-	DbtimeLeftBefore uint64
-	// DbtimeRightBefore (+56).
-	DbtimeRightBefore uint64
-	// DbtimeParentBefore (+64).
-	DbtimeParentBefore uint64
+	// DBTimeLeftBefore (+48).
+	DBTimeLeftBefore uint64
+	// DBTimeRightBefore (+56).
+	DBTimeRightBefore uint64
+	// DBTimeParentBefore (+64).
+	DBTimeParentBefore uint64
 	// PgnoFDP is the tree's root (+72).
 	PgnoFDP uint32
 	// ObjidFDP is the tree's object id (+76).
@@ -298,13 +298,13 @@ type PageMove struct {
 func (r *PageMove) PagesTouched() []PageTouch {
 	t := []PageTouch{{r.PageNumber, r.Before, false}, {r.PgnoDest, DBTimeNil, true}}
 	if r.PgnoLeft != 0 {
-		t = append(t, PageTouch{r.PgnoLeft, r.DbtimeLeftBefore, false})
+		t = append(t, PageTouch{r.PgnoLeft, r.DBTimeLeftBefore, false})
 	}
 	if r.PgnoRight != 0 {
-		t = append(t, PageTouch{r.PgnoRight, r.DbtimeRightBefore, false})
+		t = append(t, PageTouch{r.PgnoRight, r.DBTimeRightBefore, false})
 	}
 	if r.PgnoParent != 0 {
-		t = append(t, PageTouch{r.PgnoParent, r.DbtimeParentBefore, false})
+		t = append(t, PageTouch{r.PgnoParent, r.DBTimeParentBefore, false})
 	}
 	return t
 }
@@ -329,8 +329,8 @@ func (r *RootPageMove) DBID() uint8 { return r.Dbid }
 // ProcID returns the session id.
 func (r *RootPageMove) ProcID() uint16 { return r.Procid }
 
-// DbTime returns the macro's dbtime.
-func (r *RootPageMove) DbTime() uint64 { return r.After }
+// DBTime returns the macro's dbtime.
+func (r *RootPageMove) DBTime() uint64 { return r.After }
 
 // NewPage (95) formats a blank pre-initialised page: u16 procid@1,
 // dbid@3, pgno@4, objid@8, dbtimeAfter@12. There is no dbtime before.
@@ -357,11 +357,11 @@ func (r *NewPage) DBID() uint8 { return r.Dbid }
 // Pgno returns the page formatted.
 func (r *NewPage) Pgno() uint32 { return r.PageNumber }
 
-// DbTime returns the page's new dbtime.
-func (r *NewPage) DbTime() uint64 { return r.After }
+// DBTime returns the page's new dbtime.
+func (r *NewPage) DBTime() uint64 { return r.After }
 
-// DbTimeBefore returns DBTimeNil: a new page has no before.
-func (r *NewPage) DbTimeBefore() uint64 { return DBTimeNil }
+// DBTimeBefore returns DBTimeNil: a new page has no before.
+func (r *NewPage) DBTimeBefore() uint64 { return DBTimeNil }
 
 // PagePatchRequest (66) asks for a page to be patched: dbid@1, pgno@2,
 // dbtime@6, 32 reserved bytes@14.
@@ -395,10 +395,10 @@ type ScanCheck2 struct {
 	PageNumber uint32
 	// FlagsAndSource (+6).
 	FlagsAndSource uint8
-	// DbtimePage is the page's dbtime (+7).
-	DbtimePage uint64
-	// DbtimeCurrent is the database's dbtime (+15).
-	DbtimeCurrent uint64
+	// DBTimePage is the page's dbtime (+7).
+	DBTimePage uint64
+	// DBTimeCurrent is the database's dbtime (+15).
+	DBTimeCurrent uint64
 	// Checksum is the compressed logical page checksum (+23).
 	Checksum uint32
 }

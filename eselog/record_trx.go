@@ -99,9 +99,6 @@ type Macro struct {
 // ProcID returns the session id.
 func (r *Macro) ProcID() uint16 { return r.Procid }
 
-// DbTime returns the macro's dbtime.
-func (r *Macro) DbTime() uint64 { return r.DBTime }
-
 // PrepCommit (54) is a distributed prepare-to-commit: u16 procid@1, u32
 // cbData@3, data@7. Redo refuses it.
 type PrepCommit struct {

@@ -12,7 +12,7 @@ import (
 // legacy logs).
 type Stats struct {
 	// Generation is the file's generation.
-	Generation int32 `json:"generation"`
+	Generation ese.Generation `json:"generation"`
 	// Format is the header's version string (FileHeader.Version).
 	Format string `json:"format"`
 	// Legacy is true for the LRCHECKSUM format.

@@ -20,7 +20,7 @@ func ExampleHardRecoveryFinished() {
 		GenLow:   0x36, GenHigh: 0x3f,
 	}}
 	fmt.Print(h.CurrentFullBackup())
-	replayed := []uint32{0x36, 0x37, 0x38, 0x39, 0x3a, 0x3b}
+	replayed := []ese.Generation{0x36, 0x37, 0x38, 0x39, 0x3a, 0x3b}
 	p := esepatch.HardRecoveryFinished(h, 5, esepatch.Replay{Generations: replayed})
 	fmt.Println(p.Finished, p.PatchDataNeeded, p.Reason)
 	// Output:

@@ -371,8 +371,8 @@ type Summary struct {
 type BackupSummary struct {
 	// GenLow and GenHigh are the lowest and highest log generations of
 	// the backup set (BKINFO +16 and +20).
-	GenLow  uint32 `json:"gen_low"`
-	GenHigh uint32 `json:"gen_high"`
+	GenLow  ese.Generation `json:"gen_low"`
+	GenHigh ese.Generation `json:"gen_high"`
 	// LogGen is "36-3f": the range in hexadecimal, as log names are.
 	LogGen string `json:"log_gen"`
 	// Mark is the decimal log position, "(58,1409,199)".

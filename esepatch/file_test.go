@@ -18,7 +18,7 @@ import (
 // in the ECC format (newFormat) or the legacy one, sealed.
 func dbPage(size int, pgno uint32, newFormat bool, fill byte) []byte {
 	p := make([]byte, size)
-	bin.PutU64(p, 8, 0x1234+uint64(pgno)) // DbTimeDirtied
+	bin.PutU64(p, 8, 0x1234+uint64(pgno)) // DBTimeDirtied
 	bin.PutU32(p, 24, 5)                  // ObjidFDP
 	flags := uint32(ese.PageLeaf)
 	if newFormat {

@@ -49,11 +49,11 @@ type Header struct {
 	LogSignature ese.Signature `json:"log_signature"`
 	// GenMinRequired (+120, u32) is the database header's GenMinRequired at
 	// the end of the backup (0 when the engine did not record it).
-	GenMinRequired uint32 `json:"gen_min_required"`
+	GenMinRequired ese.Generation `json:"gen_min_required"`
 	// GenMaxRequired (+124, u32) is the database's GenMaxRequired then.
-	GenMaxRequired uint32 `json:"gen_max_required"`
+	GenMaxRequired ese.Generation `json:"gen_max_required"`
 	// GenMaxCommitted (+128, u32) is the database's GenMaxCommitted then.
-	GenMaxCommitted uint32 `json:"gen_max_committed"`
+	GenMaxCommitted ese.Generation `json:"gen_max_committed"`
 	// GenMaxRequiredTime (+132) is the creation time of log GenMaxRequired.
 	GenMaxRequiredTime ese.LogTime `json:"gen_max_required_time"`
 	// GenMaxCommittedTime (+140) is the creation time of log GenMaxCommitted.
@@ -86,9 +86,9 @@ func decodeHeader(page []byte) *Header {
 		Backup:              ese.DecodeBackupInfo(page[offBackup:]),
 		DBSignature:         ese.DecodeSignature(page[offDBSignature:]),
 		LogSignature:        ese.DecodeSignature(page[offLogSignature:]),
-		GenMinRequired:      bin.U32(page, offGenMinRequired),
-		GenMaxRequired:      bin.U32(page, offGenMaxRequired),
-		GenMaxCommitted:     bin.U32(page, offGenMaxCommitted),
+		GenMinRequired:      ese.Generation(bin.I32(page, offGenMinRequired)),
+		GenMaxRequired:      ese.Generation(bin.I32(page, offGenMaxRequired)),
+		GenMaxCommitted:     ese.Generation(bin.I32(page, offGenMaxCommitted)),
 		GenMaxRequiredTime:  ese.DecodeLogTime(page[offGenMaxReqTime:]),
 		GenMaxCommittedTime: ese.DecodeLogTime(page[offGenMaxComTime:]),
 	}
@@ -110,9 +110,9 @@ func (h *Header) Put(page []byte) {
 	h.Backup.Put(page[offBackup:])
 	h.DBSignature.Put(page[offDBSignature:])
 	h.LogSignature.Put(page[offLogSignature:])
-	bin.PutU32(page, offGenMinRequired, h.GenMinRequired)
-	bin.PutU32(page, offGenMaxRequired, h.GenMaxRequired)
-	bin.PutU32(page, offGenMaxCommitted, h.GenMaxCommitted)
+	bin.PutI32(page, offGenMinRequired, int32(h.GenMinRequired))
+	bin.PutI32(page, offGenMaxRequired, int32(h.GenMaxRequired))
+	bin.PutI32(page, offGenMaxCommitted, int32(h.GenMaxCommitted))
 	h.GenMaxRequiredTime.Put(page[offGenMaxReqTime:])
 	h.GenMaxCommittedTime.Put(page[offGenMaxComTime:])
 	copy(page[HeaderSize:], h.Tail)
@@ -161,6 +161,6 @@ func (h *Header) CurrentFullBackup() string {
 
 // Covers reports whether log generation gen is one of the logs copied with
 // the full backup (GenLow <= gen <= GenHigh).
-func (h *Header) Covers(gen uint32) bool {
+func (h *Header) Covers(gen ese.Generation) bool {
 	return h.Backup.GenLow != 0 && gen >= h.Backup.GenLow && gen <= h.Backup.GenHigh
 }

@@ -140,7 +140,7 @@ func TestSeedCurrentFullBackup(t *testing.T) {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
 	}
 	// The mark lies inside the backup's range: 58 decimal is log 0x3a.
-	if !h.Covers(uint32(h.Backup.Mark.Generation)) || h.Covers(0x35) || h.Covers(0x40) || !h.Covers(0x36) || !h.Covers(0x3f) {
+	if !h.Covers(h.Backup.Mark.Generation) || h.Covers(0x35) || h.Covers(0x40) || !h.Covers(0x36) || !h.Covers(0x3f) {
 		t.Error("Covers")
 	}
 	// 4 KiB pages as in KB Q200941: an empty file is 8 KB.
@@ -219,7 +219,7 @@ func TestHeaderEncodeSizes(t *testing.T) {
 			t.Errorf("Encode(%d): %d bytes, want %d", tc.arg, len(page), tc.want)
 			continue
 		}
-		if bin.U32(page, 0) != ese.HeaderChecksum(page) || bin.U32(page, offGenMaxRequired) != h.GenMaxRequired {
+		if bin.U32(page, 0) != ese.HeaderChecksum(page) || ese.Generation(bin.I32(page, offGenMaxRequired)) != h.GenMaxRequired {
 			t.Errorf("Encode(%d): checksum or fields wrong", tc.arg)
 		}
 	}

@@ -117,7 +117,7 @@ func PatchName(dbFile string) string {
 type Replay struct {
 	// Generations are the log generations whose replay was reported (for
 	// example by the "replaying log file" events, KB Q200941).
-	Generations []uint32 `json:"generations,omitempty"`
+	Generations []ese.Generation `json:"generations,omitempty"`
 	// DB is the restored database's current header.
 	DB *ese.DBHeader `json:"-"`
 }
@@ -132,8 +132,8 @@ type Progress struct {
 	Finished bool `json:"finished"`
 	// Missing lists generations of the range not known to be replayed
 	// (at most 64 listed; MissingCount has the total).
-	Missing      []uint32 `json:"missing,omitempty"`
-	MissingCount int      `json:"missing_count"`
+	Missing      []ese.Generation `json:"missing,omitempty"`
+	MissingCount int              `json:"missing_count"`
 	// PatchDataNeeded says deleting the Restore in Progress key now would
 	// corrupt pages: the patch file has page images and the replay is not
 	// finished.
@@ -163,30 +163,30 @@ func HardRecoveryFinished(p *Header, images int, ev Replay) (pr Progress) {
 	}
 	if db := ev.DB; db != nil {
 		switch {
-		case db.State == ese.DBStateCleanShutdown && db.ConsistentPos.Generation >= int32(min(high, 0x7FFFFFFF)):
+		case db.State == ese.DBStateCleanShutdown && db.ConsistentPos.Generation >= high:
 			pr.Finished = true
 			pr.Reason = fmt.Sprintf("the database is consistent at %s, at or after the last backup log %x", db.ConsistentPos.Decimal(), high)
 			return pr
-		case db.State != ese.DBStateCleanShutdown && db.GenMinRequired > 0 && uint32(db.GenMinRequired) > high:
+		case db.State != ese.DBStateCleanShutdown && db.GenMinRequired > 0 && db.GenMinRequired > high:
 			pr.Finished = true
 			pr.Reason = fmt.Sprintf("the database needs logs from %x on only, past the last backup log %x", db.GenMinRequired, high)
 			return pr
 		}
 	}
 	if ev.Generations == nil {
-		pr.MissingCount = int(min(uint64(high-low)+1, 1<<31-1))
+		pr.MissingCount = int(int64(high) - int64(low) + 1)
 		pr.Reason = fmt.Sprintf("no evidence that any of logs %s was replayed", pr.LogGen)
 		if ev.DB != nil {
 			pr.Reason = fmt.Sprintf("the database header does not show logs %s replayed (state %v, GenMinRequired %x)", pr.LogGen, ev.DB.State, ev.DB.GenMinRequired)
 		}
 		return pr
 	}
-	seen := make(map[uint32]bool, len(ev.Generations))
+	seen := make(map[ese.Generation]bool, len(ev.Generations))
 	for _, g := range ev.Generations {
 		seen[g] = true
 	}
-	if uint64(high-low) >= maxRangeScan {
-		pr.MissingCount = int(min(uint64(high-low)+1, 1<<31-1))
+	if uint64(int64(high)-int64(low)) >= maxRangeScan {
+		pr.MissingCount = int(int64(high) - int64(low) + 1)
 		pr.Reason = fmt.Sprintf("log range %s is too wide to check generation by generation", pr.LogGen)
 		return pr
 	}

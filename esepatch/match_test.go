@@ -165,8 +165,8 @@ func TestMismatch(t *testing.T) {
 
 func TestHardRecoveryFinishedSeed(t *testing.T) {
 	h := seedHeader() // Log Gen 36-3f
-	var gens []uint32
-	for g := uint32(0x36); g <= 0x3f; g++ {
+	var gens []ese.Generation
+	for g := ese.Generation(0x36); g <= 0x3f; g++ {
 		gens = append(gens, g)
 	}
 	pr := HardRecoveryFinished(h, 3, Replay{Generations: gens})
@@ -176,7 +176,7 @@ func TestHardRecoveryFinishedSeed(t *testing.T) {
 	// Replay stopped after Edb0003b.log: 3c..3f are still needed, and with
 	// it the patch data (3 page images = 3 corrupt pages if skipped).
 	pr = HardRecoveryFinished(h, 3, Replay{Generations: gens[:6]})
-	if pr.Finished || !pr.PatchDataNeeded || pr.MissingCount != 4 || !cmp.Equal(pr.Missing, []uint32{0x3c, 0x3d, 0x3e, 0x3f}) {
+	if pr.Finished || !pr.PatchDataNeeded || pr.MissingCount != 4 || !cmp.Equal(pr.Missing, []ese.Generation{0x3c, 0x3d, 0x3e, 0x3f}) {
 		t.Errorf("partial: %+v", pr)
 	}
 	if pr.Reason != "4 of logs 36-3f not replayed (first: Edb0003c.log)" {

@@ -139,10 +139,10 @@ func MergeTrailer(db *ese.DBHeader, t *Header) error {
 		return err
 	}
 	db.CurFullBackup.GenHigh = t.Backup.GenHigh
-	high := int32(t.Backup.GenHigh)
-	minReq := int32(t.GenMinRequired)
-	maxReq := int32(t.GenMaxRequired)
-	maxCom := int32(t.GenMaxCommitted)
+	high := t.Backup.GenHigh
+	minReq := t.GenMinRequired
+	maxReq := t.GenMaxRequired
+	maxCom := t.GenMaxCommitted
 	if maxReq <= 0 {
 		maxReq = high
 	}

@@ -58,7 +58,7 @@ func eseDatabaseHeads() [][]byte {
 // built from the first corpus database when there is one.
 func syntheticDBHeader() []byte {
 	h := &ese.DBHeader{Magic: ese.DBMagic, FormatVersion: 0x620, FormatUpdateMajor: 20,
-		State: ese.DBStateCleanShutdown, DbID: 1, FileType: ese.FileTypeDatabase}
+		State: ese.DBStateCleanShutdown, DBID: 1, FileType: ese.FileTypeDatabase}
 	if heads := eseDatabaseHeads(); len(heads) > 0 {
 		if d, err := ese.DecodeDBHeader(heads[0]); err == nil {
 			h = d

@@ -153,7 +153,7 @@ func FuzzEselogModernWalk(f *testing.F) {
 			return
 		}
 		if in[0]&1 == 1 {
-			gen := int32(binary.LittleEndian.Uint32(b[4:]))
+			gen := ese.Generation(int32(binary.LittleEndian.Uint32(b[4:])))
 			for i := 1; i < len(b)/4096-1; i++ {
 				seg := b[i*4096 : (i+1)*4096]
 				ese.LogPos{Generation: gen, Sector: uint16(i)}.Put(seg[8:])

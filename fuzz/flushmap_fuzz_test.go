@@ -108,7 +108,7 @@ func FuzzEseFlushMapHeader(f *testing.F) {
 		if len(in) >= 0x90+4 {
 			db.DbHdrFlushSignature = ese.DecodeSignature(in[0x58:])
 			db.FlushMapHdrFlushSignature = ese.DecodeSignature(in[0x74:])
-			db.GenMinRequired = int32(in[0x90])
+			db.GenMinRequired = ese.Generation(in[0x90])
 			if in[0x91]&1 != 0 {
 				db.DbHdrFlushSignature.Random ^= 1
 			}

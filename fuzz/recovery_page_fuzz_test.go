@@ -81,10 +81,10 @@ func recoveryPageOps(t *testing.T, page, ops []byte) {
 	if len(ops) > 32 {
 		ops = ops[:32]
 	}
-	dbt := p.DbTime()
+	dbt := p.DBTime()
 	for i, o := range ops {
 		dbt++
-		op := redo.RedoOp{DbTime: dbt, DbTimeBefore: eselog.DBTimeNil, ILine: int(o>>4) % (p.Lines() + 1)}
+		op := redo.RedoOp{DBTime: dbt, DBTimeBefore: eselog.DBTimeNil, ILine: int(o>>4) % (p.Lines() + 1)}
 		data := make([]byte, int(o)*3)
 		var err error
 		switch o % 10 {
@@ -143,20 +143,20 @@ func FuzzRecoveryStructural(f *testing.F) {
 		p := func(i int) uint32 { return uint32(params[i]%4) + 1 }
 		small := func(i int) int { return int(params[i] % 8) }
 		dbt := uint64(1) << 40
-		sl := []redo.SplitLevel{{Pgno: p(0), DbTimeBefore: eselog.DBTimeNil},
-			{Pgno: p(1), DbTimeBefore: eselog.DBTimeNil, PgnoNew: p(2), PgnoRight: p(3) % 4, PgnoParent: p(0),
-				DbTimeParentBefore: eselog.DBTimeNil, DbTimeRightBefore: eselog.DBTimeNil,
+		sl := []redo.SplitLevel{{Pgno: p(0), DBTimeBefore: eselog.DBTimeNil},
+			{Pgno: p(1), DBTimeBefore: eselog.DBTimeNil, PgnoNew: p(2), PgnoRight: p(3) % 4, PgnoParent: p(0),
+				DBTimeParentBefore: eselog.DBTimeNil, DBTimeRightBefore: eselog.DBTimeNil,
 				Type: small(4) % 3, Oper: small(5) % 4, ILineOper: small(6), ILineSplit: small(7), CLines: small(6) + small(7),
 				ILinePrefixSplit: small(4) - 1, ILinePrefixNew: small(5) - 1, KeyParent: params[:3], PrefixSplitNew: params[1:4]}}
 		redo.RedoSplit(s, sl, redo.SplitOperation{Key: params, Data: params[2:]}, dbt, true)
-		ml := []redo.MergeLevel{{Pgno: p(0), DbTimeBefore: eselog.DBTimeNil, ILine: small(3), Flags: small(4)},
-			{Pgno: p(1), DbTimeBefore: eselog.DBTimeNil, PgnoRight: p(2) % 4, PgnoLeft: p(3) % 4,
-				DbTimeLeftBefore: eselog.DBTimeNil, DbTimeRightBefore: eselog.DBTimeNil, DbTimeParentBefore: eselog.DBTimeNil,
+		ml := []redo.MergeLevel{{Pgno: p(0), DBTimeBefore: eselog.DBTimeNil, ILine: small(3), Flags: small(4)},
+			{Pgno: p(1), DBTimeBefore: eselog.DBTimeNil, PgnoRight: p(2) % 4, PgnoLeft: p(3) % 4,
+				DBTimeLeftBefore: eselog.DBTimeNil, DBTimeRightBefore: eselog.DBTimeNil, DBTimeParentBefore: eselog.DBTimeNil,
 				Flags: small(5), Type: small(6), ILineMerge: small(7), KeyParentSep: params[:2]}}
 		redo.RedoMerge(s, ml, dbt+1, true)
 		redo.RedoPageMove(s, redo.PageMoveParams{PgnoSource: p(0), PgnoDest: p(1) + 1, PgnoLeft: p(2) % 4, PgnoRight: p(3) % 4,
-			PgnoParent: p(4), DbTimeSourceBefore: eselog.DBTimeNil, DbTimeLeftBefore: eselog.DBTimeNil,
-			DbTimeRightBefore: eselog.DBTimeNil, DbTimeParentBefore: eselog.DBTimeNil, ILineParent: small(5),
+			PgnoParent: p(4), DBTimeSourceBefore: eselog.DBTimeNil, DBTimeLeftBefore: eselog.DBTimeNil,
+			DBTimeRightBefore: eselog.DBTimeNil, DBTimeParentBefore: eselog.DBTimeNil, ILineParent: small(5),
 			Header: page[:min(len(page), small(6)*12)], Trailer: params}, dbt+2, small(7)&1 == 0)
 	})
 }
@@ -190,7 +190,7 @@ func FuzzRecoveryScrubPreImage(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		op := redo.RedoOp{DbTime: p.DbTime() + 1, DbTimeBefore: eselog.DBTimeNil}
+		op := redo.RedoOp{DBTime: p.DBTime() + 1, DBTimeBefore: eselog.DBTimeNil}
 		if len(opers) > 4096 {
 			opers = opers[:4096]
 		}

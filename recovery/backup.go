@@ -12,15 +12,15 @@ import (
 type IncrementalAnswer struct {
 	// Since is the first generation to copy: one past the highest
 	// generation of the last full or incremental backup.
-	Since int32 `json:"since"`
+	Since ese.Generation `json:"since"`
 	// Through is the last generation to copy: the highest log in the folder
 	// (the backup rolls the current log first, so it is copied too).
-	Through int32 `json:"through"`
+	Through ese.Generation `json:"through"`
 	// Logs are the files to copy, in generation order.
 	Logs []string `json:"logs"`
 	// Missing lists generations in Since..Through that are not in the
 	// folder (bounded like eselog.Verdict.Missing).
-	Missing []int32 `json:"missing"`
+	Missing []ese.Generation `json:"missing"`
 	// Error is why the backup would fail: ese.ErrMissingFullBackup (-560)
 	// without a full backup to build on, ese.ErrMissingLogFile (-528) when
 	// a required log is gone (KB Q245211's "a required Microsoft Exchange
@@ -33,7 +33,7 @@ type IncrementalAnswer struct {
 // set: which logs an incremental backup must copy since the last full (or
 // incremental) backup recorded in the header, and why it would fail.
 func IncrementalBackup(set *eselog.Set, hdr *ese.DBHeader) IncrementalAnswer {
-	a := IncrementalAnswer{Logs: []string{}, Missing: []int32{}}
+	a := IncrementalAnswer{Logs: []string{}, Missing: []ese.Generation{}}
 	full, inc := hdr.PrevFullBackup, hdr.PrevIncBackup
 	if full.GenLow == 0 && full.GenHigh == 0 {
 		a.Error = ese.ErrMissingFullBackup
@@ -44,20 +44,20 @@ func IncrementalBackup(set *eselog.Set, hdr *ese.DBHeader) IncrementalAnswer {
 	if inc.GenHigh > last {
 		last = inc.GenHigh
 	}
-	if last >= 0x7FFFFFFF {
+	if last < 0 || last >= 0x7FFFFFFF {
 		a.Error, a.Message = ese.ErrMissingFullBackup, fmt.Sprintf("the recorded backup range ends at 0x%X, beyond any log", last)
 		return a
 	}
-	a.Since, a.Through = int32(last)+1, set.Highest()
+	a.Since, a.Through = last+1, set.Highest()
 	if a.Through < a.Since {
 		a.Message = fmt.Sprintf("no log after generation 0x%X: nothing to copy", last)
 		return a
 	}
 	for g := int64(a.Since); g <= int64(a.Through) && len(a.Missing) < 1024; g++ {
-		if f := set.Log(int32(g)); f != nil {
+		if f := set.Log(ese.Generation(g)); f != nil {
 			a.Logs = append(a.Logs, f.File)
 		} else {
-			a.Missing = append(a.Missing, int32(g))
+			a.Missing = append(a.Missing, ese.Generation(g))
 		}
 	}
 	if len(a.Missing) > 0 {
@@ -79,7 +79,7 @@ func IncrementalBackup(set *eselog.Set, hdr *ese.DBHeader) IncrementalAnswer {
 // database given. The current log is never in the list. A zero checkpoint
 // generation gives nothing. It is the one truncation rule of the library;
 // Inspect applies it to a folder.
-func TruncatableLogs(set *eselog.Set, checkpointGen int32, dbs ...*ese.DBHeader) []string {
+func TruncatableLogs(set *eselog.Set, checkpointGen ese.Generation, dbs ...*ese.DBHeader) []string {
 	var out []string
 	for _, g := range truncatableGens(set, checkpointGen, dbs) {
 		out = append(out, set.Log(g).File)
@@ -89,7 +89,7 @@ func TruncatableLogs(set *eselog.Set, checkpointGen int32, dbs ...*ese.DBHeader)
 
 // truncatableGens returns the generations TruncatableLogs names, in
 // ascending order.
-func truncatableGens(set *eselog.Set, checkpointGen int32, dbs []*ese.DBHeader) []int32 {
+func truncatableGens(set *eselog.Set, checkpointGen ese.Generation, dbs []*ese.DBHeader) []ese.Generation {
 	if set == nil {
 		return nil
 	}
@@ -103,7 +103,7 @@ func truncatableGens(set *eselog.Set, checkpointGen int32, dbs []*ese.DBHeader) 
 			limit = h.GenMinRequired
 		}
 	}
-	var out []int32
+	var out []ese.Generation
 	for _, g := range set.Generations {
 		if g <= 0 || g >= limit {
 			continue

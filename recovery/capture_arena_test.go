@@ -155,15 +155,15 @@ func TestCaptureArenaReuseAfterCommit(t *testing.T) {
 	// A Replace whose page was already newer gets its before-image from
 	// an UndoInfo record.
 	p, _ := s.Get(3)
-	old := p.DbTime()
-	p.SetDbTime(20)
+	old := p.DBTime()
+	p.SetDBTime(20)
 	rep := &eselog.Replace{NodeHeader: nodeHdr(eselog.RecReplace, 2, 19), CbOldData: 6, CbNewData: 6, Payload: []byte("EEEEEE")}
 	v, err := sess.capture(s, db, rep)
 	if err != nil || v.haveBefore {
 		t.Fatalf("capture on a newer page: %+v %v", v, err)
 	}
 	sess.versions = append(sess.versions, v)
-	p.SetDbTime(old)
+	p.SetDBTime(old)
 	sess.applyUndoInfo(db, &eselog.UndoInfo{NodeHeader: nodeHdr(eselog.RecUndoInfo, 2, 19), Oper: eselog.OperReplace,
 		BookmarkKey: []byte("PFX-c"), Data: []byte("data-2")})
 	n, _ := p.Node(2)

@@ -69,7 +69,7 @@
 //   - Each page record, and each structural macro (Split2, Merge2,
 //     PageMove, RootPageMove with their node operation), is applied under
 //     the engine's dbtime test; a page that fails it stops recovery with a
-//     DbTimeMismatchError. Compressed page pre-images (Xpress, Xpress9,
+//     DBTimeMismatchError. Compressed page pre-images (Xpress, Xpress9,
 //     LZ4, dehydrated) are rehydrated first; Xpress10 returns
 //     ErrRedoNotImplemented.
 //   - With RecoverOptions.CreateMissing, a database the logs create is

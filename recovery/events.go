@@ -40,7 +40,7 @@ type Event struct {
 	// Files are the files involved.
 	Files []string `json:"files,omitempty"`
 	// Generation is the log generation involved, 0 if none.
-	Generation int32 `json:"generation,omitempty"`
+	Generation ese.Generation `json:"generation,omitempty"`
 	// Code is the engine error involved, 0 if none.
 	Code ese.Error `json:"error,omitempty"`
 }

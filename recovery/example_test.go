@@ -111,7 +111,7 @@ func ExampleRecover() {
 	// SRUDB.dat DirtyShutdown -> CleanShutdown
 	// page records: 0 redone, 156 already on the pages
 	// consistent at (0x52,1,31)
-	// true logs required: 0 0
+	// true logs required: 0x0 0x0
 }
 
 // Restore an online backup on another machine: the database lived at

@@ -201,7 +201,7 @@ func hardSetupDB(db *dbRun, src io.ReaderAt, o *RecoverOptions, plan *Plan) erro
 		if err != nil {
 			return 0
 		}
-		return p.DbTime()
+		return p.DBTime()
 	}
 	uses, err := selectPatchImages(splits, images, dbtimeOf)
 	if err != nil {
@@ -321,7 +321,7 @@ func RestoreFolder(ctx context.Context, in RestoreFolderInput, opts *RestoreOpti
 		if err != nil {
 			return nil, err
 		}
-		hin.LowLog, hin.HighLog = int32(k.LowLog), int32(k.HighLog)
+		hin.LowLog, hin.HighLog = k.LowLog, k.HighLog
 		lines = k.RstMap
 		if o.RIP == nil {
 			o.RIP, o.RIPFormat = k, rf.Format

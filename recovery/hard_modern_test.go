@@ -52,7 +52,7 @@ func newSampleBackup(t *testing.T) *sampleBackup {
 	return &sampleBackup{b}
 }
 
-func (s *sampleBackup) plan(t *testing.T, fsys fstest.MapFS, db []byte, low, high int32) *Plan {
+func (s *sampleBackup) plan(t *testing.T, fsys fstest.MapFS, db []byte, low, high ese.Generation) *Plan {
 	t.Helper()
 	p, err := PlanHard(context.Background(), HardInput{LowLog: low, HighLog: high, Restore: fsys,
 		Databases: []DatabaseFile{{Name: sampleDB, R: bytes.NewReader(db)}}}, nil)
@@ -152,7 +152,7 @@ func TestPlanHardModernForm(t *testing.T) {
 		name      string
 		fsys      fstest.MapFS
 		db        []byte
-		low, high int32
+		low, high ese.Generation
 		code      ese.Error
 		msg       string
 	}{

@@ -83,8 +83,8 @@ func TestRestoreWLMBackup(t *testing.T) {
 	}
 	// dbtime: the highest in the log (the last SetExternalHeader/FDP work
 	// of the log's second transaction); objid: the last tree created (9).
-	if h.DbTimeDirtied != 272 || h.LastObjectID != 9 {
-		t.Errorf("dbtime %d objid %d, want 272 and 9", h.DbTimeDirtied, h.LastObjectID)
+	if h.DBTimeDirtied != 272 || h.LastObjectID != 9 {
+		t.Errorf("dbtime %d objid %d, want 272 and 9", h.DBTimeDirtied, h.LastObjectID)
 	}
 	r := scanOK(t, p)
 	if r.TrailerPage != 0 {
@@ -265,7 +265,7 @@ func setWLMPatchImage(t *testing.T, dir string, from, pgno uint32, later uint64)
 	if err != nil {
 		t.Fatal(err)
 	}
-	pg.SetDbTime(pg.DbTime() + later)
+	pg.SetDBTime(pg.DBTime() + later)
 	esepatch.SealImage(img, pgno)
 	newPat, err := esepatch.Encode(pat.Header, ps, [][]byte{img})
 	if err != nil {

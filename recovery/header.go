@@ -30,7 +30,7 @@ func writeDBHeader(w io.WriterAt, h *ese.DBHeader, pageSize int) error {
 // seen; backup information as ErrIOTermUpdateAndWriteDatabaseHeader
 // leaves it; a new header-flush signature and cleared flush-map and
 // revert-snapshot signatures (see flushSignature).
-func markClean(h *ese.DBHeader, at ese.LogPos, tm ese.LogTime, maxDbTime uint64, maxObjid uint32, hard bool) {
+func markClean(h *ese.DBHeader, at ese.LogPos, tm ese.LogTime, maxDBTime uint64, maxObjid uint32, hard bool) {
 	h.State = ese.DBStateCleanShutdown
 	h.ConsistentPos, h.ConsistentTime = at, tm
 	h.DetachPos, h.DetachTime = at, tm
@@ -42,7 +42,7 @@ func markClean(h *ese.DBHeader, at ese.LogPos, tm ese.LogTime, maxDbTime uint64,
 	h.GenMaxCreateTime, h.GenMaxRequiredTime = ese.LogTime{}, ese.LogTime{}
 	h.GenPreRedoMinConsistent, h.GenPreRedoMinRequired = 0, 0
 	h.GenRecovering = 0
-	h.DbTimeDirtied = max(h.DbTimeDirtied, maxDbTime)
+	h.DBTimeDirtied = max(h.DBTimeDirtied, maxDBTime)
 	h.LastObjectID = max(h.LastObjectID, maxObjid)
 	// Backup information as ErrIOTermUpdateAndWriteDatabaseHeader leaves
 	// it after a recovery: a copy's current backup (and snapshot and
@@ -211,7 +211,7 @@ func (t logTail) lastDataSector() uint16 {
 // segment, and the byte offset of the next record inside the segment (0
 // for a segment not started yet: its header comes first).
 type segmentWriter struct {
-	gen             int32
+	gen             ese.Generation
 	sec             uint16
 	off             int
 	first, lastData uint16

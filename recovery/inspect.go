@@ -104,8 +104,8 @@ type InspectedDatabase struct {
 
 // LogFile is one numbered log of a folder.
 type LogFile struct {
-	File       string `json:"file"`
-	Generation int32  `json:"generation"`
+	File       string         `json:"file"`
+	Generation ese.Generation `json:"generation"`
 }
 
 // Inspect inspects the log folder fsys (use os.DirFS, or fs.Sub for a
@@ -212,7 +212,7 @@ func inspectDatabase(set *eselog.Set, ck *eselog.CheckpointInfo, d *InspectedDat
 		if code == 0 {
 			code = ese.ErrDatabaseCorrupted
 		}
-		d.Verdict = eselog.Verdict{File: d.File, Missing: []int32{}, Error: code, Message: d.Err.Error()}
+		d.Verdict = eselog.Verdict{File: d.File, Missing: []ese.Generation{}, Error: code, Message: d.Err.Error()}
 		return
 	}
 	d.Verdict = set.Check(eselog.DatabaseFromHeader(d.Header, d.File), ck)

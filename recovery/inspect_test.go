@@ -59,8 +59,8 @@ func inspect(t *testing.T, fsys fs.FS, opts *InspectOptions) *Inspection {
 	return ins
 }
 
-func truncGens(ins *Inspection) []int32 {
-	var g []int32
+func truncGens(ins *Inspection) []ese.Generation {
+	var g []ese.Generation
 	for _, l := range ins.Truncatable {
 		g = append(g, l.Generation)
 	}
@@ -69,7 +69,7 @@ func truncGens(ins *Inspection) []int32 {
 
 func TestInspectSample(t *testing.T) {
 	ins := inspect(t, loadSampleFS(t), nil)
-	if !slices.Equal(ins.Set.Generations, []int32{0x4E, 0x4F, 0x50, 0x51, 0x52}) || ins.Set.Base != "SRU" || !ins.Set.Circular {
+	if !slices.Equal(ins.Set.Generations, []ese.Generation{0x4E, 0x4F, 0x50, 0x51, 0x52}) || ins.Set.Base != "SRU" || !ins.Set.Circular {
 		t.Errorf("set: base %q generations %x circular %v", ins.Set.Base, ins.Set.Generations, ins.Set.Circular)
 	}
 	if c := ins.Checkpoint; c == nil || c.File != "SRU.chk" || c.Err != nil || c.Checkpoint.Checkpoint != (ese.LogPos{Generation: 0x51, Sector: 9}) {
@@ -118,7 +118,7 @@ func TestInspectIncremental(t *testing.T) {
 	delete(m, "SRU00051.log")
 	ins := inspect(t, m, nil)
 	a = ins.Incremental
-	if a == nil || a.Error != ese.ErrMissingLogFile || !slices.Equal(a.Missing, []int32{0x51}) || len(a.Logs) != 0 {
+	if a == nil || a.Error != ese.ErrMissingLogFile || !slices.Equal(a.Missing, []ese.Generation{0x51}) || len(a.Logs) != 0 {
 		t.Errorf("with 0x51 gone: %+v, want -528 missing 0x51", a)
 	}
 	// The same loss makes the database not replayable.
@@ -135,7 +135,7 @@ func TestInspectIncremental(t *testing.T) {
 func TestInspectTruncationRule(t *testing.T) {
 	m := loadSampleFS(t)
 	editSampleHeader(t, m, func(h *ese.DBHeader) { h.GenMinRequired = 0x4F })
-	if got := truncGens(inspect(t, m, nil)); !slices.Equal(got, []int32{0x4E}) {
+	if got := truncGens(inspect(t, m, nil)); !slices.Equal(got, []ese.Generation{0x4E}) {
 		t.Errorf("database needing 0x4F: truncatable %x, want 4e", got)
 	}
 	m = loadSampleFS(t)
@@ -155,7 +155,7 @@ func TestInspectTruncationRule(t *testing.T) {
 	// report's names.
 	ins = inspect(t, m, &InspectOptions{Checkpoint: bytes.NewReader(ck), CheckpointName: "elsewhere/SRU.chk",
 		Name: func(n string) string { return "sample/" + n }})
-	if got := truncGens(ins); !slices.Equal(got, []int32{0x4E, 0x4F, 0x50}) || ins.Checkpoint.File != "elsewhere/SRU.chk" || ins.Databases[0].File != "sample/SRUDB.dat" {
+	if got := truncGens(ins); !slices.Equal(got, []ese.Generation{0x4E, 0x4F, 0x50}) || ins.Checkpoint.File != "elsewhere/SRU.chk" || ins.Databases[0].File != "sample/SRUDB.dat" {
 		t.Errorf("explicit checkpoint: truncatable %x, checkpoint %s, database %s", got, ins.Checkpoint.File, ins.Databases[0].File)
 	}
 }
@@ -256,7 +256,7 @@ func TestInspectWithoutReadAt(t *testing.T) {
 	for _, seek := range []bool{false, true} {
 		ins := inspect(t, readOnlyFS{m: m, seek: seek}, nil)
 		if len(ins.Databases) != 1 || !ins.Databases[0].Verdict.Replayable || ins.Checkpoint == nil || ins.Checkpoint.Err != nil ||
-			!slices.Equal(truncGens(ins), []int32{0x4E, 0x4F, 0x50}) {
+			!slices.Equal(truncGens(ins), []ese.Generation{0x4E, 0x4F, 0x50}) {
 			t.Errorf("seek=%v: databases %+v checkpoint %+v truncatable %v", seek, ins.Databases, ins.Checkpoint, ins.Truncatable)
 		}
 	}
@@ -302,7 +302,7 @@ func TestTruncatableLogsCheckpointExample(t *testing.T) {
 		t.Fatal(err)
 	}
 	var files []*eselog.SetFile
-	for _, g := range []int32{0x12CD, 0x12CE, 0x12CF, 0x12D0, 0x12D1} {
+	for _, g := range []ese.Generation{0x12CD, 0x12CE, 0x12CF, 0x12D0, 0x12D1} {
 		h.Generation = g
 		b, err := h.Encode()
 		if err != nil {
@@ -340,7 +340,7 @@ func TestTruncatableLogsCheckpointExample(t *testing.T) {
 func TestInspectCorpusDirtySRUM(t *testing.T) {
 	dir := testcorpus.Path(t, dirtySRUM)
 	ins := inspect(t, os.DirFS(dir), nil)
-	if len(ins.Databases) != 1 || !ins.Databases[0].Verdict.Replayable || !slices.Equal(truncGens(ins), []int32{0x4E, 0x4F, 0x50}) ||
+	if len(ins.Databases) != 1 || !ins.Databases[0].Verdict.Replayable || !slices.Equal(truncGens(ins), []ese.Generation{0x4E, 0x4F, 0x50}) ||
 		ins.Incremental == nil || ins.Incremental.Error != ese.ErrMissingFullBackup {
 		t.Errorf("%s: databases %+v truncatable %v incremental %+v", dirtySRUM, ins.Databases, ins.Truncatable, ins.Incremental)
 	}

@@ -78,9 +78,9 @@ type Procedure struct {
 	// Dir is the log folder the actions work in.
 	Dir string `json:"dir"`
 	// Anchor is the anchor log generation (roll forward).
-	Anchor int32 `json:"anchor,omitempty"`
+	Anchor ese.Generation `json:"anchor,omitempty"`
 	// Through is the last generation of the unbroken series (roll forward).
-	Through int32 `json:"through,omitempty"`
+	Through ese.Generation `json:"through,omitempty"`
 	// Possible is false when the procedure cannot be carried out; Error
 	// and Message say why.
 	Possible bool      `json:"possible"`
@@ -170,7 +170,7 @@ func PlanRollForward(dir string, databases []string) (*Procedure, error) {
 		dbs = append(dbs, db)
 	}
 	sig := dbs[0].LogSignature
-	anchor := int32(0)
+	anchor := ese.Generation(0)
 	for _, db := range dbs {
 		if !db.LogSignature.Equal(sig) {
 			p.Error, p.Message = ese.ErrBadLogSignature, fmt.Sprintf("%s and %s belong to different log streams", dbs[0].File, db.File)

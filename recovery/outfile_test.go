@@ -23,7 +23,7 @@ func genCleanDB(t *testing.T, dir, name string) []byte {
 	b := buildImplicit(t, ps)
 	h := &ese.DBHeader{Magic: ese.DBMagic, FormatVersion: dbFormatVersion, FormatUpdateMajor: dbFormatUpdate,
 		State: ese.DBStateCleanShutdown, PageSize: ps, FileType: ese.FileTypeDatabase,
-		DbSignature: ese.Signature{Random: 0x1234}, DbTimeDirtied: 0xcc, LastObjectID: 5}
+		DbSignature: ese.Signature{Random: 0x1234}, DBTimeDirtied: 0xcc, LastObjectID: 5}
 	hb := h.Encode(ps)
 	copy(b, hb)
 	copy(b[ps:], hb)

@@ -134,7 +134,7 @@ func BenchmarkRecoverIndexedDBSmallCache(b *testing.B) {
 // createPlan is the plan of a soft recovery of one log alone (its
 // databases are absent; CreateMissing creates those the log creates),
 // from the log's first record.
-func createPlan(b *testing.B, rel, name string, gen int32) (fs.FS, *Plan) {
+func createPlan(b *testing.B, rel, name string, gen ese.Generation) (fs.FS, *Plan) {
 	raw := testcorpus.Read(b, rel)
 	lg, err := eselog.Open(bytes.NewReader(raw), int64(len(raw)))
 	if err != nil {

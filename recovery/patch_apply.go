@@ -58,10 +58,10 @@ type patchImage struct {
 // patchUse is an image chosen for the new page of a split.
 type patchUse struct {
 	// Pgno is the page the image replaces; Image the index of the image
-	// in the patch file; DbTime its dbtime.
+	// in the patch file; DBTime its dbtime.
 	Pgno   uint32
 	Image  int
-	DbTime uint64
+	DBTime uint64
 	// Split is the split record whose new page needs it.
 	Split ese.LogPos
 }
@@ -88,7 +88,7 @@ func indexPatchImages(pf *esepatch.File) (map[uint32][]patchImage, error) {
 		}
 		var dbt uint64
 		if p, err := redo.NewPage(b); err == nil {
-			dbt = p.DbTime()
+			dbt = p.DBTime()
 		}
 		out[im.Pgno] = append(out[im.Pgno], patchImage{index: i, pgno: im.Pgno, dbtime: dbt, ok: im.ChecksumOK})
 	}
@@ -136,7 +136,7 @@ func selectPatchImages(splits []splitRef, images map[uint32][]patchImage, dbtime
 			return uses, ese.NewFormatError("patch page image", -1, ese.ErrBadPatchPage,
 				"image %d of page %d, needed by the split at %v, does not verify", im.index, im.pgno, s.at)
 		}
-		uses = append(uses, patchUse{Pgno: im.pgno, Image: im.index, DbTime: im.dbtime, Split: s.at})
+		uses = append(uses, patchUse{Pgno: im.pgno, Image: im.index, DBTime: im.dbtime, Split: s.at})
 		cur[im.pgno] = im.dbtime
 	}
 	return uses, nil
@@ -166,7 +166,7 @@ func splitsOfDatabase(ctx context.Context, rp *replayer, sign ese.Signature, ima
 			return ese.NewFormatError("log", -1, ese.ErrLogCorrupted,
 				"more than %d split records of the database name new pages the patch file holds: refused as hostile", maxPatchSplits)
 		}
-		out = append(out, splitRef{at: r.At, pgno: r.Pgno(), pgnoNw: r.PgnoNew, dbtime: r.DbTime(),
+		out = append(out, splitRef{at: r.At, pgno: r.Pgno(), pgnoNw: r.PgnoNew, dbtime: r.DBTime(),
 			level: redo.SplitLevel{Type: int(r.SplitType), Oper: int(r.SplitOper), ILineOper: int(r.ILineOper),
 				ILineSplit: int(r.ILineSplit), CLines: int(r.CLines)}})
 		return nil

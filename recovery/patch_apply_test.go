@@ -84,7 +84,7 @@ func TestSelectPatchImagesOnRealSplits(t *testing.T) {
 		if err != nil {
 			return 0
 		}
-		return p.DbTime()
+		return p.DBTime()
 	}
 	var pick, appendSplit *splitRef
 	for i := range splits {
@@ -128,7 +128,7 @@ func TestSelectPatchImagesOnRealSplits(t *testing.T) {
 		}
 	}
 	uses, err := selectPatchImages(splits, images(pick, true), lost)
-	if err != nil || len(uses) != 1 || uses[0] != (patchUse{Pgno: pick.pgnoNw, Image: 1, DbTime: real(pick.pgnoNw), Split: pick.at}) {
+	if err != nil || len(uses) != 1 || uses[0] != (patchUse{Pgno: pick.pgnoNw, Image: 1, DBTime: real(pick.pgnoNw), Split: pick.at}) {
 		t.Fatalf("uses %+v, %v", uses, err)
 	}
 	// The split page not yet at the split: the split is redone and

@@ -58,10 +58,10 @@ type Options struct {
 
 // PlanLog is one log of a plan, in replay order.
 type PlanLog struct {
-	File       string `json:"file"`
-	Generation int32  `json:"generation"`
-	FromBackup bool   `json:"from_backup"`
-	NeedsPatch bool   `json:"needs_patch"`
+	File       string         `json:"file"`
+	Generation ese.Generation `json:"generation"`
+	FromBackup bool           `json:"from_backup"`
+	NeedsPatch bool           `json:"needs_patch"`
 	// Attaches lists the database paths the log names: its header's
 	// attach list and its CreateDB/AttachDB records (soft recovery).
 	Attaches []string `json:"attaches,omitempty"`
@@ -69,10 +69,10 @@ type PlanLog struct {
 
 // PlanDatabase is what a plan does to one database.
 type PlanDatabase struct {
-	File       string `json:"file"`
-	ReplayFrom int32  `json:"replay_from"`
-	ReplayTo   int32  `json:"replay_to"`
-	Action     string `json:"action"`
+	File       string         `json:"file"`
+	ReplayFrom ese.Generation `json:"replay_from"`
+	ReplayTo   ese.Generation `json:"replay_to"`
+	Action     string         `json:"action"`
 	// LoggedPath is the path the logs know the database by, when found in
 	// a log header's attach list.
 	LoggedPath string `json:"logged_path,omitempty"`
@@ -199,11 +199,11 @@ func (p *Plan) fail(em *emitter, code ese.Error, format string, args ...any) *Pl
 	return p
 }
 
-func logStart(s *eselog.Set, gen int32) ese.LogPos {
+func logStart(s *eselog.Set, gen ese.Generation) ese.LogPos {
 	return ese.LogPos{Generation: gen, Sector: headerSectors(s, gen)}
 }
 
-func headerSectors(s *eselog.Set, gen int32) uint16 {
+func headerSectors(s *eselog.Set, gen ese.Generation) uint16 {
 	if f := s.Log(gen); f != nil && f.SectorSize > 0 && f.SectorSize <= 4096 {
 		return uint16(4096 / int(f.SectorSize))
 	}
@@ -425,9 +425,9 @@ func readDatabases(files []DatabaseFile) (out []dbInfo, closers []io.Closer, err
 // headers from gen lo to hi: by database signature first, then by file
 // name. It returns the path, the generation whose header lists it, and
 // whether the signature matched.
-func loggedAttachment(set *eselog.Set, d dbInfo, lo, hi int32) (string, int32, bool) {
+func loggedAttachment(set *eselog.Set, d dbInfo, lo, hi ese.Generation) (string, ese.Generation, bool) {
 	var name string
-	var at int32
+	var at ese.Generation
 	for g := lo; g <= hi && g-lo < 1<<16; g++ {
 		f := set.Log(g)
 		if f == nil {
@@ -566,7 +566,7 @@ func PlanSoftDir(ctx context.Context, logDir string, databases []string, checkpo
 type HardInput struct {
 	// LowLog and HighLog are the Restore in Progress key's "LowLog Number"
 	// and "HighLog Number". Zero: taken from the patch files' backup range.
-	LowLog, HighLog int32
+	LowLog, HighLog ese.Generation
 	// Restore is the restore (backup) folder: logs from the backup and the
 	// .pat files, at the top of the fs.FS (fs.Sub for a folder inside
 	// one).
@@ -680,18 +680,18 @@ func PlanHard(ctx context.Context, in HardInput, opts *Options) (*Plan, error) {
 		err := noBackupRange(dbs, copies, pats)
 		return p.fail(em, codeOf(err), "%s", err), nil
 	}
-	p.PatchRange = &eselog.GenRange{Low: int32(full.GenLow), High: int32(max(full.GenHigh, full.GenLow))}
+	p.PatchRange = &eselog.GenRange{Low: full.GenLow, High: max(full.GenHigh, full.GenLow)}
 	p.PatchFiles = len(pats)
 	low, high := in.LowLog, in.HighLog
-	if low != 0 && uint32(low) != full.GenLow {
+	if low != 0 && low != full.GenLow {
 		em.emit(Event{Kind: EventPatch, Generation: low,
 			Message: fmt.Sprintf("LowLog 0x%X is not the first log 0x%X of the %s; LowLog must be the low log number of the backup's patch header (KB Q200941)", low, full.GenLow, fullFrom)})
 	}
 	if low == 0 {
-		low = int32(full.GenLow)
+		low = full.GenLow
 	}
 	if high == 0 {
-		high = int32(max(full.GenHigh, full.GenLow))
+		high = max(full.GenHigh, full.GenLow)
 	}
 	if low <= 0 || high < low {
 		return p.fail(em, ese.ErrMissingRestoreLogFiles, "the restore log range 0x%X-0x%X is empty", low, high), nil
@@ -737,7 +737,7 @@ func PlanHard(ctx context.Context, in HardInput, opts *Options) (*Plan, error) {
 		if code, msg := hardLogBody(in.Restore, rdir, f, true, false); code != 0 {
 			return p.fail(em, code, "%s", msg), nil
 		}
-		needsPatch := uint32(g) >= full.GenLow && uint32(g) <= max(full.GenHigh, full.GenLow)
+		needsPatch := g >= full.GenLow && g <= max(full.GenHigh, full.GenLow)
 		p.Logs = append(p.Logs, PlanLog{File: f.File, Generation: g, FromBackup: true, NeedsPatch: needsPatch})
 		em.emit(Event{Kind: EventPlanLog, Files: []string{f.File}, Generation: g,
 			Message: fmt.Sprintf("recovery will replay log file %s (from the backup%s)", f.File, map[bool]string{true: ", with patch data", false: ""}[needsPatch])})

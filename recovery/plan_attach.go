@@ -18,7 +18,7 @@ import (
 // header's attach list (taken when the generation begins) or a CreateDB /
 // AttachDB record.
 type attachment struct {
-	Gen     int32
+	Gen     ese.Generation
 	Pos     ese.LogPos // the record's position; (gen,0,0) for a header entry
 	Source  string     // "header", "CreateDB", "AttachDB"
 	Path    string

@@ -48,7 +48,7 @@ func PlanHardKey(ctx context.Context, k *rip.Key, in HardInput, targets []string
 		o.RestoreMap = m
 	}
 	in2 := in
-	in2.LowLog, in2.HighLog = int32(k.LowLog), int32(k.HighLog)
+	in2.LowLog, in2.HighLog = k.LowLog, k.HighLog
 	if k.LowLog > 0x7FFFFFFF || k.HighLog > 0x7FFFFFFF {
 		return nil, fmt.Errorf("recovery: key log range 0x%X-0x%X out of range", k.LowLog, k.HighLog)
 	}
@@ -56,10 +56,10 @@ func PlanHardKey(ctx context.Context, k *rip.Key, in HardInput, targets []string
 	if p != nil {
 		// Check the key again with what the restore folder shows.
 		if p.PatchRange != nil {
-			ev := &rip.Evidence{PatchGenLow: uint32(p.PatchRange.Low), PatchGenHigh: uint32(p.PatchRange.High), PatchFiles: p.PatchFiles}
+			ev := &rip.Evidence{PatchGenLow: p.PatchRange.Low, PatchGenHigh: p.PatchRange.High, PatchFiles: p.PatchFiles}
 			for _, l := range p.Logs {
 				if l.FromBackup {
-					ev.HighestRestoredLog = max(ev.HighestRestoredLog, uint32(l.Generation))
+					ev.HighestRestoredLog = max(ev.HighestRestoredLog, l.Generation)
 				}
 			}
 			seen := map[string]bool{}

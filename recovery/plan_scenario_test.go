@@ -102,8 +102,8 @@ type planScenario struct {
 	db     string // database file in the folder; "" = the set's default
 	ckpt   string // checkpoint file in the folder; "-" = none
 	hard   bool
-	low    int32
-	high   int32
+	low    ese.Generation
+	high   ese.Generation
 	rmap   func(dir string) *RestoreMap
 	code   ese.Error
 	action string      // action of the first database, when set
@@ -382,7 +382,7 @@ func TestBackupAnswers(t *testing.T) {
 	// KB Q245211: a required log is gone.
 	d2 := testcorpus.CopySet(t, dirtySRUM, "SRU00051.log")
 	set2, _ := eselog.ScanDir(d2, nil)
-	if a := IncrementalBackup(set2, &h); a.Error != ese.ErrMissingLogFile || !slices.Equal(a.Missing, []int32{0x51}) {
+	if a := IncrementalBackup(set2, &h); a.Error != ese.ErrMissingLogFile || !slices.Equal(a.Missing, []ese.Generation{0x51}) {
 		t.Errorf("missing log: %+v", a)
 	}
 	// Truncation: below the checkpoint (0x51) and the database's minimum
@@ -507,10 +507,10 @@ func TestPlanHardTargetLogs(t *testing.T) {
 	back := testcorpus.Read(t, "wlm-danyquenneville-backup/edb00001.log")
 	// A generation 2 of the backup's stream, made from a real legacy log
 	// of the same format by giving it the stream's signature and chain.
-	mk := func(gen int32) []byte {
+	mk := func(gen ese.Generation) []byte {
 		b := testcorpus.Read(t, "wlm-kimberli13/edb00001.log")
 		editHeaderBytes(b, func(h []byte) {
-			bin.PutI32(h, 4, gen)
+			bin.PutI32(h, 4, int32(gen))
 			copy(h[44:72], back[44:72]) // log signature
 			copy(h[24:32], back[16:24]) // previous generation's creation time
 		})

@@ -120,8 +120,8 @@ func (db *dbRun) pageFile(o *RecoverOptions) redo.PageFile {
 // Progress reports how far a replay has come.
 type Progress struct {
 	// Log and Generation name the log being replayed.
-	Log        string `json:"log"`
-	Generation int32  `json:"generation"`
+	Log        string         `json:"log"`
+	Generation ese.Generation `json:"generation"`
 	// LogsDone and LogsTotal count the logs of the plan.
 	LogsDone  int `json:"logs_done"`
 	LogsTotal int `json:"logs_total"`
@@ -494,8 +494,8 @@ func (rp *replayer) prepare(pd *PlanDatabase, dr *DatabaseResult, hard hardSetup
 		}
 	}
 	db.genMaxRequired = db.hdr.GenMaxRequired
-	db.maxDbTime, db.maxObjid = db.hdr.DbTimeDirtied, db.hdr.LastObjectID
-	db.logs = map[int32]bool{}
+	db.maxDBTime, db.maxObjid = db.hdr.DBTimeDirtied, db.hdr.LastObjectID
+	db.logs = map[ese.Generation]bool{}
 	st, err := redo.NewPageStore(db.pageFile(o), db.pageSize, rp.storeOptions())
 	if err != nil {
 		return nil, err

@@ -248,13 +248,13 @@ func TestRecoverFolderCreatesLegacyWLM(t *testing.T) {
 				{"attach", h.AttachPos, tc.attach},
 				{"consistent", h.ConsistentPos, tc.consistent},
 				{"detach", h.DetachPos, tc.consistent},
-				{"dbtime", h.DbTimeDirtied, tc.dbtime},
+				{"dbtime", h.DBTimeDirtied, tc.dbtime},
 				{"objid", h.LastObjectID, tc.objid},
-				{"dbid", h.DbID, real.DbID},
+				{"dbid", h.DBID, real.DBID},
 				{"page size", h.PageSize, real.PageSize},
 				{"format", [3]uint32{h.FormatVersion, h.FormatUpdateMajor, h.FormatUpdateMinor}, [3]uint32{0x620, 20, 0}},
 				{"real format", [3]uint32{real.FormatVersion, real.FormatUpdateMajor, real.FormatUpdateMinor}, [3]uint32{0x620, 17, 0}},
-				{"gens", [2]int32{h.GenMinRequired, h.GenMaxRequired}, [2]int32{0, 0}},
+				{"gens", [2]ese.Generation{h.GenMinRequired, h.GenMaxRequired}, [2]ese.Generation{0, 0}},
 			} {
 				if c.got != c.want {
 					t.Errorf("%s: %v, want %v", c.name, c.got, c.want)
@@ -264,14 +264,14 @@ func TestRecoverFolderCreatesLegacyWLM(t *testing.T) {
 				// The clean database agrees with the created one.
 				for _, c := range []f{
 					{"real attach", real.AttachPos, tc.attach}, {"real consistent", real.ConsistentPos, tc.consistent},
-					{"real dbtime", real.DbTimeDirtied, tc.dbtime}, {"real objid", real.LastObjectID, tc.objid},
+					{"real dbtime", real.DBTimeDirtied, tc.dbtime}, {"real objid", real.LastObjectID, tc.objid},
 				} {
 					if c.got != c.want {
 						t.Errorf("%s: %v, want %v", c.name, c.got, c.want)
 					}
 				}
-			} else if real.DbTimeDirtied != 0xcc || real.LastObjectID != 5 {
-				t.Errorf("backup copy header: dbtime %#x objid %d, want the create's 0xcc and 5", real.DbTimeDirtied, real.LastObjectID)
+			} else if real.DBTimeDirtied != 0xcc || real.LastObjectID != 5 {
+				t.Errorf("backup copy header: dbtime %#x objid %d, want the create's 0xcc and 5", real.DBTimeDirtied, real.LastObjectID)
 			}
 			scanOK(t, p)
 			structureOK(t, p)

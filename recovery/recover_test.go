@@ -143,8 +143,8 @@ func TestRecoverDirtySRUM(t *testing.T) {
 	// The repaired copy in the -clean set has dbtime 25654 and objid 33:
 	// repair (esentutl /p) allocates one more of each. Recovery changes no
 	// page here, so the header keeps the dirty header's 25653 and 32.
-	if h.DbTimeDirtied != 25653 || h.LastObjectID != 32 {
-		t.Errorf("dbtime %d objid %d, want 25653 and 32", h.DbTimeDirtied, h.LastObjectID)
+	if h.DBTimeDirtied != 25653 || h.LastObjectID != 32 {
+		t.Errorf("dbtime %d objid %d, want 25653 and 32", h.DBTimeDirtied, h.LastObjectID)
 	}
 	// The consistent time is the latest time in the replayed logs (the
 	// header of SRU.log, 0x52), for reproducible output.

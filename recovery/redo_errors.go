@@ -7,10 +7,10 @@ import "github.com/esekit/esekit/internal/redo"
 // (such as a page image compressed with Xpress10).
 var ErrRedoNotImplemented = redo.ErrRedoNotImplemented
 
-// DbTimeMismatchError is the error recovery stops with (wrapped) for a
+// DBTimeMismatchError is the error recovery stops with (wrapped) for a
 // page whose dbtime is neither the log record's "before" dbtime nor
 // already at or past its "after" dbtime (ErrLGRIReportDbtimeMismatch in
 // dev/ese/src/ese/_log/logredo.cxx). errors.As finds it; its Err field is
-// ese.ErrDbTimeTooOld (a lost flush), ese.ErrDbTimeTooNew or
-// ese.ErrDbTimeBeyondMaxRequired, and errors.Is matches those codes.
-type DbTimeMismatchError = redo.DbTimeMismatchError
+// ese.ErrDBTimeTooOld (a lost flush), ese.ErrDBTimeTooNew or
+// ese.ErrDBTimeBeyondMaxRequired, and errors.Is matches those codes.
+type DBTimeMismatchError = redo.DBTimeMismatchError

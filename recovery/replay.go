@@ -43,11 +43,11 @@ type dbRun struct {
 	stopped    bool
 	// genMaxRequired is the header's lGenMaxRequired when replay began:
 	// up to that generation the database may contain future data.
-	genMaxRequired int32
+	genMaxRequired ese.Generation
 	mayFuture      bool
-	maxDbTime      uint64
+	maxDBTime      uint64
 	maxObjid       uint32
-	logs           map[int32]bool
+	logs           map[ese.Generation]bool
 	hard           bool
 	// created: the file was created from the log's CreateDB record.
 	created bool
@@ -78,7 +78,7 @@ type replayer struct {
 	// reused.
 	redoRes redo.RedoResult
 
-	curGen       int32
+	curGen       ese.Generation
 	lastShutdown ese.LogPos
 	// lastKind tells how the replayed stream ended: the last record that
 	// is not padding was a shutdown mark, or a Term/RecoveryQuit.
@@ -192,8 +192,8 @@ func (rp *replayer) openLog(pl PlanLog) (*eselog.Log, io.Closer, error) {
 	return l, f, nil
 }
 
-func (rp *replayer) backupHigh() int32 {
-	var hi int32
+func (rp *replayer) backupHigh() ese.Generation {
+	var hi ese.Generation
 	for _, l := range rp.plan.Logs {
 		if l.FromBackup && l.Generation > hi {
 			hi = l.Generation
@@ -308,7 +308,7 @@ func (rp *replayer) replayLog(i int, pl PlanLog, l *eselog.Log) error {
 	return nil
 }
 
-func (rp *replayer) progress(pl PlanLog, gen int32) {
+func (rp *replayer) progress(pl PlanLog, gen ese.Generation) {
 	rp.opts.Progress(Progress{Log: pl.File, Generation: gen, LogsDone: rp.logsDone, LogsTotal: len(rp.plan.Logs),
 		Records: rp.records, LogBytes: rp.logBytes})
 }
@@ -317,7 +317,7 @@ func (rp *replayer) progress(pl PlanLog, gen int32) {
 // (docs/recovery.md#next-generation, steps 5 and 6): the generation that a database names
 // as its lGenMaxRequired must be the very log it saw, and past that
 // generation a database no longer "may contain future data".
-func (rp *replayer) enterGeneration(gen int32, h *eselog.FileHeader) error {
+func (rp *replayer) enterGeneration(gen ese.Generation, h *eselog.FileHeader) error {
 	rp.curGen, rp.curHeader = gen, h
 	rp.noteTime(h.CreateTime)
 	for _, db := range rp.dbs {
@@ -433,8 +433,8 @@ func (rp *replayer) attached(dbid uint8, at ese.LogPos) (*dbRun, bool) {
 }
 
 func (db *dbRun) note(dbtime uint64, objid uint32) {
-	if dbtime != eselog.DBTimeNil && dbtime < eselog.DBTimeShrunk && dbtime > db.maxDbTime {
-		db.maxDbTime = dbtime
+	if dbtime != eselog.DBTimeNil && dbtime < eselog.DBTimeShrunk && dbtime > db.maxDBTime {
+		db.maxDBTime = dbtime
 	}
 	if objid > db.maxObjid {
 		db.maxObjid = objid
@@ -575,7 +575,7 @@ func (rp *replayer) dispatch(rec eselog.Record) error {
 		if sr, ok := rec.(eselog.SessionRecord); ok {
 			procid = sr.ProcID()
 		}
-		return rp.pageRecord(rec, nil, procid, r.DBID(), r.DbTime())
+		return rp.pageRecord(rec, nil, procid, r.DBID(), r.DBTime())
 	}
 	return nil
 }
@@ -762,7 +762,7 @@ func (rp *replayer) undoRecord(r *eselog.Undo) error {
 		db.res.RecordsSkipped++
 		return nil
 	}
-	db.note(r.DbTime(), r.ObjidFDP)
+	db.note(r.DBTime(), r.ObjidFDP)
 	s := rp.session(r.Procid)
 	if !s.afterFirstBegin0 {
 		db.res.RecordsSkipped++
@@ -838,7 +838,7 @@ func (rp *replayer) detach(r *eselog.DetachDB) error {
 		if err := db.store.Flush(); err != nil {
 			return err
 		}
-		markClean(db.hdr, r.At, rp.lastTime, db.maxDbTime, db.maxObjid, db.hard)
+		markClean(db.hdr, r.At, rp.lastTime, db.maxDBTime, db.maxObjid, db.hard)
 		db.detached = true
 	}
 	rp.unbind(db)
@@ -874,7 +874,7 @@ func (rp *replayer) term(r *eselog.Term) error {
 			if err := db.store.Flush(); err != nil {
 				return err
 			}
-			markClean(db.hdr, at, tm, db.maxDbTime, db.maxObjid, db.hard)
+			markClean(db.hdr, at, tm, db.maxDBTime, db.maxObjid, db.hard)
 			db.detached = true
 		}
 		rp.unbind(db)
@@ -1038,7 +1038,7 @@ func (rp *replayer) finish() error {
 			if !db.active || db.stopped || db.detached || !db.bound || db.deferred {
 				continue
 			}
-			markClean(db.hdr, sd, tm, db.maxDbTime, db.maxObjid, db.hard)
+			markClean(db.hdr, sd, tm, db.maxDBTime, db.maxObjid, db.hard)
 			db.detached = true
 		}
 	}

@@ -220,7 +220,7 @@ func (rp *replayer) recreate(db *dbRun, r *eselog.CreateDB) error {
 	if db.store != nil {
 		db.store.Discard() // the pages of the file cut back above
 	}
-	db.store, db.hdr, db.maxDbTime, db.maxObjid = st, h, 0, 0
+	db.store, db.hdr, db.maxDBTime, db.maxObjid = st, h, 0, 0
 	how := "rebuilt from the log"
 	if mode == createImplicit {
 		if err := implicitCreateInto(db, &redo.ImplicitCreateOptions{ShadowingOff: r.Grbit&redo.CreateShadowingOff != 0}); err != nil {
@@ -245,9 +245,9 @@ func implicitCreateInto(db *dbRun, opt *redo.ImplicitCreateOptions) error {
 	if err := db.store.Flush(); err != nil {
 		return err
 	}
-	db.hdr.DbTimeDirtied = max(db.hdr.DbTimeDirtied, res.DbTime)
+	db.hdr.DBTimeDirtied = max(db.hdr.DBTimeDirtied, res.DBTime)
 	db.hdr.LastObjectID = max(db.hdr.LastObjectID, res.ObjidLast)
-	db.note(res.DbTime, res.ObjidLast)
+	db.note(res.DBTime, res.ObjidLast)
 	return nil
 }
 
@@ -297,7 +297,7 @@ func newDBHeader(r *eselog.CreateDB, signLog ese.Signature, attachTime ese.LogTi
 		State:               ese.DBStateJustCreated,
 		AttachPos:           r.At,
 		AttachTime:          attachTime,
-		DbID:                uint32(r.Dbid),
+		DBID:                uint32(r.Dbid),
 		LogSignature:        signLog,
 		PageSize:            uint32(pageSize),
 		GenMinRequired:      r.At.Generation,
@@ -322,7 +322,7 @@ func (rp *replayer) createDatabase(r *eselog.CreateDB, dr *DatabaseResult, out, 
 	h := newDBHeader(r, rp.signLog, rp.lastTime, ps)
 	orig := *h
 	db := &dbRun{res: dr, name: r.Path(), out: out, tmp: tmp, pageSize: ps, hdr: h, orig: &orig,
-		active: true, created: true, logs: map[int32]bool{}, pd: &PlanDatabase{File: r.Path(), Action: ActionCreate}}
+		active: true, created: true, logs: map[ese.Generation]bool{}, pd: &PlanDatabase{File: r.Path(), Action: ActionCreate}}
 	f, err := outfile.CreateTemp(filepath.Dir(tmp), filepath.Base(tmp), rp.inputs()...)
 	if err != nil {
 		return nil, fmt.Errorf("recovery: temporary output of %s: %w", r.Path(), err)

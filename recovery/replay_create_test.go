@@ -74,9 +74,9 @@ func TestRecoverFolderCreatesIndexedDB(t *testing.T) {
 		{"consistent", h.ConsistentPos, real.ConsistentPos},
 		{"detach", h.DetachPos, real.DetachPos},
 		{"last resize", h.LastResizePos, real.LastResizePos},
-		{"dbtime", h.DbTimeDirtied, uint64(909)},
+		{"dbtime", h.DBTimeDirtied, uint64(909)},
 		{"objid", h.LastObjectID, uint32(27)},
-		{"dbid", h.DbID, real.DbID},
+		{"dbid", h.DBID, real.DBID},
 		// The engine stamps the create with its clock, milliseconds
 		// included; the log's creation time gives the same second.
 		{"attach time", h.AttachTime.Time().Unix(), real.AttachTime.Time().Unix()},
@@ -86,7 +86,7 @@ func TestRecoverFolderCreatesIndexedDB(t *testing.T) {
 		{"format", [3]uint32{h.FormatVersion, h.FormatUpdateMajor, h.FormatUpdateMinor}, [3]uint32{0x620, 110, 240}},
 		{"create format", [2]uint32{h.CreateFormatVersion, h.CreateFormatUpdate}, [2]uint32{real.CreateFormatVersion, real.CreateFormatUpdate}},
 		{"flags", h.DbFlags, real.DbFlags},
-		{"gens", [2]int32{h.GenMinRequired, h.GenMaxRequired}, [2]int32{0, 0}},
+		{"gens", [2]ese.Generation{h.GenMinRequired, h.GenMaxRequired}, [2]ese.Generation{0, 0}},
 	} {
 		if c.got != c.want {
 			t.Errorf("%s: %v, want %v", c.name, c.got, c.want)
@@ -198,28 +198,28 @@ func TestRecoverCreatesSecondDatabaseOfForeignLog(t *testing.T) {
 		}
 		wantSig = r.(*eselog.CreateDB).SignDb
 	}
-	if !h.DbSignature.Equal(wantSig) || !h.LogSignature.Equal(lg.Header.LogSignature) || h.DbID != 2 ||
+	if !h.DbSignature.Equal(wantSig) || !h.LogSignature.Equal(lg.Header.LogSignature) || h.DBID != 2 ||
 		h.AttachPos != (ese.LogPos{Generation: 0xD, Sector: 0x71, Offset: 0x36}) || h.DetachPos != (ese.LogPos{Generation: 0xD, Sector: 0x72, Offset: 0x31}) ||
 		h.State != ese.DBStateCleanShutdown {
-		t.Errorf("header: dbid %d attach %v detach %v", h.DbID, h.AttachPos, h.DetachPos)
+		t.Errorf("header: dbid %d attach %v detach %v", h.DBID, h.AttachPos, h.DetachPos)
 	}
 	sr := scanOK(t, p)
 	used := structureOK(t, p)
 	st, _ := os.Stat(p)
-	t.Logf("created %d bytes, %d used pages, dbtime %d, objid %d, %d pages scanned", st.Size(), used, h.DbTimeDirtied, h.LastObjectID, sr.Pages)
-	if used != 20 || sr.Good != 20 || st.Size() != 48*32768 || h.DbTimeDirtied != 425 || h.LastObjectID != 10 {
-		t.Errorf("%d used pages, %d good, %d bytes, dbtime %d, objid %d; want 20, 20, 48 pages, 425, 10", used, sr.Good, st.Size(), h.DbTimeDirtied, h.LastObjectID)
+	t.Logf("created %d bytes, %d used pages, dbtime %d, objid %d, %d pages scanned", st.Size(), used, h.DBTimeDirtied, h.LastObjectID, sr.Pages)
+	if used != 20 || sr.Good != 20 || st.Size() != 48*32768 || h.DBTimeDirtied != 425 || h.LastObjectID != 10 {
+		t.Errorf("%d used pages, %d good, %d bytes, dbtime %d, objid %d; want 20, 20, 48 pages, 425, 10", used, sr.Good, st.Size(), h.DBTimeDirtied, h.LastObjectID)
 	}
 	// No page may be newer than the header says the database is.
 	all, _ := os.ReadFile(p)
 	var maxPage uint64
 	for off := 2 * 32768; off+32768 <= len(all); off += 32768 {
 		if pg, err := redo.NewPage(all[off : off+32768]); err == nil && !bin.IsZero(all[off:off+32768]) {
-			maxPage = max(maxPage, pg.DbTime())
+			maxPage = max(maxPage, pg.DBTime())
 		}
 	}
-	if maxPage == 0 || maxPage > h.DbTimeDirtied {
-		t.Errorf("highest page dbtime %d, header %d", maxPage, h.DbTimeDirtied)
+	if maxPage == 0 || maxPage > h.DBTimeDirtied {
+		t.Errorf("highest page dbtime %d, header %d", maxPage, h.DBTimeDirtied)
 	}
 }
 
@@ -523,8 +523,8 @@ func TestCreateDefaultPageSize(t *testing.T) {
 		want := int64(2 * 4096)
 		if version == 1 {
 			want = (redo.CpgLegacyDatabase + 2) * 4096
-			if db.hdr.DbTimeDirtied != 0xcc || db.hdr.LastObjectID != 5 {
-				t.Errorf("implicit create: header dbtime %#x objid %d, want 0xcc and 5", db.hdr.DbTimeDirtied, db.hdr.LastObjectID)
+			if db.hdr.DBTimeDirtied != 0xcc || db.hdr.LastObjectID != 5 {
+				t.Errorf("implicit create: header dbtime %#x objid %d, want 0xcc and 5", db.hdr.DBTimeDirtied, db.hdr.LastObjectID)
 			}
 		}
 		if err := db.store.Flush(); err != nil {

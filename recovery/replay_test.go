@@ -32,7 +32,7 @@ func justCreated(t testing.TB, dir string) string {
 	h.State = ese.DBStateJustCreated
 	h.ConsistentPos, h.DetachPos, h.LastResizePos = ese.LogPos{}, ese.LogPos{}, ese.LogPos{}
 	h.ConsistentTime, h.DetachTime = ese.LogTime{}, ese.LogTime{}
-	h.DbTimeDirtied, h.LastObjectID = 0, 0
+	h.DBTimeDirtied, h.LastObjectID = 0, 0
 	h.GenMinRequired, h.GenMaxRequired = 1, 1
 	h.DbHdrFlushSignature = ese.Signature{}
 	p := filepath.Join(dir, "IndexedDB.edb")
@@ -91,8 +91,8 @@ func TestRecoverRebuildsIndexedDB(t *testing.T) {
 	if h.State != ese.DBStateCleanShutdown || h.ConsistentPos != real.ConsistentPos || h.DetachPos != real.DetachPos {
 		t.Errorf("state %v consistent %v detach %v; real %v %v", h.State, h.ConsistentPos, h.DetachPos, real.ConsistentPos, real.DetachPos)
 	}
-	if h.DbTimeDirtied != real.DbTimeDirtied || h.LastObjectID != real.LastObjectID {
-		t.Errorf("dbtime %d objid %d, real %d %d", h.DbTimeDirtied, h.LastObjectID, real.DbTimeDirtied, real.LastObjectID)
+	if h.DBTimeDirtied != real.DBTimeDirtied || h.LastObjectID != real.LastObjectID {
+		t.Errorf("dbtime %d objid %d, real %d %d", h.DBTimeDirtied, h.LastObjectID, real.DBTimeDirtied, real.LastObjectID)
 	}
 	// Format 0x620,110.240 keeps lgposLastResize: the engine sets it to
 	// the consistent position at the detach, as the real header shows.
@@ -393,8 +393,8 @@ func TestRecoverRollsBackOpenTransactions(t *testing.T) {
 		// Each undone operation gets a dbtime past every logged one, as
 		// the engine's logged Undo records would.
 		for _, r := range ins {
-			if h.DbTimeDirtied <= r.DbTime() {
-				t.Errorf("cut at %d: header dbtime %d not past the rolled-back insert's %d", k, h.DbTimeDirtied, r.DbTime())
+			if h.DBTimeDirtied <= r.DBTime() {
+				t.Errorf("cut at %d: header dbtime %d not past the rolled-back insert's %d", k, h.DBTimeDirtied, r.DBTime())
 			}
 		}
 		t.Logf("cut at segment %d: %d records redone, %d transaction(s) and %d insert(s) rolled back", k, d.RecordsRedone, d.TransactionsRolledBack, len(ins))

@@ -61,7 +61,7 @@ type scaleSpec struct {
 	// Sectors is each log file's size in 4 KiB segments.
 	Sectors int
 	// Gen is the first generation.
-	Gen int32
+	Gen ese.Generation
 	// Window and ColdPermille shape the page choice (see above).
 	Window       int
 	ColdPermille int
@@ -75,7 +75,7 @@ type scaleSpec struct {
 // dbtime and the data of each of its nodes.
 type scalePage struct {
 	Pgno   uint32
-	DbTime uint64
+	DBTime uint64
 	Nodes  [][]byte
 }
 
@@ -136,12 +136,12 @@ func writeScaleSet(tb testing.TB, dir string, spec scaleSpec) *scaleSet {
 		}
 		return p
 	}
-	leaves, maxDbTime := steadylog.TableLeaves(tb, db, ps, 1024, page)
-	maxDbTime = max(maxDbTime, hdr.DbTimeDirtied)
+	leaves, maxDBTime := steadylog.TableLeaves(tb, db, ps, 1024, page)
+	maxDBTime = max(maxDBTime, hdr.DBTimeDirtied)
 	var tmpls []scaleTemplate
 	for _, l := range leaves {
 		p := page(l.Pgno)
-		t := scaleTemplate{leaf: l, b: p.Bytes(), dbtime: p.Header.DbTimeDirtied}
+		t := scaleTemplate{leaf: l, b: p.Bytes(), dbtime: p.Header.DBTimeDirtied}
 		for i := range p.Lines() {
 			n, err := p.Node(i)
 			if err != nil {
@@ -178,7 +178,7 @@ func writeScaleSet(tb testing.TB, dir string, spec scaleSpec) *scaleSet {
 	addSample := func(c int) {
 		pgno, t := candidate(c)
 		if sample[pgno] == nil {
-			sp := &scalePage{Pgno: pgno, DbTime: t.dbtime}
+			sp := &scalePage{Pgno: pgno, DBTime: t.dbtime}
 			for _, n := range t.nodes {
 				sp.Nodes = append(sp.Nodes, slices.Clone(n))
 			}
@@ -196,7 +196,7 @@ func writeScaleSet(tb testing.TB, dir string, spec scaleSpec) *scaleSet {
 	}
 
 	t0 := time.Date(2026, 11, 2, 9, 30, 0, 0, time.UTC)
-	created := func(g int32) time.Time { return t0.Add(time.Duration(g-spec.Gen) * time.Minute) }
+	created := func(g ese.Generation) time.Time { return t0.Add(time.Duration(g-spec.Gen) * time.Minute) }
 	sig := ese.Signature{Random: 0x5CA1E000 ^ uint32(spec.Seed), Created: ese.LogTimeOf(t0.Add(-30 * 24 * time.Hour))}
 	consistent := steadylog.Consistent(spec.Gen)
 	gen := spec.Gen
@@ -242,7 +242,7 @@ func writeScaleSet(tb testing.TB, dir string, spec scaleSpec) *scaleSet {
 	// Each page's dbtime (0: the template's).
 	pageTime := make([]uint64, spec.FilePages)
 	touched := 0
-	dbtime := maxDbTime
+	dbtime := maxDBTime
 	trx, rceid := uint32(1000), uint32(5000)
 	window := min(spec.Window, candidates)
 	var nb [8]byte
@@ -293,7 +293,7 @@ func writeScaleSet(tb testing.TB, dir string, spec scaleSpec) *scaleSet {
 			set.PageRecords++
 			if sp := sample[pgno]; sp != nil {
 				copy(sp.Nodes[iline][at:], nb[:k])
-				sp.DbTime = dbtime
+				sp.DBTime = dbtime
 			}
 		}
 		trx++
@@ -393,8 +393,8 @@ func checkScaleOutput(tb testing.TB, path string, set *scaleSet) {
 		if err != nil {
 			tb.Fatal(err)
 		}
-		if p.Header.DbTimeDirtied != sp.DbTime || p.Lines() != len(sp.Nodes) {
-			tb.Errorf("page %d: dbtime %d, %d lines; want %d, %d", sp.Pgno, p.Header.DbTimeDirtied, p.Lines(), sp.DbTime, len(sp.Nodes))
+		if p.Header.DBTimeDirtied != sp.DBTime || p.Lines() != len(sp.Nodes) {
+			tb.Errorf("page %d: dbtime %d, %d lines; want %d, %d", sp.Pgno, p.Header.DBTimeDirtied, p.Lines(), sp.DBTime, len(sp.Nodes))
 			continue
 		}
 		for i, want := range sp.Nodes {

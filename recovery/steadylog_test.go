@@ -40,8 +40,8 @@ func TestSteadyLogReplay(t *testing.T) {
 		}
 		t.Run(name, func(t *testing.T) {
 			sl := steadylog.Build(t, spec)
-			if sl.PageRecords < 500 || len(sl.PageDbTime) < 10 {
-				t.Fatalf("generated only %d page records over %d pages", sl.PageRecords, len(sl.PageDbTime))
+			if sl.PageRecords < 500 || len(sl.PageDBTime) < 10 {
+				t.Fatalf("generated only %d page records over %d pages", sl.PageRecords, len(sl.PageDBTime))
 			}
 			dir := t.TempDir()
 			dbPath := steadylog.WriteSet(t, dir, spec, sl)
@@ -102,8 +102,8 @@ func TestSteadyLogReplay(t *testing.T) {
 			}
 			d := res.Databases[0]
 			if d.StateAfter != "CleanShutdown" || d.RecordsRedone != int64(sl.PageRecords) || d.RecordsSkipped != 0 ||
-				d.PagesWritten != int64(len(sl.PageDbTime)) || d.TransactionsRolledBack != 0 {
-				t.Errorf("result %+v; want %d records redone, %d pages written", d, sl.PageRecords, len(sl.PageDbTime))
+				d.PagesWritten != int64(len(sl.PageDBTime)) || d.TransactionsRolledBack != 0 {
+				t.Errorf("result %+v; want %d records redone, %d pages written", d, sl.PageRecords, len(sl.PageDBTime))
 			}
 			if res.LogBytes != sl.RecordBytes || res.Records != int64(len(sl.Types)) {
 				t.Errorf("replayed %d records of %d bytes, generated %d of %d", res.Records, res.LogBytes, len(sl.Types), sl.RecordBytes)
@@ -118,11 +118,11 @@ func TestSteadyLogReplay(t *testing.T) {
 				t.Fatal(err)
 			}
 			var maxTime uint64
-			for _, v := range sl.PageDbTime {
+			for _, v := range sl.PageDBTime {
 				maxTime = max(maxTime, v)
 			}
-			if h.State != ese.DBStateCleanShutdown || h.DbTimeDirtied != maxTime || h.GenMinRequired != 0 {
-				t.Errorf("header: state %v dbtime %d (want %d) genMin %d", h.State, h.DbTimeDirtied, maxTime, h.GenMinRequired)
+			if h.State != ese.DBStateCleanShutdown || h.DBTimeDirtied != maxTime || h.GenMinRequired != 0 {
+				t.Errorf("header: state %v dbtime %d (want %d) genMin %d", h.State, h.DBTimeDirtied, maxTime, h.GenMinRequired)
 			}
 			if spec.Term && h.ConsistentPos != sl.Positions[len(sl.Positions)-2] {
 				t.Errorf("consistent at %v, want the ShutDownMark at %v", h.ConsistentPos, sl.Positions[len(sl.Positions)-2])
@@ -134,7 +134,7 @@ func TestSteadyLogReplay(t *testing.T) {
 			for pgno := uint32(1); (int(pgno)+2)*ps <= len(got); pgno++ {
 				off := (int(pgno) + 1) * ps
 				pb, orig := got[off:off+ps], sl.DB[off:off+ps]
-				want, touched := sl.PageDbTime[pgno]
+				want, touched := sl.PageDBTime[pgno]
 				if !touched {
 					if !bytes.Equal(pb, orig) {
 						t.Errorf("page %d changed but no record touches it", pgno)
@@ -148,8 +148,8 @@ func TestSteadyLogReplay(t *testing.T) {
 				if err != nil {
 					t.Fatal(err)
 				}
-				if p.DbTime() != want {
-					t.Errorf("page %d: dbtime %d, want %d", pgno, p.DbTime(), want)
+				if p.DBTime() != want {
+					t.Errorf("page %d: dbtime %d, want %d", pgno, p.DBTime(), want)
 				}
 				po, _ := redo.NewPage(slices.Clone(orig))
 				for i := range p.Lines() {

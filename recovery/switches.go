@@ -220,7 +220,7 @@ func (rp *replayer) finishWithoutUndo(lost map[*dbRun]bool) error {
 		if !db.active || db.stopped {
 			continue
 		}
-		db.hdr.DbTimeDirtied = max(db.hdr.DbTimeDirtied, db.maxDbTime)
+		db.hdr.DBTimeDirtied = max(db.hdr.DBTimeDirtied, db.maxDBTime)
 		db.hdr.LastObjectID = max(db.hdr.LastObjectID, db.maxObjid)
 		if db.hdr.State == ese.DBStateCleanShutdown {
 			continue // detached during redo

@@ -186,7 +186,7 @@ func (a *captureArena) capture(s *redo.PageStore, db *dbRun, r eselog.NodeRecord
 	if err != nil {
 		return nil, err
 	}
-	if p.DbTime() >= h.DbTime() {
+	if p.DBTime() >= h.DBTime() {
 		// Already applied on disk: the before-image must come from an
 		// UndoInfo record (the engine logs one when it flushes a page
 		// holding uncommitted data).
@@ -285,7 +285,7 @@ func (s *session) redoUndo(st *redo.PageStore, db *dbRun, r *eselog.Undo, mayFut
 	if err != nil {
 		return false, err
 	}
-	need, err := redo.NeedRedo(p, r.Pgno(), r.DbTime(), r.DbTimeBefore(), mayFuture)
+	need, err := redo.NeedRedo(p, r.Pgno(), r.DBTime(), r.DBTimeBefore(), mayFuture)
 	if err != nil {
 		return false, err
 	}
@@ -310,7 +310,7 @@ func (s *session) redoUndo(st *redo.PageStore, db *dbRun, r *eselog.Undo, mayFut
 	if err := undoOn(p, v); err != nil {
 		return false, err
 	}
-	p.SetDbTime(r.DbTime())
+	p.SetDBTime(r.DBTime())
 	return true, st.MarkDirty(r.Pgno(), p)
 }
 
@@ -339,8 +339,8 @@ func (s *session) rollbackSession() (map[*dbRun]bool, error) {
 		// FlagInsertAndReplaceData is two version entries in the engine
 		// (the insert and its replace, rceidReplace), undone by two Undo
 		// records.
-		db.maxDbTime += uint64(v.undoRecords())
-		p.SetDbTime(db.maxDbTime)
+		db.maxDBTime += uint64(v.undoRecords())
+		p.SetDBTime(db.maxDBTime)
 		if err := db.store.MarkDirty(v.pgno, p); err != nil {
 			return touched, err
 		}

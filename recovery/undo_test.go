@@ -47,7 +47,7 @@ func leafPageStore(t *testing.T, fill func(p *redo.Page) error) (*redo.PageStore
 	if err := s.MarkDirty(3, p); err != nil {
 		t.Fatal(err)
 	}
-	return s, &dbRun{store: s, maxDbTime: 10}
+	return s, &dbRun{store: s, maxDBTime: 10}
 }
 
 func nodeHdr(t eselog.RecordType, iline int, after uint64) eselog.NodeHeader {
@@ -86,7 +86,7 @@ func TestUndoEachOperation(t *testing.T) {
 			t.Fatalf("%v: %v", r.Type(), err)
 		}
 		sess.versions = append(sess.versions, v)
-		db.note(r.Node().DbTime(), 0)
+		db.note(r.Node().DBTime(), 0)
 	}
 	p, _ = s.Get(3)
 	if n, _ := p.Node(2); bin.U32(n.Data, 0) != 107 {
@@ -115,8 +115,8 @@ func TestUndoEachOperation(t *testing.T) {
 	if f, _ := p.LineFlags(3); f&redo.NodeDeleted == 0 {
 		t.Error("the inserted node is not deleted")
 	}
-	if p.DbTime() != 18 || db.maxDbTime != 18 {
-		t.Errorf("page dbtime %d, max %d; want 18 (14 + four undone operations)", p.DbTime(), db.maxDbTime)
+	if p.DBTime() != 18 || db.maxDBTime != 18 {
+		t.Errorf("page dbtime %d, max %d; want 18 (14 + four undone operations)", p.DBTime(), db.maxDBTime)
 	}
 }
 
@@ -148,8 +148,8 @@ func TestUndoRecordAndUndoInfo(t *testing.T) {
 		t.Fatalf("Undo: %v %v", changed, err)
 	}
 	p, _ := s.Get(3)
-	if n, _ := p.Node(1); !bytes.Equal(n.Data, before) || p.DbTime() != 11 {
-		t.Errorf("after Undo: data %q dbtime %d", n.Data, p.DbTime())
+	if n, _ := p.Node(1); !bytes.Equal(n.Data, before) || p.DBTime() != 11 {
+		t.Errorf("after Undo: data %q dbtime %d", n.Data, p.DBTime())
 	}
 	if len(sess.versions) != 0 {
 		t.Error("entry not consumed")

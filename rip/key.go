@@ -3,6 +3,8 @@ package rip
 import (
 	"errors"
 	"strings"
+
+	"github.com/esekit/esekit/ese"
 )
 
 // KeyName is the name of the key, which KB Q200941 says to type exactly
@@ -88,9 +90,9 @@ type Key struct {
 	// the key name), or whatever the path names.
 	Service string `json:"service"`
 	// LowLog is "LowLog Number" (REG_DWORD).
-	LowLog uint32 `json:"lowlog_number"`
+	LowLog ese.Generation `json:"lowlog_number"`
 	// HighLog is "HighLog Number" (REG_DWORD).
-	HighLog uint32 `json:"highlog_number"`
+	HighLog ese.Generation `json:"highlog_number"`
 	// RstMap is "EDB_RstMap" (REG_MULTI_SZ): before, after, before, after...
 	RstMap []string `json:"edb_rstmap"`
 	// RstMapSize is "EDB_RstMap Size" (REG_DWORD): the number of databases.
@@ -175,9 +177,11 @@ func FromRegKey(rk RegKey) *Key {
 		}
 		switch v.Name {
 		case ValueLowLog:
-			k.LowLog, _ = v.DWord()
+			d, _ := v.DWord()
+			k.LowLog = ese.Generation(d)
 		case ValueHighLog:
-			k.HighLog, _ = v.DWord()
+			d, _ := v.DWord()
+			k.HighLog = ese.Generation(d)
 		case ValueRstMapSize:
 			k.RstMapSize, _ = v.DWord()
 		case ValueRstMap:
@@ -222,9 +226,9 @@ func (k *Key) RegValues() []RegValue {
 		BinaryValue(ValueRecovered, []byte{rec}),
 		MultiStringValue(ValueRstMap, k.RstMap),
 		DWordValue(ValueRstMapSize, k.RstMapSize),
-		DWordValue(ValueHighLog, k.HighLog),
+		DWordValue(ValueHighLog, uint32(k.HighLog)),
 		StringValue(ValueLogPath, k.LogPath),
-		DWordValue(ValueLowLog, k.LowLog),
+		DWordValue(ValueLowLog, uint32(k.LowLog)),
 	}
 }
 

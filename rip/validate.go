@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/esekit/esekit/ese"
 )
 
 // Severity says how bad a problem is.
@@ -75,14 +77,14 @@ func (p Problem) String() string {
 type Evidence struct {
 	// PatchGenLow is the low log generation of the patch file's "Current
 	// Full Backup" (ESEUTIL /MH on the .pat: "Log Gen: 36-3f" gives 0x36).
-	PatchGenLow uint32 `json:"patch_gen_low,omitempty"`
+	PatchGenLow ese.Generation `json:"patch_gen_low,omitempty"`
 	// PatchGenHigh is the high generation of the same range (0x3f).
-	PatchGenHigh uint32 `json:"patch_gen_high,omitempty"`
+	PatchGenHigh ese.Generation `json:"patch_gen_high,omitempty"`
 	// PatchFiles is the number of .pat files restored (one per database).
 	PatchFiles int `json:"patch_files,omitempty"`
 	// HighestRestoredLog is the highest numbered log restored from tape
 	// (full and incremental backups).
-	HighestRestoredLog uint32 `json:"highest_restored_log,omitempty"`
+	HighestRestoredLog ese.Generation `json:"highest_restored_log,omitempty"`
 }
 
 // Validate checks k against every rule of KB Q200941 and returns the
@@ -194,9 +196,9 @@ func (v *validator) check(k *Key, ev *Evidence) {
 	}
 
 	// Log numbers.
-	var low, high uint32
+	var low, high ese.Generation
 	if ok[ValueLowLog] {
-		low = dword(ValueLowLog)
+		low = ese.Generation(dword(ValueLowLog))
 		if low == 0 {
 			v.add(CodeLowLogZero, ValueLowLog, SeverityError, "LowLog Number is 0; it must be the low log number from the .pat file")
 		} else if ev.PatchGenLow != 0 && low != ev.PatchGenLow {
@@ -204,7 +206,7 @@ func (v *validator) check(k *Key, ev *Evidence) {
 		}
 	}
 	if ok[ValueHighLog] {
-		high = dword(ValueHighLog)
+		high = ese.Generation(dword(ValueHighLog))
 		if ok[ValueLowLog] && low != 0 && high < low {
 			v.add(CodeHighLogBelowLowLog, ValueHighLog, SeverityError, "HighLog Number %x is below LowLog Number %x", high, low)
 		}

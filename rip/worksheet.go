@@ -53,10 +53,10 @@ type Worksheet struct {
 	// RestoreServer is the server the backup is being restored to.
 	RestoreServer string `json:"restore_server"`
 	// LowLog is the low log generation of the patch file's full backup.
-	LowLog uint32 `json:"lowlog_number"`
+	LowLog ese.Generation `json:"lowlog_number"`
 	// HighLog is the high generation: the patch file's, or the highest log
 	// restored from an incremental tape.
-	HighLog uint32 `json:"highlog_number"`
+	HighLog ese.Generation `json:"highlog_number"`
 	// OriginalDatabasePaths are the database files' paths when the backup
 	// was taken, one per database (ESEUTIL /ML on the LowLog file lists
 	// them, e.g. E:\EXCHSRVR\MDBDATA\PRIV.EDB).
@@ -96,7 +96,7 @@ func wsErr(line int, format string, args ...any) error {
 // ParseHexLog parses a log generation the way KB Q200941 writes them: hex
 // digits ("3f"), optionally with a 0x prefix or as an Edb file name
 // ("Edb0003f.log"). Anything else is an error wrapping ErrWorksheet.
-func ParseHexLog(s string) (uint32, error) {
+func ParseHexLog(s string) (ese.Generation, error) {
 	s = strings.TrimSpace(s)
 	ls := strings.ToLower(s)
 	if strings.HasPrefix(ls, "edb") && strings.HasSuffix(ls, ".log") {
@@ -107,7 +107,7 @@ func ParseHexLog(s string) (uint32, error) {
 	if err != nil {
 		return 0, fmt.Errorf("%w: %q is not a hexadecimal log number", ErrWorksheet, s)
 	}
-	return uint32(v), nil
+	return ese.Generation(v), nil
 }
 
 // ParseWorksheet reads the text form.

@@ -129,7 +129,7 @@ func TestWorksheetErrors(t *testing.T) {
 }
 
 func TestParseHexLog(t *testing.T) {
-	for in, want := range map[string]uint32{"36": 0x36, "3f": 0x3f, "0x3F": 0x3f, "Edb0003f.log": 0x3f, "edb012fc.log": 0x12fc} {
+	for in, want := range map[string]ese.Generation{"36": 0x36, "3f": 0x3f, "0x3F": 0x3f, "Edb0003f.log": 0x3f, "edb012fc.log": 0x12fc} {
 		got, err := ParseHexLog(in)
 		if err != nil || got != want {
 			t.Errorf("ParseHexLog(%q) = %x, %v; want %x", in, got, err, want)

@@ -36,46 +36,46 @@ type checkOpts struct {
 
 // rangeJSON is an inclusive generation range.
 type rangeJSON struct {
-	Low  int32 `json:"low"`
-	High int32 `json:"high"`
+	Low  ese.Generation `json:"low"`
+	High ese.Generation `json:"high"`
 }
 
 // currentJSON names the current log.
 type currentJSON struct {
-	File       string `json:"file"`
-	Generation int32  `json:"generation"`
+	File       string         `json:"file"`
+	Generation ese.Generation `json:"generation"`
 }
 
 // setFileJSON is one file of the folder as the set scanner saw it.
 type setFileJSON struct {
-	File       string `json:"file"`
-	Role       string `json:"role"`
-	Generation int32  `json:"generation"`
-	Format     string `json:"format,omitempty"`
-	Status     string `json:"status"`
-	Note       string `json:"note,omitempty"`
+	File       string         `json:"file"`
+	Role       string         `json:"role"`
+	Generation ese.Generation `json:"generation"`
+	Format     string         `json:"format,omitempty"`
+	Status     string         `json:"status"`
+	Note       string         `json:"note,omitempty"`
 }
 
 // problemJSON is one finding about the set.
 type problemJSON struct {
-	Kind        string   `json:"kind"`
-	Error       int32    `json:"error"`
-	Files       []string `json:"files,omitempty"`
-	Generations []int32  `json:"generations,omitempty"`
-	Message     string   `json:"message"`
-	Remedy      string   `json:"remedy,omitempty"`
+	Kind        string           `json:"kind"`
+	Error       int32            `json:"error"`
+	Files       []string         `json:"files,omitempty"`
+	Generations []ese.Generation `json:"generations,omitempty"`
+	Message     string           `json:"message"`
+	Remedy      string           `json:"remedy,omitempty"`
 }
 
 // replayJSON is the engine's walk over the folder.
 type replayJSON struct {
-	Start          int32    `json:"start"`
-	End            int32    `json:"end"`
-	FromCheckpoint bool     `json:"from_checkpoint"`
-	NewStream      bool     `json:"new_stream"`
-	Files          []string `json:"files"`
-	Error          int32    `json:"error"`
-	FailedAt       int32    `json:"failed_at,omitempty"`
-	Message        string   `json:"message,omitempty"`
+	Start          ese.Generation `json:"start"`
+	End            ese.Generation `json:"end"`
+	FromCheckpoint bool           `json:"from_checkpoint"`
+	NewStream      bool           `json:"new_stream"`
+	Files          []string       `json:"files"`
+	Error          int32          `json:"error"`
+	FailedAt       ese.Generation `json:"failed_at,omitempty"`
+	Message        string         `json:"message,omitempty"`
 }
 
 // checkpointRefJSON is the checkpoint used.
@@ -88,17 +88,17 @@ type checkpointRefJSON struct {
 
 // verdictJSON is the answer for one database.
 type verdictJSON struct {
-	File         string    `json:"file"`
-	Type         string    `json:"type"`
-	State        string    `json:"state"`
-	Anchor       int32     `json:"anchor"`
-	AnchorLog    string    `json:"anchor_log,omitempty"`
-	Required     rangeJSON `json:"required"`
-	Missing      []int32   `json:"missing"`
-	MissingCount int64     `json:"missing_count"`
-	Replayable   bool      `json:"replayable"`
-	Error        int32     `json:"error"`
-	Message      string    `json:"message"`
+	File         string           `json:"file"`
+	Type         string           `json:"type"`
+	State        string           `json:"state"`
+	Anchor       ese.Generation   `json:"anchor"`
+	AnchorLog    string           `json:"anchor_log,omitempty"`
+	Required     rangeJSON        `json:"required"`
+	Missing      []ese.Generation `json:"missing"`
+	MissingCount int64            `json:"missing_count"`
+	Replayable   bool             `json:"replayable"`
+	Error        int32            `json:"error"`
+	Message      string           `json:"message"`
 	// Remedy says what would let recovery go ahead (a gap: the missing
 	// logs to restore, or the logs below it to move aside).
 	Remedy string `json:"remedy,omitempty"`
@@ -111,7 +111,7 @@ type checkJSON struct {
 	Base        string             `json:"base"`
 	Ext         string             `json:"ext"`
 	Signature   sigJSON            `json:"signature"`
-	Generations []int32            `json:"generations"`
+	Generations []ese.Generation   `json:"generations"`
 	Gaps        []rangeJSON        `json:"gaps"`
 	Foreign     []string           `json:"foreign"`
 	Current     *currentJSON       `json:"current"`
@@ -125,7 +125,7 @@ type checkJSON struct {
 	// removed once backed up (recovery.TruncatableLogs): below the
 	// checkpoint's, below every dirty database's minimum required; never
 	// the checkpoint's own log nor the current log.
-	DeletableLogs []int32 `json:"deletable_logs"`
+	DeletableLogs []ese.Generation `json:"deletable_logs"`
 	// Incremental is what an incremental backup of the folder must copy
 	// since the last full or incremental backup its databases record.
 	Incremental *incrementalJSON `json:"incremental,omitempty"`
@@ -141,12 +141,12 @@ type checkJSON struct {
 // (recovery.IncrementalAnswer), with its error as a signed engine code like
 // every other "error" field of the CLI's JSON.
 type incrementalJSON struct {
-	Since   int32    `json:"since"`
-	Through int32    `json:"through"`
-	Logs    []string `json:"logs"`
-	Missing []int32  `json:"missing"`
-	Error   int32    `json:"error"`
-	Message string   `json:"message"`
+	Since   ese.Generation   `json:"since"`
+	Through ese.Generation   `json:"through"`
+	Logs    []string         `json:"logs"`
+	Missing []ese.Generation `json:"missing"`
+	Error   int32            `json:"error"`
+	Message string           `json:"message"`
 }
 
 // typeLogSet is the "type" of a check report: a folder, not a file.
@@ -157,9 +157,9 @@ const typeLogSet = "log_set"
 // database found in the folder); ckpt is the checkpoint (when nil and
 // useFolderCkpt, the one found in the folder).
 func checkFolder(fsys fs.FS, label string, labelOf func(string) string, dbs []input, ckpt *input, useFolderCkpt bool) (checkJSON, error) {
-	out := checkJSON{File: label, Type: typeLogSet, Generations: []int32{}, Gaps: []rangeJSON{},
+	out := checkJSON{File: label, Type: typeLogSet, Generations: []ese.Generation{}, Gaps: []rangeJSON{},
 		Foreign: []string{}, Databases: []verdictJSON{}, Problems: []problemJSON{}, Files: []setFileJSON{},
-		DeletableLogs: []int32{}}
+		DeletableLogs: []ese.Generation{}}
 	opts := &recovery.InspectOptions{Name: labelOf, NoCheckpoint: !useFolderCkpt}
 	for _, d := range dbs {
 		opts.Databases = append(opts.Databases, recovery.DatabaseFile{Name: d.name, R: d.r})
@@ -212,7 +212,7 @@ func checkFolder(fsys fs.FS, label string, labelOf func(string) string, dbs []in
 		vd := d.Verdict
 		out.Databases = append(out.Databases, verdictJSON{File: d.File, Type: typeDatabase, State: vd.State,
 			Anchor: vd.Anchor, AnchorLog: d.AnchorLog, Required: rangeJSON{vd.Required.Low, vd.Required.High},
-			Missing: append([]int32{}, vd.Missing...), MissingCount: vd.MissingCount, Replayable: vd.Replayable,
+			Missing: append([]ese.Generation{}, vd.Missing...), MissingCount: vd.MissingCount, Replayable: vd.Replayable,
 			Error: int32(vd.Error), Message: cliText(vd.Message), Remedy: cliText(vd.Remedy)})
 	}
 	if a := ins.Incremental; a != nil {
@@ -353,7 +353,7 @@ func printCheck(w io.Writer, c checkJSON) {
 }
 
 // genRange prints an inclusive generation range: "0x51" or "0x4E-0x52".
-func genRange(lo, hi int32) string {
+func genRange(lo, hi ese.Generation) string {
 	if lo == hi {
 		return genText(lo)
 	}

@@ -64,13 +64,13 @@ type recordJSON struct {
 
 // logsJSON is the walk of one log file (issue 3).
 type logsJSON struct {
-	File       string `json:"file"`
-	Type       string `json:"type"`
-	Generation int32  `json:"generation"`
-	Format     string `json:"format"`
-	Legacy     bool   `json:"legacy"`
-	SectorSize int    `json:"sector_size"`
-	Sectors    int    `json:"sectors"`
+	File       string         `json:"file"`
+	Type       string         `json:"type"`
+	Generation ese.Generation `json:"generation"`
+	Format     string         `json:"format"`
+	Legacy     bool           `json:"legacy"`
+	SectorSize int            `json:"sector_size"`
+	Sectors    int            `json:"sectors"`
 	// DataSectors is how many sectors can hold data.
 	DataSectors int `json:"data_sectors"`
 	// ValidSegments counts valid segments (modern logs) or the sectors

@@ -45,19 +45,19 @@ type planOpts struct {
 
 // planLogJSON is one log of a plan, in replay order.
 type planLogJSON struct {
-	File       string `json:"file"`
-	Generation int32  `json:"generation"`
-	FromBackup bool   `json:"from_backup"`
-	NeedsPatch bool   `json:"needs_patch"`
+	File       string         `json:"file"`
+	Generation ese.Generation `json:"generation"`
+	FromBackup bool           `json:"from_backup"`
+	NeedsPatch bool           `json:"needs_patch"`
 }
 
 // planDBJSON is what the plan does to one database.
 type planDBJSON struct {
-	File       string `json:"file"`
-	ReplayFrom int32  `json:"replay_from"`
-	ReplayTo   int32  `json:"replay_to"`
-	Action     string `json:"action"`
-	LoggedPath string `json:"logged_path,omitempty"`
+	File       string         `json:"file"`
+	ReplayFrom ese.Generation `json:"replay_from"`
+	ReplayTo   ese.Generation `json:"replay_to"`
+	Action     string         `json:"action"`
+	LoggedPath string         `json:"logged_path,omitempty"`
 	// TruncateAt is where replay into the database stops early (an
 	// attachment that changed its signature or path; KB Q296787).
 	TruncateAt *posJSON `json:"truncate_at,omitempty"`
@@ -71,11 +71,11 @@ type planDBJSON struct {
 
 // planEventJSON is one decision.
 type planEventJSON struct {
-	Kind       string   `json:"kind"`
-	Message    string   `json:"message"`
-	Files      []string `json:"files,omitempty"`
-	Generation int32    `json:"generation,omitempty"`
-	Error      int32    `json:"error,omitempty"`
+	Kind       string         `json:"kind"`
+	Message    string         `json:"message"`
+	Files      []string       `json:"files,omitempty"`
+	Generation ese.Generation `json:"generation,omitempty"`
+	Error      int32          `json:"error,omitempty"`
 }
 
 // planJSON is a recovery plan (issue 5).
@@ -273,14 +273,14 @@ func restoreMapOf(lines []string, maps []string, targets []string) (*recovery.Re
 
 // makePlan plans soft or hard recovery from the command line's inputs.
 func makePlan(ctx context.Context, o *planOpts, ri *recoveryInputs) (*recovery.Plan, error) {
-	var ripLow, ripHigh int32
+	var ripLow, ripHigh ese.Generation
 	var rstMap []string
 	if o.ripFile != "" {
 		k, _, err := readKey(o.ripFile)
 		if err != nil {
 			return nil, fmt.Errorf("-rip: %w", err)
 		}
-		ripLow, ripHigh = int32(k.LowLog), int32(k.HighLog)
+		ripLow, ripHigh = k.LowLog, k.HighLog
 		rstMap = k.RstMap
 	}
 	rm, err := restoreMapOf(rstMap, o.maps, ri.dirs)

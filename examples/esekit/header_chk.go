@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 
+	"github.com/esekit/esekit/ese"
 	"github.com/esekit/esekit/esechk"
 )
 
@@ -18,18 +19,18 @@ type checkpointJSON struct {
 	DbConsistency            posJSON      `json:"db_consistency"`
 	// DeletableBelow is the generation below which numbered logs may be
 	// deleted once backed up (KB Q296787, backup step 6): the checkpoint generation.
-	DeletableBelow   int32    `json:"deletable_below"`
-	Checksum         string   `json:"checksum"`
-	HeaderChecksumOK bool     `json:"header_checksum_ok"`
-	ShadowOK         bool     `json:"shadow_ok"`
-	UsedShadow       bool     `json:"used_shadow"`
-	Version          uint8    `json:"version"`
-	FileTypeCode     uint32   `json:"file_type_code"`
-	FullBackup       posJSON  `json:"full_backup"`
-	FullBackupTime   string   `json:"full_backup_time"`
-	IncBackup        posJSON  `json:"incremental_backup"`
-	IncBackupTime    string   `json:"incremental_backup_time"`
-	DbmsParam        dbmsJSON `json:"dbms_param"`
+	DeletableBelow   ese.Generation `json:"deletable_below"`
+	Checksum         string         `json:"checksum"`
+	HeaderChecksumOK bool           `json:"header_checksum_ok"`
+	ShadowOK         bool           `json:"shadow_ok"`
+	UsedShadow       bool           `json:"used_shadow"`
+	Version          uint8          `json:"version"`
+	FileTypeCode     uint32         `json:"file_type_code"`
+	FullBackup       posJSON        `json:"full_backup"`
+	FullBackupTime   string         `json:"full_backup_time"`
+	IncBackup        posJSON        `json:"incremental_backup"`
+	IncBackupTime    string         `json:"incremental_backup_time"`
+	DbmsParam        dbmsJSON       `json:"dbms_param"`
 }
 
 func checkpointObject(in input) any {

@@ -33,12 +33,12 @@ type flushMapJSON struct {
 	// GenMinRequired is the lowest log generation needed to rebuild the
 	// map after a crash (0 after a clean detach); GenMinRequiredTarget
 	// the one a full map flush under way will set.
-	GenMinRequired         int32   `json:"gen_min_required"`
-	GenMinRequiredTarget   int32   `json:"gen_min_required_target"`
-	FlushLastStartedTime   string  `json:"flush_last_started_time"`
-	FlushLastCompletedTime string  `json:"flush_last_completed_time"`
-	DbHdrFlushSignature    sigJSON `json:"db_header_flush_signature"`
-	FlushMapFlushSig       sigJSON `json:"flush_map_header_flush_signature"`
+	GenMinRequired         ese.Generation `json:"gen_min_required"`
+	GenMinRequiredTarget   ese.Generation `json:"gen_min_required_target"`
+	FlushLastStartedTime   string         `json:"flush_last_started_time"`
+	FlushLastCompletedTime string         `json:"flush_last_completed_time"`
+	DbHdrFlushSignature    sigJSON        `json:"db_header_flush_signature"`
+	FlushMapFlushSig       sigJSON        `json:"flush_map_header_flush_signature"`
 	// The padding fields are the bytes in hex, "" when all zero (as the
 	// engine writes them); Tail is the header page after the 671-byte
 	// structure, the same way.

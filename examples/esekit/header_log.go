@@ -3,35 +3,36 @@ package main
 import (
 	"fmt"
 
+	"github.com/esekit/esekit/ese"
 	"github.com/esekit/esekit/eselog"
 )
 
 // logHeaderJSON is every field of a log file header (docs/logs.md#log-file-header).
 type logHeaderJSON struct {
-	File                      string       `json:"file"`
-	Type                      string       `json:"type"`
-	Generation                int32        `json:"generation"`
-	Format                    string       `json:"format"`
-	SectorSize                int          `json:"sector_size"`
-	FileSectors               int          `json:"file_sectors"`
-	HeaderSectors             int          `json:"header_sectors"`
-	PageSize                  int          `json:"page_size"`
-	LogSignature              sigJSON      `json:"log_signature"`
-	Created                   string       `json:"created"`
-	PreviousGenerationCreated string       `json:"previous_generation_created"`
-	Checkpoint                posJSON      `json:"checkpoint"`
-	CircularLogging           bool         `json:"circular_logging"`
-	CircularLoggingBefore     bool         `json:"circular_logging_before"`
-	ReserveLogInUse           bool         `json:"reserve_log_in_use"`
-	LogFlags                  uint8        `json:"log_flags"`
-	Attached                  []attachJSON `json:"attached"`
-	Checksum                  string       `json:"checksum"`
-	PrevLogChecksum           string       `json:"previous_log_accumulated_checksum"`
-	DiskSectorSizeMismatch    uint8        `json:"disk_sector_size_mismatch"`
-	EngineFormatVersion       uint32       `json:"engine_format_version"`
-	FileTypeCode              uint32       `json:"file_type_code"`
-	FileSizeMatches           bool         `json:"file_size_matches"`
-	DbmsParam                 dbmsJSON     `json:"dbms_param"`
+	File                      string         `json:"file"`
+	Type                      string         `json:"type"`
+	Generation                ese.Generation `json:"generation"`
+	Format                    string         `json:"format"`
+	SectorSize                int            `json:"sector_size"`
+	FileSectors               int            `json:"file_sectors"`
+	HeaderSectors             int            `json:"header_sectors"`
+	PageSize                  int            `json:"page_size"`
+	LogSignature              sigJSON        `json:"log_signature"`
+	Created                   string         `json:"created"`
+	PreviousGenerationCreated string         `json:"previous_generation_created"`
+	Checkpoint                posJSON        `json:"checkpoint"`
+	CircularLogging           bool           `json:"circular_logging"`
+	CircularLoggingBefore     bool           `json:"circular_logging_before"`
+	ReserveLogInUse           bool           `json:"reserve_log_in_use"`
+	LogFlags                  uint8          `json:"log_flags"`
+	Attached                  []attachJSON   `json:"attached"`
+	Checksum                  string         `json:"checksum"`
+	PrevLogChecksum           string         `json:"previous_log_accumulated_checksum"`
+	DiskSectorSizeMismatch    uint8          `json:"disk_sector_size_mismatch"`
+	EngineFormatVersion       uint32         `json:"engine_format_version"`
+	FileTypeCode              uint32         `json:"file_type_code"`
+	FileSizeMatches           bool           `json:"file_size_matches"`
+	DbmsParam                 dbmsJSON       `json:"dbms_param"`
 }
 
 func logHeaderObject(in input) any {

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 
+	"github.com/esekit/esekit/ese"
 	"github.com/esekit/esekit/esepatch"
 )
 
@@ -26,18 +27,18 @@ type patchJSON struct {
 	Form string `json:"form"`
 	// CorruptIfSkipped is how many database pages would be corrupt if the
 	// file were skipped (KB Q200941: one per page image).
-	CorruptIfSkipped int      `json:"corrupt_pages_if_skipped"`
-	PagePgnos        []uint32 `json:"page_pgnos"`
-	BadImages        []uint32 `json:"bad_image_checksums"`
-	PageSize         int      `json:"page_size"`
-	GenMinRequired   uint32   `json:"gen_min_required"`
-	GenMaxRequired   uint32   `json:"gen_max_required"`
-	GenMaxCommitted  uint32   `json:"gen_max_committed"`
-	GenMaxReqTime    string   `json:"gen_max_required_time"`
-	GenMaxComTime    string   `json:"gen_max_committed_time"`
-	Checksum         string   `json:"checksum"`
-	HeaderChecksumOK bool     `json:"header_checksum_ok"`
-	ShadowOK         bool     `json:"shadow_ok"`
+	CorruptIfSkipped int            `json:"corrupt_pages_if_skipped"`
+	PagePgnos        []uint32       `json:"page_pgnos"`
+	BadImages        []uint32       `json:"bad_image_checksums"`
+	PageSize         int            `json:"page_size"`
+	GenMinRequired   ese.Generation `json:"gen_min_required"`
+	GenMaxRequired   ese.Generation `json:"gen_max_required"`
+	GenMaxCommitted  ese.Generation `json:"gen_max_committed"`
+	GenMaxReqTime    string         `json:"gen_max_required_time"`
+	GenMaxComTime    string         `json:"gen_max_committed_time"`
+	Checksum         string         `json:"checksum"`
+	HeaderChecksumOK bool           `json:"header_checksum_ok"`
+	ShadowOK         bool           `json:"shadow_ok"`
 }
 
 // patchHeaderObject reads a patch file with esepatch.

@@ -18,7 +18,7 @@ type identity struct {
 	Format string `json:"format"`
 	// Generation is a log's generation or a checkpoint's checkpoint
 	// generation; 0 otherwise.
-	Generation int32 `json:"generation"`
+	Generation ese.Generation `json:"generation"`
 	// FileTypeCode is the u32 at header offset 667 (0 when absent).
 	FileTypeCode uint32 `json:"file_type_code"`
 	// HeaderOK reports that the header checksum verifies.

@@ -22,7 +22,7 @@ func TestIdentifyCorpus(t *testing.T) {
 		{"appdata/edbtmp.log", "reserve_log", "", 0, 0, 0},
 		{"appdata-uss-jtx/USS00041.jtx", "log", "8.4000.60.140", -1, 4096, 0x41},
 		{"goese-qmgr/qmgr.db", "database", "0x620,300.620", 16384, 0, 0},
-		{"museum-ntds-win2012r2/temp.edb", "database", "0x620,20", 8192, 0, 0}, // the MANIFEST says database (FileType 1, DbID 0)
+		{"museum-ntds-win2012r2/temp.edb", "database", "0x620,20", 8192, 0, 0}, // the MANIFEST says database (FileType 1, DBID 0)
 		{"museum-srum-win10-belkasoftctf-insiderthreat-dirty/SRU.chk", "checkpoint", "", 0, 0, 0x51},
 		{"museum-srum-win10-belkasoftctf-insiderthreat-dirty/SRU0004E.log", "log", "8.4000.5.16", -1, 4096, 0x4E},
 		{"wlm-kimberli13/edb00001.log", "log", "7.3704.15", -1, 512, 1},

@@ -27,9 +27,9 @@ const timeLayout = "2006-01-02T15:04:05.000Z07:00"
 
 // posJSON is a log position.
 type posJSON struct {
-	Generation int32  `json:"generation"`
-	Sector     uint16 `json:"sector"`
-	Offset     uint16 `json:"offset"`
+	Generation ese.Generation `json:"generation"`
+	Sector     uint16         `json:"sector"`
+	Offset     uint16         `json:"offset"`
 }
 
 func pos(p ese.LogPos) posJSON {
@@ -91,10 +91,10 @@ func goTime(t time.Time) string {
 
 // backupJSON is a backup info block (BKINFO).
 type backupJSON struct {
-	Mark     posJSON `json:"mark"`
-	MarkTime string  `json:"mark_time"`
-	GenLow   uint32  `json:"gen_low"`
-	GenHigh  uint32  `json:"gen_high"`
+	Mark     posJSON        `json:"mark"`
+	MarkTime string         `json:"mark_time"`
+	GenLow   ese.Generation `json:"gen_low"`
+	GenHigh  ese.Generation `json:"gen_high"`
 }
 
 func backup(b ese.BackupInfo) backupJSON {
@@ -133,7 +133,7 @@ type attachJSON struct {
 	DbSignature    sigJSON `json:"db_signature"`
 	Flags          uint8   `json:"flags"`
 	UnicodeNames   bool    `json:"unicode_names"`
-	DbTime         uint64  `json:"dbtime"`
+	DBTime         uint64  `json:"dbtime"`
 	LastObjectID   uint32  `json:"last_object_id"`
 	MaxDbSizePages int32   `json:"max_db_size_pages"`
 	Attach         posJSON `json:"attach"`
@@ -145,7 +145,7 @@ func attachList(list []ese.AttachInfo) []attachJSON {
 	for _, a := range list {
 		out = append(out, attachJSON{
 			DBID: a.DBID, Path: a.Path(), DbSignature: sig(a.DbSignature), Flags: a.Flags,
-			UnicodeNames: a.Flags&ese.AttachUnicodeNames != 0, DbTime: a.DbTime,
+			UnicodeNames: a.Flags&ese.AttachUnicodeNames != 0, DBTime: a.DBTime,
 			LastObjectID: a.LastObjectID, MaxDbSizePages: a.MaxDbSizePages,
 			Attach: pos(a.AttachPos), Consistent: pos(a.ConsistentPos),
 		})

@@ -149,7 +149,7 @@ func (n *node) compact() (string, bool) {
 		g, _ := strconv.ParseInt(n.fields[0].scalar, 10, 32)
 		s, _ := strconv.ParseUint(n.fields[1].scalar, 10, 16)
 		o, _ := strconv.ParseUint(n.fields[2].scalar, 10, 16)
-		p := ese.LogPos{Generation: int32(g), Sector: uint16(s), Offset: uint16(o)}
+		p := ese.LogPos{Generation: ese.Generation(g), Sector: uint16(s), Offset: uint16(o)}
 		return p.String() + " = " + p.Decimal(), true
 	case n.hasExactly("random", "created", "computer"):
 		r, _ := strconv.ParseUint(n.fields[0].scalar, 10, 32)
@@ -234,7 +234,7 @@ func printBlock(w io.Writer, n *node) {
 // genText is the print form of a log generation everywhere in readable
 // output: hexadecimal, as the engine prints positions and log names
 // ("0x52" for generation 82, the log SRU00052.log).
-func genText(g int32) string { return fmt.Sprintf("0x%X", uint32(g)) }
+func genText(g ese.Generation) string { return g.String() }
 
 // generationKeys are the JSON keys, besides "generation", "*_generation"
 // and "gen_*", whose numbers are log generations.
@@ -253,7 +253,7 @@ func isGenerationKey(k string) bool {
 func asGenerations(n *node) *node {
 	conv := func(s *node) *node {
 		if v, err := strconv.ParseInt(s.scalar, 10, 64); err == nil && s.kind == 's' && v >= -1<<31 && v < 1<<32 {
-			return &node{kind: 's', scalar: genText(int32(uint32(v)))}
+			return &node{kind: 's', scalar: genText(ese.Generation(uint32(v)))}
 		}
 		return s
 	}

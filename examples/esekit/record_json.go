@@ -15,7 +15,7 @@ import (
 
 // This file is the one place that names the keys of a log record in the
 // JSON of "logs -records": every exported field of the record's struct
-// becomes a snake_case key (PgnoFDP -> pgno_fdp, DbtimeBefore ->
+// becomes a snake_case key (PgnoFDP -> pgno_fdp, DBTimeBefore ->
 // dbtime_before), in the struct's order. Values take the CLI's forms:
 // positions, times, signatures and backup info as elsewhere in the JSON,
 // byte strings in hexadecimal. The record's type and position are the
@@ -130,8 +130,12 @@ func addFields(o *orderedObject, v reflect.Value) {
 // upper-case letter after a lower-case letter or digit, and at the last
 // capital of an acronym followed by a lower-case letter ("PgnoFDP" ->
 // "pgno_fdp", "FDPType" -> "fdp_type", "RCEIDReplace" -> "rceid_replace",
-// "TrxBegin0" -> "trx_begin0").
+// "TrxBegin0" -> "trx_begin0"). A name DBTime<Word> (the engine's dbtime<Word>)
+// gives dbtime_<word>: "DBTimeBefore" -> "dbtime_before".
 func snakeCase(name string) string {
+	if rest, ok := strings.CutPrefix(name, "DBTime"); ok && rest != "" {
+		return "dbtime_" + snakeCase(rest)
+	}
 	r := []rune(name)
 	var b strings.Builder
 	for i, c := range r {

@@ -11,7 +11,7 @@ import (
 func TestSnakeCase(t *testing.T) {
 	for in, want := range map[string]string{
 		"Lrtyp": "lrtyp", "At": "at", "PgnoFDP": "pgno_fdp", "FDPType": "fdp_type", "RCEIDReplace": "rceid_replace",
-		"DbtimeBefore": "dbtime_before", "TrxBegin0": "trx_begin0", "ILineMerge": "i_line_merge", "CLines": "c_lines",
+		"DBTimeBefore": "dbtime_before", "DBTimeRightBefore": "dbtime_right_before", "DbtimeBefore": "dbtime_before", "TrxBegin0": "trx_begin0", "ILineMerge": "i_line_merge", "CLines": "c_lines",
 		"DBTime": "db_time", "PgnoAE": "pgno_ae", "Diff2": "diff2", "SignDb": "sign_db",
 	} {
 		if got := snakeCase(in); got != want {

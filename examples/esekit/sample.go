@@ -75,13 +75,13 @@ func loadSample() (fstest.MapFS, []string, error) {
 
 // sampleJSON is the whole report of the sample set.
 type sampleJSON struct {
-	Sample    string       `json:"sample"`
-	Files     []identity   `json:"files"`
-	Headers   []any        `json:"headers"`
-	Verify    []verifyJSON `json:"verify"`
-	Check     *checkJSON   `json:"check"`
-	Deletable []int32      `json:"deletable_logs"`
-	Plan      *planJSON    `json:"plan"`
+	Sample    string           `json:"sample"`
+	Files     []identity       `json:"files"`
+	Headers   []any            `json:"headers"`
+	Verify    []verifyJSON     `json:"verify"`
+	Check     *checkJSON       `json:"check"`
+	Deletable []ese.Generation `json:"deletable_logs"`
+	Plan      *planJSON        `json:"plan"`
 	// Recover is the soft recovery carried out into a temporary folder
 	// (removed before the report is printed); RecoveredHeaders and
 	// RecoveredVerify are the headers and page checksums of its outputs,
@@ -157,7 +157,7 @@ func runSample(e *env, js bool) int {
 		return exitBad
 	}
 	label := func(n string) string { return sampleName + "/" + n }
-	rep := sampleJSON{Sample: sampleName, Deletable: []int32{}, RecoveredHeaders: []any{}, RecoveredVerify: []verifyJSON{}}
+	rep := sampleJSON{Sample: sampleName, Deletable: []ese.Generation{}, RecoveredHeaders: []any{}, RecoveredVerify: []verifyJSON{}}
 	var ckpt *esechk.Checkpoint
 	var ckptName string
 	var dbs []recovery.DatabaseFile
@@ -315,14 +315,14 @@ func printSampleRecovery(w io.Writer, rep sampleJSON) {
 
 // requiredText prints a required-generation range in the engine's hex
 // form, "none" when the database needs no log.
-func requiredText(lo, hi int32) string {
+func requiredText(lo, hi ese.Generation) string {
 	switch {
 	case lo == 0 && hi == 0:
 		return "none"
 	case lo == hi:
-		return fmt.Sprintf("0x%X", uint32(lo))
+		return lo.String()
 	}
-	return fmt.Sprintf("0x%X-0x%X", uint32(lo), uint32(hi))
+	return lo.String() + "-" + hi.String()
 }
 
 func section(w io.Writer, title string) {
@@ -340,7 +340,7 @@ func printHeaderSummary(w io.Writer, h any) {
 		fmt.Fprintf(w, "    last consistent:  %s at %s\n", posText(v.Consistent), v.ConsistentTime)
 		fmt.Fprintf(w, "    last attach:      %s at %s\n", posText(v.Attach), v.AttachTime)
 		fmt.Fprintf(w, "    log signature:    %s\n", v.LogSignature)
-		fmt.Fprintf(w, "    logs required:    %s (committed up to 0x%X)\n", requiredText(v.GenMinRequired, v.GenMaxRequired), uint32(v.GenMaxCommitted))
+		fmt.Fprintf(w, "    logs required:    %s (committed up to %s)\n", requiredText(v.GenMinRequired, v.GenMaxRequired), v.GenMaxCommitted)
 		fmt.Fprintf(w, "    header copies:    checksum ok %v, shadow ok %v\n", v.HeaderChecksumOK, v.ShadowOK)
 	case checkpointJSON:
 		fmt.Fprintf(w, "  %s: checkpoint\n", v.File)

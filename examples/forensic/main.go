@@ -127,17 +127,17 @@ type fileEntry struct {
 }
 
 type dbHeader struct {
-	State          string `json:"state"`
-	Dirty          bool   `json:"dirty"`
-	PageSize       uint32 `json:"page_size"`
-	DbSignature    string `json:"db_signature"`
-	LogSignature   string `json:"log_signature"`
-	Consistent     string `json:"consistent"`
-	Attach         string `json:"attach"`
-	GenMinRequired int32  `json:"gen_min_required"`
-	GenMaxRequired int32  `json:"gen_max_required"`
-	BackupCopy     bool   `json:"backup_copy"`
-	HeaderOK       bool   `json:"header_checksum_ok"`
+	State          string         `json:"state"`
+	Dirty          bool           `json:"dirty"`
+	PageSize       uint32         `json:"page_size"`
+	DbSignature    string         `json:"db_signature"`
+	LogSignature   string         `json:"log_signature"`
+	Consistent     string         `json:"consistent"`
+	Attach         string         `json:"attach"`
+	GenMinRequired ese.Generation `json:"gen_min_required"`
+	GenMaxRequired ese.Generation `json:"gen_max_required"`
+	BackupCopy     bool           `json:"backup_copy"`
+	HeaderOK       bool           `json:"header_checksum_ok"`
 }
 
 type ckptHeader struct {
@@ -147,7 +147,7 @@ type ckptHeader struct {
 }
 
 type logSummary struct {
-	Generation     int32          `json:"generation"`
+	Generation     ese.Generation `json:"generation"`
 	Created        string         `json:"created"`
 	LogSignature   string         `json:"log_signature"`
 	Circular       bool           `json:"circular_logging"`

@@ -136,19 +136,19 @@ type report struct {
 }
 
 type fileInfo struct {
-	File   string `json:"file"`
-	Kind   string `json:"kind"`
-	Format string `json:"format,omitempty"`
-	Gen    int32  `json:"generation,omitempty"`
+	File   string         `json:"file"`
+	Kind   string         `json:"kind"`
+	Format string         `json:"format,omitempty"`
+	Gen    ese.Generation `json:"generation,omitempty"`
 }
 
 type logSetInfo struct {
-	Base        string   `json:"base"`
-	Signature   string   `json:"signature"`
-	Generations []int32  `json:"generations"`
-	Unbroken    bool     `json:"unbroken"`
-	Foreign     []string `json:"foreign"`
-	Current     string   `json:"current"`
+	Base        string           `json:"base"`
+	Signature   string           `json:"signature"`
+	Generations []ese.Generation `json:"generations"`
+	Unbroken    bool             `json:"unbroken"`
+	Foreign     []string         `json:"foreign"`
+	Current     string           `json:"current"`
 }
 
 type databaseInfo struct {
@@ -159,17 +159,17 @@ type databaseInfo struct {
 	// BackupLow..BackupHigh is the full backup's log range ("Log Gen"):
 	// the patch file's, or the database header's when there is none (an
 	// online copy's header may not know the high end yet).
-	BackupLow  uint32 `json:"backup_low"`
-	BackupHigh uint32 `json:"backup_high"`
+	BackupLow  ese.Generation `json:"backup_low"`
+	BackupHigh ese.Generation `json:"backup_high"`
 	// Anchor is the first log the database needs, AnchorLog its file.
-	Anchor        int32   `json:"anchor"`
-	AnchorLog     string  `json:"anchor_log"`
-	AnchorPresent bool    `json:"anchor_present"`
-	MissingLogs   []int32 `json:"missing_logs"`
-	SignatureOK   bool    `json:"log_signature_matches"`
-	Patch         string  `json:"patch"`
-	PatchMatches  bool    `json:"patch_matches"`
-	PatchPages    int     `json:"patch_pages"`
+	Anchor        ese.Generation   `json:"anchor"`
+	AnchorLog     string           `json:"anchor_log"`
+	AnchorPresent bool             `json:"anchor_present"`
+	MissingLogs   []ese.Generation `json:"missing_logs"`
+	SignatureOK   bool             `json:"log_signature_matches"`
+	Patch         string           `json:"patch"`
+	PatchMatches  bool             `json:"patch_matches"`
+	PatchPages    int              `json:"patch_pages"`
 	// PatchForm is where the patch header was found: "patch-file" or
 	// "marker+trailer" (esepatch.Form).
 	PatchForm     string  `json:"patch_form,omitempty"`
@@ -179,11 +179,11 @@ type databaseInfo struct {
 }
 
 type incInfo struct {
-	Since   int32    `json:"since"`
-	Through int32    `json:"through"`
-	Logs    []string `json:"logs"`
-	Error   int32    `json:"error"`
-	Message string   `json:"message"`
+	Since   ese.Generation `json:"since"`
+	Through ese.Generation `json:"through"`
+	Logs    []string       `json:"logs"`
+	Error   int32          `json:"error"`
+	Message string         `json:"message"`
 }
 
 type truncateInfo struct {
@@ -200,11 +200,11 @@ type planInfo struct {
 }
 
 type ripInfo struct {
-	File     string   `json:"file"`
-	LowLog   uint32   `json:"lowlog_number"`
-	HighLog  uint32   `json:"highlog_number"`
-	RstMap   []string `json:"edb_rstmap"`
-	Problems []string `json:"problems"`
+	File     string         `json:"file"`
+	LowLog   ese.Generation `json:"lowlog_number"`
+	HighLog  ese.Generation `json:"highlog_number"`
+	RstMap   []string       `json:"edb_rstmap"`
+	Problems []string       `json:"problems"`
 }
 
 type restoreInfo struct {
@@ -256,7 +256,7 @@ func verify(ctx context.Context, dir string, o *options) (*report, error) {
 		rep.Logs.Current = set.Current.File
 	}
 	if rep.Logs.Generations == nil {
-		rep.Logs.Generations = []int32{}
+		rep.Logs.Generations = []ese.Generation{}
 	}
 	if !rep.Logs.Unbroken {
 		rep.Problems = append(rep.Problems, fmt.Sprintf("the log generations have gaps: %v", set.Gaps))
@@ -370,7 +370,7 @@ func checkDatabase(dir, name string, set *eselog.Set, pats []string) (databaseIn
 	db := eselog.DatabaseFromHeader(h, name)
 	d := databaseInfo{File: name, State: h.State.String(), BackupCopy: db.IsBackupCopy(),
 		BackupLow: h.CurFullBackup.GenLow, BackupHigh: h.CurFullBackup.GenHigh,
-		Anchor: db.Anchor(), MissingLogs: []int32{}}
+		Anchor: db.Anchor(), MissingLogs: []ese.Generation{}}
 	if d.Anchor != 0 {
 		d.AnchorLog = ese.LogFileName(set.Base, d.Anchor, set.Ext, 0)
 		if l := set.Log(d.Anchor); l != nil {
@@ -412,8 +412,8 @@ func checkDatabase(dir, name string, set *eselog.Set, pats []string) (databaseIn
 		lo, hi = pf.Header.Backup.GenLow, pf.Header.Backup.GenHigh
 	}
 	for g := lo; g != 0 && g <= hi && len(d.MissingLogs) < 64; g++ {
-		if set.Log(int32(g)) == nil {
-			d.MissingLogs = append(d.MissingLogs, int32(g))
+		if set.Log(g) == nil {
+			d.MissingLogs = append(d.MissingLogs, g)
 		}
 	}
 	d.BackupLow, d.BackupHigh = lo, hi
@@ -502,7 +502,7 @@ func restoreKey(rep *report, set *eselog.Set, pats []string, o *options) (*rip.K
 		return nil, errors.New("needs a database and its patch file")
 	}
 	bk := rep.patchHeader[0].Header.Backup
-	low := set.Log(int32(bk.GenLow))
+	low := set.Log(bk.GenLow)
 	if low == nil || low.Header == nil {
 		return nil, fmt.Errorf("the low log 0x%X is missing", bk.GenLow)
 	}
@@ -539,7 +539,7 @@ func restoreKey(rep *report, set *eselog.Set, pats []string, o *options) (*rip.K
 	}
 	info := &ripInfo{File: o.ripFile, LowLog: key.LowLog, HighLog: key.HighLog, RstMap: key.RstMap, Problems: []string{}}
 	ev := &rip.Evidence{PatchGenLow: bk.GenLow, PatchGenHigh: bk.GenHigh, PatchFiles: len(pats),
-		HighestRestoredLog: uint32(set.Highest())}
+		HighestRestoredLog: set.Highest()}
 	for _, p := range rip.Validate(key, ev) {
 		info.Problems = append(info.Problems, p.String())
 		if p.Severity == rip.SeverityError {
@@ -633,7 +633,7 @@ func list(names []string) string {
 }
 
 // hexList prints generations as log names show them.
-func hexList(gs []int32) string {
+func hexList(gs []ese.Generation) string {
 	s := make([]string, len(gs))
 	for i, g := range gs {
 		s[i] = fmt.Sprintf("0x%X", g)

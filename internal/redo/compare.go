@@ -23,7 +23,7 @@ func PageDiff(got, want []byte) (diff string, identical bool) {
 		a, b uint64
 	}
 	for _, f := range []field{
-		{"dbtime", g.DbTime(), w.DbTime()},
+		{"dbtime", g.DBTime(), w.DBTime()},
 		{"prev", uint64(g.PrevPage()), uint64(w.PrevPage())},
 		{"next", uint64(g.NextPage()), uint64(w.NextPage())},
 		{"objid", uint64(g.ObjidFDP()), uint64(w.ObjidFDP())},
@@ -107,7 +107,7 @@ func ComparePages(got, real []byte, ps int, lastPgno uint32) (c PageComparison, 
 		if err := p.Check(); err != nil {
 			problems = append(problems, fmt.Sprintf("page %d: replayed page: %v", pgno, err))
 		}
-		gt, wt := bin.U64(gotPage, pgDbTime), bin.U64(want, pgDbTime)
+		gt, wt := bin.U64(gotPage, pgDBTime), bin.U64(want, pgDBTime)
 		switch {
 		case gt < wt:
 			c.LaterReal = append(c.LaterReal, pgno)

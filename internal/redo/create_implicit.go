@@ -67,9 +67,9 @@ const (
 
 // ImplicitCreate describes the database BuildImplicitCreate made.
 type ImplicitCreate struct {
-	// DbTime is the last dbtime the create used (the database's
+	// DBTime is the last dbtime the create used (the database's
 	// dbtimeLast when the records after the CreateDB start to replay).
-	DbTime uint64
+	DBTime uint64
 	// ObjidLast is the last object id the create gave out.
 	ObjidLast uint32
 	// Pages lists the pages the create wrote, ascending.
@@ -179,7 +179,7 @@ func (b *implicitBuilder) allocate(pgnoParent, cpg uint32) (uint32, error) {
 			} else if err := p.ReplaceNodeData(i, le32(avail-cpg), n.Flags); err != nil {
 				return err
 			}
-			p.SetDbTime(b.tick())
+			p.SetDBTime(b.tick())
 			return nil
 		}
 		return ese.NewFormatError("available-extent tree", -1, ese.ErrDatabaseCorrupted, "no extent of %d pages", cpg)
@@ -201,7 +201,7 @@ func (b *implicitBuilder) createTree(pgnoParent, cpg uint32, flags ese.PageFlags
 	b.objid++
 	// Three pages formatted, then dirtied again together.
 	b.dbtime += 6
-	fp := FDPParams{PgnoFDP: pgnoFDP, Objid: b.objid, DbTime: b.dbtime, PgnoParent: pgnoParent, CpgPrimary: cpg,
+	fp := FDPParams{PgnoFDP: pgnoFDP, Objid: b.objid, DBTime: b.dbtime, PgnoParent: pgnoParent, CpgPrimary: cpg,
 		Unique: true, PageFlags: flags, PgnoOE: pgnoFDP + 1, PgnoAE: pgnoFDP + 2}
 	if err := b.edit(fp.PgnoOE, true, func(p *Page) error { return RedoCreateSpaceTreeRoot(p, fp, false) }); err != nil {
 		return 0, 0, err
@@ -222,7 +222,7 @@ func (b *implicitBuilder) insert(pgno uint32, key, data []byte) error {
 		if err := insertSorted(p, key, data); err != nil {
 			return err
 		}
-		p.SetDbTime(b.tick())
+		p.SetDBTime(b.tick())
 		return nil
 	})
 }
@@ -321,7 +321,7 @@ func BuildImplicitCreate(s *PageStore, opt *ImplicitCreateOptions) (ImplicitCrea
 			return res, err
 		}
 	}
-	res = ImplicitCreate{DbTime: b.dbtime, ObjidLast: b.objid, Catalog: mso, CatalogShadow: shadow,
+	res = ImplicitCreate{DBTime: b.dbtime, ObjidLast: b.objid, Catalog: mso, CatalogShadow: shadow,
 		NameIndex: nameIdx, RootObjectsIndex: rootIdx, CatalogRecords: len(objs)}
 	for pg := range b.pages {
 		res.Pages = append(res.Pages, pg)

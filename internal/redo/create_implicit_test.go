@@ -50,8 +50,8 @@ func TestImplicitCreateLayout(t *testing.T) {
 	if !slices.Equal(res.Pages, wantPages) {
 		t.Errorf("pages %v, want %v", res.Pages, wantPages)
 	}
-	if res.DbTime != 0xcc || res.ObjidLast != 5 || res.CatalogRecords != 56 {
-		t.Errorf("dbtime %#x, objid %d, %d catalog records; want 0xcc, 5, 56", res.DbTime, res.ObjidLast, res.CatalogRecords)
+	if res.DBTime != 0xcc || res.ObjidLast != 5 || res.CatalogRecords != 56 {
+		t.Errorf("dbtime %#x, objid %d, %d catalog records; want 0xcc, 5, 56", res.DBTime, res.ObjidLast, res.CatalogRecords)
 	}
 	if res.Catalog != 4 || res.CatalogShadow != 24 || res.NameIndex != 7 || res.RootObjectsIndex != 10 {
 		t.Errorf("catalog roots %d %d %d %d, want 4 24 7 10", res.Catalog, res.CatalogShadow, res.NameIndex, res.RootObjectsIndex)
@@ -119,11 +119,11 @@ func TestImplicitCreatePageSizes(t *testing.T) {
 		}
 		h, _ := p.ExternalHeader()
 		out = append(out, [2][]byte{bytes.Clone(h), nil})
-		return p.DbTime(), p.Flags() &^ (ese.PageFlushTypeMask | ese.PageNewChecksumFormat), out
+		return p.DBTime(), p.Flags() &^ (ese.PageFlushTypeMask | ese.PageNewChecksumFormat), out
 	}
 	for _, ps := range []int{4096, 16384, 32768} {
 		b, res := buildImplicit(t, ps)
-		if res.DbTime != refRes.DbTime || res.ObjidLast != refRes.ObjidLast || !slices.Equal(res.Pages, refRes.Pages) {
+		if res.DBTime != refRes.DBTime || res.ObjidLast != refRes.ObjidLast || !slices.Equal(res.Pages, refRes.Pages) {
 			t.Errorf("%d-byte pages: %+v, want %+v", ps, res, refRes)
 		}
 		for _, pg := range res.Pages {
@@ -192,7 +192,7 @@ func TestImplicitCreateShadowingOff(t *testing.T) {
 	const ps = 8192
 	on, onRes := buildImplicit(t, ps)
 	off, offRes := buildImplicitWith(t, ps, &ImplicitCreateOptions{ShadowingOff: true})
-	if offRes.DbTime != 0x94 || offRes.CatalogRecords != 56 || !slices.Equal(offRes.Pages, onRes.Pages) {
+	if offRes.DBTime != 0x94 || offRes.CatalogRecords != 56 || !slices.Equal(offRes.Pages, onRes.Pages) {
 		t.Errorf("shadowing off: %+v", offRes)
 	}
 	pg := func(b []byte, pgno uint32) *Page {
@@ -202,11 +202,11 @@ func TestImplicitCreateShadowingOff(t *testing.T) {
 		}
 		return p
 	}
-	if p := pg(off, 24); p.Lines() != 0 || p.DbTime() != 0x14 {
-		t.Errorf("shadow root: %d lines, dbtime %#x; want 0 and 0x14", p.Lines(), p.DbTime())
+	if p := pg(off, 24); p.Lines() != 0 || p.DBTime() != 0x14 {
+		t.Errorf("shadow root: %d lines, dbtime %#x; want 0 and 0x14", p.Lines(), p.DBTime())
 	}
-	if p := pg(on, 24); p.Lines() != 56 || p.DbTime() != 0xcc {
-		t.Errorf("shadow root with shadowing on: %d lines, dbtime %#x; want 56 and 0xcc", p.Lines(), p.DbTime())
+	if p := pg(on, 24); p.Lines() != 56 || p.DBTime() != 0xcc {
+		t.Errorf("shadow root with shadowing on: %d lines, dbtime %#x; want 56 and 0xcc", p.Lines(), p.DBTime())
 	}
 	if p, q := pg(off, 4), pg(on, 4); p.Lines() != 56 || q.Lines() != 56 {
 		t.Errorf("catalog root: %d and %d lines, want 56", p.Lines(), q.Lines())

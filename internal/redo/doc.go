@@ -20,5 +20,5 @@
 //     the system catalog.
 //
 // Errors a recovery caller may see (ErrRedoNotImplemented,
-// DbTimeMismatchError) are re-exported by package recovery.
+// DBTimeMismatchError) are re-exported by package recovery.
 package redo

@@ -13,11 +13,11 @@ import (
 type RedoOp struct {
 	// Pgno is the page the record changes (used in error messages).
 	Pgno uint32
-	// DbTime is the page dbtime after the operation.
-	DbTime uint64
-	// DbTimeBefore is the page dbtime the record expects before the
+	// DBTime is the page dbtime after the operation.
+	DBTime uint64
+	// DBTimeBefore is the page dbtime the record expects before the
 	// operation, or eselog.DBTimeNil.
-	DbTimeBefore uint64
+	DBTimeBefore uint64
 	// ILine is the line (node) index, reserved tags excluded.
 	ILine int
 	// Versioned is the record's 0x01 flag: the node gets NodeVersioned.
@@ -28,42 +28,42 @@ type RedoOp struct {
 	MayContainFutureData bool
 }
 
-// DbTimeMismatchError reports a page whose dbtime is neither the record's
+// DBTimeMismatchError reports a page whose dbtime is neither the record's
 // "before" dbtime nor already at or past its "after" dbtime
-// (ErrLGRIReportDbtimeMismatch). Err is ese.ErrDbTimeTooOld (a lost
-// flush: the page is older than expected), ese.ErrDbTimeTooNew, or
-// ese.ErrDbTimeBeyondMaxRequired (the page is newer than the record while
+// (ErrLGRIReportDbtimeMismatch). Err is ese.ErrDBTimeTooOld (a lost
+// flush: the page is older than expected), ese.ErrDBTimeTooNew, or
+// ese.ErrDBTimeBeyondMaxRequired (the page is newer than the record while
 // the database may not hold data from later logs).
-type DbTimeMismatchError struct {
+type DBTimeMismatchError struct {
 	// Pgno is the page.
 	Pgno uint32
 	// Before and After are the record's dbtimeBefore and dbtime; OnPage is
-	// the page header's DbTimeDirtied (offset 8).
+	// the page header's DBTimeDirtied (offset 8).
 	Before, OnPage, After uint64
 	// Err is the engine error for the mismatch.
 	Err ese.Error
 }
 
-func (e *DbTimeMismatchError) Error() string {
+func (e *DBTimeMismatchError) Error() string {
 	return fmt.Sprintf("page %d: dbtime %#x on the page, the log record expects %#x before and %#x after [%v]",
 		e.Pgno, e.OnPage, e.Before, e.After, e.Err)
 }
 
 // Unwrap returns the engine error.
-func (e *DbTimeMismatchError) Unwrap() error { return e.Err }
+func (e *DBTimeMismatchError) Unwrap() error { return e.Err }
 
 // NeedRedo applies the page dbtime test of docs/recovery.md#redo-gates, gate 4
 // (FLGNeedRedoCheckDbtimeBefore): a record is redone only when its dbtime
 // is newer than the page's, and then the page must carry exactly the
 // record's "before" dbtime (unless that is eselog.DBTimeNil or eselog.DBTimeInvalid, which are
 // never checked): a page older than
-// expected gives ese.ErrDbTimeTooOld (a lost flush), one between before
-// and after ese.ErrDbTimeTooNew. A page already at or past the record is
+// expected gives ese.ErrDBTimeTooOld (a lost flush), one between before
+// and after ese.ErrDBTimeTooNew. A page already at or past the record is
 // skipped only while the database may contain data from later logs
 // (mayContainFutureData); otherwise it is the engine's
-// ese.ErrDbTimeBeyondMaxRequired.
+// ese.ErrDBTimeBeyondMaxRequired.
 func NeedRedo(p *Page, pgno uint32, dbtime, before uint64, mayContainFutureData bool) (bool, error) {
-	onPage := p.DbTime()
+	onPage := p.DBTime()
 	if dbtime <= onPage {
 		if mayContainFutureData {
 			return false, nil
@@ -79,18 +79,18 @@ func NeedRedo(p *Page, pgno uint32, dbtime, before uint64, mayContainFutureData 
 // mismatch classifies a dbtime mismatch as ErrLGRIReportDbtimeMismatch
 // does.
 func mismatch(pgno uint32, before, onPage, after uint64) error {
-	code := ese.ErrDbTimeBeyondMaxRequired
+	code := ese.ErrDBTimeBeyondMaxRequired
 	switch {
 	case onPage < before:
-		code = ese.ErrDbTimeTooOld
+		code = ese.ErrDBTimeTooOld
 	case onPage < after:
-		code = ese.ErrDbTimeTooNew
+		code = ese.ErrDBTimeTooNew
 	}
-	return &DbTimeMismatchError{Pgno: pgno, Before: before, OnPage: onPage, After: after, Err: code}
+	return &DBTimeMismatchError{Pgno: pgno, Before: before, OnPage: onPage, After: after, Err: code}
 }
 
 func (op RedoOp) gate(p *Page) (bool, error) {
-	return NeedRedo(p, op.Pgno, op.DbTime, op.DbTimeBefore, op.MayContainFutureData)
+	return NeedRedo(p, op.Pgno, op.DBTime, op.DBTimeBefore, op.MayContainFutureData)
 }
 
 func (op RedoOp) versionFlag() uint8 {
@@ -104,7 +104,7 @@ func (op RedoOp) versionFlag() uint8 {
 // every change the engine makes through CPAGE::Dirty, it clears the page's
 // Scrubbed flag (ResetFScrubbed_); RedoScrub sets it.
 func (op RedoOp) finish(p *Page) (bool, error) {
-	p.SetDbTime(op.DbTime)
+	p.SetDBTime(op.DBTime)
 	p.SetFlags(p.Flags() &^ ese.PageScrubbed)
 	return true, nil
 }

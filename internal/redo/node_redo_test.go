@@ -21,9 +21,9 @@ func TestNeedRedoGate(t *testing.T) {
 		{6, 5, false, true, nil},
 		{5, 4, true, false, nil}, // page already has this change
 		{4, 3, true, false, nil},
-		{5, 4, false, false, ese.ErrDbTimeBeyondMaxRequired}, // newer page outside the required range
-		{9, 7, false, false, ese.ErrDbTimeTooOld},            // page 5 < before 7: a lost flush
-		{9, 3, true, false, ese.ErrDbTimeTooNew},             // before 3 < page 5 < after 9
+		{5, 4, false, false, ese.ErrDBTimeBeyondMaxRequired}, // newer page outside the required range
+		{9, 7, false, false, ese.ErrDBTimeTooOld},            // page 5 < before 7: a lost flush
+		{9, 3, true, false, ese.ErrDBTimeTooNew},             // before 3 < page 5 < after 9
 		{9, eselog.DBTimeNil, false, true, nil},
 	}
 	for _, c := range cases {
@@ -31,7 +31,7 @@ func TestNeedRedoGate(t *testing.T) {
 		if redo != c.redo || !errors.Is(err, c.err) || (c.err == nil && err != nil) {
 			t.Errorf("after %d before %d: redo %v err %v, want %v %v", c.after, c.before, redo, err, c.redo, c.err)
 		}
-		var me *DbTimeMismatchError
+		var me *DBTimeMismatchError
 		if c.err != nil && (!errors.As(err, &me) || me.OnPage != 5 || me.Pgno != 7) {
 			t.Errorf("after %d before %d: error %v lacks details", c.after, c.before, err)
 		}
@@ -47,7 +47,7 @@ func TestRedoNodeOps(t *testing.T) {
 		dbt := uint64(5)
 		op := func(iline int, versioned bool) RedoOp {
 			dbt++
-			return RedoOp{Pgno: 7, DbTime: dbt, DbTimeBefore: dbt - 1, ILine: iline, Versioned: versioned}
+			return RedoOp{Pgno: 7, DBTime: dbt, DBTimeBefore: dbt - 1, ILine: iline, Versioned: versioned}
 		}
 		mustRedo := func(ok bool, err error) {
 			t.Helper()
@@ -99,8 +99,8 @@ func TestRedoNodeOps(t *testing.T) {
 		}
 		mustRedo(RedoDelete(p, op(0, false)))
 		mustRedo(RedoDelete(p, op(0, false)))
-		if p.Lines() != 0 || p.DbTime() != dbt {
-			t.Errorf("size %d: %d lines, dbtime %d (want %d)", size, p.Lines(), p.DbTime(), dbt)
+		if p.Lines() != 0 || p.DBTime() != dbt {
+			t.Errorf("size %d: %d lines, dbtime %d (want %d)", size, p.Lines(), p.DBTime(), dbt)
 		}
 		// Deleted space in the middle of the data area stays a gap: only
 		// FreeBytes gets it back.
@@ -112,10 +112,10 @@ func TestRedoNodeOps(t *testing.T) {
 		}
 		// Replaying an old record changes nothing while the database may
 		// hold data from later logs, and is an error otherwise.
-		if ok, err := RedoInsert(p, RedoOp{DbTime: 6, DbTimeBefore: 5, MayContainFutureData: true}, 0, []byte("z"), nil); ok || err != nil {
+		if ok, err := RedoInsert(p, RedoOp{DBTime: 6, DBTimeBefore: 5, MayContainFutureData: true}, 0, []byte("z"), nil); ok || err != nil {
 			t.Errorf("size %d: old record redone: %v %v", size, ok, err)
 		}
-		if _, err := RedoInsert(p, RedoOp{DbTime: 6, DbTimeBefore: 5}, 0, []byte("z"), nil); !errors.Is(err, ese.ErrDbTimeBeyondMaxRequired) {
+		if _, err := RedoInsert(p, RedoOp{DBTime: 6, DBTimeBefore: 5}, 0, []byte("z"), nil); !errors.Is(err, ese.ErrDBTimeBeyondMaxRequired) {
 			t.Errorf("size %d: old record outside the required range: %v", size, err)
 		}
 		// A prefix longer than the new external header is refused.
@@ -139,7 +139,7 @@ func TestRedoNodeOps(t *testing.T) {
 // a single-extent root, with the values the real database root of
 // appdata/IndexedDB.edb carries (page 1: cpgPrimary 46, OE root 2).
 func TestSpaceRoots(t *testing.T) {
-	fp := FDPParams{PgnoFDP: 1, Objid: 1, DbTime: 9, CpgPrimary: 46, Unique: true, PgnoOE: 2, PgnoAE: 3}
+	fp := FDPParams{PgnoFDP: 1, Objid: 1, DBTime: 9, CpgPrimary: 46, Unique: true, PgnoOE: 2, PgnoAE: 3}
 	mk := func() *Page {
 		p, _ := NewPage(make([]byte, 32768))
 		return p
@@ -175,12 +175,12 @@ func TestSpaceRoots(t *testing.T) {
 		if !bytes.Equal(raw, []byte{4, 0, 0, 0, 0, 0x2e, byte(want), 0, 0, 0}) {
 			t.Errorf("avail %v: node bytes %x", avail, raw)
 		}
-		if p.Flags()&ese.PageSpaceTree == 0 || p.DbTime() != 9 {
-			t.Errorf("avail %v: flags %v dbtime %d", avail, p.Flags(), p.DbTime())
+		if p.Flags()&ese.PageSpaceTree == 0 || p.DBTime() != 9 {
+			t.Errorf("avail %v: flags %v dbtime %d", avail, p.Flags(), p.DBTime())
 		}
 	}
 	se := mk()
-	if err := RedoCreateSingleExtentFDP(se, FDPParams{PgnoFDP: 5, Objid: 2, DbTime: 0x53, PgnoParent: 1, CpgPrimary: 1, Unique: true}); err != nil {
+	if err := RedoCreateSingleExtentFDP(se, FDPParams{PgnoFDP: 5, Objid: 2, DBTime: 0x53, PgnoParent: 1, CpgPrimary: 1, Unique: true}); err != nil {
 		t.Fatal(err)
 	}
 	h, _ = se.ExternalHeader()
@@ -218,17 +218,17 @@ func TestEmptyTree(t *testing.T) {
 	if leaf.Lines() != 0 || leaf.TagCount() != 1 || leaf.Flags()&ese.PageEmpty == 0 || leaf.FreeBytes() != 8192-40-4 || leaf.FirstFreeByte() != 0 {
 		t.Errorf("emptied leaf: lines %d tags %d flags %v free %d mic %d", leaf.Lines(), leaf.TagCount(), leaf.Flags(), leaf.FreeBytes(), leaf.FirstFreeByte())
 	}
-	ok, err := RedoEmptyTreeRoot(root, RedoOp{DbTime: 6, DbTimeBefore: 5})
+	ok, err := RedoEmptyTreeRoot(root, RedoOp{DBTime: 6, DBTimeBefore: 5})
 	if !ok || err != nil {
 		t.Fatal(ok, err)
 	}
-	if root.Lines() != 0 || root.Flags() != ese.PageRoot|ese.PageLeaf|ese.PageNewRecordFormat || root.DbTime() != 6 {
-		t.Errorf("root after EmptyTree: lines %d flags %v dbtime %d", root.Lines(), root.Flags(), root.DbTime())
+	if root.Lines() != 0 || root.Flags() != ese.PageRoot|ese.PageLeaf|ese.PageNewRecordFormat || root.DBTime() != 6 {
+		t.Errorf("root after EmptyTree: lines %d flags %v dbtime %d", root.Lines(), root.Flags(), root.DBTime())
 	}
 	if h, _ := root.ExternalHeader(); len(h) != SpaceHeaderSize {
 		t.Errorf("root lost its space header: %x", h)
 	}
-	if _, err := RedoEmptyTreeRoot(root, RedoOp{DbTime: 7, DbTimeBefore: 6}); !errors.Is(err, ese.ErrDatabaseCorrupted) {
+	if _, err := RedoEmptyTreeRoot(root, RedoOp{DBTime: 7, DBTimeBefore: 6}); !errors.Is(err, ese.ErrDatabaseCorrupted) {
 		t.Errorf("EmptyTree on an empty root: %v", err)
 	}
 }

@@ -12,7 +12,7 @@ import (
 // Short names for the page layout of package ese (the offsets of the
 // page-header fields, the header and tag sizes, the tag bit fields).
 const (
-	pgDbTime    = ese.PageDbTimeOffset
+	pgDBTime    = ese.PageDBTimeOffset
 	pgPrev      = ese.PagePrevOffset
 	pgNext      = ese.PageNextOffset
 	pgObjid     = ese.PageObjidOffset
@@ -92,11 +92,11 @@ func (p *Page) HeaderSize() int { return p.hdr }
 // Large reports whether the page uses the large-page layout (16/32 KiB).
 func (p *Page) Large() bool { return p.large }
 
-// DbTime returns the page's dbtimeDirtied (offset 8).
-func (p *Page) DbTime() uint64 { return bin.U64(p.b, pgDbTime) }
+// DBTime returns the page's dbtimeDirtied (offset 8).
+func (p *Page) DBTime() uint64 { return bin.U64(p.b, pgDBTime) }
 
-// SetDbTime stores the page's dbtimeDirtied.
-func (p *Page) SetDbTime(t uint64) { bin.PutU64(p.b, pgDbTime, t) }
+// SetDBTime stores the page's dbtimeDirtied.
+func (p *Page) SetDBTime(t uint64) { bin.PutU64(p.b, pgDBTime, t) }
 
 // Flags returns the page flags (offset 36).
 func (p *Page) Flags() ese.PageFlags { return ese.PageFlags(bin.U32(p.b, pgFlags)) }

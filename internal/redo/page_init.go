@@ -24,7 +24,7 @@ func (p *Page) FormatPreInit(pgno, objidFDP uint32, dbtime uint64) {
 	clear(p.b)
 	bin.PutU32(p.b, pgObjid, objidFDP)
 	p.setFreeBytes(p.dataArea())
-	p.SetDbTime(dbtime)
+	p.SetDBTime(dbtime)
 	if p.large {
 		bin.PutU32(p.b, pgLargePgno, pgno)
 		bin.PutU64(p.b, 0, preInitChecksum0)

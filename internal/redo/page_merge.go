@@ -17,12 +17,12 @@ import (
 // documented there with its offset in the record.
 type MergeLevel struct {
 	Pgno               uint32
-	DbTimeBefore       uint64
+	DBTimeBefore       uint64
 	PgnoRight          uint32
-	DbTimeRightBefore  uint64
+	DBTimeRightBefore  uint64
 	PgnoLeft           uint32
-	DbTimeLeftBefore   uint64
-	DbTimeParentBefore uint64
+	DBTimeLeftBefore   uint64
+	DBTimeParentBefore uint64
 	ILine              int
 	Flags              int
 	Type               int
@@ -86,10 +86,10 @@ func RedoMerge(s PageAccess, levels []MergeLevel, dbtime uint64, mayContainFutur
 	}
 	paths := make([]*mergePath, len(levels))
 	for i, lv := range levels {
-		paths[i] = &mergePath{lv: lv, before: lv.DbTimeBefore}
+		paths[i] = &mergePath{lv: lv, before: lv.DBTimeBefore}
 	}
 	for i := 0; i+1 < len(paths); i++ {
-		paths[i].before = paths[i+1].lv.DbTimeParentBefore
+		paths[i].before = paths[i+1].lv.DBTimeParentBefore
 	}
 	for _, mp := range paths {
 		p, err := s.Get(mp.lv.Pgno)
@@ -109,7 +109,7 @@ func RedoMerge(s PageAccess, levels []MergeLevel, dbtime uint64, mayContainFutur
 			return res, err
 		}
 		left = p
-		if updLeft, err = NeedRedo(p, leaf.PgnoLeft, dbtime, leaf.DbTimeLeftBefore, mayContainFutureData); err != nil {
+		if updLeft, err = NeedRedo(p, leaf.PgnoLeft, dbtime, leaf.DBTimeLeftBefore, mayContainFutureData); err != nil {
 			return res, err
 		}
 	}
@@ -119,7 +119,7 @@ func RedoMerge(s PageAccess, levels []MergeLevel, dbtime uint64, mayContainFutur
 			return res, err
 		}
 		right = p
-		if updRight, err = NeedRedo(p, leaf.PgnoRight, dbtime, leaf.DbTimeRightBefore, mayContainFutureData); err != nil {
+		if updRight, err = NeedRedo(p, leaf.PgnoRight, dbtime, leaf.DBTimeRightBefore, mayContainFutureData); err != nil {
 			return res, err
 		}
 	}
@@ -139,7 +139,7 @@ func RedoMerge(s PageAccess, levels []MergeLevel, dbtime uint64, mayContainFutur
 	if updDest && !src.update && len(leaf.PreImage) > 0 {
 		// The merged page is already newer: its logged pre-image stands
 		// in for it (ErrLGRIRedoInitializeMerge, ErrReplacePageImage).
-		pp, err := preImagePage(src.page, leaf.PreImage, leaf.PreImageFlags, leaf.DbTimeBefore)
+		pp, err := preImagePage(src.page, leaf.PreImage, leaf.PreImageFlags, leaf.DBTimeBefore)
 		if err != nil {
 			return res, fmt.Errorf("recovery: merge of page %d: %w", leaf.Pgno, err)
 		}

@@ -33,11 +33,11 @@ func TestRedoFullRightMergeOnRealPages(t *testing.T) {
 	lk, ld := keysOf(t, l)
 	rk, rd := keysOf(t, r)
 	pk, _ := keysOf(t, parent)
-	dbt := max(parent.DbTime(), l.DbTime(), r.DbTime(), left.DbTime()) + 5
+	dbt := max(parent.DBTime(), l.DBTime(), r.DBTime(), left.DBTime()) + 5
 	levels := []MergeLevel{
-		{Pgno: parentPg, DbTimeBefore: parent.DbTime(), ILine: parentLine, Flags: eselog.MergeDeleteNode},
-		{Pgno: lPg, DbTimeBefore: l.DbTime(), PgnoRight: rPg, DbTimeRightBefore: r.DbTime(), PgnoLeft: leftPg,
-			DbTimeLeftBefore: left.DbTime(), DbTimeParentBefore: parent.DbTime(), Flags: eselog.MergeEmptyPage,
+		{Pgno: parentPg, DBTimeBefore: parent.DBTime(), ILine: parentLine, Flags: eselog.MergeDeleteNode},
+		{Pgno: lPg, DBTimeBefore: l.DBTime(), PgnoRight: rPg, DBTimeRightBefore: r.DBTime(), PgnoLeft: leftPg,
+			DBTimeLeftBefore: left.DBTime(), DBTimeParentBefore: parent.DBTime(), Flags: eselog.MergeEmptyPage,
 			Type: eselog.MergeTypeFullRight, ILineMerge: 0},
 	}
 	res, err := RedoMerge(s, levels, dbt, false)
@@ -52,8 +52,8 @@ func TestRedoFullRightMergeOnRealPages(t *testing.T) {
 		if err := p.Check(); err != nil {
 			t.Fatal(err)
 		}
-		if p.DbTime() != dbt {
-			t.Errorf("dbtime %#x, want %#x", p.DbTime(), dbt)
+		if p.DBTime() != dbt {
+			t.Errorf("dbtime %#x, want %#x", p.DBTime(), dbt)
 		}
 	}
 	gk, gd := keysOf(t, r)
@@ -115,11 +115,11 @@ func TestRedoPartialRightMergeOnRealPages(t *testing.T) {
 		im++
 	}
 	sep := lk[im-1]
-	dbt := max(parent.DbTime(), l.DbTime(), r.DbTime()) + 5
+	dbt := max(parent.DBTime(), l.DBTime(), r.DBTime()) + 5
 	levels := []MergeLevel{
-		{Pgno: parentPg, DbTimeBefore: parent.DbTime(), ILine: parentLine, Flags: eselog.MergeKeyChange},
-		{Pgno: lPg, DbTimeBefore: l.DbTime(), PgnoRight: rPg, DbTimeRightBefore: r.DbTime(),
-			DbTimeParentBefore: parent.DbTime(), Type: eselog.MergeTypePartialRight, ILineMerge: im, KeyParentSep: sep},
+		{Pgno: parentPg, DBTimeBefore: parent.DBTime(), ILine: parentLine, Flags: eselog.MergeKeyChange},
+		{Pgno: lPg, DBTimeBefore: l.DBTime(), PgnoRight: rPg, DBTimeRightBefore: r.DBTime(),
+			DBTimeParentBefore: parent.DBTime(), Type: eselog.MergeTypePartialRight, ILineMerge: im, KeyParentSep: sep},
 	}
 	if _, err := RedoMerge(s, levels, dbt, false); err != nil {
 		t.Fatal(err)
@@ -195,12 +195,12 @@ func TestMergeTypesNeverLogged(t *testing.T) {
 	l, _ := s.Get(pair.L)
 	r, _ := s.Get(pair.R)
 	left, _ := s.Get(l.PrevPage())
-	dbt := max(parent.DbTime(), l.DbTime(), r.DbTime(), left.DbTime()) + 5
+	dbt := max(parent.DBTime(), l.DBTime(), r.DBTime(), left.DBTime()) + 5
 	for _, typ := range []int{eselog.MergeTypeEmptyTree, eselog.MergeTypePageMove, 0, 8} {
 		levels := []MergeLevel{
-			{Pgno: pair.Parent, DbTimeBefore: parent.DbTime(), ILine: pair.Line, Flags: eselog.MergeDeleteNode},
-			{Pgno: pair.L, DbTimeBefore: l.DbTime(), PgnoRight: pair.R, DbTimeRightBefore: r.DbTime(), PgnoLeft: l.PrevPage(),
-				DbTimeLeftBefore: left.DbTime(), DbTimeParentBefore: parent.DbTime(), Flags: eselog.MergeEmptyPage, Type: typ},
+			{Pgno: pair.Parent, DBTimeBefore: parent.DBTime(), ILine: pair.Line, Flags: eselog.MergeDeleteNode},
+			{Pgno: pair.L, DBTimeBefore: l.DBTime(), PgnoRight: pair.R, DBTimeRightBefore: r.DBTime(), PgnoLeft: l.PrevPage(),
+				DBTimeLeftBefore: left.DBTime(), DBTimeParentBefore: parent.DBTime(), Flags: eselog.MergeEmptyPage, Type: typ},
 		}
 		res, err := RedoMerge(s, levels, dbt, false)
 		if !errors.Is(err, ese.ErrLogCorrupted) || len(res.Pages) != 0 {

@@ -12,8 +12,8 @@ import (
 // documented with its offset in the record.
 type PageMoveParams struct {
 	PgnoSource, PgnoDest, PgnoLeft, PgnoRight, PgnoParent   uint32
-	DbTimeSourceBefore, DbTimeLeftBefore, DbTimeRightBefore uint64
-	DbTimeParentBefore                                      uint64
+	DBTimeSourceBefore, DBTimeLeftBefore, DBTimeRightBefore uint64
+	DBTimeParentBefore                                      uint64
 	Objid                                                   uint32
 	ILineParent                                             int
 	// MoveFlags are the root-move bits; a PageMove record never carries
@@ -56,19 +56,19 @@ func RedoPageMove(s PageAccess, pm PageMoveParams, dbtime uint64, mayContainFutu
 		}
 		return &pg{pgno, before, p, upd}, nil
 	}
-	parent, err := get(pm.PgnoParent, pm.DbTimeParentBefore)
+	parent, err := get(pm.PgnoParent, pm.DBTimeParentBefore)
 	if err != nil {
 		return res, err
 	}
-	src, err := get(pm.PgnoSource, pm.DbTimeSourceBefore)
+	src, err := get(pm.PgnoSource, pm.DBTimeSourceBefore)
 	if err != nil {
 		return res, err
 	}
-	left, err := get(pm.PgnoLeft, pm.DbTimeLeftBefore)
+	left, err := get(pm.PgnoLeft, pm.DBTimeLeftBefore)
 	if err != nil {
 		return res, err
 	}
-	right, err := get(pm.PgnoRight, pm.DbTimeRightBefore)
+	right, err := get(pm.PgnoRight, pm.DBTimeRightBefore)
 	if err != nil {
 		return res, err
 	}
@@ -88,7 +88,7 @@ func RedoPageMove(s PageAccess, pm PageMoveParams, dbtime uint64, mayContainFutu
 		copy(b, pm.Header)
 		copy(b[n-len(pm.Trailer):], pm.Trailer)
 		copy(src.p.Bytes(), b)
-		src.p.SetDbTime(pm.DbTimeSourceBefore)
+		src.p.SetDBTime(pm.DBTimeSourceBefore)
 		src.p.Invalidate()
 		if err := src.p.Check(); err != nil {
 			return res, err

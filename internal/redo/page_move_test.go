@@ -51,11 +51,11 @@ func TestRedoPageMoveOnRealPages(t *testing.T) {
 	orig := append([]byte{}, src.Bytes()...)
 	dest := s.LastPage() + 1
 	s.Extend(dest)
-	dbt := max(parent.DbTime(), src.DbTime(), left.DbTime(), right.DbTime()) + 3
+	dbt := max(parent.DBTime(), src.DBTime(), left.DBTime(), right.DBTime()) + 3
 	h := src.HeaderSize() + src.FirstFreeByte()
 	pm := PageMoveParams{PgnoSource: srcPg, PgnoDest: dest, PgnoLeft: src.PrevPage(), PgnoRight: src.NextPage(), PgnoParent: parentPg,
-		DbTimeSourceBefore: src.DbTime(), DbTimeLeftBefore: left.DbTime(), DbTimeRightBefore: right.DbTime(),
-		DbTimeParentBefore: parent.DbTime(), Objid: src.ObjidFDP(), ILineParent: iline,
+		DBTimeSourceBefore: src.DBTime(), DBTimeLeftBefore: left.DBTime(), DBTimeRightBefore: right.DBTime(),
+		DBTimeParentBefore: parent.DBTime(), Objid: src.ObjidFDP(), ILineParent: iline,
 		Header: orig[:h], Trailer: orig[ps-4*src.TagCount():]}
 	res, err := RedoPageMove(s, pm, dbt, false)
 	if err != nil {
@@ -74,7 +74,7 @@ func TestRedoPageMoveOnRealPages(t *testing.T) {
 			t.Fatalf("line %d differs", i)
 		}
 	}
-	if binary.LittleEndian.Uint32(dp.Bytes()[pgLargePgno:]) != dest || dp.DbTime() != dbt {
+	if binary.LittleEndian.Uint32(dp.Bytes()[pgLargePgno:]) != dest || dp.DBTime() != dbt {
 		t.Error("destination page number or dbtime not set")
 	}
 	if src.Lines() != 0 || src.Flags()&ese.PageEmpty == 0 {
@@ -98,7 +98,7 @@ func TestRedoPageMoveOnRealPages(t *testing.T) {
 	clear(d2.Bytes())
 	for _, pg := range []uint32{parentPg, pm.PgnoLeft, pm.PgnoRight} {
 		p, _ := s2.Get(pg)
-		p.SetDbTime(dbt)
+		p.SetDBTime(dbt)
 	}
 	if _, err := RedoPageMove(s2, pm, dbt, true); err != nil {
 		t.Fatal(err)

@@ -93,7 +93,7 @@ func preImagePage(cur *Page, img []byte, flags uint32, before uint64) (*Page, er
 		return nil, err
 	}
 	p.ReservedTagFormat = cur.ReservedTagFormat
-	p.SetDbTime(before)
+	p.SetDBTime(before)
 	p.SetFlags(p.Flags()&^ese.PageFDPDelete | cur.Flags()&ese.PageFDPDelete)
 	if err := p.Check(); err != nil {
 		return nil, fmt.Errorf("recovery: page pre-image: %w", err)

@@ -63,11 +63,11 @@ func TestSplitFromPreImage(t *testing.T) {
 	if err := s.Extend(pgnoNew); err != nil {
 		t.Fatal(err)
 	}
-	dbt := max(leaf.DbTime(), parent.DbTime(), right.DbTime()) + 10
+	dbt := max(leaf.DBTime(), parent.DBTime(), right.DBTime()) + 10
 	levels := []SplitLevel{
-		{Pgno: parentPg, DbTimeBefore: parent.DbTime()},
-		{Pgno: leafPg, DbTimeBefore: leaf.DbTime(), PgnoNew: pgnoNew, PgnoRight: leaf.NextPage(), DbTimeRightBefore: right.DbTime(),
-			PgnoParent: parentPg, DbTimeParentBefore: parent.DbTime(), Objid: leaf.ObjidFDP(),
+		{Pgno: parentPg, DBTimeBefore: parent.DBTime()},
+		{Pgno: leafPg, DBTimeBefore: leaf.DBTime(), PgnoNew: pgnoNew, PgnoRight: leaf.NextPage(), DBTimeRightBefore: right.DBTime(),
+			PgnoParent: parentPg, DBTimeParentBefore: parent.DBTime(), Objid: leaf.ObjidFDP(),
 			Type: eselog.SplitRight, Oper: eselog.SplitOperInsert, ILineOper: 6, ILineSplit: 10, CLines: len(keys) + 1,
 			NewPageFlags: leaf.Flags() &^ ese.PageFlushTypeMask &^ ese.PageNewChecksumFormat, SplitPageFlags: leaf.Flags(),
 			KeyParent: keys[9], PrefixSplitOld: prefix, PrefixSplitNew: prefix},
@@ -97,7 +97,7 @@ func TestSplitFromPreImage(t *testing.T) {
 	// The pre-image is logged after the page's dbtime moved to the
 	// split's (ErrReplacePageImage resets it).
 	img := dehydrate(t, pre)
-	bin.PutU64(img, pgDbTime, dbt)
+	bin.PutU64(img, pgDBTime, dbt)
 	if len(img) >= ps {
 		t.Fatalf("dehydrated image is %d bytes", len(img))
 	}
@@ -228,11 +228,11 @@ func TestMergeFromPreImage(t *testing.T) {
 	r, _ := s.Get(rPg)
 	left, _ := s.Get(l.PrevPage())
 	preL, preR := append([]byte{}, l.Bytes()...), append([]byte{}, r.Bytes()...)
-	dbt := max(parent.DbTime(), l.DbTime(), r.DbTime(), left.DbTime()) + 5
+	dbt := max(parent.DBTime(), l.DBTime(), r.DBTime(), left.DBTime()) + 5
 	levels := []MergeLevel{
-		{Pgno: parentPg, DbTimeBefore: parent.DbTime(), ILine: parentLine, Flags: eselog.MergeDeleteNode},
-		{Pgno: lPg, DbTimeBefore: l.DbTime(), PgnoRight: rPg, DbTimeRightBefore: r.DbTime(), PgnoLeft: l.PrevPage(),
-			DbTimeLeftBefore: left.DbTime(), DbTimeParentBefore: parent.DbTime(), Flags: eselog.MergeEmptyPage,
+		{Pgno: parentPg, DBTimeBefore: parent.DBTime(), ILine: parentLine, Flags: eselog.MergeDeleteNode},
+		{Pgno: lPg, DBTimeBefore: l.DBTime(), PgnoRight: rPg, DBTimeRightBefore: r.DBTime(), PgnoLeft: l.PrevPage(),
+			DBTimeLeftBefore: left.DBTime(), DBTimeParentBefore: parent.DBTime(), Flags: eselog.MergeEmptyPage,
 			Type: eselog.MergeTypeFullRight},
 	}
 	if _, err := RedoMerge(s, levels, dbt, false); err != nil {
@@ -256,7 +256,7 @@ func TestMergeFromPreImage(t *testing.T) {
 		t.Errorf("without a pre-image: %v", err)
 	}
 	img := dehydrate(t, preL)
-	bin.PutU64(img, pgDbTime, dbt)
+	bin.PutU64(img, pgDBTime, dbt)
 	withPre := append([]MergeLevel{}, levels...)
 	withPre[1].HasPreImage, withPre[1].PreImage, withPre[1].PreImageFlags = true, img, eselog.PreimageDehydrated
 	res, err := RedoMerge(s, withPre, dbt, true)
@@ -305,12 +305,12 @@ func TestRealPreImages(t *testing.T) {
 				var dbtime uint64
 				switch r := r.(type) {
 				case *eselog.Split:
-					img, flags, dbtime = r.PageBeforeImage, r.PreimageFlags, r.DbTime()
+					img, flags, dbtime = r.PageBeforeImage, r.PreimageFlags, r.DBTime()
 					if len(img) > 0 {
 						got.split++
 					}
 				case *eselog.Merge:
-					img, flags, dbtime = r.PageBeforeImage, r.PreimageFlags, r.DbTime()
+					img, flags, dbtime = r.PageBeforeImage, r.PreimageFlags, r.DBTime()
 					if len(img) > 0 {
 						got.merge++
 					}
@@ -332,8 +332,8 @@ func TestRealPreImages(t *testing.T) {
 					continue
 				}
 				p, _ := NewPage(page)
-				if p.DbTime() != dbtime {
-					t.Errorf("%s %v at %v: pre-image dbtime %#x, record %#x", rel, r.Type(), r.Pos(), p.DbTime(), dbtime)
+				if p.DBTime() != dbtime {
+					t.Errorf("%s %v at %v: pre-image dbtime %#x, record %#x", rel, r.Type(), r.Pos(), p.DBTime(), dbtime)
 				}
 				if err := p.Check(); err != nil {
 					t.Errorf("%s %v at %v: %v", rel, r.Type(), r.Pos(), err)

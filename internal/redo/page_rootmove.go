@@ -42,7 +42,7 @@ func RedoRootPageMove(s PageAccess, recs []eselog.Record, mayContainFutureData b
 	if !ok {
 		return res, rootMoveCorrupt("the macro does not start with RootPageMove")
 	}
-	dbtime := rpm.DbTime()
+	dbtime := rpm.DBTime()
 	var moves [3]*eselog.PageMove // root, OE, AE
 	var children []*eselog.SetExternalHeader
 	type catRow struct {
@@ -96,7 +96,7 @@ func RedoRootPageMove(s PageAccess, recs []eselog.Record, mayContainFutureData b
 			if len(cats[ic]) == 2 || len(cats[ic]) == 1 && len(cats[ic][0].rows) == 2 {
 				return res, rootMoveCorrupt("more than two rows of catalog %d at %v", r.ObjidFDP, r.Pos())
 			}
-			cats[ic] = append(cats[ic], &catPage{pgno: r.Pgno(), before: r.DbTimeBefore(), rows: []catRow{{r.ILine(), r.Payload}}})
+			cats[ic] = append(cats[ic], &catPage{pgno: r.Pgno(), before: r.DBTimeBefore(), rows: []catRow{{r.ILine(), r.Payload}}})
 		default:
 			return res, rootMoveCorrupt("%v at %v inside a root page move", r.Type(), r.Pos())
 		}
@@ -130,7 +130,7 @@ func RedoRootPageMove(s PageAccess, recs []eselog.Record, mayContainFutureData b
 	var src, dst [3]*pg
 	for i, m := range moves {
 		var err error
-		if src[i], err = get(m.Pgno(), m.DbTimeBefore()); err != nil {
+		if src[i], err = get(m.Pgno(), m.DBTimeBefore()); err != nil {
 			return res, err
 		}
 		p, err := s.GetNew(m.PgnoDest)
@@ -143,7 +143,7 @@ func RedoRootPageMove(s PageAccess, recs []eselog.Record, mayContainFutureData b
 	kids := make([]*pg, len(children))
 	for i, c := range children {
 		var err error
-		if kids[i], err = get(c.Pgno(), c.DbTimeBefore()); err != nil {
+		if kids[i], err = get(c.Pgno(), c.DBTimeBefore()); err != nil {
 			return res, err
 		}
 	}

@@ -26,7 +26,7 @@ func rootMoveFixture(t *testing.T, ps int) (*PageStore, []eselog.Record) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fp := FDPParams{PgnoFDP: 10, Objid: 50, DbTime: 90, PgnoParent: 1, CpgPrimary: 8, Unique: true, PgnoOE: 11, PgnoAE: 12}
+	fp := FDPParams{PgnoFDP: 10, Objid: 50, DBTime: 90, PgnoParent: 1, CpgPrimary: 8, Unique: true, PgnoOE: 11, PgnoAE: 12}
 	build := func(pgno uint32, f func(p *Page) error) *Page {
 		p, err := s.GetNew(pgno)
 		if err != nil {
@@ -41,12 +41,12 @@ func rootMoveFixture(t *testing.T, ps int) (*PageStore, []eselog.Record) {
 	build(11, func(p *Page) error { return RedoCreateSpaceTreeRoot(p, fp, false) })
 	build(12, func(p *Page) error { return RedoCreateSpaceTreeRoot(p, fp, true) })
 	for i, k := range []string{"alpha", "beta"} {
-		if _, err := RedoInsert(root, RedoOp{Pgno: 10, DbTime: 91 + uint64(i), DbTimeBefore: 90 + uint64(i), ILine: i}, 0, []byte(k), []byte("record "+k)); err != nil {
+		if _, err := RedoInsert(root, RedoOp{Pgno: 10, DBTime: 91 + uint64(i), DBTimeBefore: 90 + uint64(i), ILine: i}, 0, []byte(k), []byte("record "+k)); err != nil {
 			t.Fatal(err)
 		}
 	}
 	build(20, func(p *Page) error {
-		return RedoCreateSingleExtentFDP(p, FDPParams{PgnoFDP: 20, Objid: 51, DbTime: 95, PgnoParent: 10, CpgPrimary: 1, Unique: true})
+		return RedoCreateSingleExtentFDP(p, FDPParams{PgnoFDP: 20, Objid: 51, DBTime: 95, PgnoParent: 10, CpgPrimary: 1, Unique: true})
 	})
 	catalog := func(pgno, objid uint32, rows ...string) {
 		build(pgno, func(p *Page) error {
@@ -64,7 +64,7 @@ func rootMoveFixture(t *testing.T, ps int) (*PageStore, []eselog.Record) {
 	catalog(24, objidCatalogShadow, "shadow table row")
 	for _, pg := range []uint32{10, 11, 12, 20, 4, 24} {
 		p, _ := s.Get(pg)
-		p.SetDbTime(100)
+		p.SetDBTime(100)
 		if err := s.MarkDirty(pg, p); err != nil {
 			t.Fatal(err)
 		}
@@ -130,7 +130,7 @@ func TestRedoRootPageMove(t *testing.T) {
 		for i, pg := range []uint32{10, 11, 12} {
 			d, _ := s.Get(30 + uint32(i))
 			want := append([]byte{}, snap[pg]...)
-			bin.PutU64(want, pgDbTime, 120)
+			bin.PutU64(want, pgDBTime, 120)
 			if d.Large() {
 				bin.PutU32(want, pgLargePgno, 30+uint32(i))
 			}
@@ -151,19 +151,19 @@ func TestRedoRootPageMove(t *testing.T) {
 		}
 		for _, pg := range []uint32{10, 11, 12} {
 			p, _ := s.Get(pg)
-			if p.Lines() != 0 || p.Flags()&ese.PageEmpty == 0 || p.DbTime() != 120 {
-				t.Errorf("%d: source %d: %d lines, flags %v, dbtime %d", ps, pg, p.Lines(), p.Flags(), p.DbTime())
+			if p.Lines() != 0 || p.Flags()&ese.PageEmpty == 0 || p.DBTime() != 120 {
+				t.Errorf("%d: source %d: %d lines, flags %v, dbtime %d", ps, pg, p.Lines(), p.Flags(), p.DBTime())
 			}
 		}
 		c, _ := s.Get(20)
-		if ext, _ := c.ExternalHeader(); c.DbTime() != 120 || !bytes.Equal(ext, recs[4].(*eselog.SetExternalHeader).Data) {
+		if ext, _ := c.ExternalHeader(); c.DBTime() != 120 || !bytes.Equal(ext, recs[4].(*eselog.SetExternalHeader).Data) {
 			t.Errorf("%d: child root not repointed", ps)
 		}
 		for _, r := range recs[5:] {
 			rp := r.(*eselog.Replace)
 			p, _ := s.Get(rp.Pgno())
 			n, _ := p.Node(rp.ILine())
-			if p.DbTime() != 120 || !bytes.Equal(n.Data, rp.Payload) || n.Suffix[0] != byte(rp.ILine()) {
+			if p.DBTime() != 120 || !bytes.Equal(n.Data, rp.Payload) || n.Suffix[0] != byte(rp.ILine()) {
 				t.Errorf("%d: catalog page %d line %d not replaced", ps, rp.Pgno(), rp.ILine())
 			}
 		}

@@ -93,7 +93,7 @@ func RedoScrub(p *Page, op RedoOp, unusedPage bool, opers []byte) (bool, error) 
 		}
 	}
 	p.overwriteUnusedSpace(fill)
-	p.SetDbTime(op.DbTime)
+	p.SetDBTime(op.DBTime)
 	return true, nil
 }
 
@@ -148,6 +148,6 @@ func (res *RedoResult) mark(s PageAccess, pgno uint32, p *Page, upd bool, dbtime
 }
 
 func stampRedone(p *Page, dbtime uint64) {
-	p.SetDbTime(dbtime)
+	p.SetDBTime(dbtime)
 	p.SetFlags(p.Flags() &^ ese.PageScrubbed)
 }

@@ -86,8 +86,8 @@ func TestRedoScrubUsedPage(t *testing.T) {
 			}
 			opers := make([]byte, lines)
 			opers[0], opers[2] = ScrubOperData, ScrubOperLVData
-			dbt := p.DbTime()
-			op := RedoOp{Pgno: pgno, DbTime: dbt + 7, DbTimeBefore: dbt}
+			dbt := p.DBTime()
+			op := RedoOp{Pgno: pgno, DBTime: dbt + 7, DBTimeBefore: dbt}
 			if _, err := RedoScrub(p, op, false, opers[:lines-1]); !errors.Is(err, ese.ErrLogOperationInconsistentWithDatabase) {
 				t.Errorf("%s: %d operations for %d lines: %v", c.rel, lines-1, lines, err)
 			}
@@ -103,8 +103,8 @@ func TestRedoScrubUsedPage(t *testing.T) {
 			if err := p.Check(); err != nil {
 				t.Fatal(err)
 			}
-			if p.DbTime() != dbt+7 || p.Flags()&ese.PageScrubbed == 0 || p.Lines() != lines {
-				t.Errorf("%s: dbtime %#x flags %v lines %d", c.rel, p.DbTime(), p.Flags(), p.Lines())
+			if p.DBTime() != dbt+7 || p.Flags()&ese.PageScrubbed == 0 || p.Lines() != lines {
+				t.Errorf("%s: dbtime %#x flags %v lines %d", c.rel, p.DBTime(), p.Flags(), p.Lines())
 			}
 			for i := range lines {
 				it, _ := p.lineTag(i)
@@ -170,7 +170,7 @@ func checkRedoScrubUnusedPage(t *testing.T, rel string, ps int) {
 	ext, _ := p.ExternalHeader()
 	ext = append([]byte{}, ext...)
 	s := newMemStore(t, ps, pgno, p.Bytes())
-	dbt := p.DbTime()
+	dbt := p.DBTime()
 	r := &eselog.Scrub{NodeHeader: eselog.NodeHeader{PageHeader: eselog.PageHeader{PageNumber: pgno, After: dbt + 1, Before: dbt}},
 		ScrubFlags: eselog.ScrubUnusedPage}
 	res, err := RedoRecord(s, r, RedoOptions{})
@@ -179,8 +179,8 @@ func checkRedoScrubUnusedPage(t *testing.T, rel string, ps int) {
 	}
 	q, _ := s.Get(pgno)
 	got, _ := q.ExternalHeader()
-	if q.Lines() != 0 || !bytes.Equal(got, ext) || q.Flags()&ese.PageScrubbed == 0 || q.DbTime() != dbt+1 {
-		t.Fatalf("lines %d, external header kept %v, flags %v, dbtime %#x", q.Lines(), bytes.Equal(got, ext), q.Flags(), q.DbTime())
+	if q.Lines() != 0 || !bytes.Equal(got, ext) || q.Flags()&ese.PageScrubbed == 0 || q.DBTime() != dbt+1 {
+		t.Fatalf("lines %d, external header kept %v, flags %v, dbtime %#x", q.Lines(), bytes.Equal(got, ext), q.Flags(), q.DBTime())
 	}
 	if err := q.Check(); err != nil {
 		t.Fatal(err)
@@ -192,7 +192,7 @@ func checkRedoScrubUnusedPage(t *testing.T, rel string, ps int) {
 	if u := uncovered(q); !bytes.Equal(u, bytes.Repeat([]byte{'U'}, len(u))) || len(u) != q.FreeBytes() {
 		t.Errorf("%d uncovered bytes, free %d, not all 'U'", len(u), q.FreeBytes())
 	}
-	ok, err := RedoInsert(q, RedoOp{Pgno: pgno, DbTime: dbt + 2, DbTimeBefore: dbt + 1}, 0, []byte("k"), []byte("v"))
+	ok, err := RedoInsert(q, RedoOp{Pgno: pgno, DBTime: dbt + 2, DBTimeBefore: dbt + 1}, 0, []byte("k"), []byte("v"))
 	if err != nil || !ok || q.Flags()&ese.PageScrubbed != 0 {
 		t.Errorf("insert after scrub: %v %v flags %v", ok, err, q.Flags())
 	}

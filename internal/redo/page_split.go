@@ -24,12 +24,12 @@ const cbPrefixOverhead = 2
 // documented there with its offset in the record.
 type SplitLevel struct {
 	Pgno               uint32
-	DbTimeBefore       uint64
+	DBTimeBefore       uint64
 	PgnoNew            uint32
 	PgnoRight          uint32
-	DbTimeRightBefore  uint64
+	DBTimeRightBefore  uint64
 	PgnoParent         uint32
-	DbTimeParentBefore uint64
+	DBTimeParentBefore uint64
 	Objid              uint32
 	Type, Oper         int
 	ILineOper          int
@@ -163,10 +163,10 @@ func RedoSplit(s PageAccess, levels []SplitLevel, op SplitOperation, dbtime uint
 	}
 	paths := make([]*splitPath, len(levels))
 	for i, lv := range levels {
-		paths[i] = &splitPath{lv: lv, before: lv.DbTimeBefore}
+		paths[i] = &splitPath{lv: lv, before: lv.DBTimeBefore}
 	}
 	for i := 0; i+1 < len(paths); i++ {
-		paths[i].before = paths[i+1].lv.DbTimeParentBefore
+		paths[i].before = paths[i+1].lv.DBTimeParentBefore
 	}
 	leaf := len(paths) - 1
 	for i, sp := range paths {
@@ -194,7 +194,7 @@ func RedoSplit(s PageAccess, levels []SplitLevel, op SplitOperation, dbtime uint
 		if sp.updateNew && !sp.update && PreImageRequired(lv) && len(lv.PreImage) > 0 {
 			// The split page is already newer: its logged pre-image
 			// stands in for it (ErrReplacePageImage).
-			pp, err := preImagePage(p, lv.PreImage, lv.PreImageFlags, lv.DbTimeBefore)
+			pp, err := preImagePage(p, lv.PreImage, lv.PreImageFlags, lv.DBTimeBefore)
 			if err != nil {
 				return res, fmt.Errorf("recovery: split of page %d: %w", lv.Pgno, err)
 			}
@@ -216,7 +216,7 @@ func RedoSplit(s PageAccess, levels []SplitLevel, op SplitOperation, dbtime uint
 				return res, err
 			}
 			sp.right = rp
-			if sp.updateRight, err = NeedRedo(rp, lv.PgnoRight, dbtime, lv.DbTimeRightBefore, mayContainFutureData); err != nil {
+			if sp.updateRight, err = NeedRedo(rp, lv.PgnoRight, dbtime, lv.DBTimeRightBefore, mayContainFutureData); err != nil {
 				return res, err
 			}
 		}

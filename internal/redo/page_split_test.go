@@ -68,11 +68,11 @@ func TestRedoRightSplitOnRealPages(t *testing.T) {
 	if err := s.Extend(pgnoNew); err != nil {
 		t.Fatal(err)
 	}
-	dbt := max(leaf.DbTime(), parent.DbTime(), right.DbTime()) + 10
+	dbt := max(leaf.DBTime(), parent.DBTime(), right.DBTime()) + 10
 	levels := []SplitLevel{
-		{Pgno: parentPg, DbTimeBefore: parent.DbTime()},
-		{Pgno: leafPg, DbTimeBefore: leaf.DbTime(), PgnoNew: pgnoNew, PgnoRight: rightPg, DbTimeRightBefore: right.DbTime(),
-			PgnoParent: parentPg, DbTimeParentBefore: parent.DbTime(), Objid: leaf.ObjidFDP(),
+		{Pgno: parentPg, DBTimeBefore: parent.DBTime()},
+		{Pgno: leafPg, DBTimeBefore: leaf.DBTime(), PgnoNew: pgnoNew, PgnoRight: rightPg, DBTimeRightBefore: right.DBTime(),
+			PgnoParent: parentPg, DBTimeParentBefore: parent.DBTime(), Objid: leaf.ObjidFDP(),
 			Type: eselog.SplitRight, Oper: eselog.SplitOperInsert, ILineOper: ilineOper, ILineSplit: ilineSplit, CLines: clines,
 			NewPageFlags: leaf.Flags() &^ ese.PageFlushTypeMask &^ ese.PageNewChecksumFormat, SplitPageFlags: leaf.Flags(),
 			ILinePrefixSplit: 0, ILinePrefixNew: 0, KeyParent: sep, PrefixSplitOld: oldPrefix, PrefixSplitNew: oldPrefix},
@@ -90,8 +90,8 @@ func TestRedoRightSplitOnRealPages(t *testing.T) {
 		if err := p.Check(); err != nil {
 			t.Fatal(err)
 		}
-		if p.DbTime() != dbt {
-			t.Errorf("page dbtime %#x, want %#x", p.DbTime(), dbt)
+		if p.DBTime() != dbt {
+			t.Errorf("page dbtime %#x, want %#x", p.DBTime(), dbt)
 		}
 	}
 	wantKeys := append(append(append([][]byte{}, keys[:ilineOper]...), newKey), keys[ilineOper:]...)
@@ -142,9 +142,9 @@ func TestRedoVerticalSplitOnRealRoot(t *testing.T) {
 	newKey := append(append([]byte{}, last...), 0xFF)
 	pgnoNew := uint32(80)
 	s.Extend(pgnoNew)
-	dbt := root.DbTime() + 1
+	dbt := root.DBTime() + 1
 	flags := root.Flags()
-	lv := SplitLevel{Pgno: 4, DbTimeBefore: root.DbTime(), PgnoNew: pgnoNew, Objid: root.ObjidFDP(),
+	lv := SplitLevel{Pgno: 4, DBTimeBefore: root.DBTime(), PgnoNew: pgnoNew, Objid: root.ObjidFDP(),
 		Type: eselog.SplitVertical, Oper: eselog.SplitOperInsert, ILineOper: len(keys), ILineSplit: 0, CLines: len(keys) + 1,
 		NewPageFlags: ese.PageLeaf | ese.PageNewRecordFormat, SplitPageFlags: flags&^ese.PageLeaf | ese.PageParentOfLeaf,
 		ILinePrefixSplit: iLineInvalid, ILinePrefixNew: iLineInvalid}

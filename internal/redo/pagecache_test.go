@@ -28,7 +28,7 @@ func TestPageCacheAcrossStores(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		p.SetDbTime(uint64(pgno))
+		p.SetDBTime(uint64(pgno))
 		if err := a.MarkDirty(pgno, p); err != nil {
 			t.Fatal(err)
 		}

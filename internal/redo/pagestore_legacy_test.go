@@ -140,7 +140,7 @@ func replayFromCreation(t *testing.T, logs []string, dbid uint8, pageSize int, c
 			}
 			if pr, ok := r.(eselog.PageRecord); ok {
 				if sr, ok := r.(interface{ ProcID() uint16 }); ok {
-					if m := macros[sr.ProcID()]; m != nil && m.dbtime == pr.DbTime() {
+					if m := macros[sr.ProcID()]; m != nil && m.dbtime == pr.DBTime() {
 						m.recs = append(m.recs, r)
 						continue
 					}
@@ -180,12 +180,12 @@ func existingPagesOf(r eselog.Record) []uint32 {
 	return pgs
 }
 
-// pageDbTimes returns pgno:dbtime for the pages listed, from a file.
-func pageDbTimes(b []byte, ps int, pgnos []uint32) map[uint32]uint64 {
+// pageDBTimes returns pgno:dbtime for the pages listed, from a file.
+func pageDBTimes(b []byte, ps int, pgnos []uint32) map[uint32]uint64 {
 	m := map[uint32]uint64{}
 	for _, pg := range pgnos {
 		off := int(pg+1) * ps
-		m[pg] = bin.U64(b[off:off+ps], pgDbTime)
+		m[pg] = bin.U64(b[off:off+ps], pgDBTime)
 	}
 	return m
 }
@@ -214,7 +214,7 @@ func TestRebuildLegacyWLMBackupFromLog(t *testing.T) {
 	if r.createDB == nil || r.createDB.Pos().String() != "(0x1,1,256)" {
 		t.Fatalf("CreateDB of database 1 not found at (0x1,1,256)")
 	}
-	if r.implicit == nil || r.implicit.DbTime != 0xcc {
+	if r.implicit == nil || r.implicit.DBTime != 0xcc {
 		t.Fatalf("implicit create %+v, want one ending at dbtime 0xcc", r.implicit)
 	}
 	// 259 pages in the copy: two header pages, 256 database pages, the
@@ -233,12 +233,12 @@ func TestRebuildLegacyWLMBackupFromLog(t *testing.T) {
 	checkLaidOutAlike(t, r.db.Bytes(), real, ps, want.Equal)
 	wantTimes := map[uint32]uint64{1: 0x6, 2: 0x6, 3: 0xfb, 4: 0x10e, 5: 0xd, 6: 0x1c, 7: 0x10f, 8: 0x1b, 9: 0x1b,
 		10: 0xff, 11: 0x22, 12: 0x22, 24: 0x110, 25: 0x14, 26: 0x14, 33: 0xf5, 34: 0xf7, 35: 0x10b, 36: 0x10d}
-	if got := pageDbTimes(r.db.Bytes(), ps, c.Equal); !maps.Equal(got, wantTimes) {
+	if got := pageDBTimes(r.db.Bytes(), ps, c.Equal); !maps.Equal(got, wantTimes) {
 		t.Errorf("dbtimes of rebuilt pages %v, want %v", got, wantTimes)
 	}
 	// The pages the log never touches carry the dbtimes of the unlogged
 	// creation, all below the first logged dbtime.
-	for pg, dt := range pageDbTimes(real, ps, []uint32{1, 2, 5, 6, 8, 9, 11, 12, 25, 26}) {
+	for pg, dt := range pageDBTimes(real, ps, []uint32{1, 2, 5, 6, 8, 9, 11, 12, 25, 26}) {
 		if dt >= 0xcd {
 			t.Errorf("page %d of the copy has dbtime %#x, past the unlogged creation", pg, dt)
 		}
@@ -265,7 +265,7 @@ func TestRebuildLegacyWLMStoreFromLogs(t *testing.T) {
 	if r.createDB == nil || r.createDB.Pos().String() != "(0x1,9,6C)" {
 		t.Fatalf("CreateDB of database 1 not found at (0x1,9,6C)")
 	}
-	if r.implicit == nil || r.implicit.DbTime != 0xcc {
+	if r.implicit == nil || r.implicit.DBTime != 0xcc {
 		t.Fatalf("implicit create %+v, want one ending at dbtime 0xcc", r.implicit)
 	}
 	c := comparePages(t, r.db.Bytes(), real, ps, 256)
@@ -281,7 +281,7 @@ func TestRebuildLegacyWLMStoreFromLogs(t *testing.T) {
 	wantTimes := map[uint32]uint64{1: 0x6, 2: 0x6, 3: 0x133, 4: 0x182, 5: 0xd, 6: 0x180, 7: 0x1ac, 8: 0x1b, 9: 0x1b,
 		10: 0x137, 11: 0x22, 12: 0x22, 13: 0x1a5, 14: 0x1ab, 24: 0x186, 25: 0x14, 26: 0x184, 27: 0x1a7, 28: 0x1ad,
 		33: 0xf5, 34: 0xf7, 35: 0x10b, 36: 0x10d, 37: 0x1ae, 38: 0x12b, 39: 0x12d, 42: 0x1af, 43: 0x135}
-	if got := pageDbTimes(r.db.Bytes(), ps, c.Equal); !maps.Equal(got, wantTimes) {
+	if got := pageDBTimes(r.db.Bytes(), ps, c.Equal); !maps.Equal(got, wantTimes) {
 		t.Errorf("dbtimes of rebuilt pages %v, want %v", got, wantTimes)
 	}
 }

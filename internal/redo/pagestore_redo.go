@@ -14,7 +14,7 @@ type RedoOptions struct {
 	// generation replayed is at most the header's lGenMaxRequired. When
 	// set, pages already at or past a record are skipped (new pages
 	// included); when clear, such a page is an error wrapping
-	// ese.ErrDbTimeBeyondMaxRequired and new pages are always rebuilt.
+	// ese.ErrDBTimeBeyondMaxRequired and new pages are always rebuilt.
 	MayContainFutureData bool
 }
 
@@ -31,7 +31,7 @@ type RedoResult struct {
 var ErrRedoNotImplemented = fmt.Errorf("recovery: redo of this record type is not implemented")
 
 func redoOpOf(h *eselog.NodeHeader, opt RedoOptions) RedoOp {
-	return RedoOp{Pgno: h.Pgno(), DbTime: h.DbTime(), DbTimeBefore: h.DbTimeBefore(), ILine: h.ILine(),
+	return RedoOp{Pgno: h.Pgno(), DBTime: h.DBTime(), DBTimeBefore: h.DBTimeBefore(), ILine: h.ILine(),
 		Versioned: h.IsVersioned(), MayContainFutureData: opt.MayContainFutureData}
 }
 
@@ -159,19 +159,19 @@ func RedoRecordInto(s *PageStore, r eselog.Record, opt RedoOptions, res *RedoRes
 			return nil
 		})
 	case *eselog.CreateSingleExtentFDP:
-		fp := FDPParams{PgnoFDP: r.Pgno(), Objid: r.ObjidFDP, DbTime: r.DbTime(), PgnoParent: r.PgnoFDPParent,
+		fp := FDPParams{PgnoFDP: r.Pgno(), Objid: r.ObjidFDP, DBTime: r.DBTime(), PgnoParent: r.PgnoFDPParent,
 			CpgPrimary: uint32(r.CpgPrimary), Unique: r.IsUnique(), PageFlags: ese.PageFlags(r.PageFlags)}
-		err = newPage(fp.PgnoFDP, fp.DbTime, func(p *Page) error { return RedoCreateSingleExtentFDP(p, fp) })
+		err = newPage(fp.PgnoFDP, fp.DBTime, func(p *Page) error { return RedoCreateSingleExtentFDP(p, fp) })
 	case *eselog.CreateMultipleExtentFDP:
-		fp := FDPParams{PgnoFDP: r.Pgno(), Objid: r.ObjidFDP, DbTime: r.DbTime(), PgnoParent: r.PgnoFDPParent,
+		fp := FDPParams{PgnoFDP: r.Pgno(), Objid: r.ObjidFDP, DBTime: r.DBTime(), PgnoParent: r.PgnoFDPParent,
 			CpgPrimary: uint32(r.CpgPrimary), Unique: r.IsUnique(), PageFlags: ese.PageFlags(r.PageFlags),
 			PgnoOE: r.PgnoOE, PgnoAE: r.PgnoAE}
-		err = newPage(fp.PgnoFDP, fp.DbTime, func(p *Page) error { return RedoCreateMultipleExtentFDPRoot(p, fp) })
+		err = newPage(fp.PgnoFDP, fp.DBTime, func(p *Page) error { return RedoCreateMultipleExtentFDPRoot(p, fp) })
 		if err == nil {
-			err = newPage(fp.PgnoOE, fp.DbTime, func(p *Page) error { return RedoCreateSpaceTreeRoot(p, fp, false) })
+			err = newPage(fp.PgnoOE, fp.DBTime, func(p *Page) error { return RedoCreateSpaceTreeRoot(p, fp, false) })
 		}
 		if err == nil {
-			err = newPage(fp.PgnoAE, fp.DbTime, func(p *Page) error { return RedoCreateSpaceTreeRoot(p, fp, true) })
+			err = newPage(fp.PgnoAE, fp.DBTime, func(p *Page) error { return RedoCreateSpaceTreeRoot(p, fp, true) })
 		}
 	case *eselog.ConvertFDP:
 		err = redoConvert(s, r, opt, res)
@@ -181,10 +181,10 @@ func RedoRecordInto(s *PageStore, r eselog.Record, opt RedoOptions, res *RedoRes
 		err = redoEmptyTree(s, r, opt, res)
 	case *eselog.PageMove:
 		*res, err = RedoPageMove(s, PageMoveParams{PgnoSource: r.Pgno(), PgnoDest: r.PgnoDest, PgnoLeft: r.PgnoLeft,
-			PgnoRight: r.PgnoRight, PgnoParent: r.PgnoParent, DbTimeSourceBefore: r.DbTimeBefore(),
-			DbTimeLeftBefore: r.DbtimeLeftBefore, DbTimeRightBefore: r.DbtimeRightBefore,
-			DbTimeParentBefore: r.DbtimeParentBefore, Objid: r.ObjidFDP, ILineParent: int(r.ILineParent),
-			MoveFlags: r.MoveFlags, Header: r.PageHeaderBytes, Trailer: r.PageTrailerBytes}, r.DbTime(), opt.MayContainFutureData)
+			PgnoRight: r.PgnoRight, PgnoParent: r.PgnoParent, DBTimeSourceBefore: r.DBTimeBefore(),
+			DBTimeLeftBefore: r.DBTimeLeftBefore, DBTimeRightBefore: r.DBTimeRightBefore,
+			DBTimeParentBefore: r.DBTimeParentBefore, Objid: r.ObjidFDP, ILineParent: int(r.ILineParent),
+			MoveFlags: r.MoveFlags, Header: r.PageHeaderBytes, Trailer: r.PageTrailerBytes}, r.DBTime(), opt.MayContainFutureData)
 	case *eselog.Split, *eselog.Merge:
 		err = gateStructural(s, r, opt, res)
 	case *eselog.RootPageMove:
@@ -207,7 +207,7 @@ func redoConvert(s *PageStore, r *eselog.ConvertFDP, opt RedoOptions, res *RedoR
 	if r.Type() != eselog.RecConvertFDP2 {
 		return fmt.Errorf("%w: the old ConvertFDP form carries no availability bitmap", ErrRedoNotImplemented)
 	}
-	cp := ConvertParams{PgnoFDP: r.Pgno(), Objid: r.ObjidFDP, DbTime: r.DbTime(), PgnoParent: r.PgnoFDPParent,
+	cp := ConvertParams{PgnoFDP: r.Pgno(), Objid: r.ObjidFDP, DBTime: r.DBTime(), PgnoParent: r.PgnoFDPParent,
 		PgnoOE: r.PgnoOE, PgnoAE: r.PgnoAE, PgnoSecondaryFirst: r.PgnoSecondaryFirst,
 		CpgSecondary: uint32(r.CpgSecondary), CpgPrimary: uint32(r.CpgPrimary), AvailBitmap: r.AvailBitmap,
 		Unique: r.IsUnique(), PageFlags: ese.PageFlags(r.CpageFlags)}
@@ -215,7 +215,7 @@ func redoConvert(s *PageStore, r *eselog.ConvertFDP, opt RedoOptions, res *RedoR
 	if err != nil {
 		return err
 	}
-	redoRoot, err := NeedRedo(root, cp.PgnoFDP, cp.DbTime, r.DbTimeBefore(), opt.MayContainFutureData)
+	redoRoot, err := NeedRedo(root, cp.PgnoFDP, cp.DBTime, r.DBTimeBefore(), opt.MayContainFutureData)
 	if err != nil {
 		return err
 	}
@@ -229,7 +229,7 @@ func redoConvert(s *PageStore, r *eselog.ConvertFDP, opt RedoOptions, res *RedoR
 		if err != nil {
 			return err
 		}
-		if NeedNewPage(p, cp.DbTime, opt.MayContainFutureData) {
+		if NeedNewPage(p, cp.DBTime, opt.MayContainFutureData) {
 			pages[i] = p
 		}
 	}
@@ -257,7 +257,7 @@ func redoEmptyTree(s *PageStore, r *eselog.EmptyTree, opt RedoOptions, res *Redo
 		if err != nil {
 			return err
 		}
-		redo, err := NeedRedo(p, ep.Pgno, r.DbTime(), ep.Before, opt.MayContainFutureData)
+		redo, err := NeedRedo(p, ep.Pgno, r.DBTime(), ep.Before, opt.MayContainFutureData)
 		if err != nil {
 			return err
 		}
@@ -268,7 +268,7 @@ func redoEmptyTree(s *PageStore, r *eselog.EmptyTree, opt RedoOptions, res *Redo
 		if err := EmptyPage(p); err != nil {
 			return err
 		}
-		stampRedone(p, r.DbTime())
+		stampRedone(p, r.DBTime())
 		res.Pages = append(res.Pages, ep.Pgno)
 		if err := s.MarkDirty(ep.Pgno, p); err != nil {
 			return err
@@ -306,29 +306,29 @@ func gateStructural(s *PageStore, r eselog.Record, opt RedoOptions, res *RedoRes
 	var after uint64
 	switch r := r.(type) {
 	case *eselog.Split:
-		after = r.DbTime()
-		pages = append(pages, chk{r.Pgno(), r.DbTimeBefore(), false})
+		after = r.DBTime()
+		pages = append(pages, chk{r.Pgno(), r.DBTimeBefore(), false})
 		if r.PgnoNew != 0 {
 			pages = append(pages, chk{r.PgnoNew, 0, true})
 		}
 		if r.PgnoRight != 0 {
-			pages = append(pages, chk{r.PgnoRight, r.DbtimeRightBefore, false})
+			pages = append(pages, chk{r.PgnoRight, r.DBTimeRightBefore, false})
 		}
 		if r.PgnoParent != 0 {
-			pages = append(pages, chk{r.PgnoParent, r.DbtimeParentBefore, false})
+			pages = append(pages, chk{r.PgnoParent, r.DBTimeParentBefore, false})
 		}
 	case *eselog.Merge:
-		after = r.DbTime()
-		pages = append(pages, chk{r.Pgno(), r.DbTimeBefore(), false})
-		for _, c := range []chk{{r.PgnoRight, r.DbtimeRightBefore, false}, {r.PgnoLeft, r.DbtimeLeftBefore, false}, {r.PgnoParent, r.DbtimeParentBefore, false}} {
+		after = r.DBTime()
+		pages = append(pages, chk{r.Pgno(), r.DBTimeBefore(), false})
+		for _, c := range []chk{{r.PgnoRight, r.DBTimeRightBefore, false}, {r.PgnoLeft, r.DBTimeLeftBefore, false}, {r.PgnoParent, r.DBTimeParentBefore, false}} {
 			if c.pgno != 0 {
 				pages = append(pages, c)
 			}
 		}
 	case *eselog.PageMove:
-		after = r.DbTime()
-		pages = append(pages, chk{r.Pgno(), r.DbTimeBefore(), false}, chk{r.PgnoDest, 0, true})
-		for _, c := range []chk{{r.PgnoRight, r.DbtimeRightBefore, false}, {r.PgnoLeft, r.DbtimeLeftBefore, false}, {r.PgnoParent, r.DbtimeParentBefore, false}} {
+		after = r.DBTime()
+		pages = append(pages, chk{r.Pgno(), r.DBTimeBefore(), false}, chk{r.PgnoDest, 0, true})
+		for _, c := range []chk{{r.PgnoRight, r.DBTimeRightBefore, false}, {r.PgnoLeft, r.DBTimeLeftBefore, false}, {r.PgnoParent, r.DBTimeParentBefore, false}} {
 			if c.pgno != 0 {
 				pages = append(pages, c)
 			}
@@ -393,33 +393,33 @@ func RedoMacro(s *PageStore, recs []eselog.Record, opt RedoOptions) (RedoResult,
 	var haveOp bool
 	var rest []eselog.Record
 	var merges []MergeLevel
-	var mergeDbtime uint64
+	var mergeDBTime uint64
 	for _, r := range recs {
 		if sr, ok := r.(*eselog.Split); ok {
 			levels = append(levels, splitLevelOf(sr))
-			dbtime = sr.DbTime()
+			dbtime = sr.DBTime()
 			continue
 		}
 		if mr, ok := r.(*eselog.Merge); ok {
 			merges = append(merges, mergeLevelOf(mr))
-			mergeDbtime = mr.DbTime()
+			mergeDBTime = mr.DBTime()
 			continue
 		}
 		rest = append(rest, r)
 	}
 	if len(merges) > 0 {
-		res, err := RedoMerge(s, merges, mergeDbtime, opt.MayContainFutureData)
+		res, err := RedoMerge(s, merges, mergeDBTime, opt.MayContainFutureData)
 		all.Pages = append(all.Pages, res.Pages...)
 		all.Skipped = append(all.Skipped, res.Skipped...)
 		if err != nil {
-			return all, fmt.Errorf("recovery: redo merge macro (dbtime %#x): %w", mergeDbtime, err)
+			return all, fmt.Errorf("recovery: redo merge macro (dbtime %#x): %w", mergeDBTime, err)
 		}
 	}
 	if len(levels) > 0 {
 		var others []eselog.Record
 		for _, r := range rest {
 			pr, ok := r.(eselog.PageRecord)
-			if haveOp || !ok || pr.DbTime() != dbtime {
+			if haveOp || !ok || pr.DBTime() != dbtime {
 				others = append(others, r)
 				continue
 			}
@@ -463,8 +463,8 @@ func RedoMacro(s *PageStore, recs []eselog.Record, opt RedoOptions) (RedoResult,
 // splitLevelOf converts a Split/Split2 record.
 func splitLevelOf(r *eselog.Split) SplitLevel {
 	return SplitLevel{
-		Pgno: r.Pgno(), DbTimeBefore: r.DbTimeBefore(), PgnoNew: r.PgnoNew, PgnoRight: r.PgnoRight,
-		DbTimeRightBefore: r.DbtimeRightBefore, PgnoParent: r.PgnoParent, DbTimeParentBefore: r.DbtimeParentBefore,
+		Pgno: r.Pgno(), DBTimeBefore: r.DBTimeBefore(), PgnoNew: r.PgnoNew, PgnoRight: r.PgnoRight,
+		DBTimeRightBefore: r.DBTimeRightBefore, PgnoParent: r.PgnoParent, DBTimeParentBefore: r.DBTimeParentBefore,
 		Objid: r.ObjidFDP, Type: int(r.SplitType), Oper: int(r.SplitOper), ILineOper: int(r.ILineOper),
 		ILineSplit: int(r.ILineSplit), CLines: int(r.CLines), NewPageFlags: ese.PageFlags(r.NewPageFlags),
 		SplitPageFlags: ese.PageFlags(r.SplitPageFlags), CbUncFreeSrc: int(r.CbUncFreeSrc), CbUncFreeDest: int(r.CbUncFreeDest),
@@ -477,8 +477,8 @@ func splitLevelOf(r *eselog.Split) SplitLevel {
 // mergeLevelOf converts a Merge/Merge2 record.
 func mergeLevelOf(r *eselog.Merge) MergeLevel {
 	return MergeLevel{
-		Pgno: r.Pgno(), DbTimeBefore: r.DbTimeBefore(), PgnoRight: r.PgnoRight, DbTimeRightBefore: r.DbtimeRightBefore,
-		PgnoLeft: r.PgnoLeft, DbTimeLeftBefore: r.DbtimeLeftBefore, DbTimeParentBefore: r.DbtimeParentBefore,
+		Pgno: r.Pgno(), DBTimeBefore: r.DBTimeBefore(), PgnoRight: r.PgnoRight, DBTimeRightBefore: r.DBTimeRightBefore,
+		PgnoLeft: r.PgnoLeft, DBTimeLeftBefore: r.DBTimeLeftBefore, DBTimeParentBefore: r.DBTimeParentBefore,
 		ILine: r.ILine(), Flags: int(r.MergeFlags), Type: int(r.MergeType), ILineMerge: int(r.ILineMerge),
 		CbSizeTotal: int(r.CbSizeTotal), CbSizeMaxTotal: int(r.CbSizeMaxTotal), CbUncFreeDest: int(r.CbUncFreeDest),
 		KeyParentSep: r.KeyParentSep, HasPreImage: len(r.PageBeforeImage) > 0,

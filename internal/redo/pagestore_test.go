@@ -31,14 +31,14 @@ func TestPageStoreCorpus(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p4.DbTime() != 0x384 || p4.TagCount() != 173 || p4.ObjidFDP() != 2 {
-		t.Fatalf("page 4: dbtime %#x tags %d objid %d", p4.DbTime(), p4.TagCount(), p4.ObjidFDP())
+	if p4.DBTime() != 0x384 || p4.TagCount() != 173 || p4.ObjidFDP() != 2 {
+		t.Fatalf("page 4: dbtime %#x tags %d objid %d", p4.DBTime(), p4.TagCount(), p4.ObjidFDP())
 	}
 	lines := p4.Lines()
 	if err := p4.InsertNode(0, Node{Suffix: []byte{0, 1}, Data: []byte("esekit")}); err != nil {
 		t.Fatal(err)
 	}
-	p4.SetDbTime(0x400)
+	p4.SetDBTime(0x400)
 	if err := s.MarkDirty(4, p4); err != nil {
 		t.Fatal(err)
 	}
@@ -63,8 +63,8 @@ func TestPageStoreCorpus(t *testing.T) {
 	if again == p4 {
 		t.Fatal("page 4 was not evicted")
 	}
-	if again.DbTime() != 0x400 || again.Lines() != lines+1 {
-		t.Fatalf("re-read page 4: dbtime %#x lines %d", again.DbTime(), again.Lines())
+	if again.DBTime() != 0x400 || again.Lines() != lines+1 {
+		t.Fatalf("re-read page 4: dbtime %#x lines %d", again.DBTime(), again.Lines())
 	}
 	if n, _ := again.Node(0); string(n.Data) != "esekit" {
 		t.Fatalf("re-read node data %q", n.Data)
@@ -167,8 +167,8 @@ func TestPageStoreZeroPagesOfGrownFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if again == p110 || again.DbTime() != 0x777 || again.ObjidFDP() != 9 {
-		t.Fatalf("page 110 read back: same %v, dbtime %#x, objid %d", again == p110, again.DbTime(), again.ObjidFDP())
+	if again == p110 || again.DBTime() != 0x777 || again.ObjidFDP() != 9 {
+		t.Fatalf("page 110 read back: same %v, dbtime %#x, objid %d", again == p110, again.DBTime(), again.ObjidFDP())
 	}
 	if st := s.Stats(); st.Reads != 2 || st.ZeroPages != 21 {
 		t.Fatalf("page 110 was not read back from the file: %+v", st)
@@ -197,7 +197,7 @@ func editPages(t *testing.T, s *PageStore, pgnos []uint32) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		p.SetDbTime(0x100000 + uint64(pg))
+		p.SetDBTime(0x100000 + uint64(pg))
 		if err := s.MarkDirty(pg, p); err != nil {
 			t.Fatal(err)
 		}
@@ -254,8 +254,8 @@ func TestPageStoreGatheredWrites(t *testing.T) {
 	for _, pg := range pgnos {
 		b := got[(pg+1)*ps : (pg+2)*ps]
 		p, _ := NewPage(b)
-		if c := ese.ComputePageChecksums(b, pg); !c.OK() || p.DbTime() != 0x100000+uint64(pg) {
-			t.Errorf("page %d: checksums ok %v, dbtime %#x", pg, c.OK(), p.DbTime())
+		if c := ese.ComputePageChecksums(b, pg); !c.OK() || p.DBTime() != 0x100000+uint64(pg) {
+			t.Errorf("page %d: checksums ok %v, dbtime %#x", pg, c.OK(), p.DBTime())
 		}
 	}
 	// Every page not edited is unchanged.
@@ -465,7 +465,7 @@ func TestPageStoreMarkDirtyStalePage(t *testing.T) {
 	}
 	p4, _ := s.Get(4)
 	evict()
-	p4.SetDbTime(0x401)
+	p4.SetDBTime(0x401)
 	if err := s.MarkDirty(4, p4); err != nil {
 		t.Fatalf("evicted page not read again: %v", err)
 	}

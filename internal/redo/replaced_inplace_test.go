@@ -101,7 +101,7 @@ func replaceDRecord(t *testing.T, pgno uint32, p *Page, iline int, versioned, di
 	return &eselog.Replace{
 		NodeHeader: eselog.NodeHeader{PageHeader: eselog.PageHeader{
 			RecordBase: eselog.RecordBase{Lrtyp: eselog.RecReplaceD},
-			PageNumber: pgno, After: p.DbTime() + 1, Before: eselog.DBTimeNil, Line: uint16(iline), Flags: nf}},
+			PageNumber: pgno, After: p.DBTime() + 1, Before: eselog.DBTimeNil, Line: uint16(iline), Flags: nf}},
 		Diff2: diff2, CbOldData: uint16(cbOld), CbNewData: uint16(cbNew), Payload: payload,
 	}
 }
@@ -310,8 +310,8 @@ func checkReplaceDInPlaceSteady(t *testing.T, spec steadylog.Spec, pageSize int)
 		t.Fatalf("%d ReplaceD records redone (%d same-length), %d generated", n, inPlace, sl.PageRecords)
 	}
 	for pgno, p := range fast {
-		if p.DbTime() != sl.PageDbTime[pgno] {
-			t.Errorf("page %d: dbtime %#x, the log's last %#x", pgno, p.DbTime(), sl.PageDbTime[pgno])
+		if p.DBTime() != sl.PageDBTime[pgno] {
+			t.Errorf("page %d: dbtime %#x, the log's last %#x", pgno, p.DBTime(), sl.PageDBTime[pgno])
 		}
 		if err := p.Check(); err != nil {
 			t.Errorf("page %d: %v", pgno, err)

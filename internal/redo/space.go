@@ -85,7 +85,7 @@ func NeedNewPage(p *Page, dbtime uint64, mayContainFutureData bool) bool {
 	if !mayContainFutureData || p.Uninitialized() {
 		return true
 	}
-	return dbtime > p.DbTime()
+	return dbtime > p.DBTime()
 }
 
 // RedoNewPage redoes a NewPage record (type 95): the page is formatted as
@@ -101,8 +101,8 @@ type FDPParams struct {
 	PgnoFDP uint32
 	// Objid is the new tree's object id.
 	Objid uint32
-	// DbTime is the record's dbtime.
-	DbTime uint64
+	// DBTime is the record's dbtime.
+	DBTime uint64
 	// PgnoParent is the root of the tree the space came from.
 	PgnoParent uint32
 	// CpgPrimary is the primary extent size.
@@ -120,13 +120,13 @@ type FDPParams struct {
 // marks the rest of the primary extent available. The caller applies the
 // new-page test (NeedNewPage) first.
 func RedoCreateSingleExtentFDP(p *Page, fp FDPParams) error {
-	p.FormatPreInit(fp.PgnoFDP, fp.Objid, fp.DbTime)
+	p.FormatPreInit(fp.PgnoFDP, fp.Objid, fp.DBTime)
 	p.ConsumePreInit(fp.PageFlags | ese.PageRoot | ese.PageLeaf)
 	h := singleExtentHeader(fp.PgnoParent, fp.CpgPrimary, fp.Unique)
 	if err := p.SetSpaceHeader(h); err != nil {
 		return err
 	}
-	p.SetDbTime(fp.DbTime)
+	p.SetDBTime(fp.DBTime)
 	return nil
 }
 
@@ -134,7 +134,7 @@ func RedoCreateSingleExtentFDP(p *Page, fp FDPParams) error {
 // multiple-extent tree (ErrLGIRedoFDPPage for type 24): a leaf root whose
 // SPACE_HEADER points at the owned-extent tree.
 func RedoCreateMultipleExtentFDPRoot(p *Page, fp FDPParams) error {
-	p.FormatPreInit(fp.PgnoFDP, fp.Objid, fp.DbTime)
+	p.FormatPreInit(fp.PgnoFDP, fp.Objid, fp.DBTime)
 	p.ConsumePreInit(fp.PageFlags | ese.PageRoot | ese.PageLeaf)
 	h := SpaceHeader{CpgPrimary: fp.CpgPrimary, PgnoParent: fp.PgnoParent, Flags: SpaceMultipleExtent, AvailOrOE: fp.PgnoOE}
 	if !fp.Unique {
@@ -143,7 +143,7 @@ func RedoCreateMultipleExtentFDPRoot(p *Page, fp FDPParams) error {
 	if err := p.SetSpaceHeader(h); err != nil {
 		return err
 	}
-	p.SetDbTime(fp.DbTime)
+	p.SetDBTime(fp.DBTime)
 	return nil
 }
 
@@ -162,7 +162,7 @@ func RedoCreateSpaceTreeRoot(p *Page, fp FDPParams, avail bool) error {
 	if cpg < 0 {
 		return ese.NewFormatError("CreateMultipleExtentFDP record", -1, ese.ErrLogCorrupted, "primary extent of %d pages is smaller than 3", fp.CpgPrimary)
 	}
-	p.FormatPreInit(pgno, fp.Objid, fp.DbTime)
+	p.FormatPreInit(pgno, fp.Objid, fp.DBTime)
 	p.ConsumePreInit(fp.PageFlags | ese.PageRoot | ese.PageLeaf | ese.PageSpaceTree)
 	if err := p.SetExternalHeaderBytes(make([]byte, splitBufferSize)); err != nil {
 		return err
@@ -172,7 +172,7 @@ func RedoCreateSpaceTreeRoot(p *Page, fp FDPParams, avail bool) error {
 			return err
 		}
 	}
-	p.SetDbTime(fp.DbTime)
+	p.SetDBTime(fp.DBTime)
 	return nil
 }
 

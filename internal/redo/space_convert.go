@@ -14,8 +14,8 @@ type ConvertParams struct {
 	PgnoFDP uint32
 	// Objid is the tree's object id.
 	Objid uint32
-	// DbTime is the record's dbtime.
-	DbTime uint64
+	// DBTime is the record's dbtime.
+	DBTime uint64
 	// PgnoParent is the parent tree's root.
 	PgnoParent uint32
 	// PgnoOE and PgnoAE are the new space-tree roots; PgnoOE is also the
@@ -87,7 +87,7 @@ func insertExtentSorted(p *Page, e extent) error {
 func RedoConvertFDP(root, oe, ae *Page, cp ConvertParams) error {
 	flags := cp.PageFlags | ese.PageRoot | ese.PageLeaf | ese.PageSpaceTree
 	if oe != nil {
-		oe.FormatPreInit(cp.PgnoOE, cp.Objid, cp.DbTime)
+		oe.FormatPreInit(cp.PgnoOE, cp.Objid, cp.DBTime)
 		oe.ConsumePreInit(flags)
 		if err := oe.SetExternalHeaderBytes(make([]byte, splitBufferSize)); err != nil {
 			return err
@@ -98,10 +98,10 @@ func RedoConvertFDP(root, oe, ae *Page, cp ConvertParams) error {
 		if err := insertExtentSorted(oe, extent{cp.PgnoFDP + cp.CpgPrimary - 1, cp.CpgPrimary}); err != nil {
 			return err
 		}
-		oe.SetDbTime(cp.DbTime)
+		oe.SetDBTime(cp.DBTime)
 	}
 	if ae != nil {
-		ae.FormatPreInit(cp.PgnoAE, cp.Objid, cp.DbTime)
+		ae.FormatPreInit(cp.PgnoAE, cp.Objid, cp.DBTime)
 		ae.ConsumePreInit(flags)
 		if err := ae.SetExternalHeaderBytes(make([]byte, splitBufferSize)); err != nil {
 			return err
@@ -120,7 +120,7 @@ func RedoConvertFDP(root, oe, ae *Page, cp ConvertParams) error {
 				return err
 			}
 		}
-		ae.SetDbTime(cp.DbTime)
+		ae.SetDBTime(cp.DBTime)
 	}
 	if root != nil {
 		h := SpaceHeader{CpgPrimary: cp.CpgPrimary, PgnoParent: cp.PgnoParent, Flags: SpaceMultipleExtent, AvailOrOE: cp.PgnoSecondaryFirst}
@@ -130,7 +130,7 @@ func RedoConvertFDP(root, oe, ae *Page, cp ConvertParams) error {
 		if err := root.SetSpaceHeader(h); err != nil {
 			return err
 		}
-		root.SetDbTime(cp.DbTime)
+		root.SetDBTime(cp.DBTime)
 	}
 	return nil
 }

@@ -52,10 +52,10 @@ func LogFolder(dir string, spec LogSpec) error {
 	}
 	file := make([]byte, sectors*eselog.SegmentSize)
 	var acc uint64
-	for g := int32(1); g <= int32(spec.Logs); g++ {
+	for g := ese.Generation(1); g <= ese.Generation(spec.Logs); g++ {
 		used := sectors - 2 // data sectors 1..sectors-2; the last is reserved
 		name := ese.LogFileName("edb", g, ".log", 5)
-		if g == int32(spec.Logs) {
+		if g == ese.Generation(spec.Logs) {
 			used, name = 1, "edb.log"
 		}
 		h := &eselog.FileHeader{Generation: g, SectorSize: eselog.SegmentSize, HeaderSectors: 1,
@@ -89,7 +89,7 @@ func LogFolder(dir string, spec LogSpec) error {
 
 // created is the creation time of generation g: one minute per
 // generation after the signature's time.
-func created(g int32) ese.LogTime {
+func created(g ese.Generation) ese.LogTime {
 	return ese.LogTimeOf(Signature.Created.Time().Add(time.Duration(g) * time.Minute))
 }
 
@@ -124,7 +124,7 @@ func Database(path string, spec DBSpec) error {
 		return fmt.Errorf("scalegen: page size %d, %d pages: %w", ps, spec.Pages, ese.ErrInvalidParameter)
 	}
 	h := &ese.DBHeader{Magic: ese.DBMagic, FormatVersion: ese.DBFormatVersion, FormatUpdateMajor: 20,
-		PageSize: uint32(ps), State: ese.DBStateCleanShutdown, DbID: 1, FileType: ese.FileTypeDatabase,
+		PageSize: uint32(ps), State: ese.DBStateCleanShutdown, DBID: 1, FileType: ese.FileTypeDatabase,
 		LogSignature: Signature}
 	head := h.Encode(ps)
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)

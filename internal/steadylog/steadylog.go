@@ -43,7 +43,7 @@ type Spec struct {
 	// DB is the corpus path of the clean database the log is written for.
 	DB string
 	// Gen is the log's generation.
-	Gen int32
+	Gen ese.Generation
 	// Sectors is the log file size in 4 KiB segments (header and reserved
 	// last segment included).
 	Sectors int
@@ -118,11 +118,11 @@ type Log struct {
 	// transactions.
 	PageRecords int
 	Trx         int
-	// PageDbTime is each touched page's last dbtime in the log; NodeData
+	// PageDBTime is each touched page's last dbtime in the log; NodeData
 	// each changed node's data once recovered (the last committed: a
 	// node an open transaction changed gets its data from before that
 	// transaction back); Original its data in the corpus file.
-	PageDbTime map[uint32]uint64
+	PageDBTime map[uint32]uint64
 	NodeData   map[NodeID][]byte
 	Original   map[NodeID][]byte
 	// OpenTrx is the transactions left open (OpenTail); Rolled each node
@@ -225,8 +225,8 @@ func Build(tb testing.TB, spec Spec) *Log {
 		}
 		return p.Key(n)
 	}
-	leaves, maxDbTime := TableLeaves(tb, db, ps, spec.MaxNode, page)
-	maxDbTime = max(maxDbTime, hdr.DbTimeDirtied)
+	leaves, maxDBTime := TableLeaves(tb, db, ps, spec.MaxNode, page)
+	maxDBTime = max(maxDBTime, hdr.DBTimeDirtied)
 	rng := rand.New(rand.NewPCG(spec.Seed, spec.Seed^0x9E3779B97F4A7C15))
 	rng.Shuffle(len(leaves), func(i, j int) { leaves[i], leaves[j] = leaves[j], leaves[i] })
 	hot := leaves[:min(spec.HotPages, len(leaves))]
@@ -249,7 +249,7 @@ func Build(tb testing.TB, spec Spec) *Log {
 	if spec.OpenTail > 0 && (spec.Term || spec.Restore) {
 		tb.Fatal("steady log: OpenTail goes with neither Term nor Restore")
 	}
-	out := &Log{PageDbTime: map[uint32]uint64{}, NodeData: map[NodeID][]byte{}, Original: map[NodeID][]byte{}, Signature: sig,
+	out := &Log{PageDBTime: map[uint32]uint64{}, NodeData: map[NodeID][]byte{}, Original: map[NodeID][]byte{}, Signature: sig,
 		Rolled: map[NodeID][]byte{}, OpenData: map[NodeID][]byte{}}
 	var buf []byte
 	put := func(r interface{ AppendEncode([]byte) []byte }, t eselog.RecordType) (ese.LogPos, error) {
@@ -288,7 +288,7 @@ func Build(tb testing.TB, spec Spec) *Log {
 
 	// Current data of every changed node, and each page's dbtime.
 	pageTime := map[uint32]uint64{}
-	dbtime := maxDbTime
+	dbtime := maxDBTime
 	trx := uint32(1000)
 	rceid := uint32(5000)
 	restoreCost := 0
@@ -311,7 +311,7 @@ func Build(tb testing.TB, spec Spec) *Log {
 		old := out.NodeData[id]
 		before, ok := pageTime[leaf.Pgno]
 		if !ok {
-			before = page(leaf.Pgno).Header.DbTimeDirtied
+			before = page(leaf.Pgno).Header.DBTimeDirtied
 		}
 		rceid++
 		r := ReplaceRecord(tb, procid, dbid, trxBegin, level, leaf, iline, dbtime+1, before, rceid, old, nd)
@@ -462,7 +462,7 @@ func Build(tb testing.TB, spec Spec) *Log {
 			o := &ops[i]
 			before, ok := pageTime[o.leaf.Pgno]
 			if !ok {
-				before = page(o.leaf.Pgno).Header.DbTimeDirtied
+				before = page(o.leaf.Pgno).Header.DBTimeDirtied
 			}
 			rceid++
 			o.rceid = rceid
@@ -683,7 +683,7 @@ func Build(tb testing.TB, spec Spec) *Log {
 	w.Finish()
 	out.Log = w.File()
 	for pg, t := range pageTime {
-		out.PageDbTime[pg] = t
+		out.PageDBTime[pg] = t
 	}
 	return out
 }
@@ -711,13 +711,13 @@ func TableLeaves(tb testing.TB, db []byte, ps, maxNode int, page func(uint32) *b
 	tb.Helper()
 	roots := map[uint32]uint32{}
 	var leaves []Leaf
-	var maxDbTime uint64
+	var maxDBTime uint64
 	for pgno := uint32(1); (int(pgno)+2)*ps <= len(db); pgno++ {
 		if bin.IsZero(db[(int(pgno)+1)*ps : (int(pgno)+2)*ps]) {
 			continue
 		}
 		p := page(pgno)
-		maxDbTime = max(maxDbTime, p.Header.DbTimeDirtied)
+		maxDBTime = max(maxDBTime, p.Header.DBTimeDirtied)
 		f := p.Flags()
 		if f&ese.PageRoot != 0 && f&ese.PageSpaceTree == 0 {
 			roots[p.Header.ObjidFDP] = pgno
@@ -732,13 +732,13 @@ func TableLeaves(tb testing.TB, db []byte, ps, maxNode int, page func(uint32) *b
 	for i := range leaves {
 		leaves[i].FDP = roots[leaves[i].Objid]
 	}
-	return leaves, maxDbTime
+	return leaves, maxDBTime
 }
 
 // Consistent is where the generated logs of first generation gen say
 // the databases were last consistent: the clean shutdown of the instance
 // near the end of the generation before.
-func Consistent(gen int32) ese.LogPos {
+func Consistent(gen ese.Generation) ese.LogPos {
 	return ese.LogPos{Generation: gen - 1, Sector: 0x40, Offset: 0x1F}
 }
 
@@ -747,7 +747,7 @@ func Consistent(gen int32) ese.LogPos {
 // (8.4000.60.140), sectors 4 KiB segments long, created at created, the
 // previous generation at prevCreated, with checkpoint the checkpoint of
 // its creation.
-func LogHeader(gen int32, sectors, ps int, sig ese.Signature, created, prevCreated time.Time, checkpoint ese.LogPos) *eselog.FileHeader {
+func LogHeader(gen ese.Generation, sectors, ps int, sig ese.Signature, created, prevCreated time.Time, checkpoint ese.LogPos) *eselog.FileHeader {
 	lh := testset.LogHeader(gen, sectors, ps, sig, created, prevCreated)
 	lh.VersionUpdateMajor, lh.VersionUpdateMinor = 60, 140
 	lh.CheckpointAtCreation = checkpoint
@@ -766,7 +766,7 @@ func Attach(dbid uint8, consistent ese.LogPos, signDb, signLog ese.Signature, na
 // DirtyHeader turns a clean database's header into the one the engine
 // leaves after the attach of a log stream: dirty, attached at attach,
 // required range gen..gen. It returns the encoded page of ps bytes.
-func DirtyHeader(hdr *ese.DBHeader, sig ese.Signature, attach, consistent ese.LogPos, tm ese.LogTime, gen int32, ps int) []byte {
+func DirtyHeader(hdr *ese.DBHeader, sig ese.Signature, attach, consistent ese.LogPos, tm ese.LogTime, gen ese.Generation, ps int) []byte {
 	hdr.State = ese.DBStateDirtyShutdown
 	hdr.LogSignature = sig
 	hdr.AttachPos, hdr.AttachTime = attach, tm

@@ -13,7 +13,7 @@ import (
 // LogSpec describes a generated modern log file.
 type LogSpec struct {
 	// Gen is the log's generation (1 when zero).
-	Gen int32
+	Gen ese.Generation
 	// Segments is the file size in 4 KiB segments, header and reserved
 	// last segment included (32 when zero, at least 4); for a legacy log
 	// (BuildLegacyLog) in 512-byte sectors, the 8 header sectors included
@@ -99,7 +99,7 @@ func DBMSParam(logFileSectors int) ese.DBMSParam {
 // LegacyLogHeader returns the header of a legacy log file (format
 // 7.3704.15 with 512-byte sectors, as Windows 7 writes it) of generation
 // gen, sectors long.
-func LegacyLogHeader(gen int32, sectors, pageSize int, sig ese.Signature, created, prevCreated time.Time) *eselog.FileHeader {
+func LegacyLogHeader(gen ese.Generation, sectors, pageSize int, sig ese.Signature, created, prevCreated time.Time) *eselog.FileHeader {
 	h := LogHeader(gen, sectors, pageSize, sig, created, prevCreated)
 	h.SectorSize, h.HeaderSectors = LegacySectorSize, eselog.HeaderSize/LegacySectorSize
 	h.VersionMajor, h.VersionMinor, h.VersionUpdateMajor, h.VersionUpdateMinor = 7, 3704, 15, 0
@@ -108,7 +108,7 @@ func LegacyLogHeader(gen int32, sectors, pageSize int, sig ese.Signature, create
 
 // LogHeader returns the header of a modern log file (format 8.4000.5.16
 // with 4 KiB sectors, as Windows 10 writes it) of generation gen.
-func LogHeader(gen int32, segments, pageSize int, sig ese.Signature, created, prevCreated time.Time) *eselog.FileHeader {
+func LogHeader(gen ese.Generation, segments, pageSize int, sig ese.Signature, created, prevCreated time.Time) *eselog.FileHeader {
 	h := &eselog.FileHeader{
 		Generation: gen, SectorSize: eselog.SegmentSize, HeaderSectors: 1, FileSectors: uint16(segments),
 		DbPageSize: uint16(pageSize), CreateTime: ese.LogTimeOf(created),

@@ -29,7 +29,7 @@ const minFragment = 32
 // copy into the next sector. The last segment of the file is reserved and
 // never written.
 type LogWriter struct {
-	gen     int32
+	gen     ese.Generation
 	file    []byte
 	last    int // last data segment (the final one is reserved)
 	isec    int
@@ -62,7 +62,7 @@ func (w *LogWriter) Used() int {
 // segments long (header and reserved last segment included), whose
 // segments carry start time tm. The header segment is left zero: copy an
 // encoded eselog.FileHeader into File().
-func NewLogWriter(gen int32, sectors int, tm ese.LogTime) *LogWriter {
+func NewLogWriter(gen ese.Generation, sectors int, tm ese.LogTime) *LogWriter {
 	return &LogWriter{gen: gen, file: make([]byte, sectors*eselog.SegmentSize), last: sectors - 2, isec: 1,
 		off: eselog.SegmentHeaderSize, tm: tm}
 }

@@ -21,7 +21,7 @@ type SetSpec struct {
 	// Base is the log base name ("edb" when empty).
 	Base string
 	// First and Last are the generations (1 and 3 when zero).
-	First, Last int32
+	First, Last ese.Generation
 	// Legacy writes 7.3704 logs (BuildLegacyLog) instead of modern ones.
 	Legacy bool
 	// Transactions is each log's number of transactions (20 when zero);
@@ -40,7 +40,7 @@ type Set struct {
 	// Files holds every file by name.
 	Files map[string][]byte
 	// Logs holds the logs by generation.
-	Logs map[int32]*Log
+	Logs map[ese.Generation]*Log
 	// Current is the name of the current log (Base.log), Checkpoint the
 	// checkpoint's.
 	Current, Checkpoint string
@@ -52,7 +52,7 @@ type Set struct {
 // LogName is the engine's name of log generation gen of base base with
 // the 8.3-style numbering of modern logs: base + 5 hex digits + ".log"
 // (edb00001.log), or base.log for the current log.
-func LogName(base string, gen int32, current bool) string {
+func LogName(base string, gen ese.Generation, current bool) string {
 	if current {
 		return base + ".log"
 	}
@@ -80,7 +80,7 @@ func BuildSet(spec SetSpec) (*Set, error) {
 	if spec.Signature == (ese.Signature{}) {
 		spec.Signature = Signature(1)
 	}
-	set := &Set{Files: map[string][]byte{}, Logs: map[int32]*Log{}, Current: spec.Base + ".log", Checkpoint: spec.Base + ".chk"}
+	set := &Set{Files: map[string][]byte{}, Logs: map[ese.Generation]*Log{}, Current: spec.Base + ".log", Checkpoint: spec.Base + ".chk"}
 	build := BuildLog
 	if spec.Legacy {
 		build = BuildLegacyLog
@@ -139,7 +139,7 @@ func CleanDBHeader(pageSize int, logSig ese.Signature, attach, consistent ese.Lo
 		Magic: ese.DBMagic, FormatVersion: 0x620, FormatUpdateMajor: 20,
 		CreateFormatVersion: 0x620, CreateFormatUpdate: 20,
 		DbSignature: Signature(2), LogSignature: logSig,
-		State: ese.DBStateCleanShutdown, DbID: 1, PageSize: uint32(pageSize), FileType: ese.FileTypeDatabase,
+		State: ese.DBStateCleanShutdown, DBID: 1, PageSize: uint32(pageSize), FileType: ese.FileTypeDatabase,
 		AttachPos: attach, AttachTime: tm, ConsistentPos: consistent, ConsistentTime: tm, DetachPos: consistent, DetachTime: tm,
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/esekit/esekit/ese"
 	"github.com/esekit/esekit/eselog"
 )
 
@@ -22,7 +23,7 @@ func TestBuildSetScans(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !slices.Equal(set.Generations, []int32{1, 2, 3}) || set.Signature != Signature(1) || len(set.Problems) != 0 {
+		if !slices.Equal(set.Generations, []ese.Generation{1, 2, 3}) || set.Signature != Signature(1) || len(set.Problems) != 0 {
 			t.Errorf("legacy %v: generations %v signature %v problems %+v", legacy, set.Generations, set.Signature, set.Problems)
 		}
 		if f := set.Log(3); f == nil || f.File != "edb.log" {

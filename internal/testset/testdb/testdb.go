@@ -47,7 +47,7 @@ func Build(pageSize int) (*Database, error) {
 	}
 	tm := ese.LogTimeOf(time.Date(2024, 2, 1, 9, 0, 0, 0, time.UTC))
 	h := testset.CleanDBHeader(pageSize, testset.Signature(1), ese.LogPos{Generation: 1, Sector: 1}, ese.LogPos{Generation: 1, Sector: 8}, tm)
-	h.DbTimeDirtied, h.LastObjectID = res.DbTime, res.ObjidLast
+	h.DBTimeDirtied, h.LastObjectID = res.DBTime, res.ObjidLast
 	b := f.Bytes()
 	hb := h.Encode(pageSize)
 	copy(b, hb)

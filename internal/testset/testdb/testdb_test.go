@@ -18,7 +18,7 @@ func TestBuild(t *testing.T) {
 			t.Fatal(err)
 		}
 		c, err := ese.ReadDBHeader(bytes.NewReader(db.File))
-		if err != nil || !c.ShadowOK || c.PageSize != ps || c.Header.State != ese.DBStateCleanShutdown || c.Header.DbTimeDirtied != db.Create.DbTime {
+		if err != nil || !c.ShadowOK || c.PageSize != ps || c.Header.State != ese.DBStateCleanShutdown || c.Header.DBTimeDirtied != db.Create.DBTime {
 			t.Fatalf("%d: header %+v %v", ps, c, err)
 		}
 		res, err := ese.ScanDatabase(context.Background(), bytes.NewReader(db.File), nil)
