@@ -123,11 +123,16 @@ func (db *DB) rows(ctx context.Context, t *Table, root uint32, opts *RowOptions)
 
 func (db *DB) newRecord(ctx context.Context, t *Table, e btree.Entry, key []byte) (*Record, error) {
 	data := append([]byte(nil), e.Node.Data...)
-	lay, err := parseRecord(data, ese.IsLargePage(db.PageSize))
-	if err != nil {
+	// The record and its parsed layout in one allocation.
+	rl := new(struct {
+		rec Record
+		lay layout
+	})
+	if err := rl.lay.parse(data, ese.IsLargePage(db.PageSize)); err != nil {
 		return nil, &btree.PageError{Pgno: e.Page.Pgno, Err: fmt.Errorf("line %d: %w", e.Line, err)}
 	}
-	return &Record{Table: t, Deleted: e.Deleted(), Pgno: e.Page.Pgno, Line: e.Line, Key: key, Data: data, db: db, ctx: ctx, lay: lay}, nil
+	rl.rec = Record{Table: t, Deleted: e.Deleted(), Pgno: e.Page.Pgno, Line: e.Line, Key: key, Data: data, db: db, ctx: ctx, lay: &rl.lay}
+	return &rl.rec, nil
 }
 
 // indexRows yields the rows of t in the order of secondary index ix: each
@@ -352,13 +357,21 @@ func (r *Record) Get(name string) (Value, error) {
 
 // Values returns the value of every column of the table, in column order.
 func (r *Record) Values() ([]Value, error) {
-	out := make([]Value, len(r.Table.Columns))
-	for i, c := range r.Table.Columns {
+	return r.AppendValues(make([]Value, 0, len(r.Table.Columns)))
+}
+
+// AppendValues appends the value of every column of the table, in column
+// order, to dst and returns the extended slice: a caller reading many rows
+// can pass the previous row's slice[:0] to reuse its space. On error it
+// returns dst as it was given.
+func (r *Record) AppendValues(dst []Value) ([]Value, error) {
+	out := dst
+	for _, c := range r.Table.Columns {
 		v, err := r.Value(c)
 		if err != nil {
-			return nil, err
+			return dst, err
 		}
-		out[i] = v
+		out = append(out, v)
 	}
 	return out, nil
 }
