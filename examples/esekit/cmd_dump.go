@@ -100,7 +100,7 @@ func runDump(e *env, opts any, args []string) int {
 		defer rec.Close()
 		db = rec.DB
 	} else {
-		in, c, err := openInput(args[0])
+		in, c, err := openUnmapped(args[0])
 		if err != nil {
 			fmt.Fprintf(e.stderr, "esekit dump: %s\n", cliText(err.Error()))
 			return statusOf(err)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"math"
 	"os"
 
 	"golang.org/x/exp/mmap"
@@ -26,6 +27,20 @@ var mmapMin int64 = 64 << 20
 // openInput opens a file on disk, memory-mapped when it is large. The caller
 // closes the returned closer.
 func openInput(name string) (input, io.Closer, error) {
+	return openInputMap(name, mmapMin)
+}
+
+// openUnmapped opens a file on disk for ReadAt calls, never mapped: for
+// the esedb readers, which copy each page into their own bounded page
+// cache, a mapping would only add every page of the file read so far to
+// the process's resident set.
+func openUnmapped(name string) (input, io.Closer, error) {
+	return openInputMap(name, math.MaxInt64)
+}
+
+// openInputMap opens a file, memory-mapped when it has at least mapMin
+// bytes.
+func openInputMap(name string, mapMin int64) (input, io.Closer, error) {
 	f, err := os.Open(name)
 	if err != nil {
 		return input{}, nil, err
@@ -39,7 +54,7 @@ func openInput(name string) (input, io.Closer, error) {
 		f.Close()
 		return input{}, nil, fmt.Errorf("%s: %w", name, errIsFolder)
 	}
-	if st.Mode().IsRegular() && st.Size() >= mmapMin {
+	if st.Mode().IsRegular() && st.Size() >= mapMin {
 		if m, err := mmap.Open(name); err == nil && int64(m.Len()) == st.Size() {
 			f.Close()
 			return input{name: name, r: m, size: st.Size()}, m, nil
