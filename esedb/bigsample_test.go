@@ -180,4 +180,3 @@ func TestWriteBigSample(t *testing.T) {
 	}
 	t.Logf("%s: %d bytes, %d rows", path, len(file), n)
 }
-

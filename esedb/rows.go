@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"iter"
+	"slices"
 
 	"github.com/esekit/esekit/ese"
 	"github.com/esekit/esekit/internal/bin"
@@ -365,7 +366,7 @@ func (r *Record) Values() ([]Value, error) {
 // can pass the previous row's slice[:0] to reuse its space. On error it
 // returns dst as it was given.
 func (r *Record) AppendValues(dst []Value) ([]Value, error) {
-	out := dst
+	out := slices.Grow(dst, len(r.Table.Columns))
 	for _, c := range r.Table.Columns {
 		v, err := r.Value(c)
 		if err != nil {
