@@ -207,7 +207,16 @@ func (db *DB) lookup(ctx context.Context, t *Table, key []byte, deleted bool) (*
 // NULL. Separated long values are read from the long-value tree and
 // compressed values decompressed.
 func (r *Record) Value(c *Column) (Value, error) {
-	v := Value{Column: c}
+	var v Value
+	err := r.value(&v, c)
+	return v, err
+}
+
+// value sets *v, the zero Value on entry, to the value of column c (see
+// Value); filling the caller's Value in place spares AppendValues a copy
+// per column.
+func (r *Record) value(v *Value, c *Column) error {
+	v.Column = c
 	var data []byte
 	var null, ok bool
 	switch {
@@ -220,9 +229,11 @@ func (r *Record) Value(c *Column) (Value, error) {
 		if f != nil {
 			if f.null {
 				v.Null = true
-				return v, nil
+				return nil
 			}
-			return r.taggedValue(v, f)
+			tv, err := r.taggedValue(*v, f)
+			*v = tv
+			return err
 		}
 	}
 	switch {
@@ -240,7 +251,7 @@ func (r *Record) Value(c *Column) (Value, error) {
 	default:
 		v.Null = true
 	}
-	return v, nil
+	return nil
 }
 
 // taggedValue resolves a tagged field: multi-values, separated long
@@ -366,13 +377,14 @@ func (r *Record) Values() ([]Value, error) {
 // can pass the previous row's slice[:0] to reuse its space. On error it
 // returns dst as it was given.
 func (r *Record) AppendValues(dst []Value) ([]Value, error) {
-	out := slices.Grow(dst, len(r.Table.Columns))
-	for _, c := range r.Table.Columns {
-		v, err := r.Value(c)
-		if err != nil {
+	n := len(r.Table.Columns)
+	out := slices.Grow(dst, n)[:len(dst)+n]
+	vs := out[len(dst):]
+	clear(vs) // spare capacity may hold an earlier row's values
+	for i, c := range r.Table.Columns {
+		if err := r.value(&vs[i], c); err != nil {
 			return dst, err
 		}
-		out = append(out, v)
 	}
 	return out, nil
 }
