@@ -52,6 +52,9 @@ type DB struct {
 	opts    Options
 	bt      *btree.Reader
 	catalog *Table
+
+	recSlab  []recAlloc // see newRecord
+	dataSlab []byte
 }
 
 // pageSource reads pages from the file: page n lies at (n+1) × page size

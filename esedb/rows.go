@@ -123,17 +123,46 @@ func (db *DB) rows(ctx context.Context, t *Table, root uint32, opts *RowOptions)
 }
 
 func (db *DB) newRecord(ctx context.Context, t *Table, e btree.Entry, key []byte) (*Record, error) {
-	data := append([]byte(nil), e.Node.Data...)
-	// The record and its parsed layout in one allocation.
-	rl := new(struct {
-		rec Record
-		lay layout
-	})
+	data := db.copyData(e.Node.Data)
+	if len(db.recSlab) == 0 {
+		db.recSlab = make([]recAlloc, recSlabLen)
+	}
+	rl := &db.recSlab[0]
+	db.recSlab = db.recSlab[1:]
 	if err := rl.lay.parse(data, ese.IsLargePage(db.PageSize)); err != nil {
 		return nil, &btree.PageError{Pgno: e.Page.Pgno, Err: fmt.Errorf("line %d: %w", e.Line, err)}
 	}
 	rl.rec = Record{Table: t, Deleted: e.Deleted(), Pgno: e.Page.Pgno, Line: e.Line, Key: key, Data: data, db: db, ctx: ctx, lay: &rl.lay}
 	return &rl.rec, nil
+}
+
+// Records, their layouts and the copies of their bytes are carved from
+// slabs (the DB is used by one goroutine at a time): a row costs no
+// allocation of its own. A record kept by the caller keeps its slabs
+// alive: at most recSlabLen records and dataSlabSize bytes.
+const (
+	recSlabLen   = 64
+	dataSlabSize = 16 << 10
+	dataSlabMax  = 1 << 10 // larger records get their own copy
+)
+
+// recAlloc is a record and its parsed layout.
+type recAlloc struct {
+	rec Record
+	lay layout
+}
+
+// copyData returns a copy of b that b's page does not share.
+func (db *DB) copyData(b []byte) []byte {
+	if len(b) > dataSlabMax {
+		return append([]byte(nil), b...)
+	}
+	if cap(db.dataSlab)-len(db.dataSlab) < len(b) {
+		db.dataSlab = make([]byte, 0, dataSlabSize)
+	}
+	start := len(db.dataSlab)
+	db.dataSlab = append(db.dataSlab, b...)
+	return db.dataSlab[start:len(db.dataSlab):len(db.dataSlab)]
 }
 
 // indexRows yields the rows of t in the order of secondary index ix: each
