@@ -313,25 +313,44 @@ type catRow struct {
 	localeName string
 }
 
-// decodeCatRow reads a catalog row from a record.
-func decodeCatRow(r *Record) (catRow, error) {
+// columnsByID returns t's columns indexed by column id.
+func columnsByID(t *Table) []*Column {
+	var out []*Column
+	for _, c := range t.Columns {
+		if int(c.ID) >= len(out) {
+			out = append(out, make([]*Column, int(c.ID)+1-len(out))...)
+		}
+		out[c.ID] = c
+	}
+	return out
+}
+
+// decodeCatRow reads a catalog row from a record; cols are the catalog's
+// columns by id (columnsByID).
+func decodeCatRow(r *Record, cols []*Column) (catRow, error) {
 	var row catRow
+	value := func(id uint32) (Value, error) {
+		if int(id) < len(cols) && cols[id] != nil {
+			return r.Value(cols[id])
+		}
+		return r.ValueByID(id)
+	}
 	u32 := func(id uint32) (uint32, error) {
-		v, err := r.ValueByID(id)
+		v, err := value(id)
 		if err != nil || v.Null || len(v.Data) < 4 {
 			return 0, err
 		}
 		return bin.U32(v.Data, 0), nil
 	}
 	u16 := func(id uint32) (int, error) {
-		v, err := r.ValueByID(id)
+		v, err := value(id)
 		if err != nil || v.Null || len(v.Data) < 2 {
 			return 0, err
 		}
 		return int(bin.U16(v.Data, 0)), nil
 	}
 	raw := func(id uint32) ([]byte, error) {
-		v, err := r.ValueByID(id)
+		v, err := value(id)
 		if err != nil || v.Null {
 			return nil, err
 		}
@@ -408,7 +427,7 @@ func keyColumns(b []byte, idxflags uint32) []IndexColumn {
 // buildCatalog assembles tables from catalog rows in catalog order. A
 // derived table whose template the catalog does not hold is kept without
 // its template columns, with a warning.
-func buildCatalog(rows []catRow) (tables []*Table, warnings []string, err error) {
+func buildCatalog(rows []*catRow) (tables []*Table, warnings []string, err error) {
 	byObjid := map[uint32]*Table{}
 	for _, r := range rows {
 		if r.typ == sysobjTable {

@@ -52,6 +52,9 @@ type DB struct {
 	opts    Options
 	bt      *btree.Reader
 	catalog *Table
+
+	recSlab  []recAlloc // see newRecord
+	dataSlab []byte
 }
 
 // pageSource reads pages from the file: page n lies at (n+1) × page size
@@ -110,13 +113,22 @@ func Open(r io.ReaderAt, size int64, opts *Options) (*DB, error) {
 // readCatalog decodes every live row of MSysObjects.
 func (db *DB) readCatalog() error {
 	db.catalog = catalogTable()
-	var rows []catRow
+	cols := columnsByID(db.catalog)
+	// Rows are kept by pointer, allocated in slabs: a catalog can hold
+	// tens of thousands of rows (one per column), and a growing slice of
+	// the rows themselves would copy them over and over.
+	var rows []*catRow
+	var slab []catRow
 	for rec, err := range db.rows(context.Background(), db.catalog, db.catalog.PgnoFDP, &RowOptions{}) {
 		if err != nil {
 			return fmt.Errorf("esedb: reading the catalog: %w", err)
 		}
-		row, err := decodeCatRow(rec)
-		if err != nil {
+		if len(slab) == 0 {
+			slab = make([]catRow, 256)
+		}
+		row := &slab[0]
+		slab = slab[1:]
+		if *row, err = decodeCatRow(rec, cols); err != nil {
 			return fmt.Errorf("esedb: catalog row on page %d line %d: %w", rec.Pgno, rec.Line, err)
 		}
 		rows = append(rows, row)

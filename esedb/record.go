@@ -76,19 +76,28 @@ func recordErr(format string, args ...any) error {
 // parseRecord checks and splits a record. large selects the tagged-field
 // form of 16 and 32 KiB pages.
 func parseRecord(rec []byte, large bool) (*layout, error) {
-	if len(rec) < recHeaderSize {
-		return nil, recordErr("%d bytes, shorter than the record header", len(rec))
+	l := new(layout)
+	if err := l.parse(rec, large); err != nil {
+		return nil, err
 	}
-	l := &layout{rec: rec, fixedLast: int(rec[0]), varLast: int(rec[1]), endFixed: int(bin.U16(rec, 2))}
+	return l, nil
+}
+
+// parse fills l from rec (see parseRecord).
+func (l *layout) parse(rec []byte, large bool) error {
+	if len(rec) < recHeaderSize {
+		return recordErr("%d bytes, shorter than the record header", len(rec))
+	}
+	*l = layout{rec: rec, fixedLast: int(rec[0]), varLast: int(rec[1]), endFixed: int(bin.U16(rec, 2))}
 	if l.varLast != 0 && l.varLast < fidVarLeast-1 {
-		return nil, recordErr("last variable column %d", l.varLast)
+		return recordErr("last variable column %d", l.varLast)
 	}
 	if l.fixedLast >= fidVarLeast {
-		return nil, recordErr("last fixed column %d", l.fixedLast)
+		return recordErr("last fixed column %d", l.fixedLast)
 	}
 	nbm := (l.fixedLast + 7) / 8
 	if l.endFixed < recHeaderSize+nbm || l.endFixed > len(rec) {
-		return nil, recordErr("fixed data ends at %d in a %d-byte record with %d fixed columns", l.endFixed, len(rec), l.fixedLast)
+		return recordErr("fixed data ends at %d in a %d-byte record with %d fixed columns", l.endFixed, len(rec), l.fixedLast)
 	}
 	l.nullBitmap = rec[l.endFixed-nbm : l.endFixed]
 	nvar := 0
@@ -97,7 +106,7 @@ func parseRecord(rec []byte, large bool) (*layout, error) {
 	}
 	l.varData = l.endFixed + 2*nvar
 	if l.varData > len(rec) {
-		return nil, recordErr("%d variable offsets run past the %d-byte record", nvar, len(rec))
+		return recordErr("%d variable offsets run past the %d-byte record", nvar, len(rec))
 	}
 	l.varOffs = rec[l.endFixed:l.varData]
 	tagStart := l.varData
@@ -105,18 +114,18 @@ func parseRecord(rec []byte, large bool) (*layout, error) {
 		tagStart += int(bin.U16(l.varOffs, 2*(nvar-1)) & varOffsetMask)
 	}
 	if tagStart > len(rec) {
-		return nil, recordErr("variable data ends at %d, past the %d-byte record", tagStart, len(rec))
+		return recordErr("variable data ends at %d, past the %d-byte record", tagStart, len(rec))
 	}
 	var err error
 	if l.tagged, err = parseTagged(rec[tagStart:], large); err != nil {
-		return nil, err
+		return err
 	}
 	for i := 1; i < len(l.tagged); i++ {
 		if l.tagged[i].fid < l.tagged[i-1].fid {
 			l.unsorted = true
 		}
 	}
-	return l, nil
+	return nil
 }
 
 // parseTagged splits the tagged data of a record: an array of (column id,

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"iter"
+	"slices"
 
 	"github.com/esekit/esekit/ese"
 	"github.com/esekit/esekit/internal/bin"
@@ -122,12 +123,46 @@ func (db *DB) rows(ctx context.Context, t *Table, root uint32, opts *RowOptions)
 }
 
 func (db *DB) newRecord(ctx context.Context, t *Table, e btree.Entry, key []byte) (*Record, error) {
-	data := append([]byte(nil), e.Node.Data...)
-	lay, err := parseRecord(data, ese.IsLargePage(db.PageSize))
-	if err != nil {
+	data := db.copyData(e.Node.Data)
+	if len(db.recSlab) == 0 {
+		db.recSlab = make([]recAlloc, recSlabLen)
+	}
+	rl := &db.recSlab[0]
+	db.recSlab = db.recSlab[1:]
+	if err := rl.lay.parse(data, ese.IsLargePage(db.PageSize)); err != nil {
 		return nil, &btree.PageError{Pgno: e.Page.Pgno, Err: fmt.Errorf("line %d: %w", e.Line, err)}
 	}
-	return &Record{Table: t, Deleted: e.Deleted(), Pgno: e.Page.Pgno, Line: e.Line, Key: key, Data: data, db: db, ctx: ctx, lay: lay}, nil
+	rl.rec = Record{Table: t, Deleted: e.Deleted(), Pgno: e.Page.Pgno, Line: e.Line, Key: key, Data: data, db: db, ctx: ctx, lay: &rl.lay}
+	return &rl.rec, nil
+}
+
+// Records, their layouts and the copies of their bytes are carved from
+// slabs (the DB is used by one goroutine at a time): a row costs no
+// allocation of its own. A record kept by the caller keeps its slabs
+// alive: at most recSlabLen records and dataSlabSize bytes.
+const (
+	recSlabLen   = 64
+	dataSlabSize = 16 << 10
+	dataSlabMax  = 1 << 10 // larger records get their own copy
+)
+
+// recAlloc is a record and its parsed layout.
+type recAlloc struct {
+	rec Record
+	lay layout
+}
+
+// copyData returns a copy of b that b's page does not share.
+func (db *DB) copyData(b []byte) []byte {
+	if len(b) > dataSlabMax {
+		return append([]byte(nil), b...)
+	}
+	if cap(db.dataSlab)-len(db.dataSlab) < len(b) {
+		db.dataSlab = make([]byte, 0, dataSlabSize)
+	}
+	start := len(db.dataSlab)
+	db.dataSlab = append(db.dataSlab, b...)
+	return db.dataSlab[start:len(db.dataSlab):len(db.dataSlab)]
 }
 
 // indexRows yields the rows of t in the order of secondary index ix: each
@@ -201,7 +236,16 @@ func (db *DB) lookup(ctx context.Context, t *Table, key []byte, deleted bool) (*
 // NULL. Separated long values are read from the long-value tree and
 // compressed values decompressed.
 func (r *Record) Value(c *Column) (Value, error) {
-	v := Value{Column: c}
+	var v Value
+	err := r.value(&v, c)
+	return v, err
+}
+
+// value sets *v, the zero Value on entry, to the value of column c (see
+// Value); filling the caller's Value in place spares AppendValues a copy
+// per column.
+func (r *Record) value(v *Value, c *Column) error {
+	v.Column = c
 	var data []byte
 	var null, ok bool
 	switch {
@@ -214,9 +258,11 @@ func (r *Record) Value(c *Column) (Value, error) {
 		if f != nil {
 			if f.null {
 				v.Null = true
-				return v, nil
+				return nil
 			}
-			return r.taggedValue(v, f)
+			tv, err := r.taggedValue(*v, f)
+			*v = tv
+			return err
 		}
 	}
 	switch {
@@ -234,7 +280,7 @@ func (r *Record) Value(c *Column) (Value, error) {
 	default:
 		v.Null = true
 	}
-	return v, nil
+	return nil
 }
 
 // taggedValue resolves a tagged field: multi-values, separated long
@@ -352,13 +398,22 @@ func (r *Record) Get(name string) (Value, error) {
 
 // Values returns the value of every column of the table, in column order.
 func (r *Record) Values() ([]Value, error) {
-	out := make([]Value, len(r.Table.Columns))
+	return r.AppendValues(make([]Value, 0, len(r.Table.Columns)))
+}
+
+// AppendValues appends the value of every column of the table, in column
+// order, to dst and returns the extended slice: a caller reading many rows
+// can pass the previous row's slice[:0] to reuse its space. On error it
+// returns dst as it was given.
+func (r *Record) AppendValues(dst []Value) ([]Value, error) {
+	n := len(r.Table.Columns)
+	out := slices.Grow(dst, n)[:len(dst)+n]
+	vs := out[len(dst):]
+	clear(vs) // spare capacity may hold an earlier row's values
 	for i, c := range r.Table.Columns {
-		v, err := r.Value(c)
-		if err != nil {
-			return nil, err
+		if err := r.value(&vs[i], c); err != nil {
+			return dst, err
 		}
-		out[i] = v
 	}
 	return out, nil
 }

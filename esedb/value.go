@@ -300,25 +300,30 @@ var cp1252 = [32]rune{
 // decodeUTF16 decodes UTF-16LE; an odd trailing byte is kept as U+FFFD,
 // unpaired surrogates as WTF-8.
 func decodeUTF16(b []byte) string {
-	out := make([]byte, 0, len(b))
+	var out strings.Builder
 	n := len(b) / 2
+	out.Grow(n + 1)
 	for i := 0; i < n; i++ {
 		u := rune(bin.U16(b, 2*i))
-		if utf16.IsSurrogate(u) {
+		switch {
+		case u < utf8.RuneSelf:
+			out.WriteByte(byte(u))
+			continue
+		case utf16.IsSurrogate(u):
 			if u < 0xDC00 && i+1 < n {
 				if u2 := rune(bin.U16(b, 2*i+2)); u2 >= 0xDC00 && u2 < 0xE000 {
-					out = utf8.AppendRune(out, utf16.DecodeRune(u, u2))
+					out.WriteRune(utf16.DecodeRune(u, u2))
 					i++
 					continue
 				}
 			}
-			out = append(out, 0xE0|byte(u>>12), 0x80|byte(u>>6)&0x3F, 0x80|byte(u)&0x3F)
+			out.Write([]byte{0xE0 | byte(u>>12), 0x80 | byte(u>>6)&0x3F, 0x80 | byte(u)&0x3F})
 			continue
 		}
-		out = utf8.AppendRune(out, u)
+		out.WriteRune(u)
 	}
 	if len(b)%2 != 0 {
-		out = utf8.AppendRune(out, utf8.RuneError)
+		out.WriteRune(utf8.RuneError)
 	}
-	return string(out)
+	return out.String()
 }

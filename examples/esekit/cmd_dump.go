@@ -121,7 +121,7 @@ func runDump(e *env, opts any, args []string) int {
 		defer rec.Close()
 		db = rec.DB
 	} else {
-		in, c, err := openInput(args[0])
+		in, c, err := openUnmapped(args[0])
 		if err != nil {
 			fmt.Fprintf(e.stderr, "esekit dump: %s\n", cliText(err.Error()))
 			return statusOf(err)
@@ -169,6 +169,8 @@ func runDump(e *env, opts any, args []string) int {
 	}
 	p := &progress{w: e.stderr, start: time.Now()}
 	status := exitOK
+	var vals []esedb.Value // reused from row to row
+	var keys jsonKeys
 tables:
 	for _, t := range tables {
 		if !e.json && !o.csv {
@@ -196,7 +198,7 @@ tables:
 				status = exitBad
 				break
 			}
-			vals, err := rec.Values()
+			vals, err = rec.AppendValues(vals[:0])
 			if err != nil {
 				fmt.Fprintf(e.stderr, "esekit dump: table %s, row on page %d line %d: %v\n", t.Name, rec.Pgno, rec.Line, err)
 				status = exitBad
@@ -218,7 +220,7 @@ tables:
 				}
 				cw.Write(row)
 			case e.json:
-				writeRowJSON(w, t.Name, rec.Deleted, vals)
+				writeRowJSON(w, &keys, t.Name, rec.Deleted, vals)
 			default:
 				writeRowText(w, n, rec.Deleted, vals)
 			}
@@ -354,74 +356,114 @@ func matches(vals []esedb.Value, conds []condition) bool {
 
 // writeRowJSON prints one row as a JSON Lines object: {"table": ...,
 // "values": {"Col": value, ...}} and "deleted": true for a flag-deleted
-// row. Columns keep table order; integers are printed exactly.
-func writeRowJSON(w *bufio.Writer, table string, deleted bool, vals []esedb.Value) {
+// row. Columns keep table order; integers are printed exactly. keys
+// keeps the quoted column names between rows (nil: none kept).
+func writeRowJSON(w *bufio.Writer, keys *jsonKeys, table string, deleted bool, vals []esedb.Value) {
 	w.WriteString(`{"table":`)
 	writeJSONString(w, table)
 	if deleted {
 		w.WriteString(`,"deleted":true`)
 	}
 	w.WriteString(`,"values":`)
-	writeValuesJSON(w, vals)
+	keys.writeValues(w, vals)
 	w.WriteString("}\n")
 }
 
 // writeValuesJSON prints a row's values as one JSON object, columns in
 // table order.
 func writeValuesJSON(w *bufio.Writer, vals []esedb.Value) {
+	(*jsonKeys)(nil).writeValues(w, vals)
+}
+
+// jsonKeys keeps the JSON object keys ("Name":) of the columns of the
+// last row written, so that a dump quotes each column name once rather
+// than once per row.
+type jsonKeys struct {
+	cols []*esedb.Column
+	keys []string
+}
+
+// writeValues prints vals as one JSON object, columns in their order.
+func (k *jsonKeys) writeValues(w *bufio.Writer, vals []esedb.Value) {
 	w.WriteByte('{')
 	for i, v := range vals {
 		if i > 0 {
 			w.WriteByte(',')
 		}
-		writeJSONString(w, v.Column.Name)
-		w.WriteByte(':')
+		w.WriteString(k.key(i, v.Column))
 		writeJSONValue(w, v.Any())
 	}
 	w.WriteByte('}')
 }
 
-// writeJSONString writes s as a JSON string. Text that held an unpaired
+// key returns `"Name":` for column c at position i of a row.
+func (k *jsonKeys) key(i int, c *esedb.Column) string {
+	if k == nil {
+		return string(append(appendJSONString(nil, c.Name), ':'))
+	}
+	if i < len(k.cols) && k.cols[i] == c {
+		return k.keys[i]
+	}
+	if i > len(k.cols) {
+		k.cols, k.keys = k.cols[:0], k.keys[:0]
+		return string(append(appendJSONString(nil, c.Name), ':'))
+	}
+	key := string(append(appendJSONString(nil, c.Name), ':'))
+	k.cols, k.keys = append(k.cols[:i], c), append(k.keys[:i], key)
+	return key
+}
+
+// writeJSONString writes s as a JSON string (see appendJSONString).
+func writeJSONString(w *bufio.Writer, s string) {
+	w.Write(appendJSONString(w.AvailableBuffer(), s))
+}
+
+// appendJSONString appends s as a JSON string. Text that held an unpaired
 // UTF-16 surrogate carries it in its three-byte (WTF-8) form (see
 // esedb.DecodeText); it is written as the \uD8xx escape JSON allows, so
 // the stored unit is kept rather than replaced. Other invalid bytes become
 // U+FFFD, as encoding/json writes them.
-func writeJSONString(w *bufio.Writer, s string) {
-	w.WriteByte('"')
+func appendJSONString(b []byte, s string) []byte {
+	b = append(b, '"')
+	run := 0 // start of the bytes not yet appended, which need no escape
 	for i := 0; i < len(s); {
 		c := s[i]
+		if c >= 0x20 && c < 0x80 && c != '"' && c != '\\' {
+			i++
+			continue
+		}
+		b = append(b, s[run:i]...)
 		switch {
 		case c == '"' || c == '\\':
-			w.WriteByte('\\')
-			w.WriteByte(c)
+			b = append(b, '\\', c)
 			i++
-			continue
 		case c < 0x20:
-			fmt.Fprintf(w, `\u%04x`, c)
+			b = append(b, `\u00`...)
+			b = append(b, hexDigits[c>>4], hexDigits[c&0xF])
 			i++
-			continue
-		case c < 0x80:
-			w.WriteByte(c)
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			if c == 0xED && i+2 < len(s) && s[i+1] >= 0xA0 && s[i+1] <= 0xBF && s[i+2]&0xC0 == 0x80 {
+		default:
+			r, size := utf8.DecodeRuneInString(s[i:])
+			switch {
+			case r != utf8.RuneError || size != 1:
+				b = append(b, s[i:i+size]...)
+				i += size
+			case c == 0xED && i+2 < len(s) && s[i+1] >= 0xA0 && s[i+1] <= 0xBF && s[i+2]&0xC0 == 0x80:
 				u := rune(c&0x0F)<<12 | rune(s[i+1]&0x3F)<<6 | rune(s[i+2]&0x3F)
-				fmt.Fprintf(w, `\u%04x`, u)
+				b = append(b, `\u`...)
+				b = strconv.AppendUint(b, uint64(u), 16)
 				i += 3
-				continue
+			default:
+				b = append(b, "\ufffd"...)
+				i++
 			}
-			w.WriteString("\ufffd")
-			i++
-			continue
 		}
-		w.WriteString(s[i : i+size])
-		i += size
+		run = i
 	}
-	w.WriteByte('"')
+	b = append(b, s[run:]...)
+	return append(b, '"')
 }
+
+const hexDigits = "0123456789abcdef"
 
 // writeJSONValue prints one value of esedb.Value.Any: Bit as true/false,
 // integers exactly, IEEE values as numbers (NaN and infinities, which JSON
@@ -429,74 +471,83 @@ func writeJSONString(w *bufio.Writer, s string) {
 // 3339 UTC string, GUIDs and text as strings, binary as lowercase hex,
 // NULL as null, multi-values as arrays.
 func writeJSONValue(w *bufio.Writer, x any) {
-	switch x := x.(type) {
-	case nil:
-		w.WriteString("null")
-	case []any:
-		w.WriteByte('[')
-		for i, e := range x {
-			if i > 0 {
-				w.WriteByte(',')
-			}
-			writeJSONValue(w, e)
-		}
-		w.WriteByte(']')
-	case string:
-		writeJSONString(w, x)
-	case []byte:
-		w.WriteByte('"')
-		w.WriteString(hex.EncodeToString(x))
-		w.WriteByte('"')
-	case time.Time:
-		writeJSONString(w, x.Format(time.RFC3339Nano))
-	case float32:
-		writeFloat(w, float64(x), 32)
-	case float64:
-		writeFloat(w, x, 64)
-	default:
-		w.WriteString(scalarText(x))
-	}
+	w.Write(appendJSONValue(w.AvailableBuffer(), x))
 }
 
-func writeFloat(w *bufio.Writer, f float64, bits int) {
-	if math.IsNaN(f) || math.IsInf(f, 0) {
-		writeJSONString(w, strconv.FormatFloat(f, 'g', -1, bits))
-		return
+func appendJSONValue(b []byte, x any) []byte {
+	switch x := x.(type) {
+	case nil:
+		return append(b, "null"...)
+	case []any:
+		b = append(b, '[')
+		for i, e := range x {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendJSONValue(b, e)
+		}
+		return append(b, ']')
+	case string:
+		return appendJSONString(b, x)
+	case []byte, time.Time:
+		// Hex digits and RFC 3339 text need no escapes.
+		b = append(b, '"')
+		return append(appendScalar(b, x), '"')
+	case float32:
+		return appendFloat(b, float64(x), 32)
+	case float64:
+		return appendFloat(b, x, 64)
 	}
-	w.WriteString(strconv.FormatFloat(f, 'g', -1, bits))
+	return appendScalar(b, x)
+}
+
+func appendFloat(b []byte, f float64, bits int) []byte {
+	if math.IsNaN(f) || math.IsInf(f, 0) {
+		b = append(b, '"')
+		return append(strconv.AppendFloat(b, f, 'g', -1, bits), '"')
+	}
+	return strconv.AppendFloat(b, f, 'g', -1, bits)
 }
 
 // scalarText is the text of one value as -json prints it, without quotes.
 func scalarText(x any) string {
+	if s, ok := x.(string); ok {
+		return s
+	}
+	return string(appendScalar(nil, x))
+}
+
+// appendScalar appends the text of scalarText.
+func appendScalar(b []byte, x any) []byte {
 	switch x := x.(type) {
 	case nil:
-		return "null"
+		return append(b, "null"...)
 	case bool:
-		return strconv.FormatBool(x)
+		return strconv.AppendBool(b, x)
 	case uint8:
-		return strconv.FormatUint(uint64(x), 10)
+		return strconv.AppendUint(b, uint64(x), 10)
 	case uint16:
-		return strconv.FormatUint(uint64(x), 10)
+		return strconv.AppendUint(b, uint64(x), 10)
 	case uint32:
-		return strconv.FormatUint(uint64(x), 10)
+		return strconv.AppendUint(b, uint64(x), 10)
 	case int16:
-		return strconv.FormatInt(int64(x), 10)
+		return strconv.AppendInt(b, int64(x), 10)
 	case int32:
-		return strconv.FormatInt(int64(x), 10)
+		return strconv.AppendInt(b, int64(x), 10)
 	case int64:
-		return strconv.FormatInt(x, 10)
+		return strconv.AppendInt(b, x, 10)
 	case float32:
-		return strconv.FormatFloat(float64(x), 'g', -1, 32)
+		return strconv.AppendFloat(b, float64(x), 'g', -1, 32)
 	case float64:
-		return strconv.FormatFloat(x, 'g', -1, 64)
+		return strconv.AppendFloat(b, x, 'g', -1, 64)
 	case time.Time:
-		return x.Format(time.RFC3339Nano)
+		return x.AppendFormat(b, time.RFC3339Nano)
 	case []byte:
-		return hex.EncodeToString(x)
+		return hex.AppendEncode(b, x)
 	case string:
-		return x
+		return append(b, x...)
 	}
-	return fmt.Sprint(x)
+	return fmt.Append(b, x)
 }
 
 // csvValue is a cell of -csv: the scalar text, empty for NULL, a JSON

@@ -64,7 +64,7 @@ type indexJSON struct {
 // openDB opens a database file for the table verbs; the caller closes the
 // closer.
 func openDB(name string, noVerify bool) (*esedb.DB, func(), error) {
-	in, c, err := openInput(name)
+	in, c, err := openUnmapped(name)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -27,6 +27,12 @@ var mmapMin int64 = 64 << 20
 // closes the returned closer.
 func openInput(name string) (input, io.Closer, error) { return openFile(name, true) }
 
+// openUnmapped opens a file on disk for ReadAt calls, never mapped: for
+// the esedb readers, which copy each page into their own bounded page
+// cache, a mapping would only add every page of the file read so far to
+// the process's resident set.
+func openUnmapped(name string) (input, io.Closer, error) { return openFile(name, false) }
+
 // openFile opens a file on disk; mapLarge memory-maps it when it is large.
 // A pass over the whole file (verify) does not map it: every mapped page
 // it touches would stay in the process's resident size, up to the file's
