@@ -20,10 +20,14 @@ import (
 //     string would end the list);
 //   - otherwise they are UTF-16LE when they read as well-formed UTF-16LE
 //     text of the type: an even length, a last code unit 0000, no unpaired
-//     surrogate, and the same NUL rules applied to 16-bit code units. Text
-//     of ASCII characters in UTF-16LE has a NUL after every character, so
-//     it never reads as ANSI; ANSI text of an even length ending in NULs
-//     that also reads as UTF-16LE stays ANSI.
+//     surrogate, the same NUL rules applied to 16-bit code units, and every
+//     character one that Windows-1252 has: what those builds wrote was the
+//     registry's UTF-16LE of ANSI text (ASCII text gets a NUL after every
+//     character, so it never reads as ANSI). ANSI text of an even length
+//     ending in NULs that also reads as UTF-16LE stays ANSI; ANSI with a
+//     NUL inside whose byte pairs are no Windows-1252 characters (A1 A1 00
+//     00 would be U+A1A1) is not taken for UTF-16LE, so what Marshal writes
+//     for such data reads back as the same data.
 //   - bytes that are neither are read as ANSI, with a Problem.
 //
 // isUTF16 reports the second case.
@@ -31,11 +35,22 @@ func decodeRegedit4String(t ValueType, raw []byte) (data []byte, isUTF16 bool, p
 	if wellFormedText(t, ansiUnits(raw)) {
 		return bin.AppendUTF16(nil, decodeCP1252(raw)), false, ""
 	}
-	if u, ok := utf16Units(raw); ok && len(u) > 0 && u[len(u)-1] == 0 && wellFormedText(t, u) {
+	if u, ok := utf16Units(raw); ok && len(u) > 0 && u[len(u)-1] == 0 && inCP1252(u) && wellFormedText(t, u) {
 		return append([]byte(nil), raw...), true, ""
 	}
 	return bin.AppendUTF16(nil, decodeCP1252(raw)), false,
 		fmt.Sprintf("%s data of %d bytes is neither ANSI nor UTF-16LE text (NULs inside the text); read as ANSI", t, len(raw))
+}
+
+// inCP1252 reports whether every code unit is a character Windows-1252
+// encodes (surrogates are not).
+func inCP1252(u []uint16) bool {
+	for _, c := range u {
+		if _, ok := cp1252Byte(rune(c)); !ok && c != 0 {
+			return false
+		}
+	}
+	return true
 }
 
 // wellFormedText applies the NUL rules of decodeRegedit4String to a

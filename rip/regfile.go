@@ -497,6 +497,14 @@ func parseValueData(line string, format RegFormat) (v RegValue, ansi string, err
 		}
 		v.Type = RegSZ
 		v.Data = bin.AppendUTF16(nil, s+"\x00")
+		if format == Regedit4 && strings.Contains(s, "\x00") {
+			// A NUL inside the string cannot be written back as a
+			// string: Marshal writes such data as hex(1) ANSI bytes, and
+			// those bytes may read as the UTF-16LE that some regedit
+			// builds wrote. The data is taken as those bytes read back,
+			// so that parsing what Marshal writes gives the same value.
+			v.Data, _, v.Problem = decodeRegedit4String(RegSZ, toANSI(v.Data))
+		}
 		return v, ansi, nil
 	case len(data) >= 6 && strings.EqualFold(data[:6], "dword:"):
 		h := stripComment(data[6:])
