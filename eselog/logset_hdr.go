@@ -17,7 +17,7 @@ func decodeSetHeader(b []byte) (*FileHeader, error) {
 		return nil, err
 	}
 	if h.Generation <= 0 {
-		return nil, ese.NewFormatError("log header", 4, ese.ErrLogFileCorrupt, "generation %d is not positive", h.Generation)
+		return nil, ese.NewFormatError("log header", 4, ese.ErrLogFileCorrupt, "generation %d (0x%X) is not positive", h.Generation, h.Generation)
 	}
 	return h, nil
 }

@@ -179,7 +179,7 @@ func (l *Log) readFull(off int64, b []byte) error {
 
 // corrupt builds the error for a corrupt sector.
 func (l *Log) corrupt(isec int, format string, args ...any) error {
-	e := ese.NewFormatError(fmt.Sprintf("log generation %d sector %d", l.Header.Generation, isec),
+	e := ese.NewFormatError(fmt.Sprintf("log generation 0x%X sector %d", l.Header.Generation, isec),
 		int64(isec)*int64(l.Header.SectorSize), l.corruptCode(), format, args...)
 	return e
 }
@@ -218,7 +218,7 @@ func (l *Log) tornRefused(isec int) error {
 	default:
 		return nil
 	}
-	return ese.NewFormatError(fmt.Sprintf("log generation %d sector %d", l.Header.Generation, isec),
+	return ese.NewFormatError(fmt.Sprintf("log generation 0x%X sector %d", l.Header.Generation, isec),
 		int64(isec)*int64(l.Header.SectorSize), code, "torn write; the engine does not patch it during a hard restore")
 }
 
