@@ -123,8 +123,22 @@ func TestTriageOnly(t *testing.T) {
 // paths logged inside records or headers (this one is a user's profile).
 func TestWLMBackup(t *testing.T) {
 	dir := testcorpus.Path(t, "wlm-danyquenneville-backup")
-	out := t.TempDir()
-	code, r := runJSON(t, dir, "-out", out) // flags after the folder work too
+	txt := checkHardTriage(t, dir, "1-1", "(0x1,2,C3E)")
+	if strings.Contains(txt, `Users\`) || strings.Contains(txt, `:\`) {
+		t.Errorf("the report prints a logged Windows path")
+	}
+	if !strings.Contains(txt, "148 records, 0 bytes unaccounted: Insert 56 Commit 37 Begin 36") {
+		t.Errorf("edb00001.log histogram line missing")
+	}
+}
+
+// checkHardTriage runs the triage of the online backup set in dir with
+// -out: hard recovery brings its one database clean, the evidence is
+// untouched, the patch file names the backup's logs and mark and holds
+// no page images. It returns the readable report of the same folder.
+func checkHardTriage(t *testing.T, dir, logs, mark string) string {
+	t.Helper()
+	code, r := runJSON(t, dir, "-out", t.TempDir()) // flags after the folder work too
 	if code != 0 || !r.EvidenceUntouched || r.Recovery == nil || r.Recovery.Mode != "hard" || len(r.Recovery.Databases) != 1 {
 		t.Fatalf("exit %d %+v", code, r.Recovery)
 	}
@@ -137,19 +151,14 @@ func TestWLMBackup(t *testing.T) {
 			p = f.Patch
 		}
 	}
-	if p == nil || p.BackupLogs != "1-1" || p.Mark != "(0x1,2,C3E)" || p.Images != 0 {
-		t.Errorf("patch %+v", p)
+	if p == nil || p.BackupLogs != logs || p.Mark != mark || p.Images != 0 {
+		t.Errorf("patch %+v, want logs %s mark %s", p, logs, mark)
 	}
 	var txt, errb bytes.Buffer
-	if code := run([]string{dir}, &txt, &errb); code != 0 {
+	if code := run([]string{dir}, &txt, &errb); code != 0 || txt.Len() == 0 {
 		t.Fatalf("readable: exit %d %s", code, errb.String())
 	}
-	if strings.Contains(txt.String(), `Users\`) || strings.Contains(txt.String(), `:\`) {
-		t.Errorf("the report prints a logged Windows path")
-	}
-	if !strings.Contains(txt.String(), "148 records, 0 bytes unaccounted: Insert 56 Commit 37 Begin 36") {
-		t.Errorf("edb00001.log histogram line missing")
-	}
+	return txt.String()
 }
 
 // -out inside the evidence folder is refused before anything is read.

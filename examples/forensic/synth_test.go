@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"testing"
 
 	"github.com/esekit/esekit/esepatch"
@@ -18,24 +17,5 @@ func TestSampleBackup(t *testing.T) {
 	if err := testset.SampleBackup(t).WriteDir(dir, esepatch.FormPatchFile); err != nil {
 		t.Fatal(err)
 	}
-	code, r := runJSON(t, dir, "-out", t.TempDir())
-	if code != 0 || !r.EvidenceUntouched || r.Recovery == nil || r.Recovery.Mode != "hard" || len(r.Recovery.Databases) != 1 {
-		t.Fatalf("exit %d %+v", code, r.Recovery)
-	}
-	if d := r.Recovery.Databases[0]; d.StateAfter != "CleanShutdown" {
-		t.Errorf("recovered %+v", d)
-	}
-	var p *patchSummary
-	for _, f := range r.Files {
-		if f.Patch != nil {
-			p = f.Patch
-		}
-	}
-	if p == nil || p.BackupLogs != "51-52" || p.Mark != "(0x51,8,0)" || p.Images != 0 {
-		t.Errorf("patch %+v", p)
-	}
-	var txt, errb bytes.Buffer
-	if code := run([]string{dir}, &txt, &errb); code != 0 || txt.Len() == 0 {
-		t.Fatalf("readable: exit %d %s", code, errb.String())
-	}
+	checkHardTriage(t, dir, "51-52", "(0x51,8,0)")
 }
