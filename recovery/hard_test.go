@@ -13,6 +13,7 @@ import (
 	"github.com/esekit/esekit/internal/bin"
 	"github.com/esekit/esekit/internal/redo"
 	"github.com/esekit/esekit/internal/testcorpus"
+	"github.com/esekit/esekit/internal/testset"
 	"github.com/esekit/esekit/rip"
 )
 
@@ -51,11 +52,11 @@ func copyCorpusSet(t *testing.T, set string) string {
 // with its current-backup information cleared.
 func TestRestoreWLMBackup(t *testing.T) {
 	dir := testcorpus.Path(t, wlmBackup)
-	before := hashFolder(t, dir)
+	before := testset.HashDir(t, dir)
 	out := t.TempDir()
 	key := &rip.Key{Path: rip.KeyPath(rip.ServiceIS), Service: rip.ServiceIS, LowLog: 1, HighLog: 1}
 	res, err := RestoreFolder(context.Background(), RestoreFolderInput{Restore: dir}, &RestoreOptions{RecoverOptions: RecoverOptions{OutDir: out}, RIP: key, RIPFormat: rip.Regedit5})
-	sameHashes(t, before, hashFolder(t, dir))
+	sameHashes(t, before, testset.HashDir(t, dir))
 	if err != nil {
 		t.Fatalf("%v\n%+v", err, res)
 	}

@@ -2,7 +2,6 @@ package recovery
 
 import (
 	"context"
-	"crypto/sha256"
 	"errors"
 	"io/fs"
 	"os"
@@ -12,25 +11,8 @@ import (
 
 	"github.com/esekit/esekit/ese"
 	"github.com/esekit/esekit/internal/sampleset"
+	"github.com/esekit/esekit/internal/testset"
 )
-
-// hashDir returns the SHA-256 of every file in dir, by name.
-func hashDir(t *testing.T, dir string) map[string][32]byte {
-	t.Helper()
-	out := map[string][32]byte{}
-	ents, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range ents {
-		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		out[e.Name()] = sha256.Sum256(b)
-	}
-	return out
-}
 
 // splitSample writes the dirty sample to a log folder la and moves its
 // database to a database folder lb; with logCopy a copy of the database
@@ -60,7 +42,7 @@ func splitSample(t *testing.T, logCopy bool) (la, lb string) {
 // the checkpoint and the database must stay as they are.
 func TestRecoverRefusesInputFolderAsOutput(t *testing.T) {
 	la, lb := splitSample(t, true)
-	before, beforeB := hashDir(t, la), hashDir(t, lb)
+	before, beforeB := testset.HashDir(t, la), testset.HashDir(t, lb)
 	for _, out := range []string{la, lb, filepath.Join(la, "sub", "deeper")} {
 		res, err := RecoverFolder(context.Background(), FolderInput{Logs: la, Databases: []string{lb}},
 			&RecoverOptions{OutDir: out, Overwrite: true})
@@ -71,17 +53,17 @@ func TestRecoverRefusesInputFolderAsOutput(t *testing.T) {
 	if _, err := os.Lstat(filepath.Join(la, "sub")); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("a folder was created inside the log folder")
 	}
-	for name, h := range hashDir(t, la) {
+	for name, h := range testset.HashDir(t, la) {
 		if before[name] != h {
 			t.Errorf("log folder: %s changed", name)
 		}
 	}
-	for name, h := range hashDir(t, lb) {
+	for name, h := range testset.HashDir(t, lb) {
 		if beforeB[name] != h {
 			t.Errorf("database folder: %s changed", name)
 		}
 	}
-	if len(hashDir(t, la)) != len(before) {
+	if len(testset.HashDir(t, la)) != len(before) {
 		t.Errorf("log folder: files added")
 	}
 

@@ -3,7 +3,6 @@ package recovery
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"errors"
 	"os"
 	"os/exec"
@@ -14,30 +13,10 @@ import (
 	"github.com/esekit/esekit/internal/bin"
 	"github.com/esekit/esekit/internal/redo"
 	"github.com/esekit/esekit/internal/testcorpus"
+	"github.com/esekit/esekit/internal/testset"
 )
 
 const srumDirty = "museum-srum-win10-belkasoftctf-insiderthreat-dirty"
-
-// hashFolder returns the SHA-256 of every regular file of dir.
-func hashFolder(t testing.TB, dir string) map[string][32]byte {
-	t.Helper()
-	ents, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	out := map[string][32]byte{}
-	for _, e := range ents {
-		if !e.Type().IsRegular() {
-			continue
-		}
-		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		out[e.Name()] = sha256.Sum256(b)
-	}
-	return out
-}
 
 func sameHashes(t *testing.T, before, after map[string][32]byte) {
 	t.Helper()
@@ -96,7 +75,7 @@ func scanOK(t testing.TB, p string) *ese.ScanResult {
 // the end of data, the ShutDownMark after it at (0x52,1,0x31).
 func TestRecoverDirtySRUM(t *testing.T) {
 	dir := testcorpus.Path(t, srumDirty)
-	before := hashFolder(t, dir)
+	before := testset.HashDir(t, dir)
 	out := t.TempDir()
 	var replayed []string
 	res, err := RecoverFolder(context.Background(), FolderInput{Logs: dir}, &RecoverOptions{OutDir: out,
@@ -108,7 +87,7 @@ func TestRecoverDirtySRUM(t *testing.T) {
 	if err != nil {
 		t.Fatalf("%v (%+v)", err, res)
 	}
-	sameHashes(t, before, hashFolder(t, dir))
+	sameHashes(t, before, testset.HashDir(t, dir))
 	if len(res.Databases) != 1 {
 		t.Fatalf("%d databases", len(res.Databases))
 	}

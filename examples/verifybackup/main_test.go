@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"crypto/sha256"
 	"encoding/json"
 	"io"
 	"os"
@@ -11,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/esekit/esekit/internal/testcorpus"
+	"github.com/esekit/esekit/internal/testset"
 	"github.com/esekit/esekit/rip"
 )
 
@@ -79,29 +79,11 @@ func runJSON(t *testing.T, args ...string) (int, result) {
 	return code, r
 }
 
-// digest is the SHA-256 of every file of dir, to prove it was not written.
-func digest(t *testing.T, dir string) map[string][32]byte {
-	t.Helper()
-	m := map[string][32]byte{}
-	ents, err := os.ReadDir(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, e := range ents {
-		b, err := os.ReadFile(filepath.Join(dir, e.Name()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		m[e.Name()] = sha256.Sum256(b)
-	}
-	return m
-}
-
 // The Windows Live Mail online backup set: database copy, its patch file
 // and the one log of the full backup (generation 1).
 func TestWLMBackupSet(t *testing.T) {
 	dir := testcorpus.Path(t, "wlm-danyquenneville-backup")
-	before := digest(t, dir)
+	before := testset.HashDir(t, dir)
 	tmp := t.TempDir()
 	regFile := filepath.Join(tmp, "restore.reg")
 	out := filepath.Join(tmp, "out")
@@ -192,7 +174,7 @@ func TestWLMBackupSet(t *testing.T) {
 	if filepath.Dir(rs.RIP) != out {
 		t.Errorf("key written outside -out")
 	}
-	after := digest(t, dir)
+	after := testset.HashDir(t, dir)
 	for n, h := range before {
 		if after[n] != h {
 			t.Errorf("%s changed", n)

@@ -37,7 +37,7 @@ func TestSampleBackupSet(t *testing.T) {
 	}{{esepatch.FormPatchFile, "patch-file"}, {esepatch.FormMarkerTrailer, "marker+trailer"}} {
 		t.Run(tc.name, func(t *testing.T) {
 			dir := sampleBackupDir(t, tc.form)
-			before := digest(t, dir)
+			before := testset.HashDir(t, dir)
 			out := filepath.Join(t.TempDir(), "out")
 			regFile := filepath.Join(t.TempDir(), "restore.reg")
 			code, r := runJSON(t, "-rip", regFile, "-out", out, dir)
@@ -94,7 +94,7 @@ func TestSampleBackupSet(t *testing.T) {
 			if k2, err := rip.ParseKey(done); err != nil || !k2.Recovered || k2.LowLog != 0x51 || filepath.Dir(rs.RIP) != out {
 				t.Errorf("key after restore: %v", err)
 			}
-			after := digest(t, dir)
+			after := testset.HashDir(t, dir)
 			for n, h := range before {
 				if after[n] != h {
 					t.Errorf("%s changed", n)
